@@ -1,0 +1,97 @@
+"""What a charge sees when it prices one billing segment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from tariffs.bill import Line, round_amount
+from tariffs.readings.model import to_decimal
+from tariffs.schema.account import Account
+from tariffs.schema.tariff import Tariff, Version
+from tariffs.schedule import Schedule
+from tariffs.usage import Usage
+
+__all__ = ["Context", "decimal_or_rounded", "matches"]
+
+
+@dataclass(slots=True)
+class Context:
+    """The inputs of every charge for one segment of one bill (a pure value).
+
+    Attributes:
+        tariff: The tariff priced.
+        version: The version in force during the segment.
+        schedule: The compiled calendar of that version.
+        usage: The segment's aggregated usage.
+        account: The account, if any.
+        period_start: First local date of the billing period.
+        period_end: Local date after the billing period.
+        segment_days: Local days of service in this segment.
+        month_fraction: Share of a month that per-month charges bill in this segment,
+            exact (1 for a whole billing period in one version).
+        first_segment: Whether this is the bill's first segment (per-bill charges).
+        tier_position_kwh: kWh already counted on the tier ladder before this segment,
+            by ladder (``"bill"`` or ``"annual:<start month>"``).
+        lines: Lines priced so far in this segment, in order.
+        warnings: Warnings the charges add.
+    """
+
+    tariff: Tariff
+    version: Version
+    schedule: Schedule
+    usage: Usage
+    account: Account | None
+    period_start: dt.date
+    period_end: dt.date
+    segment_days: int
+    month_fraction: Fraction
+    first_segment: bool
+    tier_position_kwh: dict[str, Decimal]
+    lines: list[Line] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def quantity(self, value: int) -> Decimal:
+        """An integer usage quantity as an exact Decimal in its unit."""
+        return to_decimal(value, self.usage.scale)
+
+    def amount(self, value: Decimal | Fraction) -> Decimal:
+        """Round an exact amount as the tariff says."""
+        return round_amount(value, self.tariff.places, self.tariff.rounding.mode)
+
+    def line(
+        self,
+        kind: str,
+        code: str,
+        label: str,
+        quantity: Decimal | None,
+        unit: str | None,
+        rate: Decimal | None,
+        exact_amount: Decimal | Fraction,
+    ) -> Line:
+        """Build a line, rounding its exact amount once."""
+        return Line(kind, code, label, quantity, unit, rate, self.amount(exact_amount))
+
+
+def matches(line: Line, selectors: list[str] | None) -> bool:
+    """Whether a line is selected by kinds or codes (a code selects its sub-codes too)."""
+    if selectors is None:
+        return True
+    for item in selectors:
+        if item == line.kind or line.code == item or line.code.startswith(item + "."):
+            return True
+    return False
+
+
+def decimal_or_rounded(value: Fraction, places: int = 6) -> Decimal:
+    """A fraction as an exact Decimal when it has one, else rounded to ``places`` (display)."""
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator == 1:
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        return exact.normalize() if exact == exact.to_integral_value() else exact
+    return round_amount(value, places)

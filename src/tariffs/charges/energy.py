@@ -1,0 +1,278 @@
+"""Energy charges: flat, by time-of-use period, tiered, and period × tier.
+
+The kWh of a segment are grouped into buckets, one per price that can differ: by period
+when prices are given per period, and by season when season multipliers apply. Tiers are
+then met with the buckets by the tariff's declared method.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tariffs.bill import Line
+from tariffs.charges.context import Context
+from tariffs.errors import UnsupportedFeatureError
+from tariffs.schema.charges import EnergyCharge, PriceRef, PriceSpec, Tiers
+from tariffs.schema.tariff import resolve_prices
+
+__all__ = ["price_energy", "tier_split"]
+
+def tier_split(position: Decimal, quantity: Decimal, bounds: list[Decimal]) -> list[Decimal]:
+    """Split ``quantity`` kWh, counted from ``position`` on a ladder, into its tiers.
+
+    >>> tier_split(Decimal(200), Decimal(300), [Decimal(240), Decimal(400)])
+    [Decimal('40'), Decimal('160'), Decimal('100')]
+    """
+    parts = []
+    low = Decimal(0)
+    end = position + quantity
+    for high in [*bounds, None]:
+        top = end if high is None else min(end, high)
+        bottom = max(position, low)
+        parts.append(max(Decimal(0), top - bottom))
+        if high is not None:
+            low = high
+    return parts
+
+
+def _largest_remainder(total: int, weights: list[int]) -> list[int]:
+    """Split the integer ``total`` in proportion to ``weights``, parts summing to total.
+
+    Remainders are given to the largest fractional parts, earlier buckets first on ties.
+    """
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        return [total] + [0] * (len(weights) - 1)
+    parts = [total * w // weight_sum for w in weights]
+    remainders = [total * w % weight_sum for w in weights]
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+class _Buckets:
+    """The price buckets of one energy charge in one segment."""
+
+    def __init__(self, charge: EnergyCharge, ctx: Context) -> None:
+        schedule = ctx.schedule
+        by_period = charge.prices is not None
+        by_season = charge.season_multipliers is not None
+        self.keys: list[tuple[int | None, int | None]] = []
+        self.kwh: list[int] = []
+        index: dict[tuple[int | None, int | None], int] = {}
+        for (season, period), value in sorted(ctx.usage.energy.items()):
+            key = (season if by_season else None, period if by_period else None)
+            if key not in index:
+                index[key] = len(self.keys)
+                self.keys.append(key)
+                self.kwh.append(0)
+            self.kwh[index[key]] += value
+        self.index = index
+        self.by_season = by_season
+        if charge.prices is not None:
+            self.period_prices = resolve_prices(charge.prices, ctx.version.base_prices)
+        else:
+            specs = charge.price_per_kwh
+            listed: list[PriceSpec] = (
+                specs if isinstance(specs, list) else [specs]  # type: ignore[list-item]
+            )
+            self.flat_prices = [_resolve(spec, ctx) for spec in listed]
+        self.charge = charge
+        self.schedule = schedule
+
+    def price(self, bucket: int, tier: int) -> Decimal:
+        season, period = self.keys[bucket]
+        if period is not None:
+            prices = self.period_prices[self.schedule.period_names[period]]
+        else:
+            prices = self.flat_prices
+        price = prices[min(tier, len(prices) - 1)]
+        if season is not None and self.charge.season_multipliers is not None:
+            price *= self.charge.season_multipliers[self.schedule.season_names[season]]
+        return price
+
+    def code(self, base: str, bucket: int) -> list[str]:
+        season, period = self.keys[bucket]
+        parts = [base]
+        if season is not None:
+            parts.append(self.schedule.season_names[season])
+        if period is not None:
+            parts.append(self.schedule.period_names[period])
+        return parts
+
+
+def _resolve(spec: PriceSpec, ctx: Context) -> Decimal:
+    if isinstance(spec, PriceRef):
+        return ctx.version.base_prices[spec.of] * spec.ratio
+    return spec
+
+
+def _label(base: str, parts: list[str]) -> str:
+    words = [p.replace("_", " ") for p in parts[1:]]
+    if not words:
+        return base
+    text = " ".join(words)
+    return f"{text[0].upper()}{text[1:]} {base.lower()}"
+
+
+def _bounds(tiers: Tiers, ctx: Context) -> list[Decimal]:
+    allowance = ctx.account.tier_allowance_kwh_per_month if ctx.account else Decimal(0)
+    if tiers.reset == "annual":
+        allowance *= 12
+    return [bound + allowance for bound in tiers.bounds_kwh]
+
+
+def ladder_key(tiers: Tiers) -> str:
+    """The tier ladder a charge counts on (shared by charges with the same reset)."""
+    return f"annual:{tiers.start_month}" if tiers.reset == "annual" else "bill"
+
+
+def price_energy(charge: EnergyCharge, ctx: Context) -> list[Line]:
+    """Price an energy charge on a segment's usage."""
+    code = charge.code or "energy"
+    label = charge.label or "Energy"
+    buckets = _Buckets(charge, ctx)
+    lines: list[Line] = []
+    if charge.tiers is None:
+        for b, kwh in enumerate(buckets.kwh):
+            if kwh:
+                parts = buckets.code(code, b)
+                rate = buckets.price(b, 0)
+                quantity = ctx.quantity(kwh)
+                lines.append(
+                    ctx.line("energy", ".".join(parts), _label(label, parts), quantity, "kWh",
+                             rate, quantity * rate)
+                )
+        return lines
+
+    tiers = charge.tiers
+    bounds = _bounds(tiers, ctx)
+    total = ctx.quantity(sum(buckets.kwh))
+    if tiers.method == "per_period":
+        return _per_period(charge, ctx, buckets, bounds, code, label)
+    if tiers.method == "chronological":
+        return _chronological(charge, ctx, buckets, bounds, code, label)
+    position = ctx.tier_position_kwh.get(ladder_key(tiers), Decimal(0))
+    per_tier = tier_split(position, total, bounds)
+
+    if tiers.method == "increment":
+        for b, kwh in enumerate(buckets.kwh):
+            if kwh:
+                parts = buckets.code(code, b)
+                quantity = ctx.quantity(kwh)
+                rate = buckets.price(b, 0)
+                lines.append(
+                    ctx.line("energy", ".".join(parts), _label(label, parts), quantity, "kWh",
+                             rate, quantity * rate)
+                )
+        for tier, quantity in enumerate(per_tier[1:], start=2):
+            if quantity:
+                rate = (tiers.increments_per_kwh or [])[tier - 2]
+                lines.append(
+                    ctx.line("energy", f"{code}.tier{tier}", f"Tier {tier} increment", quantity,
+                             "kWh", rate, quantity * rate)
+                )
+        return lines
+
+    # proportional: each tier's kWh split between buckets by the buckets' shares.
+    unit_scale = max(ctx.usage.scale, *(-q.as_tuple().exponent for q in per_tier))  # type: ignore[operator]
+    single = len(buckets.kwh) == 1 and buckets.keys[0] == (None, None)
+    for tier, quantity in enumerate(per_tier, start=1):
+        if not quantity:
+            continue
+        units = int(quantity.scaleb(unit_scale))
+        shares = _largest_remainder(units, buckets.kwh)
+        for b, share in enumerate(shares):
+            if not share:
+                continue
+            parts = buckets.code(code, b)
+            part_quantity = Decimal(share).scaleb(-unit_scale)
+            rate = buckets.price(b, tier - 1)
+            suffix = f"tier{tier}"
+            name = ".".join([*parts, suffix]) if not single else f"{code}.{suffix}"
+            text = f"{_label(label, parts)}, tier {tier}"
+            lines.append(
+                ctx.line("energy", name, text, part_quantity, "kWh", rate, part_quantity * rate)
+            )
+    return lines
+
+
+def _per_period(
+    charge: EnergyCharge,
+    ctx: Context,
+    buckets: _Buckets,
+    bounds: list[Decimal],
+    code: str,
+    label: str,
+) -> list[Line]:
+    assert charge.tiers is not None  # noqa: S101 - checked by the caller
+    if charge.tiers.reset == "annual":
+        raise UnsupportedFeatureError(
+            "tiers.method per_period with reset annual",
+            ctx.tariff.source,
+            "a ladder per period across bills needs per-period year-to-date usage",
+        )
+    lines: list[Line] = []
+    for b, kwh in enumerate(buckets.kwh):
+        for tier, quantity in enumerate(tier_split(Decimal(0), ctx.quantity(kwh), bounds), 1):
+            if quantity:
+                parts = [*buckets.code(code, b), f"tier{tier}"]
+                rate = buckets.price(b, tier - 1)
+                lines.append(
+                    ctx.line("energy", ".".join(parts), f"{_label(label, parts[:-1])}, tier {tier}",
+                             quantity, "kWh", rate, quantity * rate)
+                )
+    return lines
+
+
+def _chronological(
+    charge: EnergyCharge,
+    ctx: Context,
+    buckets: _Buckets,
+    bounds: list[Decimal],
+    code: str,
+    label: str,
+) -> list[Line]:
+    """Fill the tiers in time order; the interval that crosses a bound is split."""
+    assert charge.tiers is not None  # noqa: S101 - checked by the caller
+    usage = ctx.usage
+    scale = usage.scale
+    position = ctx.tier_position_kwh.get(ladder_key(charge.tiers), Decimal(0))
+    # Work in integer units of 10**-scale (bounds and position must be representable).
+    unit_scale = max(scale, *(-b.as_tuple().exponent for b in [*bounds, position]))  # type: ignore[operator]
+    factor = 10 ** (unit_scale - scale)
+    limits = [int(b.scaleb(unit_scale)) for b in bounds]
+    cursor = int(position.scaleb(unit_scale))
+    amounts: dict[tuple[int, int], int] = {}
+    kwh = usage.readings.kwh
+    for season, period, first, last in usage.slices:
+        key = (season if buckets.by_season else None,
+               period if charge.prices is not None else None)
+        bucket = buckets.index[key]
+        block = sum(kwh[first:last]) * factor
+        tier = sum(1 for limit in limits if cursor >= limit)
+        if tier == len(limits) or cursor + block <= limits[tier]:
+            amounts[(bucket, tier)] = amounts.get((bucket, tier), 0) + block
+            cursor += block
+            continue
+        for value in kwh[first:last]:
+            value *= factor
+            while value:
+                tier = sum(1 for limit in limits if cursor >= limit)
+                room = value if tier == len(limits) else min(value, limits[tier] - cursor)
+                amounts[(bucket, tier)] = amounts.get((bucket, tier), 0) + room
+                cursor += room
+                value -= room
+    lines: list[Line] = []
+    for (bucket, tier), units in sorted(amounts.items(), key=lambda item: (item[0][1], item[0][0])):
+        if not units:
+            continue
+        quantity = Decimal(units).scaleb(-unit_scale)
+        parts = [*buckets.code(code, bucket), f"tier{tier + 1}"]
+        rate = buckets.price(bucket, tier)
+        lines.append(
+            ctx.line("energy", ".".join(parts), f"{_label(label, parts[:-1])}, tier {tier + 1}",
+                     quantity, "kWh", rate, quantity * rate)
+        )
+    return lines

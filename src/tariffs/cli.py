@@ -1,0 +1,257 @@
+"""The ``tariffs`` command: parse arguments, call the library, render, map errors to exit codes.
+
+Exit codes: 0 success; 1 bad input (a message on stderr naming the file and line or row);
+2 usage error. No pricing logic lives here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from tariffs.bill import Bill
+from tariffs.describe import describe_tariff
+from tariffs.documents import iter_table_files, load_account, load_tariff
+from tariffs.errors import OutputError, ReadingsError, TariffsError
+from tariffs.pricing import price
+from tariffs.readings.model import Readings
+from tariffs.render import bill_to_dict, bills_to_csv, bills_to_json, bills_to_table, number
+from tariffs.schema.account import Account
+from tariffs.schema.tariff import Tariff
+
+__all__ = ["main"]
+
+
+class _UsageError(Exception):
+    """A command-line usage error (exit code 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _parser() -> _Parser:
+    parser = _Parser(prog="tariffs", description="Exact, itemised electricity bills.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def readings_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("readings", help="interval readings (CSV)")
+        sub.add_argument("--account", help="account YAML file")
+        sub.add_argument("--tables", action="append", default=[], metavar="DIR",
+                         help="directory of tariff tables to search for ids (repeatable)")
+        sub.add_argument("--interval", type=int, metavar="MINUTES",
+                         help="interval length when it cannot be inferred")
+        sub.add_argument("--allow-gaps", action="store_true",
+                         help="bill incomplete readings; the bill says so")
+        sub.add_argument("--readings-format", choices=["csv", "greenbutton"],
+                         help="readings format (default: by file extension)")
+        sub.add_argument("--from", dest="start", type=_date, metavar="DATE",
+                         help="first local date to bill")
+        sub.add_argument("--to", dest="end", type=_date, metavar="DATE",
+                         help="local date after the last day billed (exclusive)")
+        sub.add_argument("--format", choices=["table", "json", "csv"], default="table")
+        sub.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+
+    sub = commands.add_parser("price", help="price readings under one tariff")
+    readings_options(sub)
+    sub.add_argument("--tariff", required=True, help="tariff YAML/JSON file or tariff id")
+
+    sub = commands.add_parser("compare", help="price readings under several tariffs, ranked")
+    readings_options(sub)
+    sub.add_argument("--tariff", action="append", required=True, dest="tariffs",
+                     help="tariff file or id (repeat for each tariff)")
+
+    sub = commands.add_parser("validate", help="check tariff tables (files or directories)")
+    sub.add_argument("paths", nargs="+", metavar="TARIFF_OR_DIR")
+
+    sub = commands.add_parser("show", help="describe a tariff in words")
+    sub.add_argument("tariff")
+    sub.add_argument("--tables", action="append", default=[], metavar="DIR")
+    return parser
+
+
+def read_readings(
+    path: str,
+    timezone: str,
+    *,
+    interval_minutes: int | None = None,
+    allow_gaps: bool = False,
+    readings_format: str | None = None,
+) -> Readings:
+    """Read a readings file with the reader its extension (or ``readings_format``) names."""
+    kind = readings_format or ("greenbutton" if path.lower().endswith(".xml") else "csv")
+    interval = interval_minutes * 60 if interval_minutes else None
+    if not Path(path).is_file():
+        raise ReadingsError("no such readings file", file=path)
+    if kind == "greenbutton":
+        from tariffs.readings.greenbutton import read_greenbutton
+
+        return read_greenbutton(path, allow_gaps=allow_gaps)
+    from tariffs.readings.csv_reader import read_readings_csv
+
+    return read_readings_csv(path, timezone, interval_seconds=interval, allow_gaps=allow_gaps)
+
+
+def _write(text: str, output: str | None) -> None:
+    """Write all of ``text`` or nothing: a temporary file renamed into place."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    target = Path(output)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=".tariffs-")
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise OutputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+
+
+def _render(bills: Sequence[Bill], fmt: str) -> str:
+    if fmt == "json":
+        return bills_to_json(bills)
+    if fmt == "csv":
+        return bills_to_csv(bills)
+    return bills_to_table(bills)
+
+
+def _price_all(
+    args: argparse.Namespace, tariffs: list[Tariff], account: Account | None
+) -> list[list[Bill]]:
+    readings_by_zone: dict[str, Readings] = {}
+    results = []
+    for tariff in tariffs:
+        readings = readings_by_zone.get(tariff.timezone)
+        if readings is None:
+            readings = read_readings(
+                args.readings, tariff.timezone, interval_minutes=args.interval,
+                allow_gaps=args.allow_gaps, readings_format=args.readings_format,
+            )
+            readings_by_zone[tariff.timezone] = readings
+        results.append(price(tariff, readings, account, start=args.start, end=args.end))
+    return results
+
+
+def _cmd_price(args: argparse.Namespace) -> int:
+    tariff = load_tariff(args.tariff, args.tables)
+    account = load_account(args.account) if args.account else None
+    (bills,) = _price_all(args, [tariff], account)
+    _write(_render(bills, args.format), args.output)
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    tariffs = [load_tariff(name, args.tables) for name in args.tariffs]
+    account = load_account(args.account) if args.account else None
+    priced = _price_all(args, tariffs, account)
+    ranked = sorted(
+        zip(tariffs, priced, strict=True),
+        key=lambda item: (sum((b.total for b in item[1]), Decimal(0)), item[0].id),
+    )
+    if args.format == "json":
+        document = {
+            "results": [
+                {
+                    "tariff": tariff.id,
+                    "currency": tariff.currency,
+                    "total": number(sum((b.total for b in bills), Decimal(0))),
+                    "bills": [bill_to_dict(b) for b in bills],
+                }
+                for tariff, bills in ranked
+            ]
+        }
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "csv":
+        rows = ["rank,tariff,currency,total"]
+        for rank, (tariff, bills) in enumerate(ranked, start=1):
+            total = number(sum((b.total for b in bills), Decimal(0)))
+            rows.append(f"{rank},{tariff.id},{tariff.currency},{total}")
+        text = "\n".join(rows) + "\n"
+    else:
+        rows = []
+        for rank, (tariff, bills) in enumerate(ranked, start=1):
+            total = number(sum((b.total for b in bills), Decimal(0)))
+            rows.append(f"{rank}. {tariff.id}: {total} {tariff.currency}")
+        text = "\n".join(rows) + "\n"
+    _write(text, args.output)
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from tariffs.documents import resolve_tariff_path
+
+    files: list[Path] = []
+    for name in args.paths:
+        path = Path(name)
+        if path.is_dir():
+            files.extend(iter_table_files(path))
+        else:
+            files.append(resolve_tariff_path(name))
+    if not files:
+        raise _UsageError("tariffs validate: no tariff files found")
+    failures = 0
+    seen: dict[str, Path] = {}
+    for file in files:
+        try:
+            tariff = load_tariff(file)
+        except TariffsError as exc:
+            failures += 1
+            print(str(exc), file=sys.stderr)
+            continue
+        if tariff.id in seen:
+            failures += 1
+            print(f"{file}: id {tariff.id!r} is also the id of {seen[tariff.id]}", file=sys.stderr)
+            continue
+        seen[tariff.id] = file
+        print(f"{file}: ok ({tariff.id})")
+    return 1 if failures else 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    sys.stdout.write(describe_tariff(load_tariff(args.tariff, args.tables)))
+    return 0
+
+
+_COMMANDS = {
+    "price": _cmd_price,
+    "compare": _cmd_compare,
+    "validate": _cmd_validate,
+    "show": _cmd_show,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 bad input, 2 usage)."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+        return _COMMANDS[args.command](args)
+    except SystemExit as exc:  # --help and --version exit through argparse
+        return exc.code if isinstance(exc.code, int) else 0
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        print("Try 'tariffs --help'.", file=sys.stderr)
+        return 2
+    except TariffsError as exc:
+        print(f"tariffs: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def run() -> None:
+    """Console entry point."""
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Converters between other tariff and readings formats and `tariffs`' own."""

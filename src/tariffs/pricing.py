@@ -1,0 +1,304 @@
+"""Price readings under a tariff: billing periods, version segments, tier ladders, bills.
+
+The flow is one direction: billing periods are cut from the readings' span (or the dates
+asked for), each period is cut at version changes into segments, each segment's usage is
+aggregated once and every charge prices it, in the order the tariff writes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from tariffs.bill import Bill, Line
+from tariffs.charges import Context, price_charge
+from tariffs.errors import AccountError, ReadingsError, TariffFileError
+from tariffs.readings.model import Readings, to_decimal
+from tariffs.schedule import compile_schedule
+from tariffs.schema.account import Account
+from tariffs.schema.charges import EnergyCharge
+from tariffs.schema.tariff import Tariff
+from tariffs.usage import aggregate, check_resolution
+
+__all__ = ["billing_periods", "local_midnight", "price"]
+
+
+def local_midnight(day: dt.date, zone: ZoneInfo) -> int:
+    """UTC epoch seconds of the first instant of a local date.
+
+    Where a time zone skips midnight (a DST change at 00:00), the first instant that
+    exists is used.
+    """
+    moment = dt.datetime(day.year, day.month, day.day, tzinfo=zone)
+    utc = int(moment.timestamp())
+    # A non-existent local midnight maps past the gap; fold=0 gives the earlier offset.
+    return utc
+
+
+def _local_date(t: int, zone: ZoneInfo) -> dt.date:
+    return dt.datetime.fromtimestamp(t, zone).date()
+
+
+def _next_boundary(day: dt.date, read_day: int) -> dt.date:
+    """The first billing-period start after ``day`` (calendar months, or a read day)."""
+    year, month = day.year, day.month
+    candidate = dt.date(year, month, read_day)
+    if candidate > day:
+        return candidate
+    month += 1
+    if month == 13:
+        year, month = year + 1, 1
+    return dt.date(year, month, read_day)
+
+
+def _period_start(day: dt.date, read_day: int) -> dt.date:
+    candidate = dt.date(day.year, day.month, read_day)
+    if candidate <= day:
+        return candidate
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    return dt.date(year, month, read_day)
+
+
+def billing_periods(first: dt.date, last: dt.date, read_day: int = 1) -> list[tuple[dt.date, dt.date]]:
+    """The billing periods that contain the local dates ``first`` to ``last`` (inclusive).
+
+    Args:
+        first: First local date to bill.
+        last: Last local date to bill.
+        read_day: Day of the month on which periods start (1: calendar months).
+
+    Returns:
+        ``(start, end)`` of each whole period, end exclusive.
+
+    >>> billing_periods(dt.date(2025, 1, 20), dt.date(2025, 3, 1))[1]
+    (datetime.date(2025, 2, 1), datetime.date(2025, 3, 1))
+    """
+    periods = []
+    start = _period_start(first, read_day)
+    while start <= last:
+        end = _next_boundary(start, read_day)
+        periods.append((start, end))
+        start = end
+    return periods
+
+
+@dataclass(slots=True)
+class _Ladders:
+    """Year-to-date kWh of annual tier ladders, carried from bill to bill."""
+
+    initial_kwh: Decimal
+    first_year: dict[int, int]
+    counted: dict[tuple[int, int], Decimal]
+
+    def position(self, start_month: int, day: dt.date) -> Decimal:
+        year = day.year if day.month >= start_month else day.year - 1
+        first = self.first_year.setdefault(start_month, year)
+        initial = self.initial_kwh if year == first else Decimal(0)
+        return initial + self.counted.get((start_month, year), Decimal(0))
+
+    def add(self, start_month: int, day: dt.date, kwh: Decimal) -> None:
+        year = day.year if day.month >= start_month else day.year - 1
+        self.first_year.setdefault(start_month, year)
+        self.counted[(start_month, year)] = self.counted.get((start_month, year), Decimal(0)) + kwh
+
+
+def price(
+    tariff: Tariff,
+    readings: Readings,
+    account: Account | None = None,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[Bill]:
+    """Price interval readings under one tariff, one bill per billing period.
+
+    Args:
+        tariff: A validated tariff table.
+        readings: Uniform intervals of imported energy [kWh] (and reactive energy [kvarh],
+            export [kWh] where the tariff needs them).
+        account: Contract data the tariff needs; tier allowances, event days,
+            year-to-date kWh, service dates and the meter-reading day.
+        start: First local date to bill (default: the readings' first day).
+        end: Local date after the last day to bill, exclusive (default: after the
+            readings' last interval).
+
+    Returns:
+        One bill per billing period that has readings, in time order.
+
+    Raises:
+        ReadingsError: No readings in the dates asked for, or readings the tariff cannot
+            split exactly between its periods.
+        AccountError: The tariff needs an account field that is missing.
+    """
+    zone = ZoneInfo(tariff.timezone)
+    if not readings.starts:
+        raise ReadingsError("no readings", file=readings.source)
+    _check_account(tariff, account)
+    span_start, span_end = readings.starts[0], readings.end
+    if start is not None:
+        span_start = max(span_start, local_midnight(start, zone))
+    if end is not None:
+        span_end = min(span_end, local_midnight(end, zone))
+    if account is not None and account.service_start is not None:
+        span_start = max(span_start, local_midnight(account.service_start, zone))
+    if account is not None and account.service_end is not None:
+        after = account.service_end + dt.timedelta(days=1)
+        span_end = min(span_end, local_midnight(after, zone))
+    if span_end <= span_start or bisect_left(readings.starts, span_start) == bisect_left(
+        readings.starts, span_end
+    ):
+        raise ReadingsError(
+            "no readings in the dates to bill"
+            f" ({_local_date(span_start, zone)} to {_local_date(span_end - 1, zone)})",
+            file=readings.source,
+        )
+    read_day = account.meter_read_day if account and account.meter_read_day else 1
+    first_day = _local_date(span_start, zone)
+    last_day = _local_date(span_end - 1, zone)
+    ladders = _Ladders(
+        initial_kwh=account.year_to_date_kwh if account else Decimal(0),
+        first_year={},
+        counted={},
+    )
+    event_days = frozenset(account.critical_peak_days if account else ())
+    bills = []
+    for period_start, period_end in billing_periods(first_day, last_day, read_day):
+        bill = _price_period(
+            tariff, readings, account, zone, period_start, period_end,
+            max(span_start, local_midnight(period_start, zone)),
+            min(span_end, local_midnight(period_end, zone)),
+            ladders, event_days,
+        )
+        if bill is not None:
+            bills.append(bill)
+    return bills
+
+
+def _check_account(tariff: Tariff, account: Account | None) -> None:
+    """Refuse early when the tariff needs an account field that is missing."""
+    for effective, version in tariff.versions.items():
+        for charge in version.charges:
+            needs = getattr(charge, "needs_account_fields", ())
+            for name in needs:
+                if account is None or getattr(account, name) is None:
+                    who = f"account {account.account_id}" if account else "no account was given"
+                    raise AccountError(
+                        f"tariff {tariff.id} (version {effective}) needs {name!r}, "
+                        f"and {who} lacks it"
+                    )
+
+
+def _annual_ladders(tariff: Tariff) -> list[int]:
+    """Start months of the annual tier ladders any version of the tariff counts on."""
+    months = {
+        charge.tiers.start_month
+        for version in tariff.versions.values()
+        for charge in version.charges
+        if isinstance(charge, EnergyCharge) and charge.tiers and charge.tiers.reset == "annual"
+    }
+    return sorted(months)
+
+
+def _price_period(
+    tariff: Tariff,
+    readings: Readings,
+    account: Account | None,
+    zone: ZoneInfo,
+    period_start: dt.date,
+    period_end: dt.date,
+    bill_start: int,
+    bill_end: int,
+    ladders: _Ladders,
+    event_days: frozenset[dt.date],
+) -> Bill | None:
+    first = bisect_left(readings.starts, bill_start)
+    if first == bisect_left(readings.starts, bill_end, first):
+        return None
+    first_date = _local_date(bill_start, zone)
+    end_date = _local_date(bill_end - 1, zone) + dt.timedelta(days=1)
+    period_days = (period_end - period_start).days
+    service_days = (end_date - first_date).days
+    warnings: list[str] = []
+    if service_days < period_days:
+        if tariff.proration == "days_over_30":
+            bill_fraction = min(Fraction(service_days, 30), Fraction(1))
+        else:
+            bill_fraction = Fraction(service_days, period_days)
+        warnings.append(
+            f"partial period: {first_date} to {end_date} ({service_days} of {period_days} days)"
+        )
+    else:
+        bill_fraction = Fraction(1)
+    gaps = [(a, b) for a, b in readings.gaps if a < bill_end and b > bill_start]
+    if gaps:
+        missing = sum(min(b, bill_end) - max(a, bill_start) for a, b in gaps)
+        warnings.append(
+            f"incomplete readings: {missing // readings.interval_seconds} intervals missing "
+            "in this period were not billed (gaps allowed)"
+        )
+    # Segments: cut at the effective dates of versions inside the bill.
+    cuts = [first_date]
+    for effective in tariff.versions:
+        if first_date < effective < end_date:
+            cuts.append(effective)
+    cuts.append(end_date)
+    if tariff.version_at(first_date) is None:
+        raise TariffFileError(
+            f"tariff {tariff.id} has no version in force on {first_date} "
+            f"(first version from {next(iter(tariff.versions))})",
+            file=tariff.source,
+        )
+    annual_months = _annual_ladders(tariff)
+    lines: list[Line] = []
+    position_bill = Decimal(0)
+    for index, (seg_start, seg_end) in enumerate(zip(cuts, cuts[1:], strict=False)):
+        found = tariff.version_at(seg_start)
+        assert found is not None  # noqa: S101 - the first date has a version, later ones too
+        _, version = found
+        schedule = compile_schedule(version)
+        check_resolution(readings, schedule, tariff.id)
+        t0 = max(bill_start, local_midnight(seg_start, zone))
+        t1 = min(bill_end, local_midnight(seg_end, zone))
+        usage = aggregate(
+            readings, schedule, tariff.timezone, t0, t1, event_days | frozenset(version.event_days)
+        )
+        segment_days = (seg_end - seg_start).days
+        positions = {"bill": position_bill}
+        for start_month in annual_months:
+            positions[f"annual:{start_month}"] = ladders.position(start_month, period_start)
+        ctx = Context(
+            tariff=tariff,
+            version=version,
+            schedule=schedule,
+            usage=usage,
+            account=account,
+            period_start=period_start,
+            period_end=period_end,
+            segment_days=segment_days,
+            month_fraction=bill_fraction * Fraction(segment_days, service_days),
+            first_segment=index == 0,
+            tier_position_kwh=positions,
+        )
+        for charge in version.charges:
+            ctx.lines.extend(price_charge(charge, ctx))
+        segment_kwh = to_decimal(usage.total_kwh, usage.scale)
+        position_bill += segment_kwh
+        for start_month in annual_months:
+            ladders.add(start_month, period_start, segment_kwh)
+        lines.extend(ctx.lines)
+        warnings.extend(w for w in ctx.warnings if w not in warnings)
+    last = bisect_left(readings.starts, bill_end, first)
+    return Bill(
+        account=account.account_id if account else None,
+        tariff=tariff.id,
+        currency=tariff.currency,
+        period_start=first_date,
+        period_end=end_date,
+        energy_kwh=to_decimal(sum(readings.kwh[first:last]), readings.scale),
+        lines=tuple(lines),
+        warnings=tuple(warnings),
+    )

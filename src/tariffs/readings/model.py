@@ -1,0 +1,113 @@
+"""The in-memory form of interval readings.
+
+Quantities are kept as plain integers in units of ``10**-scale`` (for ``scale == 3``,
+``12.5 kWh`` is ``12500``), so that sums are exact and the hot loops of aggregation work
+on lists of ints, never on `Decimal` or `datetime` objects per interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tariffs.errors import ReadingsError
+
+__all__ = ["QUANTITY_COLUMNS", "Readings", "to_decimal"]
+
+#: Optional quantity columns besides ``kwh``, as named in the readings contract.
+QUANTITY_COLUMNS = ("kvarh", "export_kwh", "kw")
+
+
+def to_decimal(value: int, scale: int) -> Decimal:
+    """Turn an integer in units of ``10**-scale`` into an exact `Decimal`.
+
+    >>> to_decimal(12500, 3)
+    Decimal('12.500')
+    """
+    return Decimal(value).scaleb(-scale)
+
+
+@dataclass(frozen=True, slots=True, eq=True)
+class Readings:
+    """Uniform interval readings of one meter, exact.
+
+    Attributes:
+        source: Where the readings came from (a file name), for messages.
+        interval_seconds: Length of every interval [s].
+        starts: Interval starts as UTC epoch seconds, strictly increasing; consecutive
+            starts differ by `interval_seconds` except across `gaps`.
+        scale: Quantities are integers in units of ``10**-scale``.
+        kwh: Imported active energy per interval [kWh × 10**scale].
+        kvarh: Reactive energy per interval [kvarh × 10**scale], or None.
+        export_kwh: Exported active energy per interval [kWh × 10**scale], or None.
+        kw: Demand reported by the meter per interval [kW × 10**scale], or None.
+        gaps: Missing spans ``(start, end)`` in UTC epoch seconds, end exclusive. Only
+            present when a reader was told to allow gaps; a bill over a gap says so.
+    """
+
+    source: str
+    interval_seconds: int
+    starts: list[int]
+    scale: int
+    kwh: list[int]
+    kvarh: list[int] | None = None
+    export_kwh: list[int] | None = None
+    kw: list[int] | None = None
+    gaps: tuple[tuple[int, int], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        """Check the invariants every reader must guarantee."""
+        n = len(self.starts)
+        if self.interval_seconds <= 0 or 86400 % self.interval_seconds:
+            raise ReadingsError(
+                f"interval of {self.interval_seconds} s does not divide a day",
+                file=self.source,
+            )
+        if self.scale < 0 or self.scale > 9:
+            raise ReadingsError(f"scale {self.scale} is outside 0..9", file=self.source)
+        for name in ("kwh", *QUANTITY_COLUMNS):
+            column = getattr(self, name)
+            if column is not None and len(column) != n:
+                raise ReadingsError(
+                    f"column {name} has {len(column)} values for {n} intervals",
+                    file=self.source,
+                )
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @property
+    def end(self) -> int:
+        """UTC epoch seconds just after the last interval (exclusive)."""
+        return self.starts[-1] + self.interval_seconds if self.starts else 0
+
+    def total(self, column: str = "kwh") -> Decimal:
+        """Exact sum of one quantity column [its unit]."""
+        values: Sequence[int] | None = getattr(self, column)
+        if values is None:
+            raise ReadingsError(f"no {column} column", file=self.source)
+        return to_decimal(sum(values), self.scale)
+
+    def slice(self, start: int, end: int) -> Readings:
+        """The intervals whose start lies in ``[start, end)`` (UTC epoch seconds)."""
+        from bisect import bisect_left
+
+        i = bisect_left(self.starts, start)
+        j = bisect_left(self.starts, end)
+
+        def cut(column: list[int] | None) -> list[int] | None:
+            return None if column is None else column[i:j]
+
+        gaps = tuple((a, b) for a, b in self.gaps if a < end and b > start)
+        return Readings(
+            source=self.source,
+            interval_seconds=self.interval_seconds,
+            starts=self.starts[i:j],
+            scale=self.scale,
+            kwh=self.kwh[i:j],
+            kvarh=cut(self.kvarh),
+            export_kwh=cut(self.export_kwh),
+            kw=cut(self.kw),
+            gaps=gaps,
+        )
