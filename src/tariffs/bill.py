@@ -85,6 +85,8 @@ class Bill:
         energy_kwh: Imported energy read in the period, exactly as read [kWh].
         lines: The lines in the order the tariff prices them.
         warnings: What a reader of the bill should know (partial period, gaps, ...).
+        loss_kwh: Transformer and line losses added to the metered kWh before pricing
+            (None when the account declares no losses) [kWh].
     """
 
     account: str | None
@@ -95,6 +97,7 @@ class Bill:
     energy_kwh: Decimal
     lines: tuple[Line, ...]
     warnings: tuple[str, ...] = field(default=())
+    loss_kwh: Decimal | None = None
 
     @property
     def total(self) -> Decimal:

@@ -52,18 +52,37 @@ def _parser() -> _Parser:
     def readings_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("readings", help="interval readings (CSV)")
         sub.add_argument("--account", help="account YAML file")
-        sub.add_argument("--tables", action="append", default=[], metavar="DIR",
-                         help="directory of tariff tables to search for ids (repeatable)")
-        sub.add_argument("--interval", type=int, metavar="MINUTES",
-                         help="interval length when it cannot be inferred")
-        sub.add_argument("--allow-gaps", action="store_true",
-                         help="bill incomplete readings; the bill says so")
-        sub.add_argument("--readings-format", choices=["csv", "greenbutton"],
-                         help="readings format (default: by file extension)")
-        sub.add_argument("--from", dest="start", type=_date, metavar="DATE",
-                         help="first local date to bill")
-        sub.add_argument("--to", dest="end", type=_date, metavar="DATE",
-                         help="local date after the last day billed (exclusive)")
+        sub.add_argument(
+            "--tables",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="directory of tariff tables to search for ids (repeatable)",
+        )
+        sub.add_argument(
+            "--interval",
+            type=int,
+            metavar="MINUTES",
+            help="interval length when it cannot be inferred",
+        )
+        sub.add_argument(
+            "--allow-gaps", action="store_true", help="bill incomplete readings; the bill says so"
+        )
+        sub.add_argument(
+            "--readings-format",
+            choices=["csv", "greenbutton"],
+            help="readings format (default: by file extension)",
+        )
+        sub.add_argument(
+            "--from", dest="start", type=_date, metavar="DATE", help="first local date to bill"
+        )
+        sub.add_argument(
+            "--to",
+            dest="end",
+            type=_date,
+            metavar="DATE",
+            help="local date after the last day billed (exclusive)",
+        )
         sub.add_argument("--format", choices=["table", "json", "csv"], default="table")
         sub.add_argument("--output", metavar="FILE", help="write here instead of stdout")
 
@@ -73,8 +92,13 @@ def _parser() -> _Parser:
 
     sub = commands.add_parser("compare", help="price readings under several tariffs, ranked")
     readings_options(sub)
-    sub.add_argument("--tariff", action="append", required=True, dest="tariffs",
-                     help="tariff file or id (repeat for each tariff)")
+    sub.add_argument(
+        "--tariff",
+        action="append",
+        required=True,
+        dest="tariffs",
+        help="tariff file or id (repeat for each tariff)",
+    )
 
     sub = commands.add_parser("validate", help="check tariff tables (files or directories)")
     sub.add_argument("paths", nargs="+", metavar="TARIFF_OR_DIR")
@@ -139,8 +163,11 @@ def _price_all(
         readings = readings_by_zone.get(tariff.timezone)
         if readings is None:
             readings = read_readings(
-                args.readings, tariff.timezone, interval_minutes=args.interval,
-                allow_gaps=args.allow_gaps, readings_format=args.readings_format,
+                args.readings,
+                tariff.timezone,
+                interval_minutes=args.interval,
+                allow_gaps=args.allow_gaps,
+                readings_format=args.readings_format,
             )
             readings_by_zone[tariff.timezone] = readings
         results.append(price(tariff, readings, account, start=args.start, end=args.end))

@@ -1,5 +1,6 @@
-"""Find and load tariff tables and account files (the only module besides the readers and
-the CLI that touches files).
+"""Find and load tariff tables and account files.
+
+With the readers and the CLI, this is the only module that touches files.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ BUNDLED_TABLES = Path(__file__).parent / "tariff_tables"
 
 
 def table_dirs(extra: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
-    """Directories searched for a tariff id, in order: ``extra`` (``--tables``), the
-    ``TARIFFS_PATH`` environment variable (``os.pathsep``-separated), the bundled tables.
+    """Directories searched for a tariff id, in order.
+
+    First ``extra`` (``--tables``), then the ``TARIFFS_PATH`` environment variable
+    (``os.pathsep``-separated), then the bundled tables.
     """
     dirs = [Path(d) for d in extra]
     env = os.environ.get("TARIFFS_PATH", "")
@@ -104,7 +107,9 @@ def tariff_from_document(document: YamlDocument, *, stem: str | None = None) -> 
     return tariff
 
 
-def load_tariff(name: str | os.PathLike[str], tables: Iterable[str | os.PathLike[str]] = ()) -> Tariff:
+def load_tariff(
+    name: str | os.PathLike[str], tables: Iterable[str | os.PathLike[str]] = ()
+) -> Tariff:
     """Load a tariff from a YAML file, a URDB JSON file, or a tariff id.
 
     Args:

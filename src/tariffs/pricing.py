@@ -16,13 +16,14 @@ from zoneinfo import ZoneInfo
 
 from tariffs.bill import Bill, Line
 from tariffs.charges import Context, price_charge
+from tariffs.demand import max_demand
 from tariffs.errors import AccountError, ReadingsError, TariffFileError
 from tariffs.readings.model import Readings, to_decimal
 from tariffs.schedule import compile_schedule
 from tariffs.schema.account import Account
-from tariffs.schema.charges import EnergyCharge
+from tariffs.schema.charges import DemandCharge, EnergyCharge
 from tariffs.schema.tariff import Tariff
-from tariffs.usage import aggregate, check_resolution
+from tariffs.usage import add_losses, aggregate, check_resolution
 
 __all__ = ["billing_periods", "local_midnight", "price"]
 
@@ -63,7 +64,9 @@ def _period_start(day: dt.date, read_day: int) -> dt.date:
     return dt.date(year, month, read_day)
 
 
-def billing_periods(first: dt.date, last: dt.date, read_day: int = 1) -> list[tuple[dt.date, dt.date]]:
+def billing_periods(
+    first: dt.date, last: dt.date, read_day: int = 1
+) -> list[tuple[dt.date, dt.date]]:
     """The billing periods that contain the local dates ``first`` to ``last`` (inclusive).
 
     Args:
@@ -88,11 +91,16 @@ def billing_periods(first: dt.date, last: dt.date, read_day: int = 1) -> list[tu
 
 @dataclass(slots=True)
 class _Ladders:
-    """Year-to-date kWh of annual tier ladders, carried from bill to bill."""
+    """What is carried from bill to bill.
+
+    The year-to-date kWh of annual tier ladders, and the maximum demand of each month
+    (for ratchets).
+    """
 
     initial_kwh: Decimal
     first_year: dict[int, int]
     counted: dict[tuple[int, int], Decimal]
+    demand_history_kw: dict[tuple[int, int], Decimal]
 
     def position(self, start_month: int, day: dt.date) -> Decimal:
         year = day.year if day.month >= start_month else day.year - 1
@@ -138,6 +146,8 @@ def price(
     if not readings.starts:
         raise ReadingsError("no readings", file=readings.source)
     _check_account(tariff, account)
+    if account is not None and account.meter_multiplier != 1:
+        readings = readings.multiplied(account.meter_multiplier)
     span_start, span_end = readings.starts[0], readings.end
     if start is not None:
         span_start = max(span_start, local_midnight(start, zone))
@@ -163,19 +173,34 @@ def price(
         initial_kwh=account.year_to_date_kwh if account else Decimal(0),
         first_year={},
         counted={},
+        demand_history_kw=_demand_history(account),
     )
     event_days = frozenset(account.critical_peak_days if account else ())
     bills = []
     for period_start, period_end in billing_periods(first_day, last_day, read_day):
         bill = _price_period(
-            tariff, readings, account, zone, period_start, period_end,
+            tariff,
+            readings,
+            account,
+            zone,
+            period_start,
+            period_end,
             max(span_start, local_midnight(period_start, zone)),
             min(span_end, local_midnight(period_end, zone)),
-            ladders, event_days,
+            ladders,
+            event_days,
         )
         if bill is not None:
             bills.append(bill)
     return bills
+
+
+def _demand_history(account: Account | None) -> dict[tuple[int, int], Decimal]:
+    if account is None:
+        return {}
+    return {
+        (int(key[:4]), int(key[5:7])): value for key, value in account.demand_history_kw.items()
+    }
 
 
 def _check_account(tariff: Tariff, account: Account | None) -> None:
@@ -253,20 +278,28 @@ def _price_period(
             file=tariff.source,
         )
     annual_months = _annual_ladders(tariff)
-    lines: list[Line] = []
-    position_bill = Decimal(0)
-    for index, (seg_start, seg_end) in enumerate(zip(cuts, cuts[1:], strict=False)):
+    segments = []
+    for seg_start, seg_end in zip(cuts, cuts[1:], strict=False):
         found = tariff.version_at(seg_start)
         assert found is not None  # noqa: S101 - the first date has a version, later ones too
-        _, version = found
+        version = found[1]
         schedule = compile_schedule(version)
         check_resolution(readings, schedule, tariff.id)
         t0 = max(bill_start, local_midnight(seg_start, zone))
         t1 = min(bill_end, local_midnight(seg_end, zone))
+        days = (seg_end - seg_start).days
+        month_fraction = bill_fraction * Fraction(days, service_days)
         usage = aggregate(
             readings, schedule, tariff.timezone, t0, t1, event_days | frozenset(version.event_days)
         )
-        segment_days = (seg_end - seg_start).days
+        if account is not None and account.losses is not None:
+            usage = add_losses(usage, account.losses, month_fraction)
+        segments.append((version, schedule, usage, days, month_fraction))
+    bill_usages = [usage for _, _, usage, _, _ in segments]
+
+    lines: list[Line] = []
+    position_bill = Decimal(0)
+    for index, (version, schedule, usage, days, month_fraction) in enumerate(segments):
         positions = {"bill": position_bill}
         for start_month in annual_months:
             positions[f"annual:{start_month}"] = ladders.position(start_month, period_start)
@@ -278,10 +311,12 @@ def _price_period(
             account=account,
             period_start=period_start,
             period_end=period_end,
-            segment_days=segment_days,
-            month_fraction=bill_fraction * Fraction(segment_days, service_days),
+            segment_days=days,
+            month_fraction=month_fraction,
             first_segment=index == 0,
             tier_position_kwh=positions,
+            bill_usages=bill_usages,
+            demand_history_kw=ladders.demand_history_kw,
         )
         for charge in version.charges:
             ctx.lines.extend(price_charge(charge, ctx))
@@ -291,7 +326,16 @@ def _price_period(
             ladders.add(start_month, period_start, segment_kwh)
         lines.extend(ctx.lines)
         warnings.extend(w for w in ctx.warnings if w not in warnings)
+    if _has_ratchet(tariff):
+        window = segments[0][0].demand_window
+        measured = max_demand(bill_usages, window.minutes, sliding=window.sliding,
+                              tariff_id=tariff.id)  # fmt: skip
+        key = (period_start.year, period_start.month)
+        ladders.demand_history_kw[key] = max(ladders.demand_history_kw.get(key, measured), measured)
     last = bisect_left(readings.starts, bill_end, first)
+    loss_kwh = None
+    if account is not None and account.losses is not None:
+        loss_kwh = sum((u.loss_kwh for u in bill_usages), Decimal(0))
     return Bill(
         account=account.account_id if account else None,
         tariff=tariff.id,
@@ -301,4 +345,13 @@ def _price_period(
         energy_kwh=to_decimal(sum(readings.kwh[first:last]), readings.scale),
         lines=tuple(lines),
         warnings=tuple(warnings),
+        loss_kwh=loss_kwh,
+    )
+
+
+def _has_ratchet(tariff: Tariff) -> bool:
+    return any(
+        isinstance(charge, DemandCharge) and charge.ratchet is not None
+        for version in tariff.versions.values()
+        for charge in version.charges
     )

@@ -39,7 +39,7 @@ def _line_to_dict(line: Line) -> dict[str, Any]:
 
 def bill_to_dict(bill: Bill) -> dict[str, Any]:
     """A bill as the JSON object of CONTRACT.md (money and quantities as strings)."""
-    return {
+    document: dict[str, Any] = {
         "account": bill.account,
         "tariff": bill.tariff,
         "currency": bill.currency,
@@ -49,6 +49,9 @@ def bill_to_dict(bill: Bill) -> dict[str, Any]:
         "total": number(bill.total),
         "warnings": list(bill.warnings),
     }
+    if bill.loss_kwh is not None:
+        document["loss_kwh"] = number(bill.loss_kwh)
+    return document
 
 
 def _total(bills: Sequence[Bill]) -> Decimal:
@@ -79,11 +82,29 @@ def bills_to_csv(bills: Sequence[Bill]) -> str:
         ]  # fmt: skip
         for line in bill.lines:
             writer.writerow(
-                [*head, line.kind, line.code, line.label, number(line.quantity) or "",
-                 line.unit or "", number(line.rate) or "", number(line.amount)]
+                [
+                    *head,
+                    line.kind,
+                    line.code,
+                    line.label,
+                    number(line.quantity) or "",
+                    line.unit or "",
+                    number(line.rate) or "",
+                    number(line.amount),
+                ]
             )
-        writer.writerow([*head, "total", "total", "Bill total", number(bill.energy_kwh), "kWh",
-                         "", number(bill.total)])
+        writer.writerow(
+            [
+                *head,
+                "total",
+                "total",
+                "Bill total",
+                number(bill.energy_kwh),
+                "kWh",
+                "",
+                number(bill.total),
+            ]
+        )
     return out.getvalue()
 
 
@@ -91,17 +112,24 @@ def bills_to_table(bills: Sequence[Bill]) -> str:
     """A human-readable text table of every bill and the grand total."""
     parts = []
     for bill in bills:
-        title = (
-            f"{bill.tariff}  {bill.period_start} to {bill.period_end} (end exclusive)"
-            + (f"  account {bill.account}" if bill.account else "")
+        title = f"{bill.tariff}  {bill.period_start} to {bill.period_end} (end exclusive)" + (
+            f"  account {bill.account}" if bill.account else ""
         )
         rows = [("code", "label", "quantity", "unit", "rate", f"amount {bill.currency}")]
         for line in bill.lines:
             rows.append(
-                (line.code, line.label, number(line.quantity) or "", line.unit or "",
-                 number(line.rate) or "", number(line.amount) or "")
+                (
+                    line.code,
+                    line.label,
+                    number(line.quantity) or "",
+                    line.unit or "",
+                    number(line.rate) or "",
+                    number(line.amount) or "",
+                )
             )
-        rows.append(("total", "", number(bill.energy_kwh) or "", "kWh", "", number(bill.total) or ""))
+        rows.append(
+            ("total", "", number(bill.energy_kwh) or "", "kWh", "", number(bill.total) or "")
+        )
         widths = [max(len(row[i]) for row in rows) for i in range(6)]
         text = [title]
         for n, row in enumerate(rows):

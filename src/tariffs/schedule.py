@@ -102,7 +102,9 @@ class Schedule:
         for index, day_type in self._holiday_types:
             days = {d for d in day_type.dates or [] if d.year == year}
             for rule in day_type.rrules or []:
-                days.update(o.date() for o in rrulestr(rule, dtstart=start).between(start, end, inc=True))
+                days.update(
+                    o.date() for o in rrulestr(rule, dtstart=start).between(start, end, inc=True)
+                )
             for day in days:
                 if day in found and found[day] != index:
                     raise ValueError(

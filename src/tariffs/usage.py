@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from tariffs.errors import ReadingsError
-from tariffs.readings.model import Readings
+from tariffs.readings.model import Readings, to_decimal
 from tariffs.schedule import Schedule, local_days
+from tariffs.schema.account import Losses
 
-__all__ = ["Usage", "aggregate"]
+__all__ = ["Usage", "add_losses", "aggregate", "check_resolution", "split_in_proportion"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +33,13 @@ class Usage:
         scale: Quantities are in units of ``10**-scale``.
         total_kwh: Imported energy of the segment.
         energy: ``(season_index, period_index)`` → imported energy.
-        slices: ``(season_index, period_index, first, last)`` in time order: the
-            intervals ``readings.kwh[first:last]`` are all in that season and period.
+        slices: ``(season_index, period_index, first, last, minute)`` in time order: the
+            intervals ``readings.kwh[first:last]`` are all in that season and period, and
+            the first of them starts at local minute ``minute`` of its day.
         kvarh: Reactive energy of the segment, or None without a kvarh column.
         export_kwh: Exported energy of the segment, or None without an export column.
         dates: The local dates that have at least one interval in the segment.
+        loss_kwh: Losses included in `total_kwh` and `energy` [kWh].
     """
 
     readings: Readings
@@ -43,10 +48,11 @@ class Usage:
     scale: int
     total_kwh: int
     energy: dict[tuple[int, int], int]
-    slices: list[tuple[int, int, int, int]]
+    slices: list[tuple[int, int, int, int, int]]
     kvarh: int | None
     export_kwh: int | None
     dates: list[dt.date] = field(default_factory=list)
+    loss_kwh: Decimal = Decimal(0)
 
 
 def check_resolution(readings: Readings, schedule: Schedule, tariff_id: str) -> None:
@@ -87,7 +93,7 @@ def aggregate(
     first = bisect_left(starts, start)
     last = bisect_left(starts, end, first)
     energy: dict[tuple[int, int], int] = {}
-    slices: list[tuple[int, int, int, int]] = []
+    slices: list[tuple[int, int, int, int, int]] = []
     dates: list[dt.date] = []
     for date, day_start, lo, hi in local_days(starts, first, last, timezone):
         if not dates or dates[-1] != date:
@@ -100,7 +106,7 @@ def aggregate(
             if a < b:
                 key = (season, period)
                 energy[key] = energy.get(key, 0) + sum(kwh[a:b])
-                slices.append((season, period, a, b))
+                slices.append((season, period, a, b, (starts[a] - day_start) // 60))
                 lo = b
     return Usage(
         readings=readings,
@@ -113,4 +119,71 @@ def aggregate(
         kvarh=None if readings.kvarh is None else sum(readings.kvarh[first:last]),
         export_kwh=None if readings.export_kwh is None else sum(readings.export_kwh[first:last]),
         dates=dates,
+    )
+
+
+def split_in_proportion(total: int, weights: list[int]) -> list[int]:
+    """Split the integer ``total`` in proportion to ``weights``; the parts sum to ``total``.
+
+    Remainders go to the largest fractional parts, earlier weights first on ties (the
+    largest-remainder method). With all weights zero, the first part takes everything.
+
+    >>> split_in_proportion(10, [1, 1, 1])
+    [4, 3, 3]
+    """
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        return [total] + [0] * (len(weights) - 1)
+    parts = [total * w // weight_sum for w in weights]
+    remainders = [total * w % weight_sum for w in weights]
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def _units(value: Fraction, scale: int) -> int:
+    """An exact quantity rounded half-up to the readings' resolution, in integer units."""
+    return (
+        int(
+            (Decimal(value.numerator) / Decimal(value.denominator))
+            .scaleb(scale)
+            .quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        )
+        if value.denominator != 1
+        else value.numerator * 10**scale
+    )
+
+
+def add_losses(usage: Usage, losses: Losses, month_fraction: Fraction) -> Usage:
+    """Add transformer and line losses to a segment's metered quantities.
+
+    The loss is ``kwh_per_month`` × the segment's month share plus ``percent`` of the
+    metered kWh (likewise for kvarh), rounded half-up to the readings' resolution, and
+    shared between the segment's periods in proportion to their metered kWh.
+    """
+    scale = usage.scale
+    metered = Fraction(usage.total_kwh, 10**scale)
+    loss = _units(
+        Fraction(losses.kwh_per_month) * month_fraction + Fraction(losses.percent) / 100 * metered,
+        scale,
+    )
+    keys = sorted(usage.energy)
+    parts = split_in_proportion(loss, [usage.energy[k] for k in keys]) if keys else []
+    energy = dict(usage.energy)
+    for key, part in zip(keys, parts, strict=True):
+        energy[key] += part
+    kvarh = usage.kvarh
+    if kvarh is not None:
+        kvarh += _units(
+            Fraction(losses.kvarh_per_month) * month_fraction
+            + Fraction(losses.percent) / 100 * Fraction(kvarh, 10**scale),
+            scale,
+        )
+    return replace(
+        usage,
+        energy=energy,
+        total_kwh=usage.total_kwh + (loss if keys else 0),
+        kvarh=kvarh,
+        loss_kwh=to_decimal(loss if keys else 0, scale),
     )

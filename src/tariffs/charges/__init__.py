@@ -6,10 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from tariffs.bill import Line
+from tariffs.charges.basic import price_basic
 from tariffs.charges.context import Context
+from tariffs.charges.demand import price_demand
 from tariffs.charges.energy import price_energy
 from tariffs.charges.fixed import price_fixed
 from tariffs.charges.minimum import price_minimum
+from tariffs.charges.power_factor import price_power_factor, price_reactive
 from tariffs.charges.surcharge import price_export_credit, price_surcharge
 from tariffs.charges.tax import price_tax
 
@@ -23,6 +26,10 @@ PRICERS: dict[str, Callable[[Any, Context], list[Line]]] = {
     "fixed": price_fixed,
     "tax": price_tax,
     "minimum": price_minimum,
+    "basic": price_basic,
+    "demand": price_demand,
+    "power_factor": price_power_factor,
+    "reactive": price_reactive,
 }
 
 

@@ -9,9 +9,9 @@ from fractions import Fraction
 
 from tariffs.bill import Line, round_amount
 from tariffs.readings.model import to_decimal
+from tariffs.schedule import Schedule
 from tariffs.schema.account import Account
 from tariffs.schema.tariff import Tariff, Version
-from tariffs.schedule import Schedule
 from tariffs.usage import Usage
 
 __all__ = ["Context", "decimal_or_rounded", "matches"]
@@ -35,6 +35,9 @@ class Context:
         first_segment: Whether this is the bill's first segment (per-bill charges).
         tier_position_kwh: kWh already counted on the tier ladder before this segment,
             by ladder (``"bill"`` or ``"annual:<start month>"``).
+        bill_usages: The usage of every segment of the bill (demand and power factor
+            are measured over the whole billing period).
+        demand_history_kw: Maximum demand of earlier months, ``(year, month)`` → kW.
         lines: Lines priced so far in this segment, in order.
         warnings: Warnings the charges add.
     """
@@ -50,12 +53,28 @@ class Context:
     month_fraction: Fraction
     first_segment: bool
     tier_position_kwh: dict[str, Decimal]
+    bill_usages: list[Usage] = field(default_factory=list)
+    demand_history_kw: dict[tuple[int, int], Decimal] = field(default_factory=dict)
     lines: list[Line] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def quantity(self, value: int) -> Decimal:
         """An integer usage quantity as an exact Decimal in its unit."""
         return to_decimal(value, self.usage.scale)
+
+    def bill_total(self, column: str) -> Decimal:
+        """Exact total of ``total_kwh``, ``kvarh`` or ``export_kwh`` over the whole bill.
+
+        Raises:
+            ValueError: The column is missing from the readings.
+        """
+        total = 0
+        for usage in self.bill_usages or [self.usage]:
+            value = getattr(usage, column)
+            if value is None:
+                raise ValueError(column)
+            total += value
+        return to_decimal(total, self.usage.scale)
 
     def amount(self, value: Decimal | Fraction) -> Decimal:
         """Round an exact amount as the tariff says."""

@@ -14,8 +14,10 @@ from tariffs.charges.context import Context
 from tariffs.errors import UnsupportedFeatureError
 from tariffs.schema.charges import EnergyCharge, PriceRef, PriceSpec, Tiers
 from tariffs.schema.tariff import resolve_prices
+from tariffs.usage import split_in_proportion
 
 __all__ = ["price_energy", "tier_split"]
+
 
 def tier_split(position: Decimal, quantity: Decimal, bounds: list[Decimal]) -> list[Decimal]:
     """Split ``quantity`` kWh, counted from ``position`` on a ladder, into its tiers.
@@ -32,22 +34,6 @@ def tier_split(position: Decimal, quantity: Decimal, bounds: list[Decimal]) -> l
         parts.append(max(Decimal(0), top - bottom))
         if high is not None:
             low = high
-    return parts
-
-
-def _largest_remainder(total: int, weights: list[int]) -> list[int]:
-    """Split the integer ``total`` in proportion to ``weights``, parts summing to total.
-
-    Remainders are given to the largest fractional parts, earlier buckets first on ties.
-    """
-    weight_sum = sum(weights)
-    if weight_sum == 0:
-        return [total] + [0] * (len(weights) - 1)
-    parts = [total * w // weight_sum for w in weights]
-    remainders = [total * w % weight_sum for w in weights]
-    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
-    for i in order[: total - sum(parts)]:
-        parts[i] += 1
     return parts
 
 
@@ -141,8 +127,15 @@ def price_energy(charge: EnergyCharge, ctx: Context) -> list[Line]:
                 rate = buckets.price(b, 0)
                 quantity = ctx.quantity(kwh)
                 lines.append(
-                    ctx.line("energy", ".".join(parts), _label(label, parts), quantity, "kWh",
-                             rate, quantity * rate)
+                    ctx.line(
+                        "energy",
+                        ".".join(parts),
+                        _label(label, parts),
+                        quantity,
+                        "kWh",
+                        rate,
+                        quantity * rate,
+                    )
                 )
         return lines
 
@@ -163,15 +156,29 @@ def price_energy(charge: EnergyCharge, ctx: Context) -> list[Line]:
                 quantity = ctx.quantity(kwh)
                 rate = buckets.price(b, 0)
                 lines.append(
-                    ctx.line("energy", ".".join(parts), _label(label, parts), quantity, "kWh",
-                             rate, quantity * rate)
+                    ctx.line(
+                        "energy",
+                        ".".join(parts),
+                        _label(label, parts),
+                        quantity,
+                        "kWh",
+                        rate,
+                        quantity * rate,
+                    )
                 )
         for tier, quantity in enumerate(per_tier[1:], start=2):
             if quantity:
                 rate = (tiers.increments_per_kwh or [])[tier - 2]
                 lines.append(
-                    ctx.line("energy", f"{code}.tier{tier}", f"Tier {tier} increment", quantity,
-                             "kWh", rate, quantity * rate)
+                    ctx.line(
+                        "energy",
+                        f"{code}.tier{tier}",
+                        f"Tier {tier} increment",
+                        quantity,
+                        "kWh",
+                        rate,
+                        quantity * rate,
+                    )
                 )
         return lines
 
@@ -182,7 +189,7 @@ def price_energy(charge: EnergyCharge, ctx: Context) -> list[Line]:
         if not quantity:
             continue
         units = int(quantity.scaleb(unit_scale))
-        shares = _largest_remainder(units, buckets.kwh)
+        shares = split_in_proportion(units, buckets.kwh)
         for b, share in enumerate(shares):
             if not share:
                 continue
@@ -220,8 +227,15 @@ def _per_period(
                 parts = [*buckets.code(code, b), f"tier{tier}"]
                 rate = buckets.price(b, tier - 1)
                 lines.append(
-                    ctx.line("energy", ".".join(parts), f"{_label(label, parts[:-1])}, tier {tier}",
-                             quantity, "kWh", rate, quantity * rate)
+                    ctx.line(
+                        "energy",
+                        ".".join(parts),
+                        f"{_label(label, parts[:-1])}, tier {tier}",
+                        quantity,
+                        "kWh",
+                        rate,
+                        quantity * rate,
+                    )
                 )
     return lines
 
@@ -237,6 +251,12 @@ def _chronological(
     """Fill the tiers in time order; the interval that crosses a bound is split."""
     assert charge.tiers is not None  # noqa: S101 - checked by the caller
     usage = ctx.usage
+    if usage.loss_kwh:
+        raise UnsupportedFeatureError(
+            "tiers.method chronological with losses",
+            ctx.tariff.source,
+            "losses have no time of their own to be placed on the ladder",
+        )
     scale = usage.scale
     position = ctx.tier_position_kwh.get(ladder_key(charge.tiers), Decimal(0))
     # Work in integer units of 10**-scale (bounds and position must be representable).
@@ -246,9 +266,8 @@ def _chronological(
     cursor = int(position.scaleb(unit_scale))
     amounts: dict[tuple[int, int], int] = {}
     kwh = usage.readings.kwh
-    for season, period, first, last in usage.slices:
-        key = (season if buckets.by_season else None,
-               period if charge.prices is not None else None)
+    for season, period, first, last, _ in usage.slices:
+        key = (season if buckets.by_season else None, period if charge.prices is not None else None)
         bucket = buckets.index[key]
         block = sum(kwh[first:last]) * factor
         tier = sum(1 for limit in limits if cursor >= limit)
@@ -272,7 +291,14 @@ def _chronological(
         parts = [*buckets.code(code, bucket), f"tier{tier + 1}"]
         rate = buckets.price(bucket, tier)
         lines.append(
-            ctx.line("energy", ".".join(parts), f"{_label(label, parts[:-1])}, tier {tier + 1}",
-                     quantity, "kWh", rate, quantity * rate)
+            ctx.line(
+                "energy",
+                ".".join(parts),
+                f"{_label(label, parts[:-1])}, tier {tier + 1}",
+                quantity,
+                "kWh",
+                rate,
+                quantity * rate,
+            )
         )
     return lines

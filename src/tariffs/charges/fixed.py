@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
 
 from tariffs.bill import Line
@@ -32,6 +31,13 @@ def price_fixed(charge: FixedCharge, ctx: Context) -> list[Line]:
     count, unit = units
     quantity = decimal_or_rounded(count)
     return [
-        ctx.line("fixed", charge.code or "fixed", charge.label or "Fixed charge", quantity, unit,
-                 charge.amount, Fraction(charge.amount) * count)
+        ctx.line(
+            "fixed",
+            charge.code or "fixed",
+            charge.label or "Fixed charge",
+            quantity,
+            unit,
+            charge.amount,
+            Fraction(charge.amount) * count,
+        )
     ]

@@ -24,6 +24,13 @@ def price_minimum(charge: MinimumCharge, ctx: Context) -> list[Line]:
     if base >= minimum:
         return []
     return [
-        ctx.line("minimum", charge.code or "minimum", charge.label or f"Minimum bill {minimum}",
-                 None, None, None, minimum - base)
+        ctx.line(
+            "minimum",
+            charge.code or "minimum",
+            charge.label or f"Minimum bill {minimum}",
+            None,
+            None,
+            None,
+            minimum - base,
+        )
     ]

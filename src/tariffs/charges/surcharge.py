@@ -22,20 +22,36 @@ def price_surcharge(charge: SurchargeCharge, ctx: Context) -> list[Line]:
     quantity = ctx.quantity(ctx.usage.total_kwh)
     rate = _rate(charge.price_per_kwh, ctx)
     return [
-        ctx.line("surcharge", charge.code or "surcharge", charge.label or "Surcharge",
-                 quantity, "kWh", rate, quantity * rate)
+        ctx.line(
+            "surcharge",
+            charge.code or "surcharge",
+            charge.label or "Surcharge",
+            quantity,
+            "kWh",
+            rate,
+            quantity * rate,
+        )
     ]
 
 
 def price_export_credit(charge: ExportCreditCharge, ctx: Context) -> list[Line]:
-    """A credit per kWh exported; readings without an export column credit nothing, and the
-    bill says so."""
+    """A credit per kWh exported.
+
+    Readings without an export column credit nothing, and the bill says so.
+    """
     if ctx.usage.export_kwh is None:
         ctx.warnings.append("the readings have no export_kwh column: no export credited")
         return []
     quantity = ctx.quantity(ctx.usage.export_kwh)
     rate = _rate(charge.price_per_kwh, ctx)
     return [
-        ctx.line("export_credit", charge.code or "export_credit", charge.label or "Export credit",
-                 quantity, "kWh", rate, -(quantity * rate))
+        ctx.line(
+            "export_credit",
+            charge.code or "export_credit",
+            charge.label or "Export credit",
+            quantity,
+            "kWh",
+            rate,
+            -(quantity * rate),
+        )
     ]

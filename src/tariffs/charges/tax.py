@@ -16,6 +16,13 @@ def price_tax(charge: TaxCharge, ctx: Context) -> list[Line]:
     base = sum((line.amount for line in ctx.lines if matches(line, charge.applies_to)), Decimal(0))
     rate = charge.percent / 100
     return [
-        ctx.line("tax", charge.code or "tax", charge.label or f"Tax {charge.percent} %",
-                 base, ctx.tariff.currency, rate, base * rate)
+        ctx.line(
+            "tax",
+            charge.code or "tax",
+            charge.label or f"Tax {charge.percent} %",
+            base,
+            ctx.tariff.currency,
+            rate,
+            base * rate,
+        )
     ]

@@ -25,7 +25,7 @@ def to_decimal(value: int, scale: int) -> Decimal:
     >>> to_decimal(12500, 3)
     Decimal('12.500')
     """
-    return Decimal(value).scaleb(-scale)
+    return Decimal((0 if value >= 0 else 1, tuple(int(d) for d in str(abs(value))), -scale))
 
 
 @dataclass(frozen=True, slots=True, eq=True)
@@ -88,6 +88,36 @@ class Readings:
         if values is None:
             raise ReadingsError(f"no {column} column", file=self.source)
         return to_decimal(sum(values), self.scale)
+
+    def multiplied(self, multiplier: Decimal) -> Readings:
+        """Register readings times a metering multiplier (倍率), exactly.
+
+        Raises:
+            ReadingsError: The product would need more than 9 decimal places.
+        """
+        exponent = multiplier.normalize().as_tuple().exponent
+        places = max(0, -exponent) if isinstance(exponent, int) else 0
+        factor = int(multiplier.scaleb(places))
+        scale = self.scale + places
+        if scale > 9:
+            raise ReadingsError(
+                f"multiplier {multiplier} needs more than 9 decimal places", file=self.source
+            )
+
+        def times(column: list[int] | None) -> list[int] | None:
+            return None if column is None else [value * factor for value in column]
+
+        return Readings(
+            source=self.source,
+            interval_seconds=self.interval_seconds,
+            starts=self.starts,
+            scale=scale,
+            kwh=[value * factor for value in self.kwh],
+            kvarh=times(self.kvarh),
+            export_kwh=times(self.export_kwh),
+            kw=times(self.kw),
+            gaps=self.gaps,
+        )
 
     def slice(self, start: int, end: int) -> Readings:
         """The intervals whose start lies in ``[start, end)`` (UTC epoch seconds)."""

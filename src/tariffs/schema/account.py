@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from tariffs.schema.common import NonNegativeDecimal, StrictModel
 
-__all__ = ["Account"]
+__all__ = ["Account", "Losses"]
+
+
+_YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class Losses(StrictModel):
+    """Losses added to metered quantities before pricing (meter on the low-voltage side).
+
+    Attributes:
+        kwh_per_month: Fixed active loss per month, prorated by days of service [kWh].
+        kvarh_per_month: Fixed reactive loss per month, prorated likewise [kvarh].
+        percent: Active and reactive loss as a percentage of the metered quantity [%].
+    """
+
+    kwh_per_month: NonNegativeDecimal = Decimal(0)
+    kvarh_per_month: NonNegativeDecimal = Decimal(0)
+    percent: NonNegativeDecimal = Decimal(0)
 
 
 class Account(StrictModel):
@@ -28,6 +46,11 @@ class Account(StrictModel):
         tier_allowance_kwh_per_month: Extra tier allowance (一户多人口) [kWh/month].
         critical_peak_days: Declared critical-peak event days.
         year_to_date_kwh: Annual-tier kWh before the first bill priced [kWh].
+        demand_history_kw: Maximum demand of earlier months, ``"YYYY-MM"`` → kW, for
+            demand ratchets.
+        meter_multiplier: Metering multiplier (倍率 = CT ratio × PT ratio): readings are
+            register quantities and are multiplied by it before pricing.
+        losses: Transformer and line losses (变损, 线损) added to the metered quantities.
     """
 
     account_id: str = Field(min_length=1)
@@ -40,6 +63,17 @@ class Account(StrictModel):
     tier_allowance_kwh_per_month: NonNegativeDecimal = Decimal(0)
     critical_peak_days: list[dt.date] = Field(default_factory=list)
     year_to_date_kwh: NonNegativeDecimal = Decimal(0)
+    demand_history_kw: dict[str, NonNegativeDecimal] = Field(default_factory=dict)
+    meter_multiplier: NonNegativeDecimal = Decimal(1)
+    losses: Losses | None = None
+
+    @field_validator("demand_history_kw")
+    @classmethod
+    def _months(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        for key in value:
+            if not _YEAR_MONTH.match(key):
+                raise ValueError(f"demand_history_kw keys are months 'YYYY-MM', found {key!r}")
+        return value
 
     @model_validator(mode="after")
     def _check(self) -> Account:

@@ -12,10 +12,25 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from tariffs.schema.common import Code, ExactDecimal, Name, NonNegativeDecimal, StrictModel
+from tariffs.schema.common import (
+    Code,
+    ExactDecimal,
+    MonthNumber,
+    Name,
+    NonNegativeDecimal,
+    StrictModel,
+)
 
 __all__ = [
+    "BASIC_METHODS",
     "LINE_KINDS",
+    "BasicCharge",
+    "DemandCharge",
+    "LoadFactorDiscount",
+    "Overrun",
+    "PowerFactorCharge",
+    "Ratchet",
+    "ReactiveCharge",
     "Charge",
     "EnergyCharge",
     "ExportCreditCharge",
@@ -85,9 +100,7 @@ class Tiers(StrictModel):
     def _check(self) -> Tiers:
         for lower, upper in zip(self.bounds_kwh, self.bounds_kwh[1:], strict=False):
             if upper <= lower:
-                raise ValueError(
-                    f"tier bounds must increase strictly, found {lower} then {upper}"
-                )
+                raise ValueError(f"tier bounds must increase strictly, found {lower} then {upper}")
         if self.bounds_kwh[0] <= 0:
             raise ValueError(f"the first tier bound must be above 0, found {self.bounds_kwh[0]}")
         if self.method == "increment":
@@ -204,8 +217,10 @@ class TaxCharge(_ChargeBase):
 
 
 class MinimumCharge(_ChargeBase):
-    """A minimum bill: when the earlier lines in ``applies_to`` sum to less than the
-    minimum, a ``minimum`` line makes up the difference.
+    """A minimum bill.
+
+    When the earlier lines in ``applies_to`` sum to less than the minimum, a ``minimum``
+    line makes up the difference.
     """
 
     kind: Literal["minimum"]
@@ -214,12 +229,167 @@ class MinimumCharge(_ChargeBase):
     applies_to: list[str] | None = None
 
 
+class Overrun(StrictModel):
+    """Demand above ``above_percent`` of contract demand, billed at ``price_multiplier`` ×."""
+
+    above_percent: NonNegativeDecimal = Decimal(105)
+    price_multiplier: NonNegativeDecimal = Decimal(2)
+
+
+class LoadFactorDiscount(StrictModel):
+    """A discount on demand-based basic charges for a high load factor.
+
+    When the period's kWh per kVA of capacity reaches ``min_kwh_per_kva``, the
+    demand-based basic lines are reduced by ``percent``.
+    """
+
+    min_kwh_per_kva: NonNegativeDecimal
+    percent: NonNegativeDecimal
+
+
+#: The ways a basic charge can be billed, as an account chooses.
+BASIC_METHODS = ("capacity", "contract_demand", "actual_demand")
+
+
+class BasicCharge(_ChargeBase):
+    """The basic charge of a two-part tariff (基本电费), by the account's chosen method.
+
+    Attributes:
+        capacity_price_per_kva: Monthly price per kVA of contracted capacity (按容量).
+        demand_price_per_kw: Monthly price per kW of demand (按需量).
+        floor_percent_of_capacity: Contract demand is raised to, and actual demand
+            billed at no less than, this percentage of the capacity.
+        overrun: With contract demand: demand above a percentage of it, at a multiple
+            of the price, as its own line.
+        load_factor_discount: With a demand method: discount for a high load factor.
+        default_method: The method when the account names none.
+    """
+
+    kind: Literal["basic"]
+    capacity_price_per_kva: NonNegativeDecimal | None = None
+    demand_price_per_kw: NonNegativeDecimal | None = None
+    floor_percent_of_capacity: NonNegativeDecimal = Decimal(0)
+    overrun: Overrun | None = None
+    load_factor_discount: LoadFactorDiscount | None = None
+    default_method: Literal["capacity", "contract_demand", "actual_demand"] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> BasicCharge:
+        if self.capacity_price_per_kva is None and self.demand_price_per_kw is None:
+            raise ValueError("give capacity_price_per_kva and/or demand_price_per_kw")
+        if self.default_method is not None and self.default_method not in self.methods:
+            raise ValueError(f"default_method {self.default_method!r} has no price")
+        return self
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The methods this charge can bill by (those with a price)."""
+        found = []
+        if self.capacity_price_per_kva is not None:
+            found.append("capacity")
+        if self.demand_price_per_kw is not None:
+            found.extend(["contract_demand", "actual_demand"])
+        return tuple(found)
+
+
+class Ratchet(StrictModel):
+    """Billing demand is at least ``percent`` of the highest demand of the look-back.
+
+    Attributes:
+        percent: Share of the highest earlier demand that is billed at least [%].
+        lookback_months: How many months before the bill count.
+        months: Only demands of these calendar months count (all when left out).
+    """
+
+    percent: NonNegativeDecimal
+    lookback_months: int = Field(ge=1, le=36)
+    months: list[MonthNumber] | None = None
+
+
+class DemandCharge(_ChargeBase):
+    """A demand charge: price per kW of the period's maximum demand.
+
+    Give ``price_per_kw`` (one price, or one per demand tier) for the maximum over the
+    whole period, or ``prices`` (period → price) for time-of-use demand, the maximum
+    within each period. ``months`` limits the charge to some months (seasonal demand).
+    """
+
+    kind: Literal["demand"]
+    price_per_kw: NonNegativeDecimal | list[NonNegativeDecimal] | None = None
+    prices: dict[Name, NonNegativeDecimal | list[NonNegativeDecimal]] | None = None
+    tiers_kw: list[NonNegativeDecimal] | None = None
+    months: list[MonthNumber] | None = None
+    ratchet: Ratchet | None = None
+    minimum_kw: NonNegativeDecimal | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> DemandCharge:
+        if (self.price_per_kw is None) == (self.prices is None):
+            raise ValueError("give either price_per_kw or prices (by period)")
+        specs: list[Decimal | list[Decimal]] = (
+            [self.price_per_kw]
+            if self.price_per_kw is not None
+            else list((self.prices or {}).values())
+        )
+        count = len(self.tiers_kw) + 1 if self.tiers_kw else 1
+        for spec in specs:
+            found = len(spec) if isinstance(spec, list) else 1
+            if found != count:
+                raise ValueError(
+                    f"{count} demand price(s) needed (one per demand tier), found {found}"
+                )
+        bounds = self.tiers_kw or []
+        for lower, upper in zip(bounds, bounds[1:], strict=False):
+            if upper <= lower:
+                raise ValueError(f"demand tier bounds must increase, found {lower} then {upper}")
+        if self.prices is not None and (self.ratchet or self.minimum_kw is not None):
+            raise ValueError("a ratchet or minimum_kw goes with price_per_kw, not with prices")
+        return self
+
+
+class PowerFactorCharge(_ChargeBase):
+    """Power-factor adjustment (功率因数调整电费) by a standard table.
+
+    Attributes:
+        table: A standard table by name, e.g. ``1983-0.90`` (the 1983 rules).
+        applies_to: Line kinds or codes whose amounts are the base.
+    """
+
+    kind: Literal["power_factor"]
+    table: str
+    applies_to: list[str] = Field(
+        default_factory=lambda: ["capacity", "demand", "discount", "energy"]
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> PowerFactorCharge:
+        from tariffs.adjustments.power_factor_tables import STANDARD_TABLES
+
+        if self.table not in STANDARD_TABLES:
+            raise ValueError(
+                f"unknown power-factor table {self.table!r}; known: {', '.join(STANDARD_TABLES)}"
+            )
+        return self
+
+
+class ReactiveCharge(_ChargeBase):
+    """A charge per kvarh above a free allowance of ``free_kvarh_per_kwh`` × kWh."""
+
+    kind: Literal["reactive"]
+    price_per_kvarh: NonNegativeDecimal
+    free_kvarh_per_kwh: NonNegativeDecimal = Decimal(0)
+
+
 Charge = Annotated[
     EnergyCharge
     | SurchargeCharge
     | ExportCreditCharge
     | FixedCharge
     | TaxCharge
-    | MinimumCharge,
+    | MinimumCharge
+    | BasicCharge
+    | DemandCharge
+    | PowerFactorCharge
+    | ReactiveCharge,
     Field(discriminator="kind"),
 ]

@@ -89,7 +89,9 @@ def _month(value: int) -> int:
 
 
 ExactDecimal = Annotated[Decimal, BeforeValidator(exact_decimal)]
-NonNegativeDecimal = Annotated[Decimal, BeforeValidator(exact_decimal), AfterValidator(_non_negative)]
+NonNegativeDecimal = Annotated[
+    Decimal, BeforeValidator(exact_decimal), AfterValidator(_non_negative)
+]
 Name = Annotated[str, AfterValidator(_name)]
 Code = Annotated[str, AfterValidator(_code)]
 MonthNumber = Annotated[int, AfterValidator(_month)]

@@ -1,5 +1,7 @@
-"""Schema of a tariff table: metadata, dated versions, and the checks that refuse a table
-which would misprice (periods that overlap or leave time unbilled, undefined references).
+"""Schema of a tariff table: metadata, dated versions, and the checks against mispricing.
+
+A table is refused when its periods overlap or leave time unbilled, or when it refers to
+something it does not define.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from tariffs.schema.calendar import WEEKDAYS, DayType, Override, PeriodRule, Season
-from tariffs.schema.charges import Charge, EnergyCharge, PriceRef, PriceSpec
+from tariffs.schema.charges import Charge, DemandCharge, EnergyCharge, PriceRef, PriceSpec
 from tariffs.schema.common import Name, NonNegativeDecimal, StrictModel, parse_window
 
-__all__ = ["MINOR_UNITS", "Rounding", "Tariff", "Version"]
+__all__ = ["MINOR_UNITS", "DemandWindow", "Rounding", "Tariff", "Version", "resolve_prices"]
 
 #: Decimal places of the minor unit of common currencies (ISO 4217); others default to 2.
 MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "KWD": 3, "BHD": 3, "OMR": 3}
@@ -55,6 +57,13 @@ def _clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
+class DemandWindow(StrictModel):
+    """How demand is measured: the window length, clock-aligned or sliding."""
+
+    minutes: Literal[5, 10, 15, 30, 60] = 15
+    sliding: bool = False
+
+
 class Version(StrictModel):
     """The tariff as in force from one effective date until the next version.
 
@@ -65,6 +74,7 @@ class Version(StrictModel):
         overrides: Windows that replace the scheduled period (critical peak).
         event_days: Declared event days of the tariff (besides the account's).
         base_prices: Named prices that period prices refer to [currency/kWh].
+        demand_window: How demand is measured for demand charges.
         charges: What the bill is made of, priced in this order.
     """
 
@@ -74,6 +84,7 @@ class Version(StrictModel):
     overrides: list[Override] = Field(default_factory=list)
     event_days: list[dt.date] = Field(default_factory=list)
     base_prices: dict[Name, NonNegativeDecimal] = Field(default_factory=dict)
+    demand_window: DemandWindow = Field(default_factory=DemandWindow)
     charges: list[Charge] = Field(min_length=1)
 
     # -- derived names -------------------------------------------------------------------
@@ -231,6 +242,13 @@ class Version(StrictModel):
         seasons = self.season_names
         for index, charge in enumerate(self.charges):
             where = f"charges[{index}]"
+            if isinstance(charge, DemandCharge) and charge.prices is not None:
+                unknown = [p for p in charge.prices if p not in periods]
+                if unknown:
+                    raise ValueError(
+                        f"{where}: demand price for period {unknown[0]!r}, which the schedule "
+                        f"does not define (periods: {', '.join(periods)})"
+                    )
             if not isinstance(charge, EnergyCharge):
                 spec = getattr(charge, "price_per_kwh", None)
                 if isinstance(spec, PriceRef) and spec.of not in self.base_prices:
@@ -267,6 +285,18 @@ class Version(StrictModel):
                     )
 
 
+def tidy_price(value: Decimal) -> Decimal:
+    """A derived price without trailing zeros beyond 4 decimals; the value is unchanged.
+
+    >>> tidy_price(Decimal("0.620") * Decimal("1.60"))
+    Decimal('0.9920')
+    """
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -4:
+        return value.quantize(Decimal("0.0001"))
+    return value.normalize()
+
+
 def resolve_prices(
     prices: dict[str, PriceSpec | list[PriceSpec]],
     base_prices: dict[str, Decimal],
@@ -287,9 +317,9 @@ def resolve_prices(
         if isinstance(spec, Decimal):
             return spec
         if spec.of in base_prices:
-            return base_prices[spec.of] * spec.ratio
+            return tidy_price(base_prices[spec.of] * spec.ratio)
         if spec.of in prices:
-            return period(spec.of)[min(tier, len(period(spec.of)) - 1)] * spec.ratio
+            return tidy_price(period(spec.of)[min(tier, len(period(spec.of)) - 1)] * spec.ratio)
         raise ValueError(
             f"{where}.{trail}: refers to {spec.of!r}, which is neither a base price nor a period"
         )

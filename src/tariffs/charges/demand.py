@@ -1,0 +1,106 @@
+"""Demand charges as US tariffs write them.
+
+Flat monthly, seasonal, time-of-use and tiered, with ratchets and a minimum billing demand.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from tariffs.bill import Line
+from tariffs.charges.context import Context
+from tariffs.charges.energy import tier_split
+from tariffs.demand import max_demand
+from tariffs.errors import ReadingsError
+from tariffs.schema.charges import DemandCharge
+
+__all__ = ["billing_demand", "price_demand", "ratchet_floor"]
+
+_HUNDRED = Decimal(100)
+
+
+def ratchet_floor(charge: DemandCharge, ctx: Context) -> Decimal:
+    """The least billing demand the ratchet and ``minimum_kw`` allow [kW]."""
+    floor = charge.minimum_kw or Decimal(0)
+    ratchet = charge.ratchet
+    if ratchet is None:
+        return floor
+    year, month = ctx.period_start.year, ctx.period_start.month
+    highest = Decimal(0)
+    for back in range(1, ratchet.lookback_months + 1):
+        index = year * 12 + month - 1 - back
+        key = (index // 12, index % 12 + 1)
+        if ratchet.months is not None and key[1] not in ratchet.months:
+            continue
+        highest = max(highest, ctx.demand_history_kw.get(key, Decimal(0)))
+    return max(floor, highest * ratchet.percent / _HUNDRED)
+
+
+def billing_demand(charge: DemandCharge, ctx: Context, measured_kw: Decimal) -> Decimal:
+    """Billing demand: the measured maximum, raised to the ratchet and minimum [kW]."""
+    return max(measured_kw, ratchet_floor(charge, ctx))
+
+
+def price_demand(charge: DemandCharge, ctx: Context) -> list[Line]:
+    """Price a demand charge of one segment (per-month prices × the segment's month share)."""
+    if charge.months is not None and ctx.period_start.month not in charge.months:
+        return []
+    code = charge.code or "demand"
+    label = charge.label or "Demand"
+    window = ctx.version.demand_window
+    usages = ctx.bill_usages or [ctx.usage]
+    share = ctx.month_fraction
+    lines: list[Line] = []
+    if charge.prices is not None:
+        if ctx.schedule.granularity_minutes % window.minutes:
+            raise ReadingsError(
+                f"tariff {ctx.tariff.id}: {window.minutes}-minute demand windows do not fit "
+                "its period boundaries; time-of-use demand cannot be measured exactly",
+                file=ctx.tariff.source,
+            )
+        names = ctx.schedule.period_names
+        for period, spec in charge.prices.items():
+            demand_kw = max_demand(
+                usages, window.minutes, sliding=window.sliding,
+                periods={names.index(period)}, tariff_id=ctx.tariff.id,
+            )  # fmt: skip
+            prices = spec if isinstance(spec, list) else [spec]
+            lines.extend(_tiered(charge, ctx, f"{code}.{period}",
+                                 f"{period.replace('_', ' ').capitalize()} demand", demand_kw,
+                                 demand_kw, prices, share))  # fmt: skip
+        return lines
+    measured = max_demand(usages, window.minutes, sliding=window.sliding, tariff_id=ctx.tariff.id)
+    billed = billing_demand(charge, ctx, measured)
+    flat = charge.price_per_kw
+    assert flat is not None  # noqa: S101 - the schema requires price_per_kw without prices
+    prices = flat if isinstance(flat, list) else [flat]
+    return _tiered(charge, ctx, code, label, billed, measured, prices, share)
+
+
+def _tiered(
+    charge: DemandCharge,
+    ctx: Context,
+    code: str,
+    label: str,
+    billed: Decimal,
+    measured: Decimal,
+    prices: list[Decimal],
+    share: Fraction,
+) -> list[Line]:
+    note = "" if billed == measured else f" (billing demand; measured {measured} kW)"
+    prorated = "" if share == 1 else f" (× {share} of a month)"
+    if not charge.tiers_kw:
+        return [
+            ctx.line("demand", code, f"{label}{note}{prorated}", billed, "kW", prices[0],
+                     Fraction(billed * prices[0]) * share)
+        ]  # fmt: skip
+    lines = []
+    for tier, quantity in enumerate(tier_split(Decimal(0), billed, charge.tiers_kw), start=1):
+        if quantity or tier == 1:
+            rate = prices[tier - 1]
+            lines.append(
+                ctx.line("demand", f"{code}.tier{tier}", f"{label}, tier {tier}{note}{prorated}",
+                         quantity, "kW", rate, Fraction(quantity * rate) * share)
+            )  # fmt: skip
+    return lines

@@ -1,0 +1,114 @@
+"""Maximum demand from interval readings, exactly.
+
+Demand is the average power over a demand window: the kWh of the window × 60 / window
+minutes [kW]. Windows are clock-aligned in local time (``[00:00, 00:15)``,
+``[00:15, 00:30)``, ...) or sliding (every run of consecutive intervals that spans one
+window). A meter-reported ``kw`` column is used as it is. Demand is never computed from
+intervals longer than the window: that would be a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from tariffs.errors import ReadingsError
+from tariffs.readings.model import to_decimal
+from tariffs.usage import Usage
+
+__all__ = ["DEMAND_WINDOWS", "max_demand"]
+
+#: Demand windows that are exact in kW: the window divides an hour [min].
+DEMAND_WINDOWS = (5, 10, 15, 30, 60)
+
+
+def _check(usage: Usage, window_minutes: int, tariff_id: str) -> int:
+    step = usage.readings.interval_seconds // 60
+    if usage.readings.interval_seconds % 60 or step > window_minutes or window_minutes % step:
+        raise ReadingsError(
+            f"tariff {tariff_id} bills demand over {window_minutes}-minute windows, which "
+            f"intervals of {usage.readings.interval_seconds // 60} min cannot give; "
+            f"give readings at {window_minutes} minutes or finer (or a kw column)",
+            file=usage.readings.source,
+        )
+    return window_minutes // step
+
+
+def max_demand(
+    usages: Sequence[Usage],
+    window_minutes: int,
+    *,
+    sliding: bool = False,
+    periods: set[int] | None = None,
+    tariff_id: str = "",
+) -> Decimal:
+    """The maximum demand of some segments [kW], overall or within some periods.
+
+    Args:
+        usages: Segments of one bill (aggregated usage).
+        window_minutes: Demand window; one of `DEMAND_WINDOWS`.
+        sliding: Sliding windows instead of clock-aligned ones.
+        periods: Only windows inside these period indexes (time-of-use demand).
+        tariff_id: For messages.
+
+    Raises:
+        ReadingsError: The readings are coarser than the window.
+    """
+    best = 0
+    scale = 0
+    meter_kw = False
+    for usage in usages:
+        readings = usage.readings
+        scale = usage.scale
+        if readings.kw is not None:
+            meter_kw = True
+            values = readings.kw
+            for _, period, a, b, _ in usage.slices:
+                if (periods is None or period in periods) and a < b:
+                    best = max(best, max(values[a:b]))
+            continue
+        per_window = _check(usage, window_minutes, tariff_id)
+        kwh = readings.kwh
+        step = readings.interval_seconds // 60
+        if per_window == 1:
+            # The common case: one interval per window, the max of a slice is C-speed.
+            for _, period, a, b, _ in usage.slices:
+                if (periods is None or period in periods) and a < b:
+                    best = max(best, max(kwh[a:b]))
+            continue
+        starts = readings.starts
+        span = window_minutes * 60
+        for run in _runs(usage, periods):
+            a, b, minute = run
+            if sliding:
+                for i in range(a, b - per_window + 1):
+                    if starts[i + per_window - 1] - starts[i] == span - step * 60:
+                        best = max(best, sum(kwh[i : i + per_window]))
+                continue
+            # Clock-aligned: add up the intervals that fall in the same local window.
+            current, total = -1, 0
+            for i in range(a, b):
+                window = (minute + (starts[i] - starts[a]) // 60) // window_minutes
+                if window != current:
+                    best = max(best, total)
+                    current, total = window, 0
+                total += kwh[i]
+            best = max(best, total)
+    if meter_kw:
+        return to_decimal(best, scale)
+    return to_decimal(best * (60 // window_minutes), scale)
+
+
+def _runs(usage: Usage, periods: set[int] | None) -> list[tuple[int, int, int]]:
+    """Merge consecutive slices (within the chosen periods) into contiguous index runs."""
+    runs: list[tuple[int, int, int]] = []
+    starts = usage.readings.starts
+    step = usage.readings.interval_seconds
+    for _, period, a, b, minute in usage.slices:
+        if periods is not None and period not in periods:
+            continue
+        if runs and runs[-1][1] == a and starts[a] - starts[a - 1] == step:
+            runs[-1] = (runs[-1][0], b, runs[-1][2])
+        else:
+            runs.append((a, b, minute))
+    return runs
