@@ -1,0 +1,411 @@
+"""Tariff tables that would misprice are refused at load, with file:line:column and path."""
+
+from __future__ import annotations
+
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from tariffs import TariffFileError, load_tariff, parse_tariff
+from tariffs.schema.tariff import resolve_prices, tidy_price
+
+HEAD = """\
+id: t
+name: Test tariff
+currency: CNY
+timezone: Asia/Shanghai
+reference: test
+"""
+
+
+def write(tmp_path: Path, body: str, name: str = "t.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(HEAD + textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def test_valid_time_of_use_table_loads(tmp_path: Path) -> None:
+    tariff = load_tariff(
+        write(
+            tmp_path,
+            """\
+            versions:
+              "2025-01-01":
+                periods:
+                  - windows:
+                      peak: ["08:00-22:00"]
+                      valley: ["22:00-08:00"]
+                charges:
+                  - kind: energy
+                    prices: {peak: "0.568", valley: "0.288"}
+            """,
+        )
+    )
+    version = next(iter(tariff.versions.values()))
+    assert version.period_names == ["peak", "valley"]
+    assert tariff.places == 2
+
+
+def test_overlapping_periods_are_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        versions:
+          "2025-01-01":
+            periods:
+              - windows:
+                  peak: ["08:00-22:00"]
+                  valley: ["21:00-08:00"]
+            charges:
+              - kind: energy
+                prices: {peak: "0.5", valley: "0.3"}
+        """,
+    )
+    with pytest.raises(
+        TariffFileError,
+        match=r"t\.yaml:8:5: versions\.2025-01-01: .*21:00 is in "
+        r"both period 'peak' and period 'valley'",
+    ):
+        load_tariff(path)
+
+
+def test_uncovered_hour_is_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        versions:
+          "2025-01-01":
+            periods:
+              - windows:
+                  peak: ["08:00-22:00"]
+                  valley: ["22:00-07:00"]
+            charges:
+              - kind: energy
+                prices: {peak: "0.5", valley: "0.3"}
+        """,
+    )
+    with pytest.raises(TariffFileError, match=r"t\.yaml:8:5: .*07:00-08:00 is in no period"):
+        load_tariff(path)
+
+
+def test_uncovered_day_type_in_one_season_is_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        versions:
+          "2025-01-01":
+            seasons:
+              summer: {months: [6, 7, 8]}
+              winter: {months: [1, 2, 3, 4, 5, 9, 10, 11, 12]}
+            day_types:
+              weekday: {weekdays: [mon, tue, wed, thu, fri]}
+              weekend: {weekdays: [sat, sun]}
+            periods:
+              - seasons: [summer]
+                windows: {on_peak: ["12:00-18:00"], off_peak: ["18:00-12:00"]}
+              - seasons: [winter]
+                day_types: [weekday]
+                windows: {off_peak: ["00:00-24:00"]}
+            charges:
+              - kind: energy
+                prices: {on_peak: "0.3", off_peak: "0.1"}
+        """,
+    )
+    with pytest.raises(
+        TariffFileError,
+        match=r"season 'winter', day type 'weekend': "
+        r"00:00-24:00 is in no period",
+    ):
+        load_tariff(path)
+
+
+def test_price_for_undefined_period_and_period_without_price(tmp_path: Path) -> None:
+    body = """\
+        versions:
+          "2025-01-01":
+            periods:
+              - windows: {peak: ["08:00-22:00"], valley: ["22:00-08:00"]}
+            charges:
+              - kind: energy
+                prices: {peak: "0.5", valley: "0.3", shoulder: "0.4"}
+        """
+    with pytest.raises(
+        TariffFileError,
+        match=r"price for period 'shoulder', which the schedule "
+        r"does not define",
+    ):
+        load_tariff(write(tmp_path, body))
+    body = body.replace(', shoulder: "0.4"', "").replace('valley: "0.3"', "")
+    with pytest.raises(TariffFileError, match=r"no price for period 'valley'.*unbilled"):
+        load_tariff(write(tmp_path, body))
+
+
+def test_reference_to_undefined_price(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        versions:
+          "2025-01-01":
+            periods:
+              - windows: {peak: ["08:00-22:00"], valley: ["22:00-08:00"]}
+            charges:
+              - kind: energy
+                prices: {peak: {of: flat, ratio: "1.6"}, valley: "0.3"}
+        """,
+    )
+    with pytest.raises(
+        TariffFileError,
+        match=r"refers to 'flat', which is neither a base price "
+        r"nor a period",
+    ):
+        load_tariff(path)
+
+
+def test_tier_bounds_must_increase(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        versions:
+          "2025-01-01":
+            charges:
+              - kind: energy
+                tiers: {bounds_kwh: [400, 240]}
+                price_per_kwh: ["0.4883", "0.5383", "0.7883"]
+        """,
+    )
+    with pytest.raises(
+        TariffFileError,
+        match=r"t\.yaml:10:\d+: versions\.2025-01-01\.charges"
+        r"\[0\]\.tiers: tier bounds must increase strictly, found 400 then 240",
+    ):
+        load_tariff(path)
+
+
+def test_wrong_number_of_tier_prices(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        versions:
+          "2025-01-01":
+            charges:
+              - kind: energy
+                tiers: {bounds_kwh: [240, 400]}
+                price_per_kwh: ["0.4883", "0.5383"]
+        """,
+    )
+    with pytest.raises(
+        TariffFileError, match=r"needs a list of 3 prices \(one per tier\), found 2"
+    ):
+        load_tariff(path)
+
+
+def test_unknown_key_is_refused_at_its_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        versions:
+          "2025-01-01":
+            charges:
+              - kind: energy
+                price_per_kwh: "0.5"
+                prise: "0.6"
+        """,
+    )
+    with pytest.raises(
+        TariffFileError,
+        match=r"t\.yaml:11:16: versions\.2025-01-01\.charges\[0\]"
+        r"\.prise: Extra inputs are not permitted",
+    ):
+        load_tariff(path)
+
+
+def test_negative_price_is_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        versions:
+          "2025-01-01":
+            charges:
+              - kind: energy
+                price_per_kwh: "-0.5"
+        """,
+    )
+    with pytest.raises(TariffFileError, match=r"t\.yaml:10:\d+: .*must be 0 or more, found -0\.5"):
+        load_tariff(path)
+
+
+def test_yaml_one_one_boolean_key_is_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        versions:
+          "2025-01-01":
+            periods:
+              - windows: {on: ["08:00-22:00"], off: ["22:00-08:00"]}
+            charges:
+              - kind: energy
+                price_per_kwh: "0.5"
+        """,
+    )
+    with pytest.raises(TariffFileError, match=r"t\.yaml:9:\d+: .*(true/false|quote)"):
+        load_tariff(path)
+
+
+def test_versions_must_be_in_increasing_order(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        versions:
+          "2025-07-01":
+            charges: [{kind: energy, price_per_kwh: "0.5"}]
+          "2025-01-01":
+            charges: [{kind: energy, price_per_kwh: "0.4"}]
+        """,
+    )
+    with pytest.raises(
+        TariffFileError,
+        match=r"versions must be in increasing date order, found "
+        r"2025-07-01 then 2025-01-01",
+    ):
+        load_tariff(path)
+
+
+def test_critical_peak_window_outside_its_season(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        versions:
+          "2025-01-01":
+            seasons:
+              summer: {months: [7, 8, 9]}
+              other: {months: [1, 2, 3, 4, 5, 6, 10, 11, 12]}
+            periods:
+              - windows: {peak: ["08:00-22:00"], valley: ["22:00-08:00"]}
+            overrides:
+              - period: critical_peak
+                seasons: [summer]
+                months: [1]
+                windows: ["19:00-21:00"]
+            charges:
+              - kind: energy
+                prices: {peak: "0.9", valley: "0.3", critical_peak: "1.2"}
+        """,
+    )
+    with pytest.raises(TariffFileError, match=r"overrides\[0\]: month 1 is outside its seasons"):
+        load_tariff(path)
+
+
+def test_unknown_power_factor_table(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        versions:
+          "2025-01-01":
+            charges:
+              - kind: energy
+                price_per_kwh: "0.5"
+              - kind: power_factor
+                table: "1983-0.95"
+        """,
+    )
+    with pytest.raises(
+        TariffFileError,
+        match=r"unknown power-factor table '1983-0\.95'; known: "
+        r"1983-0\.90, 1983-0\.85, 1983-0\.80",
+    ):
+        load_tariff(path)
+
+
+def test_seasons_must_cover_the_year_once(tmp_path: Path) -> None:
+    body = """\
+        versions:
+          "2025-01-01":
+            seasons:
+              summer: {ranges: [["06-15", "09-15"]]}
+              winter: {ranges: [["09-15", "06-01"]]}
+            charges: [{kind: energy, price_per_kwh: "0.5"}]
+        """
+    with pytest.raises(TariffFileError, match=r"06-01 is in no season"):
+        load_tariff(write(tmp_path, body))
+    with pytest.raises(
+        TariffFileError,
+        match=r"06-15 is in both season 'summer' and season "
+        r"'winter'",
+    ):
+        load_tariff(write(tmp_path, body.replace('"06-01"', '"07-15"')))
+
+
+def test_id_must_equal_file_stem(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        versions:
+          "2025-01-01":
+            charges: [{kind: energy, price_per_kwh: "0.5"}]
+        """,
+        name="other.yaml",
+    )
+    with pytest.raises(
+        TariffFileError,
+        match=r"other\.yaml:1:5: id: id 't' differs from the file "
+        r"name 'other'",
+    ):
+        load_tariff(path)
+
+
+def test_unknown_time_zone_suggests_the_right_spelling(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        HEAD.replace("Asia/Shanghai", "asia/shanghai")
+        + 'versions:\n  "2025-01-01":\n    charges: [{kind: energy, price_per_kwh: "0.5"}]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        TariffFileError,
+        match=r"t\.yaml:4:11: timezone: unknown time zone "
+        r"'asia/shanghai' \(did you mean 'Asia/Shanghai'\?\)",
+    ):
+        load_tariff(path)
+
+
+def test_window_syntax_errors() -> None:
+    text = HEAD + textwrap.dedent(
+        """\
+        versions:
+          "2025-01-01":
+            periods:
+              - windows: {all: ["08:00-08:00"]}
+            charges: [{kind: energy, price_per_kwh: "0.5"}]
+        """
+    )
+    with pytest.raises(TariffFileError, match=r"window '08:00-08:00' is empty"):
+        parse_tariff(text, "w.yaml")
+    with pytest.raises(TariffFileError, match=r"window '8-9' is not of the form 'HH:MM-HH:MM'"):
+        parse_tariff(text.replace("08:00-08:00", "8-9"), "w.yaml")
+
+
+def test_derived_prices_are_exact_and_never_rounded() -> None:
+    resolved = resolve_prices(
+        {
+            "flat": Decimal("0.6500"),
+            "peak": _ref("flat", "1.7"),
+            "critical_peak": _ref("peak", "1.25"),
+        },
+        {},
+    )
+    # 0.65 × 1.7 = 1.105; 1.105 × 1.25 = 1.38125 (five decimals kept).
+    assert resolved["peak"] == [Decimal("1.105")]
+    assert resolved["critical_peak"] == [Decimal("1.38125")]
+    assert str(tidy_price(Decimal("0.62") * Decimal("1.6"))) == "0.9920"
+
+
+def test_price_references_in_a_cycle_are_refused() -> None:
+    with pytest.raises(ValueError, match="cycle"):
+        resolve_prices({"a": _ref("b", "1"), "b": _ref("a", "1")}, {})
+
+
+def _ref(of: str, ratio: str) -> object:
+    from tariffs.schema.charges import PriceRef
+
+    return PriceRef(of=of, ratio=Decimal(ratio))
