@@ -1,0 +1,177 @@
+"""Repeatable speed measurements of pricing; prints a table of figures.
+
+Run: ``python benchmarks/run.py [--repeat N]``. Each case first checks its bills against
+a slow, obvious computation (every interval classified with `datetime`/`zoneinfo`), then
+times the pricing call with the readings already in memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import platform
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tariffs import Account, Readings, Tariff, load_tariff, price
+from tariffs.readings.csv_reader import parse_readings_csv
+
+
+def year_of_readings(
+    year: int, step_minutes: int, timezone: str, *, kvarh: bool = False, seed: int = 7
+) -> Readings:
+    """A year of readings with a daily shape and noise, exact to 0.001 kWh."""
+    rng = random.Random(seed)
+    zone = ZoneInfo(timezone)
+    start = int(dt.datetime(year, 1, 1, tzinfo=zone).timestamp())
+    end = int(dt.datetime(year + 1, 1, 1, tzinfo=zone).timestamp())
+    step = step_minutes * 60
+    starts = list(range(start, end, step))
+    kwh = []
+    for t in starts:
+        hour = (t // 3600 + 8) % 24
+        base = 400 if 8 <= hour < 22 else 150
+        kwh.append(base * step_minutes + rng.randrange(0, 1000 * step_minutes))
+    return Readings(
+        source="benchmark",
+        interval_seconds=step,
+        starts=starts,
+        scale=3,
+        kwh=kwh,
+        kvarh=[v // 2 for v in kwh] if kvarh else None,
+    )
+
+
+def slow_energy_by_period(tariff: Tariff, readings: Readings) -> dict[tuple[str, str], int]:
+    """Classify every interval with zoneinfo and the version's windows, one by one."""
+    from tariffs.schedule import compile_schedule
+
+    zone = ZoneInfo(tariff.timezone)
+    version = next(iter(tariff.versions.values()))
+    schedule = compile_schedule(version)
+    totals: dict[tuple[str, str], int] = {}
+    for t, value in zip(readings.starts, readings.kwh, strict=True):
+        local = dt.datetime.fromtimestamp(t, zone)
+        table = schedule.day(local.date(), False)
+        minute = local.hour * 60 + local.minute
+        period = next(p for a, b, p in table.runs if a <= minute < b)
+        month = f"{local.year}-{local.month:02d}"
+        key = (month, schedule.period_names[period])
+        totals[key] = totals.get(key, 0) + value
+    return totals
+
+
+def check(tariff: Tariff, readings: Readings, account: Account | None) -> None:
+    """The bills' energy quantities per month and period equal the slow classification."""
+    slow = slow_energy_by_period(tariff, readings)
+    bills = price(tariff, readings, account)
+    fast: dict[tuple[str, str], Decimal] = {}
+    for bill in bills:
+        month = bill.period_start.strftime("%Y-%m")
+        for line in bill.lines:
+            if (
+                line.kind == "energy"
+                and line.code.count(".") == 1
+                and ".tier" not in line.code
+                and line.quantity is not None
+            ):
+                period = line.code.split(".")[1]
+                fast[(month, period)] = fast.get((month, period), Decimal(0)) + line.quantity
+        assert bill.total == sum(line.amount for line in bill.lines)
+    if fast:
+        expected = {k: Decimal(v).scaleb(-readings.scale) for k, v in slow.items() if v}
+        assert fast == expected, "fast and slow classification differ"
+    total = sum(b.energy_kwh for b in bills)
+    assert total == readings.total(), "energy billed differs from energy read"
+
+
+def timed(call: Callable[[], object], repeat: int) -> list[float]:
+    call()  # warm caches (compiled schedules)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def peak_memory(call: Callable[[], object]) -> int:
+    tracemalloc.start()
+    call()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=50)
+    args = parser.parse_args()
+
+    two_part_account = Account(
+        account_id="F-001",
+        capacity_kva=Decimal(1250),
+        contract_demand_kw=Decimal(600),
+        basic_charge_method="contract_demand",
+    )
+    cases = [
+        ("hourly, cn-zj-residential-tou", "cn-zj-residential-tou", 60, False, None),
+        ("15-min, cn-zj-residential-tou", "cn-zj-residential-tou", 15, False, None),
+        ("15-min, cn-gd-commercial-tou", "cn-gd-commercial-tou", 15, False, None),
+        (
+            "15-min, cn-sh-industrial-two-part",
+            "cn-sh-industrial-two-part",
+            15,
+            True,
+            two_part_account,
+        ),
+    ]
+    print(
+        f"python {platform.python_version()} on {platform.machine()}, "
+        f"{platform.processor() or 'unknown cpu'}"
+    )
+    header = f"{'case':38} {'intervals':>9} {'median ms':>10} {'p95 ms':>8} {'intervals/s':>12} {'peak MB':>8}"
+    print(header)
+    print("-" * len(header))
+    for name, tariff_id, step, kvarh, account in cases:
+        tariff = load_tariff(tariff_id)
+        readings = year_of_readings(2025, step, tariff.timezone, kvarh=kvarh)
+        check(tariff, readings, account)
+        times = timed(lambda t=tariff, r=readings, a=account: price(t, r, a), args.repeat)
+        median = statistics.median(times)
+        p95 = sorted(times)[int(0.95 * (len(times) - 1))]
+        memory = peak_memory(lambda t=tariff, r=readings, a=account: price(t, r, a))
+        print(
+            f"{name:38} {len(readings):>9} {median * 1e3:>10.2f} {p95 * 1e3:>8.2f} "
+            f"{len(readings) / median:>12,.0f} {memory / 1e6:>8.2f}"
+        )
+
+    # Reading CSV text already in memory.
+    tariff = load_tariff("cn-zj-residential-tou")
+    readings = year_of_readings(2025, 15, tariff.timezone)
+    zone = ZoneInfo(tariff.timezone)
+    rows = ["start,kwh"]
+    for t, v in zip(readings.starts, readings.kwh, strict=True):
+        rows.append(f"{dt.datetime.fromtimestamp(t, zone):%Y-%m-%dT%H:%M},{Decimal(v).scaleb(-3)}")
+    text = "\n".join(rows) + "\n"
+    times = timed(
+        lambda: parse_readings_csv(text, "bench.csv", tariff.timezone), max(5, args.repeat // 5)
+    )
+    median = statistics.median(times)
+    print(
+        f"{'read CSV, 15-min year':38} {len(readings):>9} {median * 1e3:>10.2f} "
+        f"{sorted(times)[int(0.95 * (len(times) - 1))] * 1e3:>8.2f} {len(readings) / median:>12,.0f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    sys.exit(main())
