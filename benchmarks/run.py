@@ -137,7 +137,10 @@ def main() -> int:
         f"python {platform.python_version()} on {platform.machine()}, "
         f"{platform.processor() or 'unknown cpu'}"
     )
-    header = f"{'case':38} {'intervals':>9} {'median ms':>10} {'p95 ms':>8} {'intervals/s':>12} {'peak MB':>8}"
+    header = (
+        f"{'case':38} {'intervals':>9} {'median ms':>10} {'p95 ms':>8} "
+        f"{'intervals/s':>12} {'peak MB':>8}"
+    )
     print(header)
     print("-" * len(header))
     for name, tariff_id, step, kvarh, account in cases:
@@ -167,7 +170,8 @@ def main() -> int:
     median = statistics.median(times)
     print(
         f"{'read CSV, 15-min year':38} {len(readings):>9} {median * 1e3:>10.2f} "
-        f"{sorted(times)[int(0.95 * (len(times) - 1))] * 1e3:>8.2f} {len(readings) / median:>12,.0f}"
+        f"{sorted(times)[int(0.95 * (len(times) - 1))] * 1e3:>8.2f} "
+        f"{len(readings) / median:>12,.0f}"
     )
     return 0
 
