@@ -97,8 +97,8 @@ def price_basic(charge: BasicCharge, ctx: Context) -> list[Line]:
                 rate = price * charge.overrun.price_multiplier
                 lines.append(
                     ctx.line("demand", f"{code}.overrun",
-                             f"Demand {demand_kw} kW above {charge.overrun.above_percent} % of "
-                             f"contract demand{prorated}", excess, "kW", rate,
+                             f"Demand above {charge.overrun.above_percent} % of contract "
+                             f"demand (measured {demand_kw} kW){prorated}", excess, "kW", rate,
                              Fraction(excess * rate) * share)
                 )  # fmt: skip
     else:

@@ -567,27 +567,30 @@ class _StartParser:
                     pass
                 else:
                     base = (calendar_day.toordinal() - _UNIX_EPOCH_ORDINAL) * _SECONDS_PER_DAY
-                    day = (base, self._constant_offset(calendar_day, base))
+                    day = (base, self._constant_offset(calendar_day))
         self.days[date_text] = day
         return day
 
-    def _constant_offset(self, calendar_day: date, base: int) -> int | None:
-        """The zone's UTC offset [s] if it holds for the whole local day, else None.
+    def _constant_offset(self, calendar_day: date) -> int | None:
+        """The zone's UTC offset [s] if every wall time of the local day has it, else None.
 
-        A day is checked at local midnight (which must be neither skipped nor repeated)
-        and at its middle and last second in UTC. The tz database never changes a zone's
-        offset twice within two days, so a change during the day shows at its end.
+        Every wall time of the day must also be neither skipped nor repeated. A change
+        of offset inside the day shows as a different offset at its end: the tz database
+        never changes a zone's offset twice within two days. A change just before the
+        day that repeats or skips its first wall times shows at midnight; a change at or
+        after its end that repeats its last wall times (clocks going back at 24:00)
+        shows at 23:59:59. So those three wall times are checked.
         """
-        midnight = datetime(
-            calendar_day.year, calendar_day.month, calendar_day.day, tzinfo=self.zone
-        )
+        year, month, day_of_month = calendar_day.year, calendar_day.month, calendar_day.day
+        midnight = datetime(year, month, day_of_month, tzinfo=self.zone)
+        last_second = datetime(year, month, day_of_month, 23, 59, 59, tzinfo=self.zone)
         offset = _seconds(midnight.utcoffset())
-        if _seconds(midnight.replace(fold=1).utcoffset()) != offset:
+        if (
+            _seconds(midnight.replace(fold=1).utcoffset()) != offset
+            or _seconds(last_second.utcoffset()) != offset
+            or _seconds(last_second.replace(fold=1).utcoffset()) != offset
+        ):
             return None
-        utc_midnight = base - offset
-        for probe in (utc_midnight + _SECONDS_PER_DAY // 2, utc_midnight + _SECONDS_PER_DAY - 1):
-            if self._offset_at(probe) != offset:
-                return None
         return offset
 
     def _offset_at(self, utc: int) -> int:

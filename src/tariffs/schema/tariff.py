@@ -420,6 +420,14 @@ class Tariff(StrictModel):
                 )
         return value
 
+    def __eq__(self, other: object) -> bool:
+        """Tables are equal when their fields are; where they were loaded from does not count."""
+        if not isinstance(other, Tariff):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
     @property
     def places(self) -> int:
         """Decimal places of line amounts."""
