@@ -9,7 +9,23 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import settings
+
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep a failing property's report readable under ``filterwarnings = error``.
+
+    When a property fails, hypothesis writes a patch with the failing example, through
+    libcst; some libcst releases import ``mypy_extensions.TypedDict``, which warns. That
+    warning is not about this project and must not turn the report into an internal error.
+    """
+    config.addinivalue_line(
+        "filterwarnings",
+        "ignore:mypy_extensions.TypedDict is deprecated:DeprecationWarning",
+    )
+
 
 settings.register_profile("default", max_examples=25, deadline=None)
 settings.register_profile(

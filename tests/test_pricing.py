@@ -11,6 +11,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from tariffs import AccountError, Bill, ReadingsError, UnsupportedFeatureError, parse_tariff, price
 from tariffs.pricing import billing_periods
 from tariffs.readings.model import Readings

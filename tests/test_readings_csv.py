@@ -286,6 +286,27 @@ def test_a_skipped_local_time_does_not_exist(
         parse(csv_of(starts), timezone)
 
 
+def test_clocks_going_back_at_midnight_repeat_the_last_hour_of_the_day_before() -> None:
+    # Chile resumes standard time (UTC-4) at 24:00 of the Saturday before the first Sunday of
+    # April (tz database, file southamerica, "Rule Chile 2023 max - Apr Sun>=2 3:00u"): in
+    # 2025, 2025-04-05T23:00-23:59 happens first at UTC-3, then at UTC-4.
+    starts = ["2025-04-05T22:00", "2025-04-05T23:00", "2025-04-06T00:00"]
+    with pytest.raises(
+        ReadingsError,
+        match=r"^readings\.csv:3: 2025-04-05T23:00 is ambiguous in America/Santiago: .*"
+        r"2025-04-05T23:00-03:00 for the first or 2025-04-05T23:00-04:00 for the second",
+    ):
+        parse(csv_of(starts), "America/Santiago")
+    with_offsets = [
+        "2025-04-05T22:00-03:00",
+        "2025-04-05T23:00-03:00",
+        "2025-04-05T23:00-04:00",
+        "2025-04-06T00:00-04:00",
+    ]
+    readings = parse(csv_of(with_offsets), "America/Santiago")
+    assert readings.starts == [utc(2025, 4, 6, hour) for hour in (1, 2, 3, 4)]
+
+
 def test_a_year_of_quarter_hours_with_offsets(tmp_path: Path) -> None:
     zone = ZoneInfo("Europe/London")
     first = utc(2024, 12, 31, 0)  # 2025-01-01T00:00 GMT

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from tariffs import TariffFileError, load_tariff, parse_tariff
 from tariffs.schema.tariff import resolve_prices, tidy_price
 

@@ -116,6 +116,7 @@ def read_readings(
     interval_minutes: int | None = None,
     allow_gaps: bool = False,
     readings_format: str | None = None,
+    usage_point: int | None = None,
 ) -> Readings:
     """Read a readings file with the reader its extension (or ``readings_format``) names."""
     kind = readings_format or ("greenbutton" if path.lower().endswith(".xml") else "csv")
@@ -125,7 +126,7 @@ def read_readings(
     if kind == "greenbutton":
         from tariffs.readings.greenbutton import read_greenbutton
 
-        return read_greenbutton(path, allow_gaps=allow_gaps)
+        return read_greenbutton(path, allow_gaps=allow_gaps, usage_point=usage_point)
     from tariffs.readings.csv_reader import read_readings_csv
 
     return read_readings_csv(path, timezone, interval_seconds=interval, allow_gaps=allow_gaps)

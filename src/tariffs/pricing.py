@@ -101,6 +101,7 @@ class _Ladders:
     first_year: dict[int, int]
     counted: dict[tuple[int, int], Decimal]
     demand_history_kw: dict[tuple[int, int], Decimal]
+    carried: dict[str, Decimal]
 
     def position(self, start_month: int, day: dt.date) -> Decimal:
         year = day.year if day.month >= start_month else day.year - 1
@@ -174,6 +175,7 @@ def price(
         first_year={},
         counted={},
         demand_history_kw=_demand_history(account),
+        carried={},
     )
     event_days = frozenset(account.critical_peak_days if account else ())
     bills = []
@@ -314,9 +316,13 @@ def _price_period(
             segment_days=days,
             month_fraction=month_fraction,
             first_segment=index == 0,
+            last_segment=index == len(segments) - 1,
             tier_position_kwh=positions,
             bill_usages=bill_usages,
             demand_history_kw=ladders.demand_history_kw,
+            bill_fraction=bill_fraction,
+            bill_days=service_days,
+            carried=ladders.carried,
         )
         for charge in version.charges:
             ctx.lines.extend(price_charge(charge, ctx))

@@ -9,6 +9,7 @@ from tariffs.bill import Line
 from tariffs.charges.basic import price_basic
 from tariffs.charges.context import Context
 from tariffs.charges.demand import price_demand
+from tariffs.charges.dynamic import price_dynamic_energy
 from tariffs.charges.energy import price_energy
 from tariffs.charges.fixed import price_fixed
 from tariffs.charges.minimum import price_minimum
@@ -30,6 +31,7 @@ PRICERS: dict[str, Callable[[Any, Context], list[Line]]] = {
     "demand": price_demand,
     "power_factor": price_power_factor,
     "reactive": price_reactive,
+    "dynamic_energy": price_dynamic_energy,
 }
 
 

@@ -33,11 +33,16 @@ class Context:
         month_fraction: Share of a month that per-month charges bill in this segment,
             exact (1 for a whole billing period in one version).
         first_segment: Whether this is the bill's first segment (per-bill charges).
+        last_segment: Whether this is the bill's last segment.
         tier_position_kwh: kWh already counted on the tier ladder before this segment,
             by ladder (``"bill"`` or ``"annual:<start month>"``).
         bill_usages: The usage of every segment of the bill (demand and power factor
             are measured over the whole billing period).
         demand_history_kw: Maximum demand of earlier months, ``(year, month)`` → kW.
+        bill_fraction: Share of a month the whole bill is (1 unless partial), exact.
+        bill_days: Local days of service of the whole bill.
+        carried: State carried from bill to bill by charges that span bills (e.g. an
+            annual minimum's year-to-date amounts), keyed by the charge.
         lines: Lines priced so far in this segment, in order.
         warnings: Warnings the charges add.
     """
@@ -52,9 +57,13 @@ class Context:
     segment_days: int
     month_fraction: Fraction
     first_segment: bool
+    last_segment: bool
     tier_position_kwh: dict[str, Decimal]
     bill_usages: list[Usage] = field(default_factory=list)
     demand_history_kw: dict[tuple[int, int], Decimal] = field(default_factory=dict)
+    bill_fraction: Fraction = Fraction(1)
+    bill_days: int = 0
+    carried: dict[str, Decimal] = field(default_factory=dict)
     lines: list[Line] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 

@@ -7,10 +7,13 @@ then met with the buckets by the tariff's declared method.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
-from tariffs.bill import Line
+from tariffs.bill import Line, round_amount
 from tariffs.charges.context import Context
+from tariffs.demand import max_demand
 from tariffs.errors import UnsupportedFeatureError
 from tariffs.schema.charges import EnergyCharge, PriceRef, PriceSpec, Tiers
 from tariffs.schema.tariff import resolve_prices
@@ -103,10 +106,47 @@ def _label(base: str, parts: list[str]) -> str:
 
 
 def _bounds(tiers: Tiers, ctx: Context) -> list[Decimal]:
+    """The tier bounds of this bill: allowance, bound unit and proration applied."""
     allowance = ctx.account.tier_allowance_kwh_per_month if ctx.account else Decimal(0)
     if tiers.reset == "annual":
         allowance *= 12
-    return [bound + allowance for bound in tiers.bounds_kwh]
+    bounds = [bound + allowance for bound in tiers.bounds_kwh]
+    if tiers.bound_unit == "kwh_per_day":
+        bounds = [bound * ctx.bill_days for bound in bounds]
+    elif tiers.bound_unit == "kwh_per_kw":
+        window = ctx.version.demand_window
+        demand_kw = max_demand(
+            ctx.bill_usages or [ctx.usage], window.minutes, sliding=window.sliding,
+            tariff_id=ctx.tariff.id,
+        )  # fmt: skip
+        bounds = [bound * demand_kw for bound in bounds]
+    fraction = _bound_fraction(tiers, ctx)
+    if fraction != 1:
+        places = tiers.proration_places
+        bounds = [round_amount(Fraction(bound) * fraction, places) for bound in bounds]
+    return bounds
+
+
+def _bound_fraction(tiers: Tiers, ctx: Context) -> Fraction:
+    """The share of the full bounds a partial period (or first tier year) gets."""
+    if tiers.proration == "none":
+        return Fraction(1)
+    if tiers.reset != "annual":
+        period_days = (ctx.period_end - ctx.period_start).days
+        return min(Fraction(ctx.bill_days, period_days), Fraction(1))
+    start = ctx.account.service_start if ctx.account else None
+    if start is None:
+        return Fraction(1)
+    year_start = dt.date(
+        ctx.period_start.year - (ctx.period_start.month < tiers.start_month), tiers.start_month, 1
+    )
+    year_end = dt.date(year_start.year + 1, year_start.month, 1)
+    if not year_start <= start < year_end:
+        return Fraction(1)
+    if tiers.proration == "days":
+        return Fraction((year_end - start).days, (year_end - year_start).days)
+    months = (year_end.year - start.year) * 12 + year_end.month - start.month
+    return Fraction(months, 12)
 
 
 def ladder_key(tiers: Tiers) -> str:

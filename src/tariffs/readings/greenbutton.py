@@ -398,6 +398,8 @@ def _parse_xml(context: _Context) -> ElementTree.Element:
             line=line,
             column=column,
         ) from None
+    except LookupError as error:  # the XML declaration names an unknown encoding
+        context.fail(f"malformed XML: {error}")
     except ElementTree.ParseError as error:
         if not body.lstrip().startswith(b"<") and not body.startswith((b"\xff\xfe", b"\xfe\xff")):
             context.fail(
@@ -616,7 +618,11 @@ def _integer_field(
         return default
     match = _INTEGER.fullmatch(text)
     if match is None:
-        context.fail(f"{'/'.join(names)} '{text}' is not an integer", resource, child=names[0])
+        context.fail(
+            f"{'/'.join(names)} '{_shorten(text)}' is not an integer of at most 19 digits",
+            resource,
+            child=names[0],
+        )
     return int(match.group(1))
 
 
@@ -851,7 +857,11 @@ def _explain_reading(
                 continue
             context.fail(f"the IntervalReading has no {name}", block, reading_number)
         if _INTEGER.fullmatch(text) is None:
-            context.fail(f"{name} '{text.strip()}' is not an integer", block, reading_number)
+            context.fail(
+                f"{name} '{_shorten(text)}' is not an integer of at most 19 digits",
+                block,
+                reading_number,
+            )
     assert start_text is not None and value_text is not None  # noqa: S101  (checked above)
     start, value = int(start_text), int(value_text)
     if not 0 <= start <= _LAST_START:
@@ -1014,6 +1024,12 @@ def _check_same_intervals(
 def _reading_words(reading: _Reading) -> str:
     """Where a reading is, in words: ``IntervalBlock 2, IntervalReading 5``."""
     return f"IntervalBlock {reading[3]}, IntervalReading {reading[4]}"
+
+
+def _shorten(text: str) -> str:
+    """A text as quoted in a message: stripped, and cut after 30 characters."""
+    text = text.strip()
+    return text if len(text) <= 30 else text[:30] + "..."
 
 
 def _format_instant(seconds: int) -> str:

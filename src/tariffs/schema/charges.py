@@ -26,6 +26,7 @@ __all__ = [
     "LINE_KINDS",
     "BasicCharge",
     "DemandCharge",
+    "DynamicEnergyCharge",
     "LoadFactorDiscount",
     "Overrun",
     "PowerFactorCharge",
@@ -88,6 +89,14 @@ class Tiers(StrictModel):
             ``increments_per_kwh`` on the kWh of the upper tiers.
         increments_per_kwh: With ``increment``: the extra price of tier 2, 3, ...
             relative to tier 1 [currency/kWh].
+        bound_unit: What a bound counts: ``kwh`` as written; ``kwh_per_day``, times the
+            days of service of the bill (URDB "kWh daily"); ``kwh_per_kw``, times the
+            bill's maximum demand (hours-use blocks, URDB "kWh/kW").
+        proration: How bounds shrink in a partial period: ``none``; ``days`` (monthly:
+            days of service / days of the period; annual: days from service start to the
+            end of the tier year / days of that year); ``months`` (annual: months of
+            service in the first tier year / 12, counting the start month).
+        proration_places: Decimal places a prorated bound is rounded to, half-up.
     """
 
     bounds_kwh: list[NonNegativeDecimal] = Field(min_length=1)
@@ -95,6 +104,9 @@ class Tiers(StrictModel):
     start_month: int = Field(default=1, ge=1, le=12)
     method: Literal["proportional", "chronological", "per_period", "increment"] = "proportional"
     increments_per_kwh: list[NonNegativeDecimal] | None = None
+    bound_unit: Literal["kwh", "kwh_per_day", "kwh_per_kw"] = "kwh"
+    proration: Literal["none", "days", "months"] = "none"
+    proration_places: int = Field(default=0, ge=0, le=6)
 
     @model_validator(mode="after")
     def _check(self) -> Tiers:
@@ -115,6 +127,12 @@ class Tiers(StrictModel):
             raise ValueError("increments_per_kwh only goes with method 'increment'")
         if self.reset != "annual" and self.start_month != 1:
             raise ValueError("start_month only goes with reset 'annual'")
+        if self.reset == "annual" and self.bound_unit != "kwh":
+            raise ValueError(
+                f"bound_unit {self.bound_unit!r} only goes with a monthly or bill reset"
+            )
+        if self.reset != "annual" and self.proration == "months":
+            raise ValueError("proration 'months' only goes with reset 'annual'")
         return self
 
     @property
@@ -216,16 +234,32 @@ class TaxCharge(_ChargeBase):
     applies_to: list[str] | None = None
 
 
+class DynamicEnergyCharge(_ChargeBase):
+    """Energy priced hour by hour from a price series (real-time or day-ahead prices).
+
+    Attributes:
+        hourly_prices_per_kwh: One price per hour of the year from January 1 00:00 local
+            time (8760 values; 8784 to price leap years) [currency/kWh].
+        adder_per_kwh: Added to every hourly price [currency/kWh].
+    """
+
+    kind: Literal["dynamic_energy"]
+    hourly_prices_per_kwh: list[ExactDecimal] = Field(min_length=8760, max_length=8784)
+    adder_per_kwh: ExactDecimal = Decimal(0)
+
+
 class MinimumCharge(_ChargeBase):
     """A minimum bill.
 
     When the earlier lines in ``applies_to`` sum to less than the minimum, a ``minimum``
-    line makes up the difference.
+    line makes up the difference. With ``per: year``, the lines of a calendar year are
+    added up and the difference is billed on the bill that ends the year; a year billed
+    only in part has its minimum prorated by days billed / days of the year.
     """
 
     kind: Literal["minimum"]
     amount: NonNegativeDecimal
-    per: Literal["bill", "day", "month"] = "month"
+    per: Literal["bill", "day", "month", "year"] = "month"
     applies_to: list[str] | None = None
 
 
@@ -387,6 +421,7 @@ Charge = Annotated[
     | FixedCharge
     | TaxCharge
     | MinimumCharge
+    | DynamicEnergyCharge
     | BasicCharge
     | DemandCharge
     | PowerFactorCharge

@@ -1,0 +1,343 @@
+"""The laws of billing, as properties over generated tariffs and readings.
+
+Each test states one law. Expected values come from the readings and the drawn tariff
+choices (`strategies.TariffSpec`), worked out here with `zoneinfo` and `Decimal`
+arithmetic, never from the engine's own aggregation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import (
+    DST_CHANGE_DAYS,
+    ReadingsCase,
+    TariffSpec,
+    readings_cases,
+    tariff_specs,
+)
+
+from tariffs import Account, Bill, Readings, Tariff, bills_to_json, parse_tariff, price
+
+ROUNDING_MODES = {
+    None: ROUND_HALF_UP,
+    "half_up": ROUND_HALF_UP,
+    "half_even": ROUND_HALF_EVEN,
+    "down": ROUND_DOWN,
+    "up": ROUND_UP,
+}
+
+#: Codes of the lines of the increment method (递增法) that add the upper-tier increments.
+INCREMENT_CODE = re.compile(r"\.tier\d+$")
+
+
+# -- independent reference computations ------------------------------------------------
+
+
+def local_dates(readings: Readings, timezone: str) -> list[dt.date]:
+    """The local date of every interval start, one `zoneinfo` conversion per interval."""
+    zone = ZoneInfo(timezone)
+    return [dt.datetime.fromtimestamp(t, zone).date() for t in readings.starts]
+
+
+def kwh_of_bill(readings: Readings, dates: Sequence[dt.date], bill: Bill) -> Decimal:
+    """Exact kWh of the intervals whose local date lies in the bill's dates [kWh]."""
+    units = sum(
+        value
+        for value, day in zip(readings.kwh, dates, strict=True)
+        if bill.period_start <= day < bill.period_end
+    )
+    return Decimal(units).scaleb(-readings.scale)
+
+
+def kwh_by_wall_clock_period(
+    readings: Readings, timezone: str, period_of_hour: Sequence[str], bill: Bill
+) -> dict[str, Decimal]:
+    """Slow reference: each interval of the bill classified by its local wall-clock hour."""
+    zone = ZoneInfo(timezone)
+    units: Counter[str] = Counter()
+    for start, value in zip(readings.starts, readings.kwh, strict=True):
+        local = dt.datetime.fromtimestamp(start, zone)
+        if bill.period_start <= local.date() < bill.period_end and value:
+            units[period_of_hour[local.hour]] += value
+    return {name: Decimal(count).scaleb(-readings.scale) for name, count in units.items()}
+
+
+def energy_lines(bills: Iterable[Bill], kinds: Sequence[str] = ("energy",)) -> list:  # type: ignore[type-arg]
+    """Every line of the given kinds, across bills."""
+    return [line for bill in bills for line in bill.lines if line.kind in kinds]
+
+
+def exact_charge(bills: Iterable[Bill], kinds: Sequence[str] = ("energy",)) -> Decimal:
+    """Sum of quantity × rate of the lines of the given kinds, before any rounding."""
+    return sum(
+        (line.quantity * line.rate for line in energy_lines(bills, kinds)),
+        Decimal(0),
+    )
+
+
+def quantity_by_code(bills: Iterable[Bill], kinds: Sequence[str] = ("energy",)) -> dict[str, Decimal]:
+    """Quantity per line code, summed across bills, zero entries left out."""
+    totals: dict[str, Decimal] = {}
+    for line in energy_lines(bills, kinds):
+        totals[line.code] = totals.get(line.code, Decimal(0)) + line.quantity
+    return {code: value for code, value in totals.items() if value}
+
+
+def with_kwh(readings: Readings, kwh: list[int]) -> Readings:
+    """The same intervals with other kWh values."""
+    return Readings(
+        source=readings.source,
+        interval_seconds=readings.interval_seconds,
+        starts=readings.starts,
+        scale=readings.scale,
+        kwh=kwh,
+        kvarh=readings.kvarh,
+        export_kwh=readings.export_kwh,
+    )
+
+
+def split(readings: Readings, index: int) -> tuple[Readings, Readings]:
+    """The readings cut in two before interval ``index``."""
+
+    def part(low: int, high: int | None) -> Readings:
+        def cut(column: list[int] | None) -> list[int] | None:
+            return None if column is None else column[low:high]
+
+        return Readings(
+            source=readings.source,
+            interval_seconds=readings.interval_seconds,
+            starts=readings.starts[low:high],
+            scale=readings.scale,
+            kwh=readings.kwh[low:high],
+            kvarh=cut(readings.kvarh),
+            export_kwh=cut(readings.export_kwh),
+        )
+
+    return part(0, index), part(index, None)
+
+
+@st.composite
+def scenarios(
+    draw: st.DrawFn, readings_options: dict[str, object] | None = None, **tariff_options: object
+) -> tuple[ReadingsCase, TariffSpec]:
+    """Readings and a tariff in the same time zone, tier bounds sized to the readings."""
+    case = draw(readings_cases(**(readings_options or {})))  # type: ignore[arg-type]
+    spec = draw(
+        tariff_specs(case.timezone, month_kwh_hint=case.month_kwh_hint, **tariff_options)  # type: ignore[arg-type]
+    )
+    return case, spec
+
+
+def accounts() -> st.SearchStrategy[Account | None]:
+    """No account, or one with an extra monthly tier allowance (一户多人口)."""
+    return st.none() | st.builds(
+        Account,
+        account_id=st.just("A-1"),
+        tier_allowance_kwh_per_month=st.integers(0, 300).map(Decimal),
+    )
+
+
+# -- 1. a bill's total is the sum of its rounded lines ---------------------------------
+
+
+@given(scenarios())
+def test_total_is_the_sum_of_rounded_line_amounts(
+    scenario: tuple[ReadingsCase, TariffSpec],
+) -> None:
+    case, spec = scenario
+    bills = price(parse_tariff(spec.yaml_text()), case.readings)
+    mode = ROUNDING_MODES[spec.rounding_mode]
+    cent = Decimal("0.01")
+    assert bills
+    for bill in bills:
+        running = Decimal(0)
+        for line in bill.lines:
+            assert line.amount.as_tuple().exponent >= -2, line  # type: ignore[operator]
+            if line.kind in {"energy", "surcharge", "tax"}:
+                assert line.quantity is not None and line.rate is not None
+                assert line.amount == (line.quantity * line.rate).quantize(cent, mode), line
+            if line.kind == "export_credit":
+                assert line.quantity is not None and line.rate is not None
+                assert line.amount == (-(line.quantity * line.rate)).quantize(cent, mode), line
+            running += line.amount
+        assert bill.total == running
+    document = bills_to_json(bills)
+    grand_total = sum((bill.total for bill in bills), Decimal(0))
+    assert f'"total": "{grand_total:f}"\n}}\n' in document
+
+
+# -- 2. every kWh is billed exactly once -----------------------------------------------
+
+
+@given(scenarios(), accounts())
+def test_every_kwh_is_billed_once(
+    scenario: tuple[ReadingsCase, TariffSpec], account: Account | None
+) -> None:
+    case, spec = scenario
+    readings = case.readings
+    bills = price(parse_tariff(spec.yaml_text()), readings, account)
+    dates = local_dates(readings, case.timezone)
+    for bill in bills:
+        assert bill.energy_kwh == kwh_of_bill(readings, dates, bill)
+        quantities = [line.quantity for line in energy_lines([bill])]
+        if spec.tiers is not None and spec.tiers.method == "increment":
+            quantities = [
+                line.quantity
+                for line in energy_lines([bill])
+                if not INCREMENT_CODE.search(line.code)
+            ]
+        assert sum(quantities, Decimal(0)) == bill.energy_kwh
+    # Bills are consecutive and cover every day read.
+    assert bills[0].period_start == case.first_day
+    assert bills[-1].period_end == case.first_day + dt.timedelta(days=case.days)
+    for earlier, later in zip(bills, bills[1:], strict=False):
+        assert earlier.period_end == later.period_start
+    total = sum((bill.energy_kwh for bill in bills), Decimal(0))
+    assert total == Decimal(sum(readings.kwh)).scaleb(-3)
+
+
+# -- 3. splitting a period leaves energy-only charges unchanged ------------------------
+
+
+@given(st.data())
+def test_splitting_the_readings_leaves_energy_charges_unchanged(data: st.DataObject) -> None:
+    case, spec = data.draw(scenarios(tiers=False, extras=False))
+    readings = case.readings
+    cut = data.draw(st.integers(1, len(readings) - 1), label="cut")
+    first, second = split(readings, cut)
+    tariff = parse_tariff(spec.yaml_text())
+    whole_bills = price(tariff, readings)
+    part_bills = price(tariff, first) + price(tariff, second)
+    assert exact_charge(part_bills) == exact_charge(whole_bills)
+    assert quantity_by_code(part_bills) == quantity_by_code(whole_bills)
+
+
+# -- 4. scaling readings by k scales energy charges by k -------------------------------
+
+
+@given(st.data())
+def test_scaling_readings_scales_energy_charges(data: st.DataObject) -> None:
+    case, spec = data.draw(scenarios(tiers=False))
+    factor = data.draw(st.integers(2, 7), label="factor")
+    readings = case.readings
+    scaled = with_kwh(readings, [value * factor for value in readings.kwh])
+    tariff = parse_tariff(spec.yaml_text())
+    kinds = ("energy", "surcharge")
+    base_bills, scaled_bills = price(tariff, readings), price(tariff, scaled)
+    assert exact_charge(scaled_bills, kinds) == factor * exact_charge(base_bills, kinds)
+    expected = {code: factor * value for code, value in quantity_by_code(base_bills, kinds).items()}
+    assert quantity_by_code(scaled_bills, kinds) == expected
+
+
+# -- 5. a TOU tariff with one price everywhere is the flat tariff ----------------------
+
+
+@given(
+    scenarios(
+        time_of_use=True,
+        uniform_prices=True,
+        tier_methods=("proportional", "chronological", "increment"),
+        price_places=3,
+        rounding_places=6,
+    )
+)
+def test_time_of_use_with_one_price_bills_as_flat(
+    scenario: tuple[ReadingsCase, TariffSpec],
+) -> None:
+    # Prices with at most 3 decimals times kWh with 3 decimals have at most 6: rounding
+    # line amounts to 6 places is then exact, so the totals must agree to the last digit.
+    case, spec = scenario
+    time_of_use_bills = price(parse_tariff(spec.yaml_text()), case.readings)
+    flat_bills = price(parse_tariff(spec.flat_variant().yaml_text()), case.readings)
+    assert len(time_of_use_bills) == len(flat_bills)
+    for tou_bill, flat_bill in zip(time_of_use_bills, flat_bills, strict=True):
+        assert tou_bill.energy_kwh == flat_bill.energy_kwh
+        assert exact_charge([tou_bill]) == exact_charge([flat_bill])
+        assert tou_bill.total == flat_bill.total
+
+
+# -- 6. DST days: each interval once, classified by its wall-clock hour ----------------
+
+
+@given(
+    scenarios(
+        readings_options={
+            "timezone": st.sampled_from(sorted(DST_CHANGE_DAYS)),
+            "cover_dst_change": True,
+            "max_days": 40,
+        },
+        tiers=False,
+    )
+)
+def test_dst_days_price_each_interval_once_in_its_wall_clock_period(
+    scenario: tuple[ReadingsCase, TariffSpec],
+) -> None:
+    case, spec = scenario
+    readings = case.readings
+    bills = price(parse_tariff(spec.yaml_text()), readings)
+    dates = local_dates(readings, case.timezone)
+    assert sum((bill.energy_kwh for bill in bills), Decimal(0)) == readings.total()
+    for bill in bills:
+        assert bill.energy_kwh == kwh_of_bill(readings, dates, bill)
+        lines = energy_lines([bill])
+        assert sum((line.quantity for line in lines), Decimal(0)) == bill.energy_kwh
+        if spec.period_of_hour is not None:
+            expected = kwh_by_wall_clock_period(
+                readings, case.timezone, spec.period_of_hour, bill
+            )
+            found = {f"energy.{name}": value for name, value in expected.items()}
+            assert quantity_by_code([bill]) == found
+
+
+# -- 7. using more never costs less ----------------------------------------------------
+
+
+@given(st.data())
+def test_raising_an_interval_never_lowers_the_bill(data: st.DataObject) -> None:
+    case, spec = data.draw(scenarios(export_credit=False, increasing_tier_prices=True))
+    account = data.draw(accounts(), label="account")
+    readings = case.readings
+    index = data.draw(st.integers(0, len(readings) - 1), label="index")
+    extra = data.draw(st.integers(1, 50_000), label="extra")
+    raised = readings.kwh.copy()
+    raised[index] += extra
+    tariff = parse_tariff(spec.yaml_text())
+    before = price(tariff, readings, account)
+    after = price(tariff, with_kwh(readings, raised), account)
+    assert len(before) == len(after)
+    for old, new in zip(before, after, strict=True):
+        assert new.total >= old.total, (old, new)
+
+
+# -- 8. JSON output is deterministic ---------------------------------------------------
+
+
+@given(scenarios())
+def test_json_output_is_byte_identical_across_runs(
+    scenario: tuple[ReadingsCase, TariffSpec],
+) -> None:
+    case, spec = scenario
+    first = bills_to_json(price(parse_tariff(spec.yaml_text()), case.readings)).encode()
+    second = bills_to_json(price(parse_tariff(spec.yaml_text()), case.readings)).encode()
+    assert first == second
+
+
+# -- 9. dump and load give the tariff back ---------------------------------------------
+
+
+@given(st.sampled_from(("Asia/Shanghai", "UTC", "America/Los_Angeles", "Europe/London")).flatmap(
+    tariff_specs
+))
+def test_tariff_dump_and_load_round_trip(spec: TariffSpec) -> None:
+    tariff = parse_tariff(spec.yaml_text())
+    reloaded = Tariff.model_validate(tariff.model_dump(mode="python"))
+    assert reloaded.model_dump(mode="python") == tariff.model_dump(mode="python")
+    assert reloaded == tariff
