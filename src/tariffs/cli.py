@@ -74,6 +74,12 @@ def _parser() -> _Parser:
             help="readings format (default: by file extension)",
         )
         sub.add_argument(
+            "--usage-point",
+            type=int,
+            metavar="N",
+            help="Green Button: the usage point to price (0-based, in file order)",
+        )
+        sub.add_argument(
             "--from", dest="start", type=_date, metavar="DATE", help="first local date to bill"
         )
         sub.add_argument(
@@ -169,6 +175,7 @@ def _price_all(
                 interval_minutes=args.interval,
                 allow_gaps=args.allow_gaps,
                 readings_format=args.readings_format,
+                usage_point=args.usage_point,
             )
             readings_by_zone[tariff.timezone] = readings
         results.append(price(tariff, readings, account, start=args.start, end=args.end))
