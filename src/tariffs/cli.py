@@ -19,7 +19,7 @@ from pathlib import Path
 from tariffs.bill import Bill
 from tariffs.describe import describe_tariff
 from tariffs.documents import iter_table_files, load_account, load_tariff
-from tariffs.errors import OutputError, ReadingsError, TariffsError
+from tariffs.errors import OutputError, ReadingsError, TariffFileError, TariffsError
 from tariffs.pricing import price
 from tariffs.readings.model import Readings
 from tariffs.render import bill_to_dict, bills_to_csv, bills_to_json, bills_to_table, number
@@ -74,6 +74,11 @@ def _parser() -> _Parser:
             help="readings format (default: by file extension)",
         )
         sub.add_argument(
+            "--timezone",
+            metavar="ZONE",
+            help="time zone of URDB JSON tariffs, which carry none (e.g. America/Denver)",
+        )
+        sub.add_argument(
             "--usage-point",
             type=int,
             metavar="N",
@@ -108,10 +113,23 @@ def _parser() -> _Parser:
 
     sub = commands.add_parser("validate", help="check tariff tables (files or directories)")
     sub.add_argument("paths", nargs="+", metavar="TARIFF_OR_DIR")
+    sub.add_argument("--timezone", metavar="ZONE", help="time zone of URDB JSON tariffs")
+
+    sub = commands.add_parser("import-urdb", help="convert a URDB JSON record to a YAML table")
+    sub.add_argument("urdb", metavar="URDB.json")
+    sub.add_argument(
+        "--timezone",
+        required=True,
+        metavar="ZONE",
+        help="IANA time zone of the tariff's clock hours (URDB records carry none)",
+    )
+    sub.add_argument("--id", help="tariff id (default: urdb-<label>)")
+    sub.add_argument("--output", metavar="FILE.yaml", help="write here instead of stdout")
 
     sub = commands.add_parser("show", help="describe a tariff in words")
     sub.add_argument("tariff")
     sub.add_argument("--tables", action="append", default=[], metavar="DIR")
+    sub.add_argument("--timezone", metavar="ZONE", help="time zone of a URDB JSON tariff")
     return parser
 
 
@@ -183,7 +201,7 @@ def _price_all(
 
 
 def _cmd_price(args: argparse.Namespace) -> int:
-    tariff = load_tariff(args.tariff, args.tables)
+    tariff = load_tariff(args.tariff, args.tables, timezone=args.timezone)
     account = load_account(args.account) if args.account else None
     (bills,) = _price_all(args, [tariff], account)
     _write(_render(bills, args.format), args.output)
@@ -191,7 +209,7 @@ def _cmd_price(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    tariffs = [load_tariff(name, args.tables) for name in args.tariffs]
+    tariffs = [load_tariff(name, args.tables, timezone=args.timezone) for name in args.tariffs]
     account = load_account(args.account) if args.account else None
     priced = _price_all(args, tariffs, account)
     ranked = sorted(
@@ -243,7 +261,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     seen: dict[str, Path] = {}
     for file in files:
         try:
-            tariff = load_tariff(file)
+            tariff = load_tariff(file, timezone=args.timezone)
         except TariffsError as exc:
             failures += 1
             print(str(exc), file=sys.stderr)
@@ -258,7 +276,23 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    sys.stdout.write(describe_tariff(load_tariff(args.tariff, args.tables)))
+    sys.stdout.write(describe_tariff(load_tariff(args.tariff, args.tables, timezone=args.timezone)))
+    return 0
+
+
+def _cmd_import_urdb(args: argparse.Namespace) -> int:
+    from tariffs.interop.urdb import parse_urdb, urdb_to_yaml
+
+    path = Path(args.urdb)
+    if not path.is_file():
+        raise TariffFileError("no such URDB file", file=args.urdb)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TariffFileError(f"cannot read: {exc}", file=args.urdb) from None
+    record = parse_urdb(text, args.urdb)
+    yaml_text = urdb_to_yaml(record, timezone=args.timezone, source=args.urdb, tariff_id=args.id)
+    _write(yaml_text, args.output)
     return 0
 
 
@@ -267,6 +301,7 @@ _COMMANDS = {
     "compare": _cmd_compare,
     "validate": _cmd_validate,
     "show": _cmd_show,
+    "import-urdb": _cmd_import_urdb,
 }
 
 

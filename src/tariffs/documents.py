@@ -108,7 +108,10 @@ def tariff_from_document(document: YamlDocument, *, stem: str | None = None) -> 
 
 
 def load_tariff(
-    name: str | os.PathLike[str], tables: Iterable[str | os.PathLike[str]] = ()
+    name: str | os.PathLike[str],
+    tables: Iterable[str | os.PathLike[str]] = (),
+    *,
+    timezone: str | None = None,
 ) -> Tariff:
     """Load a tariff from a YAML file, a URDB JSON file, or a tariff id.
 
@@ -116,6 +119,7 @@ def load_tariff(
         name: A path to ``.yaml``/``.yml``/``.json``, or a tariff id searched in
             ``tables``, ``TARIFFS_PATH`` and the bundled tables.
         tables: Extra directories to search for ids.
+        timezone: IANA time zone of a URDB record (which carries none); not used for YAML.
 
     Raises:
         TariffFileError: The file is missing or not a valid tariff (file:line:column).
@@ -125,7 +129,7 @@ def load_tariff(
     if path.suffix.lower() == ".json":
         from tariffs.interop.urdb import load_urdb_tariff
 
-        return load_urdb_tariff(path)
+        return load_urdb_tariff(path, timezone=timezone)
     document = load_yaml(path, error=TariffFileError)
     return tariff_from_document(document, stem=path.stem)
 

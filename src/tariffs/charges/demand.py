@@ -13,7 +13,10 @@ from tariffs.charges.context import Context
 from tariffs.charges.energy import tier_split
 from tariffs.demand import max_demand
 from tariffs.errors import ReadingsError
+from tariffs.schedule import Schedule
 from tariffs.schema.charges import DemandCharge
+from tariffs.schema.tariff import Version
+from tariffs.usage import Usage, aggregate
 
 __all__ = ["billing_demand", "price_demand", "ratchet_floor"]
 
@@ -53,13 +56,14 @@ def price_demand(charge: DemandCharge, ctx: Context) -> list[Line]:
     share = ctx.month_fraction
     lines: list[Line] = []
     if charge.prices is not None:
-        if ctx.schedule.granularity_minutes % window.minutes:
+        schedule, usages = _demand_usages(ctx)
+        if schedule.granularity_minutes % window.minutes:
             raise ReadingsError(
                 f"tariff {ctx.tariff.id}: {window.minutes}-minute demand windows do not fit "
                 "its period boundaries; time-of-use demand cannot be measured exactly",
                 file=ctx.tariff.source,
             )
-        names = ctx.schedule.period_names
+        names = schedule.period_names
         for period, spec in charge.prices.items():
             demand_kw = max_demand(
                 usages, window.minutes, sliding=window.sliding,
@@ -76,6 +80,37 @@ def price_demand(charge: DemandCharge, ctx: Context) -> list[Line]:
     assert flat is not None  # noqa: S101 - the schema requires price_per_kw without prices
     prices = flat if isinstance(flat, list) else [flat]
     return _tiered(charge, ctx, code, label, billed, measured, prices, share)
+
+
+_DEMAND_SCHEDULES: dict[int, tuple[Version, Schedule]] = {}
+
+
+def _demand_usages(ctx: Context) -> tuple[Schedule, list[Usage]]:
+    """The schedule demand periods follow, and the bill's usage classified by it."""
+    version = ctx.version
+    usages = ctx.bill_usages or [ctx.usage]
+    if not version.demand_periods:
+        return ctx.schedule, usages
+    found = _DEMAND_SCHEDULES.get(id(version))
+    if found is None or found[0] is not version:
+        if len(_DEMAND_SCHEDULES) >= 256:
+            _DEMAND_SCHEDULES.clear()
+        demand_version = version.model_copy(
+            update={"periods": version.demand_periods, "overrides": []}
+        )
+        found = (version, Schedule(demand_version))
+        _DEMAND_SCHEDULES[id(version)] = found
+    schedule = found[1]
+    classified = []
+    for usage in usages:
+        if usage.first == usage.last:
+            continue
+        starts = usage.readings.starts
+        classified.append(
+            aggregate(usage.readings, schedule, ctx.tariff.timezone, starts[usage.first],
+                      starts[usage.last - 1] + 1)
+        )  # fmt: skip
+    return schedule, classified
 
 
 def _tiered(

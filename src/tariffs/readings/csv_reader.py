@@ -221,7 +221,6 @@ def parse_readings_csv(
                 problems.append(_Problem(index + 2, 0, _shape_message(line, names)))
                 del body[index:]
                 break
-    truncated = bool(problems)
     # Every line has the same number of fields, so the fields of all lines, joined,
     # split and sliced, give the columns.
     fields = ",".join(body).split(",") if body else []
@@ -258,7 +257,7 @@ def parse_readings_csv(
     if found:
         first = min(found)
         raise ReadingsError(first.message, file=source, line=first.line)
-    if not truncated and not starts:
+    if not starts:
         raise ReadingsError(
             "no readings: the file has a header but no rows", file=source, line=len(lines) + 1
         )
@@ -353,8 +352,10 @@ def _shape_message(line: str, names: list[str]) -> str:
     """Why a data line does not fit the header."""
     if not line.strip():
         return "empty line; only empty lines at the end of the file are allowed"
+    count = line.count(",") + 1
     return (
-        f"{line.count(',') + 1} fields, expected {len(names)} as in the header ({','.join(names)})"
+        f"{count} field{'' if count == 1 else 's'}, expected {len(names)} as in the header "
+        f"({','.join(names)})"
     )
 
 

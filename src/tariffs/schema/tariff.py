@@ -75,6 +75,9 @@ class Version(StrictModel):
         event_days: Declared event days of the tariff (besides the account's).
         base_prices: Named prices that period prices refer to [currency/kWh].
         demand_window: How demand is measured for demand charges.
+        demand_periods: A separate time-of-use schedule for demand charges priced by
+            period (when demand periods differ from energy periods); same seasons and
+            day types.
         charges: What the bill is made of, priced in this order.
     """
 
@@ -85,6 +88,7 @@ class Version(StrictModel):
     event_days: list[dt.date] = Field(default_factory=list)
     base_prices: dict[Name, NonNegativeDecimal] = Field(default_factory=dict)
     demand_window: DemandWindow = Field(default_factory=DemandWindow)
+    demand_periods: list[PeriodRule] | None = None
     charges: list[Charge] = Field(min_length=1)
 
     # -- derived names -------------------------------------------------------------------
@@ -165,18 +169,21 @@ class Version(StrictModel):
                 f"no day type for {', '.join(missing)}; the weekday day types must cover the week"
             )
 
-    def _check_periods(self) -> None:
+    def _check_periods(self, rules: list[PeriodRule] | None = None, name: str = "periods") -> None:
         seasons, day_types = self.season_names, self.day_type_names
-        rules = self.periods
+        if rules is None and name == "periods":
+            rules = self.periods
+            if self.demand_periods:
+                self._check_periods(self.demand_periods, "demand_periods")
         if not rules:
             return
         for index, rule in enumerate(rules):
             for season in rule.seasons or []:
                 if season not in seasons:
-                    raise ValueError(f"periods[{index}] names season {season!r}, not defined")
+                    raise ValueError(f"{name}[{index}] names season {season!r}, not defined")
             for day_type in rule.day_types or []:
                 if day_type not in day_types:
-                    raise ValueError(f"periods[{index}] names day type {day_type!r}, not defined")
+                    raise ValueError(f"{name}[{index}] names day type {day_type!r}, not defined")
         for season in seasons:
             for day_type in day_types:
                 owner = [""] * 1440
@@ -190,7 +197,7 @@ class Version(StrictModel):
                             for minute in range(start, end):
                                 if owner[minute]:
                                     raise ValueError(
-                                        f"season {season!r}, day type {day_type!r}: "
+                                        f"{name}: season {season!r}, day type {day_type!r}: "
                                         f"{_clock(minute)} is in both period {owner[minute]!r} "
                                         f"and period {period!r}; periods must not overlap"
                                     )
@@ -201,7 +208,7 @@ class Version(StrictModel):
                     while last < 1440 and not owner[last]:
                         last += 1
                     raise ValueError(
-                        f"season {season!r}, day type {day_type!r}: "
+                        f"{name}: season {season!r}, day type {day_type!r}: "
                         f"{_clock(first)}-{_clock(last)} is in no period; every minute of "
                         "every day must belong to a period"
                     )
@@ -243,11 +250,14 @@ class Version(StrictModel):
         for index, charge in enumerate(self.charges):
             where = f"charges[{index}]"
             if isinstance(charge, DemandCharge) and charge.prices is not None:
-                unknown = [p for p in charge.prices if p not in periods]
+                demand_names = (
+                    _rule_periods(self.demand_periods) if self.demand_periods else periods
+                )
+                unknown = [p for p in charge.prices if p not in demand_names]
                 if unknown:
                     raise ValueError(
                         f"{where}: demand price for period {unknown[0]!r}, which the schedule "
-                        f"does not define (periods: {', '.join(periods)})"
+                        f"does not define (periods: {', '.join(demand_names)})"
                     )
             if not isinstance(charge, EnergyCharge):
                 spec = getattr(charge, "price_per_kwh", None)
@@ -339,6 +349,13 @@ def resolve_prices(
     for name in prices:
         period(name)
     return resolved
+
+
+def _rule_periods(rules: list[PeriodRule]) -> list[str]:
+    names: list[str] = []
+    for rule in rules:
+        names.extend(n for n in rule.windows if n not in names)
+    return names
 
 
 def _year_days() -> list[dt.date]:
