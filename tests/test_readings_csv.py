@@ -381,6 +381,11 @@ ERRORS = {
         {},
         r"^readings\.csv:3: 3 fields, expected 2 as in the header \(start,kwh\)",
     ),
+    "a single field": (
+        HEADER + "2025-01-15T10:00,1\n2025-01-15T10:15\n",
+        {},
+        r"^readings\.csv:3: 1 field, expected 2 as in the header \(start,kwh\)",
+    ),
     "too few fields": (
         "start,kwh,kvarh\n2025-01-15T10:00,1,0\n2025-01-15T10:15,1\n",
         {},
