@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 
 from tariffs.bill import Bill
@@ -22,7 +20,7 @@ from tariffs.documents import iter_table_files, load_account, load_tariff
 from tariffs.errors import OutputError, ReadingsError, TariffFileError, TariffsError
 from tariffs.pricing import price
 from tariffs.readings.model import Readings
-from tariffs.render import bill_to_dict, bills_to_csv, bills_to_json, bills_to_table, number
+from tariffs.render import bills_to_csv, bills_to_json, bills_to_table
 from tariffs.schema.account import Account
 from tariffs.schema.tariff import Tariff
 
@@ -101,15 +99,9 @@ def _parser() -> _Parser:
     readings_options(sub)
     sub.add_argument("--tariff", required=True, help="tariff YAML/JSON file or tariff id")
 
-    sub = commands.add_parser("compare", help="price readings under several tariffs, ranked")
-    readings_options(sub)
-    sub.add_argument(
-        "--tariff",
-        action="append",
-        required=True,
-        dest="tariffs",
-        help="tariff file or id (repeat for each tariff)",
-    )
+    from tariffs import cli_whatif
+
+    cli_whatif.add_parsers(commands, readings_options)
 
     sub = commands.add_parser("validate", help="check tariff tables (files or directories)")
     sub.add_argument("paths", nargs="+", metavar="TARIFF_OR_DIR")
@@ -156,7 +148,7 @@ def read_readings(
     return read_readings_csv(path, timezone, interval_seconds=interval, allow_gaps=allow_gaps)
 
 
-def _write(text: str, output: str | None) -> None:
+def write_output(text: str, output: str | None) -> None:
     """Write all of ``text`` or nothing: a temporary file renamed into place."""
     if output is None:
         sys.stdout.write(text)
@@ -179,7 +171,7 @@ def _render(bills: Sequence[Bill], fmt: str) -> str:
     return bills_to_table(bills)
 
 
-def _price_all(
+def price_all(
     args: argparse.Namespace, tariffs: list[Tariff], account: Account | None
 ) -> list[list[Bill]]:
     readings_by_zone: dict[str, Readings] = {}
@@ -203,45 +195,8 @@ def _price_all(
 def _cmd_price(args: argparse.Namespace) -> int:
     tariff = load_tariff(args.tariff, args.tables, timezone=args.timezone)
     account = load_account(args.account) if args.account else None
-    (bills,) = _price_all(args, [tariff], account)
-    _write(_render(bills, args.format), args.output)
-    return 0
-
-
-def _cmd_compare(args: argparse.Namespace) -> int:
-    tariffs = [load_tariff(name, args.tables, timezone=args.timezone) for name in args.tariffs]
-    account = load_account(args.account) if args.account else None
-    priced = _price_all(args, tariffs, account)
-    ranked = sorted(
-        zip(tariffs, priced, strict=True),
-        key=lambda item: (sum((b.total for b in item[1]), Decimal(0)), item[0].id),
-    )
-    if args.format == "json":
-        document = {
-            "results": [
-                {
-                    "tariff": tariff.id,
-                    "currency": tariff.currency,
-                    "total": number(sum((b.total for b in bills), Decimal(0))),
-                    "bills": [bill_to_dict(b) for b in bills],
-                }
-                for tariff, bills in ranked
-            ]
-        }
-        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    elif args.format == "csv":
-        rows = ["rank,tariff,currency,total"]
-        for rank, (tariff, bills) in enumerate(ranked, start=1):
-            total = number(sum((b.total for b in bills), Decimal(0)))
-            rows.append(f"{rank},{tariff.id},{tariff.currency},{total}")
-        text = "\n".join(rows) + "\n"
-    else:
-        rows = []
-        for rank, (tariff, bills) in enumerate(ranked, start=1):
-            total = number(sum((b.total for b in bills), Decimal(0)))
-            rows.append(f"{rank}. {tariff.id}: {total} {tariff.currency}")
-        text = "\n".join(rows) + "\n"
-    _write(text, args.output)
+    (bills,) = price_all(args, [tariff], account)
+    write_output(_render(bills, args.format), args.output)
     return 0
 
 
@@ -292,13 +247,12 @@ def _cmd_import_urdb(args: argparse.Namespace) -> int:
         raise TariffFileError(f"cannot read: {exc}", file=args.urdb) from None
     record = parse_urdb(text, args.urdb)
     yaml_text = urdb_to_yaml(record, timezone=args.timezone, source=args.urdb, tariff_id=args.id)
-    _write(yaml_text, args.output)
+    write_output(yaml_text, args.output)
     return 0
 
 
 _COMMANDS = {
     "price": _cmd_price,
-    "compare": _cmd_compare,
     "validate": _cmd_validate,
     "show": _cmd_show,
     "import-urdb": _cmd_import_urdb,
@@ -310,7 +264,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)
-        return _COMMANDS[args.command](args)
+        from tariffs.cli_whatif import COMMANDS as WHATIF_COMMANDS
+
+        return {**_COMMANDS, **WHATIF_COMMANDS}[args.command](args)
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else 0
     except _UsageError as exc:
