@@ -72,6 +72,15 @@ def _parser() -> _Parser:
             help="readings format (default: by file extension)",
         )
         sub.add_argument(
+            "--event-day",
+            dest="event_days",
+            action="append",
+            type=_date,
+            default=[],
+            metavar="DATE",
+            help="a declared critical-peak event day (repeatable)",
+        )
+        sub.add_argument(
             "--timezone",
             metavar="ZONE",
             help="time zone of URDB JSON tariffs, which carry none (e.g. America/Denver)",
@@ -188,7 +197,16 @@ def price_all(
                 usage_point=args.usage_point,
             )
             readings_by_zone[tariff.timezone] = readings
-        results.append(price(tariff, readings, account, start=args.start, end=args.end))
+        results.append(
+            price(
+                tariff,
+                readings,
+                account,
+                start=args.start,
+                end=args.end,
+                event_days=args.event_days,
+            )
+        )
     return results
 
 

@@ -9,14 +9,16 @@ intervals longer than the window: that would be a guess.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from tariffs.errors import ReadingsError
 from tariffs.readings.model import to_decimal
 from tariffs.usage import Usage
 
-__all__ = ["DEMAND_WINDOWS", "max_demand"]
+__all__ = ["DEMAND_WINDOWS", "max_demand", "within_windows"]
 
 #: Demand windows that are exact in kW: the window divides an hour [min].
 DEMAND_WINDOWS = (5, 10, 15, 30, 60)
@@ -112,3 +114,22 @@ def _runs(usage: Usage, periods: set[int] | None) -> list[tuple[int, int, int]]:
         else:
             runs.append((a, b, minute))
     return runs
+
+
+def within_windows(usage: Usage, spans: list[tuple[int, int]]) -> Usage:
+    """The same usage, its slices cut down to local clock spans ``[start, end)`` [min].
+
+    Used for coincident-peak demand, measured only in declared hours. Spans do not cross
+    midnight (split them first).
+    """
+    starts = usage.readings.starts
+    slices = []
+    for season, period, a, b, minute in usage.slices:
+        day_start = starts[a] - minute * 60
+        for start, end in spans:
+            lo = bisect_left(starts, day_start + start * 60, a, b)
+            hi = bisect_left(starts, day_start + end * 60, lo, b)
+            if lo < hi:
+                slices.append((season, period, lo, hi, minute + (starts[lo] - starts[a]) // 60))
+    slices.sort(key=lambda item: item[2])
+    return replace(usage, slices=slices)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -122,6 +123,7 @@ def price(
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
 ) -> list[Bill]:
     """Price interval readings under one tariff, one bill per billing period.
 
@@ -134,6 +136,8 @@ def price(
         start: First local date to bill (default: the readings' first day).
         end: Local date after the last day to bill, exclusive (default: after the
             readings' last interval).
+        event_days: Declared event days (critical peak) of this run, besides the
+            account's ``critical_peak_days`` and the tariff's ``event_days``.
 
     Returns:
         One bill per billing period that has readings, in time order.
@@ -177,7 +181,9 @@ def price(
         demand_history_kw=_demand_history(account),
         carried={},
     )
-    event_days = frozenset(account.critical_peak_days if account else ())
+    all_event_days = frozenset(account.critical_peak_days if account else ()) | frozenset(
+        event_days
+    )
     bills = []
     for period_start, period_end in billing_periods(first_day, last_day, read_day):
         bill = _price_period(
@@ -190,7 +196,7 @@ def price(
             max(span_start, local_midnight(period_start, zone)),
             min(span_end, local_midnight(period_end, zone)),
             ladders,
-            event_days,
+            all_event_days,
         )
         if bill is not None:
             bills.append(bill)

@@ -15,7 +15,7 @@ from tariffs.charges.fixed import price_fixed
 from tariffs.charges.minimum import price_minimum
 from tariffs.charges.power_factor import price_power_factor, price_reactive
 from tariffs.charges.surcharge import price_export_credit, price_surcharge
-from tariffs.charges.tax import price_tax
+from tariffs.charges.tax import price_discount, price_tax
 
 __all__ = ["PRICERS", "Context", "price_charge"]
 
@@ -26,6 +26,7 @@ PRICERS: dict[str, Callable[[Any, Context], list[Line]]] = {
     "export_credit": price_export_credit,
     "fixed": price_fixed,
     "tax": price_tax,
+    "discount": price_discount,
     "minimum": price_minimum,
     "basic": price_basic,
     "demand": price_demand,

@@ -149,6 +149,22 @@ def _bound_fraction(tiers: Tiers, ctx: Context) -> Fraction:
     return Fraction(months, 12)
 
 
+_RESETS = {"monthly": "month", "bill": "bill", "annual": "year"}
+
+
+def _tier_range(tier: int, bounds: list[Decimal], tiers: Tiers, position: Decimal) -> str:
+    """Where a tier lies on the ladder, and how much was counted before this bill.
+
+    >>> _tier_range(2, [Decimal(2760), Decimal(4800)], Tiers(bounds_kwh=[2760, 4800],
+    ...     reset="annual"), Decimal(2700))
+    'tier 2 (2760 to 4800 kWh per year; 2700 kWh counted before)'
+    """
+    low = "0" if tier == 1 else f"{bounds[tier - 2]}"
+    span = f"above {low}" if tier > len(bounds) else f"{low} to {bounds[tier - 1]}"
+    counted = f"; {position} kWh counted before" if position else ""
+    return f"tier {tier} ({span} kWh per {_RESETS[tiers.reset]}{counted})"
+
+
 def ladder_key(tiers: Tiers) -> str:
     """The tier ladder a charge counts on (shared by charges with the same reset)."""
     return f"annual:{tiers.start_month}" if tiers.reset == "annual" else "bill"
@@ -213,7 +229,7 @@ def price_energy(charge: EnergyCharge, ctx: Context) -> list[Line]:
                     ctx.line(
                         "energy",
                         f"{code}.tier{tier}",
-                        f"Tier {tier} increment",
+                        f"Tier {tier} increment, {_tier_range(tier, bounds, tiers, position)}",
                         quantity,
                         "kWh",
                         rate,
@@ -238,7 +254,7 @@ def price_energy(charge: EnergyCharge, ctx: Context) -> list[Line]:
             rate = buckets.price(b, tier - 1)
             suffix = f"tier{tier}"
             name = ".".join([*parts, suffix]) if not single else f"{code}.{suffix}"
-            text = f"{_label(label, parts)}, tier {tier}"
+            text = f"{_label(label, parts)}, {_tier_range(tier, bounds, tiers, position)}"
             lines.append(
                 ctx.line("energy", name, text, part_quantity, "kWh", rate, part_quantity * rate)
             )
@@ -270,7 +286,8 @@ def _per_period(
                     ctx.line(
                         "energy",
                         ".".join(parts),
-                        f"{_label(label, parts[:-1])}, tier {tier}",
+                        f"{_label(label, parts[:-1])}, "
+                        f"{_tier_range(tier, bounds, charge.tiers, Decimal(0))}",
                         quantity,
                         "kWh",
                         rate,
@@ -334,7 +351,8 @@ def _chronological(
             ctx.line(
                 "energy",
                 ".".join(parts),
-                f"{_label(label, parts[:-1])}, tier {tier + 1}",
+                f"{_label(label, parts[:-1])}, "
+                f"{_tier_range(tier + 1, bounds, charge.tiers, position)}",
                 quantity,
                 "kWh",
                 rate,

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from tariffs.bill import Line
 from tariffs.charges.context import Context, matches
-from tariffs.schema.charges import TaxCharge
+from tariffs.schema.charges import DiscountCharge, TaxCharge
 
-__all__ = ["price_tax"]
+__all__ = ["price_discount", "price_tax"]
 
 
 def price_tax(charge: TaxCharge, ctx: Context) -> list[Line]:
@@ -26,3 +26,14 @@ def price_tax(charge: TaxCharge, ctx: Context) -> list[Line]:
             base * rate,
         )
     ]
+
+
+def price_discount(charge: DiscountCharge, ctx: Context) -> list[Line]:
+    """``percent`` off the sum of the (rounded) earlier lines it applies to, as a negative line."""
+    if charge.months is not None and ctx.period_start.month not in charge.months:
+        return []
+    base = sum((line.amount for line in ctx.lines if matches(line, charge.applies_to)), Decimal(0))
+    rate = -charge.percent / 100
+    label = charge.label or f"Discount {charge.percent} %"
+    code = charge.code or "discount"
+    return [ctx.line("discount", code, label, base, ctx.tariff.currency, rate, base * rate)]

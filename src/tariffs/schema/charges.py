@@ -19,6 +19,7 @@ from tariffs.schema.common import (
     Name,
     NonNegativeDecimal,
     StrictModel,
+    Window,
 )
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "LINE_KINDS",
     "BasicCharge",
     "DemandCharge",
+    "DiscountCharge",
     "DynamicEnergyCharge",
     "LoadFactorDiscount",
     "Overrun",
@@ -345,7 +347,8 @@ class DemandCharge(_ChargeBase):
 
     Give ``price_per_kw`` (one price, or one per demand tier) for the maximum over the
     whole period, or ``prices`` (period → price) for time-of-use demand, the maximum
-    within each period. ``months`` limits the charge to some months (seasonal demand).
+    within each period. ``months`` limits the charge to some months (seasonal demand);
+    ``hours`` measures demand only inside these local clock windows (coincident peak).
     """
 
     kind: Literal["demand"]
@@ -355,6 +358,7 @@ class DemandCharge(_ChargeBase):
     months: list[MonthNumber] | None = None
     ratchet: Ratchet | None = None
     minimum_kw: NonNegativeDecimal | None = None
+    hours: list[Window] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> DemandCharge:
@@ -406,6 +410,18 @@ class PowerFactorCharge(_ChargeBase):
         return self
 
 
+class DiscountCharge(_ChargeBase):
+    """A percentage off earlier lines, optionally only in some months (seasonal discounts).
+
+    ``applies_to`` lists line kinds or codes (all earlier lines when left out).
+    """
+
+    kind: Literal["discount"]
+    percent: NonNegativeDecimal
+    applies_to: list[str] | None = None
+    months: list[MonthNumber] | None = None
+
+
 class ReactiveCharge(_ChargeBase):
     """A charge per kvarh above a free allowance of ``free_kvarh_per_kwh`` × kWh."""
 
@@ -420,6 +436,7 @@ Charge = Annotated[
     | ExportCreditCharge
     | FixedCharge
     | TaxCharge
+    | DiscountCharge
     | MinimumCharge
     | DynamicEnergyCharge
     | BasicCharge
