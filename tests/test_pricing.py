@@ -442,3 +442,113 @@ def test_per_period_tiers_with_annual_reset_are_refused() -> None:
     """
     with pytest.raises(UnsupportedFeatureError, match=r"per_period with reset annual"):
         price(tariff(body), hourly(dt.date(2025, 7, 1), 1))
+
+
+def test_coincident_peak_demand_is_measured_only_in_its_hours() -> None:
+    body = """\
+    versions:
+      "2025-01-01":
+        charges:
+          - {kind: energy, price_per_kwh: "0"}
+          - {kind: demand, code: demand.coincident, price_per_kw: "2", hours: ["16:00-19:00"]}
+    """
+
+    # 15-minute data: 50 kWh (200 kW) at 12:00-13:00, 30 kWh (120 kW) at 17:00, else 10.
+    def kwh(day: dt.date, hour: int) -> Decimal:
+        return Decimal(50) if hour == 12 else Decimal(30) if hour == 17 else Decimal(10)
+
+    (bill,) = price(tariff(body), hourly(dt.date(2025, 7, 1), 31, kwh, step_minutes=15))
+    # Only 16:00–19:00 counts: 120 kW × 2 = 240.00.
+    assert lines(bill)["demand.coincident"] == (Decimal(120), Decimal(2), Decimal("240.00"))
+
+
+def test_demand_periods_separate_from_energy_periods() -> None:
+    body = """\
+    versions:
+      "2025-01-01":
+        periods:
+          - windows: {all_day: ["00:00-24:00"]}
+        demand_periods:
+          - windows: {on_peak: ["12:00-18:00"], off_peak: ["18:00-12:00"]}
+        charges:
+          - {kind: energy, prices: {all_day: "0.1"}}
+          - kind: demand
+            prices: {on_peak: "10", off_peak: "1"}
+    """
+
+    def kwh(day: dt.date, hour: int) -> Decimal:
+        return Decimal(25) if hour == 20 else Decimal(20) if hour == 13 else Decimal(5)
+
+    (bill,) = price(tariff(body), hourly(dt.date(2025, 7, 1), 31, kwh, step_minutes=15))
+    # On-peak maximum 80 kW × 10 = 800; off-peak 100 kW × 1 = 100.
+    assert lines(bill)["demand.on_peak"][2] == Decimal("800.00")
+    assert lines(bill)["demand.off_peak"][2] == Decimal("100.00")
+
+
+def test_seasonal_discount_applies_only_in_its_months() -> None:
+    body = FLAT + (
+        '      - {kind: discount, code: discount.summer, percent: "10", months: [7, 8],'
+        " applies_to: [energy]}\n"
+    )
+    june, july = price(tariff(body), hourly(dt.date(2025, 6, 1), 61))
+    assert "discount.summer" not in lines(june)
+    # July 744 kWh × 0.5 = 372.00; 10 % off = −37.20.
+    assert lines(july)["discount.summer"] == (Decimal("372.00"), Decimal("-0.1"), Decimal("-37.20"))
+
+
+def test_event_days_given_for_the_run() -> None:
+    body = """\
+    versions:
+      "2025-01-01":
+        periods:
+          - windows: {flat: ["00:00-24:00"]}
+        overrides:
+          - {period: critical_peak, windows: ["18:00-20:00"], days: events}
+        charges:
+          - kind: energy
+            prices: {flat: "0.5", critical_peak: "2"}
+    """
+    readings = hourly(dt.date(2025, 7, 1), 31)
+    (plain,) = price(tariff(body), readings)
+    assert "energy.critical_peak" not in lines(plain)
+    (event,) = price(tariff(body), readings, event_days=[dt.date(2025, 7, 3), dt.date(2025, 7, 9)])
+    # Two event days × 2 hours × 1 kWh = 4 kWh at 2.00.
+    assert lines(event)["energy.critical_peak"] == (Decimal(4), Decimal(2), Decimal("8.00"))
+    assert lines(event)["energy.flat"][0] == Decimal(740)
+
+
+def test_annual_minimum_is_billed_on_the_last_bill_of_the_year() -> None:
+    body = FLAT + '      - {kind: minimum, amount: "400", per: year}\n'
+    readings = hourly(dt.date(2025, 1, 1), 365, lambda d, h: Decimal("0.05"))
+    bills = price(tariff(body), readings)
+    # 365 × 24 × 0.05 = 438 kWh × 0.5 = 219.00 in the year; minimum 400 → 181.00 in December.
+    assert [b for b in bills if "minimum" in lines(b)] == [bills[-1]]
+    assert lines(bills[-1])["minimum"][2] == Decimal("181.00")
+
+
+def test_hourly_prices() -> None:
+    prices = ", ".join(f'"{Decimal(h % 24) / 100}"' for h in range(8760))
+    body = f"""\
+    versions:
+      "2025-01-01":
+        charges:
+          - kind: dynamic_energy
+            hourly_prices_per_kwh: [{prices}]
+            adder_per_kwh: "0.01"
+    """
+    (bill,) = price(tariff(body), hourly(dt.date(2025, 7, 1), 2))
+    # Each local hour h costs h/100 + 0.01 per kWh; 1 kWh an hour for two days:
+    # 2 × (sum of 0..23 / 100 + 24 × 0.01) = 2 × (2.76 + 0.24) = 6.00.
+    assert lines(bill)["energy.dynamic"] == (Decimal(48), None, Decimal("6.00"))
+    with pytest.raises(UnsupportedFeatureError, match=r"hour 8760 of 2024 has no price"):
+        price(
+            tariff(body.replace('"2025-01-01"', '"2024-01-01"')), hourly(dt.date(2024, 12, 31), 1)
+        )
+
+
+def test_reactive_charge_above_free_ratio() -> None:
+    body = FLAT + '      - {kind: reactive, price_per_kvarh: "0.02", free_kvarh_per_kwh: "0.5"}\n'
+    readings = hourly(dt.date(2025, 7, 1), 1, kvarh_of_hour=lambda d, h: Decimal("0.75"))
+    (bill,) = price(tariff(body), readings)
+    # 24 kWh, 18 kvarh; free 12 kvarh; 6 kvarh × 0.02 = 0.12.
+    assert lines(bill)["reactive"] == (Decimal(6), Decimal("0.02"), Decimal("0.12"))
