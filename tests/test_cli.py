@@ -449,7 +449,44 @@ def test_output_into_a_missing_directory_is_an_error(
     assert not target.parent.exists()
 
 
+def test_output_that_cannot_be_written_leaves_no_temporary_file(
+    capsys: pytest.CaptureFixture[str], july: Path, tmp_path: Path
+) -> None:
+    out_dir = tmp_path / "out"
+    target = out_dir / "bill.json"
+    target.mkdir(parents=True)  # a directory where the file should go
+    result = run(capsys, "price", july, "--tariff", "cn-bj-residential", "--output", target)
+    assert_input_error(result, re.escape(str(target)))
+    assert sorted(os.listdir(out_dir)) == ["bill.json"]
+    assert target.is_dir() and list(target.iterdir()) == []
+
+
 # -- input errors: exit code 1, one line on stderr ----------------------------------------
+
+
+def test_holiday_of_two_day_types_is_an_input_error(
+    capsys: pytest.CaptureFixture[str], july: Path, tmp_path: Path
+) -> None:
+    # 2025-07-04 is listed by one holiday day type and made by the other's rule.
+    tariff = tmp_path / "two-holidays.yaml"
+    tariff.write_text(
+        "id: two-holidays\n"
+        "name: Two holiday lists\n"
+        "currency: CNY\n"
+        "timezone: Asia/Shanghai\n"
+        "reference: written for the tests\n"
+        "versions:\n"
+        '  "2025-01-01":\n'
+        "    day_types:\n"
+        "      every_day: {weekdays: [mon, tue, wed, thu, fri, sat, sun]}\n"
+        "      holiday_a: {dates: [2025-07-04]}\n"
+        '      holiday_b: {rrules: ["FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=4"]}\n'
+        "    charges:\n"
+        '      - {kind: energy, price_per_kwh: "0.5"}\n',
+        encoding="utf-8",
+    )
+    result = run(capsys, "price", july, "--tariff", tariff)
+    assert_input_error(result, re.escape(str(tariff)), r"holiday_a", r"holiday_b")
 
 
 def test_bad_tariff_file(capsys: pytest.CaptureFixture[str], july: Path, tmp_path: Path) -> None:
@@ -575,6 +612,15 @@ def test_unknown_tariff_id(capsys: pytest.CaptureFixture[str], july: Path) -> No
 def test_usage_errors(capsys: pytest.CaptureFixture[str], july: Path, argv: list[str]) -> None:
     argv = [arg.replace("{readings}", str(july)) for arg in argv]
     assert_usage_error(run(capsys, *argv))
+
+
+def test_an_interval_of_zero_minutes_is_refused(
+    capsys: pytest.CaptureFixture[str], july: Path
+) -> None:
+    code, out, err = run(capsys, "price", july, "--tariff", "cn-bj-residential", "--interval", "0")
+    assert code in (1, 2)
+    assert out == ""
+    assert "interval" in err
 
 
 def test_bad_from_date_names_the_option(capsys: pytest.CaptureFixture[str], july: Path) -> None:

@@ -4,6 +4,11 @@ Demand over a window is the kWh of the window × 60 / window minutes [kW]. Every
 value below is that arithmetic done by hand on a few non-baseline intervals; the baseline
 of every day is 0.1 kWh per interval, so a window of baseline intervals is small.
 
+Lord Howe Island shifts its clock by 30 minutes: standard time UTC+10:30, daylight time
+UTC+11:00 from the first Sunday of October at 02:00 (IANA time zone database, file
+``australasia``, rules ``LH``). In 2025 the change is on 5 October at 02:00 local standard
+time = 2025-10-04 15:30 UTC.
+
 The small tariff has two periods, ``night`` (22:00 to 08:00 and 20:00 to 24:00 local) and
 ``day`` (08:00 to 20:00), so that per-period demand can be checked.
 """
@@ -18,7 +23,7 @@ from decimal import Decimal
 import pytest
 
 from tariffs import parse_tariff
-from tariffs.demand import max_demand
+from tariffs.demand import max_demand, within_windows
 from tariffs.errors import ReadingsError
 from tariffs.readings.model import Readings
 from tariffs.schedule import Schedule, compile_schedule
@@ -223,6 +228,24 @@ def test_sixty_minute_windows_are_aligned_to_the_local_clock() -> None:
     assert demand([usage], 30) == Decimal("3")
 
 
+def test_clock_aligned_windows_follow_a_half_hour_clock_change() -> None:
+    # Quarter hours from 2025-10-05 00:00 local (UTC+10:30) = 2025-10-04 13:30 UTC to
+    # 2025-10-07 00:00 local (UTC+11) = 2025-10-06 13:00 UTC; the change lies inside.
+    schedule = schedule_for("Australia/Lord_Howe")
+    first = calendar.timegm((2025, 10, 4, 13, 30, 0))
+    end = calendar.timegm((2025, 10, 6, 13, 0, 0))
+    starts = list(range(first, end, 900))
+    # Local 2025-10-06 10:00 to 11:00 (UTC+11) = 2025-10-05 23:00 to 24:00 UTC: 1 kWh each.
+    peak_start = calendar.timegm((2025, 10, 5, 23, 0, 0))
+    kwh = [1000 if peak_start <= start < peak_start + 3600 else 100 for start in starts]
+    readings = Readings(source=SOURCE, interval_seconds=900, starts=starts, scale=3, kwh=kwh)
+    usage = usage_of(readings, schedule, "Australia/Lord_Howe")
+    # The local hour [10:00, 11:00) holds 4 kWh: 4 kW over a 60-minute window.
+    assert demand([usage], 60) == Decimal("4")
+    # Local half hours [10:00, 10:30) and [10:30, 11:00) hold 2 kWh: 4 kW.
+    assert demand([usage], 30) == Decimal("4")
+
+
 # -- readings too coarse for the window --------------------------------------------------
 
 
@@ -305,3 +328,30 @@ def test_demand_over_several_segments_and_only_inside_them() -> None:
     assert demand([one], 15) == Decimal("8")  # 2 × 4
     assert demand([two], 15) == Decimal("12")  # 3 × 4
     assert demand([one, two], 15) == Decimal("12")  # the 9 kWh of day 3 is outside both
+
+
+# -- demand within declared clock hours (coincident peak) --------------------------------
+
+
+def test_demand_within_declared_hours() -> None:
+    # 03:00 (night) 5 kWh, 17:00 (day) 2 kWh, 20:30 (night) 3 kWh.
+    usage = usage_of(day_readings(15, {"03:00": "5", "17:00": "2", "20:30": "3"}))
+    four_to_nine = within_windows(usage, [(16 * 60, 21 * 60)])
+    assert demand([four_to_nine], 15) == Decimal("12")  # 20:30: 3 × 4
+    assert demand([four_to_nine], 15, periods={DAY}) == Decimal("8")  # 17:00: 2 × 4
+    four_to_eight = within_windows(usage, [(16 * 60, 20 * 60)])
+    assert demand([four_to_eight], 15) == Decimal("8")
+    two_spans = within_windows(usage, [(0, 4 * 60), (16 * 60, 18 * 60)])
+    assert demand([two_spans], 15) == Decimal("20")  # 03:00: 5 × 4
+    # The energy of the segment is not touched.
+    assert four_to_nine.total_kwh == usage.total_kwh
+
+
+def test_clock_aligned_demand_within_declared_hours_from_five_minute_data() -> None:
+    # 15:55 just before the declared hours, 16:00 and 16:05 inside them.
+    usage = usage_of(day_readings(5, {"15:55": "1", "16:00": "1", "16:05": "1"}))
+    declared = within_windows(usage, [(16 * 60, 21 * 60)])
+    # [16:00, 16:15) = 1 + 1 + 0.1 = 2.1 kWh.
+    assert demand([declared], 15) == Decimal("8.4")
+    # Over the whole day, sliding: 15:55 + 16:00 + 16:05 = 3 kWh.
+    assert demand([usage], 15, sliding=True) == Decimal("12")

@@ -17,6 +17,10 @@ written with `calendar.timegm`, which knows nothing about time zones:
 - New South Wales: daylight saving time runs from the first Sunday of October to the
   first Sunday of April (Standard Time Act 1987 (NSW), s. 4), so it spans the new year:
   from 2024-10-06 to 2025-04-06 Sydney is at UTC+11 (AEDT), otherwise UTC+10.
+- Kiribati's Line Islands moved across the date line at the end of 1994: in the IANA time
+  zone database (file ``australasia``), Pacific/Kiritimati is ``-10:00 ... 1994 Dec 31``
+  then ``14:00``, so local 1994-12-31 was skipped and the offset changed from UTC-10 to
+  UTC+14 at 1994-12-31 00:00 local = 10:00 UTC, within a day of the new year.
 """
 
 from __future__ import annotations
@@ -427,6 +431,7 @@ DAY_TYPES = version_of(
     "          - FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1\n"
     "          - FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=25\n"
     "          - FREQ=YEARLY;BYMONTH=11;BYDAY=+4TH\n"
+    "          - FREQ=YEARLY;BYMONTH=5;BYDAY=-1MO\n"
     "    periods:\n"
     "      - day_types: [workday]\n"
     "        windows:\n"
@@ -460,10 +465,26 @@ DAY_TYPES = version_of(
         (dt.date(2025, 11, 20), "workday"),  # the third Thursday
         (dt.date(2024, 11, 28), "holiday"),
         (dt.date(2024, 11, 29), "workday"),  # Friday after
+        # Last Monday of May (Memorial Day, 5 U.S.C. § 6103(a)), BYDAY=-1MO.
+        (dt.date(2025, 5, 26), "holiday"),
+        (dt.date(2025, 5, 19), "workday"),
+        (dt.date(2026, 5, 25), "holiday"),
     ],
 )
 def test_day_types_by_weekday_and_holidays(day: dt.date, expected: str) -> None:
     assert day_type_name(compile_schedule(DAY_TYPES), day) == expected
+
+
+def test_a_date_that_is_a_holiday_of_two_day_types_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"holiday_a.*holiday_b"):
+        version = version_of(
+            "    day_types:\n"
+            "      every_day: {weekdays: [mon, tue, wed, thu, fri, sat, sun]}\n"
+            "      holiday_a: {dates: [2025-07-04]}\n"
+            '      holiday_b: {rrules: ["FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=4"]}\n'
+            '    charges:\n      - {kind: energy, price_per_kwh: "0.5"}\n'
+        )
+        compile_schedule(version).day_type_of(dt.date(2025, 7, 4))
 
 
 def test_holiday_day_table_follows_the_holiday_rule_not_the_weekday() -> None:
@@ -575,6 +596,28 @@ def test_utc_offset_runs_do_not_split_at_the_new_year() -> None:
     # Sydney keeps daylight time across the new year.
     start, end = utc(2024, 12, 1), utc(2025, 2, 1)
     assert utc_offset_runs("Australia/Sydney", start, end) == [(start, end, 11 * HOUR)]
+
+
+def test_utc_offset_runs_with_a_change_next_to_the_new_year() -> None:
+    start, end = utc(1994, 12, 25), utc(1995, 1, 10)
+    change = utc(1994, 12, 31, 10)
+    assert utc_offset_runs("Pacific/Kiritimati", start, end) == [
+        (start, change, -10 * HOUR),
+        (change, end, 14 * HOUR),
+    ]
+
+
+def test_local_days_across_a_skipped_local_day() -> None:
+    # Hourly from 1994-12-30 00:00 local (UTC-10) = 10:00 UTC to 1995-01-02 00:00 local
+    # (UTC+14) = 1995-01-01 10:00 UTC: 48 hours, on local 1994-12-30 and 1995-01-01.
+    starts = every(3600, utc(1994, 12, 30, 10), utc(1995, 1, 1, 10))
+    days = list(local_days(starts, 0, len(starts), "Pacific/Kiritimati"))
+    assert_wall_clock(days, starts, "Pacific/Kiritimati")
+    # One offset on each local day: each day is yielded once.
+    assert days == [
+        (dt.date(1994, 12, 30), utc(1994, 12, 30, 10), 0, 24),
+        (dt.date(1995, 1, 1), utc(1994, 12, 31, 10), 24, 48),
+    ]
 
 
 def test_utc_offset_runs_starting_or_ending_at_a_change() -> None:

@@ -36,6 +36,16 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{self.prog}: {message}")
 
 
+def _minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0 or 1440 % value:
+        raise argparse.ArgumentTypeError(f"not a number of minutes that divides a day: {text!r}")
+    return value
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -59,7 +69,7 @@ def _parser() -> _Parser:
         )
         sub.add_argument(
             "--interval",
-            type=int,
+            type=_minutes,
             metavar="MINUTES",
             help="interval length when it cannot be inferred",
         )
@@ -163,12 +173,15 @@ def write_output(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         return
     target = Path(output)
+    temporary: str | None = None
     try:
         handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=".tariffs-")
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
         os.replace(temporary, target)
     except OSError as exc:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)
         raise OutputError(f"{output}: cannot write: {exc.strerror or exc}") from None
 
 

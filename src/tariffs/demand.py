@@ -73,29 +73,39 @@ def max_demand(
         kwh = readings.kwh
         step = readings.interval_seconds // 60
         if per_window == 1:
-            # The common case: one interval per window, the max of a slice is C-speed.
+            # The common case: one interval per window, the max of a slice is C-speed;
+            # over all periods, one max over the segment's whole range.
+            if periods is None and usage.complete:
+                if usage.first < usage.last:
+                    best = max(best, max(kwh[usage.first : usage.last]))
+                continue
             for _, period, a, b, _ in usage.slices:
                 if (periods is None or period in periods) and a < b:
                     best = max(best, max(kwh[a:b]))
             continue
         starts = readings.starts
         span = window_minutes * 60
-        for run in _runs(usage, periods):
-            a, b, minute = run
-            if sliding:
+        if sliding:
+            for a, b, _ in _runs(usage, periods):
                 for i in range(a, b - per_window + 1):
                     if starts[i + per_window - 1] - starts[i] == span - step * 60:
                         best = max(best, sum(kwh[i : i + per_window]))
+            continue
+        # Clock-aligned: add up the intervals of each local clock window. A window is
+        # named by the UTC instant it starts at, found from the local midnight of the
+        # slice (whose UTC offset is constant), so that a clock change (DST, or a
+        # half-hour shift) starts windows on the new local clock, and a repeated local
+        # hour makes windows of its own.
+        windows: dict[int, int] = {}
+        for _, period, a, b, minute in usage.slices:
+            if periods is not None and period not in periods:
                 continue
-            # Clock-aligned: add up the intervals that fall in the same local window.
-            current, total = -1, 0
+            midnight = starts[a] - minute * 60
             for i in range(a, b):
-                window = (minute + (starts[i] - starts[a]) // 60) // window_minutes
-                if window != current:
-                    best = max(best, total)
-                    current, total = window, 0
-                total += kwh[i]
-            best = max(best, total)
+                key = midnight + (starts[i] - midnight) // span * span
+                windows[key] = windows.get(key, 0) + kwh[i]
+        if windows:
+            best = max(best, max(windows.values()))
     if meter_kw:
         return to_decimal(best, scale)
     return to_decimal(best * (60 // window_minutes), scale)
@@ -132,4 +142,4 @@ def within_windows(usage: Usage, spans: list[tuple[int, int]]) -> Usage:
             if lo < hi:
                 slices.append((season, period, lo, hi, minute + (starts[lo] - starts[a]) // 60))
     slices.sort(key=lambda item: item[2])
-    return replace(usage, slices=slices)
+    return replace(usage, slices=slices, complete=False)

@@ -291,7 +291,7 @@ def _price_period(
         found = tariff.version_at(seg_start)
         assert found is not None  # noqa: S101 - the first date has a version, later ones too
         version = found[1]
-        schedule = compile_schedule(version)
+        schedule = compile_schedule(version, tariff.source)
         check_resolution(readings, schedule, tariff.id)
         t0 = max(bill_start, local_midnight(seg_start, zone))
         t1 = min(bill_end, local_midnight(seg_end, zone))

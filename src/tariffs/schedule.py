@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from math import gcd
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
+from tariffs.errors import TariffFileError
 from tariffs.schema.calendar import WEEKDAYS
 from tariffs.schema.common import parse_window
 from tariffs.schema.tariff import Version
@@ -38,6 +39,25 @@ class DayTable:
 
     season: int
     runs: tuple[tuple[int, int, int], ...]
+    _offsets: dict[int, tuple[tuple[int, int, int, int], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def offsets(self, step_seconds: int) -> tuple[tuple[int, int, int, int], ...]:
+        """The runs as interval offsets of a whole day of readings.
+
+        Returns ``(first, last, period_index, start_minute)`` per run, for intervals of
+        ``step_seconds`` that divide every boundary (checked before aggregation).
+        """
+        found = self._offsets.get(step_seconds)
+        if found is None:
+            step_minutes = step_seconds // 60
+            found = tuple(
+                (start // step_minutes, end // step_minutes, period, start)
+                for start, end, period in self.runs
+            )
+            self._offsets[step_seconds] = found
+        return found
 
 
 class Schedule:
@@ -50,8 +70,9 @@ class Schedule:
             whose interval does not divide it cannot be split between periods exactly.
     """
 
-    def __init__(self, version: Version) -> None:
+    def __init__(self, version: Version, source: str | None = None) -> None:
         self.version = version
+        self.source = source
         self.period_names = version.period_names
         self.season_names = version.season_names
         self.day_type_names = version.day_type_names
@@ -65,6 +86,7 @@ class Schedule:
         ]
         self._holidays_by_year: dict[int, dict[dt.date, int]] = {}
         self._tables: dict[tuple[int, int, int, bool], DayTable] = {}
+        self._by_date: dict[tuple[dt.date, bool], DayTable] = {}
         self.granularity_minutes = self._granularity()
 
     def _granularity(self) -> int:
@@ -107,15 +129,28 @@ class Schedule:
                 )
             for day in days:
                 if day in found and found[day] != index:
-                    raise ValueError(
+                    raise TariffFileError(
                         f"{day} is a holiday of two day types, "
-                        f"{self.day_type_names[found[day]]!r} and {self.day_type_names[index]!r}"
+                        f"{self.day_type_names[found[day]]!r} and {self.day_type_names[index]!r}; "
+                        "a day must have one day type",
+                        file=self.source,
+                        path="day_types",
                     )
                 found[day] = index
         return found
 
     def day(self, day: dt.date, event: bool) -> DayTable:
         """The day table of a local date; ``event`` tells whether it is a declared event day."""
+        found = self._by_date.get((day, event))
+        if found is not None:
+            return found
+        if len(self._by_date) > 100_000:
+            self._by_date.clear()
+        table = self._day(day, event)
+        self._by_date[(day, event)] = table
+        return table
+
+    def _day(self, day: dt.date, event: bool) -> DayTable:
         season = self.season_of(day)
         day_type = self.day_type_of(day)
         key = (season, day_type, day.month, event)
@@ -215,14 +250,19 @@ def _weekday_types(version: Version, names: list[str]) -> list[int]:
 _COMPILED: dict[int, tuple[Version, Schedule]] = {}
 
 
-def compile_schedule(version: Version) -> Schedule:
-    """Compile a version's calendar, once per version object (versions are immutable)."""
+def compile_schedule(version: Version, source: str | None = None) -> Schedule:
+    """Compile a version's calendar, once per version object (versions are immutable).
+
+    Args:
+        version: The tariff version.
+        source: The tariff file, for errors found while classifying days.
+    """
     found = _COMPILED.get(id(version))
     if found is not None and found[0] is version:
         return found[1]
     if len(_COMPILED) >= 256:
         _COMPILED.clear()
-    schedule = Schedule(version)
+    schedule = Schedule(version, source)
     _COMPILED[id(version)] = (version, schedule)
     return schedule
 
@@ -265,11 +305,15 @@ def utc_offset_runs(timezone: str, start: int, end: int) -> list[tuple[int, int,
         return []
     first_year = dt.datetime.fromtimestamp(start, dt.UTC).year
     last_year = dt.datetime.fromtimestamp(end - 1, dt.UTC).year
+    samples = sorted(
+        sample
+        for year in range(first_year, last_year + 1)
+        for sample in _year_offsets(timezone, year)
+    )
     changes: list[tuple[int, int]] = []
-    for year in range(first_year, last_year + 1):
-        for t, offset in _year_offsets(timezone, year):
-            if not changes or offset != changes[-1][1]:
-                changes.append((t, offset))
+    for t, offset in samples:  # each year's list overlaps its neighbours by a day
+        if not changes or offset != changes[-1][1]:
+            changes.append((t, offset))
     times = [t for t, _ in changes]
     k = max(0, bisect_left(times, start + 1) - 1)
     runs: list[tuple[int, int, int]] = []

@@ -40,6 +40,8 @@ class Usage:
         export_kwh: Exported energy of the segment, or None without an export column.
         dates: The local dates that have at least one interval in the segment.
         loss_kwh: Losses included in `total_kwh` and `energy` [kWh].
+        complete: Whether `slices` cover every interval from `first` to `last` (False
+            for usage cut down to some hours).
     """
 
     readings: Readings
@@ -53,6 +55,7 @@ class Usage:
     export_kwh: int | None
     dates: list[dt.date] = field(default_factory=list)
     loss_kwh: Decimal = Decimal(0)
+    complete: bool = True
 
 
 def check_resolution(readings: Readings, schedule: Schedule, tariff_id: str) -> None:
@@ -95,11 +98,26 @@ def aggregate(
     energy: dict[tuple[int, int], int] = {}
     slices: list[tuple[int, int, int, int, int]] = []
     dates: list[dt.date] = []
+    step = readings.interval_seconds
+    per_day = 86400 // step
     for date, day_start, lo, hi in local_days(starts, first, last, timezone):
         if not dates or dates[-1] != date:
             dates.append(date)
         table = schedule.day(date, date in event_days)
         season = table.season
+        if (
+            hi - lo == per_day
+            and starts[lo] == day_start
+            and starts[hi - 1] == day_start + 86400 - step
+        ):
+            # A whole day without gaps (the common case): the run boundaries are fixed
+            # offsets from the day's first interval, no search needed.
+            for a_offset, b_offset, period, minute in table.offsets(step):
+                a, b = lo + a_offset, lo + b_offset
+                key = (season, period)
+                energy[key] = energy.get(key, 0) + sum(kwh[a:b])
+                slices.append((season, period, a, b, minute))
+            continue
         for run_start, run_end, period in table.runs:
             a = bisect_left(starts, day_start + run_start * 60, lo, hi)
             b = bisect_left(starts, day_start + run_end * 60, a, hi)

@@ -163,6 +163,14 @@ class Version(StrictModel):
                         f"{weekday} is in both day type {owner[weekday]!r} and {name!r}"
                     )
                 owner[weekday] = name
+        holiday_owner: dict[dt.date, str] = {}
+        for name, day_type in self.day_types.items():
+            for day in day_type.dates or []:
+                if holiday_owner.get(day, name) != name:
+                    raise ValueError(
+                        f"{day} is a holiday of both day type {holiday_owner[day]!r} and {name!r}"
+                    )
+                holiday_owner[day] = name
         missing = [d for d in WEEKDAYS if d not in owner]
         if missing:
             raise ValueError(
