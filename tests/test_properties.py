@@ -11,15 +11,18 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from strategies import (
     DST_CHANGE_DAYS,
     ReadingsCase,
     TariffSpec,
+    TierSpec,
+    local_midnight_utc,
     readings_cases,
     tariff_specs,
 )
@@ -124,6 +127,64 @@ def split(readings: Readings, index: int) -> tuple[Readings, Readings]:
     return part(0, index), part(index, None)
 
 
+def kwh_billed_by_period(bill: Bill, spec: TariffSpec) -> dict[str, Decimal]:
+    """Energy-line kWh of a TOU bill per period, summed over tiers (increments left out)."""
+    totals: dict[str, Decimal] = {}
+    increment = spec.tiers is not None and spec.tiers.method == "increment"
+    for line in energy_lines([bill]):
+        if increment and INCREMENT_CODE.search(line.code):
+            continue
+        period = line.code.split(".")[1]
+        totals[period] = totals.get(period, Decimal(0)) + line.quantity
+    return {name: value for name, value in totals.items() if value}
+
+
+def hourly_case(kwh_by_hour: dict[int, int], day: dt.date = dt.date(2025, 1, 1)) -> ReadingsCase:
+    """One UTC day of hourly readings, zero but in the hours given [0.001 kWh]."""
+    begin = local_midnight_utc(day, "UTC")
+    readings = Readings(
+        source="mem",
+        interval_seconds=3600,
+        starts=list(range(begin, begin + 86400, 3600)),
+        scale=3,
+        kwh=[kwh_by_hour.get(hour, 0) for hour in range(24)],
+    )
+    return ReadingsCase(readings=readings, timezone="UTC", first_day=day, days=1)
+
+
+def two_period_spec(
+    method: str, peak_prices: Sequence[str], valley_prices: Sequence[str], bound_kwh: str
+) -> TariffSpec:
+    """Peak 00:00-12:00 and valley 12:00-24:00 (UTC), one tier bound, nothing else."""
+    return TariffSpec(
+        timezone="UTC",
+        currency="CNY",
+        rounding_places=None,
+        rounding_mode=None,
+        windows=(("peak", ("00:00-12:00",)), ("valley", ("12:00-24:00",))),
+        period_of_hour=("peak",) * 12 + ("valley",) * 12,
+        flat_prices=None,
+        period_prices=(
+            ("peak", tuple(Decimal(p) for p in peak_prices)),
+            ("valley", tuple(Decimal(p) for p in valley_prices)),
+        ),
+        tiers=TierSpec((Decimal(bound_kwh),), method, "monthly"),
+    )
+
+
+#: Peak and valley each read 1.500 kWh; tier 1 ends at 1.001 kWh (proportional split).
+PROPORTIONAL_EVEN_SPLIT = (
+    hourly_case({0: 1500, 12: 1500}),
+    two_period_spec("proportional", ["5", "5"], ["0", "0"], "1.001"),
+)
+
+#: Valley's 5.005 kWh come after peak's 4.995 kWh; tier 1 ends at 10 kWh (chronological).
+CHRONOLOGICAL_AT_THE_BOUND = (
+    hourly_case({0: 4995, 12: 5005}),
+    two_period_spec("chronological", ["0", "1"], ["1", "1"], "10"),
+)
+
+
 @st.composite
 def scenarios(
     draw: st.DrawFn, readings_options: dict[str, object] | None = None, **tariff_options: object
@@ -177,6 +238,7 @@ def test_total_is_the_sum_of_rounded_line_amounts(
 # -- 2. every kWh is billed exactly once -----------------------------------------------
 
 
+@example(scenario=PROPORTIONAL_EVEN_SPLIT, account=None)
 @given(scenarios(), accounts())
 def test_every_kwh_is_billed_once(
     scenario: tuple[ReadingsCase, TariffSpec], account: Account | None
@@ -195,6 +257,10 @@ def test_every_kwh_is_billed_once(
                 if not INCREMENT_CODE.search(line.code)
             ]
         assert sum(quantities, Decimal(0)) == bill.energy_kwh
+        if spec.period_of_hour is not None:
+            # Each kWh is billed in the period it was read in, whatever the tier method.
+            expected = kwh_by_wall_clock_period(readings, case.timezone, spec.period_of_hour, bill)
+            assert kwh_billed_by_period(bill, spec) == expected
     # Bills are consecutive and cover every day read.
     assert bills[0].period_start == case.first_day
     assert bills[-1].period_end == case.first_day + dt.timedelta(days=case.days)
@@ -300,18 +366,40 @@ def test_dst_days_price_each_interval_once_in_its_wall_clock_period(
 # -- 7. using more never costs less ----------------------------------------------------
 
 
-@given(st.data())
-def test_raising_an_interval_never_lowers_the_bill(data: st.DataObject) -> None:
-    case, spec = data.draw(scenarios(export_credit=False, increasing_tier_prices=True))
-    account = data.draw(accounts(), label="account")
-    readings = case.readings
-    index = data.draw(st.integers(0, len(readings) - 1), label="index")
-    extra = data.draw(st.integers(1, 50_000), label="extra")
+@dataclass(frozen=True)
+class Raise:
+    """Readings, a tariff, and one interval's kWh raised by ``extra_units`` [0.001 kWh]."""
+
+    case: ReadingsCase
+    spec: TariffSpec
+    account: Account | None
+    index: int
+    extra_units: int
+
+
+@st.composite
+def raises(draw: st.DrawFn) -> Raise:
+    """A tariff without export credits, tier prices non-decreasing in every period."""
+    case, spec = draw(scenarios(export_credit=False, increasing_tier_prices=True))
+    return Raise(
+        case=case,
+        spec=spec,
+        account=draw(accounts()),
+        index=draw(st.integers(0, len(case.readings) - 1)),
+        extra_units=draw(st.integers(1, 50_000)),
+    )
+
+
+@example(Raise(*PROPORTIONAL_EVEN_SPLIT, account=None, index=12, extra_units=1))
+@example(Raise(*CHRONOLOGICAL_AT_THE_BOUND, account=None, index=0, extra_units=1))
+@given(raises())
+def test_raising_an_interval_never_lowers_the_bill(case: Raise) -> None:
+    readings = case.case.readings
     raised = readings.kwh.copy()
-    raised[index] += extra
-    tariff = parse_tariff(spec.yaml_text())
-    before = price(tariff, readings, account)
-    after = price(tariff, with_kwh(readings, raised), account)
+    raised[case.index] += case.extra_units
+    tariff = parse_tariff(case.spec.yaml_text())
+    before = price(tariff, readings, case.account)
+    after = price(tariff, with_kwh(readings, raised), case.account)
     assert len(before) == len(after)
     for old, new in zip(before, after, strict=True):
         assert new.total >= old.total, (old, new)

@@ -238,3 +238,47 @@ def test_moving_kwh_to_a_cheaper_period_never_raises_the_bill(hour: int, moved: 
         (before,) = price(tariff(body), base)
         (after,) = price(tariff(body), shifted)
         assert after.total <= before.total, method
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=4),
+    st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=5),
+)
+def test_split_table_keeps_both_margins_and_rounds_each_entry_down_or_up(
+    rows: list[int], weights: list[int]
+) -> None:
+    from fractions import Fraction
+    from math import ceil, floor
+
+    from tariffs.usage import split_in_proportion, split_table
+
+    total = sum(rows)
+    columns = split_in_proportion(total, weights)
+    table = split_table(rows, columns)
+    assert [sum(row) for row in table] == rows
+    assert [sum(row[j] for row in table) for j in range(len(columns))] == columns
+    for i, row_total in enumerate(rows):
+        for j, column_total in enumerate(columns):
+            exact = Fraction(row_total * column_total, total) if total else Fraction(0)
+            assert table[i][j] in (floor(exact), ceil(exact))
+
+
+def test_proportional_split_keeps_each_periods_metered_kwh() -> None:
+    body = """\
+    versions:
+      "2025-01-01":
+        periods:
+          - windows: {peak: ["06:00-22:00"], valley: ["22:00-06:00"]}
+        charges:
+          - kind: energy
+            tiers: {bounds_kwh: ["1.001", "2.002"]}
+            prices: {peak: ["1", "2", "3"], valley: ["0.5", "1", "1.5"]}
+    """
+    # 0.1 kWh an hour: peak 1.6, valley 0.8 (2 : 1). Tiers 1.001 / 1.001 / 0.398 kWh split
+    # 2 : 1 each would round each tier on its own; the peak lines must still add up to 1.6.
+    (bill,) = price(tariff(body), hourly(dt.date(2025, 7, 1), 1, lambda d, h: Decimal("0.1")))
+    peak = sum((q or 0 for code, (q, _) in amounts(bill).items() if ".peak." in code), Decimal(0))
+    valley = sum(
+        (q or 0 for code, (q, _) in amounts(bill).items() if ".valley." in code), Decimal(0)
+    )
+    assert (peak, valley) == (Decimal("1.6"), Decimal("0.8"))

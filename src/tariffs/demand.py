@@ -142,4 +142,4 @@ def within_windows(usage: Usage, spans: list[tuple[int, int]]) -> Usage:
             if lo < hi:
                 slices.append((season, period, lo, hi, minute + (starts[lo] - starts[a]) // 60))
     slices.sort(key=lambda item: item[2])
-    return replace(usage, slices=slices, complete=False)
+    return replace(usage, day_blocks=[], other_slices=slices, complete=False, _cache={})

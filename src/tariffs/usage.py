@@ -16,10 +16,26 @@ from fractions import Fraction
 
 from tariffs.errors import ReadingsError
 from tariffs.readings.model import Readings, to_decimal
-from tariffs.schedule import Schedule, local_days
+from tariffs.schedule import DayTable, Schedule, local_days
 from tariffs.schema.account import Losses
 
-__all__ = ["Usage", "add_losses", "aggregate", "check_resolution", "split_in_proportion"]
+__all__ = [
+    "Usage",
+    "add_losses",
+    "aggregate",
+    "check_resolution",
+    "split_in_proportion",
+    "split_table",
+]
+
+
+#: ``(season_index, period_index, first, last, minute)``: intervals ``first:last`` of the
+#: readings, all in one season and period, the first starting at local ``minute`` of its day.
+Slice = tuple[int, int, int, int, int]
+
+#: ``(season_index, offsets, first, days)``: ``days`` whole days of readings from index
+#: ``first``, all with the same day table, whose runs are ``offsets`` (`DayTable.offsets`).
+DayBlock = tuple[int, tuple[tuple[int, int, int, int], ...], int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +49,12 @@ class Usage:
         scale: Quantities are in units of ``10**-scale``.
         total_kwh: Imported energy of the segment.
         energy: ``(season_index, period_index)`` → imported energy.
-        slices: ``(season_index, period_index, first, last, minute)`` in time order: the
-            intervals ``readings.kwh[first:last]`` are all in that season and period, and
-            the first of them starts at local minute ``minute`` of its day.
         kvarh: Reactive energy of the segment, or None without a kvarh column.
         export_kwh: Exported energy of the segment, or None without an export column.
-        dates: The local dates that have at least one interval in the segment.
+        day_blocks: Runs of whole days with one day table (see `DayBlock`).
+        other_slices: Slices of the days that are not whole (see `Slice`).
         loss_kwh: Losses included in `total_kwh` and `energy` [kWh].
-        complete: Whether `slices` cover every interval from `first` to `last` (False
+        complete: Whether the slices cover every interval from `first` to `last` (False
             for usage cut down to some hours).
     """
 
@@ -50,12 +64,31 @@ class Usage:
     scale: int
     total_kwh: int
     energy: dict[tuple[int, int], int]
-    slices: list[tuple[int, int, int, int, int]]
     kvarh: int | None
     export_kwh: int | None
-    dates: list[dt.date] = field(default_factory=list)
+    day_blocks: list[DayBlock] = field(default_factory=list)
+    other_slices: list[Slice] = field(default_factory=list)
     loss_kwh: Decimal = Decimal(0)
     complete: bool = True
+    _cache: dict[str, list[Slice]] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def slices(self) -> list[Slice]:
+        """Every slice of the segment in time order (built on first use, then kept)."""
+        found = self._cache.get("slices")
+        if found is None:
+            per_day = 86400 // self.readings.interval_seconds
+            found = list(self.other_slices)
+            for season, offsets, lo, days in self.day_blocks:
+                for day in range(days):
+                    base = lo + day * per_day
+                    found.extend(
+                        (season, period, base + a, base + b, minute)
+                        for a, b, period, minute in offsets
+                    )
+            found.sort(key=lambda item: item[2])
+            self._cache["slices"] = found
+        return found
 
 
 def check_resolution(readings: Readings, schedule: Schedule, tariff_id: str) -> None:
@@ -96,36 +129,55 @@ def aggregate(
     first = bisect_left(starts, start)
     last = bisect_left(starts, end, first)
     energy: dict[tuple[int, int], int] = {}
-    slices: list[tuple[int, int, int, int, int]] = []
-    dates: list[dt.date] = []
+    blocks: list[DayBlock] = []
+    others: list[Slice] = []
     step = readings.interval_seconds
     per_day = 86400 // step
-    for date, day_start, lo, hi in local_days(starts, first, last, timezone):
-        if not dates or dates[-1] != date:
-            dates.append(date)
-        table = schedule.day(date, date in event_days)
+    pending: list[tuple[DayTable, int]] = []  # whole days with the same table, not yet summed
+
+    def flush() -> None:
+        if not pending:
+            return
+        table, lo = pending[0]
+        days = len(pending)
+        offsets = table.offsets(step)
         season = table.season
+        stop = lo + days * per_day
+        for a, b, period, _ in offsets:
+            key = (season, period)
+            if days == 1:
+                value = sum(kwh[lo + a : lo + b])
+            else:
+                # The same run on consecutive days: one strided sum per interval of the run.
+                value = sum(sum(kwh[lo + k : stop : per_day]) for k in range(a, b))
+            energy[key] = energy.get(key, 0) + value
+        blocks.append((season, offsets, lo, days))
+        pending.clear()
+
+    for date, day_start, lo, hi in local_days(starts, first, last, timezone):
+        table = schedule.day(date, date in event_days)
         if (
             hi - lo == per_day
             and starts[lo] == day_start
             and starts[hi - 1] == day_start + 86400 - step
         ):
             # A whole day without gaps (the common case): the run boundaries are fixed
-            # offsets from the day's first interval, no search needed.
-            for a_offset, b_offset, period, minute in table.offsets(step):
-                a, b = lo + a_offset, lo + b_offset
-                key = (season, period)
-                energy[key] = energy.get(key, 0) + sum(kwh[a:b])
-                slices.append((season, period, a, b, minute))
+            # offsets from the day's first interval, and like days are summed together.
+            if pending and (pending[0][0] is not table or pending[-1][1] + per_day != lo):
+                flush()
+            pending.append((table, lo))
             continue
+        flush()
+        season = table.season
         for run_start, run_end, period in table.runs:
             a = bisect_left(starts, day_start + run_start * 60, lo, hi)
             b = bisect_left(starts, day_start + run_end * 60, a, hi)
             if a < b:
                 key = (season, period)
                 energy[key] = energy.get(key, 0) + sum(kwh[a:b])
-                slices.append((season, period, a, b, (starts[a] - day_start) // 60))
+                others.append((season, period, a, b, (starts[a] - day_start) // 60))
                 lo = b
+    flush()
     return Usage(
         readings=readings,
         first=first,
@@ -133,10 +185,10 @@ def aggregate(
         scale=readings.scale,
         total_kwh=sum(kwh[first:last]),
         energy=energy,
-        slices=slices,
         kvarh=None if readings.kvarh is None else sum(readings.kvarh[first:last]),
         export_kwh=None if readings.export_kwh is None else sum(readings.export_kwh[first:last]),
-        dates=dates,
+        day_blocks=blocks,
+        other_slices=others,
     )
 
 
@@ -158,6 +210,66 @@ def split_in_proportion(total: int, weights: list[int]) -> list[int]:
     for i in order[: total - sum(parts)]:
         parts[i] += 1
     return parts
+
+
+def split_table(row_totals: list[int], column_totals: list[int]) -> list[list[int]]:
+    """Split a total both ways in proportion: an integer table with the given margins.
+
+    Entry ``(i, j)`` is ``row_totals[i] × column_totals[j] / total`` rounded down or up, so
+    that every row and every column adds up exactly (controlled rounding: it always
+    exists for two-way tables, and is found here as a flow of the leftover units through
+    the entries with a fractional part, largest fractions first). Used where each tier's
+    kWh are shared between periods and each period's kWh must stay what was metered.
+
+    >>> split_table([2, 1], [1, 1, 1])
+    [[1, 1, 0], [0, 0, 1]]
+    """
+    total = sum(row_totals)
+    if total != sum(column_totals):
+        raise ValueError("row and column totals differ")
+    if total == 0:
+        return [[0] * len(column_totals) for _ in row_totals]
+    table = [[r * c // total for c in column_totals] for r in row_totals]
+    fractions = [[r * c % total for c in column_totals] for r in row_totals]
+    row_need = [r - sum(row) for r, row in zip(row_totals, table, strict=True)]
+    column_need = [c - sum(row[j] for row in table) for j, c in enumerate(column_totals)]
+    # Candidate cells (fractional part > 0), largest fraction first, earlier cells first.
+    order = sorted(
+        ((i, j) for i in range(len(row_totals)) for j in range(len(column_totals))
+         if fractions[i][j]),
+        key=lambda cell: (-fractions[cell[0]][cell[1]], cell),
+    )  # fmt: skip
+    raised: set[tuple[int, int]] = set()
+
+    def augment(i: int, seen: set[int]) -> bool:
+        """Find a column for one more unit of row i, moving other rows' units if needed."""
+        for row, j in order:
+            if row != i or (i, j) in raised or j in seen:
+                continue
+            seen.add(j)
+            if column_need[j] > 0:
+                column_need[j] -= 1
+                raised.add((i, j))
+                return True
+            for other, cell_j in list(raised):
+                if cell_j == j and other != i and augment(other, seen):
+                    raised.discard((other, j))
+                    raised.add((i, j))
+                    return True
+        return False
+
+    for i, j in order:  # first, every unit that fits directly, largest fractions first
+        if row_need[i] > 0 and column_need[j] > 0:
+            row_need[i] -= 1
+            column_need[j] -= 1
+            raised.add((i, j))
+    for i, need in enumerate(row_need):  # then the rest, moving earlier units aside
+        for _ in range(need):
+            if not augment(i, set()):
+                raise ValueError("no controlled rounding found")  # impossible for 2-way tables
+    for i, j in raised:
+        table[i][j] += 1
+    return table
 
 
 def _units(value: Fraction, scale: int) -> int:

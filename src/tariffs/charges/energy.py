@@ -17,7 +17,7 @@ from tariffs.demand import max_demand
 from tariffs.errors import UnsupportedFeatureError
 from tariffs.schema.charges import EnergyCharge, PriceRef, PriceSpec, Tiers
 from tariffs.schema.tariff import resolve_prices
-from tariffs.usage import split_in_proportion
+from tariffs.usage import split_table
 
 __all__ = ["price_energy", "tier_split"]
 
@@ -241,11 +241,12 @@ def price_energy(charge: EnergyCharge, ctx: Context) -> list[Line]:
     # proportional: each tier's kWh split between buckets by the buckets' shares.
     unit_scale = max(ctx.usage.scale, *(-q.as_tuple().exponent for q in per_tier))  # type: ignore[operator]
     single = len(buckets.kwh) == 1 and buckets.keys[0] == (None, None)
-    for tier, quantity in enumerate(per_tier, start=1):
-        if not quantity:
-            continue
-        units = int(quantity.scaleb(unit_scale))
-        shares = split_in_proportion(units, buckets.kwh)
+    factor = 10 ** (unit_scale - ctx.usage.scale)
+    table = split_table(
+        [int(quantity.scaleb(unit_scale)) for quantity in per_tier],
+        [kwh * factor for kwh in buckets.kwh],
+    )
+    for tier, shares in enumerate(table, start=1):
         for b, share in enumerate(shares):
             if not share:
                 continue
