@@ -341,7 +341,8 @@ def urdb_to_yaml(
     """
     data = urdb_to_tariff_data(record, timezone=timezone, source=source, tariff_id=tariff_id)
     _validate(data, source)
-    header = f"# Tariff table converted from the URDB rate record in {Path(source).name}.\n"
+    name = " ".join(Path(source).name.split())
+    header = f"# Tariff table converted from the URDB rate record in {name}.\n"
     return header + "".join(_yaml_mapping(data, 0))
 
 
@@ -381,23 +382,18 @@ class _Converter:
     def convert(self, tariff_id: str | None) -> dict[str, Any]:
         self._screen()
         zone = self._zone()
+        energy_structure = self._structure("energyratestructure", None)
         energy_rows, energy_used = self._schedule_pair("energy", "energyratestructure")
         demand_structure = self._structure("demandratestructure", "kW")
         demand_rows: tuple[list[list[int]], list[list[int]]] | None = None
         demand_used: list[int] = []
         if demand_structure is not None:
             demand_rows, demand_used = self._schedule_pair("demand", "demandratestructure")
-            if demand_rows is None:
-                raise self.malformed(
-                    "demandweekdayschedule",
-                    "demandratestructure needs demandweekdayschedule and demandweekendschedule",
-                )
         tou_demand = (
             demand_structure is not None
             and len(demand_used) > 1
             and not all(_all_zero(demand_structure[p]) for p in demand_used)
         )
-        energy_structure = self._structure("energyratestructure", None)
         energy_tou = energy_structure is not None and len(energy_used) > 1
         version: dict[str, Any] = {}
         calendar = _Calendar(
@@ -527,9 +523,12 @@ class _Converter:
 
     def _refusal_detail(self, key: str) -> str:
         if key == "coincidentratestructure":
-            return "coincident demand (demand at the system peak) is not priced"
+            return (
+                "coincident demand is billed on the customer's demand at the system peak, "
+                "whose hours the record does not fix; it is not priced"
+            )
         if key in ("energyattrs", "demandattrs"):
-            entries = ", ".join(repr(k) for k in self._priced_attributes(key))
+            entries = ", ".join(_as_written(k) for k in self._priced_attributes(key))
             return (
                 f"attributes that may change prices ({entries}); only period labels "
                 "('TOU-...') are accepted"
@@ -663,6 +662,8 @@ class _Converter:
             return None, []
         if len(present) < 2:
             if len(structure) == 1:
+                for key in present:
+                    self._schedule(key, 1)
                 return None, [0]
             missing = weekday_key if weekday_key not in present else weekend_key
             raise self.malformed(
@@ -1234,8 +1235,24 @@ def _slug(text: str) -> str:
 
 
 def _preview(value: Any) -> str:
-    text = repr(value)
+    """A value as the record writes it, shortened for a message.
+
+    >>> _preview([Decimal("0.51"), 2, "x"])
+    '[0.51, 2, "x"]'
+    """
+    text = _as_written(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _as_written(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_as_written(item) for item in value) + "]"
+    if isinstance(value, dict):
+        items = (f"{_as_written(key)}: {_as_written(item)}" for key, item in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return str(value)
+    return json.dumps(value, default=str, ensure_ascii=False)
 
 
 # -- YAML ---------------------------------------------------------------------------------

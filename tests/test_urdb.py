@@ -1,0 +1,885 @@
+"""OpenEI URDB records as tariffs: parsing, field mapping, refusals, YAML, real records.
+
+Expected values are worked out by hand from the records written in each test, or from the
+published load files; they are never taken from the code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tariffs import Tariff, parse_readings_csv, parse_tariff, price
+from tariffs.errors import ReadingsError, TariffFileError, UnsupportedFeatureError
+from tariffs.interop.urdb import (
+    load_urdb_tariff,
+    parse_urdb,
+    urdb_to_tariff_data,
+    urdb_to_yaml,
+)
+from tariffs.readings.model import Readings
+
+D = Decimal
+DATA = Path(__file__).parent / "data" / "urdb"
+SOURCE = "rate.json"
+FLAT = [[0] * 24 for _ in range(12)]
+
+
+def record(**fields: Any) -> dict[str, Any]:
+    """A small flat record (0.10 $/kWh), with the fields of a test on top."""
+    base: dict[str, Any] = {
+        "label": "ABC123",
+        "utility": "Test Utility",
+        "name": "Test Rate",
+        "energyratestructure": [[{"rate": D("0.10"), "unit": "kWh"}]],
+        "energyweekdayschedule": FLAT,
+        "energyweekendschedule": FLAT,
+    }
+    base.update(fields)
+    return base
+
+
+def tariff_of(data: dict[str, Any], timezone: str = "UTC", **options: Any) -> Tariff:
+    return Tariff.model_validate(
+        urdb_to_tariff_data(data, timezone=timezone, source=SOURCE, **options)
+    )
+
+
+def only_version(tariff: Tariff) -> Any:
+    assert len(tariff.versions) == 1
+    return next(iter(tariff.versions.values()))
+
+
+def hourly(start: dt.datetime, values: list[str], timezone: str = "UTC") -> Readings:
+    rows = [
+        f"{(start + dt.timedelta(hours=i)).isoformat(timespec='minutes')},{value}"
+        for i, value in enumerate(values)
+    ]
+    return parse_readings_csv("start,kwh\n" + "\n".join(rows) + "\n", "readings.csv", timezone)
+
+
+def quarter_hourly(start: dt.datetime, values: list[str]) -> Readings:
+    rows = [
+        f"{(start + dt.timedelta(minutes=15 * i)).isoformat(timespec='minutes')},{value}"
+        for i, value in enumerate(values)
+    ]
+    return parse_readings_csv("start,kwh\n" + "\n".join(rows) + "\n", "readings.csv", "UTC")
+
+
+def amounts(bills: list[Any], kind: str) -> Decimal:
+    return sum((line.amount for b in bills for line in b.lines if line.kind == kind), D(0))
+
+
+def month_rows(month_index: int, weekday: list[int], weekend: list[int]) -> dict[str, Any]:
+    """Schedules that are all period 0 except one month (0-based) written out."""
+    weekday_rows = [[0] * 24 for _ in range(12)]
+    weekend_rows = [[0] * 24 for _ in range(12)]
+    weekday_rows[month_index] = weekday
+    weekend_rows[month_index] = weekend
+    return {"energyweekdayschedule": weekday_rows, "energyweekendschedule": weekend_rows}
+
+
+# -- parsing ------------------------------------------------------------------------------
+
+
+def test_parse_keeps_decimals_exact() -> None:
+    data = parse_urdb('{"fixedmonthlycharge": 0.10, "eiaid": 6452}', SOURCE)
+    assert str(data["fixedmonthlycharge"]) == "0.10"
+    assert data["eiaid"] == 6452 and isinstance(data["eiaid"], int)
+
+
+def test_prices_stay_exact_in_the_tariff() -> None:
+    data = parse_urdb(
+        '{"energyratestructure": [[{"rate": 0.10, "adj": 0.0119}]], "label": "x"}', SOURCE
+    )
+    charge = only_version(tariff_of(data)).charges[0]
+    # 0.10 + 0.0119, added exactly: not 0.1119000000000000054...
+    assert str(charge.price_per_kwh) == "0.1119"
+
+
+def test_parse_envelope() -> None:
+    data = parse_urdb('{"items": [{"label": "abc", "fixedmonthlycharge": 5}]}', SOURCE)
+    assert data == {"label": "abc", "fixedmonthlycharge": 5}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps('{"label": "abc", "fixedmonthlycharge": 7.57}'),
+        json.dumps('{"items": [{"label": "abc", "fixedmonthlycharge": 7.57}]}'),
+    ],
+    ids=["bare", "envelope"],
+)
+def test_parse_json_string_encodings(text: str) -> None:
+    data = parse_urdb(text, SOURCE)
+    assert data == {"label": "abc", "fixedmonthlycharge": D("7.57")}
+
+
+@pytest.mark.parametrize("count", [0, 2])
+def test_envelope_must_hold_one_record(count: int) -> None:
+    text = json.dumps({"items": [{"label": str(i)} for i in range(count)]})
+    with pytest.raises(
+        TariffFileError, match=rf"^rate\.json: items: the 'items' envelope holds {count} rate"
+    ):
+        parse_urdb(text, SOURCE)
+
+
+def test_not_json_names_line_and_column() -> None:
+    with pytest.raises(TariffFileError, match=r"^rate\.json:2:14: not valid JSON"):
+        parse_urdb('{"label": "x",\n "name": "y" "z"}', SOURCE)
+
+
+def test_not_a_record() -> None:
+    with pytest.raises(TariffFileError, match=r"expected a URDB rate record \(a JSON object\)"):
+        parse_urdb("[1, 2]", SOURCE)
+
+
+def test_non_finite_numbers_are_refused() -> None:
+    with pytest.raises(TariffFileError, match=r"NaN is not a number a tariff can use"):
+        parse_urdb('{"fixedmonthlycharge": NaN}', SOURCE)
+
+
+def test_binary_floats_are_refused() -> None:
+    data = json.loads('{"label": "x", "energyratestructure": [[{"rate": 0.1}]]}')
+    with pytest.raises(TariffFileError, match=r"energyratestructure\[0\]\[0\]\.rate: .*float"):
+        urdb_to_tariff_data(data, timezone="UTC", source=SOURCE)
+
+
+# -- identity, dates, time zone -----------------------------------------------------------
+
+
+def test_identity_and_reference() -> None:
+    tariff = tariff_of(
+        record(label="5550D6FD", uri="https://openei.org/x", source="https://utility.example/r")
+    )
+    assert tariff.id == "urdb-5550d6fd"
+    assert tariff.currency == "USD"
+    assert tariff.name == "Test Utility: Test Rate"
+    for part in ("https://openei.org/x", "5550D6FD", "Test Utility", "Test Rate"):
+        assert part in tariff.reference
+    assert tariff_of(record(), tariff_id="my-rate").id == "my-rate"
+
+
+def test_id_from_the_file_stem_without_a_label(tmp_path: Path) -> None:
+    data = record()
+    del data["label"]
+    path = tmp_path / "Sample Flat Rate.json"
+    path.write_text(json.dumps({"items": [data]}, default=str), encoding="utf-8")
+    assert load_urdb_tariff(path, timezone="UTC").id == "sample-flat-rate"
+
+
+def test_time_zone_is_required(tmp_path: Path) -> None:
+    path = tmp_path / "rate.json"
+    path.write_text('{"label": "x"}', encoding="utf-8")
+    with pytest.raises(
+        TariffFileError,
+        match=r"rate\.json: URDB records carry no time zone; give one "
+        r"\(e\.g\. --timezone America/Denver\)$",
+    ):
+        load_urdb_tariff(path)
+
+
+def test_unknown_time_zone() -> None:
+    with pytest.raises(TariffFileError, match=r"unknown time zone 'Mars/Olympus'"):
+        tariff_of(record(), timezone="Mars/Olympus")
+
+
+def test_load_sets_the_source(tmp_path: Path) -> None:
+    path = tmp_path / "rate.json"
+    path.write_text('{"label": "x", "fixedmonthlycharge": 5}', encoding="utf-8")
+    tariff = load_urdb_tariff(path, timezone="UTC")
+    assert tariff.source == str(path)
+
+
+@pytest.mark.parametrize(
+    ("startdate", "timezone", "expected"),
+    [
+        # 1433116800 is 2015-06-01T00:00Z, which is still May 31 in New York.
+        (1433116800, "America/New_York", dt.date(2015, 5, 31)),
+        (1433116800, "UTC", dt.date(2015, 6, 1)),
+        (D("1401580800.0"), "UTC", dt.date(2014, 6, 1)),
+        ("2017-01-01 00:00:00", "America/New_York", dt.date(2017, 1, 1)),
+        (None, "UTC", dt.date(1970, 1, 1)),
+    ],
+)
+def test_version_is_keyed_by_startdate(startdate: Any, timezone: str, expected: dt.date) -> None:
+    data = record() if startdate is None else record(startdate=startdate)
+    assert list(tariff_of(data, timezone).versions) == [expected]
+
+
+def test_enddate_is_named_in_the_description() -> None:
+    tariff = tariff_of(record(startdate=1433116800, enddate=1440975600))
+    assert tariff.description is not None
+    assert "enddate (2015-08-30) is not enforced" in tariff.description
+
+
+def test_export_rules_are_named_in_the_description() -> None:
+    tariff = tariff_of(record(dgrules="Net Metering"))
+    assert tariff.description is not None
+    assert "Exported energy is not credited (the record's rule for it: Net Metering)" in (
+        tariff.description
+    )
+
+
+# -- energy -------------------------------------------------------------------------------
+
+
+def test_flat_energy_is_rate_plus_adjustment() -> None:
+    data = record(energyratestructure=[[{"rate": D("0.07531"), "adj": D("0.0119")}]])
+    version = only_version(tariff_of(data))
+    assert version.periods is None and version.seasons is None and version.day_types is None
+    assert version.charges[0].price_per_kwh == D("0.08721")
+
+
+def summer_peak_record() -> dict[str, Any]:
+    """p1 on weekdays 16:00-20:00 in June to September, p0 otherwise."""
+    peak_day = [0] * 16 + [1] * 4 + [0] * 4
+    weekday = [peak_day if 5 <= m <= 8 else [0] * 24 for m in range(12)]
+    return record(
+        energyratestructure=[[{"rate": D("0.10")}], [{"rate": D("0.30")}]],
+        energyweekdayschedule=weekday,
+        energyweekendschedule=FLAT,
+    )
+
+
+def test_time_of_use_seasons_day_types_and_windows() -> None:
+    version = only_version(tariff_of(summer_peak_record()))
+    assert {name: season.months for name, season in version.seasons.items()} == {
+        "jan_feb_mar_apr_may_oct_nov_dec": [1, 2, 3, 4, 5, 10, 11, 12],
+        "jun_jul_aug_sep": [6, 7, 8, 9],
+    }
+    assert version.day_types["weekday"].weekdays == ["mon", "tue", "wed", "thu", "fri"]
+    assert version.day_types["weekend"].weekdays == ["sat", "sun"]
+    windows = {(rule.seasons[0], rule.day_types[0]): rule.windows for rule in version.periods}
+    assert windows[("jun_jul_aug_sep", "weekday")] == {
+        "p0": ["00:00-16:00", "20:00-24:00"],
+        "p1": ["16:00-20:00"],
+    }
+    assert windows[("jun_jul_aug_sep", "weekend")] == {"p0": ["00:00-24:00"]}
+    assert windows[("jan_feb_mar_apr_may_oct_nov_dec", "weekday")] == {"p0": ["00:00-24:00"]}
+    assert version.charges[0].prices == {"p0": D("0.10"), "p1": D("0.30")}
+
+
+def test_weekday_is_monday_to_friday() -> None:
+    tariff = tariff_of(summer_peak_record())
+    # 2025-07-04 is a Friday, 2025-07-05 a Saturday: 1 kWh and 2 kWh at 16:00.
+    values = ["0"] * 48
+    values[16], values[24 + 16] = "1", "2"
+    bills = price(tariff, hourly(dt.datetime(2025, 7, 4), values))
+    lines = {line.code: line for line in bills[0].lines}
+    assert lines["energy.p1"].quantity == D("1") and lines["energy.p1"].amount == D("0.30")
+    assert lines["energy.p0"].quantity == D("2") and lines["energy.p0"].amount == D("0.20")
+
+
+def test_leap_years_keep_february_29() -> None:
+    peak_day = [0] * 16 + [1] * 4 + [0] * 4
+    data = record(
+        energyratestructure=[[{"rate": D("0.10")}], [{"rate": D("0.30")}]],
+        **month_rows(1, peak_day, [0] * 24),
+    )
+    tariff = tariff_of(data)
+    # February 2024 has 29 days (696 hours), 21 of them weekdays (Feb 29 is a Thursday):
+    # p1 = 21 × 4 h × 1 kWh = 84 kWh, p0 = 696 − 84 = 612 kWh.
+    bills = price(tariff, hourly(dt.datetime(2024, 2, 1), ["1"] * 696))
+    assert len(bills) == 1 and bills[0].energy_kwh == D("696")
+    lines = {line.code: line for line in bills[0].lines}
+    assert lines["energy.p1"].quantity == D("84") and lines["energy.p1"].amount == D("25.20")
+    assert lines["energy.p0"].quantity == D("612") and lines["energy.p0"].amount == D("61.20")
+
+
+@pytest.mark.parametrize(
+    ("unit", "bound_unit"),
+    [("kWh", "kwh"), ("kWh daily", "kwh_per_day"), ("kWh/kW", "kwh_per_kw")],
+)
+def test_tier_units(unit: str, bound_unit: str) -> None:
+    data = record(
+        energyratestructure=[
+            [
+                {"max": 1000, "rate": D("0.07531"), "adj": D("0.0119"), "unit": unit},
+                {"rate": D("0.09613"), "adj": D("0.0119"), "unit": unit},
+            ]
+        ]
+    )
+    charge = only_version(tariff_of(data)).charges[0]
+    assert charge.price_per_kwh == [D("0.08721"), D("0.10803")]
+    assert charge.tiers.bounds_kwh == [D("1000")]
+    assert charge.tiers.bound_unit == bound_unit
+    assert charge.tiers.method == "proportional" and charge.tiers.reset == "monthly"
+
+
+def test_other_tier_units_are_refused() -> None:
+    data = record(
+        energyratestructure=[[{"max": 300, "rate": 1, "unit": "kWh/kW daily"}, {"rate": 2}]]
+    )
+    with pytest.raises(UnsupportedFeatureError) as caught:
+        tariff_of(data)
+    assert caught.value.feature == "energyratestructure[0][0].unit"
+
+
+def weekend_period_record(structure: list[list[dict[str, Any]]]) -> dict[str, Any]:
+    """p0 on weekdays, p1 on weekends, every month."""
+    return record(
+        energyratestructure=structure,
+        energyweekdayschedule=FLAT,
+        energyweekendschedule=[[1] * 24 for _ in range(12)],
+    )
+
+
+def test_periods_with_different_tier_counts_share_one_ladder() -> None:
+    # The OpenStudio-HPXML "Sample Tiered Time-of-Use Rate" structure.
+    data = weekend_period_record(
+        [
+            [{"max": 150, "rate": D("0.06")}, {"rate": D("0.08")}],
+            [{"max": 150, "rate": D("0.09")}, {"max": 300, "rate": D("0.11")}, {"rate": D("0.13")}],
+        ]
+    )
+    charge = only_version(tariff_of(data)).charges[0]
+    assert charge.tiers.bounds_kwh == [D("150"), D("300")]
+    assert charge.prices == {
+        "p0": [D("0.06"), D("0.08"), D("0.08")],
+        "p1": [D("0.09"), D("0.11"), D("0.13")],
+    }
+
+
+def test_periods_with_different_bounds_are_merged() -> None:
+    data = weekend_period_record(
+        [
+            [{"max": 100, "rate": D("0.05")}, {"rate": D("0.07")}],
+            [{"max": 150, "rate": D("0.09")}, {"rate": D("0.13")}],
+        ]
+    )
+    charge = only_version(tariff_of(data)).charges[0]
+    assert charge.tiers.bounds_kwh == [D("100"), D("150")]
+    assert charge.prices == {
+        "p0": [D("0.05"), D("0.07"), D("0.07")],
+        "p1": [D("0.09"), D("0.09"), D("0.13")],
+    }
+
+
+def test_tiered_time_of_use_priced_by_hand() -> None:
+    data = weekend_period_record(
+        [
+            [{"max": 150, "rate": D("0.06")}, {"rate": D("0.08")}],
+            [{"max": 150, "rate": D("0.09")}, {"max": 300, "rate": D("0.11")}, {"rate": D("0.13")}],
+        ]
+    )
+    # July 2025: 300 kWh on Tuesday 1st (p0) and 100 kWh on Saturday 5th (p1).
+    values = ["0"] * (31 * 24)
+    values[0], values[4 * 24] = "300", "100"
+    bills = price(tariff_of(data), hourly(dt.datetime(2025, 7, 1), values))
+    # 400 kWh: tiers of 150, 150 and 100 kWh, shared 3/4 to p0 and 1/4 to p1.
+    # p0: 112.5 × 0.06 = 6.75, 112.5 × 0.08 = 9.00, 75 × 0.08 = 6.00
+    # p1: 37.5 × 0.09 = 3.375 → 3.38, 37.5 × 0.11 = 4.125 → 4.13, 25 × 0.13 = 3.25
+    assert amounts(bills, "energy") == D("32.51")
+    assert sum(line.quantity for line in bills[0].lines) == D("400")
+
+
+def test_a_tier_without_max_before_the_last_is_malformed() -> None:
+    data = record(energyratestructure=[[{"rate": 1}, {"rate": 2}]])
+    with pytest.raises(
+        TariffFileError, match=r"energyratestructure\[0\]\[0\]\.max: every tier but the last"
+    ):
+        tariff_of(data)
+
+
+def test_a_last_tier_with_a_max_is_malformed() -> None:
+    data = record(energyratestructure=[[{"max": 500, "rate": 1}]])
+    with pytest.raises(TariffFileError, match=r"the last tier has max 500"):
+        tariff_of(data)
+
+
+def test_a_no_bound_sentinel_on_the_last_tier_is_no_bound() -> None:
+    # SAM and PySAM write 1e38 for "no upper bound".
+    data = record(energyratestructure=[[{"max": 100, "rate": 1}, {"max": D("1e38"), "rate": 2}]])
+    charge = only_version(tariff_of(data)).charges[0]
+    assert charge.tiers.bounds_kwh == [D("100")]
+
+
+def test_a_schedule_naming_a_missing_period_is_malformed() -> None:
+    weekday = [[0] * 24 for _ in range(12)]
+    weekday[3][7] = 2
+    data = record(
+        energyratestructure=[[{"rate": 1}], [{"rate": 2}]],
+        energyweekdayschedule=weekday,
+    )
+    with pytest.raises(TariffFileError, match=r"energyweekdayschedule\[3\]\[7\]: period 2 has"):
+        tariff_of(data)
+
+
+def test_sell_prices_are_refused_by_name() -> None:
+    data = record(energyratestructure=[[{"rate": D("0.0015"), "sell": D("0.0699")}]])
+    with pytest.raises(UnsupportedFeatureError) as caught:
+        tariff_of(data)
+    assert caught.value.feature == "energyratestructure[0][0].sell"
+    assert str(caught.value).startswith(
+        "rate.json: energyratestructure[0][0].sell: not supported, refusing to price"
+    )
+
+
+def test_zero_sell_prices_are_fine() -> None:
+    data = record(energyratestructure=[[{"rate": D("0.10"), "sell": D("0.0")}]])
+    assert only_version(tariff_of(data)).charges[0].price_per_kwh == D("0.10")
+
+
+def test_unknown_tier_fields_are_refused() -> None:
+    data = record(energyratestructure=[[{"rate": 1, "discount": 2}]])
+    with pytest.raises(UnsupportedFeatureError) as caught:
+        tariff_of(data)
+    assert caught.value.feature == "energyratestructure[0][0].discount"
+
+
+def test_real_time_pricing() -> None:
+    prices = [D("0.05")] * 8760
+    prices[5] = D("0.50")
+    data = {
+        "name": "RTP",
+        "realtimepricing": prices,
+        "fixedchargefirstmeter": 9,
+        "fixedchargeunits": "$/month",
+    }
+    version = only_version(tariff_of(data))
+    dynamic = version.charges[0]
+    assert dynamic.kind == "dynamic_energy" and dynamic.hourly_prices_per_kwh == prices
+    # 2025-01-01, 24 hours of 1 kWh: 23 × 0.05 + 0.50 at 05:00.
+    bills = price(tariff_of(data), hourly(dt.datetime(2025, 1, 1), ["1"] * 24))
+    assert amounts(bills, "energy") == D("1.65")
+
+
+def test_real_time_pricing_needs_a_price_per_hour() -> None:
+    with pytest.raises(UnsupportedFeatureError) as caught:
+        tariff_of({"name": "RTP", "realtimepricing": [D("0.05")] * 100})
+    assert caught.value.feature == "realtimepricing"
+
+
+def test_real_time_pricing_next_to_an_energy_structure_is_refused() -> None:
+    with pytest.raises(UnsupportedFeatureError, match="would bill every kWh twice"):
+        tariff_of(record(realtimepricing=[D("0.05")] * 8760))
+
+
+# -- fixed and minimum charges ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "amount", "per"),
+    [
+        ({"fixedmonthlycharge": D("7.57")}, D("7.57"), "month"),
+        ({"fixedchargefirstmeter": 13, "fixedchargeunits": "$/month"}, D("13"), "month"),
+        ({"fixedchargefirstmeter": D("0.25"), "fixedchargeunits": "$/day"}, D("0.25"), "day"),
+    ],
+)
+def test_fixed_charges(fields: dict[str, Any], amount: Decimal, per: str) -> None:
+    charges = only_version(tariff_of(record(**fields))).charges
+    assert [(c.kind, c.amount, c.per) for c in charges[1:]] == [("fixed", amount, per)]
+
+
+def test_a_daily_fixed_charge_bills_every_day() -> None:
+    data = record(fixedchargefirstmeter=D("0.25"), fixedchargeunits="$/day")
+    bills = price(tariff_of(data), hourly(dt.datetime(2025, 7, 1), ["0"] * (31 * 24)))
+    assert amounts(bills, "fixed") == D("7.75")  # 31 days × 0.25
+
+
+@pytest.mark.parametrize(
+    ("fields", "feature"),
+    [
+        ({"fixedchargefirstmeter": 120, "fixedchargeunits": "$/year"}, "fixedchargeunits"),
+        (
+            {"fixedchargefirstmeter": 5, "fixedchargeunits": "$/month", "fixedchargeeaaddl": 2},
+            "fixedchargeeaaddl",
+        ),
+        ({"mincharge": 10, "minchargeunits": "$/kWh"}, "minchargeunits"),
+        (
+            {
+                "flatdemandstructure": [[{"rate": 5}]],
+                "flatdemandmonths": [0] * 12,
+                "flatdemandunit": "kVA",
+            },
+            "flatdemandunit",
+        ),
+    ],
+)
+def test_unsupported_units_are_refused(fields: dict[str, Any], feature: str) -> None:
+    with pytest.raises(UnsupportedFeatureError) as caught:
+        tariff_of(record(**fields))
+    assert caught.value.feature == feature
+
+
+@pytest.mark.parametrize(
+    ("fields", "amount", "per"),
+    [
+        ({"mincharge": 15, "minchargeunits": "$/month"}, D("15"), "month"),
+        ({"mincharge": D("0.5"), "minchargeunits": "$/day"}, D("0.5"), "day"),
+        ({"mincharge": 200, "minchargeunits": "$/year"}, D("200"), "year"),
+        ({"minmonthlycharge": D("1.0")}, D("1.0"), "month"),
+        ({"annualmincharge": D("12.0")}, D("12.0"), "year"),
+    ],
+)
+def test_minimum_charges(fields: dict[str, Any], amount: Decimal, per: str) -> None:
+    charges = only_version(tariff_of(record(**fields))).charges
+    assert [(c.kind, c.amount, c.per) for c in charges[1:]] == [("minimum", amount, per)]
+
+
+def test_a_monthly_minimum_makes_up_the_difference() -> None:
+    data = record(
+        fixedchargefirstmeter=8, fixedchargeunits="$/month", mincharge=15, minchargeunits="$/month"
+    )
+    values = ["0"] * (31 * 24)
+    values[0] = "10"
+    bills = price(tariff_of(data), hourly(dt.datetime(2025, 7, 1), values))
+    # 10 kWh × 0.10 = 1.00 energy + 8.00 fixed = 9.00 < 15.00: a 6.00 minimum line.
+    assert amounts(bills, "minimum") == D("6.00") and bills[0].total == D("15.00")
+
+
+# -- demand -------------------------------------------------------------------------------
+
+
+def test_flat_demand_by_season() -> None:
+    data = record(
+        flatdemandstructure=[
+            [{"rate": D("7.76"), "adj": D("1.38")}],
+            [{"rate": D("10.08"), "adj": D("1.43")}],
+        ],
+        flatdemandmonths=[0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0],
+        flatdemandunit="kW",
+    )
+    charges = [c for c in only_version(tariff_of(data)).charges if c.kind == "demand"]
+    assert [(c.price_per_kw, c.months) for c in charges] == [
+        (D("9.14"), [1, 2, 3, 4, 5, 10, 11, 12]),
+        (D("11.51"), [6, 7, 8, 9]),
+    ]
+
+
+def test_tiered_flat_demand() -> None:
+    data = record(
+        flatdemandstructure=[
+            [{"max": 50, "rate": 0}, {"max": 2000, "rate": D("12.49")}, {"rate": D("11.99")}]
+        ],
+        flatdemandmonths=[0] * 12,
+    )
+    (charge,) = [c for c in only_version(tariff_of(data)).charges if c.kind == "demand"]
+    assert charge.tiers_kw == [D("50"), D("2000")]
+    assert charge.price_per_kw == [D("0"), D("12.49"), D("11.99")]
+    assert charge.months is None
+
+
+def test_flat_demand_priced_by_hand() -> None:
+    data = record(flatdemandstructure=[[{"rate": D("9.14")}]], flatdemandmonths=[0] * 12)
+    values = ["1"] * (31 * 96)
+    values[100] = "5"  # 5 kWh in 15 minutes: 20 kW
+    bills = price(tariff_of(data), quarter_hourly(dt.datetime(2025, 7, 1), values))
+    assert amounts(bills, "demand") == D("182.80")  # 20 kW × 9.14
+
+
+def test_time_of_use_demand() -> None:
+    afternoon = [0] * 15 + [1] * 5 + [0] * 4
+    weekday = [afternoon for _ in range(12)]
+    data = record(
+        demandratestructure=[[{"rate": 0}], [{"rate": D("8.4")}]],
+        demandweekdayschedule=weekday,
+        demandweekendschedule=FLAT,
+        demandrateunit="kW",
+    )
+    version = only_version(tariff_of(data))
+    assert version.demand_periods[0].windows == {
+        "d0": ["00:00-15:00", "20:00-24:00"],
+        "d1": ["15:00-20:00"],
+    }
+    (charge,) = [c for c in version.charges if c.kind == "demand"]
+    assert charge.prices == {"d1": D("8.4")}  # d0 is priced at 0 and adds nothing
+    assert version.demand_window.minutes == 15
+    assert "15-minute windows" in (tariff_of(data).description or "")
+    # July 2025 at 1 kWh per 15 minutes (4 kW), but 3 kWh (12 kW) on Tuesday 1st at 16:00
+    # (d1) and 5 kWh (20 kW) on Saturday 5th at 16:00 (d0, weekend).
+    values = ["1"] * (31 * 96)
+    values[16 * 4], values[4 * 96 + 16 * 4] = "3", "5"
+    bills = price(tariff_of(data), quarter_hourly(dt.datetime(2025, 7, 1), values))
+    assert amounts(bills, "demand") == D("100.80")  # 12 kW × 8.4
+
+
+def test_demand_windows() -> None:
+    data = record(flatdemandstructure=[[{"rate": 5}]], flatdemandmonths=[0] * 12)
+    assert only_version(tariff_of({**data, "demandwindow": 30})).demand_window.minutes == 30
+    with pytest.raises(UnsupportedFeatureError) as caught:
+        tariff_of({**data, "demandwindow": 7})
+    assert caught.value.feature == "demandwindow"
+
+
+def test_lookback_ratchet() -> None:
+    data = record(
+        flatdemandstructure=[[{"rate": 10}]],
+        flatdemandmonths=[0] * 12,
+        lookbackPercent=D("0.8"),
+        lookbackRange=11,
+    )
+    (charge,) = [c for c in only_version(tariff_of(data)).charges if c.kind == "demand"]
+    assert charge.ratchet.percent == D("80") and charge.ratchet.lookback_months == 11
+    assert charge.ratchet.months is None
+    # January 2025 peaks at 25 kWh in 15 minutes (100 kW); February stays at 4 kW, so its
+    # billing demand is 80 % of 100 kW.
+    values = ["1"] * (59 * 96)
+    values[10] = "25"
+    bills = price(tariff_of(data), quarter_hourly(dt.datetime(2025, 1, 1), values))
+    assert [amounts([b], "demand") for b in bills] == [D("1000.00"), D("800.00")]
+
+
+def test_monthly_ratchet_percentages_with_a_lookback_range() -> None:
+    data = record(
+        flatdemandstructure=[[{"rate": 10}]],
+        flatdemandmonths=[0] * 12,
+        demandratchetpercentage=[D("0.35")] * 12,
+        lookbackrange=11,
+    )
+    (charge,) = [c for c in only_version(tariff_of(data)).charges if c.kind == "demand"]
+    assert charge.ratchet.percent == D("35") and charge.ratchet.lookback_months == 11
+
+
+@pytest.mark.parametrize(
+    ("fields", "feature"),
+    [
+        (
+            {"demandratchetpercentage": [D("0.35")] * 6 + [D("0.5")] * 6, "lookbackRange": 11},
+            "demandratchetpercentage",
+        ),
+        ({"demandratchetpercentage": [D("0.35")] * 12}, "demandratchetpercentage"),
+        ({"lookbackPercent": D("0.8")}, "lookbackPercent"),
+        ({"lookbackPercent": D("0.8"), "lookbackMonths": [1] * 3 + [0] * 9}, "lookbackMonths"),
+    ],
+    ids=["different-by-month", "no-range", "no-range-lookback", "lookback-months"],
+)
+def test_ratchets_that_do_not_fit_are_refused(fields: dict[str, Any], feature: str) -> None:
+    data = record(flatdemandstructure=[[{"rate": 10}]], flatdemandmonths=[0] * 12, **fields)
+    with pytest.raises(UnsupportedFeatureError) as caught:
+        tariff_of(data)
+    assert caught.value.feature == feature
+
+
+def test_empty_lookback_fields_are_fine() -> None:
+    data = record(lookbackmonths=[0] * 12, lookbackpercent=D("0.0"), lookbackrange=0)
+    assert [c.kind for c in only_version(tariff_of(data)).charges] == ["energy"]
+
+
+# -- refusals and metadata ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("coincidentratestructure", [[{"rate": D("0.79")}]]),
+        ("demandreactivepowercharge", D("0.51")),
+        ("fueladjustmentsmonthly", [D("0.01")] * 12),
+        ("energyattrs", [{"DWR-BC": "0.00539"}, {"TOU-winter:Off-Peak": "4"}]),
+        ("demandattrs", [{"Power-Factor-Adjustment-Rate-$": "0.00005"}]),
+        ("somethingnew", "a value"),
+    ],
+)
+def test_fields_that_would_price_are_refused_by_name(field: str, value: Any) -> None:
+    with pytest.raises(UnsupportedFeatureError) as caught:
+        tariff_of(record(**{field: value}))
+    assert caught.value.feature == field
+    assert caught.value.where == SOURCE
+    assert str(caught.value).startswith(f"rate.json: {field}: not supported, refusing to price (")
+
+
+def test_every_refused_field_is_named() -> None:
+    data = record(demandreactivepowercharge=D("0.51"), fueladjustmentsmonthly=[1] * 12)
+    with pytest.raises(UnsupportedFeatureError, match=r"also refused: fueladjustmentsmonthly"):
+        tariff_of(data)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("coincidentratestructure", [[{"rate": 0}]]),
+        ("demandreactivepowercharge", 0),
+        ("fueladjustmentsmonthly", [0] * 12),
+        ("energyattrs", [{"TOU-winter:Off-Peak": "1"}, {"TOU-summer:Peak ": "2"}]),
+        ("somethingnew", ""),
+        ("peakkwcapacitymin", 500),
+        ("voltagecategory", "Primary"),
+        ("approved", True),
+    ],
+)
+def test_empty_fields_and_metadata_are_accepted(field: str, value: Any) -> None:
+    assert [c.kind for c in only_version(tariff_of(record(**{field: value}))).charges] == ["energy"]
+
+
+def test_a_record_with_nothing_to_price() -> None:
+    with pytest.raises(TariffFileError, match=r"the record has nothing to price"):
+        tariff_of({"label": "x", "name": "empty"})
+
+
+# -- YAML ---------------------------------------------------------------------------------
+
+
+def test_yaml_quotes_decimals_times_and_dates() -> None:
+    data = summer_peak_record()
+    data["startdate"] = 1433116800
+    data["energyratestructure"] = [[{"rate": D("0.10")}], [{"rate": D("0.30")}]]
+    text = urdb_to_yaml(data, timezone="UTC", source=SOURCE)
+    assert 'p0: "0.10"' in text
+    assert '"16:00-20:00"' in text
+    assert '"2015-06-01":' in text
+    assert parse_tariff(text) == tariff_of(data)
+
+
+def test_yaml_of_odd_text_loads_back() -> None:
+    data = record(name="on", utility='Say "yes" & no\nthanks', label="No")
+    text = urdb_to_yaml(data, timezone="UTC", source=SOURCE)
+    loaded = parse_tariff(text)
+    assert loaded == tariff_of(data)
+    assert loaded.name == 'Say "yes" & no\nthanks: on'
+
+
+# -- the real records ---------------------------------------------------------------------
+
+#: Each real record: the field it is refused for, or None when it loads and prices.
+RECORDS: dict[str, str | None] = {
+    "aps_saver_choice_plus_residential_5a5935475457a3ad69423a82.json": None,
+    "entergy_ar_lps_tou_5a592c995457a3371c423a7d.json": None,
+    "fpl_rs1_residential_5550d6fd5457a3187e8b4567.json": None,
+    "georgia_power_tou_gsd10_5d55886c5457a3221535a087.json": None,
+    "jackson_emc_A_residential_senior_5a0b28045457a3ea2aca608e.json": None,
+    "nipsco_rate724_gs_large_5c5afec35457a3130fde39de.json": None,
+    "psco_residential_demand_rd_5a679442682bea21e990a0d4.json": None,
+    "pysam_urdb_rate_539f6a23ec4f024411ec8beb.json": None,
+    # coincident demand $0.79/kW (and a sell price, and voltage discounts)
+    "peco_gs_ht_53ac8daa5257a3406ac32a35.json": "coincidentratestructure",
+    # a power-factor adjustment rate among the demand attributes
+    "pge_e19_secondary_5cef0a415457a33576f60fe2.json": "demandattrs",
+    # voltage discounts and a climate credit among the energy attributes
+    "sce_gs2_tou_b_55fc81d7682bea28da64f9ae.json": "energyattrs",
+    "sce_tou8_optionB_56bbe2205457a34d2a8b456a.json": "demandreactivepowercharge",
+    # DWR bond charge among the energy attributes (its coincident demand is priced at 0)
+    "sdge_tou_a_primary_5c3932b2b718b33d2eb90074.json": "energyattrs",
+    "wallingford_primary_northford_539f6a23ec4f024411ec8bf9.json": "demandreactivepowercharge",
+}
+
+#: Loaded records that bill demand (or kWh per kW), measured over 15 minutes by default.
+BILLS_DEMAND = {
+    "aps_saver_choice_plus_residential_5a5935475457a3ad69423a82.json",
+    "entergy_ar_lps_tou_5a592c995457a3371c423a7d.json",
+    "georgia_power_tou_gsd10_5d55886c5457a3221535a087.json",
+    "nipsco_rate724_gs_large_5c5afec35457a3130fde39de.json",
+    "psco_residential_demand_rd_5a679442682bea21e990a0d4.json",
+    "pysam_urdb_rate_539f6a23ec4f024411ec8beb.json",
+}
+
+# The load is Tempe, Arizona, in local time: Phoenix keeps no daylight saving time.
+LOAD_ZONE = "America/Phoenix"
+
+
+def test_every_record_file_is_classified() -> None:
+    assert sorted(p.name for p in DATA.glob("*.json")) == sorted(RECORDS)
+
+
+@pytest.fixture(scope="module")
+def office_2023() -> tuple[Readings, Readings]:
+    """A measured year of an office, hourly, and the same spread evenly over quarter hours.
+
+    Calendar 2017 of the BDG2 office "Fox_office_Brandy", moved to 2023 so that every
+    record's start date is in force: both years are common years starting on a Sunday, so
+    every date keeps its weekday. The quarter-hour load splits each hour's kWh into four
+    equal parts, exactly, to price the records that bill 15-minute demand.
+    """
+    assert dt.date(2017, 1, 1).weekday() == dt.date(2023, 1, 1).weekday() == 6
+    with (DATA / "loads" / "commercial_bdg2_fox_office_brandy_hourly_kwh.csv").open() as file:
+        rows = [r for r in csv.DictReader(file) if r["timestamp_source"].startswith("2017-")]
+    assert len(rows) == 8760
+    hours = [("2023" + r["timestamp_source"][4:16], D(r["kwh"])) for r in rows]
+    hourly_text = "start,kwh\n" + "".join(f"{start},{kwh}\n" for start, kwh in hours)
+    quarter_lines = []
+    for start, kwh in hours:
+        for quarter in range(4):
+            quarter_lines.append(f"{start[:14]}{15 * quarter:02d},{kwh / 4}\n")
+    quarter_text = "start,kwh\n" + "".join(quarter_lines)
+    return (
+        parse_readings_csv(hourly_text, "office-2023.csv", LOAD_ZONE),
+        parse_readings_csv(quarter_text, "office-2023-15min.csv", LOAD_ZONE),
+    )
+
+
+def check_bills(bills: list[Any], readings: Readings) -> None:
+    assert len(bills) == 12
+    assert sum(b.energy_kwh for b in bills) == readings.total()
+    for bill in bills:
+        assert bill.total == sum(line.amount for line in bill.lines)
+        energy = [line for line in bill.lines if line.kind == "energy"]
+        assert sum(line.quantity for line in energy) == bill.energy_kwh
+
+
+@pytest.mark.parametrize("name", sorted(RECORDS))
+def test_real_record(name: str, office_2023: tuple[Readings, Readings]) -> None:
+    path = DATA / name
+    refused = RECORDS[name]
+    if refused is not None:
+        with pytest.raises(UnsupportedFeatureError) as caught:
+            load_urdb_tariff(path, timezone=LOAD_ZONE)
+        assert caught.value.feature == refused
+        assert caught.value.where == str(path)
+        return
+    tariff = load_urdb_tariff(path, timezone=LOAD_ZONE)
+    hourly_load, quarter_load = office_2023
+    if name in BILLS_DEMAND:
+        with pytest.raises(ReadingsError, match=r"cannot give"):
+            price(tariff, hourly_load)
+        readings = quarter_load
+    else:
+        readings = hourly_load
+    bills = price(tariff, readings)
+    check_bills(bills, readings)
+    # The YAML table loads to the same tariff and prices the same bills.
+    data = parse_urdb(path.read_text(encoding="utf-8"), str(path))
+    text = urdb_to_yaml(data, timezone=LOAD_ZONE, source=str(path))
+    from_yaml = parse_tariff(text)
+    assert from_yaml == tariff
+    assert price(from_yaml, readings) == bills
+
+
+def test_fpl_rs1_priced_by_hand(office_2023: tuple[Readings, Readings]) -> None:
+    """FPL RS-1: 1000 kWh at 0.07531 + 0.0119, the rest at 0.09613 + 0.0119, 7.57 a month."""
+    tariff = load_urdb_tariff(
+        DATA / "fpl_rs1_residential_5550d6fd5457a3187e8b4567.json", timezone=LOAD_ZONE
+    )
+    with (DATA / "loads" / "commercial_bdg2_fox_office_brandy_hourly_kwh.csv").open() as file:
+        monthly = [D(0)] * 12
+        for row in csv.DictReader(file):
+            if row["timestamp_source"].startswith("2017-"):
+                monthly[int(row["timestamp_source"][5:7]) - 1] += D(row["kwh"])
+    cent = D("0.01")
+    expected = [
+        (D(1000) * D("0.08721")).quantize(cent, ROUND_HALF_UP)
+        + ((kwh - 1000) * D("0.10803")).quantize(cent, ROUND_HALF_UP)
+        + D("7.57")
+        for kwh in monthly
+    ]
+    bills = price(tariff, office_2023[0])
+    assert [b.total for b in bills] == expected
+
+
+def test_one_demand_period_without_schedules_is_the_month_maximum() -> None:
+    data = record(demandratestructure=[[{"rate": D("5.5")}]], demandrateunit="kW")
+    version = only_version(tariff_of(data))
+    assert version.demand_periods is None
+    (charge,) = [c for c in version.charges if c.kind == "demand"]
+    assert charge.price_per_kw == D("5.5") and charge.prices is None
+
+
+def test_seasons_follow_the_demand_schedule_too() -> None:
+    afternoon = [0] * 15 + [1] * 5 + [0] * 4
+    weekday = [afternoon if 5 <= m <= 8 else [0] * 24 for m in range(12)]
+    data = record(
+        demandratestructure=[[{"rate": 0}], [{"rate": D("8.4")}]],
+        demandweekdayschedule=weekday,
+        demandweekendschedule=FLAT,
+    )
+    version = only_version(tariff_of(data))
+    assert version.periods is None  # energy is flat
+    assert {name: season.months for name, season in version.seasons.items()} == {
+        "jan_feb_mar_apr_may_oct_nov_dec": [1, 2, 3, 4, 5, 10, 11, 12],
+        "jun_jul_aug_sep": [6, 7, 8, 9],
+    }
