@@ -200,8 +200,9 @@ def test_load_sets_the_source(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("startdate", "timezone", "expected"),
     [
-        # 1433116800 is 2015-06-01T00:00Z, which is still May 31 in New York.
-        (1433116800, "America/New_York", dt.date(2015, 5, 31)),
+        # 1433116800 is 2015-06-01T00:00Z: URDB stores UTC midnights, so the UTC date is
+        # the effective date even for a tariff in New York (where it is still May 31).
+        (1433116800, "America/New_York", dt.date(2015, 6, 1)),
         (1433116800, "UTC", dt.date(2015, 6, 1)),
         (D("1401580800.0"), "UTC", dt.date(2014, 6, 1)),
         ("2017-01-01 00:00:00", "America/New_York", dt.date(2017, 1, 1)),

@@ -47,7 +47,8 @@ How the record maps:
 * ``realtimepricing`` (8760 or 8784 hourly prices, as OpenStudio-HPXML's samples write
   it): energy priced hour by hour.
 * ``startdate`` (epoch seconds, or text ``YYYY-MM-DD...``): the effective date of the one
-  version, as a local date in the tariff's time zone; ``1970-01-01`` without it.
+  version, as the UTC date of the epoch (URDB stores UTC midnights); ``1970-01-01``
+  without it.
   ``enddate`` is not enforced; the description names it.
 * ``dgrules`` and ``usenetmetering`` say how exported energy is compensated; the table
   prices imported kWh only and the description says that exports are not credited.
@@ -1116,7 +1117,10 @@ class _Converter:
                 raise self.malformed(key, f"expected epoch seconds or a date, found {value!r}")
         seconds = self.integer(value, key)
         try:
-            return dt.datetime.fromtimestamp(seconds, zone).date()
+            # URDB writes effective dates as epoch seconds of a UTC midnight (mostly): the
+            # UTC date is the date meant; a local date would fall a day early in the
+            # Americas.
+            return dt.datetime.fromtimestamp(seconds, dt.UTC).date()
         except (OverflowError, OSError, ValueError):
             raise self.malformed(key, f"{value!r} is not a time") from None
 
