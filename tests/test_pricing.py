@@ -552,3 +552,47 @@ def test_reactive_charge_above_free_ratio() -> None:
     (bill,) = price(tariff(body), readings)
     # 24 kWh, 18 kvarh; free 12 kvarh; 6 kvarh × 0.02 = 0.12.
     assert lines(bill)["reactive"] == (Decimal(6), Decimal("0.02"), Decimal("0.12"))
+
+
+def test_per_period_ladders_continue_across_a_version_change() -> None:
+    body = """\
+    versions:
+      "2025-01-01":
+        periods:
+          - windows: {all_day: ["00:00-24:00"]}
+        charges:
+          - kind: energy
+            tiers: {bounds_kwh: ["200"], method: per_period}
+            prices: {all_day: ["1", "2"]}
+      "2025-07-16":
+        periods:
+          - windows: {all_day: ["00:00-24:00"]}
+        charges:
+          - kind: energy
+            tiers: {bounds_kwh: ["200"], method: per_period}
+            prices: {all_day: ["1.5", "3"]}
+    """
+    (bill,) = price(tariff(body), hourly(dt.date(2025, 7, 1), 31, lambda d, h: Decimal("0.5")))
+    got = [(line.quantity, line.rate) for line in bill.lines]
+    # July 1–15: 180 kWh in tier 1. July 16–31: 192 kWh: 20 more to the bound at the new
+    # tier-1 price, then 172 in tier 2.
+    assert got == [
+        (Decimal(180), Decimal(1)),
+        (Decimal(20), Decimal("1.5")),
+        (Decimal(172), Decimal(3)),
+    ]
+
+
+def test_hours_do_not_go_with_time_of_use_demand() -> None:
+    body = """\
+    versions:
+      "2025-01-01":
+        periods:
+          - windows: {on_peak: ["12:00-18:00"], off_peak: ["18:00-12:00"]}
+        charges:
+          - kind: demand
+            prices: {on_peak: "10", off_peak: "1"}
+            hours: ["18:00-19:00"]
+    """
+    with pytest.raises(Exception, match=r"hours goes with price_per_kw, not with prices"):
+        tariff(body)

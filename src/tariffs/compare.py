@@ -121,6 +121,7 @@ class TariffCost:
         by_kind: Line kind → sum of its amounts, in `LINE_KINDS` order [currency].
         by_line: Line code → sum of its amounts [currency].
         line_labels: Line code → its label (as first written).
+        line_kinds: Line code → its line kind.
         periods: One entry per bill.
         savings: The current tariff's total minus this one [currency]; None without a
             current tariff. Positive: this tariff is cheaper.
@@ -137,6 +138,7 @@ class TariffCost:
     by_kind: dict[str, Decimal]
     by_line: dict[str, Decimal]
     line_labels: dict[str, str]
+    line_kinds: dict[str, str]
     periods: tuple[PeriodCost, ...]
     savings: Decimal | None = None
     savings_percent: Decimal | None = None
@@ -217,11 +219,13 @@ def _cost(tariff: Tariff, bills: Sequence[Bill]) -> TariffCost:
     by_kind: dict[str, Decimal] = {}
     by_line: dict[str, Decimal] = {}
     labels: dict[str, str] = {}
+    line_kinds: dict[str, str] = {}
     for bill in bills:
         for line in bill.lines:
             by_kind[line.kind] = by_kind.get(line.kind, Decimal(0)) + line.amount
             by_line[line.code] = by_line.get(line.code, Decimal(0)) + line.amount
             labels.setdefault(line.code, line.label)
+            line_kinds.setdefault(line.code, line.kind)
     order = {kind: i for i, kind in enumerate(LINE_KINDS)}
     by_kind = dict(sorted(by_kind.items(), key=lambda item: (order.get(item[0], 99), item[0])))
     return TariffCost(
@@ -235,6 +239,7 @@ def _cost(tariff: Tariff, bills: Sequence[Bill]) -> TariffCost:
         by_kind=by_kind,
         by_line=by_line,
         line_labels=labels,
+        line_kinds=line_kinds,
         periods=tuple(
             PeriodCost(bill.period_start, bill.period_end, bill.energy_kwh, bill.total)
             for bill in bills
@@ -253,15 +258,30 @@ def _lowered(label: str) -> str:
 
 
 def _main_source(current: TariffCost, best: TariffCost) -> str | None:
-    codes = list(current.by_line) + [c for c in best.by_line if c not in current.by_line]
-    falls = {
-        code: current.by_line.get(code, Decimal(0)) - best.by_line.get(code, Decimal(0))
-        for code in codes
+    """What the savings come from: a bill line both tariffs have, or else a line kind.
+
+    The line kind whose amount falls the most is found first; a line code of that kind
+    that both tariffs bill (e.g. ``energy.valley``) is named when it makes up at least
+    half of that fall, else the kind is (e.g. "energy charges").
+    """
+    kinds = list(current.by_kind) + [k for k in best.by_kind if k not in current.by_kind]
+    kind_falls = {
+        kind: current.by_kind.get(kind, Decimal(0)) - best.by_kind.get(kind, Decimal(0))
+        for kind in kinds
     }
-    code = max(codes, key=lambda c: (falls[c], -codes.index(c)), default=None)
-    if code is None or falls[code] <= 0:
+    kind = max(kinds, key=lambda k: (kind_falls[k], -kinds.index(k)), default=None)
+    if kind is None or kind_falls[kind] <= 0:
         return None
-    return current.line_labels.get(code) or best.line_labels.get(code)
+    shared = [
+        code
+        for code in current.by_line
+        if code in best.by_line and current.line_kinds.get(code) == kind
+    ]
+    falls = {code: current.by_line[code] - best.by_line[code] for code in shared}
+    code = max(shared, key=lambda c: (falls[c], -shared.index(c)), default=None)
+    if code is not None and falls[code] > 0 and 2 * falls[code] >= kind_falls[kind]:
+        return current.line_labels[code]
+    return f"{kind.replace('_', ' ')} charges"
 
 
 def _recommend(
@@ -296,7 +316,8 @@ def _recommend(
         text = f"{best.tariff} saves {_money(savings, places)} {currency}/yr ({share})"
     else:
         text = (
-            f"{best.tariff} saves {_money(savings, places)} {currency} over {days} days "
+            f"{best.tariff} saves {_money(savings, places)} {currency} over {days} "
+            f"day{'s' if days != 1 else ''} "
             f"({share}; about {_money(annual or Decimal(0), places)} {currency}/yr at this rate)"
         )
     if source:
@@ -529,6 +550,12 @@ def _span(
     return span
 
 
+def _names_periods(tariff: Tariff, items: Sequence[str]) -> bool:
+    """Whether every item that is not a clock window is a period of the tariff."""
+    known = {name for version in tariff.versions.values() for name in version.period_names}
+    return all(":" in item or item in known for item in items)
+
+
 @dataclass(frozen=True, slots=True)
 class ShiftBreakEven:
     """How much load a shift must move for one tariff to cost less than another.
@@ -580,14 +607,18 @@ def break_even_shift(
         account: Contract data the tariffs need.
         from_periods: Period names of ``reference`` or clock windows to move energy out of.
         to: Period names or clock windows to move it into.
-        reference: The tariff whose period names are meant (default: ``against``).
+        reference: The tariff whose period names are meant (default: ``against`` if it
+            has every period named, else ``tariff`` if it has them).
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
 
     Raises:
         ScenarioError: The shift cannot be applied.
     """
-    reference = reference or against
+    if reference is None:
+        reference = next(
+            (t for t in (against, tariff) if _names_periods(t, [*from_periods, *to])), against
+        )
     span = _span(readings, reference.timezone, start, end)
 
     def costs(tenths: int) -> tuple[Decimal, Decimal]:
@@ -631,14 +662,17 @@ class Crossing:
             `cheaper_above` holds, found to 1 kWh [kWh].
         annual_kwh: The same, as kWh per year: × 365 / days of the span, half-up to a
             whole kWh [kWh/year].
-        cheaper_below: The cheaper tariff just below (None: they cost the same).
-        cheaper_above: The cheaper tariff from `energy_kwh` on (None: the same).
+        cheaper_below: The tariff that costs less just below `energy_kwh`.
+        cheaper_above: The tariff that costs less from `energy_kwh` on.
+
+    Where the two cost the same, ``against`` (A) counts as the one that costs less: a
+    crossing says where B starts or stops costing less than A.
     """
 
     energy_kwh: Decimal
     annual_kwh: Decimal
-    cheaper_below: str | None
-    cheaper_above: str | None
+    cheaper_below: str
+    cheaper_above: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -676,10 +710,9 @@ def break_even_consumption(
     """The consumptions at which the cheaper of two tariffs changes, scaling the load.
 
     The load keeps its shape (`tariffs.scenarios.scale_to_total`) and its total is tried
-    at ``samples`` + 1 even steps from 0 to ``max_factor`` × the readings' own; between two
-    steps where the cheaper tariff differs, bisection finds the change to 1 kWh. Two
-    changes closer than one step can be missed (tiers make the difference piecewise
-    linear, so a fine grid finds them).
+    at ``samples`` + 1 even steps from 1 kWh to ``max_factor`` × the readings' own; between
+    two steps where the cheaper tariff differs, bisection finds each change to 1 kWh.
+    Changes that cancel out between two steps are not seen: more ``samples`` look closer.
 
     Args:
         tariff: One tariff (B).
@@ -701,37 +734,41 @@ def break_even_consumption(
     first_day = dt.datetime.fromtimestamp(span.starts[0], zone).date()
     last_day = dt.datetime.fromtimestamp(span.end - 1, zone).date()
     days = (last_day - first_day).days + 1
-    top = int(Fraction(base_units) * Fraction(max_factor))
-    cache: dict[int, int] = {}
+    top = max(int(Fraction(base_units) * Fraction(max_factor)), unit)
+    cache: dict[int, bool] = {}
 
-    def cheaper(total_units: int) -> int:
-        """-1: B cheaper, 1: A cheaper, 0: the same."""
+    def cheaper(total_units: int) -> bool:
+        """Whether B costs less than A at this consumption."""
         if total_units not in cache:
             scaled = scale_to_total(span, total_units)
-            difference = _total(tariff, scaled, account) - _total(against, scaled, account)
-            cache[total_units] = (difference > 0) - (difference < 0)
+            cache[total_units] = _total(tariff, scaled, account) < _total(against, scaled, account)
         return cache[total_units]
 
-    names = {-1: tariff.id, 1: against.id, 0: None}
-    grid = sorted({top * i // samples // unit * unit for i in range(samples + 1)} | {top})
+    def name(b_cheaper: bool) -> str:
+        return tariff.id if b_cheaper else against.id
+
+    grid = sorted({unit + (top - unit) * i // samples // unit * unit for i in range(samples + 1)})
+    grid = sorted(set(grid) | {top})
     crossings = []
     for low, high in zip(grid, grid[1:], strict=False):
-        if cheaper(low) == cheaper(high):
-            continue
-        left = cheaper(low)
-        while high - low > unit:
-            middle = (low + high) // 2 // unit * unit
-            if middle <= low:
-                middle = low + unit
-            if middle >= high:
-                break
-            if cheaper(middle) == left:
-                low = middle
-            else:
-                high = middle
-        energy = to_decimal(high, span.scale)
-        annual = (energy * 365 / days).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-        crossings.append(Crossing(energy, annual, names[left], names[cheaper(high)]))
+        while cheaper(low) != cheaper(high):
+            # Bisection for the first whole kWh after `low` where the answer changes; a
+            # bracket with several changes is searched again from that point.
+            left, right = low, high
+            while right - left > unit:
+                middle = left + (right - left) // 2 // unit * unit
+                if middle <= left:
+                    middle = left + unit
+                if middle >= right:
+                    break
+                if cheaper(middle) == cheaper(low):
+                    left = middle
+                else:
+                    right = middle
+            energy = to_decimal(right, span.scale)
+            annual = (energy * 365 / days).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+            crossings.append(Crossing(energy, annual, name(cheaper(low)), name(cheaper(right))))
+            low = right
     return ConsumptionBreakEven(
         tariff=tariff.id,
         against=against.id,

@@ -71,6 +71,10 @@ def _version_text(version: Version, currency: str) -> list[str]:
         if override.days == "events":
             when = "declared event days" + (f" in {when}" if override.months else "")
         extra = f", replacing {', '.join(override.replaces)}" if override.replaces else ""
+        if override.seasons:
+            extra += f", in seasons {', '.join(override.seasons)}"
+        if override.day_types:
+            extra += f", on day types {', '.join(override.day_types)}"
         out.append(
             f"  {override.period} replaces the schedule at {', '.join(override.windows)} "
             f"on {when}{extra}"

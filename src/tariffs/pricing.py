@@ -17,12 +17,11 @@ from zoneinfo import ZoneInfo
 
 from tariffs.bill import Bill, Line
 from tariffs.charges import Context, price_charge
-from tariffs.demand import max_demand
-from tariffs.errors import AccountError, ReadingsError, TariffFileError
+from tariffs.errors import ReadingsError, TariffFileError
 from tariffs.readings.model import Readings, to_decimal
 from tariffs.schedule import compile_schedule
 from tariffs.schema.account import Account
-from tariffs.schema.charges import DemandCharge, EnergyCharge
+from tariffs.schema.charges import EnergyCharge
 from tariffs.schema.tariff import Tariff
 from tariffs.usage import add_losses, aggregate, check_resolution
 
@@ -150,7 +149,6 @@ def price(
     zone = ZoneInfo(tariff.timezone)
     if not readings.starts:
         raise ReadingsError("no readings", file=readings.source)
-    _check_account(tariff, account)
     if account is not None and account.meter_multiplier != 1:
         readings = readings.multiplied(account.meter_multiplier)
     span_start, span_end = readings.starts[0], readings.end
@@ -209,20 +207,6 @@ def _demand_history(account: Account | None) -> dict[tuple[int, int], Decimal]:
     return {
         (int(key[:4]), int(key[5:7])): value for key, value in account.demand_history_kw.items()
     }
-
-
-def _check_account(tariff: Tariff, account: Account | None) -> None:
-    """Refuse early when the tariff needs an account field that is missing."""
-    for effective, version in tariff.versions.items():
-        for charge in version.charges:
-            needs = getattr(charge, "needs_account_fields", ())
-            for name in needs:
-                if account is None or getattr(account, name) is None:
-                    who = f"account {account.account_id}" if account else "no account was given"
-                    raise AccountError(
-                        f"tariff {tariff.id} (version {effective}) needs {name!r}, "
-                        f"and {who} lacks it"
-                    )
 
 
 def _annual_ladders(tariff: Tariff) -> list[int]:
@@ -307,8 +291,10 @@ def _price_period(
 
     lines: list[Line] = []
     position_bill = Decimal(0)
+    position_periods: dict[str, Decimal] = {}
     for index, (version, schedule, usage, days, month_fraction) in enumerate(segments):
         positions = {"bill": position_bill}
+        positions.update({f"period:{name}": kwh for name, kwh in position_periods.items()})
         for start_month in annual_months:
             positions[f"annual:{start_month}"] = ladders.position(start_month, period_start)
         ctx = Context(
@@ -334,16 +320,15 @@ def _price_period(
             ctx.lines.extend(price_charge(charge, ctx))
         segment_kwh = to_decimal(usage.total_kwh, usage.scale)
         position_bill += segment_kwh
+        for (_, period), value in usage.energy.items():
+            name = schedule.period_names[period]
+            position_periods[name] = position_periods.get(name, Decimal(0)) + to_decimal(
+                value, usage.scale
+            )
         for start_month in annual_months:
             ladders.add(start_month, period_start, segment_kwh)
         lines.extend(ctx.lines)
         warnings.extend(w for w in ctx.warnings if w not in warnings)
-    if _has_ratchet(tariff):
-        window = segments[0][0].demand_window
-        measured = max_demand(bill_usages, window.minutes, sliding=window.sliding,
-                              tariff_id=tariff.id)  # fmt: skip
-        key = (period_start.year, period_start.month)
-        ladders.demand_history_kw[key] = max(ladders.demand_history_kw.get(key, measured), measured)
     last = bisect_left(readings.starts, bill_end, first)
     loss_kwh = None
     if account is not None and account.losses is not None:
@@ -358,12 +343,4 @@ def _price_period(
         lines=tuple(lines),
         warnings=tuple(warnings),
         loss_kwh=loss_kwh,
-    )
-
-
-def _has_ratchet(tariff: Tariff) -> bool:
-    return any(
-        isinstance(charge, DemandCharge) and charge.ratchet is not None
-        for version in tariff.versions.values()
-        for charge in version.charges
     )

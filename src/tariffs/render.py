@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -108,6 +109,16 @@ def bills_to_csv(bills: Sequence[Bill]) -> str:
     return out.getvalue()
 
 
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, *, right: bool) -> str:
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill
+
+
 def bills_to_table(bills: Sequence[Bill]) -> str:
     """A human-readable text table of every bill and the grand total."""
     parts = []
@@ -130,13 +141,10 @@ def bills_to_table(bills: Sequence[Bill]) -> str:
         rows.append(
             ("total", "", number(bill.energy_kwh) or "", "kWh", "", number(bill.total) or "")
         )
-        widths = [max(len(row[i]) for row in rows) for i in range(6)]
+        widths = [max(_width(row[i]) for row in rows) for i in range(6)]
         text = [title]
         for n, row in enumerate(rows):
-            cells = [
-                cell.rjust(widths[i]) if i in (2, 4, 5) else cell.ljust(widths[i])
-                for i, cell in enumerate(row)
-            ]
+            cells = [_pad(cell, widths[i], right=i in (2, 4, 5)) for i, cell in enumerate(row)]
             text.append("  ".join(cells).rstrip())
             if n == 0 or n == len(rows) - 2:
                 text.append("  ".join("-" * w for w in widths))

@@ -912,7 +912,8 @@ def _solar(
             used += load
             export[index] += made - load
             exported += made - load
-    result = _with(readings, kwh=kwh, export_kwh=export)
+    keep_export = readings.export_kwh is not None or exported > 0
+    result = _with(readings, kwh=kwh, export_kwh=export if keep_export else None)
     notes: list[str] = []
     if used:
         result, notes = _dropped_kw(result)

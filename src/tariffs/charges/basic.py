@@ -29,16 +29,17 @@ def basic_method(charge: BasicCharge, ctx: Context) -> str:
     account = ctx.account
     method = account.basic_charge_method if account else None
     method = method or charge.default_method
-    who = f"account {account.account_id}" if account else "no account was given, which"
     if method is None:
+        who = f"account {account.account_id} lacks it" if account else "no account was given"
         raise AccountError(
             f"tariff {ctx.tariff.id} needs 'basic_charge_method' "
-            f"({' | '.join(charge.methods)}), and {who} lacks it"
+            f"({' | '.join(charge.methods)}), and {who}"
         )
     if method not in charge.methods:
         raise AccountError(
-            f"tariff {ctx.tariff.id} has no price for basic_charge_method {method!r} "
-            f"of {who}; it offers {', '.join(charge.methods)}"
+            f"tariff {ctx.tariff.id} has no price for basic_charge_method {method!r} of "
+            f"account {account.account_id if account else ''}; it offers "
+            f"{', '.join(charge.methods)}"
         )
     return method
 

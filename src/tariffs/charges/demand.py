@@ -37,8 +37,17 @@ def ratchet_floor(charge: DemandCharge, ctx: Context) -> Decimal:
         key = (index // 12, index % 12 + 1)
         if ratchet.months is not None and key[1] not in ratchet.months:
             continue
-        highest = max(highest, ctx.demand_history_kw.get(key, Decimal(0)))
+        # This charge's own measured demand of earlier bills in the run, else the
+        # account's history of earlier months.
+        earlier = ctx.carried.get(_history_key(charge, *key))
+        if earlier is None:
+            earlier = ctx.demand_history_kw.get(key, Decimal(0))
+        highest = max(highest, earlier)
     return max(floor, highest * ratchet.percent / _HUNDRED)
+
+
+def _history_key(charge: DemandCharge, year: int, month: int) -> str:
+    return f"demand:{charge.code or 'demand'}:{year:04d}-{month:02d}"
 
 
 def billing_demand(charge: DemandCharge, ctx: Context, measured_kw: Decimal) -> Decimal:
@@ -80,6 +89,9 @@ def price_demand(charge: DemandCharge, ctx: Context) -> list[Line]:
         usages = [within_windows(usage, spans) for usage in usages]
     measured = max_demand(usages, window.minutes, sliding=window.sliding, tariff_id=ctx.tariff.id)
     billed = billing_demand(charge, ctx, measured)
+    if charge.ratchet is not None and ctx.last_segment:
+        key = _history_key(charge, ctx.period_start.year, ctx.period_start.month)
+        ctx.carried[key] = max(ctx.carried.get(key, measured), measured)
     flat = charge.price_per_kw
     assert flat is not None  # noqa: S101 - the schema requires price_per_kw without prices
     prices = flat if isinstance(flat, list) else [flat]

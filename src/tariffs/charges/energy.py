@@ -16,7 +16,7 @@ from tariffs.charges.context import Context
 from tariffs.demand import max_demand
 from tariffs.errors import UnsupportedFeatureError
 from tariffs.schema.charges import EnergyCharge, PriceRef, PriceSpec, Tiers
-from tariffs.schema.tariff import resolve_prices
+from tariffs.schema.tariff import resolve_prices, tidy_price
 from tariffs.usage import split_table
 
 __all__ = ["price_energy", "tier_split"]
@@ -78,7 +78,9 @@ class _Buckets:
             prices = self.flat_prices
         price = prices[min(tier, len(prices) - 1)]
         if season is not None and self.charge.season_multipliers is not None:
-            price *= self.charge.season_multipliers[self.schedule.season_names[season]]
+            price = tidy_price(
+                price * self.charge.season_multipliers[self.schedule.season_names[season]]
+            )
         return price
 
     def code(self, base: str, bucket: int) -> list[str]:
@@ -157,12 +159,12 @@ def _tier_range(tier: int, bounds: list[Decimal], tiers: Tiers, position: Decima
 
     >>> _tier_range(2, [Decimal(2760), Decimal(4800)], Tiers(bounds_kwh=[2760, 4800],
     ...     reset="annual"), Decimal(2700))
-    'tier 2 (2760 to 4800 kWh per year; 2700 kWh counted before)'
+    '(2760 to 4800 kWh per year; 2700 kWh counted before)'
     """
     low = "0" if tier == 1 else f"{bounds[tier - 2]}"
     span = f"above {low}" if tier > len(bounds) else f"{low} to {bounds[tier - 1]}"
     counted = f"; {position} kWh counted before" if position else ""
-    return f"tier {tier} ({span} kWh per {_RESETS[tiers.reset]}{counted})"
+    return f"({span} kWh per {_RESETS[tiers.reset]}{counted})"
 
 
 def ladder_key(tiers: Tiers) -> str:
@@ -229,7 +231,7 @@ def price_energy(charge: EnergyCharge, ctx: Context) -> list[Line]:
                     ctx.line(
                         "energy",
                         f"{code}.tier{tier}",
-                        f"Tier {tier} increment, {_tier_range(tier, bounds, tiers, position)}",
+                        f"Tier {tier} increment {_tier_range(tier, bounds, tiers, position)}",
                         quantity,
                         "kWh",
                         rate,
@@ -255,7 +257,9 @@ def price_energy(charge: EnergyCharge, ctx: Context) -> list[Line]:
             rate = buckets.price(b, tier - 1)
             suffix = f"tier{tier}"
             name = ".".join([*parts, suffix]) if not single else f"{code}.{suffix}"
-            text = f"{_label(label, parts)}, {_tier_range(tier, bounds, tiers, position)}"
+            text = (
+                f"{_label(label, parts)}, tier {tier} {_tier_range(tier, bounds, tiers, position)}"
+            )
             lines.append(
                 ctx.line("energy", name, text, part_quantity, "kWh", rate, part_quantity * rate)
             )
@@ -278,8 +282,14 @@ def _per_period(
             "a ladder per period across bills needs per-period year-to-date usage",
         )
     lines: list[Line] = []
+    counted: dict[str, Decimal] = {}  # kWh already on each period's ladder in this bill
     for b, kwh in enumerate(buckets.kwh):
-        for tier, quantity in enumerate(tier_split(Decimal(0), ctx.quantity(kwh), bounds), 1):
+        period = buckets.keys[b][1]
+        name = "" if period is None else ctx.schedule.period_names[period]
+        position = counted.get(name, ctx.tier_position_kwh.get(f"period:{name}", Decimal(0)))
+        quantity_kwh = ctx.quantity(kwh)
+        counted[name] = position + quantity_kwh
+        for tier, quantity in enumerate(tier_split(position, quantity_kwh, bounds), 1):
             if quantity:
                 parts = [*buckets.code(code, b), f"tier{tier}"]
                 rate = buckets.price(b, tier - 1)
@@ -287,8 +297,8 @@ def _per_period(
                     ctx.line(
                         "energy",
                         ".".join(parts),
-                        f"{_label(label, parts[:-1])}, "
-                        f"{_tier_range(tier, bounds, charge.tiers, Decimal(0))}",
+                        f"{_label(label, parts[:-1])}, tier {tier} "
+                        f"{_tier_range(tier, bounds, charge.tiers, position)}",
                         quantity,
                         "kWh",
                         rate,
@@ -352,7 +362,7 @@ def _chronological(
             ctx.line(
                 "energy",
                 ".".join(parts),
-                f"{_label(label, parts[:-1])}, "
+                f"{_label(label, parts[:-1])}, tier {tier + 1} "
                 f"{_tier_range(tier + 1, bounds, charge.tiers, position)}",
                 quantity,
                 "kWh",

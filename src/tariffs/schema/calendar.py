@@ -71,8 +71,8 @@ class Season(StrictModel):
 class DayType(StrictModel):
     """A kind of day: by weekday, or by holiday dates and recurrence rules.
 
-    A day that is a holiday of a day type with ``holiday: true`` takes that type,
-    whatever its weekday.
+    A day listed by a holiday day type (``dates`` or ``rrules``) takes that type, whatever
+    its weekday; every other day takes the weekday day type of its weekday.
     """
 
     weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] | None = None

@@ -232,7 +232,7 @@ class TaxCharge(_ChargeBase):
     """
 
     kind: Literal["tax"]
-    percent: ExactDecimal
+    percent: NonNegativeDecimal
     applies_to: list[str] | None = None
 
 
@@ -380,8 +380,13 @@ class DemandCharge(_ChargeBase):
         for lower, upper in zip(bounds, bounds[1:], strict=False):
             if upper <= lower:
                 raise ValueError(f"demand tier bounds must increase, found {lower} then {upper}")
-        if self.prices is not None and (self.ratchet or self.minimum_kw is not None):
-            raise ValueError("a ratchet or minimum_kw goes with price_per_kw, not with prices")
+        if self.prices is not None and (
+            self.ratchet or self.minimum_kw is not None or self.hours is not None
+        ):
+            raise ValueError(
+                "a ratchet, minimum_kw or hours goes with price_per_kw, not with prices "
+                "(time-of-use demand is measured within each period)"
+            )
         return self
 
 
