@@ -43,3 +43,22 @@ def test_every_complete_tariff_in_the_format_guide_loads(block: str) -> None:
 )
 def test_every_account_in_the_format_guide_loads(block: str) -> None:
     Account.model_validate(parse_yaml(block, "tariff-format.md").data)
+
+
+def test_readme_library_example_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"```python\n(.*?)```", readme, re.S)
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - the project's own example
+    printed = capsys.readouterr().out.split()
+    assert printed[0] == "2025-07-01"  # one bill, for July 2025
+
+
+def test_example_script_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    import runpy
+
+    runpy.run_path(str(ROOT / "examples" / "price_month.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "cn-sh-industrial-two-part" in out and "cn-gd-commercial-tou" in out
