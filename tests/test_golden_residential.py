@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tariffs.cli import main
 
 CENT = Decimal("0.01")

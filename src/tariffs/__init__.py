@@ -29,10 +29,31 @@ from tariffs.schema.tariff import Tariff
 
 __version__ = "0.1.0"
 
+# The what-if API is imported on first use, so that pricing does not pay for it at start-up.
+_LAZY = {
+    "Comparison": "tariffs.compare",
+    "compare_scenarios": "tariffs.compare",
+    "compare_tariffs": "tariffs.compare",
+    "price_portfolio": "tariffs.portfolio",
+    "apply_scenario": "tariffs.scenarios",
+    "parse_scenario": "tariffs.scenarios",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import the what-if API on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tariffs' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
 __all__ = [
     "Account",
     "AccountError",
     "Bill",
+    "Comparison",
     "InputError",
     "Line",
     "OutputError",
@@ -44,15 +65,20 @@ __all__ = [
     "TariffsError",
     "UnsupportedFeatureError",
     "__version__",
+    "apply_scenario",
     "bill_to_dict",
     "bills_to_csv",
     "bills_to_json",
     "bills_to_table",
+    "compare_scenarios",
+    "compare_tariffs",
     "describe_tariff",
     "load_account",
     "load_tariff",
     "parse_readings_csv",
+    "parse_scenario",
     "parse_tariff",
     "price",
+    "price_portfolio",
     "read_readings_csv",
 ]

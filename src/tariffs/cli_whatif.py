@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
-from tariffs.cli import _UsageError, read_readings, write_output
+from tariffs.cli import _date, _UsageError, read_readings, write_output
 from tariffs.compare import (
     Comparison,
     ConsumptionBreakEven,
@@ -115,6 +115,15 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
     sub.add_argument("--from", dest="start", type=_date, metavar="DATE")
     sub.add_argument("--to", dest="end", type=_date, metavar="DATE")
     sub.add_argument(
+        "--event-day",
+        dest="event_days",
+        action="append",
+        type=_date,
+        default=[],
+        metavar="DATE",
+        help="a declared critical-peak event day, for every account (repeatable)",
+    )
+    sub.add_argument(
         "--workers", type=_positive, metavar="N", help="worker processes (default: CPU count)"
     )
     sub.add_argument(
@@ -128,15 +137,6 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
         help="with --output (csv or json): keep the accounts already priced there",
     )
     sub.add_argument("--plot", metavar="FILE.png|svg", help="draw the bill-change histogram")
-
-
-def _date(text: str) -> Any:
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
 def _positive(text: str) -> int:
@@ -282,7 +282,13 @@ def _break_evens(
             if kind == "consumption":
                 found.append(
                     break_even_consumption(
-                        tariff, reference, readings, account, start=args.start, end=args.end
+                        tariff,
+                        reference,
+                        readings,
+                        account,
+                        start=args.start,
+                        end=args.end,
+                        event_days=args.event_days,
                     )
                 )
             else:
@@ -296,6 +302,7 @@ def _break_evens(
                         to=target,
                         start=args.start,
                         end=args.end,
+                        event_days=args.event_days,
                     )
                 )
     return found
@@ -329,6 +336,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         profiles=profiles,
         start=args.start,
         end=args.end,
+        event_days=args.event_days,
     )
     if skipped:
         base = whatif.base
@@ -945,6 +953,7 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
             allow_gaps=args.allow_gaps,
             start=args.start,
             end=args.end,
+            event_days=args.event_days,
             progress=bar,
             on_outcomes=checkpoint,
         )

@@ -22,7 +22,7 @@ Break-even answers two questions by pricing changed readings: how much load must
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -339,6 +339,7 @@ def compare_tariffs(
     current: str | Tariff | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
 ) -> Comparison:
     """Price the same readings under several tariffs and rank them, cheapest first.
 
@@ -354,6 +355,7 @@ def compare_tariffs(
         current: The customer's current tariff (an id among ``tariffs``, or the tariff).
         start: First local date to bill (default: the readings' first day).
         end: Local date after the last day billed (exclusive).
+        event_days: Declared critical-peak event days, besides the account's.
 
     Returns:
         The ranking, the tariffs not applicable, savings against the current tariff and
@@ -389,6 +391,7 @@ def compare_tariffs(
     if current_id is not None and current_id not in ids:
         raise InputError(f"the current tariff {current_id} is not among the tariffs compared")
     reference = next(t for t in tariffs if t.id == (current_id or ids[0]))
+    days = tuple(event_days)
     results: list[TariffCost] = []
     skipped: list[NotApplicable] = []
     failures: dict[str, Exception] = {}
@@ -412,7 +415,7 @@ def compare_tariffs(
             )
             continue
         try:
-            bills = price(tariff, readings, account, start=start, end=end)
+            bills = price(tariff, readings, account, start=start, end=end, event_days=days)
         except _NOT_APPLICABLE_ERRORS as exc:
             failures[tariff.id] = exc
             skipped.append(NotApplicable(tariff.id, str(exc)))
@@ -492,6 +495,7 @@ def compare_scenarios(
     profiles: Mapping[str, Readings] | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
 ) -> WhatIf:
     """Compare the tariffs on the readings as read, and under each scenario.
 
@@ -507,11 +511,15 @@ def compare_scenarios(
         profiles: Solar profile file name → generation readings.
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
+        event_days: Declared critical-peak event days, besides the account's.
 
     Raises:
         ScenarioError: A scenario cannot be applied.
     """
-    base = compare_tariffs(tariffs, readings, account, current=current, start=start, end=end)
+    days = tuple(event_days)
+    base = compare_tariffs(
+        tariffs, readings, account, current=current, start=start, end=end, event_days=days
+    )
     current_id = _current_id(current)
     reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
     compared = []
@@ -523,9 +531,16 @@ def compare_scenarios(
             tariff=reference,
             account=account,
             profiles=profiles,
+            event_days=days,
         )
         comparison = compare_tariffs(
-            tariffs, outcome.readings, account, current=current, start=start, end=end
+            tariffs,
+            outcome.readings,
+            account,
+            current=current,
+            start=start,
+            end=end,
+            event_days=days,
         )
         compared.append(ScenarioComparison(scenario, outcome.steps, comparison))
     return WhatIf(base, tuple(compared))
@@ -534,8 +549,11 @@ def compare_scenarios(
 # -- break-even ------------------------------------------------------------------------
 
 
-def _total(tariff: Tariff, readings: Readings, account: Account | None) -> Decimal:
-    return sum((bill.total for bill in price(tariff, readings, account)), Decimal(0))
+def _total(
+    tariff: Tariff, readings: Readings, account: Account | None, event_days: tuple[dt.date, ...]
+) -> Decimal:
+    bills = price(tariff, readings, account, event_days=event_days)
+    return sum((bill.total for bill in bills), Decimal(0))
 
 
 def _span(
@@ -590,6 +608,7 @@ def break_even_shift(
     reference: Tariff | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
 ) -> ShiftBreakEven:
     """The least load shift (to 0.1 %) at which ``tariff`` costs less than ``against``.
 
@@ -611,6 +630,7 @@ def break_even_shift(
             has every period named, else ``tariff`` if it has them).
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
+        event_days: Declared critical-peak event days, besides the account's.
 
     Raises:
         ScenarioError: The shift cannot be applied.
@@ -620,6 +640,7 @@ def break_even_shift(
             (t for t in (against, tariff) if _names_periods(t, [*from_periods, *to])), against
         )
     span = _span(readings, reference.timezone, start, end)
+    days = tuple(event_days)
 
     def costs(tenths: int) -> tuple[Decimal, Decimal]:
         step = ShiftStep.model_validate(
@@ -631,9 +652,14 @@ def break_even_shift(
             }
         )
         shifted = apply_scenario(
-            span, step, timezone=reference.timezone, tariff=reference, account=account
+            span,
+            step,
+            timezone=reference.timezone,
+            tariff=reference,
+            account=account,
+            event_days=days,
         ).readings
-        return _total(tariff, shifted, account), _total(against, shifted, account)
+        return _total(tariff, shifted, account, days), _total(against, shifted, account, days)
 
     text = f"{','.join(from_periods)}->{','.join(to)}"
     low_b, low_a = costs(0)
@@ -706,6 +732,7 @@ def break_even_consumption(
     samples: int = 24,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
 ) -> ConsumptionBreakEven:
     """The consumptions at which the cheaper of two tariffs changes, scaling the load.
 
@@ -723,6 +750,7 @@ def break_even_consumption(
         samples: Number of even steps.
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
+        event_days: Declared critical-peak event days, besides the account's.
 
     Raises:
         ScenarioError: The readings have no consumption to scale.
@@ -735,13 +763,16 @@ def break_even_consumption(
     last_day = dt.datetime.fromtimestamp(span.end - 1, zone).date()
     days = (last_day - first_day).days + 1
     top = max(int(Fraction(base_units) * Fraction(max_factor)), unit)
+    event = tuple(event_days)
     cache: dict[int, bool] = {}
 
     def cheaper(total_units: int) -> bool:
         """Whether B costs less than A at this consumption."""
         if total_units not in cache:
             scaled = scale_to_total(span, total_units)
-            cache[total_units] = _total(tariff, scaled, account) < _total(against, scaled, account)
+            cache[total_units] = _total(tariff, scaled, account, event) < _total(
+                against, scaled, account, event
+            )
         return cache[total_units]
 
     def name(b_cheaper: bool) -> str:

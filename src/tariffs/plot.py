@@ -61,14 +61,13 @@ def chart_format(path: str | os.PathLike[str]) -> str:
 
 
 def _render(figure: Any, image_format: str) -> bytes:
+    matplotlib = importlib.import_module("matplotlib")
     buffer = io.BytesIO()
-    # No creation date in SVG files, so that the same chart gives the same bytes.
+    # No creation date and a fixed salt for the ids of an SVG file, so that the same
+    # chart gives the same bytes.
     metadata = {"Date": None} if image_format == "svg" else {}
-    figure.savefig(
-        buffer,
-        format=image_format,
-        metadata=metadata,
-    )
+    with matplotlib.rc_context({"svg.hashsalt": "tariffs"}):
+        figure.savefig(buffer, format=image_format, metadata=metadata)
     return buffer.getvalue()
 
 

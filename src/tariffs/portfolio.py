@@ -25,7 +25,7 @@ import csv
 import datetime as dt
 import io
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -266,6 +266,7 @@ class _Options:
     allow_gaps: bool = False
     start: dt.date | None = None
     end: dt.date | None = None
+    event_days: tuple[dt.date, ...] = ()
 
 
 def _read(path: str, timezone: str, options: _Options) -> Readings:
@@ -288,6 +289,7 @@ def price_account(
     allow_gaps: bool = False,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
 ) -> AccountOutcome:
     """Price one account under the current and the proposed tariff.
 
@@ -303,8 +305,9 @@ def price_account(
         allow_gaps: Price readings with gaps (the bills say so).
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
+        event_days: Declared critical-peak event days, besides the account's.
     """
-    options = _Options(interval_seconds, allow_gaps, start, end)
+    options = _Options(interval_seconds, allow_gaps, start, end, tuple(event_days))
     return _price_entry(entry, current, proposed, options)
 
 
@@ -329,6 +332,7 @@ def _price_entry(
             entry.account,
             start=options.start,
             end=options.end,
+            event_days=options.event_days,
         )
         proposed_bills = price(
             proposed,
@@ -336,6 +340,7 @@ def _price_entry(
             entry.account,
             start=options.start,
             end=options.end,
+            event_days=options.event_days,
         )
     except TariffsError as exc:
         return AccountOutcome(entry.account_id, entry.groups, error=str(exc))
@@ -379,6 +384,7 @@ def price_accounts(
     allow_gaps: bool = False,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
     progress: Callable[[int, int], None] | None = None,
     on_outcomes: Callable[[list[AccountOutcome]], None] | None = None,
 ) -> list[AccountOutcome]:
@@ -393,6 +399,7 @@ def price_accounts(
         allow_gaps: Price readings with gaps (the bills say so).
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
+        event_days: Declared critical-peak event days, besides each account's.
         progress: Called with (accounts done, accounts in all) as chunks finish.
         on_outcomes: Called with each finished chunk's outcomes (e.g. to save them).
 
@@ -400,7 +407,7 @@ def price_accounts(
         One outcome per account, in the order of ``accounts``; a failed account carries
         its error, and a worker process that dies fails the accounts it held.
     """
-    options = _Options(interval_seconds, allow_gaps, start, end)
+    options = _Options(interval_seconds, allow_gaps, start, end, tuple(event_days))
     total = len(accounts)
     workers = workers or os.cpu_count() or 1
     outcomes: dict[str, AccountOutcome] = {}
@@ -667,6 +674,7 @@ def price_portfolio(
     allow_gaps: bool = False,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
     top: int = 10,
     progress: Callable[[int, int], None] | None = None,
 ) -> PortfolioResult:
@@ -682,6 +690,7 @@ def price_portfolio(
         allow_gaps: Price readings with gaps (the bills say so).
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
+        event_days: Declared critical-peak event days, besides each account's.
         top: How many of the most affected accounts to list.
         progress: Called with (accounts done, accounts in all).
 
@@ -702,6 +711,7 @@ def price_portfolio(
         allow_gaps=allow_gaps,
         start=start,
         end=end,
+        event_days=event_days,
         progress=progress,
     )
     if group_columns is None:

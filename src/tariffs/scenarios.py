@@ -52,7 +52,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -587,6 +587,7 @@ class _Selector:
         tariff: Tariff | None,
         account: Account | None,
         text: str,
+        event_days: Iterable[dt.date] = (),
     ) -> None:
         self.spans: list[tuple[int, int]] = []
         self.periods: set[str] = set()
@@ -606,7 +607,9 @@ class _Selector:
             else:
                 self.periods.add(item)
         self.tariff = tariff
-        self.event_days = frozenset(account.critical_peak_days if account else ())
+        self.event_days = frozenset(account.critical_peak_days if account else ()) | frozenset(
+            event_days
+        )
         if self.periods:
             if tariff is None:
                 names = ", ".join(sorted(self.periods))
@@ -670,10 +673,11 @@ def _shift(
     timezone: str,
     tariff: Tariff | None,
     account: Account | None,
+    event_days: tuple[dt.date, ...] = (),
 ) -> tuple[Readings, StepReport]:
     text = describe_step(step)
-    source = _Selector(step.from_periods, readings, tariff, account, text)
-    target = _Selector(step.to, readings, tariff, account, text)
+    source = _Selector(step.from_periods, readings, tariff, account, text, event_days)
+    target = _Selector(step.to, readings, tariff, account, text, event_days)
     kwh = list(readings.kwh)
     moved_total = 0
     short_days = 0
@@ -988,6 +992,7 @@ def apply_scenario(
     tariff: Tariff | None = None,
     account: Account | None = None,
     profiles: Mapping[str, Readings] | None = None,
+    event_days: Iterable[dt.date] = (),
 ) -> ScenarioOutcome:
     """Apply the steps of a scenario to readings, in order. Pure: the input is not changed.
 
@@ -1000,6 +1005,8 @@ def apply_scenario(
             (billing periods of ``power_factor``).
         profiles: Solar profile file name → generation readings (kWh column), read by
             the caller for the ``solar`` steps that name a profile.
+        event_days: Declared critical-peak event days besides the account's (for
+            periods that only exist on event days).
 
     Returns:
         The changed readings and what each step did.
@@ -1016,9 +1023,10 @@ def apply_scenario(
         steps = scenario
     reports = []
     current = readings
+    days = tuple(event_days)
     for step in steps:
         if isinstance(step, ShiftStep):
-            current, report = _shift(current, step, timezone, tariff, account)
+            current, report = _shift(current, step, timezone, tariff, account, days)
         elif isinstance(step, ScaleStep):
             current, report = _scale(current, step)
         elif isinstance(step, CapStep):
