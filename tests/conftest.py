@@ -13,7 +13,6 @@ import pytest
 from hypothesis import settings
 
 
-
 def pytest_configure(config: pytest.Config) -> None:
     """Keep a failing property's report readable under ``filterwarnings = error``.
 
@@ -28,9 +27,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 settings.register_profile("default", max_examples=25, deadline=None)
-settings.register_profile(
-    "ci", derandomize=True, max_examples=25, deadline=None, print_blob=True
-)
+settings.register_profile("ci", derandomize=True, max_examples=25, deadline=None, print_blob=True)
 settings.register_profile("long", max_examples=1000, deadline=None)
 
 if os.environ.get("CI"):

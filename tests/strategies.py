@@ -151,8 +151,7 @@ def _kwh_values(draw: st.DrawFn, count: int) -> list[int]:
     zero_share = draw(st.sampled_from((0.0, 0.05, 0.5, 1.0)))
     generator = random.Random(seed)  # noqa: S311 - test data, not security
     return [
-        0 if generator.random() < zero_share else generator.randint(0, top)
-        for _ in range(count)
+        0 if generator.random() < zero_share else generator.randint(0, top) for _ in range(count)
     ]
 
 
@@ -373,7 +372,10 @@ class TariffSpec:
                 value = inline(prices) if tiered_prices else q(prices[0])
                 out.append(f"          {name}: {value}")
         if self.surcharge_per_kwh is not None:
-            out += ["      - kind: surcharge", f"        price_per_kwh: {q(self.surcharge_per_kwh)}"]
+            out += [
+                "      - kind: surcharge",
+                f"        price_per_kwh: {q(self.surcharge_per_kwh)}",
+            ]
         if self.export_credit_per_kwh is not None:
             out += [
                 "      - kind: export_credit",
@@ -525,9 +527,7 @@ def tariff_specs(
         time_of_use = draw(st.booleans())
     if tiers is None:
         tiers = draw(st.booleans())
-    tier_spec = (
-        draw(_tier_specs(tier_methods, month_kwh_hint, price_places)) if tiers else None
-    )
+    tier_spec = draw(_tier_specs(tier_methods, month_kwh_hint, price_places)) if tiers else None
     ladder_length = (
         tier_spec.tier_count if tier_spec is not None and tier_spec.method != "increment" else 1
     )

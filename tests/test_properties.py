@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import example, given
 from hypothesis import strategies as st
+
 from strategies import (
     DST_CHANGE_DAYS,
     ReadingsCase,
@@ -26,8 +27,7 @@ from strategies import (
     readings_cases,
     tariff_specs,
 )
-
-from tariffs import Account, Bill, Readings, Tariff, bills_to_json, parse_tariff, price
+from tariffs import Account, Bill, Line, Readings, Tariff, bills_to_json, parse_tariff, price
 
 ROUNDING_MODES = {
     None: ROUND_HALF_UP,
@@ -73,7 +73,7 @@ def kwh_by_wall_clock_period(
     return {name: Decimal(count).scaleb(-readings.scale) for name, count in units.items()}
 
 
-def energy_lines(bills: Iterable[Bill], kinds: Sequence[str] = ("energy",)) -> list:  # type: ignore[type-arg]
+def energy_lines(bills: Iterable[Bill], kinds: Sequence[str] = ("energy",)) -> list[Line]:
     """Every line of the given kinds, across bills."""
     return [line for bill in bills for line in bill.lines if line.kind in kinds]
 
@@ -86,7 +86,9 @@ def exact_charge(bills: Iterable[Bill], kinds: Sequence[str] = ("energy",)) -> D
     )
 
 
-def quantity_by_code(bills: Iterable[Bill], kinds: Sequence[str] = ("energy",)) -> dict[str, Decimal]:
+def quantity_by_code(
+    bills: Iterable[Bill], kinds: Sequence[str] = ("energy",)
+) -> dict[str, Decimal]:
     """Quantity per line code, summed across bills, zero entries left out."""
     totals: dict[str, Decimal] = {}
     for line in energy_lines(bills, kinds):
@@ -127,6 +129,14 @@ def split(readings: Readings, index: int) -> tuple[Readings, Readings]:
     return part(0, index), part(index, None)
 
 
+def summary(bill: Bill) -> str:
+    """A bill in one line of text, for assertion messages: code quantity × rate = amount."""
+    lines = "; ".join(
+        f"{line.code} {line.quantity} × {line.rate} = {line.amount}" for line in bill.lines
+    )
+    return f"{bill.period_start}..{bill.period_end} total {bill.total}: {lines}"
+
+
 def kwh_billed_by_period(bill: Bill, spec: TariffSpec) -> dict[str, Decimal]:
     """Energy-line kWh of a TOU bill per period, summed over tiers (increments left out)."""
     totals: dict[str, Decimal] = {}
@@ -152,36 +162,67 @@ def hourly_case(kwh_by_hour: dict[int, int], day: dt.date = dt.date(2025, 1, 1))
     return ReadingsCase(readings=readings, timezone="UTC", first_day=day, days=1)
 
 
-def two_period_spec(
-    method: str, peak_prices: Sequence[str], valley_prices: Sequence[str], bound_kwh: str
+def tou_spec(
+    method: str, bound_kwh: str, *periods: tuple[str, int, int, Sequence[str]]
 ) -> TariffSpec:
-    """Peak 00:00-12:00 and valley 12:00-24:00 (UTC), one tier bound, nothing else."""
+    """A UTC time-of-use tariff, one tier bound, nothing but energy.
+
+    Args:
+        method: The tier method.
+        bound_kwh: The one tier bound [kWh].
+        periods: ``(name, first hour, hour after the last, tier prices)``, covering the day.
+    """
+    period_of_hour = [""] * 24
+    for name, first, after, _ in periods:
+        period_of_hour[first:after] = [name] * (after - first)
     return TariffSpec(
         timezone="UTC",
         currency="CNY",
         rounding_places=None,
         rounding_mode=None,
-        windows=(("peak", ("00:00-12:00",)), ("valley", ("12:00-24:00",))),
-        period_of_hour=("peak",) * 12 + ("valley",) * 12,
+        windows=tuple(
+            (name, (f"{first:02d}:00-{after:02d}:00",)) for name, first, after, _ in periods
+        ),
+        period_of_hour=tuple(period_of_hour),
         flat_prices=None,
-        period_prices=(
-            ("peak", tuple(Decimal(p) for p in peak_prices)),
-            ("valley", tuple(Decimal(p) for p in valley_prices)),
+        period_prices=tuple(
+            (name, tuple(Decimal(p) for p in prices)) for name, _, _, prices in periods
         ),
         tiers=TierSpec((Decimal(bound_kwh),), method, "monthly"),
     )
 
 
 #: Peak and valley each read 1.500 kWh; tier 1 ends at 1.001 kWh (proportional split).
+#: Peak is billed 0.501 kWh in tier 1 (2.505 → 2.51) and 0.999 kWh in tier 2 (4.995 →
+#: 5.00): 7.51. Raising valley's hour by 0.001 kWh moves 0.001 kWh of peak to tier 2:
+#: 2.50 + 5.00 = 7.50, though the exact amount is 7.500 both times.
 PROPORTIONAL_EVEN_SPLIT = (
     hourly_case({0: 1500, 12: 1500}),
-    two_period_spec("proportional", ["5", "5"], ["0", "0"], "1.001"),
+    tou_spec("proportional", "1.001", ("peak", 0, 12, ["5", "5"]), ("valley", 12, 24, ["0", "0"])),
 )
 
 #: Valley's 5.005 kWh come after peak's 4.995 kWh; tier 1 ends at 10 kWh (chronological).
+#: Raising peak's hour by 0.001 kWh pushes 0.001 kWh of valley into tier 2 at the same
+#: price: 5.005 exact both times, but 5.01 rounded before and 5.00 + 0.00 after.
 CHRONOLOGICAL_AT_THE_BOUND = (
     hourly_case({0: 4995, 12: 5005}),
-    two_period_spec("chronological", ["0", "1"], ["1", "1"], "10"),
+    tou_spec("chronological", "10", ("peak", 0, 12, ["0", "1"]), ("valley", 12, 24, ["1", "1"])),
+)
+
+#: Three periods read 0.163 kWh each; tier 1 ends at 0.488 kWh (proportional split), and
+#: only valley's tier 2 has a price (10 per kWh). The one 0.001 kWh of tier 2 is billed
+#: to valley (0.01). Raising peak by 0.001 kWh makes tier 2 0.002 kWh, billed 0.001 to
+#: peak and 0.001 to flat, none to valley: 0.00, though valley's share of tier 2 grew
+#: from 1/3 to 163/490 of a larger tier (exactly, 0.0033 → 0.0067).
+PROPORTIONAL_THREE_WAY = (
+    hourly_case({0: 163, 8: 163, 16: 163}),
+    tou_spec(
+        "proportional",
+        "0.488",
+        ("peak", 0, 8, ["0", "0"]),
+        ("flat", 8, 16, ["0", "0"]),
+        ("valley", 16, 24, ["0", "10"]),
+    ),
 )
 
 
@@ -239,6 +280,7 @@ def test_total_is_the_sum_of_rounded_line_amounts(
 
 
 @example(scenario=PROPORTIONAL_EVEN_SPLIT, account=None)
+@example(scenario=PROPORTIONAL_THREE_WAY, account=None)
 @given(scenarios(), accounts())
 def test_every_kwh_is_billed_once(
     scenario: tuple[ReadingsCase, TariffSpec], account: Account | None
@@ -356,9 +398,7 @@ def test_dst_days_price_each_interval_once_in_its_wall_clock_period(
         lines = energy_lines([bill])
         assert sum((line.quantity for line in lines), Decimal(0)) == bill.energy_kwh
         if spec.period_of_hour is not None:
-            expected = kwh_by_wall_clock_period(
-                readings, case.timezone, spec.period_of_hour, bill
-            )
+            expected = kwh_by_wall_clock_period(readings, case.timezone, spec.period_of_hour, bill)
             found = {f"energy.{name}": value for name, value in expected.items()}
             assert quantity_by_code([bill]) == found
 
@@ -392,8 +432,19 @@ def raises(draw: st.DrawFn) -> Raise:
 
 @example(Raise(*PROPORTIONAL_EVEN_SPLIT, account=None, index=12, extra_units=1))
 @example(Raise(*CHRONOLOGICAL_AT_THE_BOUND, account=None, index=0, extra_units=1))
+@example(Raise(*PROPORTIONAL_THREE_WAY, account=None, index=0, extra_units=1))
 @given(raises())
 def test_raising_an_interval_never_lowers_the_bill(case: Raise) -> None:
+    """Using more never costs less, up to the two roundings a tariff declares.
+
+    The law holds exactly for exact amounts split exactly. A bill rounds each line on its
+    own (the tariff's declared rounding), so its total may fall by up to half a minor
+    unit per line when a line's exact amount crosses a rounding boundary (pinned:
+    ``PROPORTIONAL_EVEN_SPLIT``, ``CHRONOLOGICAL_AT_THE_BOUND``); and a proportional split
+    shares each tier's kWh between periods in whole units of the readings' resolution,
+    so one unit may move to a cheaper period (pinned: ``PROPORTIONAL_THREE_WAY``). Both
+    bounds are stated here exactly; beyond them, a fall is a bug.
+    """
     readings = case.case.readings
     raised = readings.kwh.copy()
     raised[case.index] += case.extra_units
@@ -401,8 +452,17 @@ def test_raising_an_interval_never_lowers_the_bill(case: Raise) -> None:
     before = price(tariff, readings, case.account)
     after = price(tariff, with_kwh(readings, raised), case.account)
     assert len(before) == len(after)
+    unit = Decimal(1).scaleb(-readings.scale)
     for old, new in zip(before, after, strict=True):
-        assert new.total >= old.total, (old, new)
+        change = f"\nbefore: {summary(old)}\nafter:  {summary(new)}"
+        rates = [line.rate for line in [*old.lines, *new.lines] if line.rate is not None]
+        tiers = 1 + max((line.code.count(".tier") for line in new.lines), default=0)
+        split_slack = unit * max((abs(r) for r in rates), default=Decimal(0)) * tiers * 2
+        assert exact_charge([new]) >= exact_charge([old]) - split_slack, (
+            "energy charge fell" + change
+        )
+        rounding_slack = Decimal("0.005") * (len(old.lines) + len(new.lines))
+        assert new.total >= old.total - rounding_slack - split_slack, "bill total fell" + change
 
 
 # -- 8. JSON output is deterministic ---------------------------------------------------
@@ -421,9 +481,11 @@ def test_json_output_is_byte_identical_across_runs(
 # -- 9. dump and load give the tariff back ---------------------------------------------
 
 
-@given(st.sampled_from(("Asia/Shanghai", "UTC", "America/Los_Angeles", "Europe/London")).flatmap(
-    tariff_specs
-))
+@given(
+    st.sampled_from(("Asia/Shanghai", "UTC", "America/Los_Angeles", "Europe/London")).flatmap(
+        tariff_specs
+    )
+)
 def test_tariff_dump_and_load_round_trip(spec: TariffSpec) -> None:
     tariff = parse_tariff(spec.yaml_text())
     reloaded = Tariff.model_validate(tariff.model_dump(mode="python"))
