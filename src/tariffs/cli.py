@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from tariffs.bill import Bill
 from tariffs.describe import describe_tariff
@@ -53,7 +55,29 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
-def _parser() -> _Parser:
+#: Subcommands that live in their own modules, imported only when used (or for --help),
+#: so that ``tariffs price`` does not pay for them at start-up.
+_PLUGINS = {
+    "compare": "tariffs.cli_whatif",
+    "portfolio": "tariffs.cli_whatif",
+}
+_BUILTIN = ("price", "validate", "show", "import-urdb")
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand named in ``argv`` when it is a built-in one, else None (load all)."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in _BUILTIN else None
+    return None
+
+
+def _plugins(command: str | None) -> list[Any]:
+    names = sorted(set(_PLUGINS.values())) if command is None else []
+    return [importlib.import_module(name) for name in names]
+
+
+def _parser(command: str | None = None) -> _Parser:
     parser = _Parser(prog="tariffs", description="Exact, itemised electricity bills.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -118,9 +142,8 @@ def _parser() -> _Parser:
     readings_options(sub)
     sub.add_argument("--tariff", required=True, help="tariff YAML/JSON file or tariff id")
 
-    from tariffs import cli_whatif
-
-    cli_whatif.add_parsers(commands, readings_options)
+    for module in _plugins(command):
+        module.add_parsers(commands, readings_options)
 
     sub = commands.add_parser("validate", help="check tariff tables (files or directories)")
     sub.add_argument("paths", nargs="+", metavar="TARIFF_OR_DIR")
@@ -292,12 +315,15 @@ _COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 bad input, 2 usage)."""
-    parser = _parser()
+    words = list(argv) if argv is not None else sys.argv[1:]
+    command = _command_of(words)
+    parser = _parser(command)
     try:
-        args = parser.parse_args(list(argv) if argv is not None else None)
-        from tariffs.cli_whatif import COMMANDS as WHATIF_COMMANDS
-
-        return {**_COMMANDS, **WHATIF_COMMANDS}[args.command](args)
+        args = parser.parse_args(words)
+        handlers: dict[str, Callable[[argparse.Namespace], int]] = dict(_COMMANDS)
+        for module in _plugins(command):
+            handlers.update(module.COMMANDS)
+        return handlers[args.command](args)
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else 0
     except _UsageError as exc:
