@@ -102,6 +102,7 @@ class _Ladders:
     counted: dict[tuple[int, int], Decimal]
     demand_history_kw: dict[tuple[int, int], Decimal]
     carried: dict[str, Decimal]
+    annual_months: list[int]
 
     def position(self, start_month: int, day: dt.date) -> Decimal:
         year = day.year if day.month >= start_month else day.year - 1
@@ -178,6 +179,7 @@ def price(
         counted={},
         demand_history_kw=_demand_history(account),
         carried={},
+        annual_months=_annual_ladders(tariff),
     )
     all_event_days = frozenset(account.critical_peak_days if account else ()) | frozenset(
         event_days
@@ -269,13 +271,14 @@ def _price_period(
             f"(first version from {next(iter(tariff.versions))})",
             file=tariff.source,
         )
-    annual_months = _annual_ladders(tariff)
+    annual_months = ladders.annual_months
+    source = tariff.source
     segments = []
     for seg_start, seg_end in zip(cuts, cuts[1:], strict=False):
         found = tariff.version_at(seg_start)
         assert found is not None  # noqa: S101 - the first date has a version, later ones too
         version = found[1]
-        schedule = compile_schedule(version, tariff.source)
+        schedule = compile_schedule(version, source)
         check_resolution(readings, schedule, tariff.id)
         t0 = max(bill_start, local_midnight(seg_start, zone))
         t1 = min(bill_end, local_midnight(seg_end, zone))

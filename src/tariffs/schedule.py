@@ -341,12 +341,23 @@ def local_days(
     """
     if lo >= hi:
         return
+    step = starts[lo + 1] - starts[lo] if hi - lo > 1 else 0
     for run_start, run_end, offset in utc_offset_runs(timezone, starts[lo], starts[hi - 1] + 1):
         i = bisect_left(starts, run_start, lo, hi)
         stop = bisect_left(starts, run_end, i, hi)
+        # Without gaps in the run, the day boundaries are found by arithmetic, not search.
+        regular = step > 0 and stop > i and starts[stop - 1] - starts[i] == (stop - 1 - i) * step
         while i < stop:
             day_number = (starts[i] + offset) // 86400
             day_start = day_number * 86400 - offset
-            j = bisect_left(starts, day_start + 86400, i, stop)
-            yield _EPOCH + dt.timedelta(days=day_number), day_start, i, j
+            if regular:
+                j = min(stop, i + -(-(day_start + 86400 - starts[i]) // step))
+            else:
+                j = bisect_left(starts, day_start + 86400, i, stop)
+            yield _date_of(day_number), day_start, i, j
             i = j
+
+
+@lru_cache(maxsize=65536)
+def _date_of(day_number: int) -> dt.date:
+    return _EPOCH + dt.timedelta(days=day_number)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
 from tariffs.errors import ReadingsError
 
@@ -19,13 +19,17 @@ __all__ = ["QUANTITY_COLUMNS", "Readings", "to_decimal"]
 QUANTITY_COLUMNS = ("kvarh", "export_kwh", "kw")
 
 
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
 def to_decimal(value: int, scale: int) -> Decimal:
     """Turn an integer in units of ``10**-scale`` into an exact `Decimal`.
 
     >>> to_decimal(12500, 3)
     Decimal('12.500')
     """
-    return Decimal((0 if value >= 0 else 1, tuple(int(d) for d in str(abs(value))), -scale))
+    # A context wide enough that scaling an int never rounds it.
+    return Decimal(value).scaleb(-scale, _EXACT)
 
 
 @dataclass(frozen=True, slots=True, eq=True)
