@@ -88,6 +88,13 @@ class Schedule:
         self._tables: dict[tuple[int, int, int, bool], DayTable] = {}
         self._by_date: dict[tuple[dt.date, bool], DayTable] = {}
         self.granularity_minutes = self._granularity()
+        #: Whether every day of a month has the same day table when no event day is
+        #: declared (no day types, no holidays, seasons by whole months).
+        self.month_uniform = (
+            not self._holiday_types
+            and len(set(self._weekday_type)) == 1
+            and all(season.months is not None for season in (version.seasons or {}).values())
+        )
 
     def _granularity(self) -> int:
         step = 1440
@@ -361,3 +368,59 @@ def local_days(
 @lru_cache(maxsize=65536)
 def _date_of(day_number: int) -> dt.date:
     return _EPOCH + dt.timedelta(days=day_number)
+
+
+def local_day_spans(
+    starts: list[int], lo: int, hi: int, timezone: str, *, whole_months: bool = False
+) -> Iterator[tuple[dt.date, int, int, int, int]]:
+    """Like `local_days`, but whole days without gaps are marked, and may come in spans.
+
+    Yields:
+        ``(date, day_start_utc, first, last, days)``: ``days`` is 0 for a day that is not
+        whole (first or last day, a gap, a DST change), else the number of whole days from
+        ``date`` that ``starts[first:last]`` cover: 1, or with ``whole_months`` up to the
+        rest of the month (a month of days at once, without a step per day).
+    """
+    if lo >= hi:
+        return
+    step = starts[lo + 1] - starts[lo] if hi - lo > 1 else 0
+    if step <= 0 or 86400 % step:
+        for date, day_start, first, last in local_days(starts, lo, hi, timezone):
+            yield date, day_start, first, last, 0
+        return
+    per_day = 86400 // step
+    for run_start, run_end, offset in utc_offset_runs(timezone, starts[lo], starts[hi - 1] + 1):
+        i = bisect_left(starts, run_start, lo, hi)
+        stop = bisect_left(starts, run_end, i, hi)
+        regular = stop > i and starts[stop - 1] - starts[i] == (stop - 1 - i) * step
+        if not regular:
+            for date, day_start, first, last in local_days(starts, i, stop, timezone):
+                whole = last - first == per_day and starts[first] == day_start
+                yield (
+                    date,
+                    day_start,
+                    first,
+                    last,
+                    int(whole and starts[last - 1] - starts[first] == 86400 - step),
+                )
+            continue
+        while i < stop:
+            day_number = (starts[i] + offset) // 86400
+            day_start = day_number * 86400 - offset
+            date = _date_of(day_number)
+            if starts[i] != day_start or stop - i < per_day:
+                j = min(stop, i + -(-(day_start + 86400 - starts[i]) // step))
+                yield date, day_start, i, j, 0
+                i = j
+                continue
+            days = 1
+            if whole_months:
+                left_in_month = _days_in_month(date.year, date.month) - date.day + 1
+                days = min(left_in_month, (stop - i) // per_day)
+            yield date, day_start, i, i + days * per_day, days
+            i += days * per_day
+
+
+def _days_in_month(year: int, month: int) -> int:
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return (following - dt.date(year, month, 1)).days

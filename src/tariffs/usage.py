@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from tariffs.errors import ReadingsError
 from tariffs.readings.model import Readings, to_decimal
-from tariffs.schedule import DayTable, Schedule, local_days
+from tariffs.schedule import DayTable, Schedule, local_day_spans
 from tariffs.schema.account import Losses
 
 __all__ = [
@@ -133,13 +133,15 @@ def aggregate(
     others: list[Slice] = []
     step = readings.interval_seconds
     per_day = 86400 // step
-    pending: list[tuple[DayTable, int]] = []  # whole days with the same table, not yet summed
+    # Whole days with the same table, not yet summed: (table, first index, days).
+    pending: list[tuple[DayTable, int, int]] = []
 
     def flush() -> None:
         if not pending:
             return
-        table, lo = pending[0]
-        days = len(pending)
+        table, lo, _ = pending[0]
+        days = sum(count for _, _, count in pending)
+        pending.clear()
         offsets = table.offsets(step)
         season = table.season
         stop = lo + days * per_day
@@ -152,20 +154,21 @@ def aggregate(
                 value = sum(sum(kwh[lo + k : stop : per_day]) for k in range(a, b))
             energy[key] = energy.get(key, 0) + value
         blocks.append((season, offsets, lo, days))
-        pending.clear()
 
-    for date, day_start, lo, hi in local_days(starts, first, last, timezone):
+    # Where every day of a month has the same table, whole months go in one step.
+    month_spans = schedule.month_uniform and not event_days
+    for date, day_start, lo, hi, days in local_day_spans(
+        starts, first, last, timezone, whole_months=month_spans
+    ):
         table = schedule.day(date, date in event_days)
-        if (
-            hi - lo == per_day
-            and starts[lo] == day_start
-            and starts[hi - 1] == day_start + 86400 - step
-        ):
-            # A whole day without gaps (the common case): the run boundaries are fixed
-            # offsets from the day's first interval, and like days are summed together.
-            if pending and (pending[0][0] is not table or pending[-1][1] + per_day != lo):
+        if days:
+            # Whole days without gaps (the common case): the run boundaries are fixed
+            # offsets from each day's first interval, and like days are summed together.
+            if pending and (
+                pending[0][0] is not table or pending[-1][1] + pending[-1][2] * per_day != lo
+            ):
                 flush()
-            pending.append((table, lo))
+            pending.append((table, lo, days))
             continue
         flush()
         season = table.season
