@@ -151,6 +151,8 @@ def load_account(path: str | os.PathLike[str]) -> Account:
     if not isinstance(document.data, dict):
         raise AccountError("expected a mapping of account fields", file=document.source, line=1)
     try:
-        return Account.model_validate(document.data)
+        account = Account.model_validate(document.data)
     except ValidationError as exc:
         raise input_error_from_validation(exc, document, error=AccountError) from None
+    account._source = document.source
+    return account

@@ -424,6 +424,8 @@ class _Loader(yaml.SafeLoader):
         self.error = error
         self.depth = 0
         self.uses_aliases = False
+        self.composed = 0
+        self.open_marks: list[Any] = []  # start of each collection being composed
         # id(node) -> (nodes counted with aliases expanded, nesting depth); filled as each
         # node is completed, so an alias only ever looks up a finished count.
         self.measures: dict[int, tuple[int, int]] = {}
@@ -481,6 +483,12 @@ class _Loader(yaml.SafeLoader):
             self.uses_aliases = True
             return _AliasNode(target, alias_event.start_mark, alias_event.end_mark)
         event = cast(NodeEvent, self.peek_event())  # type: ignore[no-untyped-call]
+        # Count every node as it starts, so that a huge flat document stops early rather
+        # than after it has all been read.
+        self.composed += 1
+        if self.composed > MAX_EXPANDED_NODES:
+            where = self.open_marks[-1] if self.open_marks else event.start_mark
+            self.fail(f"the document has more than {MAX_EXPANDED_NODES} nodes", where)
         self._check_tag(event)
         if event.anchor is not None and event.anchor in self.anchors:
             first = self.anchors[event.anchor].start_mark
@@ -496,9 +504,12 @@ class _Loader(yaml.SafeLoader):
                     f"nesting is deeper than the limit of {MAX_NESTING_DEPTH} levels",
                     event.start_mark,
                 )
+        if is_collection:
+            self.open_marks.append(event.start_mark)
         node = super().compose_node(parent, index)
         if is_collection:
             self.depth -= 1
+            self.open_marks.pop()
         if node is None:  # pragma: no cover - every event left here starts a node
             self.fail("invalid YAML: expected a node", event.start_mark)
         self._measure(node)

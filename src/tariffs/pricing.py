@@ -8,10 +8,11 @@ aggregated once and every charge prices it, in the order the tariff writes them.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
@@ -147,6 +148,23 @@ def price(
             split exactly between its periods.
         AccountError: The tariff needs an account field that is missing.
     """
+    with localcontext(_WIDE):
+        return _price(tariff, readings, account, start, end, event_days)
+
+
+#: Arithmetic wide enough that no product or sum of the engine's numbers is ever rounded
+#: (inputs are limited to 24 digits before the point and 18 after).
+_WIDE = decimal.Context(prec=120, Emax=999_999, Emin=-999_999)
+
+
+def _price(
+    tariff: Tariff,
+    readings: Readings,
+    account: Account | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    event_days: Iterable[dt.date],
+) -> list[Bill]:
     zone = ZoneInfo(tariff.timezone)
     if not readings.starts:
         raise ReadingsError("no readings", file=readings.source)

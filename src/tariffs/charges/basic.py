@@ -20,6 +20,13 @@ __all__ = ["basic_method", "price_basic"]
 _HUNDRED = Decimal(100)
 
 
+def _where(ctx: Context) -> str:
+    """The file to name when the account lacks something: the account file, else the tariff."""
+    if ctx.account is not None and ctx.account.source is not None:
+        return ctx.account.source
+    return ctx.tariff.source
+
+
 def basic_method(charge: BasicCharge, ctx: Context) -> str:
     """The method the account chooses (or the tariff's default).
 
@@ -33,13 +40,16 @@ def basic_method(charge: BasicCharge, ctx: Context) -> str:
         who = f"account {account.account_id} lacks it" if account else "no account was given"
         raise AccountError(
             f"tariff {ctx.tariff.id} needs 'basic_charge_method' "
-            f"({' | '.join(charge.methods)}), and {who}"
+            f"({' | '.join(charge.methods)}), and {who}",
+            file=_where(ctx),
         )
     if method not in charge.methods:
         raise AccountError(
             f"tariff {ctx.tariff.id} has no price for basic_charge_method {method!r} of "
             f"account {account.account_id if account else ''}; it offers "
-            f"{', '.join(charge.methods)}"
+            f"{', '.join(charge.methods)}",
+            file=_where(ctx),
+            path="basic_charge_method",
         )
     return method
 
@@ -49,7 +59,9 @@ def _need(ctx: Context, name: str, why: str) -> Decimal:
     value = getattr(account, name) if account else None
     if value is None:
         who = f"account {account.account_id} lacks it" if account else "no account was given"
-        raise AccountError(f"tariff {ctx.tariff.id} needs {name!r} ({why}), and {who}")
+        raise AccountError(
+            f"tariff {ctx.tariff.id} needs {name!r} ({why}), and {who}", file=_where(ctx)
+        )
     assert isinstance(value, Decimal)  # noqa: S101 - account fields are Decimals
     return value
 

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from tariffs.schema.common import NonNegativeDecimal, StrictModel
 
@@ -66,6 +66,26 @@ class Account(StrictModel):
     demand_history_kw: dict[str, NonNegativeDecimal] = Field(default_factory=dict)
     meter_multiplier: NonNegativeDecimal = Decimal(1)
     losses: Losses | None = None
+
+    _source: str | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> str | None:
+        """The account file, when the account was loaded from one."""
+        return self._source
+
+    @field_validator("meter_multiplier")
+    @classmethod
+    def _multiplier(cls, value: Decimal) -> Decimal:
+        if value <= 0:
+            raise ValueError(f"meter_multiplier must be above 0, found {value}")
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -6:
+            raise ValueError(
+                f"meter_multiplier {value} has {-exponent} decimal places: readings to 0.001 "
+                "times it needs more than 9 decimal places; at most 6 are allowed"
+            )
+        return value
 
     @field_validator("demand_history_kw")
     @classmethod

@@ -422,7 +422,7 @@ class DiscountCharge(_ChargeBase):
     """
 
     kind: Literal["discount"]
-    percent: NonNegativeDecimal
+    percent: NonNegativeDecimal = Field(le=100)
     applies_to: list[str] | None = None
     months: list[MonthNumber] | None = None
 

@@ -30,6 +30,12 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
 
+#: Most digits before the decimal point a number in a tariff or account may have.
+MAX_INTEGER_DIGITS = 24
+#: Most decimal places a number in a tariff or account may have.
+MAX_DECIMAL_PLACES = 18
+
+
 def exact_decimal(value: Any) -> Decimal:
     """Accept a Decimal, an int or a numeric string; never a float (floats are inexact).
 
@@ -56,6 +62,23 @@ def exact_decimal(value: Any) -> Decimal:
         raise ValueError(f"expected a decimal number, found {type(value).__name__}")
     if not result.is_finite():
         raise ValueError(f"expected a finite number, found {value!r}")
+    # Bounds that keep every product and sum exact in the engine's arithmetic (it works
+    # with 120 significant digits): at most 24 digits before the point, 18 after.
+    shown = str(value) if isinstance(value, Decimal | int) else repr(value)
+    _, digits, exponent = result.as_tuple()
+    assert isinstance(exponent, int)  # noqa: S101 - finite, checked above
+    if result and result.adjusted() >= MAX_INTEGER_DIGITS:
+        raise ValueError(
+            f"{shown} is too large: at most {MAX_INTEGER_DIGITS} digits before the point"
+        )
+    # Decimal places that matter: trailing zeros do not count (never normalize(): it rounds
+    # to the context's precision).
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0") or "0")
+    places = -(exponent + trailing)
+    if places > MAX_DECIMAL_PLACES:
+        raise ValueError(
+            f"{shown} has {places} decimal places; at most {MAX_DECIMAL_PLACES} are allowed"
+        )
     return result
 
 
