@@ -196,8 +196,11 @@ def test_tariffs_that_cannot_be_priced_are_not_applicable() -> None:
     assert [r.tariff for r in comparison.results] == ["flat"]
     reasons = {item.tariff: item.reason for item in comparison.not_applicable}
     assert list(reasons) == ["cn-sh-industrial-two-part", "usd", "utc"]
-    assert reasons["cn-sh-industrial-two-part"].startswith(
-        "tariff cn-sh-industrial-two-part needs 'basic_charge_method'"
+    # The reason names the tariff file (no account was given), then what is missing.
+    assert reasons["cn-sh-industrial-two-part"].endswith(
+        "cn-sh-industrial-two-part.yaml: tariff cn-sh-industrial-two-part needs "
+        "'basic_charge_method' (capacity | contract_demand | actual_demand), and no account "
+        "was given"
     )
     assert reasons["usd"] == "its currency USD differs from CNY of flat"
     assert reasons["utc"] == "its time zone UTC differs from Asia/Shanghai of flat"
