@@ -1,0 +1,1244 @@
+"""Fuzzing of every reader and of the ``price`` command.
+
+Each target takes a file (random bytes, or a valid file mutated the way people and
+programs break files) and allows exactly two outcomes:
+
+* the input is accepted, and what comes out obeys the laws: readings hold exactly the
+  quantities written in the file, at the instants written; a bill's total is the sum of
+  its lines, the top total the sum of the bills, and each bill's ``energy_kwh`` is the sum
+  of the kWh written for the days of its period;
+* the input is refused with the library's own error, naming the file (and its line where
+  the file has one).
+
+Anything else fails: another exception, a refusal without its location, a bill that
+breaks a law, or a call still running after `HANG_SECONDS` (a hang guard, not a speed
+test; each input is checked in a forked child process that is killed when its time is
+up, so that even work stuck in one C call is stopped). The examples per test come from
+the hypothesis profile (tests/conftest.py); a long search runs the same targets:
+``python benchmarks/fuzz_campaign.py --minutes 10``.
+
+Mutations are structure-aware where it pays: tariff and account files are read into
+data, then keys are deleted, duplicated and renamed, values are replaced by values of
+other types, and lists (windows, tiers, charges) are shuffled, before being written back
+as YAML; their text is also mutated line by line (duplicate, delete, swap, re-indent),
+token by token (YAML 1.1 words, anchors, tags) and byte by byte. Readings files are built
+as valid files, then rows are dropped, duplicated and swapped, fields corrupted and
+timestamps moved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime as dt
+import functools
+import io
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tariffs.cli import main
+from tariffs.documents import BUNDLED_TABLES, load_account, load_tariff
+from tariffs.errors import (
+    AccountError,
+    InputError,
+    ReadingsError,
+    TariffFileError,
+    TariffsError,
+)
+from tariffs.loader import parse_yaml
+from tariffs.readings.csv_reader import read_readings_csv
+from tariffs.readings.greenbutton import read_greenbutton
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: A call still running after this many seconds is a hang.
+HANG_SECONDS = 10.0
+
+#: Messages of refusals that concern the whole file, which therefore have no line.
+WHOLE_FILE_MESSAGES = ("empty file", "file is ", "cannot read the file", "no such")
+
+FUZZ_SETTINGS = settings(
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+# =========================================================================================
+# Outcomes and the hang guard
+# =========================================================================================
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a target did with one input.
+
+    Attributes:
+        kind: ``accepted``, or the name of the error class that refused the input.
+        message: The refusal's message without its file and location (empty if accepted).
+    """
+
+    kind: str
+    message: str = ""
+
+
+ACCEPTED = Outcome("accepted")
+
+
+class _Hang(BaseException):
+    """Raised by the alarm inside a call that runs too long (not an `Exception`)."""
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: float = HANG_SECONDS) -> Iterator[None]:
+    """Fail a block that is still running after ``seconds``.
+
+    An alarm interrupts Python code that loops; the elapsed time is also checked at the
+    end, for work done inside a single C call that an alarm cannot interrupt.
+    """
+    use_alarm = (
+        hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    )
+    previous: Any = None
+    if use_alarm:
+
+        def on_alarm(signum: int, frame: object) -> None:
+            raise _Hang
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    began = time.perf_counter()
+    try:
+        yield
+    except _Hang:
+        raise AssertionError(f"hang: still running after {seconds} s") from None
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    elapsed = time.perf_counter() - began
+    assert elapsed < seconds, f"hang: took {elapsed:.1f} s"
+
+
+def refusal(error: InputError, path: Path, *, needs_line: bool = True) -> Outcome:
+    """Check that an input error names ``path`` (and a line), and describe it."""
+    assert error.file == str(path), (error.file, str(path), str(error))
+    assert str(error).startswith(str(path)), str(error)
+    if needs_line and not error.message.startswith(WHOLE_FILE_MESSAGES):
+        assert error.line is not None, f"no line in: {error}"
+    return Outcome(type(error).__name__, error.message)
+
+
+# =========================================================================================
+# Writing data back as YAML, and mutating it
+# =========================================================================================
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes decimals as quoted text, which the schema reads back exactly."""
+
+
+_Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_str(str(value)))
+
+
+def to_yaml(data: Any) -> bytes:
+    """Block-style YAML, lists of scalars in flow style, as the bundled tables are written."""
+    text = yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=None
+    )
+    return text.encode("utf-8")
+
+
+#: Keys that a rename or a duplicate gives: schema words in the wrong place, YAML 1.1
+#: booleans (written quoted by the dumper, so they stay text), dates, junk.
+KEY_POOL = (
+    "on",
+    "off",
+    "yes",
+    "",
+    "x",
+    "kind",
+    "prices",
+    "price_per_kwh",
+    "windows",
+    "months",
+    "seasons",
+    "periods",
+    "day_types",
+    "tiers",
+    "bounds_kwh",
+    "overrides",
+    "charges",
+    "base_prices",
+    "peak",
+    "valley",
+    "flat",
+    "critical_peak",
+    "all",
+    "summer",
+    "2025-01-01",
+    "2025-13-01",
+    "2019-01-01",
+    "capacity_kva",
+    "contract_demand_kw",
+    "service_start",
+    "service_end",
+    "basic_charge_method",
+    "critical_peak_days",
+    "<<",
+    "1",
+    "Peak",
+    "péak",
+)
+
+#: Values that replace a value: every YAML type, and numbers at the edges.
+VALUE_POOL: tuple[Any, ...] = (
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    7,
+    13,
+    10**30,
+    Decimal("0"),
+    Decimal("-0.5"),
+    Decimal("0.4883"),
+    Decimal("1E+30"),
+    Decimal("1E-40"),
+    Decimal("123456789.123456789123456789123456789"),
+    "",
+    " ",
+    "x",
+    "yes",
+    "NaN",
+    "Infinity",
+    "-0",
+    "1e999999",
+    "0x1F",
+    "1:30",
+    "08:00-22:00",
+    "22:00-08:00",
+    "00:00-24:00",
+    "08:00-08:00",
+    "24:00-00:00",
+    "2025-01-01",
+    "2025-02-30",
+    "06-15",
+    "13-01",
+    "Asia/Shanghai",
+    "America/Los_Angeles",
+    "Mars/Olympus",
+    "energy",
+    "fixed",
+    "basic",
+    "demand",
+    "power_factor",
+    "1983-0.90",
+    "capacity",
+    "contract_demand",
+    "actual_demand",
+    "annual",
+    "monthly",
+    "chronological",
+    "increment",
+    "events",
+    "FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=1",
+    [],
+    {},
+    [1, 2, 3],
+    ["peak"],
+    {"of": "flat"},
+    {"of": "peak", "ratio": "1.2"},
+    {"a": 1},
+)
+
+_WINDOW_TIMES = ("00:00", "06:00", "07:30", "08:00", "08:07", "11:00", "22:00", "23:45", "24:00")
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every path to a value inside the data, parents before children."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield (*prefix, key)
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield (*prefix, index)
+            yield from _paths(value, (*prefix, index))
+
+
+def _parent(data: Any, path: tuple[Any, ...]) -> Any:
+    node = data
+    for element in path[:-1]:
+        node = node[element]
+    return node
+
+
+@st.composite
+def mutated_data(draw: st.DrawFn, seed: Any) -> Any:
+    """The seed data with one to three structure-aware mutations."""
+    data = copy.deepcopy(seed)
+    for _ in range(draw(st.integers(1, 3))):
+        paths = list(_paths(data))
+        if not paths:
+            return draw(st.sampled_from(VALUE_POOL))
+        path = draw(st.sampled_from(paths))
+        parent = _parent(data, path)
+        key = path[-1]
+        value = parent[key]
+        operation = draw(
+            st.sampled_from(
+                ["delete", "duplicate", "rename", "replace", "retype", "shuffle", "window"]
+            )
+        )
+        if operation == "delete":
+            del parent[key]
+        elif operation == "duplicate":
+            if isinstance(parent, list):
+                parent.insert(key, copy.deepcopy(value))
+            else:
+                parent[draw(st.sampled_from(KEY_POOL))] = copy.deepcopy(value)
+        elif operation == "rename" and isinstance(parent, dict):
+            new_key = draw(st.sampled_from((*KEY_POOL, *(k for k in parent if k != key))))
+            items = [(new_key if k == key else k, v) for k, v in parent.items()]
+            parent.clear()
+            parent.update(items)
+        elif operation == "retype":
+            parent[key] = _retyped(value)
+        elif operation == "shuffle" and isinstance(value, list) and len(value) > 1:
+            parent[key] = draw(st.permutations(value))
+        elif operation == "window":
+            first, last = draw(st.sampled_from(_WINDOW_TIMES)), draw(st.sampled_from(_WINDOW_TIMES))
+            parent[key] = f"{first}-{last}"
+        else:
+            parent[key] = copy.deepcopy(draw(st.sampled_from(VALUE_POOL)))
+    return data
+
+
+def _retyped(value: Any) -> Any:
+    """The same information in another type: text ↔ number, scalar ↔ list, map → list."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, str):
+        with contextlib.suppress(InvalidOperation, ValueError):
+            return Decimal(value)
+        return [value]
+    if isinstance(value, list):
+        return value[0] if value else None
+    if isinstance(value, dict):
+        return list(value.values())
+    return "null"
+
+
+#: Tokens that text mutations put in place of a scalar: YAML 1.1 traps, YAML syntax.
+TOKEN_POOL = (
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "~",
+    "2025-01-01",
+    "2025-1-1",
+    "1:30",
+    "010",
+    "0x1F",
+    ".inf",
+    "-.inf",
+    ".nan",
+    "1e30",
+    "1e-30",
+    "-1",
+    "&anchor",
+    "*anchor",
+    "*undefined",
+    "!!python/object/apply:os.getcwd []",
+    "!!float 1",
+    "!!binary aGVsbG8=",
+    "<<",
+    "[",
+    "]",
+    "{",
+    "'",
+    '"',
+    "|",
+    ">",
+    "- ",
+    ": ",
+    "#",
+    "\t",
+    "---",
+    "...",
+    "%YAML 1.1",
+)
+
+
+@st.composite
+def mutated_text(draw: st.DrawFn, seed: bytes) -> bytes:
+    """The seed text with one to three line, token or byte mutations."""
+    text = seed
+    for _ in range(draw(st.integers(1, 3))):
+        lines = text.split(b"\n")
+        operation = draw(
+            st.sampled_from(
+                [
+                    "duplicate",
+                    "delete",
+                    "swap",
+                    "indent",
+                    "token",
+                    "bytes",
+                    "truncate",
+                    "crlf",
+                    "bom",
+                ]
+            )
+        )
+        index = draw(st.integers(0, max(0, len(lines) - 1)))
+        if operation == "duplicate":
+            lines.insert(index, lines[index])
+        elif operation == "delete" and len(lines) > 1:
+            del lines[index]
+        elif operation == "swap" and len(lines) > 1:
+            other = draw(st.integers(0, len(lines) - 1))
+            lines[index], lines[other] = lines[other], lines[index]
+        elif operation == "indent":
+            if draw(st.booleans()):
+                lines[index] = draw(st.sampled_from([b" ", b"  ", b"\t"])) + lines[index]
+            elif lines[index].startswith(b"  "):
+                lines[index] = lines[index][2:]
+        elif operation == "token":
+            token = draw(st.sampled_from(TOKEN_POOL)).encode()
+            words = list(re.finditer(rb"[^\s:,\[\]{}\"'-][^\s:,\[\]{}\"']*", lines[index]))
+            if words:
+                word = draw(st.sampled_from(words))
+                lines[index] = lines[index][: word.start()] + token + lines[index][word.end() :]
+            else:
+                lines[index] += b" " + token
+        elif operation == "bytes":
+            inserted = draw(st.binary(min_size=1, max_size=4))
+            position = draw(st.integers(0, len(lines[index])))
+            lines[index] = lines[index][:position] + inserted + lines[index][position:]
+        elif operation == "truncate":
+            joined = b"\n".join(lines)
+            return joined[: draw(st.integers(0, len(joined)))]
+        elif operation == "crlf":
+            return b"\r\n".join(lines)
+        elif operation == "bom":
+            return b"\xef\xbb\xbf" + b"\n".join(lines)
+        text = b"\n".join(lines)
+    return text
+
+
+@functools.lru_cache(maxsize=32)
+def _seed_data(seed_text: bytes) -> Any:
+    return parse_yaml(seed_text.decode("utf-8"), "seed.yaml").data
+
+
+def mutated_yaml(seed_text: bytes) -> st.SearchStrategy[bytes]:
+    """Structure-aware mutations, text mutations, or both, of a YAML file."""
+    structural = mutated_data(_seed_data(seed_text)).map(to_yaml)
+    return st.one_of(
+        structural,
+        mutated_text(seed_text),
+        structural.flatmap(mutated_text),
+    )
+
+
+#: Random bytes, and random text built from the characters that make YAML structure.
+YAML_NOISE = st.one_of(
+    st.binary(max_size=400),
+    st.text(alphabet=" \n\t:-[]{},&*!|>'\"#%@`?~.0123456789abcdefnoty_/+eE", max_size=300).map(
+        str.encode
+    ),
+)
+
+
+# =========================================================================================
+# Tariff tables
+# =========================================================================================
+
+BUNDLED_FILES = sorted(BUNDLED_TABLES.rglob("*.yaml"))
+assert BUNDLED_FILES, BUNDLED_TABLES
+
+
+@dataclass(frozen=True)
+class TariffCase:
+    """A tariff file to load, under the name of the table it came from."""
+
+    name: str
+    data: bytes
+
+
+@st.composite
+def tariff_cases(draw: st.DrawFn, noise: bool = False) -> TariffCase:
+    path = draw(st.sampled_from(BUNDLED_FILES))
+    if noise:
+        return TariffCase(path.name, draw(YAML_NOISE))
+    return TariffCase(path.name, draw(mutated_yaml(path.read_bytes())))
+
+
+def check_tariff(case: TariffCase, directory: Path) -> Outcome:
+    """Load a tariff file: a table, or a located `TariffFileError`."""
+    path = directory / case.name
+    path.write_bytes(case.data)
+    try:
+        with hang_guard():
+            load_tariff(path)
+    except TariffFileError as error:
+        return refusal(error, path)
+    return ACCEPTED
+
+
+# =========================================================================================
+# Readings CSV
+# =========================================================================================
+
+CSV_TIME_ZONES = ("Asia/Shanghai", "UTC", "America/Los_Angeles", "Europe/London")
+
+#: First days drawn: ordinary days, month and year ends, and the 2025 clock changes of
+#: Los Angeles (03-09, 11-02) and London (03-30, 10-26), from the IANA tz database.
+CSV_DAYS = (
+    dt.date(2025, 7, 1),
+    dt.date(2025, 6, 30),
+    dt.date(2025, 12, 31),
+    dt.date(2025, 3, 9),
+    dt.date(2025, 11, 2),
+    dt.date(2025, 3, 30),
+    dt.date(2025, 10, 26),
+)
+
+FIELD_POOL = (
+    "",
+    " ",
+    "-1",
+    "-0",
+    "+1.5",
+    "NaN",
+    "nan",
+    "inf",
+    "-Infinity",
+    "1e3",
+    "1E+999",
+    "1e-9",
+    "abc",
+    " 1.5 ",
+    "0.1234567891",
+    "1234567890123456",
+    "999999999999999.999999999",
+    "0x10",
+    "1_000",
+    "１",
+    "1.5\u00a0",
+    '"1.5"',
+)
+
+
+@dataclass(frozen=True)
+class CsvCase:
+    """A readings CSV file and the time zone it is read in."""
+
+    timezone: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class CsvRows:
+    """Rows of a readings CSV before it is written: header names and fields."""
+
+    names: list[str]
+    rows: list[list[str]]
+
+    def text(self, line_end: str = "\n") -> str:
+        lines = [",".join(self.names), *(",".join(row) for row in self.rows)]
+        return line_end.join(lines) + line_end
+
+
+def _quantity_text(draw: st.DrawFn) -> str:
+    places = draw(st.sampled_from([0, 1, 2, 3]))
+    value = Decimal(draw(st.integers(0, 2_000_000))).scaleb(-places)
+    return format(value, "f")
+
+
+@st.composite
+def csv_rows(
+    draw: st.DrawFn,
+    timezone: str,
+    *,
+    days: tuple[dt.date, ...] = CSV_DAYS,
+    intervals: tuple[int, ...] = (15, 30, 60),
+    min_rows: int = 2,
+    max_rows: int = 60,
+    offsets: bool | None = None,
+    reactive: bool = False,
+) -> CsvRows:
+    """Valid rows: consecutive intervals from local midnight of a drawn day.
+
+    With ``reactive``, a ``kvarh`` column is added four times in five (power-factor
+    charges need it).
+    """
+    zone = ZoneInfo(timezone)
+    day = draw(st.sampled_from(days))
+    minutes = draw(st.sampled_from(intervals))
+    count = draw(st.integers(min_rows, max_rows))
+    with_offsets = draw(st.booleans()) if offsets is None else offsets
+    extra = draw(st.lists(st.sampled_from(["kvarh", "export_kwh", "kw"]), unique=True, max_size=3))
+    if reactive and "kvarh" not in extra and draw(st.integers(0, 4)):
+        extra.insert(0, "kvarh")
+    names = ["start", "kwh", *extra]
+    first = int(dt.datetime(day.year, day.month, day.day, tzinfo=zone).timestamp())
+    rows = []
+    for index in range(count):
+        moment = dt.datetime.fromtimestamp(first + index * minutes * 60, zone)
+        start = moment.strftime("%Y-%m-%dT%H:%M")
+        if with_offsets:
+            start = moment.isoformat(timespec="minutes")
+        rows.append([start, *(_quantity_text(draw) for _ in names[1:])])
+    return CsvRows(names, rows)
+
+
+def _shift(start: str, minutes: int) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(start) + dt.timedelta(minutes=minutes)
+    except (ValueError, OverflowError):  # already mutated beyond reading: leave it
+        return start
+    text = moment.isoformat(timespec="minutes")
+    return text if moment.tzinfo else text[:16]
+
+
+@st.composite
+def mutated_rows(draw: st.DrawFn, table: CsvRows, *, naive_only: bool = False) -> CsvRows:
+    """Rows with one to three mutations of rows, fields, timestamps or the header."""
+    names = list(table.names)
+    rows = [list(row) for row in table.rows]
+    for _ in range(draw(st.integers(1, 3))):
+        index = draw(st.integers(0, len(rows) - 1)) if rows else 0
+        operation = draw(
+            st.sampled_from(["drop", "duplicate", "swap", "field", "start", "header", "blank"])
+        )
+        if not rows:
+            break
+        if operation == "drop":
+            del rows[index]
+        elif operation == "duplicate":
+            rows.insert(index, list(rows[index]))
+        elif operation == "swap":
+            other = draw(st.integers(0, len(rows) - 1))
+            rows[index], rows[other] = rows[other], rows[index]
+        elif operation == "field" and len(rows[index]) == len(names):
+            column = draw(st.integers(1, len(names) - 1))
+            rows[index][column] = draw(st.sampled_from(FIELD_POOL))
+        elif operation == "start" and rows[index][0]:
+            start = rows[index][0]
+            change = draw(
+                st.sampled_from(
+                    ["shift", "offset", "zulu", "space", "seconds", "month13", "date only"]
+                )
+            )
+            if change == "shift":
+                minutes = draw(st.sampled_from([-1440, -60, -15, -5, 1, 5, 7, 15, 30, 60, 1440]))
+                rows[index][0] = _shift(start, minutes)
+            elif change == "offset" and not naive_only:
+                rows[index][0] = start[:16] + draw(st.sampled_from(["+08:00", "-07:00", "+0100"]))
+            elif change == "zulu" and not naive_only:
+                rows[index][0] = start[:16] + "Z"
+            elif change == "space":
+                rows[index][0] = start.replace("T", " ")
+            elif change == "seconds":
+                rows[index][0] = start[:16] + draw(st.sampled_from([":00", ":30"])) + start[16:]
+            elif change == "month13":
+                rows[index][0] = start[:5] + "13" + start[7:]
+            elif change == "date only":
+                rows[index][0] = start[:10]
+        elif operation == "header":
+            position = draw(st.integers(0, len(names) - 1))
+            names[position] = draw(st.sampled_from(["start", "kwh", "KWH", "time", "", "kw "]))
+        elif operation == "blank":
+            rows.insert(index, [""] * draw(st.sampled_from([1, len(names)])))
+    return CsvRows(names, rows)
+
+
+@st.composite
+def csv_cases(draw: st.DrawFn, noise: bool = False) -> CsvCase:
+    timezone = draw(st.sampled_from(CSV_TIME_ZONES))
+    if noise:
+        return CsvCase(timezone, draw(st.binary(max_size=400)))
+    table = draw(csv_rows(timezone))
+    if draw(st.integers(0, 4)):
+        table = draw(mutated_rows(table))
+    text = table.text(draw(st.sampled_from(["\n", "\r\n"])))
+    data = text.encode("utf-8")
+    if draw(st.integers(0, 9)) == 0:
+        data = b"\xef\xbb\xbf" + data
+    if draw(st.integers(0, 4)) == 0:
+        data = draw(mutated_text(data))
+    return CsvCase(timezone, data)
+
+
+def csv_lines(data: bytes) -> list[str]:
+    """The lines of an accepted CSV file, read as its format says (BOM, CRLF, end)."""
+    text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+    lines = text.split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+def expected_instant(text: str, zone: ZoneInfo) -> int | None:
+    """UTC epoch seconds of a start as written, or None where Python reads it otherwise."""
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return int(moment.timestamp())
+
+
+def check_csv(case: CsvCase, directory: Path) -> Outcome:
+    """Read a readings CSV: exactly the quantities and instants written, or a located error."""
+    path = directory / "readings.csv"
+    path.write_bytes(case.data)
+    try:
+        with hang_guard():
+            readings = read_readings_csv(path, case.timezone)
+    except ReadingsError as error:
+        return refusal(error, path)
+    lines = csv_lines(case.data)
+    names = [name.strip() for name in lines[0].split(",")]
+    rows = [line.split(",") for line in lines[1:]]
+    assert len(readings) == len(rows)
+    assert readings.interval_seconds in (300, 900, 1800, 3600)
+    zone = ZoneInfo(case.timezone)
+    for row, start in zip(rows, readings.starts, strict=True):
+        expected = expected_instant(row[0], zone)
+        if expected is not None:
+            assert start == expected, (row[0], start, expected)
+    steps = {
+        later - earlier
+        for earlier, later in zip(readings.starts, readings.starts[1:], strict=False)
+    }
+    assert steps <= {readings.interval_seconds}
+    for column, name in enumerate(names):
+        if name == "start":
+            continue
+        written = sum((Decimal(row[column].strip()) for row in rows), Decimal(0))
+        assert readings.total(name) == written, name
+    return ACCEPTED
+
+
+# =========================================================================================
+# Green Button XML
+# =========================================================================================
+
+
+def greenbutton_feed(values: list[int], minutes: int, power_of_ten: int) -> bytes:
+    """A one-meter Green Button feed of consecutive readings from 2025-07-01T00:00Z."""
+    first = int(dt.datetime(2025, 7, 1, tzinfo=dt.UTC).timestamp())
+    href = "http://example.test/espi"
+    meter = f"{href}/UsagePoint/1/MeterReading/1"
+    seconds = minutes * 60
+    readings = "\n".join(
+        f"<IntervalReading><timePeriod><duration>{seconds}</duration>"
+        f"<start>{first + index * seconds}</start></timePeriod>"
+        f"<value>{value}</value></IntervalReading>"
+        for index, value in enumerate(values)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<feed xmlns="http://www.w3.org/2005/Atom">\n'
+        f'<entry><link rel="self" href="{href}/UsagePoint/1"/>\n'
+        f'<link rel="related" href="{href}/UsagePoint/1/MeterReading"/>\n'
+        '<content><UsagePoint xmlns="http://naesb.org/espi"><ServiceCategory><kind>0</kind>'
+        "</ServiceCategory></UsagePoint></content></entry>\n"
+        f'<entry><link rel="self" href="{meter}"/>\n'
+        f'<link rel="up" href="{href}/UsagePoint/1/MeterReading"/>\n'
+        f'<link rel="related" href="{meter}/IntervalBlock"/>\n'
+        f'<link rel="related" href="{href}/ReadingType/1"/>\n'
+        '<content><MeterReading xmlns="http://naesb.org/espi"/></content></entry>\n'
+        f'<entry><link rel="self" href="{href}/ReadingType/1"/>\n'
+        '<content><ReadingType xmlns="http://naesb.org/espi">'
+        "<accumulationBehaviour>4</accumulationBehaviour><flowDirection>1</flowDirection>"
+        f"<intervalLength>{seconds}</intervalLength>"
+        f"<powerOfTenMultiplier>{power_of_ten}</powerOfTenMultiplier><uom>72</uom>"
+        "</ReadingType></content></entry>\n"
+        f'<entry><link rel="self" href="{meter}/IntervalBlock/1"/>\n'
+        f'<link rel="up" href="{meter}/IntervalBlock"/>\n'
+        '<content><IntervalBlock xmlns="http://naesb.org/espi">\n'
+        f"{readings}\n"
+        "</IntervalBlock></content></entry>\n"
+        "</feed>\n"
+    ).encode()
+
+
+XML_NUMBER_POOL = (
+    "-1",
+    "0",
+    "1.5",
+    "",
+    "abc",
+    "9999999999999999999",
+    "99999999999999999999",
+    "-3600",
+    "86400",
+    "7",
+    "1e3",
+)
+
+
+@st.composite
+def greenbutton_cases(draw: st.DrawFn, noise: bool = False) -> bytes:
+    if noise:
+        return draw(st.binary(max_size=400))
+    values = draw(st.lists(st.integers(0, 10**7), min_size=1, max_size=48))
+    minutes = draw(st.sampled_from([15, 60, 1440]))
+    feed = greenbutton_feed(values, minutes, draw(st.sampled_from([0, 0, 3, -3, -9])))
+    for _ in range(draw(st.integers(0, 3))):
+        numbers = list(re.finditer(rb">(-?\d+)<", feed))
+        operation = draw(st.sampled_from(["number", "text"]))
+        if operation == "number" and numbers:
+            number = draw(st.sampled_from(numbers))
+            replacement = draw(st.sampled_from(XML_NUMBER_POOL)).encode()
+            feed = feed[: number.start(1)] + replacement + feed[number.end(1) :]
+        else:
+            feed = draw(mutated_text(feed))
+    return feed
+
+
+def check_greenbutton(case: bytes, directory: Path) -> Outcome:
+    """Read a Green Button file: consistent readings, or an error naming the file."""
+    path = directory / "readings.xml"
+    path.write_bytes(case)
+    try:
+        with hang_guard():
+            readings = read_greenbutton(path)
+    except ReadingsError as error:
+        return refusal(error, path, needs_line=False)
+    assert len(readings) > 0
+    assert all(
+        later > earlier
+        for earlier, later in zip(readings.starts, readings.starts[1:], strict=False)
+    )
+    assert 86400 % readings.interval_seconds == 0
+    assert all(value >= 0 for value in readings.kwh)
+    return ACCEPTED
+
+
+# =========================================================================================
+# Account files
+# =========================================================================================
+
+ACCOUNT_SEEDS = (
+    (ROOT / "examples" / "account.yaml").read_bytes(),
+    b"account_id: R-17\n"
+    b"service_start: 2025-07-02\n"
+    b"service_end: 2025-12-30\n"
+    b"tier_allowance_kwh_per_month: 100\n"
+    b"critical_peak_days: [2025-07-01, 2025-07-02]\n"
+    b"year_to_date_kwh: 1830\n"
+    b"demand_history_kw: {'2025-06': 480}\n",
+)
+
+
+@st.composite
+def account_cases(draw: st.DrawFn, noise: bool = False) -> bytes:
+    if noise:
+        return draw(YAML_NOISE)
+    return draw(mutated_yaml(draw(st.sampled_from(ACCOUNT_SEEDS))))
+
+
+def check_account(case: bytes, directory: Path) -> Outcome:
+    """Load an account file: an account, or a located `AccountError`."""
+    path = directory / "account.yaml"
+    path.write_bytes(case)
+    try:
+        with hang_guard():
+            load_account(path)
+    except AccountError as error:
+        return refusal(error, path)
+    return ACCEPTED
+
+
+# =========================================================================================
+# The price command
+# =========================================================================================
+
+#: Days the readings of a price case start on: the tables' versions are in force, and a
+#: year end exercises annual tiers and year-to-date counting.
+PRICE_DAYS = (dt.date(2025, 7, 1), dt.date(2025, 7, 30), dt.date(2025, 12, 31))
+
+
+@dataclass(frozen=True)
+class PriceCase:
+    """Files for one run of ``tariffs price``: a tariff, readings and maybe an account."""
+
+    tariff: TariffCase
+    readings: bytes
+    account: bytes | None
+
+
+@st.composite
+def price_cases(draw: st.DrawFn) -> PriceCase:
+    path = draw(st.sampled_from(BUNDLED_FILES))
+    seed = path.read_bytes()
+    tariff = draw(mutated_yaml(seed)) if draw(st.booleans()) else seed
+    table = draw(
+        csv_rows(
+            "Asia/Shanghai",
+            days=PRICE_DAYS,
+            intervals=(15, 60),
+            min_rows=4,
+            max_rows=200,
+            offsets=False,
+            reactive=True,
+        )
+    )
+    if draw(st.integers(0, 2)) == 0:
+        table = draw(mutated_rows(table, naive_only=True))
+    account: bytes | None = None
+    if draw(st.integers(0, 3)):
+        account = draw(st.sampled_from(ACCOUNT_SEEDS))
+        if draw(st.integers(0, 2)) == 0:
+            account = draw(mutated_yaml(account))
+    return PriceCase(TariffCase(path.name, tariff), table.text().encode(), account)
+
+
+#: What follows the file name in a message: an optional line and column, then ": ".
+_LOCATION = re.compile(r"(?::\d+)?(?::\d+)?: ")
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """Run the command line in-process, with the hang guard: exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with hang_guard(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def rows_by_day(readings: bytes) -> list[tuple[str, Decimal]]:
+    """Local date and kWh of every row of an accepted readings file."""
+    lines = csv_lines(readings)
+    names = [name.strip() for name in lines[0].split(",")]
+    start, kwh = names.index("start"), names.index("kwh")
+    found = []
+    for line in lines[1:]:
+        fields = line.split(",")
+        found.append((fields[start].strip()[:10], Decimal(fields[kwh].strip())))
+    return found
+
+
+def check_bills(document: dict[str, Any], readings: bytes) -> None:
+    """The laws of a JSON bill document, against the readings as written."""
+    rows = rows_by_day(readings)
+    bills = document["bills"]
+    assert bills, document
+    previous_end = ""
+    for bill in bills:
+        lines_total = sum((Decimal(line["amount"]) for line in bill["lines"]), Decimal(0))
+        assert Decimal(bill["total"]) == lines_total, bill
+        start, end = bill["period"]["start"], bill["period"]["end"]
+        assert previous_end <= start < end, bill["period"]
+        previous_end = end
+        read = sum((kwh for day, kwh in rows if start <= day < end), Decimal(0))
+        assert Decimal(bill["energy_kwh"]) == read, (bill["energy_kwh"], read, start, end)
+    assert Decimal(document["total"]) == sum((Decimal(bill["total"]) for bill in bills), Decimal(0))
+
+
+def check_price(case: PriceCase, directory: Path) -> Outcome:
+    """Run ``tariffs price``: a bill that obeys the laws, or one located error line."""
+    tariff = directory / case.tariff.name
+    tariff.write_bytes(case.tariff.data)
+    readings = directory / "readings.csv"
+    readings.write_bytes(case.readings)
+    argv = ["price", str(readings), "--tariff", str(tariff), "--format", "json"]
+    files = [str(tariff), str(readings)]
+    if case.account is not None:
+        account = directory / "account.yaml"
+        account.write_bytes(case.account)
+        argv += ["--account", str(account)]
+        files.append(str(account))
+    code, out, err = run_cli(*argv)
+    if code == 0:
+        assert err == ""
+        document = json.loads(out)
+        check_bills(document, case.readings)
+        return ACCEPTED
+    assert code == 1, (code, err)
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    named = [name for name in files if lines[0].startswith(f"tariffs: error: {name}")]
+    assert named, f"the message does not start with an input file: {lines[0]}"
+    where = _LOCATION.match(lines[0], len(f"tariffs: error: {named[0]}"))
+    assert where is not None, lines[0]
+    return Outcome("error", lines[0][where.end() :])
+
+
+# =========================================================================================
+# Targets and tests
+# =========================================================================================
+
+
+@dataclass(frozen=True)
+class Target:
+    """A fuzz target: what draws the inputs and what checks one."""
+
+    strategy: st.SearchStrategy[Any]
+    check: Callable[[Any, Path], Outcome]
+
+
+TARGETS: dict[str, Target] = {
+    "tariff-noise": Target(tariff_cases(noise=True), check_tariff),
+    "tariff-mutations": Target(tariff_cases(), check_tariff),
+    "csv-noise": Target(csv_cases(noise=True), check_csv),
+    "csv-mutations": Target(csv_cases(), check_csv),
+    "greenbutton-noise": Target(greenbutton_cases(noise=True), check_greenbutton),
+    "greenbutton-mutations": Target(greenbutton_cases(), check_greenbutton),
+    "account-noise": Target(account_cases(noise=True), check_account),
+    "account-mutations": Target(account_cases(), check_account),
+    "price": Target(price_cases(), check_price),
+}
+
+
+def run_target(name: str, case: Any) -> Outcome:
+    """Check one input of a target in a fresh directory, in a child process if possible."""
+    with tempfile.TemporaryDirectory(prefix="tariffs-fuzz-") as directory:
+        return run_isolated(TARGETS[name].check, case, Path(directory))
+
+
+def run_isolated(
+    check: Callable[[Any, Path], Outcome],
+    case: Any,
+    directory: Path,
+    seconds: float = HANG_SECONDS,
+    memory_bytes: int = 2 << 30,
+) -> Outcome:
+    """Run a check in a forked child, killed after ``seconds``, with bounded memory.
+
+    An alarm cannot stop work done inside one C call (a power of ten with a
+    nineteen-digit exponent, a decimal written out with a thousand million digits), and
+    such work may exhaust memory; a child process can be killed. The child's outcome, or
+    the traceback of what it raised, comes back through a pipe; a failure in the child is
+    raised here as an `AssertionError` that carries that traceback. Where there is no
+    ``fork``, the check runs here under `hang_guard`.
+    """
+    if not hasattr(os, "fork"):
+        with hang_guard(seconds):
+            return check(case, directory)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run, report, and leave without running any exit handler
+        os.close(read_end)
+        status = 0
+        try:
+            _limit_memory(memory_bytes)
+            outcome = check(case, directory)
+            payload = {"kind": outcome.kind, "message": outcome.message}
+        except BaseException as error:  # everything goes back to the parent
+            payload = {"failure": "".join(traceback.format_exception(error))[-6000:]}
+        try:
+            os.write(write_end, json.dumps(payload).encode())
+        except BaseException:
+            status = 1
+        os._exit(status)
+    os.close(write_end)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + seconds
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                os.kill(pid, signal.SIGKILL)
+                raise AssertionError(f"hang: still running after {seconds} s")
+            ready, _, _ = select.select([read_end], [], [], remaining)
+            if ready:
+                chunk = os.read(read_end, 65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        os.waitpid(pid, 0)
+    if not chunks:
+        raise AssertionError("the check's process died without a report (out of memory?)")
+    report = json.loads(b"".join(chunks))
+    if "failure" in report:
+        raise AssertionError(report["failure"])
+    return Outcome(report["kind"], report["message"])
+
+
+def _limit_memory(extra_bytes: int) -> None:
+    """Cap the address space at its current size plus ``extra_bytes`` (Linux only)."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            current = int(statm.read().split()[0]) * resource.getpagesize()
+    except (ImportError, OSError, ValueError):
+        return
+    limit = current + extra_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["tariff-noise"].strategy)
+def test_tariff_loader_takes_random_bytes(case: TariffCase) -> None:
+    run_target("tariff-noise", case)
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["tariff-mutations"].strategy)
+def test_tariff_loader_takes_mutated_tables(case: TariffCase) -> None:
+    run_target("tariff-mutations", case)
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["csv-noise"].strategy)
+def test_csv_reader_takes_random_bytes(case: CsvCase) -> None:
+    run_target("csv-noise", case)
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["csv-mutations"].strategy)
+def test_csv_reader_takes_mutated_files(case: CsvCase) -> None:
+    run_target("csv-mutations", case)
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["greenbutton-noise"].strategy)
+def test_greenbutton_reader_takes_random_bytes(case: bytes) -> None:
+    run_target("greenbutton-noise", case)
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["greenbutton-mutations"].strategy)
+def test_greenbutton_reader_takes_mutated_feeds(case: bytes) -> None:
+    run_target("greenbutton-mutations", case)
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["account-noise"].strategy)
+def test_account_loader_takes_random_bytes(case: bytes) -> None:
+    run_target("account-noise", case)
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["account-mutations"].strategy)
+def test_account_loader_takes_mutated_accounts(case: bytes) -> None:
+    run_target("account-mutations", case)
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["price"].strategy)
+def test_price_command_bills_or_refuses_with_a_location(case: PriceCase) -> None:
+    run_target("price", case)
+
+
+def test_valid_seeds_are_accepted(tmp_path: Path) -> None:
+    # The fuzz starts from valid files: each must be accepted as it is.
+    for path in BUNDLED_FILES:
+        assert check_tariff(TariffCase(path.name, path.read_bytes()), tmp_path) == ACCEPTED
+    for account in ACCOUNT_SEEDS:
+        assert check_account(account, tmp_path) == ACCEPTED
+    table = CsvRows(["start", "kwh"], [["2025-07-01T00:00", "1.5"], ["2025-07-01T00:15", "2"]])
+    assert check_csv(CsvCase("Asia/Shanghai", table.text().encode()), tmp_path) == ACCEPTED
+    assert check_greenbutton(greenbutton_feed([500, 250], 60, 0), tmp_path) == ACCEPTED
+
+
+def test_hang_guard_stops_a_loop() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("the alarm only works in the main thread")
+    with pytest.raises(AssertionError, match="hang: still running after 0.2 s"):
+        with hang_guard(0.2):
+            while True:
+                pass
+
+
+def _loop_forever(case: Any, directory: Path) -> Outcome:
+    while True:
+        pass
+
+
+def _power_of_power(case: Any, directory: Path) -> Outcome:
+    return Outcome(str(10 ** (10**case) > 0))
+
+
+def _fail(case: Any, directory: Path) -> Outcome:
+    raise KeyError(case)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_isolated_check_is_stopped_even_inside_one_long_operation(tmp_path: Path) -> None:
+    for check in (_loop_forever, _power_of_power):
+        began = time.perf_counter()
+        with pytest.raises(AssertionError, match="hang: still running after 0.5 s"):
+            run_isolated(check, 19, tmp_path, seconds=0.5)
+        assert time.perf_counter() - began < 5
+    with pytest.raises(AssertionError, match="KeyError: 'boom'"):
+        run_isolated(_fail, "boom", tmp_path)
+    assert run_isolated(_power_of_power, 2, tmp_path) == Outcome("True")
+
+
+def test_a_located_error_is_recognised(tmp_path: Path) -> None:
+    # The checks themselves: a refusal without a line is not accepted as a refusal.
+    path = tmp_path / "readings.csv"
+    with pytest.raises(AssertionError, match="no line"):
+        refusal(ReadingsError("something", file=str(path)), path)
+    assert refusal(ReadingsError("x", file=str(path), line=3), path) == Outcome(
+        "ReadingsError", "x"
+    )
+    assert issubclass(ReadingsError, TariffsError)
+
+
+# =========================================================================================
+# Determinism
+# =========================================================================================
+
+
+@pytest.mark.parametrize("command", ["price", "compare"])
+def test_json_is_byte_identical_across_processes_and_hash_seeds(
+    command: str, tmp_path: Path
+) -> None:
+    executable = shutil.which("tariffs")
+    if executable is None:
+        pytest.skip("the tariffs command is not installed")
+    tariffs = ["cn-sh-industrial-two-part"]
+    if command == "compare":
+        tariffs += ["cn-gd-commercial-tou", "cn-hydro-seasonal-tou"]
+    argv = [executable, command, str(ROOT / "examples" / "readings.csv")]
+    for tariff in tariffs:
+        argv += ["--tariff", tariff]
+    argv += ["--account", str(ROOT / "examples" / "account.yaml"), "--format", "json"]
+    outputs = []
+    for seed in ("0", "1", "4242"):
+        environment = {**os.environ, "PYTHONHASHSEED": seed}
+        completed = subprocess.run(
+            argv, capture_output=True, env=environment, timeout=120, cwd=tmp_path, check=False
+        )
+        assert completed.returncode == 0, completed.stderr.decode()
+        outputs.append(completed.stdout)
+    assert outputs[0]
+    assert outputs[1] == outputs[0]
+    assert outputs[2] == outputs[0]
