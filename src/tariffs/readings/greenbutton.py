@@ -721,6 +721,10 @@ def _reading_type_of(
     return matches[0]
 
 
+#: Largest powerOfTenMultiplier read (ESPI uses -3 to 9: milli to giga).
+_MAXIMUM_POWER_OF_TEN = 24
+
+
 def _describe_reading_type(
     reading_type: _Resource, context: _Context
 ) -> tuple[str, int, int | None]:
@@ -731,6 +735,15 @@ def _describe_reading_type(
     accumulation = _integer_field(reading_type, context, "accumulationBehaviour")
     interval_length = _integer_field(reading_type, context, "intervalLength")
     assert power_of_ten is not None  # noqa: S101  (it has a default)
+    if not -_MAXIMUM_POWER_OF_TEN <= power_of_ten <= _MAXIMUM_POWER_OF_TEN:
+        # ESPI multipliers are small (kilo, mega: 3, 6); a huge one would only build a
+        # huge number.
+        context.fail(
+            f"powerOfTenMultiplier {power_of_ten} is outside -{_MAXIMUM_POWER_OF_TEN} to "
+            f"{_MAXIMUM_POWER_OF_TEN}",
+            reading_type,
+            child="powerOfTenMultiplier",
+        )
     if uom is None:
         context.fail("the ReadingType has no uom (unit of measure)", reading_type)
     if uom == _UOM_WATT_HOUR:
