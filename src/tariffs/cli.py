@@ -60,6 +60,7 @@ def _date(text: str) -> dt.date:
 _PLUGINS = {
     "compare": "tariffs.cli_whatif",
     "portfolio": "tariffs.cli_whatif",
+    "batch": "tariffs.cli_batch",
 }
 _BUILTIN = ("price", "validate", "show", "import-urdb")
 

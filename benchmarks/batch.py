@@ -1,0 +1,218 @@
+"""Speed and memory of ``tariffs batch`` on many customer-months of 15-minute readings.
+
+Run: ``python benchmarks/batch.py [--accounts 8334] [--months 12] [--layout dir|long|both]
+[--workers N] [--workdir DIR]``.
+
+It generates the readings into a temporary directory under ``--workdir`` (removed at the
+end): a directory of one file per account (``--readings-dir``) and/or one long file of
+all accounts (``--readings``), with an accounts CSV that alternates two tariffs. Each
+account's values come from one of a few dozen random years, so that generating gigabytes
+stays quick. Before generating, the disk space needed is estimated; when the free space
+is short, the run is scaled down to what fits and the time of the full size is projected
+from it (and the output says so).
+
+Printed per layout: customer-months, seconds (process start of the batch to its end),
+customer-months per second, peak RSS of the batch's main process and of its largest
+worker process (`resource.getrusage`), failures, and the CPU time of the main process and
+of the workers (with the wall time they would take on idle cores: the load of other
+programs on the machine shows as wall time above it). Target: 100,000 customer-months in
+at most 120 s on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import datetime as dt
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_CUSTOMER_MONTHS = 100_000
+TARGET_SECONDS = 120.0
+_VARIANTS = 48
+_TARIFFS = ("cn-zj-residential-tou", "cn-bj-residential")
+
+
+def months_csv(months: int, seed: int) -> str:
+    """Rows of 15-minute readings (no header) from 2025-01-01, Asia/Shanghai local time."""
+    rng = random.Random(seed)
+    days = sum(calendar.monthrange(2025 + (m // 12), m % 12 + 1)[1] for m in range(months))
+    first = dt.datetime(2025, 1, 1)
+    lines = []
+    for day in range(days):
+        date_text = (first + dt.timedelta(days=day)).strftime("%Y-%m-%d")
+        for slot in range(96):
+            value = rng.randrange(0, 1200)
+            lines.append(
+                f"{date_text}T{slot // 4:02d}:{slot % 4 * 15:02d},"
+                f"{value // 1000}.{value % 1000:03d}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def estimate_bytes(accounts: int, months: int, layout: str) -> int:
+    rows = accounts * months * 2976  # 31 days of 96 intervals, at most
+    per_row = 23 + (10 if layout == "long" else 0)
+    return rows * per_row
+
+
+def generate(directory: Path, accounts: int, months: int, layout: str) -> None:
+    variants = [months_csv(months, seed) for seed in range(_VARIANTS)]
+    with open(directory / "accounts.csv", "w", encoding="utf-8") as stream:
+        stream.write("account_id,tariff\n")
+        for number in range(accounts):
+            stream.write(f"C{number:06d},{_TARIFFS[number % 2]}\n")
+    if layout == "dir":
+        readings = directory / "readings"
+        readings.mkdir()
+        for number in range(accounts):
+            with open(readings / f"C{number:06d}.csv", "w", encoding="utf-8") as stream:
+                stream.write("start,kwh\n")
+                stream.write(variants[number % _VARIANTS])
+    else:
+        with open(directory / "long.csv", "w", encoding="utf-8") as stream:
+            stream.write("account_id,start,kwh\n")
+            for number in range(accounts):
+                prefix = f"C{number:06d},"
+                body = variants[number % _VARIANTS]
+                stream.write(prefix + body[:-1].replace("\n", "\n" + prefix) + "\n")
+
+
+def run_cli(argv: list[str]) -> int:
+    """Run ``tariffs batch`` here and report time and peak memory as JSON on stderr."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from tariffs.cli_batch import COMMANDS, add_parsers
+
+    parser = argparse.ArgumentParser(prog="tariffs")
+    add_parsers(parser.add_subparsers(dest="command"), lambda sub: None)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    code = COMMANDS["batch"](args)
+    seconds = time.perf_counter() - started
+    main = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    report = {
+        "code": code,
+        "seconds": seconds,
+        "main_kb": main.ru_maxrss,
+        "worker_kb": workers.ru_maxrss,
+        "main_cpu": main.ru_utime + main.ru_stime,
+        "worker_cpu": workers.ru_utime + workers.ru_stime,
+    }
+    print("BENCH " + json.dumps(report), file=sys.stderr)
+    return 0
+
+
+def measure(
+    directory: Path, layout: str, workers: int, accounts: int, months: int
+) -> dict[str, float]:
+    output = directory / "bills.csv"
+    source = (
+        ["--readings-dir", str(directory / "readings")]
+        if layout == "dir"
+        else ["--readings", str(directory / "long.csv")]
+    )
+    command = [
+        sys.executable, __file__, "--run-cli", "batch", *source,
+        "--accounts", str(directory / "accounts.csv"),
+        "--workers", str(workers), "--output", str(output),
+    ]  # fmt: skip
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    lines = done.stderr.splitlines()
+    report = json.loads(next(line for line in lines if line.startswith("BENCH "))[6:])
+    failures = sum(1 for line in lines if " failed: " in line)
+    with open(output, encoding="utf-8") as stream:
+        bills = sum(1 for _ in stream) - 1
+    expected = accounts * months
+    if bills != expected or report["code"] != 0:
+        print(f"  unexpected: {bills} bills for {expected}; exit code {report['code']}")
+        print("\n".join(lines[-5:]))
+    return {
+        "customer_months": bills,
+        "seconds": wall,
+        "main_mb": report["main_kb"] / 1024,
+        "worker_mb": report["worker_kb"] / 1024,
+        "main_cpu": report["main_cpu"],
+        "worker_cpu": report["worker_cpu"],
+        "failures": failures,
+    }
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--run-cli":
+        return run_cli(sys.argv[2:])
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--accounts", type=int, default=8334)
+    parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--layout", choices=["dir", "long", "both"], default="both")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workdir", default=tempfile.gettempdir())
+    args = parser.parse_args()
+    print(
+        f"{os.cpu_count()} CPUs, {args.workers} workers; load {os.getloadavg()}; "
+        f"{args.accounts} accounts x {args.months} months of 15-minute readings"
+    )
+    header = (
+        f"{'layout':8} {'customer-months':>15} {'seconds':>8} {'cm/s':>8} "
+        f"{'main MB':>8} {'worker MB':>10} {'failures':>9} {'CPU s main/workers':>19}"
+    )
+    print(header)
+    print("-" * len(header))
+    layouts = ["dir", "long"] if args.layout == "both" else [args.layout]
+    for layout in layouts:
+        accounts = args.accounts
+        needed = estimate_bytes(accounts, args.months, layout)
+        free = shutil.disk_usage(args.workdir).free
+        if needed * 1.25 + (2 << 30) > free:
+            accounts = max(1, int(accounts * (free - (2 << 30)) / (needed * 1.25)))
+            print(
+                f"  {layout}: {needed / 1e9:.1f} GB needed, {free / 1e9:.1f} GB free: "
+                f"scaled down to {accounts} accounts"
+            )
+        directory = Path(tempfile.mkdtemp(prefix="tariffs-batch-bench-", dir=args.workdir))
+        try:
+            started = time.perf_counter()
+            generate(directory, accounts, args.months, layout)
+            generated = time.perf_counter() - started
+            size = sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
+            result = measure(directory, layout, args.workers, accounts, args.months)
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+        rate = result["customer_months"] / result["seconds"]
+        print(
+            f"{layout:8} {result['customer_months']:>15,.0f} {result['seconds']:>8.1f} "
+            f"{rate:>8.0f} {result['main_mb']:>8.0f} {result['worker_mb']:>10.0f} "
+            f"{result['failures']:>9.0f} {result['main_cpu']:>9.0f}/{result['worker_cpu']:<9.0f}"
+            f" (generated {size / 1e9:.2f} GB in {generated:.0f} s)"
+        )
+        cpu = result["main_cpu"] + result["worker_cpu"]
+        print(
+            f"  CPU time in all {cpu:.0f} s: on {args.workers} idle cores at best "
+            f"{cpu / args.workers:.0f} s; load now {os.getloadavg()[0]:.2f}"
+        )
+        if accounts != args.accounts:
+            projected = args.accounts * args.months / rate
+            print(
+                f"  projected for {args.accounts * args.months:,} customer-months: "
+                f"{projected:.0f} s"
+            )
+    print(
+        f"target: {TARGET_CUSTOMER_MONTHS:,} customer-months in {TARGET_SECONDS:.0f} s "
+        f"({TARGET_CUSTOMER_MONTHS / TARGET_SECONDS:.0f} cm/s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
