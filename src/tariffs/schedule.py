@@ -20,7 +20,7 @@ from dateutil.rrule import rrulestr
 
 from tariffs.errors import TariffFileError
 from tariffs.schema.calendar import WEEKDAYS
-from tariffs.schema.common import parse_window
+from tariffs.schema.common import parse_window, window_spans
 from tariffs.schema.tariff import Version
 
 __all__ = ["DayTable", "Schedule", "compile_schedule", "local_days", "utc_offset_runs"]
@@ -178,7 +178,7 @@ class Schedule:
                 continue
             for period, windows in rule.windows.items():
                 index = self._period_index[period]
-                for start, end in _minutes(windows):
+                for start, end in window_spans(windows):
                     owner[start:end] = [index] * (end - start)
         for override in self.version.overrides:
             if override.months is not None and month not in override.months:
@@ -195,7 +195,7 @@ class Schedule:
                 if override.replaces is None
                 else {self._period_index[p] for p in override.replaces}
             )
-            for start, end in _minutes(override.windows):
+            for start, end in window_spans(override.windows):
                 for minute in range(start, end):
                     if replaces is None or owner[minute] in replaces:
                         owner[minute] = index
@@ -206,19 +206,6 @@ class Schedule:
                 runs.append((start, minute, owner[start]))
                 start = minute
         return DayTable(season, tuple(runs))
-
-
-def _minutes(windows: list[str]) -> list[tuple[int, int]]:
-    spans = []
-    for window in windows:
-        start, end = parse_window(window)
-        if end > start:
-            spans.append((start, end))
-        else:
-            spans.append((start, 1440))
-            if end:
-                spans.append((0, end))
-    return spans
 
 
 def _season_table(version: Version, names: list[str]) -> dict[tuple[int, int], int]:

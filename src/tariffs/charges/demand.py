@@ -15,7 +15,7 @@ from tariffs.demand import max_demand, within_windows
 from tariffs.errors import ReadingsError
 from tariffs.schedule import Schedule
 from tariffs.schema.charges import DemandCharge
-from tariffs.schema.common import parse_window
+from tariffs.schema.common import window_spans
 from tariffs.schema.tariff import Version
 from tariffs.usage import Usage, aggregate
 
@@ -85,7 +85,7 @@ def price_demand(charge: DemandCharge, ctx: Context) -> list[Line]:
                                  demand_kw, prices, share))  # fmt: skip
         return lines
     if charge.hours is not None:
-        spans = _spans(charge.hours)
+        spans = window_spans(charge.hours)
         usages = [within_windows(usage, spans) for usage in usages]
     measured = max_demand(usages, window.minutes, sliding=window.sliding, tariff_id=ctx.tariff.id)
     billed = billing_demand(charge, ctx, measured)
@@ -96,19 +96,6 @@ def price_demand(charge: DemandCharge, ctx: Context) -> list[Line]:
     assert flat is not None  # noqa: S101 - the schema requires price_per_kw without prices
     prices = flat if isinstance(flat, list) else [flat]
     return _tiered(charge, ctx, code, label, billed, measured, prices, share)
-
-
-def _spans(windows: list[str]) -> list[tuple[int, int]]:
-    spans = []
-    for window in windows:
-        start, end = parse_window(window)
-        if end > start:
-            spans.append((start, end))
-        else:
-            spans.append((start, 1440))
-            if end:
-                spans.append((0, end))
-    return spans
 
 
 _DEMAND_SCHEDULES: dict[int, tuple[Version, Schedule]] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ __all__ = [
     "Window",
     "exact_decimal",
     "parse_window",
+    "window_spans",
 ]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -139,6 +141,24 @@ def parse_window(text: str) -> tuple[int, int]:
     if start == end % 1440 and not (start == 0 and end == 1440):
         raise ValueError(f"window {text!r} is empty; write '00:00-24:00' for the whole day")
     return start, end
+
+
+def window_spans(windows: Iterable[str]) -> list[tuple[int, int]]:
+    """Clock windows as same-day spans of minutes; one that crosses midnight gives two.
+
+    >>> window_spans(["22:00-06:00", "08:00-11:00"])
+    [(1320, 1440), (0, 360), (480, 660)]
+    """
+    spans = []
+    for window in windows:
+        start, end = parse_window(window)
+        if end > start:
+            spans.append((start, end))
+        else:
+            spans.append((start, 1440))
+            if end:
+                spans.append((0, end))
+    return spans
 
 
 def _window(value: Any) -> str:

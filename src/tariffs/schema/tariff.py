@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -17,7 +16,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from tariffs.schema.calendar import WEEKDAYS, DayType, Override, PeriodRule, Season
 from tariffs.schema.charges import Charge, DemandCharge, EnergyCharge, PriceRef, PriceSpec
-from tariffs.schema.common import Name, NonNegativeDecimal, StrictModel, parse_window
+from tariffs.schema.common import Name, NonNegativeDecimal, StrictModel, window_spans
 
 __all__ = ["MINOR_UNITS", "DemandWindow", "Rounding", "Tariff", "Version", "resolve_prices"]
 
@@ -38,19 +37,6 @@ class Rounding(StrictModel):
 
     places: int | None = Field(default=None, ge=0, le=6)
     mode: Literal["half_up", "half_even", "down", "up"] = "half_up"
-
-
-def _spans(windows: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Split windows that cross midnight into same-day spans in minutes."""
-    spans = []
-    for start, end in windows:
-        if end > start:
-            spans.append((start, end))
-        else:
-            spans.append((start, 1440))
-            if end > 0:
-                spans.append((0, end))
-    return spans
 
 
 def _clock(minute: int) -> str:
@@ -201,7 +187,7 @@ class Version(StrictModel):
                     if rule.day_types is not None and day_type not in rule.day_types:
                         continue
                     for period, windows in rule.windows.items():
-                        for start, end in _spans(parse_window(w) for w in windows):
+                        for start, end in window_spans(windows):
                             for minute in range(start, end):
                                 if owner[minute]:
                                     raise ValueError(
@@ -246,7 +232,7 @@ class Version(StrictModel):
                         f"{override.seasons}; the window would never apply"
                     )
             minutes: set[int] = set()
-            for start, end in _spans(parse_window(w) for w in override.windows):
+            for start, end in window_spans(override.windows):
                 span = set(range(start, end))
                 if minutes & span:
                     raise ValueError(f"{where}: its windows overlap each other")
