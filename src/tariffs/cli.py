@@ -48,6 +48,42 @@ def _minutes(text: str) -> int:
     return value
 
 
+def positive(text: str) -> int:
+    """An argument that is a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
+    return value
+
+
+def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
+    """Options of the commands that price many accounts (``portfolio``, ``batch``)."""
+    sub.add_argument(
+        "--interval",
+        type=_minutes,
+        metavar="MINUTES",
+        help="interval length when it cannot be inferred",
+    )
+    sub.add_argument("--allow-gaps", action="store_true")
+    sub.add_argument("--from", dest="start", type=_date, metavar="DATE")
+    sub.add_argument("--to", dest="end", type=_date, metavar="DATE")
+    sub.add_argument(
+        "--event-day",
+        dest="event_days",
+        action="append",
+        type=_date,
+        default=[],
+        metavar="DATE",
+        help="a declared critical-peak event day, for every account (repeatable)",
+    )
+    sub.add_argument(
+        "--workers", type=positive, metavar="N", help="worker processes (default: CPU count)"
+    )
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)

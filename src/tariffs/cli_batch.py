@@ -44,7 +44,7 @@ from tariffs.batch import (
     price_batch,
 )
 from tariffs.bill import Bill
-from tariffs.cli import _date, _minutes, _UsageError
+from tariffs.cli import _UsageError, add_many_accounts_options
 from tariffs.documents import load_tariff
 from tariffs.errors import InputError, OutputError
 from tariffs.render import bill_to_dict, number
@@ -96,27 +96,7 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
     sub.add_argument("--tariff", metavar="TARIFF", help="tariff of accounts without a tariff cell")
     sub.add_argument("--tables", action="append", default=[], metavar="DIR")
     sub.add_argument("--timezone", metavar="ZONE", help="time zone of URDB JSON tariffs")
-    sub.add_argument(
-        "--interval",
-        type=_minutes,
-        metavar="MINUTES",
-        help="interval length when it cannot be inferred",
-    )
-    sub.add_argument("--allow-gaps", action="store_true")
-    sub.add_argument("--from", dest="start", type=_date, metavar="DATE")
-    sub.add_argument("--to", dest="end", type=_date, metavar="DATE")
-    sub.add_argument(
-        "--event-day",
-        dest="event_days",
-        action="append",
-        type=_date,
-        default=[],
-        metavar="DATE",
-        help="a declared critical-peak event day, for every account (repeatable)",
-    )
-    sub.add_argument(
-        "--workers", type=_positive, metavar="N", help="worker processes (default: CPU count)"
-    )
+    add_many_accounts_options(sub)
     sub.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     sub.add_argument(
         "--output", metavar="FILE", help="write here (whole or not at all) instead of stdout"
@@ -126,16 +106,6 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
         action="store_true",
         help="with --output: skip the accounts already in FILE and add the others",
     )
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
-    return value
 
 
 # -- rendering -------------------------------------------------------------------------

@@ -21,7 +21,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
-from tariffs.cli import _date, _UsageError, read_readings, write_output
+from tariffs.cli import (
+    _UsageError,
+    add_many_accounts_options,
+    positive,
+    read_readings,
+    write_output,
+)
 from tariffs.compare import (
     Comparison,
     ConsumptionBreakEven,
@@ -110,24 +116,9 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
     sub.add_argument("--proposed", required=True, metavar="TARIFF", help="proposed tariff")
     sub.add_argument("--tables", action="append", default=[], metavar="DIR")
     sub.add_argument("--timezone", metavar="ZONE", help="time zone of URDB JSON tariffs")
-    sub.add_argument("--interval", type=int, metavar="MINUTES")
-    sub.add_argument("--allow-gaps", action="store_true")
-    sub.add_argument("--from", dest="start", type=_date, metavar="DATE")
-    sub.add_argument("--to", dest="end", type=_date, metavar="DATE")
+    add_many_accounts_options(sub)
     sub.add_argument(
-        "--event-day",
-        dest="event_days",
-        action="append",
-        type=_date,
-        default=[],
-        metavar="DATE",
-        help="a declared critical-peak event day, for every account (repeatable)",
-    )
-    sub.add_argument(
-        "--workers", type=_positive, metavar="N", help="worker processes (default: CPU count)"
-    )
-    sub.add_argument(
-        "--top", type=_positive, default=10, metavar="N", help="most affected accounts to list"
+        "--top", type=positive, default=10, metavar="N", help="most affected accounts to list"
     )
     sub.add_argument("--format", choices=["table", "json", "csv"], default="table")
     sub.add_argument("--output", metavar="FILE", help="write here instead of stdout")
@@ -137,16 +128,6 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
         help="with --output (csv or json): keep the accounts already priced there",
     )
     sub.add_argument("--plot", metavar="FILE.png|svg", help="draw the bill-change histogram")
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
-    return value
 
 
 def _write_bytes(data: bytes, output: str) -> None:
