@@ -60,7 +60,7 @@ class _Buckets:
         self.index = index
         self.by_season = by_season
         if charge.prices is not None:
-            self.period_prices = resolve_prices(charge.prices, ctx.version.base_prices)
+            self.period_prices = _resolved_prices(charge, ctx)
         else:
             specs = charge.price_per_kwh
             listed: list[PriceSpec] = (
@@ -91,6 +91,21 @@ class _Buckets:
         if period is not None:
             parts.append(self.schedule.period_names[period])
         return parts
+
+
+_RESOLVED: dict[int, tuple[EnergyCharge, dict[str, list[Decimal]]]] = {}
+
+
+def _resolved_prices(charge: EnergyCharge, ctx: Context) -> dict[str, list[Decimal]]:
+    """The charge's period prices, resolved once per charge (charges are immutable)."""
+    found = _RESOLVED.get(id(charge))
+    if found is None or found[0] is not charge:
+        if len(_RESOLVED) >= 1024:
+            _RESOLVED.clear()
+        assert charge.prices is not None  # noqa: S101 - the caller checked
+        found = (charge, resolve_prices(charge.prices, ctx.version.base_prices))
+        _RESOLVED[id(charge)] = found
+    return found[1]
 
 
 def _resolve(spec: PriceSpec, ctx: Context) -> Decimal:
