@@ -467,22 +467,10 @@ def _price_per_kwh(total: Decimal, energy_kwh: Decimal) -> Decimal | None:
     return (total / energy_kwh).quantize(_PRICE, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True, slots=True)
-class GroupSummary:
-    """The accounts that share one value of a grouping column.
+class _Revenue:
+    """Revenue under the current and the proposed tariff, and what follows from it."""
 
-    Attributes:
-        column: The grouping column.
-        value: Its value.
-        accounts: Accounts priced in the group.
-        energy_kwh: Their imported energy [kWh].
-        current_total: Their bills under the current tariff [currency].
-        proposed_total: Their bills under the proposed tariff [currency].
-    """
-
-    column: str
-    value: str
-    accounts: int
+    __slots__ = ()
     energy_kwh: Decimal
     current_total: Decimal
     proposed_total: Decimal
@@ -506,6 +494,27 @@ class GroupSummary:
     def proposed_price_per_kwh(self) -> Decimal | None:
         """Average price under the proposed tariff [currency/kWh]."""
         return _price_per_kwh(self.proposed_total, self.energy_kwh)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSummary(_Revenue):
+    """The accounts that share one value of a grouping column.
+
+    Attributes:
+        column: The grouping column.
+        value: Its value.
+        accounts: Accounts priced in the group.
+        energy_kwh: Their imported energy [kWh].
+        current_total: Their bills under the current tariff [currency].
+        proposed_total: Their bills under the proposed tariff [currency].
+    """
+
+    column: str
+    value: str
+    accounts: int
+    energy_kwh: Decimal
+    current_total: Decimal
+    proposed_total: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -537,7 +546,7 @@ class Distribution:
 
 
 @dataclass(frozen=True, slots=True)
-class PortfolioResult:
+class PortfolioResult(_Revenue):
     """The revenue impact of a proposed tariff on a portfolio.
 
     Attributes:
@@ -569,26 +578,6 @@ class PortfolioResult:
     groups: tuple[GroupSummary, ...]
     distribution: Distribution
     most_affected: tuple[AccountOutcome, ...]
-
-    @property
-    def change(self) -> Decimal:
-        """Proposed minus current revenue [currency]."""
-        return self.proposed_total - self.current_total
-
-    @property
-    def change_percent(self) -> Decimal | None:
-        """`change` as a percentage of the current revenue [%]."""
-        return percent_of(self.change, self.current_total)
-
-    @property
-    def current_price_per_kwh(self) -> Decimal | None:
-        """Average price under the current tariff [currency/kWh]."""
-        return _price_per_kwh(self.current_total, self.energy_kwh)
-
-    @property
-    def proposed_price_per_kwh(self) -> Decimal | None:
-        """Average price under the proposed tariff [currency/kWh]."""
-        return _price_per_kwh(self.proposed_total, self.energy_kwh)
 
 
 def _distribution(priced: Sequence[AccountOutcome]) -> Distribution:
