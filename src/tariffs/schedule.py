@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from math import gcd
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -23,9 +24,20 @@ from tariffs.schema.calendar import WEEKDAYS
 from tariffs.schema.common import parse_window, window_spans
 from tariffs.schema.tariff import Version
 
-__all__ = ["DayTable", "Schedule", "compile_schedule", "local_days", "utc_offset_runs"]
+__all__ = [
+    "DayTable",
+    "IdentityCache",
+    "Schedule",
+    "compile_demand_schedule",
+    "compile_schedule",
+    "local_day_spans",
+    "local_days",
+    "utc_offset_runs",
+]
 
 _EPOCH = dt.date(1970, 1, 1)
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +253,31 @@ def _weekday_types(version: Version, names: list[str]) -> list[int]:
     return table
 
 
-_COMPILED: dict[int, tuple[Version, Schedule]] = {}
+class IdentityCache(Generic[K, V]):
+    """Values computed once per object, for immutable objects (tariff versions, charges).
+
+    Keyed by the object's identity (pydantic models with lists are not hashable); the
+    object is kept with its value so that an id reused after it is gone never matches.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._store: dict[int, tuple[K, V]] = {}
+
+    def get(self, key: K, build: Callable[[], V]) -> V:
+        """The value for ``key``, built on first use."""
+        found = self._store.get(id(key))
+        if found is not None and found[0] is key:
+            return found[1]
+        if len(self._store) >= self._size:
+            self._store.clear()
+        value = build()
+        self._store[id(key)] = (key, value)
+        return value
+
+
+_COMPILED: IdentityCache[Version, Schedule] = IdentityCache()
+_COMPILED_DEMAND: IdentityCache[Version, Schedule] = IdentityCache()
 
 
 def compile_schedule(version: Version, source: str | None = None) -> Schedule:
@@ -251,14 +287,19 @@ def compile_schedule(version: Version, source: str | None = None) -> Schedule:
         version: The tariff version.
         source: The tariff file, for errors found while classifying days.
     """
-    found = _COMPILED.get(id(version))
-    if found is not None and found[0] is version:
-        return found[1]
-    if len(_COMPILED) >= 256:
-        _COMPILED.clear()
-    schedule = Schedule(version, source)
-    _COMPILED[id(version)] = (version, schedule)
-    return schedule
+    return _COMPILED.get(version, lambda: Schedule(version, source))
+
+
+def compile_demand_schedule(version: Version, source: str | None = None) -> Schedule:
+    """The schedule of a version's ``demand_periods`` (its energy schedule without them)."""
+    if not version.demand_periods:
+        return compile_schedule(version, source)
+
+    def build() -> Schedule:
+        periods = {"periods": version.demand_periods, "overrides": []}
+        return Schedule(version.model_copy(update=periods), source)
+
+    return _COMPILED_DEMAND.get(version, build)
 
 
 @lru_cache(maxsize=4096)

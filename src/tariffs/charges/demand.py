@@ -13,10 +13,9 @@ from tariffs.charges.context import Context
 from tariffs.charges.energy import tier_split
 from tariffs.demand import max_demand, within_windows
 from tariffs.errors import ReadingsError
-from tariffs.schedule import Schedule
+from tariffs.schedule import Schedule, compile_demand_schedule
 from tariffs.schema.charges import DemandCharge
 from tariffs.schema.common import window_spans
-from tariffs.schema.tariff import Version
 from tariffs.usage import Usage, aggregate
 
 __all__ = ["billing_demand", "price_demand", "ratchet_floor"]
@@ -98,25 +97,13 @@ def price_demand(charge: DemandCharge, ctx: Context) -> list[Line]:
     return _tiered(charge, ctx, code, label, billed, measured, prices, share)
 
 
-_DEMAND_SCHEDULES: dict[int, tuple[Version, Schedule]] = {}
-
-
 def _demand_usages(ctx: Context) -> tuple[Schedule, list[Usage]]:
     """The schedule demand periods follow, and the bill's usage classified by it."""
     version = ctx.version
     usages = ctx.bill_usages or [ctx.usage]
     if not version.demand_periods:
         return ctx.schedule, usages
-    found = _DEMAND_SCHEDULES.get(id(version))
-    if found is None or found[0] is not version:
-        if len(_DEMAND_SCHEDULES) >= 256:
-            _DEMAND_SCHEDULES.clear()
-        demand_version = version.model_copy(
-            update={"periods": version.demand_periods, "overrides": []}
-        )
-        found = (version, Schedule(demand_version))
-        _DEMAND_SCHEDULES[id(version)] = found
-    schedule = found[1]
+    schedule = compile_demand_schedule(version, ctx.tariff.source)
     classified = []
     for usage in usages:
         if usage.first == usage.last:

@@ -15,6 +15,7 @@ from tariffs.bill import Line, round_amount
 from tariffs.charges.context import Context
 from tariffs.demand import max_demand
 from tariffs.errors import UnsupportedFeatureError
+from tariffs.schedule import IdentityCache
 from tariffs.schema.charges import EnergyCharge, PriceRef, PriceSpec, Tiers
 from tariffs.schema.tariff import resolve_prices, tidy_price
 from tariffs.usage import split_table
@@ -93,19 +94,14 @@ class _Buckets:
         return parts
 
 
-_RESOLVED: dict[int, tuple[EnergyCharge, dict[str, list[Decimal]]]] = {}
+_RESOLVED: IdentityCache[EnergyCharge, dict[str, list[Decimal]]] = IdentityCache(1024)
 
 
 def _resolved_prices(charge: EnergyCharge, ctx: Context) -> dict[str, list[Decimal]]:
     """The charge's period prices, resolved once per charge (charges are immutable)."""
-    found = _RESOLVED.get(id(charge))
-    if found is None or found[0] is not charge:
-        if len(_RESOLVED) >= 1024:
-            _RESOLVED.clear()
-        assert charge.prices is not None  # noqa: S101 - the caller checked
-        found = (charge, resolve_prices(charge.prices, ctx.version.base_prices))
-        _RESOLVED[id(charge)] = found
-    return found[1]
+    prices = charge.prices
+    assert prices is not None  # noqa: S101 - the caller checked
+    return _RESOLVED.get(charge, lambda: resolve_prices(prices, ctx.version.base_prices))
 
 
 def _resolve(spec: PriceSpec, ctx: Context) -> Decimal:
