@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from operator import itemgetter
 
 from tariffs.errors import ReadingsError
 from tariffs.readings.model import Readings, to_decimal
@@ -125,15 +127,116 @@ def aggregate(
         end: First second after the segment.
         event_days: Declared event days (critical peak) of the account and tariff.
     """
-    starts, kwh = readings.starts, readings.kwh
+    plan = _plan(readings, schedule, timezone, start, end, event_days)
+    first, last = plan.first, plan.last
+    kwh = readings.kwh
+    total = sum(kwh[first:last])
+    energy = {key: add(kwh) for key, add in plan.sums}
+    if plan.rest is not None:
+        # The largest period is what the others leave of the total: one pass fewer.
+        energy[plan.rest] = total - sum(energy.values())
+    return Usage(
+        readings=readings,
+        first=first,
+        last=last,
+        scale=readings.scale,
+        total_kwh=total,
+        energy=energy,
+        kvarh=None if readings.kvarh is None else sum(readings.kvarh[first:last]),
+        export_kwh=None if readings.export_kwh is None else sum(readings.export_kwh[first:last]),
+        day_blocks=plan.blocks,
+        other_slices=plan.others,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Which intervals of a segment fall in which season and period: the time axis alone.
+
+    Attributes:
+        first: Index of the segment's first interval.
+        last: Index just after its last interval.
+        blocks: Whole days with one day table (`Usage.day_blocks`).
+        others: Slices of the days that are not whole (`Usage.other_slices`).
+        sums: ``(season, period)`` and a function summing that key's intervals of a column.
+        rest: The key whose sum is the total less the others (every interval of the
+            segment is in exactly one key), or None.
+    """
+
+    first: int
+    last: int
+    blocks: list[DayBlock]
+    others: list[Slice]
+    sums: list[tuple[tuple[int, int], Callable[[list[int]], int]]]
+    rest: tuple[int, int] | None
+
+
+#: Plans by time axis: a billing run prices many meters read on the same intervals (and
+#: one meter under many tariffs), and classifying intervals costs more than summing them.
+#: Keyed by value (schedule identity, zone, axis, segment, event days); the schedule is
+#: kept with its plans so that a reused id never matches. Bounded by the intervals held.
+_PLANS: dict[tuple[object, ...], tuple[Schedule, _Plan]] = {}
+_PLANS_HELD = [0]
+_PLANS_LIMIT = 4_000_000
+
+
+def _plan(
+    readings: Readings,
+    schedule: Schedule,
+    timezone: str,
+    start: int,
+    end: int,
+    event_days: frozenset[dt.date],
+) -> _Plan:
+    axis = readings.axis
+    if axis is None:
+        return _build_plan(readings.starts, readings.interval_seconds, schedule, timezone,
+                           start, end, event_days)  # fmt: skip
+    key = (id(schedule), timezone, axis, start, end, event_days)
+    found = _PLANS.get(key)
+    if found is not None and found[0] is schedule:
+        return found[1]
+    plan = _build_plan(
+        readings.starts, readings.interval_seconds, schedule, timezone, start, end, event_days
+    )
+    size = plan.last - plan.first
+    if _PLANS_HELD[0] + size > _PLANS_LIMIT:
+        _PLANS.clear()
+        _PLANS_HELD[0] = 0
+    _PLANS[key] = (schedule, plan)
+    _PLANS_HELD[0] += size
+    return plan
+
+
+def _summer(indices: list[int]) -> Callable[[list[int]], int]:
+    """A function summing ``column[i] for i in indices`` at C speed."""
+    if indices[-1] - indices[0] == len(indices) - 1:  # one run of consecutive intervals
+        a, b = indices[0], indices[-1] + 1
+        return lambda column: sum(column[a:b])
+    if len(indices) == 1:  # itemgetter of one index returns the item, not a tuple
+        (i,) = indices
+        return lambda column: column[i]
+    # itemgetter(*indices) gathers the values in one C call; the sum is another.
+    gather = itemgetter(*indices)
+    return lambda column: sum(gather(column))
+
+
+def _build_plan(
+    starts: list[int],
+    step: int,
+    schedule: Schedule,
+    timezone: str,
+    start: int,
+    end: int,
+    event_days: frozenset[dt.date],
+) -> _Plan:
     first = bisect_left(starts, start)
     last = bisect_left(starts, end, first)
-    energy: dict[tuple[int, int], int] = {}
+    indices: dict[tuple[int, int], list[int]] = {}
     blocks: list[DayBlock] = []
     others: list[Slice] = []
-    step = readings.interval_seconds
     per_day = 86400 // step
-    # Whole days with the same table, not yet summed: (table, first index, days).
+    # Whole days with the same table, not yet placed: (table, first index, days).
     pending: list[tuple[DayTable, int, int]] = []
 
     def flush() -> None:
@@ -144,15 +247,10 @@ def aggregate(
         pending.clear()
         offsets = table.offsets(step)
         season = table.season
-        stop = lo + days * per_day
         for a, b, period, _ in offsets:
-            key = (season, period)
-            if days == 1:
-                value = sum(kwh[lo + a : lo + b])
-            else:
-                # The same run on consecutive days: one strided sum per interval of the run.
-                value = sum(sum(kwh[lo + k : stop : per_day]) for k in range(a, b))
-            energy[key] = energy.get(key, 0) + value
+            into = indices.setdefault((season, period), [])
+            for day in range(lo, lo + days * per_day, per_day):
+                into.extend(range(day + a, day + b))
         blocks.append((season, offsets, lo, days))
 
     # Where every day of a month has the same table, whole months go in one step.
@@ -163,7 +261,7 @@ def aggregate(
         table = schedule.day(date, date in event_days)
         if days:
             # Whole days without gaps (the common case): the run boundaries are fixed
-            # offsets from each day's first interval, and like days are summed together.
+            # offsets from each day's first interval, and like days are placed together.
             if pending and (
                 pending[0][0] is not table or pending[-1][1] + pending[-1][2] * per_day != lo
             ):
@@ -176,23 +274,19 @@ def aggregate(
             a = bisect_left(starts, day_start + run_start * 60, lo, hi)
             b = bisect_left(starts, day_start + run_end * 60, a, hi)
             if a < b:
-                key = (season, period)
-                energy[key] = energy.get(key, 0) + sum(kwh[a:b])
+                indices.setdefault((season, period), []).extend(range(a, b))
                 others.append((season, period, a, b, (starts[a] - day_start) // 60))
                 lo = b
     flush()
-    return Usage(
-        readings=readings,
-        first=first,
-        last=last,
-        scale=readings.scale,
-        total_kwh=sum(kwh[first:last]),
-        energy=energy,
-        kvarh=None if readings.kvarh is None else sum(readings.kvarh[first:last]),
-        export_kwh=None if readings.export_kwh is None else sum(readings.export_kwh[first:last]),
-        day_blocks=blocks,
-        other_slices=others,
-    )
+    rest = None
+    if sum(len(found) for found in indices.values()) == last - first and indices:
+        rest = max(indices, key=lambda key: len(indices[key]))
+    sums = []
+    for key, found in indices.items():
+        if key != rest:
+            found.sort()
+            sums.append((key, _summer(found)))
+    return _Plan(first, last, blocks, others, sums, rest)
 
 
 def split_in_proportion(total: int, weights: list[int]) -> list[int]:

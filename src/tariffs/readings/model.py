@@ -59,6 +59,8 @@ class Readings:
     export_kwh: list[int] | None = None
     kw: list[int] | None = None
     gaps: tuple[tuple[int, int], ...] = field(default=())
+    #: What is derived once from the time axis (see `axis`); not part of the value.
+    _memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         """Check the invariants every reader must guarantee."""
@@ -80,6 +82,34 @@ class Readings:
 
     def __len__(self) -> int:
         return len(self.starts)
+
+    @property
+    def axis(self) -> tuple[int, int, int, tuple[tuple[int, int], ...]] | None:
+        """The time axis as a value: ``(first start, interval, count, gaps)``.
+
+        Readings with equal axes have equal `starts`, so what is derived from the starts
+        alone (which intervals fall in which period of a tariff) can be shared between
+        meters. None when the starts do not follow the documented invariant (each start
+        one interval after the previous, except across `gaps`); nothing is shared then.
+        Checked once per object, at the cost of one comparison of the whole list.
+        """
+        if "axis" not in self._memo:
+            self._memo["axis"] = self._uniform_axis()
+        return self._memo["axis"]  # type: ignore[return-value]
+
+    def _uniform_axis(self) -> tuple[int, int, int, tuple[tuple[int, int], ...]] | None:
+        starts, step = self.starts, self.interval_seconds
+        if not starts:
+            return None
+        expected: list[int] = []
+        cursor = starts[0]
+        for gap_start, gap_end in self.gaps:
+            expected.extend(range(cursor, gap_start, step))
+            cursor = gap_end
+        expected.extend(range(cursor, starts[-1] + 1, step))
+        if expected != starts:
+            return None
+        return (starts[0], step, len(starts), self.gaps)
 
     @property
     def end(self) -> int:
