@@ -20,13 +20,20 @@ from tariffs.bill import Bill, Line
 from tariffs.charges import Context, price_charge
 from tariffs.errors import ReadingsError, TariffFileError
 from tariffs.readings.model import Readings, to_decimal
-from tariffs.schedule import compile_schedule
+from tariffs.schedule import Schedule, compile_schedule
 from tariffs.schema.account import Account
 from tariffs.schema.charges import EnergyCharge
-from tariffs.schema.tariff import Tariff
-from tariffs.usage import add_losses, aggregate, check_resolution
+from tariffs.schema.tariff import Tariff, Version
+from tariffs.usage import (
+    Plan,
+    add_losses,
+    check_resolution,
+    clear_plans,
+    plan_segment,
+    usage_of,
+)
 
-__all__ = ["billing_periods", "local_midnight", "price"]
+__all__ = ["billing_periods", "clear_caches", "local_midnight", "price"]
 
 
 def local_midnight(day: dt.date, zone: ZoneInfo) -> int:
@@ -165,11 +172,115 @@ def _price(
     end: dt.date | None,
     event_days: Iterable[dt.date],
 ) -> list[Bill]:
-    zone = ZoneInfo(tariff.timezone)
     if not readings.starts:
         raise ReadingsError("no readings", file=readings.source)
     if account is not None and account.meter_multiplier != 1:
         readings = readings.multiplied(account.meter_multiplier)
+    all_event_days = frozenset(account.critical_peak_days if account else ()) | frozenset(
+        event_days
+    )
+    calendar = _calendar(tariff, readings, account, start, end, all_event_days)
+    ladders = _Ladders(
+        initial_kwh=account.year_to_date_kwh if account else Decimal(0),
+        first_year={},
+        counted={},
+        demand_history_kw=_demand_history(account),
+        carried={},
+        annual_months=_annual_ladders(tariff),
+    )
+    return [_price_bill(tariff, readings, account, plan, ladders) for plan in calendar]
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """A part of a bill with one tariff version in force."""
+
+    version: Version
+    schedule: Schedule
+    plan: Plan
+    days: int
+    month_fraction: Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class _BillPlan:
+    """What a bill is before any reading is summed: dates, shares, segments, warnings."""
+
+    period_start: dt.date
+    period_end: dt.date
+    first_date: dt.date
+    end_date: dt.date
+    first: int
+    last: int
+    service_days: int
+    bill_fraction: Fraction
+    warnings: tuple[str, ...]
+    segments: tuple[_Segment, ...]
+
+
+#: Bill plans by tariff and time axis. A billing run prices many meters read on the same
+#: intervals (and one meter under several tariffs): the dates, the shares of a month, the
+#: versions in force and the classification of intervals are the same for all of them.
+#: The tariff is kept with its plans so that a reused id never matches; bounded by the
+#: intervals the plans cover.
+_CALENDARS: dict[tuple[object, ...], tuple[Tariff, list[_BillPlan]]] = {}
+_CALENDARS_HELD = [0]
+_CALENDARS_LIMIT = 1_000_000
+
+
+def clear_caches() -> None:
+    """Forget the bill plans and interval classifications kept between calls.
+
+    Pricing never needs this (kept plans are keyed by everything they depend on, and
+    bounded); it frees their memory at once, e.g. after a billing run.
+    """
+    _CALENDARS.clear()
+    _CALENDARS_HELD[0] = 0
+    clear_plans()
+
+
+def _calendar(
+    tariff: Tariff,
+    readings: Readings,
+    account: Account | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    event_days: frozenset[dt.date],
+) -> list[_BillPlan]:
+    axis = readings.axis
+    if axis is None:
+        return _plan_bills(tariff, readings, account, start, end, event_days)
+    key = (
+        id(tariff),
+        axis,
+        account.meter_read_day if account else None,
+        account.service_start if account else None,
+        account.service_end if account else None,
+        start,
+        end,
+        event_days,
+    )
+    found = _CALENDARS.get(key)
+    if found is not None and found[0] is tariff:
+        return found[1]
+    plans = _plan_bills(tariff, readings, account, start, end, event_days)
+    if _CALENDARS_HELD[0] + len(readings) > _CALENDARS_LIMIT:
+        _CALENDARS.clear()
+        _CALENDARS_HELD[0] = 0
+    _CALENDARS[key] = (tariff, plans)
+    _CALENDARS_HELD[0] += len(readings)
+    return plans
+
+
+def _plan_bills(
+    tariff: Tariff,
+    readings: Readings,
+    account: Account | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    event_days: frozenset[dt.date],
+) -> list[_BillPlan]:
+    zone = ZoneInfo(tariff.timezone)
     span_start, span_end = readings.starts[0], readings.end
     if start is not None:
         span_start = max(span_start, local_midnight(start, zone))
@@ -191,34 +302,21 @@ def _price(
     read_day = account.meter_read_day if account and account.meter_read_day else 1
     first_day = _local_date(span_start, zone)
     last_day = _local_date(span_end - 1, zone)
-    ladders = _Ladders(
-        initial_kwh=account.year_to_date_kwh if account else Decimal(0),
-        first_year={},
-        counted={},
-        demand_history_kw=_demand_history(account),
-        carried={},
-        annual_months=_annual_ladders(tariff),
-    )
-    all_event_days = frozenset(account.critical_peak_days if account else ()) | frozenset(
-        event_days
-    )
-    bills = []
+    plans = []
     for period_start, period_end in billing_periods(first_day, last_day, read_day):
-        bill = _price_period(
+        plan = _plan_bill(
             tariff,
             readings,
-            account,
             zone,
             period_start,
             period_end,
             max(span_start, local_midnight(period_start, zone)),
             min(span_end, local_midnight(period_end, zone)),
-            ladders,
-            all_event_days,
+            event_days,
         )
-        if bill is not None:
-            bills.append(bill)
-    return bills
+        if plan is not None:
+            plans.append(plan)
+    return plans
 
 
 def _demand_history(account: Account | None) -> dict[tuple[int, int], Decimal]:
@@ -240,20 +338,19 @@ def _annual_ladders(tariff: Tariff) -> list[int]:
     return sorted(months)
 
 
-def _price_period(
+def _plan_bill(
     tariff: Tariff,
     readings: Readings,
-    account: Account | None,
     zone: ZoneInfo,
     period_start: dt.date,
     period_end: dt.date,
     bill_start: int,
     bill_end: int,
-    ladders: _Ladders,
     event_days: frozenset[dt.date],
-) -> Bill | None:
+) -> _BillPlan | None:
     first = bisect_left(readings.starts, bill_start)
-    if first == bisect_left(readings.starts, bill_end, first):
+    last = bisect_left(readings.starts, bill_end, first)
+    if first == last:
         return None
     first_date = _local_date(bill_start, zone)
     end_date = _local_date(bill_end - 1, zone) + dt.timedelta(days=1)
@@ -289,55 +386,83 @@ def _price_period(
             f"(first version from {next(iter(tariff.versions))})",
             file=tariff.source,
         )
-    annual_months = ladders.annual_months
-    source = tariff.source
     segments = []
     for seg_start, seg_end in zip(cuts, cuts[1:], strict=False):
         found = tariff.version_at(seg_start)
         assert found is not None  # noqa: S101 - the first date has a version, later ones too
         version = found[1]
-        schedule = compile_schedule(version, source)
+        schedule = compile_schedule(version, tariff.source)
         check_resolution(readings, schedule, tariff.id)
         t0 = max(bill_start, local_midnight(seg_start, zone))
         t1 = min(bill_end, local_midnight(seg_end, zone))
         days = (seg_end - seg_start).days
-        month_fraction = bill_fraction * Fraction(days, service_days)
-        usage = aggregate(
+        plan = plan_segment(
             readings, schedule, tariff.timezone, t0, t1, event_days | frozenset(version.event_days)
         )
-        if account is not None and account.losses is not None:
-            usage = add_losses(usage, account.losses, month_fraction)
-        segments.append((version, schedule, usage, days, month_fraction))
-    bill_usages = [usage for _, _, usage, _, _ in segments]
+        segments.append(
+            _Segment(version, schedule, plan, days, bill_fraction * Fraction(days, service_days))
+        )
+    return _BillPlan(
+        period_start,
+        period_end,
+        first_date,
+        end_date,
+        first,
+        last,
+        service_days,
+        bill_fraction,
+        tuple(warnings),
+        tuple(segments),
+    )
 
+
+def _price_bill(
+    tariff: Tariff,
+    readings: Readings,
+    account: Account | None,
+    plan: _BillPlan,
+    ladders: _Ladders,
+) -> Bill:
+    period_start = plan.period_start
+    losses = account.losses if account is not None else None
+    usages = []
+    for segment in plan.segments:
+        usage = usage_of(readings, segment.plan)
+        if losses is not None:
+            usage = add_losses(usage, losses, segment.month_fraction)
+        usages.append(usage)
+    annual_months = ladders.annual_months
     lines: list[Line] = []
+    warnings = list(plan.warnings)
     position_bill = Decimal(0)
     position_periods: dict[str, Decimal] = {}
-    for index, (version, schedule, usage, days, month_fraction) in enumerate(segments):
+    count = len(plan.segments)
+    for index, (segment, usage) in enumerate(zip(plan.segments, usages, strict=True)):
         positions = {"bill": position_bill}
         positions.update({f"period:{name}": kwh for name, kwh in position_periods.items()})
         for start_month in annual_months:
             positions[f"annual:{start_month}"] = ladders.position(start_month, period_start)
+        schedule = segment.schedule
         ctx = Context(
             tariff=tariff,
-            version=version,
+            version=segment.version,
             schedule=schedule,
             usage=usage,
             account=account,
             period_start=period_start,
-            period_end=period_end,
-            segment_days=days,
-            month_fraction=month_fraction,
+            period_end=plan.period_end,
+            segment_days=segment.days,
+            month_fraction=segment.month_fraction,
             first_segment=index == 0,
-            last_segment=index == len(segments) - 1,
+            last_segment=index == count - 1,
             tier_position_kwh=positions,
-            bill_usages=bill_usages,
+            bill_usages=usages,
             demand_history_kw=ladders.demand_history_kw,
-            bill_fraction=bill_fraction,
-            bill_days=service_days,
+            bill_fraction=plan.bill_fraction,
+            bill_days=plan.service_days,
             carried=ladders.carried,
         )
-        for charge in version.charges:
+        for charge in segment.version.charges:
             ctx.lines.extend(price_charge(charge, ctx))
         segment_kwh = to_decimal(usage.total_kwh, usage.scale)
         position_bill += segment_kwh
@@ -350,17 +475,16 @@ def _price_period(
             ladders.add(start_month, period_start, segment_kwh)
         lines.extend(ctx.lines)
         warnings.extend(w for w in ctx.warnings if w not in warnings)
-    last = bisect_left(readings.starts, bill_end, first)
     loss_kwh = None
-    if account is not None and account.losses is not None:
-        loss_kwh = sum((u.loss_kwh for u in bill_usages), Decimal(0))
+    if losses is not None:
+        loss_kwh = sum((u.loss_kwh for u in usages), Decimal(0))
     return Bill(
         account=account.account_id if account else None,
         tariff=tariff.id,
         currency=tariff.currency,
-        period_start=first_date,
-        period_end=end_date,
-        energy_kwh=to_decimal(sum(readings.kwh[first:last]), readings.scale),
+        period_start=plan.first_date,
+        period_end=plan.end_date,
+        energy_kwh=to_decimal(sum(readings.kwh[plan.first : plan.last]), readings.scale),
         lines=tuple(lines),
         warnings=tuple(warnings),
         loss_kwh=loss_kwh,

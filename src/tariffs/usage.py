@@ -22,12 +22,16 @@ from tariffs.schedule import DayTable, Schedule, local_day_spans
 from tariffs.schema.account import Losses
 
 __all__ = [
+    "Plan",
     "Usage",
     "add_losses",
     "aggregate",
     "check_resolution",
+    "clear_plans",
+    "plan_segment",
     "split_in_proportion",
     "split_table",
+    "usage_of",
 ]
 
 
@@ -127,7 +131,11 @@ def aggregate(
         end: First second after the segment.
         event_days: Declared event days (critical peak) of the account and tariff.
     """
-    plan = _plan(readings, schedule, timezone, start, end, event_days)
+    return usage_of(readings, plan_segment(readings, schedule, timezone, start, end, event_days))
+
+
+def usage_of(readings: Readings, plan: Plan) -> Usage:
+    """The usage of a planned segment: the plan's sums over the readings' columns."""
     first, last = plan.first, plan.last
     kwh = readings.kwh
     total = sum(kwh[first:last])
@@ -150,7 +158,7 @@ def aggregate(
 
 
 @dataclass(frozen=True, slots=True)
-class _Plan:
+class Plan:
     """Which intervals of a segment fall in which season and period: the time axis alone.
 
     Attributes:
@@ -175,19 +183,30 @@ class _Plan:
 #: one meter under many tariffs), and classifying intervals costs more than summing them.
 #: Keyed by value (schedule identity, zone, axis, segment, event days); the schedule is
 #: kept with its plans so that a reused id never matches. Bounded by the intervals held.
-_PLANS: dict[tuple[object, ...], tuple[Schedule, _Plan]] = {}
+_PLANS: dict[tuple[object, ...], tuple[Schedule, Plan]] = {}
 _PLANS_HELD = [0]
-_PLANS_LIMIT = 4_000_000
+_PLANS_LIMIT = 1_000_000
 
 
-def _plan(
+def clear_plans() -> None:
+    """Forget every kept plan (see `_PLANS`)."""
+    _PLANS.clear()
+    _PLANS_HELD[0] = 0
+
+
+def plan_segment(
     readings: Readings,
     schedule: Schedule,
     timezone: str,
     start: int,
     end: int,
     event_days: frozenset[dt.date],
-) -> _Plan:
+) -> Plan:
+    """Which intervals of ``[start, end)`` fall in which season and period (see `aggregate`).
+
+    Plans are kept by time axis (see `_PLANS`), so meters read on the same intervals
+    share them.
+    """
     axis = readings.axis
     if axis is None:
         return _build_plan(readings.starts, readings.interval_seconds, schedule, timezone,
@@ -229,7 +248,7 @@ def _build_plan(
     start: int,
     end: int,
     event_days: frozenset[dt.date],
-) -> _Plan:
+) -> Plan:
     first = bisect_left(starts, start)
     last = bisect_left(starts, end, first)
     indices: dict[tuple[int, int], list[int]] = {}
@@ -286,7 +305,7 @@ def _build_plan(
         if key != rest:
             found.sort()
             sums.append((key, _summer(found)))
-    return _Plan(first, last, blocks, others, sums, rest)
+    return Plan(first, last, blocks, others, sums, rest)
 
 
 def split_in_proportion(total: int, weights: list[int]) -> list[int]:

@@ -141,7 +141,7 @@ class Readings:
         def times(column: list[int] | None) -> list[int] | None:
             return None if column is None else [value * factor for value in column]
 
-        return Readings(
+        result = Readings(
             source=self.source,
             interval_seconds=self.interval_seconds,
             starts=self.starts,
@@ -152,6 +152,9 @@ class Readings:
             kw=times(self.kw),
             gaps=self.gaps,
         )
+        if "axis" in self._memo:  # the same starts: the same axis
+            result._memo["axis"] = self._memo["axis"]
+        return result
 
     def slice(self, start: int, end: int) -> Readings:
         """The intervals whose start lies in ``[start, end)`` (UTC epoch seconds)."""
