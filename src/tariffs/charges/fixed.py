@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 from tariffs.bill import Line
@@ -29,7 +30,12 @@ def price_fixed(charge: FixedCharge, ctx: Context) -> list[Line]:
     if units is None:
         return []
     count, unit = units
-    quantity = decimal_or_rounded(count)
+    if count.denominator == 1:  # whole units (the usual bill): exact in Decimal already
+        quantity = Decimal(count.numerator)
+        exact: Decimal | Fraction = charge.amount * quantity
+    else:
+        quantity = decimal_or_rounded(count)
+        exact = Fraction(charge.amount) * count
     return [
         ctx.line(
             "fixed",
@@ -38,6 +44,6 @@ def price_fixed(charge: FixedCharge, ctx: Context) -> list[Line]:
             quantity,
             unit,
             charge.amount,
-            Fraction(charge.amount) * count,
+            exact,
         )
     ]
