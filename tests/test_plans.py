@@ -153,3 +153,15 @@ def test_kept_plans_are_bounded_by_the_intervals_they_cover(
         assert usage._PLANS_HELD[0] <= 3 * 24 * 40
         assert 1 <= len(pricing._CALENDARS) <= 3
     assert warm == cold(tariff, moved)
+
+
+def test_the_csv_reader_gives_the_axis_it_checked() -> None:
+    from tariffs.readings.csv_reader import parse_readings_csv
+
+    text = "start,kwh\n" + "".join(
+        f"2025-03-0{day}T{hour:02d}:00,1.5\n" for day in (1, 2, 4) for hour in range(24)
+    )
+    readings = parse_readings_csv(text, "r.csv", "UTC", interval_seconds=3600, allow_gaps=True)
+    given = readings.axis
+    assert given == readings._uniform_axis()  # what the full check of the starts finds
+    assert given is not None and given[3] == ((1740960000, 1741046400),)  # March 3 missing

@@ -759,3 +759,26 @@ def test_gaps_are_the_missing_spans(
     if expected_gaps:
         with pytest.raises(ReadingsError, match=r"gap: no readings from"):
             parse(csv_of(texts), timezone, interval_seconds=interval)
+
+
+def test_a_start_column_seen_before_gives_the_same_starts_and_nothing_else() -> None:
+    """Files of one billing run share their start column; each still gets its own list."""
+    days = [f"2025-03-{day:02d}" for day in range(1, 11)]
+    starts_text = [f"{day}T{hour:02d}:{minute:02d}" for day in days for hour in range(24)
+                   for minute in (0, 30)]  # fmt: skip
+    first = parse_readings_csv(
+        "start,kwh\n" + "".join(f"{t},1.5\n" for t in starts_text), "a.csv", "Asia/Shanghai"
+    )
+    second = parse_readings_csv(
+        "start,kwh\n" + "".join(f"{t},2\n" for t in starts_text), "b.csv", "Asia/Shanghai"
+    )
+    assert second.starts == first.starts and second.starts is not first.starts
+    assert second.kwh == [2000] * len(starts_text) and second.source == "b.csv"
+    # Same rows, first and last start, but one start repeated in the middle: refused.
+    broken = list(starts_text)
+    broken[100] = broken[99]
+    with pytest.raises(ReadingsError) as caught:
+        parse_readings_csv(
+            "start,kwh\n" + "".join(f"{t},1\n" for t in broken), "c.csv", "Asia/Shanghai"
+        )
+    assert caught.value.line == 102
