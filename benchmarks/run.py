@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -29,7 +32,7 @@ from zoneinfo import ZoneInfo
 from tariffs import Account, Bill, Readings, Tariff, load_tariff, price
 from tariffs.interop.urdb import urdb_to_tariff_data
 from tariffs.pricing import clear_caches
-from tariffs.readings.csv_reader import parse_readings_csv
+from tariffs.readings.csv_reader import _SPANS, parse_readings_csv
 
 
 def year_of_readings(
@@ -191,24 +194,79 @@ def main() -> int:
             f"{statistics.median(cold) * 1e3:>8.2f}"
         )
 
-    # Reading CSV text already in memory.
+    # Reading CSV text already in memory: a file whose start column is new to the reader,
+    # and one whose start column equals the last file's (the meters of a billing run).
     tariff = load_tariff("cn-zj-residential-tou")
-    readings = year_of_readings(2025, 15, tariff.timezone)
+    readings = year_of_readings(2025, 15, tariff.timezone, kvarh=True)
     zone = ZoneInfo(tariff.timezone)
-    rows = ["start,kwh"]
-    for t, v in zip(readings.starts, readings.kwh, strict=True):
-        rows.append(f"{dt.datetime.fromtimestamp(t, zone):%Y-%m-%dT%H:%M},{Decimal(v).scaleb(-3)}")
+    rows = ["start,kwh,kvarh"]
+    for t, v, q in zip(readings.starts, readings.kwh, readings.kvarh or [], strict=True):
+        rows.append(
+            f"{dt.datetime.fromtimestamp(t, zone):%Y-%m-%dT%H:%M},"
+            f"{Decimal(v).scaleb(-3)},{Decimal(q).scaleb(-3)}"
+        )
     text = "\n".join(rows) + "\n"
-    times = timed(
-        lambda: parse_readings_csv(text, "bench.csv", tariff.timezone), max(5, args.repeat // 5)
-    )
-    median = statistics.median(times)
+    parsed = parse_readings_csv(text, "bench.csv", tariff.timezone)
+    assert (parsed.starts, parsed.kwh, parsed.kvarh) == (
+        readings.starts,
+        readings.kwh,
+        readings.kvarh,
+    ), "the reader read the file differently"
+    for name, before in (("read CSV, new start column", _SPANS.clear), ("read CSV, seen", None)):
+        times = timed(
+            lambda: parse_readings_csv(text, "bench.csv", tariff.timezone),
+            max(5, args.repeat // 5),
+            before=before,
+        )
+        median = statistics.median(times)
+        print(
+            f"{name:38} {len(readings):>9} {median * 1e3:>10.2f} "
+            f"{sorted(times)[int(0.95 * (len(times) - 1))] * 1e3:>8.2f} "
+            f"{len(readings) / median:>12,.0f}"
+        )
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "year.csv"
+        path.write_text(text, encoding="utf-8")
+        grown = process_memory(path)
     print(
-        f"{'read CSV, 15-min year':38} {len(readings):>9} {median * 1e3:>10.2f} "
-        f"{sorted(times)[int(0.95 * (len(times) - 1))] * 1e3:>8.2f} "
-        f"{len(readings) / median:>12,.0f}"
+        f"\npeak RSS above the interpreter with tariffs imported, reading {path.name} "
+        f"({len(readings):,} rows with kvarh) and pricing it under "
+        f"cn-sh-industrial-two-part: {grown / 1e6:.1f} MB (target: under 50 MB)"
     )
     return 0
+
+
+_MEMORY_PROBE = """
+import sys
+from decimal import Decimal
+from tariffs import Account, load_tariff, price
+from tariffs.readings.csv_reader import read_readings_csv
+
+def status(key):
+    with open("/proc/self/status") as lines:
+        return next(int(line.split()[1]) * 1024 for line in lines if line.startswith(key))
+
+tariff = load_tariff("cn-sh-industrial-two-part")
+account = Account(account_id="F", capacity_kva=Decimal(1250), basic_charge_method="capacity")
+with open("/proc/self/clear_refs", "w") as reset:
+    reset.write("5")  # the peak RSS (VmHWM) starts again from the RSS now
+before = status("VmRSS:")
+bills = price(tariff, read_readings_csv(sys.argv[1], tariff.timezone), account)
+assert len(bills) == 12
+print(status("VmHWM:") - before)
+"""
+
+
+def process_memory(path: Path) -> int:
+    """Bytes the peak RSS of a fresh process grows by to read and price one file (Linux)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _MEMORY_PROBE, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
+    )
+    return int(done.stdout)
 
 
 if __name__ == "__main__":
