@@ -17,10 +17,13 @@ Every engine reads the tariff from one URDB-shaped record (SAM through NREL's ow
 ``ratebook.urdb.tariff_from_v8``); tariff-core, which has no URDB reader, gets the same
 prices written as its plan. Before timing, each peer's annual total is checked against
 this engine's, and any difference is printed (never fatal). Timed: this engine's
-``price`` with the readings in memory; SAM's ``execute`` call only, with every input set
-up in advance; ratebook's ``estimate_annual`` on an 8,760-value tuple of Decimals;
-tariff-core's ``bill`` for each of the 12 months, with its interval objects built in
-advance. ``ratio`` is an engine's median over this engine's median (above 1: slower).
+``price`` with the readings in memory, repeated as in a billing run of many meters on one
+time axis (the bill plan of the axis is kept from the first call), and again with every
+kept plan forgotten before each call (``first meter of an axis``); SAM's ``execute``
+call only, with every input set up in advance; ratebook's ``estimate_annual`` on an
+8,760-value tuple of Decimals; tariff-core's ``bill`` for each of the 12 months, with its
+interval objects built in advance. ``ratio`` is an engine's median over this engine's
+median (above 1: slower).
 
 Totals differ by design where the engines' conventions do: this engine rounds each line
 to the cent (SAM adds unrounded amounts, so a year of lines can differ by a few cents),
@@ -137,6 +140,19 @@ def tariffs_engine(record: dict[str, Any], kwh_milli: list[int], steps: int) -> 
         return sum((bill.total for bill in bills), Decimal(0))  # type: ignore[attr-defined]
 
     return Engine("tariffs", lambda: price(tariff, readings), total)
+
+
+def tariffs_cold_engine(record: dict[str, Any], kwh_milli: list[int], steps: int) -> Engine:
+    """This engine as for the first meter on a time axis: no bill plan kept from before."""
+    from tariffs.pricing import clear_caches
+
+    warm = tariffs_engine(record, kwh_milli, steps)
+
+    def call() -> object:
+        clear_caches()
+        return warm.call()
+
+    return Engine("tariffs, first meter of an axis", call, warm.annual_total)
 
 
 def as_floats(value: Any) -> Any:
@@ -309,6 +325,7 @@ def main() -> int:
         ours = tariffs_engine(record, kwh_milli, steps)
         our_total = ours.annual_total(ours.call())
         candidates: list[tuple[str, Engine | str]] = [
+            ("tariffs, first meter of an axis", tariffs_cold_engine(record, kwh_milli, steps)),
             ("SAM Utilityrate5", sam_engine(record, kwh_milli, steps)),
             ("ratebook", ratebook_engine(record, kwh_milli, steps)),
             ("tariff-core", tariff_core_engine(demand, kwh_milli, steps)),
