@@ -129,7 +129,9 @@ def test_starts_that_break_the_invariant_are_never_shared() -> None:
     assert uneven.axis is None
     undeclared_gap = Readings("gap.csv", 3600, [0, 3600, 10800], 3, [1, 2, 3])
     assert undeclared_gap.axis is None
+    # The same first start, interval and count as the one before: still told apart.
     assert Readings("even.csv", 3600, [0, 3600, 7200], 3, [1, 2, 3]).axis == (0, 3600, 3, ())
+    assert Readings("late.csv", 3600, [0, 3600, 9000], 3, [1, 2, 3]).axis is None
 
 
 def test_kept_plans_are_bounded_by_the_intervals_they_cover(

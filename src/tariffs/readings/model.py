@@ -21,6 +21,9 @@ QUANTITY_COLUMNS = ("kvarh", "export_kwh", "kw")
 
 _EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
+#: The starts of the last few time axes checked (see `Readings.axis`).
+_AXIS_STARTS: dict[tuple[int, int, int, tuple[tuple[int, int], ...]], list[int]] = {}
+
 
 def to_decimal(value: int, scale: int) -> Decimal:
     """Turn an integer in units of ``10**-scale`` into an exact `Decimal`.
@@ -101,15 +104,23 @@ class Readings:
         starts, step = self.starts, self.interval_seconds
         if not starts:
             return None
-        expected: list[int] = []
-        cursor = starts[0]
-        for gap_start, gap_end in self.gaps:
-            expected.extend(range(cursor, gap_start, step))
-            cursor = gap_end
-        expected.extend(range(cursor, starts[-1] + 1, step))
-        if expected != starts:
-            return None
-        return (starts[0], step, len(starts), self.gaps)
+        axis = (starts[0], step, len(starts), self.gaps)
+        # Meters of one run share their axis: its starts are built once and compared
+        # (one C-level pass) with each meter's.
+        expected = _AXIS_STARTS.get(axis)
+        if expected is None:
+            expected = []
+            cursor = starts[0]
+            for gap_start, gap_end in self.gaps:
+                expected.extend(range(cursor, gap_start, step))
+                cursor = gap_end
+            # Built from the axis alone (never from these starts): it is kept for others.
+            left = max(0, len(starts) - len(expected))
+            expected.extend(range(cursor, cursor + left * step, step))
+            if len(_AXIS_STARTS) >= 4:
+                _AXIS_STARTS.clear()
+            _AXIS_STARTS[axis] = expected
+        return axis if expected == starts else None
 
     @property
     def end(self) -> int:
