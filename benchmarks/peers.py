@@ -311,6 +311,12 @@ def main() -> int:
         f"python {platform.python_version()} on {platform.machine()}, "
         f"{os.cpu_count()} cpus, load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
     )
+    compare_with_peers(args.repeat, args.budget)
+    return 0
+
+
+def compare_with_peers(repeat: int, budget: float) -> None:
+    """Print the table: each case by each engine installed, with the ratio to this one."""
     header = (
         f"{'case':30} {'engine':32} {'intervals':>9} {'median ms':>10} {'p95 ms':>9} "
         f"{'runs':>5} {'ratio':>7}"
@@ -345,7 +351,7 @@ def main() -> int:
             engines.append(found)
         our_median = None
         for engine in engines:
-            times = timed(engine.call, args.repeat, args.budget)
+            times = timed(engine.call, repeat, budget)
             median = statistics.median(times)
             p95 = sorted(times)[math.ceil(0.95 * len(times)) - 1]  # nearest rank
             our_median = our_median or median
@@ -358,7 +364,6 @@ def main() -> int:
         print(f"{case:30} {'annual total, tariffs':32} {our_total}")
     for note in notes:
         print("differs:", note)
-    return 0
 
 
 if __name__ == "__main__":

@@ -9,6 +9,9 @@ many meters share one time axis (or one meter is priced under several tariffs): 
 plan of the axis (dates, versions, which interval is in which period) is built once and
 kept. ``cold ms`` is the median of calls made after forgetting every kept plan, as for
 the first meter of a run. Every timed call's bills are compared with the checked ones.
+
+Then the peers' table of `peers.py`: the same bills by the other engines installed
+(NREL SAM, ratebook, tariff-core), with the ratio of their time to this engine's.
 """
 
 from __future__ import annotations
@@ -233,6 +236,12 @@ def main() -> int:
         f"({len(readings):,} rows with kvarh) and pricing it under "
         f"cn-sh-industrial-two-part: {grown / 1e6:.1f} MB (target: under 50 MB)"
     )
+
+    # The same work by the other engines installed (skipped with a message when absent).
+    from peers import compare_with_peers
+
+    print()
+    compare_with_peers(args.repeat, budget=10.0)
     return 0
 
 
