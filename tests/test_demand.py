@@ -317,6 +317,22 @@ def test_clock_aligned_demand_within_periods_from_five_minute_data() -> None:
     assert demand([usage], 15, sliding=True) == Decimal("12")
 
 
+def test_demand_by_period_for_meters_read_on_the_same_intervals() -> None:
+    # Night runs from 20:00 to 08:00 the next morning; its intervals across midnight are
+    # one range. Two meters on one time axis share the ranges, never the values.
+    first = day_readings(15, {"1 23:45": "6", "2 00:00": "5", "2 09:00": "2"}, days=3)
+    second = day_readings(15, {"1 07:45": "1", "3 19:45": "4", "3 20:00": "0.5"}, days=3)
+    one, two = usage_of(first), usage_of(second)
+    assert one.runs_of(frozenset({NIGHT})) is two.runs_of(frozenset({NIGHT}))
+    assert [(r.start, r.stop) for r in one.runs_of(frozenset({NIGHT}))] == [
+        (0, 32), (80, 128), (176, 224), (272, 288)
+    ]  # fmt: skip
+    assert demand([one], 15, periods={NIGHT}) == Decimal("24")  # 6 × 4
+    assert demand([one], 15, periods={DAY}) == Decimal("8")  # 2 × 4
+    assert demand([two], 15, periods={NIGHT}) == Decimal("4")  # 1 × 4 (20:00 is 0.5)
+    assert demand([two], 15, periods={DAY}) == Decimal("16")  # 4 × 4 at 19:45
+
+
 def test_demand_over_several_segments_and_only_inside_them() -> None:
     readings = day_readings(15, {"1 09:00": "2", "2 10:00": "3", "3 11:00": "9"}, days=3)
     first_day = local_start(dt.date(2025, 7, 1), 8)

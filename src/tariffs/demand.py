@@ -62,12 +62,12 @@ def max_demand(
     for usage in usages:
         readings = usage.readings
         scale = usage.scale
+        chosen = None if periods is None else frozenset(periods)
         if readings.kw is not None:
             meter_kw = True
-            values = readings.kw
-            for _, period, a, b, _ in usage.slices:
-                if (periods is None or period in periods) and a < b:
-                    best = max(best, max(values[a:b]))
+            runs = usage.runs_of(chosen)
+            if runs:  # each run's maximum in C, over runs kept from the plan
+                best = max(best, max(map(max, map(readings.kw.__getitem__, runs))))
             continue
         per_window = _check(usage, window_minutes, tariff_id)
         kwh = readings.kwh
@@ -79,9 +79,9 @@ def max_demand(
                 if usage.first < usage.last:
                     best = max(best, max(kwh[usage.first : usage.last]))
                 continue
-            for _, period, a, b, _ in usage.slices:
-                if (periods is None or period in periods) and a < b:
-                    best = max(best, max(kwh[a:b]))
+            runs = usage.runs_of(chosen)
+            if runs:
+                best = max(best, max(map(max, map(kwh.__getitem__, runs))))
             continue
         starts = readings.starts
         span = window_minutes * 60

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from operator import itemgetter
+from typing import Any
 
 from tariffs.errors import ReadingsError
 from tariffs.readings.model import Readings, to_decimal
@@ -76,7 +77,31 @@ class Usage:
     other_slices: list[Slice] = field(default_factory=list)
     loss_kwh: Decimal = Decimal(0)
     complete: bool = True
-    _cache: dict[str, list[Slice]] = field(default_factory=dict, compare=False, repr=False)
+    # What is derived from the slices alone. Usages summed from one plan share the plan's
+    # dictionary, so the meters of a run derive it once (see `usage_of`).
+    _cache: dict[object, list[Any]] = field(default_factory=dict, compare=False, repr=False)
+
+    def runs_of(self, periods: frozenset[int] | None) -> list[slice]:
+        """Index ranges of the intervals in some periods (None: all), in time order.
+
+        Slices that follow each other in the readings' index are merged: a range may go
+        on across midnight or a gap in time (fine for a maximum of single intervals).
+        """
+        key = ("runs", periods)
+        found = self._cache.get(key)
+        if found is None:
+            found = []
+            end = -1
+            for _, period, a, b, _ in self.slices:
+                if periods is not None and period not in periods:
+                    continue
+                if a == end:
+                    found[-1] = slice(found[-1].start, b)
+                else:
+                    found.append(slice(a, b))
+                end = b
+            self._cache[key] = found
+        return found
 
     @property
     def slices(self) -> list[Slice]:
@@ -154,6 +179,7 @@ def usage_of(readings: Readings, plan: Plan) -> Usage:
         export_kwh=None if readings.export_kwh is None else sum(readings.export_kwh[first:last]),
         day_blocks=plan.blocks,
         other_slices=plan.others,
+        _cache=plan.derived,
     )
 
 
@@ -169,6 +195,7 @@ class Plan:
         sums: ``(season, period)`` and a function summing that key's intervals of a column.
         rest: The key whose sum is the total less the others (every interval of the
             segment is in exactly one key), or None.
+        derived: What the usages of this plan derive from its slices (`Usage._cache`).
     """
 
     first: int
@@ -177,6 +204,7 @@ class Plan:
     others: list[Slice]
     sums: list[tuple[tuple[int, int], Callable[[list[int]], int]]]
     rest: tuple[int, int] | None
+    derived: dict[object, list[Any]] = field(default_factory=dict)
 
 
 #: Plans by time axis: a billing run prices many meters read on the same intervals (and
