@@ -12,8 +12,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from tariffs import Account, Readings, load_tariff, price, pricing, usage
+from tariffs.errors import TariffsError
 from tariffs.pricing import clear_caches
 
 
@@ -167,3 +170,87 @@ def test_the_csv_reader_gives_the_axis_it_checked() -> None:
     given = readings.axis
     assert given == readings._uniform_axis()  # what the full check of the starts finds
     assert given is not None and given[3] == ((1740960000, 1741046400),)  # March 3 missing
+
+
+_TABLES = (
+    "cn-bj-residential",
+    "cn-gd-commercial-tou",
+    "cn-hydro-seasonal-tou",
+    "cn-sh-residential-tou",
+    "cn-zj-residential-tou",
+)
+
+
+_CALENDARS_DRAWN = st.tuples(
+    st.sampled_from([None, 1, 9, 28]),
+    st.one_of(st.none(), st.dates(dt.date(2024, 12, 1), dt.date(2026, 1, 31))),
+    st.one_of(st.none(), st.dates(dt.date(2024, 12, 1), dt.date(2026, 1, 31))),
+    st.one_of(st.none(), st.dates(dt.date(2024, 12, 1), dt.date(2026, 1, 31))),
+)
+
+
+@given(
+    table=st.sampled_from(_TABLES),
+    step=st.sampled_from([900, 1800, 3600]),
+    first_day=st.dates(dt.date(2025, 1, 1), dt.date(2025, 10, 31)),
+    first_slot=st.integers(0, 95),
+    days=st.integers(1, 75),
+    calendars=st.lists(_CALENDARS_DRAWN, min_size=2, max_size=3),
+    seeds=st.tuples(st.integers(0, 99), st.integers(100, 199)),
+)
+@settings(suppress_health_check=[HealthCheck.too_slow])
+def test_kept_plans_price_every_meter_as_the_first(
+    table: str,
+    step: int,
+    first_day: dt.date,
+    first_slot: int,
+    days: int,
+    calendars: list[tuple[int | None, dt.date | None, dt.date | None, dt.date | None]],
+    seeds: tuple[int, int],
+) -> None:
+    """Bills priced with plans kept from other meters, accounts and calls equal cold ones.
+
+    Two meters on one time axis, each under two or three account calendars (read day,
+    service start and end, an event day), priced cold one by one, then all again in turn
+    with every plan kept.
+    """
+    tariff = load_tariff(table)
+    zone = ZoneInfo(tariff.timezone)
+    start = int(dt.datetime.combine(first_day, dt.time(), zone).timestamp())
+    start += first_slot * 900 // step * step
+    count = days * 86400 // step
+    meters = []
+    for seed in seeds:
+        rng = random.Random(seed)  # noqa: S311 - test data
+        meters.append(
+            Readings(
+                source=f"m{seed}.csv",
+                interval_seconds=step,
+                starts=list(range(start, start + count * step, step)),
+                scale=3,
+                kwh=[rng.randrange(0, 3000) for _ in range(count)],
+            )
+        )
+    runs = []
+    for read_day, service_start, service_end, event_day in calendars:
+        if service_start and service_end and service_end < service_start:
+            service_start, service_end = service_end, service_start
+        account = Account(
+            account_id="A", meter_read_day=read_day, service_start=service_start,
+            service_end=service_end,
+        )  # fmt: skip
+        for meter in meters:
+            runs.append((meter, account, [] if event_day is None else [event_day]))
+    expected: list[object] = []
+    for meter, account, event_days in runs:
+        try:
+            expected.append(cold(tariff, meter, account, event_days=event_days))
+        except TariffsError as error:  # e.g. service after the readings: refused warm too
+            expected.append(str(error))
+    event(f"{sum(isinstance(found, list) for found in expected)} of {len(runs)} priced")
+    clear_caches()
+    for (meter, account, event_days), bills in zip(runs * 2, expected * 2, strict=True):
+        try:
+            assert price(tariff, meter, account, event_days=event_days) == bills
+        except TariffsError as error:
+            assert str(error) == bills
