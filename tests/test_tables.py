@@ -152,18 +152,18 @@ def test_reference_entries_parser() -> None:
     assert "reset" in entries["aa-two"]
 
 
-def reference_document() -> str:
-    for place in REFERENCE_DOCUMENT_PLACES:
-        if place.is_file():
-            return place.read_text(encoding="utf-8")
-    pytest.skip(
-        "REFERENCE_TARIFFS.md not found in "
-        + ", ".join(str(place) for place in REFERENCE_DOCUMENT_PLACES)
-    )
+def reference_documents() -> list[str]:
+    """The project's copy (``docs/``) and, beside a checkout, the shared original."""
+    return [
+        place.read_text(encoding="utf-8") for place in REFERENCE_DOCUMENT_PLACES if place.is_file()
+    ]
 
 
 def test_reference_document_matches_the_transcribed_lists() -> None:
-    entries = reference_entries(reference_document())
+    documents = reference_documents()
+    assert documents, "docs/REFERENCE_TARIFFS.md is missing"
+    assert all(text == documents[0] for text in documents), "the copy in docs/ is out of date"
+    entries = reference_entries(documents[0])
     assert set(entries) == REFERENCE_IDS
     illustrative = {tariff_id for tariff_id, text in entries.items() if "illustrative" in text}
     assert illustrative == ILLUSTRATIVE_IDS
