@@ -140,8 +140,8 @@ def test_starts_that_break_the_invariant_are_never_shared() -> None:
 def test_kept_plans_are_bounded_by_the_intervals_they_cover(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(pricing, "_CALENDARS_LIMIT", 3 * 24 * 40)
-    monkeypatch.setattr(usage, "_PLANS_LIMIT", 3 * 24 * 40)
+    monkeypatch.setattr(pricing._CALENDARS, "limit", 3 * 24 * 40)
+    monkeypatch.setattr(usage._PLANS, "limit", 3 * 24 * 40)
     tariff = load_tariff("cn-zj-residential-tou")
     clear_caches()
     for shift in range(10):  # ten different axes of 40 days each
@@ -154,8 +154,8 @@ def test_kept_plans_are_bounded_by_the_intervals_they_cover(
             kwh=readings.kwh,
         )
         warm = price(tariff, moved)
-        assert pricing._CALENDARS_HELD[0] <= 3 * 24 * 40
-        assert usage._PLANS_HELD[0] <= 3 * 24 * 40
+        assert pricing._CALENDARS.held <= 3 * 24 * 40
+        assert usage._PLANS.held <= 3 * 24 * 40
         assert 1 <= len(pricing._CALENDARS) <= 3
     assert warm == cold(tariff, moved)
 

@@ -20,7 +20,7 @@ from tariffs.bill import Bill, Line
 from tariffs.charges import Context, price_charge
 from tariffs.errors import ReadingsError, TariffFileError
 from tariffs.readings.model import Readings, to_decimal
-from tariffs.schedule import Schedule, compile_schedule
+from tariffs.schedule import KeptPlans, Schedule, compile_schedule
 from tariffs.schema.account import Account
 from tariffs.schema.charges import EnergyCharge
 from tariffs.schema.tariff import Tariff, Version
@@ -221,11 +221,8 @@ class _BillPlan:
 #: Bill plans by tariff and time axis. A billing run prices many meters read on the same
 #: intervals (and one meter under several tariffs): the dates, the shares of a month, the
 #: versions in force and the classification of intervals are the same for all of them.
-#: The tariff is kept with its plans so that a reused id never matches; bounded by the
-#: intervals the plans cover.
-_CALENDARS: dict[tuple[object, ...], tuple[Tariff, list[_BillPlan]]] = {}
-_CALENDARS_HELD = [0]
-_CALENDARS_LIMIT = 1_000_000
+#: Bounded by the intervals the plans cover.
+_CALENDARS: KeptPlans[list[_BillPlan]] = KeptPlans(limit=1_000_000)
 
 
 def clear_caches() -> None:
@@ -235,7 +232,6 @@ def clear_caches() -> None:
     bounded); it frees their memory at once, e.g. after a billing run.
     """
     _CALENDARS.clear()
-    _CALENDARS_HELD[0] = 0
     clear_plans()
 
 
@@ -251,7 +247,6 @@ def _calendar(
     if axis is None:
         return _plan_bills(tariff, readings, account, start, end, event_days)
     key = (
-        id(tariff),
         axis,
         account.meter_read_day if account else None,
         account.service_start if account else None,
@@ -260,15 +255,10 @@ def _calendar(
         end,
         event_days,
     )
-    found = _CALENDARS.get(key)
-    if found is not None and found[0] is tariff:
-        return found[1]
-    plans = _plan_bills(tariff, readings, account, start, end, event_days)
-    if _CALENDARS_HELD[0] + len(readings) > _CALENDARS_LIMIT:
-        _CALENDARS.clear()
-        _CALENDARS_HELD[0] = 0
-    _CALENDARS[key] = (tariff, plans)
-    _CALENDARS_HELD[0] += len(readings)
+    plans = _CALENDARS.get(tariff, key)
+    if plans is None:
+        plans = _plan_bills(tariff, readings, account, start, end, event_days)
+        _CALENDARS.keep(tariff, key, plans, len(readings))
     return plans
 
 

@@ -276,6 +276,41 @@ class IdentityCache(Generic[K, V]):
         return value
 
 
+class KeptPlans(Generic[V]):
+    """Values kept by a key made of an object's identity and plain values, bounded.
+
+    For plans derived from an immutable object (a tariff, a compiled schedule) and a time
+    axis: the object is kept with each value, so that an id reused after it is gone never
+    matches. Each value has a weight (the intervals it covers); when the weights held would
+    pass `limit`, everything is forgotten and keeping starts again.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.held = 0
+        self._store: dict[tuple[object, ...], tuple[object, V]] = {}
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def get(self, owner: object, key: tuple[object, ...]) -> V | None:
+        """The value kept for ``owner`` and ``key``, or None."""
+        found = self._store.get((id(owner), *key))
+        return found[1] if found is not None and found[0] is owner else None
+
+    def keep(self, owner: object, key: tuple[object, ...], value: V, weight: int) -> None:
+        """Keep a value for ``owner`` and ``key``."""
+        if self.held + weight > self.limit:
+            self.clear()
+        self._store[(id(owner), *key)] = (owner, value)
+        self.held += weight
+
+    def clear(self) -> None:
+        """Forget every value."""
+        self._store.clear()
+        self.held = 0
+
+
 _COMPILED: IdentityCache[Version, Schedule] = IdentityCache()
 _COMPILED_DEMAND: IdentityCache[Version, Schedule] = IdentityCache()
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from tariffs.errors import ReadingsError
 from tariffs.readings.model import Readings, to_decimal
-from tariffs.schedule import DayTable, Schedule, local_day_spans
+from tariffs.schedule import DayTable, KeptPlans, Schedule, local_day_spans
 from tariffs.schema.account import Losses
 
 __all__ = [
@@ -209,17 +209,14 @@ class Plan:
 
 #: Plans by time axis: a billing run prices many meters read on the same intervals (and
 #: one meter under many tariffs), and classifying intervals costs more than summing them.
-#: Keyed by value (schedule identity, zone, axis, segment, event days); the schedule is
-#: kept with its plans so that a reused id never matches. Bounded by the intervals held.
-_PLANS: dict[tuple[object, ...], tuple[Schedule, Plan]] = {}
-_PLANS_HELD = [0]
-_PLANS_LIMIT = 1_000_000
+#: Keyed by the schedule and by value (zone, axis, segment, event days); bounded by the
+#: intervals the plans cover.
+_PLANS: KeptPlans[Plan] = KeptPlans(limit=1_000_000)
 
 
 def clear_plans() -> None:
     """Forget every kept plan (see `_PLANS`)."""
     _PLANS.clear()
-    _PLANS_HELD[0] = 0
 
 
 def plan_segment(
@@ -239,19 +236,13 @@ def plan_segment(
     if axis is None:
         return _build_plan(readings.starts, readings.interval_seconds, schedule, timezone,
                            start, end, event_days)  # fmt: skip
-    key = (id(schedule), timezone, axis, start, end, event_days)
-    found = _PLANS.get(key)
-    if found is not None and found[0] is schedule:
-        return found[1]
-    plan = _build_plan(
-        readings.starts, readings.interval_seconds, schedule, timezone, start, end, event_days
-    )
-    size = plan.last - plan.first
-    if _PLANS_HELD[0] + size > _PLANS_LIMIT:
-        _PLANS.clear()
-        _PLANS_HELD[0] = 0
-    _PLANS[key] = (schedule, plan)
-    _PLANS_HELD[0] += size
+    key = (timezone, axis, start, end, event_days)
+    plan = _PLANS.get(schedule, key)
+    if plan is None:
+        plan = _build_plan(
+            readings.starts, readings.interval_seconds, schedule, timezone, start, end, event_days
+        )
+        _PLANS.keep(schedule, key, plan, plan.last - plan.first)
     return plan
 
 
