@@ -1,9 +1,12 @@
 """Aggregate interval readings into the usage of one billing segment.
 
-This is the only place that walks intervals. It works on plain lists of ints: each local
-day is cut into runs of one period by its day table, and each run is a slice of the
-readings, summed by `sum` over the slice. The cost grows with days × runs per day, not
-with the number of intervals.
+This is the only place that walks intervals, in two steps. Planning works out from the
+time axis alone which intervals fall in which season and period: each local day is cut
+into runs of one period by its day table (whole days with one table together), at a cost
+that grows with days × runs per day, not with intervals. Summing then gathers each
+period's values of a plain list of ints in one C-level call (`operator.itemgetter`) and
+takes the largest period as what the others leave of the total. Plans are kept per time
+axis, so the meters of a billing run, read on the same intervals, only sum.
 """
 
 from __future__ import annotations
