@@ -222,7 +222,7 @@ class _BillPlan:
 #: intervals (and one meter under several tariffs): the dates, the shares of a month, the
 #: versions in force and the classification of intervals are the same for all of them.
 #: Bounded by the intervals the plans cover.
-_CALENDARS: KeptPlans[list[_BillPlan]] = KeptPlans(limit=1_000_000)
+_CALENDARS: KeptPlans[list[_BillPlan]] = KeptPlans(limit=500_000)
 
 
 def clear_caches() -> None:

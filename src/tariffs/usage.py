@@ -214,7 +214,7 @@ class Plan:
 #: one meter under many tariffs), and classifying intervals costs more than summing them.
 #: Keyed by the schedule and by value (zone, axis, segment, event days); bounded by the
 #: intervals the plans cover.
-_PLANS: KeptPlans[Plan] = KeptPlans(limit=1_000_000)
+_PLANS: KeptPlans[Plan] = KeptPlans(limit=500_000)
 
 
 def clear_plans() -> None:
