@@ -1,0 +1,66 @@
+"""The benchmark scripts still run, and their own checks of exactness still pass.
+
+Each script is run at a tiny size: the figures are not looked at (they belong to the
+scripts' output, not to tests), but every check a script makes before timing (bills
+against a slow classification of every interval, every timed call's bills against the
+checked ones, the reader against the generated values) must hold, and every case must
+print its row.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(script: str, *args: str, cwd: Path = ROOT) -> str:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_pricing_benchmark_checks_its_bills_and_prints_every_case() -> None:
+    out = run("run.py", "--repeat", "2")
+    for case in (
+        "hourly, 3-period TOU + fixed",
+        "15-min, cn-sh-industrial-two-part",
+        "read CSV, new start column",
+        "read CSV, seen",
+        "peak RSS above the interpreter",
+        "hourly year, 3-period TOU      tariffs ",
+        "15-min year, TOU + demand      tariffs, first meter of an axis",
+    ):
+        assert case in out
+
+
+def test_reading_benchmark_runs() -> None:
+    out = run("read_csv.py", "--repeat", "2", "--long-accounts", "2")
+    assert "read a year, Europe/London +offsets, starts seen" in out
+    assert "read a long file, 2 account-years" in out
+    assert "tariffs price, JSON out" in out
+
+
+def test_batch_benchmark_prices_every_account(tmp_path: Path) -> None:
+    out = run("batch.py", "--accounts", "4", "--months", "1", "--workdir", str(tmp_path))
+    rows = [line.split() for line in out.splitlines() if line.startswith(("dir ", "long "))]
+    assert [row[:2] for row in rows] == [["dir", "4"], ["long", "4"]]
+    assert [row[6] for row in rows] == ["0", "0"]  # failures
+
+
+@pytest.mark.parametrize("script", ["peers.py", "fuzz_campaign.py"])
+def test_other_scripts_start(script: str) -> None:
+    assert "usage" in run(script, "--help").lower()
