@@ -1,8 +1,10 @@
 """Price readings under a tariff: billing periods, version segments, tier ladders, bills.
 
-The flow is one direction: billing periods are cut from the readings' span (or the dates
-asked for), each period is cut at version changes into segments, each segment's usage is
-aggregated once and every charge prices it, in the order the tariff writes them.
+The flow is one direction. First the plan of the bills, from the time axis alone: billing
+periods are cut from the readings' span (or the dates asked for), each period is cut at
+version changes into segments, and each segment's intervals are classified by season and
+period; the plan is kept for the next meter on the same axis. Then each segment's usage
+is summed once and every charge prices it, in the order the tariff writes them.
 """
 
 from __future__ import annotations
