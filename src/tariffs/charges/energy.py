@@ -183,30 +183,22 @@ def ladder_key(tiers: Tiers) -> str:
     return f"annual:{tiers.start_month}" if tiers.reset == "annual" else "bill"
 
 
+_BucketKey = tuple[int | None, int | None]
+
+#: Per untiered energy charge: bucket key → (code, label, rate). A bucket's code, label
+#: and price depend on the charge alone, so they are made once, not on every bill.
+_UNTIERED: IdentityCache[EnergyCharge, dict[_BucketKey, tuple[str, str, Decimal]]]
+_UNTIERED = IdentityCache(1024)
+
+
 def price_energy(charge: EnergyCharge, ctx: Context) -> list[Line]:
     """Price an energy charge on a segment's usage."""
+    if charge.tiers is None:
+        return _untiered(charge, ctx)
     code = charge.code or "energy"
     label = charge.label or "Energy"
     buckets = _Buckets(charge, ctx)
     lines: list[Line] = []
-    if charge.tiers is None:
-        for b, kwh in enumerate(buckets.kwh):
-            if kwh:
-                parts = buckets.code(code, b)
-                rate = buckets.price(b, 0)
-                quantity = ctx.quantity(kwh)
-                lines.append(
-                    ctx.line(
-                        "energy",
-                        ".".join(parts),
-                        _label(label, parts),
-                        quantity,
-                        "kWh",
-                        rate,
-                        quantity * rate,
-                    )
-                )
-        return lines
 
     tiers = charge.tiers
     bounds = _bounds(tiers, ctx)
@@ -274,6 +266,32 @@ def price_energy(charge: EnergyCharge, ctx: Context) -> list[Line]:
             lines.append(
                 ctx.line("energy", name, text, part_quantity, "kWh", rate, part_quantity * rate)
             )
+    return lines
+
+
+def _untiered(charge: EnergyCharge, ctx: Context) -> list[Line]:
+    """One line per bucket with kWh: kWh × the bucket's price (as `_Buckets` orders them)."""
+    by_season = charge.season_multipliers is not None
+    by_period = charge.prices is not None
+    kwh: dict[_BucketKey, int] = {}  # in the order buckets are first met
+    for (season, period), value in sorted(ctx.usage.energy.items()):
+        key = (season if by_season else None, period if by_period else None)
+        kwh[key] = kwh.get(key, 0) + value
+    known = _UNTIERED.get(charge, dict)
+    lines = []
+    for key, value in kwh.items():
+        if not value:
+            continue
+        found = known.get(key)
+        if found is None:
+            buckets = _Buckets(charge, ctx)
+            b = buckets.index[key]
+            parts = buckets.code(charge.code or "energy", b)
+            found = (".".join(parts), _label(charge.label or "Energy", parts), buckets.price(b, 0))
+            known[key] = found
+        code, label, rate = found
+        quantity = ctx.quantity(value)
+        lines.append(ctx.line("energy", code, label, quantity, "kWh", rate, quantity * rate))
     return lines
 
 
