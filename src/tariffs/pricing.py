@@ -212,8 +212,6 @@ class _BillPlan:
     period_end: dt.date
     first_date: dt.date
     end_date: dt.date
-    first: int
-    last: int
     service_days: int
     bill_fraction: Fraction
     warnings: tuple[str, ...]
@@ -399,8 +397,6 @@ def _plan_bill(
         period_end,
         first_date,
         end_date,
-        first,
-        last,
         service_days,
         bill_fraction,
         tuple(warnings),
@@ -418,8 +414,10 @@ def _price_bill(
     period_start = plan.period_start
     losses = account.losses if account is not None else None
     usages = []
+    metered = 0  # the kWh read, before any losses are added
     for segment in plan.segments:
         usage = usage_of(readings, segment.plan)
+        metered += usage.total_kwh
         if losses is not None:
             usage = add_losses(usage, losses, segment.month_fraction)
         usages.append(usage)
@@ -476,7 +474,7 @@ def _price_bill(
         currency=tariff.currency,
         period_start=plan.first_date,
         period_end=plan.end_date,
-        energy_kwh=to_decimal(sum(readings.kwh[plan.first : plan.last]), readings.scale),
+        energy_kwh=to_decimal(metered, readings.scale),
         lines=tuple(lines),
         warnings=tuple(warnings),
         loss_kwh=loss_kwh,
