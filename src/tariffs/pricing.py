@@ -455,16 +455,18 @@ def _price_bill(
         for charge in segment.version.charges:
             ctx.lines.extend(price_charge(charge, ctx))
         segment_kwh = to_decimal(usage.total_kwh, usage.scale)
-        position_bill += segment_kwh
-        for (_, period), value in usage.energy.items():
-            name = schedule.period_names[period]
-            position_periods[name] = position_periods.get(name, Decimal(0)) + to_decimal(
-                value, usage.scale
-            )
+        if index < count - 1:  # positions on the bill's ladders, for the next segment
+            position_bill += segment_kwh
+            for (_, period), value in usage.energy.items():
+                name = schedule.period_names[period]
+                position_periods[name] = position_periods.get(name, Decimal(0)) + to_decimal(
+                    value, usage.scale
+                )
         for start_month in annual_months:
             ladders.add(start_month, period_start, segment_kwh)
         lines.extend(ctx.lines)
-        warnings.extend(w for w in ctx.warnings if w not in warnings)
+        if ctx.warnings:
+            warnings.extend(w for w in ctx.warnings if w not in warnings)
     loss_kwh = None
     if losses is not None:
         loss_kwh = sum((u.loss_kwh for u in usages), Decimal(0))
