@@ -7,10 +7,9 @@ contract-demand overrun, and the load-factor discount.
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 
 from tariffs.bill import Line
-from tariffs.charges.context import Context
+from tariffs.charges.context import Context, prorated
 from tariffs.demand import max_demand
 from tariffs.errors import AccountError
 from tariffs.schema.charges import BasicCharge
@@ -72,14 +71,14 @@ def price_basic(charge: BasicCharge, ctx: Context) -> list[Line]:
     code = charge.code or "basic"
     label = charge.label or "Basic charge"
     share = ctx.month_fraction
-    prorated = "" if share == 1 else f" (× {share} of a month)"
+    partial = "" if share == 1 else f" (× {share} of a month)"
     if method == "capacity":
         capacity = _need(ctx, "capacity_kva", "basic charge by capacity")
         price = charge.capacity_price_per_kva
         assert price is not None  # noqa: S101 - methods() only offers priced methods
         return [
-            ctx.line("capacity", f"{code}.capacity", f"{label} by capacity{prorated}",
-                     capacity, "kVA", price, Fraction(capacity * price) * share)
+            ctx.line("capacity", f"{code}.capacity", f"{label} by capacity{partial}",
+                     capacity, "kVA", price, prorated(capacity * price, share))
         ]  # fmt: skip
 
     price = charge.demand_price_per_kw
@@ -100,8 +99,8 @@ def price_basic(charge: BasicCharge, ctx: Context) -> list[Line]:
         )
         lines.append(
             ctx.line("demand", f"{code}.demand",
-                     f"{label} by contract demand{prorated}", contract, "kW", price,
-                     Fraction(contract * price) * share)
+                     f"{label} by contract demand{partial}", contract, "kW", price,
+                     prorated(contract * price, share))
         )  # fmt: skip
         if charge.overrun is not None:
             limit = contract * charge.overrun.above_percent / _HUNDRED
@@ -111,16 +110,16 @@ def price_basic(charge: BasicCharge, ctx: Context) -> list[Line]:
                 lines.append(
                     ctx.line("demand", f"{code}.overrun",
                              f"Demand above {charge.overrun.above_percent} % of contract "
-                             f"demand (measured {demand_kw} kW){prorated}", excess, "kW", rate,
-                             Fraction(excess * rate) * share)
+                             f"demand (measured {demand_kw} kW){partial}", excess, "kW", rate,
+                             prorated(excess * rate, share))
                 )  # fmt: skip
     else:
         billed = max(demand_kw, floor_kw)
         note = "" if billed == demand_kw else f" (floor; measured {demand_kw} kW)"
         lines.append(
             ctx.line("demand", f"{code}.demand",
-                     f"{label} by maximum demand{note}{prorated}", billed, "kW", price,
-                     Fraction(billed * price) * share)
+                     f"{label} by maximum demand{note}{partial}", billed, "kW", price,
+                     prorated(billed * price, share))
         )  # fmt: skip
 
     discount = charge.load_factor_discount

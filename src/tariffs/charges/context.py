@@ -14,7 +14,7 @@ from tariffs.schema.account import Account
 from tariffs.schema.tariff import Tariff, Version
 from tariffs.usage import Usage
 
-__all__ = ["Context", "decimal_or_rounded", "matches"]
+__all__ = ["Context", "decimal_or_rounded", "matches", "prorated"]
 
 
 @dataclass(slots=True)
@@ -111,6 +111,20 @@ def matches(line: Line, selectors: list[str] | None) -> bool:
         if item == line.kind or line.code == item or line.code.startswith(item + "."):
             return True
     return False
+
+
+def prorated(amount: Decimal, share: Fraction) -> Decimal | Fraction:
+    """``amount × share``, exactly.
+
+    A Decimal when the share is whole (a full month, the common case, needs no Fraction
+    arithmetic), else a Fraction.
+
+    >>> prorated(Decimal("12.5"), Fraction(1)), prorated(Decimal("12.5"), Fraction(17, 31))
+    (Decimal('12.5'), Fraction(425, 62))
+    """
+    if share.denominator == 1:
+        return amount * share.numerator
+    return Fraction(amount) * share
 
 
 def decimal_or_rounded(value: Fraction, places: int = 6) -> Decimal:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from tariffs.bill import Line
-from tariffs.charges.context import Context
+from tariffs.charges.context import Context, prorated
 from tariffs.charges.energy import tier_split
 from tariffs.demand import max_demand, within_windows
 from tariffs.errors import ReadingsError
@@ -127,18 +127,18 @@ def _tiered(
     share: Fraction,
 ) -> list[Line]:
     note = "" if billed == measured else f" (billing demand; measured {measured} kW)"
-    prorated = "" if share == 1 else f" (× {share} of a month)"
+    partial = "" if share == 1 else f" (× {share} of a month)"
     if not charge.tiers_kw:
         return [
-            ctx.line("demand", code, f"{label}{note}{prorated}", billed, "kW", prices[0],
-                     Fraction(billed * prices[0]) * share)
+            ctx.line("demand", code, f"{label}{note}{partial}", billed, "kW", prices[0],
+                     prorated(billed * prices[0], share))
         ]  # fmt: skip
     lines = []
     for tier, quantity in enumerate(tier_split(Decimal(0), billed, charge.tiers_kw), start=1):
         if quantity or tier == 1:
             rate = prices[tier - 1]
             lines.append(
-                ctx.line("demand", f"{code}.tier{tier}", f"{label}, tier {tier}{note}{prorated}",
-                         quantity, "kW", rate, Fraction(quantity * rate) * share)
+                ctx.line("demand", f"{code}.tier{tier}", f"{label}, tier {tier}{note}{partial}",
+                         quantity, "kW", rate, prorated(quantity * rate, share))
             )  # fmt: skip
     return lines
