@@ -11,8 +11,10 @@ Cases, each on files generated into a temporary directory (removed at the end):
   parsed again);
 - a long file of many accounts (``account_id,start,kwh``), cut into accounts and read
   account by account, as ``tariffs batch --readings`` does in its worker processes;
-- ``tariffs price`` on the year file, from process start to the JSON on stdout
-  (with hyperfine when it is installed, else the median of repeated runs).
+- ``tariffs price`` on the year file, from process start to the JSON on stdout (with
+  hyperfine when it is installed, else the median of repeated runs), with the package's
+  bytecode cached (as after ``pip install .`` or a first run) and without it (every run
+  compiling the modules, as where ``PYTHONDONTWRITEBYTECODE`` is set).
 
 Targets: reading at 1,000,000 rows per second or more; ``tariffs price`` on 35,040 rows in
 0.5 s or less.
@@ -77,25 +79,42 @@ def best_and_median(call: object, repeat: int) -> tuple[float, float]:
     return min(times), statistics.median(times)
 
 
-def price_seconds(path: Path, repeat: int) -> tuple[float, str]:
+def price_seconds(path: Path, repeat: int, *, bytecode: bool) -> tuple[float, str]:
+    """Median seconds of ``tariffs price`` on `path`, process start to JSON out.
+
+    With `bytecode`, the package's modules are compiled first (as ``pip install .`` does,
+    or any first run where Python may write its cache); without, every run compiles them
+    from source (their cache removed, writing forbidden), as for an editable install on a
+    machine where ``PYTHONDONTWRITEBYTECODE`` is set.
+    """
     command = [
         sys.executable, "-m", "tariffs", "price", str(path),
         "--tariff", "cn-zj-residential-tou", "--format", "json",
     ]  # fmt: skip
+    import tariffs
+
+    package = Path(tariffs.__file__).parent
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTHONPYCACHEPREFIX", None)
+    if bytecode:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
+    else:  # the package's cache only (a build product); other packages keep theirs
+        for cache in package.rglob("__pycache__"):
+            shutil.rmtree(cache)
     hyperfine = shutil.which("hyperfine")
     if hyperfine:
         export = path.parent / "hyperfine.json"
         subprocess.run(
             [hyperfine, "--warmup", "2", "--runs", str(repeat), "--export-json", str(export),
              "--style", "none", " ".join(command)],
-            check=True, stdout=subprocess.DEVNULL,
+            check=True, stdout=subprocess.DEVNULL, env=env,
         )  # fmt: skip
         result = json.loads(export.read_text())["results"][0]
         return result["median"], "hyperfine median"
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
         times.append(time.perf_counter() - started)
     return statistics.median(times), "median of runs"
 
@@ -155,9 +174,10 @@ def main() -> int:
         )
 
         year = directory / "year-Asia-Shanghai.csv"
-        seconds, how = price_seconds(year, args.repeat)
-        name = f"tariffs price, JSON out ({how})"
-        print(f"{name:50} {35040:>10,} {seconds * 1e3:>9.0f}")
+        for bytecode in (True, False):
+            seconds, how = price_seconds(year, args.repeat, bytecode=bytecode)
+            name = f"tariffs price, JSON, {'bytecode cached' if bytecode else 'no bytecode'}"
+            print(f"{name:50} {35040:>10,} {seconds * 1e3:>9.0f}  ({how})")
         print(
             f"targets: reading >= {TARGET_ROWS_PER_SECOND:,} rows/s; "
             f"tariffs price <= {TARGET_PRICE_SECONDS} s"

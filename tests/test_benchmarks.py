@@ -51,7 +51,8 @@ def test_reading_benchmark_runs() -> None:
     out = run("read_csv.py", "--repeat", "2", "--long-accounts", "2")
     assert "read a year, Europe/London +offsets, starts seen" in out
     assert "read a long file, 2 account-years" in out
-    assert "tariffs price, JSON out" in out
+    assert "tariffs price, JSON, bytecode cached" in out
+    assert "tariffs price, JSON, no bytecode" in out
 
 
 def test_batch_benchmark_prices_every_account(tmp_path: Path) -> None:
