@@ -118,6 +118,22 @@ def check(tariff: Tariff, readings: Readings, account: Account | None) -> list[B
     return bills
 
 
+def reference_loop_ms() -> float:
+    """A fixed piece of pure Python, timed: how fast the host runs right now.
+
+    On a shared host the speed changes from minute to minute; this figure, printed with
+    the others, tells a slow minute from a slow engine.
+    """
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for value in range(3_000_000):
+            total += value
+        best = min(best, time.perf_counter() - started)
+    return best * 1e3
+
+
 def timed(
     call: Callable[[], object],
     repeat: int,
@@ -171,7 +187,8 @@ def main() -> int:
     ]
     print(
         f"python {platform.python_version()} on {platform.machine()}, "
-        f"{platform.processor() or 'unknown cpu'}"
+        f"{platform.processor() or 'unknown cpu'}; host speed: {reference_loop_ms():.0f} ms "
+        "for a loop of 3 million additions (lower is faster)"
     )
     header = (
         f"{'case':38} {'intervals':>9} {'median ms':>10} {'p95 ms':>8} {'min ms':>7} "
