@@ -254,3 +254,43 @@ def test_kept_plans_price_every_meter_as_the_first(
             assert price(tariff, meter, account, event_days=event_days) == bills
         except TariffsError as error:
             assert str(error) == bills
+
+
+def test_a_charge_in_two_versions_takes_each_versions_base_prices() -> None:
+    """Prices by ratio resolve against the version priced, even for one shared charge."""
+    from tariffs import parse_tariff
+
+    text = (
+        "id: shared-charge\nname: Shared charge\ncurrency: CNY\ntimezone: Asia/Shanghai\n"
+        "reference: written for the tests\nversions:\n"
+        + "".join(
+            f'  "{date}":\n'
+            "    periods:\n"
+            "      - windows:\n"
+            '          peak: ["08:00-22:00"]\n'
+            '          valley: ["22:00-08:00"]\n'
+            f'    base_prices: {{flat: "{flat}"}}\n'
+            "    charges:\n"
+            "      - kind: energy\n"
+            '        prices: {peak: {of: flat, ratio: "1.5"}, valley: {of: flat, ratio: "0.5"}}\n'
+            '      - {kind: fixed, amount: "10", per: month}\n'
+            for date, flat in (("2025-01-01", "0.6"), ("2025-02-01", "0.8"))
+        )
+    )
+    tariff = parse_tariff(text, "shared.yaml")
+    (first_date, first), (second_date, second) = tariff.versions.items()
+    shared = tariff.model_copy(
+        update={
+            "versions": {
+                first_date: first,
+                second_date: second.model_copy(update={"charges": first.charges}),
+            }
+        }
+    )
+    assert shared.versions[second_date].charges[0] is first.charges[0]
+    readings = year(7, days=59)  # January and February
+    clear_caches()
+    expected = price(tariff, readings)
+    assert price(shared, readings) == expected
+    rates = {line.code: line.rate for line in expected[1].lines if line.kind == "energy"}
+    assert rates == {"energy.peak": Decimal("1.2"), "energy.valley": Decimal("0.4")}

@@ -17,7 +17,7 @@ from tariffs.demand import max_demand
 from tariffs.errors import UnsupportedFeatureError
 from tariffs.schedule import IdentityCache
 from tariffs.schema.charges import EnergyCharge, PriceRef, PriceSpec, Tiers
-from tariffs.schema.tariff import resolve_prices, tidy_price
+from tariffs.schema.tariff import Version, resolve_prices, tidy_price
 from tariffs.usage import split_table
 
 __all__ = ["price_energy", "tier_split"]
@@ -94,14 +94,22 @@ class _Buckets:
         return parts
 
 
-_RESOLVED: IdentityCache[EnergyCharge, dict[str, list[Decimal]]] = IdentityCache(1024)
+#: Per version, by charge id: the charge's period prices. Kept per version, not per
+#: charge: a price given as a ratio of a base price depends on the version it is priced
+#: in, and one charge object may be put in two versions. A version holds its charges,
+#: so their ids are unique while its entry lives.
+_RESOLVED: IdentityCache[Version, dict[int, dict[str, list[Decimal]]]] = IdentityCache(1024)
 
 
 def _resolved_prices(charge: EnergyCharge, ctx: Context) -> dict[str, list[Decimal]]:
-    """The charge's period prices, resolved once per charge (charges are immutable)."""
+    """The charge's period prices, resolved once per charge and version (both immutable)."""
     prices = charge.prices
     assert prices is not None  # noqa: S101 - the caller checked
-    return _RESOLVED.get(charge, lambda: resolve_prices(prices, ctx.version.base_prices))
+    known = _RESOLVED.get(ctx.version, dict)
+    found = known.get(id(charge))
+    if found is None:
+        found = known[id(charge)] = resolve_prices(prices, ctx.version.base_prices)
+    return found
 
 
 def _resolve(spec: PriceSpec, ctx: Context) -> Decimal:
@@ -185,9 +193,10 @@ def ladder_key(tiers: Tiers) -> str:
 
 _BucketKey = tuple[int | None, int | None]
 
-#: Per untiered energy charge: bucket key → (code, label, rate). A bucket's code, label
-#: and price depend on the charge alone, so they are made once, not on every bill.
-_UNTIERED: IdentityCache[EnergyCharge, dict[_BucketKey, tuple[str, str, Decimal]]]
+#: Per version, by charge id and bucket key: an untiered charge's (code, label, rate).
+#: They depend on the charge and its version alone, so they are made once, not on every
+#: bill (kept per version for the reason given at `_RESOLVED`).
+_UNTIERED: IdentityCache[Version, dict[tuple[int, _BucketKey], tuple[str, str, Decimal]]]
 _UNTIERED = IdentityCache(1024)
 
 
@@ -277,18 +286,18 @@ def _untiered(charge: EnergyCharge, ctx: Context) -> list[Line]:
     for (season, period), value in sorted(ctx.usage.energy.items()):
         key = (season if by_season else None, period if by_period else None)
         kwh[key] = kwh.get(key, 0) + value
-    known = _UNTIERED.get(charge, dict)
+    known = _UNTIERED.get(ctx.version, dict)
     lines = []
     for key, value in kwh.items():
         if not value:
             continue
-        found = known.get(key)
+        found = known.get((id(charge), key))
         if found is None:
             buckets = _Buckets(charge, ctx)
             b = buckets.index[key]
             parts = buckets.code(charge.code or "energy", b)
             found = (".".join(parts), _label(charge.label or "Energy", parts), buckets.price(b, 0))
-            known[key] = found
+            known[(id(charge), key)] = found
         code, label, rate = found
         quantity = ctx.quantity(value)
         lines.append(ctx.line("energy", code, label, quantity, "kWh", rate, quantity * rate))
