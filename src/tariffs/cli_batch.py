@@ -47,6 +47,7 @@ from tariffs.bill import Bill
 from tariffs.cli import _UsageError, add_many_accounts_options
 from tariffs.documents import load_tariff
 from tariffs.errors import InputError, OutputError
+from tariffs.progress import ProgressBar
 from tariffs.render import bill_to_dict, number
 from tariffs.schema.tariff import Tariff
 
@@ -271,45 +272,24 @@ def _new_file_mode(target: Path) -> int:
 # -- progress --------------------------------------------------------------------------
 
 
-class _Progress:
-    """A one-line progress bar on a terminal; a few updates a second at most."""
+class _Progress(ProgressBar):
+    """Accounts priced and failed, and the share of the input read."""
 
     def __init__(self, stream: TextIO, fraction: Callable[[], float | None]) -> None:
-        self.stream = stream
+        super().__init__(stream)
         self.fraction = fraction
-        self.started = time.monotonic()
-        self.last = 0.0
-        self.shown = False
 
     def __call__(self, priced: int, failed: int, *, final: bool = False) -> None:
-        now = time.monotonic()
-        if not final and now - self.last < 0.2:
-            return
-        self.last = now
         share = 1.0 if final else min(1.0, max(0.0, self.fraction() or 0.0))
-        width = 30
-        filled = int(width * share)
-        self.stream.write(
-            f"\rpricing: {priced} accounts, {failed} failed "
-            f"[{'#' * filled}{'.' * (width - filled)}] {int(100 * share):3d} % "
-            f"{now - self.started:.0f} s"
+        elapsed = time.monotonic() - self.started
+        self.draw(
+            share, f"pricing: {priced} accounts, {failed} failed", f" {elapsed:.0f} s", final=final
         )
-        self.stream.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
-            self.stream.flush()
-            self.shown = False
 
 
 def _end_of_line(progress: _Progress | None) -> str:
     """What ends the progress line before a message ("" when none is shown)."""
-    if progress is None or not progress.shown:
-        return ""
-    progress.shown = False
-    return "\n"
+    return "" if progress is None else progress.end_line()
 
 
 def _count_rows(path: str) -> int:

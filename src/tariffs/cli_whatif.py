@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -41,6 +42,7 @@ from tariffs.compare import (
 )
 from tariffs.documents import iter_table_files, load_account, load_tariff
 from tariffs.errors import InputError, OutputError, TariffsError
+from tariffs.progress import ProgressBar
 from tariffs.readings.model import Readings
 from tariffs.render import bill_to_dict, number
 from tariffs.scenarios import (
@@ -616,33 +618,15 @@ def _compare_table(whatif: WhatIf, break_evens: Sequence[BreakEven]) -> str:
 # -- portfolio -------------------------------------------------------------------------
 
 
-class _ProgressBar:
-    """A one-line progress bar on a terminal stream; throttled to a few updates a second."""
+class _ProgressBar(ProgressBar):
+    """Accounts done of all the accounts."""
 
     def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.shown = False
-        self.last = 0.0
+        super().__init__(stream, every_seconds=0.1)
 
     def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - self.last < 0.1:
-            return
-        self.last = now
-        width = 30
-        filled = width * done // total if total else width
-        percent = 100 * done // total if total else 100
-        self.stream.write(
-            f"\rpricing accounts {done}/{total} [{'#' * filled}{'.' * (width - filled)}] "
-            f"{percent:3d} %"
-        )
-        self.stream.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
-            self.stream.flush()
+        share = Fraction(done, total) if total else Fraction(1)
+        self.draw(share, f"pricing accounts {done}/{total}", final=done >= total)
 
 
 _ACCOUNT_CSV = (
