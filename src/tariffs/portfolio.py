@@ -326,21 +326,16 @@ def _price_entry(
                 by_zone[timezone] = _read(entry.readings, timezone, options)
             return by_zone[timezone]
 
-        current_bills = price(
-            current,
-            readings_in(current.timezone),
-            entry.account,
-            start=options.start,
-            end=options.end,
-            event_days=options.event_days,
-        )
-        proposed_bills = price(
-            proposed,
-            readings_in(proposed.timezone),
-            entry.account,
-            start=options.start,
-            end=options.end,
-            event_days=options.event_days,
+        current_bills, proposed_bills = (
+            price(
+                tariff,
+                readings_in(tariff.timezone),
+                entry.account,
+                start=options.start,
+                end=options.end,
+                event_days=options.event_days,
+            )
+            for tariff in (current, proposed)
         )
     except TariffsError as exc:
         return AccountOutcome(entry.account_id, entry.groups, error=str(exc))
