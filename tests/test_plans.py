@@ -135,6 +135,15 @@ def test_starts_that_break_the_invariant_are_never_shared() -> None:
     # The same first start, interval and count as the one before: still told apart.
     assert Readings("even.csv", 3600, [0, 3600, 7200], 3, [1, 2, 3]).axis == (0, 3600, 3, ())
     assert Readings("late.csv", 3600, [0, 3600, 9000], 3, [1, 2, 3]).axis is None
+    # Priced all the same, and nothing is kept for them.
+    start = int(dt.datetime(2025, 3, 1, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp())
+    starts = [start + 3600 * hour for hour in range(48) if hour != 30]
+    broken = Readings("broken.csv", 3600, starts, 3, [1000] * len(starts))
+    assert broken.axis is None
+    clear_caches()
+    bills = price(load_tariff("cn-zj-residential-tou"), broken)
+    assert sum(b.energy_kwh for b in bills) == Decimal(47)
+    assert len(pricing._CALENDARS) == 0 and len(usage._PLANS) == 0
 
 
 def test_kept_plans_are_bounded_by_the_intervals_they_cover(

@@ -244,8 +244,6 @@ def _calendar(
     event_days: frozenset[dt.date],
 ) -> list[_BillPlan]:
     axis = readings.axis
-    if axis is None:
-        return _plan_bills(tariff, readings, account, start, end, event_days)
     key = (
         axis,
         account.meter_read_day if account else None,
@@ -255,10 +253,11 @@ def _calendar(
         end,
         event_days,
     )
-    plans = _CALENDARS.get(tariff, key)
+    plans = None if axis is None else _CALENDARS.get(tariff, key)
     if plans is None:
         plans = _plan_bills(tariff, readings, account, start, end, event_days)
-        _CALENDARS.keep(tariff, key, plans, len(readings))
+        if axis is not None:  # starts that break the invariant are never shared
+            _CALENDARS.keep(tariff, key, plans, len(readings))
     return plans
 
 

@@ -236,16 +236,14 @@ def plan_segment(
     share them.
     """
     axis = readings.axis
-    if axis is None:
-        return _build_plan(readings.starts, readings.interval_seconds, schedule, timezone,
-                           start, end, event_days)  # fmt: skip
     key = (timezone, axis, start, end, event_days)
-    plan = _PLANS.get(schedule, key)
+    plan = None if axis is None else _PLANS.get(schedule, key)
     if plan is None:
         plan = _build_plan(
             readings.starts, readings.interval_seconds, schedule, timezone, start, end, event_days
         )
-        _PLANS.keep(schedule, key, plan, plan.last - plan.first)
+        if axis is not None:  # starts that break the invariant are never shared
+            _PLANS.keep(schedule, key, plan, plan.last - plan.first)
     return plan
 
 
