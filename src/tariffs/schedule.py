@@ -253,29 +253,6 @@ def _weekday_types(version: Version, names: list[str]) -> list[int]:
     return table
 
 
-class IdentityCache(Generic[K, V]):
-    """Values computed once per object, for immutable objects (tariff versions, charges).
-
-    Keyed by the object's identity (pydantic models with lists are not hashable); the
-    object is kept with its value so that an id reused after it is gone never matches.
-    """
-
-    def __init__(self, size: int = 256) -> None:
-        self._size = size
-        self._store: dict[int, tuple[K, V]] = {}
-
-    def get(self, key: K, build: Callable[[], V]) -> V:
-        """The value for ``key``, built on first use."""
-        found = self._store.get(id(key))
-        if found is not None and found[0] is key:
-            return found[1]
-        if len(self._store) >= self._size:
-            self._store.clear()
-        value = build()
-        self._store[id(key)] = (key, value)
-        return value
-
-
 class KeptPlans(Generic[V]):
     """Values kept by a key made of an object's identity and plain values, bounded.
 
@@ -309,6 +286,26 @@ class KeptPlans(Generic[V]):
         """Forget every value."""
         self._store.clear()
         self.held = 0
+
+
+class IdentityCache(Generic[K, V]):
+    """Values computed once per object, for immutable objects (tariff versions, charges).
+
+    Keyed by the object's identity (pydantic models with lists are not hashable); the
+    object is kept with its value (see `KeptPlans`), so that an id reused after it is
+    gone never matches.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._kept: KeptPlans[V] = KeptPlans(limit=size)
+
+    def get(self, key: K, build: Callable[[], V]) -> V:
+        """The value for ``key``, built on first use."""
+        found = self._kept.get(key, ())
+        if found is None:
+            found = build()
+            self._kept.keep(key, (), found, 1)
+        return found
 
 
 _COMPILED: IdentityCache[Version, Schedule] = IdentityCache()
