@@ -46,11 +46,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from pydantic import ValidationError
-
 from tariffs.bill import Bill
 from tariffs.errors import AccountError, ReadingsError, TariffsError
-from tariffs.portfolio import ACCOUNT_COLUMNS
+from tariffs.portfolio import ACCOUNT_COLUMNS, account_from_cells
 from tariffs.pricing import price
 from tariffs.readings.csv_reader import (
     parse_readings_bytes,
@@ -397,29 +395,6 @@ class AccountRow:
     error: str | None = None
 
 
-def _account_from_cells(
-    cells: dict[str, str], source: str, line: int, header: list[str]
-) -> tuple[Account | None, str | None]:
-    data: dict[str, object] = {}
-    for name, value in cells.items():
-        if name in ACCOUNT_COLUMNS and value:
-            data[name] = (
-                [day.strip() for day in value.split(";") if day.strip()]
-                if name == "critical_peak_days"
-                else value
-            )
-    try:
-        return Account.model_validate(data), None
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        message = str(first["msg"]).removeprefix("Value error, ")
-        location = first["loc"]
-        name = str(location[0]) if location else ""
-        column = header.index(name) + 1 if name in header else None
-        where = f"{source}:{line}" + (f":{column}" if column else "")
-        return None, f"{where}: {name + ': ' if name else ''}{message}"
-
-
 def iter_accounts_csv(path: str | os.PathLike[str]) -> Iterator[AccountRow]:
     """Read an accounts CSV row by row (never whole), each row validated.
 
@@ -449,7 +424,7 @@ def _account_row(
     account_id: str, cells: Sequence[str], line: int, header: list[str], source: str
 ) -> AccountRow:
     named = dict(zip(header, cells, strict=True))
-    account, error = _account_from_cells(named, source, line, header)
+    account, error = account_from_cells(named, source, line, header)
     return AccountRow(account_id, account, named.get("tariff") or None, line, error)
 
 

@@ -68,6 +68,42 @@ ACCOUNT_COLUMNS = (
 #: Account fields that do not fit in one CSV cell.
 _NESTED_FIELDS = ("demand_history_kw", "losses")
 
+
+def account_from_cells(
+    cells: dict[str, str], source: str, line: int, header: list[str]
+) -> tuple[Account | None, str | None]:
+    """The account of one row of an accounts CSV, or why the row is not valid.
+
+    Args:
+        cells: Column name → the row's cell, stripped.
+        source: The file's name, for the message.
+        line: The row's line in the file.
+        header: The column names in file order (for the column of the message).
+
+    Returns:
+        The account and None, or None and the first problem as ``file:line[:column]:
+        field: message``.
+    """
+    data: dict[str, object] = {}
+    for name, value in cells.items():
+        if name in ACCOUNT_COLUMNS and value:
+            data[name] = (
+                [day.strip() for day in value.split(";") if day.strip()]
+                if name == "critical_peak_days"
+                else value
+            )
+    try:
+        return Account.model_validate(data), None
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        message = str(first["msg"]).removeprefix("Value error, ")
+        location = first["loc"]
+        name = str(location[0]) if location else ""
+        column = header.index(name) + 1 if name in header else None
+        where = f"{source}:{line}" + (f":{column}" if column else "")
+        return None, f"{where}: {name + ': ' if name else ''}{message}"
+
+
 #: The percentiles reported of the bill changes [%].
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 
@@ -170,25 +206,7 @@ def parse_accounts_csv(
                 column=column,
             )
         seen[account_id] = row_number
-        data: dict[str, object] = {}
-        for name in header:
-            if name in ACCOUNT_COLUMNS and cells[name]:
-                value: object = cells[name]
-                if name == "critical_peak_days":
-                    value = [day.strip() for day in cells[name].split(";") if day.strip()]
-                data[name] = value
-        account = None
-        error = None
-        try:
-            account = Account.model_validate(data)
-        except ValidationError as exc:
-            first = exc.errors(include_url=False)[0]
-            message = str(first["msg"]).removeprefix("Value error, ")
-            location = first["loc"]
-            name = str(location[0]) if location else ""
-            where = header.index(name) + 1 if name in header else None
-            prefix = f"{source}:{row_number}" + (f":{where}" if where else "")
-            error = f"{prefix}: {name + ': ' if name else ''}{message}"
+        account, error = account_from_cells(cells, source, row_number, header)
         accounts.append(
             PortfolioAccount(
                 account_id=account_id,
