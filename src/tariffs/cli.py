@@ -59,6 +59,19 @@ def positive(text: str) -> int:
     return value
 
 
+def add_event_day_option(sub: argparse.ArgumentParser, text: str) -> None:
+    """``--event-day DATE`` (repeatable), into ``args.event_days``."""
+    sub.add_argument(
+        "--event-day",
+        dest="event_days",
+        action="append",
+        type=_date,
+        default=[],
+        metavar="DATE",
+        help=f"{text} (repeatable)",
+    )
+
+
 def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
     """Options of the commands that price many accounts (``portfolio``, ``batch``)."""
     sub.add_argument(
@@ -70,15 +83,7 @@ def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--allow-gaps", action="store_true")
     sub.add_argument("--from", dest="start", type=_date, metavar="DATE")
     sub.add_argument("--to", dest="end", type=_date, metavar="DATE")
-    sub.add_argument(
-        "--event-day",
-        dest="event_days",
-        action="append",
-        type=_date,
-        default=[],
-        metavar="DATE",
-        help="a declared critical-peak event day, for every account (repeatable)",
-    )
+    add_event_day_option(sub, "a declared critical-peak event day, for every account")
     sub.add_argument(
         "--workers", type=positive, metavar="N", help="worker processes (default: CPU count)"
     )
@@ -142,15 +147,7 @@ def _parser(command: str | None = None) -> _Parser:
             choices=["csv", "greenbutton"],
             help="readings format (default: by file extension)",
         )
-        sub.add_argument(
-            "--event-day",
-            dest="event_days",
-            action="append",
-            type=_date,
-            default=[],
-            metavar="DATE",
-            help="a declared critical-peak event day (repeatable)",
-        )
+        add_event_day_option(sub, "a declared critical-peak event day")
         sub.add_argument(
             "--timezone",
             metavar="ZONE",
