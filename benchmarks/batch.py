@@ -90,7 +90,7 @@ def generate(directory: Path, accounts: int, months: int, layout: str) -> None:
 def run_cli(argv: list[str]) -> int:
     """Run ``tariffs batch`` here and report time and peak memory as JSON on stderr."""
     sys.path.insert(0, str(ROOT / "src"))
-    from tariffs.cli_batch import COMMANDS, add_parsers
+    from tariffs.cli.batch import COMMANDS, add_parsers
 
     parser = argparse.ArgumentParser(prog="tariffs")
     add_parsers(parser.add_subparsers(dest="command"), lambda sub: None)

@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from tariffs import Readings, Tariff, price
-from tariffs.interop.urdb import urdb_to_tariff_data
+from tariffs.io.urdb import urdb_to_tariff_data
 
 YEAR = 2018
 CENT = Decimal("0.01")
@@ -144,7 +144,7 @@ def tariffs_engine(record: dict[str, Any], kwh_milli: list[int], steps: int) -> 
 
 def tariffs_cold_engine(record: dict[str, Any], kwh_milli: list[int], steps: int) -> Engine:
     """This engine as for the first meter on a time axis: no bill plan kept from before."""
-    from tariffs.pricing import clear_caches
+    from tariffs.engine.pricing import clear_caches
 
     warm = tariffs_engine(record, kwh_milli, steps)
 

@@ -40,8 +40,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from tariffs.batch import LongReadingsFile  # noqa: E402
-from tariffs.readings.csv_reader import _SPANS, read_readings_csv  # noqa: E402
+from tariffs.io.readings.csv_reader import _SPANS, read_readings_csv  # noqa: E402
+from tariffs.runs.batch import LongReadingsFile  # noqa: E402
 
 TARGET_ROWS_PER_SECOND = 1_000_000
 TARGET_PRICE_SECONDS = 0.5

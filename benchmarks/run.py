@@ -35,9 +35,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tariffs import Account, Bill, Readings, Tariff, load_tariff, price
-from tariffs.interop.urdb import urdb_to_tariff_data
-from tariffs.pricing import clear_caches
-from tariffs.readings.csv_reader import _SPANS, parse_readings_csv
+from tariffs.engine.pricing import clear_caches
+from tariffs.io.readings.csv_reader import _SPANS, parse_readings_csv
+from tariffs.io.urdb import urdb_to_tariff_data
 
 
 def year_of_readings(
@@ -67,7 +67,7 @@ def year_of_readings(
 
 def slow_energy_by_period(tariff: Tariff, readings: Readings) -> dict[tuple[str, str], int]:
     """Classify every interval with zoneinfo and the version's windows, one by one."""
-    from tariffs.schedule import compile_schedule
+    from tariffs.engine.schedule import compile_schedule
 
     zone = ZoneInfo(tariff.timezone)
     version = next(iter(tariff.versions.values()))
@@ -269,7 +269,7 @@ _MEMORY_PROBE = """
 import sys
 from decimal import Decimal
 from tariffs import Account, load_tariff, price
-from tariffs.readings.csv_reader import read_readings_csv
+from tariffs.io.readings.csv_reader import read_readings_csv
 
 def status(key):
     with open("/proc/self/status") as lines:

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
-from tariffs.readings.model import Readings
+from tariffs.model.readings import Readings
 
 __all__ = [
     "DST_CHANGE_DAYS",

@@ -1,4 +1,4 @@
-"""Tests of batch pricing (`tariffs.batch`) and of ``tariffs batch``.
+"""Tests of batch pricing (`tariffs.runs.batch`) and of ``tariffs batch``.
 
 Hand-worked case: the tariff ``flat-half`` charges 0.5 CNY/kWh, each line rounded half-up
 to 0.01 CNY. Account F-i (i = 1, 2, 3) uses i × 0.010 kWh in every 15 minutes of
@@ -28,10 +28,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import tariffs.batch as batch_module
-import tariffs.cli_batch as cli_batch
+import tariffs.cli.batch as cli_batch
+import tariffs.runs.batch as batch_module
 from tariffs import Account, AccountError, ReadingsError, load_tariff, price
-from tariffs.batch import (
+from tariffs.cli import main
+from tariffs.io.readings.csv_reader import read_readings_csv
+from tariffs.io.render.bills import bill_to_dict
+from tariffs.runs.batch import (
     BatchItem,
     LongReadingsFile,
     ReadingsRows,
@@ -39,9 +42,6 @@ from tariffs.batch import (
     price_batch,
     price_batch_item,
 )
-from tariffs.cli import main
-from tariffs.readings.csv_reader import read_readings_csv
-from tariffs.render import bill_to_dict
 
 ZONE = "Asia/Shanghai"
 

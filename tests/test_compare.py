@@ -1,4 +1,4 @@
-"""Tests of comparing tariffs (`tariffs.compare`) and of ``tariffs compare``.
+"""Tests of comparing tariffs (`tariffs.whatif.compare`) and of ``tariffs compare``.
 
 The tariffs are written for the tests (Asia/Shanghai, CNY, each line rounded half-up to
 0.01 CNY), and the readings are 1 kWh in every hour of July 2025 (744 kWh: 372 kWh in
@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from strategies import ReadingsCase, readings_cases, tariff_specs
 from tariffs import AccountError, InputError, Readings, Tariff, load_tariff, parse_tariff
 from tariffs.cli import main
-from tariffs.compare import (
+from tariffs.whatif.compare import (
     Crossing,
     break_even_consumption,
     break_even_shift,
@@ -40,7 +40,7 @@ from tariffs.compare import (
     compare_tariffs,
     percent_of,
 )
-from tariffs.scenarios import parse_scenario
+from tariffs.whatif.scenarios import parse_scenario
 
 JULY_FIRST = 1751299200  # 2025-07-01T00:00 Asia/Shanghai (UTC+8)
 JULY_HOURS = 744

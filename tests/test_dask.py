@@ -14,8 +14,8 @@ from pathlib import Path
 import distributed
 
 from tariffs import Account, load_tariff
-from tariffs.batch import BatchItem, BatchOptions, LongReadingsFile, price_batch_item
-from tariffs.readings.csv_reader import read_readings_csv
+from tariffs.io.readings.csv_reader import read_readings_csv
+from tariffs.runs.batch import BatchItem, BatchOptions, LongReadingsFile, price_batch_item
 
 
 def readings_lines(first: dt.datetime, days: int, scale: int) -> list[str]:

@@ -23,11 +23,11 @@ from decimal import Decimal
 import pytest
 
 from tariffs import parse_tariff
-from tariffs.demand import max_demand, within_windows
+from tariffs.engine.measures import max_demand, within_windows
+from tariffs.engine.schedule import Schedule, compile_schedule
+from tariffs.engine.usage import Usage, aggregate
 from tariffs.errors import ReadingsError
-from tariffs.readings.model import Readings
-from tariffs.schedule import Schedule, compile_schedule
-from tariffs.usage import Usage, aggregate
+from tariffs.model.readings import Readings
 
 SOURCE = "meter.csv"
 BASELINE = "0.1"

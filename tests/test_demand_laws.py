@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tariffs import parse_tariff, price
-from tariffs.adjustments.power_factor_tables import STANDARD_TABLES
-from tariffs.schema.account import Account
+from tariffs.engine.adjustments.power_factor_tables import STANDARD_TABLES
+from tariffs.model.account import Account
 from test_pricing import hourly
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tariffs import parse_tariff
-from tariffs.loader import parse_yaml
-from tariffs.schema.account import Account
+from tariffs.io.safe_yaml import parse_yaml
+from tariffs.model.account import Account
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMAT = ROOT / "docs" / "tariff-format.md"

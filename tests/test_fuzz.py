@@ -57,7 +57,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tariffs.cli import main
-from tariffs.documents import BUNDLED_TABLES, load_account, load_tariff
 from tariffs.errors import (
     AccountError,
     InputError,
@@ -65,9 +64,10 @@ from tariffs.errors import (
     TariffFileError,
     TariffsError,
 )
-from tariffs.loader import parse_yaml
-from tariffs.readings.csv_reader import read_readings_csv
-from tariffs.readings.greenbutton import read_greenbutton
+from tariffs.io.readings.csv_reader import read_readings_csv
+from tariffs.io.readings.greenbutton import read_greenbutton
+from tariffs.io.safe_yaml import parse_yaml
+from tariffs.io.tables import BUNDLED_TABLES, load_account, load_tariff
 
 ROOT = Path(__file__).resolve().parent.parent
 

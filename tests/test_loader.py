@@ -22,9 +22,9 @@ from pydantic import (
     field_validator,
 )
 
-from tariffs import loader
 from tariffs.errors import AccountError, InputError, TariffFileError
-from tariffs.loader import (
+from tariffs.io import safe_yaml as loader
+from tariffs.io.safe_yaml import (
     YamlDocument,
     format_path,
     input_error_from_validation,

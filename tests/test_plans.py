@@ -15,9 +15,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tariffs import Account, Readings, load_tariff, price, pricing, usage
+from tariffs import Account, Readings, load_tariff, price
+from tariffs.engine import pricing, usage
+from tariffs.engine.pricing import clear_caches
 from tariffs.errors import TariffsError
-from tariffs.pricing import clear_caches
 
 
 def year(seed: int, *, step: int = 3600, zone: str = "Asia/Shanghai", days: int = 365) -> Readings:
@@ -170,7 +171,7 @@ def test_kept_plans_are_bounded_by_the_intervals_they_cover(
 
 
 def test_the_csv_reader_gives_the_axis_it_checked() -> None:
-    from tariffs.readings.csv_reader import parse_readings_csv
+    from tariffs.io.readings.csv_reader import parse_readings_csv
 
     text = "start,kwh\n" + "".join(
         f"2025-03-0{day}T{hour:02d}:00,1.5\n" for day in (1, 2, 4) for hour in range(24)

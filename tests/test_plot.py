@@ -1,4 +1,4 @@
-"""Tests of charts (`tariffs.plot`) and of ``--plot``.
+"""Tests of charts (`tariffs.io.render.plot`) and of ``--plot``.
 
 Plotting is an optional extra. Where matplotlib is installed, the charts are written
 (a PNG signature, an SVG root element); where it is not, ``--plot`` must fail with a
@@ -20,10 +20,15 @@ import pytest
 
 from tariffs import OutputError, Readings, Tariff, parse_tariff
 from tariffs.cli import main
-from tariffs.compare import compare_scenarios, compare_tariffs
-from tariffs.plot import chart_format, comparison_chart, portfolio_chart, require_matplotlib
-from tariffs.portfolio import AccountOutcome, PortfolioResult, summarize
-from tariffs.scenarios import parse_scenario
+from tariffs.io.render.plot import (
+    chart_format,
+    comparison_chart,
+    portfolio_chart,
+    require_matplotlib,
+)
+from tariffs.whatif.compare import compare_scenarios, compare_tariffs
+from tariffs.whatif.portfolio import AccountOutcome, PortfolioResult, summarize
+from tariffs.whatif.scenarios import parse_scenario
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"  # PNG specification, section 5.2
 SVG_ROOT = "{http://www.w3.org/2000/svg}svg"

@@ -1,4 +1,4 @@
-"""Tests of portfolio pricing (`tariffs.portfolio`) and of ``tariffs portfolio``.
+"""Tests of portfolio pricing (`tariffs.whatif.portfolio`) and of ``tariffs portfolio``.
 
 Two flat tariffs are written for the tests: ``flat-a`` at 0.5 CNY/kWh (current) and
 ``flat-b`` at 0.6 CNY/kWh (proposed), each line rounded half-up to 0.01 CNY. The
@@ -35,7 +35,8 @@ from hypothesis import strategies as st
 from strategies import readings_cases, tariff_specs
 from tariffs import AccountError, Readings, parse_tariff, price
 from tariffs.cli import main
-from tariffs.portfolio import (
+from tariffs.model.account import Account
+from tariffs.whatif.portfolio import (
     PortfolioAccount,
     nearest_rank,
     parse_accounts_csv,
@@ -43,7 +44,6 @@ from tariffs.portfolio import (
     price_portfolio,
     summarize,
 )
-from tariffs.schema.account import Account
 
 FLAT = """\
 id: {id}
@@ -328,7 +328,7 @@ def test_summary_by_hand() -> None:
     Changes sorted −5.00, 0.00, 2.00: p50 → rank 2 = 0.00; percent changes −25.0, 0.0,
     +20.0. Group x (accounts 1, 2): 30.00 → 27.00 over 40 kWh, 0.7500 → 0.6750 CNY/kWh.
     """
-    from tariffs.portfolio import AccountOutcome
+    from tariffs.whatif.portfolio import AccountOutcome
 
     outcomes = [
         AccountOutcome("1", {"g": "x"}, Decimal(20), Decimal("10.00"), Decimal("12.00"), 1),

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from tariffs.adjustments.power_factor_tables import (
+from tariffs.engine.adjustments.power_factor_tables import (
     STANDARD_TABLES,
     PowerFactorStep,
     PowerFactorTable,

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tariffs import AccountError, Bill, ReadingsError, UnsupportedFeatureError, parse_tariff, price
-from tariffs.pricing import billing_periods
-from tariffs.readings.model import Readings
-from tariffs.schema.account import Account
+from tariffs.engine.pricing import billing_periods
+from tariffs.model.account import Account
+from tariffs.model.readings import Readings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from tariffs import Bill, parse_readings_csv, price
-from tariffs.interop.urdb import load_urdb_tariff
-from tariffs.readings.model import Readings
+from tariffs.io.urdb import load_urdb_tariff
+from tariffs.model.readings import Readings
 
 D = Decimal
 DATA = Path(__file__).parent / "data" / "urdb"

@@ -26,8 +26,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tariffs.errors import ReadingsError
-from tariffs.readings.csv_reader import parse_readings_csv, read_readings_csv
-from tariffs.readings.model import Readings
+from tariffs.io.readings.csv_reader import parse_readings_csv, read_readings_csv
+from tariffs.model.readings import Readings
 
 HEADER = "start,kwh\n"
 ALLOWED = r"start, kwh, kvarh, export_kwh, kw"

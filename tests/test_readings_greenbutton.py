@@ -22,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tariffs.errors import ReadingsError
-from tariffs.readings.greenbutton import parse_greenbutton, read_greenbutton
+from tariffs.io.readings.greenbutton import parse_greenbutton, read_greenbutton
 
 DATA = Path(__file__).parent / "data" / "greenbutton"
 INLAND = DATA / "Inland_Single_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_9.xml"

@@ -5,7 +5,7 @@ bill calculator of NREL's System Advisor Model, run standalone: a load [kW per t
 step] and zero generation for one year, no escalation, inflation or degradation, one
 analysis year. SAM reads the record with NREL's own URDB reader,
 ``PySAM.UtilityRateTools.URDBv8_to_ElectricityRates``; this side reads the same record
-with `tariffs.interop.urdb.urdb_to_tariff_data` and prices it with `tariffs.price`.
+with `tariffs.io.urdb.urdb_to_tariff_data` and prices it with `tariffs.price`.
 Monthly energy, flat demand, time-of-use demand, fixed and minimum charges are compared
 with SAM's ``charge_w_sys_*_ym`` outputs.
 
@@ -59,7 +59,7 @@ from hypothesis import strategies as st
 from PySAM.UtilityRateTools import URDBv8_to_ElectricityRates
 
 from tariffs import Bill, Readings, ReadingsError, Tariff, price
-from tariffs.interop.urdb import urdb_to_tariff_data
+from tariffs.io.urdb import urdb_to_tariff_data
 
 #: A non-leap year that starts on a Monday, like SAM's year (see the module docstring).
 YEAR = 2018

@@ -1,4 +1,4 @@
-"""Tests of what-if scenarios (`tariffs.scenarios`): text and YAML forms, each step, laws.
+"""Tests of what-if scenarios (`tariffs.whatif.scenarios`): text and YAML forms, each step, laws.
 
 Expected quantities are worked out by hand in each test's docstring; readings are in
 units of 0.001 kWh (scale 3) unless a test says otherwise.
@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from strategies import TIME_ZONES, ReadingsCase, readings_cases, tariff_specs
 from tariffs import ScenarioError, parse_tariff, price
-from tariffs.readings.model import Readings
-from tariffs.scenarios import (
+from tariffs.model.readings import Readings
+from tariffs.whatif.scenarios import (
     CapStep,
     PowerFactorStep,
     ScaleStep,

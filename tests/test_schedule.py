@@ -34,8 +34,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tariffs import load_tariff, parse_tariff
-from tariffs.schedule import Schedule, compile_schedule, local_days, utc_offset_runs
-from tariffs.schema.tariff import Version
+from tariffs.engine.schedule import Schedule, compile_schedule, local_days, utc_offset_runs
+from tariffs.model.tariff import Version
 
 HOUR = 3600
 

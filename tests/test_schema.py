@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tariffs import TariffFileError, load_tariff, parse_tariff
-from tariffs.schema.tariff import resolve_prices, tidy_price
+from tariffs.model.tariff import resolve_prices, tidy_price
 
 HEAD = """\
 id: t
@@ -407,6 +407,6 @@ def test_price_references_in_a_cycle_are_refused() -> None:
 
 
 def _ref(of: str, ratio: str) -> object:
-    from tariffs.schema.charges import PriceRef
+    from tariffs.model.charges import PriceRef
 
     return PriceRef(of=of, ratio=Decimal(ratio))

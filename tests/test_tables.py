@@ -20,7 +20,7 @@ import pytest
 
 from tariffs import describe_tariff, load_tariff
 from tariffs.cli import main
-from tariffs.documents import BUNDLED_TABLES
+from tariffs.io.tables import BUNDLED_TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 

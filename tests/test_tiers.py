@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tariffs import Bill, parse_tariff, price
-from tariffs.charges.energy import tier_split
-from tariffs.schema.account import Account
+from tariffs.engine.charges.energy import tier_split
+from tariffs.model.account import Account
 from test_pricing import hourly
 
 
@@ -250,7 +250,7 @@ def test_split_table_keeps_both_margins_and_rounds_each_entry_down_or_up(
     from fractions import Fraction
     from math import ceil, floor
 
-    from tariffs.usage import split_in_proportion, split_table
+    from tariffs.engine.usage import split_in_proportion, split_table
 
     total = sum(rows)
     columns = split_in_proportion(total, weights)

@@ -17,13 +17,13 @@ import pytest
 
 from tariffs import Tariff, parse_readings_csv, parse_tariff, price
 from tariffs.errors import ReadingsError, TariffFileError, UnsupportedFeatureError
-from tariffs.interop.urdb import (
+from tariffs.io.urdb import (
     load_urdb_tariff,
     parse_urdb,
     urdb_to_tariff_data,
     urdb_to_yaml,
 )
-from tariffs.readings.model import Readings
+from tariffs.model.readings import Readings
 
 D = Decimal
 DATA = Path(__file__).parent / "data" / "urdb"

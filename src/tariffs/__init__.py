@@ -7,9 +7,7 @@ The public API, re-exported here::
     bills = price(tariff, readings, load_account("account.yaml"))
 """
 
-from tariffs.bill import Bill, Line
-from tariffs.describe import describe_tariff
-from tariffs.documents import load_account, load_tariff, parse_tariff
+from tariffs.engine.pricing import price
 from tariffs.errors import (
     AccountError,
     InputError,
@@ -20,23 +18,25 @@ from tariffs.errors import (
     TariffsError,
     UnsupportedFeatureError,
 )
-from tariffs.pricing import price
-from tariffs.readings.csv_reader import parse_readings_csv, read_readings_csv
-from tariffs.readings.model import Readings
-from tariffs.render import bill_to_dict, bills_to_csv, bills_to_json, bills_to_table
-from tariffs.schema.account import Account
-from tariffs.schema.tariff import Tariff
+from tariffs.io.readings.csv_reader import parse_readings_csv, read_readings_csv
+from tariffs.io.render.bills import bill_to_dict, bills_to_csv, bills_to_json, bills_to_table
+from tariffs.io.render.describe import describe_tariff
+from tariffs.io.tables import load_account, load_tariff, parse_tariff
+from tariffs.model.account import Account
+from tariffs.model.bill import Bill, Line
+from tariffs.model.readings import Readings
+from tariffs.model.tariff import Tariff
 
 __version__ = "0.1.0"
 
 # The what-if API is imported on first use, so that pricing does not pay for it at start-up.
 _LAZY = {
-    "Comparison": "tariffs.compare",
-    "compare_scenarios": "tariffs.compare",
-    "compare_tariffs": "tariffs.compare",
-    "price_portfolio": "tariffs.portfolio",
-    "apply_scenario": "tariffs.scenarios",
-    "parse_scenario": "tariffs.scenarios",
+    "Comparison": "tariffs.whatif.compare",
+    "compare_scenarios": "tariffs.whatif.compare",
+    "compare_tariffs": "tariffs.whatif.compare",
+    "price_portfolio": "tariffs.whatif.portfolio",
+    "apply_scenario": "tariffs.whatif.scenarios",
+    "parse_scenario": "tariffs.whatif.scenarios",
 }
 
 

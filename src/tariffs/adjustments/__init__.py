@@ -1,1 +1,1 @@
-"""Adjustments applied to a bill's lines: power factor, discounts, funds, taxes, minimum bill."""
+"""Moved to `tariffs.engine.adjustments` (this path stays for one release)."""

@@ -1,1 +1,1 @@
-"""Converters between other tariff and readings formats and `tariffs`' own."""
+"""Moved to `tariffs.io` (this path stays for one release)."""

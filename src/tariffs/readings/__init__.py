@@ -1,31 +1,4 @@
-"""Interval readings: the exact in-memory form and the readers that build it."""
+"""Moved to `tariffs.io.readings` (this path stays for one release)."""
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
-from tariffs.readings.csv_reader import parse_readings_csv, read_readings_csv
-from tariffs.readings.model import QUANTITY_COLUMNS, Readings, to_decimal
-
-if TYPE_CHECKING:
-    from tariffs.readings.greenbutton import parse_greenbutton, read_greenbutton
-
-__all__ = [
-    "QUANTITY_COLUMNS",
-    "Readings",
-    "parse_greenbutton",
-    "parse_readings_csv",
-    "read_greenbutton",
-    "read_readings_csv",
-    "to_decimal",
-]
-
-
-def __getattr__(name: str) -> Any:
-    # The Green Button reader (and its XML parser) is imported on first use: most runs
-    # read CSV, and start-up time counts in `tariffs price`.
-    if name in ("parse_greenbutton", "read_greenbutton"):
-        from tariffs.readings import greenbutton
-
-        return getattr(greenbutton, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+from tariffs.io.readings import *  # noqa: F403
+from tariffs.io.readings import __all__  # noqa: F401

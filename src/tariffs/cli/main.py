@@ -16,15 +16,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tariffs.bill import Bill
-from tariffs.describe import describe_tariff
-from tariffs.documents import iter_table_files, load_account, load_tariff
+from tariffs.engine.pricing import price
 from tariffs.errors import OutputError, ReadingsError, TariffFileError, TariffsError
-from tariffs.pricing import price
-from tariffs.readings.model import Readings
-from tariffs.render import bills_to_csv, bills_to_json, bills_to_table
-from tariffs.schema.account import Account
-from tariffs.schema.tariff import Tariff
+from tariffs.io.render.bills import bills_to_csv, bills_to_json, bills_to_table
+from tariffs.io.render.describe import describe_tariff
+from tariffs.io.tables import iter_table_files, load_account, load_tariff
+from tariffs.model.account import Account
+from tariffs.model.bill import Bill
+from tariffs.model.readings import Readings
+from tariffs.model.tariff import Tariff
 
 __all__ = ["main"]
 
@@ -99,9 +99,9 @@ def _date(text: str) -> dt.date:
 #: Subcommands that live in their own modules, imported only when used (or for --help),
 #: so that ``tariffs price`` does not pay for them at start-up.
 _PLUGINS = {
-    "compare": "tariffs.cli_whatif",
-    "portfolio": "tariffs.cli_whatif",
-    "batch": "tariffs.cli_batch",
+    "compare": "tariffs.cli.whatif",
+    "portfolio": "tariffs.cli.whatif",
+    "batch": "tariffs.cli.batch",
 }
 _BUILTIN = ("price", "validate", "show", "import-urdb")
 
@@ -216,10 +216,10 @@ def read_readings(
     if not Path(path).is_file():
         raise ReadingsError("no such readings file", file=path)
     if kind == "greenbutton":
-        from tariffs.readings.greenbutton import read_greenbutton
+        from tariffs.io.readings.greenbutton import read_greenbutton
 
         return read_greenbutton(path, allow_gaps=allow_gaps, usage_point=usage_point)
-    from tariffs.readings.csv_reader import read_readings_csv
+    from tariffs.io.readings.csv_reader import read_readings_csv
 
     return read_readings_csv(path, timezone, interval_seconds=interval, allow_gaps=allow_gaps)
 
@@ -289,7 +289,7 @@ def _cmd_price(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from tariffs.documents import resolve_tariff_path
+    from tariffs.io.tables import resolve_tariff_path
 
     files: list[Path] = []
     for name in args.paths:
@@ -324,7 +324,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_import_urdb(args: argparse.Namespace) -> int:
-    from tariffs.interop.urdb import parse_urdb, urdb_to_yaml
+    from tariffs.io.urdb import parse_urdb, urdb_to_yaml
 
     path = Path(args.urdb)
     if not path.is_file():

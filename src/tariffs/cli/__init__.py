@@ -1,0 +1,5 @@
+"""The ``tariffs`` command (see `tariffs.cli.main`)."""
+
+from tariffs.cli.main import main, run
+
+__all__ = ["main", "run"]

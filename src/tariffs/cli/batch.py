@@ -1,0 +1,436 @@
+"""The ``tariffs batch`` command: price many accounts, streaming bills to one output.
+
+Parsing, output and progress only; the work is done by `tariffs.runs.batch`.
+
+How the output is written, and how ``--resume`` fits with it:
+
+- With ``--output FILE``, bills are written to a temporary file next to FILE as each
+  account finishes (in the order of the accounts), and the temporary file is renamed to
+  FILE when the batch ends, accounts that failed included (they are listed on stderr,
+  not in FILE). So FILE is never half written: a batch that is interrupted or stopped
+  by an error (an input file that is not valid as a whole, a bug, a worker process that
+  dies) leaves FILE as it was, and removes its temporary file.
+- ``--resume`` reads the accounts already in FILE, copies FILE into the new temporary
+  file, appends the bills of the other accounts, and renames it to FILE at the end. An
+  account is in FILE only with all its bills (its rows are written together, and FILE
+  only ever changes by a rename), so skipping it is safe; accounts that failed are not
+  in FILE, so a resumed batch prices them again. A resumed batch that is itself
+  interrupted leaves FILE as it was before it, ready to be resumed again.
+- Without ``--output``, bills go to stdout as they are priced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from tariffs.cli.main import _UsageError, add_many_accounts_options
+from tariffs.cli.progress import ProgressBar
+from tariffs.errors import InputError, OutputError
+from tariffs.io.render.bills import bill_to_dict, number
+from tariffs.io.tables import load_tariff
+from tariffs.model.bill import Bill
+from tariffs.model.tariff import Tariff
+from tariffs.runs.batch import (
+    BatchItem,
+    BatchOptions,
+    LongReadingsFile,
+    directory_items,
+    long_file_items,
+    price_batch,
+)
+
+__all__ = ["BATCH_CSV_COLUMNS", "COMMANDS", "add_parsers", "cmd_batch"]
+
+#: Columns of ``tariffs batch --format csv``: one row per bill.
+BATCH_CSV_COLUMNS = (
+    "account_id", "tariff", "currency", "period_start", "period_end",
+    "energy_kwh", "total", "warnings",
+)  # fmt: skip
+
+
+def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add the ``batch`` subcommand to the ``tariffs`` parser.
+
+    Args:
+        commands: The subparsers of the ``tariffs`` parser.
+        readings_options: The options of commands that price one readings file (not
+            used: a batch names its readings with ``--readings-dir`` or ``--readings``).
+    """
+    del readings_options
+    sub = commands.add_parser(
+        "batch",
+        help="price many accounts, one bill a row, streamed to one output",
+        description=(
+            "Price every account: from --accounts ACCOUNTS.csv with readings in "
+            "DIR/<account_id>.csv (--readings-dir), or from one long readings file whose "
+            "first column is account_id, rows of each account together (--readings). "
+            "Each account's tariff is its 'tariff' cell, else --tariff. Accounts that "
+            "fail are listed on stderr (exit code 1); the others are written."
+        ),
+    )
+    source = sub.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--readings-dir", metavar="DIR", help="directory of readings files <account_id>.csv"
+    )
+    source.add_argument(
+        "--readings",
+        metavar="FILE",
+        help="one readings CSV of many accounts: account_id,start,kwh,...",
+    )
+    sub.add_argument(
+        "--accounts",
+        metavar="ACCOUNTS.csv",
+        help="account fields and an optional tariff column (needed with --readings-dir)",
+    )
+    sub.add_argument("--tariff", metavar="TARIFF", help="tariff of accounts without a tariff cell")
+    sub.add_argument("--tables", action="append", default=[], metavar="DIR")
+    sub.add_argument("--timezone", metavar="ZONE", help="time zone of URDB JSON tariffs")
+    add_many_accounts_options(sub)
+    sub.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    sub.add_argument(
+        "--output", metavar="FILE", help="write here (whole or not at all) instead of stdout"
+    )
+    sub.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --output: skip the accounts already in FILE and add the others",
+    )
+
+
+# -- rendering -------------------------------------------------------------------------
+
+
+def _csv_rows(account_id: str, bills: Iterable[Bill]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for bill in bills:
+        writer.writerow(
+            [
+                account_id,
+                bill.tariff,
+                bill.currency,
+                bill.period_start.isoformat(),
+                bill.period_end.isoformat(),
+                number(bill.energy_kwh),
+                number(bill.total),
+                "; ".join(bill.warnings),
+            ]
+        )
+    return out.getvalue()
+
+
+def _jsonl_rows(account_id: str, bills: Iterable[Bill]) -> str:
+    return "".join(
+        json.dumps({"account_id": account_id, **bill_to_dict(bill)}, ensure_ascii=False) + "\n"
+        for bill in bills
+    )
+
+
+def _csv_header() -> str:
+    return ",".join(BATCH_CSV_COLUMNS) + "\n"
+
+
+# -- output ----------------------------------------------------------------------------
+
+
+def _done_accounts(path: Path, output_format: str) -> set[str]:
+    """The accounts already in an earlier output (each with all its bills)."""
+    where = os.fspath(path)
+    done: set[str] = set()
+    try:
+        with open(path, encoding="utf-8", newline="") as stream:
+            if output_format == "csv":
+                reader = csv.reader(stream)
+                header = next(reader, None)
+                if header is not None and tuple(header) != BATCH_CSV_COLUMNS:
+                    raise InputError(
+                        "--resume: not a batch CSV output (its first line is not "
+                        f"{','.join(BATCH_CSV_COLUMNS)})",
+                        file=where,
+                        line=1,
+                    )
+                for row in reader:
+                    if row:
+                        done.add(row[0])
+            else:
+                for line_number, line in enumerate(stream, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        document = json.loads(line)
+                        done.add(str(document["account_id"]))
+                    except (ValueError, KeyError, TypeError):
+                        raise InputError(
+                            "--resume: not a batch JSON lines output (each line an object "
+                            "with an account_id)",
+                            file=where,
+                            line=line_number,
+                        ) from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"--resume: cannot read: {exc}", file=where) from None
+    return done
+
+
+class _Output:
+    """Where bills go: stdout, or a temporary file renamed to the output at the end."""
+
+    def __init__(self, output: str | None, output_format: str, *, resume: bool) -> None:
+        self.output = output
+        self.temporary: str | None = None
+        self.done: set[str] = set()
+        header = _csv_header() if output_format == "csv" else ""
+        if output is None:
+            self.stream: TextIO = sys.stdout
+            self.stream.write(header)
+            return
+        target = Path(output)
+        previous = resume and target.exists() and target.stat().st_size > 0
+        if previous:
+            self.done = _done_accounts(target, output_format)
+        try:
+            handle, self.temporary = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+            )
+            self.stream = open(handle, "w", encoding="utf-8", newline="")
+            if previous:
+                with open(target, encoding="utf-8", newline="") as old:
+                    shutil.copyfileobj(old, self.stream)
+                if not _ends_with_newline(target):
+                    self.stream.write("\n")
+            else:
+                self.stream.write(header)
+        except OSError as exc:
+            self.discard()
+            raise OutputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+
+    def write(self, text: str) -> None:
+        """Write the rows of one account."""
+        try:
+            self.stream.write(text)
+        except OSError as exc:
+            raise OutputError(f"{self.output or '<stdout>'}: cannot write: {exc}") from None
+
+    def commit(self) -> None:
+        """Put the whole output in place (rename the temporary file to the output)."""
+        if self.temporary is None or self.output is None:
+            self.stream.flush()
+            return
+        try:
+            self.stream.flush()
+            os.fsync(self.stream.fileno())
+            self.stream.close()
+            os.chmod(self.temporary, _new_file_mode(Path(self.output)))
+            os.replace(self.temporary, self.output)
+        except OSError as exc:
+            self.discard()
+            raise OutputError(f"{self.output}: cannot write: {exc.strerror or exc}") from None
+        self.temporary = None
+
+    def discard(self) -> None:
+        """Remove the temporary file; the output stays as it was."""
+        if self.temporary is None:
+            return
+        try:
+            self.stream.close()
+        except (OSError, AttributeError):
+            pass
+        try:
+            os.unlink(self.temporary)
+        except FileNotFoundError:
+            pass
+        self.temporary = None
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as stream:
+        stream.seek(-1, os.SEEK_END)
+        return stream.read(1) == b"\n"
+
+
+def _new_file_mode(target: Path) -> int:
+    """The mode of the output: the old file's, else what a new file gets (umask)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+# -- progress --------------------------------------------------------------------------
+
+
+class _Progress(ProgressBar):
+    """Accounts priced and failed, and the share of the input read."""
+
+    def __init__(self, stream: TextIO, fraction: Callable[[], float | None]) -> None:
+        super().__init__(stream)
+        self.fraction = fraction
+
+    def __call__(self, priced: int, failed: int, *, final: bool = False) -> None:
+        share = 1.0 if final else min(1.0, max(0.0, self.fraction() or 0.0))
+        elapsed = time.monotonic() - self.started
+        self.draw(
+            share, f"pricing: {priced} accounts, {failed} failed", f" {elapsed:.0f} s", final=final
+        )
+
+
+def _end_of_line(progress: _Progress | None) -> str:
+    """What ends the progress line before a message ("" when none is shown)."""
+    return "" if progress is None else progress.end_line()
+
+
+def _count_rows(path: str) -> int:
+    try:
+        with open(path, "rb") as stream:
+            return max(0, sum(1 for _ in stream) - 1)
+    except OSError:
+        return 0
+
+
+# -- the command -----------------------------------------------------------------------
+
+
+def _items(
+    args: argparse.Namespace, files: contextlib.ExitStack
+) -> tuple[Iterator[BatchItem], Callable[[], float | None]]:
+    """The items of the batch, and how much of the input has been read (0 to 1).
+
+    The long readings file is opened (and its header checked) here, and closed by `files`.
+    """
+    options = BatchOptions(
+        interval_seconds=args.interval * 60 if args.interval else None,
+        allow_gaps=args.allow_gaps,
+        start=args.start,
+        end=args.end,
+        event_days=tuple(args.event_days),
+    )
+
+    def lookup(name: str) -> Tariff:
+        return load_tariff(name, args.tables, timezone=args.timezone)
+
+    if args.readings_dir is not None:
+        if not Path(args.readings_dir).is_dir():
+            raise InputError("no such directory of readings", file=args.readings_dir)
+        total = _count_rows(args.accounts)
+        counted = 0
+
+        def counting() -> Iterator[BatchItem]:
+            nonlocal counted
+            for item in directory_items(
+                args.accounts,
+                args.readings_dir,
+                lookup,
+                default_tariff=args.tariff,
+                options=options,
+            ):
+                counted += 1
+                yield item
+
+        return counting(), lambda: counted / total if total else None
+    readings = files.enter_context(LongReadingsFile(args.readings))
+    items = long_file_items(
+        readings,
+        lookup,
+        accounts_csv=args.accounts,
+        default_tariff=args.tariff,
+        options=options,
+    )
+    return items, lambda: readings.position / readings.size if readings.size else None
+
+
+def _check_usage(args: argparse.Namespace) -> None:
+    if args.readings_dir is not None and args.accounts is None:
+        raise _UsageError("tariffs batch: --readings-dir needs --accounts ACCOUNTS.csv")
+    if args.resume and args.output is None:
+        raise _UsageError("tariffs batch: --resume needs --output")
+    if args.tariff is None:
+        if args.accounts is None:
+            raise _UsageError("tariffs batch: give --tariff, or --accounts with a tariff column")
+        if "tariff" not in _accounts_header(args.accounts):
+            raise _UsageError(f"tariffs batch: {args.accounts} has no tariff column; give --tariff")
+
+
+def _accounts_header(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as stream:
+            return [name.strip() for name in next(csv.reader(stream), [])]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return ["tariff"]  # let the accounts reader say what is wrong, with its line
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """``tariffs batch``: price many accounts, streaming one row per bill.
+
+    Returns:
+        0 when every account was priced, 1 when some failed (they are listed on stderr;
+        the others are in the output), 130 when interrupted (the output is left as it
+        was).
+    """
+    _check_usage(args)
+    with contextlib.ExitStack() as files:
+        items, fraction = _items(args, files)
+        return _run(args, items, fraction)
+
+
+def _run(
+    args: argparse.Namespace, items: Iterator[BatchItem], fraction: Callable[[], float | None]
+) -> int:
+    render = _csv_rows if args.format == "csv" else _jsonl_rows
+    output = _Output(args.output, args.format, resume=args.resume)
+    if output.done:
+        items = (item for item in items if item.account_id not in output.done)
+    progress = _Progress(sys.stderr, fraction) if sys.stderr.isatty() else None
+    priced = failed = 0
+    results = price_batch(items, workers=args.workers)
+    try:
+        # Failures are spooled to a temporary file, so that memory does not grow with them.
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as failures:
+            for result in results:
+                if result.ok:
+                    output.write(render(result.account_id, result.bills))
+                    priced += 1
+                else:
+                    failures.write(f"tariffs: account {result.account_id} failed: {result.error}\n")
+                    failed += 1
+                if progress is not None:
+                    progress(priced, failed)
+            output.commit()
+            if progress is not None:
+                progress(priced, failed, final=True)
+            if failed:
+                failures.seek(0)
+                shutil.copyfileobj(failures, sys.stderr)
+                print(
+                    f"tariffs: {failed} of {priced + failed} accounts failed; the others "
+                    "were priced",
+                    file=sys.stderr,
+                )
+    except KeyboardInterrupt:
+        output.discard()
+        kept = f"; {args.output} was left as it was" if args.output else ""
+        print(f"{_end_of_line(progress)}tariffs: interrupted{kept}", file=sys.stderr)
+        return 130
+    except BaseException:
+        output.discard()
+        raise
+    finally:
+        results.close()  # stops the worker processes now if the batch did not finish
+        if progress is not None:
+            progress.close()
+    return 1 if failed else 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"batch": cmd_batch}

@@ -1,0 +1,1 @@
+"""Adjustments applied to a bill's lines: power factor, discounts, funds, taxes, minimum bill."""

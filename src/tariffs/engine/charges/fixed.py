@@ -1,0 +1,49 @@
+"""Fixed charges: per bill, per day of service, per month (prorated)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from tariffs.engine.charges.context import Context, decimal_or_rounded
+from tariffs.model.bill import Line
+from tariffs.model.charges import FixedCharge
+
+__all__ = ["per_unit", "price_fixed"]
+
+
+def per_unit(per: str, ctx: Context) -> tuple[Fraction, str] | None:
+    """How many units of ``per`` this segment bills, exactly, and the unit's name.
+
+    None for ``bill`` in a segment after the first (a per-bill amount is billed once).
+    """
+    if per == "bill":
+        return (Fraction(1), "bill") if ctx.first_segment else None
+    if per == "day":
+        return Fraction(ctx.segment_days), "day"
+    return ctx.month_fraction, "month"
+
+
+def price_fixed(charge: FixedCharge, ctx: Context) -> list[Line]:
+    """A fixed amount, prorated for per-month charges in a partial period."""
+    units = per_unit(charge.per, ctx)
+    if units is None:
+        return []
+    count, unit = units
+    if count.denominator == 1:  # whole units (the usual bill): exact in Decimal already
+        quantity = Decimal(count.numerator)
+        exact: Decimal | Fraction = charge.amount * quantity
+    else:
+        quantity = decimal_or_rounded(count)
+        exact = Fraction(charge.amount) * count
+    return [
+        ctx.line(
+            "fixed",
+            charge.code or "fixed",
+            charge.label or "Fixed charge",
+            quantity,
+            unit,
+            charge.amount,
+            exact,
+        )
+    ]

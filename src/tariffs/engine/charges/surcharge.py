@@ -1,0 +1,57 @@
+"""Per-kWh surcharges (政府性基金及附加) and export credits."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tariffs.engine.charges.context import Context
+from tariffs.model.bill import Line
+from tariffs.model.charges import ExportCreditCharge, PriceRef, PriceSpec, SurchargeCharge
+
+__all__ = ["price_export_credit", "price_surcharge"]
+
+
+def _rate(spec: PriceSpec, ctx: Context) -> Decimal:
+    if isinstance(spec, PriceRef):
+        return ctx.version.base_prices[spec.of] * spec.ratio
+    return spec
+
+
+def price_surcharge(charge: SurchargeCharge, ctx: Context) -> list[Line]:
+    """A per-kWh surcharge on all imported kWh, never scaled by period or season."""
+    quantity = ctx.quantity(ctx.usage.total_kwh)
+    rate = _rate(charge.price_per_kwh, ctx)
+    return [
+        ctx.line(
+            "surcharge",
+            charge.code or "surcharge",
+            charge.label or "Surcharge",
+            quantity,
+            "kWh",
+            rate,
+            quantity * rate,
+        )
+    ]
+
+
+def price_export_credit(charge: ExportCreditCharge, ctx: Context) -> list[Line]:
+    """A credit per kWh exported.
+
+    Readings without an export column credit nothing, and the bill says so.
+    """
+    if ctx.usage.export_kwh is None:
+        ctx.warnings.append("the readings have no export_kwh column: no export credited")
+        return []
+    quantity = ctx.quantity(ctx.usage.export_kwh)
+    rate = _rate(charge.price_per_kwh, ctx)
+    return [
+        ctx.line(
+            "export_credit",
+            charge.code or "export_credit",
+            charge.label or "Export credit",
+            quantity,
+            "kWh",
+            rate,
+            -(quantity * rate),
+        )
+    ]

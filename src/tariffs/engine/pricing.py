@@ -1,0 +1,482 @@
+"""Price readings under a tariff: billing periods, version segments, tier ladders, bills.
+
+The flow is one direction. First the plan of the bills, from the time axis alone: billing
+periods are cut from the readings' span (or the dates asked for), each period is cut at
+version changes into segments, and each segment's intervals are classified by season and
+period; the plan is kept for the next meter on the same axis. Then each segment's usage
+is summed once and every charge prices it, in the order the tariff writes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from tariffs.engine.charges import Context, price_charge
+from tariffs.engine.schedule import KeptPlans, Schedule, compile_schedule
+from tariffs.engine.usage import (
+    Plan,
+    add_losses,
+    check_resolution,
+    clear_plans,
+    plan_segment,
+    usage_of,
+)
+from tariffs.errors import ReadingsError, TariffFileError
+from tariffs.model.account import Account
+from tariffs.model.bill import Bill, Line
+from tariffs.model.charges import EnergyCharge
+from tariffs.model.readings import Readings, to_decimal
+from tariffs.model.tariff import Tariff, Version
+
+__all__ = ["billing_periods", "clear_caches", "local_midnight", "price"]
+
+
+def local_midnight(day: dt.date, zone: ZoneInfo) -> int:
+    """UTC epoch seconds of the first instant of a local date.
+
+    Where a time zone skips midnight (a DST change at 00:00), the first instant that
+    exists is used.
+    """
+    moment = dt.datetime(day.year, day.month, day.day, tzinfo=zone)
+    utc = int(moment.timestamp())
+    # A non-existent local midnight maps past the gap; fold=0 gives the earlier offset.
+    return utc
+
+
+def _local_date(t: int, zone: ZoneInfo) -> dt.date:
+    return dt.datetime.fromtimestamp(t, zone).date()
+
+
+def _next_boundary(day: dt.date, read_day: int) -> dt.date:
+    """The first billing-period start after ``day`` (calendar months, or a read day)."""
+    year, month = day.year, day.month
+    candidate = dt.date(year, month, read_day)
+    if candidate > day:
+        return candidate
+    month += 1
+    if month == 13:
+        year, month = year + 1, 1
+    return dt.date(year, month, read_day)
+
+
+def _period_start(day: dt.date, read_day: int) -> dt.date:
+    candidate = dt.date(day.year, day.month, read_day)
+    if candidate <= day:
+        return candidate
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    return dt.date(year, month, read_day)
+
+
+def billing_periods(
+    first: dt.date, last: dt.date, read_day: int = 1
+) -> list[tuple[dt.date, dt.date]]:
+    """The billing periods that contain the local dates ``first`` to ``last`` (inclusive).
+
+    Args:
+        first: First local date to bill.
+        last: Last local date to bill.
+        read_day: Day of the month on which periods start (1: calendar months).
+
+    Returns:
+        ``(start, end)`` of each whole period, end exclusive.
+
+    >>> billing_periods(dt.date(2025, 1, 20), dt.date(2025, 3, 1))[1]
+    (datetime.date(2025, 2, 1), datetime.date(2025, 3, 1))
+    """
+    periods = []
+    start = _period_start(first, read_day)
+    while start <= last:
+        end = _next_boundary(start, read_day)
+        periods.append((start, end))
+        start = end
+    return periods
+
+
+@dataclass(slots=True)
+class _Ladders:
+    """What is carried from bill to bill.
+
+    The year-to-date kWh of annual tier ladders, and the maximum demand of each month
+    (for ratchets).
+    """
+
+    initial_kwh: Decimal
+    first_year: dict[int, int]
+    counted: dict[tuple[int, int], Decimal]
+    demand_history_kw: dict[tuple[int, int], Decimal]
+    carried: dict[str, Decimal]
+    annual_months: list[int]
+
+    def position(self, start_month: int, day: dt.date) -> Decimal:
+        year = day.year if day.month >= start_month else day.year - 1
+        first = self.first_year.setdefault(start_month, year)
+        initial = self.initial_kwh if year == first else Decimal(0)
+        return initial + self.counted.get((start_month, year), Decimal(0))
+
+    def add(self, start_month: int, day: dt.date, kwh: Decimal) -> None:
+        year = day.year if day.month >= start_month else day.year - 1
+        self.first_year.setdefault(start_month, year)
+        self.counted[(start_month, year)] = self.counted.get((start_month, year), Decimal(0)) + kwh
+
+
+def price(
+    tariff: Tariff,
+    readings: Readings,
+    account: Account | None = None,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
+) -> list[Bill]:
+    """Price interval readings under one tariff, one bill per billing period.
+
+    Args:
+        tariff: A validated tariff table.
+        readings: Uniform intervals of imported energy [kWh] (and reactive energy [kvarh],
+            export [kWh] where the tariff needs them).
+        account: Contract data the tariff needs; tier allowances, event days,
+            year-to-date kWh, service dates and the meter-reading day.
+        start: First local date to bill (default: the readings' first day).
+        end: Local date after the last day to bill, exclusive (default: after the
+            readings' last interval).
+        event_days: Declared event days (critical peak) of this run, besides the
+            account's ``critical_peak_days`` and the tariff's ``event_days``.
+
+    Returns:
+        One bill per billing period that has readings, in time order.
+
+    Raises:
+        ReadingsError: No readings in the dates asked for, or readings the tariff cannot
+            split exactly between its periods.
+        AccountError: The tariff needs an account field that is missing.
+    """
+    with localcontext(_WIDE):
+        return _price(tariff, readings, account, start, end, event_days)
+
+
+#: Arithmetic wide enough that no product or sum of the engine's numbers is ever rounded
+#: (inputs are limited to 24 digits before the point and 18 after).
+_WIDE = decimal.Context(prec=120, Emax=999_999, Emin=-999_999)
+
+
+def _price(
+    tariff: Tariff,
+    readings: Readings,
+    account: Account | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    event_days: Iterable[dt.date],
+) -> list[Bill]:
+    if not readings.starts:
+        raise ReadingsError("no readings", file=readings.source)
+    if account is not None and account.meter_multiplier != 1:
+        readings = readings.multiplied(account.meter_multiplier)
+    all_event_days = frozenset(account.critical_peak_days if account else ()) | frozenset(
+        event_days
+    )
+    calendar = _calendar(tariff, readings, account, start, end, all_event_days)
+    ladders = _Ladders(
+        initial_kwh=account.year_to_date_kwh if account else Decimal(0),
+        first_year={},
+        counted={},
+        demand_history_kw=_demand_history(account),
+        carried={},
+        annual_months=_annual_ladders(tariff),
+    )
+    return [_price_bill(tariff, readings, account, plan, ladders) for plan in calendar]
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """A part of a bill with one tariff version in force."""
+
+    version: Version
+    schedule: Schedule
+    plan: Plan
+    days: int
+    month_fraction: Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class _BillPlan:
+    """What a bill is before any reading is summed: dates, shares, segments, warnings."""
+
+    period_start: dt.date
+    period_end: dt.date
+    first_date: dt.date
+    end_date: dt.date
+    service_days: int
+    bill_fraction: Fraction
+    warnings: tuple[str, ...]
+    segments: tuple[_Segment, ...]
+
+
+#: Bill plans by tariff and time axis. A billing run prices many meters read on the same
+#: intervals (and one meter under several tariffs): the dates, the shares of a month, the
+#: versions in force and the classification of intervals are the same for all of them.
+#: Bounded by the intervals the plans cover.
+_CALENDARS: KeptPlans[list[_BillPlan]] = KeptPlans(limit=500_000)
+
+
+def clear_caches() -> None:
+    """Forget the bill plans and interval classifications kept between calls.
+
+    Pricing never needs this (kept plans are keyed by everything they depend on, and
+    bounded); it frees their memory at once, e.g. after a billing run.
+    """
+    _CALENDARS.clear()
+    clear_plans()
+
+
+def _calendar(
+    tariff: Tariff,
+    readings: Readings,
+    account: Account | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    event_days: frozenset[dt.date],
+) -> list[_BillPlan]:
+    axis = readings.axis
+    key = (
+        axis,
+        account.meter_read_day if account else None,
+        account.service_start if account else None,
+        account.service_end if account else None,
+        start,
+        end,
+        event_days,
+    )
+    plans = None if axis is None else _CALENDARS.get(tariff, key)
+    if plans is None:
+        plans = _plan_bills(tariff, readings, account, start, end, event_days)
+        if axis is not None:  # starts that break the invariant are never shared
+            _CALENDARS.keep(tariff, key, plans, len(readings))
+    return plans
+
+
+def _plan_bills(
+    tariff: Tariff,
+    readings: Readings,
+    account: Account | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    event_days: frozenset[dt.date],
+) -> list[_BillPlan]:
+    zone = ZoneInfo(tariff.timezone)
+    span_start, span_end = readings.starts[0], readings.end
+    if start is not None:
+        span_start = max(span_start, local_midnight(start, zone))
+    if end is not None:
+        span_end = min(span_end, local_midnight(end, zone))
+    if account is not None and account.service_start is not None:
+        span_start = max(span_start, local_midnight(account.service_start, zone))
+    if account is not None and account.service_end is not None:
+        after = account.service_end + dt.timedelta(days=1)
+        span_end = min(span_end, local_midnight(after, zone))
+    if span_end <= span_start or bisect_left(readings.starts, span_start) == bisect_left(
+        readings.starts, span_end
+    ):
+        raise ReadingsError(
+            "no readings in the dates to bill"
+            f" ({_local_date(span_start, zone)} to {_local_date(span_end - 1, zone)})",
+            file=readings.source,
+        )
+    read_day = account.meter_read_day if account and account.meter_read_day else 1
+    first_day = _local_date(span_start, zone)
+    last_day = _local_date(span_end - 1, zone)
+    plans = []
+    for period_start, period_end in billing_periods(first_day, last_day, read_day):
+        plan = _plan_bill(
+            tariff,
+            readings,
+            zone,
+            period_start,
+            period_end,
+            max(span_start, local_midnight(period_start, zone)),
+            min(span_end, local_midnight(period_end, zone)),
+            event_days,
+        )
+        if plan is not None:
+            plans.append(plan)
+    return plans
+
+
+def _demand_history(account: Account | None) -> dict[tuple[int, int], Decimal]:
+    if account is None:
+        return {}
+    return {
+        (int(key[:4]), int(key[5:7])): value for key, value in account.demand_history_kw.items()
+    }
+
+
+def _annual_ladders(tariff: Tariff) -> list[int]:
+    """Start months of the annual tier ladders any version of the tariff counts on."""
+    months = {
+        charge.tiers.start_month
+        for version in tariff.versions.values()
+        for charge in version.charges
+        if isinstance(charge, EnergyCharge) and charge.tiers and charge.tiers.reset == "annual"
+    }
+    return sorted(months)
+
+
+def _plan_bill(
+    tariff: Tariff,
+    readings: Readings,
+    zone: ZoneInfo,
+    period_start: dt.date,
+    period_end: dt.date,
+    bill_start: int,
+    bill_end: int,
+    event_days: frozenset[dt.date],
+) -> _BillPlan | None:
+    first = bisect_left(readings.starts, bill_start)
+    last = bisect_left(readings.starts, bill_end, first)
+    if first == last:
+        return None
+    first_date = _local_date(bill_start, zone)
+    end_date = _local_date(bill_end - 1, zone) + dt.timedelta(days=1)
+    period_days = (period_end - period_start).days
+    service_days = (end_date - first_date).days
+    warnings: list[str] = []
+    if service_days < period_days:
+        if tariff.proration == "days_over_30":
+            bill_fraction = min(Fraction(service_days, 30), Fraction(1))
+        else:
+            bill_fraction = Fraction(service_days, period_days)
+        warnings.append(
+            f"partial period: {first_date} to {end_date} ({service_days} of {period_days} days)"
+        )
+    else:
+        bill_fraction = Fraction(1)
+    gaps = [(a, b) for a, b in readings.gaps if a < bill_end and b > bill_start]
+    if gaps:
+        missing = sum(min(b, bill_end) - max(a, bill_start) for a, b in gaps)
+        warnings.append(
+            f"incomplete readings: {missing // readings.interval_seconds} intervals missing "
+            "in this period were not billed (gaps allowed)"
+        )
+    # Segments: cut at the effective dates of versions inside the bill.
+    cuts = [first_date]
+    for effective in tariff.versions:
+        if first_date < effective < end_date:
+            cuts.append(effective)
+    cuts.append(end_date)
+    if tariff.version_at(first_date) is None:
+        raise TariffFileError(
+            f"tariff {tariff.id} has no version in force on {first_date} "
+            f"(first version from {next(iter(tariff.versions))})",
+            file=tariff.source,
+        )
+    segments = []
+    for seg_start, seg_end in zip(cuts, cuts[1:], strict=False):
+        found = tariff.version_at(seg_start)
+        assert found is not None  # noqa: S101 - the first date has a version, later ones too
+        version = found[1]
+        schedule = compile_schedule(version, tariff.source)
+        check_resolution(readings, schedule, tariff.id)
+        t0 = max(bill_start, local_midnight(seg_start, zone))
+        t1 = min(bill_end, local_midnight(seg_end, zone))
+        days = (seg_end - seg_start).days
+        plan = plan_segment(
+            readings, schedule, tariff.timezone, t0, t1, event_days | frozenset(version.event_days)
+        )
+        segments.append(
+            _Segment(version, schedule, plan, days, bill_fraction * Fraction(days, service_days))
+        )
+    return _BillPlan(
+        period_start,
+        period_end,
+        first_date,
+        end_date,
+        service_days,
+        bill_fraction,
+        tuple(warnings),
+        tuple(segments),
+    )
+
+
+def _price_bill(
+    tariff: Tariff,
+    readings: Readings,
+    account: Account | None,
+    plan: _BillPlan,
+    ladders: _Ladders,
+) -> Bill:
+    period_start = plan.period_start
+    losses = account.losses if account is not None else None
+    usages = []
+    metered = 0  # the kWh read, before any losses are added
+    for segment in plan.segments:
+        usage = usage_of(readings, segment.plan)
+        metered += usage.total_kwh
+        if losses is not None:
+            usage = add_losses(usage, losses, segment.month_fraction)
+        usages.append(usage)
+    annual_months = ladders.annual_months
+    lines: list[Line] = []
+    warnings = list(plan.warnings)
+    position_bill = Decimal(0)
+    position_periods: dict[str, Decimal] = {}
+    count = len(plan.segments)
+    for index, (segment, usage) in enumerate(zip(plan.segments, usages, strict=True)):
+        positions = {"bill": position_bill}
+        positions.update({f"period:{name}": kwh for name, kwh in position_periods.items()})
+        for start_month in annual_months:
+            positions[f"annual:{start_month}"] = ladders.position(start_month, period_start)
+        schedule = segment.schedule
+        ctx = Context(
+            tariff=tariff,
+            version=segment.version,
+            schedule=schedule,
+            usage=usage,
+            account=account,
+            period_start=period_start,
+            period_end=plan.period_end,
+            segment_days=segment.days,
+            month_fraction=segment.month_fraction,
+            first_segment=index == 0,
+            last_segment=index == count - 1,
+            tier_position_kwh=positions,
+            bill_usages=usages,
+            demand_history_kw=ladders.demand_history_kw,
+            bill_fraction=plan.bill_fraction,
+            bill_days=plan.service_days,
+            carried=ladders.carried,
+        )
+        for charge in segment.version.charges:
+            ctx.lines.extend(price_charge(charge, ctx))
+        segment_kwh = to_decimal(usage.total_kwh, usage.scale)
+        if index < count - 1:  # positions on the bill's ladders, for the next segment
+            position_bill += segment_kwh
+            for (_, period), value in usage.energy.items():
+                name = schedule.period_names[period]
+                position_periods[name] = position_periods.get(name, Decimal(0)) + to_decimal(
+                    value, usage.scale
+                )
+        for start_month in annual_months:
+            ladders.add(start_month, period_start, segment_kwh)
+        lines.extend(ctx.lines)
+        if ctx.warnings:
+            warnings.extend(w for w in ctx.warnings if w not in warnings)
+    loss_kwh = None
+    if losses is not None:
+        loss_kwh = sum((u.loss_kwh for u in usages), Decimal(0))
+    return Bill(
+        account=account.account_id if account else None,
+        tariff=tariff.id,
+        currency=tariff.currency,
+        period_start=plan.first_date,
+        period_end=plan.end_date,
+        energy_kwh=to_decimal(metered, readings.scale),
+        lines=tuple(lines),
+        warnings=tuple(warnings),
+        loss_kwh=loss_kwh,
+    )

@@ -1,0 +1,455 @@
+"""Aggregate interval readings into the usage of one billing segment.
+
+This is the only place that walks intervals, in two steps. Planning works out from the
+time axis alone which intervals fall in which season and period: each local day is cut
+into runs of one period by its day table (whole days with one table together), at a cost
+that grows with days × runs per day, not with intervals. Summing then gathers each
+period's values of a plain list of ints in one C-level call (`operator.itemgetter`) and
+takes the largest period as what the others leave of the total. Plans are kept per time
+axis, so the meters of a billing run, read on the same intervals, only sum.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from operator import itemgetter
+from typing import Any
+
+from tariffs.engine.schedule import DayTable, KeptPlans, Schedule, local_day_spans
+from tariffs.errors import ReadingsError
+from tariffs.model.account import Losses
+from tariffs.model.readings import Readings, to_decimal
+
+__all__ = [
+    "Plan",
+    "Usage",
+    "add_losses",
+    "aggregate",
+    "check_resolution",
+    "clear_plans",
+    "plan_segment",
+    "split_in_proportion",
+    "split_table",
+    "usage_of",
+]
+
+
+#: ``(season_index, period_index, first, last, minute)``: intervals ``first:last`` of the
+#: readings, all in one season and period, the first starting at local ``minute`` of its day.
+Slice = tuple[int, int, int, int, int]
+
+#: ``(season_index, offsets, first, days)``: ``days`` whole days of readings from index
+#: ``first``, all with the same day table, whose runs are ``offsets`` (`DayTable.offsets`).
+DayBlock = tuple[int, tuple[tuple[int, int, int, int], ...], int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """What a billing segment consumed, exactly, in integer units of ``10**-scale``.
+
+    Attributes:
+        readings: The readings the usage was taken from.
+        first: Index of the first interval of the segment in `readings`.
+        last: Index just after the last interval.
+        scale: Quantities are in units of ``10**-scale``.
+        total_kwh: Imported energy of the segment.
+        energy: ``(season_index, period_index)`` → imported energy.
+        kvarh: Reactive energy of the segment, or None without a kvarh column.
+        export_kwh: Exported energy of the segment, or None without an export column.
+        day_blocks: Runs of whole days with one day table (see `DayBlock`).
+        other_slices: Slices of the days that are not whole (see `Slice`).
+        loss_kwh: Losses included in `total_kwh` and `energy` [kWh].
+        complete: Whether the slices cover every interval from `first` to `last` (False
+            for usage cut down to some hours).
+    """
+
+    readings: Readings
+    first: int
+    last: int
+    scale: int
+    total_kwh: int
+    energy: dict[tuple[int, int], int]
+    kvarh: int | None
+    export_kwh: int | None
+    day_blocks: list[DayBlock] = field(default_factory=list)
+    other_slices: list[Slice] = field(default_factory=list)
+    loss_kwh: Decimal = Decimal(0)
+    complete: bool = True
+    # What is derived from the slices alone. Usages summed from one plan share the plan's
+    # dictionary, so the meters of a run derive it once (see `usage_of`).
+    _cache: dict[object, list[Any]] = field(default_factory=dict, compare=False, repr=False)
+
+    def runs_of(self, periods: frozenset[int] | None) -> list[slice]:
+        """Index ranges of the intervals in some periods (None: all), in time order.
+
+        Slices that follow each other in the readings' index are merged: a range may go
+        on across midnight or a gap in time (fine for a maximum of single intervals).
+        """
+        key = ("runs", periods)
+        found = self._cache.get(key)
+        if found is None:
+            found = []
+            end = -1
+            for _, period, a, b, _ in self.slices:
+                if periods is not None and period not in periods:
+                    continue
+                if a == end:
+                    found[-1] = slice(found[-1].start, b)
+                else:
+                    found.append(slice(a, b))
+                end = b
+            self._cache[key] = found
+        return found
+
+    @property
+    def slices(self) -> list[Slice]:
+        """Every slice of the segment in time order (built on first use, then kept)."""
+        found = self._cache.get("slices")
+        if found is None:
+            per_day = 86400 // self.readings.interval_seconds
+            found = list(self.other_slices)
+            for season, offsets, lo, days in self.day_blocks:
+                for day in range(days):
+                    base = lo + day * per_day
+                    found.extend(
+                        (season, period, base + a, base + b, minute)
+                        for a, b, period, minute in offsets
+                    )
+            found.sort(key=lambda item: item[2])
+            self._cache["slices"] = found
+        return found
+
+
+def check_resolution(readings: Readings, schedule: Schedule, tariff_id: str) -> None:
+    """Refuse readings whose intervals would straddle a period boundary of the schedule.
+
+    Raises:
+        ReadingsError: The interval length does not divide every period boundary.
+    """
+    step_minutes, remainder = divmod(readings.interval_seconds, 60)
+    if remainder or schedule.granularity_minutes % step_minutes:
+        raise ReadingsError(
+            f"intervals of {readings.interval_seconds // 60} min cannot be split at the "
+            f"{schedule.granularity_minutes}-minute period boundaries of tariff {tariff_id}; "
+            "give readings at a finer interval",
+            file=readings.source,
+        )
+
+
+def aggregate(
+    readings: Readings,
+    schedule: Schedule,
+    timezone: str,
+    start: int,
+    end: int,
+    event_days: frozenset[dt.date] = frozenset(),
+) -> Usage:
+    """Sum the readings whose interval starts in ``[start, end)`` (UTC epoch seconds).
+
+    Args:
+        readings: Validated uniform interval readings.
+        schedule: The compiled calendar of the tariff version in force.
+        timezone: IANA time zone of the schedule's clock hours.
+        start: First second of the segment (UTC epoch seconds).
+        end: First second after the segment.
+        event_days: Declared event days (critical peak) of the account and tariff.
+    """
+    return usage_of(readings, plan_segment(readings, schedule, timezone, start, end, event_days))
+
+
+def usage_of(readings: Readings, plan: Plan) -> Usage:
+    """The usage of a planned segment: the plan's sums over the readings' columns."""
+    first, last = plan.first, plan.last
+    kwh = readings.kwh
+    total = sum(kwh[first:last])
+    energy = {key: add(kwh) for key, add in plan.sums}
+    if plan.rest is not None:
+        # The largest period is what the others leave of the total: one pass fewer.
+        energy[plan.rest] = total - sum(energy.values())
+    return Usage(
+        readings=readings,
+        first=first,
+        last=last,
+        scale=readings.scale,
+        total_kwh=total,
+        energy=energy,
+        kvarh=None if readings.kvarh is None else sum(readings.kvarh[first:last]),
+        export_kwh=None if readings.export_kwh is None else sum(readings.export_kwh[first:last]),
+        day_blocks=plan.blocks,
+        other_slices=plan.others,
+        _cache=plan.derived,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Which intervals of a segment fall in which season and period: the time axis alone.
+
+    Attributes:
+        first: Index of the segment's first interval.
+        last: Index just after its last interval.
+        blocks: Whole days with one day table (`Usage.day_blocks`).
+        others: Slices of the days that are not whole (`Usage.other_slices`).
+        sums: ``(season, period)`` and a function summing that key's intervals of a column.
+        rest: The key whose sum is the total less the others (every interval of the
+            segment is in exactly one key), or None.
+        derived: What the usages of this plan derive from its slices (`Usage._cache`).
+    """
+
+    first: int
+    last: int
+    blocks: list[DayBlock]
+    others: list[Slice]
+    sums: list[tuple[tuple[int, int], Callable[[list[int]], int]]]
+    rest: tuple[int, int] | None
+    derived: dict[object, list[Any]] = field(default_factory=dict)
+
+
+#: Plans by time axis: a billing run prices many meters read on the same intervals (and
+#: one meter under many tariffs), and classifying intervals costs more than summing them.
+#: Keyed by the schedule and by value (zone, axis, segment, event days); bounded by the
+#: intervals the plans cover.
+_PLANS: KeptPlans[Plan] = KeptPlans(limit=500_000)
+
+
+def clear_plans() -> None:
+    """Forget every kept plan (see `_PLANS`)."""
+    _PLANS.clear()
+
+
+def plan_segment(
+    readings: Readings,
+    schedule: Schedule,
+    timezone: str,
+    start: int,
+    end: int,
+    event_days: frozenset[dt.date],
+) -> Plan:
+    """Which intervals of ``[start, end)`` fall in which season and period (see `aggregate`).
+
+    Plans are kept by time axis (see `_PLANS`), so meters read on the same intervals
+    share them.
+    """
+    axis = readings.axis
+    key = (timezone, axis, start, end, event_days)
+    plan = None if axis is None else _PLANS.get(schedule, key)
+    if plan is None:
+        plan = _build_plan(
+            readings.starts, readings.interval_seconds, schedule, timezone, start, end, event_days
+        )
+        if axis is not None:  # starts that break the invariant are never shared
+            _PLANS.keep(schedule, key, plan, plan.last - plan.first)
+    return plan
+
+
+def _summer(indices: list[int]) -> Callable[[list[int]], int]:
+    """A function summing ``column[i] for i in indices`` at C speed."""
+    if indices[-1] - indices[0] == len(indices) - 1:  # one run of consecutive intervals
+        a, b = indices[0], indices[-1] + 1
+        return lambda column: sum(column[a:b])
+    if len(indices) == 1:  # itemgetter of one index returns the item, not a tuple
+        (i,) = indices
+        return lambda column: column[i]
+    # itemgetter(*indices) gathers the values in one C call; the sum is another.
+    gather = itemgetter(*indices)
+    return lambda column: sum(gather(column))
+
+
+def _build_plan(
+    starts: list[int],
+    step: int,
+    schedule: Schedule,
+    timezone: str,
+    start: int,
+    end: int,
+    event_days: frozenset[dt.date],
+) -> Plan:
+    first = bisect_left(starts, start)
+    last = bisect_left(starts, end, first)
+    indices: dict[tuple[int, int], list[int]] = {}
+    blocks: list[DayBlock] = []
+    others: list[Slice] = []
+    per_day = 86400 // step
+    # Whole days with the same table, not yet placed: (table, first index, days).
+    pending: list[tuple[DayTable, int, int]] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        table, lo, _ = pending[0]
+        days = sum(count for _, _, count in pending)
+        pending.clear()
+        offsets = table.offsets(step)
+        season = table.season
+        for a, b, period, _ in offsets:
+            into = indices.setdefault((season, period), [])
+            for day in range(lo, lo + days * per_day, per_day):
+                into.extend(range(day + a, day + b))
+        blocks.append((season, offsets, lo, days))
+
+    # Where every day of a month has the same table, whole months go in one step.
+    month_spans = schedule.month_uniform and not event_days
+    for date, day_start, lo, hi, days in local_day_spans(
+        starts, first, last, timezone, whole_months=month_spans
+    ):
+        table = schedule.day(date, date in event_days)
+        if days:
+            # Whole days without gaps (the common case): the run boundaries are fixed
+            # offsets from each day's first interval, and like days are placed together.
+            if pending and (
+                pending[0][0] is not table or pending[-1][1] + pending[-1][2] * per_day != lo
+            ):
+                flush()
+            pending.append((table, lo, days))
+            continue
+        flush()
+        season = table.season
+        for run_start, run_end, period in table.runs:
+            a = bisect_left(starts, day_start + run_start * 60, lo, hi)
+            b = bisect_left(starts, day_start + run_end * 60, a, hi)
+            if a < b:
+                indices.setdefault((season, period), []).extend(range(a, b))
+                others.append((season, period, a, b, (starts[a] - day_start) // 60))
+                lo = b
+    flush()
+    rest = None
+    if sum(len(found) for found in indices.values()) == last - first and indices:
+        rest = max(indices, key=lambda key: len(indices[key]))
+    sums = []
+    for key, found in indices.items():
+        if key != rest:
+            found.sort()
+            sums.append((key, _summer(found)))
+    return Plan(first, last, blocks, others, sums, rest)
+
+
+def split_in_proportion(total: int, weights: list[int]) -> list[int]:
+    """Split the integer ``total`` in proportion to ``weights``; the parts sum to ``total``.
+
+    Remainders go to the largest fractional parts, earlier weights first on ties (the
+    largest-remainder method). With all weights zero, the first part takes everything.
+
+    >>> split_in_proportion(10, [1, 1, 1])
+    [4, 3, 3]
+    """
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        return [total] + [0] * (len(weights) - 1)
+    parts = [total * w // weight_sum for w in weights]
+    remainders = [total * w % weight_sum for w in weights]
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def split_table(row_totals: list[int], column_totals: list[int]) -> list[list[int]]:
+    """Split a total both ways in proportion: an integer table with the given margins.
+
+    Entry ``(i, j)`` is ``row_totals[i] × column_totals[j] / total`` rounded down or up, so
+    that every row and every column adds up exactly (controlled rounding: it always
+    exists for two-way tables, and is found here as a flow of the leftover units through
+    the entries with a fractional part, largest fractions first). Used where each tier's
+    kWh are shared between periods and each period's kWh must stay what was metered.
+
+    >>> split_table([2, 1], [1, 1, 1])
+    [[1, 1, 0], [0, 0, 1]]
+    """
+    total = sum(row_totals)
+    if total != sum(column_totals):
+        raise ValueError("row and column totals differ")
+    if total == 0:
+        return [[0] * len(column_totals) for _ in row_totals]
+    table = [[r * c // total for c in column_totals] for r in row_totals]
+    fractions = [[r * c % total for c in column_totals] for r in row_totals]
+    row_need = [r - sum(row) for r, row in zip(row_totals, table, strict=True)]
+    column_need = [c - sum(row[j] for row in table) for j, c in enumerate(column_totals)]
+    # Candidate cells (fractional part > 0), largest fraction first, earlier cells first.
+    order = sorted(
+        ((i, j) for i in range(len(row_totals)) for j in range(len(column_totals))
+         if fractions[i][j]),
+        key=lambda cell: (-fractions[cell[0]][cell[1]], cell),
+    )  # fmt: skip
+    raised: set[tuple[int, int]] = set()
+
+    def augment(i: int, seen: set[int]) -> bool:
+        """Find a column for one more unit of row i, moving other rows' units if needed."""
+        for row, j in order:
+            if row != i or (i, j) in raised or j in seen:
+                continue
+            seen.add(j)
+            if column_need[j] > 0:
+                column_need[j] -= 1
+                raised.add((i, j))
+                return True
+            for other, cell_j in list(raised):
+                if cell_j == j and other != i and augment(other, seen):
+                    raised.discard((other, j))
+                    raised.add((i, j))
+                    return True
+        return False
+
+    for i, j in order:  # first, every unit that fits directly, largest fractions first
+        if row_need[i] > 0 and column_need[j] > 0:
+            row_need[i] -= 1
+            column_need[j] -= 1
+            raised.add((i, j))
+    for i, need in enumerate(row_need):  # then the rest, moving earlier units aside
+        for _ in range(need):
+            if not augment(i, set()):
+                raise ValueError("no controlled rounding found")  # impossible for 2-way tables
+    for i, j in raised:
+        table[i][j] += 1
+    return table
+
+
+def _units(value: Fraction, scale: int) -> int:
+    """An exact quantity rounded half-up to the readings' resolution, in integer units."""
+    return (
+        int(
+            (Decimal(value.numerator) / Decimal(value.denominator))
+            .scaleb(scale)
+            .quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        )
+        if value.denominator != 1
+        else value.numerator * 10**scale
+    )
+
+
+def add_losses(usage: Usage, losses: Losses, month_fraction: Fraction) -> Usage:
+    """Add transformer and line losses to a segment's metered quantities.
+
+    The loss is ``kwh_per_month`` × the segment's month share plus ``percent`` of the
+    metered kWh (likewise for kvarh), rounded half-up to the readings' resolution, and
+    shared between the segment's periods in proportion to their metered kWh.
+    """
+    scale = usage.scale
+    metered = Fraction(usage.total_kwh, 10**scale)
+    loss = _units(
+        Fraction(losses.kwh_per_month) * month_fraction + Fraction(losses.percent) / 100 * metered,
+        scale,
+    )
+    keys = sorted(usage.energy)
+    parts = split_in_proportion(loss, [usage.energy[k] for k in keys]) if keys else []
+    energy = dict(usage.energy)
+    for key, part in zip(keys, parts, strict=True):
+        energy[key] += part
+    kvarh = usage.kvarh
+    if kvarh is not None:
+        kvarh += _units(
+            Fraction(losses.kvarh_per_month) * month_fraction
+            + Fraction(losses.percent) / 100 * Fraction(kvarh, 10**scale),
+            scale,
+        )
+    return replace(
+        usage,
+        energy=energy,
+        total_kwh=usage.total_kwh + (loss if keys else 0),
+        kvarh=kvarh,
+        loss_kwh=to_decimal(loss if keys else 0, scale),
+    )

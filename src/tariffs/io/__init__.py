@@ -1,0 +1,1 @@
+"""Files in and out: YAML tables, accounts, readings, URDB records, atomic writes, rendering."""

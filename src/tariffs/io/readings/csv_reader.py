@@ -1,0 +1,1185 @@
+"""Read interval readings from a CSV file into exact `Readings`.
+
+The format is the "Readings CSV" of the contract::
+
+    start,kwh,kvarh
+    2025-07-01T00:00,12.5,4.1
+    2025-07-01T00:15,12.1,4.0
+
+- The header names the columns: ``start`` and ``kwh`` always, ``kvarh``, ``export_kwh``
+  and ``kw`` when present, in any order, each once. Names may be padded with spaces.
+- ``start`` is the interval start in ISO 8601: ``2025-07-01T00:15``, with or without
+  seconds, with a ``T`` or a space between date and time. Without a UTC offset it is wall
+  time in the given IANA time zone, and must be neither skipped nor repeated by a clock
+  change; with one (``+08:00``, ``+0800``, ``+08`` or ``Z``) it is an instant. Either every
+  row has an offset or none does. Every start is a whole number of intervals after
+  midnight on the zone's clock.
+- Quantities are non-negative decimal numbers. Plain ``12.5`` is the common form;
+  a sign (``+12.5``, ``-0``), surrounding spaces and exponent notation (``1.25E+1``) are
+  accepted too, because each is read exactly as a `Decimal`. At most 9 decimal places and
+  15 digits before the decimal point. The scale of the result is the most decimal places
+  written in any quantity (``12.50`` counts 2), and at least 3.
+- Lines end with LF or CRLF; empty lines at the end are ignored; a UTF-8 byte order mark
+  at the start is ignored. Fields are not quoted.
+
+Every problem is a `ReadingsError` whose ``line`` is the line of the file (the header is
+line 1). When a file has several problems, the one on the earliest line is reported; the
+file is rejected as a whole.
+
+The common case takes a fast path that makes no `Decimal` or `datetime` object per row
+and runs no Python loop per row (about 2 million rows a second): the shape of the file
+(the commas and line ends) is checked by one ``bytes.translate`` of the whole text; the
+text is split into fields once; a column of values with the same number of decimal places
+is checked by a few byte operations on the whole column and converted with `int` in bulk;
+the column of starts is compared with the text it must have, made from one template per
+day, and turned into `range` objects. Dates, and whether their UTC offset is constant,
+are cached across files (a batch reads the same days again and again). Anything else takes
+the exact slow path: whole days of starts compared one day at a time, or timestamps split
+into a date and a time of day and read row by row, and each value read on its own; the
+slow path finds and words every problem.
+
+Rows cut out of a longer file (the rows of one account in a file of many) are read with
+`parse_readings_bytes` and its ``line_offset``, so that messages name the longer file's
+lines.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from itertools import repeat
+from typing import NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tariffs.errors import ReadingsError
+from tariffs.model.readings import QUANTITY_COLUMNS, Readings
+
+__all__ = [
+    "ALLOWED_COLUMNS",
+    "INFERABLE_INTERVALS_SECONDS",
+    "parse_readings_bytes",
+    "parse_readings_csv",
+    "parse_readings_header",
+    "read_readings_csv",
+]
+
+#: Every column a readings CSV may have, required ones first.
+ALLOWED_COLUMNS = ("start", "kwh", *QUANTITY_COLUMNS)
+
+#: Interval lengths [s] that are inferred from the first two rows (5, 15, 30, 60 minutes).
+INFERABLE_INTERVALS_SECONDS = (300, 900, 1800, 3600)
+
+_REQUIRED_COLUMNS = ("start", "kwh")
+_SECONDS_PER_DAY = 86400
+_MINIMUM_SCALE = 3
+_MAXIMUM_DECIMAL_PLACES = 9
+_MAXIMUM_INTEGER_DIGITS = 15
+_FIRST_YEAR = 1900
+_LAST_YEAR = 9998
+_UNIX_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_UNIX_EPOCH = datetime(1970, 1, 1)
+_LAST_ORDINAL = date(_LAST_YEAR, 12, 31).toordinal()
+
+_ALLOWED_TEXT = ", ".join(ALLOWED_COLUMNS)
+_NUMBER_EXAMPLE = "expected a number of 0 or more, such as 12.5"
+_START_EXAMPLE = "expected a date and time such as 2025-07-01T00:15 or 2025-07-01T00:15+08:00"
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_TIME = re.compile(
+    r"[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.0+)?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?", re.ASCII
+)
+_PLAIN_NUMBER = re.compile(r"(\d{1,15})(?:\.(\d{1,9}))?", re.ASCII)
+_ANY_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_NOT_FINITE = frozenset(("nan", "snan", "inf", "infinity"))
+_DIGITS = b"0123456789"
+_DIGITS_TO_NINES = bytes.maketrans(_DIGITS, b"9" * len(_DIGITS))
+_TOO_MANY_DIGITS = b"9" * (_MAXIMUM_INTEGER_DIGITS + 1)
+# Every byte but the field and line separators, deleted to see the file's shape.
+_ALL_BUT_SEPARATORS = bytes(byte for byte in range(256) if byte not in b",\n")
+
+# Parsed pieces of a timestamp, cached by their text. A day is (local midnight as seconds
+# since the epoch on the local clock, the zone's UTC offset [s] when it is the same all
+# day, else None); a time of day is (seconds after midnight, written UTC offset [s] or
+# None). Text that is not valid maps to _INVALID.
+_Day = tuple[int, int | None]
+_TimeOfDay = tuple[int, int | None]
+_INVALID: tuple[int, int | None] = (-1, None)
+
+
+class _Problem(NamedTuple):
+    """One thing wrong with the file; the earliest (line, rank) is reported."""
+
+    line: int
+    rank: int
+    message: str
+
+
+# Ranks order problems found on the same line: a start that cannot be read, then one
+# that does not follow the previous row, then one off the interval grid, then values.
+#: Columns of starts parsed by `_StartParser._remembered_span`: (text, starts,
+#: contiguous) by zone, interval, rows, first and last text. A few, each about 2 MB for a
+#: year of 15-minute rows.
+_SPANS: dict[tuple[str, int, int, str, str], tuple[str, list[int], bool]] = {}
+_MOST_SPANS = 4
+
+_RANK_START = 1
+_RANK_SEQUENCE = 2
+_RANK_ALIGNMENT = 3
+_RANK_VALUE = 4
+
+
+def read_readings_csv(
+    path: str | os.PathLike[str],
+    timezone: str,
+    *,
+    interval_seconds: int | None = None,
+    allow_gaps: bool = False,
+) -> Readings:
+    """Read a readings CSV file.
+
+    Args:
+        path: The CSV file, UTF-8 (a byte order mark is accepted).
+        timezone: IANA name of the zone that local ``start`` times are written in, and
+            whose clock interval starts must be aligned to (e.g. ``Europe/London``).
+        interval_seconds: Length of every interval [s]; it must divide a day. When None,
+            it is inferred from the first two rows and must be 5, 15, 30 or 60 minutes.
+        allow_gaps: Accept missing intervals and record them in `Readings.gaps` instead
+            of rejecting the file.
+
+    Returns:
+        The readings, with ``source`` set to ``str(path)``.
+
+    Raises:
+        ReadingsError: The file cannot be read, is not UTF-8 text, or breaks the format;
+            the message names the line.
+    """
+    source = str(path)
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as error:
+        raise ReadingsError(f"cannot read the file: {error.strerror}", file=source) from error
+    return parse_readings_bytes(
+        data, source, timezone, interval_seconds=interval_seconds, allow_gaps=allow_gaps
+    )
+
+
+def parse_readings_bytes(
+    data: bytes,
+    source: str,
+    timezone: str,
+    *,
+    interval_seconds: int | None = None,
+    allow_gaps: bool = False,
+    line_offset: int = 0,
+) -> Readings:
+    r"""Parse the bytes of a readings CSV file (UTF-8, a byte order mark is accepted).
+
+    >>> data = b"start,kwh\n2025-07-01T00:00,1\n2025-07-01T01:00,2\n"
+    >>> parse_readings_bytes(data, "r.csv", "UTC").kwh
+    [1000, 2000]
+
+    Args:
+        data: The file's bytes.
+        source: File name used in messages and kept in `Readings.source`.
+        timezone: IANA name of the zone that local ``start`` times are written in.
+        interval_seconds: Length of every interval [s], or None to infer it.
+        allow_gaps: Accept missing intervals and record them in `Readings.gaps`.
+        line_offset: Added to every line number in messages, for rows cut out of a
+            longer file (0 for a whole file).
+
+    Raises:
+        ReadingsError: The bytes are not UTF-8 text or break the format; the message
+            names the line.
+    """
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ReadingsError(
+            "not a text CSV file: it contains a NUL byte",
+            file=source,
+            line=_line_of(data, nul) + line_offset,
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ReadingsError(
+            f"not a text CSV file: invalid UTF-8 at byte {error.start}; save it as UTF-8",
+            file=source,
+            line=_line_of(data, error.start) + line_offset,
+        ) from error
+    return _parse(text, source, timezone, interval_seconds, allow_gaps, line_offset)
+
+
+def parse_readings_csv(
+    text: str,
+    source: str,
+    timezone: str,
+    *,
+    interval_seconds: int | None = None,
+    allow_gaps: bool = False,
+) -> Readings:
+    r"""Parse the text of a readings CSV file.
+
+    >>> readings = parse_readings_csv(
+    ...     "start,kwh\n2025-07-01T00:00,1.5\n2025-07-01T00:15,2\n", "r.csv", "UTC"
+    ... )
+    >>> readings.interval_seconds, readings.starts, readings.kwh, readings.scale
+    (900, [1751328000, 1751328900], [1500, 2000], 3)
+
+    Args:
+        text: The whole file as text.
+        source: File name used in messages and kept in `Readings.source`.
+        timezone: IANA name of the zone that local ``start`` times are written in, and
+            whose clock interval starts must be aligned to.
+        interval_seconds: Length of every interval [s]; it must divide a day. When None,
+            it is inferred from the first two rows and must be 5, 15, 30 or 60 minutes.
+        allow_gaps: Accept missing intervals and record them in `Readings.gaps` instead
+            of rejecting the file.
+
+    Returns:
+        Exact readings: starts as UTC epoch seconds, quantities as integers in units of
+        ``10**-scale`` where ``scale`` is the larger of 3 and the most decimal places
+        written in any quantity of the file.
+
+    Raises:
+        ReadingsError: The file breaks the format; the message names the line and says
+            what was found and what is allowed.
+    """
+    return _parse(text, source, timezone, interval_seconds, allow_gaps, 0)
+
+
+def parse_readings_header(line: str, source: str, *, line_number: int = 1) -> list[str]:
+    """Check the header line of a readings CSV and return its column names.
+
+    >>> parse_readings_header(" start, kwh,kvarh", "r.csv")
+    ['start', 'kwh', 'kvarh']
+
+    Args:
+        line: The header line, without its line end.
+        source: File name used in messages.
+        line_number: The line of the header in the file.
+
+    Raises:
+        ReadingsError: A column is unknown, unnamed or repeated, or a required one is
+            missing.
+    """
+    return _parse_header(line, source, line_number)
+
+
+def _parse(
+    text: str,
+    source: str,
+    timezone: str,
+    interval_seconds: int | None,
+    allow_gaps: bool,
+    line_offset: int,
+) -> Readings:
+    """Parse the text of a readings CSV; line numbers in messages are moved by the offset."""
+    zone = _zone(timezone, source)
+    if interval_seconds is not None:
+        _check_interval(interval_seconds, source)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        carriage_return = text.find("\r")
+        if carriage_return >= 0:
+            raise ReadingsError(
+                "carriage return without a line feed; lines must end with LF or CRLF",
+                file=source,
+                line=text.count("\n", 0, carriage_return) + 1 + line_offset,
+            )
+    first_row = 2 + line_offset  # the line of the first data row
+    # The text is cut, not split into lines: the body is split into fields once, below.
+    header_end = text.find("\n")
+    if header_end < 0:
+        header, body = text, ""
+    else:
+        header = text[:header_end]
+        body = text[header_end + 1 : _end_of_rows(text, header_end + 1)]
+    names = _parse_header(header, source, 1 + line_offset)
+    width = len(names)
+    rows = body.count("\n") + 1 if body else 0
+
+    problems: list[_Problem | None] = []
+    if _fields_per_line_are(body, rows, width):
+        # Every line has `width` fields, so the fields of all lines, split at once and
+        # sliced, give the columns (one split, no list of lines).
+        fields = body.replace("\n", ",").split(",") if body else []
+    else:
+        lines = body.split("\n")
+        for index, line in enumerate(lines):
+            if line.count(",") != width - 1:
+                problems.append(_Problem(index + first_row, 0, _shape_message(line, names)))
+                del lines[index:]
+                break
+        fields = ",".join(lines).split(",") if lines else []
+    columns = [fields[position::width] for position in range(width)]
+
+    parser = _StartParser(zone, timezone, first_row)
+    start_texts = columns[names.index("start")]
+    interval = interval_seconds
+    if interval is None and len(start_texts) >= 2:
+        first_two, problem = parser.parse(start_texts[:2], None)
+        if problem is None:
+            step = first_two[1] - first_two[0]
+            if step in INFERABLE_INTERVALS_SECONDS:
+                interval = step
+            else:
+                problem = _Problem(
+                    first_row + 1, _RANK_SEQUENCE, _inference_message(start_texts, step, first_row)
+                )
+        problems.append(problem)
+    starts, problem = parser.parse(start_texts, interval)
+    problems.append(problem)
+    gaps: tuple[tuple[int, int], ...] = ()
+    if interval is not None:
+        gaps, problem = _check_sequence(starts, start_texts, interval, allow_gaps, parser)
+        problems.append(problem)
+
+    parsed: dict[str, _Column] = {}
+    for position, name in enumerate(names):
+        if name != "start":
+            column, problem = _parse_column(
+                columns[position], name, _RANK_VALUE + position, first_row
+            )
+            problems.append(problem)
+            if column is not None:
+                parsed[name] = column
+
+    found = [problem for problem in problems if problem is not None]  # earliest line wins
+    if found:
+        first = min(found)
+        raise ReadingsError(first.message, file=source, line=first.line)
+    if not starts:
+        raise ReadingsError(
+            "no readings: the file has a header but no rows", file=source, line=first_row
+        )
+    if interval is None:
+        raise ReadingsError(
+            "only one reading, so the interval length cannot be inferred; "
+            "give the interval length (e.g. 900 s)",
+            file=source,
+            line=first_row,
+        )
+    scale = max([_MINIMUM_SCALE, *(column.places for column in parsed.values())])
+    readings = Readings(
+        source=source,
+        interval_seconds=interval,
+        starts=starts,
+        scale=scale,
+        kwh=parsed["kwh"].to_units(scale),
+        kvarh=parsed["kvarh"].to_units(scale) if "kvarh" in parsed else None,
+        export_kwh=parsed["export_kwh"].to_units(scale) if "export_kwh" in parsed else None,
+        kw=parsed["kw"].to_units(scale) if "kw" in parsed else None,
+        gaps=gaps,
+    )
+    # The sequence of starts was checked above (one interval apart except across the
+    # gaps), so the time axis needs no second look at every start.
+    readings._memo["axis"] = (starts[0], interval, len(starts), gaps)  # noqa: SLF001
+    return readings
+
+
+def _end_of_rows(text: str, start: int) -> int:
+    """Where the rows end: before the empty (or blank) lines at the end, which are allowed."""
+    end = len(text)
+    while end > start:
+        cut = text.rfind("\n", start, end)
+        if text[max(cut + 1, start) : end].strip():
+            break
+        end = max(cut, start)
+    return end
+
+
+def _fields_per_line_are(body: str, rows: int, width: int) -> bool:
+    """Whether every line of the body has exactly `width` fields.
+
+    Fast because the separators are picked out of the whole text by one C-level
+    ``bytes.translate`` and compared with the sequence they must form, instead of
+    counting the commas of each line in a Python loop.
+    """
+    if not rows:
+        return True
+    try:
+        raw = body.encode("ascii")
+    except UnicodeEncodeError:
+        return set(map(str.count, body.split("\n"), repeat(","))) == {width - 1}
+    separators = raw.translate(None, _ALL_BUT_SEPARATORS)
+    return separators == (b"," * (width - 1) + b"\n") * (rows - 1) + b"," * (width - 1)
+
+
+def _zone(timezone: str, source: str) -> ZoneInfo:
+    """The zone named `timezone`, or a ReadingsError saying what is allowed."""
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:
+        raise ReadingsError(
+            f"unknown time zone {timezone!r}; expected an IANA name such as Europe/London",
+            file=source,
+        ) from error
+
+
+def _check_interval(interval_seconds: int, source: str) -> None:
+    """Reject an interval length that is not a whole divisor of a day."""
+    if (
+        isinstance(interval_seconds, bool)
+        or not isinstance(interval_seconds, int)
+        or interval_seconds <= 0
+        or _SECONDS_PER_DAY % interval_seconds
+    ):
+        raise ReadingsError(
+            f"interval of {interval_seconds!r} s does not divide a day (86400 s); "
+            "expected e.g. 300, 900, 1800 or 3600",
+            file=source,
+        )
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    """1-based line number of a byte offset."""
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _parse_header(line: str, source: str, line_number: int) -> list[str]:
+    """Column names of the header line, checked against the contract."""
+    if not line.strip():
+        raise ReadingsError(
+            f"empty header; the first line must name the columns, e.g. start,kwh "
+            f"(allowed: {_ALLOWED_TEXT})",
+            file=source,
+            line=line_number,
+        )
+    names = [name.strip() for name in line.split(",")]
+    seen: set[str] = set()
+    for position, name in enumerate(names, start=1):
+        if not name:
+            message = f"column {position} of the header has no name; allowed: {_ALLOWED_TEXT}"
+        elif name not in ALLOWED_COLUMNS:
+            message = (
+                f"unknown column {name!r}; allowed: {_ALLOWED_TEXT} "
+                "(the first line must name the columns)"
+            )
+        elif name in seen:
+            message = f"column {name!r} appears twice; allowed, each once: {_ALLOWED_TEXT}"
+        else:
+            seen.add(name)
+            continue
+        raise ReadingsError(message, file=source, line=line_number)
+    for name in _REQUIRED_COLUMNS:
+        if name not in seen:
+            raise ReadingsError(
+                f"missing column {name!r}; required: start, kwh; allowed: {_ALLOWED_TEXT}",
+                file=source,
+                line=line_number,
+            )
+    return names
+
+
+def _shape_message(line: str, names: list[str]) -> str:
+    """Why a data line does not fit the header."""
+    if not line.strip():
+        return "empty line; only empty lines at the end of the file are allowed"
+    count = line.count(",") + 1
+    return (
+        f"{count} field{'' if count == 1 else 's'}, expected {len(names)} as in the header "
+        f"({','.join(names)})"
+    )
+
+
+def _inference_message(start_texts: Sequence[str], step: int, first_row: int) -> str:
+    """Why the interval length could not be inferred from the first two rows."""
+    first, second = start_texts[0].strip(), start_texts[1].strip()
+    if step == 0:
+        return f"{second} appears twice (first at row {first_row})"
+    if step < 0:
+        return f"{second} is earlier than {first} on row {first_row}; rows must be in time order"
+    return (
+        f"the first two readings, {first} and {second}, are {_duration(step)} apart, so the "
+        "interval length cannot be inferred; allowed: 5, 15, 30 or 60 minutes, "
+        "or give the interval length"
+    )
+
+
+def _duration(seconds: int) -> str:
+    """A length of time in words: '15 minutes', '1 hour', '90 seconds'."""
+    if seconds % 3600 == 0:
+        count, unit = seconds // 3600, "hour"
+    elif seconds % 60 == 0:
+        count, unit = seconds // 60, "minute"
+    else:
+        count, unit = seconds, "second"
+    return f"{count} {unit}" + ("" if count == 1 else "s")
+
+
+def _format_offset(seconds: int) -> str:
+    """A UTC offset as written in ISO 8601: ``+08:00``, ``-07:00``."""
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, rest = divmod(rest, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}" + (f":{rest:02d}" if rest else "")
+
+
+def _seconds(delta: timedelta | None) -> int:
+    """Whole seconds of a UTC offset."""
+    if delta is None:  # pragma: no cover - ZoneInfo always knows its offset
+        raise ValueError("time zone gave no UTC offset")
+    return delta.days * _SECONDS_PER_DAY + delta.seconds
+
+
+@lru_cache(maxsize=8192)
+def _date_text(ordinal: int) -> str:
+    """A proleptic Gregorian ordinal as ``YYYY-MM-DD``."""
+    return date.fromordinal(ordinal).isoformat()
+
+
+@lru_cache(maxsize=8192)
+def _local_day(timezone: str, date_text: str) -> _Day:
+    """Parse a date: its local midnight [s] and the zone's offset if constant, or invalid.
+
+    The midnight is counted in seconds on the local clock; the UTC offset [s] is given
+    when it is the same all day, else None; text that is not a date gives `_INVALID`.
+    Cached across files: a batch of accounts reads the same days again and again.
+    """
+    match = _DATE.fullmatch(date_text)
+    if match is None:
+        return _INVALID
+    year, month, day_of_month = map(int, match.groups())
+    if not _FIRST_YEAR <= year <= _LAST_YEAR:
+        return _INVALID
+    try:
+        calendar_day = date(year, month, day_of_month)
+    except ValueError:
+        return _INVALID
+    ordinal = calendar_day.toordinal()
+    base = (ordinal - _UNIX_EPOCH_ORDINAL) * _SECONDS_PER_DAY
+    offset = _quiet_days(timezone, year)[ordinal - date(year, 1, 1).toordinal()]
+    if offset is None:
+        offset = _constant_offset(ZoneInfo(timezone), calendar_day)
+    return base, offset
+
+
+@lru_cache(maxsize=256)
+def _quiet_days(timezone: str, year: int) -> tuple[int | None, ...]:
+    """For each day of a year, the zone's UTC offset [s] if no clock change is near.
+
+    The offset is sampled at 12:00 UTC of every day from 4 days before the year to 4
+    days after. A day whose samples from 3 days before to 4 days after are equal has no
+    change of offset within 2.5 days of it, because the tz database never changes a
+    zone's offset twice within two days; every UTC instant that can show a wall time of
+    the day (offsets are within -12 h and +14 h) then has that offset, so the day's
+    wall times are neither skipped nor repeated. Other days get None and are checked
+    exactly by `_constant_offset`. This replaces four `datetime` objects per day by one
+    sample, and is computed once per zone and year.
+    """
+    zone = ZoneInfo(timezone)
+    first = date(year, 1, 1).toordinal()
+    days = date(year + 1, 1, 1).toordinal() - first
+    noon = (first - 4 - _UNIX_EPOCH_ORDINAL) * _SECONDS_PER_DAY + _SECONDS_PER_DAY // 2
+    samples = [
+        _seconds(datetime.fromtimestamp(noon + k * _SECONDS_PER_DAY, zone).utcoffset())
+        for k in range(days + 8)
+    ]
+    quiet: list[int | None] = []
+    for day in range(days):
+        window = samples[day + 1 : day + 9]  # 3 days before to 4 days after
+        quiet.append(window[0] if window.count(window[0]) == len(window) else None)
+    return tuple(quiet)
+
+
+def _constant_offset(zone: ZoneInfo, calendar_day: date) -> int | None:
+    """The zone's UTC offset [s] if every wall time of the local day has it, else None.
+
+    Every wall time of the day must also be neither skipped nor repeated. A change
+    of offset inside the day shows as a different offset at its end: the tz database
+    never changes a zone's offset twice within two days. A change just before the
+    day that repeats or skips its first wall times shows at midnight; a change at or
+    after its end that repeats its last wall times (clocks going back at 24:00)
+    shows at 23:59:59. So those three wall times are checked.
+    """
+    year, month, day_of_month = calendar_day.year, calendar_day.month, calendar_day.day
+    midnight = datetime(year, month, day_of_month, tzinfo=zone)
+    last_second = datetime(year, month, day_of_month, 23, 59, 59, tzinfo=zone)
+    offset = _seconds(midnight.utcoffset())
+    if (
+        _seconds(midnight.replace(fold=1).utcoffset()) != offset
+        or _seconds(last_second.utcoffset()) != offset
+        or _seconds(last_second.replace(fold=1).utcoffset()) != offset
+    ):
+        return None
+    return offset
+
+
+class _StartParser:
+    """Turn ``start`` texts into UTC epoch seconds, with caches for days and times."""
+
+    def __init__(self, zone: ZoneInfo, timezone: str, first_row: int = 2) -> None:
+        self.zone = zone
+        self.timezone = timezone
+        self.first_row = first_row
+        self.days: dict[str, _Day] = {}
+        self.times: dict[str, _TimeOfDay] = {}
+        self.utc_day_offsets: dict[int, int | None] = {}
+        # Whether the rows carry UTC offsets; decided by the first row.
+        self.with_offsets: bool | None = None
+        self.day_templates: dict[tuple[str, str, int], str] = {}
+        # The first row off the interval grid; parsing goes on so that a row that also
+        # overlaps its predecessor is reported as an overlap.
+        self.misaligned: _Problem | None = None
+        # Whether the last parse took only whole-day blocks, each starting one interval
+        # after the one before: then the starts need no check of their sequence.
+        self.contiguous = False
+
+    def parse(
+        self, texts: Sequence[str], interval: int | None
+    ) -> tuple[list[int], _Problem | None]:
+        """Parse texts of consecutive rows, the first on line `first_row`.
+
+        Whole days written in one style take the block path (one text comparison per
+        day); other days are parsed row by row.
+
+        Args:
+            texts: The ``start`` field of each row.
+            interval: Interval length [s] that starts must be aligned to on the local
+                clock, or None to leave alignment unchecked.
+
+        Returns:
+            The UTC starts of the rows before the first problem that stops parsing, and
+            the first problem.
+        """
+        self.with_offsets = None
+        self.misaligned = None
+        self.contiguous = True
+        starts: list[int] = []
+        # Days are taken as blocks when every interval starts on a whole minute.
+        block_interval = interval if interval is not None and interval % 60 == 0 else 0
+        if block_interval and texts:
+            span = self._remembered_span(texts, block_interval)
+            if span is not None:
+                return span, None
+        index = 0
+        count = len(texts)
+        while index < count:
+            if block_interval:
+                taken = self._parse_block(texts, index, block_interval, starts)
+                if taken:
+                    index += taken
+                    continue
+            self.contiguous = False
+            index, problem = self._parse_rows(texts, index, interval, starts)
+            if problem is not None:
+                return starts, min(problem, self.misaligned or problem)
+        return starts, self.misaligned
+
+    def _remembered_span(self, texts: Sequence[str], interval: int) -> list[int] | None:
+        """`_parse_span`, for a column of starts already parsed from another file.
+
+        The meters of a billing run are read over the same intervals, so their files'
+        ``start`` columns are the same text. The text of a column that parsed is kept with
+        its starts; a column equal to it (one C-level comparison) gets a copy of them.
+        """
+        key = (self.timezone, interval, len(texts), texts[0], texts[-1])
+        joined = "\n".join(texts)
+        found = _SPANS.get(key)
+        if found is not None and found[0] == joined:
+            self.with_offsets, self.contiguous = False, found[2]
+            return list(found[1])
+        span = self._parse_span(texts, interval, joined)
+        if span is not None:
+            if len(_SPANS) >= _MOST_SPANS:
+                _SPANS.clear()
+            _SPANS[key] = (joined, span, self.contiguous)
+            return list(span)
+        return None
+
+    def _parse_span(self, texts: Sequence[str], interval: int, joined: str) -> list[int] | None:
+        """All rows at once, if they are the file's common case; else None (and no change).
+
+        The common case: starts without a UTC offset, in the style of the first row, every
+        interval from the first one on, over days whose UTC offset does not change. The
+        expected text of the whole column is made from the day's template with one
+        ``str.replace`` per day, and compared with the rows joined, once; the UTC starts
+        are one `range` per run of days with the same offset (one for a zone without
+        daylight saving time).
+        """
+        text = texts[0]
+        date_text, time_text = text[:10], text[10:]
+        day = self.days.get(date_text) or self._day(date_text)
+        time = self.times.get(time_text) or self._time(time_text)
+        if day is _INVALID or time is _INVALID or time[1] is not None or time[0] % interval:
+            return None
+        per_day = _SECONDS_PER_DAY // interval
+        first_slot = time[0] // interval
+        count = len(texts)
+        first_day = day[0] // _SECONDS_PER_DAY + _UNIX_EPOCH_ORDINAL
+        last_day = first_day + (first_slot + count - 1) // per_day
+        if last_day > _LAST_ORDINAL:
+            return None
+        date_texts = [_date_text(ordinal) for ordinal in range(first_day, last_day + 1)]
+        days = [self.days.get(date) or self._day(date) for date in date_texts]
+        if any(day_info is _INVALID or day_info[1] is None for day_info in days):
+            return None
+        template = self._day_template(time_text, interval)
+        stride = len(text) + 1  # a row and its newline; dates are all 10 characters long
+        expected = "\n".join([template.replace("\x00", date) for date in date_texts])
+        # Compared in place (no copy of a slice): same length, and a prefix from the slot.
+        if len(joined) != count * stride - 1 or not expected.startswith(
+            joined, first_slot * stride
+        ):
+            return None
+        starts: list[int] = []
+        slot = first_slot
+        left = count
+        for base, offset in days:
+            taken = min(per_day - slot, left)
+            first_utc = base + slot * interval - (offset or 0)
+            if starts and starts[-1] + interval != first_utc:
+                self.contiguous = False
+            starts.extend(range(first_utc, first_utc + taken * interval, interval))
+            slot, left = 0, left - taken
+        self.with_offsets = False
+        return starts
+
+    def _parse_block(
+        self, texts: Sequence[str], index: int, interval: int, starts: list[int]
+    ) -> int:
+        """Take the rest of a local day at once if its rows are exactly as expected.
+
+        Expected means: every interval of the day from this row on, in order, written in
+        the style of this row (separator, seconds, offset), on a day whose UTC offset does
+        not change. Returns how many rows were taken, 0 if the rows are anything else.
+
+        Fast because the day's texts are checked by one comparison of two strings: the
+        rows joined, and the day's template (made once per style) with the date put in
+        by one ``str.replace``; no string is built per row.
+        """
+        text = texts[index]
+        date_text = text[:10]
+        day = self.days.get(date_text) or self._day(date_text)
+        time_text = text[10:]
+        time = self.times.get(time_text) or self._time(time_text)
+        if day is _INVALID or time is _INVALID:
+            return 0
+        base, day_offset = day
+        time_of_day, written_offset = time
+        with_offsets = written_offset is not None
+        if time_of_day % interval or self.with_offsets not in (None, with_offsets):
+            return 0
+        template = self._day_template(time_text, interval)
+        stride = len(time_text) + 2  # placeholder, time text, newline
+        first_slot = time_of_day // interval
+        taken = min(_SECONDS_PER_DAY // interval - first_slot, len(texts) - index)
+        expected = template[first_slot * stride : (first_slot + taken) * stride - 1]
+        # Rows hold no newline (they were split at newlines), so equal joined texts
+        # mean equal rows.
+        if "\n".join(texts[index : index + taken]) != expected.replace("\x00", date_text):
+            return 0
+        if written_offset is None:
+            if day_offset is None:
+                return 0
+            first_utc = base + time_of_day - day_offset
+        else:
+            first_utc = base + time_of_day - written_offset
+            zone_offset = self._offset_at(first_utc)
+            # At most one offset change in two days: equal ends mean no change between.
+            if (first_utc + zone_offset) % interval or zone_offset != self._offset_at(
+                first_utc + (taken - 1) * interval
+            ):
+                return 0
+        self.with_offsets = with_offsets
+        if starts and starts[-1] + interval != first_utc:
+            self.contiguous = False
+        starts.extend(range(first_utc, first_utc + taken * interval, interval))
+        return taken
+
+    def _day_template(self, time_text: str, interval: int) -> str:
+        """Texts of every interval of a day in the style of `time_text`, one a line.
+
+        Each line is a NUL (where the date goes) and the time text, so every line has
+        the same length and a run of slots is a slice.
+        """
+        key = (time_text[0], time_text[6:], interval)
+        template = self.day_templates.get(key)
+        if template is None:
+            separator, rest = key[0], key[1]
+            template = "\n".join(
+                f"\x00{separator}{seconds // 3600:02d}:{seconds // 60 % 60:02d}{rest}"
+                for seconds in range(0, _SECONDS_PER_DAY, interval)
+            )
+            self.day_templates[key] = template
+        return template
+
+    def _parse_rows(
+        self, texts: Sequence[str], index: int, interval: int | None, starts: list[int]
+    ) -> tuple[int, _Problem | None]:
+        """Parse rows one by one from `index` up to the first row of another date.
+
+        Returns:
+            The index of the next row to parse, and the first problem found, if any.
+        """
+        alignment = interval if interval is not None else 1
+        date_of_block = texts[index][:10]
+        count = len(texts)
+        while index < count:
+            text = texts[index]
+            date_text = text[:10]
+            if date_text != date_of_block:
+                break
+            time_text = text[10:]
+            day = self.days.get(date_text) or self._day(date_text)
+            time = self.times.get(time_text) or self._time(time_text)
+            if day is _INVALID or time is _INVALID:
+                parsed = self._parse_slowly(text)
+                if isinstance(parsed, str):
+                    return index, _Problem(index + self.first_row, _RANK_START, parsed)
+                day, time = parsed
+            base, day_offset = day
+            time_of_day, written_offset = time
+            with_offsets = written_offset is not None
+            if self.with_offsets is None:
+                self.with_offsets = with_offsets
+            elif self.with_offsets != with_offsets:
+                return index, self._mixed(index, text, has_offset=with_offsets)
+            if written_offset is None:
+                if day_offset is not None:
+                    utc = base + time_of_day - day_offset
+                else:
+                    converted = self._local_in_transition(base + time_of_day, text.strip())
+                    if isinstance(converted, str):
+                        return index, _Problem(index + self.first_row, _RANK_START, converted)
+                    utc = converted
+                if time_of_day % alignment and self.misaligned is None:
+                    self.misaligned = self._misaligned(index, text, interval)
+            else:
+                utc = base + time_of_day - written_offset
+                if (utc + self._zone_offset(utc)) % alignment and self.misaligned is None:
+                    self.misaligned = self._misaligned(index, text, interval)
+            starts.append(utc)
+            index += 1
+        return index, None
+
+    def _day(self, date_text: str) -> _Day:
+        """Parse a date: local midnight [s], and the offset if constant (cached)."""
+        day = _local_day(self.timezone, date_text)
+        self.days[date_text] = day
+        return day
+
+    def _offset_at(self, utc: int) -> int:
+        """The zone's UTC offset [s] at a UTC instant."""
+        return _seconds(datetime.fromtimestamp(utc, self.zone).utcoffset())
+
+    def _zone_offset(self, utc: int) -> int:
+        """The zone's UTC offset [s] at a UTC instant, cached per UTC day."""
+        utc_day = utc // _SECONDS_PER_DAY
+        if utc_day in self.utc_day_offsets:
+            offset = self.utc_day_offsets[utc_day]
+        else:
+            start = utc_day * _SECONDS_PER_DAY
+            first = self._offset_at(start)
+            constant = all(
+                self._offset_at(probe) == first
+                for probe in (start + _SECONDS_PER_DAY // 2, start + _SECONDS_PER_DAY - 1)
+            )
+            offset = first if constant else None
+            self.utc_day_offsets[utc_day] = offset
+        return self._offset_at(utc) if offset is None else offset
+
+    def _time(self, time_text: str) -> _TimeOfDay:
+        """Parse and cache a time of day with its separator: ``T00:15``, ``T00:15Z``."""
+        time = _INVALID
+        match = _TIME.fullmatch(time_text)
+        if match is not None:
+            hour, minute, second, zulu, sign, offset_hours, offset_minutes = match.groups()
+            seconds = int(second) if second else 0
+            if int(hour) <= 23 and int(minute) <= 59 and seconds <= 59:
+                time_of_day = int(hour) * 3600 + int(minute) * 60 + seconds
+                if zulu:
+                    time = (time_of_day, 0)
+                elif sign is None:
+                    time = (time_of_day, None)
+                elif int(offset_hours) <= 23 and int(offset_minutes or 0) <= 59:
+                    offset = int(offset_hours) * 3600 + int(offset_minutes or 0) * 60
+                    time = (time_of_day, -offset if sign == "-" else offset)
+        self.times[time_text] = time
+        return time
+
+    def _parse_slowly(self, text: str) -> tuple[_Day, _TimeOfDay] | str:
+        """Parse a start that missed the fast path, or say what is wrong with it."""
+        stripped = text.strip()
+        if not stripped:
+            return f"start is empty; {_START_EXAMPLE}"
+        date_text = stripped[:10]
+        day = self.days.get(date_text)
+        if day is None:
+            day = self._day(date_text)
+        time_text = stripped[10:]
+        time = self.times.get(time_text)
+        if time is None:
+            time = self._time(time_text)
+        if day is not _INVALID and time is not _INVALID:
+            return day, time
+        if day is _INVALID and _DATE.fullmatch(date_text) and _TIME.fullmatch(time_text):
+            return (
+                f"start {stripped!r} is not a valid date between "
+                f"{_FIRST_YEAR} and {_LAST_YEAR}; {_START_EXAMPLE}"
+            )
+        return f"start {stripped!r} is not valid; {_START_EXAMPLE}"
+
+    def _local_in_transition(self, local: int, text: str) -> int | str:
+        """UTC of a local wall time on a day when the clocks change, or why there is none.
+
+        By PEP 495, ``fold=0`` applies the offset from before the change and ``fold=1``
+        the one after; they differ only for a wall time that is skipped (the offset grows)
+        or repeated (the offset shrinks).
+        """
+        wall = (_UNIX_EPOCH + timedelta(seconds=local)).replace(tzinfo=self.zone)
+        before = _seconds(wall.utcoffset())
+        after = _seconds(wall.replace(fold=1).utcoffset())
+        if before == after:
+            return local - before
+        if before < after:
+            return (
+                f"{text} does not exist in {self.timezone}: the clocks skip it when they "
+                "move forward; a file in local time leaves the skipped times out"
+            )
+        return (
+            f"{text} is ambiguous in {self.timezone}: the clocks pass it twice when they "
+            f"move back; write the UTC offset, {text}{_format_offset(before)} for the first "
+            f"or {text}{_format_offset(after)} for the second, on every row"
+        )
+
+    def _mixed(self, index: int, text: str, *, has_offset: bool) -> _Problem:
+        """The problem of a row that differs from the first row in having an offset."""
+        if has_offset:
+            message = f"{text.strip()} has a UTC offset but row {self.first_row} has none"
+        else:
+            message = f"{text.strip()} has no UTC offset but row {self.first_row} has one"
+        message += "; write an offset on every row or on none"
+        return _Problem(index + self.first_row, _RANK_START, message)
+
+    def _misaligned(self, index: int, text: str, interval: int | None) -> _Problem:
+        """The problem of a start that is not on an interval boundary of the local clock."""
+        length = _duration(interval or 1)
+        return _Problem(
+            index + self.first_row,
+            _RANK_ALIGNMENT,
+            f"{text.strip()} does not start an interval: with intervals of {length}, starts "
+            f"must be whole multiples of {length} after midnight on the clock in "
+            f"{self.timezone}",
+        )
+
+    def format_instant(self, utc: int) -> str:
+        """A UTC instant in the style of the file: local time, with the offset if used."""
+        local = datetime.fromtimestamp(utc, self.zone)
+        text = local.strftime("%Y-%m-%dT%H:%M")
+        if local.second:
+            text += f":{local.second:02d}"
+        if self.with_offsets:
+            text += _format_offset(_seconds(local.utcoffset()))
+        return text
+
+
+def _check_sequence(
+    starts: list[int],
+    start_texts: Sequence[str],
+    interval: int,
+    allow_gaps: bool,
+    parser: _StartParser,
+) -> tuple[tuple[tuple[int, int], ...], _Problem | None]:
+    """Check that starts follow each other by one interval; collect allowed gaps.
+
+    Returns:
+        The gaps ``(first missing start, next start)`` when `allow_gaps`, and the first
+        problem among the given starts, if any.
+    """
+    count = len(starts)
+    if parser.contiguous or not count:
+        return (), None
+    if starts == list(range(starts[0], starts[0] + count * interval, interval)):
+        return (), None
+    gaps: list[tuple[int, int]] = []
+    previous = starts[0]
+    for index in range(1, count):
+        current = starts[index]
+        step = current - previous
+        if step != interval:
+            line = index + parser.first_row
+            text, previous_text = start_texts[index].strip(), start_texts[index - 1].strip()
+            if step > 0 and step % interval == 0:
+                if allow_gaps:
+                    gaps.append((previous + interval, current))
+                    previous = current
+                    continue
+                missing = step // interval - 1
+                message = (
+                    f"gap: no readings from {parser.format_instant(previous + interval)} "
+                    f"to {parser.format_instant(current)} ({missing} interval"
+                    f"{'' if missing == 1 else 's'} missing)"
+                )
+            elif step == 0:
+                message = f"{text} appears twice (first at row {line - 1})"
+            elif step < 0:
+                message = (
+                    f"{text} is earlier than {previous_text} on row {line - 1}; "
+                    "rows must be in time order"
+                )
+            elif step < interval:
+                message = (
+                    f"{text} is only {_duration(step)} after {previous_text} on row "
+                    f"{line - 1}, so intervals of {_duration(interval)} overlap"
+                )
+            else:
+                message = (
+                    f"{text} is {_duration(step)} after {previous_text} on row {line - 1}, "
+                    f"not a whole number of intervals of {_duration(interval)} "
+                    "(mixed interval lengths)"
+                )
+            return tuple(gaps), _Problem(line, _RANK_SEQUENCE, message)
+        previous = current
+    return tuple(gaps), None
+
+
+class _Column:
+    """The values of one quantity column, checked, waiting for the file's scale.
+
+    Either ``digits`` holds the column's values joined by newlines, all with exactly
+    ``places`` decimal places (the fast path), or ``numbers`` holds each value as
+    ``(coefficient, exponent)`` meaning ``coefficient * 10**exponent``.
+    """
+
+    __slots__ = ("digits", "numbers", "places")
+
+    def __init__(
+        self, places: int, digits: str | None = None, numbers: list[tuple[int, int]] | None = None
+    ) -> None:
+        self.places = places
+        self.digits = digits
+        self.numbers = numbers
+
+    def to_units(self, scale: int) -> list[int]:
+        """The values as integers in units of ``10**-scale``; `scale` >= `places`."""
+        if self.numbers is not None:
+            return [
+                coefficient * 10 ** (exponent + scale) for coefficient, exponent in self.numbers
+            ]
+        digits = self.digits or ""
+        if not digits:
+            return []
+        if self.places:
+            digits = digits.replace(".", "")
+        if scale > self.places:
+            zeros = "0" * (scale - self.places)
+            digits = digits.replace("\n", zeros + "\n") + zeros
+        return list(map(int, digits.split("\n")))
+
+
+def _is_uniform(joined: str, count: int, places: int) -> bool:
+    r"""Whether `count` newline-joined values are all plain with exactly `places` decimals.
+
+    Plain is ``\d{1,15}``, then a dot and `places` digits when `places` > 0: what the
+    regular expression ``\d{1,15}(\.\d{places})?`` (ASCII digits) matches. Fast because
+    the whole column is checked by a few C-level byte operations instead of a regular
+    expression that steps through every character:
+
+    - deleting the digits must leave exactly one dot per value (or none) and the
+      newlines between values: no other character, no empty value;
+    - with every digit turned into ``9``, each value's end must read ``.999`` (for 3
+      places): one such text per value, found by ``bytes.count``;
+    - no value starts with the dot, and no run of 16 digits (the most decimals are 9,
+      so such a run can only be a whole part of more than 15 digits).
+    """
+    try:
+        raw = joined.encode("ascii")
+    except UnicodeEncodeError:
+        return False
+    if places:
+        if raw.translate(None, _DIGITS) != b".\n" * (count - 1) + b".":
+            return False
+        shape = raw.translate(_DIGITS_TO_NINES)
+        ending = b"." + b"9" * places
+        return (
+            shape.count(ending + b"\n") == count - 1
+            and shape.endswith(ending)
+            and not shape.startswith(b".")
+            and b"\n." not in shape
+            and _TOO_MANY_DIGITS not in shape
+        )
+    return (
+        bool(raw)
+        and raw.translate(None, _DIGITS) == b"\n" * (count - 1)
+        and not raw.startswith(b"\n")
+        and not raw.endswith(b"\n")
+        and b"\n\n" not in raw
+        and _TOO_MANY_DIGITS not in raw.translate(_DIGITS_TO_NINES)
+    )
+
+
+def _parse_column(
+    texts: Sequence[str], name: str, rank: int, first_row: int
+) -> tuple[_Column | None, _Problem | None]:
+    """Check the values of one quantity column, the first on line `first_row`."""
+    if not texts:
+        return _Column(0, digits=""), None
+    first = texts[0]
+    dot = first.find(".")
+    places = 0 if dot < 0 else len(first) - dot - 1
+    if places <= _MAXIMUM_DECIMAL_PLACES:
+        joined = "\n".join(texts)
+        if _is_uniform(joined, len(texts), places):
+            return _Column(places, digits=joined), None
+    numbers: list[tuple[int, int]] = []
+    append = numbers.append
+    most_places = 0
+    for index, text in enumerate(texts):
+        match = _PLAIN_NUMBER.fullmatch(text)
+        if match is not None:
+            whole, fraction = match.groups()
+            if fraction:
+                append((int(whole + fraction), -len(fraction)))
+                most_places = max(most_places, len(fraction))
+            else:
+                append((int(whole), 0))
+            continue
+        number = _parse_number(text, name)
+        if isinstance(number, str):
+            return None, _Problem(index + first_row, rank, number)
+        append(number)
+        most_places = max(most_places, -number[1])
+    return _Column(most_places, numbers=numbers), None
+
+
+def _parse_number(text: str, name: str) -> tuple[int, int] | str:
+    """A value in any accepted spelling as ``(coefficient, exponent)``, or what is wrong."""
+    stripped = text.strip()
+    if not stripped:
+        return f"{name} is empty; {_NUMBER_EXAMPLE}"
+    if not _ANY_NUMBER.fullmatch(stripped):
+        if stripped.lower().lstrip("+-") in _NOT_FINITE:
+            return f"{name} is {stripped!r}, not a finite number; {_NUMBER_EXAMPLE}"
+        return f"{name} is {stripped!r}, not a number; {_NUMBER_EXAMPLE}"
+    try:
+        value = Decimal(stripped)
+    except ArithmeticError:  # an exponent beyond what Decimal can hold
+        return f"{name} is {stripped!r}, out of range; {_NUMBER_EXAMPLE}"
+    if value < 0:
+        return f"{name} is {stripped!r}, a negative value; {_NUMBER_EXAMPLE}"
+    _, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # pragma: no cover - finite by the pattern above
+        return f"{name} is {stripped!r}, not a finite number; {_NUMBER_EXAMPLE}"
+    if -exponent > _MAXIMUM_DECIMAL_PLACES:
+        return (
+            f"{name} is {stripped!r}, with {-exponent} decimal places; "
+            f"at most {_MAXIMUM_DECIMAL_PLACES} are allowed"
+        )
+    if value and value.adjusted() >= _MAXIMUM_INTEGER_DIGITS:
+        return (
+            f"{name} is {stripped!r}, too large; at most {_MAXIMUM_INTEGER_DIGITS} digits "
+            "before the decimal point are allowed"
+        )
+    coefficient = int("".join(map(str, digits)))
+    if exponent < 0:
+        return coefficient, exponent
+    # Nonzero values are below 10**15 here, so the power stays small; zero is zero.
+    return (coefficient * 10**exponent if coefficient else 0), 0

@@ -1,0 +1,1 @@
+"""Rendering: bills, comparisons, portfolios and tariffs as text, JSON and CSV; plots."""

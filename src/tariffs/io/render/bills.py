@@ -1,0 +1,155 @@
+"""Render bills as JSON, CSV or a text table. Pure: returns text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from tariffs.model.bill import Bill, Line
+
+__all__ = ["bill_to_dict", "bills_to_csv", "bills_to_json", "bills_to_table", "number"]
+
+
+def number(value: Decimal | None) -> str | None:
+    """A Decimal as plain text (never exponent notation), None as None.
+
+    >>> number(Decimal("1E+2"))
+    '100'
+    """
+    if value is None:
+        return None
+    return format(value, "f")
+
+
+def _line_to_dict(line: Line) -> dict[str, Any]:
+    return {
+        "kind": line.kind,
+        "code": line.code,
+        "label": line.label,
+        "quantity": number(line.quantity),
+        "unit": line.unit,
+        "rate": number(line.rate),
+        "amount": number(line.amount),
+    }
+
+
+def bill_to_dict(bill: Bill) -> dict[str, Any]:
+    """A bill as the JSON object of CONTRACT.md (money and quantities as strings)."""
+    document: dict[str, Any] = {
+        "account": bill.account,
+        "tariff": bill.tariff,
+        "currency": bill.currency,
+        "period": {"start": bill.period_start.isoformat(), "end": bill.period_end.isoformat()},
+        "energy_kwh": number(bill.energy_kwh),
+        "lines": [_line_to_dict(line) for line in bill.lines],
+        "total": number(bill.total),
+        "warnings": list(bill.warnings),
+    }
+    if bill.loss_kwh is not None:
+        document["loss_kwh"] = number(bill.loss_kwh)
+    return document
+
+
+def _total(bills: Sequence[Bill]) -> Decimal:
+    return sum((bill.total for bill in bills), Decimal(0))
+
+
+def bills_to_json(bills: Sequence[Bill]) -> str:
+    """``{"bills": [...], "total": "..."}``, deterministic, ending in a newline."""
+    document = {"bills": [bill_to_dict(b) for b in bills], "total": number(_total(bills))}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS = (
+    "account", "tariff", "currency", "period_start", "period_end",
+    "kind", "code", "label", "quantity", "unit", "rate", "amount",
+)  # fmt: skip
+
+
+def bills_to_csv(bills: Sequence[Bill]) -> str:
+    """One row per line, then a ``total`` row per bill."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for bill in bills:
+        head = [
+            bill.account or "", bill.tariff, bill.currency,
+            bill.period_start.isoformat(), bill.period_end.isoformat(),
+        ]  # fmt: skip
+        for line in bill.lines:
+            writer.writerow(
+                [
+                    *head,
+                    line.kind,
+                    line.code,
+                    line.label,
+                    number(line.quantity) or "",
+                    line.unit or "",
+                    number(line.rate) or "",
+                    number(line.amount),
+                ]
+            )
+        writer.writerow(
+            [
+                *head,
+                "total",
+                "total",
+                "Bill total",
+                number(bill.energy_kwh),
+                "kWh",
+                "",
+                number(bill.total),
+            ]
+        )
+    return out.getvalue()
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, *, right: bool) -> str:
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill
+
+
+def bills_to_table(bills: Sequence[Bill]) -> str:
+    """A human-readable text table of every bill and the grand total."""
+    parts = []
+    for bill in bills:
+        title = f"{bill.tariff}  {bill.period_start} to {bill.period_end} (end exclusive)" + (
+            f"  account {bill.account}" if bill.account else ""
+        )
+        rows = [("code", "label", "quantity", "unit", "rate", f"amount {bill.currency}")]
+        for line in bill.lines:
+            rows.append(
+                (
+                    line.code,
+                    line.label,
+                    number(line.quantity) or "",
+                    line.unit or "",
+                    number(line.rate) or "",
+                    number(line.amount) or "",
+                )
+            )
+        rows.append(
+            ("total", "", number(bill.energy_kwh) or "", "kWh", "", number(bill.total) or "")
+        )
+        widths = [max(_width(row[i]) for row in rows) for i in range(6)]
+        text = [title]
+        for n, row in enumerate(rows):
+            cells = [_pad(cell, widths[i], right=i in (2, 4, 5)) for i, cell in enumerate(row)]
+            text.append("  ".join(cells).rstrip())
+            if n == 0 or n == len(rows) - 2:
+                text.append("  ".join("-" * w for w in widths))
+        text.extend(f"warning: {w}" for w in bill.warnings)
+        parts.append("\n".join(text))
+    if len(bills) > 1:
+        parts.append(f"Total of {len(bills)} bills: {number(_total(bills))} {bills[0].currency}")
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,177 @@
+"""Charts of comparisons and portfolios, as PNG or SVG bytes.
+
+Plotting is optional: it needs matplotlib (``pip install 'tariffs[plot]'``), which is
+imported only when a chart is drawn; nothing else in the package needs it. Amounts are
+exact `Decimal` everywhere else; a chart turns them into floats only to draw them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import os
+from typing import Any
+
+from tariffs.errors import OutputError
+from tariffs.whatif.compare import LINE_KINDS, Comparison, WhatIf
+from tariffs.whatif.portfolio import PortfolioResult
+
+__all__ = [
+    "chart_format",
+    "comparison_chart",
+    "portfolio_chart",
+    "require_matplotlib",
+]
+
+_INSTALL_HINT = "install the plot extra: python -m pip install 'tariffs[plot]'"
+
+
+def require_matplotlib() -> None:
+    """Check that matplotlib can be imported.
+
+    Raises:
+        OutputError: It cannot, with how to install it.
+    """
+    _figure_class()
+
+
+def _figure_class() -> Any:
+    try:
+        module = importlib.import_module("matplotlib.figure")
+    except ImportError:
+        raise OutputError(
+            f"charts need matplotlib, which is not installed; {_INSTALL_HINT}"
+        ) from None
+    return module.Figure
+
+
+def chart_format(path: str | os.PathLike[str]) -> str:
+    """The image format a chart file name asks for: ``png`` or ``svg``.
+
+    Raises:
+        OutputError: The name ends in something else.
+
+    >>> chart_format("compare.svg")
+    'svg'
+    """
+    suffix = os.fspath(path).rsplit(".", 1)[-1].lower() if "." in os.fspath(path) else ""
+    if suffix not in {"png", "svg"}:
+        raise OutputError(f"{os.fspath(path)}: a chart is written as .png or .svg")
+    return suffix
+
+
+def _render(figure: Any, image_format: str) -> bytes:
+    matplotlib = importlib.import_module("matplotlib")
+    buffer = io.BytesIO()
+    # No creation date and a fixed salt for the ids of an SVG file, so that the same
+    # chart gives the same bytes.
+    metadata = {"Date": None} if image_format == "svg" else {}
+    with matplotlib.rc_context({"svg.hashsalt": "tariffs"}):
+        figure.savefig(buffer, format=image_format, metadata=metadata)
+    return buffer.getvalue()
+
+
+def comparison_chart(comparison: Comparison | WhatIf, image_format: str = "png") -> bytes:
+    """Draw a comparison: stacked cost by line kind per tariff, and cost per billing period.
+
+    With scenarios, the first panel shows each tariff's total under every scenario
+    beside the base case.
+
+    Args:
+        comparison: A comparison, or a base case with scenarios.
+        image_format: ``png`` or ``svg``.
+
+    Raises:
+        OutputError: matplotlib is not installed.
+    """
+    figure_class = _figure_class()
+    base = comparison.base if isinstance(comparison, WhatIf) else comparison
+    scenarios = comparison.scenarios if isinstance(comparison, WhatIf) else ()
+    panels = 3 if scenarios else 2
+    figure = figure_class(figsize=(10, 4 * panels), layout="constrained")
+    axes = figure.subplots(panels, 1)
+    names = [result.tariff for result in base.results]
+    positions = list(range(len(names)))
+
+    stacked = axes[0]
+    bottoms_positive = [0.0] * len(names)
+    bottoms_negative = [0.0] * len(names)
+    kinds = [k for k in LINE_KINDS if any(k in r.by_kind for r in base.results)]
+    kinds += sorted({k for r in base.results for k in r.by_kind} - set(kinds))
+    for kind in kinds:
+        heights = [float(r.by_kind.get(kind, 0)) for r in base.results]
+        bottoms = [
+            bottoms_positive[i] if h >= 0 else bottoms_negative[i] for i, h in enumerate(heights)
+        ]
+        stacked.bar(positions, heights, bottom=bottoms, label=kind)
+        for i, h in enumerate(heights):
+            if h >= 0:
+                bottoms_positive[i] += h
+            else:
+                bottoms_negative[i] += h
+    stacked.set_xticks(positions, names, rotation=20, ha="right")
+    stacked.set_ylabel(f"cost [{base.currency}]")
+    stacked.set_title("Cost by line kind, cheapest first")
+    stacked.axhline(0, color="black", linewidth=0.5)
+    stacked.legend(fontsize="small")
+
+    monthly = axes[1]
+    for result in base.results:
+        monthly.plot(
+            [period.start.isoformat() for period in result.periods],
+            [float(period.total) for period in result.periods],
+            marker="o",
+            label=result.tariff,
+        )
+    monthly.set_ylabel(f"bill [{base.currency}]")
+    monthly.set_title("Bill per billing period (by first day)")
+    monthly.tick_params(axis="x", labelrotation=30)
+    monthly.legend(fontsize="small")
+
+    if scenarios:
+        grouped = axes[2]
+        cases = [("base", base)] + [(s.scenario.name, s.comparison) for s in scenarios]
+        width = 0.8 / len(cases)
+        for index, (label, case) in enumerate(cases):
+            totals = []
+            for name in names:
+                found = case.get(name)
+                totals.append(float(found.total) if found is not None else 0.0)
+            grouped.bar(
+                [p + (index - (len(cases) - 1) / 2) * width for p in positions],
+                totals,
+                width=width,
+                label=label,
+            )
+        grouped.set_xticks(positions, names, rotation=20, ha="right")
+        grouped.set_ylabel(f"total [{base.currency}]")
+        grouped.set_title("Totals under each scenario")
+        grouped.legend(fontsize="small")
+    return _render(figure, image_format)
+
+
+def portfolio_chart(result: PortfolioResult, image_format: str = "png") -> bytes:
+    """Draw the histogram of the bill changes of a portfolio.
+
+    Args:
+        result: A priced portfolio.
+        image_format: ``png`` or ``svg``.
+
+    Raises:
+        OutputError: matplotlib is not installed.
+    """
+    figure_class = _figure_class()
+    figure = figure_class(figsize=(8, 4.5), layout="constrained")
+    axes = figure.subplots()
+    changes = [float(change) for change in result.distribution.changes]
+    if changes:
+        axes.hist(changes, bins=min(50, max(5, len(changes) // 10)))
+    axes.axvline(0, color="black", linewidth=0.8)
+    axes.set_xlabel(f"bill change, {result.proposed} minus {result.current} [{result.currency}]")
+    axes.set_ylabel("accounts")
+    distribution = result.distribution
+    axes.set_title(
+        f"{distribution.pay_more} pay more, {distribution.pay_less} pay less, "
+        f"{distribution.unchanged} unchanged"
+    )
+    return _render(figure, image_format)

@@ -1,0 +1,158 @@
+"""Find and load tariff tables and account files.
+
+With the readers and the CLI, this is the only module that touches files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from tariffs.errors import AccountError, TariffFileError
+from tariffs.io.safe_yaml import YamlDocument, input_error_from_validation, load_yaml, parse_yaml
+from tariffs.model.account import Account
+from tariffs.model.tariff import Tariff
+
+__all__ = [
+    "BUNDLED_TABLES",
+    "iter_table_files",
+    "load_account",
+    "load_tariff",
+    "resolve_tariff_path",
+    "table_dirs",
+    "tariff_from_document",
+]
+
+#: The tariff tables shipped with the package.
+BUNDLED_TABLES = Path(__file__).parents[1] / "tariff_tables"
+
+
+def table_dirs(extra: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
+    """Directories searched for a tariff id, in order.
+
+    First ``extra`` (``--tables``), then the ``TARIFFS_PATH`` environment variable
+    (``os.pathsep``-separated), then the bundled tables.
+    """
+    dirs = [Path(d) for d in extra]
+    env = os.environ.get("TARIFFS_PATH", "")
+    dirs.extend(Path(d) for d in env.split(os.pathsep) if d)
+    dirs.append(BUNDLED_TABLES)
+    return dirs
+
+
+def iter_table_files(directory: Path) -> Iterator[Path]:
+    """Every tariff table file under a directory, sorted; links that leave it are skipped."""
+    root = directory.resolve()
+    for path in sorted(directory.rglob("*")):
+        if path.suffix.lower() not in {".yaml", ".yml", ".json"} or not path.is_file():
+            continue
+        if not path.resolve().is_relative_to(root):
+            continue
+        yield path
+
+
+def resolve_tariff_path(name: str, tables: Iterable[str | os.PathLike[str]] = ()) -> Path:
+    """Turn a tariff argument (a file path or a tariff id) into a file path.
+
+    Raises:
+        TariffFileError: Neither a file nor an id found in the table directories.
+    """
+    path = Path(name)
+    if path.suffix.lower() in {".yaml", ".yml", ".json"} or os.sep in name or "/" in name:
+        if not path.is_file():
+            raise TariffFileError("no such tariff file", file=name)
+        return path
+    searched = table_dirs(list(tables))
+    for directory in searched:
+        if not directory.is_dir():
+            continue
+        for candidate in iter_table_files(directory):
+            if candidate.stem == name and candidate.suffix.lower() in {".yaml", ".yml"}:
+                return candidate
+    where = ", ".join(str(d) for d in searched)
+    raise TariffFileError(f"no tariff file and no tariff id {name!r} (searched {where})")
+
+
+def tariff_from_document(document: YamlDocument, *, stem: str | None = None) -> Tariff:
+    """Validate a parsed YAML document as a tariff table.
+
+    Raises:
+        TariffFileError: The document is not a valid tariff, with file:line:column.
+    """
+    data: Any = document.data
+    if not isinstance(data, dict):
+        raise TariffFileError(
+            f"expected a mapping of tariff fields, found {type(data).__name__}",
+            file=document.source,
+            line=1,
+        )
+    try:
+        tariff = Tariff.model_validate(data)
+    except ValidationError as exc:
+        raise input_error_from_validation(exc, document, error=TariffFileError) from None
+    if stem is not None and tariff.id != stem:
+        line_column = document.locate(("id",))
+        raise TariffFileError(
+            f"id {tariff.id!r} differs from the file name {stem!r}; they must be equal",
+            file=document.source,
+            line=line_column[0] if line_column else None,
+            column=line_column[1] if line_column else None,
+            path="id",
+        )
+    tariff._source = document.source
+    return tariff
+
+
+def load_tariff(
+    name: str | os.PathLike[str],
+    tables: Iterable[str | os.PathLike[str]] = (),
+    *,
+    timezone: str | None = None,
+) -> Tariff:
+    """Load a tariff from a YAML file, a URDB JSON file, or a tariff id.
+
+    Args:
+        name: A path to ``.yaml``/``.yml``/``.json``, or a tariff id searched in
+            ``tables``, ``TARIFFS_PATH`` and the bundled tables.
+        tables: Extra directories to search for ids.
+        timezone: IANA time zone of a URDB record (which carries none); not used for YAML.
+
+    Raises:
+        TariffFileError: The file is missing or not a valid tariff (file:line:column).
+        UnsupportedFeatureError: A URDB record asks for something that cannot be priced.
+    """
+    path = resolve_tariff_path(os.fspath(name), tables)
+    if path.suffix.lower() == ".json":
+        from tariffs.io.urdb import load_urdb_tariff
+
+        return load_urdb_tariff(path, timezone=timezone)
+    document = load_yaml(path, error=TariffFileError)
+    return tariff_from_document(document, stem=path.stem)
+
+
+def parse_tariff(text: str, source: str = "<tariff>") -> Tariff:
+    """Validate a tariff table from YAML text (no id/file-name check)."""
+    return tariff_from_document(parse_yaml(text, source, error=TariffFileError))
+
+
+def load_account(path: str | os.PathLike[str]) -> Account:
+    """Load and validate an account YAML file.
+
+    Raises:
+        AccountError: The file is missing or not a valid account (file:line:column).
+    """
+    if not Path(path).is_file():
+        raise AccountError("no such account file", file=os.fspath(path))
+    document = load_yaml(path, error=AccountError)
+    if not isinstance(document.data, dict):
+        raise AccountError("expected a mapping of account fields", file=document.source, line=1)
+    try:
+        account = Account.model_validate(document.data)
+    except ValidationError as exc:
+        raise input_error_from_validation(exc, document, error=AccountError) from None
+    account._source = document.source
+    return account

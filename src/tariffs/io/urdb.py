@@ -1,0 +1,1347 @@
+"""OpenEI Utility Rate Database (URDB) records as tariffs.
+
+A URDB rate record (the JSON of the OpenEI ``utility_rates`` API, versions 3 to 8) is
+turned into the plain data of a tariff table, validated as a `Tariff`, or written out as
+a YAML table. Numbers are read exactly (`decimal.Decimal`, never ``float``), and every
+field of the record is either priced, kept as metadata, or refused by its name with
+`UnsupportedFeatureError`: nothing is dropped silently.
+
+Field meanings follow the OpenEI URDB API documentation
+(https://openei.org/services/doc/rest/util_rates/?version=8), as quoted by NREL's readers
+of it: the field list in NREL/REopt_API ``reo/validators.py`` (``URDB_RateValidator``),
+the lookback fields in NREL/REopt.jl ``src/core/urdb.jl`` (``parse_urdb_lookback_charges``)
+and the tier units in NREL/pysam ``files/ResourceTools.py``
+(``URDBv8_to_ElectricityRates``).
+
+How the record maps:
+
+* ``energyratestructure`` (periods of tiers ``{max, rate, adj, sell, unit}``) with
+  ``energyweekdayschedule`` / ``energyweekendschedule`` (12 months × 24 hours of 0-based
+  period indexes): an energy charge priced ``rate + adj`` per period ``p0``, ``p1``, ...
+  Seasons are the groups of months whose schedule rows (energy, and time-of-use demand
+  when there is some) are identical; day types are ``weekday`` (Monday to Friday) and
+  ``weekend`` (Saturday, Sunday). Holidays are not in URDB records.
+* Tiers: ``max`` is the upper bound of a tier, counted on the month's total kWh across
+  all periods, each tier's kWh shared between periods in proportion to their kWh
+  (``method: proportional``, the convention of OpenStudio-HPXML's ReportUtilityBills:
+  NREL/OpenStudio-HPXML ``ReportUtilityBills/resources/util.rb``). When periods write
+  different bounds, the bounds of all periods are merged into one ladder and each period
+  keeps its own price on every piece of it; this prices every kWh as the record says.
+  ``unit`` gives the bound unit: ``kWh``, ``kWh daily`` (per day of the bill) or
+  ``kWh/kW`` (per kW of the bill's maximum demand); other units are refused.
+* ``fixedmonthlycharge`` (version 3), or ``fixedchargefirstmeter`` with
+  ``fixedchargeunits`` ``$/month`` or ``$/day``: a fixed charge.
+* ``mincharge`` with ``minchargeunits`` ``$/month``, ``$/day`` or ``$/year``, or the
+  version 3 ``minmonthlycharge`` / ``annualmincharge``: a minimum bill on all lines.
+* ``flatdemandstructure`` with ``flatdemandmonths``: one demand charge per structure
+  period used, limited to its months, tiered on ``max`` [kW].
+* ``demandratestructure`` with ``demandweekdayschedule`` / ``demandweekendschedule``: a
+  time-of-use demand charge on a second schedule (``demand_periods`` ``d0``, ``d1``, ...).
+* ``demandwindow`` [min]: the demand window (5, 10, 15, 30 or 60). A record that bills
+  demand but gives no window is measured over 15 minutes, the schema's default, and the
+  tariff's description says so.
+* ``lookbackPercent`` with ``lookbackRange`` (and ``demandratchetpercentage`` when it
+  agrees): a ratchet on the flat demand charges, ``percent`` × the highest demand of the
+  ``lookbackRange`` months before the bill. URDB writes these percentages as fractions
+  (0.8 for 80 %), as NREL/pysam reads ``lookbackpercent``.
+* ``realtimepricing`` (8760 or 8784 hourly prices, as OpenStudio-HPXML's samples write
+  it): energy priced hour by hour.
+* ``startdate`` (epoch seconds, or text ``YYYY-MM-DD...``): the effective date of the one
+  version, as the UTC date of the epoch (URDB stores UTC midnights); ``1970-01-01``
+  without it.
+  ``enddate`` is not enforced; the description names it.
+* ``dgrules`` and ``usenetmetering`` say how exported energy is compensated; the table
+  prices imported kWh only and the description says that exports are not credited.
+
+Refused by name: tier ``sell`` prices that are not zero, ``fixedchargeeaaddl``, other
+units, coincident demand (``coincidentratestructure`` with a price), ratchets that do not
+fit one percentage over a stated number of months (``demandratchetpercentage`` without
+``lookbackRange``, percentages that differ by month, ``lookbackMonths``, whose meaning
+readers disagree on), ``energyattrs`` / ``demandattrs`` entries other than period labels
+(``TOU-...``), and every field outside `METADATA_FIELDS` and `PRICED_FIELDS` that holds
+something other than nothing or zeros (``demandreactivepowercharge``,
+``fueladjustmentsmonthly``, ...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Iterable
+from decimal import Decimal, Inexact, InvalidOperation, localcontext
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ValidationError
+
+from tariffs.errors import TariffFileError, UnsupportedFeatureError
+from tariffs.model.tariff import Tariff
+
+__all__ = [
+    "METADATA_FIELDS",
+    "PRICED_FIELDS",
+    "load_urdb_tariff",
+    "parse_urdb",
+    "urdb_to_tariff_data",
+    "urdb_to_yaml",
+]
+
+#: Fields that describe a record without pricing anything; kept out of the bill.
+METADATA_FIELDS = frozenset(
+    {
+        "_id",
+        "label",
+        "uri",
+        "utility",
+        "utility_info",
+        "eiaid",
+        "name",
+        "sector",
+        "servicetype",
+        "description",
+        "source",
+        "sourceparent",
+        "startdate",
+        "enddate",
+        "latest_update",
+        "approved",
+        "is_default",
+        "supersedes",
+        "supercedes",
+        "revisions",
+        "country",
+        "basicinformationcomments",
+        "energycomments",
+        "demandcomments",
+        "voltagecategory",
+        "voltageminimum",
+        "voltagemaximum",
+        "phasewiring",
+        "peakkwcapacitymin",
+        "peakkwcapacitymax",
+        "peakkwcapacityhistory",
+        "peakkwhusagemin",
+        "peakkwhusagemax",
+        "peakkwhusagehistory",
+        "demandunits",
+        "dgrules",
+        "usenetmetering",
+    }
+)
+
+#: Fields that are priced (or checked to hold nothing that would be priced).
+PRICED_FIELDS = frozenset(
+    {
+        "energyratestructure",
+        "energyweekdayschedule",
+        "energyweekendschedule",
+        "energyattrs",
+        "demandratestructure",
+        "demandweekdayschedule",
+        "demandweekendschedule",
+        "demandrateunit",
+        "demandattrs",
+        "flatdemandstructure",
+        "flatdemandmonths",
+        "flatdemandunit",
+        "demandwindow",
+        "demandratchetpercentage",
+        "lookbackMonths",
+        "lookbackmonths",
+        "lookbackPercent",
+        "lookbackpercent",
+        "lookbackRange",
+        "lookbackrange",
+        "fixedmonthlycharge",
+        "fixedchargefirstmeter",
+        "fixedchargeeaaddl",
+        "fixedchargeunits",
+        "mincharge",
+        "minchargeunits",
+        "minmonthlycharge",
+        "annualmincharge",
+        "realtimepricing",
+        "coincidentratestructure",
+        "coincidentrateschedule",
+        "coincidentschedule",
+        "coincidentrateunit",
+    }
+)
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+_WEEKEND = ["sat", "sun"]
+_TIER_KEYS = frozenset({"max", "rate", "adj", "sell", "unit"})
+_BOUND_UNITS = {"kwh": "kwh", "kwh daily": "kwh_per_day", "kwh/kw": "kwh_per_kw"}
+_DEMAND_WINDOWS = (5, 10, 15, 30, 60)
+_DEFAULT_WINDOW = 15
+# Tools that write URDB-like records (SAM, PySAM) mark "no upper bound" with 1e38.
+_NO_BOUND = Decimal("1e37")
+_FIRST_VERSION = "1970-01-01"
+_PERIOD_LABEL = re.compile(r"^TOU-", re.IGNORECASE)
+_ID_CHARACTERS = re.compile(r"[^a-z0-9_.-]+")
+
+
+def parse_urdb(text: str, source: str) -> dict[str, Any]:
+    r"""Read the one rate record of a URDB JSON text, with exact numbers.
+
+    The text holds a bare record, an API response ``{"items": [record]}``, or either of
+    them encoded once more as a JSON string. Numbers become `Decimal` (or ``int``), read
+    from their text.
+
+    >>> record = parse_urdb('{"items": [{"fixedmonthlycharge": 0.10}]}', "rate.json")
+    >>> record["fixedmonthlycharge"]
+    Decimal('0.10')
+
+    Args:
+        text: The whole file as text.
+        source: File name used in messages.
+
+    Raises:
+        TariffFileError: Not JSON, not a record, or an envelope with 0 or several records.
+    """
+    data = _loads(text, source, "")
+    if isinstance(data, str):
+        data = _loads(data, source, "in the JSON string the file holds: ")
+    if isinstance(data, dict) and "items" in data:
+        items = data["items"]
+        if not isinstance(items, list):
+            raise TariffFileError(
+                f"'items' is {type(items).__name__}, expected a list of rate records",
+                file=source,
+                path="items",
+            )
+        if len(items) != 1:
+            raise TariffFileError(
+                f"the 'items' envelope holds {len(items)} rate records; a tariff is one "
+                "record, so give a file with exactly one",
+                file=source,
+                path="items",
+            )
+        data = items[0]
+        if not isinstance(data, dict):
+            raise TariffFileError(
+                f"items[0] is {type(data).__name__}, expected a rate record (an object)",
+                file=source,
+                path="items[0]",
+            )
+    if not isinstance(data, dict):
+        raise TariffFileError(
+            f"expected a URDB rate record (a JSON object), found {type(data).__name__}",
+            file=source,
+        )
+    return data
+
+
+def _loads(text: str, source: str, where: str) -> Any:
+    def refuse_constant(name: str) -> Any:
+        raise TariffFileError(f"{where}{name} is not a number a tariff can use", file=source)
+
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=refuse_constant)
+    except json.JSONDecodeError as exc:
+        line, column = (exc.lineno, exc.colno) if not where else (None, None)
+        raise TariffFileError(
+            f"{where}not valid JSON: {exc.msg}", file=source, line=line, column=column
+        ) from None
+
+
+def urdb_to_tariff_data(
+    record: dict[str, Any],
+    *,
+    timezone: str,
+    source: str,
+    tariff_id: str | None = None,
+) -> dict[str, Any]:
+    """Turn a URDB rate record into the plain data of a tariff table.
+
+    Args:
+        record: One rate record, as `parse_urdb` returns it.
+        timezone: IANA time zone of the clock hours of the record's schedules (URDB
+            records carry none).
+        source: Where the record came from (a file name), for messages and the id.
+        tariff_id: The tariff's id; ``urdb-<label>`` by default, or the file stem.
+
+    Returns:
+        Data for `Tariff.model_validate`: ``str`` keys, `Decimal` numbers, dates as
+        ``YYYY-MM-DD`` text.
+
+    Raises:
+        UnsupportedFeatureError: The record asks for something that cannot be priced
+            exactly; the error names the field.
+        TariffFileError: The record is malformed (a schedule of the wrong shape, a period
+            index without a structure, ...).
+    """
+    return _Converter(record, timezone, source).convert(tariff_id)
+
+
+def load_urdb_tariff(
+    path: str | os.PathLike[str],
+    *,
+    timezone: str | None = None,
+    tariff_id: str | None = None,
+) -> Tariff:
+    """Load a URDB JSON file as a validated tariff.
+
+    Args:
+        path: The JSON file.
+        timezone: IANA time zone of the record's clock hours; required, since URDB
+            records carry no time zone.
+        tariff_id: The tariff's id; ``urdb-<label>`` by default, or the file stem.
+
+    Raises:
+        TariffFileError: No time zone given, the file is missing or not a valid record.
+        UnsupportedFeatureError: The record asks for something that cannot be priced
+            exactly; the error names the field.
+    """
+    source = os.fspath(path)
+    if timezone is None:
+        raise TariffFileError(
+            "URDB records carry no time zone; give one (e.g. --timezone America/Denver)",
+            file=source,
+        )
+    file = Path(path)
+    if not file.is_file():
+        raise TariffFileError("no such tariff file", file=source)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TariffFileError(f"cannot read the file: {exc}", file=source) from None
+    record = parse_urdb(text, source)
+    data = urdb_to_tariff_data(record, timezone=timezone, source=source, tariff_id=tariff_id)
+    tariff = _validate(data, source)
+    tariff._source = source
+    return tariff
+
+
+def urdb_to_yaml(
+    record: dict[str, Any],
+    *,
+    timezone: str,
+    source: str,
+    tariff_id: str | None = None,
+) -> str:
+    """Write a URDB rate record as a YAML tariff table.
+
+    The table loads to a tariff equal to `load_urdb_tariff`'s: every decimal, date and
+    clock window is quoted text, keys are plain names, and no YAML 1.1 word is left
+    unquoted.
+
+    Args:
+        record: One rate record, as `parse_urdb` returns it.
+        timezone: IANA time zone of the record's clock hours.
+        source: Where the record came from, for messages, the id and the header comment.
+        tariff_id: The tariff's id; ``urdb-<label>`` by default, or the file stem.
+
+    Raises:
+        UnsupportedFeatureError: The record asks for something that cannot be priced.
+        TariffFileError: The record is malformed, or its table would not validate.
+    """
+    data = urdb_to_tariff_data(record, timezone=timezone, source=source, tariff_id=tariff_id)
+    _validate(data, source)
+    name = " ".join(Path(source).name.split())
+    header = f"# Tariff table converted from the URDB rate record in {name}.\n"
+    return header + "".join(_yaml_mapping(data, 0))
+
+
+def _validate(data: dict[str, Any], source: str) -> Tariff:
+    try:
+        return Tariff.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        path = ".".join(str(part) for part in error["loc"])
+        raise TariffFileError(
+            f"the converted table is not valid: {error['msg']}", file=source, path=path
+        ) from None
+
+
+# -- the conversion -----------------------------------------------------------------------
+
+
+class _Converter:
+    """One record being turned into tariff data; collects notes for the description."""
+
+    def __init__(self, record: dict[str, Any], timezone: str, source: str) -> None:
+        self.record = record
+        self.timezone = timezone
+        self.source = source
+        self.notes: list[str] = []
+
+    # -- errors -------------------------------------------------------------------------
+
+    def refuse(self, field: str, detail: str) -> UnsupportedFeatureError:
+        return UnsupportedFeatureError(field, self.source, detail)
+
+    def malformed(self, path: str, message: str) -> TariffFileError:
+        return TariffFileError(message, file=self.source, path=path)
+
+    # -- top level ----------------------------------------------------------------------
+
+    def convert(self, tariff_id: str | None) -> dict[str, Any]:
+        self._screen()
+        zone = self._zone()
+        energy_structure = self._structure("energyratestructure", None)
+        energy_rows, energy_used = self._schedule_pair("energy", "energyratestructure")
+        demand_structure = self._structure("demandratestructure", "kW")
+        demand_rows: tuple[list[list[int]], list[list[int]]] | None = None
+        demand_used: list[int] = []
+        if demand_structure is not None:
+            demand_rows, demand_used = self._schedule_pair("demand", "demandratestructure")
+        tou_demand = (
+            demand_structure is not None
+            and len(demand_used) > 1
+            and not all(_all_zero(demand_structure[p]) for p in demand_used)
+        )
+        energy_tou = energy_structure is not None and len(energy_used) > 1
+        version: dict[str, Any] = {}
+        calendar = _Calendar(
+            energy_rows if energy_tou else None,
+            demand_rows if tou_demand else None,
+        )
+        version.update(calendar.seasons_and_day_types())
+        charges: list[dict[str, Any]] = []
+        needs_demand = False
+        if energy_structure is not None:
+            charge, per_kw = self._energy_charge(energy_structure, energy_used)
+            if energy_tou:
+                assert energy_rows is not None  # noqa: S101 - time-of-use has schedules
+                version["periods"] = calendar.rules(energy_rows, "p")
+            charges.append(charge)
+            needs_demand = needs_demand or per_kw
+        dynamic = self._dynamic_charge(energy_structure is not None)
+        if dynamic is not None:
+            charges.append(dynamic)
+        ratchet = self._ratchet()
+        flat = self._flat_demand_charges(ratchet)
+        if demand_structure is not None and not tou_demand and demand_used:
+            single = self._single_tou_demand(demand_structure, demand_used[0], ratchet)
+            if single is not None:
+                flat.append(single)
+        charges.extend(flat)
+        if tou_demand:
+            assert demand_structure is not None and demand_rows is not None  # noqa: S101
+            if ratchet is not None:
+                raise self.refuse(
+                    ratchet[1],
+                    "a ratchet on time-of-use demand is not supported; only on a demand "
+                    "charge over the whole month",
+                )
+            version["demand_periods"] = calendar.rules(demand_rows, "d")
+            tou = self._tou_demand_charge(demand_structure, demand_used)
+            if tou is not None:
+                charges.append(tou)
+        elif ratchet is not None and not flat:
+            raise self.refuse(ratchet[1], "a ratchet without a demand charge to apply to")
+        if flat or tou_demand:
+            needs_demand = True
+        charges.extend(self._fixed_charges())
+        charges.extend(self._minimum_charges())
+        window = self._demand_window(needs_demand)
+        if window is not None:
+            version["demand_window"] = {"minutes": window}
+        if not charges:
+            raise self.malformed(
+                "energyratestructure",
+                "the record has nothing to price: no energy, demand, fixed or minimum charge",
+            )
+        version["charges"] = charges
+        effective = self._effective_date(zone)
+        return self._tariff(tariff_id, effective, version)
+
+    def _tariff(
+        self, tariff_id: str | None, effective: str, version: dict[str, Any]
+    ) -> dict[str, Any]:
+        record = self.record
+        label = _text(record.get("label"))
+        if tariff_id is None:
+            stem = label if label else Path(self.source).stem
+            tariff_id = "urdb-" + _slug(stem) if label else _slug(stem)
+        utility = _text(record.get("utility"))
+        rate_name = _text(record.get("name"))
+        name = ": ".join(part for part in (utility, rate_name) if part) or tariff_id
+        reference_parts = ["OpenEI Utility Rate Database"]
+        uri = _text(record.get("uri"))
+        if uri:
+            reference_parts.append(uri)
+        if label:
+            reference_parts.append(f"label {label}")
+        if utility:
+            reference_parts.append(f"utility {utility}")
+        if rate_name:
+            reference_parts.append(f"rate {rate_name}")
+        published = _text(record.get("source"))
+        if published:
+            reference_parts.append(f"source {published}")
+        if len(reference_parts) == 1:
+            reference_parts.append(f"record in {Path(self.source).name}")
+        description = " ".join(
+            [f"Converted from a URDB rate record ({Path(self.source).name}).", *self.notes]
+        )
+        return {
+            "id": tariff_id,
+            "name": name,
+            "currency": "USD",
+            "timezone": self.timezone,
+            "reference": "; ".join(reference_parts),
+            "description": description,
+            "versions": {effective: version},
+        }
+
+    # -- screening ----------------------------------------------------------------------
+
+    def _screen(self) -> None:
+        """Refuse every field that is neither metadata nor priced, unless it is empty."""
+        refused: list[str] = []
+        for key, value in self.record.items():
+            if not isinstance(key, str):
+                raise self.malformed(str(key), "field names must be text")
+            if key in METADATA_FIELDS or key in PRICED_FIELDS or _trivial(value):
+                continue
+            refused.append(key)
+        coincident = self.record.get("coincidentratestructure")
+        if coincident is not None and not _structure_is_zero(coincident):
+            refused.insert(0, "coincidentratestructure")
+        for key in ("energyattrs", "demandattrs"):
+            priced = self._priced_attributes(key)
+            if priced:
+                refused.append(key)
+        if refused:
+            first = refused[0]
+            detail = self._refusal_detail(first)
+            others = [name for name in refused[1:] if name != first]
+            if others:
+                detail += f"; also refused: {', '.join(others)}"
+            raise self.refuse(first, detail)
+        eaaddl = self.record.get("fixedchargeeaaddl")
+        if eaaddl is not None and not _trivial(eaaddl):
+            raise self.refuse(
+                "fixedchargeeaaddl",
+                f"a charge of {eaaddl} for each additional meter; the bill is for one meter",
+            )
+
+    def _refusal_detail(self, key: str) -> str:
+        if key == "coincidentratestructure":
+            return (
+                "coincident demand is billed on the customer's demand at the system peak, "
+                "whose hours the record does not fix; it is not priced"
+            )
+        if key in ("energyattrs", "demandattrs"):
+            entries = ", ".join(_as_written(k) for k in self._priced_attributes(key))
+            return (
+                f"attributes that may change prices ({entries}); only period labels "
+                "('TOU-...') are accepted"
+            )
+        return (
+            f"{key} holds {_preview(self.record[key])}, which this importer does not price; "
+            "refusing rather than dropping it"
+        )
+
+    def _priced_attributes(self, key: str) -> list[str]:
+        value = self.record.get(key)
+        if value is None or _trivial(value):
+            return []
+        if not isinstance(value, list):
+            return [key]
+        found: list[str] = []
+        for entry in value:
+            if not isinstance(entry, dict):
+                found.append(str(entry))
+                continue
+            for name, content in entry.items():
+                label = isinstance(name, str) and _PERIOD_LABEL.match(name)
+                if not (label and str(content).strip().isdigit()):
+                    found.append(str(name))
+        return found
+
+    # -- numbers and shapes -------------------------------------------------------------
+
+    def number(self, value: Any, path: str) -> Decimal:
+        if isinstance(value, bool):
+            raise self.malformed(path, f"expected a number, found {value!r}")
+        if isinstance(value, Decimal):
+            result = value
+        elif isinstance(value, int):
+            result = Decimal(value)
+        elif isinstance(value, str):
+            try:
+                result = Decimal(value.strip())
+            except InvalidOperation:
+                raise self.malformed(path, f"expected a number, found {value!r}") from None
+        elif isinstance(value, float):
+            raise self.malformed(
+                path,
+                f"found the binary float {value!r}; read the record with parse_urdb, which "
+                "keeps numbers exact",
+            )
+        else:
+            raise self.malformed(path, f"expected a number, found {type(value).__name__}")
+        if not result.is_finite():
+            raise self.malformed(path, f"expected a finite number, found {value!r}")
+        return result
+
+    def integer(self, value: Any, path: str) -> int:
+        number = self.number(value, path)
+        if number != number.to_integral_value():
+            raise self.malformed(path, f"expected a whole number, found {value!r}")
+        return int(number)
+
+    def _zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise TariffFileError(
+                f"unknown time zone {self.timezone!r}", file=self.source
+            ) from None
+
+    def _structure(self, key: str, unit: str | None) -> list[list[dict[str, Any]]] | None:
+        """A rate structure (periods of tiers), or None when absent or empty."""
+        value = self.record.get(key)
+        if value is None or value == []:
+            return None
+        if not isinstance(value, list):
+            raise self.malformed(key, f"expected a list of periods, found {_preview(value)}")
+        for p, period in enumerate(value):
+            if not isinstance(period, list) or not period:
+                raise self.malformed(f"{key}[{p}]", "expected a non-empty list of tiers")
+            for t, tier in enumerate(period):
+                where = f"{key}[{p}][{t}]"
+                if not isinstance(tier, dict):
+                    raise self.malformed(where, f"expected a tier object, found {_preview(tier)}")
+                for name in tier:
+                    if name not in _TIER_KEYS:
+                        raise self.refuse(
+                            f"{where}.{name}",
+                            f"a tier field this importer does not know ({_preview(tier[name])})",
+                        )
+                if unit is not None and "unit" in tier and str(tier["unit"]) != unit:
+                    raise self.refuse(
+                        f"{where}.unit", f"demand in {tier['unit']!r}; only {unit} is priced"
+                    )
+                sell = tier.get("sell")
+                if sell is not None and self.number(sell, f"{where}.sell") != 0:
+                    raise self.refuse(
+                        f"{where}.sell",
+                        f"a sell price of {sell} for exported energy; exports are not credited "
+                        "by this importer",
+                    )
+        return value
+
+    def _schedule(self, key: str, count: int) -> list[list[int]]:
+        value = self.record.get(key)
+        if not isinstance(value, list) or len(value) != 12:
+            raise self.malformed(key, "expected 12 rows (months) of 24 period indexes (hours)")
+        rows: list[list[int]] = []
+        for m, row in enumerate(value):
+            if not isinstance(row, list) or len(row) != 24:
+                raise self.malformed(f"{key}[{m}]", "expected 24 period indexes (hours)")
+            indexes = []
+            for h, item in enumerate(row):
+                index = self.integer(item, f"{key}[{m}][{h}]")
+                if not 0 <= index < count:
+                    raise self.malformed(
+                        f"{key}[{m}][{h}]",
+                        f"period {index} has no rate structure (there are {count} periods, "
+                        "counted from 0)",
+                    )
+                indexes.append(index)
+            rows.append(indexes)
+        return rows
+
+    def _schedule_pair(
+        self, prefix: str, structure_key: str
+    ) -> tuple[tuple[list[list[int]], list[list[int]]] | None, list[int]]:
+        """The weekday and weekend schedules of a structure, and the periods they use."""
+        structure = self.record.get(structure_key) or []
+        weekday_key, weekend_key = f"{prefix}weekdayschedule", f"{prefix}weekendschedule"
+        present = [k for k in (weekday_key, weekend_key) if self.record.get(k) not in (None, [])]
+        if not structure:
+            if present:
+                raise self.malformed(present[0], f"a schedule without {structure_key}")
+            return None, []
+        if len(present) < 2:
+            if len(structure) == 1:
+                for key in present:
+                    self._schedule(key, 1)
+                return None, [0]
+            missing = weekday_key if weekday_key not in present else weekend_key
+            raise self.malformed(
+                missing, f"{structure_key} has {len(structure)} periods and needs {missing}"
+            )
+        weekday = self._schedule(weekday_key, len(structure))
+        weekend = self._schedule(weekend_key, len(structure))
+        used = sorted({i for rows in (weekday, weekend) for row in rows for i in row})
+        return (weekday, weekend), used
+
+    # -- energy -------------------------------------------------------------------------
+
+    def _ladder(
+        self,
+        key: str,
+        structure: list[list[dict[str, Any]]],
+        used: list[int],
+        *,
+        energy: bool = True,
+    ) -> tuple[list[Decimal], dict[int, list[Decimal]], str | None]:
+        """Merge the tier ladders of the used periods into one.
+
+        Returns the merged bounds, each period's price on every merged tier, and the unit
+        of the bounds (None when there are none).
+        """
+        bounds_of: dict[int, list[Decimal]] = {}
+        prices_of: dict[int, list[Decimal]] = {}
+        units: dict[str, str] = {}
+        for p in used:
+            tiers = structure[p]
+            bounds: list[Decimal] = []
+            prices: list[Decimal] = []
+            for t, tier in enumerate(tiers):
+                where = f"{key}[{p}][{t}]"
+                prices.append(self._price(tier, where))
+                bound = tier.get("max")
+                last = t == len(tiers) - 1
+                value = None if bound is None else self.number(bound, f"{where}.max")
+                if last:
+                    if value is not None and value < _NO_BOUND:
+                        raise self.malformed(
+                            f"{where}.max",
+                            f"the last tier has max {bound}: usage above it would have no price",
+                        )
+                    continue
+                if value is None or value >= _NO_BOUND:
+                    raise self.malformed(f"{where}.max", "every tier but the last needs a max")
+                if value <= (bounds[-1] if bounds else Decimal(0)):
+                    raise self.malformed(
+                        f"{where}.max", f"tier bounds must increase and be above 0, found {bound}"
+                    )
+                bounds.append(value)
+                if energy:
+                    units[f"{where}.unit"] = str(tier.get("unit", "kWh"))
+            bounds_of[p] = bounds
+            prices_of[p] = prices
+        unit = None
+        for where, written in units.items():
+            if written.lower() not in _BOUND_UNITS:
+                raise self.refuse(
+                    where,
+                    f"tier bounds in {written!r}; supported: kWh, kWh daily, kWh/kW",
+                )
+            if unit is None:
+                unit = written.lower()
+            elif unit != written.lower():
+                raise self.refuse(
+                    where, f"tier bounds in {written!r} and {unit!r} in one ladder cannot be merged"
+                )
+        merged = sorted({b for bounds in bounds_of.values() for b in bounds})
+        ladders: dict[int, list[Decimal]] = {}
+        for p in used:
+            own, prices = bounds_of[p], prices_of[p]
+            ladder = []
+            for top in [*merged, None]:
+                index = len(own) if top is None else sum(1 for b in own if b < top)
+                ladder.append(prices[index])
+            ladders[p] = ladder
+        return merged, ladders, unit
+
+    def _price(self, tier: dict[str, Any], where: str) -> Decimal:
+        rate = self.number(tier.get("rate", 0), f"{where}.rate")
+        adjustment = tier.get("adj")
+        if adjustment is None:
+            total = rate
+        else:
+            with localcontext() as context:
+                context.prec = 100
+                context.traps[Inexact] = True
+                total = rate + self.number(adjustment, f"{where}.adj")
+        if total < 0:
+            raise self.refuse(
+                where, f"a negative price (rate + adj = {total}); prices must be 0 or more"
+            )
+        return total
+
+    def _energy_charge(
+        self, structure: list[list[dict[str, Any]]], used: list[int]
+    ) -> tuple[dict[str, Any], bool]:
+        bounds, ladders, unit = self._ladder("energyratestructure", structure, used)
+        charge: dict[str, Any] = {"kind": "energy", "code": "energy", "label": "Energy"}
+        tiered = bool(bounds)
+
+        def spec(prices: list[Decimal]) -> Decimal | list[Decimal]:
+            return prices if tiered else prices[0]
+
+        if len(used) == 1:
+            charge["price_per_kwh"] = spec(ladders[used[0]])
+        else:
+            charge["prices"] = {f"p{p}": spec(ladders[p]) for p in used}
+        if tiered:
+            assert unit is not None  # noqa: S101 - bounds have a unit
+            self.notes.append(
+                "Tiers count the month's kWh across all periods; each tier's kWh are shared "
+                "between periods in proportion to their kWh."
+            )
+            charge["tiers"] = {
+                "bounds_kwh": bounds,
+                "reset": "monthly",
+                "method": "proportional",
+                "bound_unit": _BOUND_UNITS[unit],
+            }
+            if unit == "kwh/kw":
+                self.notes.append("Tier bounds are kWh per kW of the bill's maximum demand.")
+            elif unit == "kwh daily":
+                self.notes.append("Tier bounds are kWh per day of the bill.")
+        return charge, unit == "kwh/kw"
+
+    def _dynamic_charge(self, has_energy: bool) -> dict[str, Any] | None:
+        prices = self.record.get("realtimepricing")
+        if prices is None or prices == []:
+            return None
+        if not isinstance(prices, list) or len(prices) not in (8760, 8784):
+            count = len(prices) if isinstance(prices, list) else 0
+            raise self.refuse(
+                "realtimepricing",
+                f"{count} prices; hourly prices need one per hour of the year (8760 or 8784)",
+            )
+        if has_energy:
+            raise self.refuse(
+                "realtimepricing",
+                "hourly prices next to energyratestructure would bill every kWh twice",
+            )
+        values = [self.number(v, f"realtimepricing[{i}]") for i, v in enumerate(prices)]
+        self.notes.append(
+            "Energy is priced hour by hour from realtimepricing, counted from January 1 "
+            "00:00 local time."
+        )
+        return {
+            "kind": "dynamic_energy",
+            "code": "energy.hourly",
+            "label": "Energy, hourly prices",
+            "hourly_prices_per_kwh": values,
+        }
+
+    # -- demand -------------------------------------------------------------------------
+
+    def _demand_ladder(
+        self, key: str, structure: list[list[dict[str, Any]]], used: list[int]
+    ) -> tuple[list[Decimal], dict[int, list[Decimal]]]:
+        """Demand tiers of some periods, merged; tier units must be kW."""
+        bounds, ladders, _ = self._ladder(key, structure, used, energy=False)
+        return bounds, ladders
+
+    def _check_unit(self, key: str) -> None:
+        unit = self.record.get(key)
+        if unit is not None and str(unit) != "kW":
+            raise self.refuse(key, f"demand in {unit!r}; only kW is priced")
+
+    def _flat_demand_charges(
+        self, ratchet: tuple[dict[str, Any], str] | None
+    ) -> list[dict[str, Any]]:
+        structure = self._structure("flatdemandstructure", "kW")
+        if structure is None:
+            return []
+        self._check_unit("flatdemandunit")
+        months_value = self.record.get("flatdemandmonths")
+        if months_value is None or months_value == []:
+            if len(structure) != 1:
+                raise self.malformed(
+                    "flatdemandmonths",
+                    f"flatdemandstructure has {len(structure)} periods and needs flatdemandmonths",
+                )
+            month_periods = [0] * 12
+        else:
+            if not isinstance(months_value, list) or len(months_value) != 12:
+                raise self.malformed("flatdemandmonths", "expected 12 period indexes (months)")
+            month_periods = []
+            for m, item in enumerate(months_value):
+                index = self.integer(item, f"flatdemandmonths[{m}]")
+                if not 0 <= index < len(structure):
+                    raise self.malformed(
+                        f"flatdemandmonths[{m}]",
+                        f"period {index} has no flat demand structure "
+                        f"(there are {len(structure)}, counted from 0)",
+                    )
+                month_periods.append(index)
+        charges = []
+        for p in sorted(set(month_periods)):
+            if _all_zero(structure[p]):
+                continue
+            bounds, ladders = self._demand_ladder("flatdemandstructure", structure, [p])
+            months = [m + 1 for m in range(12) if month_periods[m] == p]
+            charge = self._demand_base("demand.flat", "Demand", bounds, ladders[p])
+            if len(months) < 12:
+                charge["months"] = months
+            if ratchet is not None:
+                charge["ratchet"] = ratchet[0]
+            charges.append(charge)
+        return charges
+
+    def _single_tou_demand(
+        self,
+        structure: list[list[dict[str, Any]]],
+        period: int,
+        ratchet: tuple[dict[str, Any], str] | None,
+    ) -> dict[str, Any] | None:
+        """Time-of-use demand with one period in use: the month's maximum, every hour."""
+        self._check_unit("demandrateunit")
+        if _all_zero(structure[period]):
+            return None
+        bounds, ladders = self._demand_ladder("demandratestructure", structure, [period])
+        charge = self._demand_base("demand", "Demand", bounds, ladders[period])
+        if ratchet is not None:
+            charge["ratchet"] = ratchet[0]
+        return charge
+
+    def _demand_base(
+        self, code: str, label: str, bounds: list[Decimal], prices: list[Decimal]
+    ) -> dict[str, Any]:
+        charge: dict[str, Any] = {"kind": "demand", "code": code, "label": label}
+        if bounds:
+            charge["tiers_kw"] = bounds
+            charge["price_per_kw"] = prices
+        else:
+            charge["price_per_kw"] = prices[0]
+        return charge
+
+    def _tou_demand_charge(
+        self, structure: list[list[dict[str, Any]]], used: list[int]
+    ) -> dict[str, Any] | None:
+        self._check_unit("demandrateunit")
+        bounds, ladders = self._demand_ladder("demandratestructure", structure, used)
+        prices: dict[str, Decimal | list[Decimal]] = {}
+        for p in used:
+            if all(price == 0 for price in ladders[p]):
+                continue  # a period priced at 0 adds nothing to the bill
+            prices[f"d{p}"] = ladders[p] if bounds else ladders[p][0]
+        if not prices:
+            return None
+        charge: dict[str, Any] = {
+            "kind": "demand",
+            "code": "demand",
+            "label": "Time-of-use demand",
+            "prices": prices,
+        }
+        if bounds:
+            charge["tiers_kw"] = bounds
+        return charge
+
+    def _demand_window(self, needed: bool) -> int | None:
+        value = self.record.get("demandwindow")
+        if value is None or (not isinstance(value, bool) and _trivial(value)):
+            if needed:
+                self.notes.append(
+                    f"The record gives no demand window; demand is measured over "
+                    f"{_DEFAULT_WINDOW}-minute windows."
+                )
+                return _DEFAULT_WINDOW
+            return None
+        number = self.number(value, "demandwindow")
+        if number not in _DEMAND_WINDOWS:
+            raise self.refuse(
+                "demandwindow",
+                f"a {value}-minute demand window; supported: "
+                f"{', '.join(str(w) for w in _DEMAND_WINDOWS)}",
+            )
+        return int(number)
+
+    def _ratchet(self) -> tuple[dict[str, Any], str] | None:
+        """The ratchet of the record, and the field that asks for it; None without one."""
+        record = self.record
+
+        def first(*names: str) -> tuple[str, Any]:
+            for name in names:
+                if name in record:
+                    return name, record[name]
+            return names[0], None
+
+        months_key, months = first("lookbackMonths", "lookbackmonths")
+        percent_key, percent = first("lookbackPercent", "lookbackpercent")
+        range_key, span = first("lookbackRange", "lookbackrange")
+        if months is not None and not _trivial(months):
+            raise self.refuse(
+                months_key,
+                "months in which the lookback percentage applies; the record does not say "
+                "whether they are the months billed or the months looked back on, and "
+                "public readers of URDB disagree",
+            )
+        by_month = record.get("demandratchetpercentage")
+        monthly: Decimal | None = None
+        if by_month is not None and not _trivial(by_month):
+            if not isinstance(by_month, list) or len(by_month) != 12:
+                raise self.malformed("demandratchetpercentage", "expected 12 values (months)")
+            values = {
+                self.number(v, f"demandratchetpercentage[{i}]") for i, v in enumerate(by_month)
+            }
+            if len(values) != 1:
+                raise self.refuse(
+                    "demandratchetpercentage",
+                    "different ratchet percentages by month; one percentage is supported",
+                )
+            monthly = values.pop()
+        lookback = (
+            None if percent is None or _trivial(percent) else self.number(percent, percent_key)
+        )
+        months_back = 0 if span is None or _trivial(span) else self.integer(span, range_key)
+        if monthly is None and lookback is None:
+            if months_back:
+                raise self.refuse(range_key, "a lookback range without a lookback percentage")
+            return None
+        field = "demandratchetpercentage" if monthly is not None else percent_key
+        if monthly is not None and lookback is not None and monthly != lookback:
+            raise self.refuse(
+                "demandratchetpercentage",
+                f"{monthly} by month and {percent_key} {lookback} disagree",
+            )
+        fraction = monthly if monthly is not None else lookback
+        assert fraction is not None  # noqa: S101 - one of them is set
+        if not months_back:
+            raise self.refuse(
+                field,
+                "a ratchet without the number of months it looks back "
+                f"({range_key} is missing or 0)",
+            )
+        if not 1 <= months_back <= 36:
+            raise self.refuse(range_key, f"a lookback of {months_back} months; 1 to 36 supported")
+        if not 0 < fraction <= 1:
+            raise self.refuse(field, f"a ratchet of {fraction}; expected a fraction 0 to 1")
+        self.notes.append(
+            f"Ratchet: billing demand is at least {fraction} of the highest demand of the "
+            f"{months_back} months before the bill."
+        )
+        return {"percent": fraction * 100, "lookback_months": months_back}, field
+
+    # -- fixed and minimum --------------------------------------------------------------
+
+    def _fixed_charges(self) -> list[dict[str, Any]]:
+        record = self.record
+        legacy = record.get("fixedmonthlycharge")
+        first = record.get("fixedchargefirstmeter")
+        units = record.get("fixedchargeunits")
+        legacy_amount = None if legacy is None else self.number(legacy, "fixedmonthlycharge")
+        amount = None if first is None else self.number(first, "fixedchargefirstmeter")
+        per: str | None = None
+        if amount is not None and amount != 0:
+            if units is None:
+                raise self.malformed(
+                    "fixedchargeunits", "fixedchargefirstmeter needs fixedchargeunits"
+                )
+            per = {"$/month": "month", "$/day": "day"}.get(str(units))
+            if per is None:
+                raise self.refuse(
+                    "fixedchargeunits", f"a fixed charge in {units!r}; supported: $/month, $/day"
+                )
+        if legacy_amount is not None and legacy_amount != 0:
+            if per is not None and not (per == "month" and amount == legacy_amount):
+                raise self.refuse(
+                    "fixedmonthlycharge",
+                    f"{legacy_amount} per month next to fixedchargefirstmeter {amount} "
+                    f"{units}; the record gives two fixed charges",
+                )
+            amount, per = legacy_amount, "month"
+        if per is None or amount is None or amount == 0:
+            return []
+        if amount < 0:
+            raise self.refuse("fixedchargefirstmeter", f"a negative fixed charge ({amount})")
+        return [
+            {
+                "kind": "fixed",
+                "code": "fixed",
+                "label": "Fixed charge",
+                "amount": amount,
+                "per": per,
+            }
+        ]
+
+    def _minimum_charges(self) -> list[dict[str, Any]]:
+        record = self.record
+        charges: list[dict[str, Any]] = []
+        amount = record.get("mincharge")
+        if amount is not None and self.number(amount, "mincharge") != 0:
+            units = record.get("minchargeunits")
+            per = {"$/month": "month", "$/day": "day", "$/year": "year"}.get(str(units))
+            if per is None:
+                raise self.refuse(
+                    "minchargeunits",
+                    f"a minimum charge in {units!r}; supported: $/month, $/day, $/year",
+                )
+            charges.append(self._minimum(self.number(amount, "mincharge"), per, "mincharge"))
+        for key, per in (("minmonthlycharge", "month"), ("annualmincharge", "year")):
+            value = record.get(key)
+            if value is not None and self.number(value, key) != 0:
+                charges.append(self._minimum(self.number(value, key), per, key))
+        pers = [charge["per"] for charge in charges]
+        if len(set(pers)) != len(pers):
+            raise self.refuse(
+                "mincharge",
+                "two minimum charges of the same kind (mincharge and a version 3 field)",
+            )
+        return charges
+
+    def _minimum(self, amount: Decimal, per: str, key: str) -> dict[str, Any]:
+        if amount < 0:
+            raise self.refuse(key, f"a negative minimum charge ({amount})")
+        code = "minimum" if per != "year" else "minimum.annual"
+        label = {"month": "Minimum bill", "day": "Minimum bill", "year": "Annual minimum"}[per]
+        return {"kind": "minimum", "code": code, "label": label, "amount": amount, "per": per}
+
+    # -- dates --------------------------------------------------------------------------
+
+    def _effective_date(self, zone: ZoneInfo) -> str:
+        start = self._date("startdate", zone)
+        end = self._date("enddate", zone)
+        if end is not None:
+            self.notes.append(f"The record's enddate ({end}) is not enforced.")
+        if self.record.get("approved") in (False, "false", "False"):
+            self.notes.append("URDB marks the record as not approved.")
+        if _text(self.record.get("dgrules")) or self.record.get("usenetmetering") is True:
+            rules = _text(self.record.get("dgrules")) or "net metering"
+            self.notes.append(
+                f"Exported energy is not credited (the record's rule for it: {rules})."
+            )
+        if start is None:
+            return _FIRST_VERSION
+        return start.isoformat()
+
+    def _date(self, key: str, zone: ZoneInfo) -> dt.date | None:
+        value = self.record.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            match = re.match(r"^\s*(\d{4})-(\d{2})-(\d{2})", value)
+            if match:
+                try:
+                    return dt.date(*(int(g) for g in match.groups()))
+                except ValueError:
+                    pass
+            if not value.strip().lstrip("-").replace(".", "", 1).isdigit():
+                raise self.malformed(key, f"expected epoch seconds or a date, found {value!r}")
+        seconds = self.integer(value, key)
+        try:
+            # URDB writes effective dates as epoch seconds of a UTC midnight (mostly): the
+            # UTC date is the date meant; a local date would fall a day early in the
+            # Americas.
+            return dt.datetime.fromtimestamp(seconds, dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            raise self.malformed(key, f"{value!r} is not a time") from None
+
+
+class _Calendar:
+    """Seasons and day types from the schedules that need them, and their period rules."""
+
+    def __init__(
+        self,
+        energy: tuple[list[list[int]], list[list[int]]] | None,
+        demand: tuple[list[list[int]], list[list[int]]] | None,
+    ) -> None:
+        schedules = [s for s in (energy, demand) if s is not None]
+        keys = [tuple(tuple(rows[m]) for pair in schedules for rows in pair) for m in range(12)]
+        groups: dict[tuple[tuple[int, ...], ...], list[int]] = {}
+        for m, key in enumerate(keys):
+            groups.setdefault(key, []).append(m)
+        self.groups = list(groups.values())
+        self.by_day_type = any(pair[0][m] != pair[1][m] for pair in schedules for m in range(12))
+
+    def season_name(self, months: list[int]) -> str:
+        return "_".join(_MONTHS[m] for m in months)
+
+    def seasons_and_day_types(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if len(self.groups) > 1:
+            found["seasons"] = {
+                self.season_name(months): {"months": [m + 1 for m in months]}
+                for months in self.groups
+            }
+        if self.by_day_type:
+            found["day_types"] = {
+                "weekday": {"weekdays": _WEEKDAYS},
+                "weekend": {"weekdays": _WEEKEND},
+            }
+        return found
+
+    def rules(
+        self, pair: tuple[list[list[int]], list[list[int]]], prefix: str
+    ) -> list[dict[str, Any]]:
+        weekday, weekend = pair
+        rules: list[dict[str, Any]] = []
+        for months in self.groups:
+            m = months[0]
+            rows: Iterable[tuple[str | None, list[int]]]
+            if self.by_day_type:
+                rows = [("weekday", weekday[m]), ("weekend", weekend[m])]
+            else:
+                rows = [(None, weekday[m])]
+            for day_type, row in rows:
+                rule: dict[str, Any] = {}
+                if len(self.groups) > 1:
+                    rule["seasons"] = [self.season_name(months)]
+                if day_type is not None:
+                    rule["day_types"] = [day_type]
+                rule["windows"] = _windows(row, prefix)
+                rules.append(rule)
+        return rules
+
+
+def _windows(row: list[int], prefix: str) -> dict[str, list[str]]:
+    """Clock windows of each period in a row of 24 hourly period indexes."""
+    windows: dict[str, list[str]] = {}
+    start = 0
+    for hour in range(1, 25):
+        if hour == 24 or row[hour] != row[start]:
+            name = f"{prefix}{row[start]}"
+            windows.setdefault(name, []).append(f"{start:02d}:00-{hour:02d}:00")
+            start = hour
+    return dict(sorted(windows.items(), key=lambda item: int(item[0][len(prefix) :])))
+
+
+# -- small helpers ------------------------------------------------------------------------
+
+
+def _trivial(value: Any) -> bool:
+    """Whether a value holds nothing: None, empty, zero, false, or only such values."""
+    if value is None or value is False:
+        return True
+    if isinstance(value, str):
+        return value.strip() in ("", "0")
+    if isinstance(value, int | Decimal):
+        return value == 0
+    if isinstance(value, float):
+        return value == 0.0
+    if isinstance(value, list):
+        return all(_trivial(item) for item in value)
+    if isinstance(value, dict):
+        return all(_trivial(item) for item in value.values())
+    return False
+
+
+def _all_zero(tiers: list[dict[str, Any]]) -> bool:
+    """Whether every tier of a period has a zero rate and adjustment."""
+    return all(_trivial(tier.get("rate")) and _trivial(tier.get("adj")) for tier in tiers)
+
+
+def _structure_is_zero(value: Any) -> bool:
+    if not isinstance(value, list):
+        return _trivial(value)
+    for period in value:
+        if not isinstance(period, list):
+            return False
+        if not all(isinstance(tier, dict) for tier in period) or not _all_zero(period):
+            return False
+    return True
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _slug(text: str) -> str:
+    slug = _ID_CHARACTERS.sub("-", text.lower()).strip("-.")
+    return slug or "urdb"
+
+
+def _preview(value: Any) -> str:
+    """A value as the record writes it, shortened for a message.
+
+    >>> _preview([Decimal("0.51"), 2, "x"])
+    '[0.51, 2, "x"]'
+    """
+    text = _as_written(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _as_written(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_as_written(item) for item in value) + "]"
+    if isinstance(value, dict):
+        items = (f"{_as_written(key)}: {_as_written(item)}" for key, item in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return str(value)
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
+# -- YAML ---------------------------------------------------------------------------------
+
+_PLAIN_KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
+_YAML11_WORDS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false", "null"})
+
+
+def _yaml_scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return json.dumps(str(value))
+    if isinstance(value, str):
+        if _PLAIN_KEY.match(value) and value.lower() not in _YAML11_WORDS:
+            return value
+        return json.dumps(value, ensure_ascii=False)
+    raise TypeError(f"cannot write {type(value).__name__} as YAML")
+
+
+def _yaml_key(key: str) -> str:
+    if _PLAIN_KEY.match(key) and key.lower() not in _YAML11_WORDS:
+        return key
+    return json.dumps(key, ensure_ascii=False)
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, dict | list)
+
+
+def _yaml_flow_list(items: list[Any], indent: int) -> list[str]:
+    texts = [_yaml_scalar(item) for item in items]
+    line = "[" + ", ".join(texts) + "]"
+    if len(line) + indent <= 96:
+        return [line]
+    lines, current = ["["], " " * (indent + 2)
+    for i, text in enumerate(texts):
+        piece = text + ("," if i < len(texts) - 1 else "")
+        if len(current) + len(piece) + 1 > 96 and current.strip():
+            lines.append(current.rstrip())
+            current = " " * (indent + 2)
+        current += piece + " "
+    lines.append(current.rstrip())
+    lines.append(" " * indent + "]")
+    return ["\n".join(lines)]
+
+
+def _yaml_value(key_text: str, value: Any, indent: int) -> Iterable[str]:
+    pad = " " * indent
+    if isinstance(value, dict):
+        if not value:
+            yield f"{pad}{key_text}: {{}}\n"
+            return
+        yield f"{pad}{key_text}:\n"
+        yield from _yaml_mapping(value, indent + 2)
+    elif isinstance(value, list):
+        if all(_is_scalar(item) for item in value):
+            yield f"{pad}{key_text}: {_yaml_flow_list(value, indent)[0]}\n"
+            return
+        yield f"{pad}{key_text}:\n"
+        for item in value:
+            yield from _yaml_item(item, indent + 2)
+    else:
+        yield f"{pad}{key_text}: {_yaml_scalar(value)}\n"
+
+
+def _yaml_item(item: Any, indent: int) -> Iterable[str]:
+    pad = " " * indent
+    if isinstance(item, dict) and item:
+        lines = list(_yaml_mapping(item, indent + 2))
+        first = lines[0]
+        yield f"{pad}- {first[indent + 2 :]}"
+        yield from lines[1:]
+    elif isinstance(item, list):
+        yield f"{pad}- {_yaml_flow_list(item, indent + 2)[0]}\n"
+    else:
+        yield f"{pad}- {_yaml_scalar(item)}\n"
+
+
+def _yaml_mapping(data: dict[str, Any], indent: int) -> Iterable[str]:
+    for key, value in data.items():
+        yield from _yaml_value(_yaml_key(str(key)), value, indent)

@@ -1,0 +1,110 @@
+"""Bills and their lines: the one place where amounts are rounded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from fractions import Fraction
+
+__all__ = ["Bill", "Line", "round_amount"]
+
+_MODES = {
+    "half_up": ROUND_HALF_UP,
+    "half_even": ROUND_HALF_EVEN,
+    "down": ROUND_DOWN,
+    "up": ROUND_UP,
+}
+
+
+#: ``10**-places`` for the usual places (one Decimal per line fewer to build).
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(19))
+
+
+def round_amount(value: Decimal | Fraction, places: int, mode: str = "half_up") -> Decimal:
+    """Round an exact amount once, to ``places`` decimals.
+
+    A `Fraction` (e.g. a monthly charge × 17/31) is rounded exactly, without first
+    becoming a finite decimal.
+
+    >>> round_amount(Decimal("119040.005"), 2)
+    Decimal('119040.01')
+    >>> round_amount(Fraction(1, 3), 2)
+    Decimal('0.33')
+    """
+    quantum = _QUANTA[places] if places < len(_QUANTA) else Decimal(1).scaleb(-places)
+    # Decimal first: Fraction's metaclass is ABCMeta, whose isinstance test is slow.
+    if not isinstance(value, Decimal):
+        scaled = value * 10**places
+        whole, rest = divmod(scaled.numerator, scaled.denominator)
+        if rest:
+            # Decide the last digit exactly, then let Decimal apply the same mode to a
+            # tie-free stand-in: whole + 0.25 / 0.5 / 0.75 of a unit.
+            twice = 2 * rest
+            quarter = (
+                Decimal("0.25")
+                if twice < scaled.denominator
+                else Decimal("0.5")
+                if twice == scaled.denominator
+                else Decimal("0.75")
+            )
+            value = (Decimal(whole) + quarter).scaleb(-places)
+        else:
+            value = Decimal(whole).scaleb(-places)
+    return value.quantize(quantum, rounding=_MODES[mode])
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a bill.
+
+    Attributes:
+        kind: One of the line kinds of the contract (energy, fixed, surcharge, ...).
+        code: Stable machine name, e.g. ``energy.peak`` or ``fund.renewable``.
+        label: Human text.
+        quantity: What is priced, in `unit` (None for lines that are not a quantity × rate).
+        unit: Unit of the quantity (kWh, kW, kVA, day, month, CNY, ...).
+        rate: Price per unit (or a fraction for percentage lines), exact.
+        amount: The line's amount, rounded as the tariff says.
+    """
+
+    kind: str
+    code: str
+    label: str
+    quantity: Decimal | None
+    unit: str | None
+    rate: Decimal | None
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Bill:
+    """The bill of one billing period.
+
+    Attributes:
+        account: Account id, or None when priced without an account.
+        tariff: Tariff id.
+        currency: ISO 4217 currency of every amount.
+        period_start: First local date of the billing period.
+        period_end: Local date after the last day billed (exclusive).
+        energy_kwh: Imported energy read in the period, exactly as read [kWh].
+        lines: The lines in the order the tariff prices them.
+        warnings: What a reader of the bill should know (partial period, gaps, ...).
+        loss_kwh: Transformer and line losses added to the metered kWh before pricing
+            (None when the account declares no losses) [kWh].
+    """
+
+    account: str | None
+    tariff: str
+    currency: str
+    period_start: dt.date
+    period_end: dt.date
+    energy_kwh: Decimal
+    lines: tuple[Line, ...]
+    warnings: tuple[str, ...] = field(default=())
+    loss_kwh: Decimal | None = None
+
+    @property
+    def total(self) -> Decimal:
+        """Sum of the line amounts (each already rounded)."""
+        return sum((line.amount for line in self.lines), Decimal(0))

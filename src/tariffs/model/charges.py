@@ -1,0 +1,452 @@
+"""Schema of the charges of a tariff version, one model per charge kind.
+
+Charges are priced in the order they are written. Charges that work on other lines
+(taxes, minimum bills, power-factor adjustments, discounts) see the lines written
+before them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from tariffs.model.common import (
+    Code,
+    ExactDecimal,
+    MonthNumber,
+    Name,
+    NonNegativeDecimal,
+    StrictModel,
+    Window,
+)
+
+__all__ = [
+    "BASIC_METHODS",
+    "LINE_KINDS",
+    "BasicCharge",
+    "DemandCharge",
+    "DiscountCharge",
+    "DynamicEnergyCharge",
+    "LoadFactorDiscount",
+    "Overrun",
+    "PowerFactorCharge",
+    "Ratchet",
+    "ReactiveCharge",
+    "Charge",
+    "EnergyCharge",
+    "ExportCreditCharge",
+    "FixedCharge",
+    "MinimumCharge",
+    "PriceRef",
+    "PriceSpec",
+    "SurchargeCharge",
+    "TaxCharge",
+    "Tiers",
+]
+
+#: The kinds a bill line can have (CONTRACT.md).
+LINE_KINDS = (
+    "fixed",
+    "energy",
+    "demand",
+    "capacity",
+    "power_factor",
+    "surcharge",
+    "tax",
+    "discount",
+    "minimum",
+    "export_credit",
+    "adjustment",
+)
+
+
+class PriceRef(StrictModel):
+    """A price derived from another one: ``of`` × ``ratio``, exact (never rounded).
+
+    ``of`` names a base price of the version, or another period of the same charge.
+    """
+
+    of: Name
+    ratio: ExactDecimal = Decimal(1)
+
+
+#: A price per unit: a decimal, or a reference to a named price times a ratio.
+PriceSpec = NonNegativeDecimal | PriceRef
+
+
+class Tiers(StrictModel):
+    """Block tiers (阶梯) on the kWh of a reset period.
+
+    Attributes:
+        bounds_kwh: Upper bounds of every tier but the last, strictly increasing [kWh].
+        reset: When the cumulative count restarts: every calendar month, every bill, or
+            every year (from ``start_month``).
+        start_month: First month of the tier year when ``reset`` is ``annual``.
+        method: How tiers meet time-of-use periods: ``proportional`` splits each tier's
+            kWh between periods by the period shares of the bill; ``chronological``
+            fills tiers in time order; ``per_period`` gives each period its own ladder;
+            ``increment`` (递增法) bills all kWh at the period prices and adds
+            ``increments_per_kwh`` on the kWh of the upper tiers.
+        increments_per_kwh: With ``increment``: the extra price of tier 2, 3, ...
+            relative to tier 1 [currency/kWh].
+        bound_unit: What a bound counts: ``kwh`` as written; ``kwh_per_day``, times the
+            days of service of the bill (URDB "kWh daily"); ``kwh_per_kw``, times the
+            bill's maximum demand (hours-use blocks, URDB "kWh/kW").
+        proration: How bounds shrink in a partial period: ``none``; ``days`` (monthly:
+            days of service / days of the period; annual: days from service start to the
+            end of the tier year / days of that year); ``months`` (annual: months of
+            service in the first tier year / 12, counting the start month).
+        proration_places: Decimal places a prorated bound is rounded to, half-up.
+    """
+
+    bounds_kwh: list[NonNegativeDecimal] = Field(min_length=1)
+    reset: Literal["monthly", "bill", "annual"] = "monthly"
+    start_month: int = Field(default=1, ge=1, le=12)
+    method: Literal["proportional", "chronological", "per_period", "increment"] = "proportional"
+    increments_per_kwh: list[NonNegativeDecimal] | None = None
+    bound_unit: Literal["kwh", "kwh_per_day", "kwh_per_kw"] = "kwh"
+    proration: Literal["none", "days", "months"] = "none"
+    proration_places: int = Field(default=0, ge=0, le=6)
+
+    @model_validator(mode="after")
+    def _check(self) -> Tiers:
+        for lower, upper in zip(self.bounds_kwh, self.bounds_kwh[1:], strict=False):
+            if upper <= lower:
+                raise ValueError(f"tier bounds must increase strictly, found {lower} then {upper}")
+        if self.bounds_kwh[0] <= 0:
+            raise ValueError(f"the first tier bound must be above 0, found {self.bounds_kwh[0]}")
+        if self.method == "increment":
+            if self.increments_per_kwh is None:
+                raise ValueError("method 'increment' needs increments_per_kwh")
+            if len(self.increments_per_kwh) != len(self.bounds_kwh):
+                raise ValueError(
+                    f"increments_per_kwh needs one price per upper tier "
+                    f"({len(self.bounds_kwh)}), found {len(self.increments_per_kwh)}"
+                )
+        elif self.increments_per_kwh is not None:
+            raise ValueError("increments_per_kwh only goes with method 'increment'")
+        if self.reset != "annual" and self.start_month != 1:
+            raise ValueError("start_month only goes with reset 'annual'")
+        if self.reset == "annual" and self.bound_unit != "kwh":
+            raise ValueError(
+                f"bound_unit {self.bound_unit!r} only goes with a monthly or bill reset"
+            )
+        if self.reset != "annual" and self.proration == "months":
+            raise ValueError("proration 'months' only goes with reset 'annual'")
+        return self
+
+    @property
+    def tier_count(self) -> int:
+        """Number of tiers (one more than the bounds)."""
+        return len(self.bounds_kwh) + 1
+
+
+class _ChargeBase(StrictModel):
+    code: Code | None = None
+    label: str | None = None
+
+
+class EnergyCharge(_ChargeBase):
+    """Price per kWh imported: flat, by period, tiered, or by period × tier.
+
+    Give ``price_per_kwh`` (one price, or one per tier) or ``prices`` (period → price,
+    or period → one price per tier). ``season_multipliers`` scale every price by the
+    season of the kWh (丰枯: wet 0.90, dry 1.20).
+    """
+
+    kind: Literal["energy"]
+    price_per_kwh: PriceSpec | list[PriceSpec] | None = None
+    prices: dict[Name, PriceSpec | list[PriceSpec]] | None = None
+    tiers: Tiers | None = None
+    season_multipliers: dict[Name, NonNegativeDecimal] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> EnergyCharge:
+        if (self.price_per_kwh is None) == (self.prices is None):
+            raise ValueError("give either price_per_kwh or prices (by period)")
+        tiered_lists = []
+        if isinstance(self.price_per_kwh, list):
+            tiered_lists.append(("price_per_kwh", self.price_per_kwh))
+        for period, spec in (self.prices or {}).items():
+            if isinstance(spec, list):
+                tiered_lists.append((f"prices.{period}", spec))
+        if self.tiers is None:
+            if tiered_lists:
+                raise ValueError(f"{tiered_lists[0][0]} lists tier prices but there are no tiers")
+            return self
+        if self.tiers.method == "increment":
+            if tiered_lists:
+                raise ValueError(
+                    "with method 'increment', give one price per period and the "
+                    "tier increments in tiers.increments_per_kwh"
+                )
+            return self
+        count = self.tiers.tier_count
+        specs: dict[str, PriceSpec | list[PriceSpec]] = (
+            {"price_per_kwh": self.price_per_kwh}
+            if self.price_per_kwh is not None
+            else {f"prices.{period}": spec for period, spec in (self.prices or {}).items()}
+        )
+        for where, spec in specs.items():
+            if not isinstance(spec, list) or len(spec) != count:
+                found = len(spec) if isinstance(spec, list) else 1
+                raise ValueError(
+                    f"{where} needs a list of {count} prices (one per tier), found {found}"
+                )
+        return self
+
+
+class SurchargeCharge(_ChargeBase):
+    """A per-kWh surcharge on all imported kWh (政府性基金及附加), its own line."""
+
+    kind: Literal["surcharge"]
+    price_per_kwh: PriceSpec
+
+
+class ExportCreditCharge(_ChargeBase):
+    """A credit per kWh exported (a negative line)."""
+
+    kind: Literal["export_credit"]
+    price_per_kwh: PriceSpec
+
+
+class FixedCharge(_ChargeBase):
+    """A fixed amount per bill, per day of service, or per month (prorated by days).
+
+    ``per: month`` is prorated for a partial billing period by the tariff's proration
+    rule; ``per: bill`` is never prorated.
+    """
+
+    kind: Literal["fixed"]
+    amount: NonNegativeDecimal
+    per: Literal["bill", "day", "month"] = "month"
+
+
+class TaxCharge(_ChargeBase):
+    """A percentage of earlier lines (tax, or any percentage surcharge).
+
+    ``applies_to`` lists line kinds or codes (a code matches itself and its sub-codes,
+    e.g. ``energy`` matches ``energy.peak``); all earlier lines when left out.
+    """
+
+    kind: Literal["tax"]
+    percent: NonNegativeDecimal
+    applies_to: list[str] | None = None
+
+
+class DynamicEnergyCharge(_ChargeBase):
+    """Energy priced hour by hour from a price series (real-time or day-ahead prices).
+
+    Attributes:
+        hourly_prices_per_kwh: One price per hour of the year from January 1 00:00 local
+            time (8760 values; 8784 to price leap years) [currency/kWh].
+        adder_per_kwh: Added to every hourly price [currency/kWh].
+    """
+
+    kind: Literal["dynamic_energy"]
+    hourly_prices_per_kwh: list[ExactDecimal] = Field(min_length=8760, max_length=8784)
+    adder_per_kwh: ExactDecimal = Decimal(0)
+
+
+class MinimumCharge(_ChargeBase):
+    """A minimum bill.
+
+    When the earlier lines in ``applies_to`` sum to less than the minimum, a ``minimum``
+    line makes up the difference. With ``per: year``, the lines of a calendar year are
+    added up and the difference is billed on the bill that ends the year; a year billed
+    only in part has its minimum prorated by days billed / days of the year.
+    """
+
+    kind: Literal["minimum"]
+    amount: NonNegativeDecimal
+    per: Literal["bill", "day", "month", "year"] = "month"
+    applies_to: list[str] | None = None
+
+
+class Overrun(StrictModel):
+    """Demand above ``above_percent`` of contract demand, billed at ``price_multiplier`` ×."""
+
+    above_percent: NonNegativeDecimal = Decimal(105)
+    price_multiplier: NonNegativeDecimal = Decimal(2)
+
+
+class LoadFactorDiscount(StrictModel):
+    """A discount on demand-based basic charges for a high load factor.
+
+    When the period's kWh per kVA of capacity reaches ``min_kwh_per_kva``, the
+    demand-based basic lines are reduced by ``percent``.
+    """
+
+    min_kwh_per_kva: NonNegativeDecimal
+    percent: NonNegativeDecimal
+
+
+#: The ways a basic charge can be billed, as an account chooses.
+BASIC_METHODS = ("capacity", "contract_demand", "actual_demand")
+
+
+class BasicCharge(_ChargeBase):
+    """The basic charge of a two-part tariff (基本电费), by the account's chosen method.
+
+    Attributes:
+        capacity_price_per_kva: Monthly price per kVA of contracted capacity (按容量).
+        demand_price_per_kw: Monthly price per kW of demand (按需量).
+        floor_percent_of_capacity: Contract demand is raised to, and actual demand
+            billed at no less than, this percentage of the capacity.
+        overrun: With contract demand: demand above a percentage of it, at a multiple
+            of the price, as its own line.
+        load_factor_discount: With a demand method: discount for a high load factor.
+        default_method: The method when the account names none.
+    """
+
+    kind: Literal["basic"]
+    capacity_price_per_kva: NonNegativeDecimal | None = None
+    demand_price_per_kw: NonNegativeDecimal | None = None
+    floor_percent_of_capacity: NonNegativeDecimal = Decimal(0)
+    overrun: Overrun | None = None
+    load_factor_discount: LoadFactorDiscount | None = None
+    default_method: Literal["capacity", "contract_demand", "actual_demand"] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> BasicCharge:
+        if self.capacity_price_per_kva is None and self.demand_price_per_kw is None:
+            raise ValueError("give capacity_price_per_kva and/or demand_price_per_kw")
+        if self.default_method is not None and self.default_method not in self.methods:
+            raise ValueError(f"default_method {self.default_method!r} has no price")
+        return self
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The methods this charge can bill by (those with a price)."""
+        found = []
+        if self.capacity_price_per_kva is not None:
+            found.append("capacity")
+        if self.demand_price_per_kw is not None:
+            found.extend(["contract_demand", "actual_demand"])
+        return tuple(found)
+
+
+class Ratchet(StrictModel):
+    """Billing demand is at least ``percent`` of the highest demand of the look-back.
+
+    Attributes:
+        percent: Share of the highest earlier demand that is billed at least [%].
+        lookback_months: How many months before the bill count.
+        months: Only demands of these calendar months count (all when left out).
+    """
+
+    percent: NonNegativeDecimal
+    lookback_months: int = Field(ge=1, le=36)
+    months: list[MonthNumber] | None = None
+
+
+class DemandCharge(_ChargeBase):
+    """A demand charge: price per kW of the period's maximum demand.
+
+    Give ``price_per_kw`` (one price, or one per demand tier) for the maximum over the
+    whole period, or ``prices`` (period → price) for time-of-use demand, the maximum
+    within each period. ``months`` limits the charge to some months (seasonal demand);
+    ``hours`` measures demand only inside these local clock windows (coincident peak).
+    """
+
+    kind: Literal["demand"]
+    price_per_kw: NonNegativeDecimal | list[NonNegativeDecimal] | None = None
+    prices: dict[Name, NonNegativeDecimal | list[NonNegativeDecimal]] | None = None
+    tiers_kw: list[NonNegativeDecimal] | None = None
+    months: list[MonthNumber] | None = None
+    ratchet: Ratchet | None = None
+    minimum_kw: NonNegativeDecimal | None = None
+    hours: list[Window] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> DemandCharge:
+        if (self.price_per_kw is None) == (self.prices is None):
+            raise ValueError("give either price_per_kw or prices (by period)")
+        specs: list[Decimal | list[Decimal]] = (
+            [self.price_per_kw]
+            if self.price_per_kw is not None
+            else list((self.prices or {}).values())
+        )
+        count = len(self.tiers_kw) + 1 if self.tiers_kw else 1
+        for spec in specs:
+            found = len(spec) if isinstance(spec, list) else 1
+            if found != count:
+                raise ValueError(
+                    f"{count} demand price(s) needed (one per demand tier), found {found}"
+                )
+        bounds = self.tiers_kw or []
+        for lower, upper in zip(bounds, bounds[1:], strict=False):
+            if upper <= lower:
+                raise ValueError(f"demand tier bounds must increase, found {lower} then {upper}")
+        if self.prices is not None and (
+            self.ratchet or self.minimum_kw is not None or self.hours is not None
+        ):
+            raise ValueError(
+                "a ratchet, minimum_kw or hours goes with price_per_kw, not with prices "
+                "(time-of-use demand is measured within each period)"
+            )
+        return self
+
+
+class PowerFactorCharge(_ChargeBase):
+    """Power-factor adjustment (功率因数调整电费) by a standard table.
+
+    Attributes:
+        table: A standard table by name, e.g. ``1983-0.90`` (the 1983 rules).
+        applies_to: Line kinds or codes whose amounts are the base.
+    """
+
+    kind: Literal["power_factor"]
+    table: str
+    applies_to: list[str] = Field(
+        default_factory=lambda: ["capacity", "demand", "discount", "energy"]
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> PowerFactorCharge:
+        from tariffs.engine.adjustments.power_factor_tables import STANDARD_TABLES
+
+        if self.table not in STANDARD_TABLES:
+            raise ValueError(
+                f"unknown power-factor table {self.table!r}; known: {', '.join(STANDARD_TABLES)}"
+            )
+        return self
+
+
+class DiscountCharge(_ChargeBase):
+    """A percentage off earlier lines, optionally only in some months (seasonal discounts).
+
+    ``applies_to`` lists line kinds or codes (all earlier lines when left out).
+    """
+
+    kind: Literal["discount"]
+    percent: NonNegativeDecimal = Field(le=100)
+    applies_to: list[str] | None = None
+    months: list[MonthNumber] | None = None
+
+
+class ReactiveCharge(_ChargeBase):
+    """A charge per kvarh above a free allowance of ``free_kvarh_per_kwh`` × kWh."""
+
+    kind: Literal["reactive"]
+    price_per_kvarh: NonNegativeDecimal
+    free_kvarh_per_kwh: NonNegativeDecimal = Decimal(0)
+
+
+Charge = Annotated[
+    EnergyCharge
+    | SurchargeCharge
+    | ExportCreditCharge
+    | FixedCharge
+    | TaxCharge
+    | DiscountCharge
+    | MinimumCharge
+    | DynamicEnergyCharge
+    | BasicCharge
+    | DemandCharge
+    | PowerFactorCharge
+    | ReactiveCharge,
+    Field(discriminator="kind"),
+]

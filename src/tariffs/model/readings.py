@@ -1,0 +1,191 @@
+"""The in-memory form of interval readings.
+
+Quantities are kept as plain integers in units of ``10**-scale`` (for ``scale == 3``,
+``12.5 kWh`` is ``12500``), so that sums are exact and the hot loops of aggregation work
+on lists of ints, never on `Decimal` or `datetime` objects per interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
+
+from tariffs.errors import ReadingsError
+
+__all__ = ["QUANTITY_COLUMNS", "Readings", "to_decimal"]
+
+#: Optional quantity columns besides ``kwh``, as named in the readings contract.
+QUANTITY_COLUMNS = ("kvarh", "export_kwh", "kw")
+
+
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+#: The starts of the last few time axes checked (see `Readings.axis`).
+_AXIS_STARTS: dict[tuple[int, int, int, tuple[tuple[int, int], ...]], list[int]] = {}
+
+
+def to_decimal(value: int, scale: int) -> Decimal:
+    """Turn an integer in units of ``10**-scale`` into an exact `Decimal`.
+
+    >>> to_decimal(12500, 3)
+    Decimal('12.500')
+    """
+    # A context wide enough that scaling an int never rounds it.
+    return Decimal(value).scaleb(-scale, _EXACT)
+
+
+@dataclass(frozen=True, slots=True, eq=True)
+class Readings:
+    """Uniform interval readings of one meter, exact.
+
+    Attributes:
+        source: Where the readings came from (a file name), for messages.
+        interval_seconds: Length of every interval [s].
+        starts: Interval starts as UTC epoch seconds, strictly increasing; consecutive
+            starts differ by `interval_seconds` except across `gaps`.
+        scale: Quantities are integers in units of ``10**-scale``.
+        kwh: Imported active energy per interval [kWh × 10**scale].
+        kvarh: Reactive energy per interval [kvarh × 10**scale], or None.
+        export_kwh: Exported active energy per interval [kWh × 10**scale], or None.
+        kw: Demand reported by the meter per interval [kW × 10**scale], or None.
+        gaps: Missing spans ``(start, end)`` in UTC epoch seconds, end exclusive. Only
+            present when a reader was told to allow gaps; a bill over a gap says so.
+    """
+
+    source: str
+    interval_seconds: int
+    starts: list[int]
+    scale: int
+    kwh: list[int]
+    kvarh: list[int] | None = None
+    export_kwh: list[int] | None = None
+    kw: list[int] | None = None
+    gaps: tuple[tuple[int, int], ...] = field(default=())
+    #: What is derived once from the time axis (see `axis`); not part of the value.
+    _memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Check the invariants every reader must guarantee."""
+        n = len(self.starts)
+        if self.interval_seconds <= 0 or 86400 % self.interval_seconds:
+            raise ReadingsError(
+                f"interval of {self.interval_seconds} s does not divide a day",
+                file=self.source,
+            )
+        if self.scale < 0 or self.scale > 9:
+            raise ReadingsError(f"scale {self.scale} is outside 0..9", file=self.source)
+        for name in ("kwh", *QUANTITY_COLUMNS):
+            column = getattr(self, name)
+            if column is not None and len(column) != n:
+                raise ReadingsError(
+                    f"column {name} has {len(column)} values for {n} intervals",
+                    file=self.source,
+                )
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @property
+    def axis(self) -> tuple[int, int, int, tuple[tuple[int, int], ...]] | None:
+        """The time axis as a value: ``(first start, interval, count, gaps)``.
+
+        Readings with equal axes have equal `starts`, so what is derived from the starts
+        alone (which intervals fall in which period of a tariff) can be shared between
+        meters. None when the starts do not follow the documented invariant (each start
+        one interval after the previous, except across `gaps`); nothing is shared then.
+        Checked once per object, at the cost of one comparison of the whole list.
+        """
+        if "axis" not in self._memo:
+            self._memo["axis"] = self._uniform_axis()
+        return self._memo["axis"]  # type: ignore[return-value]
+
+    def _uniform_axis(self) -> tuple[int, int, int, tuple[tuple[int, int], ...]] | None:
+        starts, step = self.starts, self.interval_seconds
+        if not starts:
+            return None
+        axis = (starts[0], step, len(starts), self.gaps)
+        # Meters of one run share their axis: its starts are built once and compared
+        # (one C-level pass) with each meter's.
+        expected = _AXIS_STARTS.get(axis)
+        if expected is None:
+            expected = []
+            cursor = starts[0]
+            for gap_start, gap_end in self.gaps:
+                expected.extend(range(cursor, gap_start, step))
+                cursor = gap_end
+            # Built from the axis alone (never from these starts): it is kept for others.
+            left = max(0, len(starts) - len(expected))
+            expected.extend(range(cursor, cursor + left * step, step))
+            if len(_AXIS_STARTS) >= 4:
+                _AXIS_STARTS.clear()
+            _AXIS_STARTS[axis] = expected
+        return axis if expected == starts else None
+
+    @property
+    def end(self) -> int:
+        """UTC epoch seconds just after the last interval (exclusive)."""
+        return self.starts[-1] + self.interval_seconds if self.starts else 0
+
+    def total(self, column: str = "kwh") -> Decimal:
+        """Exact sum of one quantity column [its unit]."""
+        values: Sequence[int] | None = getattr(self, column)
+        if values is None:
+            raise ReadingsError(f"no {column} column", file=self.source)
+        return to_decimal(sum(values), self.scale)
+
+    def multiplied(self, multiplier: Decimal) -> Readings:
+        """Register readings times a metering multiplier (倍率), exactly.
+
+        Raises:
+            ReadingsError: The product would need more than 9 decimal places.
+        """
+        exponent = multiplier.normalize().as_tuple().exponent
+        places = max(0, -exponent) if isinstance(exponent, int) else 0
+        factor = int(multiplier.scaleb(places))
+        scale = self.scale + places
+        if scale > 9:
+            raise ReadingsError(
+                f"multiplier {multiplier} needs more than 9 decimal places", file=self.source
+            )
+
+        def times(column: list[int] | None) -> list[int] | None:
+            return None if column is None else [value * factor for value in column]
+
+        result = Readings(
+            source=self.source,
+            interval_seconds=self.interval_seconds,
+            starts=self.starts,
+            scale=scale,
+            kwh=[value * factor for value in self.kwh],
+            kvarh=times(self.kvarh),
+            export_kwh=times(self.export_kwh),
+            kw=times(self.kw),
+            gaps=self.gaps,
+        )
+        if "axis" in self._memo:  # the same starts: the same axis
+            result._memo["axis"] = self._memo["axis"]
+        return result
+
+    def slice(self, start: int, end: int) -> Readings:
+        """The intervals whose start lies in ``[start, end)`` (UTC epoch seconds)."""
+        from bisect import bisect_left
+
+        i = bisect_left(self.starts, start)
+        j = bisect_left(self.starts, end)
+
+        def cut(column: list[int] | None) -> list[int] | None:
+            return None if column is None else column[i:j]
+
+        gaps = tuple((a, b) for a, b in self.gaps if a < end and b > start)
+        return Readings(
+            source=self.source,
+            interval_seconds=self.interval_seconds,
+            starts=self.starts[i:j],
+            scale=self.scale,
+            kwh=self.kwh[i:j],
+            kvarh=cut(self.kvarh),
+            export_kwh=cut(self.export_kwh),
+            kw=cut(self.kw),
+            gaps=gaps,
+        )

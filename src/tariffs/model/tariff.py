@@ -1,0 +1,460 @@
+"""Schema of a tariff table: metadata, dated versions, and the checks against mispricing.
+
+A table is refused when its periods overlap or leave time unbilled, or when it refers to
+something it does not define.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import Field, PrivateAttr, field_validator, model_validator
+
+from tariffs.model.calendar import WEEKDAYS, DayType, Override, PeriodRule, Season
+from tariffs.model.charges import Charge, DemandCharge, EnergyCharge, PriceRef, PriceSpec
+from tariffs.model.common import Name, NonNegativeDecimal, StrictModel, window_spans
+
+__all__ = ["MINOR_UNITS", "DemandWindow", "Rounding", "Tariff", "Version", "resolve_prices"]
+
+#: Decimal places of the minor unit of common currencies (ISO 4217); others default to 2.
+MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "KWD": 3, "BHD": 3, "OMR": 3}
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_DEFAULT_SEASON = "all"
+_DEFAULT_DAY_TYPE = "all"
+_DEFAULT_PERIOD = "all"
+
+
+class Rounding(StrictModel):
+    """How line amounts are rounded: each line, to ``places`` decimals, with ``mode``.
+
+    ``places`` defaults to the currency's minor unit (2 for CNY and USD).
+    """
+
+    places: int | None = Field(default=None, ge=0, le=6)
+    mode: Literal["half_up", "half_even", "down", "up"] = "half_up"
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+class DemandWindow(StrictModel):
+    """How demand is measured: the window length, clock-aligned or sliding."""
+
+    minutes: Literal[5, 10, 15, 30, 60] = 15
+    sliding: bool = False
+
+
+class Version(StrictModel):
+    """The tariff as in force from one effective date until the next version.
+
+    Attributes:
+        seasons: Season name → months or date ranges; one season ``all`` when left out.
+        day_types: Day type name → weekdays or holidays; one type ``all`` when left out.
+        periods: Time-of-use rules; one period ``all`` over the whole day when left out.
+        overrides: Windows that replace the scheduled period (critical peak).
+        event_days: Declared event days of the tariff (besides the account's).
+        base_prices: Named prices that period prices refer to [currency/kWh].
+        demand_window: How demand is measured for demand charges.
+        demand_periods: A separate time-of-use schedule for demand charges priced by
+            period (when demand periods differ from energy periods); same seasons and
+            day types.
+        charges: What the bill is made of, priced in this order.
+    """
+
+    seasons: dict[Name, Season] | None = None
+    day_types: dict[Name, DayType] | None = None
+    periods: list[PeriodRule] | None = None
+    overrides: list[Override] = Field(default_factory=list)
+    event_days: list[dt.date] = Field(default_factory=list)
+    base_prices: dict[Name, NonNegativeDecimal] = Field(default_factory=dict)
+    demand_window: DemandWindow = Field(default_factory=DemandWindow)
+    demand_periods: list[PeriodRule] | None = None
+    charges: list[Charge] = Field(min_length=1)
+
+    # -- derived names -------------------------------------------------------------------
+
+    @property
+    def season_names(self) -> list[str]:
+        """Season names in the order written (``["all"]`` without seasons)."""
+        return list(self.seasons) if self.seasons else [_DEFAULT_SEASON]
+
+    @property
+    def day_type_names(self) -> list[str]:
+        """Day type names in the order written (``["all"]`` without day types)."""
+        return list(self.day_types) if self.day_types else [_DEFAULT_DAY_TYPE]
+
+    @property
+    def period_names(self) -> list[str]:
+        """Every period of the schedule and overrides, in the order first written."""
+        names: list[str] = []
+        for rule in self.periods or []:
+            names.extend(n for n in rule.windows if n not in names)
+        if not self.periods:
+            names.append(_DEFAULT_PERIOD)
+        names.extend(o.period for o in self.overrides if o.period not in names)
+        return names
+
+    def season_months(self, season: str) -> set[int]:
+        """Months in which a season has at least one day."""
+        if not self.seasons:
+            return set(range(1, 13))
+        spec = self.seasons[season]
+        if spec.months is not None:
+            return set(spec.months)
+        months: set[int] = set()
+        for day in _season_days(spec):
+            months.add(day.month)
+        return months
+
+    # -- checks --------------------------------------------------------------------------
+
+    @model_validator(mode="after")
+    def _check(self) -> Version:
+        self._check_seasons()
+        self._check_day_types()
+        self._check_periods()
+        self._check_overrides()
+        self._check_charges()
+        return self
+
+    def _check_seasons(self) -> None:
+        if not self.seasons:
+            return
+        owner: dict[dt.date, str] = {}
+        for name, season in self.seasons.items():
+            for day in _season_days(season):
+                if day in owner:
+                    raise ValueError(
+                        f"{day:%m-%d} is in both season {owner[day]!r} and season {name!r}"
+                    )
+                owner[day] = name
+        for day in _year_days():
+            if day not in owner:
+                raise ValueError(f"{day:%m-%d} is in no season; seasons must cover the year")
+
+    def _check_day_types(self) -> None:
+        if not self.day_types:
+            return
+        owner: dict[str, str] = {}
+        for name, day_type in self.day_types.items():
+            for weekday in day_type.weekdays or []:
+                if weekday in owner:
+                    raise ValueError(
+                        f"{weekday} is in both day type {owner[weekday]!r} and {name!r}"
+                    )
+                owner[weekday] = name
+        holiday_owner: dict[dt.date, str] = {}
+        for name, day_type in self.day_types.items():
+            for day in day_type.dates or []:
+                if holiday_owner.get(day, name) != name:
+                    raise ValueError(
+                        f"{day} is a holiday of both day type {holiday_owner[day]!r} and {name!r}"
+                    )
+                holiday_owner[day] = name
+        missing = [d for d in WEEKDAYS if d not in owner]
+        if missing:
+            raise ValueError(
+                f"no day type for {', '.join(missing)}; the weekday day types must cover the week"
+            )
+
+    def _check_periods(self, rules: list[PeriodRule] | None = None, name: str = "periods") -> None:
+        seasons, day_types = self.season_names, self.day_type_names
+        if rules is None and name == "periods":
+            rules = self.periods
+            if self.demand_periods:
+                self._check_periods(self.demand_periods, "demand_periods")
+        if not rules:
+            return
+        for index, rule in enumerate(rules):
+            for season in rule.seasons or []:
+                if season not in seasons:
+                    raise ValueError(f"{name}[{index}] names season {season!r}, not defined")
+            for day_type in rule.day_types or []:
+                if day_type not in day_types:
+                    raise ValueError(f"{name}[{index}] names day type {day_type!r}, not defined")
+        for season in seasons:
+            for day_type in day_types:
+                owner = [""] * 1440
+                for rule in rules:
+                    if rule.seasons is not None and season not in rule.seasons:
+                        continue
+                    if rule.day_types is not None and day_type not in rule.day_types:
+                        continue
+                    for period, windows in rule.windows.items():
+                        for start, end in window_spans(windows):
+                            for minute in range(start, end):
+                                if owner[minute]:
+                                    raise ValueError(
+                                        f"{name}: season {season!r}, day type {day_type!r}: "
+                                        f"{_clock(minute)} is in both period {owner[minute]!r} "
+                                        f"and period {period!r}; periods must not overlap"
+                                    )
+                                owner[minute] = period
+                if "" in owner:
+                    first = owner.index("")
+                    last = first
+                    while last < 1440 and not owner[last]:
+                        last += 1
+                    raise ValueError(
+                        f"{name}: season {season!r}, day type {day_type!r}: "
+                        f"{_clock(first)}-{_clock(last)} is in no period; every minute of "
+                        "every day must belong to a period"
+                    )
+
+    def _check_overrides(self) -> None:
+        seasons, day_types = self.season_names, self.day_type_names
+        scheduled = [n for n in self.period_names if n not in {o.period for o in self.overrides}]
+        for index, override in enumerate(self.overrides):
+            where = f"overrides[{index}]"
+            for season in override.seasons or []:
+                if season not in seasons:
+                    raise ValueError(f"{where} names season {season!r}, not defined")
+            for day_type in override.day_types or []:
+                if day_type not in day_types:
+                    raise ValueError(f"{where} names day type {day_type!r}, not defined")
+            for period in override.replaces or []:
+                if period not in scheduled:
+                    raise ValueError(f"{where} replaces period {period!r}, not in the schedule")
+            if override.months is not None:
+                allowed = set().union(
+                    *(self.season_months(s) for s in (override.seasons or seasons))
+                )
+                outside = sorted(set(override.months) - allowed)
+                if outside:
+                    raise ValueError(
+                        f"{where}: month {outside[0]} is outside its seasons "
+                        f"{override.seasons}; the window would never apply"
+                    )
+            minutes: set[int] = set()
+            for start, end in window_spans(override.windows):
+                span = set(range(start, end))
+                if minutes & span:
+                    raise ValueError(f"{where}: its windows overlap each other")
+                minutes |= span
+
+    def _check_charges(self) -> None:
+        periods = self.period_names
+        seasons = self.season_names
+        for index, charge in enumerate(self.charges):
+            where = f"charges[{index}]"
+            if isinstance(charge, DemandCharge) and charge.prices is not None:
+                demand_names = (
+                    _rule_periods(self.demand_periods) if self.demand_periods else periods
+                )
+                unknown = [p for p in charge.prices if p not in demand_names]
+                if unknown:
+                    raise ValueError(
+                        f"{where}: demand price for period {unknown[0]!r}, which the schedule "
+                        f"does not define (periods: {', '.join(demand_names)})"
+                    )
+            if not isinstance(charge, EnergyCharge):
+                spec = getattr(charge, "price_per_kwh", None)
+                if isinstance(spec, PriceRef) and spec.of not in self.base_prices:
+                    raise ValueError(f"{where}: price refers to {spec.of!r}, not a base price")
+                continue
+            if charge.prices is not None:
+                missing = [p for p in periods if p not in charge.prices]
+                if missing:
+                    raise ValueError(
+                        f"{where}: no price for period {missing[0]!r}; every period of the "
+                        "schedule needs a price, or its kWh would go unbilled"
+                    )
+                extra = [p for p in charge.prices if p not in periods]
+                if extra:
+                    raise ValueError(
+                        f"{where}: price for period {extra[0]!r}, which the schedule does not "
+                        f"define (periods: {', '.join(periods)})"
+                    )
+                resolve_prices(charge.prices, self.base_prices, where)
+            elif isinstance(charge.price_per_kwh, PriceRef | list):
+                specs = (
+                    charge.price_per_kwh
+                    if isinstance(charge.price_per_kwh, list)
+                    else [charge.price_per_kwh]
+                )
+                for spec in specs:
+                    if isinstance(spec, PriceRef) and spec.of not in self.base_prices:
+                        raise ValueError(f"{where}: price refers to {spec.of!r}, not a base price")
+            if charge.season_multipliers is not None:
+                if set(charge.season_multipliers) != set(seasons):
+                    raise ValueError(
+                        f"{where}: season_multipliers must name every season exactly "
+                        f"({', '.join(seasons)}), found {', '.join(charge.season_multipliers)}"
+                    )
+
+
+def tidy_price(value: Decimal) -> Decimal:
+    """A derived price without trailing zeros beyond 4 decimals; the value is unchanged.
+
+    >>> tidy_price(Decimal("0.620") * Decimal("1.60"))
+    Decimal('0.9920')
+    """
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -4:
+        return value.quantize(Decimal("0.0001"))
+    return value.normalize()
+
+
+def resolve_prices(
+    prices: dict[str, PriceSpec | list[PriceSpec]],
+    base_prices: dict[str, Decimal],
+    where: str = "prices",
+) -> dict[str, list[Decimal]]:
+    """Resolve period prices (direct, or a ratio of a base price or another period).
+
+    Every price is exact: a ratio is a Decimal product, never rounded. A price per tier
+    that refers to a period takes that period's price of the same tier.
+
+    Raises:
+        ValueError: A reference names nothing, or references form a cycle.
+    """
+    resolved: dict[str, list[Decimal]] = {}
+    visiting: set[str] = set()
+
+    def one(spec: PriceSpec, tier: int, trail: str) -> Decimal:
+        if isinstance(spec, Decimal):
+            return spec
+        if spec.of in base_prices:
+            return tidy_price(base_prices[spec.of] * spec.ratio)
+        if spec.of in prices:
+            return tidy_price(period(spec.of)[min(tier, len(period(spec.of)) - 1)] * spec.ratio)
+        raise ValueError(
+            f"{where}.{trail}: refers to {spec.of!r}, which is neither a base price nor a period"
+        )
+
+    def period(name: str) -> list[Decimal]:
+        if name in resolved:
+            return resolved[name]
+        if name in visiting:
+            raise ValueError(f"{where}.{name}: prices refer to each other in a cycle")
+        visiting.add(name)
+        spec = prices[name]
+        specs = spec if isinstance(spec, list) else [spec]
+        resolved[name] = [one(s, tier, name) for tier, s in enumerate(specs)]
+        visiting.discard(name)
+        return resolved[name]
+
+    for name in prices:
+        period(name)
+    return resolved
+
+
+def _rule_periods(rules: list[PeriodRule]) -> list[str]:
+    names: list[str] = []
+    for rule in rules:
+        names.extend(n for n in rule.windows if n not in names)
+    return names
+
+
+def _year_days() -> list[dt.date]:
+    start = dt.date(2000, 1, 1)  # a leap year: every MM-DD exists
+    return [start + dt.timedelta(days=i) for i in range(366)]
+
+
+def _season_days(season: Season) -> list[dt.date]:
+    if season.months is not None:
+        return [d for d in _year_days() if d.month in season.months]
+    days: list[dt.date] = []
+    for first, last in season.ranges or []:
+        start = dt.date(2000, int(first[:2]), int(first[3:]))
+        end = dt.date(2000, int(last[:2]), int(last[3:]))
+        if end > start:
+            days.extend(start + dt.timedelta(days=i) for i in range((end - start).days))
+        else:  # crosses the new year
+            days.extend(d for d in _year_days() if d >= start or d < end)
+    return days
+
+
+class Tariff(StrictModel):
+    """A tariff table: who publishes it, how it rounds, and its dated versions.
+
+    Attributes:
+        id: Identifier, equal to the file stem.
+        name: Human name.
+        currency: ISO 4217 code.
+        timezone: IANA time zone of the clock hours in the schedule.
+        reference: Where the prices and rules come from.
+        description: Optional longer text.
+        rounding: How line amounts are rounded.
+        proration: How per-month charges are prorated in a partial billing period:
+            ``actual_days`` (days of service / days of the billing period) or
+            ``days_over_30`` (days of service / 30, never more than a month).
+        versions: Effective date → version, in increasing date order.
+    """
+
+    id: str
+    name: str
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    timezone: str
+    reference: str = Field(min_length=1)
+    description: str | None = None
+    rounding: Rounding = Field(default_factory=Rounding)
+    proration: Literal["actual_days", "days_over_30"] = "actual_days"
+    versions: dict[dt.date, Version] = Field(min_length=1)
+
+    _source: str | None = PrivateAttr(default=None)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(
+                f"{value!r} is not a valid id: lower-case letters, digits, '-', '_', '.'"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            close = sorted(z for z in available_timezones() if z.lower() == value.lower())
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(f"unknown time zone {value!r}{hint}") from None
+        return value
+
+    @field_validator("versions")
+    @classmethod
+    def _ordered(cls, value: dict[dt.date, Version]) -> dict[dt.date, Version]:
+        dates = list(value)
+        for earlier, later in zip(dates, dates[1:], strict=False):
+            if later <= earlier:
+                raise ValueError(
+                    f"versions must be in increasing date order, found {earlier} then {later}"
+                )
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        """Tables are equal when their fields are; where they were loaded from does not count."""
+        if not isinstance(other, Tariff):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def places(self) -> int:
+        """Decimal places of line amounts."""
+        if self.rounding.places is not None:
+            return self.rounding.places
+        return MINOR_UNITS.get(self.currency, 2)
+
+    @property
+    def source(self) -> str:
+        """The file the tariff was loaded from, or its id."""
+        return self._source or self.id
+
+    def version_at(self, day: dt.date) -> tuple[dt.date, Version] | None:
+        """The version in force on a day, with its effective date; None before the first."""
+        found: tuple[dt.date, Version] | None = None
+        for effective, version in self.versions.items():
+            if effective <= day:
+                found = (effective, version)
+        return found

@@ -1,0 +1,1 @@
+"""Runs of many accounts: one runner (local processes or Dask) and the batch."""

@@ -1,0 +1,847 @@
+"""Price many accounts, each under its own tariff: a batch of independent pure calls.
+
+A batch is a stream of `BatchItem` (an account, its tariff, where its readings are) and
+one pure, picklable function, `price_batch_item`, that turns an item into a
+`BatchResult` (the bills, or why the account could not be priced). Because the function
+is pure and its argument and result pickle, the batch runs unchanged:
+
+- in this process, item after item (``workers=1``);
+- across the processes of one machine, with `price_batch`
+  (`concurrent.futures.ProcessPoolExecutor`): items are sent in small chunks, at most a
+  few chunks per worker are in flight (the queue is bounded, so memory does not grow
+  with the number of accounts), and results come back in the order of the items, as they
+  finish, to be written out and forgotten;
+- on a cluster, by mapping the same function with an existing distributed engine, e.g.
+  Dask (the optional extra ``tariffs[dask]``)::
+
+      from distributed import Client
+      client = Client("scheduler:8786")
+      results = client.gather(client.map(price_batch_item, items, pure=False))
+
+  The readings must then be where the workers can read them (a shared file system), or
+  travel inside the items (`ReadingsRows`, `Readings`).
+
+An input error of one account (its readings, its row of the accounts file, its tariff)
+is a failed result that carries the message; the other accounts are priced. Anything
+else (a bug, a worker that dies) stops the batch: a wrong number is worse than no number.
+
+The items come from two loaders that stream their files:
+
+- `directory_items`: an accounts CSV (`iter_accounts_csv`: ``account_id``, account
+  fields, an optional ``tariff`` column) and a directory with one readings file per
+  account, ``<account_id>.csv``;
+- `long_file_items`: one long readings CSV whose first column is ``account_id``, with
+  the rows of each account together, read in blocks and cut into one `ReadingsRows` per
+  account (never loaded whole); account fields optionally from an accounts CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from tariffs.engine.pricing import price
+from tariffs.errors import AccountError, ReadingsError, TariffsError
+from tariffs.io.readings.csv_reader import (
+    parse_readings_bytes,
+    parse_readings_header,
+    read_readings_csv,
+)
+from tariffs.model.account import Account
+from tariffs.model.bill import Bill
+from tariffs.model.readings import Readings
+from tariffs.model.tariff import Tariff
+from tariffs.whatif.portfolio import ACCOUNT_COLUMNS, account_from_cells
+
+__all__ = [
+    "ACCOUNTS_CSV_COLUMNS",
+    "AccountRow",
+    "BatchItem",
+    "BatchOptions",
+    "BatchResult",
+    "LongReadingsFile",
+    "ReadingsRows",
+    "RowsNotTogetherError",
+    "TariffLookup",
+    "directory_items",
+    "iter_accounts_csv",
+    "long_file_items",
+    "price_batch",
+    "price_batch_item",
+    "price_batch_items",
+]
+
+#: Columns an accounts CSV of a batch may have: the account fields, and ``tariff``.
+ACCOUNTS_CSV_COLUMNS = (*ACCOUNT_COLUMNS, "tariff")
+
+#: Finds a tariff by the name an accounts file or the command line gives (an id or a
+#: path); raises `TariffsError` when there is none.
+TariffLookup = Callable[[str], Tariff]
+
+_READ_BLOCK_BYTES = 4 << 20
+_CHUNK_ITEMS = 16
+_CHUNK_BYTES = 2 << 20
+_CHUNKS_IN_FLIGHT_PER_WORKER = 3
+
+
+# -- items and results -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    """What to bill, the same for every account of a batch.
+
+    Attributes:
+        interval_seconds: Interval length of the readings, when not inferred [s].
+        allow_gaps: Price readings with gaps (the bills say so).
+        start: First local date to bill.
+        end: Local date after the last day billed (exclusive).
+        event_days: Declared critical-peak event days, besides each account's.
+    """
+
+    interval_seconds: int | None = None
+    allow_gaps: bool = False
+    start: dt.date | None = None
+    end: dt.date | None = None
+    event_days: tuple[dt.date, ...] = ()
+
+
+class RowsNotTogetherError(ReadingsError):
+    """The rows of an account in a long readings file are not all together.
+
+    Not an error of one account but of the file: `price_batch_item` lets it through, and
+    the batch stops.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingsRows:
+    r"""The rows of one account, cut from a long readings file whose first column is the id.
+
+    Attributes:
+        source: The long file's name, for messages.
+        header: Its header line without the ``account_id`` column, e.g. ``b"start,kwh\n"``.
+        rows: The account's lines, each starting with the account id and a comma (checked
+            by `read`), each ending with a line feed.
+        first_line: The line of the first row in the long file.
+        lines: How many lines `rows` holds.
+    """
+
+    source: str
+    header: bytes
+    rows: bytes
+    first_line: int
+    lines: int
+
+    def read(
+        self, timezone: str, *, interval_seconds: int | None = None, allow_gaps: bool = False
+    ) -> Readings:
+        """Parse the rows as a readings CSV; messages name the long file and its lines.
+
+        Raises:
+            RowsNotTogetherError: A line between the account's first and last is another
+                account's.
+            ReadingsError: The rows break the readings format.
+        """
+        own = self.rows[: self.rows.index(b",") + 1]
+        # One C-level replace takes the id off every line but the first; how much shorter
+        # the rows get tells whether every line had it.
+        body = self.rows[len(own) :].replace(b"\n" + own, b"\n")
+        taken = (len(self.rows) - len(own) - len(body)) // len(own)
+        if taken != self.lines - 1:
+            self._not_together(own)
+        return parse_readings_bytes(
+            self.header + body,
+            self.source,
+            timezone,
+            interval_seconds=interval_seconds,
+            allow_gaps=allow_gaps,
+            line_offset=self.first_line - 2,
+        )
+
+    def _not_together(self, own: bytes) -> None:
+        for offset, text in enumerate(self.rows.split(b"\n")):
+            if not text.startswith(own):
+                other = text.split(b",", 1)[0].decode("utf-8", "replace").strip()
+                account = own[:-1].decode("utf-8", "replace").strip()
+                raise RowsNotTogetherError(
+                    f"the rows of account {account} must be together: this row is of "
+                    f"{other or 'no account'}, and account {account} has rows again after it",
+                    file=self.source,
+                    line=self.first_line + offset,
+                )
+        raise AssertionError("the rows of one account were found apart, yet are together")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchItem:
+    """One account of a batch: what `price_batch_item` needs, and nothing else.
+
+    Attributes:
+        account_id: The account id.
+        tariff: The account's tariff (None only with an `error`).
+        account: The account's contract data.
+        readings: A readings CSV file's path, rows cut from a long file, or readings
+            already in memory.
+        options: What to bill.
+        error: Why the account cannot be priced, found while reading the inputs (a row
+            of the accounts file that is not valid, a tariff that cannot be loaded).
+    """
+
+    account_id: str
+    tariff: Tariff | None
+    account: Account | None
+    readings: str | ReadingsRows | Readings | None
+    options: BatchOptions = field(default_factory=BatchOptions)
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """The bills of one account, or why it could not be priced.
+
+    Attributes:
+        account_id: The account id.
+        bills: The account's bills in time order (empty when it failed).
+        error: The message of the input error that stopped the account, else None.
+    """
+
+    account_id: str
+    bills: tuple[Bill, ...] = ()
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the account was priced."""
+        return self.error is None
+
+
+# -- pricing ---------------------------------------------------------------------------
+
+# Tariffs already seen by this process, by id. An item's tariff that equals one of them is
+# replaced by it, so that a tariff unpickled again with every chunk of items still has
+# its schedule compiled once per process (compiled schedules are kept per tariff object).
+_SEEN_TARIFFS: dict[str, list[Tariff]] = {}
+_MOST_SEEN_TARIFFS = 64
+
+
+def _seen(tariff: Tariff) -> Tariff:
+    same_id = _SEEN_TARIFFS.setdefault(tariff.id, [])
+    for known in same_id:
+        if known is tariff or known == tariff:
+            return known
+    if sum(map(len, _SEEN_TARIFFS.values())) >= _MOST_SEEN_TARIFFS:
+        _SEEN_TARIFFS.clear()
+        same_id = _SEEN_TARIFFS.setdefault(tariff.id, [])
+    same_id.append(tariff)
+    return tariff
+
+
+def _read(
+    readings: str | ReadingsRows | Readings | None, timezone: str, options: BatchOptions
+) -> Readings:
+    if isinstance(readings, Readings):
+        return readings
+    if isinstance(readings, ReadingsRows):
+        return readings.read(
+            timezone, interval_seconds=options.interval_seconds, allow_gaps=options.allow_gaps
+        )
+    if readings is None:
+        raise ReadingsError("no readings")
+    if not os.path.isfile(readings):
+        raise ReadingsError("no such readings file", file=readings)
+    return read_readings_csv(
+        readings,
+        timezone,
+        interval_seconds=options.interval_seconds,
+        allow_gaps=options.allow_gaps,
+    )
+
+
+def price_batch_item(item: BatchItem) -> BatchResult:
+    """Price one account of a batch: read its readings, price them under its tariff.
+
+    Pure apart from reading the account's readings file (when given as a path), and
+    picklable with its argument and result, so that it runs unchanged in this process,
+    in a process pool or on a cluster.
+
+    Args:
+        item: The account, its tariff, its readings and what to bill.
+
+    Returns:
+        The bills, or the message of the input error (`tariffs.errors.TariffsError`)
+        that stopped the account.
+
+    Raises:
+        RowsNotTogetherError: The account's rows in a long readings file are not together
+            (the file is wrong, not the account). Exceptions that are not input errors
+            are not caught either: they are bugs, and stop the batch.
+    """
+    if item.error is not None:
+        return BatchResult(item.account_id, error=item.error)
+    if item.tariff is None:
+        return BatchResult(item.account_id, error="no tariff")
+    tariff = _seen(item.tariff)
+    options = item.options
+    try:
+        readings = _read(item.readings, tariff.timezone, options)
+        bills = price(
+            tariff,
+            readings,
+            item.account,
+            start=options.start,
+            end=options.end,
+            event_days=options.event_days,
+        )
+    except RowsNotTogetherError:
+        raise  # the long file as a whole is wrong
+    except TariffsError as error:
+        return BatchResult(item.account_id, error=str(error))
+    return BatchResult(item.account_id, tuple(bills))
+
+
+def price_batch_items(items: Sequence[BatchItem]) -> list[BatchResult]:
+    """Price a chunk of items, in order (the unit of work sent to a worker process)."""
+    return [price_batch_item(item) for item in items]
+
+
+def _weight(item: BatchItem) -> int:
+    """Bytes an item carries (readings rows travel with it; a path does not)."""
+    return len(item.readings.rows) if isinstance(item.readings, ReadingsRows) else 0
+
+
+def _chunks(items: Iterable[BatchItem]) -> Iterator[list[BatchItem]]:
+    """Items in chunks of a few, or of about `_CHUNK_BYTES` of rows."""
+    chunk: list[BatchItem] = []
+    weight = 0
+    for item in items:
+        chunk.append(item)
+        weight += _weight(item)
+        if len(chunk) >= _CHUNK_ITEMS or weight >= _CHUNK_BYTES:
+            yield chunk
+            chunk, weight = [], 0
+    if chunk:
+        yield chunk
+
+
+def price_batch(
+    items: Iterable[BatchItem], *, workers: int | None = None
+) -> Generator[BatchResult, None, None]:
+    """Price every item, in parallel across processes; results in the order of the items.
+
+    The items are taken from the iterable only as workers become free (at most a few
+    chunks per worker are in flight), and each result is yielded as soon as it and those
+    before it are done, so memory does not grow with the number of items as long as the
+    caller does not keep them.
+
+    Args:
+        items: The accounts to price (read lazily).
+        workers: Worker processes (default: the CPU count); 1 prices in this process.
+
+    Yields:
+        One result per item, in the order of the items.
+
+    Raises:
+        Exception: Whatever a worker raised that is not an input error (a bug), or
+            `concurrent.futures.process.BrokenProcessPool` when a worker died; the items
+            not yet done are cancelled.
+    """
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1:
+        for item in items:
+            yield price_batch_item(item)
+        return
+    executor = ProcessPoolExecutor(max_workers=workers)
+    pending: deque[Future[list[BatchResult]]] = deque()
+    most_pending = workers * _CHUNKS_IN_FLIGHT_PER_WORKER
+    finished = False
+    try:
+        for chunk in _chunks(items):
+            pending.append(executor.submit(price_batch_items, chunk))
+            while len(pending) >= most_pending:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+        finished = True
+    finally:
+        executor.shutdown(wait=finished, cancel_futures=not finished)
+
+
+# -- accounts CSV ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    """One row of an accounts CSV.
+
+    Attributes:
+        account_id: The account id.
+        account: The validated account, or None when the row is not valid.
+        tariff: The ``tariff`` cell (an id or a path), or None when empty or absent.
+        line: The row's line in the file.
+        error: Why the row is not valid (with file:line:column), or None.
+    """
+
+    account_id: str
+    account: Account | None
+    tariff: str | None
+    line: int
+    error: str | None = None
+
+
+def iter_accounts_csv(path: str | os.PathLike[str]) -> Iterator[AccountRow]:
+    """Read an accounts CSV row by row (never whole), each row validated.
+
+    The file has an ``account_id`` column, and any of the account fields
+    (`ACCOUNTS_CSV_COLUMNS`: ``capacity_kva``, ``contract_demand_kw``, ...) and
+    ``tariff``. Empty cells leave a field out; ``critical_peak_days`` are dates separated
+    by ``;``. A row whose fields are not valid is yielded with its error, to be reported
+    as a failed account.
+
+    Args:
+        path: The accounts CSV file (UTF-8).
+
+    Yields:
+        One row per account, in file order.
+
+    Raises:
+        AccountError: The file cannot be read, has no ``account_id`` column, a column
+            that is not an account field, a row of the wrong length, an empty account
+            id, or an id twice (file:line).
+    """
+    source = os.fspath(path)
+    for account_id, cells, line, header in _account_cells(source):
+        yield _account_row(account_id, cells, line, header, source)
+
+
+def _account_row(
+    account_id: str, cells: Sequence[str], line: int, header: list[str], source: str
+) -> AccountRow:
+    named = dict(zip(header, cells, strict=True))
+    account, error = account_from_cells(named, source, line, header)
+    return AccountRow(account_id, account, named.get("tariff") or None, line, error)
+
+
+def _account_cells(source: str) -> Iterator[tuple[str, tuple[str, ...], int, list[str]]]:
+    """The rows of an accounts CSV: ``(account_id, cells, line, header)``.
+
+    The file is checked as a file (columns, lengths, ids), not yet as accounts.
+    """
+    try:
+        stream = open(source, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise AccountError(f"cannot read the accounts file: {exc.strerror}", file=source) from None
+    with stream:
+        reader = csv.reader(stream)
+        try:
+            header = [name.strip() for name in next(reader, [])]
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise AccountError(f"cannot read the accounts file: {exc}", file=source) from None
+        if not header:
+            raise AccountError("the accounts file is empty", file=source)
+        if "account_id" not in header:
+            raise AccountError(
+                f"no account_id column (columns: {', '.join(header)})", file=source, line=1
+            )
+        for index, name in enumerate(header):
+            if name not in ACCOUNTS_CSV_COLUMNS:
+                raise AccountError(
+                    f"column {name!r} is not an account field; allowed: "
+                    f"{', '.join(ACCOUNTS_CSV_COLUMNS)}",
+                    file=source,
+                    line=1,
+                    column=index + 1,
+                )
+            if header.count(name) > 1:
+                raise AccountError(f"column {name!r} appears twice", file=source, line=1)
+        id_column = header.index("account_id")
+        seen: dict[str, int] = {}
+        while True:
+            try:
+                row = next(reader, None)
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise AccountError(
+                    f"cannot read the accounts file: {exc}", file=source, line=reader.line_num
+                ) from None
+            if row is None:
+                return
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise AccountError(
+                    f"{len(row)} cells for {len(header)} columns", file=source, line=line
+                )
+            cells = tuple(cell.strip() for cell in row)
+            account_id = cells[id_column]
+            if not account_id:
+                raise AccountError("empty account_id", file=source, line=line, column=id_column + 1)
+            if account_id in seen:
+                raise AccountError(
+                    f"account_id {account_id!r} appears twice (first at line {seen[account_id]})",
+                    file=source,
+                    line=line,
+                    column=id_column + 1,
+                )
+            seen[account_id] = line
+            yield account_id, cells, line, header
+
+
+# -- items from files ------------------------------------------------------------------
+
+
+class _Tariffs:
+    """Tariffs by name, each loaded once; a name that fails keeps its message."""
+
+    def __init__(self, lookup: TariffLookup, default: str | None) -> None:
+        self.lookup = lookup
+        self.default = default
+        self.found: dict[str, Tariff | str] = {}
+
+    def get(self, name: str | None) -> Tariff | str:
+        """The tariff of a name (the default when None), or why there is none."""
+        name = name or self.default
+        if name is None:
+            return "no tariff: the tariff cell is empty and no default tariff is given"
+        found = self.found.get(name)
+        if found is None:
+            try:
+                found = self.lookup(name)
+            except TariffsError as exc:
+                found = f"tariff {name}: {exc}"
+            self.found[name] = found
+        return found
+
+
+def _item(
+    account_id: str,
+    row: AccountRow | None,
+    tariffs: _Tariffs,
+    readings: str | ReadingsRows | None,
+    options: BatchOptions,
+) -> BatchItem:
+    if row is not None and row.error is not None:
+        return BatchItem(account_id, None, None, None, options, error=row.error)
+    tariff = tariffs.get(row.tariff if row is not None else None)
+    if isinstance(tariff, str):
+        return BatchItem(account_id, None, None, None, options, error=tariff)
+    account = row.account if row is not None else None
+    if account is None:
+        account = Account(account_id=account_id)
+    return BatchItem(account_id, tariff, account, readings, options)
+
+
+def directory_items(
+    accounts_csv: str | os.PathLike[str],
+    readings_dir: str | os.PathLike[str],
+    tariff_lookup: TariffLookup,
+    *,
+    default_tariff: str | None = None,
+    options: BatchOptions | None = None,
+) -> Iterator[BatchItem]:
+    """The accounts of an accounts CSV, with readings in ``<readings_dir>/<account_id>.csv``.
+
+    Args:
+        accounts_csv: The accounts CSV (see `iter_accounts_csv`).
+        readings_dir: The directory of readings files.
+        tariff_lookup: Loads a tariff by name (cached here: each name is loaded once).
+        default_tariff: The tariff of accounts whose ``tariff`` cell is empty or absent.
+        options: What to bill.
+
+    Yields:
+        One item per account, in file order; an account whose row, tariff or id is not
+        usable carries the error.
+
+    Raises:
+        AccountError: The accounts file is not valid as a whole (see `iter_accounts_csv`).
+    """
+    options = options or BatchOptions()
+    tariffs = _Tariffs(tariff_lookup, default_tariff)
+    directory = os.fspath(readings_dir)
+    for row in iter_accounts_csv(accounts_csv):
+        account_id = row.account_id
+        if "/" in account_id or "\\" in account_id or account_id in {".", ".."}:
+            yield BatchItem(
+                account_id,
+                None,
+                None,
+                None,
+                options,
+                error=f"{os.fspath(accounts_csv)}:{row.line}: account_id {account_id!r} "
+                "cannot name a readings file",
+            )
+            continue
+        # os.path, not pathlib: pathlib interns every part of every path it parses, and
+        # the table of interned strings would grow with the number of accounts.
+        path = os.path.join(directory, f"{account_id}.csv")
+        yield _item(account_id, row, tariffs, path, options)
+
+
+class LongReadingsFile:
+    r"""A long readings CSV (``account_id,start,kwh,...``) cut into one part per account.
+
+    The file is read in blocks of a few megabytes, so memory holds a block and one
+    account, whatever the size of the file. The end of an account's rows is found by a
+    binary search over the lines of the block (does this line start with the account id
+    and a comma?): a few dozen short comparisons per account instead of a look at each
+    of its lines. That the rows in between are all the account's is checked where they
+    are read (`ReadingsRows.read`), in a worker process. The rows of an account must be
+    together: an account whose rows appear again after another account's stops the
+    batch with an error, since its bills would be wrong.
+
+    Attributes:
+        source: The file's name.
+        header: The readings header without ``account_id`` (e.g. ``b"start,kwh\\n"``).
+        size: The file's size [bytes].
+        position: Bytes read so far (for progress).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        """Open the file and check its header.
+
+        Raises:
+            ReadingsError: The file cannot be read, or its header is not
+                ``account_id`` followed by readings columns.
+        """
+        self.source = os.fspath(path)
+        try:
+            self._stream: BinaryIO = open(self.source, "rb")
+            self.size = os.fstat(self._stream.fileno()).st_size
+        except OSError as exc:
+            raise ReadingsError(f"cannot read the file: {exc.strerror}", file=self.source) from None
+        self.position = 0
+        self._buffer = b""
+        self._eof = False
+        try:
+            self.header = self._read_header()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Close the file."""
+        self._stream.close()
+
+    def __enter__(self) -> LongReadingsFile:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _more(self, keep: int) -> bool:
+        """Keep the buffer from `keep` on and add a block; False at the end of the file.
+
+        At the end, a last line without a line feed gets one, so that every line of the
+        buffer ends with a line feed.
+        """
+        if self._eof:
+            return False
+        try:
+            block = self._stream.read(_READ_BLOCK_BYTES)
+        except OSError as exc:
+            raise ReadingsError(f"cannot read the file: {exc.strerror}", file=self.source) from None
+        self.position += len(block)
+        if not block:
+            self._eof = True
+            if self._buffer and not self._buffer.endswith(b"\n"):
+                self._buffer = self._buffer[keep:] + b"\n"
+                return True
+            return False
+        self._buffer = self._buffer[keep:] + block  # one copy of what is kept
+        return True
+
+    def _read_header(self) -> bytes:
+        while b"\n" not in self._buffer and self._more(0):
+            pass
+        end = self._buffer.find(b"\n")
+        line = self._buffer if end < 0 else self._buffer[:end]
+        self._buffer = b"" if end < 0 else self._buffer[end + 1 :]
+        try:
+            text = line.decode("utf-8").removeprefix("\ufeff").rstrip("\r")
+        except UnicodeDecodeError:
+            raise ReadingsError(
+                "not a text CSV file: invalid UTF-8", file=self.source, line=1
+            ) from None
+        names = [name.strip() for name in text.split(",")]
+        if names[0] != "account_id":
+            raise ReadingsError(
+                f"the first column is {names[0]!r}; a readings file of many accounts starts "
+                "with account_id, e.g. account_id,start,kwh",
+                file=self.source,
+                line=1,
+            )
+        rest = ",".join(names[1:])
+        parse_readings_header(rest, self.source)
+        return rest.encode("utf-8") + b"\n"
+
+    def __iter__(self) -> Iterator[tuple[str, ReadingsRows]]:
+        """Yield ``(account_id, rows)`` per account, in file order.
+
+        Raises:
+            ReadingsError: A line has no account id, an id is not UTF-8, a line is empty
+                before the end, or an account's rows start again after other accounts'
+                (file:line).
+        """
+        seen: dict[str, int] = {}
+        line = 2
+        start = 0
+        while True:
+            while self._buffer.find(b"\n", start) < 0:  # the next line must be whole
+                if not self._more(start):
+                    return  # nothing but an empty last line is left
+                start = 0
+            buffer = self._buffer
+            line_end = buffer.index(b"\n", start)
+            if not buffer[start:line_end].strip():
+                if self._only_blank_lines_from(start):
+                    return
+                raise ReadingsError(
+                    "empty line; only empty lines at the end of the file are allowed",
+                    file=self.source,
+                    line=line,
+                )
+            comma = buffer.find(b",", start, line_end)
+            if comma < 0 or not buffer[start:comma].strip():
+                raise ReadingsError(
+                    "no account_id: each row starts with the account id, e.g. "
+                    "A-1,2025-07-01T00:00,1.5",
+                    file=self.source,
+                    line=line,
+                )
+            try:
+                account_id = buffer[start:comma].decode("utf-8").strip()
+            except UnicodeDecodeError:
+                raise ReadingsError(
+                    "not a text CSV file: invalid UTF-8 in the account id",
+                    file=self.source,
+                    line=line,
+                ) from None
+            if account_id in seen:
+                raise ReadingsError(
+                    f"the rows of account {account_id} must be together: they start again "
+                    f"here, after other accounts (first at line {seen[account_id]})",
+                    file=self.source,
+                    line=line,
+                )
+            seen[account_id] = line
+            own = buffer[start : comma + 1]
+            start, end = self._account_end(start, own)
+            rows = self._buffer[start:end]
+            count = rows.count(b"\n")  # C-level; the line numbers of the next account
+            yield account_id, ReadingsRows(self.source, self.header, rows, line, count)
+            line += count
+            start = end
+
+    def _account_end(self, start: int, own: bytes) -> tuple[int, int]:
+        """Where the rows of the account whose first line is at `start` end.
+
+        Returns the (maybe moved, after reading more) start and the end: the start of
+        the first line that does not begin with `own` (the account id and a comma), or
+        the end of the file. Reads more while the last whole line of the buffer is still
+        the account's.
+        """
+        while True:
+            buffer = self._buffer
+            last_end = len(buffer) - 1 if buffer.endswith(b"\n") else buffer.rfind(b"\n")
+            last_start = buffer.rfind(b"\n", start, last_end) + 1 or start
+            if buffer.startswith(own, last_start) or last_start == start:
+                if self._more(start):
+                    start = 0
+                    continue
+                if buffer.startswith(own, last_start):
+                    return start, last_end + 1
+            # Binary search between a line of the account (low) and one that is not (high).
+            low, high = start, last_start
+            while True:
+                middle = buffer.find(b"\n", (low + high) // 2, high) + 1
+                if not low < middle < high:
+                    middle = buffer.find(b"\n", low, high) + 1
+                    if not low < middle < high:
+                        return start, high  # the line after low is high
+                if buffer.startswith(own, middle):
+                    low = middle
+                else:
+                    high = middle
+
+    def _only_blank_lines_from(self, start: int) -> bool:
+        """Whether the rest of the file, from `start`, is only blank lines (reads it)."""
+        while True:
+            if self._buffer[start:].strip():
+                return False
+            if not self._more(len(self._buffer)):
+                return True
+            start = 0
+
+
+def long_file_items(
+    readings: LongReadingsFile,
+    tariff_lookup: TariffLookup,
+    *,
+    accounts_csv: str | os.PathLike[str] | None = None,
+    default_tariff: str | None = None,
+    options: BatchOptions | None = None,
+) -> Iterator[BatchItem]:
+    """The accounts of a long readings file, in file order.
+
+    With an accounts CSV, each account takes its fields and tariff from its row there;
+    the rows are kept in memory as text (a few hundred bytes per account, since the two
+    files need not be in the same order) and validated when the account's readings
+    come. Accounts of the accounts CSV that have no readings come last, as failed items.
+
+    Args:
+        readings: The long readings file, opened.
+        tariff_lookup: Loads a tariff by name (cached here: each name is loaded once).
+        accounts_csv: Account fields and tariffs, by account id.
+        default_tariff: The tariff of accounts whose ``tariff`` cell is empty or absent.
+        options: What to bill.
+
+    Yields:
+        One item per account.
+
+    Raises:
+        ReadingsError: The long file is not valid as a whole (see `LongReadingsFile`).
+        AccountError: The accounts CSV is not valid as a whole.
+    """
+    options = options or BatchOptions()
+    tariffs = _Tariffs(tariff_lookup, default_tariff)
+    accounts_source = os.fspath(accounts_csv) if accounts_csv is not None else ""
+    cells_by_id: dict[str, tuple[tuple[str, ...], int]] = {}
+    header: list[str] = []
+    if accounts_csv is not None:
+        for account_id, cells, line, columns in _account_cells(accounts_source):
+            cells_by_id[account_id] = (cells, line)
+            header = columns
+    for account_id, rows in readings:
+        if accounts_csv is None:
+            yield _item(account_id, None, tariffs, rows, options)
+            continue
+        found = cells_by_id.pop(account_id, None)
+        if found is None:
+            yield BatchItem(
+                account_id,
+                None,
+                None,
+                None,
+                options,
+                error=f"{rows.source}:{rows.first_line}: account {account_id} has no row in "
+                f"{accounts_source}",
+            )
+            continue
+        row = _account_row(account_id, found[0], found[1], header, accounts_source)
+        yield _item(account_id, row, tariffs, rows, options)
+    for account_id, (_, line) in cells_by_id.items():
+        yield BatchItem(
+            account_id,
+            None,
+            None,
+            None,
+            options,
+            error=f"{accounts_source}:{line}: no readings of account {account_id} in "
+            f"{readings.source}",
+        )

@@ -1,0 +1,1 @@
+"""What-if analysis: scenarios, comparison of tariffs, break-even, portfolios."""

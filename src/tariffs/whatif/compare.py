@@ -1,0 +1,810 @@
+"""One customer, many tariffs: rank them, explain the difference, try scenarios, break even.
+
+Every tariff prices the same readings with `tariffs.engine.pricing.price`; nothing here prices a
+line. A comparison is made of:
+
+* the tariffs that could be priced, ranked cheapest first (ties by tariff id, so the
+  ranking never depends on the order the tariffs were given in), each with its bills,
+  total, cost per line kind and per billing period, and average price per kWh;
+* the tariffs that could not (another currency or time zone than the reference tariff,
+  an account field the tariff needs, readings it cannot price), each with the reason;
+* the savings of each against the current tariff, and a one-line recommendation.
+
+Percentages are rounded half-up to 0.1 %, average prices half-up to 0.0001 per kWh, and
+money extrapolated to a year (savings × 365 / days priced) half-up to the currency's
+minor unit; totals themselves are sums of the bills' rounded lines, never re-rounded.
+
+Break-even answers two questions by pricing changed readings: how much load must a
+``shift`` move (to 0.1 %) for tariff B to cost less than tariff A, and at which kWh
+(scaling the whole load) the cheaper of two tariffs changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from tariffs.engine.pricing import local_midnight, price
+from tariffs.errors import AccountError, InputError, ReadingsError, UnsupportedFeatureError
+from tariffs.model.account import Account
+from tariffs.model.bill import Bill, round_amount
+from tariffs.model.readings import Readings, to_decimal
+from tariffs.model.tariff import Tariff
+from tariffs.whatif.scenarios import (
+    Scenario,
+    ScenarioOutcome,
+    ShiftStep,
+    StepReport,
+    apply_scenario,
+    scale_to_total,
+)
+
+__all__ = [
+    "LINE_KINDS",
+    "Comparison",
+    "ConsumptionBreakEven",
+    "Crossing",
+    "NotApplicable",
+    "PeriodCost",
+    "Recommendation",
+    "ScenarioComparison",
+    "ShiftBreakEven",
+    "TariffCost",
+    "WhatIf",
+    "break_even_consumption",
+    "break_even_shift",
+    "compare_scenarios",
+    "compare_tariffs",
+    "percent_of",
+]
+
+#: Line kinds of the bill contract, in the order they are reported.
+LINE_KINDS = (
+    "fixed", "energy", "demand", "capacity", "power_factor", "surcharge", "tax",
+    "discount", "minimum", "export_credit", "adjustment",
+)  # fmt: skip
+
+#: Errors that make one tariff not applicable to the readings and account, not a failure.
+_NOT_APPLICABLE_ERRORS = (AccountError, ReadingsError, UnsupportedFeatureError)
+
+_PERCENT = Decimal("0.1")
+_PRICE = Decimal("0.0001")
+
+
+def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, half-up to 0.1 %; None when ``whole`` is 0.
+
+    >>> percent_of(Decimal("81"), Decimal("1000"))
+    Decimal('8.1')
+    """
+    if whole == 0:
+        return None
+    return (part * 100 / whole).quantize(_PERCENT, rounding=ROUND_HALF_UP)
+
+
+# -- results ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodCost:
+    """The cost of one billing period under one tariff.
+
+    Attributes:
+        start: First local date of the bill.
+        end: Local date after the bill's last day (exclusive).
+        energy_kwh: Imported energy of the bill [kWh].
+        total: The bill's total [currency].
+    """
+
+    start: dt.date
+    end: dt.date
+    energy_kwh: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class TariffCost:
+    """What the readings cost under one tariff.
+
+    Attributes:
+        tariff: Tariff id.
+        name: Tariff name.
+        currency: ISO 4217 currency.
+        bills: The bills, in time order.
+        total: Sum of the bills' totals [currency].
+        energy_kwh: Imported energy billed [kWh].
+        days: Days covered by the bills.
+        by_kind: Line kind → sum of its amounts, in `LINE_KINDS` order [currency].
+        by_line: Line code → sum of its amounts [currency].
+        line_labels: Line code → its label (as first written).
+        line_kinds: Line code → its line kind.
+        periods: One entry per bill.
+        savings: The current tariff's total minus this one [currency]; None without a
+            current tariff. Positive: this tariff is cheaper.
+        savings_percent: `savings` as a percentage of the current total [%].
+    """
+
+    tariff: str
+    name: str
+    currency: str
+    bills: tuple[Bill, ...]
+    total: Decimal
+    energy_kwh: Decimal
+    days: int
+    by_kind: dict[str, Decimal]
+    by_line: dict[str, Decimal]
+    line_labels: dict[str, str]
+    line_kinds: dict[str, str]
+    periods: tuple[PeriodCost, ...]
+    savings: Decimal | None = None
+    savings_percent: Decimal | None = None
+
+    @property
+    def average_price_per_kwh(self) -> Decimal | None:
+        """Total / kWh, half-up to 0.0001 [currency/kWh]; None without energy."""
+        if self.energy_kwh == 0:
+            return None
+        return (self.total / self.energy_kwh).quantize(_PRICE, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class NotApplicable:
+    """A tariff that could not be priced for these readings and account.
+
+    Attributes:
+        tariff: Tariff id (or the file name, when the file could not be read).
+        reason: Why, in words (the error's message).
+    """
+
+    tariff: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """The one-line advice of a comparison.
+
+    Attributes:
+        tariff: The tariff recommended (the cheapest).
+        current: The current tariff, or None.
+        savings: Current total minus the recommended total over the readings [currency].
+        savings_percent: `savings` as a percentage of the current total [%].
+        annual_savings: `savings` × 365 / days priced [currency/year], or None.
+        main_source: Label of the bill line whose amount falls the most, or None.
+        text: The recommendation in words.
+    """
+
+    tariff: str
+    current: str | None
+    savings: Decimal
+    savings_percent: Decimal | None
+    annual_savings: Decimal | None
+    main_source: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Tariffs ranked for one customer's readings.
+
+    Attributes:
+        currency: The currency of every result.
+        timezone: The time zone of every result.
+        results: The tariffs priced, cheapest first (ties by id).
+        not_applicable: The tariffs that could not be priced, with the reason, by id.
+        current: The current tariff's id, or None.
+        recommendation: The advice, or None when nothing could be priced.
+    """
+
+    currency: str
+    timezone: str
+    results: tuple[TariffCost, ...]
+    not_applicable: tuple[NotApplicable, ...] = ()
+    current: str | None = None
+    recommendation: Recommendation | None = None
+
+    def get(self, tariff_id: str) -> TariffCost | None:
+        """The result of one tariff, or None if it was not priced."""
+        return next((r for r in self.results if r.tariff == tariff_id), None)
+
+
+# -- comparing -------------------------------------------------------------------------
+
+
+def _cost(tariff: Tariff, bills: Sequence[Bill]) -> TariffCost:
+    by_kind: dict[str, Decimal] = {}
+    by_line: dict[str, Decimal] = {}
+    labels: dict[str, str] = {}
+    line_kinds: dict[str, str] = {}
+    for bill in bills:
+        for line in bill.lines:
+            by_kind[line.kind] = by_kind.get(line.kind, Decimal(0)) + line.amount
+            by_line[line.code] = by_line.get(line.code, Decimal(0)) + line.amount
+            labels.setdefault(line.code, line.label)
+            line_kinds.setdefault(line.code, line.kind)
+    order = {kind: i for i, kind in enumerate(LINE_KINDS)}
+    by_kind = dict(sorted(by_kind.items(), key=lambda item: (order.get(item[0], 99), item[0])))
+    return TariffCost(
+        tariff=tariff.id,
+        name=tariff.name,
+        currency=tariff.currency,
+        bills=tuple(bills),
+        total=sum((bill.total for bill in bills), Decimal(0)),
+        energy_kwh=sum((bill.energy_kwh for bill in bills), Decimal(0)),
+        days=sum((bill.period_end - bill.period_start).days for bill in bills),
+        by_kind=by_kind,
+        by_line=by_line,
+        line_labels=labels,
+        line_kinds=line_kinds,
+        periods=tuple(
+            PeriodCost(bill.period_start, bill.period_end, bill.energy_kwh, bill.total)
+            for bill in bills
+        ),
+    )
+
+
+def _money(value: Decimal, places: int) -> str:
+    return f"{value:,.{places}f}"
+
+
+def _lowered(label: str) -> str:
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def _main_source(current: TariffCost, best: TariffCost) -> str | None:
+    """What the savings come from: a bill line both tariffs have, or else a line kind.
+
+    The line kind whose amount falls the most is found first; a line code of that kind
+    that both tariffs bill (e.g. ``energy.valley``) is named when it makes up at least
+    half of that fall, else the kind is (e.g. "energy charges").
+    """
+    kinds = list(current.by_kind) + [k for k in best.by_kind if k not in current.by_kind]
+    kind_falls = {
+        kind: current.by_kind.get(kind, Decimal(0)) - best.by_kind.get(kind, Decimal(0))
+        for kind in kinds
+    }
+    kind = max(kinds, key=lambda k: (kind_falls[k], -kinds.index(k)), default=None)
+    if kind is None or kind_falls[kind] <= 0:
+        return None
+    shared = [
+        code
+        for code in current.by_line
+        if code in best.by_line and current.line_kinds.get(code) == kind
+    ]
+    falls = {code: current.by_line[code] - best.by_line[code] for code in shared}
+    code = max(shared, key=lambda c: (falls[c], -shared.index(c)), default=None)
+    if code is not None and falls[code] > 0 and 2 * falls[code] >= kind_falls[kind]:
+        return current.line_labels[code]
+    return f"{kind.replace('_', ' ')} charges"
+
+
+def _recommend(
+    results: Sequence[TariffCost], current: TariffCost | None, places: int
+) -> Recommendation | None:
+    if not results:
+        return None
+    best = results[0]
+    currency = best.currency
+    if current is None:
+        text = f"{best.tariff} is the cheapest of {len(results)} tariff(s) priced: "
+        text += f"{_money(best.total, places)} {currency}"
+        if len(results) > 1:
+            gap = results[1].total - best.total
+            text += f", {_money(gap, places)} {currency} less than {results[1].tariff}"
+        return Recommendation(best.tariff, None, Decimal(0), None, None, None, text)
+    if best.total >= current.total:
+        ties = [r.tariff for r in results if r.total == current.total and r is not current]
+        text = f"stay on {current.tariff}: no tariff priced costs less"
+        if ties:
+            text += f" ({', '.join(ties)} cost(s) the same)"
+        return Recommendation(
+            current.tariff, current.tariff, Decimal(0), Decimal(0), None, None, text
+        )
+    savings = current.total - best.total
+    savings_percent = percent_of(savings, current.total)
+    days = current.days
+    annual = round_amount(Fraction(savings) * 365 / days, places) if days else None
+    source = _main_source(current, best)
+    share = f"{savings_percent} %" if savings_percent is not None else "n/a"
+    if days in (365, 366):
+        text = f"{best.tariff} saves {_money(savings, places)} {currency}/yr ({share})"
+    else:
+        text = (
+            f"{best.tariff} saves {_money(savings, places)} {currency} over {days} "
+            f"day{'s' if days != 1 else ''} "
+            f"({share}; about {_money(annual or Decimal(0), places)} {currency}/yr at this rate)"
+        )
+    if source:
+        text += f", mostly from {_lowered(source)}"
+    return Recommendation(
+        best.tariff, current.tariff, savings, savings_percent, annual, source, text
+    )
+
+
+def _current_id(current: str | Tariff | None) -> str | None:
+    return current.id if isinstance(current, Tariff) else current
+
+
+def compare_tariffs(
+    tariffs: Sequence[Tariff],
+    readings: Readings,
+    account: Account | None = None,
+    *,
+    current: str | Tariff | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
+) -> Comparison:
+    """Price the same readings under several tariffs and rank them, cheapest first.
+
+    The reference tariff is the current one, or else the first given: a tariff in
+    another currency or time zone is not applicable, nor is one whose pricing fails on
+    this account or these readings (`AccountError`, `ReadingsError`,
+    `UnsupportedFeatureError`); each is reported with the reason.
+
+    Args:
+        tariffs: The tariffs to compare (ids must differ).
+        readings: Readings read in the reference tariff's time zone.
+        account: Contract data the tariffs need.
+        current: The customer's current tariff (an id among ``tariffs``, or the tariff).
+        start: First local date to bill (default: the readings' first day).
+        end: Local date after the last day billed (exclusive).
+        event_days: Declared critical-peak event days, besides the account's.
+
+    Returns:
+        The ranking, the tariffs not applicable, savings against the current tariff and
+        a recommendation.
+
+    Raises:
+        InputError: No tariffs, the same id twice, or a current tariff not among them.
+        TariffsError: The current tariff (or, without one, every tariff) cannot be priced:
+            the error of the current (or first) tariff.
+
+    >>> from tariffs import parse_tariff
+    >>> flat = parse_tariff('''
+    ... id: flat
+    ... name: Flat
+    ... currency: CNY
+    ... timezone: Asia/Shanghai
+    ... reference: example
+    ... versions:
+    ...   "2025-01-01":
+    ...     charges: [{kind: energy, price_per_kwh: "0.5"}]
+    ... ''')
+    >>> day = Readings("m", 3600, list(range(1751299200, 1751385600, 3600)), 3, [1000] * 24)
+    >>> compare_tariffs([flat], day).results[0].total
+    Decimal('12.00')
+    """
+    if not tariffs:
+        raise InputError("no tariffs to compare")
+    ids = [tariff.id for tariff in tariffs]
+    for tariff_id in ids:
+        if ids.count(tariff_id) > 1:
+            raise InputError(f"tariff {tariff_id} is given twice")
+    current_id = _current_id(current)
+    if current_id is not None and current_id not in ids:
+        raise InputError(f"the current tariff {current_id} is not among the tariffs compared")
+    reference = next(t for t in tariffs if t.id == (current_id or ids[0]))
+    days = tuple(event_days)
+    results: list[TariffCost] = []
+    skipped: list[NotApplicable] = []
+    failures: dict[str, Exception] = {}
+    for tariff in tariffs:
+        if tariff.currency != reference.currency:
+            skipped.append(
+                NotApplicable(
+                    tariff.id,
+                    f"its currency {tariff.currency} differs from {reference.currency} of "
+                    f"{reference.id}",
+                )
+            )
+            continue
+        if tariff.timezone != reference.timezone:
+            skipped.append(
+                NotApplicable(
+                    tariff.id,
+                    f"its time zone {tariff.timezone} differs from {reference.timezone} of "
+                    f"{reference.id}",
+                )
+            )
+            continue
+        try:
+            bills = price(tariff, readings, account, start=start, end=end, event_days=days)
+        except _NOT_APPLICABLE_ERRORS as exc:
+            failures[tariff.id] = exc
+            skipped.append(NotApplicable(tariff.id, str(exc)))
+            continue
+        results.append(_cost(tariff, bills))
+    if reference.id in failures and (current_id is not None or not results):
+        raise failures[reference.id]
+    if not results:
+        raise InputError(
+            "no tariff could be priced: "
+            + "; ".join(f"{item.tariff}: {item.reason}" for item in skipped)
+        )
+    results.sort(key=lambda r: (r.total, r.tariff))
+    skipped.sort(key=lambda item: item.tariff)
+    current_cost = None
+    if current_id is not None:
+        current_cost = next(r for r in results if r.tariff == current_id)
+        base = current_cost.total
+        results = [
+            _with_savings(r, base - r.total, percent_of(base - r.total, base)) for r in results
+        ]
+        current_cost = next(r for r in results if r.tariff == current_id)
+    return Comparison(
+        currency=reference.currency,
+        timezone=reference.timezone,
+        results=tuple(results),
+        not_applicable=tuple(skipped),
+        current=current_id,
+        recommendation=_recommend(results, current_cost, reference.places),
+    )
+
+
+def _with_savings(cost: TariffCost, savings: Decimal, percent: Decimal | None) -> TariffCost:
+    from dataclasses import replace
+
+    return replace(cost, savings=savings, savings_percent=percent)
+
+
+# -- scenarios -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioComparison:
+    """The comparison of the tariffs under one scenario.
+
+    Attributes:
+        scenario: The scenario.
+        steps: What each step did to the readings.
+        comparison: The tariffs ranked on the changed readings.
+    """
+
+    scenario: Scenario
+    steps: tuple[StepReport, ...]
+    comparison: Comparison
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIf:
+    """The base case and every scenario beside it.
+
+    Attributes:
+        base: The comparison on the readings as read.
+        scenarios: One comparison per scenario, in the order given.
+    """
+
+    base: Comparison
+    scenarios: tuple[ScenarioComparison, ...] = field(default=())
+
+
+def compare_scenarios(
+    tariffs: Sequence[Tariff],
+    readings: Readings,
+    scenarios: Sequence[Scenario],
+    account: Account | None = None,
+    *,
+    current: str | Tariff | None = None,
+    profiles: Mapping[str, Readings] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
+) -> WhatIf:
+    """Compare the tariffs on the readings as read, and under each scenario.
+
+    Period names in ``shift`` steps are those of the reference tariff: the current one,
+    or else the first given.
+
+    Args:
+        tariffs: The tariffs to compare.
+        readings: Readings read in the reference tariff's time zone.
+        scenarios: The scenarios; each is applied to the readings as read.
+        account: Contract data the tariffs need.
+        current: The customer's current tariff (an id among ``tariffs``, or the tariff).
+        profiles: Solar profile file name → generation readings.
+        start: First local date to bill.
+        end: Local date after the last day billed (exclusive).
+        event_days: Declared critical-peak event days, besides the account's.
+
+    Raises:
+        ScenarioError: A scenario cannot be applied.
+    """
+    days = tuple(event_days)
+    base = compare_tariffs(
+        tariffs, readings, account, current=current, start=start, end=end, event_days=days
+    )
+    current_id = _current_id(current)
+    reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
+    compared = []
+    for scenario in scenarios:
+        outcome: ScenarioOutcome = apply_scenario(
+            readings,
+            scenario,
+            timezone=reference.timezone,
+            tariff=reference,
+            account=account,
+            profiles=profiles,
+            event_days=days,
+        )
+        comparison = compare_tariffs(
+            tariffs,
+            outcome.readings,
+            account,
+            current=current,
+            start=start,
+            end=end,
+            event_days=days,
+        )
+        compared.append(ScenarioComparison(scenario, outcome.steps, comparison))
+    return WhatIf(base, tuple(compared))
+
+
+# -- break-even ------------------------------------------------------------------------
+
+
+def _total(
+    tariff: Tariff, readings: Readings, account: Account | None, event_days: tuple[dt.date, ...]
+) -> Decimal:
+    bills = price(tariff, readings, account, event_days=event_days)
+    return sum((bill.total for bill in bills), Decimal(0))
+
+
+def _span(
+    readings: Readings, timezone: str, start: dt.date | None, end: dt.date | None
+) -> Readings:
+    zone = ZoneInfo(timezone)
+    first = local_midnight(start, zone) if start is not None else readings.starts[0]
+    last = local_midnight(end, zone) if end is not None else readings.end
+    span = readings.slice(first, last)
+    if not span.starts:
+        raise ReadingsError("no readings in the dates asked for", file=readings.source)
+    return span
+
+
+def _names_periods(tariff: Tariff, items: Sequence[str]) -> bool:
+    """Whether every item that is not a clock window is a period of the tariff."""
+    known = {name for version in tariff.versions.values() for name in version.period_names}
+    return all(":" in item or item in known for item in items)
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftBreakEven:
+    """How much load a shift must move for one tariff to cost less than another.
+
+    Attributes:
+        tariff: The challenger (B).
+        against: The tariff to beat (A).
+        shift: The shift, ``from->to`` (period names of the reference tariff or windows).
+        percent: The least share of the "from" energy to move, in steps of 0.1 %, at
+            which B costs less than A; 0 when B is already cheaper, None when B is not
+            cheaper even at 100 %.
+        cost: B's total at that share, or at 100 % when None [currency].
+        against_cost: A's total at that share, or at 100 % when None [currency].
+    """
+
+    tariff: str
+    against: str
+    shift: str
+    percent: Decimal | None
+    cost: Decimal
+    against_cost: Decimal
+
+
+def break_even_shift(
+    tariff: Tariff,
+    against: Tariff,
+    readings: Readings,
+    account: Account | None = None,
+    *,
+    from_periods: Sequence[str],
+    to: Sequence[str],
+    reference: Tariff | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
+) -> ShiftBreakEven:
+    """The least load shift (to 0.1 %) at which ``tariff`` costs less than ``against``.
+
+    Each candidate share is applied as a ``shift`` scenario (per local day, from the
+    "from" intervals to the "to" intervals) and both tariffs price the result. The share
+    is found by bisection over 0.0 … 100.0 %, which assumes that once ``tariff`` is the
+    cheaper, moving more keeps it so (true when the shift moves energy to where
+    ``tariff`` is relatively cheaper than ``against``); the answer is always checked at
+    the share returned and 0.1 % below it.
+
+    Args:
+        tariff: The challenger (B).
+        against: The tariff to beat (A).
+        readings: Readings in the tariffs' time zone.
+        account: Contract data the tariffs need.
+        from_periods: Period names of ``reference`` or clock windows to move energy out of.
+        to: Period names or clock windows to move it into.
+        reference: The tariff whose period names are meant (default: ``against`` if it
+            has every period named, else ``tariff`` if it has them).
+        start: First local date to bill.
+        end: Local date after the last day billed (exclusive).
+        event_days: Declared critical-peak event days, besides the account's.
+
+    Raises:
+        ScenarioError: The shift cannot be applied.
+    """
+    if reference is None:
+        reference = next(
+            (t for t in (against, tariff) if _names_periods(t, [*from_periods, *to])), against
+        )
+    span = _span(readings, reference.timezone, start, end)
+    days = tuple(event_days)
+
+    def costs(tenths: int) -> tuple[Decimal, Decimal]:
+        step = ShiftStep.model_validate(
+            {
+                "kind": "shift",
+                "percent": Decimal(tenths).scaleb(-1),
+                "from": list(from_periods),
+                "to": list(to),
+            }
+        )
+        shifted = apply_scenario(
+            span,
+            step,
+            timezone=reference.timezone,
+            tariff=reference,
+            account=account,
+            event_days=days,
+        ).readings
+        return _total(tariff, shifted, account, days), _total(against, shifted, account, days)
+
+    text = f"{','.join(from_periods)}->{','.join(to)}"
+    low_b, low_a = costs(0)
+    if low_b < low_a:
+        return ShiftBreakEven(tariff.id, against.id, text, Decimal(0), low_b, low_a)
+    high_b, high_a = costs(1000)
+    if high_b >= high_a:
+        return ShiftBreakEven(tariff.id, against.id, text, None, high_b, high_a)
+    low, high = 0, 1000
+    while high - low > 1:
+        middle = (low + high) // 2
+        b_cost, a_cost = costs(middle)
+        if b_cost < a_cost:
+            high, high_b, high_a = middle, b_cost, a_cost
+        else:
+            low = middle
+    return ShiftBreakEven(tariff.id, against.id, text, Decimal(high).scaleb(-1), high_b, high_a)
+
+
+@dataclass(frozen=True, slots=True)
+class Crossing:
+    """A consumption at which the cheaper of two tariffs changes.
+
+    Attributes:
+        energy_kwh: The least whole kWh (over the readings' span) at or above which
+            `cheaper_above` holds, found to 1 kWh [kWh].
+        annual_kwh: The same, as kWh per year: × 365 / days of the span, half-up to a
+            whole kWh [kWh/year].
+        cheaper_below: The tariff that costs less just below `energy_kwh`.
+        cheaper_above: The tariff that costs less from `energy_kwh` on.
+
+    Where the two cost the same, ``against`` (A) counts as the one that costs less: a
+    crossing says where B starts or stops costing less than A.
+    """
+
+    energy_kwh: Decimal
+    annual_kwh: Decimal
+    cheaper_below: str
+    cheaper_above: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumptionBreakEven:
+    """Where the cheaper of two tariffs changes as the whole load is scaled.
+
+    Attributes:
+        tariff: One tariff (B).
+        against: The other (A).
+        energy_kwh: The readings' own consumption over the span [kWh].
+        days: Local days in the span.
+        searched_up_to_kwh: The largest consumption tried [kWh].
+        crossings: Every change found, in increasing kWh.
+    """
+
+    tariff: str
+    against: str
+    energy_kwh: Decimal
+    days: int
+    searched_up_to_kwh: Decimal
+    crossings: tuple[Crossing, ...]
+
+
+def break_even_consumption(
+    tariff: Tariff,
+    against: Tariff,
+    readings: Readings,
+    account: Account | None = None,
+    *,
+    max_factor: Decimal = Decimal(3),
+    samples: int = 24,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
+) -> ConsumptionBreakEven:
+    """The consumptions at which the cheaper of two tariffs changes, scaling the load.
+
+    The load keeps its shape (`tariffs.whatif.scenarios.scale_to_total`) and its total is tried
+    at ``samples`` + 1 even steps from 1 kWh to ``max_factor`` × the readings' own; between
+    two steps where the cheaper tariff differs, bisection finds each change to 1 kWh.
+    Changes that cancel out between two steps are not seen: more ``samples`` look closer.
+
+    Args:
+        tariff: One tariff (B).
+        against: The other (A).
+        readings: Readings in the tariffs' time zone, with some consumption.
+        account: Contract data the tariffs need.
+        max_factor: The largest multiple of the readings' consumption tried.
+        samples: Number of even steps.
+        start: First local date to bill.
+        end: Local date after the last day billed (exclusive).
+        event_days: Declared critical-peak event days, besides the account's.
+
+    Raises:
+        ScenarioError: The readings have no consumption to scale.
+    """
+    span = _span(readings, against.timezone, start, end)
+    unit = 10**span.scale
+    base_units = sum(span.kwh)
+    zone = ZoneInfo(against.timezone)
+    first_day = dt.datetime.fromtimestamp(span.starts[0], zone).date()
+    last_day = dt.datetime.fromtimestamp(span.end - 1, zone).date()
+    days = (last_day - first_day).days + 1
+    top = max(int(Fraction(base_units) * Fraction(max_factor)), unit)
+    event = tuple(event_days)
+    cache: dict[int, bool] = {}
+
+    def cheaper(total_units: int) -> bool:
+        """Whether B costs less than A at this consumption."""
+        if total_units not in cache:
+            scaled = scale_to_total(span, total_units)
+            cache[total_units] = _total(tariff, scaled, account, event) < _total(
+                against, scaled, account, event
+            )
+        return cache[total_units]
+
+    def name(b_cheaper: bool) -> str:
+        return tariff.id if b_cheaper else against.id
+
+    grid = sorted({unit + (top - unit) * i // samples // unit * unit for i in range(samples + 1)})
+    grid = sorted(set(grid) | {top})
+    crossings = []
+    for low, high in zip(grid, grid[1:], strict=False):
+        while cheaper(low) != cheaper(high):
+            # Bisection for the first whole kWh after `low` where the answer changes; a
+            # bracket with several changes is searched again from that point.
+            left, right = low, high
+            while right - left > unit:
+                middle = left + (right - left) // 2 // unit * unit
+                if middle <= left:
+                    middle = left + unit
+                if middle >= right:
+                    break
+                if cheaper(middle) == cheaper(low):
+                    left = middle
+                else:
+                    right = middle
+            energy = to_decimal(right, span.scale)
+            annual = (energy * 365 / days).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+            crossings.append(Crossing(energy, annual, name(cheaper(low)), name(cheaper(right))))
+            low = right
+    return ConsumptionBreakEven(
+        tariff=tariff.id,
+        against=against.id,
+        energy_kwh=to_decimal(base_units, span.scale),
+        days=days,
+        searched_up_to_kwh=to_decimal(top, span.scale),
+        crossings=tuple(crossings),
+    )

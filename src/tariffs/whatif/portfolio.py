@@ -1,0 +1,721 @@
+"""Many customers, two tariffs: the revenue impact of moving a portfolio to a new tariff.
+
+Every account is priced under the current and the proposed tariff by one pure function,
+`price_account`, so that a portfolio is a list of independent calls: `price_accounts`
+runs them in parallel across processes (`concurrent.futures.ProcessPoolExecutor`), and an
+account that fails is reported with its error without losing the others. `summarize`
+turns the per-account outcomes into the revenue change in total and by each grouping
+column (customer class, voltage, region, ...), the distribution of bill changes, the
+average price per kWh per group and the accounts most affected.
+
+Accounts come from a CSV file (`read_accounts_csv`): an ``account_id`` column, optional
+account fields (``capacity_kva``, ``contract_demand_kw``, ``basic_charge_method``, ...)
+and any other columns, which are grouping columns. The readings of an account are the
+file ``<readings_dir>/<account_id>.csv``.
+
+Percentages are rounded half-up to 0.1 % and prices per kWh half-up to 0.0001; totals
+are exact sums of the bills. Percentiles use the nearest-rank method (the smallest value
+with at least p % of the values at or below it), so each one is an actual account's
+change; see https://en.wikipedia.org/wiki/Percentile#The_nearest-rank_method.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from math import ceil
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from tariffs.engine.pricing import price
+from tariffs.errors import AccountError, InputError, TariffsError
+from tariffs.model.account import Account
+from tariffs.model.readings import Readings
+from tariffs.model.tariff import Tariff
+from tariffs.whatif.compare import percent_of
+
+__all__ = [
+    "ACCOUNT_COLUMNS",
+    "PERCENTILES",
+    "AccountOutcome",
+    "Distribution",
+    "GroupSummary",
+    "PortfolioAccount",
+    "PortfolioResult",
+    "nearest_rank",
+    "parse_accounts_csv",
+    "price_account",
+    "price_accounts",
+    "price_portfolio",
+    "read_accounts_csv",
+    "summarize",
+]
+
+#: Account fields an accounts CSV may carry as columns (other columns group accounts).
+ACCOUNT_COLUMNS = (
+    "account_id", "capacity_kva", "contract_demand_kw", "basic_charge_method",
+    "service_start", "service_end", "meter_read_day", "tier_allowance_kwh_per_month",
+    "critical_peak_days", "year_to_date_kwh", "meter_multiplier",
+)  # fmt: skip
+
+#: Account fields that do not fit in one CSV cell.
+_NESTED_FIELDS = ("demand_history_kw", "losses")
+
+
+def account_from_cells(
+    cells: dict[str, str], source: str, line: int, header: list[str]
+) -> tuple[Account | None, str | None]:
+    """The account of one row of an accounts CSV, or why the row is not valid.
+
+    Args:
+        cells: Column name → the row's cell, stripped.
+        source: The file's name, for the message.
+        line: The row's line in the file.
+        header: The column names in file order (for the column of the message).
+
+    Returns:
+        The account and None, or None and the first problem as ``file:line[:column]:
+        field: message``.
+    """
+    data: dict[str, object] = {}
+    for name, value in cells.items():
+        if name in ACCOUNT_COLUMNS and value:
+            data[name] = (
+                [day.strip() for day in value.split(";") if day.strip()]
+                if name == "critical_peak_days"
+                else value
+            )
+    try:
+        return Account.model_validate(data), None
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        message = str(first["msg"]).removeprefix("Value error, ")
+        location = first["loc"]
+        name = str(location[0]) if location else ""
+        column = header.index(name) + 1 if name in header else None
+        where = f"{source}:{line}" + (f":{column}" if column else "")
+        return None, f"{where}: {name + ': ' if name else ''}{message}"
+
+
+#: The percentiles reported of the bill changes [%].
+PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
+
+_PRICE = Decimal("0.0001")
+
+
+# -- accounts --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioAccount:
+    """One account of a portfolio, with where its readings are.
+
+    Attributes:
+        account_id: The account id.
+        account: The validated account, or None when its row is not valid.
+        groups: Grouping column → value, in the file's column order.
+        readings: The readings file, or readings already in memory.
+        error: Why the row is not valid (with file:line:column), or None.
+    """
+
+    account_id: str
+    account: Account | None
+    groups: dict[str, str]
+    readings: str | Readings
+    error: str | None = None
+
+
+def _locate(text: str, source: str, row: int, column: int) -> str:
+    return f"{source}:{row}:{column}: {text}"
+
+
+def parse_accounts_csv(
+    text: str, readings_dir: str | os.PathLike[str], source: str = "<accounts>"
+) -> tuple[list[PortfolioAccount], list[str]]:
+    """Read the accounts of a portfolio from CSV text.
+
+    Args:
+        text: The CSV text: an ``account_id`` column, account fields, grouping columns.
+            Empty cells leave a field out; ``critical_peak_days`` are dates separated by
+            ``;``.
+        readings_dir: The directory of the readings files, ``<account_id>.csv``.
+        source: The file name, for messages.
+
+    Returns:
+        The accounts in file order (a row that is not valid is kept, with its error, so
+        that it is reported as a failed account), and the grouping columns.
+
+    Raises:
+        AccountError: The file has no ``account_id`` column, a column the CSV cannot
+            hold, an empty or unusable account id, or an id twice.
+    """
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(reader, None)
+    if header is None:
+        raise AccountError("the accounts file is empty", file=source)
+    header = [name.strip() for name in header]
+    if "account_id" not in header:
+        raise AccountError(
+            f"no account_id column (columns: {', '.join(header)})", file=source, line=1
+        )
+    for index, name in enumerate(header):
+        if name in _NESTED_FIELDS:
+            raise AccountError(
+                f"column {name!r} cannot be given in an accounts CSV; leave it out",
+                file=source,
+                line=1,
+                column=index + 1,
+            )
+        if header.count(name) > 1:
+            raise AccountError(f"column {name!r} appears twice", file=source, line=1)
+    groups = [name for name in header if name not in ACCOUNT_COLUMNS]
+    accounts: list[PortfolioAccount] = []
+    seen: dict[str, int] = {}
+    directory = Path(readings_dir)
+    for row_number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise AccountError(
+                f"{len(row)} cells for {len(header)} columns", file=source, line=row_number
+            )
+        cells = dict(zip(header, (cell.strip() for cell in row), strict=True))
+        account_id = cells["account_id"]
+        column = header.index("account_id") + 1
+        if not account_id:
+            raise AccountError("empty account_id", file=source, line=row_number, column=column)
+        if "/" in account_id or "\\" in account_id or account_id in {".", ".."}:
+            raise AccountError(
+                f"account_id {account_id!r} cannot name a readings file",
+                file=source,
+                line=row_number,
+                column=column,
+            )
+        if account_id in seen:
+            raise AccountError(
+                f"account_id {account_id!r} appears twice (first at row {seen[account_id]})",
+                file=source,
+                line=row_number,
+                column=column,
+            )
+        seen[account_id] = row_number
+        account, error = account_from_cells(cells, source, row_number, header)
+        accounts.append(
+            PortfolioAccount(
+                account_id=account_id,
+                account=account,
+                groups={name: cells[name] for name in groups},
+                readings=os.fspath(directory / f"{account_id}.csv"),
+                error=error,
+            )
+        )
+    return accounts, groups
+
+
+def read_accounts_csv(
+    path: str | os.PathLike[str], readings_dir: str | os.PathLike[str]
+) -> tuple[list[PortfolioAccount], list[str]]:
+    """Read the accounts of a portfolio from a CSV file (see `parse_accounts_csv`).
+
+    Raises:
+        AccountError: The file cannot be read or is not a valid accounts file.
+    """
+    source = os.fspath(path)
+    try:
+        text = Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AccountError("no such accounts file", file=source) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AccountError(f"cannot read the accounts file: {exc}", file=source) from None
+    return parse_accounts_csv(text, readings_dir, source)
+
+
+# -- pricing one account ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AccountOutcome:
+    """One account priced under both tariffs, or the reason it could not be.
+
+    Attributes:
+        account_id: The account id.
+        groups: Grouping column → value.
+        energy_kwh: Imported energy billed [kWh] (None when failed).
+        current_total: Total of the bills under the current tariff (None when failed).
+        proposed_total: Total under the proposed tariff (None when failed).
+        bills: Number of bills under the current tariff.
+        error: The error message when the account failed, else None.
+    """
+
+    account_id: str
+    groups: dict[str, str]
+    energy_kwh: Decimal | None = None
+    current_total: Decimal | None = None
+    proposed_total: Decimal | None = None
+    bills: int = 0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the account was priced."""
+        return self.error is None
+
+    @property
+    def change(self) -> Decimal:
+        """Proposed minus current total [currency]; positive: the customer pays more."""
+        return (self.proposed_total or Decimal(0)) - (self.current_total or Decimal(0))
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        """`change` as a percentage of the current total [%]; None when that is 0."""
+        return percent_of(self.change, self.current_total or Decimal(0))
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    interval_seconds: int | None = None
+    allow_gaps: bool = False
+    start: dt.date | None = None
+    end: dt.date | None = None
+    event_days: tuple[dt.date, ...] = ()
+
+
+def _read(path: str, timezone: str, options: _Options) -> Readings:
+    from tariffs.errors import ReadingsError
+    from tariffs.io.readings.csv_reader import read_readings_csv
+
+    if not Path(path).is_file():
+        raise ReadingsError("no such readings file", file=path)
+    return read_readings_csv(
+        path, timezone, interval_seconds=options.interval_seconds, allow_gaps=options.allow_gaps
+    )
+
+
+def price_account(
+    entry: PortfolioAccount,
+    current: Tariff,
+    proposed: Tariff,
+    *,
+    interval_seconds: int | None = None,
+    allow_gaps: bool = False,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
+) -> AccountOutcome:
+    """Price one account under the current and the proposed tariff.
+
+    Pure apart from reading the account's readings file (when given as a path). Errors of
+    the input (`tariffs.errors.TariffsError`) do not escape: the outcome carries the
+    message.
+
+    Args:
+        entry: The account and its readings.
+        current: The tariff the account is on.
+        proposed: The tariff proposed.
+        interval_seconds: Interval length of the readings files, when not inferred [s].
+        allow_gaps: Price readings with gaps (the bills say so).
+        start: First local date to bill.
+        end: Local date after the last day billed (exclusive).
+        event_days: Declared critical-peak event days, besides the account's.
+    """
+    options = _Options(interval_seconds, allow_gaps, start, end, tuple(event_days))
+    return _price_entry(entry, current, proposed, options)
+
+
+def _price_entry(
+    entry: PortfolioAccount, current: Tariff, proposed: Tariff, options: _Options
+) -> AccountOutcome:
+    if entry.error is not None or entry.account is None:
+        return AccountOutcome(entry.account_id, entry.groups, error=entry.error or "not valid")
+    try:
+        by_zone: dict[str, Readings] = {}
+
+        def readings_in(timezone: str) -> Readings:
+            if isinstance(entry.readings, Readings):
+                return entry.readings
+            if timezone not in by_zone:
+                by_zone[timezone] = _read(entry.readings, timezone, options)
+            return by_zone[timezone]
+
+        current_bills, proposed_bills = (
+            price(
+                tariff,
+                readings_in(tariff.timezone),
+                entry.account,
+                start=options.start,
+                end=options.end,
+                event_days=options.event_days,
+            )
+            for tariff in (current, proposed)
+        )
+    except TariffsError as exc:
+        return AccountOutcome(entry.account_id, entry.groups, error=str(exc))
+    return AccountOutcome(
+        account_id=entry.account_id,
+        groups=entry.groups,
+        energy_kwh=sum((bill.energy_kwh for bill in current_bills), Decimal(0)),
+        current_total=sum((bill.total for bill in current_bills), Decimal(0)),
+        proposed_total=sum((bill.total for bill in proposed_bills), Decimal(0)),
+        bills=len(current_bills),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """A chunk of accounts for one worker process."""
+
+    current: Tariff
+    proposed: Tariff
+    options: _Options
+    entries: list[PortfolioAccount]
+
+
+def _run_job(job: _Job) -> list[AccountOutcome]:
+    """Worker entry point: price a chunk of accounts."""
+    return [_price_entry(entry, job.current, job.proposed, job.options) for entry in job.entries]
+
+
+def _chunks(items: Sequence[PortfolioAccount], size: int) -> Iterator[list[PortfolioAccount]]:
+    for index in range(0, len(items), size):
+        yield list(items[index : index + size])
+
+
+def price_accounts(
+    accounts: Sequence[PortfolioAccount],
+    current: Tariff,
+    proposed: Tariff,
+    *,
+    workers: int | None = None,
+    interval_seconds: int | None = None,
+    allow_gaps: bool = False,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
+    progress: Callable[[int, int], None] | None = None,
+    on_outcomes: Callable[[list[AccountOutcome]], None] | None = None,
+) -> list[AccountOutcome]:
+    """Price every account under both tariffs, in parallel across processes.
+
+    Args:
+        accounts: The accounts and their readings.
+        current: The tariff the accounts are on.
+        proposed: The tariff proposed.
+        workers: Worker processes (default: the CPU count); 1 prices in this process.
+        interval_seconds: Interval length of the readings files, when not inferred [s].
+        allow_gaps: Price readings with gaps (the bills say so).
+        start: First local date to bill.
+        end: Local date after the last day billed (exclusive).
+        event_days: Declared critical-peak event days, besides each account's.
+        progress: Called with (accounts done, accounts in all) as chunks finish.
+        on_outcomes: Called with each finished chunk's outcomes (e.g. to save them).
+
+    Returns:
+        One outcome per account, in the order of ``accounts``; a failed account carries
+        its error, and a worker process that dies fails the accounts it held.
+    """
+    options = _Options(interval_seconds, allow_gaps, start, end, tuple(event_days))
+    total = len(accounts)
+    workers = workers or os.cpu_count() or 1
+    outcomes: dict[str, AccountOutcome] = {}
+
+    def finished(chunk: list[AccountOutcome]) -> None:
+        for outcome in chunk:
+            outcomes[outcome.account_id] = outcome
+        if on_outcomes is not None:
+            on_outcomes(chunk)
+        if progress is not None:
+            progress(len(outcomes), total)
+
+    if workers <= 1 or total <= 1:
+        size = max(1, min(64, ceil(total / 100)))
+        for entries in _chunks(accounts, size):
+            finished(_run_job(_Job(current, proposed, options, entries)))
+    else:
+        size = max(1, min(64, ceil(total / (workers * 8))))
+        with ProcessPoolExecutor(max_workers=workers) as executor:
+            futures: dict[Future[list[AccountOutcome]], list[PortfolioAccount]] = {
+                executor.submit(_run_job, _Job(current, proposed, options, entries)): entries
+                for entries in _chunks(accounts, size)
+            }
+            from concurrent.futures import as_completed
+
+            for future in as_completed(futures):
+                try:
+                    chunk = future.result()
+                except Exception as exc:  # a worker died or could not return its results
+                    reason = f"the worker process failed: {type(exc).__name__}: {exc}"
+                    chunk = [
+                        AccountOutcome(entry.account_id, entry.groups, error=reason)
+                        for entry in futures[future]
+                    ]
+                finished(chunk)
+    return [outcomes[entry.account_id] for entry in accounts]
+
+
+# -- summary ---------------------------------------------------------------------------
+
+
+def nearest_rank(values: Sequence[Decimal], percentile: int) -> Decimal:
+    """The nearest-rank percentile of sorted values (an actual value of the list).
+
+    >>> nearest_rank([Decimal(v) for v in (15, 20, 35, 40, 50)], 30)
+    Decimal('20')
+    """
+    if not values:
+        raise ValueError("no values")
+    rank = max(1, ceil(Decimal(percentile) * len(values) / 100))
+    return values[rank - 1]
+
+
+def _price_per_kwh(total: Decimal, energy_kwh: Decimal) -> Decimal | None:
+    if energy_kwh == 0:
+        return None
+    return (total / energy_kwh).quantize(_PRICE, rounding=ROUND_HALF_UP)
+
+
+class _Revenue:
+    """Revenue under the current and the proposed tariff, and what follows from it."""
+
+    __slots__ = ()
+    energy_kwh: Decimal
+    current_total: Decimal
+    proposed_total: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        """Proposed minus current revenue [currency]."""
+        return self.proposed_total - self.current_total
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        """`change` as a percentage of the current revenue [%]."""
+        return percent_of(self.change, self.current_total)
+
+    @property
+    def current_price_per_kwh(self) -> Decimal | None:
+        """Average price under the current tariff [currency/kWh]."""
+        return _price_per_kwh(self.current_total, self.energy_kwh)
+
+    @property
+    def proposed_price_per_kwh(self) -> Decimal | None:
+        """Average price under the proposed tariff [currency/kWh]."""
+        return _price_per_kwh(self.proposed_total, self.energy_kwh)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSummary(_Revenue):
+    """The accounts that share one value of a grouping column.
+
+    Attributes:
+        column: The grouping column.
+        value: Its value.
+        accounts: Accounts priced in the group.
+        energy_kwh: Their imported energy [kWh].
+        current_total: Their bills under the current tariff [currency].
+        proposed_total: Their bills under the proposed tariff [currency].
+    """
+
+    column: str
+    value: str
+    accounts: int
+    energy_kwh: Decimal
+    current_total: Decimal
+    proposed_total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    """How the bill changes are spread over the accounts priced.
+
+    Attributes:
+        accounts: Accounts priced.
+        pay_more: Accounts whose bills rise.
+        pay_less: Accounts whose bills fall.
+        unchanged: Accounts whose bills do not change.
+        change_percentiles: Percentile → bill change [currency] (nearest rank).
+        change_percent_percentiles: Percentile → bill change [%], over the accounts with
+            a current total above 0.
+        largest_increase: The largest bill change [currency].
+        largest_decrease: The smallest (most negative) bill change [currency].
+        changes: Every account's change, sorted (for histograms) [currency].
+    """
+
+    accounts: int
+    pay_more: int
+    pay_less: int
+    unchanged: int
+    change_percentiles: dict[int, Decimal]
+    change_percent_percentiles: dict[int, Decimal]
+    largest_increase: Decimal | None
+    largest_decrease: Decimal | None
+    changes: tuple[Decimal, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioResult(_Revenue):
+    """The revenue impact of a proposed tariff on a portfolio.
+
+    Attributes:
+        current: Current tariff id.
+        proposed: Proposed tariff id.
+        currency: ISO 4217 currency.
+        group_columns: The grouping columns, in file order.
+        accounts: The accounts priced, in input order.
+        failed: The accounts that failed, with their errors, in input order.
+        energy_kwh: Energy of the accounts priced [kWh].
+        current_total: Revenue under the current tariff [currency].
+        proposed_total: Revenue under the proposed tariff [currency].
+        groups: One summary per grouping column and value (columns in file order,
+            values sorted).
+        distribution: The distribution of bill changes.
+        most_affected: The accounts with the largest bill changes (either way), largest
+            first.
+    """
+
+    current: str
+    proposed: str
+    currency: str
+    group_columns: tuple[str, ...]
+    accounts: tuple[AccountOutcome, ...]
+    failed: tuple[AccountOutcome, ...]
+    energy_kwh: Decimal
+    current_total: Decimal
+    proposed_total: Decimal
+    groups: tuple[GroupSummary, ...]
+    distribution: Distribution
+    most_affected: tuple[AccountOutcome, ...]
+
+
+def _distribution(priced: Sequence[AccountOutcome]) -> Distribution:
+    changes = sorted(outcome.change for outcome in priced)
+    percents = sorted(p for p in (outcome.change_percent for outcome in priced) if p is not None)
+    return Distribution(
+        accounts=len(changes),
+        pay_more=sum(1 for c in changes if c > 0),
+        pay_less=sum(1 for c in changes if c < 0),
+        unchanged=sum(1 for c in changes if c == 0),
+        change_percentiles={p: nearest_rank(changes, p) for p in PERCENTILES} if changes else {},
+        change_percent_percentiles=(
+            {p: nearest_rank(percents, p) for p in PERCENTILES} if percents else {}
+        ),
+        largest_increase=changes[-1] if changes else None,
+        largest_decrease=changes[0] if changes else None,
+        changes=tuple(changes),
+    )
+
+
+def summarize(
+    outcomes: Sequence[AccountOutcome],
+    current: str,
+    proposed: str,
+    currency: str,
+    group_columns: Sequence[str] = (),
+    *,
+    top: int = 10,
+) -> PortfolioResult:
+    """Summarize per-account outcomes into the revenue impact of the proposed tariff.
+
+    Args:
+        outcomes: One outcome per account (failed ones are counted apart).
+        current: Current tariff id.
+        proposed: Proposed tariff id.
+        currency: ISO 4217 currency of the totals.
+        group_columns: The grouping columns to summarize by.
+        top: How many of the most affected accounts to list.
+    """
+    priced = [outcome for outcome in outcomes if outcome.ok]
+    failed = [outcome for outcome in outcomes if not outcome.ok]
+    zero = Decimal(0)
+    groups = []
+    for column in group_columns:
+        values = sorted({outcome.groups.get(column, "") for outcome in priced})
+        for value in values:
+            members = [o for o in priced if o.groups.get(column, "") == value]
+            groups.append(
+                GroupSummary(
+                    column=column,
+                    value=value,
+                    accounts=len(members),
+                    energy_kwh=sum((o.energy_kwh or zero for o in members), zero),
+                    current_total=sum((o.current_total or zero for o in members), zero),
+                    proposed_total=sum((o.proposed_total or zero for o in members), zero),
+                )
+            )
+    affected = sorted(priced, key=lambda o: (-abs(o.change), o.account_id))[: max(0, top)]
+    return PortfolioResult(
+        current=current,
+        proposed=proposed,
+        currency=currency,
+        group_columns=tuple(group_columns),
+        accounts=tuple(priced),
+        failed=tuple(failed),
+        energy_kwh=sum((o.energy_kwh or zero for o in priced), zero),
+        current_total=sum((o.current_total or zero for o in priced), zero),
+        proposed_total=sum((o.proposed_total or zero for o in priced), zero),
+        groups=tuple(groups),
+        distribution=_distribution(priced),
+        most_affected=tuple(affected),
+    )
+
+
+def price_portfolio(
+    accounts: Sequence[PortfolioAccount],
+    current: Tariff,
+    proposed: Tariff,
+    *,
+    group_columns: Sequence[str] | None = None,
+    workers: int | None = None,
+    interval_seconds: int | None = None,
+    allow_gaps: bool = False,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
+    top: int = 10,
+    progress: Callable[[int, int], None] | None = None,
+) -> PortfolioResult:
+    """Price a portfolio under the current and the proposed tariff, and summarize it.
+
+    Args:
+        accounts: The accounts and their readings.
+        current: The tariff the accounts are on.
+        proposed: The tariff proposed (same currency).
+        group_columns: Columns to group by (default: every group of the first account).
+        workers: Worker processes (default: the CPU count); 1 prices in this process.
+        interval_seconds: Interval length of the readings files, when not inferred [s].
+        allow_gaps: Price readings with gaps (the bills say so).
+        start: First local date to bill.
+        end: Local date after the last day billed (exclusive).
+        event_days: Declared critical-peak event days, besides each account's.
+        top: How many of the most affected accounts to list.
+        progress: Called with (accounts done, accounts in all).
+
+    Raises:
+        InputError: The two tariffs bill in different currencies.
+    """
+    if current.currency != proposed.currency:
+        raise InputError(
+            f"tariff {current.id} bills in {current.currency} and {proposed.id} in "
+            f"{proposed.currency}; a portfolio compares one currency"
+        )
+    outcomes = price_accounts(
+        accounts,
+        current,
+        proposed,
+        workers=workers,
+        interval_seconds=interval_seconds,
+        allow_gaps=allow_gaps,
+        start=start,
+        end=end,
+        event_days=event_days,
+        progress=progress,
+    )
+    if group_columns is None:
+        group_columns = list(accounts[0].groups) if accounts else []
+    return summarize(outcomes, current.id, proposed.id, current.currency, group_columns, top=top)
