@@ -9,15 +9,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from tariffs.engine.pricing import price
-from tariffs.errors import OutputError, ReadingsError, TariffFileError, TariffsError
+from tariffs.errors import ReadingsError, TariffFileError, TariffsError
+from tariffs.io.atomic import write_atomic
 from tariffs.io.render.bills import bills_to_csv, bills_to_json, bills_to_table
 from tariffs.io.render.describe import describe_tariff
 from tariffs.io.tables import iter_table_files, load_account, load_tariff
@@ -225,21 +224,11 @@ def read_readings(
 
 
 def write_output(text: str, output: str | None) -> None:
-    """Write all of ``text`` or nothing: a temporary file renamed into place."""
+    """Write ``text`` to stdout, or all of it or nothing to ``output`` (`write_atomic`)."""
     if output is None:
         sys.stdout.write(text)
         return
-    target = Path(output)
-    temporary: str | None = None
-    try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=".tariffs-")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except OSError as exc:
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
-        raise OutputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    write_atomic(output, text)
 
 
 def _render(bills: Sequence[Bill], fmt: str) -> str:
