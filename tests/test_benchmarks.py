@@ -62,6 +62,31 @@ def test_batch_benchmark_prices_every_account(tmp_path: Path) -> None:
     assert [row[6] for row in rows] == ["0", "0"]  # failures
 
 
+def test_before_after_compares_identical_bills_of_two_trees() -> None:
+    # The baseline is this tree itself, so the test needs no second checkout.
+    out = run("before_after.py", "--baseline", str(ROOT), "--quick")
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("figure"))
+    assert lines[start].split()[1:] == ["unit", "baseline", "current", "ratio", "rounds"]
+    rows = {}
+    for line in lines[start + 2 :]:
+        if line.startswith("host reference per round"):
+            break
+        name, unit, _, _, ratio, _ = line.rsplit(None, 5)
+        assert unit in {"ms", "rows/s"}
+        rows[name] = ratio
+    for figure in (
+        "price warm, hourly, 3-period TOU + fixed, median",
+        "price cold, 15-min, cn-sh-industrial-two-part, min",
+        "read CSV, 15-min year with kvarh, repeated, median",
+        "tariffs price CLI, bytecode cached, median",
+        "tariffs price CLI, no bytecode, median",
+        "host reference, a pure-Python loop, median",
+    ):
+        assert float(rows[figure]) > 0
+    assert "bills identical in both trees" in out
+
+
 @pytest.mark.parametrize("script", ["peers.py", "fuzz_campaign.py"])
 def test_other_scripts_start(script: str) -> None:
     assert "usage" in run(script, "--help").lower()
