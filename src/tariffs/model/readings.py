@@ -8,12 +8,12 @@ on lists of ints, never on `Decimal` or `datetime` objects per interval.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
 from tariffs.errors import ReadingsError
 
-__all__ = ["QUANTITY_COLUMNS", "Readings", "to_decimal"]
+__all__ = ["QUANTITY_COLUMNS", "Axis", "Readings", "to_decimal"]
 
 #: Optional quantity columns besides ``kwh``, as named in the readings contract.
 QUANTITY_COLUMNS = ("kvarh", "export_kwh", "kw")
@@ -21,8 +21,11 @@ QUANTITY_COLUMNS = ("kvarh", "export_kwh", "kw")
 
 _EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
-#: The starts of the last few time axes checked (see `Readings.axis`).
-_AXIS_STARTS: dict[tuple[int, int, int, tuple[tuple[int, int], ...]], list[int]] = {}
+#: A time axis as a value: ``(first start, interval [s], count, gaps)`` (see `Readings.axis`).
+Axis = tuple[int, int, int, tuple[tuple[int, int], ...]]
+
+#: The default of ``axis_checked``: the starts are checked at construction.
+_UNCHECKED: Axis = (0, 0, -1, ())
 
 
 def to_decimal(value: int, scale: int) -> Decimal:
@@ -51,6 +54,14 @@ class Readings:
         kw: Demand reported by the meter per interval [kW × 10**scale], or None.
         gaps: Missing spans ``(start, end)`` in UTC epoch seconds, end exclusive. Only
             present when a reader was told to allow gaps; a bill over a gap says so.
+        axis: The time axis as a value, ``(first start, interval, count, gaps)``, worked
+            out at construction. Readings with equal axes have equal `starts`, so what is
+            derived from the starts alone (which intervals fall in which period of a
+            tariff) can be shared between meters. None when the starts do not follow the
+            documented invariant (each start one interval after the previous, except
+            across `gaps`); nothing is shared then.
+        axis_checked: Only for readers that have checked the invariant themselves while
+            building `starts`: the axis they found (saves one pass over the starts).
     """
 
     source: str
@@ -62,11 +73,11 @@ class Readings:
     export_kwh: list[int] | None = None
     kw: list[int] | None = None
     gaps: tuple[tuple[int, int], ...] = field(default=())
-    #: What is derived once from the time axis (see `axis`); not part of the value.
-    _memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
+    axis: Axis | None = field(init=False, compare=False)
+    axis_checked: InitVar[Axis | None] = _UNCHECKED
 
-    def __post_init__(self) -> None:
-        """Check the invariants every reader must guarantee."""
+    def __post_init__(self, axis_checked: Axis | None) -> None:
+        """Check the invariants every reader must guarantee, and find the time axis."""
         n = len(self.starts)
         if self.interval_seconds <= 0 or 86400 % self.interval_seconds:
             raise ReadingsError(
@@ -82,45 +93,25 @@ class Readings:
                     f"column {name} has {len(column)} values for {n} intervals",
                     file=self.source,
                 )
+        axis = axis_checked if axis_checked is not _UNCHECKED else self._uniform_axis()
+        object.__setattr__(self, "axis", axis)
 
     def __len__(self) -> int:
         return len(self.starts)
 
-    @property
-    def axis(self) -> tuple[int, int, int, tuple[tuple[int, int], ...]] | None:
-        """The time axis as a value: ``(first start, interval, count, gaps)``.
-
-        Readings with equal axes have equal `starts`, so what is derived from the starts
-        alone (which intervals fall in which period of a tariff) can be shared between
-        meters. None when the starts do not follow the documented invariant (each start
-        one interval after the previous, except across `gaps`); nothing is shared then.
-        Checked once per object, at the cost of one comparison of the whole list.
-        """
-        if "axis" not in self._memo:
-            self._memo["axis"] = self._uniform_axis()
-        return self._memo["axis"]  # type: ignore[return-value]
-
-    def _uniform_axis(self) -> tuple[int, int, int, tuple[tuple[int, int], ...]] | None:
+    def _uniform_axis(self) -> Axis | None:
+        """The axis, if every start is one interval after the previous (gaps aside)."""
         starts, step = self.starts, self.interval_seconds
         if not starts:
             return None
-        axis = (starts[0], step, len(starts), self.gaps)
-        # Meters of one run share their axis: its starts are built once and compared
-        # (one C-level pass) with each meter's.
-        expected = _AXIS_STARTS.get(axis)
-        if expected is None:
-            expected = []
-            cursor = starts[0]
-            for gap_start, gap_end in self.gaps:
-                expected.extend(range(cursor, gap_start, step))
-                cursor = gap_end
-            # Built from the axis alone (never from these starts): it is kept for others.
-            left = max(0, len(starts) - len(expected))
-            expected.extend(range(cursor, cursor + left * step, step))
-            if len(_AXIS_STARTS) >= 4:
-                _AXIS_STARTS.clear()
-            _AXIS_STARTS[axis] = expected
-        return axis if expected == starts else None
+        expected: list[int] = []
+        cursor = starts[0]
+        for gap_start, gap_end in self.gaps:
+            expected.extend(range(cursor, gap_start, step))
+            cursor = gap_end
+        left = max(0, len(starts) - len(expected))
+        expected.extend(range(cursor, cursor + left * step, step))
+        return (starts[0], step, len(starts), self.gaps) if expected == starts else None
 
     @property
     def end(self) -> int:
@@ -162,9 +153,8 @@ class Readings:
             export_kwh=times(self.export_kwh),
             kw=times(self.kw),
             gaps=self.gaps,
+            axis_checked=self.axis,  # the same starts: the same axis
         )
-        if "axis" in self._memo:  # the same starts: the same axis
-            result._memo["axis"] = self._memo["axis"]
         return result
 
     def slice(self, start: int, end: int) -> Readings:

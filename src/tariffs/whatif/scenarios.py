@@ -534,6 +534,8 @@ def _with(readings: Readings, **changes: Any) -> Readings:
         "gaps": readings.gaps,
     }
     values.update(changes)
+    if "starts" not in changes and "gaps" not in changes:
+        values["axis_checked"] = readings.axis  # the same starts: the same axis
     return Readings(**values)
 
 

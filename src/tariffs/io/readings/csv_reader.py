@@ -377,10 +377,10 @@ def _parse(
         export_kwh=parsed["export_kwh"].to_units(scale) if "export_kwh" in parsed else None,
         kw=parsed["kw"].to_units(scale) if "kw" in parsed else None,
         gaps=gaps,
+        # The sequence of starts was checked above (one interval apart except across the
+        # gaps), so the time axis needs no second look at every start.
+        axis_checked=(starts[0], interval, len(starts), gaps),
     )
-    # The sequence of starts was checked above (one interval apart except across the
-    # gaps), so the time axis needs no second look at every start.
-    readings._memo["axis"] = (starts[0], interval, len(starts), gaps)  # noqa: SLF001
     return readings
 
 
