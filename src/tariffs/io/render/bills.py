@@ -5,25 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from tariffs.io.render.text import align_table, display_width, number
 from tariffs.model.bill import Bill, Line
 
 __all__ = ["bill_to_dict", "bills_to_csv", "bills_to_json", "bills_to_table", "number"]
-
-
-def number(value: Decimal | None) -> str | None:
-    """A Decimal as plain text (never exponent notation), None as None.
-
-    >>> number(Decimal("1E+2"))
-    '100'
-    """
-    if value is None:
-        return None
-    return format(value, "f")
 
 
 def _line_to_dict(line: Line) -> dict[str, Any]:
@@ -109,16 +98,6 @@ def bills_to_csv(bills: Sequence[Bill]) -> str:
     return out.getvalue()
 
 
-def _width(text: str) -> int:
-    """Columns a text takes in a terminal: wide (CJK) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int, *, right: bool) -> str:
-    fill = " " * (width - _width(text))
-    return fill + text if right else text + fill
-
-
 def bills_to_table(bills: Sequence[Bill]) -> str:
     """A human-readable text table of every bill and the grand total."""
     parts = []
@@ -141,13 +120,10 @@ def bills_to_table(bills: Sequence[Bill]) -> str:
         rows.append(
             ("total", "", number(bill.energy_kwh) or "", "kWh", "", number(bill.total) or "")
         )
-        widths = [max(_width(row[i]) for row in rows) for i in range(6)]
         text = [title]
-        for n, row in enumerate(rows):
-            cells = [_pad(cell, widths[i], right=i in (2, 4, 5)) for i, cell in enumerate(row)]
-            text.append("  ".join(cells).rstrip())
-            if n == 0 or n == len(rows) - 2:
-                text.append("  ".join("-" * w for w in widths))
+        text += align_table(
+            rows, right=(2, 4, 5), rules_after=(0, len(rows) - 2), width=display_width
+        )
         text.extend(f"warning: {w}" for w in bill.warnings)
         parts.append("\n".join(text))
     if len(bills) > 1:

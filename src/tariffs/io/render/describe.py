@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tariffs.engine.adjustments.power_factor_tables import power_factor_table
-from tariffs.io.render.bills import number
+from tariffs.io.render.text import number
 from tariffs.model.charges import (
     BasicCharge,
     DemandCharge,
