@@ -1,0 +1,376 @@
+"""Render a tariff comparison, its scenarios and break-evens as a text table, JSON or CSV.
+
+Pure: each function takes the results of `tariffs.whatif.compare` (a `Comparison` from
+`compare_tariffs`, or a `WhatIf` from `compare_scenarios`, and optionally the break-evens
+of `break_even_shift` and `break_even_consumption`) and returns text ending in a newline.
+This is what ``tariffs compare`` prints.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from tariffs.io.render.bills import bill_to_dict
+from tariffs.io.render.text import align_table, decimal_text, number, signed_text
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
+    from tariffs.whatif.compare import (
+        Comparison,
+        ConsumptionBreakEven,
+        ScenarioComparison,
+        ShiftBreakEven,
+        TariffCost,
+        WhatIf,
+    )
+    from tariffs.whatif.scenarios import StepReport
+
+    BreakEven = ShiftBreakEven | ConsumptionBreakEven
+
+__all__ = ["comparison_to_csv", "comparison_to_json", "comparison_to_table"]
+
+
+# The result types are imported for type checking only (io does not depend on whatif at
+# run time), so they are told apart by their fields.
+def _is_whatif(result: Comparison | WhatIf) -> TypeIs[WhatIf]:
+    return hasattr(result, "base")
+
+
+def _is_shift(found: BreakEven) -> TypeIs[ShiftBreakEven]:
+    return hasattr(found, "shift")
+
+
+def _cases(result: Comparison | WhatIf) -> tuple[Comparison, tuple[ScenarioComparison, ...]]:
+    if _is_whatif(result):
+        return result.base, result.scenarios
+    return result, ()
+
+
+def _break_even_label(found: BreakEven) -> str:
+    return found.shift if _is_shift(found) else "consumption"
+
+
+# -- JSON ------------------------------------------------------------------------------
+
+
+def _result_dict(result: TariffCost, current: bool) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "tariff": result.tariff,
+        "name": result.name,
+        "currency": result.currency,
+        "total": number(result.total),
+        "energy_kwh": number(result.energy_kwh),
+        "days": str(result.days),
+        "average_price_per_kwh": number(result.average_price_per_kwh),
+        "by_kind": {kind: number(amount) for kind, amount in result.by_kind.items()},
+        "periods": [
+            {
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+                "energy_kwh": number(period.energy_kwh),
+                "total": number(period.total),
+            }
+            for period in result.periods
+        ],
+    }
+    if current:
+        document["savings"] = number(result.savings)
+        document["savings_percent"] = number(result.savings_percent)
+    document["bills"] = [bill_to_dict(bill) for bill in result.bills]
+    return document
+
+
+def _comparison_dict(comparison: Comparison, base: Comparison | None = None) -> dict[str, Any]:
+    results = []
+    for result in comparison.results:
+        entry = _result_dict(result, comparison.current is not None)
+        if base is not None:
+            before = base.get(result.tariff)
+            entry["change_from_base"] = number(result.total - before.total) if before else None
+        results.append(entry)
+    document: dict[str, Any] = {"results": results}
+    if comparison.current is not None:
+        document["current"] = comparison.current
+        recommendation = comparison.recommendation
+        if recommendation is not None:
+            document["recommendation"] = {
+                "tariff": recommendation.tariff,
+                "savings": number(recommendation.savings),
+                "savings_percent": number(recommendation.savings_percent),
+                "annual_savings": number(recommendation.annual_savings),
+                "main_source": recommendation.main_source,
+                "text": recommendation.text,
+            }
+    if comparison.not_applicable:
+        document["not_applicable"] = [
+            {"tariff": item.tariff, "reason": item.reason} for item in comparison.not_applicable
+        ]
+    return document
+
+
+def _steps_dict(steps: Sequence[StepReport]) -> list[dict[str, Any]]:
+    return [
+        {
+            "step": report.step,
+            **{name: number(value) for name, value in report.quantities.items()},
+            "notes": list(report.notes),
+        }
+        for report in steps
+    ]
+
+
+def _break_even_dict(found: BreakEven) -> dict[str, Any]:
+    if _is_shift(found):
+        return {
+            "kind": "shift",
+            "tariff": found.tariff,
+            "against": found.against,
+            "shift": found.shift,
+            "percent": number(found.percent),
+            "total": number(found.cost),
+            "against_total": number(found.against_cost),
+        }
+    return {
+        "kind": "consumption",
+        "tariff": found.tariff,
+        "against": found.against,
+        "energy_kwh": number(found.energy_kwh),
+        "days": str(found.days),
+        "searched_up_to_kwh": number(found.searched_up_to_kwh),
+        "crossings": [
+            {
+                "energy_kwh": number(crossing.energy_kwh),
+                "annual_kwh": number(crossing.annual_kwh),
+                "cheaper_below": crossing.cheaper_below,
+                "cheaper_above": crossing.cheaper_above,
+            }
+            for crossing in found.crossings
+        ],
+    }
+
+
+def comparison_to_json(result: Comparison | WhatIf, break_evens: Sequence[BreakEven] = ()) -> str:
+    """The comparison as a JSON document (money and quantities as strings).
+
+    Args:
+        result: A `Comparison`, or a `WhatIf` with its scenarios.
+        break_evens: Break-evens to report (`ShiftBreakEven`, `ConsumptionBreakEven`).
+
+    Returns:
+        ``{"results": [...], "current": ..., "recommendation": {...},
+        "not_applicable": [...], "scenarios": [...], "break_even": [...]}``, the optional
+        keys only where they apply; each scenario has its ``name``, ``steps`` and results
+        with their ``change_from_base``.
+    """
+    base, scenarios = _cases(result)
+    document = _comparison_dict(base)
+    if scenarios:
+        document["scenarios"] = []
+        for case in scenarios:
+            entry = {"name": case.scenario.name, "steps": _steps_dict(case.steps)}
+            entry.update(_comparison_dict(case.comparison, base))
+            document["scenarios"].append(entry)
+    if break_evens:
+        document["break_even"] = [_break_even_dict(found) for found in break_evens]
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+# -- CSV -------------------------------------------------------------------------------
+
+
+def _break_even_cell(found: BreakEven) -> str:
+    if _is_shift(found):
+        return "never" if found.percent is None else format(found.percent, "f")
+    return ";".join(
+        f"{number(c.energy_kwh)}:{c.cheaper_below}->{c.cheaper_above}" for c in found.crossings
+    )
+
+
+def comparison_to_csv(result: Comparison | WhatIf, break_evens: Sequence[BreakEven] = ()) -> str:
+    """The comparison as CSV: one row per scenario and tariff, ranked.
+
+    Args:
+        result: A `Comparison` (its rows are scenario ``base``), or a `WhatIf` with its
+            scenarios.
+        break_evens: Break-evens to report, one ``break_even <shift>`` or
+            ``break_even consumption`` column each, on the base rows.
+
+    Returns:
+        A header, then per scenario its ranked tariffs (total, kWh, price per kWh,
+        savings, change from base, cost by line kind and by billing period) and a row per
+        tariff that does not apply.
+    """
+    base, scenarios = _cases(result)
+    cases = [("base", base)] + [(s.scenario.name, s.comparison) for s in scenarios]
+    kinds: list[str] = []
+    starts: list[str] = []
+    for _, comparison in cases:
+        for cost in comparison.results:
+            kinds.extend(k for k in cost.by_kind if k not in kinds)
+            for period in cost.periods:
+                if period.start.isoformat() not in starts:
+                    starts.append(period.start.isoformat())
+    starts.sort()
+    columns = {f"break_even {_break_even_label(found)}" for found in break_evens}
+    header = [
+        "scenario", "rank", "tariff", "currency", "total", "energy_kwh",
+        "average_price_per_kwh", "savings", "savings_percent", "change_from_base",
+    ]  # fmt: skip
+    header += [f"kind:{kind}" for kind in kinds] + [f"period:{start}" for start in starts]
+    header += sorted(columns) + ["not_applicable"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    for name, comparison in cases:
+        for rank, cost in enumerate(comparison.results, start=1):
+            row: dict[str, str] = {
+                "scenario": name,
+                "rank": str(rank),
+                "tariff": cost.tariff,
+                "currency": cost.currency,
+                "total": decimal_text(cost.total),
+                "energy_kwh": decimal_text(cost.energy_kwh),
+                "average_price_per_kwh": decimal_text(cost.average_price_per_kwh),
+                "savings": decimal_text(cost.savings),
+                "savings_percent": decimal_text(cost.savings_percent),
+            }
+            before = base.get(cost.tariff)
+            if name != "base" and before is not None:
+                row["change_from_base"] = decimal_text(cost.total - before.total)
+            for kind, amount in cost.by_kind.items():
+                row[f"kind:{kind}"] = decimal_text(amount)
+            for period in cost.periods:
+                row[f"period:{period.start.isoformat()}"] = decimal_text(period.total)
+            if name == "base":
+                for found in break_evens:
+                    if found.tariff == cost.tariff:
+                        row[f"break_even {_break_even_label(found)}"] = _break_even_cell(found)
+            writer.writerow(row)
+        for item in comparison.not_applicable:
+            writer.writerow(
+                {"scenario": name, "tariff": item.tariff, "not_applicable": item.reason}
+            )
+    return out.getvalue()
+
+
+# -- text table ------------------------------------------------------------------------
+
+
+def _ranking_lines(comparison: Comparison, base: Comparison | None) -> list[str]:
+    currency = comparison.currency
+    header = ["rank", "tariff", f"total {currency}", "kWh", f"{currency}/kWh"]
+    if comparison.current is not None:
+        header += [f"savings {currency}", "savings %"]
+    if base is not None:
+        header += [f"vs base {currency}"]
+    rows = [header]
+    for rank, result in enumerate(comparison.results, start=1):
+        row = [
+            str(rank),
+            result.tariff,
+            decimal_text(result.total),
+            decimal_text(result.energy_kwh),
+            decimal_text(result.average_price_per_kwh),
+        ]
+        if comparison.current is not None:
+            row += [decimal_text(result.savings), decimal_text(result.savings_percent)]
+        if base is not None:
+            before = base.get(result.tariff)
+            row += [signed_text(result.total - before.total) if before else ""]
+        rows.append(row)
+    lines = align_table(rows, right=range(2, len(header)))
+    for item in comparison.not_applicable:
+        lines.append(f"not applicable: {item.tariff}: {item.reason}")
+    return lines
+
+
+def _scenario_lines(case: ScenarioComparison, base: Comparison) -> list[str]:
+    lines = [f"Scenario {case.scenario.name!r} ({case.scenario.text})"]
+    for report in case.steps:
+        quantities = ", ".join(
+            f"{name} {format(value, 'f')}" for name, value in report.quantities.items()
+        )
+        lines.append(f"  {report.step}: {quantities}")
+        lines.extend(f"  note: {note}" for note in report.notes)
+    lines.extend(_ranking_lines(case.comparison, base))
+    if case.comparison.recommendation is not None:
+        lines.append(f"Recommendation: {case.comparison.recommendation.text}")
+    return lines
+
+
+def _break_even_lines(found: BreakEven, currency: str) -> list[str]:
+    if _is_shift(found):
+        if found.percent is None:
+            return [
+                f"  {found.tariff} does not cost less than {found.against} even when "
+                f"all {found.shift.split('->')[0]} energy is shifted ({found.shift})"
+            ]
+        if found.percent == 0:
+            return [
+                f"  {found.tariff} already costs less than {found.against} "
+                f"({decimal_text(found.cost)} vs {decimal_text(found.against_cost)} "
+                f"{currency})"
+            ]
+        return [
+            f"  {found.tariff} costs less than {found.against} from "
+            f"{found.percent} % shifted {found.shift} ({decimal_text(found.cost)} vs "
+            f"{decimal_text(found.against_cost)} {currency})"
+        ]
+    if not found.crossings:
+        return [
+            f"  {found.tariff} vs {found.against}: the cheaper does not change from "
+            f"1 to {decimal_text(found.searched_up_to_kwh)} kWh over {found.days} days"
+        ]
+    return [
+        f"  {found.tariff} vs {found.against}: from {decimal_text(crossing.energy_kwh)} kWh "
+        f"over {found.days} days (about {decimal_text(crossing.annual_kwh)} kWh/yr), "
+        f"{crossing.cheaper_above} costs less ({crossing.cheaper_below} below)"
+        for crossing in found.crossings
+    ]
+
+
+def comparison_to_table(result: Comparison | WhatIf, break_evens: Sequence[BreakEven] = ()) -> str:
+    """The comparison as human-readable text tables.
+
+    Args:
+        result: A `Comparison`, or a `WhatIf` with its scenarios.
+        break_evens: Break-evens to report, in a closing ``Break-even`` section.
+
+    Returns:
+        The ranking (cheapest first), the cost by line kind, the cost per billing period
+        (when there are several), the recommendation, then each scenario's steps and
+        ranking against the base, then the break-evens.
+    """
+    base, scenarios = _cases(result)
+    currency = base.currency
+    parts = ["\n".join(_ranking_lines(base, None))]
+    kinds: list[str] = []
+    for cost in base.results:
+        kinds.extend(k for k in cost.by_kind if k not in kinds)
+    rows = [["tariff", *kinds]]
+    for cost in base.results:
+        rows.append([cost.tariff, *(decimal_text(cost.by_kind.get(k)) for k in kinds)])
+    title = f"Cost by line kind ({currency})"
+    parts.append("\n".join([title, *align_table(rows, right=range(1, len(kinds) + 1))]))
+    starts = sorted({p.start for r in base.results for p in r.periods})
+    if len(starts) > 1:
+        rows = [["tariff", *(s.isoformat() for s in starts)]]
+        for cost in base.results:
+            by_start = {p.start: p.total for p in cost.periods}
+            rows.append([cost.tariff, *(decimal_text(by_start.get(s)) for s in starts)])
+        title = f"Cost per billing period, by first day ({currency})"
+        parts.append("\n".join([title, *align_table(rows, right=range(1, len(starts) + 1))]))
+    if base.recommendation is not None:
+        parts.append(f"Recommendation: {base.recommendation.text}")
+    parts.extend("\n".join(_scenario_lines(case, base)) for case in scenarios)
+    if break_evens:
+        lines = ["Break-even"]
+        for found in break_evens:
+            lines += _break_even_lines(found, currency)
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
