@@ -29,7 +29,8 @@ from tariffs.model.tariff import Tariff
 
 __version__ = "0.1.0"
 
-# The what-if API is imported on first use, so that pricing does not pay for it at start-up.
+# The what-if API and its rendering are imported on first use, so that pricing does not pay
+# for them at start-up.
 _LAZY = {
     "Comparison": "tariffs.whatif.compare",
     "compare_scenarios": "tariffs.whatif.compare",
@@ -37,6 +38,12 @@ _LAZY = {
     "price_portfolio": "tariffs.whatif.portfolio",
     "apply_scenario": "tariffs.whatif.scenarios",
     "parse_scenario": "tariffs.whatif.scenarios",
+    "comparison_to_csv": "tariffs.io.render.comparison",
+    "comparison_to_json": "tariffs.io.render.comparison",
+    "comparison_to_table": "tariffs.io.render.comparison",
+    "portfolio_to_csv": "tariffs.io.render.portfolio",
+    "portfolio_to_json": "tariffs.io.render.portfolio",
+    "portfolio_to_table": "tariffs.io.render.portfolio",
 }
 
 
@@ -73,12 +80,18 @@ __all__ = [
     "bills_to_table",
     "compare_scenarios",
     "compare_tariffs",
+    "comparison_to_csv",
+    "comparison_to_json",
+    "comparison_to_table",
     "describe_tariff",
     "load_account",
     "load_tariff",
     "parse_readings_csv",
     "parse_scenario",
     "parse_tariff",
+    "portfolio_to_csv",
+    "portfolio_to_json",
+    "portfolio_to_table",
     "price",
     "price_portfolio",
     "read_readings_csv",
