@@ -228,33 +228,16 @@ def _break_evens(
 ) -> list[BreakEven]:
     others = [t for t in tariffs if t.id != reference.id and comparison.get(t.id) is not None]
     others.sort(key=lambda t: t.id)
+    span = {"start": args.start, "end": args.end, "event_days": args.event_days}
     found: list[BreakEven] = []
     for kind, source, target in specs:
         for tariff in others:
             if kind == "consumption":
-                found.append(
-                    break_even_consumption(
-                        tariff,
-                        reference,
-                        readings,
-                        account,
-                        start=args.start,
-                        end=args.end,
-                        event_days=args.event_days,
-                    )
-                )
+                found.append(break_even_consumption(tariff, reference, readings, account, **span))
             else:
                 found.append(
                     break_even_shift(
-                        tariff,
-                        reference,
-                        readings,
-                        account,
-                        from_periods=source,
-                        to=target,
-                        start=args.start,
-                        end=args.end,
-                        event_days=args.event_days,
+                        tariff, reference, readings, account, from_periods=source, to=target, **span
                     )
                 )
     return found
