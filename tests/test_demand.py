@@ -23,9 +23,11 @@ from decimal import Decimal
 import pytest
 
 from tariffs import parse_tariff
-from tariffs.engine.measures import max_demand, within_windows
+from tariffs.engine import measures
+from tariffs.engine.measures import max_demand
 from tariffs.engine.schedule import Schedule, compile_schedule
-from tariffs.engine.usage import Usage, aggregate
+from tariffs.engine.usage import Plan, plan_segment
+from tariffs.engine.usage import usage_of as sum_plan
 from tariffs.errors import ReadingsError
 from tariffs.model.readings import Readings
 
@@ -112,21 +114,52 @@ def day_readings(
     )
 
 
+class Planned:
+    """A segment's readings and its plan: what the engine measures demand from."""
+
+    def __init__(self, readings: Readings, plan: Plan) -> None:
+        self.readings = readings
+        self.plan = plan
+
+    @property
+    def total_kwh(self) -> int:
+        return sum_plan(self.readings, self.plan).total_kwh
+
+    def runs_of(self, periods: frozenset[int] | None) -> list[slice]:
+        return self.plan.runs_of(periods, self.readings.interval_seconds)
+
+
+def aggregate(
+    readings: Readings, schedule: Schedule, timezone: str, start: int, end: int
+) -> Planned:
+    return Planned(readings, plan_segment(readings, schedule, timezone, start, end, frozenset()))
+
+
 def usage_of(
     readings: Readings, schedule: Schedule = SHANGHAI, timezone: str = "Asia/Shanghai"
-) -> Usage:
+) -> Planned:
     return aggregate(readings, schedule, timezone, readings.starts[0], readings.end)
 
 
+def within_windows(usage: Planned, spans: list[tuple[int, int]]) -> Planned:
+    return Planned(usage.readings, measures.within_windows(usage.plan, usage.readings, spans))
+
+
 def demand(
-    usages: list[Usage],
+    usages: list[Planned],
     window_minutes: int,
     *,
     sliding: bool = False,
     periods: set[int] | None = None,
 ) -> Decimal:
+    (readings,) = {id(usage.readings): usage.readings for usage in usages}.values()
     return max_demand(
-        usages, window_minutes, sliding=sliding, periods=periods, tariff_id="demand-test"
+        readings,
+        [usage.plan for usage in usages],
+        window_minutes,
+        sliding=sliding,
+        periods=periods,
+        tariff_id="demand-test",
     )
 
 

@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tariffs import Account, Readings, load_tariff, price
-from tariffs.engine import pricing, usage
+from tariffs.engine import _kept
+from tariffs.engine._kept import sizes
 from tariffs.engine.pricing import clear_caches
 from tariffs.errors import TariffsError
 
@@ -45,9 +46,9 @@ def test_meters_on_the_same_axis_share_plans_but_not_values() -> None:
     assert first.axis == second.axis
     clear_caches()
     price(tariff, first)
-    held = len(pricing._CALENDARS)
+    held = sizes()["bill_plans"][0]
     warm = price(tariff, second)
-    assert len(pricing._CALENDARS) == held  # the second meter used the first one's plans
+    assert sizes()["bill_plans"][0] == held  # the second meter used the first one's plans
     assert warm == cold(tariff, second)
     assert warm != cold(tariff, first)
     assert sum(bill.energy_kwh for bill in warm) == second.total()
@@ -144,14 +145,14 @@ def test_starts_that_break_the_invariant_are_never_shared() -> None:
     clear_caches()
     bills = price(load_tariff("cn-zj-residential-tou"), broken)
     assert sum(b.energy_kwh for b in bills) == Decimal(47)
-    assert len(pricing._CALENDARS) == 0 and len(usage._PLANS) == 0
+    assert sizes()["bill_plans"][0] == 0 and sizes()["segment_plans"][0] == 0
 
 
 def test_kept_plans_are_bounded_by_the_intervals_they_cover(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(pricing._CALENDARS, "limit", 3 * 24 * 40)
-    monkeypatch.setattr(usage._PLANS, "limit", 3 * 24 * 40)
+    monkeypatch.setattr(_kept.bill_plans, "limit", 3 * 24 * 40)
+    monkeypatch.setattr(_kept.segment_plans, "limit", 3 * 24 * 40)
     tariff = load_tariff("cn-zj-residential-tou")
     clear_caches()
     for shift in range(10):  # ten different axes of 40 days each
@@ -164,9 +165,9 @@ def test_kept_plans_are_bounded_by_the_intervals_they_cover(
             kwh=readings.kwh,
         )
         warm = price(tariff, moved)
-        assert pricing._CALENDARS.held <= 3 * 24 * 40
-        assert usage._PLANS.held <= 3 * 24 * 40
-        assert 1 <= len(pricing._CALENDARS) <= 3
+        assert sizes()["bill_plans"][1] <= 3 * 24 * 40
+        assert sizes()["segment_plans"][1] <= 3 * 24 * 40
+        assert 1 <= sizes()["bill_plans"][0] <= 3
     assert warm == cold(tariff, moved)
 
 

@@ -1,4 +1,9 @@
-"""Maximum demand from interval readings, exactly.
+"""What charges ask to be measured from the intervals, and how the engine measures it.
+
+A charge never sees readings. It declares the measures it needs (`needs` in its module:
+a maximum demand over some window and periods, the energy of each clock hour, the energy
+in time order); the engine measures them once per segment or bill, from the readings and
+the plan of the segment, and hands the numbers over with the usage.
 
 Demand is the average power over a demand window: the kWh of the window × 60 / window
 minutes [kW]. Windows are clock-aligned in local time (``[00:00, 00:15)``,
@@ -11,33 +16,118 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from tariffs.engine.usage import Usage
+from tariffs.engine.schedule import Schedule, utc_offset_runs
+from tariffs.engine.usage import Plan, plan_segment
 from tariffs.errors import ReadingsError
-from tariffs.model.readings import to_decimal
+from tariffs.model.readings import Readings, to_decimal
 
-__all__ = ["DEMAND_WINDOWS", "max_demand", "within_windows"]
+__all__ = [
+    "DEMAND_WINDOWS",
+    "EnergyByHour",
+    "EnergyInTimeOrder",
+    "MaxDemand",
+    "Measure",
+    "energy_by_hour",
+    "energy_in_time_order",
+    "max_demand",
+    "measure_demand",
+    "within_windows",
+]
 
 #: Demand windows that are exact in kW: the window divides an hour [min].
 DEMAND_WINDOWS = (5, 10, 15, 30, 60)
 
 
-def _check(usage: Usage, window_minutes: int, tariff_id: str) -> int:
-    step = usage.readings.interval_seconds // 60
-    if usage.readings.interval_seconds % 60 or step > window_minutes or window_minutes % step:
+@dataclass(frozen=True, slots=True)
+class MaxDemand:
+    """The maximum demand of the whole billing period [kW], over all its segments.
+
+    Attributes:
+        window_minutes: Demand window; one of `DEMAND_WINDOWS`.
+        sliding: Sliding windows instead of clock-aligned ones.
+        periods: Only windows inside these period indexes (None: all).
+        hours: Only intervals inside these local clock spans ``[start, end)`` [min]
+            (coincident-peak hours), or None.
+        schedule: Classify the intervals by this schedule (a version's own
+            ``demand_periods``) instead of the segments' energy schedules, or None.
+    """
+
+    window_minutes: int
+    sliding: bool = False
+    periods: frozenset[int] | None = None
+    hours: tuple[tuple[int, int], ...] | None = None
+    schedule: Schedule | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EnergyByHour:
+    """The segment's imported energy by local clock hour: hour number → kWh units.
+
+    The hour number counts local wall-clock hours since 1970-01-01 00:00 local time.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class EnergyInTimeOrder:
+    """The segment's imported energy in time order, by slices of one season and period.
+
+    The value is ``((season_index, period_index, kwh units of each interval), ...)``.
+    """
+
+
+Measure = MaxDemand | EnergyByHour | EnergyInTimeOrder
+
+
+def measure_demand(
+    measure: MaxDemand,
+    readings: Readings,
+    plans: Sequence[Plan],
+    timezone: str,
+    tariff_id: str,
+) -> Decimal:
+    """Measure a `MaxDemand` over the plans of a bill's segments [kW].
+
+    Raises:
+        ReadingsError: The readings are coarser than the window.
+    """
+    if measure.schedule is not None:
+        starts = readings.starts
+        plans = [
+            plan_segment(readings, measure.schedule, timezone, starts[plan.first],
+                         starts[plan.last - 1] + 1, frozenset())
+            for plan in plans
+            if plan.first != plan.last
+        ]  # fmt: skip
+    if measure.hours is not None:
+        plans = [within_windows(plan, readings, list(measure.hours)) for plan in plans]
+    return max_demand(
+        readings,
+        plans,
+        measure.window_minutes,
+        sliding=measure.sliding,
+        periods=None if measure.periods is None else set(measure.periods),
+        tariff_id=tariff_id,
+    )
+
+
+def _check(readings: Readings, window_minutes: int, tariff_id: str) -> int:
+    step = readings.interval_seconds // 60
+    if readings.interval_seconds % 60 or step > window_minutes or window_minutes % step:
         raise ReadingsError(
             f"tariff {tariff_id} bills demand over {window_minutes}-minute windows, which "
-            f"intervals of {usage.readings.interval_seconds // 60} min cannot give; "
+            f"intervals of {readings.interval_seconds // 60} min cannot give; "
             f"give readings at {window_minutes} minutes or finer (or a kw column)",
-            file=usage.readings.source,
+            file=readings.source,
         )
     return window_minutes // step
 
 
 def max_demand(
-    usages: Sequence[Usage],
+    readings: Readings,
+    plans: Sequence[Plan],
     window_minutes: int,
     *,
     sliding: bool = False,
@@ -47,7 +137,8 @@ def max_demand(
     """The maximum demand of some segments [kW], overall or within some periods.
 
     Args:
-        usages: Segments of one bill (aggregated usage).
+        readings: The readings the plans index.
+        plans: Segments of one bill.
         window_minutes: Demand window; one of `DEMAND_WINDOWS`.
         sliding: Sliding windows instead of clock-aligned ones.
         periods: Only windows inside these period indexes (time-of-use demand).
@@ -57,36 +148,35 @@ def max_demand(
         ReadingsError: The readings are coarser than the window.
     """
     best = 0
-    scale = 0
+    scale = readings.scale
     meter_kw = False
-    for usage in usages:
-        readings = usage.readings
-        scale = usage.scale
-        chosen = None if periods is None else frozenset(periods)
+    step_seconds = readings.interval_seconds
+    chosen = None if periods is None else frozenset(periods)
+    for plan in plans:
         if readings.kw is not None:
             meter_kw = True
-            runs = usage.runs_of(chosen)
-            if runs:  # each run's maximum in C, over runs kept from the plan
+            runs = plan.runs_of(chosen, step_seconds)
+            if runs:  # each run's maximum in C, over runs kept with the plan
                 best = max(best, max(map(max, map(readings.kw.__getitem__, runs))))
             continue
-        per_window = _check(usage, window_minutes, tariff_id)
+        per_window = _check(readings, window_minutes, tariff_id)
         kwh = readings.kwh
-        step = readings.interval_seconds // 60
+        step = step_seconds // 60
         if per_window == 1:
             # The common case: one interval per window, the max of a slice is C-speed;
             # over all periods, one max over the segment's whole range.
-            if periods is None and usage.complete:
-                if usage.first < usage.last:
-                    best = max(best, max(kwh[usage.first : usage.last]))
+            if periods is None and plan.complete:
+                if plan.first < plan.last:
+                    best = max(best, max(kwh[plan.first : plan.last]))
                 continue
-            runs = usage.runs_of(chosen)
+            runs = plan.runs_of(chosen, step_seconds)
             if runs:
                 best = max(best, max(map(max, map(kwh.__getitem__, runs))))
             continue
         starts = readings.starts
         span = window_minutes * 60
         if sliding:
-            for a, b, _ in _runs(usage, periods):
+            for a, b, _ in _runs(plan, readings, periods):
                 for i in range(a, b - per_window + 1):
                     if starts[i + per_window - 1] - starts[i] == span - step * 60:
                         best = max(best, sum(kwh[i : i + per_window]))
@@ -97,7 +187,7 @@ def max_demand(
         # half-hour shift) starts windows on the new local clock, and a repeated local
         # hour makes windows of its own.
         windows: dict[int, int] = {}
-        for _, period, a, b, minute in usage.slices:
+        for _, period, a, b, minute in plan.slices(step_seconds):
             if periods is not None and period not in periods:
                 continue
             midnight = starts[a] - minute * 60
@@ -111,12 +201,12 @@ def max_demand(
     return to_decimal(best * (60 // window_minutes), scale)
 
 
-def _runs(usage: Usage, periods: set[int] | None) -> list[tuple[int, int, int]]:
+def _runs(plan: Plan, readings: Readings, periods: set[int] | None) -> list[tuple[int, int, int]]:
     """Merge consecutive slices (within the chosen periods) into contiguous index runs."""
     runs: list[tuple[int, int, int]] = []
-    starts = usage.readings.starts
-    step = usage.readings.interval_seconds
-    for _, period, a, b, minute in usage.slices:
+    starts = readings.starts
+    step = readings.interval_seconds
+    for _, period, a, b, minute in plan.slices(step):
         if periods is not None and period not in periods:
             continue
         if runs and runs[-1][1] == a and starts[a] - starts[a - 1] == step:
@@ -126,15 +216,15 @@ def _runs(usage: Usage, periods: set[int] | None) -> list[tuple[int, int, int]]:
     return runs
 
 
-def within_windows(usage: Usage, spans: list[tuple[int, int]]) -> Usage:
-    """The same usage, its slices cut down to local clock spans ``[start, end)`` [min].
+def within_windows(plan: Plan, readings: Readings, spans: list[tuple[int, int]]) -> Plan:
+    """The same plan, its slices cut down to local clock spans ``[start, end)`` [min].
 
     Used for coincident-peak demand, measured only in declared hours. Spans do not cross
-    midnight (split them first).
+    midnight (split them first). The cut plan is never kept.
     """
-    starts = usage.readings.starts
+    starts = readings.starts
     slices = []
-    for season, period, a, b, minute in usage.slices:
+    for season, period, a, b, minute in plan.slices(readings.interval_seconds):
         day_start = starts[a] - minute * 60
         for start, end in spans:
             lo = bisect_left(starts, day_start + start * 60, a, b)
@@ -142,4 +232,32 @@ def within_windows(usage: Usage, spans: list[tuple[int, int]]) -> Usage:
             if lo < hi:
                 slices.append((season, period, lo, hi, minute + (starts[lo] - starts[a]) // 60))
     slices.sort(key=lambda item: item[2])
-    return replace(usage, day_blocks=[], other_slices=slices, complete=False, _cache={})
+    return replace(plan, blocks=[], others=slices, complete=False, key=None)
+
+
+def energy_by_hour(readings: Readings, plan: Plan, timezone: str) -> dict[int, int]:
+    """Measure `EnergyByHour` for one segment: local hour number → kWh units."""
+    starts, kwh = readings.starts, readings.kwh
+    by_hour: dict[int, int] = {}
+    if plan.first == plan.last:
+        return by_hour
+    for run_start, run_end, offset in utc_offset_runs(
+        timezone, starts[plan.first], starts[plan.last - 1] + 1
+    ):
+        lo = bisect_left(starts, run_start, plan.first, plan.last)
+        hi = bisect_left(starts, run_end, lo, plan.last)
+        for i in range(lo, hi):
+            hour = (starts[i] + offset) // 3600
+            by_hour[hour] = by_hour.get(hour, 0) + kwh[i]
+    return by_hour
+
+
+def energy_in_time_order(
+    readings: Readings, plan: Plan
+) -> tuple[tuple[int, int, tuple[int, ...]], ...]:
+    """Measure `EnergyInTimeOrder` for one segment."""
+    kwh = readings.kwh
+    return tuple(
+        (season, period, tuple(kwh[first:last]))
+        for season, period, first, last, _ in plan.slices(readings.interval_seconds)
+    )

@@ -13,21 +13,26 @@ import datetime as dt
 import decimal
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from tariffs.engine.charges import Context, price_charge
-from tariffs.engine.schedule import KeptPlans, Schedule, compile_schedule
-from tariffs.engine.usage import (
-    Plan,
-    add_losses,
-    check_resolution,
-    clear_plans,
-    plan_segment,
-    usage_of,
+from tariffs.engine import _kept
+from tariffs.engine._kept import clear_caches, value_key
+from tariffs.engine.charges import KINDS
+from tariffs.engine.charges.context import BillUsage, Carried, Context, Setting
+from tariffs.engine.measures import (
+    EnergyByHour,
+    EnergyInTimeOrder,
+    MaxDemand,
+    Measure,
+    energy_by_hour,
+    energy_in_time_order,
+    measure_demand,
 )
+from tariffs.engine.schedule import Schedule, compile_schedule
+from tariffs.engine.usage import Plan, Usage, add_losses, check_resolution, plan_segment, usage_of
 from tariffs.errors import ReadingsError, TariffFileError
 from tariffs.model.account import Account
 from tariffs.model.bill import Bill, Line
@@ -111,7 +116,7 @@ class _Ladders:
     first_year: dict[int, int]
     counted: dict[tuple[int, int], Decimal]
     demand_history_kw: dict[tuple[int, int], Decimal]
-    carried: dict[str, Decimal]
+    carried: Carried
     annual_months: list[int]
 
     def position(self, start_month: int, day: dt.date) -> Decimal:
@@ -187,7 +192,7 @@ def _price(
         first_year={},
         counted={},
         demand_history_kw=_demand_history(account),
-        carried={},
+        carried=Carried(),
         annual_months=_annual_ladders(tariff),
     )
     return [_price_bill(tariff, readings, account, plan, ladders) for plan in calendar]
@@ -218,23 +223,6 @@ class _BillPlan:
     segments: tuple[_Segment, ...]
 
 
-#: Bill plans by tariff and time axis. A billing run prices many meters read on the same
-#: intervals (and one meter under several tariffs): the dates, the shares of a month, the
-#: versions in force and the classification of intervals are the same for all of them.
-#: Bounded by the intervals the plans cover.
-_CALENDARS: KeptPlans[list[_BillPlan]] = KeptPlans(limit=500_000)
-
-
-def clear_caches() -> None:
-    """Forget the bill plans and interval classifications kept between calls.
-
-    Pricing never needs this (kept plans are keyed by everything they depend on, and
-    bounded); it frees their memory at once, e.g. after a billing run.
-    """
-    _CALENDARS.clear()
-    clear_plans()
-
-
 def _calendar(
     tariff: Tariff,
     readings: Readings,
@@ -243,8 +231,16 @@ def _calendar(
     end: dt.date | None,
     event_days: frozenset[dt.date],
 ) -> list[_BillPlan]:
+    # Bill plans by tariff and time axis (`tariffs.engine._kept.bill_plans`). A billing
+    # run prices many meters read on the same intervals (and one meter under several
+    # tariffs): the dates, the shares of a month, the versions in force and the
+    # classification of intervals are the same for all of them.
     axis = readings.axis
+    if axis is None:  # starts that break the invariant are never shared
+        return _plan_bills(tariff, readings, account, start, end, event_days)
     key = (
+        value_key(tariff),
+        tariff.source,
         axis,
         account.meter_read_day if account else None,
         account.service_start if account else None,
@@ -253,11 +249,10 @@ def _calendar(
         end,
         event_days,
     )
-    plans = None if axis is None else _CALENDARS.get(tariff, key)
+    plans: list[_BillPlan] | None = _kept.bill_plans.get(key)
     if plans is None:
         plans = _plan_bills(tariff, readings, account, start, end, event_days)
-        if axis is not None:  # starts that break the invariant are never shared
-            _CALENDARS.keep(tariff, key, plans, len(readings))
+        _kept.bill_plans.keep(key, plans, len(readings))
     return plans
 
 
@@ -420,23 +415,38 @@ def _price_bill(
         if losses is not None:
             usage = add_losses(usage, losses, segment.month_fraction)
         usages.append(usage)
+    settings = [
+        Setting(tariff, segment.version, segment.schedule, account, period_start)
+        for segment in plan.segments
+    ]
+    needs = [
+        [measure for charge in setting.version.charges
+         for measure in KINDS[charge.kind].needs(charge, setting)]
+        for setting in settings
+    ]  # fmt: skip
+    bill = _bill_usage(tariff, readings, plan, usages, needs)
     annual_months = ladders.annual_months
     lines: list[Line] = []
     warnings = list(plan.warnings)
     position_bill = Decimal(0)
     position_periods: dict[str, Decimal] = {}
     count = len(plan.segments)
+    carried = ladders.carried
     for index, (segment, usage) in enumerate(zip(plan.segments, usages, strict=True)):
         positions = {"bill": position_bill}
         positions.update({f"period:{name}": kwh for name, kwh in position_periods.items()})
         for start_month in annual_months:
             positions[f"annual:{start_month}"] = ladders.position(start_month, period_start)
         schedule = segment.schedule
+        measured = _segment_measures(tariff, readings, segment.plan, needs[index])
+        if measured:
+            usage = replace(usage, measured=measured)
         ctx = Context(
             tariff=tariff,
             version=segment.version,
             schedule=schedule,
             usage=usage,
+            bill=bill,
             account=account,
             period_start=period_start,
             period_end=plan.period_end,
@@ -445,14 +455,17 @@ def _price_bill(
             first_segment=index == 0,
             last_segment=index == count - 1,
             tier_position_kwh=positions,
-            bill_usages=usages,
             demand_history_kw=ladders.demand_history_kw,
             bill_fraction=plan.bill_fraction,
             bill_days=plan.service_days,
-            carried=ladders.carried,
         )
+        segment_lines: list[Line] = []
         for charge in segment.version.charges:
-            ctx.lines.extend(price_charge(charge, ctx))
+            priced = KINDS[charge.kind].price(charge, ctx, segment_lines, carried)
+            segment_lines.extend(priced.lines)
+            if priced.carried is not None:
+                carried = priced.carried
+            warnings.extend(w for w in priced.warnings if w not in warnings)
         segment_kwh = to_decimal(usage.total_kwh, usage.scale)
         if index < count - 1:  # positions on the bill's ladders, for the next segment
             position_bill += segment_kwh
@@ -463,9 +476,8 @@ def _price_bill(
                 )
         for start_month in annual_months:
             ladders.add(start_month, period_start, segment_kwh)
-        lines.extend(ctx.lines)
-        if ctx.warnings:
-            warnings.extend(w for w in ctx.warnings if w not in warnings)
+        lines.extend(segment_lines)
+    ladders.carried = carried
     loss_kwh = None
     if losses is not None:
         loss_kwh = sum((u.loss_kwh for u in usages), Decimal(0))
@@ -480,3 +492,46 @@ def _price_bill(
         warnings=tuple(warnings),
         loss_kwh=loss_kwh,
     )
+
+
+def _bill_usage(
+    tariff: Tariff,
+    readings: Readings,
+    plan: _BillPlan,
+    usages: list[Usage],
+    needs: list[list[Measure]],
+) -> BillUsage:
+    """The bill's totals, and each maximum demand its charges need, measured once."""
+    kvarh = None if any(u.kvarh is None for u in usages) else sum(u.kvarh or 0 for u in usages)
+    export = (
+        None if any(u.export_kwh is None for u in usages)
+        else sum(u.export_kwh or 0 for u in usages)
+    )  # fmt: skip
+    demand: dict[MaxDemand, Decimal] = {}
+    plans = [segment.plan for segment in plan.segments]
+    for measures in needs:
+        for measure in measures:
+            if isinstance(measure, MaxDemand) and measure not in demand:
+                demand[measure] = measure_demand(
+                    measure, readings, plans, tariff.timezone, tariff.id
+                )
+    return BillUsage(
+        scale=readings.scale,
+        total_kwh=sum(u.total_kwh for u in usages),
+        kvarh=kvarh,
+        export_kwh=export,
+        demand_kw=demand,
+    )
+
+
+def _segment_measures(
+    tariff: Tariff, readings: Readings, plan: Plan, needs: list[Measure]
+) -> dict[object, object]:
+    """The segment's own measures (energy by hour, energy in time order)."""
+    measured: dict[object, object] = {}
+    for measure in needs:
+        if isinstance(measure, EnergyByHour) and measure not in measured:
+            measured[measure] = energy_by_hour(readings, plan, tariff.timezone)
+        elif isinstance(measure, EnergyInTimeOrder) and measure not in measured:
+            measured[measure] = energy_in_time_order(readings, plan)
+    return measured

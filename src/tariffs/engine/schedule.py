@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Iterator
+from dataclasses import dataclass
 from math import gcd
-from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
+from tariffs.engine import _kept
+from tariffs.engine._kept import value_key
 from tariffs.errors import TariffFileError
 from tariffs.model.calendar import WEEKDAYS
 from tariffs.model.common import parse_window, window_spans
@@ -26,7 +26,6 @@ from tariffs.model.tariff import Version
 
 __all__ = [
     "DayTable",
-    "IdentityCache",
     "Schedule",
     "compile_demand_schedule",
     "compile_schedule",
@@ -35,9 +34,7 @@ __all__ = [
     "utc_offset_runs",
 ]
 
-_EPOCH = dt.date(1970, 1, 1)
-K = TypeVar("K")
-V = TypeVar("V")
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +48,6 @@ class DayTable:
 
     season: int
     runs: tuple[tuple[int, int, int], ...]
-    _offsets: dict[int, tuple[tuple[int, int, int, int], ...]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
 
     def offsets(self, step_seconds: int) -> tuple[tuple[int, int, int, int], ...]:
         """The runs as interval offsets of a whole day of readings.
@@ -61,14 +55,15 @@ class DayTable:
         Returns ``(first, last, period_index, start_minute)`` per run, for intervals of
         ``step_seconds`` that divide every boundary (checked before aggregation).
         """
-        found = self._offsets.get(step_seconds)
+        key = (self, step_seconds)
+        found: tuple[tuple[int, int, int, int], ...] | None = _kept.day_offsets.get(key)
         if found is None:
             step_minutes = step_seconds // 60
             found = tuple(
                 (start // step_minutes, end // step_minutes, period, start)
                 for start, end, period in self.runs
             )
-            self._offsets[step_seconds] = found
+            _kept.day_offsets.keep(key, found)
         return found
 
 
@@ -82,7 +77,11 @@ class Schedule:
             whose interval does not divide it cannot be split between periods exactly.
     """
 
-    def __init__(self, version: Version, source: str | None = None) -> None:
+    def __init__(
+        self, version: Version, source: str | None = None, key: tuple[object, ...] = ()
+    ) -> None:
+        #: The schedule as a value: what it is compiled from (see `compile_schedule`).
+        self.key = key or (value_key(version), source, "energy")
         self.version = version
         self.source = source
         self.period_names = version.period_names
@@ -98,7 +97,6 @@ class Schedule:
         ]
         self._holidays_by_year: dict[int, dict[dt.date, int]] = {}
         self._tables: dict[tuple[int, int, int, bool], DayTable] = {}
-        self._by_date: dict[tuple[dt.date, bool], DayTable] = {}
         self.granularity_minutes = self._granularity()
         #: Whether every day of a month has the same day table when no event day is
         #: declared (no day types, no holidays, seasons by whole months).
@@ -160,14 +158,11 @@ class Schedule:
 
     def day(self, day: dt.date, event: bool) -> DayTable:
         """The day table of a local date; ``event`` tells whether it is a declared event day."""
-        found = self._by_date.get((day, event))
-        if found is not None:
-            return found
-        if len(self._by_date) > 100_000:
-            self._by_date.clear()
-        table = self._day(day, event)
-        self._by_date[(day, event)] = table
-        return table
+        key = (self.key, day, event)
+        found: DayTable | None = _kept.day_tables.get(key)
+        if found is None:
+            found = _kept.day_tables.keep(key, self._day(day, event))
+        return found
 
     def _day(self, day: dt.date, event: bool) -> DayTable:
         season = self.season_of(day)
@@ -253,65 +248,6 @@ def _weekday_types(version: Version, names: list[str]) -> list[int]:
     return table
 
 
-class KeptPlans(Generic[V]):
-    """Values kept by a key made of an object's identity and plain values, bounded.
-
-    For plans derived from an immutable object (a tariff, a compiled schedule) and a time
-    axis: the object is kept with each value, so that an id reused after it is gone never
-    matches. Each value has a weight (the intervals it covers); when the weights held would
-    pass `limit`, everything is forgotten and keeping starts again.
-    """
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.held = 0
-        self._store: dict[tuple[object, ...], tuple[object, V]] = {}
-
-    def __len__(self) -> int:
-        return len(self._store)
-
-    def get(self, owner: object, key: tuple[object, ...]) -> V | None:
-        """The value kept for ``owner`` and ``key``, or None."""
-        found = self._store.get((id(owner), *key))
-        return found[1] if found is not None and found[0] is owner else None
-
-    def keep(self, owner: object, key: tuple[object, ...], value: V, weight: int) -> None:
-        """Keep a value for ``owner`` and ``key``."""
-        if self.held + weight > self.limit:
-            self.clear()
-        self._store[(id(owner), *key)] = (owner, value)
-        self.held += weight
-
-    def clear(self) -> None:
-        """Forget every value."""
-        self._store.clear()
-        self.held = 0
-
-
-class IdentityCache(Generic[K, V]):
-    """Values computed once per object, for immutable objects (tariff versions, charges).
-
-    Keyed by the object's identity (pydantic models with lists are not hashable); the
-    object is kept with its value (see `KeptPlans`), so that an id reused after it is
-    gone never matches.
-    """
-
-    def __init__(self, size: int = 256) -> None:
-        self._kept: KeptPlans[V] = KeptPlans(limit=size)
-
-    def get(self, key: K, build: Callable[[], V]) -> V:
-        """The value for ``key``, built on first use."""
-        found = self._kept.get(key, ())
-        if found is None:
-            found = build()
-            self._kept.keep(key, (), found, 1)
-        return found
-
-
-_COMPILED: IdentityCache[Version, Schedule] = IdentityCache()
-_COMPILED_DEMAND: IdentityCache[Version, Schedule] = IdentityCache()
-
-
 def compile_schedule(version: Version, source: str | None = None) -> Schedule:
     """Compile a version's calendar, once per version object (versions are immutable).
 
@@ -319,7 +255,11 @@ def compile_schedule(version: Version, source: str | None = None) -> Schedule:
         version: The tariff version.
         source: The tariff file, for errors found while classifying days.
     """
-    return _COMPILED.get(version, lambda: Schedule(version, source))
+    key = (value_key(version), source, "energy")
+    found: Schedule | None = _kept.schedules.get(key)
+    if found is None:
+        found = _kept.schedules.keep(key, Schedule(version, source, key))
+    return found
 
 
 def compile_demand_schedule(version: Version, source: str | None = None) -> Schedule:
@@ -327,16 +267,24 @@ def compile_demand_schedule(version: Version, source: str | None = None) -> Sche
     if not version.demand_periods:
         return compile_schedule(version, source)
 
-    def build() -> Schedule:
+    key = (value_key(version), source, "demand")
+    found: Schedule | None = _kept.schedules.get(key)
+    if found is None:
         periods = {"periods": version.demand_periods, "overrides": []}
-        return Schedule(version.model_copy(update=periods), source)
+        found = Schedule(version.model_copy(update=periods), source, key)
+        _kept.schedules.keep(key, found)
+    return found
 
-    return _COMPILED_DEMAND.get(version, build)
 
-
-@lru_cache(maxsize=4096)
 def _year_offsets(timezone: str, year: int) -> tuple[tuple[int, int], ...]:
     """Constant-offset runs of one year: ``(utc_start, offset_seconds)`` in time order."""
+    found: tuple[tuple[int, int], ...] | None = _kept.zone_offsets.get((timezone, year))
+    if found is None:
+        found = _kept.zone_offsets.keep((timezone, year), _scan_year(timezone, year))
+    return found
+
+
+def _scan_year(timezone: str, year: int) -> tuple[tuple[int, int], ...]:
     zone = ZoneInfo(timezone)
 
     def offset(t: int) -> int:
@@ -425,9 +373,8 @@ def local_days(
             i = j
 
 
-@lru_cache(maxsize=65536)
 def _date_of(day_number: int) -> dt.date:
-    return _EPOCH + dt.timedelta(days=day_number)
+    return dt.date.fromordinal(_EPOCH_ORDINAL + day_number)
 
 
 def local_day_spans(

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from operator import itemgetter
-from typing import Any
 
-from tariffs.engine.schedule import DayTable, KeptPlans, Schedule, local_day_spans
+from tariffs.engine import _kept
+from tariffs.engine.schedule import DayTable, Schedule, local_day_spans
 from tariffs.errors import ReadingsError
 from tariffs.model.account import Losses
 from tariffs.model.readings import Readings, to_decimal
@@ -31,7 +31,6 @@ __all__ = [
     "add_losses",
     "aggregate",
     "check_resolution",
-    "clear_plans",
     "plan_segment",
     "split_in_proportion",
     "split_table",
@@ -52,77 +51,29 @@ DayBlock = tuple[int, tuple[tuple[int, int, int, int], ...], int, int]
 class Usage:
     """What a billing segment consumed, exactly, in integer units of ``10**-scale``.
 
+    Numbers only: what the charges of a segment price. Quantities that need the intervals
+    themselves (maximum demand, energy by hour or in time order) are measured by the
+    engine before pricing (`tariffs.engine.measures`) and handed over in `measured`.
+
     Attributes:
-        readings: The readings the usage was taken from.
-        first: Index of the first interval of the segment in `readings`.
-        last: Index just after the last interval.
+        source: The readings' file, for messages.
         scale: Quantities are in units of ``10**-scale``.
         total_kwh: Imported energy of the segment.
         energy: ``(season_index, period_index)`` → imported energy.
         kvarh: Reactive energy of the segment, or None without a kvarh column.
         export_kwh: Exported energy of the segment, or None without an export column.
-        day_blocks: Runs of whole days with one day table (see `DayBlock`).
-        other_slices: Slices of the days that are not whole (see `Slice`).
         loss_kwh: Losses included in `total_kwh` and `energy` [kWh].
-        complete: Whether the slices cover every interval from `first` to `last` (False
-            for usage cut down to some hours).
+        measured: What the segment's charges asked to be measured, by measure.
     """
 
-    readings: Readings
-    first: int
-    last: int
+    source: str
     scale: int
     total_kwh: int
     energy: dict[tuple[int, int], int]
     kvarh: int | None
     export_kwh: int | None
-    day_blocks: list[DayBlock] = field(default_factory=list)
-    other_slices: list[Slice] = field(default_factory=list)
     loss_kwh: Decimal = Decimal(0)
-    complete: bool = True
-    # What is derived from the slices alone. Usages summed from one plan share the plan's
-    # dictionary, so the meters of a run derive it once (see `usage_of`).
-    _cache: dict[object, list[Any]] = field(default_factory=dict, compare=False, repr=False)
-
-    def runs_of(self, periods: frozenset[int] | None) -> list[slice]:
-        """Index ranges of the intervals in some periods (None: all), in time order.
-
-        Slices that follow each other in the readings' index are merged: a range may go
-        on across midnight or a gap in time (fine for a maximum of single intervals).
-        """
-        key = ("runs", periods)
-        found = self._cache.get(key)
-        if found is None:
-            found = []
-            end = -1
-            for _, period, a, b, _ in self.slices:
-                if periods is not None and period not in periods:
-                    continue
-                if a == end:
-                    found[-1] = slice(found[-1].start, b)
-                else:
-                    found.append(slice(a, b))
-                end = b
-            self._cache[key] = found
-        return found
-
-    @property
-    def slices(self) -> list[Slice]:
-        """Every slice of the segment in time order (built on first use, then kept)."""
-        found = self._cache.get("slices")
-        if found is None:
-            per_day = 86400 // self.readings.interval_seconds
-            found = list(self.other_slices)
-            for season, offsets, lo, days in self.day_blocks:
-                for day in range(days):
-                    base = lo + day * per_day
-                    found.extend(
-                        (season, period, base + a, base + b, minute)
-                        for a, b, period, minute in offsets
-                    )
-            found.sort(key=lambda item: item[2])
-            self._cache["slices"] = found
-        return found
+    measured: Mapping[object, object] = field(default_factory=dict)
 
 
 def check_resolution(readings: Readings, schedule: Schedule, tariff_id: str) -> None:
@@ -172,17 +123,12 @@ def usage_of(readings: Readings, plan: Plan) -> Usage:
         # The largest period is what the others leave of the total: one pass fewer.
         energy[plan.rest] = total - sum(energy.values())
     return Usage(
-        readings=readings,
-        first=first,
-        last=last,
+        source=readings.source,
         scale=readings.scale,
         total_kwh=total,
         energy=energy,
         kvarh=None if readings.kvarh is None else sum(readings.kvarh[first:last]),
         export_kwh=None if readings.export_kwh is None else sum(readings.export_kwh[first:last]),
-        day_blocks=plan.blocks,
-        other_slices=plan.others,
-        _cache=plan.derived,
     )
 
 
@@ -193,12 +139,15 @@ class Plan:
     Attributes:
         first: Index of the segment's first interval.
         last: Index just after its last interval.
-        blocks: Whole days with one day table (`Usage.day_blocks`).
-        others: Slices of the days that are not whole (`Usage.other_slices`).
+        blocks: Runs of whole days with one day table (see `DayBlock`).
+        others: Slices of the days that are not whole (see `Slice`).
         sums: ``(season, period)`` and a function summing that key's intervals of a column.
         rest: The key whose sum is the total less the others (every interval of the
             segment is in exactly one key), or None.
-        derived: What the usages of this plan derive from its slices (`Usage._cache`).
+        key: The plan as a value (schedule, zone, time axis, segment, event days) when it
+            is kept for other meters, else None.
+        complete: Whether the slices cover every interval from `first` to `last` (False
+            for a plan cut down to some hours).
     """
 
     first: int
@@ -207,19 +156,50 @@ class Plan:
     others: list[Slice]
     sums: list[tuple[tuple[int, int], Callable[[list[int]], int]]]
     rest: tuple[int, int] | None
-    derived: dict[object, list[Any]] = field(default_factory=dict)
+    key: tuple[object, ...] | None = None
+    complete: bool = True
 
+    def slices(self, step_seconds: int) -> list[Slice]:
+        """Every slice of the segment in time order (kept with a kept plan)."""
+        key = None if self.key is None else (self.key, "slices")
+        found: list[Slice] | None = None if key is None else _kept.plan_runs.get(key)
+        if found is None:
+            per_day = 86400 // step_seconds
+            found = list(self.others)
+            for season, offsets, lo, days in self.blocks:
+                for day in range(days):
+                    base = lo + day * per_day
+                    found.extend(
+                        (season, period, base + a, base + b, minute)
+                        for a, b, period, minute in offsets
+                    )
+            found.sort(key=lambda item: item[2])
+            if key is not None:
+                _kept.plan_runs.keep(key, found)
+        return found
 
-#: Plans by time axis: a billing run prices many meters read on the same intervals (and
-#: one meter under many tariffs), and classifying intervals costs more than summing them.
-#: Keyed by the schedule and by value (zone, axis, segment, event days); bounded by the
-#: intervals the plans cover.
-_PLANS: KeptPlans[Plan] = KeptPlans(limit=500_000)
+    def runs_of(self, periods: frozenset[int] | None, step_seconds: int) -> list[slice]:
+        """Index ranges of the intervals in some periods (None: all), in time order.
 
-
-def clear_plans() -> None:
-    """Forget every kept plan (see `_PLANS`)."""
-    _PLANS.clear()
+        Slices that follow each other in the readings' index are merged: a range may go
+        on across midnight or a gap in time (fine for a maximum of single intervals).
+        """
+        key = None if self.key is None else (self.key, "runs", periods)
+        found: list[slice] | None = None if key is None else _kept.plan_runs.get(key)
+        if found is None:
+            found = []
+            end = -1
+            for _, period, a, b, _ in self.slices(step_seconds):
+                if periods is not None and period not in periods:
+                    continue
+                if a == end:
+                    found[-1] = slice(found[-1].start, b)
+                else:
+                    found.append(slice(a, b))
+                end = b
+            if key is not None:
+                _kept.plan_runs.keep(key, found)
+        return found
 
 
 def plan_segment(
@@ -232,18 +212,22 @@ def plan_segment(
 ) -> Plan:
     """Which intervals of ``[start, end)`` fall in which season and period (see `aggregate`).
 
-    Plans are kept by time axis (see `_PLANS`), so meters read on the same intervals
-    share them.
+    Plans are kept by time axis (`tariffs.engine._kept.segment_plans`), so meters read
+    on the same intervals share them.
     """
     axis = readings.axis
-    key = (timezone, axis, start, end, event_days)
-    plan = None if axis is None else _PLANS.get(schedule, key)
+    if axis is None:  # starts that break the invariant are never shared
+        return _build_plan(
+            readings.starts, readings.interval_seconds, schedule, timezone, start, end, event_days
+        )
+    key = (schedule.key, timezone, axis, start, end, event_days)
+    plan: Plan | None = _kept.segment_plans.get(key)
     if plan is None:
         plan = _build_plan(
             readings.starts, readings.interval_seconds, schedule, timezone, start, end, event_days
         )
-        if axis is not None:  # starts that break the invariant are never shared
-            _PLANS.keep(schedule, key, plan, plan.last - plan.first)
+        plan = replace(plan, key=key)
+        _kept.segment_plans.keep(key, plan, plan.last - plan.first)
     return plan
 
 

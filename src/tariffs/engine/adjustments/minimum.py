@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
-from tariffs.engine.charges.context import Context, matches
+from tariffs.engine.charges.context import Carried, Context, Priced, matches
 from tariffs.engine.charges.fixed import per_unit
 from tariffs.model.bill import Line
 from tariffs.model.charges import MinimumCharge
@@ -14,19 +16,21 @@ from tariffs.model.charges import MinimumCharge
 __all__ = ["price_minimum"]
 
 
-def price_minimum(charge: MinimumCharge, ctx: Context) -> list[Line]:
+def price_minimum(
+    charge: MinimumCharge, ctx: Context, earlier: Sequence[Line], carried: Carried
+) -> Priced:
     """Make up the difference when the lines it applies to sum to less than the minimum."""
     if charge.per == "year":
-        return _annual(charge, ctx)
+        return _annual(charge, ctx, earlier, carried)
     units = per_unit(charge.per, ctx)
     if units is None:
-        return []
+        return Priced()
     count, _ = units
     minimum = ctx.amount(Fraction(charge.amount) * count)
-    base = sum((line.amount for line in ctx.lines if matches(line, charge.applies_to)), Decimal(0))
+    base = sum((line.amount for line in earlier if matches(line, charge.applies_to)), Decimal(0))
     if base >= minimum:
-        return []
-    return [
+        return Priced()
+    return Priced([
         ctx.line(
             "minimum",
             charge.code or "minimum",
@@ -36,30 +40,32 @@ def price_minimum(charge: MinimumCharge, ctx: Context) -> list[Line]:
             None,
             minimum - base,
         )
-    ]
+    ])  # fmt: skip
 
 
-def _annual(charge: MinimumCharge, ctx: Context) -> list[Line]:
+def _annual(
+    charge: MinimumCharge, ctx: Context, earlier: Sequence[Line], carried: Carried
+) -> Priced:
     """Add up the lines of the bills that start in a year; bill the shortfall on the last.
 
     The last bill of a year is the one whose period reaches January 1 of the next year. A
-    run that ends before then has no annual minimum line.
+    run that ends before then has no annual minimum line. The year so far is carried
+    from bill to bill (`Carried.minimum`).
     """
     code = charge.code or "minimum"
     year = ctx.period_start.year
-    key = f"minimum:{code}:{year}"
-    base = sum((line.amount for line in ctx.lines if matches(line, charge.applies_to)), Decimal(0))
-    ctx.carried[key] = ctx.carried.get(key, Decimal(0)) + base
-    ctx.carried[key + ":days"] = ctx.carried.get(key + ":days", Decimal(0)) + ctx.segment_days
+    base = sum((line.amount for line in earlier if matches(line, charge.applies_to)), Decimal(0))
+    amount, days = carried.minimum.get((code, year), (Decimal(0), 0))
+    amount, days = amount + base, days + ctx.segment_days
+    carried = replace(carried, minimum={**carried.minimum, (code, year): (amount, days)})
     if not ctx.last_segment or ctx.period_end < dt.date(year + 1, 1, 1):
-        return []
+        return Priced(carried=carried)
     days_in_year = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
-    days = min(ctx.carried[key + ":days"], Decimal(days_in_year))
-    minimum = ctx.amount(Fraction(charge.amount) * Fraction(int(days), days_in_year))
-    total = ctx.carried[key]
-    if total >= minimum:
-        return []
-    return [
-        ctx.line("minimum", code, charge.label or f"Annual minimum {minimum} ({year})",
-                 None, None, None, minimum - total)
-    ]  # fmt: skip
+    minimum = ctx.amount(Fraction(charge.amount) * Fraction(min(days, days_in_year), days_in_year))
+    if amount >= minimum:
+        return Priced(carried=carried)
+    return Priced(
+        [ctx.line("minimum", code, charge.label or f"Annual minimum {minimum} ({year})",
+                  None, None, None, minimum - amount)],
+        carried=carried,
+    )  # fmt: skip

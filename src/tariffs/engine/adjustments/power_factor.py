@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from tariffs.engine.adjustments.power_factor_tables import power_factor, power_factor_table
-from tariffs.engine.charges.context import Context, matches
+from tariffs.engine.charges.context import Carried, Context, Priced, matches
 from tariffs.errors import ReadingsError
 from tariffs.model.bill import Line
 from tariffs.model.charges import PowerFactorCharge, ReactiveCharge
@@ -20,11 +21,13 @@ def _kvarh(ctx: Context, what: str) -> Decimal:
         raise ReadingsError(
             f"tariff {ctx.tariff.id} has {what}, which needs reactive energy: "
             "the readings have no kvarh column",
-            file=ctx.usage.readings.source,
+            file=ctx.usage.source,
         ) from None
 
 
-def price_power_factor(charge: PowerFactorCharge, ctx: Context) -> list[Line]:
+def price_power_factor(
+    charge: PowerFactorCharge, ctx: Context, earlier: Sequence[Line], carried: Carried
+) -> Priced:
     """Adjust the base lines by the period's power factor and the standard table.
 
     The power factor is taken from the totals of the whole billing period, rounded
@@ -35,31 +38,32 @@ def price_power_factor(charge: PowerFactorCharge, ctx: Context) -> list[Line]:
     kwh = ctx.bill_total("total_kwh")
     table = power_factor_table(charge.table)
     if kwh == 0 and kvarh == 0:
-        ctx.warnings.append("no energy in the period: no power-factor adjustment")
-        return []
+        return Priced(warnings=("no energy in the period: no power-factor adjustment",))
     factor = power_factor(kwh, kvarh)
     percent = table.percent(factor)
-    base = sum((line.amount for line in ctx.lines if matches(line, charge.applies_to)), Decimal(0))
+    base = sum((line.amount for line in earlier if matches(line, charge.applies_to)), Decimal(0))
     rate = percent / 100
     sign = "+" if percent > 0 else ""
     label = charge.label or (
         f"Power factor {factor} (standard {table.standard}): {sign}{percent} %"
     )
-    return [
+    return Priced([
         ctx.line("power_factor", charge.code or "power_factor", label, base,
                  ctx.tariff.currency, rate, base * rate)
-    ]  # fmt: skip
+    ])  # fmt: skip
 
 
-def price_reactive(charge: ReactiveCharge, ctx: Context) -> list[Line]:
+def price_reactive(
+    charge: ReactiveCharge, ctx: Context, earlier: Sequence[Line], carried: Carried
+) -> Priced:
     """Charge the segment's kvarh above ``free_kvarh_per_kwh`` × kWh."""
     if ctx.usage.kvarh is None:
         _kvarh(ctx, "a reactive-energy charge")
     kvarh = ctx.quantity(ctx.usage.kvarh or 0)
     kwh = ctx.quantity(ctx.usage.total_kwh)
     billed = max(Decimal(0), kvarh - charge.free_kvarh_per_kwh * kwh)
-    return [
+    return Priced([
         ctx.line("power_factor", charge.code or "reactive",
                  charge.label or f"Reactive energy above {charge.free_kvarh_per_kwh} kvarh/kWh",
                  billed, "kvarh", charge.price_per_kvarh, billed * charge.price_per_kvarh)
-    ]  # fmt: skip
+    ])  # fmt: skip

@@ -1,41 +1,62 @@
-"""Charge kinds: each a pure function of a segment's `Context` returning bill lines."""
+"""Charge kinds: each a pure function of a segment's `Context`, returning `Priced` lines.
+
+Every kind is one module (here, or in `tariffs.engine.adjustments` for the kinds that
+adjust earlier lines) with a price function and, where it needs more than the usage's
+totals, a ``needs`` function naming the measures the engine must take for it
+(`tariffs.engine.measures`). `KINDS` maps each ``kind`` of the tariff format to both.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from tariffs.engine.adjustments.minimum import price_minimum
-from tariffs.engine.adjustments.power_factor import price_power_factor, price_reactive
-from tariffs.engine.adjustments.tax import price_discount, price_tax
-from tariffs.engine.charges.basic import price_basic
-from tariffs.engine.charges.context import Context
-from tariffs.engine.charges.demand import price_demand
-from tariffs.engine.charges.dynamic import price_dynamic_energy
-from tariffs.engine.charges.energy import price_energy
-from tariffs.engine.charges.fixed import price_fixed
-from tariffs.engine.charges.surcharge import price_export_credit, price_surcharge
+from tariffs.engine.adjustments import minimum, power_factor, tax
+from tariffs.engine.charges import basic, demand, dynamic, energy, fixed, surcharge
+from tariffs.engine.charges.context import Carried, Context, Priced, Setting
+from tariffs.engine.measures import Measure
 from tariffs.model.bill import Line
 
-__all__ = ["PRICERS", "Context", "price_charge"]
+__all__ = ["KINDS", "ChargeKind", "Context", "price_charge"]
 
-#: Charge kind → the function that prices it.
-PRICERS: dict[str, Callable[[Any, Context], list[Line]]] = {
-    "energy": price_energy,
-    "surcharge": price_surcharge,
-    "export_credit": price_export_credit,
-    "fixed": price_fixed,
-    "tax": price_tax,
-    "discount": price_discount,
-    "minimum": price_minimum,
-    "basic": price_basic,
-    "demand": price_demand,
-    "power_factor": price_power_factor,
-    "reactive": price_reactive,
-    "dynamic_energy": price_dynamic_energy,
+
+def _no_needs(charge: Any, setting: Setting) -> tuple[Measure, ...]:
+    return ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeKind:
+    """How one kind of charge is priced.
+
+    Attributes:
+        price: ``(charge, ctx, earlier lines, carried) -> Priced``.
+        needs: ``(charge, setting) -> measures`` the engine takes before pricing.
+    """
+
+    price: Callable[[Any, Context, Sequence[Line], Carried], Priced]
+    needs: Callable[[Any, Setting], tuple[Measure, ...]] = _no_needs
+
+
+#: Charge kind → how it is priced.
+KINDS: dict[str, ChargeKind] = {
+    "energy": ChargeKind(energy.price_energy, energy.needs),
+    "surcharge": ChargeKind(surcharge.price_surcharge),
+    "export_credit": ChargeKind(surcharge.price_export_credit),
+    "fixed": ChargeKind(fixed.price_fixed),
+    "tax": ChargeKind(tax.price_tax),
+    "discount": ChargeKind(tax.price_discount),
+    "minimum": ChargeKind(minimum.price_minimum),
+    "basic": ChargeKind(basic.price_basic, basic.needs),
+    "demand": ChargeKind(demand.price_demand, demand.needs),
+    "power_factor": ChargeKind(power_factor.price_power_factor),
+    "reactive": ChargeKind(power_factor.price_reactive),
+    "dynamic_energy": ChargeKind(dynamic.price_dynamic_energy, dynamic.needs),
 }
 
 
-def price_charge(charge: Any, ctx: Context) -> list[Line]:
+def price_charge(
+    charge: Any, ctx: Context, earlier: Sequence[Line] = (), carried: Carried | None = None
+) -> Priced:
     """Price one charge of any kind on a segment."""
-    return PRICERS[charge.kind](charge, ctx)
+    return KINDS[charge.kind].price(charge, ctx, earlier, carried or Carried())

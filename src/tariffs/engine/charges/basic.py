@@ -6,27 +6,28 @@ contract-demand overrun, and the load-factor discount.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
-from tariffs.engine.charges.context import Context, prorated
-from tariffs.engine.measures import max_demand
+from tariffs.engine.charges.context import Carried, Context, Priced, Setting, prorated
+from tariffs.engine.measures import MaxDemand
 from tariffs.errors import AccountError
 from tariffs.model.bill import Line
 from tariffs.model.charges import BasicCharge
 
-__all__ = ["basic_method", "price_basic"]
+__all__ = ["basic_method", "needs", "price_basic"]
 
 _HUNDRED = Decimal(100)
 
 
-def _where(ctx: Context) -> str:
+def _where(ctx: Setting | Context) -> str:
     """The file to name when the account lacks something: the account file, else the tariff."""
     if ctx.account is not None and ctx.account.source is not None:
         return ctx.account.source
     return ctx.tariff.source
 
 
-def basic_method(charge: BasicCharge, ctx: Context) -> str:
+def basic_method(charge: BasicCharge, ctx: Setting | Context) -> str:
     """The method the account chooses (or the tariff's default).
 
     Raises:
@@ -53,7 +54,7 @@ def basic_method(charge: BasicCharge, ctx: Context) -> str:
     return method
 
 
-def _need(ctx: Context, name: str, why: str) -> Decimal:
+def _need(ctx: Setting | Context, name: str, why: str) -> Decimal:
     account = ctx.account
     value = getattr(account, name) if account else None
     if value is None:
@@ -65,8 +66,28 @@ def _need(ctx: Context, name: str, why: str) -> Decimal:
     return value
 
 
-def price_basic(charge: BasicCharge, ctx: Context) -> list[Line]:
+def _demand(setting: Setting | Context) -> MaxDemand:
+    window = setting.version.demand_window
+    return MaxDemand(window.minutes, window.sliding)
+
+
+def needs(charge: BasicCharge, setting: Setting) -> tuple[MaxDemand, ...]:
+    """The bill's maximum demand, unless the account's method is by capacity.
+
+    Raises:
+        AccountError: The account chooses no method, or one the tariff does not price.
+    """
+    return () if basic_method(charge, setting) == "capacity" else (_demand(setting),)
+
+
+def price_basic(
+    charge: BasicCharge, ctx: Context, earlier: Sequence[Line], carried: Carried
+) -> Priced:
     """Price the basic charge of one segment; per-month amounts × the segment's month share."""
+    return Priced(_lines(charge, ctx))
+
+
+def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
     method = basic_method(charge, ctx)
     code = charge.code or "basic"
     label = charge.label or "Basic charge"
@@ -87,11 +108,7 @@ def price_basic(charge: BasicCharge, ctx: Context) -> list[Line]:
     if charge.floor_percent_of_capacity:
         capacity = _need(ctx, "capacity_kva", "the demand floor is a share of capacity")
         floor_kw = capacity * charge.floor_percent_of_capacity / _HUNDRED
-    window = ctx.version.demand_window
-    demand_kw = max_demand(
-        ctx.bill_usages or [ctx.usage], window.minutes, sliding=window.sliding,
-        tariff_id=ctx.tariff.id,
-    )  # fmt: skip
+    demand_kw = ctx.demand_kw(_demand(ctx))
     lines: list[Line] = []
     if method == "contract_demand":
         contract = max(

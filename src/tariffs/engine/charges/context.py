@@ -1,12 +1,21 @@
-"""What a charge sees when it prices one billing segment."""
+"""What a charge sees when it prices one billing segment, and what it gives back.
+
+A charge is a pure function ``(charge, ctx, earlier, carried) -> Priced``: the charge's
+model (its prices), the segment's `Context` (its measured usage, dates and shares, the
+account), the lines priced before it in the segment, and the state carried from earlier
+bills. It returns its lines, its warnings and, where it carries state to later bills,
+the new `Carried`. Nothing is changed in place.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from tariffs.engine.measures import MaxDemand, Measure
 from tariffs.engine.schedule import Schedule
 from tariffs.engine.usage import Usage
 from tariffs.model.account import Account
@@ -14,18 +23,96 @@ from tariffs.model.bill import Line, round_amount
 from tariffs.model.readings import to_decimal
 from tariffs.model.tariff import Tariff, Version
 
-__all__ = ["Context", "decimal_or_rounded", "matches", "prorated"]
+__all__ = [
+    "BillUsage",
+    "Carried",
+    "Context",
+    "Priced",
+    "Setting",
+    "decimal_or_rounded",
+    "matches",
+    "prorated",
+]
 
 
-@dataclass(slots=True)
-class Context:
-    """The inputs of every charge for one segment of one bill (a pure value).
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """What a charge's needs depend on: the tariff, the version in force, the account.
 
     Attributes:
         tariff: The tariff priced.
         version: The version in force during the segment.
         schedule: The compiled calendar of that version.
-        usage: The segment's aggregated usage.
+        account: The account, if any.
+        period_start: First local date of the billing period.
+    """
+
+    tariff: Tariff
+    version: Version
+    schedule: Schedule
+    account: Account | None
+    period_start: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class BillUsage:
+    """The whole billing period's totals and bill-wide measures (integer units).
+
+    Attributes:
+        scale: Quantities are in units of ``10**-scale``.
+        total_kwh: Imported energy of the bill, losses included.
+        kvarh: Reactive energy of the bill, or None without a kvarh column.
+        export_kwh: Exported energy of the bill, or None without an export column.
+        demand_kw: Each `MaxDemand` a charge of the bill asked for → kW.
+    """
+
+    scale: int
+    total_kwh: int
+    kvarh: int | None
+    export_kwh: int | None
+    demand_kw: Mapping[MaxDemand, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """State carried from bill to bill by charges that span bills (a value).
+
+    Attributes:
+        demand_kw: A ratcheted demand charge's measured demand of each month,
+            ``(charge code, year, month)`` → kW.
+        minimum: An annual minimum's year so far, ``(charge code, year)`` → (amount of
+            the lines it applies to, days of service).
+    """
+
+    demand_kw: Mapping[tuple[str, int, int], Decimal] = field(default_factory=dict)
+    minimum: Mapping[tuple[str, int], tuple[Decimal, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Priced:
+    """What a charge gives back: its lines, warnings, and the state it carries on.
+
+    Attributes:
+        lines: The charge's lines in this segment, in order.
+        warnings: Warnings for the bill.
+        carried: The new carried state, or None where the charge carries nothing.
+    """
+
+    lines: Sequence[Line] = ()
+    warnings: tuple[str, ...] = ()
+    carried: Carried | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The inputs of every charge for one segment of one bill (a value).
+
+    Attributes:
+        tariff: The tariff priced.
+        version: The version in force during the segment.
+        schedule: The compiled calendar of that version.
+        usage: The segment's aggregated usage, with the segment's measures.
+        bill: The whole bill's totals and bill-wide measures (maximum demand).
         account: The account, if any.
         period_start: First local date of the billing period.
         period_end: Local date after the billing period.
@@ -35,22 +122,17 @@ class Context:
         first_segment: Whether this is the bill's first segment (per-bill charges).
         last_segment: Whether this is the bill's last segment.
         tier_position_kwh: kWh already counted on the tier ladder before this segment,
-            by ladder (``"bill"`` or ``"annual:<start month>"``).
-        bill_usages: The usage of every segment of the bill (demand and power factor
-            are measured over the whole billing period).
+            by ladder (``"bill"``, ``"period:<name>"`` or ``"annual:<start month>"``).
         demand_history_kw: Maximum demand of earlier months, ``(year, month)`` → kW.
         bill_fraction: Share of a month the whole bill is (1 unless partial), exact.
         bill_days: Local days of service of the whole bill.
-        carried: State carried from bill to bill by charges that span bills (e.g. an
-            annual minimum's year-to-date amounts), keyed by the charge.
-        lines: Lines priced so far in this segment, in order.
-        warnings: Warnings the charges add.
     """
 
     tariff: Tariff
     version: Version
     schedule: Schedule
     usage: Usage
+    bill: BillUsage
     account: Account | None
     period_start: dt.date
     period_end: dt.date
@@ -58,14 +140,10 @@ class Context:
     month_fraction: Fraction
     first_segment: bool
     last_segment: bool
-    tier_position_kwh: dict[str, Decimal]
-    bill_usages: list[Usage] = field(default_factory=list)
-    demand_history_kw: dict[tuple[int, int], Decimal] = field(default_factory=dict)
+    tier_position_kwh: Mapping[str, Decimal]
+    demand_history_kw: Mapping[tuple[int, int], Decimal] = field(default_factory=dict)
     bill_fraction: Fraction = Fraction(1)
     bill_days: int = 0
-    carried: dict[str, Decimal] = field(default_factory=dict)
-    lines: list[Line] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
     def quantity(self, value: int) -> Decimal:
         """An integer usage quantity as an exact Decimal in its unit."""
@@ -77,13 +155,18 @@ class Context:
         Raises:
             ValueError: The column is missing from the readings.
         """
-        total = 0
-        for usage in self.bill_usages or [self.usage]:
-            value = getattr(usage, column)
-            if value is None:
-                raise ValueError(column)
-            total += value
-        return to_decimal(total, self.usage.scale)
+        value = getattr(self.bill, column)
+        if value is None:
+            raise ValueError(column)
+        return to_decimal(value, self.bill.scale)
+
+    def demand_kw(self, measure: MaxDemand) -> Decimal:
+        """The bill's maximum demand as measured for ``measure`` (declared in `needs`)."""
+        return self.bill.demand_kw[measure]
+
+    def measured(self, measure: Measure) -> object:
+        """The segment's value of a segment measure (declared in `needs`)."""
+        return self.usage.measured[measure]
 
     def amount(self, value: Decimal | Fraction) -> Decimal:
         """Round an exact amount as the tariff says."""

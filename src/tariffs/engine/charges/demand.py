@@ -5,31 +5,71 @@ Flat monthly, seasonal, time-of-use and tiered, with ratchets and a minimum bill
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
-from tariffs.engine.charges.context import Context, prorated
+from tariffs.engine.charges.context import Carried, Context, Priced, Setting, prorated
 from tariffs.engine.charges.energy import tier_split
-from tariffs.engine.measures import max_demand, within_windows
-from tariffs.engine.schedule import Schedule, compile_demand_schedule
-from tariffs.engine.usage import Usage, aggregate
+from tariffs.engine.measures import MaxDemand
+from tariffs.engine.schedule import compile_demand_schedule
 from tariffs.errors import ReadingsError
 from tariffs.model.bill import Line
 from tariffs.model.charges import DemandCharge
 from tariffs.model.common import window_spans
 
-__all__ = ["billing_demand", "price_demand", "ratchet_floor"]
+__all__ = ["billing_demand", "needs", "price_demand", "ratchet_floor"]
 
 _HUNDRED = Decimal(100)
 
 
-def ratchet_floor(charge: DemandCharge, ctx: Context) -> Decimal:
+def needs(charge: DemandCharge, setting: Setting) -> tuple[MaxDemand, ...]:
+    """The bill's maximum demand: per priced period, within declared hours, or overall.
+
+    Raises:
+        ReadingsError: The demand window does not fit the period boundaries.
+    """
+    if charge.months is not None and setting.period_start.month not in charge.months:
+        return ()
+    return tuple(_measures(charge, setting).values())
+
+
+def _measures(charge: DemandCharge, setting: Setting | Context) -> dict[str, MaxDemand]:
+    """Each measure of the charge, by period name (``""``: the charge as a whole)."""
+    window = setting.version.demand_window
+    if charge.prices is not None:
+        version = setting.version
+        schedule = (
+            compile_demand_schedule(version, setting.tariff.source)
+            if version.demand_periods
+            else setting.schedule
+        )
+        if schedule.granularity_minutes % window.minutes:
+            raise ReadingsError(
+                f"tariff {setting.tariff.id}: {window.minutes}-minute demand windows do not "
+                "fit its period boundaries; time-of-use demand cannot be measured exactly",
+                file=setting.tariff.source,
+            )
+        names = schedule.period_names
+        by_schedule = schedule if version.demand_periods else None
+        return {
+            period: MaxDemand(window.minutes, window.sliding,
+                              frozenset({names.index(period)}), None, by_schedule)
+            for period in charge.prices
+        }  # fmt: skip
+    hours = None if charge.hours is None else tuple(window_spans(charge.hours))
+    return {"": MaxDemand(window.minutes, window.sliding, None, hours)}
+
+
+def ratchet_floor(charge: DemandCharge, ctx: Context, carried: Carried) -> Decimal:
     """The least billing demand the ratchet and ``minimum_kw`` allow [kW]."""
     floor = charge.minimum_kw or Decimal(0)
     ratchet = charge.ratchet
     if ratchet is None:
         return floor
     year, month = ctx.period_start.year, ctx.period_start.month
+    code = charge.code or "demand"
     highest = Decimal(0)
     for back in range(1, ratchet.lookback_months + 1):
         index = year * 12 + month - 1 - back
@@ -38,82 +78,52 @@ def ratchet_floor(charge: DemandCharge, ctx: Context) -> Decimal:
             continue
         # This charge's own measured demand of earlier bills in the run, else the
         # account's history of earlier months.
-        earlier = ctx.carried.get(_history_key(charge, *key))
+        earlier = carried.demand_kw.get((code, *key))
         if earlier is None:
             earlier = ctx.demand_history_kw.get(key, Decimal(0))
         highest = max(highest, earlier)
     return max(floor, highest * ratchet.percent / _HUNDRED)
 
 
-def _history_key(charge: DemandCharge, year: int, month: int) -> str:
-    return f"demand:{charge.code or 'demand'}:{year:04d}-{month:02d}"
-
-
-def billing_demand(charge: DemandCharge, ctx: Context, measured_kw: Decimal) -> Decimal:
+def billing_demand(
+    charge: DemandCharge, ctx: Context, carried: Carried, measured_kw: Decimal
+) -> Decimal:
     """Billing demand: the measured maximum, raised to the ratchet and minimum [kW]."""
-    return max(measured_kw, ratchet_floor(charge, ctx))
+    return max(measured_kw, ratchet_floor(charge, ctx, carried))
 
 
-def price_demand(charge: DemandCharge, ctx: Context) -> list[Line]:
+def price_demand(
+    charge: DemandCharge, ctx: Context, earlier: Sequence[Line], carried: Carried
+) -> Priced:
     """Price a demand charge of one segment (per-month prices × the segment's month share)."""
     if charge.months is not None and ctx.period_start.month not in charge.months:
-        return []
+        return Priced()
     code = charge.code or "demand"
     label = charge.label or "Demand"
-    window = ctx.version.demand_window
-    usages = ctx.bill_usages or [ctx.usage]
     share = ctx.month_fraction
+    measures = _measures(charge, ctx)
     lines: list[Line] = []
     if charge.prices is not None:
-        schedule, usages = _demand_usages(ctx)
-        if schedule.granularity_minutes % window.minutes:
-            raise ReadingsError(
-                f"tariff {ctx.tariff.id}: {window.minutes}-minute demand windows do not fit "
-                "its period boundaries; time-of-use demand cannot be measured exactly",
-                file=ctx.tariff.source,
-            )
-        names = schedule.period_names
         for period, spec in charge.prices.items():
-            demand_kw = max_demand(
-                usages, window.minutes, sliding=window.sliding,
-                periods={names.index(period)}, tariff_id=ctx.tariff.id,
-            )  # fmt: skip
+            demand_kw = ctx.demand_kw(measures[period])
             prices = spec if isinstance(spec, list) else [spec]
             lines.extend(_tiered(charge, ctx, f"{code}.{period}",
                                  f"{period.replace('_', ' ').capitalize()} demand", demand_kw,
                                  demand_kw, prices, share))  # fmt: skip
-        return lines
-    if charge.hours is not None:
-        spans = window_spans(charge.hours)
-        usages = [within_windows(usage, spans) for usage in usages]
-    measured = max_demand(usages, window.minutes, sliding=window.sliding, tariff_id=ctx.tariff.id)
-    billed = billing_demand(charge, ctx, measured)
+        return Priced(lines)
+    measured = ctx.demand_kw(measures[""])
+    billed = billing_demand(charge, ctx, carried, measured)
+    new_carried = None
     if charge.ratchet is not None and ctx.last_segment:
-        key = _history_key(charge, ctx.period_start.year, ctx.period_start.month)
-        ctx.carried[key] = max(ctx.carried.get(key, measured), measured)
+        key = (code, ctx.period_start.year, ctx.period_start.month)
+        kept = max(carried.demand_kw.get(key, measured), measured)
+        new_carried = replace(carried, demand_kw={**carried.demand_kw, key: kept})
     flat = charge.price_per_kw
     assert flat is not None  # noqa: S101 - the schema requires price_per_kw without prices
     prices = flat if isinstance(flat, list) else [flat]
-    return _tiered(charge, ctx, code, label, billed, measured, prices, share)
-
-
-def _demand_usages(ctx: Context) -> tuple[Schedule, list[Usage]]:
-    """The schedule demand periods follow, and the bill's usage classified by it."""
-    version = ctx.version
-    usages = ctx.bill_usages or [ctx.usage]
-    if not version.demand_periods:
-        return ctx.schedule, usages
-    schedule = compile_demand_schedule(version, ctx.tariff.source)
-    classified = []
-    for usage in usages:
-        if usage.first == usage.last:
-            continue
-        starts = usage.readings.starts
-        classified.append(
-            aggregate(usage.readings, schedule, ctx.tariff.timezone, starts[usage.first],
-                      starts[usage.last - 1] + 1)
-        )  # fmt: skip
-    return schedule, classified
+    return Priced(
+        _tiered(charge, ctx, code, label, billed, measured, prices, share), carried=new_carried
+    )
 
 
 def _tiered(

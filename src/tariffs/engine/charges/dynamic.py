@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
+from collections.abc import Sequence
 from decimal import Decimal
 
-from tariffs.engine.charges.context import Context
-from tariffs.engine.schedule import utc_offset_runs
+from tariffs.engine.charges.context import Carried, Context, Priced, Setting
+from tariffs.engine.measures import EnergyByHour
 from tariffs.errors import UnsupportedFeatureError
 from tariffs.model.bill import Line
 from tariffs.model.charges import DynamicEnergyCharge
 from tariffs.model.readings import to_decimal
 
-__all__ = ["price_dynamic_energy"]
+__all__ = ["needs", "price_dynamic_energy"]
+
+_BY_HOUR = EnergyByHour()
 
 
-def price_dynamic_energy(charge: DynamicEnergyCharge, ctx: Context) -> list[Line]:
+def needs(charge: DynamicEnergyCharge, setting: Setting) -> tuple[EnergyByHour, ...]:
+    """The segment's energy by local clock hour."""
+    return (_BY_HOUR,)
+
+
+def price_dynamic_energy(
+    charge: DynamicEnergyCharge, ctx: Context, earlier: Sequence[Line], carried: Carried
+) -> Priced:
     """Sum each hour's kWh times that hour's price, exactly.
 
     The hour of an interval is its local wall-clock hour counted from January 1 00:00 of
@@ -24,23 +33,14 @@ def price_dynamic_energy(charge: DynamicEnergyCharge, ctx: Context) -> list[Line
     8760 prices) is refused rather than priced with an invented price.
     """
     usage = ctx.usage
-    readings = usage.readings
-    starts, kwh = readings.starts, readings.kwh
-    if usage.first == usage.last:
-        return []
+    by_hour = usage.measured[_BY_HOUR]  # local hour number since the epoch → kWh
+    assert isinstance(by_hour, dict)  # noqa: S101 - the engine measured what needs() asked
+    if not by_hour:
+        return Priced()
     if usage.loss_kwh:
         raise UnsupportedFeatureError(
             "hourly prices with losses", ctx.tariff.source, "losses have no hour of their own"
         )
-    by_hour: dict[int, int] = {}  # local hour number since the epoch → kWh
-    for run_start, run_end, offset in utc_offset_runs(
-        ctx.tariff.timezone, starts[usage.first], starts[usage.last - 1] + 1
-    ):
-        lo = bisect_left(starts, run_start, usage.first, usage.last)
-        hi = bisect_left(starts, run_end, lo, usage.last)
-        for i in range(lo, hi):
-            hour = (starts[i] + offset) // 3600
-            by_hour[hour] = by_hour.get(hour, 0) + kwh[i]
     prices = charge.hourly_prices_per_kwh
     amount = Decimal(0)
     year_starts: dict[int, int] = {}
@@ -58,10 +58,10 @@ def price_dynamic_energy(charge: DynamicEnergyCharge, ctx: Context) -> list[Line
             )
         amount += to_decimal(value, usage.scale) * (prices[index] + charge.adder_per_kwh)
     quantity = to_decimal(usage.total_kwh, usage.scale)
-    return [
+    return Priced([
         ctx.line("energy", charge.code or "energy.dynamic", charge.label or "Energy, hourly prices",
                  quantity, "kWh", None, amount)
-    ]  # fmt: skip
+    ])  # fmt: skip
 
 
 def _leap(year: int) -> bool:

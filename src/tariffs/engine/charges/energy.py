@@ -8,19 +8,41 @@ then met with the buckets by the tariff's declared method.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from tariffs.engine.charges.context import Context
-from tariffs.engine.measures import max_demand
-from tariffs.engine.schedule import IdentityCache
+from tariffs.engine import _kept
+from tariffs.engine._kept import value_key
+from tariffs.engine.charges.context import Carried, Context, Priced, Setting
+from tariffs.engine.measures import EnergyInTimeOrder, MaxDemand, Measure
 from tariffs.engine.usage import split_table
 from tariffs.errors import UnsupportedFeatureError
 from tariffs.model.bill import Line, round_amount
 from tariffs.model.charges import EnergyCharge, PriceRef, PriceSpec, Tiers
-from tariffs.model.tariff import Version, resolve_prices, tidy_price
+from tariffs.model.tariff import resolve_prices, tidy_price
 
-__all__ = ["price_energy", "tier_split"]
+__all__ = ["needs", "price_energy", "tier_split"]
+
+_IN_TIME_ORDER = EnergyInTimeOrder()
+
+
+def _demand(setting: Setting | Context) -> MaxDemand:
+    window = setting.version.demand_window
+    return MaxDemand(window.minutes, window.sliding)
+
+
+def needs(charge: EnergyCharge, setting: Setting) -> tuple[Measure, ...]:
+    """What a tiered charge measures: demand for bounds per kW, time order for a ladder."""
+    tiers = charge.tiers
+    if tiers is None:
+        return ()
+    found: list[Measure] = []
+    if tiers.bound_unit == "kwh_per_kw":
+        found.append(_demand(setting))
+    if tiers.method == "chronological":
+        found.append(_IN_TIME_ORDER)
+    return tuple(found)
 
 
 def tier_split(position: Decimal, quantity: Decimal, bounds: list[Decimal]) -> list[Decimal]:
@@ -94,21 +116,19 @@ class _Buckets:
         return parts
 
 
-#: Per version, by charge id: the charge's period prices. Kept per version, not per
-#: charge: a price given as a ratio of a base price depends on the version it is priced
-#: in, and one charge object may be put in two versions. A version holds its charges,
-#: so their ids are unique while its entry lives.
-_RESOLVED: IdentityCache[Version, dict[int, dict[str, list[Decimal]]]] = IdentityCache(1024)
-
-
 def _resolved_prices(charge: EnergyCharge, ctx: Context) -> dict[str, list[Decimal]]:
-    """The charge's period prices, resolved once per charge and version (both immutable)."""
+    """The charge's period prices, resolved once per charge and version.
+
+    Kept by the version's and the charge's values (`tariffs.engine._kept.prices`): a price
+    given as a ratio of a base price depends on the version it is priced in, and one
+    charge may stand in two versions.
+    """
     prices = charge.prices
     assert prices is not None  # noqa: S101 - the caller checked
-    known = _RESOLVED.get(ctx.version, dict)
-    found = known.get(id(charge))
+    key = (value_key(ctx.version), value_key(charge))
+    found: dict[str, list[Decimal]] | None = _kept.prices.get(key)
     if found is None:
-        found = known[id(charge)] = resolve_prices(prices, ctx.version.base_prices)
+        found = _kept.prices.keep(key, resolve_prices(prices, ctx.version.base_prices))
     return found
 
 
@@ -135,11 +155,7 @@ def _bounds(tiers: Tiers, ctx: Context) -> list[Decimal]:
     if tiers.bound_unit == "kwh_per_day":
         bounds = [bound * ctx.bill_days for bound in bounds]
     elif tiers.bound_unit == "kwh_per_kw":
-        window = ctx.version.demand_window
-        demand_kw = max_demand(
-            ctx.bill_usages or [ctx.usage], window.minutes, sliding=window.sliding,
-            tariff_id=ctx.tariff.id,
-        )  # fmt: skip
+        demand_kw = ctx.demand_kw(_demand(ctx))
         bounds = [bound * demand_kw for bound in bounds]
     fraction = _bound_fraction(tiers, ctx)
     if fraction != 1:
@@ -193,15 +209,15 @@ def ladder_key(tiers: Tiers) -> str:
 
 _BucketKey = tuple[int | None, int | None]
 
-#: Per version, by charge id and bucket key: an untiered charge's (code, label, rate).
-#: They depend on the charge and its version alone, so they are made once, not on every
-#: bill (kept per version for the reason given at `_RESOLVED`).
-_UNTIERED: IdentityCache[Version, dict[tuple[int, _BucketKey], tuple[str, str, Decimal]]]
-_UNTIERED = IdentityCache(1024)
 
-
-def price_energy(charge: EnergyCharge, ctx: Context) -> list[Line]:
+def price_energy(
+    charge: EnergyCharge, ctx: Context, earlier: Sequence[Line], carried: Carried
+) -> Priced:
     """Price an energy charge on a segment's usage."""
+    return Priced(_lines(charge, ctx))
+
+
+def _lines(charge: EnergyCharge, ctx: Context) -> list[Line]:
     if charge.tiers is None:
         return _untiered(charge, ctx)
     code = charge.code or "energy"
@@ -286,18 +302,20 @@ def _untiered(charge: EnergyCharge, ctx: Context) -> list[Line]:
     for (season, period), value in sorted(ctx.usage.energy.items()):
         key = (season if by_season else None, period if by_period else None)
         kwh[key] = kwh.get(key, 0) + value
-    known = _UNTIERED.get(ctx.version, dict)
+    # An untiered charge's code, label and rate of a bucket depend on the charge and its
+    # version alone: they are made once (`tariffs.engine._kept.lines`), not on every bill.
+    charge_key = (value_key(ctx.version), value_key(charge))
     lines = []
     for key, value in kwh.items():
         if not value:
             continue
-        found = known.get((id(charge), key))
+        found: tuple[str, str, Decimal] | None = _kept.lines.get((charge_key, key))
         if found is None:
             buckets = _Buckets(charge, ctx)
             b = buckets.index[key]
             parts = buckets.code(charge.code or "energy", b)
             found = (".".join(parts), _label(charge.label or "Energy", parts), buckets.price(b, 0))
-            known[(id(charge), key)] = found
+            _kept.lines.keep((charge_key, key), found)
         code, label, rate = found
         quantity = ctx.quantity(value)
         lines.append(ctx.line("energy", code, label, quantity, "kWh", rate, quantity * rate))
@@ -371,17 +389,18 @@ def _chronological(
     limits = [int(b.scaleb(unit_scale)) for b in bounds]
     cursor = int(position.scaleb(unit_scale))
     amounts: dict[tuple[int, int], int] = {}
-    kwh = usage.readings.kwh
-    for season, period, first, last, _ in usage.slices:
+    in_time_order = ctx.measured(_IN_TIME_ORDER)
+    assert isinstance(in_time_order, tuple)  # noqa: S101 - measured as needs() asked
+    for season, period, values in in_time_order:
         key = (season if buckets.by_season else None, period if charge.prices is not None else None)
         bucket = buckets.index[key]
-        block = sum(kwh[first:last]) * factor
+        block = sum(values) * factor
         tier = sum(1 for limit in limits if cursor >= limit)
         if tier == len(limits) or cursor + block <= limits[tier]:
             amounts[(bucket, tier)] = amounts.get((bucket, tier), 0) + block
             cursor += block
             continue
-        for value in kwh[first:last]:
+        for value in values:
             value *= factor
             while value:
                 tier = sum(1 for limit in limits if cursor >= limit)

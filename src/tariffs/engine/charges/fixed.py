@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from tariffs.engine.charges.context import Context, decimal_or_rounded
+from tariffs.engine.charges.context import Carried, Context, Priced, decimal_or_rounded
 from tariffs.model.bill import Line
 from tariffs.model.charges import FixedCharge
 
 __all__ = ["per_unit", "price_fixed"]
+
+_NOTHING = Priced()
 
 
 def per_unit(per: str, ctx: Context) -> tuple[Fraction, str] | None:
@@ -24,11 +27,13 @@ def per_unit(per: str, ctx: Context) -> tuple[Fraction, str] | None:
     return ctx.month_fraction, "month"
 
 
-def price_fixed(charge: FixedCharge, ctx: Context) -> list[Line]:
+def price_fixed(
+    charge: FixedCharge, ctx: Context, earlier: Sequence[Line], carried: Carried
+) -> Priced:
     """A fixed amount, prorated for per-month charges in a partial period."""
     units = per_unit(charge.per, ctx)
     if units is None:
-        return []
+        return _NOTHING
     count, unit = units
     if count.denominator == 1:  # whole units (the usual bill): exact in Decimal already
         quantity = Decimal(count.numerator)
@@ -36,7 +41,7 @@ def price_fixed(charge: FixedCharge, ctx: Context) -> list[Line]:
     else:
         quantity = decimal_or_rounded(count)
         exact = Fraction(charge.amount) * count
-    return [
+    return Priced([
         ctx.line(
             "fixed",
             charge.code or "fixed",
@@ -46,4 +51,4 @@ def price_fixed(charge: FixedCharge, ctx: Context) -> list[Line]:
             charge.amount,
             exact,
         )
-    ]
+    ])  # fmt: skip

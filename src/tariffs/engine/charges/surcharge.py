@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
-from tariffs.engine.charges.context import Context
+from tariffs.engine.charges.context import Carried, Context, Priced
 from tariffs.model.bill import Line
 from tariffs.model.charges import ExportCreditCharge, PriceRef, PriceSpec, SurchargeCharge
 
@@ -17,11 +18,13 @@ def _rate(spec: PriceSpec, ctx: Context) -> Decimal:
     return spec
 
 
-def price_surcharge(charge: SurchargeCharge, ctx: Context) -> list[Line]:
+def price_surcharge(
+    charge: SurchargeCharge, ctx: Context, earlier: Sequence[Line], carried: Carried
+) -> Priced:
     """A per-kWh surcharge on all imported kWh, never scaled by period or season."""
     quantity = ctx.quantity(ctx.usage.total_kwh)
     rate = _rate(charge.price_per_kwh, ctx)
-    return [
+    return Priced([
         ctx.line(
             "surcharge",
             charge.code or "surcharge",
@@ -31,20 +34,21 @@ def price_surcharge(charge: SurchargeCharge, ctx: Context) -> list[Line]:
             rate,
             quantity * rate,
         )
-    ]
+    ])  # fmt: skip
 
 
-def price_export_credit(charge: ExportCreditCharge, ctx: Context) -> list[Line]:
+def price_export_credit(
+    charge: ExportCreditCharge, ctx: Context, earlier: Sequence[Line], carried: Carried
+) -> Priced:
     """A credit per kWh exported.
 
     Readings without an export column credit nothing, and the bill says so.
     """
     if ctx.usage.export_kwh is None:
-        ctx.warnings.append("the readings have no export_kwh column: no export credited")
-        return []
+        return Priced(warnings=("the readings have no export_kwh column: no export credited",))
     quantity = ctx.quantity(ctx.usage.export_kwh)
     rate = _rate(charge.price_per_kwh, ctx)
-    return [
+    return Priced([
         ctx.line(
             "export_credit",
             charge.code or "export_credit",
@@ -54,4 +58,4 @@ def price_export_credit(charge: ExportCreditCharge, ctx: Context) -> list[Line]:
             rate,
             -(quantity * rate),
         )
-    ]
+    ])  # fmt: skip

@@ -1,0 +1,139 @@
+"""Everything the engine keeps between calls, in one place, bounded, cleared by one call.
+
+Pricing is a pure function of a tariff, readings and an account, so anything derived
+from its inputs may be kept and reused without changing a result. What is kept, and why:
+
+=================  ===================================================  ==============
+store              key (all values, no object identity)                 bound
+=================  ===================================================  ==============
+``schedules``      version's value key, tariff file, energy or demand   256 schedules
+``day_tables``     schedule key, local date, event day                  100,000 days
+``day_offsets``    day table (season and runs), interval length         4,096 tables
+``prices``         version's and charge's value keys                    4,096 charges
+``lines``          version's and charge's value keys, price bucket      16,384 buckets
+``bill_plans``     tariff's value key, time axis, account calendar,     500,000
+                   dates asked for, event days                          intervals
+``segment_plans``  schedule key, zone, time axis, segment, event days   500,000
+                                                                        intervals
+``plan_runs``      segment plan key, periods                            4,096 run lists
+``axis_starts``    time axis                                            4 axes
+``zone_offsets``   time zone, year                                      4,096 years
+=================  ===================================================  ==============
+
+A tariff, a version or a charge is keyed by its *value key*: a digest of its canonical
+JSON form (`value_key`), so that two equal tariffs (e.g. loaded twice, or in two worker
+processes) share what is derived from them, and a changed copy (``model_copy``) never
+meets the original's entries. The digest of an object is worked out once and remembered
+for that object (``value_keys``, holding the object so that its id is never reused);
+models are frozen, so the digest cannot go stale.
+
+A store that would pass its bound forgets everything and starts again: the next call
+rebuilds what it needs. `clear_caches` empties every store at once (e.g. after a
+billing run); `sizes` says what each holds. Every fast path that a store feeds has a slow
+twin in the tests (`tests/test_plans.py`, `tests/test_schedule.py`) that prices without
+it and compares.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Hashable
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+__all__ = ["Store", "clear_caches", "sizes", "value_key"]
+
+V = TypeVar("V")
+
+
+class Store(Generic[V]):
+    """Values kept by a hashable key, bounded by the total weight of what is held.
+
+    Each value has a weight (e.g. the intervals it covers; 1 by default); when keeping a
+    value would pass `limit`, everything is forgotten first.
+    """
+
+    def __init__(self, name: str, limit: int) -> None:
+        self.name = name
+        self.limit = limit
+        self.held = 0
+        self._values: dict[Hashable, V] = {}
+        _STORES.append(self)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def get(self, key: Hashable) -> V | None:
+        """The value kept for ``key``, or None."""
+        return self._values.get(key)
+
+    def keep(self, key: Hashable, value: V, weight: int = 1) -> V:
+        """Keep ``value`` for ``key`` and return it."""
+        if self.held + weight > self.limit:
+            self.clear()
+        self._values[key] = value
+        self.held += weight
+        return value
+
+    def clear(self) -> None:
+        """Forget every value."""
+        self._values.clear()
+        self.held = 0
+
+
+_STORES: list[Store[Any]] = []
+
+
+def clear_caches() -> None:
+    """Forget everything kept between calls (every store, and the value keys).
+
+    Pricing never needs this: kept values are keyed by everything they depend on, and
+    bounded. It frees their memory at once, e.g. after a billing run.
+    """
+    for store in _STORES:
+        store.clear()
+    _VALUE_KEYS.clear()
+
+
+def sizes() -> dict[str, tuple[int, int, int]]:
+    """What each store holds: ``name → (entries, weight held, weight limit)``."""
+    return {store.name: (len(store), store.held, store.limit) for store in _STORES}
+
+
+#: id(object) → (object, digest): the value key of each model met, worked out once.
+_VALUE_KEYS: dict[int, tuple[BaseModel, bytes]] = {}
+_VALUE_KEYS_LIMIT = 4096
+
+
+def value_key(model: BaseModel) -> bytes:
+    """A digest of a frozen model's value: equal models have equal keys.
+
+    >>> from tariffs.model.common import StrictModel
+    >>> class Price(StrictModel):
+    ...     amount: int
+    >>> value_key(Price(amount=1)) == value_key(Price(amount=1)) != value_key(Price(amount=2))
+    True
+    """
+    found = _VALUE_KEYS.get(id(model))
+    if found is not None and found[0] is model:
+        return found[1]
+    text = f"{type(model).__module__}.{type(model).__qualname__}:{model.model_dump_json()}"
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    if len(_VALUE_KEYS) >= _VALUE_KEYS_LIMIT:
+        _VALUE_KEYS.clear()
+    _VALUE_KEYS[id(model)] = (model, digest)
+    return digest
+
+
+# The stores, in the order of the table above (each module imports its own).
+schedules: Store[Any] = Store("schedules", 256)
+day_tables: Store[Any] = Store("day_tables", 100_000)
+day_offsets: Store[Any] = Store("day_offsets", 4096)
+prices: Store[Any] = Store("prices", 4096)
+lines: Store[Any] = Store("lines", 16_384)
+bill_plans: Store[Any] = Store("bill_plans", 500_000)
+segment_plans: Store[Any] = Store("segment_plans", 500_000)
+plan_runs: Store[Any] = Store("plan_runs", 4096)
+axis_starts: Store[Any] = Store("axis_starts", 4)
+zone_offsets: Store[Any] = Store("zone_offsets", 4096)
