@@ -1,0 +1,145 @@
+"""Tests of what the engine keeps between calls (`tariffs.engine._kept`).
+
+Every store is bounded and emptied by one `clear_caches`; tariffs, versions and charges
+are keyed by value, so equal tariffs share what is derived from them and a changed copy
+shares nothing. Each kept path is compared with its slow twin: the same call after
+forgetting everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from tariffs import Account, load_tariff, parse_tariff, price, read_readings_csv
+from tariffs.engine import _kept
+from tariffs.engine._kept import clear_caches, sizes, value_key
+from tariffs.io.render.bills import bills_to_json
+from tariffs.model.readings import Readings
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLES = sorted((ROOT / "tariff_tables").rglob("*.yaml"))
+
+FLAT = """\
+id: flat
+name: Flat
+currency: CNY
+timezone: Asia/Shanghai
+reference: written for the tests
+versions:
+  "2025-01-01":
+    periods:
+      - windows:
+          peak: ["08:00-22:00"]
+          valley: ["22:00-08:00"]
+    charges:
+      - kind: energy
+        prices: {peak: "0.6", valley: "0.3"}
+"""
+
+
+def quarter_year(seed: int, kvarh: bool = True) -> Readings:
+    """Three months of 15-minute readings from 2025-06-01 (Asia/Shanghai)."""
+    start = int(dt.datetime(2025, 6, 1, tzinfo=dt.timezone(dt.timedelta(hours=8))).timestamp())
+    count = 92 * 96
+    kwh = [1000 + (i * 7919 * seed) % 3000 for i in range(count)]
+    return Readings(
+        source=f"meter-{seed}.csv",
+        interval_seconds=900,
+        starts=list(range(start, start + count * 900, 900)),
+        scale=3,
+        kwh=kwh,
+        kvarh=[value // 2 for value in kwh] if kvarh else None,
+    )
+
+
+ACCOUNT = Account(
+    account_id="F-1",
+    capacity_kva=Decimal(1250),
+    contract_demand_kw=Decimal(600),
+    basic_charge_method="contract_demand",
+)
+
+
+def test_clear_caches_empties_every_store() -> None:
+    price(load_tariff("cn-sh-industrial-two-part"), quarter_year(1), ACCOUNT)
+    assert sum(entries for entries, _, _ in sizes().values()) > 0
+    clear_caches()
+    assert all(entries == 0 and held == 0 for entries, held, _ in sizes().values())
+
+
+def test_every_store_is_bounded() -> None:
+    for name, (entries, held, limit) in sizes().items():
+        assert limit > 0, name
+        assert held <= limit and entries <= limit, name
+
+
+def test_kept_bills_equal_bills_priced_with_nothing_kept() -> None:
+    """The slow twin: every bundled table, priced warm and after forgetting everything."""
+    for table in TABLES:
+        tariff = load_tariff(table)
+        for seed in (1, 2):
+            readings = quarter_year(seed)
+            clear_caches()
+            cold = bills_to_json(price(tariff, readings, ACCOUNT))
+            warm = bills_to_json(price(tariff, readings, ACCOUNT))
+            again = bills_to_json(price(tariff, quarter_year(seed), ACCOUNT))
+            assert cold == warm == again, table.stem
+
+
+def test_equal_tariffs_share_plans_and_a_changed_copy_does_not() -> None:
+    first, second = parse_tariff(FLAT, "a.yaml"), parse_tariff(FLAT, "a.yaml")
+    assert first is not second and value_key(first) == value_key(second)
+    readings = quarter_year(3, kvarh=False)
+    clear_caches()
+    bills = price(first, readings)
+    held = sizes()["bill_plans"]
+    assert price(second, readings) == bills  # the same plans: nothing new is kept
+    assert sizes()["bill_plans"] == held
+    version = first.versions[dt.date(2025, 1, 1)]
+    charge = version.charges[0].model_copy(
+        update={"prices": {"peak": Decimal("0.7"), "valley": Decimal("0.3")}}
+    )
+    changed = first.model_copy(
+        update={"versions": {dt.date(2025, 1, 1): version.model_copy(update={"charges": [charge]})}}
+    )
+    assert value_key(changed) != value_key(first)
+    repriced = price(changed, readings)
+    assert sizes()["bill_plans"][0] == held[0] + 1
+    peak = [line for line in repriced[0].lines if line.code == "energy.peak"]
+    assert peak and peak[0].rate == Decimal("0.7")
+    assert repriced[0].total > bills[0].total
+
+
+def test_a_store_that_would_pass_its_bound_starts_again() -> None:
+    store: _kept.Store[int] = _kept.Store("test", 3)
+    try:
+        store.keep("a", 1, 2)
+        store.keep("b", 2, 1)
+        assert (len(store), store.held) == (2, 3)
+        store.keep("c", 3, 1)  # 4 > 3: everything forgotten first
+        assert (len(store), store.held, store.get("a"), store.get("c")) == (1, 1, None, 3)
+        clear_caches()
+        assert len(store) == 0
+    finally:
+        _kept._STORES.remove(store)
+
+
+def test_readings_read_twice_are_priced_from_the_same_plans(tmp_path: Path) -> None:
+    rows = ["start,kwh"] + [
+        f"2025-07-{day:02d}T{hour:02d}:00,{(day * hour) % 7 + 1}.5"
+        for day in range(1, 32)
+        for hour in range(24)
+    ]
+    path = tmp_path / "july.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    tariff = parse_tariff(FLAT, "flat.yaml")
+    clear_caches()
+    one = read_readings_csv(path, tariff.timezone)
+    two = read_readings_csv(path, tariff.timezone)
+    assert one.axis is not None and one.axis == two.axis
+    first = price(tariff, one)
+    segments = sizes()["segment_plans"]
+    assert price(tariff, two) == first
+    assert sizes()["segment_plans"] == segments
