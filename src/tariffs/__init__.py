@@ -7,6 +7,7 @@ The public API, re-exported here::
     bills = price(tariff, readings, load_account("account.yaml"))
 """
 
+from tariffs.engine._kept import clear_caches
 from tariffs.engine.pricing import price
 from tariffs.errors import (
     AccountError,
@@ -78,6 +79,7 @@ __all__ = [
     "bills_to_csv",
     "bills_to_json",
     "bills_to_table",
+    "clear_caches",
     "compare_scenarios",
     "compare_tariffs",
     "comparison_to_csv",
