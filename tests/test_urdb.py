@@ -14,10 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tariffs import Tariff, parse_readings_csv, parse_tariff, price
+from tariffs import Tariff, load_tariff, parse_readings_csv, parse_tariff, price
 from tariffs.errors import ReadingsError, TariffFileError, UnsupportedFeatureError
+from tariffs.io.safe_yaml import parse_yaml
 from tariffs.io.urdb import (
+    _dump_yaml,
     load_urdb_tariff,
     parse_urdb,
     urdb_to_tariff_data,
@@ -736,6 +740,64 @@ def test_yaml_of_odd_text_loads_back() -> None:
     assert loaded.name == 'Say "yes" & no\nthanks: on'
 
 
+#: Text that a YAML reader could take for something else, or that needs escapes.
+ODD_TEXTS = [
+    "on", "Off", "yEs", "Y", "n", "tRUE", "NULL", "nUll", "~", "-.5", "1e5", "+1", ".iNf",
+    "0x1F", "010", "18:00", "16:00-20:00", "2025-01-01", "<<", "=", "# not a comment", "a: b",
+    "- item", "[x]", "{x}", "&anchor", "*alias", "!tag", "|", ">", "%", "@", "`", "'", '"',
+    "---", "...", "tab\there", "two\nlines", "carriage\rreturn", "next\x85line", "\u2028",
+    "delete\x7f", "bom\ufeff", "\x00", "é ü 中文", "emoji \U0001f600", "spaced  out", "x " * 90,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_yaml_keeps_odd_text(text: str) -> None:
+    data = record(name=text, utility="U")
+    loaded = parse_tariff(urdb_to_yaml(data, timezone="UTC", source=SOURCE))
+    assert loaded == tariff_of(data)
+    assert loaded.name.endswith(text.strip())
+
+
+def _as_loaded(value: Any) -> Any:
+    """What the project's loader gives back for dumped data: decimals become their text."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list):
+        return [_as_loaded(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_loaded(item) for key, item in value.items()}
+    return value
+
+
+# Any text, and text made of what YAML gives a meaning to (words, numbers, indicators).
+_TEXTS = st.text() | st.text(alphabet="yesnoYNOtrfalTRFul~.-+019eE_x:#&*!|>'\"%@` ,[]{}?<=\n\t")
+_SCALARS = st.one_of(
+    _TEXTS, st.decimals(allow_nan=False, allow_infinity=False), st.integers(), st.booleans(),
+    st.none(),
+)  # fmt: skip
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXTS, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(_TEXTS, _VALUES, max_size=6))
+def test_dumped_yaml_loads_back(data: dict[str, Any]) -> None:
+    assert parse_yaml(_dump_yaml(data), "t.yaml").data == _as_loaded(data)
+
+
+def test_yaml_refuses_floats() -> None:
+    with pytest.raises(TypeError, match="binary float"):
+        _dump_yaml({"price": 0.1})
+
+
+def test_yaml_writes_no_aliases() -> None:
+    shared = ["mon", "tue"]
+    text = _dump_yaml({"a": {"weekdays": shared}, "b": {"weekdays": shared}})
+    assert text == "a:\n  weekdays: [mon, tue]\nb:\n  weekdays: [mon, tue]\n"
+
+
 # -- the real records ---------------------------------------------------------------------
 
 #: Each real record: the field it is refused for, or None when it loads and prices.
@@ -839,6 +901,25 @@ def test_real_record(name: str, office_2023: tuple[Readings, Readings]) -> None:
     from_yaml = parse_tariff(text)
     assert from_yaml == tariff
     assert price(from_yaml, readings) == bills
+
+
+#: Every record that converts to a table: the real ones and OpenStudio-HPXML's samples.
+CONVERTED = [name for name, refused in sorted(RECORDS.items()) if refused is None] + sorted(
+    f"openstudio_hpxml/{path.name}" for path in (DATA / "openstudio_hpxml").glob("*.json")
+)
+
+
+@pytest.mark.parametrize("name", CONVERTED)
+def test_yaml_file_loads_to_an_equal_tariff(name: str, tmp_path: Path) -> None:
+    path = DATA / name
+    tariff = load_urdb_tariff(path, timezone=LOAD_ZONE)
+    data = parse_urdb(path.read_text(encoding="utf-8"), str(path))
+    table = tmp_path / f"{tariff.id}.yaml"
+    table.write_text(urdb_to_yaml(data, timezone=LOAD_ZONE, source=str(path)), encoding="utf-8")
+    assert table.read_text(encoding="utf-8").startswith(
+        f"# Tariff table converted from the URDB rate record in {path.name}.\n"
+    )
+    assert load_tariff(table).model_dump() == tariff.model_dump()
 
 
 def test_fpl_rs1_priced_by_hand(office_2023: tuple[Readings, Readings]) -> None:

@@ -75,7 +75,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import yaml
 from pydantic import ValidationError
+from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from tariffs.errors import TariffFileError, UnsupportedFeatureError
 from tariffs.model.tariff import Tariff
@@ -326,9 +328,9 @@ def urdb_to_yaml(
 ) -> str:
     """Write a URDB rate record as a YAML tariff table.
 
-    The table loads to a tariff equal to `load_urdb_tariff`'s: every decimal, date and
-    clock window is quoted text, keys are plain names, and no YAML 1.1 word is left
-    unquoted.
+    The table loads to a tariff equal to `load_urdb_tariff`'s: decimals and dates are
+    quoted text, and so is any text that a reader could take for something else (a YAML
+    1.1 word such as ``on``, a number, a clock window such as ``"16:00-20:00"``).
 
     Args:
         record: One rate record, as `parse_urdb` returns it.
@@ -344,7 +346,7 @@ def urdb_to_yaml(
     _validate(data, source)
     name = " ".join(Path(source).name.split())
     header = f"# Tariff table converted from the URDB rate record in {name}.\n"
-    return header + "".join(_yaml_mapping(data, 0))
+    return header + _dump_yaml(data)
 
 
 def _validate(data: dict[str, Any], source: str) -> Tariff:
@@ -1261,87 +1263,97 @@ def _as_written(value: Any) -> str:
 
 # -- YAML ---------------------------------------------------------------------------------
 
-_PLAIN_KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
+_STRING_TAG = "tag:yaml.org,2002:str"
+_NOT_PLAIN_TAG = "tariffs:not-plain"  # what `_TableDumper.resolve` says of risky text
+# Text that a YAML reader could take for something else: the YAML 1.1 words in any case
+# (`tariffs.io.safe_yaml` refuses them unquoted) and anything that starts like a number.
 _YAML11_WORDS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false", "null"})
+_NUMBER_LIKE = re.compile(r"[-+]?\.?[0-9]|[-+]?\.(?:inf|nan)", re.IGNORECASE)
 
 
-def _yaml_scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal):
-        return json.dumps(str(value))
-    if isinstance(value, str):
-        if _PLAIN_KEY.match(value) and value.lower() not in _YAML11_WORDS:
-            return value
-        return json.dumps(value, ensure_ascii=False)
-    raise TypeError(f"cannot write {type(value).__name__} as YAML")
+class _TableDumper(yaml.SafeDumper):
+    """PyYAML's safe writer, set for tariff tables that `tariffs.io.safe_yaml` reads back.
+
+    Decimals are quoted text (the schema reads them exactly), dates ISO text, integers
+    and booleans plain; a float is refused. Text is written plain only when no YAML reader
+    could take it for anything else, else in double quotes, and on one line either way. Lists of
+    scalars are flow lists (wrapped at the line width), everything else block style, with
+    list items indented under their key; an object used twice is written twice, never as
+    an alias.
+    """
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> Any:
+        """Resolve as PyYAML 1.1 does, and keep risky text from being written plain."""
+        tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        if (
+            tag == _STRING_TAG
+            and kind is ScalarNode
+            and implicit[0]
+            and (value.lower() in _YAML11_WORDS or _NUMBER_LIKE.match(value))
+        ):
+            return _NOT_PLAIN_TAG
+        return tag
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        """Indent the items of a block list under their key."""
+        super().increase_indent(flow, indentless=False)
+
+    def choose_scalar_style(self) -> str:
+        """Double quotes wherever PyYAML would choose single ones."""
+        style = super().choose_scalar_style()
+        return '"' if style == "'" else style
+
+    def write_plain(self, text: str, split: bool = True) -> None:
+        """Plain text on one line."""
+        super().write_plain(text, split=False)
+
+    def write_double_quoted(self, text: str, split: bool = True) -> None:
+        """Quoted text on one line."""
+        super().write_double_quoted(text, split=False)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        """Never write anchors and aliases."""
+        return True
 
 
-def _yaml_key(key: str) -> str:
-    if _PLAIN_KEY.match(key) and key.lower() not in _YAML11_WORDS:
-        return key
-    return json.dumps(key, ensure_ascii=False)
+def _represent_decimal(dumper: _TableDumper, value: Decimal) -> ScalarNode:
+    return dumper.represent_scalar(_STRING_TAG, str(value), style='"')
 
 
-def _is_scalar(value: Any) -> bool:
-    return not isinstance(value, dict | list)
+def _represent_date(dumper: _TableDumper, value: dt.date) -> ScalarNode:
+    return dumper.represent_scalar(_STRING_TAG, value.isoformat())
 
 
-def _yaml_flow_list(items: list[Any], indent: int) -> list[str]:
-    texts = [_yaml_scalar(item) for item in items]
-    line = "[" + ", ".join(texts) + "]"
-    if len(line) + indent <= 96:
-        return [line]
-    lines, current = ["["], " " * (indent + 2)
-    for i, text in enumerate(texts):
-        piece = text + ("," if i < len(texts) - 1 else "")
-        if len(current) + len(piece) + 1 > 96 and current.strip():
-            lines.append(current.rstrip())
-            current = " " * (indent + 2)
-        current += piece + " "
-    lines.append(current.rstrip())
-    lines.append(" " * indent + "]")
-    return ["\n".join(lines)]
+def _represent_list(dumper: _TableDumper, items: list[Any]) -> SequenceNode:
+    flow = not any(isinstance(item, dict | list) for item in items)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=flow)
 
 
-def _yaml_value(key_text: str, value: Any, indent: int) -> Iterable[str]:
-    pad = " " * indent
-    if isinstance(value, dict):
-        if not value:
-            yield f"{pad}{key_text}: {{}}\n"
-            return
-        yield f"{pad}{key_text}:\n"
-        yield from _yaml_mapping(value, indent + 2)
-    elif isinstance(value, list):
-        if all(_is_scalar(item) for item in value):
-            yield f"{pad}{key_text}: {_yaml_flow_list(value, indent)[0]}\n"
-            return
-        yield f"{pad}{key_text}:\n"
-        for item in value:
-            yield from _yaml_item(item, indent + 2)
-    else:
-        yield f"{pad}{key_text}: {_yaml_scalar(value)}\n"
+def _refuse_float(dumper: _TableDumper, value: float) -> ScalarNode:
+    raise TypeError(f"{value!r} is a binary float; tariff tables hold exact decimals")
 
 
-def _yaml_item(item: Any, indent: int) -> Iterable[str]:
-    pad = " " * indent
-    if isinstance(item, dict) and item:
-        lines = list(_yaml_mapping(item, indent + 2))
-        first = lines[0]
-        yield f"{pad}- {first[indent + 2 :]}"
-        yield from lines[1:]
-    elif isinstance(item, list):
-        yield f"{pad}- {_yaml_flow_list(item, indent + 2)[0]}\n"
-    else:
-        yield f"{pad}- {_yaml_scalar(item)}\n"
+_TableDumper.add_representer(Decimal, _represent_decimal)
+_TableDumper.add_representer(dt.date, _represent_date)
+_TableDumper.add_representer(list, _represent_list)
+_TableDumper.add_representer(float, _refuse_float)
 
 
-def _yaml_mapping(data: dict[str, Any], indent: int) -> Iterable[str]:
-    for key, value in data.items():
-        yield from _yaml_value(_yaml_key(str(key)), value, indent)
+def _dump_yaml(data: dict[str, Any]) -> str:
+    """The tariff data as YAML text, keys in their order.
+
+    >>> data = {"id": "t", "on": "off", "from": dt.date(2025, 1, 1), "prices": [Decimal("0.10"), 3]}
+    >>> print(_dump_yaml(data), end="")
+    id: t
+    "on": "off"
+    from: "2025-01-01"
+    prices: ["0.10", 3]
+    """
+    return yaml.dump(
+        data,
+        Dumper=_TableDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=96,
+    )
