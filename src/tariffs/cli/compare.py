@@ -1,0 +1,241 @@
+"""``tariffs compare``: price readings under several tariffs, ranked; scenarios and break-even.
+
+Argument parsing only; the work is done by `tariffs.whatif.compare` and
+`tariffs.whatif.scenarios`, the rendering by `tariffs.io.render.comparison` and
+`tariffs.io.render.plot`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from tariffs.cli.options import (
+    _UsageError,
+    add_readings_options,
+    check_plot,
+    read_readings,
+    write_output,
+)
+from tariffs.errors import InputError, TariffsError
+from tariffs.io.atomic import write_atomic
+from tariffs.io.render.comparison import (
+    comparison_to_csv,
+    comparison_to_json,
+    comparison_to_table,
+)
+from tariffs.io.tables import iter_table_files, load_account, load_tariff
+from tariffs.model.account import Account
+from tariffs.model.readings import Readings
+from tariffs.model.tariff import Tariff
+from tariffs.whatif.compare import (
+    Comparison,
+    ConsumptionBreakEven,
+    NotApplicable,
+    ShiftBreakEven,
+    break_even_consumption,
+    break_even_shift,
+    compare_scenarios,
+)
+from tariffs.whatif.scenarios import (
+    Scenario,
+    load_scenarios,
+    parse_scenario,
+    profile_names,
+)
+
+__all__ = ["add_parser", "run"]
+
+_BREAK_EVEN_HELP = (
+    "break-even against the current (or first) tariff: 'shift:FROM->TO' (the least "
+    "share of FROM energy, to 0.1 %%, to move for each tariff to cost less), or "
+    "'consumption' (the kWh at which the cheaper tariff changes, scaling the load); "
+    "repeatable"
+)
+
+
+def add_parser(commands: Any) -> None:
+    """Add ``compare`` to the subcommands of the ``tariffs`` parser."""
+    sub = commands.add_parser(
+        "compare",
+        help="price readings under several tariffs, ranked; scenarios and break-even",
+        description=(
+            "Price the readings under each tariff and rank them, cheapest first. With "
+            "--tables DIR and no --tariff, every tariff table in DIR is tried."
+        ),
+    )
+    add_readings_options(sub)
+    sub.add_argument(
+        "--tariff",
+        action="append",
+        default=[],
+        dest="tariffs",
+        help="tariff file or id (repeat for each tariff)",
+    )
+    sub.add_argument("--current", metavar="TARIFF", help="the customer's current tariff")
+    sub.add_argument(
+        "--scenario",
+        action="append",
+        default=[],
+        dest="scenarios",
+        metavar="STEPS",
+        help=(
+            "a what-if scenario, steps joined by '+': shift:20%%:peak->valley, "
+            "shift:3kWh:08:00-11:00->22:00-06:00, scale:1.1, cap:500kW, solar:100kWp"
+            "[:06:00-18:00], solar:FILE.csv, pf:0.95 (repeatable)"
+        ),
+    )
+    sub.add_argument(
+        "--scenarios", dest="scenario_file", metavar="FILE.yaml", help="named scenarios (YAML)"
+    )
+    sub.add_argument(
+        "--break-even", action="append", default=[], metavar="SPEC", help=_BREAK_EVEN_HELP
+    )
+    sub.add_argument("--plot", metavar="FILE.png|svg", help="draw the comparison")
+
+
+def _load_tariffs(
+    args: argparse.Namespace,
+) -> tuple[list[Tariff], list[NotApplicable], str | None]:
+    tariffs: list[Tariff] = []
+    skipped: list[NotApplicable] = []
+    if args.tariffs:
+        tariffs = [load_tariff(name, args.tables, timezone=args.timezone) for name in args.tariffs]
+    elif args.tables:
+        where: dict[str, Path] = {}
+        for directory in args.tables:
+            if not Path(directory).is_dir():
+                raise InputError("no such directory of tariff tables", file=directory)
+            for path in iter_table_files(Path(directory)):
+                try:
+                    tariff = load_tariff(path, timezone=args.timezone)
+                except TariffsError as exc:
+                    skipped.append(NotApplicable(str(path), str(exc)))
+                    continue
+                if tariff.id in where:
+                    skipped.append(
+                        NotApplicable(
+                            str(path), f"id {tariff.id} is also the id of {where[tariff.id]}"
+                        )
+                    )
+                    continue
+                where[tariff.id] = path
+                tariffs.append(tariff)
+    else:
+        raise _UsageError(
+            "tariffs compare: give --tariff (repeatable), or --tables DIR to try every "
+            "tariff in DIR"
+        )
+    current_id = None
+    if args.current:
+        current = next((t for t in tariffs if t.id == args.current), None)
+        if current is None:
+            current = load_tariff(args.current, args.tables, timezone=args.timezone)
+            if all(t.id != current.id for t in tariffs):
+                tariffs.insert(0, current)
+        current_id = current.id
+    if not tariffs:
+        raise InputError(
+            "no tariff could be loaded: "
+            + "; ".join(f"{item.tariff}: {item.reason}" for item in skipped)
+        )
+    return tariffs, skipped, current_id
+
+
+def _break_even_spec(text: str) -> tuple[str, list[str], list[str]]:
+    spec = text.strip()
+    if spec.lower() == "consumption":
+        return "consumption", [], []
+    match = re.fullmatch(r"shift:(.+)->(.+)", spec)
+    if match:
+        source = [item.strip() for item in match.group(1).split(",") if item.strip()]
+        target = [item.strip() for item in match.group(2).split(",") if item.strip()]
+        if source and target:
+            return "shift", source, target
+    raise _UsageError(
+        f"tariffs compare: --break-even {text!r}: write 'shift:FROM->TO' "
+        "(e.g. shift:peak->valley) or 'consumption'"
+    )
+
+
+BreakEven = ShiftBreakEven | ConsumptionBreakEven
+
+
+def _break_evens(
+    args: argparse.Namespace,
+    specs: list[tuple[str, list[str], list[str]]],
+    tariffs: list[Tariff],
+    reference: Tariff,
+    comparison: Comparison,
+    readings: Readings,
+    account: Account | None,
+) -> list[BreakEven]:
+    others = [t for t in tariffs if t.id != reference.id and comparison.get(t.id) is not None]
+    others.sort(key=lambda t: t.id)
+    span = {"start": args.start, "end": args.end, "event_days": args.event_days}
+    found: list[BreakEven] = []
+    for kind, source, target in specs:
+        for tariff in others:
+            if kind == "consumption":
+                found.append(break_even_consumption(tariff, reference, readings, account, **span))
+            else:
+                found.append(
+                    break_even_shift(
+                        tariff, reference, readings, account, from_periods=source, to=target, **span
+                    )
+                )
+    return found
+
+
+def run(args: argparse.Namespace) -> int:
+    """``tariffs compare``: rank tariffs, with scenarios and break-even."""
+    image_format = check_plot(args.plot)
+    specs = [_break_even_spec(text) for text in args.break_even]
+    scenarios: list[Scenario] = [parse_scenario(text) for text in args.scenarios]
+    if args.scenario_file:
+        scenarios.extend(load_scenarios(args.scenario_file))
+    tariffs, skipped, current_id = _load_tariffs(args)
+    account = load_account(args.account) if args.account else None
+    reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
+    readings = read_readings(
+        args.readings,
+        reference.timezone,
+        interval_minutes=args.interval,
+        allow_gaps=args.allow_gaps,
+        readings_format=args.readings_format,
+        usage_point=args.usage_point,
+    )
+    profiles = {name: read_readings(name, reference.timezone) for name in profile_names(scenarios)}
+    whatif = compare_scenarios(
+        tariffs,
+        readings,
+        scenarios,
+        account,
+        current=current_id,
+        profiles=profiles,
+        start=args.start,
+        end=args.end,
+        event_days=args.event_days,
+    )
+    if skipped:
+        base = whatif.base
+        merged = tuple(sorted(base.not_applicable + tuple(skipped), key=lambda n: n.tariff))
+        whatif = replace(whatif, base=replace(base, not_applicable=merged))
+    break_evens = _break_evens(args, specs, tariffs, reference, whatif.base, readings, account)
+    if args.format == "json":
+        text = comparison_to_json(whatif, break_evens)
+    elif args.format == "csv":
+        text = comparison_to_csv(whatif, break_evens)
+    else:
+        text = comparison_to_table(whatif, break_evens)
+    if image_format is not None:
+        from tariffs.io.render.plot import comparison_chart
+
+        chart = comparison_chart(whatif, image_format)
+    write_output(text, args.output)
+    if image_format is not None:
+        write_atomic(args.plot, chart)
+    return 0

@@ -1,0 +1,43 @@
+"""``tariffs import-urdb``: convert a URDB JSON record to a YAML tariff table."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from tariffs.cli.options import write_output
+from tariffs.errors import TariffFileError
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(commands: Any) -> None:
+    """Add ``import-urdb`` to the subcommands of the ``tariffs`` parser."""
+    sub = commands.add_parser("import-urdb", help="convert a URDB JSON record to a YAML table")
+    sub.add_argument("urdb", metavar="URDB.json")
+    sub.add_argument(
+        "--timezone",
+        required=True,
+        metavar="ZONE",
+        help="IANA time zone of the tariff's clock hours (URDB records carry none)",
+    )
+    sub.add_argument("--id", help="tariff id (default: urdb-<label>)")
+    sub.add_argument("--output", metavar="FILE.yaml", help="write here instead of stdout")
+
+
+def run(args: argparse.Namespace) -> int:
+    """``tariffs import-urdb``: the YAML table, or an error naming the field refused."""
+    from tariffs.io.urdb import parse_urdb, urdb_to_yaml
+
+    path = Path(args.urdb)
+    if not path.is_file():
+        raise TariffFileError("no such URDB file", file=args.urdb)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TariffFileError(f"cannot read: {exc}", file=args.urdb) from None
+    record = parse_urdb(text, args.urdb)
+    yaml_text = urdb_to_yaml(record, timezone=args.timezone, source=args.urdb, tariff_id=args.id)
+    write_output(yaml_text, args.output)
+    return 0

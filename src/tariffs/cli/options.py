@@ -1,0 +1,193 @@
+"""What the ``tariffs`` subcommands share: options, argument types, reading and writing.
+
+The readings options of the commands that price one readings file (``price``,
+``compare``), the options of the commands that price many accounts (``portfolio``,
+``batch``), ``--event-day``, dates and minutes; `read_readings`, `write_output` and the
+usage error (exit code 2) that any command may raise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from tariffs.errors import ReadingsError
+from tariffs.io.atomic import write_atomic
+from tariffs.model.readings import Readings
+
+__all__ = [
+    "_UsageError",
+    "add_event_day_option",
+    "add_many_accounts_options",
+    "add_readings_options",
+    "check_plot",
+    "parse_date",
+    "parse_minutes",
+    "positive",
+    "read_readings",
+    "write_output",
+]
+
+
+class _UsageError(Exception):
+    """A command-line usage error (exit code 2)."""
+
+
+def parse_minutes(text: str) -> int:
+    """An argument that is a whole number of minutes dividing a day."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0 or 1440 % value:
+        raise argparse.ArgumentTypeError(f"not a number of minutes that divides a day: {text!r}")
+    return value
+
+
+def positive(text: str) -> int:
+    """An argument that is a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
+    return value
+
+
+def parse_date(text: str) -> dt.date:
+    """An argument that is a date ``YYYY-MM-DD``."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def add_event_day_option(sub: argparse.ArgumentParser, text: str) -> None:
+    """``--event-day DATE`` (repeatable), into ``args.event_days``."""
+    sub.add_argument(
+        "--event-day",
+        dest="event_days",
+        action="append",
+        type=parse_date,
+        default=[],
+        metavar="DATE",
+        help=f"{text} (repeatable)",
+    )
+
+
+def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
+    """Options of the commands that price many accounts (``portfolio``, ``batch``)."""
+    sub.add_argument(
+        "--interval",
+        type=parse_minutes,
+        metavar="MINUTES",
+        help="interval length when it cannot be inferred",
+    )
+    sub.add_argument("--allow-gaps", action="store_true")
+    sub.add_argument("--from", dest="start", type=parse_date, metavar="DATE")
+    sub.add_argument("--to", dest="end", type=parse_date, metavar="DATE")
+    add_event_day_option(sub, "a declared critical-peak event day, for every account")
+    sub.add_argument(
+        "--workers", type=positive, metavar="N", help="worker processes (default: CPU count)"
+    )
+
+
+def add_readings_options(sub: argparse.ArgumentParser) -> None:
+    """Options of the commands that price one readings file (``price``, ``compare``)."""
+    sub.add_argument("readings", help="interval readings (CSV)")
+    sub.add_argument("--account", help="account YAML file")
+    sub.add_argument(
+        "--tables",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="directory of tariff tables to search for ids (repeatable)",
+    )
+    sub.add_argument(
+        "--interval",
+        type=parse_minutes,
+        metavar="MINUTES",
+        help="interval length when it cannot be inferred",
+    )
+    sub.add_argument(
+        "--allow-gaps", action="store_true", help="bill incomplete readings; the bill says so"
+    )
+    sub.add_argument(
+        "--readings-format",
+        choices=["csv", "greenbutton"],
+        help="readings format (default: by file extension)",
+    )
+    add_event_day_option(sub, "a declared critical-peak event day")
+    sub.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="time zone of URDB JSON tariffs, which carry none (e.g. America/Denver)",
+    )
+    sub.add_argument(
+        "--usage-point",
+        type=int,
+        metavar="N",
+        help="Green Button: the usage point to price (0-based, in file order)",
+    )
+    sub.add_argument(
+        "--from", dest="start", type=parse_date, metavar="DATE", help="first local date to bill"
+    )
+    sub.add_argument(
+        "--to",
+        dest="end",
+        type=parse_date,
+        metavar="DATE",
+        help="local date after the last day billed (exclusive)",
+    )
+    sub.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    sub.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+
+
+def read_readings(
+    path: str,
+    timezone: str,
+    *,
+    interval_minutes: int | None = None,
+    allow_gaps: bool = False,
+    readings_format: str | None = None,
+    usage_point: int | None = None,
+) -> Readings:
+    """Read a readings file with the reader its extension (or ``readings_format``) names."""
+    kind = readings_format or ("greenbutton" if path.lower().endswith(".xml") else "csv")
+    interval = interval_minutes * 60 if interval_minutes else None
+    if not Path(path).is_file():
+        raise ReadingsError("no such readings file", file=path)
+    if kind == "greenbutton":
+        from tariffs.io.readings.greenbutton import read_greenbutton
+
+        return read_greenbutton(path, allow_gaps=allow_gaps, usage_point=usage_point)
+    from tariffs.io.readings.csv_reader import read_readings_csv
+
+    return read_readings_csv(path, timezone, interval_seconds=interval, allow_gaps=allow_gaps)
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write ``text`` to stdout, or all of it or nothing to ``output`` (`write_atomic`)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_atomic(output, text)
+
+
+def check_plot(path: str | None) -> str | None:
+    """The image format of a ``--plot`` file (None without one), checked before any work.
+
+    Raises:
+        OutputError: The file name is not ``.png`` or ``.svg``, or matplotlib cannot be
+            imported.
+    """
+    if path is None:
+        return None
+    from tariffs.io.render.plot import chart_format, require_matplotlib
+
+    image_format = chart_format(path)
+    require_matplotlib()
+    return image_format

@@ -1,0 +1,73 @@
+"""``tariffs price``: price readings under one tariff."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+from tariffs.cli.options import add_readings_options, read_readings, write_output
+from tariffs.engine.pricing import price
+from tariffs.io.render.bills import bills_to_csv, bills_to_json, bills_to_table
+from tariffs.io.tables import load_account, load_tariff
+from tariffs.model.account import Account
+from tariffs.model.bill import Bill
+from tariffs.model.readings import Readings
+from tariffs.model.tariff import Tariff
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(commands: Any) -> None:
+    """Add ``price`` to the subcommands of the ``tariffs`` parser."""
+    sub = commands.add_parser("price", help="price readings under one tariff")
+    add_readings_options(sub)
+    sub.add_argument("--tariff", required=True, help="tariff YAML/JSON file or tariff id")
+
+
+def _render(bills: Sequence[Bill], fmt: str) -> str:
+    if fmt == "json":
+        return bills_to_json(bills)
+    if fmt == "csv":
+        return bills_to_csv(bills)
+    return bills_to_table(bills)
+
+
+def _price_all(
+    args: argparse.Namespace, tariffs: list[Tariff], account: Account | None
+) -> list[list[Bill]]:
+    """The bills of the readings of ``args`` under each tariff (read once per time zone)."""
+    readings_by_zone: dict[str, Readings] = {}
+    results = []
+    for tariff in tariffs:
+        readings = readings_by_zone.get(tariff.timezone)
+        if readings is None:
+            readings = read_readings(
+                args.readings,
+                tariff.timezone,
+                interval_minutes=args.interval,
+                allow_gaps=args.allow_gaps,
+                readings_format=args.readings_format,
+                usage_point=args.usage_point,
+            )
+            readings_by_zone[tariff.timezone] = readings
+        results.append(
+            price(
+                tariff,
+                readings,
+                account,
+                start=args.start,
+                end=args.end,
+                event_days=args.event_days,
+            )
+        )
+    return results
+
+
+def run(args: argparse.Namespace) -> int:
+    """``tariffs price``: the bills of the readings, as a table, JSON or CSV."""
+    tariff = load_tariff(args.tariff, args.tables, timezone=args.timezone)
+    account = load_account(args.account) if args.account else None
+    (bills,) = _price_all(args, [tariff], account)
+    write_output(_render(bills, args.format), args.output)
+    return 0

@@ -1,0 +1,26 @@
+"""``tariffs show``: describe a tariff in words."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from tariffs.io.render.describe import describe_tariff
+from tariffs.io.tables import load_tariff
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(commands: Any) -> None:
+    """Add ``show`` to the subcommands of the ``tariffs`` parser."""
+    sub = commands.add_parser("show", help="describe a tariff in words")
+    sub.add_argument("tariff")
+    sub.add_argument("--tables", action="append", default=[], metavar="DIR")
+    sub.add_argument("--timezone", metavar="ZONE", help="time zone of a URDB JSON tariff")
+
+
+def run(args: argparse.Namespace) -> int:
+    """``tariffs show``: seasons, periods and prices of the tariff, on stdout."""
+    sys.stdout.write(describe_tariff(load_tariff(args.tariff, args.tables, timezone=args.timezone)))
+    return 0
