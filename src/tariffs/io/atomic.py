@@ -4,12 +4,20 @@ Text goes to a temporary file beside the target, is flushed to disk, takes the m
 target would have (the old file's, else what the umask gives a new file) and is renamed
 over the target in one step. A failure at any point removes the temporary file and leaves
 the target as it was; the error is an `OutputError` naming the target.
+
+A long output can be streamed (`AtomicFile.write` as results come) and can add to what
+the target holds (``append=True``: the temporary file starts as a copy of the target), and
+it is still the whole new file or the old one that is found at the target, never a part.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Literal
@@ -29,35 +37,64 @@ class AtomicFile:
             out.write(text)
     """
 
-    def __init__(self, target: str | Path, mode: Literal["w", "wb"] = "w") -> None:
+    def __init__(
+        self, target: str | Path, mode: Literal["w", "wb"] = "w", *, append: bool = False
+    ) -> None:
+        """Make the temporary file beside the target.
+
+        Args:
+            target: The file to write.
+            mode: ``"w"`` for text (UTF-8, line ends as written), ``"wb"`` for bytes.
+            append: Start from a copy of the target (when there is one), so that what is
+                written comes after its content; the target is still replaced whole.
+
+        Raises:
+            OutputError: The temporary file cannot be made, or the target cannot be
+                copied into it (the temporary file is removed).
+        """
         self.target = Path(target)
         self.name = str(target)
-        try:
+        self._open = False
+        with self._removed_on_failure():
             handle, self.temporary = tempfile.mkstemp(
                 dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".partial"
             )
-        except OSError as exc:
-            raise self._error(exc) from None
-        if mode == "wb":
-            self.stream: IO[str] | IO[bytes] = os.fdopen(handle, "wb")
-        else:
-            self.stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        binary = os.fdopen(handle, "wb")
+        self.stream: IO[str] | IO[bytes] = binary
         self._open = True
+        if append:
+            with self._removed_on_failure():
+                try:
+                    old = open(self.target, "rb")
+                except FileNotFoundError:
+                    pass
+                else:
+                    with old:
+                        shutil.copyfileobj(old, binary)
+        if mode != "wb":
+            self.stream = io.TextIOWrapper(binary, encoding="utf-8", newline="")
 
-    def _error(self, exc: OSError) -> OutputError:
-        return OutputError(f"{self.name}: cannot write: {exc.strerror or exc}")
+    @contextlib.contextmanager
+    def _removed_on_failure(self) -> Iterator[None]:
+        """Whatever is raised inside removes the temporary file; OSError is `OutputError`."""
+        try:
+            yield
+        except OSError as exc:
+            self.discard()
+            raise OutputError(f"{self.name}: cannot write: {exc.strerror or exc}") from None
+        except BaseException:
+            self.discard()
+            raise
 
     def write(self, data: str | bytes) -> None:
         """Write to the temporary file.
 
         Raises:
-            OutputError: The write failed (the temporary file is removed).
+            OutputError: The write failed (the temporary file is removed, as it is when
+                anything else is raised).
         """
-        try:
+        with self._removed_on_failure():
             self.stream.write(data)  # type: ignore[arg-type]
-        except OSError as exc:
-            self.discard()
-            raise self._error(exc) from None
 
     def commit(self) -> None:
         """Put the written file in place of the target, in one rename.
@@ -65,15 +102,12 @@ class AtomicFile:
         Raises:
             OutputError: Flushing or renaming failed (the target is left as it was).
         """
-        try:
+        with self._removed_on_failure():
             self.stream.flush()
             os.fsync(self.stream.fileno())
             self.stream.close()
             os.chmod(self.temporary, _mode_of(self.target))
             os.replace(self.temporary, self.target)
-        except OSError as exc:
-            self.discard()
-            raise self._error(exc) from None
         self._open = False
 
     def discard(self) -> None:
