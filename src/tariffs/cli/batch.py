@@ -38,6 +38,11 @@ from typing import Any, TextIO
 from tariffs.cli.main import _UsageError, add_many_accounts_options
 from tariffs.cli.progress import ProgressBar
 from tariffs.errors import InputError, OutputError
+from tariffs.io.accounts_csv import (
+    accounts_csv_header,
+    count_accounts_csv_rows,
+    require_readings_dir,
+)
 from tariffs.io.render.bills import bill_to_dict, number
 from tariffs.io.tables import load_tariff
 from tariffs.model.bill import Bill
@@ -292,14 +297,6 @@ def _end_of_line(progress: _Progress | None) -> str:
     return "" if progress is None else progress.end_line()
 
 
-def _count_rows(path: str) -> int:
-    try:
-        with open(path, "rb") as stream:
-            return max(0, sum(1 for _ in stream) - 1)
-    except OSError:
-        return 0
-
-
 # -- the command -----------------------------------------------------------------------
 
 
@@ -322,9 +319,8 @@ def _items(
         return load_tariff(name, args.tables, timezone=args.timezone)
 
     if args.readings_dir is not None:
-        if not Path(args.readings_dir).is_dir():
-            raise InputError("no such directory of readings", file=args.readings_dir)
-        total = _count_rows(args.accounts)
+        require_readings_dir(args.readings_dir)
+        total = count_accounts_csv_rows(args.accounts)
         counted = 0
 
         def counting() -> Iterator[BatchItem]:
@@ -359,16 +355,9 @@ def _check_usage(args: argparse.Namespace) -> None:
     if args.tariff is None:
         if args.accounts is None:
             raise _UsageError("tariffs batch: give --tariff, or --accounts with a tariff column")
-        if "tariff" not in _accounts_header(args.accounts):
+        # An unreadable file is let through: the accounts reader says what is wrong.
+        if "tariff" not in (accounts_csv_header(args.accounts) or ["tariff"]):
             raise _UsageError(f"tariffs batch: {args.accounts} has no tariff column; give --tariff")
-
-
-def _accounts_header(path: str) -> list[str]:
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as stream:
-            return [name.strip() for name in next(csv.reader(stream), [])]
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return ["tariff"]  # let the accounts reader say what is wrong, with its line
 
 
 def cmd_batch(args: argparse.Namespace) -> int:

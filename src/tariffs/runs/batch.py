@@ -27,9 +27,9 @@ else (a bug, a worker that dies) stops the batch: a wrong number is worse than n
 
 The items come from two loaders that stream their files:
 
-- `directory_items`: an accounts CSV (`iter_accounts_csv`: ``account_id``, account
-  fields, an optional ``tariff`` column) and a directory with one readings file per
-  account, ``<account_id>.csv``;
+- `directory_items`: an accounts CSV (`tariffs.io.accounts_csv.iter_accounts_csv`:
+  ``account_id``, account fields, an optional ``tariff`` column) and a directory with one
+  readings file per account, ``<account_id>.csv``;
 - `long_file_items`: one long readings CSV whose first column is ``account_id``, with
   the rows of each account together, read in blocks and cut into one `ReadingsRows` per
   account (never loaded whole); account fields optionally from an accounts CSV.
@@ -37,7 +37,6 @@ The items come from two loaders that stream their files:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 from collections import deque
@@ -48,16 +47,20 @@ from typing import BinaryIO
 
 from tariffs.engine.pricing import price
 from tariffs.errors import AccountError, ReadingsError, TariffsError
-from tariffs.io.readings.csv_reader import (
-    parse_readings_bytes,
-    parse_readings_header,
-    read_readings_csv,
+from tariffs.io.accounts_csv import (
+    ACCOUNTS_CSV_COLUMNS,
+    AccountRow,
+    account_row,
+    iter_account_cells,
+    iter_accounts_csv,
+    read_readings_file,
+    readings_file,
 )
+from tariffs.io.readings.csv_reader import parse_readings_bytes, parse_readings_header
 from tariffs.model.account import Account
 from tariffs.model.bill import Bill
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
-from tariffs.whatif.portfolio import ACCOUNT_COLUMNS, account_from_cells
 
 __all__ = [
     "ACCOUNTS_CSV_COLUMNS",
@@ -76,9 +79,6 @@ __all__ = [
     "price_batch_item",
     "price_batch_items",
 ]
-
-#: Columns an accounts CSV of a batch may have: the account fields, and ``tariff``.
-ACCOUNTS_CSV_COLUMNS = (*ACCOUNT_COLUMNS, "tariff")
 
 #: Finds a tariff by the name an accounts file or the command line gives (an id or a
 #: path); raises `TariffsError` when there is none.
@@ -254,9 +254,7 @@ def _read(
         )
     if readings is None:
         raise ReadingsError("no readings")
-    if not os.path.isfile(readings):
-        raise ReadingsError("no such readings file", file=readings)
-    return read_readings_csv(
+    return read_readings_file(
         readings,
         timezone,
         interval_seconds=options.interval_seconds,
@@ -373,126 +371,6 @@ def price_batch(
         executor.shutdown(wait=finished, cancel_futures=not finished)
 
 
-# -- accounts CSV ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AccountRow:
-    """One row of an accounts CSV.
-
-    Attributes:
-        account_id: The account id.
-        account: The validated account, or None when the row is not valid.
-        tariff: The ``tariff`` cell (an id or a path), or None when empty or absent.
-        line: The row's line in the file.
-        error: Why the row is not valid (with file:line:column), or None.
-    """
-
-    account_id: str
-    account: Account | None
-    tariff: str | None
-    line: int
-    error: str | None = None
-
-
-def iter_accounts_csv(path: str | os.PathLike[str]) -> Iterator[AccountRow]:
-    """Read an accounts CSV row by row (never whole), each row validated.
-
-    The file has an ``account_id`` column, and any of the account fields
-    (`ACCOUNTS_CSV_COLUMNS`: ``capacity_kva``, ``contract_demand_kw``, ...) and
-    ``tariff``. Empty cells leave a field out; ``critical_peak_days`` are dates separated
-    by ``;``. A row whose fields are not valid is yielded with its error, to be reported
-    as a failed account.
-
-    Args:
-        path: The accounts CSV file (UTF-8).
-
-    Yields:
-        One row per account, in file order.
-
-    Raises:
-        AccountError: The file cannot be read, has no ``account_id`` column, a column
-            that is not an account field, a row of the wrong length, an empty account
-            id, or an id twice (file:line).
-    """
-    source = os.fspath(path)
-    for account_id, cells, line, header in _account_cells(source):
-        yield _account_row(account_id, cells, line, header, source)
-
-
-def _account_row(
-    account_id: str, cells: Sequence[str], line: int, header: list[str], source: str
-) -> AccountRow:
-    named = dict(zip(header, cells, strict=True))
-    account, error = account_from_cells(named, source, line, header)
-    return AccountRow(account_id, account, named.get("tariff") or None, line, error)
-
-
-def _account_cells(source: str) -> Iterator[tuple[str, tuple[str, ...], int, list[str]]]:
-    """The rows of an accounts CSV: ``(account_id, cells, line, header)``.
-
-    The file is checked as a file (columns, lengths, ids), not yet as accounts.
-    """
-    try:
-        stream = open(source, encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise AccountError(f"cannot read the accounts file: {exc.strerror}", file=source) from None
-    with stream:
-        reader = csv.reader(stream)
-        try:
-            header = [name.strip() for name in next(reader, [])]
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise AccountError(f"cannot read the accounts file: {exc}", file=source) from None
-        if not header:
-            raise AccountError("the accounts file is empty", file=source)
-        if "account_id" not in header:
-            raise AccountError(
-                f"no account_id column (columns: {', '.join(header)})", file=source, line=1
-            )
-        for index, name in enumerate(header):
-            if name not in ACCOUNTS_CSV_COLUMNS:
-                raise AccountError(
-                    f"column {name!r} is not an account field; allowed: "
-                    f"{', '.join(ACCOUNTS_CSV_COLUMNS)}",
-                    file=source,
-                    line=1,
-                    column=index + 1,
-                )
-            if header.count(name) > 1:
-                raise AccountError(f"column {name!r} appears twice", file=source, line=1)
-        id_column = header.index("account_id")
-        seen: dict[str, int] = {}
-        while True:
-            try:
-                row = next(reader, None)
-            except (UnicodeDecodeError, csv.Error) as exc:
-                raise AccountError(
-                    f"cannot read the accounts file: {exc}", file=source, line=reader.line_num
-                ) from None
-            if row is None:
-                return
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise AccountError(
-                    f"{len(row)} cells for {len(header)} columns", file=source, line=line
-                )
-            cells = tuple(cell.strip() for cell in row)
-            account_id = cells[id_column]
-            if not account_id:
-                raise AccountError("empty account_id", file=source, line=line, column=id_column + 1)
-            if account_id in seen:
-                raise AccountError(
-                    f"account_id {account_id!r} appears twice (first at line {seen[account_id]})",
-                    file=source,
-                    line=line,
-                    column=id_column + 1,
-                )
-            seen[account_id] = line
-            yield account_id, cells, line, header
-
-
 # -- items from files ------------------------------------------------------------------
 
 
@@ -519,6 +397,11 @@ class _Tariffs:
         return found
 
 
+def _failed_item(account_id: str, options: BatchOptions, error: str) -> BatchItem:
+    """An account that cannot be priced, for a reason found while reading the inputs."""
+    return BatchItem(account_id, None, None, None, options, error=error)
+
+
 def _item(
     account_id: str,
     row: AccountRow | None,
@@ -527,10 +410,10 @@ def _item(
     options: BatchOptions,
 ) -> BatchItem:
     if row is not None and row.error is not None:
-        return BatchItem(account_id, None, None, None, options, error=row.error)
+        return _failed_item(account_id, options, row.error)
     tariff = tariffs.get(row.tariff if row is not None else None)
     if isinstance(tariff, str):
-        return BatchItem(account_id, None, None, None, options, error=tariff)
+        return _failed_item(account_id, options, tariff)
     account = row.account if row is not None else None
     if account is None:
         account = Account(account_id=account_id)
@@ -559,28 +442,19 @@ def directory_items(
         usable carries the error.
 
     Raises:
-        AccountError: The accounts file is not valid as a whole (see `iter_accounts_csv`).
+        AccountError: The accounts file is not valid as a whole (see
+            `tariffs.io.accounts_csv.iter_accounts_csv`).
     """
     options = options or BatchOptions()
     tariffs = _Tariffs(tariff_lookup, default_tariff)
-    directory = os.fspath(readings_dir)
-    for row in iter_accounts_csv(accounts_csv):
-        account_id = row.account_id
-        if "/" in account_id or "\\" in account_id or account_id in {".", ".."}:
-            yield BatchItem(
-                account_id,
-                None,
-                None,
-                None,
-                options,
-                error=f"{os.fspath(accounts_csv)}:{row.line}: account_id {account_id!r} "
-                "cannot name a readings file",
-            )
+    source = os.fspath(accounts_csv)
+    for row in iter_accounts_csv(source):
+        try:
+            path = readings_file(readings_dir, row.account_id, source=source, line=row.line)
+        except AccountError as error:
+            yield _failed_item(row.account_id, options, str(error))
             continue
-        # os.path, not pathlib: pathlib interns every part of every path it parses, and
-        # the table of interned strings would grow with the number of accounts.
-        path = os.path.join(directory, f"{account_id}.csv")
-        yield _item(account_id, row, tariffs, path, options)
+        yield _item(row.account_id, row, tariffs, path, options)
 
 
 class LongReadingsFile:
@@ -814,7 +688,7 @@ def long_file_items(
     cells_by_id: dict[str, tuple[tuple[str, ...], int]] = {}
     header: list[str] = []
     if accounts_csv is not None:
-        for account_id, cells, line, columns in _account_cells(accounts_source):
+        for account_id, cells, line, columns in iter_account_cells(accounts_source):
             cells_by_id[account_id] = (cells, line)
             header = columns
     for account_id, rows in readings:
@@ -823,25 +697,18 @@ def long_file_items(
             continue
         found = cells_by_id.pop(account_id, None)
         if found is None:
-            yield BatchItem(
+            yield _failed_item(
                 account_id,
-                None,
-                None,
-                None,
                 options,
-                error=f"{rows.source}:{rows.first_line}: account {account_id} has no row in "
+                f"{rows.source}:{rows.first_line}: account {account_id} has no row in "
                 f"{accounts_source}",
             )
             continue
-        row = _account_row(account_id, found[0], found[1], header, accounts_source)
+        row = account_row(account_id, found[0], found[1], header, accounts_source)
         yield _item(account_id, row, tariffs, rows, options)
     for account_id, (_, line) in cells_by_id.items():
-        yield BatchItem(
+        yield _failed_item(
             account_id,
-            None,
-            None,
-            None,
             options,
-            error=f"{accounts_source}:{line}: no readings of account {account_id} in "
-            f"{readings.source}",
+            f"{accounts_source}:{line}: no readings of account {account_id} in {readings.source}",
         )

@@ -8,10 +8,10 @@ turns the per-account outcomes into the revenue change in total and by each grou
 column (customer class, voltage, region, ...), the distribution of bill changes, the
 average price per kWh per group and the accounts most affected.
 
-Accounts come from a CSV file (`read_accounts_csv`): an ``account_id`` column, optional
-account fields (``capacity_kva``, ``contract_demand_kw``, ``basic_charge_method``, ...)
-and any other columns, which are grouping columns. The readings of an account are the
-file ``<readings_dir>/<account_id>.csv``.
+Accounts come from a CSV file (`tariffs.io.accounts_csv.read_accounts_csv`): an
+``account_id`` column, optional account fields (``capacity_kva``, ``contract_demand_kw``,
+``basic_charge_method``, ...) and any other columns, which are grouping columns. The
+readings of an account are the file ``<readings_dir>/<account_id>.csv``.
 
 Percentages are rounded half-up to 0.1 % and prices per kWh half-up to 0.0001; totals
 are exact sums of the bills. Percentiles use the nearest-rank method (the smallest value
@@ -21,22 +21,24 @@ change; see https://en.wikipedia.org/wiki/Percentile#The_nearest-rank_method.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from math import ceil
-from pathlib import Path
-
-from pydantic import ValidationError
 
 from tariffs.engine.pricing import price
-from tariffs.errors import AccountError, InputError, TariffsError
-from tariffs.model.account import Account
+from tariffs.errors import InputError, TariffsError
+from tariffs.io.accounts_csv import (
+    ACCOUNT_COLUMNS,
+    PortfolioAccount,
+    account_from_cells,
+    parse_accounts_csv,
+    read_accounts_csv,
+    read_readings_file,
+)
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
 from tariffs.whatif.compare import percent_of
@@ -49,6 +51,7 @@ __all__ = [
     "GroupSummary",
     "PortfolioAccount",
     "PortfolioResult",
+    "account_from_cells",
     "nearest_rank",
     "parse_accounts_csv",
     "price_account",
@@ -58,183 +61,10 @@ __all__ = [
     "summarize",
 ]
 
-#: Account fields an accounts CSV may carry as columns (other columns group accounts).
-ACCOUNT_COLUMNS = (
-    "account_id", "capacity_kva", "contract_demand_kw", "basic_charge_method",
-    "service_start", "service_end", "meter_read_day", "tier_allowance_kwh_per_month",
-    "critical_peak_days", "year_to_date_kwh", "meter_multiplier",
-)  # fmt: skip
-
-#: Account fields that do not fit in one CSV cell.
-_NESTED_FIELDS = ("demand_history_kw", "losses")
-
-
-def account_from_cells(
-    cells: dict[str, str], source: str, line: int, header: list[str]
-) -> tuple[Account | None, str | None]:
-    """The account of one row of an accounts CSV, or why the row is not valid.
-
-    Args:
-        cells: Column name → the row's cell, stripped.
-        source: The file's name, for the message.
-        line: The row's line in the file.
-        header: The column names in file order (for the column of the message).
-
-    Returns:
-        The account and None, or None and the first problem as ``file:line[:column]:
-        field: message``.
-    """
-    data: dict[str, object] = {}
-    for name, value in cells.items():
-        if name in ACCOUNT_COLUMNS and value:
-            data[name] = (
-                [day.strip() for day in value.split(";") if day.strip()]
-                if name == "critical_peak_days"
-                else value
-            )
-    try:
-        return Account.model_validate(data), None
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        message = str(first["msg"]).removeprefix("Value error, ")
-        location = first["loc"]
-        name = str(location[0]) if location else ""
-        column = header.index(name) + 1 if name in header else None
-        where = f"{source}:{line}" + (f":{column}" if column else "")
-        return None, f"{where}: {name + ': ' if name else ''}{message}"
-
-
 #: The percentiles reported of the bill changes [%].
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 
 _PRICE = Decimal("0.0001")
-
-
-# -- accounts --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PortfolioAccount:
-    """One account of a portfolio, with where its readings are.
-
-    Attributes:
-        account_id: The account id.
-        account: The validated account, or None when its row is not valid.
-        groups: Grouping column → value, in the file's column order.
-        readings: The readings file, or readings already in memory.
-        error: Why the row is not valid (with file:line:column), or None.
-    """
-
-    account_id: str
-    account: Account | None
-    groups: dict[str, str]
-    readings: str | Readings
-    error: str | None = None
-
-
-def _locate(text: str, source: str, row: int, column: int) -> str:
-    return f"{source}:{row}:{column}: {text}"
-
-
-def parse_accounts_csv(
-    text: str, readings_dir: str | os.PathLike[str], source: str = "<accounts>"
-) -> tuple[list[PortfolioAccount], list[str]]:
-    """Read the accounts of a portfolio from CSV text.
-
-    Args:
-        text: The CSV text: an ``account_id`` column, account fields, grouping columns.
-            Empty cells leave a field out; ``critical_peak_days`` are dates separated by
-            ``;``.
-        readings_dir: The directory of the readings files, ``<account_id>.csv``.
-        source: The file name, for messages.
-
-    Returns:
-        The accounts in file order (a row that is not valid is kept, with its error, so
-        that it is reported as a failed account), and the grouping columns.
-
-    Raises:
-        AccountError: The file has no ``account_id`` column, a column the CSV cannot
-            hold, an empty or unusable account id, or an id twice.
-    """
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next(reader, None)
-    if header is None:
-        raise AccountError("the accounts file is empty", file=source)
-    header = [name.strip() for name in header]
-    if "account_id" not in header:
-        raise AccountError(
-            f"no account_id column (columns: {', '.join(header)})", file=source, line=1
-        )
-    for index, name in enumerate(header):
-        if name in _NESTED_FIELDS:
-            raise AccountError(
-                f"column {name!r} cannot be given in an accounts CSV; leave it out",
-                file=source,
-                line=1,
-                column=index + 1,
-            )
-        if header.count(name) > 1:
-            raise AccountError(f"column {name!r} appears twice", file=source, line=1)
-    groups = [name for name in header if name not in ACCOUNT_COLUMNS]
-    accounts: list[PortfolioAccount] = []
-    seen: dict[str, int] = {}
-    directory = Path(readings_dir)
-    for row_number, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            raise AccountError(
-                f"{len(row)} cells for {len(header)} columns", file=source, line=row_number
-            )
-        cells = dict(zip(header, (cell.strip() for cell in row), strict=True))
-        account_id = cells["account_id"]
-        column = header.index("account_id") + 1
-        if not account_id:
-            raise AccountError("empty account_id", file=source, line=row_number, column=column)
-        if "/" in account_id or "\\" in account_id or account_id in {".", ".."}:
-            raise AccountError(
-                f"account_id {account_id!r} cannot name a readings file",
-                file=source,
-                line=row_number,
-                column=column,
-            )
-        if account_id in seen:
-            raise AccountError(
-                f"account_id {account_id!r} appears twice (first at row {seen[account_id]})",
-                file=source,
-                line=row_number,
-                column=column,
-            )
-        seen[account_id] = row_number
-        account, error = account_from_cells(cells, source, row_number, header)
-        accounts.append(
-            PortfolioAccount(
-                account_id=account_id,
-                account=account,
-                groups={name: cells[name] for name in groups},
-                readings=os.fspath(directory / f"{account_id}.csv"),
-                error=error,
-            )
-        )
-    return accounts, groups
-
-
-def read_accounts_csv(
-    path: str | os.PathLike[str], readings_dir: str | os.PathLike[str]
-) -> tuple[list[PortfolioAccount], list[str]]:
-    """Read the accounts of a portfolio from a CSV file (see `parse_accounts_csv`).
-
-    Raises:
-        AccountError: The file cannot be read or is not a valid accounts file.
-    """
-    source = os.fspath(path)
-    try:
-        text = Path(source).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AccountError("no such accounts file", file=source) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AccountError(f"cannot read the accounts file: {exc}", file=source) from None
-    return parse_accounts_csv(text, readings_dir, source)
 
 
 # -- pricing one account ---------------------------------------------------------------
@@ -288,12 +118,7 @@ class _Options:
 
 
 def _read(path: str, timezone: str, options: _Options) -> Readings:
-    from tariffs.errors import ReadingsError
-    from tariffs.io.readings.csv_reader import read_readings_csv
-
-    if not Path(path).is_file():
-        raise ReadingsError("no such readings file", file=path)
-    return read_readings_csv(
+    return read_readings_file(
         path, timezone, interval_seconds=options.interval_seconds, allow_gaps=options.allow_gaps
     )
 
