@@ -1,0 +1,158 @@
+"""Tests of the layout of the ``tariffs`` command: one module per subcommand.
+
+Each subcommand's module has two entry points, ``add_parser(commands)`` and
+``run(args) -> int``; `tariffs.cli.main` imports only the module of the subcommand being
+run, so that ``tariffs price`` starts without the what-if and batch code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tariffs.cli import main
+from tariffs.cli.main import COMMANDS, command
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: The modules of one subcommand each that have the two entry points themselves
+#: (``tariffs.cli.batch`` still has the older ``add_parsers``/``COMMANDS`` form, which
+#: `tariffs.cli.main.command` turns into the same two).
+SINGLE_COMMAND_MODULES = {
+    "price": "tariffs.cli.price",
+    "compare": "tariffs.cli.compare",
+    "portfolio": "tariffs.cli.portfolio",
+    "validate": "tariffs.cli.validate",
+    "import-urdb": "tariffs.cli.import_urdb",
+    "show": "tariffs.cli.show",
+}
+
+#: What ``tariffs price`` must not import: the what-if, batch and plotting code.
+NOT_FOR_PRICE = (
+    "tariffs.cli.batch",
+    "tariffs.cli.compare",
+    "tariffs.cli.portfolio",
+    "tariffs.cli.whatif",
+    "tariffs.cli_batch",
+    "tariffs.cli_whatif",
+    "tariffs.io.render.comparison",
+    "tariffs.io.render.plot",
+    "tariffs.io.render.portfolio",
+    "tariffs.runs",
+    "tariffs.whatif",
+)
+
+
+def _subcommands(entry_add_parser: object) -> dict[str, argparse.ArgumentParser]:
+    parser = argparse.ArgumentParser(prog="tariffs")
+    subparsers = parser.add_subparsers(dest="command")
+    assert callable(entry_add_parser)
+    entry_add_parser(subparsers)
+    return dict(subparsers.choices)
+
+
+@pytest.mark.parametrize(("name", "module_name"), sorted(SINGLE_COMMAND_MODULES.items()))
+def test_each_command_module_has_add_parser_and_run(name: str, module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    assert module.__all__ == ["add_parser", "run"]
+    assert callable(module.run)
+    assert list(_subcommands(module.add_parser)) == [name]
+    assert COMMANDS[name] == module_name
+    assert command(name) == (module.add_parser, module.run)
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_every_command_has_the_two_entry_points(name: str) -> None:
+    entry = command(name)
+    assert callable(entry.run)
+    assert list(_subcommands(entry.add_parser)) == [name]
+
+
+def test_every_command_module_is_listed() -> None:
+    assert set(SINGLE_COMMAND_MODULES) | {"batch"} == set(COMMANDS)
+    package = ROOT / "src" / "tariffs" / "cli"
+    modules = {path.stem for path in package.glob("*.py")}
+    shared = {"__init__", "main", "options", "progress"}
+    assert modules - shared == {name.rsplit(".", 1)[1] for name in COMMANDS.values()}
+
+
+def _price_in_a_fresh_interpreter(tmp_path: Path) -> tuple[int, list[str]]:
+    output = tmp_path / "bills.json"
+    script = (
+        "import json, sys\n"
+        "from tariffs.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(json.dumps([code, sorted(sys.modules)]))\n"
+    )
+    argv = [
+        "price",
+        str(ROOT / "examples" / "readings.csv"),
+        "--tariff",
+        "cn-sh-industrial-two-part",
+        "--account",
+        str(ROOT / "examples" / "account.yaml"),
+        "--format",
+        "json",
+        "--output",
+        str(output),
+    ]
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script, *argv],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    code, modules = json.loads(done.stdout)
+    assert json.loads(output.read_text(encoding="utf-8"))["bills"]
+    return code, modules
+
+
+def test_price_imports_no_what_if_or_batch_module(tmp_path: Path) -> None:
+    code, modules = _price_in_a_fresh_interpreter(tmp_path)
+    assert code == 0
+    assert "tariffs.cli.price" in modules
+    loaded = [
+        name
+        for name in modules
+        if any(name == bad or name.startswith(bad + ".") for bad in NOT_FOR_PRICE)
+    ]
+    assert loaded == []
+    others = {COMMANDS[name] for name in COMMANDS if name != "price"}
+    assert others.isdisjoint(modules)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["-h"], ["-h", "price"], ["--help", "batch"]])
+def test_help_lists_every_command(
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")  # argparse wraps help to the terminal width
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "usage: tariffs [-h] {price,batch,compare,portfolio,validate,import-urdb,show} ...\n"
+    )
+    listed = [line.split()[0] for line in out.splitlines() if line.startswith("    ")]
+    assert listed == list(COMMANDS)
+
+
+def test_an_unknown_command_names_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["frobnicate"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "tariffs: argument command: invalid choice: 'frobnicate' (choose from 'price', "
+        "'batch', 'compare', 'portfolio', 'validate', 'import-urdb', 'show')\n"
+        "Try 'tariffs --help'.\n"
+    )
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_each_command_has_its_own_help(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([name, "--help"]) == 0
+    assert capsys.readouterr().out.startswith(f"usage: tariffs {name} [-h]")
