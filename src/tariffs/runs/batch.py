@@ -2,28 +2,25 @@
 
 A batch is a stream of `BatchItem` (an account, its tariff, where its readings are) and
 one pure, picklable function, `price_batch_item`, that turns an item into a
-`BatchResult` (the bills, or why the account could not be priced). Because the function
-is pure and its argument and result pickle, the batch runs unchanged:
+`BatchResult` (the bills, or why the account could not be priced). `price_batch` runs it
+with the runner of `tariffs.runs.runner`: in this process (``workers=1``), across the
+processes of one machine, or on a Dask cluster (``client=``, the optional extra
+``tariffs[dask]``), in bounded chunks, results in the order of the items, to be written
+out and forgotten::
 
-- in this process, item after item (``workers=1``);
-- across the processes of one machine, with `price_batch`
-  (`concurrent.futures.ProcessPoolExecutor`): items are sent in small chunks, at most a
-  few chunks per worker are in flight (the queue is bounded, so memory does not grow
-  with the number of accounts), and results come back in the order of the items, as they
-  finish, to be written out and forgotten;
-- on a cluster, by mapping the same function with an existing distributed engine, e.g.
-  Dask (the optional extra ``tariffs[dask]``)::
+    from distributed import Client
+    for result in price_batch(items, client=Client("scheduler:8786")):
+        ...
 
-      from distributed import Client
-      client = Client("scheduler:8786")
-      results = client.gather(client.map(price_batch_item, items, pure=False))
+The readings must then be where the workers can read them (a shared file system), or
+travel inside the items (`ReadingsRows`, `Readings`). `price_batch_item` can also be
+mapped by any other engine as it is (``client.map(price_batch_item, items)``).
 
-  The readings must then be where the workers can read them (a shared file system), or
-  travel inside the items (`ReadingsRows`, `Readings`).
-
-An input error of one account (its readings, its row of the accounts file, its tariff)
-is a failed result that carries the message; the other accounts are priced. Anything
-else (a bug, a worker that dies) stops the batch: a wrong number is worse than no number.
+The failure policy is the runner's: an input error of one account (its readings, its row
+of the accounts file, its tariff) is a failed result that carries the message, and the
+other accounts are priced; anything else (a bug, a worker that dies) stops the batch. So
+does a long readings file whose rows of one account are not together
+(`RowsNotTogetherError`): the file is wrong, not the account.
 
 The items come from two loaders that stream their files:
 
@@ -39,11 +36,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from tariffs.engine.pricing import price
 from tariffs.errors import AccountError, ReadingsError, TariffsError
@@ -61,6 +56,7 @@ from tariffs.model.account import Account
 from tariffs.model.bill import Bill
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
+from tariffs.runs.runner import ItemError, Task, run, shared_tariff
 
 __all__ = [
     "ACCOUNTS_CSV_COLUMNS",
@@ -85,9 +81,6 @@ __all__ = [
 TariffLookup = Callable[[str], Tariff]
 
 _READ_BLOCK_BYTES = 4 << 20
-_CHUNK_ITEMS = 16
-_CHUNK_BYTES = 2 << 20
-_CHUNKS_IN_FLIGHT_PER_WORKER = 3
 
 
 # -- items and results -----------------------------------------------------------------
@@ -116,7 +109,7 @@ class RowsNotTogetherError(ReadingsError):
     """The rows of an account in a long readings file are not all together.
 
     Not an error of one account but of the file: `price_batch_item` lets it through, and
-    the batch stops.
+    the batch stops (one of the task's `tariffs.runs.runner.Task.run_errors`).
     """
 
 
@@ -224,24 +217,6 @@ class BatchResult:
 
 # -- pricing ---------------------------------------------------------------------------
 
-# Tariffs already seen by this process, by id. An item's tariff that equals one of them is
-# replaced by it, so that a tariff unpickled again with every chunk of items still has
-# its schedule compiled once per process (compiled schedules are kept per tariff object).
-_SEEN_TARIFFS: dict[str, list[Tariff]] = {}
-_MOST_SEEN_TARIFFS = 64
-
-
-def _seen(tariff: Tariff) -> Tariff:
-    same_id = _SEEN_TARIFFS.setdefault(tariff.id, [])
-    for known in same_id:
-        if known is tariff or known == tariff:
-            return known
-    if sum(map(len, _SEEN_TARIFFS.values())) >= _MOST_SEEN_TARIFFS:
-        _SEEN_TARIFFS.clear()
-        same_id = _SEEN_TARIFFS.setdefault(tariff.id, [])
-    same_id.append(tariff)
-    return tariff
-
 
 def _read(
     readings: str | ReadingsRows | Readings | None, timezone: str, options: BatchOptions
@@ -262,6 +237,32 @@ def _read(
     )
 
 
+def _bills(item: BatchItem) -> BatchResult:
+    if item.error is not None:
+        return BatchResult(item.account_id, error=item.error)
+    if item.tariff is None:
+        return BatchResult(item.account_id, error="no tariff")
+    tariff = shared_tariff(item.tariff)
+    options = item.options
+    readings = _read(item.readings, tariff.timezone, options)
+    bills = price(
+        tariff,
+        readings,
+        item.account,
+        start=options.start,
+        end=options.end,
+        event_days=options.event_days,
+    )
+    return BatchResult(item.account_id, tuple(bills))
+
+
+def _failed(item: BatchItem, error: ItemError) -> BatchResult:
+    return BatchResult(item.account_id, error=str(error))
+
+
+_PRICE_ITEM = Task(_bills, _failed, run_errors=(RowsNotTogetherError,))
+
+
 def price_batch_item(item: BatchItem) -> BatchResult:
     """Price one account of a batch: read its readings, price them under its tariff.
 
@@ -273,40 +274,20 @@ def price_batch_item(item: BatchItem) -> BatchResult:
         item: The account, its tariff, its readings and what to bill.
 
     Returns:
-        The bills, or the message of the input error (`tariffs.errors.TariffsError`)
-        that stopped the account.
+        The bills, or the message of the input error that stopped the account (the
+        failure policy of `tariffs.runs.runner`).
 
     Raises:
         RowsNotTogetherError: The account's rows in a long readings file are not together
             (the file is wrong, not the account). Exceptions that are not input errors
             are not caught either: they are bugs, and stop the batch.
     """
-    if item.error is not None:
-        return BatchResult(item.account_id, error=item.error)
-    if item.tariff is None:
-        return BatchResult(item.account_id, error="no tariff")
-    tariff = _seen(item.tariff)
-    options = item.options
-    try:
-        readings = _read(item.readings, tariff.timezone, options)
-        bills = price(
-            tariff,
-            readings,
-            item.account,
-            start=options.start,
-            end=options.end,
-            event_days=options.event_days,
-        )
-    except RowsNotTogetherError:
-        raise  # the long file as a whole is wrong
-    except TariffsError as error:
-        return BatchResult(item.account_id, error=str(error))
-    return BatchResult(item.account_id, tuple(bills))
+    return _PRICE_ITEM(item)
 
 
 def price_batch_items(items: Sequence[BatchItem]) -> list[BatchResult]:
     """Price a chunk of items, in order (the unit of work sent to a worker process)."""
-    return [price_batch_item(item) for item in items]
+    return _PRICE_ITEM.chunk(list(items))
 
 
 def _weight(item: BatchItem) -> int:
@@ -314,61 +295,31 @@ def _weight(item: BatchItem) -> int:
     return len(item.readings.rows) if isinstance(item.readings, ReadingsRows) else 0
 
 
-def _chunks(items: Iterable[BatchItem]) -> Iterator[list[BatchItem]]:
-    """Items in chunks of a few, or of about `_CHUNK_BYTES` of rows."""
-    chunk: list[BatchItem] = []
-    weight = 0
-    for item in items:
-        chunk.append(item)
-        weight += _weight(item)
-        if len(chunk) >= _CHUNK_ITEMS or weight >= _CHUNK_BYTES:
-            yield chunk
-            chunk, weight = [], 0
-    if chunk:
-        yield chunk
-
-
 def price_batch(
-    items: Iterable[BatchItem], *, workers: int | None = None
+    items: Iterable[BatchItem], *, workers: int | None = None, client: Any = None
 ) -> Generator[BatchResult, None, None]:
-    """Price every item, in parallel across processes; results in the order of the items.
+    """Price every item, in parallel; results in the order of the items.
 
     The items are taken from the iterable only as workers become free (at most a few
     chunks per worker are in flight), and each result is yielded as soon as it and those
     before it are done, so memory does not grow with the number of items as long as the
-    caller does not keep them.
+    caller does not keep them (`tariffs.runs.runner.run`).
 
     Args:
         items: The accounts to price (read lazily).
         workers: Worker processes (default: the CPU count); 1 prices in this process.
+        client: A ``distributed.Client``: price on its Dask cluster instead.
 
     Yields:
         One result per item, in the order of the items.
 
     Raises:
-        Exception: Whatever a worker raised that is not an input error (a bug), or
+        Exception: Whatever pricing raised that is not an input error of one account (a
+            bug), `RowsNotTogetherError`, or
             `concurrent.futures.process.BrokenProcessPool` when a worker died; the items
             not yet done are cancelled.
     """
-    workers = workers or os.cpu_count() or 1
-    if workers <= 1:
-        for item in items:
-            yield price_batch_item(item)
-        return
-    executor = ProcessPoolExecutor(max_workers=workers)
-    pending: deque[Future[list[BatchResult]]] = deque()
-    most_pending = workers * _CHUNKS_IN_FLIGHT_PER_WORKER
-    finished = False
-    try:
-        for chunk in _chunks(items):
-            pending.append(executor.submit(price_batch_items, chunk))
-            while len(pending) >= most_pending:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-        finished = True
-    finally:
-        executor.shutdown(wait=finished, cancel_futures=not finished)
+    return run(_PRICE_ITEM, items, workers=workers, client=client, weight=_weight)
 
 
 # -- items from files ------------------------------------------------------------------

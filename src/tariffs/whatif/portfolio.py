@@ -2,11 +2,14 @@
 
 Every account is priced under the current and the proposed tariff by one pure function,
 `price_account`, so that a portfolio is a list of independent calls: `price_accounts`
-runs them in parallel across processes (`concurrent.futures.ProcessPoolExecutor`), and an
-account that fails is reported with its error without losing the others. `summarize`
-turns the per-account outcomes into the revenue change in total and by each grouping
-column (customer class, voltage, region, ...), the distribution of bill changes, the
-average price per kWh per group and the accounts most affected.
+runs them with the runner of `tariffs.runs.runner` (in this process, across processes or
+on a Dask cluster), under its failure policy: an account whose input is wrong (its
+readings, its row of the accounts file, a tariff that cannot price it) is reported with
+its error without losing the others, and anything else (a bug, a worker process that
+dies) stops the run and propagates, since the revenue without those accounts would be
+wrong. `summarize` turns the per-account outcomes into the revenue change in total and by
+each grouping column (customer class, voltage, region, ...), the distribution of bill
+changes, the average price per kWh per group and the accounts most affected.
 
 Accounts come from a CSV file (`tariffs.io.accounts_csv.read_accounts_csv`): an
 ``account_id`` column, optional account fields (``capacity_kva``, ``contract_demand_kw``,
@@ -22,15 +25,15 @@ change; see https://en.wikipedia.org/wiki/Percentile#The_nearest-rank_method.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from math import ceil
+from typing import Any
 
 from tariffs.engine.pricing import price
-from tariffs.errors import InputError, TariffsError
+from tariffs.errors import InputError
 from tariffs.io.accounts_csv import (
     ACCOUNT_COLUMNS,
     PortfolioAccount,
@@ -41,6 +44,7 @@ from tariffs.io.accounts_csv import (
 )
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
+from tariffs.runs.runner import ItemError, Task, run, shared_tariff
 from tariffs.whatif.compare import percent_of
 
 __all__ = [
@@ -117,12 +121,6 @@ class _Options:
     event_days: tuple[dt.date, ...] = ()
 
 
-def _read(path: str, timezone: str, options: _Options) -> Readings:
-    return read_readings_file(
-        path, timezone, interval_seconds=options.interval_seconds, allow_gaps=options.allow_gaps
-    )
-
-
 def price_account(
     entry: PortfolioAccount,
     current: Tariff,
@@ -136,9 +134,9 @@ def price_account(
 ) -> AccountOutcome:
     """Price one account under the current and the proposed tariff.
 
-    Pure apart from reading the account's readings file (when given as a path). Errors of
-    the input (`tariffs.errors.TariffsError`) do not escape: the outcome carries the
-    message.
+    Pure apart from reading the account's readings file (when given as a path). An input
+    error of the account (`tariffs.runs.runner.ITEM_ERRORS`) does not escape: the
+    outcome carries the message. Other exceptions do.
 
     Args:
         entry: The account and its readings.
@@ -151,37 +149,49 @@ def price_account(
         event_days: Declared critical-peak event days, besides the account's.
     """
     options = _Options(interval_seconds, allow_gaps, start, end, tuple(event_days))
-    return _price_entry(entry, current, proposed, options)
+    return _task(current, proposed, options)(entry)
 
 
-def _price_entry(
-    entry: PortfolioAccount, current: Tariff, proposed: Tariff, options: _Options
+def _task(
+    current: Tariff, proposed: Tariff, options: _Options
+) -> Task[PortfolioAccount, AccountOutcome]:
+    return Task(partial(_outcome, current=current, proposed=proposed, options=options), _failed)
+
+
+def _failed(entry: PortfolioAccount, error: ItemError) -> AccountOutcome:
+    return AccountOutcome(entry.account_id, entry.groups, error=str(error))
+
+
+def _outcome(
+    entry: PortfolioAccount, *, current: Tariff, proposed: Tariff, options: _Options
 ) -> AccountOutcome:
     if entry.error is not None or entry.account is None:
         return AccountOutcome(entry.account_id, entry.groups, error=entry.error or "not valid")
-    try:
-        by_zone: dict[str, Readings] = {}
+    by_zone: dict[str, Readings] = {}
 
-        def readings_in(timezone: str) -> Readings:
-            if isinstance(entry.readings, Readings):
-                return entry.readings
-            if timezone not in by_zone:
-                by_zone[timezone] = _read(entry.readings, timezone, options)
-            return by_zone[timezone]
-
-        current_bills, proposed_bills = (
-            price(
-                tariff,
-                readings_in(tariff.timezone),
-                entry.account,
-                start=options.start,
-                end=options.end,
-                event_days=options.event_days,
+    def readings_in(timezone: str) -> Readings:
+        if isinstance(entry.readings, Readings):
+            return entry.readings
+        if timezone not in by_zone:
+            by_zone[timezone] = read_readings_file(
+                entry.readings,
+                timezone,
+                interval_seconds=options.interval_seconds,
+                allow_gaps=options.allow_gaps,
             )
-            for tariff in (current, proposed)
+        return by_zone[timezone]
+
+    current_bills, proposed_bills = (
+        price(
+            tariff,
+            readings_in(tariff.timezone),
+            entry.account,
+            start=options.start,
+            end=options.end,
+            event_days=options.event_days,
         )
-    except TariffsError as exc:
-        return AccountOutcome(entry.account_id, entry.groups, error=str(exc))
+        for tariff in (shared_tariff(current), shared_tariff(proposed))
+    )
     return AccountOutcome(
         account_id=entry.account_id,
         groups=entry.groups,
@@ -192,32 +202,13 @@ def _price_entry(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Job:
-    """A chunk of accounts for one worker process."""
-
-    current: Tariff
-    proposed: Tariff
-    options: _Options
-    entries: list[PortfolioAccount]
-
-
-def _run_job(job: _Job) -> list[AccountOutcome]:
-    """Worker entry point: price a chunk of accounts."""
-    return [_price_entry(entry, job.current, job.proposed, job.options) for entry in job.entries]
-
-
-def _chunks(items: Sequence[PortfolioAccount], size: int) -> Iterator[list[PortfolioAccount]]:
-    for index in range(0, len(items), size):
-        yield list(items[index : index + size])
-
-
 def price_accounts(
     accounts: Sequence[PortfolioAccount],
     current: Tariff,
     proposed: Tariff,
     *,
     workers: int | None = None,
+    client: Any = None,
     interval_seconds: int | None = None,
     allow_gaps: bool = False,
     start: dt.date | None = None,
@@ -226,62 +217,49 @@ def price_accounts(
     progress: Callable[[int, int], None] | None = None,
     on_outcomes: Callable[[list[AccountOutcome]], None] | None = None,
 ) -> list[AccountOutcome]:
-    """Price every account under both tariffs, in parallel across processes.
+    """Price every account under both tariffs, in parallel (`tariffs.runs.runner.run`).
 
     Args:
         accounts: The accounts and their readings.
         current: The tariff the accounts are on.
         proposed: The tariff proposed.
         workers: Worker processes (default: the CPU count); 1 prices in this process.
+        client: A ``distributed.Client``: price on its Dask cluster instead.
         interval_seconds: Interval length of the readings files, when not inferred [s].
         allow_gaps: Price readings with gaps (the bills say so).
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
         event_days: Declared critical-peak event days, besides each account's.
-        progress: Called with (accounts done, accounts in all) as chunks finish.
-        on_outcomes: Called with each finished chunk's outcomes (e.g. to save them).
+        progress: Called with (accounts done, accounts in all) as outcomes come.
+        on_outcomes: Called with the outcomes as they come, a few at a time, in the
+            order of ``accounts`` (e.g. to save them).
 
     Returns:
-        One outcome per account, in the order of ``accounts``; a failed account carries
-        its error, and a worker process that dies fails the accounts it held.
+        One outcome per account, in the order of ``accounts``; an account whose input is
+        wrong carries its error.
+
+    Raises:
+        Exception: An error of the run, not of one account (a bug, or
+            `concurrent.futures.process.BrokenProcessPool` when a worker process died):
+            the run stops and no outcome is returned.
     """
     options = _Options(interval_seconds, allow_gaps, start, end, tuple(event_days))
     total = len(accounts)
-    workers = workers or os.cpu_count() or 1
-    outcomes: dict[str, AccountOutcome] = {}
-
-    def finished(chunk: list[AccountOutcome]) -> None:
-        for outcome in chunk:
-            outcomes[outcome.account_id] = outcome
-        if on_outcomes is not None:
-            on_outcomes(chunk)
-        if progress is not None:
-            progress(len(outcomes), total)
-
-    if workers <= 1 or total <= 1:
-        size = max(1, min(64, ceil(total / 100)))
-        for entries in _chunks(accounts, size):
-            finished(_run_job(_Job(current, proposed, options, entries)))
-    else:
-        size = max(1, min(64, ceil(total / (workers * 8))))
-        with ProcessPoolExecutor(max_workers=workers) as executor:
-            futures: dict[Future[list[AccountOutcome]], list[PortfolioAccount]] = {
-                executor.submit(_run_job, _Job(current, proposed, options, entries)): entries
-                for entries in _chunks(accounts, size)
-            }
-            from concurrent.futures import as_completed
-
-            for future in as_completed(futures):
-                try:
-                    chunk = future.result()
-                except Exception as exc:  # a worker died or could not return its results
-                    reason = f"the worker process failed: {type(exc).__name__}: {exc}"
-                    chunk = [
-                        AccountOutcome(entry.account_id, entry.groups, error=reason)
-                        for entry in futures[future]
-                    ]
-                finished(chunk)
-    return [outcomes[entry.account_id] for entry in accounts]
+    if total <= 1:
+        workers = 1
+    every = max(1, min(64, ceil(total / 100)))
+    outcomes: list[AccountOutcome] = []
+    unreported = 0
+    for outcome in run(_task(current, proposed, options), accounts, workers=workers, client=client):
+        outcomes.append(outcome)
+        unreported += 1
+        if unreported == every or len(outcomes) == total:
+            if on_outcomes is not None:
+                on_outcomes(outcomes[-unreported:])
+            if progress is not None:
+                progress(len(outcomes), total)
+            unreported = 0
+    return outcomes
 
 
 # -- summary ---------------------------------------------------------------------------
@@ -497,6 +475,7 @@ def price_portfolio(
     *,
     group_columns: Sequence[str] | None = None,
     workers: int | None = None,
+    client: Any = None,
     interval_seconds: int | None = None,
     allow_gaps: bool = False,
     start: dt.date | None = None,
@@ -513,6 +492,7 @@ def price_portfolio(
         proposed: The tariff proposed (same currency).
         group_columns: Columns to group by (default: every group of the first account).
         workers: Worker processes (default: the CPU count); 1 prices in this process.
+        client: A ``distributed.Client``: price on its Dask cluster instead.
         interval_seconds: Interval length of the readings files, when not inferred [s].
         allow_gaps: Price readings with gaps (the bills say so).
         start: First local date to bill.
@@ -523,6 +503,7 @@ def price_portfolio(
 
     Raises:
         InputError: The two tariffs bill in different currencies.
+        Exception: An error of the run, not of one account (see `price_accounts`).
     """
     if current.currency != proposed.currency:
         raise InputError(
@@ -534,6 +515,7 @@ def price_portfolio(
         current,
         proposed,
         workers=workers,
+        client=client,
         interval_seconds=interval_seconds,
         allow_gaps=allow_gaps,
         start=start,
