@@ -4,14 +4,15 @@ Parsing, output and progress only; the work is done by `tariffs.runs.batch`.
 
 How the output is written, and how ``--resume`` fits with it:
 
-- With ``--output FILE``, bills are written to a temporary file next to FILE as each
-  account finishes (in the order of the accounts), and the temporary file is renamed to
-  FILE when the batch ends, accounts that failed included (they are listed on stderr,
-  not in FILE). So FILE is never half written: a batch that is interrupted or stopped
-  by an error (an input file that is not valid as a whole, a bug, a worker process that
-  dies) leaves FILE as it was, and removes its temporary file.
-- ``--resume`` reads the accounts already in FILE, copies FILE into the new temporary
-  file, appends the bills of the other accounts, and renames it to FILE at the end. An
+- With ``--output FILE``, bills are written through `tariffs.io.atomic.AtomicFile`: to a
+  temporary file next to FILE as each account finishes (in the order of the accounts),
+  renamed to FILE when the batch ends, accounts that failed included (they are listed on
+  stderr, not in FILE). So FILE is never half written: a batch that is interrupted or
+  stopped by an error (an input file that is not valid as a whole, a bug, a worker
+  process that dies) leaves FILE as it was, and removes its temporary file.
+- ``--resume`` reads the accounts already in FILE, starts the temporary file as a copy of
+  FILE (``AtomicFile(..., append=True)``), appends the bills of the other accounts, and
+  renames it to FILE at the end. An
   account is in FILE only with all its bills (its rows are written together, and FILE
   only ever changes by a rename), so skipping it is safe; accounts that failed are not
   in FILE, so a resumed batch prices them again. A resumed batch that is itself
@@ -43,6 +44,7 @@ from tariffs.io.accounts_csv import (
     count_accounts_csv_rows,
     require_readings_dir,
 )
+from tariffs.io.atomic import AtomicFile
 from tariffs.io.render.bills import bill_to_dict, number
 from tariffs.io.tables import load_tariff
 from tariffs.model.bill import Bill
@@ -150,8 +152,12 @@ def _csv_header() -> str:
 # -- output ----------------------------------------------------------------------------
 
 
-def _done_accounts(path: Path, output_format: str) -> set[str]:
-    """The accounts already in an earlier output (each with all its bills)."""
+def _previous_output(path: Path, output_format: str) -> tuple[set[str], bool]:
+    """The accounts already in an earlier output (each with all its bills).
+
+    Returns:
+        The account ids, and whether the output ends with a line feed.
+    """
     where = os.fspath(path)
     done: set[str] = set()
     try:
@@ -183,17 +189,20 @@ def _done_accounts(path: Path, output_format: str) -> set[str]:
                             file=where,
                             line=line_number,
                         ) from None
+        with open(path, "rb") as raw:
+            raw.seek(-1, os.SEEK_END)
+            ends_with_newline = raw.read(1) == b"\n"
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"--resume: cannot read: {exc}", file=where) from None
-    return done
+    return done, ends_with_newline
 
 
 class _Output:
-    """Where bills go: stdout, or a temporary file renamed to the output at the end."""
+    """Where bills go: stdout, or an `AtomicFile` that becomes the output at the end."""
 
     def __init__(self, output: str | None, output_format: str, *, resume: bool) -> None:
         self.output = output
-        self.temporary: str | None = None
+        self.file: AtomicFile | None = None
         self.done: set[str] = set()
         header = _csv_header() if output_format == "csv" else ""
         if output is None:
@@ -202,76 +211,37 @@ class _Output:
             return
         target = Path(output)
         previous = resume and target.exists() and target.stat().st_size > 0
+        ends_with_newline = True
         if previous:
-            self.done = _done_accounts(target, output_format)
-        try:
-            handle, self.temporary = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
-            )
-            self.stream = open(handle, "w", encoding="utf-8", newline="")
-            if previous:
-                with open(target, encoding="utf-8", newline="") as old:
-                    shutil.copyfileobj(old, self.stream)
-                if not _ends_with_newline(target):
-                    self.stream.write("\n")
-            else:
-                self.stream.write(header)
-        except OSError as exc:
-            self.discard()
-            raise OutputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+            self.done, ends_with_newline = _previous_output(target, output_format)
+        self.file = AtomicFile(output, append=previous)
+        self.write(header if not previous else "" if ends_with_newline else "\n")
 
     def write(self, text: str) -> None:
-        """Write the rows of one account."""
+        """Write the rows of one account.
+
+        Raises:
+            OutputError: The write failed (the temporary file of ``--output`` is removed).
+        """
+        if self.file is not None:
+            self.file.write(text)
+            return
         try:
             self.stream.write(text)
         except OSError as exc:
-            raise OutputError(f"{self.output or '<stdout>'}: cannot write: {exc}") from None
+            raise OutputError(f"<stdout>: cannot write: {exc}") from None
 
     def commit(self) -> None:
         """Put the whole output in place (rename the temporary file to the output)."""
-        if self.temporary is None or self.output is None:
+        if self.file is None:
             self.stream.flush()
             return
-        try:
-            self.stream.flush()
-            os.fsync(self.stream.fileno())
-            self.stream.close()
-            os.chmod(self.temporary, _new_file_mode(Path(self.output)))
-            os.replace(self.temporary, self.output)
-        except OSError as exc:
-            self.discard()
-            raise OutputError(f"{self.output}: cannot write: {exc.strerror or exc}") from None
-        self.temporary = None
+        self.file.commit()
 
     def discard(self) -> None:
         """Remove the temporary file; the output stays as it was."""
-        if self.temporary is None:
-            return
-        try:
-            self.stream.close()
-        except (OSError, AttributeError):
-            pass
-        try:
-            os.unlink(self.temporary)
-        except FileNotFoundError:
-            pass
-        self.temporary = None
-
-
-def _ends_with_newline(path: Path) -> bool:
-    with open(path, "rb") as stream:
-        stream.seek(-1, os.SEEK_END)
-        return stream.read(1) == b"\n"
-
-
-def _new_file_mode(target: Path) -> int:
-    """The mode of the output: the old file's, else what a new file gets (umask)."""
-    try:
-        return target.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        if self.file is not None:
+            self.file.discard()
 
 
 # -- progress --------------------------------------------------------------------------
