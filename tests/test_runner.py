@@ -220,7 +220,7 @@ def test_on_dask_the_same_results_in_order_and_a_bug_stops_the_run() -> None:
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=True,
         ) as cluster,
         distributed.Client(cluster) as client,
