@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 from fractions import Fraction
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from tariffs.engine import _kept
@@ -415,15 +416,18 @@ def _price_bill(
         if losses is not None:
             usage = add_losses(usage, losses, segment.month_fraction)
         usages.append(usage)
-    settings = [
-        Setting(tariff, segment.version, segment.schedule, account, period_start)
-        for segment in plan.segments
-    ]
-    needs = [
-        [measure for charge in setting.version.charges
-         for measure in KINDS[charge.kind].needs(charge, setting)]
-        for setting in settings
-    ]  # fmt: skip
+    needs: list[list[Measure]] = []
+    for segment in plan.segments:
+        found: list[Measure] = []
+        setting = None
+        for charge in segment.version.charges:
+            need = KINDS[charge.kind].needs
+            if need is not None:
+                if setting is None:
+                    setting = Setting(tariff, segment.version, segment.schedule, account,
+                                      period_start)  # fmt: skip
+                found.extend(need(charge, setting))
+        needs.append(found)
     bill = _bill_usage(tariff, readings, plan, usages, needs)
     annual_months = ladders.annual_months
     lines: list[Line] = []
@@ -438,9 +442,10 @@ def _price_bill(
         for start_month in annual_months:
             positions[f"annual:{start_month}"] = ladders.position(start_month, period_start)
         schedule = segment.schedule
-        measured = _segment_measures(tariff, readings, segment.plan, needs[index])
-        if measured:
-            usage = replace(usage, measured=measured)
+        if needs[index]:
+            measured = _segment_measures(tariff, readings, segment.plan, needs[index])
+            if measured:
+                usage = replace(usage, measured=measured)
         ctx = Context(
             tariff=tariff,
             version=segment.version,
@@ -494,6 +499,9 @@ def _price_bill(
     )
 
 
+_NONE: Mapping[MaxDemand, Decimal] = MappingProxyType({})  # a bill that needs no demand
+
+
 def _bill_usage(
     tariff: Tariff,
     readings: Readings,
@@ -502,6 +510,9 @@ def _bill_usage(
     needs: list[list[Measure]],
 ) -> BillUsage:
     """The bill's totals, and each maximum demand its charges need, measured once."""
+    if len(usages) == 1 and not needs[0]:
+        (usage,) = usages
+        return BillUsage(readings.scale, usage.total_kwh, usage.kvarh, usage.export_kwh, _NONE)
     kvarh = None if any(u.kvarh is None for u in usages) else sum(u.kvarh or 0 for u in usages)
     export = (
         None if any(u.export_kwh is None for u in usages)

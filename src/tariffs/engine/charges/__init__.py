@@ -21,21 +21,18 @@ from tariffs.model.bill import Line
 __all__ = ["KINDS", "ChargeKind", "Context", "price_charge"]
 
 
-def _no_needs(charge: Any, setting: Setting) -> tuple[Measure, ...]:
-    return ()
-
-
 @dataclass(frozen=True, slots=True)
 class ChargeKind:
     """How one kind of charge is priced.
 
     Attributes:
         price: ``(charge, ctx, earlier lines, carried) -> Priced``.
-        needs: ``(charge, setting) -> measures`` the engine takes before pricing.
+        needs: ``(charge, setting) -> measures`` the engine takes before pricing, or
+            None for a kind that needs nothing measured from the intervals.
     """
 
     price: Callable[[Any, Context, Sequence[Line], Carried], Priced]
-    needs: Callable[[Any, Setting], tuple[Measure, ...]] = _no_needs
+    needs: Callable[[Any, Setting], tuple[Measure, ...]] | None = None
 
 
 #: Charge kind → how it is priced.

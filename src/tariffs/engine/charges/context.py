@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from types import MappingProxyType
+from typing import NamedTuple
 
 from tariffs.engine.measures import MaxDemand, Measure
 from tariffs.engine.schedule import Schedule
@@ -54,8 +56,7 @@ class Setting:
     period_start: dt.date
 
 
-@dataclass(frozen=True, slots=True)
-class BillUsage:
+class BillUsage(NamedTuple):
     """The whole billing period's totals and bill-wide measures (integer units).
 
     Attributes:
@@ -70,7 +71,7 @@ class BillUsage:
     total_kwh: int
     kvarh: int | None
     export_kwh: int | None
-    demand_kw: Mapping[MaxDemand, Decimal] = field(default_factory=dict)
+    demand_kw: Mapping[MaxDemand, Decimal]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +89,7 @@ class Carried:
     minimum: Mapping[tuple[str, int], tuple[Decimal, int]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Priced:
+class Priced(NamedTuple):
     """What a charge gives back: its lines, warnings, and the state it carries on.
 
     Attributes:
@@ -103,9 +103,10 @@ class Priced:
     carried: Carried | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     """The inputs of every charge for one segment of one bill (a value).
+
+    An immutable named tuple (cheap to build once per segment of every bill).
 
     Attributes:
         tariff: The tariff priced.
@@ -141,7 +142,7 @@ class Context:
     first_segment: bool
     last_segment: bool
     tier_position_kwh: Mapping[str, Decimal]
-    demand_history_kw: Mapping[tuple[int, int], Decimal] = field(default_factory=dict)
+    demand_history_kw: Mapping[tuple[int, int], Decimal] = MappingProxyType({})
     bill_fraction: Fraction = Fraction(1)
     bill_days: int = 0
 
