@@ -56,6 +56,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tariffs.errors import ReadingsError
+from tariffs.model.clock import local_day_offsets, utc_offset, utc_offset_runs
 from tariffs.model.readings import QUANTITY_COLUMNS, Readings
 
 __all__ = [
@@ -540,7 +541,8 @@ def _local_day(timezone: str, date_text: str) -> _Day:
     """Parse a date: its local midnight [s] and the zone's offset if constant, or invalid.
 
     The midnight is counted in seconds on the local clock; the UTC offset [s] is given
-    when it is the same all day, else None; text that is not a date gives `_INVALID`.
+    when every wall time of the day occurs once and with it, else None
+    (`tariffs.model.clock.local_day_offsets`); text that is not a date gives `_INVALID`.
     Cached across files: a batch of accounts reads the same days again and again.
     """
     match = _DATE.fullmatch(date_text)
@@ -555,61 +557,7 @@ def _local_day(timezone: str, date_text: str) -> _Day:
         return _INVALID
     ordinal = calendar_day.toordinal()
     base = (ordinal - _UNIX_EPOCH_ORDINAL) * _SECONDS_PER_DAY
-    offset = _quiet_days(timezone, year)[ordinal - date(year, 1, 1).toordinal()]
-    if offset is None:
-        offset = _constant_offset(ZoneInfo(timezone), calendar_day)
-    return base, offset
-
-
-@lru_cache(maxsize=256)
-def _quiet_days(timezone: str, year: int) -> tuple[int | None, ...]:
-    """For each day of a year, the zone's UTC offset [s] if no clock change is near.
-
-    The offset is sampled at 12:00 UTC of every day from 4 days before the year to 4
-    days after. A day whose samples from 3 days before to 4 days after are equal has no
-    change of offset within 2.5 days of it, because the tz database never changes a
-    zone's offset twice within two days; every UTC instant that can show a wall time of
-    the day (offsets are within -12 h and +14 h) then has that offset, so the day's
-    wall times are neither skipped nor repeated. Other days get None and are checked
-    exactly by `_constant_offset`. This replaces four `datetime` objects per day by one
-    sample, and is computed once per zone and year.
-    """
-    zone = ZoneInfo(timezone)
-    first = date(year, 1, 1).toordinal()
-    days = date(year + 1, 1, 1).toordinal() - first
-    noon = (first - 4 - _UNIX_EPOCH_ORDINAL) * _SECONDS_PER_DAY + _SECONDS_PER_DAY // 2
-    samples = [
-        _seconds(datetime.fromtimestamp(noon + k * _SECONDS_PER_DAY, zone).utcoffset())
-        for k in range(days + 8)
-    ]
-    quiet: list[int | None] = []
-    for day in range(days):
-        window = samples[day + 1 : day + 9]  # 3 days before to 4 days after
-        quiet.append(window[0] if window.count(window[0]) == len(window) else None)
-    return tuple(quiet)
-
-
-def _constant_offset(zone: ZoneInfo, calendar_day: date) -> int | None:
-    """The zone's UTC offset [s] if every wall time of the local day has it, else None.
-
-    Every wall time of the day must also be neither skipped nor repeated. A change
-    of offset inside the day shows as a different offset at its end: the tz database
-    never changes a zone's offset twice within two days. A change just before the
-    day that repeats or skips its first wall times shows at midnight; a change at or
-    after its end that repeats its last wall times (clocks going back at 24:00)
-    shows at 23:59:59. So those three wall times are checked.
-    """
-    year, month, day_of_month = calendar_day.year, calendar_day.month, calendar_day.day
-    midnight = datetime(year, month, day_of_month, tzinfo=zone)
-    last_second = datetime(year, month, day_of_month, 23, 59, 59, tzinfo=zone)
-    offset = _seconds(midnight.utcoffset())
-    if (
-        _seconds(midnight.replace(fold=1).utcoffset()) != offset
-        or _seconds(last_second.utcoffset()) != offset
-        or _seconds(last_second.replace(fold=1).utcoffset()) != offset
-    ):
-        return None
-    return offset
+    return base, local_day_offsets(timezone, year)[ordinal - date(year, 1, 1).toordinal()]
 
 
 class _StartParser:
@@ -782,12 +730,16 @@ class _StartParser:
             first_utc = base + time_of_day - day_offset
         else:
             first_utc = base + time_of_day - written_offset
-            zone_offset = self._offset_at(first_utc)
-            # At most one offset change in two days: equal ends mean no change between.
-            if (first_utc + zone_offset) % interval or zone_offset != self._offset_at(
-                first_utc + (taken - 1) * interval
-            ):
-                return 0
+            # Rows written with the offset that the zone keeps all day are the zone's own
+            # wall times of that day, on the grid. Otherwise the zone's offset is looked up
+            # at both ends; the tz database never changes a zone's offset twice within two
+            # days, so equal ends mean no change between.
+            if written_offset != day_offset:
+                zone_offset = utc_offset(self.zone, first_utc)
+                if (first_utc + zone_offset) % interval or zone_offset != utc_offset(
+                    self.zone, first_utc + (taken - 1) * interval
+                ):
+                    return 0
         self.with_offsets = with_offsets
         if starts and starts[-1] + interval != first_utc:
             self.contiguous = False
@@ -866,25 +818,17 @@ class _StartParser:
         self.days[date_text] = day
         return day
 
-    def _offset_at(self, utc: int) -> int:
-        """The zone's UTC offset [s] at a UTC instant."""
-        return _seconds(datetime.fromtimestamp(utc, self.zone).utcoffset())
-
     def _zone_offset(self, utc: int) -> int:
-        """The zone's UTC offset [s] at a UTC instant, cached per UTC day."""
+        """The zone's UTC offset [s] at a UTC instant, kept per UTC day without a change."""
         utc_day = utc // _SECONDS_PER_DAY
         if utc_day in self.utc_day_offsets:
             offset = self.utc_day_offsets[utc_day]
         else:
             start = utc_day * _SECONDS_PER_DAY
-            first = self._offset_at(start)
-            constant = all(
-                self._offset_at(probe) == first
-                for probe in (start + _SECONDS_PER_DAY // 2, start + _SECONDS_PER_DAY - 1)
-            )
-            offset = first if constant else None
+            runs = utc_offset_runs(self.timezone, start, start + _SECONDS_PER_DAY)
+            offset = runs[0][2] if len(runs) == 1 else None
             self.utc_day_offsets[utc_day] = offset
-        return self._offset_at(utc) if offset is None else offset
+        return utc_offset(self.zone, utc) if offset is None else offset
 
     def _time(self, time_text: str) -> _TimeOfDay:
         """Parse and cache a time of day with its separator: ``T00:15``, ``T00:15Z``."""

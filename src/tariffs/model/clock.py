@@ -1,0 +1,156 @@
+"""UTC offsets of IANA time zones: at an instant, over a span, and on each local day.
+
+Times are whole seconds. A UTC instant is counted from the Unix epoch; a wall time (the
+zone's clock) is counted from 1970-01-01T00:00 on that clock, so that a local day is the
+wall times ``[n * 86400, (n + 1) * 86400)``. An offset is wall time minus UTC [s].
+
+The offsets of a zone are found by one scanner: per calendar year, it samples the offset
+every 6 hours and bisects each change down to the second. It is exact as long as a zone
+never changes its offset twice within 6 hours; in the tz database (release 2025b, every
+zone, every transition of its compiled files) any two changes of a zone's offset are more
+than 3 days apart. The runs of a year are kept (up to 4,096 zone-years), so the engine's
+classification of intervals (`utc_offset_runs`) and the readers' checks of local days
+(`local_day_offsets`) share one scan.
+
+Example:
+    >>> change = 1743296400  # 2025-03-30T01:00Z: London moves from GMT to BST
+    >>> utc_offset_runs("Europe/London", change - 3600, change + 3600)
+    [(1743292800, 1743296400, 0), (1743296400, 1743300000, 3600)]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+__all__ = ["local_day_offsets", "utc_offset", "utc_offset_runs"]
+
+_SECONDS_PER_DAY = 86400
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def utc_offset(zone: ZoneInfo, utc: int) -> int:
+    """The zone's UTC offset [s] at a UTC instant [s since the epoch].
+
+    >>> utc_offset(ZoneInfo("America/Los_Angeles"), 1751328000)  # 2025-07-01T00:00Z
+    -25200
+    """
+    delta = dt.datetime.fromtimestamp(utc, zone).utcoffset()
+    if delta is None:  # pragma: no cover - ZoneInfo always knows its offset
+        raise ValueError("time zone gave no UTC offset")
+    return delta.days * _SECONDS_PER_DAY + delta.seconds
+
+
+@lru_cache(maxsize=4096)
+def _year_offsets(timezone: str, year: int) -> tuple[tuple[int, int], ...]:
+    """Constant-offset runs of one year: ``(utc_start, offset_seconds)`` in time order.
+
+    The runs cover the UTC year and one day on either side of it; the first entry is the
+    start of that span, every later one a change of offset.
+    """
+    zone = ZoneInfo(timezone)
+    start = int(dt.datetime(year, 1, 1, tzinfo=dt.UTC).timestamp()) - _SECONDS_PER_DAY
+    end = int(dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC).timestamp()) + _SECONDS_PER_DAY
+    runs = [(start, utc_offset(zone, start))]
+    t = start
+    while t < end:
+        nxt = min(t + _SECONDS_PER_DAY // 4, end)
+        if utc_offset(zone, nxt) != runs[-1][1]:
+            low, high = t, nxt  # offset(low) == current, offset(high) differs
+            while high - low > 1:
+                mid = (low + high) // 2
+                if utc_offset(zone, mid) == runs[-1][1]:
+                    low = mid
+                else:
+                    high = mid
+            runs.append((high, utc_offset(zone, high)))
+        t = nxt
+    return tuple(runs)
+
+
+def utc_offset_runs(timezone: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """Split ``[start, end)`` (UTC epoch seconds) into runs of constant UTC offset.
+
+    Args:
+        timezone: IANA time zone name.
+        start: First UTC instant of the span [s since the epoch].
+        end: The instant after the span [s since the epoch].
+
+    Returns:
+        ``(run_start, run_end, offset_seconds)`` in time order, covering the span; empty
+        when ``end <= start``.
+
+    Example:
+        >>> spring = 1741514400  # 2025-03-09T10:00Z: 02:00 PST becomes 03:00 PDT
+        >>> utc_offset_runs("America/Los_Angeles", spring - 3600, spring + 1800)
+        [(1741510800, 1741514400, -28800), (1741514400, 1741516200, -25200)]
+    """
+    if end <= start:
+        return []
+    first_year = dt.datetime.fromtimestamp(start, dt.UTC).year
+    last_year = dt.datetime.fromtimestamp(end - 1, dt.UTC).year
+    samples = sorted(
+        sample
+        for year in range(first_year, last_year + 1)
+        for sample in _year_offsets(timezone, year)
+    )
+    changes: list[tuple[int, int]] = []
+    for t, offset in samples:  # each year's list overlaps its neighbours by a day
+        if not changes or offset != changes[-1][1]:
+            changes.append((t, offset))
+    times = [t for t, _ in changes]
+    k = max(0, bisect_left(times, start + 1) - 1)
+    runs: list[tuple[int, int, int]] = []
+    cursor = start
+    while cursor < end:
+        offset = changes[k][1]
+        next_change = changes[k + 1][0] if k + 1 < len(changes) else end
+        run_end = min(end, next_change)
+        runs.append((cursor, run_end, offset))
+        cursor = run_end
+        k += 1
+    return runs
+
+
+@lru_cache(maxsize=256)
+def local_day_offsets(timezone: str, year: int) -> tuple[int | None, ...]:
+    """For each local day of a year, its UTC offset [s], or None if the clocks change.
+
+    A day gets its offset when every one of its wall times occurs exactly once and with
+    that offset. It gets None when a change of offset skips or repeats any of its wall
+    times: a change at UTC instant ``t`` from offset ``a`` to ``b`` skips (``b > a``) or
+    repeats (``b < a``) the wall times ``[t + min(a, b), t + max(a, b))``, and a day holds
+    two offsets only if it holds some of those.
+
+    Args:
+        timezone: IANA time zone name.
+        year: The calendar year of the local days.
+
+    Returns:
+        One entry per day, 1 January first.
+
+    Example:
+        >>> days = local_day_offsets("Europe/London", 2025)
+        >>> days[0], days[87], days[88], days[89]  # 1 January, 29, 30 and 31 March
+        (0, 0, None, 3600)
+    """
+    changes = _year_offsets(timezone, year)
+    first = (dt.date(year, 1, 1).toordinal() - _EPOCH_ORDINAL) * _SECONDS_PER_DAY
+    count = dt.date(year + 1, 1, 1).toordinal() - dt.date(year, 1, 1).toordinal()
+    offsets: list[int | None] = []
+    k = 0  # the run whose wall times hold the day's midnight
+    for day in range(count):
+        midnight = first + day * _SECONDS_PER_DAY
+        while k + 1 < len(changes) and midnight >= changes[k + 1][0] + changes[k + 1][1]:
+            k += 1
+        offsets.append(changes[k][1])
+    for (_, before), (t, after) in zip(changes, changes[1:], strict=False):
+        low, high = t + min(before, after), t + max(before, after)
+        for day in range(
+            max(0, (low - first) // _SECONDS_PER_DAY),
+            min(count, (high - 1 - first) // _SECONDS_PER_DAY + 1),
+        ):
+            offsets[day] = None
+    return tuple(offsets)
