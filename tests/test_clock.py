@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strategies import DST_CHANGE_DAYS
-from tariffs.model.clock import local_day_offsets, utc_offset, utc_offset_runs
+from tariffs.engine.clock import local_day_offsets, utc_offset, utc_offset_runs
 
 #: Whole-hour DST (two rules), half-hour DST (Lord Howe: +10:30 and +11:00), none.
 ZONES = ("America/Los_Angeles", "Europe/London", "Australia/Lord_Howe", "Asia/Shanghai")

@@ -16,8 +16,8 @@ store              key (all values, no object identity)                 bound
 ``segment_plans``  schedule key, zone, time axis, segment, event days   500,000
                                                                         intervals
 ``plan_runs``      segment plan key, periods                            4,096 run lists
-``axis_starts``    time axis                                            4 axes
 ``zone_offsets``   time zone, year                                      4,096 years
+``local_days``     time zone, year                                      256 years
 =================  ===================================================  ==============
 
 A tariff, a version or a charge is keyed by its *value key*: a digest of its canonical
@@ -135,5 +135,5 @@ lines: Store[Any] = Store("lines", 16_384)
 bill_plans: Store[Any] = Store("bill_plans", 500_000)
 segment_plans: Store[Any] = Store("segment_plans", 500_000)
 plan_runs: Store[Any] = Store("plan_runs", 4096)
-axis_starts: Store[Any] = Store("axis_starts", 4)
 zone_offsets: Store[Any] = Store("zone_offsets", 4096)
+local_days: Store[Any] = Store("local_days", 256)

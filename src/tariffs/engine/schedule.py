@@ -13,12 +13,12 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from math import gcd
-from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
 from tariffs.engine import _kept
 from tariffs.engine._kept import value_key
+from tariffs.engine.clock import utc_offset_runs
 from tariffs.errors import TariffFileError
 from tariffs.model.calendar import WEEKDAYS
 from tariffs.model.common import parse_window, window_spans
@@ -274,73 +274,6 @@ def compile_demand_schedule(version: Version, source: str | None = None) -> Sche
         found = Schedule(version.model_copy(update=periods), source, key)
         _kept.schedules.keep(key, found)
     return found
-
-
-def _year_offsets(timezone: str, year: int) -> tuple[tuple[int, int], ...]:
-    """Constant-offset runs of one year: ``(utc_start, offset_seconds)`` in time order."""
-    found: tuple[tuple[int, int], ...] | None = _kept.zone_offsets.get((timezone, year))
-    if found is None:
-        found = _kept.zone_offsets.keep((timezone, year), _scan_year(timezone, year))
-    return found
-
-
-def _scan_year(timezone: str, year: int) -> tuple[tuple[int, int], ...]:
-    zone = ZoneInfo(timezone)
-
-    def offset(t: int) -> int:
-        delta = dt.datetime.fromtimestamp(t, zone).utcoffset()
-        return int(delta.total_seconds()) if delta is not None else 0
-
-    start = int(dt.datetime(year, 1, 1, tzinfo=dt.UTC).timestamp()) - 86400
-    end = int(dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC).timestamp()) + 86400
-    runs = [(start, offset(start))]
-    t = start
-    while t < end:
-        nxt = min(t + 86400 // 4, end)
-        if offset(nxt) != runs[-1][1]:
-            low, high = t, nxt  # offset(low) == current, offset(high) differs
-            while high - low > 1:
-                mid = (low + high) // 2
-                if offset(mid) == runs[-1][1]:
-                    low = mid
-                else:
-                    high = mid
-            runs.append((high, offset(high)))
-        t = nxt
-    return tuple(runs)
-
-
-def utc_offset_runs(timezone: str, start: int, end: int) -> list[tuple[int, int, int]]:
-    """Split ``[start, end)`` (UTC epoch seconds) into runs of constant UTC offset.
-
-    Returns:
-        ``(run_start, run_end, offset_seconds)`` in time order.
-    """
-    if end <= start:
-        return []
-    first_year = dt.datetime.fromtimestamp(start, dt.UTC).year
-    last_year = dt.datetime.fromtimestamp(end - 1, dt.UTC).year
-    samples = sorted(
-        sample
-        for year in range(first_year, last_year + 1)
-        for sample in _year_offsets(timezone, year)
-    )
-    changes: list[tuple[int, int]] = []
-    for t, offset in samples:  # each year's list overlaps its neighbours by a day
-        if not changes or offset != changes[-1][1]:
-            changes.append((t, offset))
-    times = [t for t, _ in changes]
-    k = max(0, bisect_left(times, start + 1) - 1)
-    runs: list[tuple[int, int, int]] = []
-    cursor = start
-    while cursor < end:
-        offset = changes[k][1]
-        next_change = changes[k + 1][0] if k + 1 < len(changes) else end
-        run_end = min(end, next_change)
-        runs.append((cursor, run_end, offset))
-        cursor = run_end
-        k += 1
-    return runs
 
 
 def local_days(

@@ -55,8 +55,8 @@ from itertools import repeat
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tariffs.engine.clock import local_day_offsets, utc_offset, utc_offset_runs
 from tariffs.errors import ReadingsError
-from tariffs.model.clock import local_day_offsets, utc_offset, utc_offset_runs
 from tariffs.model.readings import QUANTITY_COLUMNS, Readings
 
 __all__ = [
@@ -542,7 +542,7 @@ def _local_day(timezone: str, date_text: str) -> _Day:
 
     The midnight is counted in seconds on the local clock; the UTC offset [s] is given
     when every wall time of the day occurs once and with it, else None
-    (`tariffs.model.clock.local_day_offsets`); text that is not a date gives `_INVALID`.
+    (`tariffs.engine.clock.local_day_offsets`); text that is not a date gives `_INVALID`.
     Cached across files: a batch of accounts reads the same days again and again.
     """
     match = _DATE.fullmatch(date_text)

@@ -8,9 +8,9 @@ The offsets of a zone are found by one scanner: per calendar year, it samples th
 every 6 hours and bisects each change down to the second. It is exact as long as a zone
 never changes its offset twice within 6 hours; in the tz database (release 2025b, every
 zone, every transition of its compiled files) any two changes of a zone's offset are more
-than 3 days apart. The runs of a year are kept (up to 4,096 zone-years), so the engine's
-classification of intervals (`utc_offset_runs`) and the readers' checks of local days
-(`local_day_offsets`) share one scan.
+than 3 days apart. The runs of a year are kept (`tariffs.engine._kept.zone_offsets`), so
+the engine's classification of intervals (`utc_offset_runs`) and the readers' checks of
+local days (`local_day_offsets`, kept in ``local_day_offsets``) share one scan.
 
 Example:
     >>> change = 1743296400  # 2025-03-30T01:00Z: London moves from GMT to BST
@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from tariffs.engine import _kept
 
 __all__ = ["local_day_offsets", "utc_offset", "utc_offset_runs"]
 
@@ -43,13 +44,19 @@ def utc_offset(zone: ZoneInfo, utc: int) -> int:
     return delta.days * _SECONDS_PER_DAY + delta.seconds
 
 
-@lru_cache(maxsize=4096)
 def _year_offsets(timezone: str, year: int) -> tuple[tuple[int, int], ...]:
     """Constant-offset runs of one year: ``(utc_start, offset_seconds)`` in time order.
 
     The runs cover the UTC year and one day on either side of it; the first entry is the
     start of that span, every later one a change of offset.
     """
+    found: tuple[tuple[int, int], ...] | None = _kept.zone_offsets.get((timezone, year))
+    if found is None:
+        found = _kept.zone_offsets.keep((timezone, year), _scan_year(timezone, year))
+    return found
+
+
+def _scan_year(timezone: str, year: int) -> tuple[tuple[int, int], ...]:
     zone = ZoneInfo(timezone)
     start = int(dt.datetime(year, 1, 1, tzinfo=dt.UTC).timestamp()) - _SECONDS_PER_DAY
     end = int(dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC).timestamp()) + _SECONDS_PER_DAY
@@ -114,7 +121,6 @@ def utc_offset_runs(timezone: str, start: int, end: int) -> list[tuple[int, int,
     return runs
 
 
-@lru_cache(maxsize=256)
 def local_day_offsets(timezone: str, year: int) -> tuple[int | None, ...]:
     """For each local day of a year, its UTC offset [s], or None if the clocks change.
 
@@ -136,6 +142,13 @@ def local_day_offsets(timezone: str, year: int) -> tuple[int | None, ...]:
         >>> days[0], days[87], days[88], days[89]  # 1 January, 29, 30 and 31 March
         (0, 0, None, 3600)
     """
+    found: tuple[int | None, ...] | None = _kept.local_days.get((timezone, year))
+    if found is None:
+        found = _kept.local_days.keep((timezone, year), _day_offsets(timezone, year))
+    return found
+
+
+def _day_offsets(timezone: str, year: int) -> tuple[int | None, ...]:
     changes = _year_offsets(timezone, year)
     first = (dt.date(year, 1, 1).toordinal() - _EPOCH_ORDINAL) * _SECONDS_PER_DAY
     count = dt.date(year + 1, 1, 1).toordinal() - dt.date(year, 1, 1).toordinal()
