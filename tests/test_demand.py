@@ -126,7 +126,7 @@ class Planned:
         return sum_plan(self.readings, self.plan).total_kwh
 
     def runs_of(self, periods: frozenset[int] | None) -> list[slice]:
-        return self.plan.runs_of(periods, self.readings.interval_seconds)
+        return self.plan.runs_of(periods)
 
 
 def aggregate(

@@ -12,6 +12,8 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from tariffs import Account, load_tariff, parse_tariff, price, read_readings_csv
 from tariffs.engine import _kept
 from tariffs.engine._kept import clear_caches, sizes, value_key
@@ -54,6 +56,32 @@ def quarter_year(seed: int, kvarh: bool = True) -> Readings:
     )
 
 
+# What the bundled tables do not exercise: demand by period on a demand schedule of its
+# own, in declared hours, over clock-aligned 30-minute windows, and a chronological ladder.
+MEASURED = """\
+id: measured
+name: Measured from the intervals
+currency: CNY
+timezone: Asia/Shanghai
+reference: written for the tests
+versions:
+  "2025-01-01":
+    demand_window: {minutes: 30}
+    periods:
+      - windows:
+          peak: ["08:00-22:00"]
+          valley: ["22:00-08:00"]
+    demand_periods:
+      - windows: {on_peak: ["12:00-18:00"], off_peak: ["18:00-12:00"]}
+    charges:
+      - kind: energy
+        prices: {peak: ["0.6", "0.9"], valley: ["0.3", "0.5"]}
+        tiers: {bounds_kwh: ["4000"], method: chronological}
+      - {kind: demand, prices: {on_peak: "10", off_peak: "1"}}
+      - {kind: demand, code: demand.coincident, price_per_kw: "2", hours: ["16:00-19:00"]}
+"""
+
+
 ACCOUNT = Account(
     account_id="F-1",
     capacity_kva=Decimal(1250),
@@ -75,17 +103,22 @@ def test_every_store_is_bounded() -> None:
         assert held <= limit and entries <= limit, name
 
 
-def test_kept_bills_equal_bills_priced_with_nothing_kept() -> None:
-    """The slow twin: every bundled table, priced warm and after forgetting everything."""
-    for table in TABLES:
-        tariff = load_tariff(table)
-        for seed in (1, 2):
-            readings = quarter_year(seed)
-            clear_caches()
-            cold = bills_to_json(price(tariff, readings, ACCOUNT))
-            warm = bills_to_json(price(tariff, readings, ACCOUNT))
-            again = bills_to_json(price(tariff, quarter_year(seed), ACCOUNT))
-            assert cold == warm == again, table.stem
+def test_kept_bills_equal_bills_priced_with_nothing_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The slow twin: every bundled table (and a table of measured demand) priced with no
+    store ever finding anything, then all of them again, one after another, with
+    everything kept, on two meters that share a time axis."""
+    tariffs = [*(load_tariff(table) for table in TABLES), parse_tariff(MEASURED, "m.yaml")]
+    cases = [(tariff, seed) for tariff in tariffs for seed in (1, 2)]
+    slow = {}
+    with monkeypatch.context() as patch:
+        patch.setattr(_kept.Store, "get", lambda self, key: None)
+        for tariff, seed in cases:
+            slow[tariff.id, seed] = bills_to_json(price(tariff, quarter_year(seed), ACCOUNT))
+    clear_caches()
+    for _ in range(2):
+        for tariff, seed in cases:
+            kept = bills_to_json(price(tariff, quarter_year(seed), ACCOUNT))
+            assert kept == slow[tariff.id, seed], (tariff.id, seed)
 
 
 def test_equal_tariffs_share_plans_and_a_changed_copy_does_not() -> None:

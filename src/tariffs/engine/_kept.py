@@ -15,7 +15,7 @@ store              key (all values, no object identity)                 bound
                    dates asked for, event days                          intervals
 ``segment_plans``  schedule key, zone, time axis, segment, event days   500,000
                                                                         intervals
-``plan_runs``      segment plan key, periods                            4,096 run lists
+``plan_runs``      segment plan key, periods                            500,000 slices
 ``zone_offsets``   time zone, year                                      4,096 years
 ``local_days``     time zone, year                                      256 years
 =================  ===================================================  ==============
@@ -134,6 +134,6 @@ prices: Store[Any] = Store("prices", 4096)
 lines: Store[Any] = Store("lines", 16_384)
 bill_plans: Store[Any] = Store("bill_plans", 500_000)
 segment_plans: Store[Any] = Store("segment_plans", 500_000)
-plan_runs: Store[Any] = Store("plan_runs", 4096)
+plan_runs: Store[Any] = Store("plan_runs", 500_000)
 zone_offsets: Store[Any] = Store("zone_offsets", 4096)
 local_days: Store[Any] = Store("local_days", 256)

@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from tariffs.engine.schedule import Schedule, utc_offset_runs
+from tariffs.engine.clock import utc_offset_runs
+from tariffs.engine.schedule import Schedule
 from tariffs.engine.usage import Plan, plan_segment
 from tariffs.errors import ReadingsError
 from tariffs.model.readings import Readings, to_decimal
@@ -155,7 +156,7 @@ def max_demand(
     for plan in plans:
         if readings.kw is not None:
             meter_kw = True
-            runs = plan.runs_of(chosen, step_seconds)
+            runs = plan.runs_of(chosen)
             if runs:  # each run's maximum in C, over runs kept with the plan
                 best = max(best, max(map(max, map(readings.kw.__getitem__, runs))))
             continue
@@ -169,7 +170,7 @@ def max_demand(
                 if plan.first < plan.last:
                     best = max(best, max(kwh[plan.first : plan.last]))
                 continue
-            runs = plan.runs_of(chosen, step_seconds)
+            runs = plan.runs_of(chosen)
             if runs:
                 best = max(best, max(map(max, map(kwh.__getitem__, runs))))
             continue
@@ -187,7 +188,7 @@ def max_demand(
         # half-hour shift) starts windows on the new local clock, and a repeated local
         # hour makes windows of its own.
         windows: dict[int, int] = {}
-        for _, period, a, b, minute in plan.slices(step_seconds):
+        for _, period, a, b, minute in plan.slices():
             if periods is not None and period not in periods:
                 continue
             midnight = starts[a] - minute * 60
@@ -206,7 +207,7 @@ def _runs(plan: Plan, readings: Readings, periods: set[int] | None) -> list[tupl
     runs: list[tuple[int, int, int]] = []
     starts = readings.starts
     step = readings.interval_seconds
-    for _, period, a, b, minute in plan.slices(step):
+    for _, period, a, b, minute in plan.slices():
         if periods is not None and period not in periods:
             continue
         if runs and runs[-1][1] == a and starts[a] - starts[a - 1] == step:
@@ -224,7 +225,7 @@ def within_windows(plan: Plan, readings: Readings, spans: list[tuple[int, int]])
     """
     starts = readings.starts
     slices = []
-    for season, period, a, b, minute in plan.slices(readings.interval_seconds):
+    for season, period, a, b, minute in plan.slices():
         day_start = starts[a] - minute * 60
         for start, end in spans:
             lo = bisect_left(starts, day_start + start * 60, a, b)
@@ -258,6 +259,5 @@ def energy_in_time_order(
     """Measure `EnergyInTimeOrder` for one segment."""
     kwh = readings.kwh
     return tuple(
-        (season, period, tuple(kwh[first:last]))
-        for season, period, first, last, _ in plan.slices(readings.interval_seconds)
+        (season, period, tuple(kwh[first:last])) for season, period, first, last, _ in plan.slices()
     )

@@ -106,6 +106,13 @@ class Schedule:
             and all(season.months is not None for season in (version.seasons or {}).values())
         )
 
+    def __eq__(self, other: object) -> bool:
+        """Schedules compiled from the same version, file and purpose are equal."""
+        return isinstance(other, Schedule) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
     def _granularity(self) -> int:
         step = 1440
         for rule in self.version.periods or []:

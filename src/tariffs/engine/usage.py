@@ -144,6 +144,7 @@ class Plan:
         sums: ``(season, period)`` and a function summing that key's intervals of a column.
         rest: The key whose sum is the total less the others (every interval of the
             segment is in exactly one key), or None.
+        step_seconds: Length of the readings' intervals [s].
         key: The plan as a value (schedule, zone, time axis, segment, event days) when it
             is kept for other meters, else None.
         complete: Whether the slices cover every interval from `first` to `last` (False
@@ -156,15 +157,16 @@ class Plan:
     others: list[Slice]
     sums: list[tuple[tuple[int, int], Callable[[list[int]], int]]]
     rest: tuple[int, int] | None
+    step_seconds: int
     key: tuple[object, ...] | None = None
     complete: bool = True
 
-    def slices(self, step_seconds: int) -> list[Slice]:
+    def slices(self) -> list[Slice]:
         """Every slice of the segment in time order (kept with a kept plan)."""
         key = None if self.key is None else (self.key, "slices")
         found: list[Slice] | None = None if key is None else _kept.plan_runs.get(key)
         if found is None:
-            per_day = 86400 // step_seconds
+            per_day = 86400 // self.step_seconds
             found = list(self.others)
             for season, offsets, lo, days in self.blocks:
                 for day in range(days):
@@ -175,10 +177,10 @@ class Plan:
                     )
             found.sort(key=lambda item: item[2])
             if key is not None:
-                _kept.plan_runs.keep(key, found)
+                _kept.plan_runs.keep(key, found, len(found))
         return found
 
-    def runs_of(self, periods: frozenset[int] | None, step_seconds: int) -> list[slice]:
+    def runs_of(self, periods: frozenset[int] | None) -> list[slice]:
         """Index ranges of the intervals in some periods (None: all), in time order.
 
         Slices that follow each other in the readings' index are merged: a range may go
@@ -189,7 +191,7 @@ class Plan:
         if found is None:
             found = []
             end = -1
-            for _, period, a, b, _ in self.slices(step_seconds):
+            for _, period, a, b, _ in self.slices():
                 if periods is not None and period not in periods:
                     continue
                 if a == end:
@@ -198,7 +200,7 @@ class Plan:
                     found.append(slice(a, b))
                 end = b
             if key is not None:
-                _kept.plan_runs.keep(key, found)
+                _kept.plan_runs.keep(key, found, len(found))
         return found
 
 
@@ -215,19 +217,16 @@ def plan_segment(
     Plans are kept by time axis (`tariffs.engine._kept.segment_plans`), so meters read
     on the same intervals share them.
     """
-    axis = readings.axis
-    if axis is None:  # starts that break the invariant are never shared
-        return _build_plan(
-            readings.starts, readings.interval_seconds, schedule, timezone, start, end, event_days
-        )
-    key = (schedule.key, timezone, axis, start, end, event_days)
-    plan: Plan | None = _kept.segment_plans.get(key)
+    axis = readings.axis  # None: starts that break the invariant are never shared
+    key = None if axis is None else (schedule.key, timezone, axis, start, end, event_days)
+    plan: Plan | None = None if key is None else _kept.segment_plans.get(key)
     if plan is None:
         plan = _build_plan(
-            readings.starts, readings.interval_seconds, schedule, timezone, start, end, event_days
-        )
-        plan = replace(plan, key=key)
-        _kept.segment_plans.keep(key, plan, plan.last - plan.first)
+            readings.starts, readings.interval_seconds, schedule, timezone, start, end,
+            event_days, key,
+        )  # fmt: skip
+        if key is not None:
+            _kept.segment_plans.keep(key, plan, plan.last - plan.first)
     return plan
 
 
@@ -252,6 +251,7 @@ def _build_plan(
     start: int,
     end: int,
     event_days: frozenset[dt.date],
+    plan_key: tuple[object, ...] | None,
 ) -> Plan:
     first = bisect_left(starts, start)
     last = bisect_left(starts, end, first)
@@ -309,7 +309,7 @@ def _build_plan(
         if key != rest:
             found.sort()
             sums.append((key, _summer(found)))
-    return Plan(first, last, blocks, others, sums, rest)
+    return Plan(first, last, blocks, others, sums, rest, step, plan_key)
 
 
 def split_in_proportion(total: int, weights: list[int]) -> list[int]:
