@@ -9,6 +9,7 @@ forgetting everything.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from decimal import Decimal
 from pathlib import Path
 
@@ -143,6 +144,19 @@ def test_equal_tariffs_share_plans_and_a_changed_copy_does_not() -> None:
     peak = [line for line in repriced[0].lines if line.code == "energy.peak"]
     assert peak and peak[0].rate == Decimal("0.7")
     assert repriced[0].total > bills[0].total
+
+
+def test_a_tariff_sent_to_a_worker_again_shares_the_plans_made_for_it() -> None:
+    """A worker process gets a new, equal tariff object with every chunk of accounts."""
+    tariff = load_tariff("cn-sh-industrial-two-part")
+    readings = quarter_year(4)
+    clear_caches()
+    bills = price(tariff, readings, ACCOUNT)
+    held = sizes()
+    again = pickle.loads(pickle.dumps(tariff))  # noqa: S301 - the test's own object
+    assert again is not tariff
+    assert price(again, readings, ACCOUNT) == bills
+    assert sizes() == held  # nothing compiled, planned or resolved again
 
 
 def test_a_store_that_would_pass_its_bound_starts_again() -> None:

@@ -19,7 +19,7 @@ import pytest
 import tariffs.whatif.portfolio as portfolio
 from tariffs import Account, Readings, ReadingsError, UnsupportedFeatureError, load_tariff
 from tariffs.runs import runner
-from tariffs.runs.runner import ItemError, Task, run, shared_tariff
+from tariffs.runs.runner import ItemError, Task, run
 from tariffs.whatif.portfolio import PortfolioAccount, price_accounts
 
 
@@ -126,15 +126,6 @@ def test_chunks_by_weight(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [len(chunk) for chunk in chunks] == [3] * 13 + [1]
     assert [n for chunk in chunks for n in chunk] == list(range(40))
     assert [len(chunk) for chunk in runner._chunks(range(40), lambda n: 0)] == [16, 16, 8]
-
-
-def test_shared_tariff_gives_the_first_of_equal_tariffs(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runner, "_SEEN_TARIFFS", {})
-    first = load_tariff("cn-bj-residential")
-    again = first.model_copy(deep=True)
-    assert again == first and again is not first
-    assert shared_tariff(first) is first
-    assert shared_tariff(again) is first
 
 
 # -- the runner's policy in the portfolio ------------------------------------------------

@@ -56,7 +56,7 @@ from tariffs.model.account import Account
 from tariffs.model.bill import Bill
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
-from tariffs.runs.runner import ItemError, Task, run, shared_tariff
+from tariffs.runs.runner import ItemError, Task, run
 
 __all__ = [
     "ACCOUNTS_CSV_COLUMNS",
@@ -242,7 +242,7 @@ def _bills(item: BatchItem) -> BatchResult:
         return BatchResult(item.account_id, error=item.error)
     if item.tariff is None:
         return BatchResult(item.account_id, error="no tariff")
-    tariff = shared_tariff(item.tariff)
+    tariff = item.tariff
     options = item.options
     readings = _read(item.readings, tariff.timezone, options)
     bills = price(

@@ -48,9 +48,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from tariffs.errors import InputError, UnsupportedFeatureError
-from tariffs.model.tariff import Tariff
 
-__all__ = ["ITEM_ERRORS", "ItemError", "Task", "run", "shared_tariff"]
+__all__ = ["ITEM_ERRORS", "ItemError", "Task", "run"]
 
 ItemT = TypeVar("ItemT")
 ResultT = TypeVar("ResultT")
@@ -209,28 +208,3 @@ def _chunks(items: Iterable[ItemT], weight: Callable[[ItemT], int]) -> Iterator[
             chunk, carried = [], 0
     if chunk:
         yield chunk
-
-
-# Tariffs already seen by this process, by id. A tariff that equals one of them is
-# replaced by it, so that a tariff unpickled again with every chunk of items still has
-# its schedule compiled once per process (compiled schedules are kept per tariff object).
-_SEEN_TARIFFS: dict[str, list[Tariff]] = {}
-_MOST_SEEN_TARIFFS = 64
-
-
-def shared_tariff(tariff: Tariff) -> Tariff:
-    """The tariff equal to ``tariff`` that this process saw first (or ``tariff`` itself).
-
-    Functions run by `run` call it on the tariffs their items bring, so that what is
-    compiled for a tariff is compiled once per worker process, not once per chunk. At
-    most 64 tariffs are kept.
-    """
-    same_id = _SEEN_TARIFFS.setdefault(tariff.id, [])
-    for known in same_id:
-        if known is tariff or known == tariff:
-            return known
-    if sum(map(len, _SEEN_TARIFFS.values())) >= _MOST_SEEN_TARIFFS:
-        _SEEN_TARIFFS.clear()
-        same_id = _SEEN_TARIFFS.setdefault(tariff.id, [])
-    same_id.append(tariff)
-    return tariff

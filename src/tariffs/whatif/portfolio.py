@@ -44,7 +44,7 @@ from tariffs.io.accounts_csv import (
 )
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
-from tariffs.runs.runner import ItemError, Task, run, shared_tariff
+from tariffs.runs.runner import ItemError, Task, run
 from tariffs.whatif.compare import percent_of
 
 __all__ = [
@@ -190,7 +190,7 @@ def _outcome(
             end=options.end,
             event_days=options.event_days,
         )
-        for tariff in (shared_tariff(current), shared_tariff(proposed))
+        for tariff in (current, proposed)
     )
     return AccountOutcome(
         account_id=entry.account_id,
