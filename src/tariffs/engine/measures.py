@@ -24,6 +24,7 @@ from tariffs.engine.schedule import Schedule
 from tariffs.engine.usage import Plan, plan_segment
 from tariffs.errors import ReadingsError
 from tariffs.model.readings import Readings, to_decimal
+from tariffs.model.tariff import DemandWindow
 
 __all__ = [
     "DEMAND_WINDOWS",
@@ -31,6 +32,7 @@ __all__ = [
     "EnergyInTimeOrder",
     "MaxDemand",
     "Measure",
+    "bill_demand",
     "energy_by_hour",
     "energy_in_time_order",
     "max_demand",
@@ -80,6 +82,11 @@ class EnergyInTimeOrder:
 
 
 Measure = MaxDemand | EnergyByHour | EnergyInTimeOrder
+
+
+def bill_demand(window: DemandWindow) -> MaxDemand:
+    """The bill's maximum demand over all periods, measured as a version's window says."""
+    return MaxDemand(window.minutes, window.sliding)
 
 
 def measure_demand(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from tariffs.engine.charges.context import Carried, Context, Priced, Setting, prorated
-from tariffs.engine.measures import MaxDemand
+from tariffs.engine.measures import MaxDemand, bill_demand
 from tariffs.errors import AccountError
 from tariffs.model.bill import Line
 from tariffs.model.charges import BasicCharge
@@ -66,10 +66,6 @@ def _need(ctx: Setting | Context, name: str, why: str) -> Decimal:
     return value
 
 
-def _demand(setting: Setting | Context) -> MaxDemand:
-    window = setting.version.demand_window
-    return MaxDemand(window.minutes, window.sliding)
-
 
 def needs(charge: BasicCharge, setting: Setting) -> tuple[MaxDemand, ...]:
     """The bill's maximum demand, unless the account's method is by capacity.
@@ -77,7 +73,9 @@ def needs(charge: BasicCharge, setting: Setting) -> tuple[MaxDemand, ...]:
     Raises:
         AccountError: The account chooses no method, or one the tariff does not price.
     """
-    return () if basic_method(charge, setting) == "capacity" else (_demand(setting),)
+    if basic_method(charge, setting) == "capacity":
+        return ()
+    return (bill_demand(setting.version.demand_window),)
 
 
 def price_basic(
@@ -108,7 +106,7 @@ def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
     if charge.floor_percent_of_capacity:
         capacity = _need(ctx, "capacity_kva", "the demand floor is a share of capacity")
         floor_kw = capacity * charge.floor_percent_of_capacity / _HUNDRED
-    demand_kw = ctx.demand_kw(_demand(ctx))
+    demand_kw = ctx.demand_kw(bill_demand(ctx.version.demand_window))
     lines: list[Line] = []
     if method == "contract_demand":
         contract = max(

@@ -15,7 +15,7 @@ from fractions import Fraction
 from tariffs.engine import _kept
 from tariffs.engine._kept import value_key
 from tariffs.engine.charges.context import Carried, Context, Priced, Setting
-from tariffs.engine.measures import EnergyInTimeOrder, MaxDemand, Measure
+from tariffs.engine.measures import EnergyInTimeOrder, Measure, bill_demand
 from tariffs.engine.usage import split_table
 from tariffs.errors import UnsupportedFeatureError
 from tariffs.model.bill import Line, round_amount
@@ -27,10 +27,6 @@ __all__ = ["needs", "price_energy", "tier_split"]
 _IN_TIME_ORDER = EnergyInTimeOrder()
 
 
-def _demand(setting: Setting | Context) -> MaxDemand:
-    window = setting.version.demand_window
-    return MaxDemand(window.minutes, window.sliding)
-
 
 def needs(charge: EnergyCharge, setting: Setting) -> tuple[Measure, ...]:
     """What a tiered charge measures: demand for bounds per kW, time order for a ladder."""
@@ -39,7 +35,7 @@ def needs(charge: EnergyCharge, setting: Setting) -> tuple[Measure, ...]:
         return ()
     found: list[Measure] = []
     if tiers.bound_unit == "kwh_per_kw":
-        found.append(_demand(setting))
+        found.append(bill_demand(setting.version.demand_window))
     if tiers.method == "chronological":
         found.append(_IN_TIME_ORDER)
     return tuple(found)
@@ -155,7 +151,7 @@ def _bounds(tiers: Tiers, ctx: Context) -> list[Decimal]:
     if tiers.bound_unit == "kwh_per_day":
         bounds = [bound * ctx.bill_days for bound in bounds]
     elif tiers.bound_unit == "kwh_per_kw":
-        demand_kw = ctx.demand_kw(_demand(ctx))
+        demand_kw = ctx.demand_kw(bill_demand(ctx.version.demand_window))
         bounds = [bound * demand_kw for bound in bounds]
     fraction = _bound_fraction(tiers, ctx)
     if fraction != 1:
