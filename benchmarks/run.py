@@ -35,8 +35,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tariffs import Account, Bill, Readings, Tariff, load_tariff, price
+from tariffs.engine._kept import reader_spans
 from tariffs.engine.pricing import clear_caches
-from tariffs.io.readings.csv_reader import _SPANS, parse_readings_csv
+from tariffs.io.readings.csv_reader import parse_readings_csv
 from tariffs.io.urdb import urdb_to_tariff_data
 
 
@@ -234,7 +235,8 @@ def main() -> int:
         readings.kwh,
         readings.kvarh,
     ), "the reader read the file differently"
-    for name, before in (("read CSV, new start column", _SPANS.clear), ("read CSV, seen", None)):
+    cases = (("read CSV, new start column", reader_spans.clear), ("read CSV, seen", None))
+    for name, before in cases:
         times = timed(
             lambda: parse_readings_csv(text, "bench.csv", tariff.timezone),
             max(5, args.repeat // 5),

@@ -1,4 +1,4 @@
-"""Everything the engine keeps between calls, in one place, bounded, cleared by one call.
+"""Everything kept between calls, in one place, bounded, cleared by one call.
 
 Pricing is a pure function of a tariff, readings and an account, so anything derived
 from its inputs may be kept and reused without changing a result. What is kept, and why:
@@ -18,6 +18,9 @@ store              key (all values, no object identity)                 bound
 ``plan_runs``      segment plan key, periods                            500,000 slices
 ``zone_offsets``   time zone, year                                      4,096 years
 ``local_days``     time zone, year                                      256 years
+``reader_days``    time zone, date text of a readings file              8,192 days
+``reader_spans``   zone, interval, rows, first and last start text of   4 columns
+                   a readings file (its starts, parsed, with the text)
 =================  ===================================================  ==============
 
 A tariff, a version or a charge is keyed by its *value key*: a digest of its canonical
@@ -137,3 +140,5 @@ segment_plans: Store[Any] = Store("segment_plans", 500_000)
 plan_runs: Store[Any] = Store("plan_runs", 500_000)
 zone_offsets: Store[Any] = Store("zone_offsets", 4096)
 local_days: Store[Any] = Store("local_days", 256)
+reader_days: Store[Any] = Store("reader_days", 8192)
+reader_spans: Store[Any] = Store("reader_spans", 4)

@@ -50,11 +50,11 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import lru_cache
 from itertools import repeat
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tariffs.engine import _kept
 from tariffs.engine.clock import local_day_offsets, utc_offset, utc_offset_runs
 from tariffs.errors import ReadingsError
 from tariffs.model.readings import QUANTITY_COLUMNS, Readings
@@ -121,11 +121,6 @@ class _Problem(NamedTuple):
 
 # Ranks order problems found on the same line: a start that cannot be read, then one
 # that does not follow the previous row, then one off the interval grid, then values.
-#: Columns of starts parsed by `_StartParser._remembered_span`: (text, starts,
-#: contiguous) by zone, interval, rows, first and last text. A few, each about 2 MB for a
-#: year of 15-minute rows.
-_SPANS: dict[tuple[str, int, int, str, str], tuple[str, list[int], bool]] = {}
-_MOST_SPANS = 4
 
 _RANK_START = 1
 _RANK_SEQUENCE = 2
@@ -530,21 +525,28 @@ def _seconds(delta: timedelta | None) -> int:
     return delta.days * _SECONDS_PER_DAY + delta.seconds
 
 
-@lru_cache(maxsize=8192)
 def _date_text(ordinal: int) -> str:
     """A proleptic Gregorian ordinal as ``YYYY-MM-DD``."""
     return date.fromordinal(ordinal).isoformat()
 
 
-@lru_cache(maxsize=8192)
 def _local_day(timezone: str, date_text: str) -> _Day:
     """Parse a date: its local midnight [s] and the zone's offset if constant, or invalid.
 
     The midnight is counted in seconds on the local clock; the UTC offset [s] is given
     when every wall time of the day occurs once and with it, else None
     (`tariffs.engine.clock.local_day_offsets`); text that is not a date gives `_INVALID`.
-    Cached across files: a batch of accounts reads the same days again and again.
+    Kept across files (`tariffs.engine._kept.reader_days`): a batch of accounts reads the
+    same days again and again.
     """
+    key = (timezone, date_text)
+    found: _Day | None = _kept.reader_days.get(key)
+    if found is None:
+        found = _kept.reader_days.keep(key, _parse_local_day(timezone, date_text))
+    return found
+
+
+def _parse_local_day(timezone: str, date_text: str) -> _Day:
     match = _DATE.fullmatch(date_text)
     if match is None:
         return _INVALID
@@ -630,15 +632,13 @@ class _StartParser:
         """
         key = (self.timezone, interval, len(texts), texts[0], texts[-1])
         joined = "\n".join(texts)
-        found = _SPANS.get(key)
+        found: tuple[str, list[int], bool] | None = _kept.reader_spans.get(key)
         if found is not None and found[0] == joined:
             self.with_offsets, self.contiguous = False, found[2]
             return list(found[1])
         span = self._parse_span(texts, interval, joined)
         if span is not None:
-            if len(_SPANS) >= _MOST_SPANS:
-                _SPANS.clear()
-            _SPANS[key] = (joined, span, self.contiguous)
+            _kept.reader_spans.keep(key, (joined, span, self.contiguous))
             return list(span)
         return None
 
