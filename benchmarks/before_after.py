@@ -54,7 +54,6 @@ import hashlib
 import json
 import os
 import platform
-import random
 import shutil
 import statistics
 import subprocess
@@ -66,6 +65,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from loads import reference_loop_ms, shaped_kwh
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2025
@@ -150,31 +151,13 @@ def year_of_values(
         Interval starts [UTC epoch s], energy per interval [0.001 kWh] and reactive
         energy per interval [0.001 kvarh] (half the energy) or None.
     """
-    rng = random.Random(seed)
     zone = ZoneInfo(TIMEZONE)
     first = dt.datetime(YEAR, 1, 1, tzinfo=zone)
     start = int(first.timestamp())
     end = int((first + dt.timedelta(days=days)).timestamp())
-    step = step_minutes * 60
-    starts = list(range(start, end, step))
-    kwh = []
-    for t in starts:
-        hour = (t // 3600 + 8) % 24
-        base = 400 if 8 <= hour < 22 else 150
-        kwh.append(base * step_minutes + rng.randrange(0, 1000 * step_minutes))
+    starts = list(range(start, end, step_minutes * 60))
+    kwh = shaped_kwh(starts, step_minutes, seed)
     return starts, kwh, [v // 2 for v in kwh] if kvarh else None
-
-
-def reference_loop_ms() -> float:
-    """A fixed piece of pure Python, timed (best of 3) [ms]: how fast the host is now."""
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        total = 0
-        for value in range(3_000_000):
-            total += value
-        best = min(best, time.perf_counter() - started)
-    return best * 1e3
 
 
 def sha256(data: str | bytes) -> str:

@@ -22,7 +22,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import random
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from loads import reference_loop_ms, shaped_kwh
 
 from tariffs import Account, Bill, Readings, Tariff, load_tariff, price
 from tariffs.engine._kept import reader_spans
@@ -45,17 +46,12 @@ def year_of_readings(
     year: int, step_minutes: int, timezone: str, *, kvarh: bool = False, seed: int = 7
 ) -> Readings:
     """A year of readings with a daily shape and noise, exact to 0.001 kWh."""
-    rng = random.Random(seed)
     zone = ZoneInfo(timezone)
     start = int(dt.datetime(year, 1, 1, tzinfo=zone).timestamp())
     end = int(dt.datetime(year + 1, 1, 1, tzinfo=zone).timestamp())
     step = step_minutes * 60
     starts = list(range(start, end, step))
-    kwh = []
-    for t in starts:
-        hour = (t // 3600 + 8) % 24
-        base = 400 if 8 <= hour < 22 else 150
-        kwh.append(base * step_minutes + rng.randrange(0, 1000 * step_minutes))
+    kwh = shaped_kwh(starts, step_minutes, seed)
     return Readings(
         source="benchmark",
         interval_seconds=step,
@@ -117,22 +113,6 @@ def check(tariff: Tariff, readings: Readings, account: Account | None) -> list[B
     total = sum(b.energy_kwh for b in bills)
     assert total == readings.total(), "energy billed differs from energy read"
     return bills
-
-
-def reference_loop_ms() -> float:
-    """A fixed piece of pure Python, timed: how fast the host runs right now.
-
-    On a shared host the speed changes from minute to minute; this figure, printed with
-    the others, tells a slow minute from a slow engine.
-    """
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        total = 0
-        for value in range(3_000_000):
-            total += value
-        best = min(best, time.perf_counter() - started)
-    return best * 1e3
 
 
 def timed(
