@@ -135,11 +135,10 @@ def test_help_lists_every_command(
     monkeypatch.setenv("COLUMNS", "100")  # argparse wraps help to the terminal width
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert out.startswith(
-        "usage: tariffs [-h] {price,batch,compare,portfolio,validate,import-urdb,show} ...\n"
-    )
+    every = ["price", "batch", "compare", "portfolio", "validate", "import-urdb", "show"]
+    assert out.startswith(f"usage: tariffs [-h] {{{','.join(every)}}} ...\n")
     listed = [line.split()[0] for line in out.splitlines() if line.startswith("    ")]
-    assert listed == list(COMMANDS)
+    assert listed == every  # the commands of the contract, not the table they come from
 
 
 def test_an_unknown_command_names_every_command(capsys: pytest.CaptureFixture[str]) -> None:
