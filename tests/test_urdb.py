@@ -965,3 +965,24 @@ def test_seasons_follow_the_demand_schedule_too() -> None:
         "jan_feb_mar_apr_may_oct_nov_dec": [1, 2, 3, 4, 5, 10, 11, 12],
         "jun_jul_aug_sep": [6, 7, 8, 9],
     }
+
+
+def test_import_urdb_reads_the_file_as_a_urdb_tariff_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One reader of URDB files: a byte order mark is allowed by both, and both refuse a
+    missing file with the same words."""
+    from tariffs.cli import main
+
+    record = (DATA / "fpl_rs1_residential_5550d6fd5457a3187e8b4567.json").read_bytes()
+    with_mark = tmp_path / "marked.json"
+    with_mark.write_bytes(b"\xef\xbb\xbf" + record)
+    assert main(["import-urdb", str(with_mark), "--timezone", "America/New_York"]) == 0
+    imported = capsys.readouterr().out
+    assert imported.startswith("#") and "urdb-5550d6fd5457a3187e8b4567" in imported
+    assert load_tariff(with_mark, timezone="America/New_York").id == (
+        "urdb-5550d6fd5457a3187e8b4567"
+    )
+    missing = tmp_path / "missing.json"
+    assert main(["import-urdb", str(missing), "--timezone", "UTC"]) == 1
+    assert capsys.readouterr().err == f"tariffs: error: {missing}: no such tariff file\n"

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from tariffs.cli.options import write_output
-from tariffs.errors import TariffFileError
 
 __all__ = ["add_parser", "run"]
 
@@ -28,16 +26,9 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """``tariffs import-urdb``: the YAML table, or an error naming the field refused."""
-    from tariffs.io.urdb import parse_urdb, urdb_to_yaml
+    from tariffs.io.urdb import read_urdb, urdb_to_yaml
 
-    path = Path(args.urdb)
-    if not path.is_file():
-        raise TariffFileError("no such URDB file", file=args.urdb)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TariffFileError(f"cannot read: {exc}", file=args.urdb) from None
-    record = parse_urdb(text, args.urdb)
+    record = read_urdb(args.urdb)
     yaml_text = urdb_to_yaml(record, timezone=args.timezone, source=args.urdb, tariff_id=args.id)
     write_output(yaml_text, args.output)
     return 0

@@ -87,6 +87,7 @@ __all__ = [
     "PRICED_FIELDS",
     "load_urdb_tariff",
     "parse_urdb",
+    "read_urdb",
     "urdb_to_tariff_data",
     "urdb_to_yaml",
 ]
@@ -280,6 +281,24 @@ def urdb_to_tariff_data(
     return _Converter(record, timezone, source).convert(tariff_id)
 
 
+def read_urdb(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a URDB JSON file into its rate record (see `parse_urdb`).
+
+    Raises:
+        TariffFileError: The file is missing, cannot be read, is not UTF-8 text (a byte
+            order mark is allowed), or holds no single rate record.
+    """
+    source = os.fspath(path)
+    file = Path(path)
+    if not file.is_file():
+        raise TariffFileError("no such tariff file", file=source)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TariffFileError(f"cannot read the file: {exc}", file=source) from None
+    return parse_urdb(text, source)
+
+
 def load_urdb_tariff(
     path: str | os.PathLike[str],
     *,
@@ -305,14 +324,7 @@ def load_urdb_tariff(
             "URDB records carry no time zone; give one (e.g. --timezone America/Denver)",
             file=source,
         )
-    file = Path(path)
-    if not file.is_file():
-        raise TariffFileError("no such tariff file", file=source)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TariffFileError(f"cannot read the file: {exc}", file=source) from None
-    record = parse_urdb(text, source)
+    record = read_urdb(path)
     data = urdb_to_tariff_data(record, timezone=timezone, source=source, tariff_id=tariff_id)
     tariff = _validate(data, source)
     tariff._source = source
