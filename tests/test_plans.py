@@ -305,3 +305,12 @@ def test_a_charge_in_two_versions_takes_each_versions_base_prices() -> None:
     assert price(shared, readings) == expected
     rates = {line.code: line.rate for line in expected[1].lines if line.kind == "energy"}
     assert rates == {"energy.peak": Decimal("1.2"), "energy.valley": Decimal("0.4")}
+
+
+def test_readings_with_other_values_keep_their_axis_and_only_values_change() -> None:
+    readings = year(1)
+    doubled = readings.with_values(kwh=[2 * value for value in readings.kwh], kvarh=None)
+    assert doubled.axis == readings.axis and doubled.starts is readings.starts
+    assert doubled.kwh == [2 * value for value in readings.kwh] and doubled.kvarh is None
+    with pytest.raises(TypeError, match="not a quantity column: starts"):
+        readings.with_values(starts=readings.starts[1:])

@@ -8,8 +8,9 @@ on lists of ints, never on `Decimal` or `datetime` objects per interval.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import InitVar, dataclass, field
+from dataclasses import InitVar, dataclass, field, replace
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
+from typing import Any
 
 from tariffs.errors import ReadingsError
 
@@ -143,19 +144,24 @@ class Readings:
         def times(column: list[int] | None) -> list[int] | None:
             return None if column is None else [value * factor for value in column]
 
-        result = Readings(
-            source=self.source,
-            interval_seconds=self.interval_seconds,
-            starts=self.starts,
+        return self.with_values(
             scale=scale,
             kwh=[value * factor for value in self.kwh],
             kvarh=times(self.kvarh),
             export_kwh=times(self.export_kwh),
             kw=times(self.kw),
-            gaps=self.gaps,
-            axis_checked=self.axis,  # the same starts: the same axis
         )
-        return result
+
+    def with_values(self, **changes: Any) -> Readings:
+        """The same intervals with other quantity columns or scale; the axis is kept.
+
+        Raises:
+            TypeError: A change that is not ``scale``, ``kwh`` or a quantity column.
+        """
+        unknown = changes.keys() - {"scale", "kwh", *QUANTITY_COLUMNS}
+        if unknown:
+            raise TypeError(f"not a quantity column: {', '.join(sorted(unknown))}")
+        return replace(self, axis_checked=self.axis, **changes)
 
     def slice(self, start: int, end: int) -> Readings:
         """The intervals whose start lies in ``[start, end)`` (UTC epoch seconds)."""

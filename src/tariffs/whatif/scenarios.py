@@ -521,24 +521,6 @@ def profile_names(scenarios: Sequence[Scenario]) -> list[str]:
 # -- applying -------------------------------------------------------------------------
 
 
-def _with(readings: Readings, **changes: Any) -> Readings:
-    values: dict[str, Any] = {
-        "source": readings.source,
-        "interval_seconds": readings.interval_seconds,
-        "starts": readings.starts,
-        "scale": readings.scale,
-        "kwh": readings.kwh,
-        "kvarh": readings.kvarh,
-        "export_kwh": readings.export_kwh,
-        "kw": readings.kw,
-        "gaps": readings.gaps,
-    }
-    values.update(changes)
-    if "starts" not in changes and "gaps" not in changes:
-        values["axis_checked"] = readings.axis  # the same starts: the same axis
-    return Readings(**values)
-
-
 def _units(value: Decimal, scale: int, rounding: str = ROUND_HALF_UP) -> int:
     """A quantity in integer units of ``10**-scale``, rounded as asked."""
     return int(value.scaleb(scale).quantize(Decimal(1), rounding=rounding))
@@ -666,7 +648,7 @@ def _dropped_kw(readings: Readings) -> tuple[Readings, list[str]]:
         "the meter's kw column no longer describes the changed load and was dropped; "
         "demand is taken from the kWh"
     )
-    return _with(readings, kw=None), [note]
+    return readings.with_values(kw=None), [note]
 
 
 def _shift(
@@ -727,7 +709,7 @@ def _shift(
         notes.append(
             f"on {stranded_days} day(s) the readings have no 'to' interval; nothing was moved"
         )
-    result = _with(readings, kwh=kwh)
+    result = readings.with_values(kwh=kwh)
     if moved_total:
         result, dropped = _dropped_kw(result)
         notes.extend(dropped)
@@ -752,8 +734,7 @@ def _scale(readings: Readings, step: ScaleStep) -> tuple[Readings, StepReport]:
     def times(column: list[int] | None, by: int) -> list[int] | None:
         return None if column is None else [value * by for value in column]
 
-    result = _with(
-        readings,
+    result = readings.with_values(
         scale=scale,
         kwh=[value * multiplier for value in readings.kwh],
         kvarh=times(readings.kvarh, multiplier),
@@ -797,7 +778,7 @@ def _cap(readings: Readings, step: CapStep, timezone: str) -> tuple[Readings, St
         for k, part in zip(below, parts, strict=True):
             kwh[k] += part
         moved_total += shaved
-    result = _with(readings, kwh=kwh)
+    result = readings.with_values(kwh=kwh)
     notes: list[str] = []
     if moved_total:
         result, notes = _dropped_kw(result)
@@ -919,7 +900,7 @@ def _solar(
             export[index] += made - load
             exported += made - load
     keep_export = readings.export_kwh is not None or exported > 0
-    result = _with(readings, kwh=kwh, export_kwh=export if keep_export else None)
+    result = readings.with_values(kwh=kwh, export_kwh=export if keep_export else None)
     notes: list[str] = []
     if used:
         result, notes = _dropped_kw(result)
@@ -977,7 +958,7 @@ def _power_factor(
             kvarh[k] -= part
         removed += cut
         corrected += 1
-    result = _with(readings, kvarh=kvarh)
+    result = readings.with_values(kvarh=kvarh)
     report = StepReport(
         text,
         {"kvarh_removed": to_decimal(removed, readings.scale)},
@@ -1070,8 +1051,7 @@ def scale_to_total(readings: Readings, total_kwh_units: int) -> Readings:
             return None
         return [_fraction_units(value * ratio) for value in column]
 
-    return _with(
-        readings,
+    return readings.with_values(
         kwh=split_in_proportion(total_kwh_units, readings.kwh),
         kvarh=scaled(readings.kvarh),
         kw=scaled(readings.kw),
