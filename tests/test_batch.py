@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 import tariffs.cli.batch as cli_batch
 import tariffs.runs.batch as batch_module
+from tables import flat_yaml
 from tariffs import Account, AccountError, ReadingsError, load_tariff, price
 from tariffs.cli import main
 from tariffs.io.readings.csv_reader import read_readings_csv
@@ -45,17 +46,7 @@ from tariffs.runs.batch import (
 
 ZONE = "Asia/Shanghai"
 
-FLAT_HALF = """\
-id: flat-half
-name: Flat 0.5
-currency: CNY
-timezone: Asia/Shanghai
-reference: written for the tests
-versions:
-  "2025-01-01":
-    charges:
-      - {kind: energy, price_per_kwh: "0.5"}
-"""
+FLAT_HALF = flat_yaml("flat-half", "0.5", name="Flat 0.5")
 
 
 # -- building inputs ---------------------------------------------------------------------

@@ -30,6 +30,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strategies import ReadingsCase, readings_cases, tariff_specs
+from tables import flat_body, peak_valley_body, table_yaml
 from tariffs import AccountError, InputError, Readings, Tariff, load_tariff, parse_tariff
 from tariffs.cli import main
 from tariffs.whatif.compare import (
@@ -45,39 +46,14 @@ from tariffs.whatif.scenarios import parse_scenario
 JULY_FIRST = 1751299200  # 2025-07-01T00:00 Asia/Shanghai (UTC+8)
 JULY_HOURS = 744
 
-HEADER = """\
-id: {id}
-name: {id} for the tests
-currency: {currency}
-timezone: {timezone}
-reference: written for the tests
-versions:
-  "2025-01-01":
-"""
-
-TOU_BODY = """\
-    periods:
-      - windows:
-          peak: ["08:00-20:00"]
-          valley: ["20:00-08:00"]
-    charges:
-      - kind: energy
-        prices: {{peak: "{peak}", valley: "{valley}"}}
-"""
-
-FLAT_BODY = """\
-    charges:
-      - {{kind: energy, price_per_kwh: "{price}"}}
-"""
-
 TABLES = {
-    "flat": FLAT_BODY.format(price="0.5")
+    "flat": flat_body("0.5")
     + '      - {kind: surcharge, code: fund.test, price_per_kwh: "0.01"}\n',
-    "flat-plain": FLAT_BODY.format(price="0.5"),
-    "flat-six": FLAT_BODY.format(price="0.6"),
-    "tou": TOU_BODY.format(peak="1.0", valley="0.2"),
-    "tou-cheap": TOU_BODY.format(peak="0.6", valley="0.3"),
-    "tou-b": TOU_BODY.format(peak="1.0", valley="0.1"),
+    "flat-plain": flat_body("0.5"),
+    "flat-six": flat_body("0.6"),
+    "tou": peak_valley_body("1.0", "0.2"),
+    "tou-cheap": peak_valley_body("0.6", "0.3"),
+    "tou-b": peak_valley_body("1.0", "0.1"),
     "tiered": """\
     charges:
       - kind: energy
@@ -90,8 +66,9 @@ TABLES = {
 def table_text(
     tariff_id: str, currency: str = "CNY", timezone: str = "Asia/Shanghai", body: str = ""
 ) -> str:
-    text = HEADER.format(id=tariff_id, currency=currency, timezone=timezone)
-    return text + (body or TABLES[tariff_id])
+    name = f"{tariff_id} for the tests"
+    body = body or TABLES[tariff_id]
+    return table_yaml(tariff_id, body, name=name, currency=currency, timezone=timezone)
 
 
 def tariff(tariff_id: str, **options: str) -> Tariff:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tables import peak_valley_yaml
 from tariffs import Account, load_tariff, parse_tariff, price, read_readings_csv
 from tariffs.engine import _kept
 from tariffs.engine._kept import clear_caches, sizes, value_key
@@ -25,22 +26,7 @@ from tariffs.model.readings import Readings
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = sorted((ROOT / "tariff_tables").rglob("*.yaml"))
 
-FLAT = """\
-id: flat
-name: Flat
-currency: CNY
-timezone: Asia/Shanghai
-reference: written for the tests
-versions:
-  "2025-01-01":
-    periods:
-      - windows:
-          peak: ["08:00-22:00"]
-          valley: ["22:00-08:00"]
-    charges:
-      - kind: energy
-        prices: {peak: "0.6", valley: "0.3"}
-"""
+FLAT = peak_valley_yaml("flat", "0.6", "0.3", peak_hours="08:00-22:00", name="Flat")
 
 
 def quarter_year(seed: int, kvarh: bool = True) -> Readings:

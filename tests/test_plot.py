@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tables import peak_valley_yaml
 from tariffs import OutputError, Readings, Tariff, parse_tariff
 from tariffs.cli import main
 from tariffs.io.render.plot import (
@@ -36,22 +37,6 @@ MISSING = (
     "charts need matplotlib, which is not installed; install the plot extra: "
     "python -m pip install 'tariffs[plot]'"
 )
-
-TABLE = """\
-id: {id}
-name: {id}
-currency: CNY
-timezone: Asia/Shanghai
-reference: written for the tests
-versions:
-  "2025-01-01":
-    periods:
-      - windows: {{peak: ["08:00-20:00"], valley: ["20:00-08:00"]}}
-    charges:
-      - kind: energy
-        prices: {{peak: "{peak}", valley: "{valley}"}}
-      - {{kind: surcharge, code: fund.test, price_per_kwh: "0.01"}}
-"""
 
 
 def has_matplotlib() -> bool:
@@ -77,8 +62,8 @@ def readings() -> Readings:
 
 def tariffs() -> list[Tariff]:
     return [
-        parse_tariff(TABLE.format(id="tou", peak="1.0", valley="0.2")),
-        parse_tariff(TABLE.format(id="tou-cheap", peak="0.6", valley="0.3")),
+        parse_tariff(peak_valley_yaml("tou", "1.0", "0.2")),
+        parse_tariff(peak_valley_yaml("tou-cheap", "0.6", "0.3")),
     ]
 
 
@@ -140,7 +125,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
     tables.mkdir()
     for tariff_id, peak, valley in (("tou", "1.0", "0.2"), ("tou-cheap", "0.6", "0.3")):
         (tables / f"{tariff_id}.yaml").write_text(
-            TABLE.format(id=tariff_id, peak=peak, valley=valley), encoding="utf-8"
+            peak_valley_yaml(tariff_id, peak, valley), encoding="utf-8"
         )
     rows = ["start,kwh"]
     moment = dt.datetime(2025, 7, 1)

@@ -33,6 +33,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strategies import readings_cases, tariff_specs
+from tables import flat_yaml
 from tariffs import AccountError, Readings, parse_tariff, price
 from tariffs.cli import main
 from tariffs.model.account import Account
@@ -45,18 +46,6 @@ from tariffs.whatif.portfolio import (
     summarize,
 )
 
-FLAT = """\
-id: {id}
-name: Flat {price}
-currency: CNY
-timezone: Asia/Shanghai
-reference: written for the tests
-versions:
-  "2025-01-01":
-    charges:
-      - {{kind: energy, price_per_kwh: "{price}"}}
-"""
-
 ACCOUNTS = 200
 
 
@@ -64,7 +53,7 @@ def write_tables(directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     for tariff_id, unit_price in (("flat-a", "0.5"), ("flat-b", "0.6")):
         (directory / f"{tariff_id}.yaml").write_text(
-            FLAT.format(id=tariff_id, price=unit_price), encoding="utf-8"
+            flat_yaml(tariff_id, unit_price, name=f"Flat {unit_price}"), encoding="utf-8"
         )
     return directory
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 import tariffs
+from tables import flat_yaml, peak_valley_yaml
 from tariffs import Readings, Tariff, parse_tariff
 from tariffs.cli import main
 from tariffs.io.render.comparison import (
@@ -48,34 +49,8 @@ from tariffs.whatif.compare import (
 )
 from tariffs.whatif.scenarios import parse_scenario
 
-FLAT = """\
-id: flat-a
-name: Flat 0.5
-currency: CNY
-timezone: Asia/Shanghai
-reference: written for the tests
-versions:
-  "2025-01-01":
-    charges:
-      - {kind: energy, price_per_kwh: "0.5"}
-"""
-
-TOU = """\
-id: tou
-name: Peak and valley
-currency: CNY
-timezone: Asia/Shanghai
-reference: written for the tests
-versions:
-  "2025-01-01":
-    periods:
-      - windows:
-          peak: ["08:00-20:00"]
-          valley: ["20:00-08:00"]
-    charges:
-      - kind: energy
-        prices: {peak: "1.0", valley: "0.2"}
-"""
+FLAT = flat_yaml("flat-a", "0.5", name="Flat 0.5")
+TOU = peak_valley_yaml("tou", "1.0", "0.2", name="Peak and valley")
 
 JULY_FIRST = 1751299200  # 2025-07-01T00:00 Asia/Shanghai (UTC+8)
 SHIFT = "shift:50%:08:00-20:00->20:00-08:00"

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 import tariffs
+from tables import flat_yaml
 from tariffs.cli import main
 from tariffs.io.render.portfolio import portfolio_to_csv, portfolio_to_json, portfolio_to_table
 from tariffs.whatif.portfolio import (
@@ -164,26 +165,13 @@ def test_exported_from_the_package() -> None:
     assert tariffs.portfolio_to_csv is portfolio_to_csv
 
 
-FLAT = """\
-id: {id}
-name: Flat {price}
-currency: CNY
-timezone: Asia/Shanghai
-reference: written for the tests
-versions:
-  "2025-01-01":
-    charges:
-      - {{kind: energy, price_per_kwh: "{price}"}}
-"""
-
-
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
 def test_the_cli_prints_what_the_library_renders(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
 ) -> None:
     """A-1 uses 24 kWh (12.00 → 14.40), A-3 48 kWh (24.00 → 28.80); A-2 has no readings."""
     for tariff_id, unit_price in (("flat-a", "0.5"), ("flat-b", "0.6")):
-        text = FLAT.format(id=tariff_id, price=unit_price)
+        text = flat_yaml(tariff_id, unit_price, name=f"Flat {unit_price}")
         (tmp_path / f"{tariff_id}.yaml").write_text(text, encoding="utf-8")
     readings = tmp_path / "readings"
     readings.mkdir()

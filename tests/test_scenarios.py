@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strategies import TIME_ZONES, ReadingsCase, readings_cases, tariff_specs
+from tables import peak_valley_yaml
 from tariffs import ScenarioError, parse_tariff, price
 from tariffs.model.readings import Readings
 from tariffs.whatif.scenarios import (
@@ -40,22 +41,7 @@ from tariffs.whatif.scenarios import (
 JULY_FIRST = 1751299200  # 2025-07-01T00:00 Asia/Shanghai
 ZONE = "Asia/Shanghai"
 
-TOU_YAML = """\
-id: test-tou
-name: Test time of use
-currency: CNY
-timezone: Asia/Shanghai
-reference: written for the tests
-versions:
-  "2025-01-01":
-    periods:
-      - windows:
-          peak: ["08:00-20:00"]
-          valley: ["20:00-08:00"]
-    charges:
-      - kind: energy
-        prices: {peak: "1.0", valley: "0.2"}
-"""
+TOU_YAML = peak_valley_yaml("test-tou", "1.0", "0.2", name="Test time of use")
 
 
 def day_readings(kwh: list[int], *, step: int = 3600, **columns: list[int] | None) -> Readings:
