@@ -154,6 +154,8 @@ def test_a_store_that_would_pass_its_bound_starts_again() -> None:
         assert (len(store), store.held) == (2, 3)
         store.keep("c", 3, 1)  # 4 > 3: everything forgotten first
         assert (len(store), store.held, store.get("a"), store.get("c")) == (1, 1, None, 3)
+        assert store.keep("d", 4, 4) == 4  # heavier than the whole bound: not kept
+        assert (len(store), store.held, store.get("d")) == (1, 1, None)
         clear_caches()
         assert len(store) == 0
     finally:

@@ -54,7 +54,8 @@ class Store(Generic[V]):
     """Values kept by a hashable key, bounded by the total weight of what is held.
 
     Each value has a weight (e.g. the intervals it covers; 1 by default); when keeping a
-    value would pass `limit`, everything is forgotten first.
+    value would pass `limit`, everything is forgotten first, and a value heavier than the
+    whole limit is not kept at all, so what is held never weighs more than `limit`.
     """
 
     def __init__(self, name: str, limit: int) -> None:
@@ -72,7 +73,9 @@ class Store(Generic[V]):
         return self._values.get(key)
 
     def keep(self, key: Hashable, value: V, weight: int = 1) -> V:
-        """Keep ``value`` for ``key`` and return it."""
+        """Keep ``value`` for ``key`` (unless it alone weighs more than the limit); return it."""
+        if weight > self.limit:
+            return value
         if self.held + weight > self.limit:
             self.clear()
         self._values[key] = value
