@@ -416,18 +416,7 @@ def _price_bill(
         if losses is not None:
             usage = add_losses(usage, losses, segment.month_fraction)
         usages.append(usage)
-    needs: list[list[Measure]] = []
-    for segment in plan.segments:
-        found: list[Measure] = []
-        setting = None
-        for charge in segment.version.charges:
-            need = KINDS[charge.kind].needs
-            if need is not None:
-                if setting is None:
-                    setting = Setting(tariff, segment.version, segment.schedule, account,
-                                      period_start)  # fmt: skip
-                found.extend(need(charge, setting))
-        needs.append(found)
+    needs = [_needs(tariff, account, period_start, segment) for segment in plan.segments]
     bill = _bill_usage(tariff, readings, plan, usages, needs)
     annual_months = ladders.annual_months
     lines: list[Line] = []
@@ -500,6 +489,21 @@ def _price_bill(
 
 
 _NONE: Mapping[MaxDemand, Decimal] = MappingProxyType({})  # a bill that needs no demand
+
+
+def _needs(
+    tariff: Tariff, account: Account | None, period_start: dt.date, segment: _Segment
+) -> list[Measure]:
+    """What the charges of a segment's version ask to be measured, in charge order."""
+    found: list[Measure] = []
+    setting = None
+    for charge in segment.version.charges:
+        need = KINDS[charge.kind].needs
+        if need is not None:
+            if setting is None:
+                setting = Setting(tariff, segment.version, segment.schedule, account, period_start)
+            found.extend(need(charge, setting))
+    return found
 
 
 def _bill_usage(
