@@ -33,8 +33,8 @@ models are frozen, so the digest cannot go stale.
 A store that would pass its bound forgets everything and starts again: the next call
 rebuilds what it needs. `clear_caches` empties every store at once (e.g. after a
 billing run); `sizes` says what each holds. Every fast path that a store feeds has a slow
-twin in the tests (`tests/test_plans.py`, `tests/test_schedule.py`) that prices without
-it and compares.
+twin in the tests (`tests/engine/test_kept.py`, `tests/engine/test_plans.py`) that prices
+without it and compares.
 """
 
 from __future__ import annotations

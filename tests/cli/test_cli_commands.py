@@ -19,7 +19,7 @@ import pytest
 from tariffs.cli import main
 from tariffs.cli.main import COMMANDS, command
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 #: The modules of one subcommand each that have the two entry points themselves
 #: (``tariffs.cli.batch`` still has the older ``add_parsers``/``COMMANDS`` form, which

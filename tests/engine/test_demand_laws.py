@@ -11,11 +11,11 @@ from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
+from test_pricing import hourly
 
 from tariffs import parse_tariff, price
 from tariffs.engine.adjustments.power_factor_tables import STANDARD_TABLES
 from tariffs.model.account import Account
-from test_pricing import hourly
 
 
 def tariff(body: str) -> object:

@@ -22,7 +22,7 @@ from tariffs import describe_tariff, load_tariff
 from tariffs.cli import main
 from tariffs.io.tables import BUNDLED_TABLES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 #: Every table REFERENCE_TARIFFS.md asks for: headings, then named variants.
 REFERENCE_IDS = {

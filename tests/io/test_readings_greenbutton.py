@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from tariffs.errors import ReadingsError
 from tariffs.io.readings.greenbutton import parse_greenbutton, read_greenbutton
 
-DATA = Path(__file__).parent / "data" / "greenbutton"
+DATA = Path(__file__).parents[1] / "data" / "greenbutton"
 INLAND = DATA / "Inland_Single_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_9.xml"
 HOURLY = DATA / "TestGBDataHourlyNineDaysBinnedDaily.xml"
 DAILY = DATA / "TestGBDataOneYearDailyBinnedMonthly.xml"

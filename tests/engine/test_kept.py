@@ -23,7 +23,7 @@ from tariffs.engine._kept import clear_caches, sizes, value_key
 from tariffs.io.render.bills import bills_to_json
 from tariffs.model.readings import Readings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TABLES = sorted((ROOT / "tariff_tables").rglob("*.yaml"))
 
 FLAT = peak_valley_yaml("flat", "0.6", "0.3", peak_hours="08:00-22:00", name="Flat")

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
+from test_pricing import hourly
 
 from tariffs import Bill, parse_tariff, price
 from tariffs.engine.charges.energy import tier_split
 from tariffs.model.account import Account
-from test_pricing import hourly
 
 
 def tariff(body: str) -> object:

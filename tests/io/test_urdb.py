@@ -30,7 +30,7 @@ from tariffs.io.urdb import (
 from tariffs.model.readings import Readings
 
 D = Decimal
-DATA = Path(__file__).parent / "data" / "urdb"
+DATA = Path(__file__).parents[1] / "data" / "urdb"
 SOURCE = "rate.json"
 FLAT = [[0] * 24 for _ in range(12)]
 
