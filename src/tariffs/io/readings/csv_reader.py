@@ -57,6 +57,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tariffs.engine import _kept
 from tariffs.engine.clock import local_day_offsets, utc_offset, utc_offset_runs
 from tariffs.errors import ReadingsError
+from tariffs.io.readings._file import read_bytes
 from tariffs.model.readings import QUANTITY_COLUMNS, Readings
 
 __all__ = [
@@ -153,14 +154,12 @@ def read_readings_csv(
         ReadingsError: The file cannot be read, is not UTF-8 text, or breaks the format;
             the message names the line.
     """
-    source = str(path)
-    try:
-        with open(path, "rb") as file:
-            data = file.read()
-    except OSError as error:
-        raise ReadingsError(f"cannot read the file: {error.strerror}", file=source) from error
     return parse_readings_bytes(
-        data, source, timezone, interval_seconds=interval_seconds, allow_gaps=allow_gaps
+        read_bytes(path),
+        str(path),
+        timezone,
+        interval_seconds=interval_seconds,
+        allow_gaps=allow_gaps,
     )
 
 

@@ -71,6 +71,7 @@ from typing import NoReturn
 from xml.parsers import expat  # noqa: S407  (only re-reads a document already accepted)
 
 from tariffs.errors import ReadingsError
+from tariffs.io.readings._file import read_bytes
 from tariffs.model.readings import Readings
 
 __all__ = ["parse_greenbutton", "read_greenbutton"]
@@ -277,13 +278,9 @@ def read_greenbutton(
         ReadingsError: The file cannot be read, is not well-formed XML, declares a DTD, or
             its readings break the rules of this module; the message says where.
     """
-    source = str(path)
-    try:
-        with open(path, "rb") as file:
-            data = file.read()
-    except OSError as error:
-        raise ReadingsError(f"cannot read the file: {error.strerror}", file=source) from error
-    return parse_greenbutton(data, source, allow_gaps=allow_gaps, usage_point=usage_point)
+    return parse_greenbutton(
+        read_bytes(path), str(path), allow_gaps=allow_gaps, usage_point=usage_point
+    )
 
 
 def parse_greenbutton(
