@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_EXPANDED_NODES",
     "MAX_NESTING_DEPTH",
+    "YAML11_BOOLEAN_WORDS",
     "YamlDocument",
     "format_path",
     "input_error_from_validation",
@@ -82,7 +83,8 @@ _MAPPING_TAG = "tag:yaml.org,2002:map"
 _PLAIN_TAG = "tariffs:plain"  # internal marker: a plain scalar with no explicit tag
 
 # YAML 1.1 booleans other than true/false (https://yaml.org/type/bool.html).
-_YAML11_BOOLEAN_WORDS = frozenset({"yes", "no", "on", "off", "y", "n"})
+#: The YAML 1.1 words for booleans (any case), which this loader refuses unquoted.
+YAML11_BOOLEAN_WORDS = frozenset({"yes", "no", "on", "off", "y", "n"})
 _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 _INTEGER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 # Float pattern of the YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution),
@@ -637,7 +639,7 @@ class _Loader(yaml.SafeLoader):
         lowered = text.lower()
         if lowered in ("true", "false"):
             return lowered == "true"
-        if lowered in _YAML11_BOOLEAN_WORDS:
+        if lowered in YAML11_BOOLEAN_WORDS:
             self.fail(
                 f"{text!r} is a boolean in YAML 1.1 and text elsewhere; write true/false,"
                 f" or quote the text ('{text}')",

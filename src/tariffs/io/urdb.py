@@ -80,6 +80,7 @@ from pydantic import ValidationError
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from tariffs.errors import TariffFileError, UnsupportedFeatureError
+from tariffs.io.safe_yaml import YAML11_BOOLEAN_WORDS
 from tariffs.model.tariff import Tariff
 
 __all__ = [
@@ -1279,7 +1280,7 @@ _STRING_TAG = "tag:yaml.org,2002:str"
 _NOT_PLAIN_TAG = "tariffs:not-plain"  # what `_TableDumper.resolve` says of risky text
 # Text that a YAML reader could take for something else: the YAML 1.1 words in any case
 # (`tariffs.io.safe_yaml` refuses them unquoted) and anything that starts like a number.
-_YAML11_WORDS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false", "null"})
+_YAML11_WORDS = YAML11_BOOLEAN_WORDS | {"true", "false", "null"}
 _NUMBER_LIKE = re.compile(r"[-+]?\.?[0-9]|[-+]?\.(?:inf|nan)", re.IGNORECASE)
 
 
