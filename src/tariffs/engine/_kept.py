@@ -11,6 +11,8 @@ store              key (all values, no object identity)                 bound
 ``day_offsets``    day table (season and runs), interval length         4,096 tables
 ``prices``         version's and charge's value keys                    4,096 charges
 ``lines``          version's and charge's value keys, price bucket      16,384 buckets
+``needs``          schedule key (version, file): what its charges       256 versions
+                   ask to be measured
 ``bill_plans``     tariff's value key, time axis, account calendar,     500,000
                    dates asked for, event days                          intervals
 ``segment_plans``  schedule key, zone, time axis, segment, event days   500,000
@@ -138,6 +140,7 @@ day_tables: Store[Any] = Store("day_tables", 100_000)
 day_offsets: Store[Any] = Store("day_offsets", 4096)
 prices: Store[Any] = Store("prices", 4096)
 lines: Store[Any] = Store("lines", 16_384)
+needs: Store[Any] = Store("needs", 256)
 bill_plans: Store[Any] = Store("bill_plans", 500_000)
 segment_plans: Store[Any] = Store("segment_plans", 500_000)
 plan_runs: Store[Any] = Store("plan_runs", 500_000)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tariffs.engine import _kept
@@ -459,7 +460,8 @@ def _price_bill(
             segment_lines.extend(priced.lines)
             if priced.carried is not None:
                 carried = priced.carried
-            warnings.extend(w for w in priced.warnings if w not in warnings)
+            if priced.warnings:
+                warnings.extend(w for w in priced.warnings if w not in warnings)
         segment_kwh = to_decimal(usage.total_kwh, usage.scale)
         if index < count - 1:  # positions on the bill's ladders, for the next segment
             position_bill += segment_kwh
@@ -494,16 +496,46 @@ _NONE: Mapping[MaxDemand, Decimal] = MappingProxyType({})  # a bill that needs n
 def _needs(
     tariff: Tariff, account: Account | None, period_start: dt.date, segment: _Segment
 ) -> list[Measure]:
-    """What the charges of a segment's version ask to be measured, in charge order."""
-    found: list[Measure] = []
+    """What the charges of a segment's version ask to be measured, in charge order.
+
+    What depends on the charge and the version alone is asked once per version and kept
+    (`tariffs.engine._kept.needs`); kinds whose needs read the account or the billing
+    period (`ChargeKind.needs_per_bill`) are asked for every bill.
+    """
+    key = segment.schedule.key
+    asked: tuple[tuple[Measure, ...] | Any, ...] | None = _kept.needs.get(key)
     setting = None
-    for charge in segment.version.charges:
-        need = KINDS[charge.kind].needs
-        if need is not None:
-            if setting is None:
-                setting = Setting(tariff, segment.version, segment.schedule, account, period_start)
-            found.extend(need(charge, setting))
+    if asked is None:
+        setting = Setting(tariff, segment.version, segment.schedule, account, period_start)
+        asked = _kept.needs.keep(key, _needs_of_version(setting))
+    if not asked:
+        return []
+    setting = setting or Setting(tariff, segment.version, segment.schedule, account, period_start)
+    found: list[Measure] = []
+    for item in asked:
+        if isinstance(item, tuple):
+            found.extend(item)
+        else:  # a charge whose needs are asked per bill
+            need = KINDS[item.kind].needs
+            assert need is not None  # noqa: S101 - only such charges are kept
+            found.extend(need(item, setting))
     return found
+
+
+def _needs_of_version(setting: Setting) -> tuple[tuple[Measure, ...] | Any, ...]:
+    """Per charge in order: its measures, or the charge itself if asked per bill."""
+    asked: list[tuple[Measure, ...] | Any] = []
+    for charge in setting.version.charges:
+        kind = KINDS[charge.kind]
+        if kind.needs is None:
+            continue
+        if kind.needs_per_bill:
+            asked.append(charge)
+        else:
+            measures = kind.needs(charge, setting)
+            if measures:
+                asked.append(measures)
+    return tuple(asked)
 
 
 def _bill_usage(

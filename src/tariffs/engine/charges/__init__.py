@@ -29,10 +29,14 @@ class ChargeKind:
         price: ``(charge, ctx, earlier lines, carried) -> Priced``.
         needs: ``(charge, setting) -> measures`` the engine takes before pricing, or
             None for a kind that needs nothing measured from the intervals.
+        needs_per_bill: Whether ``needs`` reads the setting's account or billing period
+            (else it reads only the charge and the version, and the engine asks once per
+            version).
     """
 
     price: Callable[[Any, Context, Sequence[Line], Carried], Priced]
     needs: Callable[[Any, Setting], tuple[Measure, ...]] | None = None
+    needs_per_bill: bool = False
 
 
 #: Charge kind → how it is priced.
@@ -44,8 +48,8 @@ KINDS: dict[str, ChargeKind] = {
     "tax": ChargeKind(tax.price_tax),
     "discount": ChargeKind(tax.price_discount),
     "minimum": ChargeKind(minimum.price_minimum),
-    "basic": ChargeKind(basic.price_basic, basic.needs),
-    "demand": ChargeKind(demand.price_demand, demand.needs),
+    "basic": ChargeKind(basic.price_basic, basic.needs, needs_per_bill=True),
+    "demand": ChargeKind(demand.price_demand, demand.needs, needs_per_bill=True),
     "power_factor": ChargeKind(power_factor.price_power_factor),
     "reactive": ChargeKind(power_factor.price_reactive),
     "dynamic_energy": ChargeKind(dynamic.price_dynamic_energy, dynamic.needs),

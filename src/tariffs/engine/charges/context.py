@@ -37,8 +37,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(NamedTuple):
     """What a charge's needs depend on: the tariff, the version in force, the account.
 
     Attributes:
