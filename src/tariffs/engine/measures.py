@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import NamedTuple
 
 from tariffs.engine.clock import utc_offset_runs
 from tariffs.engine.schedule import Schedule
@@ -44,8 +45,7 @@ __all__ = [
 DEMAND_WINDOWS = (5, 10, 15, 30, 60)
 
 
-@dataclass(frozen=True, slots=True)
-class MaxDemand:
+class MaxDemand(NamedTuple):
     """The maximum demand of the whole billing period [kW], over all its segments.
 
     Attributes:
