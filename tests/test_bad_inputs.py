@@ -2144,6 +2144,13 @@ def test_the_worked_out_amounts() -> None:
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "bad-inputs.md"
 
+# Incomplete readings are pinned in their own module; the doc names those tests too.
+from tests.io.test_incomplete_readings import (  # noqa: E402, F401
+    test_a_file_that_starts_late_and_stops_early_says_so,
+    test_an_empty_kwh_is_refused_naming_the_row_and_allow_gaps,
+    test_empty_cells_are_billed_as_gaps_and_the_bill_says_so,
+)
+
 # The tests that run tables or check the tables themselves: the doc names their cases.
 DRIVERS = {
     "test_bad_input",
