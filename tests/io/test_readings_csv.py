@@ -462,13 +462,14 @@ ERRORS = {
         HEADER + "2025-01-15T10:00,1\n2025-01-15T10:15,1\n2025-01-15T11:00,1\n",
         {},
         r"^readings\.csv:4: gap: no readings from 2025-01-15T10:30 to 2025-01-15T11:00 "
-        r"\(2 intervals missing\)$",
+        r"\(2 intervals missing\); use --allow-gaps to bill the readings without them$",
     ),
     "gap of one interval with offsets": (
         HEADER + "2025-07-15T10:00+01:00,1\n2025-07-15T10:15+01:00,1\n2025-07-15T10:45+01:00,1\n",
         {},
         r"^readings\.csv:4: gap: no readings from 2025-07-15T10:30\+01:00 to "
-        r"2025-07-15T10:45\+01:00 \(1 interval missing\)$",
+        r"2025-07-15T10:45\+01:00 \(1 interval missing\); "
+        r"use --allow-gaps to bill the readings without them$",
     ),
     "misaligned": (
         HEADER + "2025-01-15T10:05,1\n2025-01-15T10:20,1\n",
@@ -506,7 +507,8 @@ ERRORS = {
     "empty value": (
         HEADER + "2025-01-15T10:00,1\n2025-01-15T10:15,\n",
         {},
-        r"^readings\.csv:3: kwh is empty; expected a number of 0 or more, such as 12\.5$",
+        r"^readings\.csv:3: kwh is empty; expected a number of 0 or more, such as 12\.5, "
+        r"or use --allow-gaps to bill an empty kwh as a missing interval$",
     ),
     "not a number": (
         "start,kwh,kvarh\n2025-01-15T10:00,1,0\n2025-01-15T10:15,1,n/a\n",

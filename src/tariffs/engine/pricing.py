@@ -324,6 +324,42 @@ def _annual_ladders(tariff: Tariff) -> list[int]:
     return sorted(months)
 
 
+def _uncovered_ends(
+    readings: Readings,
+    zone: ZoneInfo,
+    first_date: dt.date,
+    end_date: dt.date,
+    bill_start: int,
+    bill_end: int,
+) -> str | None:
+    """The warning of a bill whose readings start after or stop before its days' ends.
+
+    The days billed run from local midnight to local midnight; readings that begin later
+    on the first day, or end earlier on the last, leave intervals that are neither read
+    nor billed, and the bill says which.
+    """
+    day_start = local_midnight(first_date, zone)
+    day_end = local_midnight(end_date, zone)
+    spans = []
+    if bill_start > day_start:
+        spans.append((day_start, bill_start))
+    if bill_end < day_end:
+        spans.append((bill_end, day_end))
+    if not spans:
+        return None
+    missing = sum(b - a for a, b in spans) // readings.interval_seconds
+    where = " and ".join(f"{_local_time(a, zone)} to {_local_time(b, zone)}" for a, b in spans)
+    return (
+        f"readings do not cover the period: none from {where} "
+        f"({missing} interval{'' if missing == 1 else 's'} not billed)"
+    )
+
+
+def _local_time(utc: int, zone: ZoneInfo) -> str:
+    """A UTC instant as local wall time ``YYYY-MM-DDTHH:MM``."""
+    return dt.datetime.fromtimestamp(utc, zone).strftime("%Y-%m-%dT%H:%M")
+
+
 def _plan_bill(
     tariff: Tariff,
     readings: Readings,
@@ -360,6 +396,9 @@ def _plan_bill(
             f"incomplete readings: {missing // readings.interval_seconds} intervals missing "
             "in this period were not billed (gaps allowed)"
         )
+    uncovered = _uncovered_ends(readings, zone, first_date, end_date, bill_start, bill_end)
+    if uncovered:
+        warnings.append(uncovered)
     # Segments: cut at the effective dates of versions inside the bill.
     cuts = [first_date]
     for effective in tariff.versions:

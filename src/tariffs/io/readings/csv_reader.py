@@ -19,6 +19,8 @@ The format is the "Readings CSV" of the contract::
   accepted too, because each is read exactly as a `Decimal`. At most 9 decimal places and
   15 digits before the decimal point. The scale of the result is the most decimal places
   written in any quantity (``12.50`` counts 2), and at least 3.
+- An empty ``kwh`` cell is a missing reading: refused, or with ``allow_gaps`` a missing
+  interval (a gap, recorded in `Readings.gaps`; the row's other values must be empty too).
 - Lines end with LF or CRLF; empty lines at the end are ignored; a UTF-8 byte order mark
   at the start is ignored. Fields are not quoted.
 
@@ -314,6 +316,12 @@ def _parse(
                 break
         fields = ",".join(lines).split(",") if lines else []
     columns = [fields[position::width] for position in range(width)]
+    shape_problems = len(problems)
+    kept_rows: list[int] | None = None
+    if allow_gaps:
+        columns, kept_rows, problem = _empty_cells_as_gaps(columns, names, first_row)
+        problems.append(problem)
+        shape_problems = len(problems)
 
     parser = _StartParser(zone, timezone, first_row)
     start_texts = columns[names.index("start")]
@@ -346,6 +354,10 @@ def _parse(
             if column is not None:
                 parsed[name] = column
 
+    if kept_rows is not None:
+        problems[shape_problems:] = _lines_before_removal(
+            problems[shape_problems:], kept_rows, first_row
+        )
     found = [problem for problem in problems if problem is not None]  # earliest line wins
     if found:
         first = min(found)
@@ -924,6 +936,51 @@ class _StartParser:
         return text
 
 
+def _empty_cells_as_gaps(
+    columns: list[list[str]], names: Sequence[str], first_row: int
+) -> tuple[list[list[str]], list[int] | None, _Problem | None]:
+    """With gaps allowed, drop the rows whose ``kwh`` cell is empty: missing intervals.
+
+    Such a row must have every quantity cell empty (a ``kvarh`` without its ``kwh`` is
+    refused, not dropped). The dropped rows leave holes in the starts, which the sequence
+    check records as gaps.
+
+    Returns:
+        The columns without those rows; the indices (in the file's rows) of the rows
+        kept, or None when none was dropped; the first problem, if any.
+    """
+    kwh = columns[names.index("kwh")]
+    if all(cell.strip() for cell in kwh):
+        return columns, None, None
+    quantities = [position for position, name in enumerate(names) if name != "start"]
+    kept: list[int] = []
+    for index, cell in enumerate(kwh):
+        if cell.strip():
+            kept.append(index)
+            continue
+        for position in quantities:
+            if columns[position][index].strip():
+                message = (
+                    f"kwh is empty but {names[position]} is not; a missing interval has "
+                    "every value empty"
+                )
+                return columns, None, _Problem(index + first_row, _RANK_VALUE, message)
+    return [[column[index] for index in kept] for column in columns], kept, None
+
+
+def _lines_before_removal(
+    problems: Sequence[_Problem | None], kept_rows: Sequence[int], first_row: int
+) -> list[_Problem | None]:
+    """Problems found after rows were dropped, moved back to the lines of the file."""
+    moved: list[_Problem | None] = []
+    for problem in problems:
+        if problem is not None and 0 <= problem.line - first_row < len(kept_rows):
+            line = kept_rows[problem.line - first_row] + first_row
+            problem = problem._replace(line=line)
+        moved.append(problem)
+    return moved
+
+
 def _check_sequence(
     starts: list[int],
     start_texts: Sequence[str],
@@ -959,7 +1016,8 @@ def _check_sequence(
                 message = (
                     f"gap: no readings from {parser.format_instant(previous + interval)} "
                     f"to {parser.format_instant(current)} ({missing} interval"
-                    f"{'' if missing == 1 else 's'} missing)"
+                    f"{'' if missing == 1 else 's'} missing); use --allow-gaps to bill "
+                    "the readings without them"
                 )
             elif step == 0:
                 message = f"{text} appears twice (first at row {line - 1})"
@@ -1097,6 +1155,11 @@ def _parse_number(text: str, name: str) -> tuple[int, int] | str:
     """A value in any accepted spelling as ``(coefficient, exponent)``, or what is wrong."""
     stripped = text.strip()
     if not stripped:
+        if name == "kwh":
+            return (
+                f"{name} is empty; {_NUMBER_EXAMPLE}, or use --allow-gaps to bill an empty "
+                "kwh as a missing interval"
+            )
         return f"{name} is empty; {_NUMBER_EXAMPLE}"
     if not _ANY_NUMBER.fullmatch(stripped):
         if stripped.lower().lstrip("+-") in _NOT_FINITE:
