@@ -564,20 +564,21 @@ def test_sh_july_contract_demand_with_overrun_and_power_factor_reduction(
         JULY_KWH,
         {
             **july_energy_and_funds(),
-            # max(600, 0.40 × 1000 = 400) = 600 kW × 40.80 = 24480
-            "basic.demand": demand_charge(600, DEMAND_PRICE, "24480.00"),
+            # max(600, 0.40 × 1000 = 400) = 600 kW; D = 680 > 630, so the allowance
+            # 1.05 × 600 = 630 kW is billed at the price: 630 × 40.80 = 25704
+            "basic.demand": demand_charge(630, DEMAND_PRICE, "25704.00"),
             # 680 − 1.05 × 600 = 50 kW × 81.60 = 4080
             "basic.overrun": demand_charge(680 - Decimal("1.05") * 600, OVERRUN_PRICE, "4080.00"),
-            # 176108.77 + 24480.00 + 4080.00 = 204668.77; × −0.0075 = −1535.015775
+            # 176108.77 + 25704.00 + 4080.00 = 205892.77; × −0.0075 = −1544.195775
             "power_factor": power_factor_adjustment(
-                "204668.77", POWER_FACTOR_PERCENT_STANDARD_0_90["0.97"], "-1535.02"
+                "205892.77", POWER_FACTOR_PERCENT_STANDARD_0_90["0.97"], "-1544.20"
             ),
         },
-        "209248.26",  # 204668.77 + 4006.06 + 2108.45 − 1535.02
+        "210463.08",  # 205892.77 + 4006.06 + 2108.45 − 1544.20
     )
     output = price_json(capsys, tmp_path / "readings.csv", SH_TARIFF, account)
     assert_bills(
-        output, totals, [expected], "209248.26", tariff_id=SH_TARIFF, account_id="SH-JULY-CD"
+        output, totals, [expected], "210463.08", tariff_id=SH_TARIFF, account_id="SH-JULY-CD"
     )
 
 
@@ -676,23 +677,24 @@ def test_sh_april_no_critical_peak_contract_demand_raised_to_forty_percent(
             "energy.peak": energy(72010, SH_PEAK, "71433.92"),  # 72010 × 0.992 = 71433.92
             "energy.flat": energy(72000, SH_FLAT, "44640.00"),  # 72000 × 0.62 = 44640
             "energy.valley": energy(28800, SH_VALLEY, "7142.40"),  # 28800 × 0.248 = 7142.4
-            # max(300, 0.40 × 1000) = 400 kW × 40.80 = 16320
-            "basic.demand": demand_charge(400, DEMAND_PRICE, "16320.00"),
+            # max(300, 0.40 × 1000) = 400 kW; D = 440 > 420: the allowance 1.05 × 400 =
+            # 420 kW × 40.80 = 17136
+            "basic.demand": demand_charge(420, DEMAND_PRICE, "17136.00"),
             # 440 − 1.05 × 400 = 20 kW × 81.60 = 1632
             "basic.overrun": demand_charge(440 - Decimal("1.05") * 400, OVERRUN_PRICE, "1632.00"),
             "fund.renewable": fund(172810, SH_RENEWABLE_FUND, "3283.39"),  # × 0.019 = 3283.39
             "fund.other": fund(172810, SH_OTHER_FUNDS, "1728.10"),  # × 0.01 = 1728.1
-            # 71433.92 + 44640.00 + 7142.40 + 16320.00 + 1632.00 = 141168.32;
-            # × −0.0045 = −635.25744
+            # 71433.92 + 44640.00 + 7142.40 + 17136.00 + 1632.00 = 141984.32;
+            # × −0.0045 = −638.92944
             "power_factor": power_factor_adjustment(
-                "141168.32", POWER_FACTOR_PERCENT_STANDARD_0_90["0.93"], "-635.26"
+                "141984.32", POWER_FACTOR_PERCENT_STANDARD_0_90["0.93"], "-638.93"
             ),
         },
-        "145544.55",  # 141168.32 + 3283.39 + 1728.10 − 635.26
+        "146356.88",  # 141984.32 + 3283.39 + 1728.10 − 638.93
     )
     output = price_json(capsys, tmp_path / "readings.csv", SH_TARIFF, account)
     assert_bills(
-        output, totals, [expected], "145544.55", tariff_id=SH_TARIFF, account_id="SH-APRIL"
+        output, totals, [expected], "146356.88", tariff_id=SH_TARIFF, account_id="SH-APRIL"
     )
 
 
@@ -841,21 +843,22 @@ def test_sh_load_factor_discount_at_260_with_contract_demand_and_overrun(
         {
             **september_energy(),
             **september_funds(),
-            "basic.demand": demand_charge(300, DEMAND_PRICE, "12240.00"),  # 300 × 40.80
+            # D = 350 > 315: the allowance 1.05 × 300 = 315 kW × 40.80 = 12852
+            "basic.demand": demand_charge(315, DEMAND_PRICE, "12852.00"),
             # 350 − 315 = 35 kW × 81.60 = 2856
             "basic.overrun": demand_charge(350 - Decimal("1.05") * 300, OVERRUN_PRICE, "2856.00"),
-            # (12240.00 + 2856.00) × −0.10 = −1509.6
-            "basic.load_factor_discount": load_factor_discount("15096.00", "-1509.60"),
-            # 136003.20 + 12240.00 + 2856.00 − 1509.60 = 149589.60; × 0.005 = 747.948
+            # (12852.00 + 2856.00) × −0.10 = −1570.8
+            "basic.load_factor_discount": load_factor_discount("15708.00", "-1570.80"),
+            # 136003.20 + 12852.00 + 2856.00 − 1570.80 = 150140.40; × 0.005 = 750.702
             "power_factor": power_factor_adjustment(
-                "149589.60", POWER_FACTOR_PERCENT_STANDARD_0_90["0.89"], "747.95"
+                "150140.40", POWER_FACTOR_PERCENT_STANDARD_0_90["0.89"], "750.70"
             ),
         },
-        "155540.15",  # 149589.60 + 3408.60 + 1794.00 + 747.95
+        "156093.70",  # 150140.40 + 3408.60 + 1794.00 + 750.70
     )
     output = price_json(capsys, tmp_path / "readings.csv", SH_TARIFF, account)
     assert_bills(
-        output, totals, [expected], "155540.15", tariff_id=SH_TARIFF, account_id="SH-LF-260"
+        output, totals, [expected], "156093.70", tariff_id=SH_TARIFF, account_id="SH-LF-260"
     )
 
 
@@ -881,18 +884,19 @@ def test_sh_no_load_factor_discount_just_below_260(
             **september_energy(Decimal("38399.996")),
             # 179399.996 × 0.019 = 3408.599924; × 0.01 = 1793.99996
             **september_funds(Decimal("179399.996")),
-            "basic.demand": demand_charge(300, DEMAND_PRICE, "12240.00"),
+            # the allowance 1.05 × 300 = 315 kW × 40.80 = 12852
+            "basic.demand": demand_charge(315, DEMAND_PRICE, "12852.00"),
             "basic.overrun": demand_charge(35, OVERRUN_PRICE, "2856.00"),
-            # 136003.20 + 12240.00 + 2856.00 = 151099.20; × 0.005 = 755.496
+            # 136003.20 + 12852.00 + 2856.00 = 151711.20; × 0.005 = 758.556
             "power_factor": power_factor_adjustment(
-                "151099.20", POWER_FACTOR_PERCENT_STANDARD_0_90["0.89"], "755.50"
+                "151711.20", POWER_FACTOR_PERCENT_STANDARD_0_90["0.89"], "758.56"
             ),
         },
-        "157057.30",  # 151099.20 + 3408.60 + 1794.00 + 755.50
+        "157672.36",  # 151711.20 + 3408.60 + 1794.00 + 758.56
     )
     output = price_json(capsys, tmp_path / "readings.csv", SH_TARIFF, account)
     assert_bills(
-        output, totals, [expected], "157057.30", tariff_id=SH_TARIFF, account_id="SH-LF-BELOW"
+        output, totals, [expected], "157672.36", tariff_id=SH_TARIFF, account_id="SH-LF-BELOW"
     )
 
 
@@ -1044,8 +1048,9 @@ def test_sh_partial_month_contract_demand_with_overrun(
     )
     expected = october_partial_bill(
         {
-            # 500 × 40.80 × 17 / 30 = 20400 × 17 / 30 = 11560
-            "basic.demand": demand_charge(500, DEMAND_PRICE, "11560.00", days_of_service=17),
+            # D = 560.204 > 525: the allowance 1.05 × 500 = 525 kW;
+            # 525 × 40.80 × 17 / 30 = 21420 × 17 / 30 = 12138
+            "basic.demand": demand_charge(525, DEMAND_PRICE, "12138.00", days_of_service=17),
             # 35.204 × 81.60 × 17 / 30 = 2872.6464 × 17 / 30 = 1627.83296
             "basic.overrun": demand_charge(
                 Decimal("560.204") - Decimal("1.05") * 500,
@@ -1054,13 +1059,13 @@ def test_sh_partial_month_contract_demand_with_overrun(
                 days_of_service=17,
             ),
         },
-        "103410.28",  # 90222.45 + 11560.00 + 1627.83; × 0.02 = 2068.2056
-        "2068.21",
-        "108988.65",  # 103410.28 + 2299.76 + 1210.40 + 2068.21
+        "103988.28",  # 90222.45 + 12138.00 + 1627.83; × 0.02 = 2079.7656
+        "2079.77",
+        "109578.21",  # 103988.28 + 2299.76 + 1210.40 + 2079.77
     )
     output = price_json(capsys, tmp_path / "readings.csv", SH_TARIFF, tmp_path / "account.yaml")
     assert_bills(
-        output, totals, [expected], "108988.65", tariff_id=SH_TARIFF, account_id="SH-OCT-CD"
+        output, totals, [expected], "109578.21", tariff_id=SH_TARIFF, account_id="SH-OCT-CD"
     )
 
 

@@ -266,10 +266,19 @@ class MinimumCharge(_ChargeBase):
 
 
 class Overrun(StrictModel):
-    """Demand above ``above_percent`` of contract demand, billed at ``price_multiplier`` ×."""
+    """Demand above ``above_percent`` of contract demand, billed at ``price_multiplier`` ×.
+
+    The allowance is ``above_percent`` of the contract demand. Measured demand up to the
+    allowance bills the contract demand. Above it, the part beyond the allowance is billed
+    at ``price_multiplier`` × the price, and ``billed_up_to`` says what is billed at the
+    price below that part: ``allowance`` (the allowance itself, so no kW between the
+    contract demand and the allowance goes unbilled: State Grid 国家电网财〔2016〕633号,
+    "超过105%部分的基本电费加一倍收取") or ``contract`` (only the contract demand).
+    """
 
     above_percent: NonNegativeDecimal = Decimal(105)
     price_multiplier: NonNegativeDecimal = Decimal(2)
+    billed_up_to: Literal["allowance", "contract"] = "allowance"
 
 
 class LoadFactorDiscount(StrictModel):

@@ -112,22 +112,31 @@ def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
         contract = max(
             _need(ctx, "contract_demand_kw", "basic charge by contract demand"), floor_kw
         )
+        # Up to the allowance (above_percent of contract) the contract demand is billed;
+        # above it, the part beyond the allowance at the multiple, and at the price the
+        # allowance itself or the contract demand, as the table's billed_up_to says.
+        billed, excess, note = contract, Decimal(0), ""
+        overrun = charge.overrun
+        if overrun is not None:
+            allowance = contract * overrun.above_percent / _HUNDRED
+            if demand_kw > allowance:
+                excess = demand_kw - allowance
+                if overrun.billed_up_to == "allowance":
+                    billed = allowance
+                    note = f" (up to {overrun.above_percent} % of {contract} kW)"
         lines.append(
             ctx.line("demand", f"{code}.demand",
-                     f"{label} by contract demand{partial}", contract, "kW", price,
-                     prorated(contract * price, share))
+                     f"{label} by contract demand{note}{partial}", billed, "kW", price,
+                     prorated(billed * price, share))
         )  # fmt: skip
-        if charge.overrun is not None:
-            limit = contract * charge.overrun.above_percent / _HUNDRED
-            if demand_kw > limit:
-                excess = demand_kw - limit
-                rate = price * charge.overrun.price_multiplier
-                lines.append(
-                    ctx.line("demand", f"{code}.overrun",
-                             f"Demand above {charge.overrun.above_percent} % of contract "
-                             f"demand (measured {demand_kw} kW){partial}", excess, "kW", rate,
-                             prorated(excess * rate, share))
-                )  # fmt: skip
+        if overrun is not None and excess > 0:
+            rate = price * overrun.price_multiplier
+            lines.append(
+                ctx.line("demand", f"{code}.overrun",
+                         f"Demand above {overrun.above_percent} % of contract "
+                         f"demand (measured {demand_kw} kW){partial}", excess, "kW", rate,
+                         prorated(excess * rate, share))
+            )  # fmt: skip
     else:
         billed = max(demand_kw, floor_kw)
         note = "" if billed == demand_kw else f" (floor; measured {demand_kw} kW)"
