@@ -18,8 +18,8 @@ from decimal import Decimal
 
 import pytest
 
-from tariffs import Account, Readings, parse_tariff, price
 from tables import table_yaml
+from tariffs import Account, Readings, parse_tariff, price
 
 JUNE_START = 1748707200  # 2025-06-01T00:00+08:00 as UTC epoch seconds
 QUARTERS = 30 * 96
@@ -58,7 +58,11 @@ def basic_lines(demand_kw: int, billed_up_to: str | None) -> dict[str, tuple[Dec
         account_id="F-1", contract_demand_kw=Decimal(1000), basic_charge_method="contract_demand"
     )
     (bill,) = price(tariff, june_with_demand(demand_kw), account)
-    return {line.code: (line.quantity, line.amount) for line in bill.lines if line.code.startswith("basic")}
+    return {
+        line.code: (line.quantity, line.amount)
+        for line in bill.lines
+        if line.code.startswith("basic")
+    }
 
 
 @pytest.mark.parametrize(
