@@ -58,11 +58,12 @@ def basic_lines(demand_kw: int, billed_up_to: str | None) -> dict[str, tuple[Dec
         account_id="F-1", contract_demand_kw=Decimal(1000), basic_charge_method="contract_demand"
     )
     (bill,) = price(tariff, june_with_demand(demand_kw), account)
-    return {
-        line.code: (line.quantity, line.amount)
-        for line in bill.lines
-        if line.code.startswith("basic")
-    }
+    lines = {}
+    for line in bill.lines:
+        if line.code.startswith("basic"):
+            assert line.quantity is not None
+            lines[line.code] = (line.quantity, line.amount)
+    return lines
 
 
 @pytest.mark.parametrize(
