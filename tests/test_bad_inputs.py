@@ -1202,7 +1202,18 @@ TARIFF_FILES = [
         ),
         Exits(
             whole=r"tariffs: error: no tariff file and no tariff id 'no-such-id' "
-            r"\(searched tables, .+\)\n"
+            r"\(searched tables, .+\); the ids there are cn-bj-residential, .+ more\n"
+        ),
+    ),
+    Case(
+        "tariff_id_misspelt",
+        Inputs(
+            {"readings.csv": READINGS, "tables": Directory()},
+            ("price", "readings.csv", "--tariff", "cn-sh-industrial", "--tables", "tables"),
+        ),
+        Exits(
+            whole=r"tariffs: error: no tariff file and no tariff id 'cn-sh-industrial' "
+            r"\(searched tables, .+\); did you mean 'cn-sh-industrial-two-part'.*\?\n"
         ),
     ),
     Case(

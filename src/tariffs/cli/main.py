@@ -93,8 +93,22 @@ def _command_of(argv: Sequence[str]) -> str | None:
     return None
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed package's version, read only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        from importlib.metadata import version
+
+        print(f"tariffs {version('tariffs')}")
+        parser.exit()
+
+
 def _parser(commands: dict[str, Command]) -> _Parser:
     parser = _Parser(prog="tariffs", description="Exact, itemised electricity bills.")
+    parser.add_argument("--version", action=_Version)
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for entry in commands.values():
         entry.add_parser(subparsers)

@@ -67,14 +67,40 @@ def resolve_tariff_path(name: str, tables: Iterable[str | os.PathLike[str]] = ()
             raise TariffFileError("no such tariff file", file=name)
         return path
     searched = table_dirs(list(tables))
+    known: list[str] = []
     for directory in searched:
         if not directory.is_dir():
             continue
         for candidate in iter_table_files(directory):
-            if candidate.stem == name and candidate.suffix.lower() in {".yaml", ".yml"}:
+            if candidate.suffix.lower() not in {".yaml", ".yml"}:
+                continue
+            if candidate.stem == name:
                 return candidate
+            known.append(candidate.stem)
     where = ", ".join(str(d) for d in searched)
-    raise TariffFileError(f"no tariff file and no tariff id {name!r} (searched {where})")
+    raise TariffFileError(
+        f"no tariff file and no tariff id {name!r} (searched {where}){_known_ids_hint(name, known)}"
+    )
+
+
+def _known_ids_hint(name: str, known: list[str]) -> str:
+    """What to try instead of an unknown tariff id: the closest ids, or some of those found.
+
+    >>> _known_ids_hint("cn-sh-industrial", ["cn-sh-industrial-two-part", "cn-bj-residential"])
+    "; did you mean 'cn-sh-industrial-two-part'?"
+    >>> _known_ids_hint("x", [])
+    '; no tariff ids are there'
+    """
+    import difflib
+
+    ids = sorted(set(known))
+    if not ids:
+        return "; no tariff ids are there"
+    close = difflib.get_close_matches(name, ids, n=3, cutoff=0.6)
+    if close:
+        return "; did you mean " + " or ".join(repr(found) for found in close) + "?"
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return f"; the ids there are {shown}"
 
 
 def tariff_from_document(document: YamlDocument, *, stem: str | None = None) -> Tariff:
