@@ -1475,7 +1475,7 @@ READINGS_CSV = [
         "2",
         exactly(
             "only one reading, so the interval length cannot be inferred; give the interval "
-            "length (e.g. 900 s)"
+            "length (e.g. 15 minutes: --interval 15, or interval_seconds=900 in Python)"
         ),
     ),
     readings_refused(
@@ -1485,7 +1485,7 @@ READINGS_CSV = [
         exactly(
             "the first two readings, 2025-07-01T00:00 and 2025-07-01T02:00, are 2 hours apart, "
             "so the interval length cannot be inferred; allowed: 5, 15, 30 or 60 minutes, or "
-            "give the interval length"
+            "give the interval length (e.g. --interval 15)"
         ),
     ),
     # 2025-03-09 02:00-03:00 does not exist in Los Angeles (IANA tz database, northamerica).

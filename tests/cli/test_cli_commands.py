@@ -136,7 +136,7 @@ def test_help_lists_every_command(
     assert main(argv) == 0
     out = capsys.readouterr().out
     every = ["price", "batch", "compare", "portfolio", "validate", "import-urdb", "show"]
-    assert out.startswith(f"usage: tariffs [-h] {{{','.join(every)}}} ...\n")
+    assert out.startswith(f"usage: tariffs [-h] [--version] {{{','.join(every)}}} ...\n")
     listed = [line.split()[0] for line in out.splitlines() if line.startswith("    ")]
     assert listed == every  # the commands of the contract, not the table they come from
 

@@ -369,7 +369,8 @@ def _parse(
     if interval is None:
         raise ReadingsError(
             "only one reading, so the interval length cannot be inferred; "
-            "give the interval length (e.g. 900 s)",
+            "give the interval length (e.g. 15 minutes: --interval 15, "
+            "or interval_seconds=900 in Python)",
             file=source,
             line=first_row,
         )
@@ -506,7 +507,7 @@ def _inference_message(start_texts: Sequence[str], step: int, first_row: int) ->
     return (
         f"the first two readings, {first} and {second}, are {_duration(step)} apart, so the "
         "interval length cannot be inferred; allowed: 5, 15, 30 or 60 minutes, "
-        "or give the interval length"
+        "or give the interval length (e.g. --interval 15)"
     )
 
 
