@@ -2156,6 +2156,8 @@ def test_the_worked_out_amounts() -> None:
 DOC = Path(__file__).resolve().parents[1] / "docs" / "bad-inputs.md"
 
 # Incomplete readings are pinned in their own module; the doc names those tests too.
+# The order of --from and --to is checked by the command line; pinned in its own module.
+from tests.cli.test_date_span import test_from_not_before_to_is_a_usage_error  # noqa: E402, F401
 from tests.io.test_incomplete_readings import (  # noqa: E402, F401
     test_a_file_that_starts_late_and_stops_early_says_so,
     test_an_empty_kwh_is_refused_naming_the_row_and_allow_gaps,

@@ -22,6 +22,7 @@ from tariffs.cli.options import (
     add_event_day_option,
     add_many_accounts_options,
     add_readings_options,
+    check_dates_in_order,
     positive,
     read_readings,
     write_output,
@@ -123,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser(commands)
     try:
         args = parser.parse_args(words)
+        check_dates_in_order(f"tariffs {args.command}", args)
         return commands[args.command].run(args)
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else 0

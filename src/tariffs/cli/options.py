@@ -22,6 +22,8 @@ __all__ = [
     "add_event_day_option",
     "add_many_accounts_options",
     "add_readings_options",
+    "add_span_options",
+    "check_dates_in_order",
     "check_plot",
     "parse_date",
     "parse_minutes",
@@ -65,6 +67,71 @@ def parse_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
+class _DateOption(argparse.Action):
+    """A ``YYYY-MM-DD`` option: the date into ``dest``, the text as given into ``dest_text``.
+
+    The text is kept so that a message about the date (`check_dates_in_order`) shows it as
+    the user wrote it.
+    """
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        text = str(values)
+        try:
+            date = parse_date(text)
+        except argparse.ArgumentTypeError as exc:
+            raise argparse.ArgumentError(self, str(exc)) from None
+        setattr(namespace, self.dest, date)
+        setattr(namespace, f"{self.dest}_text", text)
+
+
+def add_span_options(sub: argparse.ArgumentParser, *, describe: bool = False) -> None:
+    """``--from DATE`` and ``--to DATE`` (exclusive), into ``args.start`` and ``args.end``."""
+    sub.add_argument(
+        "--from",
+        dest="start",
+        action=_DateOption,
+        metavar="DATE",
+        help="first local date to bill" if describe else None,
+    )
+    sub.add_argument(
+        "--to",
+        dest="end",
+        action=_DateOption,
+        metavar="DATE",
+        help="local date after the last day billed (exclusive)" if describe else None,
+    )
+
+
+# The option pairs whose first must come before the second: (first dest, its option,
+# second dest, its option, what the second means).
+ORDERED_OPTIONS = (("start", "--from", "end", "--to", "the day after the last day billed"),)
+
+
+def check_dates_in_order(prog: str, args: argparse.Namespace) -> None:
+    """Refuse (usage error) a pair of `ORDERED_OPTIONS` given in the wrong order or equal.
+
+    ``--to`` is exclusive, so ``--from`` equal to ``--to`` bills no day at all: refused
+    like ``--from`` after ``--to``. The dates are shown as given on the command line.
+    """
+    for first, first_option, second, second_option, meaning in ORDERED_OPTIONS:
+        low, high = getattr(args, first, None), getattr(args, second, None)
+        if low is None or high is None or low < high:
+            continue
+        low_text = getattr(args, f"{first}_text", str(low))
+        high_text = getattr(args, f"{second}_text", str(high))
+        relation = "the same day as" if low == high else "after"
+        raise _UsageError(
+            f"{prog}: {first_option} {low_text} is {relation} {second_option} {high_text}; "
+            f"{first_option} must be before {second_option} ({second_option} is {meaning})"
+        )
+
+
 def add_event_day_option(sub: argparse.ArgumentParser, text: str) -> None:
     """``--event-day DATE`` (repeatable), into ``args.event_days``."""
     sub.add_argument(
@@ -87,8 +154,7 @@ def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
         help="interval length when it cannot be inferred",
     )
     sub.add_argument("--allow-gaps", action="store_true")
-    sub.add_argument("--from", dest="start", type=parse_date, metavar="DATE")
-    sub.add_argument("--to", dest="end", type=parse_date, metavar="DATE")
+    add_span_options(sub)
     add_event_day_option(sub, "a declared critical-peak event day, for every account")
     sub.add_argument(
         "--workers", type=positive, metavar="N", help="worker processes (default: CPU count)"
@@ -132,16 +198,7 @@ def add_readings_options(sub: argparse.ArgumentParser) -> None:
         metavar="N",
         help="Green Button: the usage point to price (0-based, in file order)",
     )
-    sub.add_argument(
-        "--from", dest="start", type=parse_date, metavar="DATE", help="first local date to bill"
-    )
-    sub.add_argument(
-        "--to",
-        dest="end",
-        type=parse_date,
-        metavar="DATE",
-        help="local date after the last day billed (exclusive)",
-    )
+    add_span_options(sub, describe=True)
     sub.add_argument("--format", choices=["table", "json", "csv"], default="table")
     sub.add_argument("--output", metavar="FILE", help="write here instead of stdout")
 
