@@ -90,46 +90,35 @@ class _DateOption(argparse.Action):
         setattr(namespace, f"{self.dest}_text", text)
 
 
+#: ``--from`` and ``--to``: (option, dest, help of the commands that describe them).
+_SPAN_OPTIONS = (
+    ("--from", "start", "first local date to bill"),
+    ("--to", "end", "local date after the last day billed (exclusive)"),
+)
+
+
 def add_span_options(sub: argparse.ArgumentParser, *, describe: bool = False) -> None:
     """``--from DATE`` and ``--to DATE`` (exclusive), into ``args.start`` and ``args.end``."""
-    sub.add_argument(
-        "--from",
-        dest="start",
-        action=_DateOption,
-        metavar="DATE",
-        help="first local date to bill" if describe else None,
-    )
-    sub.add_argument(
-        "--to",
-        dest="end",
-        action=_DateOption,
-        metavar="DATE",
-        help="local date after the last day billed (exclusive)" if describe else None,
-    )
-
-
-# The option pairs whose first must come before the second: (first dest, its option,
-# second dest, its option, what the second means).
-ORDERED_OPTIONS = (("start", "--from", "end", "--to", "the day after the last day billed"),)
+    for option, dest, text in _SPAN_OPTIONS:
+        sub.add_argument(
+            option, dest=dest, action=_DateOption, metavar="DATE", help=text if describe else None
+        )
 
 
 def check_dates_in_order(prog: str, args: argparse.Namespace) -> None:
-    """Refuse (usage error) a pair of `ORDERED_OPTIONS` given in the wrong order or equal.
+    """Refuse (usage error) ``--from`` on or after ``--to``, showing the dates as typed.
 
     ``--to`` is exclusive, so ``--from`` equal to ``--to`` bills no day at all: refused
-    like ``--from`` after ``--to``. The dates are shown as given on the command line.
+    like ``--from`` after ``--to``.
     """
-    for first, first_option, second, second_option, meaning in ORDERED_OPTIONS:
-        low, high = getattr(args, first, None), getattr(args, second, None)
-        if low is None or high is None or low < high:
-            continue
-        low_text = getattr(args, f"{first}_text", str(low))
-        high_text = getattr(args, f"{second}_text", str(high))
-        relation = "the same day as" if low == high else "after"
-        raise _UsageError(
-            f"{prog}: {first_option} {low_text} is {relation} {second_option} {high_text}; "
-            f"{first_option} must be before {second_option} ({second_option} is {meaning})"
-        )
+    start, end = getattr(args, "start", None), getattr(args, "end", None)
+    if start is None or end is None or start < end:
+        return
+    relation = "the same day as" if start == end else "after"
+    raise _UsageError(
+        f"{prog}: --from {args.start_text} is {relation} --to {args.end_text}; "
+        "--from must be before --to (--to is the day after the last day billed)"
+    )
 
 
 def add_event_day_option(sub: argparse.ArgumentParser, text: str) -> None:
