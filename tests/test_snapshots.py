@@ -130,7 +130,7 @@ def _cases(work: Path) -> Iterator[tuple[str, list[str]]]:
             yield (
                 f"urdb-{load}-{record.stem[:40]}",
                 ["price", str(path), "--tariff", str(record), "--timezone", "America/Denver",
-                 "--format", "json"],
+                 "--past-enddate", "--format", "json"],
             )  # fmt: skip
         yield f"urdb-show-{record.stem[:40]}", ["show", str(record), "--timezone", "UTC"]
     residential = [str(t) for t in TABLES if "residential" in t.stem]

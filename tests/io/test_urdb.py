@@ -218,10 +218,49 @@ def test_version_is_keyed_by_startdate(startdate: Any, timezone: str, expected: 
     assert list(tariff_of(data, timezone).versions) == [expected]
 
 
-def test_enddate_is_named_in_the_description() -> None:
+def august_2015_days(first: int, last: int) -> Readings:
+    """Hourly readings of 1 kWh from 2015-08-``first`` to 2015-08-``last`` (UTC)."""
+    start = dt.datetime(2015, 8, first, tzinfo=dt.UTC)
+    return hourly(start, ["1"] * 24 * (last - first + 1))
+
+
+def test_enddate_is_the_last_day_in_force() -> None:
+    # 1440975600 is 2015-08-30T23:00Z: its UTC date, 2015-08-30, is the last day of the
+    # record; the table is withdrawn from 2015-08-31.
     tariff = tariff_of(record(startdate=1433116800, enddate=1440975600))
+    assert (tariff.withdrawn, tariff.past_withdrawal) == (dt.date(2015, 8, 31), "refuse")
     assert tariff.description is not None
-    assert "enddate (2015-08-30) is not enforced" in tariff.description
+    assert "The record's enddate is 2015-08-30: bills after it are refused." in (
+        tariff.description
+    )
+    # Up to 2015-08-30 it prices: 30 days x 24 h x 1 kWh x 0.10 = 72.00.
+    (bill,) = price(tariff, august_2015_days(1, 30))
+    assert bill.total == D("72.00")
+    with pytest.raises(TariffFileError) as caught:
+        price(tariff, august_2015_days(1, 31))
+    assert str(caught.value) == (
+        "urdb-abc123: tariff urdb-abc123 has no version in force on 2015-08-31: it is "
+        "withdrawn from 2015-08-31; price readings of its time, re-date them (--as-year), "
+        "or price past the withdrawal knowingly (past_withdrawal: warn; for a URDB "
+        "record's enddate, --past-enddate)"
+    )
+
+
+def test_past_enddate_prices_under_the_record_and_says_so() -> None:
+    tariff = tariff_of(record(startdate=1433116800, enddate=1440975600), past_enddate=True)
+    assert (tariff.withdrawn, tariff.past_withdrawal) == (dt.date(2015, 8, 31), "warn")
+    # 31 days x 24 h x 1 kWh x 0.10 = 74.40
+    (bill,) = price(tariff, august_2015_days(1, 31))
+    assert bill.total == D("74.40")
+    assert bill.warnings == (
+        "priced after the tariff was withdrawn: from 2015-08-31 under its last version "
+        "(withdrawn from 2015-08-31; past_withdrawal: warn)",
+    )
+
+
+def test_enddate_before_startdate_is_refused() -> None:
+    with pytest.raises(TariffFileError, match=r"enddate: the record ends \(2015-05-31\) before"):
+        tariff_of(record(startdate=1433116800, enddate=1433030400))
 
 
 def test_export_rules_are_named_in_the_description() -> None:
@@ -885,8 +924,12 @@ def test_real_record(name: str, office_2023: tuple[Readings, Readings]) -> None:
         assert caught.value.feature == refused
         assert caught.value.where == str(path)
         return
-    tariff = load_urdb_tariff(path, timezone=LOAD_ZONE)
     hourly_load, quarter_load = office_2023
+    # The records ended before 2023: priced past their enddate, declared.
+    if load_urdb_tariff(path, timezone=LOAD_ZONE).withdrawn is not None:
+        with pytest.raises(TariffFileError, match=r"it is withdrawn from"):
+            price(load_urdb_tariff(path, timezone=LOAD_ZONE), hourly_load)
+    tariff = load_urdb_tariff(path, timezone=LOAD_ZONE, past_enddate=True)
     if name in BILLS_DEMAND:
         with pytest.raises(ReadingsError, match=r"cannot give"):
             price(tariff, hourly_load)
@@ -897,7 +940,7 @@ def test_real_record(name: str, office_2023: tuple[Readings, Readings]) -> None:
     check_bills(bills, readings)
     # The YAML table loads to the same tariff and prices the same bills.
     data = parse_urdb(path.read_text(encoding="utf-8"), str(path))
-    text = urdb_to_yaml(data, timezone=LOAD_ZONE, source=str(path))
+    text = urdb_to_yaml(data, timezone=LOAD_ZONE, source=str(path), past_enddate=True)
     from_yaml = parse_tariff(text)
     assert from_yaml == tariff
     assert price(from_yaml, readings) == bills
@@ -925,7 +968,9 @@ def test_yaml_file_loads_to_an_equal_tariff(name: str, tmp_path: Path) -> None:
 def test_fpl_rs1_priced_by_hand(office_2023: tuple[Readings, Readings]) -> None:
     """FPL RS-1: 1000 kWh at 0.07531 + 0.0119, the rest at 0.09613 + 0.0119, 7.57 a month."""
     tariff = load_urdb_tariff(
-        DATA / "fpl_rs1_residential_5550d6fd5457a3187e8b4567.json", timezone=LOAD_ZONE
+        DATA / "fpl_rs1_residential_5550d6fd5457a3187e8b4567.json",
+        timezone=LOAD_ZONE,
+        past_enddate=True,  # the record ends 2015-08-30; the load is of 2023
     )
     with (DATA / "loads" / "commercial_bdg2_fox_office_brandy_hourly_kwh.csv").open() as file:
         monthly = [D(0)] * 12

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tariffs.cli.main import _UsageError, add_many_accounts_options
+from tariffs.cli.options import add_past_enddate_option
 from tariffs.cli.progress import ProgressBar
 from tariffs.errors import InputError, OutputError
 from tariffs.io.accounts_csv import (
@@ -104,6 +105,7 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
     sub.add_argument("--tariff", metavar="TARIFF", help="tariff of accounts without a tariff cell")
     sub.add_argument("--tables", action="append", default=[], metavar="DIR")
     sub.add_argument("--timezone", metavar="ZONE", help="time zone of URDB JSON tariffs")
+    add_past_enddate_option(sub)
     add_many_accounts_options(sub)
     sub.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     sub.add_argument(
@@ -286,7 +288,9 @@ def _items(
     )
 
     def lookup(name: str) -> Tariff:
-        return load_tariff(name, args.tables, timezone=args.timezone)
+        return load_tariff(
+            name, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+        )
 
     if args.readings_dir is not None:
         require_readings_dir(args.readings_dir)

@@ -103,7 +103,10 @@ def _load_tariffs(
     tariffs: list[Tariff] = []
     skipped: list[NotApplicable] = []
     if args.tariffs:
-        tariffs = [load_tariff(name, args.tables, timezone=args.timezone) for name in args.tariffs]
+        tariffs = [
+            load_tariff(name, args.tables, timezone=args.timezone, past_enddate=args.past_enddate)
+            for name in args.tariffs
+        ]
     elif args.tables:
         where: dict[str, Path] = {}
         for directory in args.tables:
@@ -111,7 +114,9 @@ def _load_tariffs(
                 raise InputError("no such directory of tariff tables", file=directory)
             for path in iter_table_files(Path(directory)):
                 try:
-                    tariff = load_tariff(path, timezone=args.timezone)
+                    tariff = load_tariff(
+                        path, timezone=args.timezone, past_enddate=args.past_enddate
+                    )
                 except TariffsError as exc:
                     skipped.append(NotApplicable(str(path), str(exc)))
                     continue
@@ -133,7 +138,9 @@ def _load_tariffs(
     if args.current:
         current = next((t for t in tariffs if t.id == args.current), None)
         if current is None:
-            current = load_tariff(args.current, args.tables, timezone=args.timezone)
+            current = load_tariff(
+                args.current, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+            )
             if all(t.id != current.id for t in tariffs):
                 tariffs.insert(0, current)
         current_id = current.id
@@ -207,6 +214,8 @@ def run(args: argparse.Namespace) -> int:
         allow_gaps=args.allow_gaps,
         readings_format=args.readings_format,
         usage_point=args.usage_point,
+        as_year=args.as_year,
+        align=args.align,
     )
     profiles = {name: read_readings(name, reference.timezone) for name in profile_names(scenarios)}
     whatif = compare_scenarios(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from tariffs.cli.options import write_output
+from tariffs.cli.options import add_past_enddate_option, write_output
 
 __all__ = ["add_parser", "run"]
 
@@ -20,6 +20,7 @@ def add_parser(commands: Any) -> None:
         metavar="ZONE",
         help="IANA time zone of the tariff's clock hours (URDB records carry none)",
     )
+    add_past_enddate_option(sub)
     sub.add_argument("--id", help="tariff id (default: urdb-<label>)")
     sub.add_argument("--output", metavar="FILE.yaml", help="write here instead of stdout")
 
@@ -29,6 +30,12 @@ def run(args: argparse.Namespace) -> int:
     from tariffs.io.urdb import read_urdb, urdb_to_yaml
 
     record = read_urdb(args.urdb)
-    yaml_text = urdb_to_yaml(record, timezone=args.timezone, source=args.urdb, tariff_id=args.id)
+    yaml_text = urdb_to_yaml(
+        record,
+        timezone=args.timezone,
+        source=args.urdb,
+        tariff_id=args.id,
+        past_enddate=args.past_enddate,
+    )
     write_output(yaml_text, args.output)
     return 0

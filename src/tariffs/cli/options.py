@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
+from tariffs.engine.redate import ALIGNMENTS, Alignment, redate
 from tariffs.errors import ReadingsError
 from tariffs.io.atomic import write_atomic
 from tariffs.model.readings import Readings
@@ -20,9 +22,11 @@ from tariffs.model.readings import Readings
 __all__ = [
     "_UsageError",
     "add_event_day_option",
+    "add_past_enddate_option",
     "add_many_accounts_options",
     "add_readings_options",
     "add_span_options",
+    "parse_as_year",
     "check_dates_in_order",
     "check_plot",
     "parse_date",
@@ -31,6 +35,9 @@ __all__ = [
     "read_readings",
     "write_output",
 ]
+
+
+_AS_YEAR = re.compile(r"(?:(\d{4}):)?(\d{4})", re.ASCII)
 
 
 class _UsageError(Exception):
@@ -57,6 +64,15 @@ def positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
     return value
+
+
+def parse_as_year(text: str) -> tuple[int | None, int]:
+    """``--as-year``: ``YEAR`` (the readings' one year into YEAR) or ``SOURCE:YEAR``."""
+    match = _AS_YEAR.fullmatch(text)
+    if match is None:
+        raise argparse.ArgumentTypeError(f"not a year YYYY, or SOURCE:YEAR: {text!r}")
+    source, year = match.groups()
+    return (int(source) if source else None), int(year)
 
 
 def parse_date(text: str) -> dt.date:
@@ -134,6 +150,16 @@ def add_event_day_option(sub: argparse.ArgumentParser, text: str) -> None:
     )
 
 
+def add_past_enddate_option(sub: argparse.ArgumentParser) -> None:
+    """``--past-enddate``: price bills after a URDB record's enddate, each saying so."""
+    sub.add_argument(
+        "--past-enddate",
+        action="store_true",
+        help="URDB: price bills after the record's enddate under it (each bill says so) "
+        "instead of refusing them",
+    )
+
+
 def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
     """Options of the commands that price many accounts (``portfolio``, ``batch``)."""
     sub.add_argument(
@@ -181,11 +207,25 @@ def add_readings_options(sub: argparse.ArgumentParser) -> None:
         metavar="ZONE",
         help="time zone of URDB JSON tariffs, which carry none (e.g. America/Denver)",
     )
+    add_past_enddate_option(sub)
     sub.add_argument(
         "--usage-point",
         type=int,
         metavar="N",
         help="Green Button: the usage point to price (0-based, in file order)",
+    )
+    sub.add_argument(
+        "--as-year",
+        type=parse_as_year,
+        metavar="[SOURCE:]YEAR",
+        help="re-date the readings of one year (SOURCE, when the file holds several) into "
+        "YEAR; the bill says so",
+    )
+    sub.add_argument(
+        "--align",
+        choices=ALIGNMENTS,
+        default=ALIGNMENTS[0],
+        help="how --as-year moves days: keeping weekdays (default) or dates",
     )
     add_span_options(sub, describe=True)
     sub.add_argument("--format", choices=["table", "json", "csv"], default="table")
@@ -200,8 +240,31 @@ def read_readings(
     allow_gaps: bool = False,
     readings_format: str | None = None,
     usage_point: int | None = None,
+    as_year: tuple[int | None, int] | None = None,
+    align: Alignment = "weekday",
 ) -> Readings:
-    """Read a readings file with the reader its extension (or ``readings_format``) names."""
+    """Read a readings file with the reader its extension (or ``readings_format``) names.
+
+    With ``as_year`` (source year or None, target year), the readings are then re-dated
+    in ``timezone`` (`tariffs.engine.redate.redate`).
+    """
+    readings = _read(path, timezone, interval_minutes, allow_gaps, readings_format, usage_point)
+    if as_year is None:
+        return readings
+    source_year, year = as_year
+    return redate(
+        readings, timezone, year, align=align, source_year=source_year, allow_gaps=allow_gaps
+    )
+
+
+def _read(
+    path: str,
+    timezone: str,
+    interval_minutes: int | None,
+    allow_gaps: bool,
+    readings_format: str | None,
+    usage_point: int | None,
+) -> Readings:
     kind = readings_format or ("greenbutton" if path.lower().endswith(".xml") else "csv")
     interval = interval_minutes * 60 if interval_minutes else None
     if not Path(path).is_file():

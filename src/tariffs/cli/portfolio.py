@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from tariffs.cli.options import (
     _UsageError,
     add_many_accounts_options,
+    add_past_enddate_option,
     check_plot,
     positive,
     write_output,
@@ -54,6 +55,7 @@ def add_parser(commands: Any) -> None:
     sub.add_argument("--proposed", required=True, metavar="TARIFF", help="proposed tariff")
     sub.add_argument("--tables", action="append", default=[], metavar="DIR")
     sub.add_argument("--timezone", metavar="ZONE", help="time zone of URDB JSON tariffs")
+    add_past_enddate_option(sub)
     add_many_accounts_options(sub)
     sub.add_argument(
         "--top", type=positive, default=10, metavar="N", help="most affected accounts to list"
@@ -145,8 +147,12 @@ def run(args: argparse.Namespace) -> int:
     if args.resume and args.format == "table":
         raise _UsageError("tariffs portfolio: --resume reads back --format csv or json output")
     image_format = check_plot(args.plot)
-    current = load_tariff(args.current, args.tables, timezone=args.timezone)
-    proposed = load_tariff(args.proposed, args.tables, timezone=args.timezone)
+    current = load_tariff(
+        args.current, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+    )
+    proposed = load_tariff(
+        args.proposed, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+    )
     if current.currency != proposed.currency:
         raise InputError(
             f"tariff {current.id} bills in {current.currency} and {proposed.id} in "

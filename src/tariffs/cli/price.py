@@ -49,6 +49,8 @@ def _price_all(
                 allow_gaps=args.allow_gaps,
                 readings_format=args.readings_format,
                 usage_point=args.usage_point,
+                as_year=args.as_year,
+                align=args.align,
             )
             readings_by_zone[tariff.timezone] = readings
         results.append(
@@ -66,7 +68,9 @@ def _price_all(
 
 def run(args: argparse.Namespace) -> int:
     """``tariffs price``: the bills of the readings, as a table, JSON or CSV."""
-    tariff = load_tariff(args.tariff, args.tables, timezone=args.timezone)
+    tariff = load_tariff(
+        args.tariff, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+    )
     account = load_account(args.account) if args.account else None
     (bills,) = _price_all(args, [tariff], account)
     write_output(_render(bills, args.format), args.output)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from tariffs.cli.options import add_past_enddate_option
 from tariffs.io.render.describe import describe_tariff
 from tariffs.io.tables import load_tariff
 
@@ -18,9 +19,16 @@ def add_parser(commands: Any) -> None:
     sub.add_argument("tariff")
     sub.add_argument("--tables", action="append", default=[], metavar="DIR")
     sub.add_argument("--timezone", metavar="ZONE", help="time zone of a URDB JSON tariff")
+    add_past_enddate_option(sub)
 
 
 def run(args: argparse.Namespace) -> int:
     """``tariffs show``: seasons, periods and prices of the tariff, on stdout."""
-    sys.stdout.write(describe_tariff(load_tariff(args.tariff, args.tables, timezone=args.timezone)))
+    sys.stdout.write(
+        describe_tariff(
+            load_tariff(
+                args.tariff, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+            )
+        )
+    )
     return 0

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tariffs.cli.options import _UsageError
+from tariffs.cli.options import _UsageError, add_past_enddate_option
 from tariffs.errors import TariffsError
 from tariffs.io.tables import iter_table_files, load_tariff, resolve_tariff_path
 
@@ -19,6 +19,7 @@ def add_parser(commands: Any) -> None:
     sub = commands.add_parser("validate", help="check tariff tables (files or directories)")
     sub.add_argument("paths", nargs="+", metavar="TARIFF_OR_DIR")
     sub.add_argument("--timezone", metavar="ZONE", help="time zone of URDB JSON tariffs")
+    add_past_enddate_option(sub)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     seen: dict[str, Path] = {}
     for file in files:
         try:
-            tariff = load_tariff(file, timezone=args.timezone)
+            tariff = load_tariff(file, timezone=args.timezone, past_enddate=args.past_enddate)
         except TariffsError as exc:
             failures += 1
             print(str(exc), file=sys.stderr)

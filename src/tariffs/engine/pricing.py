@@ -411,6 +411,20 @@ def _plan_bill(
             f"(first version from {next(iter(tariff.versions))})",
             file=tariff.source,
         )
+    withdrawn = tariff.withdrawn
+    if withdrawn is not None and end_date > withdrawn:
+        if tariff.past_withdrawal == "refuse":
+            raise TariffFileError(
+                f"tariff {tariff.id} has no version in force on {max(first_date, withdrawn)}: "
+                f"it is withdrawn from {withdrawn}; price readings of its time, re-date "
+                "them (--as-year), or price past the withdrawal knowingly "
+                "(past_withdrawal: warn; for a URDB record's enddate, --past-enddate)",
+                file=tariff.source,
+            )
+        warnings.append(
+            f"priced after the tariff was withdrawn: from {max(first_date, withdrawn)} "
+            f"under its last version (withdrawn from {withdrawn}; past_withdrawal: warn)"
+        )
     segments = []
     for seg_start, seg_end in zip(cuts, cuts[1:], strict=False):
         found = tariff.version_at(seg_start)
@@ -460,7 +474,7 @@ def _price_bill(
     bill = _bill_usage(tariff, readings, plan, usages, needs)
     annual_months = ladders.annual_months
     lines: list[Line] = []
-    warnings = list(plan.warnings)
+    warnings = [*readings.notes, *plan.warnings]
     position_bill = Decimal(0)
     position_periods: dict[str, Decimal] = {}
     count = len(plan.segments)

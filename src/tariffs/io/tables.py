@@ -138,6 +138,7 @@ def load_tariff(
     tables: Iterable[str | os.PathLike[str]] = (),
     *,
     timezone: str | None = None,
+    past_enddate: bool = False,
 ) -> Tariff:
     """Load a tariff from a YAML file, a URDB JSON file, or a tariff id.
 
@@ -146,6 +147,8 @@ def load_tariff(
             ``tables``, ``TARIFFS_PATH`` and the bundled tables.
         tables: Extra directories to search for ids.
         timezone: IANA time zone of a URDB record (which carries none); not used for YAML.
+        past_enddate: Price bills after a URDB record's ``enddate`` under it (each bill
+            says so) instead of refusing them; not used for YAML.
 
     Raises:
         TariffFileError: The file is missing or not a valid tariff (file:line:column).
@@ -155,7 +158,7 @@ def load_tariff(
     if path.suffix.lower() == ".json":
         from tariffs.io.urdb import load_urdb_tariff
 
-        return load_urdb_tariff(path, timezone=timezone)
+        return load_urdb_tariff(path, timezone=timezone, past_enddate=past_enddate)
     document = load_yaml(path, error=TariffFileError)
     return tariff_from_document(document, stem=path.stem)
 

@@ -49,7 +49,11 @@ How the record maps:
 * ``startdate`` (epoch seconds, or text ``YYYY-MM-DD...``): the effective date of the one
   version, as the UTC date of the epoch (URDB stores UTC midnights); ``1970-01-01``
   without it.
-  ``enddate`` is not enforced; the description names it.
+  ``enddate`` is the last day the record is in force (URDB's end dates are the last
+  days of months: 2015-04-30, 2015-12-31, 2019-06-30 in the records of
+  ``tests/data/urdb``): the table is ``withdrawn`` from the day after, so a bill of a
+  later day is refused; with ``past_enddate`` it is priced under the record and says
+  so (``past_withdrawal: warn``).
 * ``dgrules`` and ``usenetmetering`` say how exported energy is compensated; the table
   prices imported kWh only and the description says that exports are not credited.
 
@@ -259,6 +263,7 @@ def urdb_to_tariff_data(
     timezone: str,
     source: str,
     tariff_id: str | None = None,
+    past_enddate: bool = False,
 ) -> dict[str, Any]:
     """Turn a URDB rate record into the plain data of a tariff table.
 
@@ -268,6 +273,8 @@ def urdb_to_tariff_data(
             records carry none).
         source: Where the record came from (a file name), for messages and the id.
         tariff_id: The tariff's id; ``urdb-<label>`` by default, or the file stem.
+        past_enddate: Price bills after the record's ``enddate`` under it (each bill
+            says so) instead of refusing them.
 
     Returns:
         Data for `Tariff.model_validate`: ``str`` keys, `Decimal` numbers, dates as
@@ -279,7 +286,7 @@ def urdb_to_tariff_data(
         TariffFileError: The record is malformed (a schedule of the wrong shape, a period
             index without a structure, ...).
     """
-    return _Converter(record, timezone, source).convert(tariff_id)
+    return _Converter(record, timezone, source, past_enddate).convert(tariff_id)
 
 
 def read_urdb(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -305,6 +312,7 @@ def load_urdb_tariff(
     *,
     timezone: str | None = None,
     tariff_id: str | None = None,
+    past_enddate: bool = False,
 ) -> Tariff:
     """Load a URDB JSON file as a validated tariff.
 
@@ -313,6 +321,8 @@ def load_urdb_tariff(
         timezone: IANA time zone of the record's clock hours; required, since URDB
             records carry no time zone.
         tariff_id: The tariff's id; ``urdb-<label>`` by default, or the file stem.
+        past_enddate: Price bills after the record's ``enddate`` (see
+            `urdb_to_tariff_data`).
 
     Raises:
         TariffFileError: No time zone given, the file is missing or not a valid record.
@@ -326,7 +336,9 @@ def load_urdb_tariff(
             file=source,
         )
     record = read_urdb(path)
-    data = urdb_to_tariff_data(record, timezone=timezone, source=source, tariff_id=tariff_id)
+    data = urdb_to_tariff_data(
+        record, timezone=timezone, source=source, tariff_id=tariff_id, past_enddate=past_enddate
+    )
     tariff = _validate(data, source)
     tariff._source = source
     return tariff
@@ -338,6 +350,7 @@ def urdb_to_yaml(
     timezone: str,
     source: str,
     tariff_id: str | None = None,
+    past_enddate: bool = False,
 ) -> str:
     """Write a URDB rate record as a YAML tariff table.
 
@@ -350,12 +363,16 @@ def urdb_to_yaml(
         timezone: IANA time zone of the record's clock hours.
         source: Where the record came from, for messages, the id and the header comment.
         tariff_id: The tariff's id; ``urdb-<label>`` by default, or the file stem.
+        past_enddate: Price bills after the record's ``enddate`` (see
+            `urdb_to_tariff_data`).
 
     Raises:
         UnsupportedFeatureError: The record asks for something that cannot be priced.
         TariffFileError: The record is malformed, or its table would not validate.
     """
-    data = urdb_to_tariff_data(record, timezone=timezone, source=source, tariff_id=tariff_id)
+    data = urdb_to_tariff_data(
+        record, timezone=timezone, source=source, tariff_id=tariff_id, past_enddate=past_enddate
+    )
     _validate(data, source)
     name = " ".join(Path(source).name.split())
     header = f"# Tariff table converted from the URDB rate record in {name}.\n"
@@ -379,10 +396,14 @@ def _validate(data: dict[str, Any], source: str) -> Tariff:
 class _Converter:
     """One record being turned into tariff data; collects notes for the description."""
 
-    def __init__(self, record: dict[str, Any], timezone: str, source: str) -> None:
+    def __init__(
+        self, record: dict[str, Any], timezone: str, source: str, past_enddate: bool = False
+    ) -> None:
         self.record = record
         self.timezone = timezone
         self.source = source
+        self.past_enddate = past_enddate
+        self.withdrawn: dt.date | None = None
         self.notes: list[str] = []
 
     # -- errors -------------------------------------------------------------------------
@@ -503,6 +524,14 @@ class _Converter:
             "reference": "; ".join(reference_parts),
             "description": description,
             "versions": {effective: version},
+            **(
+                {}
+                if self.withdrawn is None
+                else {
+                    "withdrawn": self.withdrawn.isoformat(),
+                    **({"past_withdrawal": "warn"} if self.past_enddate else {}),
+                }
+            ),
         }
 
     # -- screening ----------------------------------------------------------------------
@@ -1105,7 +1134,15 @@ class _Converter:
         start = self._date("startdate", zone)
         end = self._date("enddate", zone)
         if end is not None:
-            self.notes.append(f"The record's enddate ({end}) is not enforced.")
+            if start is not None and end < start:
+                raise self.malformed(
+                    "enddate", f"the record ends ({end}) before it starts ({start})"
+                )
+            self.withdrawn = end + dt.timedelta(days=1)
+            self.notes.append(
+                f"The record's enddate is {end}: bills after it are "
+                + ("priced under the record and say so." if self.past_enddate else "refused.")
+            )
         if self.record.get("approved") in (False, "false", "False"):
             self.notes.append("URDB marks the record as not approved.")
         if _text(self.record.get("dgrules")) or self.record.get("usenetmetering") is True:

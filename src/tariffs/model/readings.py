@@ -55,6 +55,8 @@ class Readings:
         kw: Demand reported by the meter per interval [kW × 10**scale], or None.
         gaps: Missing spans ``(start, end)`` in UTC epoch seconds, end exclusive. Only
             present when a reader was told to allow gaps; a bill over a gap says so.
+        notes: What was done to the readings after they were read (re-dated into another
+            year, for one), said on every bill priced from them.
         axis: The time axis as a value, ``(first start, interval, count, gaps)``, worked
             out at construction. Readings with equal axes have equal `starts`, so what is
             derived from the starts alone (which intervals fall in which period of a
@@ -74,6 +76,7 @@ class Readings:
     export_kwh: list[int] | None = None
     kw: list[int] | None = None
     gaps: tuple[tuple[int, int], ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
     axis: Axis | None = field(init=False, compare=False)
     axis_checked: InitVar[Axis | None] = _UNCHECKED
 
@@ -184,4 +187,5 @@ class Readings:
             export_kwh=cut(self.export_kwh),
             kw=cut(self.kw),
             gaps=gaps,
+            notes=self.notes,
         )

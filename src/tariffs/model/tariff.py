@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from tariffs.model.calendar import WEEKDAYS, DayType, Override, PeriodRule, Season
 from tariffs.model.charges import Charge, DemandCharge, EnergyCharge, PriceRef, PriceSpec
@@ -386,6 +386,11 @@ class Tariff(StrictModel):
             ``actual_days`` (days of service / days of the billing period) or
             ``days_over_30`` (days of service / 30, never more than a month).
         versions: Effective date → version, in increasing date order.
+        withdrawn: The first day on which the table is no longer in force (the last
+            version is in force up to the day before); None while it is in force.
+        past_withdrawal: What a bill of days from ``withdrawn`` on gets: ``refuse`` (the
+            default: no version is in force), or ``warn`` (priced under the last version,
+            and the bill says that the table was withdrawn).
     """
 
     id: str
@@ -397,6 +402,8 @@ class Tariff(StrictModel):
     rounding: Rounding = Field(default_factory=Rounding)
     proration: Literal["actual_days", "days_over_30"] = "actual_days"
     versions: dict[dt.date, Version] = Field(min_length=1)
+    withdrawn: dt.date | None = None
+    past_withdrawal: Literal["refuse", "warn"] = "refuse"
 
     _source: str | None = PrivateAttr(default=None)
 
@@ -429,6 +436,27 @@ class Tariff(StrictModel):
                 raise ValueError(
                     f"versions must be in increasing date order, found {earlier} then {later}"
                 )
+        return value
+
+    @field_validator("withdrawn")
+    @classmethod
+    def _withdrawn_after_versions(
+        cls, value: dt.date | None, info: ValidationInfo
+    ) -> dt.date | None:
+        versions = info.data.get("versions")
+        if value is not None and versions:
+            last = next(reversed(versions))
+            if value <= last:
+                raise ValueError(
+                    f"withdrawn ({value}) must be after the last version's date ({last})"
+                )
+        return value
+
+    @field_validator("past_withdrawal")
+    @classmethod
+    def _policy_needs_a_date(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("withdrawn") is None and "withdrawn" in info.data:
+            raise ValueError("past_withdrawal is given, but no withdrawn date")
         return value
 
     def __eq__(self, other: object) -> bool:
