@@ -293,7 +293,8 @@ def test_readings_coarser_than_the_window_are_refused(
     message = (
         f"{SOURCE}: tariff demand-test bills demand over {window_minutes}-minute windows, "
         f"which intervals of {step_minutes} min cannot give; give readings at "
-        f"{window_minutes} minutes or finer (or a kw column)"
+        f"{window_minutes} minutes or finer (or a kw column), or measure demand over the "
+        "readings' intervals as a declared deviation (--demand-window readings)"
     )
     for sliding in (False, True):
         with pytest.raises(ReadingsError, match=f"^{re.escape(message)}$") as caught:

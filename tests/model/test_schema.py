@@ -410,3 +410,35 @@ def _ref(of: str, ratio: str) -> object:
     from tariffs.model.charges import PriceRef
 
     return PriceRef(of=of, ratio=Decimal(ratio))
+
+
+WITHDRAWN_BODY = """\
+versions:
+  "2025-01-01":
+    charges: [{kind: energy, price_per_kwh: "0.5"}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("withdrawn: 2025-01-01\n", r"withdrawn \(2025-01-01\) must be after the last version"),
+        ("withdrawn: 2024-06-01\n", r"withdrawn \(2024-06-01\) must be after the last version"),
+        ("past_withdrawal: warn\n", r"past_withdrawal is warn, but no withdrawn date is given"),
+        ("withdrawn: 2026-01-01\npast_withdrawal: ignore\n", r"past_withdrawal"),
+    ],
+)
+def test_withdrawal_dates_and_policy_are_checked(tmp_path: Path, extra: str, message: str) -> None:
+    path = write(tmp_path, extra + WITHDRAWN_BODY)
+    with pytest.raises(TariffFileError, match=message):
+        load_tariff(path)
+
+
+def test_withdrawn_table_loads_and_its_default_policy_round_trips(tmp_path: Path) -> None:
+    tariff = load_tariff(write(tmp_path, "withdrawn: 2026-01-01\n" + WITHDRAWN_BODY))
+    assert str(tariff.withdrawn) == "2026-01-01"
+    assert tariff.past_withdrawal == "refuse"
+    # ``refuse`` is the default and may be written without a withdrawal date.
+    plain = load_tariff(write(tmp_path, "past_withdrawal: refuse\n" + WITHDRAWN_BODY))
+    assert plain.withdrawn is None
+    assert type(plain).model_validate(plain.model_dump()) == plain

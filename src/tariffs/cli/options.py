@@ -227,6 +227,13 @@ def add_readings_options(sub: argparse.ArgumentParser) -> None:
         default=ALIGNMENTS[0],
         help="how --as-year moves days: keeping weekdays (default) or dates",
     )
+    sub.add_argument(
+        "--demand-window",
+        choices=["tariff", "readings"],
+        default="tariff",
+        help="measure demand over the tariff's window (default), or over the readings' own "
+        "intervals where they are coarser, as a declared deviation the bill states",
+    )
     add_span_options(sub, describe=True)
     sub.add_argument("--format", choices=["table", "json", "csv"], default="table")
     sub.add_argument("--output", metavar="FILE", help="write here instead of stdout")

@@ -61,6 +61,7 @@ def _price_all(
                 start=args.start,
                 end=args.end,
                 event_days=args.event_days,
+                demand_window=args.demand_window,
             )
         )
     return results

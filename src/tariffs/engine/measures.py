@@ -127,7 +127,9 @@ def _check(readings: Readings, window_minutes: int, tariff_id: str) -> int:
         raise ReadingsError(
             f"tariff {tariff_id} bills demand over {window_minutes}-minute windows, which "
             f"intervals of {readings.interval_seconds // 60} min cannot give; "
-            f"give readings at {window_minutes} minutes or finer (or a kw column)",
+            f"give readings at {window_minutes} minutes or finer (or a kw column), or "
+            "measure demand over the readings' intervals as a declared deviation "
+            "(--demand-window readings)",
             file=readings.source,
         )
     return window_minutes // step

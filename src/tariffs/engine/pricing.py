@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from tariffs.engine import _kept
@@ -141,6 +141,7 @@ def price(
     start: dt.date | None = None,
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
+    demand_window: Literal["tariff", "readings"] = "tariff",
 ) -> list[Bill]:
     """Price interval readings under one tariff, one bill per billing period.
 
@@ -155,6 +156,11 @@ def price(
             readings' last interval).
         event_days: Declared event days (critical peak) of this run, besides the
             account's ``critical_peak_days`` and the tariff's ``event_days``.
+        demand_window: ``tariff``: maximum demand is measured over the tariff's demand
+            window, and readings coarser than it are refused. ``readings``: a declared
+            deviation for readings coarser than the window (hourly energy under a
+            15-minute demand tariff): demand is measured over the readings' own
+            clock-aligned intervals (of at most 60 minutes), and each bill says so.
 
     Returns:
         One bill per billing period that has readings, in time order.
@@ -165,7 +171,7 @@ def price(
         AccountError: The tariff needs an account field that is missing.
     """
     with localcontext(_WIDE):
-        return _price(tariff, readings, account, start, end, event_days)
+        return _price(tariff, readings, account, start, end, event_days, demand_window)
 
 
 #: Arithmetic wide enough that no product or sum of the engine's numbers is ever rounded
@@ -180,7 +186,10 @@ def _price(
     start: dt.date | None,
     end: dt.date | None,
     event_days: Iterable[dt.date],
+    demand_window: str = "tariff",
 ) -> list[Bill]:
+    if demand_window not in ("tariff", "readings"):
+        raise ValueError(f"demand_window must be tariff or readings, not {demand_window!r}")
     if not readings.starts:
         raise ReadingsError("no readings", file=readings.source)
     if account is not None and account.meter_multiplier != 1:
@@ -197,7 +206,10 @@ def _price(
         carried=Carried(),
         annual_months=_annual_ladders(tariff),
     )
-    return [_price_bill(tariff, readings, account, plan, ladders) for plan in calendar]
+    over_interval = demand_window == "readings"
+    return [
+        _price_bill(tariff, readings, account, plan, ladders, over_interval) for plan in calendar
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,6 +471,7 @@ def _price_bill(
     account: Account | None,
     plan: _BillPlan,
     ladders: _Ladders,
+    over_interval: bool = False,
 ) -> Bill:
     period_start = plan.period_start
     losses = account.losses if account is not None else None
@@ -471,10 +484,11 @@ def _price_bill(
             usage = add_losses(usage, losses, segment.month_fraction)
         usages.append(usage)
     needs = [_needs(tariff, account, period_start, segment) for segment in plan.segments]
-    bill = _bill_usage(tariff, readings, plan, usages, needs)
+    deviations: list[str] = []
+    bill = _bill_usage(tariff, readings, plan, usages, needs, deviations if over_interval else None)
     annual_months = ladders.annual_months
     lines: list[Line] = []
-    warnings = [*readings.notes, *plan.warnings]
+    warnings = [*readings.notes, *plan.warnings, *deviations]
     position_bill = Decimal(0)
     position_periods: dict[str, Decimal] = {}
     count = len(plan.segments)
@@ -597,8 +611,14 @@ def _bill_usage(
     plan: _BillPlan,
     usages: list[Usage],
     needs: list[list[Measure]],
+    deviations: list[str] | None = None,
 ) -> BillUsage:
-    """The bill's totals, and each maximum demand its charges need, measured once."""
+    """The bill's totals, and each maximum demand its charges need, measured once.
+
+    With ``deviations`` (a list to fill: demand declared to be measured over the
+    readings' own intervals), a demand whose window is shorter than the readings'
+    intervals is measured over the intervals, and what was done is added to the list.
+    """
     if len(usages) == 1 and not needs[0]:
         (usage,) = usages
         return BillUsage(readings.scale, usage.total_kwh, usage.kvarh, usage.export_kwh, _NONE)
@@ -612,8 +632,11 @@ def _bill_usage(
     for measures in needs:
         for measure in measures:
             if isinstance(measure, MaxDemand) and measure not in demand:
+                measured = measure
+                if deviations is not None:
+                    measured = _over_interval(measure, readings, tariff, deviations)
                 demand[measure] = measure_demand(
-                    measure, readings, plans, tariff.timezone, tariff.id
+                    measured, readings, plans, tariff.timezone, tariff.id
                 )
     return BillUsage(
         scale=readings.scale,
@@ -622,6 +645,34 @@ def _bill_usage(
         export_kwh=export,
         demand_kw=demand,
     )
+
+
+def _over_interval(
+    measure: MaxDemand, readings: Readings, tariff: Tariff, deviations: list[str]
+) -> MaxDemand:
+    """The measure over the readings' own intervals, where they are coarser than its window.
+
+    Raises:
+        ReadingsError: The intervals are longer than an hour or do not divide one.
+    """
+    step, remainder = divmod(readings.interval_seconds, 60)
+    if readings.kw is not None or (not remainder and step <= measure.window_minutes):
+        return measure  # the tariff's window can be measured (or the meter gives kW)
+    if remainder or step > 60 or 60 % step:
+        raise ReadingsError(
+            f"demand cannot be measured over intervals of {readings.interval_seconds // 60} "
+            "min: a demand interval is at most an hour and divides it",
+            file=readings.source,
+        )
+    kind = "sliding" if measure.sliding else "clock-aligned"
+    text = (
+        f"demand measured over the readings' {step}-minute intervals, not the tariff's "
+        f"{measure.window_minutes}-minute {kind} window (declared: demand window of the "
+        "readings, a deviation from the tariff)"
+    )
+    if text not in deviations:
+        deviations.append(text)
+    return measure._replace(window_minutes=step, sliding=False)
 
 
 def _segment_measures(

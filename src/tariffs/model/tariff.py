@@ -455,8 +455,11 @@ class Tariff(StrictModel):
     @field_validator("past_withdrawal")
     @classmethod
     def _policy_needs_a_date(cls, value: str, info: ValidationInfo) -> str:
-        if info.data.get("withdrawn") is None and "withdrawn" in info.data:
-            raise ValueError("past_withdrawal is given, but no withdrawn date")
+        # ``refuse`` is the default and holds for any table; ``warn`` says what happens after
+        # a withdrawal, so it needs one (a dumped table writes the default back, so only
+        # ``warn`` is checked).
+        if value == "warn" and info.data.get("withdrawn") is None and "withdrawn" in info.data:
+            raise ValueError("past_withdrawal is warn, but no withdrawn date is given")
         return value
 
     def __eq__(self, other: object) -> bool:
