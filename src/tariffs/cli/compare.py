@@ -17,6 +17,7 @@ from tariffs.cli.options import (
     _UsageError,
     add_readings_options,
     check_plot,
+    layout_of,
     read_readings,
     write_output,
 )
@@ -201,6 +202,11 @@ def run(args: argparse.Namespace) -> int:
     """``tariffs compare``: rank tariffs, with scenarios and break-even."""
     image_format = check_plot(args.plot)
     specs = [_break_even_spec(text) for text in args.break_even]
+    if specs and args.demand_window == "readings":
+        raise _UsageError(
+            "tariffs compare: --break-even prices at the tariffs' own demand windows; "
+            "it does not take --demand-window readings"
+        )
     scenarios: list[Scenario] = [parse_scenario(text) for text in args.scenarios]
     if args.scenario_file:
         scenarios.extend(load_scenarios(args.scenario_file))
@@ -216,6 +222,7 @@ def run(args: argparse.Namespace) -> int:
         usage_point=args.usage_point,
         as_year=args.as_year,
         align=args.align,
+        layout=layout_of("tariffs compare", args),
     )
     profiles = {name: read_readings(name, reference.timezone) for name in profile_names(scenarios)}
     whatif = compare_scenarios(
@@ -228,6 +235,7 @@ def run(args: argparse.Namespace) -> int:
         start=args.start,
         end=args.end,
         event_days=args.event_days,
+        demand_window=args.demand_window,
     )
     if skipped:
         base = whatif.base

@@ -17,10 +17,12 @@ from pathlib import Path
 from tariffs.engine.redate import ALIGNMENTS, Alignment, redate
 from tariffs.errors import ReadingsError
 from tariffs.io.atomic import write_atomic
+from tariffs.io.readings.layout import CsvLayout, parse_columns, parse_units
 from tariffs.model.readings import Readings
 
 __all__ = [
     "_UsageError",
+    "add_columns_options",
     "add_event_day_option",
     "add_past_enddate_option",
     "add_many_accounts_options",
@@ -29,6 +31,7 @@ __all__ = [
     "parse_as_year",
     "check_dates_in_order",
     "check_plot",
+    "layout_of",
     "parse_date",
     "parse_minutes",
     "positive",
@@ -234,9 +237,72 @@ def add_readings_options(sub: argparse.ArgumentParser) -> None:
         help="measure demand over the tariff's window (default), or over the readings' own "
         "intervals where they are coarser, as a declared deviation the bill states",
     )
+    add_columns_options(sub)
     add_span_options(sub, describe=True)
     sub.add_argument("--format", choices=["table", "json", "csv"], default="table")
     sub.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+
+
+def _columns_type(text: str) -> dict[str, str]:
+    try:
+        return parse_columns(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _units_type(text: str) -> dict[str, str]:
+    try:
+        return parse_units(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _names_type(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(","))
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of column names (a,b,c)")
+    return names
+
+
+def add_columns_options(sub: argparse.ArgumentParser) -> None:
+    """``--columns``, ``--units``, ``--ignore-columns``: a readings CSV's own layout."""
+    sub.add_argument(
+        "--columns",
+        type=_columns_type,
+        metavar="NAME=COLUMN,...",
+        help="CSV: the file's column for start (or end, when timestamps mark interval "
+        "ends), kwh, kvarh, export_kwh, kw (e.g. end=timestamp_source,kwh=value)",
+    )
+    sub.add_argument(
+        "--units",
+        type=_units_type,
+        metavar="NAME=UNIT,...",
+        help="CSV: units of quantity columns: kwh in kWh, Wh, MWh, or kW, W, MW averaged "
+        "over each interval (e.g. kwh=kW)",
+    )
+    sub.add_argument(
+        "--ignore-columns",
+        type=_names_type,
+        metavar="COLUMN,...",
+        help="CSV: the file's columns that are not readings, left out knowingly",
+    )
+
+
+def layout_of(prog: str, args: argparse.Namespace) -> CsvLayout | None:
+    """The `CsvLayout` that ``--columns``, ``--units`` and ``--ignore-columns`` declare.
+
+    Raises:
+        _UsageError: The three do not make a layout (a name mapped twice, say).
+    """
+    columns = getattr(args, "columns", None)
+    units = getattr(args, "units", None)
+    ignore = getattr(args, "ignore_columns", None)
+    if columns is None and units is None and ignore is None:
+        return None
+    try:
+        return CsvLayout(columns=columns or {}, units=units or {}, ignore=ignore or ())
+    except ValueError as error:
+        raise _UsageError(f"{prog}: --columns/--units/--ignore-columns: {error}") from None
 
 
 def read_readings(
@@ -249,13 +315,17 @@ def read_readings(
     usage_point: int | None = None,
     as_year: tuple[int | None, int] | None = None,
     align: Alignment = "weekday",
+    layout: CsvLayout | None = None,
 ) -> Readings:
     """Read a readings file with the reader its extension (or ``readings_format``) names.
 
     With ``as_year`` (source year or None, target year), the readings are then re-dated
-    in ``timezone`` (`tariffs.engine.redate.redate`).
+    in ``timezone`` (`tariffs.engine.redate.redate`). A ``layout`` (the CSV's own column
+    names and units) is for CSV files only.
     """
-    readings = _read(path, timezone, interval_minutes, allow_gaps, readings_format, usage_point)
+    readings = _read(
+        path, timezone, interval_minutes, allow_gaps, readings_format, usage_point, layout
+    )
     if as_year is None:
         return readings
     source_year, year = as_year
@@ -271,18 +341,27 @@ def _read(
     allow_gaps: bool,
     readings_format: str | None,
     usage_point: int | None,
+    layout: CsvLayout | None = None,
 ) -> Readings:
     kind = readings_format or ("greenbutton" if path.lower().endswith(".xml") else "csv")
     interval = interval_minutes * 60 if interval_minutes else None
     if not Path(path).is_file():
         raise ReadingsError("no such readings file", file=path)
     if kind == "greenbutton":
+        if layout is not None:
+            raise ReadingsError(
+                "--columns, --units and --ignore-columns are for CSV readings; a Green "
+                "Button file names its own quantities and units",
+                file=path,
+            )
         from tariffs.io.readings.greenbutton import read_greenbutton
 
         return read_greenbutton(path, allow_gaps=allow_gaps, usage_point=usage_point)
     from tariffs.io.readings.csv_reader import read_readings_csv
 
-    return read_readings_csv(path, timezone, interval_seconds=interval, allow_gaps=allow_gaps)
+    return read_readings_csv(
+        path, timezone, interval_seconds=interval, allow_gaps=allow_gaps, layout=layout
+    )
 
 
 def write_output(text: str, output: str | None) -> None:

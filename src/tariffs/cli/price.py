@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from tariffs.cli.options import add_readings_options, read_readings, write_output
+from tariffs.cli.options import add_readings_options, layout_of, read_readings, write_output
 from tariffs.engine.pricing import price
 from tariffs.io.render.bills import bills_to_csv, bills_to_json, bills_to_table
 from tariffs.io.tables import load_account, load_tariff
@@ -37,6 +37,7 @@ def _price_all(
     args: argparse.Namespace, tariffs: list[Tariff], account: Account | None
 ) -> list[list[Bill]]:
     """The bills of the readings of ``args`` under each tariff (read once per time zone)."""
+    layout = layout_of("tariffs price", args)
     readings_by_zone: dict[str, Readings] = {}
     results = []
     for tariff in tariffs:
@@ -51,6 +52,7 @@ def _price_all(
                 usage_point=args.usage_point,
                 as_year=args.as_year,
                 align=args.align,
+                layout=layout,
             )
             readings_by_zone[tariff.timezone] = readings
         results.append(

@@ -9,7 +9,9 @@ target year, keeping each interval's wall-clock time of day and every reading ex
 ``weekday`` (the default, as REopt's ``weekday_rotation`` in ``load_alignment.jl``)
     Each day keeps its weekday. The shift is ``(weekday of 1 January of the target
     year − weekday of 1 January of the source year) mod 7`` days (0–6), and source day
-    ``j`` of the year lands on target day ``j − shift``. A whole source year is rotated:
+    ``j`` of the year lands on target day ``j − shift``. A source year with readings on
+    its 1 January and its 31 December is rotated as a whole (readings missing from either
+    day leave a gap where that day lands, billed only with ``allow_gaps``):
     its first ``shift`` days move to the end of the target year, where their weekday is
     one off (a year of 365 days is 52 weeks and a day); the note names them. A leap
     source year priced in a common target year leaves out its 31 December, as REopt's
@@ -202,7 +204,11 @@ class _Days:
         self.edges = [bisect_left(starts, midnight) for midnight in self.midnights]
         self.first_index = self.edges[0]
         self.last_index = self.edges[-1]
-        self.whole_year = starts[0] <= self.midnights[0] and readings.end >= self.midnights[-1]
+        # A year with readings on its first and its last day is rotated as a whole (a
+        # reading missing from either day is a gap where that day lands).
+        self.whole_year = (
+            self.first_index < self.edges[1] and self.edges[-2] < self.last_index
+        )
 
     def bounds(self, day: int) -> tuple[int, int]:
         return self.edges[day], self.edges[day + 1]

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from tariffs.engine.pricing import local_midnight, price
@@ -340,6 +341,7 @@ def compare_tariffs(
     start: dt.date | None = None,
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
+    demand_window: Literal["tariff", "readings"] = "tariff",
 ) -> Comparison:
     """Price the same readings under several tariffs and rank them, cheapest first.
 
@@ -356,6 +358,9 @@ def compare_tariffs(
         start: First local date to bill (default: the readings' first day).
         end: Local date after the last day billed (exclusive).
         event_days: Declared critical-peak event days, besides the account's.
+        demand_window: ``readings`` measures demand over the readings' own intervals
+            where they are coarser than a tariff's window, as a declared deviation each
+            bill states (see `tariffs.engine.pricing.price`).
 
     Returns:
         The ranking, the tariffs not applicable, savings against the current tariff and
@@ -415,7 +420,15 @@ def compare_tariffs(
             )
             continue
         try:
-            bills = price(tariff, readings, account, start=start, end=end, event_days=days)
+            bills = price(
+                tariff,
+                readings,
+                account,
+                start=start,
+                end=end,
+                event_days=days,
+                demand_window=demand_window,
+            )
         except _NOT_APPLICABLE_ERRORS as exc:
             failures[tariff.id] = exc
             skipped.append(NotApplicable(tariff.id, str(exc)))
@@ -496,6 +509,7 @@ def compare_scenarios(
     start: dt.date | None = None,
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
+    demand_window: Literal["tariff", "readings"] = "tariff",
 ) -> WhatIf:
     """Compare the tariffs on the readings as read, and under each scenario.
 
@@ -512,13 +526,22 @@ def compare_scenarios(
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
         event_days: Declared critical-peak event days, besides the account's.
+        demand_window: ``readings`` measures demand over the readings' own intervals, as
+            a declared deviation (see `compare_tariffs`).
 
     Raises:
         ScenarioError: A scenario cannot be applied.
     """
     days = tuple(event_days)
     base = compare_tariffs(
-        tariffs, readings, account, current=current, start=start, end=end, event_days=days
+        tariffs,
+        readings,
+        account,
+        current=current,
+        start=start,
+        end=end,
+        event_days=days,
+        demand_window=demand_window,
     )
     current_id = _current_id(current)
     reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
@@ -541,6 +564,7 @@ def compare_scenarios(
             start=start,
             end=end,
             event_days=days,
+            demand_window=demand_window,
         )
         compared.append(ScenarioComparison(scenario, outcome.steps, comparison))
     return WhatIf(base, tuple(compared))

@@ -52,6 +52,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from itertools import repeat
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -60,6 +61,7 @@ from tariffs.engine import _kept
 from tariffs.engine.clock import local_day_offsets, utc_offset, utc_offset_runs
 from tariffs.errors import ReadingsError
 from tariffs.io.readings._file import read_bytes
+from tariffs.io.readings.layout import CsvLayout
 from tariffs.model.readings import QUANTITY_COLUMNS, Readings
 
 __all__ = [
@@ -137,6 +139,7 @@ def read_readings_csv(
     *,
     interval_seconds: int | None = None,
     allow_gaps: bool = False,
+    layout: CsvLayout | None = None,
 ) -> Readings:
     """Read a readings CSV file.
 
@@ -148,6 +151,8 @@ def read_readings_csv(
             it is inferred from the first two rows and must be 5, 15, 30 or 60 minutes.
         allow_gaps: Accept missing intervals and record them in `Readings.gaps` instead
             of rejecting the file.
+        layout: The file's own column names and units, when they are not the
+            contract's (see `CsvLayout`); the bills say how the columns were read.
 
     Returns:
         The readings, with ``source`` set to ``str(path)``.
@@ -162,6 +167,7 @@ def read_readings_csv(
         timezone,
         interval_seconds=interval_seconds,
         allow_gaps=allow_gaps,
+        layout=layout,
     )
 
 
@@ -173,6 +179,7 @@ def parse_readings_bytes(
     interval_seconds: int | None = None,
     allow_gaps: bool = False,
     line_offset: int = 0,
+    layout: CsvLayout | None = None,
 ) -> Readings:
     r"""Parse the bytes of a readings CSV file (UTF-8, a byte order mark is accepted).
 
@@ -188,6 +195,7 @@ def parse_readings_bytes(
         allow_gaps: Accept missing intervals and record them in `Readings.gaps`.
         line_offset: Added to every line number in messages, for rows cut out of a
             longer file (0 for a whole file).
+        layout: The file's own column names and units (see `CsvLayout`), or None.
 
     Raises:
         ReadingsError: The bytes are not UTF-8 text or break the format; the message
@@ -208,7 +216,7 @@ def parse_readings_bytes(
             file=source,
             line=_line_of(data, error.start) + line_offset,
         ) from error
-    return _parse(text, source, timezone, interval_seconds, allow_gaps, line_offset)
+    return _parse(text, source, timezone, interval_seconds, allow_gaps, line_offset, layout)
 
 
 def parse_readings_csv(
@@ -218,6 +226,7 @@ def parse_readings_csv(
     *,
     interval_seconds: int | None = None,
     allow_gaps: bool = False,
+    layout: CsvLayout | None = None,
 ) -> Readings:
     r"""Parse the text of a readings CSV file.
 
@@ -236,6 +245,7 @@ def parse_readings_csv(
             it is inferred from the first two rows and must be 5, 15, 30 or 60 minutes.
         allow_gaps: Accept missing intervals and record them in `Readings.gaps` instead
             of rejecting the file.
+        layout: The file's own column names and units (see `CsvLayout`), or None.
 
     Returns:
         Exact readings: starts as UTC epoch seconds, quantities as integers in units of
@@ -246,7 +256,7 @@ def parse_readings_csv(
         ReadingsError: The file breaks the format; the message names the line and says
             what was found and what is allowed.
     """
-    return _parse(text, source, timezone, interval_seconds, allow_gaps, 0)
+    return _parse(text, source, timezone, interval_seconds, allow_gaps, 0, layout)
 
 
 def parse_readings_header(line: str, source: str, *, line_number: int = 1) -> list[str]:
@@ -274,6 +284,7 @@ def _parse(
     interval_seconds: int | None,
     allow_gaps: bool,
     line_offset: int,
+    layout: CsvLayout | None = None,
 ) -> Readings:
     """Parse the text of a readings CSV; line numbers in messages are moved by the offset."""
     zone = _zone(timezone, source)
@@ -298,7 +309,11 @@ def _parse(
     else:
         header = text[:header_end]
         body = text[header_end + 1 : _end_of_rows(text, header_end + 1)]
-    names = _parse_header(header, source, 1 + line_offset)
+    if layout is None:
+        names: list[str | None] = list(_parse_header(header, source, 1 + line_offset))
+    else:
+        names = _parse_header_by_layout(header, source, 1 + line_offset, layout)
+    header_names = [name.strip() for name in header.split(",")]
     width = len(names)
     rows = body.count("\n") + 1 if body else 0
 
@@ -311,7 +326,7 @@ def _parse(
         lines = body.split("\n")
         for index, line in enumerate(lines):
             if line.count(",") != width - 1:
-                problems.append(_Problem(index + first_row, 0, _shape_message(line, names)))
+                problems.append(_Problem(index + first_row, 0, _shape_message(line, header_names)))
                 del lines[index:]
                 break
         fields = ",".join(lines).split(",") if lines else []
@@ -346,10 +361,22 @@ def _parse(
 
     parsed: dict[str, _Column] = {}
     for position, name in enumerate(names):
-        if name != "start":
+        if name is not None and name != "start":
+            label = header_names[position]
             column, problem = _parse_column(
-                columns[position], name, _RANK_VALUE + position, first_row
+                columns[position], name, _RANK_VALUE + position, first_row, label
             )
+            if column is not None and layout is not None and interval is not None:
+                factor = layout.factor(name, interval)
+                if factor != 1:
+                    column, problem = _convert(
+                        column,
+                        columns[position],
+                        factor,
+                        f"{label} ({layout.units[name]})",
+                        _RANK_VALUE + position,
+                        first_row,
+                    )
             problems.append(problem)
             if column is not None:
                 parsed[name] = column
@@ -375,6 +402,13 @@ def _parse(
             line=first_row,
         )
     scale = max([_MINIMUM_SCALE, *(column.places for column in parsed.values())])
+    notes: tuple[str, ...] = ()
+    if layout is not None:
+        notes = (layout.describe(interval),)
+        if layout.marks_interval_end:
+            # Each timestamp is the end of its interval: the interval starts one earlier.
+            starts = [start - interval for start in starts]
+            gaps = tuple((first - interval, after - interval) for first, after in gaps)
     readings = Readings(
         source=source,
         interval_seconds=interval,
@@ -385,6 +419,7 @@ def _parse(
         export_kwh=parsed["export_kwh"].to_units(scale) if "export_kwh" in parsed else None,
         kw=parsed["kw"].to_units(scale) if "kw" in parsed else None,
         gaps=gaps,
+        notes=notes,
         # The sequence of starts was checked above (one interval apart except across the
         # gaps), so the time axis needs no second look at every start.
         axis_checked=(starts[0], interval, len(starts), gaps),
@@ -484,6 +519,149 @@ def _parse_header(line: str, source: str, line_number: int) -> list[str]:
                 line=line_number,
             )
     return names
+
+
+def _parse_header_by_layout(
+    line: str, source: str, line_number: int, layout: CsvLayout
+) -> list[str | None]:
+    """The contract name of each of the file's columns (None: not read), by the layout.
+
+    Every column must be accounted for: mapped, ignored, or named as in the contract and
+    not mapped from another column. The timestamp column is called ``start`` here, also
+    when it holds interval ends (the starts are moved once they are read).
+    """
+    if not line.strip():
+        raise ReadingsError(
+            "empty header; the first line must name the columns", file=source, line=line_number
+        )
+    file_names = [name.strip() for name in line.split(",")]
+    header = ",".join(file_names)
+    renamed = {column: name for name, column in layout.columns.items()}
+    for name, column in layout.columns.items():
+        if column not in file_names:
+            raise ReadingsError(
+                f"columns: {name}={column}, but the header has no column {column!r} "
+                f"(columns: {header})",
+                file=source,
+                line=line_number,
+            )
+    for column in layout.ignore:
+        if column not in file_names:
+            raise ReadingsError(
+                f"columns: {column!r} is to be ignored, but the header has no such column "
+                f"(columns: {header})",
+                file=source,
+                line=line_number,
+            )
+    names: list[str | None] = []
+    seen: set[str] = set()
+    for position, column in enumerate(file_names, start=1):
+        if not column:
+            raise ReadingsError(
+                f"column {position} of the header has no name", file=source, line=line_number
+            )
+        if column in seen:
+            raise ReadingsError(
+                f"column {column!r} appears twice in the header", file=source, line=line_number
+            )
+        seen.add(column)
+        if column in renamed:
+            name = renamed[column]
+            names.append("start" if name == "end" else name)
+        elif column in layout.ignore:
+            names.append(None)
+        elif (
+            column in ALLOWED_COLUMNS
+            and column not in layout.columns
+            and not (column == "start" and layout.marks_interval_end)
+        ):
+            names.append(column)
+        elif column in ALLOWED_COLUMNS:
+            given = layout.columns.get(column, layout.columns.get("end"))
+            raise ReadingsError(
+                f"column {column!r} and column {given!r} would both be read as "
+                f"{'start' if column == 'start' else column}; leave one out "
+                "(--ignore-columns)",
+                file=source,
+                line=line_number,
+            )
+        else:
+            raise ReadingsError(
+                f"column {column!r} is neither mapped nor ignored: read it as a readings "
+                f"column (e.g. --columns kwh={column}) or leave it out "
+                f"(--ignore-columns {column})",
+                file=source,
+                line=line_number,
+            )
+    for required in ("start", "kwh"):
+        if required not in names:
+            wanted = "start (or end)" if required == "start" else required
+            raise ReadingsError(
+                f"no column is read as {wanted}; map one (e.g. {required}=<column>) "
+                f"(columns: {header})",
+                file=source,
+                line=line_number,
+            )
+    return names
+
+
+def _convert(
+    column: _Column,
+    texts: Sequence[str],
+    factor: Fraction,
+    label: str,
+    rank: int,
+    first_row: int,
+) -> tuple[_Column | None, _Problem | None]:
+    """A column's values multiplied by `factor` (a unit conversion), exactly.
+
+    A converted value that is not a finite decimal, or that has more decimal places or
+    digits than a written one may, is refused at its line.
+    """
+    values = column.to_units(column.places)
+    numerator, denominator = factor.numerator, factor.denominator
+    rest, twos, fives = denominator, 0, 0
+    while rest % 2 == 0:
+        rest //= 2
+        twos += 1
+    while rest % 5 == 0:
+        rest //= 5
+        fives += 1
+    shift = max(twos, fives)
+    lift = 10**shift // (denominator // rest)
+    if rest != 1:
+        for index, value in enumerate(values):
+            if value * numerator % rest:
+                return None, _Problem(
+                    index + first_row,
+                    rank,
+                    f"{label} is {texts[index].strip()!r}; × {factor} (the unit's factor over "
+                    "the interval) is not a finite decimal; give energy per interval instead",
+                )
+    converted = [value * numerator // rest * lift for value in values]
+    places = column.places + shift
+    while places > _MAXIMUM_DECIMAL_PLACES and all(value % 10 == 0 for value in converted):
+        converted = [value // 10 for value in converted]
+        places -= 1
+    limit = 10 ** (_MAXIMUM_INTEGER_DIGITS + places)
+    for index, value in enumerate(converted):
+        if places > _MAXIMUM_DECIMAL_PLACES and value % 10 ** (places - _MAXIMUM_DECIMAL_PLACES):
+            return None, _Problem(
+                index + first_row,
+                rank,
+                f"{label} is {texts[index].strip()!r}: converted, it has more than "
+                f"{_MAXIMUM_DECIMAL_PLACES} decimal places",
+            )
+        if value >= limit:
+            return None, _Problem(
+                index + first_row,
+                rank,
+                f"{label} is {texts[index].strip()!r}: converted, it has more than "
+                f"{_MAXIMUM_INTEGER_DIGITS} digits before the decimal point",
+            )
+    if places > _MAXIMUM_DECIMAL_PLACES:  # pragma: no cover - refused above
+        raise AssertionError(places)
+    return _Column(places, units=converted), None
 
 
 def _shape_message(line: str, names: list[str]) -> str:
@@ -938,7 +1116,7 @@ class _StartParser:
 
 
 def _empty_cells_as_gaps(
-    columns: list[list[str]], names: Sequence[str], first_row: int
+    columns: list[list[str]], names: Sequence[str | None], first_row: int
 ) -> tuple[list[list[str]], list[int] | None, _Problem | None]:
     """With gaps allowed, drop the rows whose ``kwh`` cell is empty: missing intervals.
 
@@ -953,7 +1131,9 @@ def _empty_cells_as_gaps(
     kwh = columns[names.index("kwh")]
     if all(cell.strip() for cell in kwh):
         return columns, None, None
-    quantities = [position for position, name in enumerate(names) if name != "start"]
+    quantities = [
+        position for position, name in enumerate(names) if name is not None and name != "start"
+    ]
     kept: list[int] = []
     for index, cell in enumerate(kwh):
         if cell.strip():
@@ -1051,17 +1231,27 @@ class _Column:
     ``(coefficient, exponent)`` meaning ``coefficient * 10**exponent``.
     """
 
-    __slots__ = ("digits", "numbers", "places")
+    __slots__ = ("digits", "numbers", "places", "units")
 
     def __init__(
-        self, places: int, digits: str | None = None, numbers: list[tuple[int, int]] | None = None
+        self,
+        places: int,
+        digits: str | None = None,
+        numbers: list[tuple[int, int]] | None = None,
+        units: list[int] | None = None,
     ) -> None:
         self.places = places
         self.digits = digits
         self.numbers = numbers
+        self.units = units  # or the values as integers in units of 10**-places
 
     def to_units(self, scale: int) -> list[int]:
         """The values as integers in units of ``10**-scale``; `scale` >= `places`."""
+        if self.units is not None:
+            if scale == self.places:
+                return self.units
+            lift = 10 ** (scale - self.places)
+            return [value * lift for value in self.units]
         if self.numbers is not None:
             return [
                 coefficient * 10 ** (exponent + scale) for coefficient, exponent in self.numbers
@@ -1119,9 +1309,12 @@ def _is_uniform(joined: str, count: int, places: int) -> bool:
 
 
 def _parse_column(
-    texts: Sequence[str], name: str, rank: int, first_row: int
+    texts: Sequence[str], name: str, rank: int, first_row: int, label: str | None = None
 ) -> tuple[_Column | None, _Problem | None]:
-    """Check the values of one quantity column, the first on line `first_row`."""
+    """Check the values of one quantity column, the first on line `first_row`.
+
+    `name` is the contract's name of the column, `label` the file's (when they differ).
+    """
     if not texts:
         return _Column(0, digits=""), None
     first = texts[0]
@@ -1144,7 +1337,7 @@ def _parse_column(
             else:
                 append((int(whole), 0))
             continue
-        number = _parse_number(text, name)
+        number = _parse_number(text, name, label)
         if isinstance(number, str):
             return None, _Problem(index + first_row, rank, number)
         append(number)
@@ -1152,11 +1345,16 @@ def _parse_column(
     return _Column(most_places, numbers=numbers), None
 
 
-def _parse_number(text: str, name: str) -> tuple[int, int] | str:
-    """A value in any accepted spelling as ``(coefficient, exponent)``, or what is wrong."""
+def _parse_number(text: str, name: str, label: str | None = None) -> tuple[int, int] | str:
+    """A value in any accepted spelling as ``(coefficient, exponent)``, or what is wrong.
+
+    Messages call the column `label` (the file's name for it) when given, else `name`.
+    """
+    is_kwh = name == "kwh"
+    name = label or name
     stripped = text.strip()
     if not stripped:
-        if name == "kwh":
+        if is_kwh:
             return (
                 f"{name} is empty; {_NUMBER_EXAMPLE}, or use --allow-gaps to bill an empty "
                 "kwh as a missing interval"
