@@ -14,6 +14,7 @@ import re
 import sys
 from pathlib import Path
 
+from tariffs.engine.reclock import WallClock, reclock
 from tariffs.engine.redate import ALIGNMENTS, Alignment, redate
 from tariffs.errors import ReadingsError
 from tariffs.io.atomic import write_atomic
@@ -218,6 +219,13 @@ def add_readings_options(sub: argparse.ArgumentParser) -> None:
         help="Green Button: the usage point to price (0-based, in file order)",
     )
     sub.add_argument(
+        "--wall-clock",
+        metavar="ZONE",
+        help="price each reading at its wall-clock time in ZONE (e.g. the meter's "
+        "America/Los_Angeles), moved to the same local time in the tariff's zone; the bill "
+        "says so",
+    )
+    sub.add_argument(
         "--as-year",
         type=parse_as_year,
         metavar="[SOURCE:]YEAR",
@@ -316,15 +324,19 @@ def read_readings(
     as_year: tuple[int | None, int] | None = None,
     align: Alignment = "weekday",
     layout: CsvLayout | None = None,
+    wall_clock: str | None = None,
 ) -> Readings:
     """Read a readings file with the reader its extension (or ``readings_format``) names.
 
     With ``as_year`` (source year or None, target year), the readings are then re-dated
     in ``timezone`` (`tariffs.engine.redate.redate`). A ``layout`` (the CSV's own column
-    names and units) is for CSV files only.
+    names and units) is for CSV files only. With ``wall_clock`` (a zone), the readings
+    are first moved from its wall clock to that of ``timezone``
+    (`tariffs.engine.reclock.reclock`).
     """
+    clock = None if wall_clock is None else WallClock(wall_clock, timezone, path)
     readings = _read(
-        path, timezone, interval_minutes, allow_gaps, readings_format, usage_point, layout
+        path, timezone, interval_minutes, allow_gaps, readings_format, usage_point, layout, clock
     )
     if as_year is None:
         return readings
@@ -342,6 +354,7 @@ def _read(
     readings_format: str | None,
     usage_point: int | None,
     layout: CsvLayout | None = None,
+    clock: WallClock | None = None,
 ) -> Readings:
     kind = readings_format or ("greenbutton" if path.lower().endswith(".xml") else "csv")
     interval = interval_minutes * 60 if interval_minutes else None
@@ -356,12 +369,17 @@ def _read(
             )
         from tariffs.io.readings.greenbutton import read_greenbutton
 
-        return read_greenbutton(path, allow_gaps=allow_gaps, usage_point=usage_point)
+        return read_greenbutton(
+            path, allow_gaps=allow_gaps, usage_point=usage_point, wall_clock=clock
+        )
     from tariffs.io.readings.csv_reader import read_readings_csv
 
-    return read_readings_csv(
+    readings = read_readings_csv(
         path, timezone, interval_seconds=interval, allow_gaps=allow_gaps, layout=layout
     )
+    if clock is None:
+        return readings
+    return reclock(readings, clock.source_timezone, clock.timezone)
 
 
 def write_output(text: str, output: str | None) -> None:

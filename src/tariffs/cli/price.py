@@ -52,6 +52,7 @@ def _price_all(
                 usage_point=args.usage_point,
                 as_year=args.as_year,
                 align=args.align,
+                wall_clock=args.wall_clock,
                 layout=layout,
             )
             readings_by_zone[tariff.timezone] = readings

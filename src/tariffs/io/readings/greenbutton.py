@@ -70,6 +70,7 @@ from datetime import UTC, datetime
 from typing import NoReturn
 from xml.parsers import expat  # noqa: S407  (only re-reads a document already accepted)
 
+from tariffs.engine.reclock import WallClock
 from tariffs.errors import ReadingsError
 from tariffs.io.readings._file import read_bytes
 from tariffs.model.readings import Readings
@@ -260,6 +261,7 @@ def read_greenbutton(
     *,
     allow_gaps: bool = False,
     usage_point: int | None = None,
+    wall_clock: WallClock | None = None,
 ) -> Readings:
     """Read a Green Button XML file.
 
@@ -270,6 +272,8 @@ def read_greenbutton(
         usage_point: Which UsagePoint to read, as a 0-based index counting every
             UsagePoint of the file in order; needed only when the file has several
             electricity usage points with readings.
+        wall_clock: Moves every reading from the wall clock of one zone to another
+            before the readings are checked (see `parse_greenbutton`).
 
     Returns:
         The readings, with ``source`` set to ``str(path)``.
@@ -279,7 +283,11 @@ def read_greenbutton(
             its readings break the rules of this module; the message says where.
     """
     return parse_greenbutton(
-        read_bytes(path), str(path), allow_gaps=allow_gaps, usage_point=usage_point
+        read_bytes(path),
+        str(path),
+        allow_gaps=allow_gaps,
+        usage_point=usage_point,
+        wall_clock=wall_clock,
     )
 
 
@@ -289,6 +297,7 @@ def parse_greenbutton(
     *,
     allow_gaps: bool = False,
     usage_point: int | None = None,
+    wall_clock: WallClock | None = None,
 ) -> Readings:
     """Parse the bytes of a Green Button XML file.
 
@@ -300,6 +309,10 @@ def parse_greenbutton(
         usage_point: Which UsagePoint to read, as a 0-based index counting every
             UsagePoint of the file in order; needed only when the file has several
             electricity usage points with readings.
+        wall_clock: Moves each reading's start and end from the wall clock of one zone to
+            the same wall times in another, before the lengths are checked: daily readings
+            that follow the meter's local days (23 or 25 hours when its clocks change)
+            become days of the other clock. The bill says so.
 
     Returns:
         Exact readings: starts as UTC epoch seconds, energy delivered in ``kwh``, energy
@@ -330,6 +343,18 @@ def parse_greenbutton(
         if series.readings:
             series_list.append(series)
 
+    if wall_clock is not None:
+        for series in series_list:
+            series.readings = [
+                (
+                    wall_clock.move(reading[0]),
+                    wall_clock.move(reading[0] + reading[1]) - wall_clock.move(reading[0]),
+                    reading[2],
+                    reading[3],
+                    reading[4],
+                )
+                for reading in series.readings
+            ]
     columns = _assign_columns(series_list, context)
     if "kwh" not in columns:
         if not series_list:
@@ -378,6 +403,7 @@ def parse_greenbutton(
         export_kwh=converted.get("export_kwh"),
         kw=converted.get("kw"),
         gaps=energy_sequence.gaps,
+        notes=() if wall_clock is None else (wall_clock.note,),
     )
 
 

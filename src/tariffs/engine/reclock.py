@@ -1,0 +1,154 @@
+"""Readings moved from one wall clock to another: a load shape priced in another zone.
+
+A Green Button file holds instants; a household in California starts its day at 08:00
+UTC. Priced under a tariff in Asia/Shanghai, those instants fall at 16:00 local time, and
+the evening peak lands in the morning. An analyst who prices the *shape* under a tariff
+elsewhere wants each reading at the same wall-clock time: `reclock` moves every interval
+from the wall clock of one zone to the same wall-clock times in another, keeping every
+reading exactly (nothing is scaled, filled or invented), and says so on every bill
+(`Readings.notes`).
+
+Each interval's start and end are read on the source clock and placed at the same local
+date and time on the target clock. Daily readings that follow local days (23 or 25 hours
+long on the days the source clocks change) become days of the target clock. Where the
+source or target clock changes inside the readings' intervals, the moved intervals would
+not all be of one length (an hour that the clocks skip, one they repeat): that is refused,
+and a zone on standard time all year (``Etc/GMT+8``) is the way to keep the hours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tariffs.errors import ReadingsError
+from tariffs.model.readings import Readings
+
+__all__ = ["WallClock", "reclock"]
+
+
+class WallClock:
+    """Moves instants from the wall clock of one zone to the same wall time in another.
+
+    >>> clock = WallClock("America/Los_Angeles", "Asia/Shanghai", "r.xml")
+    >>> clock.move(1293868800)  # 2011-01-01T00:00 in Los Angeles (08:00Z)
+    1293811200
+
+    Raises:
+        ReadingsError: An unknown zone.
+    """
+
+    def __init__(self, source_timezone: str, timezone: str, source: str) -> None:
+        self.source_timezone = source_timezone
+        self.timezone = timezone
+        self.source = source
+        self._source_zone = _zone(source_timezone, source)
+        self._zone = _zone(timezone, source)
+        self._cache: dict[int, int] = {}
+
+    @property
+    def note(self) -> str:
+        """What the bill says about the move."""
+        return (
+            f"readings moved from the wall clock of {self.source_timezone} to that of "
+            f"{self.timezone}: each interval keeps its local date and time"
+        )
+
+    def wall(self, instant: int) -> str:
+        """The wall-clock time of an instant on the source clock, for messages."""
+        return f"{dt.datetime.fromtimestamp(instant, self._source_zone):%Y-%m-%dT%H:%M}"
+
+    def move(self, instant: int) -> int:
+        """The instant at which the target clock shows what the source clock shows at ``instant``.
+
+        Raises:
+            ReadingsError: The target clock skips or repeats that wall time.
+        """
+        hit = self._cache.get(instant)
+        if hit is not None:
+            return hit
+        wall = dt.datetime.fromtimestamp(instant, self._source_zone).replace(tzinfo=None)
+        target = _instant(wall, self._zone)
+        if target is None:
+            raise ReadingsError(
+                f"cannot move the readings to the wall clock of {self.timezone}: "
+                f"{wall:%Y-%m-%dT%H:%M} there is skipped or repeated by a clock change; move "
+                "them to a zone on standard time all year (e.g. Etc/GMT+8)",
+                file=self.source,
+            )
+        self._cache[instant] = target
+        return target
+
+    def length_error(self, start: int, length: int, interval: int) -> ReadingsError:
+        """The error for an interval whose moved length differs from the others'."""
+        return ReadingsError(
+            f"moved to the wall clock of {self.timezone}, the interval from "
+            f"{self.wall(start)} ({self.source_timezone}) would last {length} s, not "
+            f"{interval} s as the others: a clock changes inside it; move readings of a "
+            "clock without changes instead (a zone on standard time all year, such as "
+            "Etc/GMT+8 for the Pacific)",
+            file=self.source,
+        )
+
+
+def reclock(readings: Readings, source_timezone: str, timezone: str) -> Readings:
+    """The readings at the same wall-clock times in ``timezone`` as in ``source_timezone``.
+
+    Args:
+        readings: The readings to move.
+        source_timezone: IANA zone whose wall clock the readings keep (e.g. the meter's).
+        timezone: IANA zone to move them into (the tariff's).
+
+    Returns:
+        The moved readings, whose `Readings.notes` say what was done. Readings already on
+        the target clock (the same zone) are returned unchanged.
+
+    Raises:
+        ReadingsError: An unknown zone; a wall-clock time that the target clock skips or
+            repeats; or intervals that would not all have one length once moved.
+    """
+    clock = WallClock(source_timezone, timezone, readings.source)
+    if source_timezone == timezone or not readings.starts:
+        return readings
+    step = readings.interval_seconds
+    new_starts: list[int] = []
+    first_start = readings.starts[0]
+    interval = clock.move(first_start + step) - clock.move(first_start)
+    for start in readings.starts:
+        first = clock.move(start)
+        length = clock.move(start + step) - first
+        if length != interval:
+            raise clock.length_error(start, length, interval)
+        new_starts.append(first)
+    gaps = tuple((clock.move(first), clock.move(after)) for first, after in readings.gaps)
+    return Readings(
+        source=readings.source,
+        interval_seconds=interval,
+        starts=new_starts,
+        scale=readings.scale,
+        kwh=readings.kwh,
+        kvarh=readings.kvarh,
+        export_kwh=readings.export_kwh,
+        kw=readings.kw,
+        gaps=gaps,
+        notes=(*readings.notes, clock.note),
+    )
+
+
+def _zone(name: str, source: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ReadingsError(f"unknown time zone {name!r}", file=source) from None
+
+
+def _instant(wall: dt.datetime, zone: ZoneInfo) -> int | None:
+    """The one instant at which ``zone``'s clock shows ``wall``, or None (skipped, repeated)."""
+    early = wall.replace(tzinfo=zone, fold=0)
+    late = wall.replace(tzinfo=zone, fold=1)
+    if early.utcoffset() != late.utcoffset():
+        return None
+    instant = int(early.timestamp())
+    # A time the clocks skip reads back as another wall time.
+    back = dt.datetime.fromtimestamp(instant, zone).replace(tzinfo=None)
+    return instant if back == wall else None
