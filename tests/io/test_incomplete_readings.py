@@ -89,7 +89,8 @@ def test_empty_cells_are_billed_as_gaps_and_the_bill_says_so(tmp_path: Path) -> 
     assert bill["energy_kwh"] == "742.000"
     assert bill["total"] == "371.00"
     assert bill["warnings"] == [
-        "incomplete readings: 2 intervals missing in this period were not billed (gaps allowed)"
+        "incomplete readings: 2 intervals missing in this period were not billed (gaps "
+        "allowed; 2025-07-01T05:00 to 2025-07-01T07:00)"
     ]
 
 

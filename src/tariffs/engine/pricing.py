@@ -403,10 +403,21 @@ def _plan_bill(
         bill_fraction = Fraction(1)
     gaps = [(a, b) for a, b in readings.gaps if a < bill_end and b > bill_start]
     if gaps:
-        missing = sum(min(b, bill_end) - max(a, bill_start) for a, b in gaps)
+        missing = sum(min(b, bill_end) - max(a, bill_start) for a, b in gaps) // (
+            readings.interval_seconds
+        )
+        first_gap = max(gaps[0][0], bill_start), min(gaps[0][1], bill_end)
+        where = " to ".join(
+            dt.datetime.fromtimestamp(instant, zone).strftime("%Y-%m-%dT%H:%M")
+            for instant in first_gap
+        )
+        more = len(gaps) - 1
+        if more:
+            where += f", and {more} more gap{'' if more == 1 else 's'}"
         warnings.append(
-            f"incomplete readings: {missing // readings.interval_seconds} intervals missing "
-            "in this period were not billed (gaps allowed)"
+            f"incomplete readings: {missing} interval{'' if missing == 1 else 's'} missing "
+            f"in this period {'was' if missing == 1 else 'were'} not billed (gaps allowed; "
+            f"{where})"
         )
     uncovered = _uncovered_ends(readings, zone, first_date, end_date, bill_start, bill_end)
     if uncovered:
