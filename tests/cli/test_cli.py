@@ -928,3 +928,30 @@ def test_installed_console_script_end_to_end(three_months: Path, tmp_path: Path)
     done = call("show", "cn-bj-residential")
     assert done.returncode == 0
     assert done.stdout.startswith("cn-bj-residential: ")
+
+
+def test_price_csv_carries_the_bills_warnings(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    readings = tmp_path / "day.csv"
+    readings.write_text(
+        "start,kwh\n2025-07-01T00:00,1.5\n2025-07-01T01:00,2\n2025-07-01T02:00,0.5\n"
+        "2025-07-01T03:00,1\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, "price", str(readings), "--tariff", "cn-sh-residential", "--format", "csv"
+    )
+    assert (code, err) == (0, "")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(row["kind"], row["label"], row["amount"]) for row in rows] == [
+        ("energy", "Energy, tier 1 (0 to 3120 kWh per year)", "3.09"),  # 5 kWh at 0.617
+        ("total", "Bill total", "3.09"),
+        ("warning", "partial period: 2025-07-01 to 2025-07-02 (1 of 31 days)", ""),
+        (
+            "warning",
+            "readings do not cover the period: none from 2025-07-01T04:00 to "
+            "2025-07-02T00:00 (20 intervals not billed)",
+            "",
+        ),
+    ]

@@ -61,7 +61,11 @@ CSV_COLUMNS = (
 
 
 def bills_to_csv(bills: Sequence[Bill]) -> str:
-    """One row per line, then a ``total`` row per bill."""
+    """One row per line, then a ``total`` row per bill, then a ``warning`` row per warning.
+
+    A warning row holds the warning's text in ``label`` and leaves the numbers empty, so
+    that what the bill says reaches a reader of the CSV too.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -95,6 +99,8 @@ def bills_to_csv(bills: Sequence[Bill]) -> str:
                 number(bill.total),
             ]
         )
+        for warning in bill.warnings:
+            writer.writerow([*head, "warning", "warning", warning, "", "", "", ""])
     return out.getvalue()
 
 
