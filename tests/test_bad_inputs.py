@@ -1285,7 +1285,7 @@ READINGS_CSV = [
         "1",
         exactly(
             f"unknown column 'temperature'; allowed: {ALLOWED} (the first line must name "
-            "the columns)"
+            "the columns; a file with its own names: --columns, --ignore-columns)"
         ),
     ),
     readings_refused(

@@ -126,3 +126,16 @@ def test_a_file_covering_its_days_has_no_coverage_warning(tmp_path: Path) -> Non
     (bill,) = result["bills"]  # type: ignore[misc]
     assert bill["warnings"] == []
     assert bill["total"] == "372.00"  # 744 kWh x 0.5
+
+
+def test_an_empty_second_reading_still_gives_the_interval() -> None:
+    # The interval is inferred from the first two starts of the file (1 hour), although
+    # the second reading is empty and becomes a gap.
+    text = "start,kwh\n2025-07-01T00:00,1.5\n2025-07-01T01:00,\n2025-07-01T02:00,0.5\n"
+    readings = parse_readings_csv(text, "r.csv", "UTC", allow_gaps=True)
+    assert readings.interval_seconds == 3600
+    assert readings.gaps == ((1751328000 + 3600, 1751328000 + 7200),)
+    # Two starts 2 hours apart are refused on the line of the second, as without gaps.
+    text = "start,kwh\n2025-07-01T00:00,1.5\n2025-07-01T02:00,\n2025-07-01T03:00,0.5\n"
+    with pytest.raises(ReadingsError, match=r"^r\.csv:3: the first two readings"):
+        parse_readings_csv(text, "r.csv", "UTC", allow_gaps=True)

@@ -332,6 +332,9 @@ def _parse(
         fields = ",".join(lines).split(",") if lines else []
     columns = [fields[position::width] for position in range(width)]
     shape_problems = len(problems)
+    # The interval is inferred from the first two rows of the file, also when one of them
+    # is an empty reading that allow_gaps turns into a gap.
+    first_two_texts = columns[names.index("start")][:2]
     kept_rows: list[int] | None = None
     if allow_gaps:
         columns, kept_rows, problem = _empty_cells_as_gaps(columns, names, first_row)
@@ -341,17 +344,20 @@ def _parse(
     parser = _StartParser(zone, timezone, first_row)
     start_texts = columns[names.index("start")]
     interval = interval_seconds
-    if interval is None and len(start_texts) >= 2:
-        first_two, problem = parser.parse(start_texts[:2], None)
+    inference_problem: _Problem | None = None
+    if interval is None and len(first_two_texts) >= 2:
+        first_two, problem = parser.parse(first_two_texts, None)
         if problem is None:
             step = first_two[1] - first_two[0]
             if step in INFERABLE_INTERVALS_SECONDS:
                 interval = step
             else:
                 problem = _Problem(
-                    first_row + 1, _RANK_SEQUENCE, _inference_message(start_texts, step, first_row)
+                    first_row + 1,
+                    _RANK_SEQUENCE,
+                    _inference_message(first_two_texts, step, first_row),
                 )
-        problems.append(problem)
+        inference_problem = problem  # on a line of the file: not moved below
     starts, problem = parser.parse(start_texts, interval)
     problems.append(problem)
     gaps: tuple[tuple[int, int], ...] = ()
@@ -385,6 +391,7 @@ def _parse(
         problems[shape_problems:] = _lines_before_removal(
             problems[shape_problems:], kept_rows, first_row
         )
+    problems.append(inference_problem)
     found = [problem for problem in problems if problem is not None]  # earliest line wins
     if found:
         first = min(found)
@@ -503,7 +510,8 @@ def _parse_header(line: str, source: str, line_number: int) -> list[str]:
         elif name not in ALLOWED_COLUMNS:
             message = (
                 f"unknown column {name!r}; allowed: {_ALLOWED_TEXT} "
-                "(the first line must name the columns)"
+                "(the first line must name the columns; a file with its own names: "
+                "--columns, --ignore-columns)"
             )
         elif name in seen:
             message = f"column {name!r} appears twice; allowed, each once: {_ALLOWED_TEXT}"
