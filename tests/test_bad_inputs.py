@@ -2158,11 +2158,42 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "bad-inputs.md"
 # Incomplete readings are pinned in their own module; the doc names those tests too.
 # The order of --from and --to is checked by the command line; pinned in its own module.
 from tests.cli.test_date_span import test_from_not_before_to_is_a_usage_error  # noqa: E402, F401
+from tests.cli.test_load_shapes import (  # noqa: E402, F401
+    test_as_year_names_the_source_year_of_a_longer_file,
+    test_as_year_that_is_not_a_year_is_a_usage_error,
+    test_hourly_readings_under_a_demand_tariff_by_declaration,
+    test_readings_of_2013_are_refused_under_a_2025_table_and_priced_re_dated,
+    test_urdb_record_past_its_enddate,
+)
+from tests.cli.test_real_profiles import test_daily_readings_that_follow_local_days  # noqa: E402, F401
+from tests.engine.test_demand import test_readings_coarser_than_the_window_are_refused  # noqa: E402, F401
+from tests.engine.test_reclock import (  # noqa: E402, F401
+    test_a_wall_time_the_target_clock_skips_is_refused,
+    test_an_hour_the_clocks_skip_is_refused_naming_it,
+)
+from tests.engine.test_redate import (  # noqa: E402, F401
+    test_a_part_of_a_year_moves_by_the_shift_and_may_not_leave_the_year,
+    test_clock_changes_are_refused_and_a_fixed_offset_zone_is_not,
+    test_date_alignment_into_a_leap_year_needs_gaps_allowed_for_29_february,
+    test_several_years_need_the_source_year_named,
+)
+from tests.engine.test_withdrawn import test_a_bill_with_days_past_the_withdrawal_is_refused  # noqa: E402, F401
+from tests.io.test_csv_layout import (  # noqa: E402, F401
+    test_a_layout_that_cannot_be_is_refused,
+    test_converted_values_keep_the_limits_of_written_ones,
+    test_header_that_does_not_fit_the_layout,
+    test_ignored_columns_are_named_on_the_bill_and_others_must_be_accounted_for,
+    test_interval_end_timestamps_are_moved_to_starts,
+    test_kw_over_five_minutes_is_exact_where_it_can_be_and_refused_where_not,
+)
 from tests.io.test_incomplete_readings import (  # noqa: E402, F401
     test_a_file_that_starts_late_and_stops_early_says_so,
     test_an_empty_kwh_is_refused_naming_the_row_and_allow_gaps,
+    test_an_empty_second_reading_still_gives_the_interval,
     test_empty_cells_are_billed_as_gaps_and_the_bill_says_so,
 )
+from tests.io.test_urdb import test_enddate_before_startdate_is_refused  # noqa: E402, F401
+from tests.model.test_schema import test_withdrawal_dates_and_policy_are_checked  # noqa: E402, F401
 
 # The tests that run tables or check the tables themselves: the doc names their cases.
 DRIVERS = {
