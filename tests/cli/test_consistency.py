@@ -485,8 +485,9 @@ EXAMPLE = [
         ["show", "cn-sh-industrial-two-part"],
         ["validate", "tariff_tables/cn/cn-sh-industrial-two-part.yaml"],
         ["--version"],
+        ["batch", "--help"],
     ],
-    ids=["price-csv", "price-jsonl", "show", "validate", "version"],
+    ids=["price-csv", "price-jsonl", "show", "validate", "version", "help"],
 )
 def test_a_closed_stdout_ends_the_command_quietly(argv: list[object], unbuffered: bool) -> None:
     done = tariffs_into_a_closed_pipe(argv, unbuffered=unbuffered)

@@ -85,6 +85,13 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise _UsageError(message, prog=self.prog)
 
+    def print_help(self, file: Any = None) -> None:
+        """``--help``: as argparse, but a closed stdout ends quietly (argparse ignores it)."""
+        if file is not None:
+            super().print_help(file)
+            return
+        write_stdout(self.format_help())
+
 
 def command(name: str) -> Command:
     """The entry points of subcommand ``name`` (one of `COMMANDS`), importing its module."""
