@@ -1602,6 +1602,20 @@ READINGS_CSV = [
         )
         for minutes in ["7", "-15", "fifteen"]
     ],
+    # --usage-point chooses among the usage points of a Green Button file; a CSV file has
+    # none, so giving it is a mistake, not a choice to ignore.
+    Case(
+        "readings_usage_point_for_csv_readings",
+        price_inputs(extra=["--usage-point", "0"]),
+        Exits(
+            code=2,
+            contains=(
+                "tariffs price: --usage-point 0 is for Green Button readings, and readings.csv "
+                "is read as csv; leave it out, or give --readings-format greenbutton; "
+                "see 'tariffs price --help'\n",
+            ),
+        ),
+    ),
     refusal(
         "readings_outside_the_dates_asked_for",
         "readings.csv",
@@ -2156,7 +2170,18 @@ def test_the_worked_out_amounts() -> None:
 DOC = Path(__file__).resolve().parents[1] / "docs" / "bad-inputs.md"
 
 # Incomplete readings are pinned in their own module; the doc names those tests too.
-# The order of --from and --to is checked by the command line; pinned in its own module.
+# The order of --from and --to is checked by the command line; pinned in its own module,
+# as are the usage errors and Green Button options of batch, and a closed stdout.
+from tests.cli.test_consistency import (  # noqa: E402, F401
+    test_a_batch_read_by_head_ends_quietly_when_head_has_its_line,
+    test_a_closed_stdout_ends_the_command_quietly,
+    test_a_negative_usage_point_is_a_usage_error,
+    test_a_usage_error_points_to_the_help_of_its_command,
+    test_batch_green_button_file_missing_fails_that_account,
+    test_batch_green_button_files_with_several_usage_points_need_one,
+    test_batch_long_readings_file_in_green_button_is_a_usage_error,
+    test_batch_usage_point_without_green_button_is_a_usage_error,
+)
 from tests.cli.test_date_span import test_from_not_before_to_is_a_usage_error  # noqa: E402, F401
 from tests.cli.test_load_shapes import (  # noqa: E402, F401
     test_as_year_names_the_source_year_of_a_longer_file,

@@ -141,13 +141,18 @@ def test_help_lists_every_command(
     assert listed == every  # the commands of the contract, not the table they come from
 
 
-def test_an_unknown_command_names_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_command_names_every_command(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # the usage line on one line
     assert main(["frobnicate"]) == 2
     err = capsys.readouterr().err
+    every = "price,batch,compare,portfolio,validate,import-urdb,show"
     assert err == (
+        f"usage: tariffs [-h] [--version] {{{every}}} ...\n"
         "tariffs: argument command: invalid choice: 'frobnicate' (choose from 'price', "
-        "'batch', 'compare', 'portfolio', 'validate', 'import-urdb', 'show')\n"
-        "Try 'tariffs --help'.\n"
+        "'batch', 'compare', 'portfolio', 'validate', 'import-urdb', 'show'); "
+        "see 'tariffs --help'\n"
     )
 
 

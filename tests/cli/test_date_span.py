@@ -42,9 +42,10 @@ def test_from_not_before_to_is_a_usage_error(
     assert main([*argv, "--from", first, "--to", last]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.splitlines()[0] == (
+    assert err.startswith(f"usage: tariffs {argv[0]} [-h]")
+    assert err.splitlines()[-1] == (
         f"tariffs {argv[0]}: --from {first} is {relation} --to {last}; --from must be before "
-        "--to (--to is the day after the last day billed)"
+        f"--to (--to is the day after the last day billed); see 'tariffs {argv[0]} --help'"
     )
 
 

@@ -465,7 +465,10 @@ def test_compare_usage_errors(
     code, out, err = run(capsys, "compare", july_csv, *options)
     assert code == 2
     assert out == ""
-    assert err.startswith("tariffs compare: ")
+    assert err.startswith("usage: tariffs compare [-h]")
+    last = err.splitlines()[-1]
+    assert last.startswith("tariffs compare: ")
+    assert last.endswith("; see 'tariffs compare --help'")
 
 
 def test_compare_bad_scenarios_are_input_errors(

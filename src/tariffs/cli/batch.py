@@ -32,12 +32,19 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from tariffs.cli.main import _UsageError, add_many_accounts_options
-from tariffs.cli.options import add_past_enddate_option
+from tariffs.cli.options import (
+    StdoutClosed,
+    _UsageError,
+    add_format_option,
+    add_many_accounts_options,
+    add_output_option,
+    add_readings_format_options,
+    add_tariff_lookup_options,
+)
 from tariffs.cli.progress import ProgressBar
 from tariffs.errors import InputError, OutputError
 from tariffs.io.accounts_csv import (
@@ -46,7 +53,7 @@ from tariffs.io.accounts_csv import (
     require_readings_dir,
 )
 from tariffs.io.atomic import AtomicFile
-from tariffs.io.render.bills import bill_to_dict, number
+from tariffs.io.render.bills import bills_to_jsonl, number
 from tariffs.io.tables import load_tariff
 from tariffs.model.bill import Bill
 from tariffs.model.tariff import Tariff
@@ -82,7 +89,8 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
         help="price many accounts, one bill a row, streamed to one output",
         description=(
             "Price every account: from --accounts ACCOUNTS.csv with readings in "
-            "DIR/<account_id>.csv (--readings-dir), or from one long readings file whose "
+            "DIR/<account_id>.csv (--readings-dir; DIR/<account_id>.xml with "
+            "--readings-format greenbutton), or from one long readings CSV whose "
             "first column is account_id, rows of each account together (--readings). "
             "Each account's tariff is its 'tariff' cell, else --tariff. Accounts that "
             "fail are listed on stderr (exit code 1); the others are written."
@@ -90,7 +98,9 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
     )
     source = sub.add_mutually_exclusive_group(required=True)
     source.add_argument(
-        "--readings-dir", metavar="DIR", help="directory of readings files <account_id>.csv"
+        "--readings-dir",
+        metavar="DIR",
+        help="directory of readings files <account_id>.csv (or .xml: Green Button)",
     )
     source.add_argument(
         "--readings",
@@ -103,14 +113,22 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
         help="account fields and an optional tariff column (needed with --readings-dir)",
     )
     sub.add_argument("--tariff", metavar="TARIFF", help="tariff of accounts without a tariff cell")
-    sub.add_argument("--tables", action="append", default=[], metavar="DIR")
-    sub.add_argument("--timezone", metavar="ZONE", help="time zone of URDB JSON tariffs")
-    add_past_enddate_option(sub)
-    add_many_accounts_options(sub)
-    sub.add_argument("--format", choices=["csv", "jsonl"], default="csv")
-    sub.add_argument(
-        "--output", metavar="FILE", help="write here (whole or not at all) instead of stdout"
+    add_tariff_lookup_options(sub)
+    add_readings_format_options(
+        sub, "csv; with --readings-dir only, greenbutton reads DIR/<account_id>.xml"
     )
+    add_many_accounts_options(sub)
+    add_format_option(
+        sub,
+        {
+            "csv": "one row per bill (its total and warnings)",
+            "jsonl": "a bill with its account_id, as tariffs price writes",
+        },
+        default="csv",
+        not_offered="a batch streams its bills as the accounts are priced, and a table or "
+        "one JSON document needs them all first",
+    )
+    add_output_option(sub)
     sub.add_argument(
         "--resume",
         action="store_true",
@@ -121,7 +139,7 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
 # -- rendering -------------------------------------------------------------------------
 
 
-def _csv_rows(account_id: str, bills: Iterable[Bill]) -> str:
+def _csv_rows(account_id: str, bills: Sequence[Bill]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for bill in bills:
@@ -140,11 +158,8 @@ def _csv_rows(account_id: str, bills: Iterable[Bill]) -> str:
     return out.getvalue()
 
 
-def _jsonl_rows(account_id: str, bills: Iterable[Bill]) -> str:
-    return "".join(
-        json.dumps({"account_id": account_id, **bill_to_dict(bill)}, ensure_ascii=False) + "\n"
-        for bill in bills
-    )
+def _jsonl_rows(account_id: str, bills: Sequence[Bill]) -> str:
+    return bills_to_jsonl(bills, account_id)
 
 
 def _csv_header() -> str:
@@ -209,7 +224,7 @@ class _Output:
         header = _csv_header() if output_format == "csv" else ""
         if output is None:
             self.stream: TextIO = sys.stdout
-            self.stream.write(header)
+            self.write(header)
             return
         target = Path(output)
         previous = resume and target.exists() and target.stat().st_size > 0
@@ -220,23 +235,34 @@ class _Output:
         self.write(header if not previous else "" if ends_with_newline else "\n")
 
     def write(self, text: str) -> None:
-        """Write the rows of one account.
+        """Write the rows of one account (to stdout: at once, flushed).
+
+        Flushing each account's rows shows them to the reader as they are priced, and
+        leaves nothing in the buffer when worker processes are started (which flushes
+        stdout), so that a reader that has gone is seen here.
 
         Raises:
             OutputError: The write failed (the temporary file of ``--output`` is removed).
+            StdoutClosed: The reader of stdout closed it (``| head``): not an error.
         """
         if self.file is not None:
             self.file.write(text)
             return
         try:
             self.stream.write(text)
+            self.stream.flush()
+        except BrokenPipeError:
+            raise StdoutClosed from None
         except OSError as exc:
             raise OutputError(f"<stdout>: cannot write: {exc}") from None
 
     def commit(self) -> None:
         """Put the whole output in place (rename the temporary file to the output)."""
         if self.file is None:
-            self.stream.flush()
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                raise StdoutClosed from None
             return
         self.file.commit()
 
@@ -285,6 +311,8 @@ def _items(
         start=args.start,
         end=args.end,
         event_days=tuple(args.event_days),
+        readings_format=args.readings_format or "csv",
+        usage_point=args.usage_point,
     )
 
     def lookup(name: str) -> Tariff:
@@ -323,15 +351,25 @@ def _items(
 
 def _check_usage(args: argparse.Namespace) -> None:
     if args.readings_dir is not None and args.accounts is None:
-        raise _UsageError("tariffs batch: --readings-dir needs --accounts ACCOUNTS.csv")
+        raise _UsageError("--readings-dir needs --accounts ACCOUNTS.csv")
     if args.resume and args.output is None:
-        raise _UsageError("tariffs batch: --resume needs --output")
+        raise _UsageError("--resume needs --output")
+    if args.readings_format == "greenbutton" and args.readings is not None:
+        raise _UsageError(
+            "--readings-format greenbutton needs --readings-dir: a long --readings file is "
+            "CSV (account_id,start,kwh,...)"
+        )
+    if args.usage_point is not None and args.readings_format != "greenbutton":
+        raise _UsageError(
+            f"--usage-point {args.usage_point} is for Green Button readings; give "
+            "--readings-format greenbutton with --readings-dir, or leave it out"
+        )
     if args.tariff is None:
         if args.accounts is None:
-            raise _UsageError("tariffs batch: give --tariff, or --accounts with a tariff column")
+            raise _UsageError("give --tariff, or --accounts with a tariff column")
         # An unreadable file is let through: the accounts reader says what is wrong.
         if "tariff" not in (accounts_csv_header(args.accounts) or ["tariff"]):
-            raise _UsageError(f"tariffs batch: {args.accounts} has no tariff column; give --tariff")
+            raise _UsageError(f"{args.accounts} has no tariff column; give --tariff")
 
 
 def cmd_batch(args: argparse.Namespace) -> int:

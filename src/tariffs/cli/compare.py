@@ -15,6 +15,8 @@ from typing import Any
 
 from tariffs.cli.options import (
     _UsageError,
+    add_format_option,
+    add_output_option,
     add_readings_options,
     check_plot,
     layout_of,
@@ -69,6 +71,17 @@ def add_parser(commands: Any) -> None:
         ),
     )
     add_readings_options(sub)
+    add_format_option(
+        sub,
+        {
+            "table": "",
+            "json": "the ranked results, each with its bills",
+            "csv": "one row per scenario and tariff",
+        },
+        default="table",
+        not_offered="a comparison is one ranked result, not a stream of records",
+    )
+    add_output_option(sub)
     sub.add_argument(
         "--tariff",
         action="append",
@@ -131,10 +144,7 @@ def _load_tariffs(
                 where[tariff.id] = path
                 tariffs.append(tariff)
     else:
-        raise _UsageError(
-            "tariffs compare: give --tariff (repeatable), or --tables DIR to try every "
-            "tariff in DIR"
-        )
+        raise _UsageError("give --tariff (repeatable), or --tables DIR to try every tariff in DIR")
     current_id = None
     if args.current:
         current = next((t for t in tariffs if t.id == args.current), None)
@@ -164,8 +174,7 @@ def _break_even_spec(text: str) -> tuple[str, list[str], list[str]]:
         if source and target:
             return "shift", source, target
     raise _UsageError(
-        f"tariffs compare: --break-even {text!r}: write 'shift:FROM->TO' "
-        "(e.g. shift:peak->valley) or 'consumption'"
+        f"--break-even {text!r}: write 'shift:FROM->TO' (e.g. shift:peak->valley) or 'consumption'"
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from tariffs.cli.options import add_past_enddate_option, write_output
+from tariffs.cli.options import add_output_option, add_past_enddate_option, write_output
 
 __all__ = ["add_parser", "run"]
 
@@ -13,7 +13,7 @@ __all__ = ["add_parser", "run"]
 def add_parser(commands: Any) -> None:
     """Add ``import-urdb`` to the subcommands of the ``tariffs`` parser."""
     sub = commands.add_parser("import-urdb", help="convert a URDB JSON record to a YAML table")
-    sub.add_argument("urdb", metavar="URDB.json")
+    sub.add_argument("urdb", metavar="URDB.json", help="URDB JSON record")
     sub.add_argument(
         "--timezone",
         required=True,
@@ -22,7 +22,7 @@ def add_parser(commands: Any) -> None:
     )
     add_past_enddate_option(sub)
     sub.add_argument("--id", help="tariff id (default: urdb-<label>)")
-    sub.add_argument("--output", metavar="FILE.yaml", help="write here instead of stdout")
+    add_output_option(sub, metavar="FILE.yaml")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,7 +1,15 @@
 """The ``tariffs`` command: parse arguments, run one subcommand, map errors to exit codes.
 
 Exit codes: 0 success; 1 bad input (a message on stderr naming the file and line or row);
-2 usage error. No pricing logic lives here.
+2 usage error; 141 when stdout is a pipe that the reader closed early (``tariffs price
+... | head -1``), with nothing more written, as the shell reports a command that
+SIGPIPE ends. No pricing logic lives here.
+
+A usage error writes the usage line of the command it concerns (the subcommand's own),
+then one line that ends with where that command's help is::
+
+    usage: tariffs batch [-h] (--readings-dir DIR | --readings FILE) ...
+    tariffs batch: --resume needs --output; see 'tariffs batch --help'
 
 Each subcommand is a module of this package with two entry points: ``add_parser(commands)``
 adds its parser to the subcommands, and ``run(args)`` runs it and returns the exit code.
@@ -13,26 +21,35 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from tariffs.cli.options import (
+    StdoutClosed,
     _UsageError,
     add_event_day_option,
     add_many_accounts_options,
     add_readings_options,
     check_dates_in_order,
+    flush_stdout,
     positive,
     read_readings,
     write_output,
+    write_stdout,
 )
 from tariffs.errors import TariffsError
+
+#: The exit code when stdout is a pipe closed by its reader: 128 + SIGPIPE (13), what
+#: the shell reports for a command that the signal ends.
+EXIT_BROKEN_PIPE = 141
 
 # Re-exported: the command modules imported these from here before they had a module of
 # their own (`tariffs.cli.batch` still does).
 __all__ = [
     "COMMANDS",
+    "EXIT_BROKEN_PIPE",
     "Command",
     "_UsageError",
     "add_event_day_option",
@@ -66,7 +83,14 @@ class Command(NamedTuple):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(f"{self.prog}: {message}")
+        raise _UsageError(message, prog=self.prog)
+
+    def print_help(self, file: Any = None) -> None:
+        """``--help``: as argparse, but a closed stdout ends quietly (argparse ignores it)."""
+        if file is not None:
+            super().print_help(file)
+            return
+        write_stdout(self.format_help())
 
 
 def command(name: str) -> Command:
@@ -103,7 +127,7 @@ class _Version(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
         from importlib.metadata import version
 
-        print(f"tariffs {version('tariffs')}")
+        write_stdout(f"tariffs {version('tariffs')}\n")
         parser.exit()
 
 
@@ -116,25 +140,80 @@ def _parser(commands: dict[str, Command]) -> _Parser:
     return parser
 
 
+def _parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The parser of ``tariffs`` and of each subcommand, by their ``prog``."""
+    found = {parser.prog: parser}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found.update({sub.prog: sub for sub in action.choices.values()})
+    return found
+
+
+def _report_usage_error(
+    parser: argparse.ArgumentParser, error: _UsageError, command_name: str | None
+) -> None:
+    """The usage line of the command concerned, the message, and where its help is."""
+    prog = error.prog or (f"tariffs {command_name}" if command_name else parser.prog)
+    concerned = _parsers(parser).get(prog, parser)
+    sys.stderr.write(concerned.format_usage())
+    print(f"{prog}: {error}; see '{prog} --help'", file=sys.stderr)
+
+
+def _run(parser: _Parser, commands: dict[str, Command], words: list[str]) -> int:
+    args: argparse.Namespace | None = None
+    try:
+        args, extra = parser.parse_known_args(words)
+        if extra:
+            # argparse leaves them to the top-level parser; they are the subcommand's.
+            raise _UsageError(f"unrecognized arguments: {' '.join(extra)}")
+        check_dates_in_order(args)
+        return commands[args.command].run(args)
+    except SystemExit as exc:  # --help and --version exit through argparse
+        return exc.code if isinstance(exc.code, int) else 0
+    except _UsageError as exc:
+        _report_usage_error(parser, exc, getattr(args, "command", None))
+        return 2
+    except TariffsError as exc:
+        print(f"tariffs: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so that nothing left in its buffer is written.
+
+    Without it, the interpreter's last flush of stdout, at exit, would fail on the closed
+    pipe again and print a message. A stdout with no file descriptor (captured in a
+    test) is left as it is.
+    """
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, descriptor)
+    finally:
+        os.close(null)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 bad input, 2 usage)."""
+    """Run the command line; returns the exit code (0 ok, 1 bad input, 2 usage, 141 pipe).
+
+    A reader that closes stdout early (``| head``) ends the command quietly: no
+    traceback and no message, exit code `EXIT_BROKEN_PIPE`; a batch stops its workers
+    and leaves its ``--output`` as it was.
+    """
     words = list(argv) if argv is not None else sys.argv[1:]
     name = _command_of(words)
     commands = {name: command(name)} if name is not None else {n: command(n) for n in COMMANDS}
     parser = _parser(commands)
     try:
-        args = parser.parse_args(words)
-        check_dates_in_order(f"tariffs {args.command}", args)
-        return commands[args.command].run(args)
-    except SystemExit as exc:  # --help and --version exit through argparse
-        return exc.code if isinstance(exc.code, int) else 0
-    except _UsageError as exc:
-        print(str(exc), file=sys.stderr)
-        print("Try 'tariffs --help'.", file=sys.stderr)
-        return 2
-    except TariffsError as exc:
-        print(f"tariffs: error: {exc}", file=sys.stderr)
-        return 1
+        code = _run(parser, commands, words)
+        flush_stdout()  # here, so that a closed pipe is seen now and not at exit
+    except StdoutClosed:
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+    return code
 
 
 def run() -> None:

@@ -1,9 +1,13 @@
 """What the ``tariffs`` subcommands share: options, argument types, reading and writing.
 
-The readings options of the commands that price one readings file (``price``,
+Every option that more than one command takes is defined here once (an ``add_*``
+function), so that its name, choices, metavar and help cannot drift between commands:
+the readings options of the commands that price one readings file (``price``,
 ``compare``), the options of the commands that price many accounts (``portfolio``,
-``batch``), ``--event-day``, dates and minutes; `read_readings`, `write_output` and the
-usage error (exit code 2) that any command may raise.
+``batch``), how tariffs are found (``--tables``, ``--timezone``, ``--past-enddate``),
+``--readings-format`` and ``--usage-point``, ``--format`` (each name means the same in
+every command: `FORMATS`), ``--output``, dates and minutes; `read_readings`,
+`write_output` and the usage error (exit code 2) that any command may raise.
 """
 
 from __future__ import annotations
@@ -22,22 +26,36 @@ from tariffs.io.readings.layout import CsvLayout, parse_columns, parse_units
 from tariffs.model.readings import Readings
 
 __all__ = [
+    "FORMATS",
+    "READINGS_FORMATS",
+    "StdoutClosed",
     "_UsageError",
     "add_columns_options",
+    "add_allow_gaps_option",
     "add_event_day_option",
-    "add_past_enddate_option",
+    "add_format_option",
+    "add_interval_option",
     "add_many_accounts_options",
+    "add_output_option",
+    "add_past_enddate_option",
+    "add_readings_format_options",
     "add_readings_options",
     "add_span_options",
-    "parse_as_year",
+    "add_tables_option",
+    "add_tariff_lookup_options",
+    "add_timezone_option",
     "check_dates_in_order",
     "check_plot",
     "layout_of",
+    "flush_stdout",
+    "parse_as_year",
     "parse_date",
     "parse_minutes",
     "positive",
     "read_readings",
+    "usage_point",
     "write_output",
+    "write_stdout",
 ]
 
 
@@ -45,7 +63,16 @@ _AS_YEAR = re.compile(r"(?:(\d{4}):)?(\d{4})", re.ASCII)
 
 
 class _UsageError(Exception):
-    """A command-line usage error (exit code 2)."""
+    """A command-line usage error (exit code 2).
+
+    The message says what is wrong, without the command's name: `tariffs.cli.main`
+    writes the usage line of the command (``prog``, by default the subcommand being
+    run), ``PROG: MESSAGE`` and where its help is.
+    """
+
+    def __init__(self, message: str, *, prog: str | None = None) -> None:
+        super().__init__(message)
+        self.prog = prog
 
 
 def parse_minutes(text: str) -> int:
@@ -125,7 +152,7 @@ def add_span_options(sub: argparse.ArgumentParser, *, describe: bool = False) ->
         )
 
 
-def check_dates_in_order(prog: str, args: argparse.Namespace) -> None:
+def check_dates_in_order(args: argparse.Namespace) -> None:
     """Refuse (usage error) ``--from`` on or after ``--to``, showing the dates as typed.
 
     ``--to`` is exclusive, so ``--from`` equal to ``--to`` bills no day at all: refused
@@ -136,7 +163,7 @@ def check_dates_in_order(prog: str, args: argparse.Namespace) -> None:
         return
     relation = "the same day as" if start == end else "after"
     raise _UsageError(
-        f"{prog}: --from {args.start_text} is {relation} --to {args.end_text}; "
+        f"--from {args.start_text} is {relation} --to {args.end_text}; "
         "--from must be before --to (--to is the day after the last day billed)"
     )
 
@@ -164,16 +191,141 @@ def add_past_enddate_option(sub: argparse.ArgumentParser) -> None:
     )
 
 
-def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
-    """Options of the commands that price many accounts (``portfolio``, ``batch``)."""
+def add_tables_option(sub: argparse.ArgumentParser) -> None:
+    """``--tables DIR`` (repeatable), into ``args.tables``."""
+    sub.add_argument(
+        "--tables",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="directory of tariff tables to search for ids (repeatable)",
+    )
+
+
+def add_timezone_option(sub: argparse.ArgumentParser) -> None:
+    """``--timezone ZONE``: the time zone of URDB JSON tariffs, which carry none."""
+    sub.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="time zone of URDB JSON tariffs, which carry none (e.g. America/Denver)",
+    )
+
+
+def add_tariff_lookup_options(sub: argparse.ArgumentParser) -> None:
+    """How tariffs are found and read: ``--tables``, ``--timezone``, ``--past-enddate``."""
+    add_tables_option(sub)
+    add_timezone_option(sub)
+    add_past_enddate_option(sub)
+
+
+def add_interval_option(sub: argparse.ArgumentParser) -> None:
+    """``--interval MINUTES``, into ``args.interval``."""
     sub.add_argument(
         "--interval",
         type=parse_minutes,
         metavar="MINUTES",
         help="interval length when it cannot be inferred",
     )
-    sub.add_argument("--allow-gaps", action="store_true")
-    add_span_options(sub)
+
+
+def add_allow_gaps_option(sub: argparse.ArgumentParser) -> None:
+    """``--allow-gaps``, into ``args.allow_gaps``."""
+    sub.add_argument(
+        "--allow-gaps", action="store_true", help="bill incomplete readings; the bill says so"
+    )
+
+
+#: The readings formats of ``--readings-format``.
+READINGS_FORMATS = ("csv", "greenbutton")
+
+
+def add_readings_format_options(sub: argparse.ArgumentParser, default: str) -> None:
+    """``--readings-format {csv,greenbutton}`` and ``--usage-point N`` (Green Button).
+
+    Args:
+        sub: The subcommand's parser.
+        default: What the help says is read without ``--readings-format``.
+    """
+    sub.add_argument(
+        "--readings-format",
+        choices=READINGS_FORMATS,
+        help=f"readings format (default: {default})",
+    )
+    sub.add_argument(
+        "--usage-point",
+        type=usage_point,
+        metavar="N",
+        help="Green Button: the usage point to price (0-based, in file order)",
+    )
+
+
+def usage_point(text: str) -> int:
+    """An argument that is a whole number of 0 or more (a 0-based index)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+    return value
+
+
+#: What each ``--format`` name gives, the same in every command that offers it.
+FORMATS = {
+    "table": "text to read",
+    "json": "one JSON document",
+    "jsonl": "JSON lines, one JSON object a line",
+    "csv": "CSV with a header line",
+}
+
+
+def add_format_option(
+    sub: argparse.ArgumentParser,
+    rows: dict[str, str],
+    *,
+    default: str,
+    not_offered: str = "",
+) -> None:
+    """``--format``: the formats of a command, each described, and why others are not.
+
+    Args:
+        sub: The subcommand's parser.
+        rows: Each format the command gives (names of `FORMATS`, in the order of the
+            choices) and what one of its objects or rows is, e.g. ``{"csv": "one row per
+            bill"}`` ("" when the format's own description says it all).
+        default: The format without ``--format``.
+        not_offered: Why the formats of `FORMATS` not in ``rows`` are not given.
+    """
+    unknown = set(rows) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"not formats: {sorted(unknown)}")
+    described = "; ".join(
+        f"{name}: {FORMATS[name]}" + (f", {what}" if what else "") for name, what in rows.items()
+    )
+    missing = [name for name in FORMATS if name not in rows]
+    text = f"{described} (default: {default})"
+    if missing:
+        names = " and ".join(missing)
+        verb = "is" if len(missing) == 1 else "are"
+        text += f"; {names} {verb} not offered: {not_offered}"
+    sub.add_argument("--format", choices=list(rows), default=default, help=text.replace("%", "%%"))
+
+
+def add_output_option(sub: argparse.ArgumentParser, metavar: str = "FILE") -> None:
+    """``--output FILE``: written whole or not at all (`write_output`)."""
+    sub.add_argument(
+        "--output",
+        metavar=metavar,
+        help="write here instead of stdout; the file is only ever replaced whole, never "
+        "left half written",
+    )
+
+
+def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
+    """Options of the commands that price many accounts (``portfolio``, ``batch``)."""
+    add_interval_option(sub)
+    add_allow_gaps_option(sub)
+    add_span_options(sub, describe=True)
     add_event_day_option(sub, "a declared critical-peak event day, for every account")
     sub.add_argument(
         "--workers", type=positive, metavar="N", help="worker processes (default: CPU count)"
@@ -182,42 +334,17 @@ def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
 
 def add_readings_options(sub: argparse.ArgumentParser) -> None:
     """Options of the commands that price one readings file (``price``, ``compare``)."""
-    sub.add_argument("readings", help="interval readings (CSV)")
-    sub.add_argument("--account", help="account YAML file")
     sub.add_argument(
-        "--tables",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="directory of tariff tables to search for ids (repeatable)",
+        "readings", help="interval readings: CSV, or Green Button XML (by extension .xml)"
     )
-    sub.add_argument(
-        "--interval",
-        type=parse_minutes,
-        metavar="MINUTES",
-        help="interval length when it cannot be inferred",
-    )
-    sub.add_argument(
-        "--allow-gaps", action="store_true", help="bill incomplete readings; the bill says so"
-    )
-    sub.add_argument(
-        "--readings-format",
-        choices=["csv", "greenbutton"],
-        help="readings format (default: by file extension)",
-    )
+    sub.add_argument("--account", metavar="ACCOUNT.yaml", help="account YAML file")
+    add_tables_option(sub)
+    add_interval_option(sub)
+    add_allow_gaps_option(sub)
+    add_readings_format_options(sub, "by the file's extension: .xml is greenbutton, else csv")
     add_event_day_option(sub, "a declared critical-peak event day")
-    sub.add_argument(
-        "--timezone",
-        metavar="ZONE",
-        help="time zone of URDB JSON tariffs, which carry none (e.g. America/Denver)",
-    )
+    add_timezone_option(sub)
     add_past_enddate_option(sub)
-    sub.add_argument(
-        "--usage-point",
-        type=int,
-        metavar="N",
-        help="Green Button: the usage point to price (0-based, in file order)",
-    )
     sub.add_argument(
         "--wall-clock",
         metavar="ZONE",
@@ -247,8 +374,6 @@ def add_readings_options(sub: argparse.ArgumentParser) -> None:
     )
     add_columns_options(sub)
     add_span_options(sub, describe=True)
-    sub.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    sub.add_argument("--output", metavar="FILE", help="write here instead of stdout")
 
 
 def _columns_type(text: str) -> dict[str, str]:
@@ -357,6 +482,11 @@ def _read(
     clock: WallClock | None = None,
 ) -> Readings:
     kind = readings_format or ("greenbutton" if path.lower().endswith(".xml") else "csv")
+    if usage_point is not None and kind != "greenbutton":
+        raise _UsageError(
+            f"--usage-point {usage_point} is for Green Button readings, and {path} is read "
+            "as csv; leave it out, or give --readings-format greenbutton"
+        )
     interval = interval_minutes * 60 if interval_minutes else None
     if not Path(path).is_file():
         raise ReadingsError("no such readings file", file=path)
@@ -382,10 +512,47 @@ def _read(
     return reclock(readings, clock.source_timezone, clock.timezone)
 
 
-def write_output(text: str, output: str | None) -> None:
-    """Write ``text`` to stdout, or all of it or nothing to ``output`` (`write_atomic`)."""
-    if output is None:
+class StdoutClosed(Exception):  # noqa: N818 - an event, not a failure
+    """The reader of stdout closed it early (a pipe into ``head``): end quietly.
+
+    Raised instead of `BrokenPipeError` by the writes to stdout of the commands, so that
+    `tariffs.cli.main` ends only these quietly (exit code 141), and a broken pipe of
+    anything else (a worker process) is still an error.
+    """
+
+
+def write_stdout(text: str) -> None:
+    """Write ``text`` to stdout.
+
+    Raises:
+        StdoutClosed: Its reader closed it.
+    """
+    try:
         sys.stdout.write(text)
+    except BrokenPipeError:
+        raise StdoutClosed from None
+
+
+def flush_stdout() -> None:
+    """Flush stdout (a closed pipe then shows now, not at exit).
+
+    Raises:
+        StdoutClosed: Its reader closed it.
+    """
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise StdoutClosed from None
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write ``text`` to stdout, or all of it or nothing to ``output`` (`write_atomic`).
+
+    Raises:
+        StdoutClosed: The reader of stdout closed it.
+    """
+    if output is None:
+        write_stdout(text)
         return
     write_atomic(output, text)
 

@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from tariffs.cli.options import (
     _UsageError,
+    add_format_option,
     add_many_accounts_options,
-    add_past_enddate_option,
+    add_output_option,
+    add_tariff_lookup_options,
     check_plot,
     positive,
     write_output,
@@ -53,15 +55,22 @@ def add_parser(commands: Any) -> None:
     sub.add_argument("--readings-dir", required=True, metavar="DIR", help="readings directory")
     sub.add_argument("--current", required=True, metavar="TARIFF", help="current tariff")
     sub.add_argument("--proposed", required=True, metavar="TARIFF", help="proposed tariff")
-    sub.add_argument("--tables", action="append", default=[], metavar="DIR")
-    sub.add_argument("--timezone", metavar="ZONE", help="time zone of URDB JSON tariffs")
-    add_past_enddate_option(sub)
+    add_tariff_lookup_options(sub)
     add_many_accounts_options(sub)
     sub.add_argument(
         "--top", type=positive, default=10, metavar="N", help="most affected accounts to list"
     )
-    sub.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    sub.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    add_format_option(
+        sub,
+        {
+            "table": "the summary",
+            "json": "the summary and every account",
+            "csv": "one row per account",
+        },
+        default="table",
+        not_offered="the summary needs every account (tariffs batch writes one bill per line)",
+    )
+    add_output_option(sub)
     sub.add_argument(
         "--resume",
         action="store_true",
@@ -143,9 +152,9 @@ def run(args: argparse.Namespace) -> int:
     from tariffs.whatif.portfolio import price_accounts, read_accounts_csv, summarize
 
     if args.resume and not args.output:
-        raise _UsageError("tariffs portfolio: --resume needs --output")
+        raise _UsageError("--resume needs --output")
     if args.resume and args.format == "table":
-        raise _UsageError("tariffs portfolio: --resume reads back --format csv or json output")
+        raise _UsageError("--resume reads back --format csv or json output")
     image_format = check_plot(args.plot)
     current = load_tariff(
         args.current, args.tables, timezone=args.timezone, past_enddate=args.past_enddate

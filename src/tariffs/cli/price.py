@@ -6,9 +6,16 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from tariffs.cli.options import add_readings_options, layout_of, read_readings, write_output
+from tariffs.cli.options import (
+    add_format_option,
+    add_output_option,
+    add_readings_options,
+    layout_of,
+    read_readings,
+    write_output,
+)
 from tariffs.engine.pricing import price
-from tariffs.io.render.bills import bills_to_csv, bills_to_json, bills_to_table
+from tariffs.io.render.bills import bills_to_csv, bills_to_json, bills_to_jsonl, bills_to_table
 from tariffs.io.tables import load_account, load_tariff
 from tariffs.model.account import Account
 from tariffs.model.bill import Bill
@@ -22,12 +29,25 @@ def add_parser(commands: Any) -> None:
     """Add ``price`` to the subcommands of the ``tariffs`` parser."""
     sub = commands.add_parser("price", help="price readings under one tariff")
     add_readings_options(sub)
+    add_format_option(
+        sub,
+        {
+            "table": "",
+            "json": "the bills and their total",
+            "jsonl": "a bill with its account_id, as tariffs batch writes",
+            "csv": "one row per bill line and a total row per bill",
+        },
+        default="table",
+    )
+    add_output_option(sub)
     sub.add_argument("--tariff", required=True, help="tariff YAML/JSON file or tariff id")
 
 
 def _render(bills: Sequence[Bill], fmt: str) -> str:
     if fmt == "json":
         return bills_to_json(bills)
+    if fmt == "jsonl":
+        return bills_to_jsonl(bills)
     if fmt == "csv":
         return bills_to_csv(bills)
     return bills_to_table(bills)

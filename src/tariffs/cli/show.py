@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from tariffs.cli.options import add_past_enddate_option
+from tariffs.cli.options import add_tariff_lookup_options, write_stdout
 from tariffs.io.render.describe import describe_tariff
 from tariffs.io.tables import load_tariff
 
@@ -16,15 +15,13 @@ __all__ = ["add_parser", "run"]
 def add_parser(commands: Any) -> None:
     """Add ``show`` to the subcommands of the ``tariffs`` parser."""
     sub = commands.add_parser("show", help="describe a tariff in words")
-    sub.add_argument("tariff")
-    sub.add_argument("--tables", action="append", default=[], metavar="DIR")
-    sub.add_argument("--timezone", metavar="ZONE", help="time zone of a URDB JSON tariff")
-    add_past_enddate_option(sub)
+    sub.add_argument("tariff", metavar="TARIFF", help="tariff YAML/JSON file or tariff id")
+    add_tariff_lookup_options(sub)
 
 
 def run(args: argparse.Namespace) -> int:
     """``tariffs show``: seasons, periods and prices of the tariff, on stdout."""
-    sys.stdout.write(
+    write_stdout(
         describe_tariff(
             load_tariff(
                 args.tariff, args.tables, timezone=args.timezone, past_enddate=args.past_enddate

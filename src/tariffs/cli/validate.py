@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tariffs.cli.options import _UsageError, add_past_enddate_option
+from tariffs.cli.options import (
+    _UsageError,
+    add_past_enddate_option,
+    add_timezone_option,
+    write_stdout,
+)
 from tariffs.errors import TariffsError
 from tariffs.io.tables import iter_table_files, load_tariff, resolve_tariff_path
 
@@ -17,8 +22,10 @@ __all__ = ["add_parser", "run"]
 def add_parser(commands: Any) -> None:
     """Add ``validate`` to the subcommands of the ``tariffs`` parser."""
     sub = commands.add_parser("validate", help="check tariff tables (files or directories)")
-    sub.add_argument("paths", nargs="+", metavar="TARIFF_OR_DIR")
-    sub.add_argument("--timezone", metavar="ZONE", help="time zone of URDB JSON tariffs")
+    sub.add_argument(
+        "paths", nargs="+", metavar="TARIFF_OR_DIR", help="tariff files, ids or directories"
+    )
+    add_timezone_option(sub)
     add_past_enddate_option(sub)
 
 
@@ -32,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             files.append(resolve_tariff_path(name))
     if not files:
-        raise _UsageError("tariffs validate: no tariff files found")
+        raise _UsageError("no tariff files found")
     failures = 0
     seen: dict[str, Path] = {}
     for file in files:
@@ -47,5 +54,5 @@ def run(args: argparse.Namespace) -> int:
             print(f"{file}: id {tariff.id!r} is also the id of {seen[tariff.id]}", file=sys.stderr)
             continue
         seen[tariff.id] = file
-        print(f"{file}: ok ({tariff.id})")
+        write_stdout(f"{file}: ok ({tariff.id})\n")
     return 1 if failures else 0

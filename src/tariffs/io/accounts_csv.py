@@ -392,6 +392,7 @@ def readings_file(
     source: str,
     line: int,
     column: int | None = None,
+    extension: str = ".csv",
 ) -> str:
     r"""The readings file of an account: ``<readings_dir>/<account_id>.csv``.
 
@@ -405,6 +406,7 @@ def readings_file(
         source: The accounts file that names the account, for the message.
         line: The account's line there.
         column: The ``account_id`` column there.
+        extension: The file name's extension (``.xml`` for Green Button readings).
 
     Raises:
         AccountError: The id cannot name a file in the directory (it holds ``/`` or
@@ -417,7 +419,7 @@ def readings_file(
             line=line,
             column=column,
         )
-    return os.path.join(os.fspath(readings_dir), f"{account_id}.csv")
+    return os.path.join(os.fspath(readings_dir), f"{account_id}{extension}")
 
 
 def read_readings_file(

@@ -38,7 +38,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 from tariffs.engine.pricing import price
 from tariffs.errors import AccountError, ReadingsError, TariffsError
@@ -96,6 +96,11 @@ class BatchOptions:
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
         event_days: Declared critical-peak event days, besides each account's.
+        readings_format: How the readings files of `directory_items` are read: ``csv``
+            (``<account_id>.csv``) or ``greenbutton`` (Green Button XML,
+            ``<account_id>.xml``). Rows of a long readings file are always CSV.
+        usage_point: Green Button: the usage point to read in each file (0-based, in
+            file order), when a file has several.
     """
 
     interval_seconds: int | None = None
@@ -103,6 +108,8 @@ class BatchOptions:
     start: dt.date | None = None
     end: dt.date | None = None
     event_days: tuple[dt.date, ...] = ()
+    readings_format: Literal["csv", "greenbutton"] = "csv"
+    usage_point: int | None = None
 
 
 class RowsNotTogetherError(ReadingsError):
@@ -229,6 +236,14 @@ def _read(
         )
     if readings is None:
         raise ReadingsError("no readings")
+    if options.readings_format == "greenbutton":
+        from tariffs.io.readings.greenbutton import read_greenbutton
+
+        if not os.path.isfile(readings):
+            raise ReadingsError("no such readings file", file=readings)
+        return read_greenbutton(
+            readings, allow_gaps=options.allow_gaps, usage_point=options.usage_point
+        )
     return read_readings_file(
         readings,
         timezone,
@@ -381,6 +396,9 @@ def directory_items(
 ) -> Iterator[BatchItem]:
     """The accounts of an accounts CSV, with readings in ``<readings_dir>/<account_id>.csv``.
 
+    With ``options.readings_format`` ``greenbutton``, the readings files are
+    ``<readings_dir>/<account_id>.xml``, Green Button XML.
+
     Args:
         accounts_csv: The accounts CSV (see `iter_accounts_csv`).
         readings_dir: The directory of readings files.
@@ -399,9 +417,12 @@ def directory_items(
     options = options or BatchOptions()
     tariffs = _Tariffs(tariff_lookup, default_tariff)
     source = os.fspath(accounts_csv)
+    extension = ".xml" if options.readings_format == "greenbutton" else ".csv"
     for row in iter_accounts_csv(source):
         try:
-            path = readings_file(readings_dir, row.account_id, source=source, line=row.line)
+            path = readings_file(
+                readings_dir, row.account_id, source=source, line=row.line, extension=extension
+            )
         except AccountError as error:
             yield _failed_item(row.account_id, options, str(error))
             continue

@@ -12,7 +12,15 @@ from typing import Any
 from tariffs.io.render.text import align_table, display_width, number
 from tariffs.model.bill import Bill, Line
 
-__all__ = ["bill_to_dict", "bills_to_csv", "bills_to_json", "bills_to_table", "number"]
+__all__ = [
+    "CSV_COLUMNS",
+    "bill_to_dict",
+    "bills_to_csv",
+    "bills_to_json",
+    "bills_to_jsonl",
+    "bills_to_table",
+    "number",
+]
 
 
 def _line_to_dict(line: Line) -> dict[str, Any]:
@@ -54,8 +62,26 @@ def bills_to_json(bills: Sequence[Bill]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+def bills_to_jsonl(bills: Sequence[Bill], account_id: str | None = None) -> str:
+    """JSON lines: one bill a line, ``{"account_id": ..., <the bill of bill_to_dict>}``.
+
+    Args:
+        bills: The bills.
+        account_id: The ``account_id`` of every line (default: each bill's account, or
+            null when it has none).
+    """
+    lines = []
+    for bill in bills:
+        line_id = bill.account if account_id is None else account_id
+        document = {"account_id": line_id, **bill_to_dict(bill)}
+        lines.append(json.dumps(document, ensure_ascii=False) + "\n")
+    return "".join(lines)
+
+
+#: The columns of `bills_to_csv`: ``account_id`` as in the accounts CSV and the outputs of
+#: ``tariffs batch`` and ``tariffs portfolio``.
 CSV_COLUMNS = (
-    "account", "tariff", "currency", "period_start", "period_end",
+    "account_id", "tariff", "currency", "period_start", "period_end",
     "kind", "code", "label", "quantity", "unit", "rate", "amount",
 )  # fmt: skip
 
