@@ -17,6 +17,8 @@ from pathlib import Path
 from tariffs.engine.redate import ALIGNMENTS, Alignment, redate
 from tariffs.errors import ReadingsError
 from tariffs.io.atomic import write_atomic
+from tariffs.model.common import check_ascii_digits
+from tariffs.model.common import parse_date as plain_date
 from tariffs.model.readings import Readings
 
 __all__ = [
@@ -44,10 +46,19 @@ class _UsageError(Exception):
     """A command-line usage error (exit code 2)."""
 
 
+def _ascii_integer(text: str) -> int:
+    """A whole number in ASCII digits (``int()`` alone reads any Unicode digit)."""
+    try:
+        check_ascii_digits(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return int(text)
+
+
 def parse_minutes(text: str) -> int:
     """An argument that is a whole number of minutes dividing a day."""
     try:
-        value = int(text)
+        value = _ascii_integer(text)
     except ValueError:
         value = 0
     if value <= 0 or 1440 % value:
@@ -58,7 +69,7 @@ def parse_minutes(text: str) -> int:
 def positive(text: str) -> int:
     """An argument that is a whole number of 1 or more."""
     try:
-        value = int(text)
+        value = _ascii_integer(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 1:
@@ -76,11 +87,15 @@ def parse_as_year(text: str) -> tuple[int | None, int]:
 
 
 def parse_date(text: str) -> dt.date:
-    """An argument that is a date ``YYYY-MM-DD``."""
+    """An argument that is a date ``YYYY-MM-DD``, read as every input reads dates.
+
+    Only ``YYYY-MM-DD`` in ASCII digits (`tariffs.model.common.parse_date`): no time, no
+    UTC offset, none of the other ISO 8601 forms (``20250101``, ``2025-W01-1``).
+    """
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+        return plain_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 class _DateOption(argparse.Action):

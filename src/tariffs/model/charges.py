@@ -7,19 +7,22 @@ before them.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from tariffs.model.common import (
+    WIDE_CONTEXT,
     Code,
     ExactDecimal,
     MonthNumber,
     Name,
+    NestedValueError,
     NonNegativeDecimal,
     StrictModel,
     Window,
+    check_derived_price,
 )
 
 __all__ = [
@@ -249,6 +252,24 @@ class DynamicEnergyCharge(_ChargeBase):
     hourly_prices_per_kwh: list[ExactDecimal] = Field(min_length=8760, max_length=8784)
     adder_per_kwh: ExactDecimal = Decimal(0)
 
+    @model_validator(mode="after")
+    def _check(self) -> DynamicEnergyCharge:
+        # Hourly prices may be negative; hourly price + adder must still be a number the
+        # engine can carry exactly. The lowest and the highest sums are the extremes.
+        if self.adder_per_kwh:
+            for word, price in (
+                ("lowest", min(self.hourly_prices_per_kwh)),
+                ("highest", max(self.hourly_prices_per_kwh)),
+            ):
+                with localcontext(WIDE_CONTEXT):
+                    value = price + self.adder_per_kwh
+                formula = f"the {word} hourly price {price} + adder_per_kwh {self.adder_per_kwh}"
+                try:
+                    check_derived_price(value, formula, negative=True)
+                except ValueError as exc:
+                    raise NestedValueError(str(exc), ("adder_per_kwh",)) from None
+        return self
+
 
 class MinimumCharge(_ChargeBase):
     """A minimum bill.
@@ -289,7 +310,7 @@ class LoadFactorDiscount(StrictModel):
     """
 
     min_kwh_per_kva: NonNegativeDecimal
-    percent: NonNegativeDecimal
+    percent: NonNegativeDecimal = Field(le=100)
 
 
 #: The ways a basic charge can be billed, as an account chooses.
@@ -324,6 +345,18 @@ class BasicCharge(_ChargeBase):
             raise ValueError("give capacity_price_per_kva and/or demand_price_per_kw")
         if self.default_method is not None and self.default_method not in self.methods:
             raise ValueError(f"default_method {self.default_method!r} has no price")
+        if self.overrun is not None and self.demand_price_per_kw is not None:
+            multiplier = self.overrun.price_multiplier
+            with localcontext(WIDE_CONTEXT):
+                value = self.demand_price_per_kw * multiplier
+            formula = (
+                f"the overrun price = {multiplier} × demand_price_per_kw "
+                f"({self.demand_price_per_kw})"
+            )
+            try:
+                check_derived_price(value, formula)
+            except ValueError as exc:
+                raise NestedValueError(str(exc), ("overrun", "price_multiplier")) from None
         return self
 
     @property
