@@ -1702,6 +1702,27 @@ READINGS_CSV = [
             ", or use --allow-gaps to bill an empty kwh as a missing interval" * (not value)
         ]
     ],
+    # The CSV reader reads ASCII digits only; the message names the other digit.
+    readings_refused(
+        "readings_non_ascii_digits",
+        QUARTER.replace("00:15,1.5", "00:15,\uff11.\uff15"),
+        "3",
+        exactly(
+            "kwh is '\uff11.\uff15', which holds the non-ASCII digit '\uff11' (U+FF11); "
+            "write ASCII digits"
+        ),
+        variant="kwh",
+    ),
+    readings_refused(
+        "readings_non_ascii_digits",
+        QUARTER.replace("2025-07-01T00:15", "2025-07-01T00:\u0661\u0665"),
+        "3",
+        exactly(
+            "start '2025-07-01T00:\u0661\u0665' holds the non-ASCII digit '\u0661' (U+0661); "
+            "write ASCII digits"
+        ),
+        variant="start",
+    ),
     # A decimal comma makes a third field.
     readings_refused(
         "readings_value_not_a_non_negative_number",
@@ -2281,6 +2302,17 @@ ACCOUNTS = [
             "'\uff12' (U+FF12); write ASCII digits"
         ),
         variant="month_key",
+    ),
+    # int("\uff11\uff15") is 15; a whole number follows the same rule.
+    account_refused(
+        "account_non_ascii_digits",
+        ACCOUNT + 'meter_read_day: "\uff11\uff15"\n',
+        "account.yaml:5:17",
+        exactly(
+            "meter_read_day: '\uff11\uff15' holds the non-ASCII digit '\uff11' (U+FF11); "
+            "write ASCII digits"
+        ),
+        variant="whole_number",
     ),
     account_refused(
         "account_unknown_method",

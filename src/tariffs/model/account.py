@@ -8,7 +8,13 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from tariffs.model.common import NonNegativeDecimal, PlainDate, StrictModel, check_ascii_digits
+from tariffs.model.common import (
+    NonNegativeDecimal,
+    PlainDate,
+    StrictModel,
+    WholeNumber,
+    check_ascii_digits,
+)
 
 __all__ = ["Account", "Losses"]
 
@@ -58,7 +64,7 @@ class Account(StrictModel):
     basic_charge_method: Literal["capacity", "contract_demand", "actual_demand"] | None = None
     service_start: PlainDate | None = None
     service_end: PlainDate | None = None
-    meter_read_day: int | None = Field(default=None, ge=1, le=28)
+    meter_read_day: WholeNumber | None = Field(default=None, ge=1, le=28)
     tier_allowance_kwh_per_month: NonNegativeDecimal = Decimal(0)
     critical_peak_days: list[PlainDate] = Field(default_factory=list)
     year_to_date_kwh: NonNegativeDecimal = Decimal(0)

@@ -21,6 +21,7 @@ from tariffs.model.common import (
     NestedValueError,
     NonNegativeDecimal,
     StrictModel,
+    WholeNumber,
     Window,
     check_derived_price,
 )
@@ -106,12 +107,12 @@ class Tiers(StrictModel):
 
     bounds_kwh: list[NonNegativeDecimal] = Field(min_length=1)
     reset: Literal["monthly", "bill", "annual"] = "monthly"
-    start_month: int = Field(default=1, ge=1, le=12)
+    start_month: WholeNumber = Field(default=1, ge=1, le=12)
     method: Literal["proportional", "chronological", "per_period", "increment"] = "proportional"
     increments_per_kwh: list[NonNegativeDecimal] | None = None
     bound_unit: Literal["kwh", "kwh_per_day", "kwh_per_kw"] = "kwh"
     proration: Literal["none", "days", "months"] = "none"
-    proration_places: int = Field(default=0, ge=0, le=6)
+    proration_places: WholeNumber = Field(default=0, ge=0, le=6)
 
     @model_validator(mode="after")
     def _check(self) -> Tiers:
@@ -380,7 +381,7 @@ class Ratchet(StrictModel):
     """
 
     percent: NonNegativeDecimal
-    lookback_months: int = Field(ge=1, le=36)
+    lookback_months: WholeNumber = Field(ge=1, le=36)
     months: list[MonthNumber] | None = None
 
 

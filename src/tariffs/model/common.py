@@ -25,10 +25,12 @@ __all__ = [
     "PlainDate",
     "StrictModel",
     "WIDE_CONTEXT",
+    "WholeNumber",
     "Window",
     "check_ascii_digits",
     "check_derived_price",
     "exact_decimal",
+    "non_ascii_digit",
     "parse_date",
     "parse_window",
     "window_spans",
@@ -75,6 +77,18 @@ class NestedValueError(ValueError):
         return NestedValueError(str(self), (*prefix, *self.path))
 
 
+def non_ascii_digit(text: str) -> str | None:
+    """The first digit of ``text`` that is not ASCII, described, or None.
+
+    >>> non_ascii_digit("1.\u0665")
+    "the non-ASCII digit '\u0665' (U+0665)"
+    """
+    for character in text:
+        if character.isdigit() and not character.isascii():
+            return f"the non-ASCII digit {character!r} (U+{ord(character):04X})"
+    return None
+
+
 def check_ascii_digits(text: str) -> str:
     """Refuse digits other than ASCII ``0``-``9``; Python's parsers accept any Unicode digit.
 
@@ -85,12 +99,9 @@ def check_ascii_digits(text: str) -> str:
     ...
     ValueError: '\uff10.568' holds the non-ASCII digit '\uff10' (U+FF10); write ASCII digits
     """
-    for character in text:
-        if character.isdigit() and not character.isascii():
-            raise ValueError(
-                f"{text!r} holds the non-ASCII digit {character!r} (U+{ord(character):04X}); "
-                "write ASCII digits"
-            )
+    found = non_ascii_digit(text)
+    if found is not None:
+        raise ValueError(f"{text!r} holds {found}; write ASCII digits")
     return text
 
 
@@ -252,9 +263,18 @@ PlainDate = Annotated[dt.date, BeforeValidator(parse_date)]
 NonNegativeDecimal = Annotated[
     Decimal, BeforeValidator(exact_decimal), AfterValidator(_non_negative)
 ]
+
+
+def _ascii_text(value: Any) -> Any:
+    """Text for pydantic to read as an integer holds ASCII digits (other values pass on)."""
+    return check_ascii_digits(value) if isinstance(value, str) else value
+
+
 Name = Annotated[str, AfterValidator(_name)]
 Code = Annotated[str, AfterValidator(_code)]
-MonthNumber = Annotated[int, AfterValidator(_month)]
+#: A whole number; written as text, in ASCII digits (as every number of an input).
+WholeNumber = Annotated[int, BeforeValidator(_ascii_text)]
+MonthNumber = Annotated[int, BeforeValidator(_ascii_text), AfterValidator(_month)]
 
 
 def parse_window(text: str) -> tuple[int, int]:

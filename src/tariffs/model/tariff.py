@@ -23,6 +23,7 @@ from tariffs.model.common import (
     NonNegativeDecimal,
     PlainDate,
     StrictModel,
+    WholeNumber,
     check_derived_price,
     window_spans,
 )
@@ -52,7 +53,7 @@ class Rounding(StrictModel):
     ``places`` defaults to the currency's minor unit (2 for CNY and USD).
     """
 
-    places: int | None = Field(default=None, ge=0, le=6)
+    places: WholeNumber | None = Field(default=None, ge=0, le=6)
     mode: Literal["half_up", "half_even", "down", "up"] = "half_up"
 
 
