@@ -225,6 +225,40 @@ def test_portfolio_resume_needs_a_readable_output(
     assert f"{output}: --resume: this output was not written for flat-a -> flat-b" in err
 
 
+@pytest.mark.parametrize(
+    ("energy", "bills", "message"),
+    [
+        ("\uff17\uff14.4", "1", "--resume: not a number: '\uff17\uff14.4'"),
+        ("NaN", "1", "--resume: not a number: 'NaN'"),
+        ("74.4", "\uff11", "--resume: not a count of bills: '\uff11'"),
+        ("74.4", "x", "--resume: not a count of bills: 'x'"),
+    ],
+)
+def test_portfolio_resume_reads_numbers_as_every_input(
+    capsys: pytest.CaptureFixture[str],
+    portfolio: dict[str, Path],
+    tmp_path: Path,
+    energy: str,
+    bills: str,
+    message: str,
+) -> None:
+    # Decimal("\uff17\uff14.4") is 74.4 and int("\uff11") is 1: an earlier output is an
+    # input too, read with ASCII digits only; a count that is no number is refused, not a
+    # traceback.
+    output = tmp_path / "out.csv"
+    output.write_text(
+        "account_id,status,current_tariff,proposed_tariff,energy_kwh,current_total,"
+        "proposed_total,change,change_percent,bills,error\n"
+        f"A-000,ok,flat-a,flat-b,{energy},37.20,44.64,7.44,20.0,{bills},\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, *portfolio_argv(portfolio, "--format", "csv", "--output", output, "--resume")
+    )
+    assert (code, out) == (1, "")
+    assert err == f"tariffs: error: {output}: {message}\n"
+
+
 def test_portfolio_table_and_progress(
     capsys: pytest.CaptureFixture[str],
     portfolio: dict[str, Path],
