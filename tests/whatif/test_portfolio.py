@@ -336,6 +336,28 @@ def test_a_bad_row_fails_only_its_account() -> None:
     assert accounts[1].error is None
 
 
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            "F-1,2025-07-01T00:00+08:00,1250",
+            "accounts.csv:2:2: service_start: '2025-07-01T00:00+08:00' is a date and time with "
+            "a UTC offset; only a date is allowed here, written YYYY-MM-DD (such as 2025-01-01)",
+        ),
+        (
+            "F-1,2025-07-01,\uff11\uff12\uff15\uff10",
+            "accounts.csv:2:3: capacity_kva: '\uff11\uff12\uff15\uff10' holds the non-ASCII "
+            "digit '\uff11' (U+FF11); write ASCII digits",
+        ),
+    ],
+)
+def test_accounts_csv_cells_follow_the_rule_for_numbers_and_dates(row: str, message: str) -> None:
+    accounts, _ = parse_accounts_csv(
+        f"account_id,service_start,capacity_kva\n{row}\n", "dir", "accounts.csv"
+    )
+    assert (accounts[0].account, accounts[0].error) == (None, message)
+
+
 def test_nearest_rank() -> None:
     values = [Decimal(v) for v in (15, 20, 35, 40, 50)]  # sorted
     # Ranks ⌈p × 5 / 100⌉: p5 → 1, p30 → 2, p40 → 2, p50 → 3, p100 → 5.

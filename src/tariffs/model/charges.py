@@ -69,7 +69,9 @@ LINE_KINDS = (
 class PriceRef(StrictModel):
     """A price derived from another one: ``of`` × ``ratio``, exact (never rounded).
 
-    ``of`` names a base price of the version, or another period of the same charge.
+    ``of`` names a base price of the version, or another period of the same charge. The
+    price it gives passes the checks of a written price (0 or more, within the limits of
+    a number); the version checks it, since only the version knows what ``of`` names.
     """
 
     of: Name
@@ -157,7 +159,8 @@ class EnergyCharge(_ChargeBase):
 
     Give ``price_per_kwh`` (one price, or one per tier) or ``prices`` (period → price,
     or period → one price per tier). ``season_multipliers`` scale every price by the
-    season of the kWh (丰枯: wet 0.90, dry 1.20).
+    season of the kWh (丰枯: wet 0.90, dry 1.20); each price times each multiplier passes
+    the checks of a written price.
     """
 
     kind: Literal["energy"]
