@@ -6,9 +6,12 @@ import datetime as dt
 import re
 import textwrap
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from tariffs import TariffFileError, load_tariff, parse_tariff
 from tariffs.model.common import (
@@ -622,3 +625,44 @@ def test_month_days_and_clock_windows_hold_ascii_digits() -> None:
         Season(ranges=[("\uff106-01", "10-01")])
     with pytest.raises(ValueError, match=r"holds the non-ASCII digit '\uff10' \(U\+FF10\)"):
         parse_window("\uff10\uff18:00-22:00")
+
+
+def _decimals(signed: bool) -> st.SearchStrategy[Decimal]:
+    """Decimals of a tariff: up to 20 significant digits, 10**-18 to 10**23 (and 0)."""
+    sign = st.sampled_from([1, -1]) if signed else st.just(1)
+    return st.builds(
+        lambda s, c, e: Decimal((0 if s > 0 else 1, tuple(map(int, str(c))), e)),
+        sign,
+        st.integers(0, 10**20 - 1),
+        st.integers(-18, 3),
+    )
+
+
+@given(base=_decimals(signed=False), ratio=_decimals(signed=True), by=_decimals(signed=True))
+@example(base=Decimal("0.60"), ratio=Decimal("1.5"), by=Decimal("0.5"))  # accepted
+@example(base=Decimal("0.60"), ratio=Decimal("1.5"), by=Decimal("-0"))  # 0, not -0
+@example(base=Decimal("0.60"), ratio=Decimal("-0.5"), by=Decimal("1"))  # a below 0
+@example(base=Decimal("0.60"), ratio=Decimal("1e20"), by=Decimal("1e10"))  # b too large
+def test_a_ratio_of_a_ratio_is_refused_exactly_when_a_written_price_would_be(
+    base: Decimal, ratio: Decimal, by: Decimal
+) -> None:
+    # The law, worked out with fractions: a price is accepted when it is 0 or more, below
+    # 10**24, and a whole number of 10**-18; then it is the exact product, never rounded.
+    def allowed(value: Fraction) -> bool:
+        return value >= 0 and abs(value) < 10**24 and (value * 10**18).denominator == 1
+
+    first = Fraction(base) * Fraction(ratio)
+    second = first * Fraction(by)
+    prices = {"a": _ref("base", str(ratio)), "b": _ref("a", str(by))}
+    if not allowed(first):
+        with pytest.raises(NestedValueError, match=r"^a = .*a derived price") as caught:
+            resolve_prices(prices, {"base": base})
+        assert caught.value.path == ("prices", "a")
+    elif not allowed(second):
+        with pytest.raises(NestedValueError, match=r"^b = .*a derived price") as caught:
+            resolve_prices(prices, {"base": base})
+        assert caught.value.path == ("prices", "b")
+    else:
+        resolved = resolve_prices(prices, {"base": base})
+        assert [Fraction(resolved["a"][0]), Fraction(resolved["b"][0])] == [first, second]
+        assert not resolved["b"][0].is_signed()
