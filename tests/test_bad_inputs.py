@@ -2514,17 +2514,25 @@ COMMAND_LINE = [
         ]
     ],
     # int("\uff11\uff15") is 15.
-    Case(
-        "cli_number_option_with_non_ascii_digits",
-        price_inputs(extra=["--interval", "\uff11\uff15"]),
-        Exits(
-            code=2,
-            contains=(
-                "argument --interval: '\uff11\uff15' holds the non-ASCII digit '\uff11' "
-                "(U+FF11); write ASCII digits",
+    *[
+        Case(
+            "cli_number_option_with_non_ascii_digits",
+            price_inputs(extra=[option, text]),
+            Exits(
+                code=2,
+                contains=(
+                    f"argument {option}: '{text}' holds the non-ASCII digit {digit}; "
+                    "write ASCII digits",
+                ),
             ),
-        ),
-    ),
+            variant=option.removeprefix("--"),
+        )
+        for option, text, digit in [
+            ("--interval", "\uff11\uff15", "'\uff11' (U+FF11)"),
+            ("--usage-point", "\uff11", "'\uff11' (U+FF11)"),
+            ("--as-year", "\uff12\uff10\uff12\uff15", "'\uff12' (U+FF12)"),
+        ]
+    ],
 ]
 
 CASES = [

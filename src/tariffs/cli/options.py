@@ -35,6 +35,7 @@ __all__ = [
     "parse_minutes",
     "positive",
     "read_readings",
+    "whole_number",
     "write_output",
 ]
 
@@ -77,8 +78,23 @@ def positive(text: str) -> int:
     return value
 
 
+def whole_number(text: str) -> int:
+    """An argument that is a whole number of 0 or more (an index)."""
+    try:
+        value = _ascii_integer(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+    return value
+
+
 def parse_as_year(text: str) -> tuple[int | None, int]:
     """``--as-year``: ``YEAR`` (the readings' one year into YEAR) or ``SOURCE:YEAR``."""
+    try:
+        check_ascii_digits(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     match = _AS_YEAR.fullmatch(text)
     if match is None:
         raise argparse.ArgumentTypeError(f"not a year YYYY, or SOURCE:YEAR: {text!r}")
@@ -225,7 +241,7 @@ def add_readings_options(sub: argparse.ArgumentParser) -> None:
     add_past_enddate_option(sub)
     sub.add_argument(
         "--usage-point",
-        type=int,
+        type=whole_number,
         metavar="N",
         help="Green Button: the usage point to price (0-based, in file order)",
     )
