@@ -470,6 +470,14 @@ def after_valley(text: str) -> str:
 # The command line of the cases that name their files themselves.
 PRICE = ("price", "readings.csv", "--tariff", "tou.yaml")
 
+# What a message about a date and time where a date is expected says is allowed.
+ONLY_A_DATE = "only a date is allowed here, written YYYY-MM-DD (such as 2025-01-01)"
+
+
+def with_event_days(days: str) -> str:
+    """The base tariff with ``event_days: DAYS`` on line 8 (the list at column 17)."""
+    return edit(TARIFF, "    periods:\n", f"    event_days: {days}\n    periods:\n")
+
 
 # =========================================================================================
 # Tariff tables: YAML
@@ -530,18 +538,132 @@ TARIFF_YAML = [
         "tariff_bare_date_that_does_not_exist",
         edit(TARIFF, '"2025-01-01":', "2025-02-30:"),
         "tou.yaml:7:3",
+        exactly("versions.2025-02-30: '2025-02-30' is not a date: day is out of range for month"),
+    ),
+    # A time, even midnight, or a UTC offset where a date is expected is refused: the date
+    # alone would be kept, and the offset dropped without a word.
+    *[
+        tariff_refused(
+            "tariff_date_and_time_where_a_date_is_expected",
+            tariff,
+            where,
+            exactly(f"{path}: '{text}' is a date and time{offset}; {ONLY_A_DATE}"),
+            variant=variant,
+        )
+        for variant, tariff, where, path, text, offset in [
+            (
+                "time",
+                edit(TARIFF, '"2025-01-01":', "2025-01-01 10:00:00:"),
+                "tou.yaml:7:3",
+                'versions."2025-01-01 10:00:00"',
+                "2025-01-01 10:00:00",
+                "",
+            ),
+            (
+                "midnight",
+                edit(TARIFF, '"2025-01-01":', "2025-01-01 00:00:00:"),
+                "tou.yaml:7:3",
+                'versions."2025-01-01 00:00:00"',
+                "2025-01-01 00:00:00",
+                "",
+            ),
+            (
+                "utc_offset",
+                edit(TARIFF, '"2025-01-01":', '"2025-01-01T00:00+08:00":'),
+                "tou.yaml:7:3",
+                "versions.2025-01-01T00:00+08:00",
+                "2025-01-01T00:00+08:00",
+                " with a UTC offset",
+            ),
+            (
+                "withdrawn",
+                after_reference('withdrawn: "2026-01-01T00:00Z"\n'),
+                "tou.yaml:6:12",
+                "withdrawn",
+                "2026-01-01T00:00Z",
+                " with a UTC offset",
+            ),
+            (
+                "event_day",
+                with_event_days('["2025-12-15T00:00+08:00"]'),
+                "tou.yaml:8:18",
+                f"{VERSION_PATH}.event_days[0]",
+                "2025-12-15T00:00+08:00",
+                " with a UTC offset",
+            ),
+        ]
+    ],
+    # A number is no date (a reader of epoch seconds would take 1735689600 for 2025-01-01).
+    tariff_refused(
+        "tariff_number_where_a_date_is_expected",
+        with_event_days("[1735689600]"),
+        "tou.yaml:8:18",
         exactly(
-            "versions.2025-02-30: Input should be a valid date or datetime, "
-            "day value is outside expected range"
+            f"{VERSION_PATH}.event_days[0]: expected a date written YYYY-MM-DD "
+            "(such as 2025-01-01), found the number 1735689600"
         ),
     ),
-    tariff_refused(
-        "tariff_date_and_time_where_a_date_is_expected",
-        edit(TARIFF, '"2025-01-01":', "2025-01-01 10:00:00:"),
-        "tou.yaml:7:3",
-        starting('versions."2025-01-01 10:00:00": Datetimes provided to dates should have zero')
-        + ".*",
-    ),
+    # Python reads any Unicode digit as a number (int("５") == 5); an input may hold ASCII
+    # digits only, in numbers, dates and clock times alike. U+FF10 is FULLWIDTH DIGIT ZERO,
+    # U+0660 ARABIC-INDIC DIGIT ZERO, U+FF12 FULLWIDTH DIGIT TWO.
+    *[
+        tariff_refused(
+            "tariff_non_ascii_digits",
+            tariff,
+            where,
+            exactly(f"{path}: '{text}' holds the non-ASCII digit {digit}; write ASCII digits")
+            if "prices" not in path
+            # A price may also be a reference {of: ..., ratio: ...}: pydantic counts the
+            # errors of that other form too.
+            else exactly(
+                f"{path}: '{text}' holds the non-ASCII digit {digit}; write ASCII digits "
+                "(and 2 more errors)"
+            ),
+            variant=variant,
+        )
+        for variant, tariff, where, path, text, digit in [
+            (
+                "full_width_price",
+                valley_price('"\uff10.\uff12\uff18\uff18"'),
+                "tou.yaml:16:19",
+                f"{VERSION_PATH}.charges[0].prices.valley",
+                "\uff10.\uff12\uff18\uff18",
+                "'\uff10' (U+FF10)",
+            ),
+            (
+                "full_width_price_unquoted",
+                valley_price("\uff10.\uff12\uff18\uff18"),
+                "tou.yaml:16:19",
+                f"{VERSION_PATH}.charges[0].prices.valley",
+                "\uff10.\uff12\uff18\uff18",
+                "'\uff10' (U+FF10)",
+            ),
+            (
+                "arabic_indic_price",
+                valley_price('"\u0660.\u0662\u0668\u0668"'),
+                "tou.yaml:16:19",
+                f"{VERSION_PATH}.charges[0].prices.valley",
+                "\u0660.\u0662\u0668\u0668",
+                "'\u0660' (U+0660)",
+            ),
+            (
+                "version_date",
+                edit(TARIFF, '"2025-01-01":', '"\uff12\uff10\uff12\uff15-01-01":'),
+                "tou.yaml:7:3",
+                "versions.\uff12\uff10\uff12\uff15-01-01",
+                "\uff12\uff10\uff12\uff15-01-01",
+                "'\uff12' (U+FF12)",
+            ),
+            (
+                "clock_window",
+                edit(TARIFF, '["08:00-22:00"]', '["\uff10\uff18:00-22:00"]'),
+                "tou.yaml:10:18",
+                f"{VERSION_PATH}.periods[0].windows.peak[0]",
+                "\uff10\uff18:00-22:00",
+                "'\uff10' (U+FF10)",
+            ),
+        ]
+    ],
     valley_refused(
         "tariff_bare_date_where_a_price_is_expected",
         "2025-01-01",
@@ -1014,6 +1136,41 @@ TIERED = """\
 """
 
 
+# Prices derived from a base price. Lines 8-9 hold the base price, 17-18 the ratios:
+#
+#     8     base_prices:
+#     9       flat: "0.60"
+#    ...
+#    16         prices:
+#    17           peak: {of: flat, ratio: "1.5"}
+#    18           valley: {of: peak, ratio: "0.5"}
+DERIVED = edit(
+    edit(
+        edit(TARIFF, "    periods:\n", '    base_prices:\n      flat: "0.60"\n    periods:\n'),
+        'peak: "0.568"',
+        'peak: {of: flat, ratio: "1.5"}',
+    ),
+    'valley: "0.288"',
+    'valley: {of: peak, ratio: "0.5"}',
+)
+
+# The base price of DERIVED with one tiered flat charge; its prices on line 18, column 24.
+DERIVED_TIERS = (
+    DERIVED.split("    charges:")[0]
+    + "    charges:\n      - kind: energy\n        tiers:\n          bounds_kwh: [240]\n"
+    + "        price_per_kwh: %s\n"
+)
+
+# Hourly prices for FLAT (line 10), the first one 9E+23, with an adder on line 11.
+DYNAMIC = (
+    "      - kind: dynamic_energy\n"
+    + "        hourly_prices_per_kwh: [9e23"
+    + ", 0.5" * 8759
+    + "]\n"
+    + '        adder_per_kwh: "9e23"\n'
+)
+
+
 def with_tiers(bounds: str, prices: str) -> str:
     head = TARIFF.split("    periods:")[0]
     return head + TIERED % (bounds, prices)
@@ -1156,6 +1313,150 @@ TARIFF_CHARGES = [
         r"tou\.yaml:11:\d+",
         ["14.40"],
         tariff=with_tiers("[1e-40, 400]", '["0.5", "0.6", "0.7"]'),
+    ),
+    # A price reached from other prices (a ratio, a ratio of a ratio, a season
+    # multiplier, an overrun multiplier, an adder) passes the checks of a written price,
+    # and the message says how it was derived. DERIVED has peak = 1.5 × flat (line 17,
+    # value at column 17) and valley = 0.5 × peak (line 18, column 19).
+    *[
+        tariff_refused(
+            "tariff_derived_price_negative",
+            tariff,
+            where,
+            exactly(f"{path}: {formula} is {value}: a derived price must be 0 or more"),
+            variant=variant,
+            **options,
+        )
+        for variant, tariff, where, path, formula, value, options in [
+            # 0.60 × -0.5 = -0.300, shown with 4 decimals as every ratio of a period is.
+            (
+                "ratio_of_a_base_price",
+                edit(DERIVED, 'ratio: "1.5"', 'ratio: "-0.5"'),
+                "tou.yaml:17:17",
+                f"{VERSION_PATH}.charges[0].prices.peak",
+                "peak = -0.5 × flat (0.60)",
+                "-0.3000",
+                {},
+            ),
+            # peak = 0.60 × 1.5 = 0.9000; valley = 0.9000 × -0.5 = -0.4500.
+            (
+                "ratio_of_a_ratio",
+                edit(DERIVED, 'ratio: "0.5"', 'ratio: "-0.5"'),
+                "tou.yaml:18:19",
+                f"{VERSION_PATH}.charges[0].prices.valley",
+                "valley = -0.5 × peak (0.9000)",
+                "-0.4500",
+                {},
+            ),
+            # A flat price per tier: 0.60 × -1 = -0.60, the second tier (line 18, the
+            # second mapping of the list at column 37).
+            (
+                "tier_price",
+                DERIVED_TIERS % '[{of: flat}, {of: flat, ratio: "-1"}]',
+                "tou.yaml:18:37",
+                f"{VERSION_PATH}.charges[0].price_per_kwh[1]",
+                "price_per_kwh tier 2 = -1 × flat (0.60)",
+                "-0.60",
+                {},
+            ),
+            # 0.60 × -0.1 = -0.060.
+            *[
+                (
+                    kind,
+                    DERIVED
+                    + f'      - kind: {kind}\n        price_per_kwh: {{of: flat, ratio: "-0.1"}}\n',
+                    "tou.yaml:20:24",
+                    f"{VERSION_PATH}.charges[1].price_per_kwh",
+                    "price_per_kwh = -0.1 × flat (0.60)",
+                    "-0.060",
+                    {},
+                )
+                for kind in ["surcharge", "export_credit"]
+            ],
+        ]
+    ],
+    *[
+        tariff_refused(
+            "tariff_derived_price_beyond_the_limits",
+            tariff,
+            where,
+            exactly(f"{path}: {formula} (a derived price)"),
+            variant=variant,
+            **options,
+        )
+        for variant, tariff, where, path, formula, options in [
+            # peak = 0.60 × 1E+20 = 60000000000000000000.0000 (20 digits), valley = that
+            # × 1E+10: 30 digits before the point.
+            (
+                "ratio_of_a_ratio_too_large",
+                edit(
+                    edit(DERIVED, 'ratio: "1.5"', 'ratio: "1e20"'), 'ratio: "0.5"', 'ratio: "1e10"'
+                ),
+                "tou.yaml:18:19",
+                f"{VERSION_PATH}.charges[0].prices.valley",
+                "valley = 1E+10 × peak (60000000000000000000.0000) is "
+                "600000000000000000000000000000.0000, which is too large: at most 24 digits "
+                "before the point",
+                {},
+            ),
+            # peak = 0.60 × 1E-17 = 6E-18 (18 places, allowed); valley = 0.05 × 6E-18 = 3E-19.
+            (
+                "ratio_of_a_ratio_with_too_many_places",
+                edit(
+                    edit(DERIVED, 'ratio: "1.5"', 'ratio: "1e-17"'), 'ratio: "0.5"', 'ratio: "0.05"'
+                ),
+                "tou.yaml:18:19",
+                f"{VERSION_PATH}.charges[0].prices.valley",
+                "valley = 0.05 × peak (6E-18) is 3E-19, which has 19 decimal places; at most 18 "
+                "are allowed",
+                {},
+            ),
+            # Tier 1: 0.5 × 1E-17 = 5E-18 (allowed); tier 2: 0.61 × 1E-17 = 6.1E-18. The
+            # multiplier is on line 13, its value at column 35.
+            (
+                "season_multiplier_on_tiers",
+                with_tiers("[240]", '["0.5", "0.61"]')
+                + '        season_multipliers: {all: "1e-17"}\n',
+                "tou.yaml:13:35",
+                f"{VERSION_PATH}.charges[0].season_multipliers.all",
+                "price_per_kwh tier 2 in season all = 0.61 × 1E-17 is 6.1E-18, which has 19 "
+                "decimal places; at most 18 are allowed",
+                {},
+            ),
+            # 40.80 × 1E+23 = 4.080E+24: 25 digits before the point. Line 14, column 37.
+            (
+                "overrun_multiplier",
+                TWO_PART + '        overrun: {price_multiplier: "1e23"}\n',
+                "two-part.yaml:14:37",
+                f"{VERSION_PATH}.charges[1].overrun.price_multiplier",
+                "the overrun price = 1E+23 × demand_price_per_kw (40.80) is 4.080E+24, which is "
+                "too large: at most 24 digits before the point",
+                {"tariff_name": "two-part.yaml"},
+            ),
+            # Hourly prices may be negative, so only the limits apply: the lowest, 0.5 + 9E+23,
+            # has 24 digits; the highest, 9E+23 + 9E+23 = 1.8E+24, has 25. Line 11, column 24.
+            (
+                "hourly_price_plus_adder",
+                edit(FLAT, '      - kind: energy\n        price_per_kwh: "0.56789"\n', DYNAMIC),
+                "flat.yaml:11:24",
+                f"{VERSION_PATH}.charges[0].adder_per_kwh",
+                "the highest hourly price 9E+23 + adder_per_kwh 9E+23 is 1.8E+24, which is too "
+                "large: at most 24 digits before the point",
+                {"tariff_name": "flat.yaml"},
+            ),
+        ]
+    ],
+    # A load-factor discount of more than 100 % would turn the basic charge into a payment.
+    # Line 14, column 65.
+    tariff_refused(
+        "tariff_load_factor_discount_above_100_percent",
+        TWO_PART + '        load_factor_discount: {min_kwh_per_kva: "200", percent: "150"}\n',
+        "two-part.yaml:14:65",
+        exactly(
+            f"{VERSION_PATH}.charges[1].load_factor_discount.percent: Input should be less than "
+            "or equal to 100"
+        ),
+        tariff_name="two-part.yaml",
     ),
 ]
 
@@ -1401,6 +1702,27 @@ READINGS_CSV = [
             ", or use --allow-gaps to bill an empty kwh as a missing interval" * (not value)
         ]
     ],
+    # The CSV reader reads ASCII digits only; the message names the other digit.
+    readings_refused(
+        "readings_non_ascii_digits",
+        QUARTER.replace("00:15,1.5", "00:15,\uff11.\uff15"),
+        "3",
+        exactly(
+            "kwh is '\uff11.\uff15', which holds the non-ASCII digit '\uff11' (U+FF11); "
+            "write ASCII digits"
+        ),
+        variant="kwh",
+    ),
+    readings_refused(
+        "readings_non_ascii_digits",
+        QUARTER.replace("2025-07-01T00:15", "2025-07-01T00:\u0661\u0665"),
+        "3",
+        exactly(
+            "start '2025-07-01T00:\u0661\u0665' holds the non-ASCII digit '\u0661' (U+0661); "
+            "write ASCII digits"
+        ),
+        variant="start",
+    ),
     # A decimal comma makes a third field.
     readings_refused(
         "readings_value_not_a_non_negative_number",
@@ -1883,9 +2205,9 @@ def account_inputs(account: str | None) -> Inputs:
     return price_inputs(tariff=TWO_PART, account=account, tariff_name="two-part.yaml")
 
 
-def account_refused(entry: str, account: str, where: str, message: str) -> Case:
+def account_refused(entry: str, account: str, where: str, message: str, variant: str = "") -> Case:
     """The account file ``account`` with the two-part tariff, refused: ``where: message``."""
-    return Case(entry, account_inputs(account), Refused(where, message))
+    return Case(entry, account_inputs(account), Refused(where, message), variant)
 
 
 # A method of charging the tariff needs, as the message names it.
@@ -1964,10 +2286,47 @@ ACCOUNTS = [
         "account_date_that_does_not_exist",
         ACCOUNT + "service_start: 2025-02-30\n",
         "account.yaml:5:16",
+        exactly("service_start: '2025-02-30' is not a date: day is out of range for month"),
+    ),
+    account_refused(
+        "account_date_and_time_where_a_date_is_expected",
+        ACCOUNT + 'service_start: "2025-07-01T00:00+08:00"\n',
+        "account.yaml:5:16",
         exactly(
-            "service_start: Input should be a valid date or datetime, day value is outside "
-            "expected range"
+            "service_start: '2025-07-01T00:00+08:00' is a date and time with a UTC offset; "
+            + ONLY_A_DATE
         ),
+    ),
+    account_refused(
+        "account_non_ascii_digits",
+        edit(ACCOUNT, "capacity_kva: 1250", 'capacity_kva: "\uff11\uff12\uff15\uff10"'),
+        "account.yaml:2:15",
+        exactly(
+            "capacity_kva: '\uff11\uff12\uff15\uff10' holds the non-ASCII digit '\uff11' "
+            "(U+FF11); write ASCII digits"
+        ),
+        variant="quantity",
+    ),
+    account_refused(
+        "account_non_ascii_digits",
+        ACCOUNT + 'demand_history_kw: {"\uff12\uff10\uff12\uff15-06": 500}\n',
+        "account.yaml:5:20",
+        exactly(
+            "demand_history_kw: '\uff12\uff10\uff12\uff15-06' holds the non-ASCII digit "
+            "'\uff12' (U+FF12); write ASCII digits"
+        ),
+        variant="month_key",
+    ),
+    # int("\uff11\uff15") is 15; a whole number follows the same rule.
+    account_refused(
+        "account_non_ascii_digits",
+        ACCOUNT + 'meter_read_day: "\uff11\uff15"\n',
+        "account.yaml:5:17",
+        exactly(
+            "meter_read_day: '\uff11\uff15' holds the non-ASCII digit '\uff11' (U+FF11); "
+            "write ASCII digits"
+        ),
+        variant="whole_number",
     ),
     account_refused(
         "account_unknown_method",
@@ -2082,6 +2441,28 @@ RAISES = [
 # =========================================================================================
 
 ALIKE = [
+    # A ratio of 0 is a price of 0, as a written 0 is; a ratio of -0 is no negative price
+    # (0.60 × -0 would be the decimal -0.00), and neither is a written "-0".
+    Alike(
+        "tariff_zero_price_written_or_derived",
+        price_inputs(
+            tariff=edit(edit(DERIVED, 'ratio: "1.5"', 'ratio: "0"'), 'ratio: "0.5"', 'ratio: "-0"')
+        ),
+        price_inputs(
+            tariff=edit(
+                edit(DERIVED, '{of: flat, ratio: "1.5"}', '"0.0000"'),
+                '{of: peak, ratio: "0.5"}',
+                '"0.0000"',
+            )
+        ),
+        variant="ratio",
+    ),
+    Alike(
+        "tariff_zero_price_written_or_derived",
+        price_inputs(tariff=valley_price('"-0"')),
+        price_inputs(tariff=valley_price('"0"')),
+        variant="minus_zero",
+    ),
     # YAML 1.1 would turn 2025-01-01 into a date object; here it stays text until the
     # schema parses it, so quoting it or not gives the same table and the same bill.
     Alike(
@@ -2104,6 +2485,70 @@ ALIKE = [
     ),
 ]
 
+# =========================================================================================
+# Command line
+# =========================================================================================
+
+COMMAND_LINE = [
+    # Dates on the command line follow the rule of every input: YYYY-MM-DD in ASCII digits,
+    # without a time (Python's fromisoformat would also read 20250101 and 2025-W27-2).
+    *[
+        Case(
+            "cli_date_option_not_a_plain_date",
+            price_inputs(extra=[option, text]),
+            Exits(code=2, contains=(f"argument {option}: {message}",)),
+            variant=variant,
+        )
+        for variant, option, text, message in [
+            (
+                "basic_format",
+                "--from",
+                "20250701",
+                "'20250701' is not a date YYYY-MM-DD, such as 2025-01-01",
+            ),
+            (
+                "week_date",
+                "--to",
+                "2025-W27-2",
+                "'2025-W27-2' is not a date YYYY-MM-DD, such as 2025-01-01",
+            ),
+            (
+                "date_and_time",
+                "--from",
+                "2025-07-01T00:00",
+                f"'2025-07-01T00:00' is a date and time; {ONLY_A_DATE}",
+            ),
+            (
+                "full_width_digits",
+                "--event-day",
+                "\uff12\uff10\uff12\uff15-07-01",
+                "'\uff12\uff10\uff12\uff15-07-01' holds the non-ASCII digit '\uff12' (U+FF12); "
+                "write ASCII digits",
+            ),
+        ]
+    ],
+    # int("\uff11\uff15") is 15.
+    *[
+        Case(
+            "cli_number_option_with_non_ascii_digits",
+            price_inputs(extra=[option, text]),
+            Exits(
+                code=2,
+                contains=(
+                    f"argument {option}: '{text}' holds the non-ASCII digit {digit}; "
+                    "write ASCII digits",
+                ),
+            ),
+            variant=option.removeprefix("--"),
+        )
+        for option, text, digit in [
+            ("--interval", "\uff11\uff15", "'\uff11' (U+FF11)"),
+            ("--usage-point", "\uff11", "'\uff11' (U+FF11)"),
+            ("--as-year", "\uff12\uff10\uff12\uff15", "'\uff12' (U+FF12)"),
+        ]
+    ],
+]
+
 CASES = [
     *TARIFF_YAML,
     *TARIFF_FIELDS,
@@ -2114,6 +2559,7 @@ CASES = [
     *READINGS_CSV,
     *GREENBUTTON,
     *ACCOUNTS,
+    *COMMAND_LINE,
 ]
 
 
@@ -2170,6 +2616,7 @@ def test_the_worked_out_amounts() -> None:
 DOC = Path(__file__).resolve().parents[1] / "docs" / "bad-inputs.md"
 
 # Incomplete readings are pinned in their own module; the doc names those tests too.
+# URDB records are read in their own module; the doc names those tests too.
 # The order of --from and --to is checked by the command line; pinned in its own module,
 # as are the usage errors and Green Button options of batch, and a closed stdout.
 from tests.cli.test_consistency import (  # noqa: E402, F401
@@ -2217,7 +2664,12 @@ from tests.io.test_incomplete_readings import (  # noqa: E402, F401
     test_an_empty_second_reading_still_gives_the_interval,
     test_empty_cells_are_billed_as_gaps_and_the_bill_says_so,
 )
-from tests.io.test_urdb import test_enddate_before_startdate_is_refused  # noqa: E402, F401
+from tests.io.test_urdb import (  # noqa: E402, F401
+    test_enddate_before_startdate_is_refused,
+    test_urdb_date_with_a_time_or_other_digits_is_refused,
+    test_urdb_derived_price_rate_plus_adj_beyond_the_limits,
+    test_urdb_number_with_non_ascii_digits_is_refused,
+)
 from tests.model.test_schema import test_withdrawal_dates_and_policy_are_checked  # noqa: E402, F401
 
 # The tests that run tables or check the tables themselves: the doc names their cases.

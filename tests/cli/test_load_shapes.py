@@ -59,7 +59,7 @@ def test_readings_of_2013_are_refused_under_a_2025_table_and_priced_re_dated(
     ]
 
 
-@pytest.mark.parametrize("text", ["25", "2025-01", "x:2025", "2013:", "２０２５", "2013:2025:1"])
+@pytest.mark.parametrize("text", ["25", "2025-01", "x:2025", "2013:", "2013:2025:1"])
 def test_as_year_that_is_not_a_year_is_a_usage_error(
     text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -69,6 +69,17 @@ def test_as_year_that_is_not_a_year_is_a_usage_error(
     )
     assert (code, out) == (2, "")
     assert f"not a year YYYY, or SOURCE:YEAR: {text!r}" in err
+
+
+def test_as_year_in_other_digits_names_the_digit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readings = str(hourly_year(tmp_path / "y2013.csv"))
+    code, out, err = run(
+        ["price", readings, "--tariff", "cn-sh-residential", "--as-year", "２０２５"], capsys
+    )
+    assert (code, out) == (2, "")
+    assert "'２０２５' holds the non-ASCII digit '２' (U+FF12); write ASCII digits" in err
 
 
 def test_as_year_names_the_source_year_of_a_longer_file(

@@ -564,7 +564,8 @@ ERRORS = {
     "non-ASCII digits": (
         HEADER + "2025-01-15T10:00,1\n2025-01-15T10:15,\u0661\u0662\n",
         {},
-        r"^readings\.csv:3: kwh is '\u0661\u0662', not a number",
+        r"^readings\.csv:3: kwh is '\u0661\u0662', which holds the non-ASCII digit '\u0661' "
+        r"\(U\+0661\); write ASCII digits$",
     ),
     # the earliest line wins
     "value before a later duplicate": (

@@ -263,6 +263,81 @@ def test_enddate_before_startdate_is_refused() -> None:
         tariff_of(record(startdate=1433116800, enddate=1433030400))
 
 
+@pytest.mark.parametrize(
+    ("startdate", "message"),
+    [
+        (
+            "2017-01-01T00:00:00+08:00",
+            "'2017-01-01T00:00:00+08:00' has a time of day or a UTC offset, which would be "
+            "dropped; expected a date YYYY-MM-DD (with at most the time 00:00:00) or epoch "
+            "seconds",
+        ),
+        (
+            "2017-01-01 08:00:00",
+            "'2017-01-01 08:00:00' has a time of day or a UTC offset, which would be dropped; "
+            "expected a date YYYY-MM-DD (with at most the time 00:00:00) or epoch seconds",
+        ),
+        (
+            "\uff12\uff10\uff11\uff17-01-01",
+            "'\uff12\uff10\uff11\uff17-01-01' holds the non-ASCII digit '\uff12' (U+FF12); "
+            "write ASCII digits",
+        ),
+        ("2017-02-30", "'2017-02-30' is not a date: day is out of range for month"),
+    ],
+)
+def test_urdb_date_with_a_time_or_other_digits_is_refused(startdate: str, message: str) -> None:
+    # A date as text is the date, or the date at midnight ("2017-01-01 00:00:00", as URDB
+    # writes it): a time of day or an offset would be dropped, so it is refused.
+    with pytest.raises(TariffFileError) as caught:
+        tariff_of(record(startdate=startdate))
+    assert str(caught.value) == f"rate.json: startdate: {message}"
+
+
+def test_urdb_date_at_midnight_is_the_date() -> None:
+    for startdate in ["2017-01-01", "2017-01-01T00:00:00", "2017-01-01 00:00"]:
+        assert list(tariff_of(record(startdate=startdate)).versions) == [dt.date(2017, 1, 1)]
+
+
+def test_urdb_number_with_non_ascii_digits_is_refused() -> None:
+    # Decimal("\uff10.\uff11\uff10") is 0.10: the rule for numbers is ASCII digits only.
+    with pytest.raises(TariffFileError) as caught:
+        tariff_of(record(energyratestructure=[[{"rate": "\uff10.\uff11\uff10"}]]))
+    assert str(caught.value) == (
+        "rate.json: energyratestructure[0][0].rate: '\uff10.\uff11\uff10' holds the "
+        "non-ASCII digit '\uff10' (U+FF10); write ASCII digits"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rate", "adj", "message"),
+    [
+        # 9E+23 + 9E+23 = 1.8E+24: 25 digits before the point.
+        (
+            "9e23",
+            "9e23",
+            "rate + adj = 9E+23 + 9E+23 is 1.8E+24, which is too large: at most 24 digits "
+            "before the point (a derived price)",
+        ),
+        # 0.1 + 1E-30 has 30 decimal places.
+        (
+            "0.1",
+            "1e-30",
+            "rate + adj = 0.1 + 1E-30 is 0.100000000000000000000000000001, which has 30 "
+            "decimal places; at most 18 are allowed (a derived price)",
+        ),
+        # 1E+50 + 1E-60 needs 111 digits: more than the sum is computed with.
+        ("1e50", "1e-60", "rate + adj = 1E+50 + 1E-60 has more digits than a price may have"),
+    ],
+)
+def test_urdb_derived_price_rate_plus_adj_beyond_the_limits(
+    rate: str, adj: str, message: str
+) -> None:
+    structure = [[{"rate": D(rate), "adj": D(adj)}]]
+    with pytest.raises(TariffFileError) as caught:
+        tariff_of(record(energyratestructure=structure))
+    assert str(caught.value) == f"rate.json: energyratestructure[0][0]: {message}"
+
+
 def test_export_rules_are_named_in_the_description() -> None:
     tariff = tariff_of(record(dgrules="Net Metering"))
     assert tariff.description is not None

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import textwrap
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from tariffs import TariffFileError, load_tariff, parse_tariff
+from tariffs.model.common import (
+    NestedValueError,
+    check_derived_price,
+    exact_decimal,
+    parse_date,
+)
 from tariffs.model.tariff import resolve_prices, tidy_price
 
 HEAD = """\
@@ -442,3 +453,216 @@ def test_withdrawn_table_loads_and_its_default_policy_round_trips(tmp_path: Path
     plain = load_tariff(write(tmp_path, "past_withdrawal: refuse\n" + WITHDRAWN_BODY))
     assert plain.withdrawn is None
     assert type(plain).model_validate(plain.model_dump()) == plain
+
+
+# -- derived prices pass the checks of written ones ---------------------------------------
+
+
+def test_a_ratio_of_a_ratio_below_zero_is_refused_with_its_path() -> None:
+    # peak = 0.60 × 1.5 = 0.9000; valley = 0.9000 × -0.5 = -0.4500.
+    with pytest.raises(NestedValueError) as caught:
+        resolve_prices(
+            {"peak": _ref("flat", "1.5"), "valley": _ref("peak", "-0.5")},
+            {"flat": Decimal("0.60")},
+        )
+    assert str(caught.value) == (
+        "valley = -0.5 × peak (0.9000) is -0.4500: a derived price must be 0 or more"
+    )
+    assert caught.value.path == ("prices", "valley")
+
+
+def test_a_tier_price_referring_to_a_tiered_period_names_both_tiers() -> None:
+    # shoulder tier 2 = 0.5 × peak tier 2 (0.7) = 0.3500; tier 3 = 1E+23 × peak tier 3 (20)
+    # = 2E+24, 25 digits before the point (shown with 4 decimals, as ratios of periods are).
+    with pytest.raises(NestedValueError) as caught:
+        resolve_prices(
+            {
+                "peak": [Decimal("0.5"), Decimal("0.7"), Decimal("20")],
+                "shoulder": [_ref("peak", "0.5"), _ref("peak", "0.5"), _ref("peak", "1e23")],
+            },
+            {},
+        )
+    assert str(caught.value) == (
+        "shoulder tier 3 = 1E+23 × peak tier 3 (20) is 2000000000000000000000000.0000, which is "
+        "too large: at most 24 digits before the point (a derived price)"
+    )
+    assert caught.value.path == ("prices", "shoulder", 2)
+
+
+def test_derived_prices_within_the_limits_are_kept_exactly() -> None:
+    # 0.60 × 1E-17 = 6E-18: 18 decimal places, the most allowed; 0.5 × 9E+23 = 4.5E+23:
+    # 24 digits before the point, the most allowed.
+    resolved = resolve_prices(
+        {"a": _ref("flat", "1e-17"), "b": _ref("big", "0.5")},
+        {"flat": Decimal("0.60"), "big": Decimal("9e23")},
+    )
+    assert resolved == {"a": [Decimal("6E-18")], "b": [Decimal("4.5E+23")]}
+
+
+def test_hourly_prices_plus_an_adder_may_be_negative() -> None:
+    # Hourly market prices may be negative; -0.5 + 0.1 = -0.4 is a price the engine bills.
+    from tariffs.model.charges import DynamicEnergyCharge
+
+    charge = DynamicEnergyCharge(
+        kind="dynamic_energy",
+        hourly_prices_per_kwh=[Decimal("-0.5")] + [Decimal("0.3")] * 8759,
+        adder_per_kwh=Decimal("0.1"),
+    )
+    assert charge.adder_per_kwh == Decimal("0.1")
+
+
+def test_a_derived_zero_is_never_minus_zero() -> None:
+    assert str(check_derived_price(Decimal("0.60") * Decimal("-0"), "p = -0 × flat")) == "0.00"
+
+
+def test_season_multiplier_on_a_flat_price_derived_from_a_base_price(tmp_path: Path) -> None:
+    # With base 2: flat = 0.5 × 2 = 1.0, and 1.0 × 9E+23 = 9.0E+23 has 24 digits before
+    # the point, the most allowed. With base 40: 20.0 × 9E+23 = 1.8E+25 has 26.
+    body = """\
+        versions:
+          "2025-01-01":
+            base_prices: {base: "%s"}
+            charges:
+              - kind: energy
+                price_per_kwh: {of: base, ratio: "0.5"}
+                season_multipliers: {all: "9e23"}
+        """
+    assert load_tariff(write(tmp_path, body % "2"))
+    with pytest.raises(TariffFileError) as caught:
+        load_tariff(write(tmp_path, body % "40"))
+    assert str(caught.value) == (
+        f"{tmp_path / 't.yaml'}:12:35: versions.2025-01-01.charges[0].season_multipliers.all: "
+        "price_per_kwh in season all = 20.0 × 9E+23 is 18000000000000000000000000.0000, which "
+        "is too large: at most 24 digits before the point (a derived price)"
+    )
+
+
+# -- one rule for numbers and dates -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "digit"),
+    [
+        ("\uff10.568", "'\uff10' (U+FF10)"),  # FULLWIDTH DIGIT ZERO
+        ("0.\u0665", "'\u0665' (U+0665)"),  # ARABIC-INDIC DIGIT FIVE
+        ("\u0967\u0968", "'\u0967' (U+0967)"),  # DEVANAGARI DIGITS ONE, TWO
+        ("2\u00b2", "'\u00b2' (U+00B2)"),  # SUPERSCRIPT TWO
+    ],
+)
+def test_numbers_hold_ascii_digits_only(text: str, digit: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        exact_decimal(text)
+    assert str(caught.value) == f"{text!r} holds the non-ASCII digit {digit}; write ASCII digits"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "2025-01-01T00:00+08:00",
+            "'2025-01-01T00:00+08:00' is a date and time with a UTC offset; only a date is "
+            "allowed here, written YYYY-MM-DD (such as 2025-01-01)",
+        ),
+        (
+            "2025-01-01T00:00",
+            "'2025-01-01T00:00' is a date and time; only a date is allowed here, written "
+            "YYYY-MM-DD (such as 2025-01-01)",
+        ),
+        ("20250101", "'20250101' is not a date YYYY-MM-DD, such as 2025-01-01"),
+        ("2025-1-1", "'2025-1-1' is not a date YYYY-MM-DD, such as 2025-01-01"),
+        (
+            "2025-0\u0661-01",
+            "'2025-0\u0661-01' holds the non-ASCII digit '\u0661' (U+0661); write ASCII digits",
+        ),
+        (
+            dt.datetime(2025, 1, 1),
+            "expected a date, found the date and time 2025-01-01T00:00:00; a date is written "
+            "YYYY-MM-DD, such as 2025-01-01",
+        ),
+        (
+            True,
+            "expected a date written YYYY-MM-DD (such as 2025-01-01), found the boolean True",
+        ),
+    ],
+)
+def test_dates_are_plain_year_month_day(value: object, message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_date(value)
+    assert str(caught.value) == message
+
+
+def test_every_date_of_a_tariff_follows_the_rule(tmp_path: Path) -> None:
+    # A holiday, an event day, a version and a withdrawal date; each with an offset.
+    body = """\
+        withdrawn: "2026-01-01"
+        versions:
+          "2025-01-01":
+            event_days: ["2025-12-15"]
+            day_types:
+              work: {weekdays: [mon, tue, wed, thu, fri, sat, sun]}
+              holiday: {dates: ["2025-10-01"]}
+            charges: [{kind: energy, price_per_kwh: "0.5"}]
+        """
+    tariff = load_tariff(write(tmp_path, body))
+    version = tariff.versions[dt.date(2025, 1, 1)]
+    assert (tariff.withdrawn, version.event_days) == (dt.date(2026, 1, 1), [dt.date(2025, 12, 15)])
+    for date, line_column in [
+        ("2026-01-01", "6:12"),
+        ("2025-01-01", "8:3"),
+        ("2025-12-15", "9:18"),
+        ("2025-10-01", "12:25"),
+    ]:
+        path = write(tmp_path, body.replace(f'"{date}"', f'"{date}T00:00Z"'))
+        with pytest.raises(TariffFileError, match=rf"^{re.escape(str(path))}:{line_column}: "):
+            load_tariff(path)
+
+
+def test_month_days_and_clock_windows_hold_ascii_digits() -> None:
+    from tariffs.model.calendar import Season
+    from tariffs.model.common import parse_window
+
+    with pytest.raises(ValueError, match=r"holds the non-ASCII digit '\uff10' \(U\+FF10\)"):
+        Season(ranges=[("\uff106-01", "10-01")])
+    with pytest.raises(ValueError, match=r"holds the non-ASCII digit '\uff10' \(U\+FF10\)"):
+        parse_window("\uff10\uff18:00-22:00")
+
+
+def _decimals(signed: bool) -> st.SearchStrategy[Decimal]:
+    """Decimals of a tariff: up to 20 significant digits, 10**-18 to 10**23 (and 0)."""
+    sign = st.sampled_from([1, -1]) if signed else st.just(1)
+    return st.builds(
+        lambda s, c, e: Decimal((0 if s > 0 else 1, tuple(map(int, str(c))), e)),
+        sign,
+        st.integers(0, 10**20 - 1),
+        st.integers(-18, 3),
+    )
+
+
+@given(base=_decimals(signed=False), ratio=_decimals(signed=True), by=_decimals(signed=True))
+@example(base=Decimal("0.60"), ratio=Decimal("1.5"), by=Decimal("0.5"))  # accepted
+@example(base=Decimal("0.60"), ratio=Decimal("1.5"), by=Decimal("-0"))  # 0, not -0
+@example(base=Decimal("0.60"), ratio=Decimal("-0.5"), by=Decimal("1"))  # a below 0
+@example(base=Decimal("0.60"), ratio=Decimal("1e20"), by=Decimal("1e10"))  # b too large
+def test_a_ratio_of_a_ratio_is_refused_exactly_when_a_written_price_would_be(
+    base: Decimal, ratio: Decimal, by: Decimal
+) -> None:
+    # The law, worked out with fractions: a price is accepted when it is 0 or more, below
+    # 10**24, and a whole number of 10**-18; then it is the exact product, never rounded.
+    def allowed(value: Fraction) -> bool:
+        return value >= 0 and abs(value) < 10**24 and (value * 10**18).denominator == 1
+
+    first = Fraction(base) * Fraction(ratio)
+    second = first * Fraction(by)
+    prices = {"a": _ref("base", str(ratio)), "b": _ref("a", str(by))}
+    if not allowed(first):
+        with pytest.raises(NestedValueError, match=r"^a = .*a derived price") as caught:
+            resolve_prices(prices, {"base": base})
+        assert caught.value.path == ("prices", "a")
+    elif not allowed(second):
+        with pytest.raises(NestedValueError, match=r"^b = .*a derived price") as caught:
+            resolve_prices(prices, {"base": base})
+        assert caught.value.path == ("prices", "b")
+    else:
+        resolved = resolve_prices(prices, {"base": base})
+        assert [Fraction(resolved["a"][0]), Fraction(resolved["b"][0])] == [first, second]
+        assert not resolved["b"][0].is_signed()

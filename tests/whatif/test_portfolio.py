@@ -225,6 +225,40 @@ def test_portfolio_resume_needs_a_readable_output(
     assert f"{output}: --resume: this output was not written for flat-a -> flat-b" in err
 
 
+@pytest.mark.parametrize(
+    ("energy", "bills", "message"),
+    [
+        ("\uff17\uff14.4", "1", "--resume: not a number: '\uff17\uff14.4'"),
+        ("NaN", "1", "--resume: not a number: 'NaN'"),
+        ("74.4", "\uff11", "--resume: not a count of bills: '\uff11'"),
+        ("74.4", "x", "--resume: not a count of bills: 'x'"),
+    ],
+)
+def test_portfolio_resume_reads_numbers_as_every_input(
+    capsys: pytest.CaptureFixture[str],
+    portfolio: dict[str, Path],
+    tmp_path: Path,
+    energy: str,
+    bills: str,
+    message: str,
+) -> None:
+    # Decimal("\uff17\uff14.4") is 74.4 and int("\uff11") is 1: an earlier output is an
+    # input too, read with ASCII digits only; a count that is no number is refused, not a
+    # traceback.
+    output = tmp_path / "out.csv"
+    output.write_text(
+        "account_id,status,current_tariff,proposed_tariff,energy_kwh,current_total,"
+        "proposed_total,change,change_percent,bills,error\n"
+        f"A-000,ok,flat-a,flat-b,{energy},37.20,44.64,7.44,20.0,{bills},\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, *portfolio_argv(portfolio, "--format", "csv", "--output", output, "--resume")
+    )
+    assert (code, out) == (1, "")
+    assert err == f"tariffs: error: {output}: {message}\n"
+
+
 def test_portfolio_table_and_progress(
     capsys: pytest.CaptureFixture[str],
     portfolio: dict[str, Path],
@@ -300,6 +334,28 @@ def test_a_bad_row_fails_only_its_account() -> None:
         "accounts.csv:2:2: meter_read_day: Input should be less than or equal to 28"
     )
     assert accounts[1].error is None
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            "F-1,2025-07-01T00:00+08:00,1250",
+            "accounts.csv:2:2: service_start: '2025-07-01T00:00+08:00' is a date and time with "
+            "a UTC offset; only a date is allowed here, written YYYY-MM-DD (such as 2025-01-01)",
+        ),
+        (
+            "F-1,2025-07-01,\uff11\uff12\uff15\uff10",
+            "accounts.csv:2:3: capacity_kva: '\uff11\uff12\uff15\uff10' holds the non-ASCII "
+            "digit '\uff11' (U+FF11); write ASCII digits",
+        ),
+    ],
+)
+def test_accounts_csv_cells_follow_the_rule_for_numbers_and_dates(row: str, message: str) -> None:
+    accounts, _ = parse_accounts_csv(
+        f"account_id,service_start,capacity_kva\n{row}\n", "dir", "accounts.csv"
+    )
+    assert (accounts[0].account, accounts[0].error) == (None, message)
 
 
 def test_nearest_rank() -> None:

@@ -111,6 +111,29 @@ def test_bad_compact_steps(text: str, message: str) -> None:
         parse_step(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        ("scale:\uff11.\uff15", "'\uff11.\uff15' holds the non-ASCII digit '\uff11' (U+FF11)"),
+        ("cap:\uff15kW", "'\uff15' holds the non-ASCII digit '\uff15' (U+FF15)"),
+        (
+            "shift:3kWh:\uff10\uff18:00-11:00->22:00-06:00",
+            "'\uff10\uff18:00-11:00' holds the non-ASCII digit '\uff10' (U+FF10)",
+        ),
+        (
+            "solar:5kWp:\uff10\uff16:00-18:00",
+            "'\uff10\uff16:00-18:00' holds the non-ASCII digit '\uff10' (U+FF10)",
+        ),
+    ],
+)
+def test_steps_hold_ascii_digits_only(text: str, held: str) -> None:
+    # The step's patterns find the number or window; the one rule for numbers and clock
+    # times then refuses digits other than ASCII ones (float("\uff11.\uff15") is 1.5).
+    with pytest.raises(ScenarioError) as caught:
+        parse_step(text)
+    assert str(caught.value) == f"scenario step {text!r}: {held}; write ASCII digits"
+
+
 def test_scenario_file(tmp_path: Path) -> None:
     (tmp_path / "profiles").mkdir()
     path = tmp_path / "scenarios.yaml"

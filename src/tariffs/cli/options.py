@@ -23,6 +23,8 @@ from tariffs.engine.redate import ALIGNMENTS, Alignment, redate
 from tariffs.errors import ReadingsError
 from tariffs.io.atomic import write_atomic
 from tariffs.io.readings.layout import CsvLayout, parse_columns, parse_units
+from tariffs.model.common import check_ascii_digits
+from tariffs.model.common import parse_date as plain_date
 from tariffs.model.readings import Readings
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "positive",
     "read_readings",
     "usage_point",
+    "whole_number",
     "write_output",
     "write_stdout",
 ]
@@ -75,10 +78,19 @@ class _UsageError(Exception):
         self.prog = prog
 
 
+def _ascii_integer(text: str) -> int:
+    """A whole number in ASCII digits (``int()`` alone reads any Unicode digit)."""
+    try:
+        check_ascii_digits(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return int(text)
+
+
 def parse_minutes(text: str) -> int:
     """An argument that is a whole number of minutes dividing a day."""
     try:
-        value = int(text)
+        value = _ascii_integer(text)
     except ValueError:
         value = 0
     if value <= 0 or 1440 % value:
@@ -89,7 +101,7 @@ def parse_minutes(text: str) -> int:
 def positive(text: str) -> int:
     """An argument that is a whole number of 1 or more."""
     try:
-        value = int(text)
+        value = _ascii_integer(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 1:
@@ -97,8 +109,23 @@ def positive(text: str) -> int:
     return value
 
 
+def whole_number(text: str) -> int:
+    """An argument that is a whole number of 0 or more (an index)."""
+    try:
+        value = _ascii_integer(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+    return value
+
+
 def parse_as_year(text: str) -> tuple[int | None, int]:
     """``--as-year``: ``YEAR`` (the readings' one year into YEAR) or ``SOURCE:YEAR``."""
+    try:
+        check_ascii_digits(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     match = _AS_YEAR.fullmatch(text)
     if match is None:
         raise argparse.ArgumentTypeError(f"not a year YYYY, or SOURCE:YEAR: {text!r}")
@@ -107,11 +134,15 @@ def parse_as_year(text: str) -> tuple[int | None, int]:
 
 
 def parse_date(text: str) -> dt.date:
-    """An argument that is a date ``YYYY-MM-DD``."""
+    """An argument that is a date ``YYYY-MM-DD``, read as every input reads dates.
+
+    Only ``YYYY-MM-DD`` in ASCII digits (`tariffs.model.common.parse_date`): no time, no
+    UTC offset, none of the other ISO 8601 forms (``20250101``, ``2025-W01-1``).
+    """
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+        return plain_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 class _DateOption(argparse.Action):
@@ -260,14 +291,8 @@ def add_readings_format_options(sub: argparse.ArgumentParser, default: str) -> N
 
 
 def usage_point(text: str) -> int:
-    """An argument that is a whole number of 0 or more (a 0-based index)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
-    return value
+    """``--usage-point``: a whole number of 0 or more (a 0-based index), ASCII digits."""
+    return whole_number(text)
 
 
 #: What each ``--format`` name gives, the same in every command that offers it.

@@ -34,6 +34,7 @@ from tariffs.errors import InputError
 from tariffs.io.atomic import write_atomic
 from tariffs.io.render.portfolio import portfolio_to_csv, portfolio_to_json, portfolio_to_table
 from tariffs.io.tables import load_tariff
+from tariffs.model.common import check_ascii_digits
 
 if TYPE_CHECKING:
     from tariffs.whatif.portfolio import AccountOutcome
@@ -91,10 +92,21 @@ class _ProgressBar(ProgressBar):
 
 
 def _decimal(value: object, where: str) -> Decimal:
+    """A number of an earlier output: text of ASCII digits, finite (never a float)."""
     try:
-        return Decimal(str(value))
+        result = Decimal(check_ascii_digits(value)) if isinstance(value, str) else None
     except (InvalidOperation, ValueError):
-        raise InputError(f"not a number: {value!r}", file=where) from None
+        result = None
+    if result is None or not result.is_finite():
+        raise InputError(f"--resume: not a number: {value!r}", file=where)
+    return result
+
+
+def _count(value: object, where: str) -> int:
+    """A count of an earlier output: text of ASCII digits."""
+    if not (isinstance(value, str) and value.isascii() and value.isdigit()):
+        raise InputError(f"--resume: not a count of bills: {value!r}", file=where)
+    return int(value)
 
 
 def _previous_outcomes(
@@ -142,7 +154,7 @@ def _previous_outcomes(
             energy_kwh=_decimal(entry["energy_kwh"], path),
             current_total=_decimal(entry["current_total"], path),
             proposed_total=_decimal(entry["proposed_total"], path),
-            bills=int(entry["bills"]),
+            bills=_count(entry["bills"], path),
         )
     return found
 

@@ -10,7 +10,6 @@ is summed once and every charge prices it, in the order the tariff writes them.
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -39,6 +38,7 @@ from tariffs.errors import ReadingsError, TariffFileError
 from tariffs.model.account import Account
 from tariffs.model.bill import Bill, Line
 from tariffs.model.charges import EnergyCharge
+from tariffs.model.common import WIDE_CONTEXT
 from tariffs.model.readings import Readings, to_decimal
 from tariffs.model.tariff import Tariff, Version
 
@@ -175,8 +175,9 @@ def price(
 
 
 #: Arithmetic wide enough that no product or sum of the engine's numbers is ever rounded
-#: (inputs are limited to 24 digits before the point and 18 after).
-_WIDE = decimal.Context(prec=120, Emax=999_999, Emin=-999_999)
+#: (inputs, and prices derived from them, are limited to 24 digits before the point and 18
+#: after); the schema checks derived prices in the same arithmetic.
+_WIDE = WIDE_CONTEXT
 
 
 def _price(

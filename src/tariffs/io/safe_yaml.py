@@ -54,9 +54,11 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tariffs.errors import InputError, TariffFileError
+from tariffs.model.common import NestedValueError
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
 
 __all__ = [
     "MAX_EXPANDED_NODES",
@@ -66,6 +68,7 @@ __all__ = [
     "format_path",
     "input_error_from_validation",
     "load_yaml",
+    "nested_loc",
     "parse_yaml",
 ]
 
@@ -316,7 +319,7 @@ def input_error_from_validation(
     if len(details) > 1:
         more = len(details) - 1
         message += f" (and {more} more error{'s' if more > 1 else ''})"
-    path, at_key = _path_in_data(document.data, first["loc"])
+    path, at_key = _path_in_data(document.data, nested_loc(first))
     position = document._locate(path, key=at_key)
     line, column = position if position is not None else (None, None)
     return error(
@@ -326,6 +329,17 @@ def input_error_from_validation(
         column=column,
         path=format_path(path) or None,
     )
+
+
+def nested_loc(error: ErrorDetails) -> tuple[str | int, ...]:
+    """Pydantic's ``loc`` of an error, continued by the path of a `NestedValueError`.
+
+    A model's check about one value inside the model says where the value is; the error
+    is then located at that value rather than at the start of the model.
+    """
+    cause = error.get("ctx", {}).get("error")
+    inner = cause.path if isinstance(cause, NestedValueError) else ()
+    return (*error["loc"], *inner)
 
 
 def _path_in_data(data: Any, loc: Sequence[str | int]) -> tuple[list[str | int], bool]:

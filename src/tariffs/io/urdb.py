@@ -84,7 +84,8 @@ from pydantic import ValidationError
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from tariffs.errors import TariffFileError, UnsupportedFeatureError
-from tariffs.io.safe_yaml import YAML11_BOOLEAN_WORDS
+from tariffs.io.safe_yaml import YAML11_BOOLEAN_WORDS, nested_loc
+from tariffs.model.common import check_ascii_digits, check_derived_price, parse_date
 from tariffs.model.tariff import Tariff
 
 __all__ = [
@@ -190,6 +191,9 @@ _DEFAULT_WINDOW = 15
 _NO_BOUND = Decimal("1e37")
 _FIRST_VERSION = "1970-01-01"
 _PERIOD_LABEL = re.compile(r"^TOU-", re.IGNORECASE)
+# A date as URDB writes one in text: the date, or the date at midnight.
+_URDB_DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
+_URDB_DATE_AND_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ].*", re.DOTALL)
 _ID_CHARACTERS = re.compile(r"[^a-z0-9_.-]+")
 
 
@@ -384,7 +388,7 @@ def _validate(data: dict[str, Any], source: str) -> Tariff:
         return Tariff.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        path = ".".join(str(part) for part in error["loc"])
+        path = ".".join(str(part) for part in nested_loc(error))
         raise TariffFileError(
             f"the converted table is not valid: {error['msg']}", file=source, path=path
         ) from None
@@ -596,7 +600,8 @@ class _Converter:
                 continue
             for name, content in entry.items():
                 label = isinstance(name, str) and _PERIOD_LABEL.match(name)
-                if not (label and str(content).strip().isdigit()):
+                digits = str(content).strip()
+                if not (label and digits.isascii() and digits.isdigit()):
                     found.append(str(name))
         return found
 
@@ -610,6 +615,10 @@ class _Converter:
         elif isinstance(value, int):
             result = Decimal(value)
         elif isinstance(value, str):
+            try:
+                check_ascii_digits(value)
+            except ValueError as exc:
+                raise self.malformed(path, str(exc)) from None
             try:
                 result = Decimal(value.strip())
             except InvalidOperation:
@@ -795,14 +804,26 @@ class _Converter:
         if adjustment is None:
             total = rate
         else:
-            with localcontext() as context:
-                context.prec = 100
-                context.traps[Inexact] = True
-                total = rate + self.number(adjustment, f"{where}.adj")
+            adj = self.number(adjustment, f"{where}.adj")
+            try:
+                with localcontext() as context:
+                    context.prec = 100
+                    context.traps[Inexact] = True
+                    total = rate + adj
+            except Inexact:
+                raise self.malformed(
+                    where, f"rate + adj = {rate} + {adj} has more digits than a price may have"
+                ) from None
         if total < 0:
             raise self.refuse(
                 where, f"a negative price (rate + adj = {total}); prices must be 0 or more"
             )
+        if adjustment is not None:
+            # The price billed is derived: it passes the checks of a written one.
+            try:
+                check_derived_price(total, f"rate + adj = {rate} + {adj}")
+            except ValueError as exc:
+                raise self.malformed(where, str(exc)) from None
         return total
 
     def _energy_charge(
@@ -1159,13 +1180,21 @@ class _Converter:
         if value is None or value == "":
             return None
         if isinstance(value, str):
-            match = re.match(r"^\s*(\d{4})-(\d{2})-(\d{2})", value)
-            if match:
-                try:
-                    return dt.date(*(int(g) for g in match.groups()))
-                except ValueError:
-                    pass
-            if not value.strip().lstrip("-").replace(".", "", 1).isdigit():
+            text = value.strip()
+            try:
+                match = _URDB_DATE.fullmatch(check_ascii_digits(text))
+                if match:
+                    return parse_date(match.group(1))
+            except ValueError as exc:
+                raise self.malformed(key, str(exc)) from None
+            if _URDB_DATE_AND_TIME.fullmatch(text):
+                raise self.malformed(
+                    key,
+                    f"{value!r} has a time of day or a UTC offset, which would be dropped; "
+                    "expected a date YYYY-MM-DD (with at most the time 00:00:00) or epoch "
+                    "seconds",
+                )
+            if not text.lstrip("-").replace(".", "", 1).isdigit():
                 raise self.malformed(key, f"expected epoch seconds or a date, found {value!r}")
         seconds = self.integer(value, key)
         try:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from tariffs.model.common import NonNegativeDecimal, StrictModel
+from tariffs.model.common import (
+    NonNegativeDecimal,
+    PlainDate,
+    StrictModel,
+    WholeNumber,
+    check_ascii_digits,
+)
 
 __all__ = ["Account", "Losses"]
 
 
-_YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_YEAR_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 class Losses(StrictModel):
@@ -57,11 +62,11 @@ class Account(StrictModel):
     capacity_kva: NonNegativeDecimal | None = None
     contract_demand_kw: NonNegativeDecimal | None = None
     basic_charge_method: Literal["capacity", "contract_demand", "actual_demand"] | None = None
-    service_start: dt.date | None = None
-    service_end: dt.date | None = None
-    meter_read_day: int | None = Field(default=None, ge=1, le=28)
+    service_start: PlainDate | None = None
+    service_end: PlainDate | None = None
+    meter_read_day: WholeNumber | None = Field(default=None, ge=1, le=28)
     tier_allowance_kwh_per_month: NonNegativeDecimal = Decimal(0)
-    critical_peak_days: list[dt.date] = Field(default_factory=list)
+    critical_peak_days: list[PlainDate] = Field(default_factory=list)
     year_to_date_kwh: NonNegativeDecimal = Decimal(0)
     demand_history_kw: dict[str, NonNegativeDecimal] = Field(default_factory=dict)
     meter_multiplier: NonNegativeDecimal = Decimal(1)
@@ -91,6 +96,7 @@ class Account(StrictModel):
     @classmethod
     def _months(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
         for key in value:
+            check_ascii_digits(key)
             if not _YEAR_MONTH.match(key):
                 raise ValueError(f"demand_history_kw keys are months 'YYYY-MM', found {key!r}")
         return value

@@ -9,7 +9,14 @@ from typing import Annotated, Literal
 from dateutil.rrule import rrulestr
 from pydantic import AfterValidator, Field, model_validator
 
-from tariffs.model.common import MonthNumber, Name, StrictModel, Window
+from tariffs.model.common import (
+    MonthNumber,
+    Name,
+    PlainDate,
+    StrictModel,
+    Window,
+    check_ascii_digits,
+)
 
 __all__ = [
     "WEEKDAYS",
@@ -23,11 +30,11 @@ __all__ = [
 #: Day names in the order of `datetime.date.weekday()`.
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+_MONTH_DAY = re.compile(r"^([0-9]{2})-([0-9]{2})$")
 
 
 def _month_day(value: str) -> str:
-    match = _MONTH_DAY.match(value)
+    match = _MONTH_DAY.match(check_ascii_digits(value))
     if not match:
         raise ValueError(f"{value!r} is not a month and day 'MM-DD' (e.g. '06-15')")
     month, day = int(match.group(1)), int(match.group(2))
@@ -76,7 +83,7 @@ class DayType(StrictModel):
     """
 
     weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] | None = None
-    dates: list[dt.date] | None = None
+    dates: list[PlainDate] | None = None
     rrules: list[Annotated[str, AfterValidator(_rrule)]] | None = None
 
     @model_validator(mode="after")

@@ -7,19 +7,23 @@ before them.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from tariffs.model.common import (
+    WIDE_CONTEXT,
     Code,
     ExactDecimal,
     MonthNumber,
     Name,
+    NestedValueError,
     NonNegativeDecimal,
     StrictModel,
+    WholeNumber,
     Window,
+    check_derived_price,
 )
 
 __all__ = [
@@ -65,7 +69,9 @@ LINE_KINDS = (
 class PriceRef(StrictModel):
     """A price derived from another one: ``of`` × ``ratio``, exact (never rounded).
 
-    ``of`` names a base price of the version, or another period of the same charge.
+    ``of`` names a base price of the version, or another period of the same charge. The
+    price it gives passes the checks of a written price (0 or more, within the limits of
+    a number); the version checks it, since only the version knows what ``of`` names.
     """
 
     of: Name
@@ -103,12 +109,12 @@ class Tiers(StrictModel):
 
     bounds_kwh: list[NonNegativeDecimal] = Field(min_length=1)
     reset: Literal["monthly", "bill", "annual"] = "monthly"
-    start_month: int = Field(default=1, ge=1, le=12)
+    start_month: WholeNumber = Field(default=1, ge=1, le=12)
     method: Literal["proportional", "chronological", "per_period", "increment"] = "proportional"
     increments_per_kwh: list[NonNegativeDecimal] | None = None
     bound_unit: Literal["kwh", "kwh_per_day", "kwh_per_kw"] = "kwh"
     proration: Literal["none", "days", "months"] = "none"
-    proration_places: int = Field(default=0, ge=0, le=6)
+    proration_places: WholeNumber = Field(default=0, ge=0, le=6)
 
     @model_validator(mode="after")
     def _check(self) -> Tiers:
@@ -153,7 +159,8 @@ class EnergyCharge(_ChargeBase):
 
     Give ``price_per_kwh`` (one price, or one per tier) or ``prices`` (period → price,
     or period → one price per tier). ``season_multipliers`` scale every price by the
-    season of the kWh (丰枯: wet 0.90, dry 1.20).
+    season of the kWh (丰枯: wet 0.90, dry 1.20); each price times each multiplier passes
+    the checks of a written price.
     """
 
     kind: Literal["energy"]
@@ -249,6 +256,24 @@ class DynamicEnergyCharge(_ChargeBase):
     hourly_prices_per_kwh: list[ExactDecimal] = Field(min_length=8760, max_length=8784)
     adder_per_kwh: ExactDecimal = Decimal(0)
 
+    @model_validator(mode="after")
+    def _check(self) -> DynamicEnergyCharge:
+        # Hourly prices may be negative; hourly price + adder must still be a number the
+        # engine can carry exactly. The lowest and the highest sums are the extremes.
+        if self.adder_per_kwh:
+            for word, price in (
+                ("lowest", min(self.hourly_prices_per_kwh)),
+                ("highest", max(self.hourly_prices_per_kwh)),
+            ):
+                with localcontext(WIDE_CONTEXT):
+                    value = price + self.adder_per_kwh
+                formula = f"the {word} hourly price {price} + adder_per_kwh {self.adder_per_kwh}"
+                try:
+                    check_derived_price(value, formula, negative=True)
+                except ValueError as exc:
+                    raise NestedValueError(str(exc), ("adder_per_kwh",)) from None
+        return self
+
 
 class MinimumCharge(_ChargeBase):
     """A minimum bill.
@@ -289,7 +314,7 @@ class LoadFactorDiscount(StrictModel):
     """
 
     min_kwh_per_kva: NonNegativeDecimal
-    percent: NonNegativeDecimal
+    percent: NonNegativeDecimal = Field(le=100)
 
 
 #: The ways a basic charge can be billed, as an account chooses.
@@ -324,6 +349,18 @@ class BasicCharge(_ChargeBase):
             raise ValueError("give capacity_price_per_kva and/or demand_price_per_kw")
         if self.default_method is not None and self.default_method not in self.methods:
             raise ValueError(f"default_method {self.default_method!r} has no price")
+        if self.overrun is not None and self.demand_price_per_kw is not None:
+            multiplier = self.overrun.price_multiplier
+            with localcontext(WIDE_CONTEXT):
+                value = self.demand_price_per_kw * multiplier
+            formula = (
+                f"the overrun price = {multiplier} × demand_price_per_kw "
+                f"({self.demand_price_per_kw})"
+            )
+            try:
+                check_derived_price(value, formula)
+            except ValueError as exc:
+                raise NestedValueError(str(exc), ("overrun", "price_multiplier")) from None
         return self
 
     @property
@@ -347,7 +384,7 @@ class Ratchet(StrictModel):
     """
 
     percent: NonNegativeDecimal
-    lookback_months: int = Field(ge=1, le=36)
+    lookback_months: WholeNumber = Field(ge=1, le=36)
     months: list[MonthNumber] | None = None
 
 

@@ -1,10 +1,17 @@
-"""Shared building blocks of the YAML schema: strict base model, decimals, names, clock times."""
+"""Shared building blocks of the YAML schema: strict base model, decimals, names, clock times.
+
+The rule for numbers and dates in every input lives here: `exact_decimal` reads a number,
+`parse_date` a date, and both refuse digits other than ASCII ones (`check_ascii_digits`).
+`check_derived_price` holds a price computed from other prices to the checks of a
+written one.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
@@ -13,17 +20,28 @@ __all__ = [
     "Code",
     "MonthNumber",
     "Name",
+    "NestedValueError",
     "NonNegativeDecimal",
+    "PlainDate",
     "StrictModel",
+    "WIDE_CONTEXT",
+    "WholeNumber",
     "Window",
+    "check_ascii_digits",
+    "check_derived_price",
     "exact_decimal",
+    "non_ascii_digit",
+    "parse_date",
     "parse_window",
     "window_spans",
 ]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
-_WINDOW = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+_WINDOW = re.compile(r"^([0-9]{2}):([0-9]{2})-([0-9]{2}):([0-9]{2})$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_AND_MORE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ].*", re.DOTALL)
+_OFFSET = re.compile(r"[Zz+-]")
 
 
 class StrictModel(BaseModel):
@@ -36,10 +54,82 @@ class StrictModel(BaseModel):
 MAX_INTEGER_DIGITS = 24
 #: Most decimal places a number in a tariff or account may have.
 MAX_DECIMAL_PLACES = 18
+#: Arithmetic wide enough that no product or sum of numbers within these limits is ever
+#: rounded (the engine prices in the same precision).
+WIDE_CONTEXT = Context(prec=120, Emax=999_999, Emin=-999_999)
+
+
+class NestedValueError(ValueError):
+    """A model's check that concerns one value inside the model, at ``path`` from it.
+
+    A validator raises it where the check needs more than the value itself (a price
+    derived from a base price of the version); the loader adds ``path`` to pydantic's
+    ``loc``, so that the message points at the value, not at the model.
+    """
+
+    def __init__(self, message: str, path: tuple[str | int, ...]) -> None:
+        """Keep the message and the path from the model to the value."""
+        super().__init__(message)
+        self.path = path
+
+    def within(self, *prefix: str | int) -> NestedValueError:
+        """The same error, seen from a model that holds this one at ``prefix``."""
+        return NestedValueError(str(self), (*prefix, *self.path))
+
+
+def non_ascii_digit(text: str) -> str | None:
+    """The first digit of ``text`` that is not ASCII, described, or None.
+
+    >>> non_ascii_digit("1.\u0665")
+    "the non-ASCII digit '\u0665' (U+0665)"
+    """
+    for character in text:
+        if character.isdigit() and not character.isascii():
+            return f"the non-ASCII digit {character!r} (U+{ord(character):04X})"
+    return None
+
+
+def check_ascii_digits(text: str) -> str:
+    """Refuse digits other than ASCII ``0``-``9``; Python's parsers accept any Unicode digit.
+
+    >>> check_ascii_digits("0.568")
+    '0.568'
+    >>> check_ascii_digits("\uff10.568")
+    Traceback (most recent call last):
+    ...
+    ValueError: '\uff10.568' holds the non-ASCII digit '\uff10' (U+FF10); write ASCII digits
+    """
+    found = non_ascii_digit(text)
+    if found is not None:
+        raise ValueError(f"{text!r} holds {found}; write ASCII digits")
+    return text
+
+
+def _limits_problem(result: Decimal) -> str | None:
+    """What keeps a finite decimal out of the engine's exact arithmetic, or None.
+
+    Bounds that keep every product and sum exact in the engine's arithmetic (it works with
+    120 significant digits): at most 24 digits before the point, 18 after.
+    """
+    _, digits, exponent = result.as_tuple()
+    assert isinstance(exponent, int)  # noqa: S101 - finite, checked by the callers
+    if result and result.adjusted() >= MAX_INTEGER_DIGITS:
+        return f"is too large: at most {MAX_INTEGER_DIGITS} digits before the point"
+    # Decimal places that matter: trailing zeros do not count (never normalize(): it rounds
+    # to the context's precision).
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0") or "0")
+    places = -(exponent + trailing)
+    if places > MAX_DECIMAL_PLACES:
+        return f"has {places} decimal places; at most {MAX_DECIMAL_PLACES} are allowed"
+    return None
 
 
 def exact_decimal(value: Any) -> Decimal:
-    """Accept a Decimal, an int or a numeric string; never a float (floats are inexact).
+    """Read a number of a tariff or account: the one rule for numbers written as text.
+
+    Accepts a Decimal, an int or a numeric string of ASCII digits; never a float (floats
+    are inexact). The number must be finite, with at most 24 digits before the point and
+    18 after.
 
     >>> exact_decimal("0.6200")
     Decimal('0.6200')
@@ -51,7 +141,7 @@ def exact_decimal(value: Any) -> Decimal:
     elif isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, str):
-        text = value.strip()
+        text = check_ascii_digits(value).strip()
         try:
             result = Decimal(text)
         except ArithmeticError:
@@ -64,30 +154,84 @@ def exact_decimal(value: Any) -> Decimal:
         raise ValueError(f"expected a decimal number, found {type(value).__name__}")
     if not result.is_finite():
         raise ValueError(f"expected a finite number, found {value!r}")
-    # Bounds that keep every product and sum exact in the engine's arithmetic (it works
-    # with 120 significant digits): at most 24 digits before the point, 18 after.
-    shown = str(value) if isinstance(value, Decimal | int) else repr(value)
-    _, digits, exponent = result.as_tuple()
-    assert isinstance(exponent, int)  # noqa: S101 - finite, checked above
-    if result and result.adjusted() >= MAX_INTEGER_DIGITS:
-        raise ValueError(
-            f"{shown} is too large: at most {MAX_INTEGER_DIGITS} digits before the point"
-        )
-    # Decimal places that matter: trailing zeros do not count (never normalize(): it rounds
-    # to the context's precision).
-    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0") or "0")
-    places = -(exponent + trailing)
-    if places > MAX_DECIMAL_PLACES:
-        raise ValueError(
-            f"{shown} has {places} decimal places; at most {MAX_DECIMAL_PLACES} are allowed"
-        )
+    problem = _limits_problem(result)
+    if problem is not None:
+        shown = str(value) if isinstance(value, Decimal | int) else repr(value)
+        raise ValueError(f"{shown} {problem}")
     return result
+
+
+def check_derived_price(value: Decimal, formula: str, *, negative: bool = False) -> Decimal:
+    """Hold a price computed from other prices to the checks of a written price.
+
+    ``formula`` says how it was derived (``valley = 0.5 × peak (0.62)``). The price must be
+    0 or more (unless ``negative``, as for hourly prices plus an adder) and within the
+    limits of a written number. A zero reached through a negative factor is plain 0.
+
+    >>> check_derived_price(Decimal("0.31"), "valley = 0.5 × peak (0.62)")
+    Decimal('0.31')
+    >>> check_derived_price(Decimal("-0.31"), "valley = -0.5 × peak (0.62)")
+    Traceback (most recent call last):
+    ...
+    ValueError: valley = -0.5 × peak (0.62) is -0.31: a derived price must be 0 or more
+    """
+    if not value:
+        return value.copy_abs()
+    if value < 0 and not negative:
+        raise ValueError(f"{formula} is {value}: a derived price must be 0 or more")
+    problem = _limits_problem(value)
+    if problem is not None:
+        raise ValueError(f"{formula} is {value}, which {problem} (a derived price)")
+    return value
+
+
+def parse_date(value: Any) -> dt.date:
+    """Read a date of a tariff or account: the one rule for dates written as text.
+
+    A date is written ``YYYY-MM-DD`` in ASCII digits; a time or a UTC offset after it is
+    refused, not dropped, and so is a number (which other readers take for a timestamp).
+
+    >>> parse_date("2025-01-01")
+    datetime.date(2025, 1, 1)
+    >>> parse_date("2025-01-01T00:00+08:00")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: '2025-01-01T00:00+08:00' is a date and time with a UTC offset; ...
+    """
+    if isinstance(value, dt.datetime):
+        raise ValueError(
+            f"expected a date, found the date and time {value.isoformat()}; "
+            "a date is written YYYY-MM-DD, such as 2025-01-01"
+        )
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        if isinstance(value, bool):
+            shown = f"the boolean {value}"
+        elif isinstance(value, int | Decimal):
+            shown = f"the number {value}"
+        else:
+            shown = type(value).__name__
+        raise ValueError(f"expected a date written YYYY-MM-DD (such as 2025-01-01), found {shown}")
+    check_ascii_digits(value)
+    if _DATE_AND_MORE.fullmatch(value):
+        offset = _OFFSET.search(value[11:]) is not None
+        raise ValueError(
+            f"{value!r} is a date and time{' with a UTC offset' if offset else ''}; only a "
+            "date is allowed here, written YYYY-MM-DD (such as 2025-01-01)"
+        )
+    if not _DATE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a date YYYY-MM-DD, such as 2025-01-01")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a date: {exc}") from None
 
 
 def _non_negative(value: Decimal) -> Decimal:
     if value < 0:
         raise ValueError(f"must be 0 or more, found {value}")
-    return value
+    return value.copy_abs() if not value else value  # "-0" is 0
 
 
 def _name(value: str) -> str:
@@ -114,12 +258,23 @@ def _month(value: int) -> int:
 
 
 ExactDecimal = Annotated[Decimal, BeforeValidator(exact_decimal)]
+#: A date written ``YYYY-MM-DD`` (see `parse_date`).
+PlainDate = Annotated[dt.date, BeforeValidator(parse_date)]
 NonNegativeDecimal = Annotated[
     Decimal, BeforeValidator(exact_decimal), AfterValidator(_non_negative)
 ]
+
+
+def _ascii_text(value: Any) -> Any:
+    """Text for pydantic to read as an integer holds ASCII digits (other values pass on)."""
+    return check_ascii_digits(value) if isinstance(value, str) else value
+
+
 Name = Annotated[str, AfterValidator(_name)]
 Code = Annotated[str, AfterValidator(_code)]
-MonthNumber = Annotated[int, AfterValidator(_month)]
+#: A whole number; written as text, in ASCII digits (as every number of an input).
+WholeNumber = Annotated[int, BeforeValidator(_ascii_text)]
+MonthNumber = Annotated[int, BeforeValidator(_ascii_text), AfterValidator(_month)]
 
 
 def parse_window(text: str) -> tuple[int, int]:
@@ -131,7 +286,7 @@ def parse_window(text: str) -> tuple[int, int]:
     >>> parse_window("22:00-06:00")
     (1320, 360)
     """
-    match = _WINDOW.match(text.strip())
+    match = _WINDOW.match(check_ascii_digits(text).strip())
     if not match:
         raise ValueError(f"window {text!r} is not of the form 'HH:MM-HH:MM' (e.g. '08:00-11:30')")
     h1, m1, h2, m2 = (int(g) for g in match.groups())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -16,9 +16,27 @@ from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_
 
 from tariffs.model.calendar import WEEKDAYS, DayType, Override, PeriodRule, Season
 from tariffs.model.charges import Charge, DemandCharge, EnergyCharge, PriceRef, PriceSpec
-from tariffs.model.common import Name, NonNegativeDecimal, StrictModel, window_spans
+from tariffs.model.common import (
+    WIDE_CONTEXT,
+    Name,
+    NestedValueError,
+    NonNegativeDecimal,
+    PlainDate,
+    StrictModel,
+    WholeNumber,
+    check_derived_price,
+    window_spans,
+)
 
-__all__ = ["MINOR_UNITS", "DemandWindow", "Rounding", "Tariff", "Version", "resolve_prices"]
+__all__ = [
+    "MINOR_UNITS",
+    "DemandWindow",
+    "Rounding",
+    "Tariff",
+    "Version",
+    "base_price_ratio",
+    "resolve_prices",
+]
 
 #: Decimal places of the minor unit of common currencies (ISO 4217); others default to 2.
 MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "KWD": 3, "BHD": 3, "OMR": 3}
@@ -35,7 +53,7 @@ class Rounding(StrictModel):
     ``places`` defaults to the currency's minor unit (2 for CNY and USD).
     """
 
-    places: int | None = Field(default=None, ge=0, le=6)
+    places: WholeNumber | None = Field(default=None, ge=0, le=6)
     mode: Literal["half_up", "half_even", "down", "up"] = "half_up"
 
 
@@ -71,7 +89,7 @@ class Version(StrictModel):
     day_types: dict[Name, DayType] | None = None
     periods: list[PeriodRule] | None = None
     overrides: list[Override] = Field(default_factory=list)
-    event_days: list[dt.date] = Field(default_factory=list)
+    event_days: list[PlainDate] = Field(default_factory=list)
     base_prices: dict[Name, NonNegativeDecimal] = Field(default_factory=dict)
     demand_window: DemandWindow = Field(default_factory=DemandWindow)
     demand_periods: list[PeriodRule] | None = None
@@ -255,8 +273,10 @@ class Version(StrictModel):
                     )
             if not isinstance(charge, EnergyCharge):
                 spec = getattr(charge, "price_per_kwh", None)
-                if isinstance(spec, PriceRef) and spec.of not in self.base_prices:
-                    raise ValueError(f"{where}: price refers to {spec.of!r}, not a base price")
+                if isinstance(spec, PriceRef):
+                    if spec.of not in self.base_prices:
+                        raise ValueError(f"{where}: price refers to {spec.of!r}, not a base price")
+                    self._derived(spec, "price_per_kwh", ("charges", index, "price_per_kwh"))
                 continue
             if charge.prices is not None:
                 missing = [p for p in periods if p not in charge.prices]
@@ -271,22 +291,82 @@ class Version(StrictModel):
                         f"{where}: price for period {extra[0]!r}, which the schedule does not "
                         f"define (periods: {', '.join(periods)})"
                     )
-                resolve_prices(charge.prices, self.base_prices, where)
-            elif isinstance(charge.price_per_kwh, PriceRef | list):
+                try:
+                    ladders = resolve_prices(charge.prices, self.base_prices, where)
+                except NestedValueError as exc:
+                    raise exc.within("charges", index) from None
+            else:
+                assert charge.price_per_kwh is not None  # noqa: S101 - the charge checked
+                tiered = isinstance(charge.price_per_kwh, list)
                 specs = (
                     charge.price_per_kwh
                     if isinstance(charge.price_per_kwh, list)
                     else [charge.price_per_kwh]
                 )
-                for spec in specs:
-                    if isinstance(spec, PriceRef) and spec.of not in self.base_prices:
+                flat: list[Decimal] = []
+                for tier, spec in enumerate(specs):
+                    if not isinstance(spec, PriceRef):
+                        flat.append(spec)
+                        continue
+                    if spec.of not in self.base_prices:
                         raise ValueError(f"{where}: price refers to {spec.of!r}, not a base price")
+                    at: tuple[str | int, ...] = (
+                        ("price_per_kwh", tier) if tiered else ("price_per_kwh",)
+                    )
+                    label = f"price_per_kwh tier {tier + 1}" if tiered else "price_per_kwh"
+                    flat.append(self._derived(spec, label, ("charges", index, *at)))
+                ladders = {"price_per_kwh": flat}
             if charge.season_multipliers is not None:
                 if set(charge.season_multipliers) != set(seasons):
                     raise ValueError(
                         f"{where}: season_multipliers must name every season exactly "
                         f"({', '.join(seasons)}), found {', '.join(charge.season_multipliers)}"
                     )
+                _check_season_prices(ladders, charge.season_multipliers, index)
+
+    def _derived(self, spec: PriceRef, label: str, at: tuple[str | int, ...]) -> Decimal:
+        try:
+            return base_price_ratio(spec, self.base_prices, label)
+        except ValueError as exc:
+            raise NestedValueError(str(exc), at) from None
+
+
+def base_price_ratio(
+    spec: PriceRef, base_prices: dict[str, Decimal], label: str = "price_per_kwh"
+) -> Decimal:
+    """A price given as a ratio of a base price, held to the checks of a written one.
+
+    The exact product (never rounded); ``label`` names the price in a refusal.
+
+    >>> base_price_ratio(PriceRef(of="flat", ratio="1.5"), {"flat": Decimal("0.62")})
+    Decimal('0.930')
+
+    Raises:
+        ValueError: The product is negative or beyond the limits of a written number.
+    """
+    base = base_prices[spec.of]
+    with localcontext(WIDE_CONTEXT):
+        value = base * spec.ratio
+    return check_derived_price(value, f"{label} = {spec.ratio} × {spec.of} ({base})")
+
+
+def _check_season_prices(
+    ladders: dict[str, list[Decimal]], multipliers: dict[str, Decimal], index: int
+) -> None:
+    """Every price of an energy charge times every season multiplier, as the engine bills it."""
+    for season, multiplier in multipliers.items():
+        for name, ladder in ladders.items():
+            for tier, price in enumerate(ladder):
+                label = f"{name} tier {tier + 1}" if len(ladder) > 1 else name
+                with localcontext(WIDE_CONTEXT):
+                    value = tidy_price(price * multiplier)
+                try:
+                    check_derived_price(
+                        value, f"{label} in season {season} = {price} × {multiplier}"
+                    )
+                except ValueError as exc:
+                    at = ("charges", index, "season_multipliers", season)
+                    raise NestedValueError(str(exc), at) from None
 
 
 def tidy_price(value: Decimal) -> Decimal:
@@ -309,24 +389,40 @@ def resolve_prices(
     """Resolve period prices (direct, or a ratio of a base price or another period).
 
     Every price is exact: a ratio is a Decimal product, never rounded. A price per tier
-    that refers to a period takes that period's price of the same tier.
+    that refers to a period takes that period's price of the same tier. A derived price
+    passes the checks of a written one (`tariffs.model.common.check_derived_price`).
 
     Raises:
         ValueError: A reference names nothing, or references form a cycle.
+        NestedValueError: A derived price is negative or beyond the limits of a number;
+            its path is ``prices.<period>`` (``[tier]`` for a tier).
     """
     resolved: dict[str, list[Decimal]] = {}
     visiting: set[str] = set()
 
-    def one(spec: PriceSpec, tier: int, trail: str) -> Decimal:
+    def one(spec: PriceSpec, tier: int, trail: str, tiered: bool) -> Decimal:
         if isinstance(spec, Decimal):
             return spec
         if spec.of in base_prices:
-            return tidy_price(base_prices[spec.of] * spec.ratio)
-        if spec.of in prices:
-            return tidy_price(period(spec.of)[min(tier, len(period(spec.of)) - 1)] * spec.ratio)
-        raise ValueError(
-            f"{where}.{trail}: refers to {spec.of!r}, which is neither a base price nor a period"
-        )
+            source, shown = base_prices[spec.of], spec.of
+        elif spec.of in prices:
+            ladder = period(spec.of)
+            step = min(tier, len(ladder) - 1)
+            source = ladder[step]
+            shown = f"{spec.of} tier {step + 1}" if len(ladder) > 1 else spec.of
+        else:
+            raise ValueError(
+                f"{where}.{trail}: refers to {spec.of!r}, which is neither a base price nor a "
+                "period"
+            )
+        with localcontext(WIDE_CONTEXT):
+            value = tidy_price(source * spec.ratio)
+        label = f"{trail} tier {tier + 1}" if tiered else trail
+        try:
+            return check_derived_price(value, f"{label} = {spec.ratio} × {shown} ({source})")
+        except ValueError as exc:
+            at: tuple[str | int, ...] = ("prices", trail, tier) if tiered else ("prices", trail)
+            raise NestedValueError(str(exc), at) from None
 
     def period(name: str) -> list[Decimal]:
         if name in resolved:
@@ -336,7 +432,8 @@ def resolve_prices(
         visiting.add(name)
         spec = prices[name]
         specs = spec if isinstance(spec, list) else [spec]
-        resolved[name] = [one(s, tier, name) for tier, s in enumerate(specs)]
+        tiered = isinstance(spec, list)
+        resolved[name] = [one(s, tier, name, tiered) for tier, s in enumerate(specs)]
         visiting.discard(name)
         return resolved[name]
 
@@ -401,8 +498,8 @@ class Tariff(StrictModel):
     description: str | None = None
     rounding: Rounding = Field(default_factory=Rounding)
     proration: Literal["actual_days", "days_over_30"] = "actual_days"
-    versions: dict[dt.date, Version] = Field(min_length=1)
-    withdrawn: dt.date | None = None
+    versions: dict[PlainDate, Version] = Field(min_length=1)
+    withdrawn: PlainDate | None = None
     past_withdrawal: Literal["refuse", "warn"] = "refuse"
 
     _source: str | None = PrivateAttr(default=None)

@@ -99,6 +99,9 @@ __all__ = [
     "scale_to_total",
 ]
 
+# These patterns only find a step's number or window, with any Unicode digit on purpose:
+# the text found goes to the one rule for numbers and clock times (`exact_decimal`,
+# `parse_window`), which refuses digits other than ASCII and names them.
 _WINDOW_TEXT = re.compile(r"^\d{2}:\d{2}-\d{2}:\d{2}$")
 _NUMBER = r"(\d+(?:\.\d+)?|\.\d+)"
 

@@ -20,12 +20,11 @@ from tariffs.engine.usage import split_table
 from tariffs.errors import UnsupportedFeatureError
 from tariffs.model.bill import Line, round_amount
 from tariffs.model.charges import EnergyCharge, PriceRef, PriceSpec, Tiers
-from tariffs.model.tariff import resolve_prices, tidy_price
+from tariffs.model.tariff import base_price_ratio, resolve_prices, tidy_price
 
 __all__ = ["needs", "price_energy", "tier_split"]
 
 _IN_TIME_ORDER = EnergyInTimeOrder()
-
 
 
 def needs(charge: EnergyCharge, setting: Setting) -> tuple[Measure, ...]:
@@ -130,7 +129,7 @@ def _resolved_prices(charge: EnergyCharge, ctx: Context) -> dict[str, list[Decim
 
 def _resolve(spec: PriceSpec, ctx: Context) -> Decimal:
     if isinstance(spec, PriceRef):
-        return ctx.version.base_prices[spec.of] * spec.ratio
+        return base_price_ratio(spec, ctx.version.base_prices)
     return spec
 
 

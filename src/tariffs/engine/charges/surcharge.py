@@ -8,13 +8,14 @@ from decimal import Decimal
 from tariffs.engine.charges.context import Carried, Context, Priced
 from tariffs.model.bill import Line
 from tariffs.model.charges import ExportCreditCharge, PriceRef, PriceSpec, SurchargeCharge
+from tariffs.model.tariff import base_price_ratio
 
 __all__ = ["price_export_credit", "price_surcharge"]
 
 
 def _rate(spec: PriceSpec, ctx: Context) -> Decimal:
     if isinstance(spec, PriceRef):
-        return ctx.version.base_prices[spec.of] * spec.ratio
+        return base_price_ratio(spec, ctx.version.base_prices)
     return spec
 
 

@@ -62,6 +62,7 @@ from tariffs.engine.clock import local_day_offsets, utc_offset, utc_offset_runs
 from tariffs.errors import ReadingsError
 from tariffs.io.readings._file import read_bytes
 from tariffs.io.readings.layout import CsvLayout
+from tariffs.model.common import non_ascii_digit
 from tariffs.model.readings import QUANTITY_COLUMNS, Readings
 
 __all__ = [
@@ -1067,6 +1068,9 @@ class _StartParser:
                 f"start {stripped!r} is not a valid date between "
                 f"{_FIRST_YEAR} and {_LAST_YEAR}; {_START_EXAMPLE}"
             )
+        other = non_ascii_digit(stripped)
+        if other is not None:
+            return f"start {stripped!r} holds {other}; write ASCII digits"
         return f"start {stripped!r} is not valid; {_START_EXAMPLE}"
 
     def _local_in_transition(self, local: int, text: str) -> int | str:
@@ -1371,6 +1375,9 @@ def _parse_number(text: str, name: str, label: str | None = None) -> tuple[int, 
     if not _ANY_NUMBER.fullmatch(stripped):
         if stripped.lower().lstrip("+-") in _NOT_FINITE:
             return f"{name} is {stripped!r}, not a finite number; {_NUMBER_EXAMPLE}"
+        other = non_ascii_digit(stripped)
+        if other is not None:
+            return f"{name} is {stripped!r}, which holds {other}; write ASCII digits"
         return f"{name} is {stripped!r}, not a number; {_NUMBER_EXAMPLE}"
     try:
         value = Decimal(stripped)

@@ -19,7 +19,7 @@ from tariffs.model.charges import (
     SurchargeCharge,
     TaxCharge,
 )
-from tariffs.model.tariff import Tariff, Version, resolve_prices
+from tariffs.model.tariff import Tariff, Version, base_price_ratio, resolve_prices
 
 __all__ = ["describe_tariff"]
 
@@ -100,7 +100,7 @@ def _charge_text(charge: object, version: Version, currency: str) -> list[str]:
                 else [charge.price_per_kwh]
             )
             values = [
-                version.base_prices[s.of] * s.ratio if isinstance(s, PriceRef) else s
+                base_price_ratio(s, version.base_prices) if isinstance(s, PriceRef) else s
                 for s in specs
                 if s is not None
             ]
@@ -129,7 +129,7 @@ def _charge_text(charge: object, version: Version, currency: str) -> list[str]:
         return lines
     if isinstance(charge, SurchargeCharge | ExportCreditCharge):
         spec = charge.price_per_kwh
-        value = version.base_prices[spec.of] * spec.ratio if isinstance(spec, PriceRef) else spec
+        value = base_price_ratio(spec, version.base_prices) if isinstance(spec, PriceRef) else spec
         what = (
             "surcharge on every kWh"
             if isinstance(charge, SurchargeCharge)
