@@ -129,7 +129,8 @@ def test_parse_json_string_encodings(text: str) -> None:
 def test_envelope_must_hold_one_record(count: int) -> None:
     text = json.dumps({"items": [{"label": str(i)} for i in range(count)]})
     with pytest.raises(
-        TariffFileError, match=rf"^rate\.json: items: the 'items' envelope holds {count} rate"
+        TariffFileError,
+        match=rf"^rate\.json:1:11: items: the 'items' envelope holds {count} rate",
     ):
         parse_urdb(text, SOURCE)
 
@@ -145,7 +146,10 @@ def test_not_a_record() -> None:
 
 
 def test_non_finite_numbers_are_refused() -> None:
-    with pytest.raises(TariffFileError, match=r"NaN is not a number a tariff can use"):
+    with pytest.raises(
+        TariffFileError,
+        match=r"^rate\.json:1:24: fixedmonthlycharge: NaN is not a finite number; JSON numbers",
+    ):
         parse_urdb('{"fixedmonthlycharge": NaN}', SOURCE)
 
 

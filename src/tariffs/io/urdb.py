@@ -73,10 +73,10 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, Inexact, InvalidOperation, localcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -84,12 +84,14 @@ from pydantic import ValidationError
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from tariffs.errors import TariffFileError, UnsupportedFeatureError
+from tariffs.io.safe_json import JsonDocument, load_json, parse_json
 from tariffs.io.safe_yaml import YAML11_BOOLEAN_WORDS
 from tariffs.model.tariff import Tariff
 
 __all__ = [
     "METADATA_FIELDS",
     "PRICED_FIELDS",
+    "convert_urdb_file",
     "load_urdb_tariff",
     "parse_urdb",
     "read_urdb",
@@ -191,6 +193,7 @@ _NO_BOUND = Decimal("1e37")
 _FIRST_VERSION = "1970-01-01"
 _PERIOD_LABEL = re.compile(r"^TOU-", re.IGNORECASE)
 _ID_CHARACTERS = re.compile(r"[^a-z0-9_.-]+")
+_T = TypeVar("_T")
 
 
 def parse_urdb(text: str, source: str) -> dict[str, Any]:
@@ -198,7 +201,9 @@ def parse_urdb(text: str, source: str) -> dict[str, Any]:
 
     The text holds a bare record, an API response ``{"items": [record]}``, or either of
     them encoded once more as a JSON string. Numbers become `Decimal` (or ``int``), read
-    from their text.
+    from their text. The JSON is read by `tariffs.io.safe_json`: with limits on size and
+    nesting, and refusing duplicate keys, ``NaN``, ``Infinity`` and numbers out of range,
+    each at its line and column.
 
     >>> record = parse_urdb('{"items": [{"fixedmonthlycharge": 0.10}]}', "rate.json")
     >>> record["fixedmonthlycharge"]
@@ -211,50 +216,119 @@ def parse_urdb(text: str, source: str) -> dict[str, Any]:
     Raises:
         TariffFileError: Not JSON, not a record, or an envelope with 0 or several records.
     """
-    data = _loads(text, source, "")
-    if isinstance(data, str):
-        data = _loads(data, source, "in the JSON string the file holds: ")
-    if isinstance(data, dict) and "items" in data:
-        items = data["items"]
-        if not isinstance(items, list):
-            raise TariffFileError(
-                f"'items' is {type(items).__name__}, expected a list of rate records",
-                file=source,
-                path="items",
-            )
-        if len(items) != 1:
-            raise TariffFileError(
-                f"the 'items' envelope holds {len(items)} rate records; a tariff is one "
-                "record, so give a file with exactly one",
-                file=source,
-                path="items",
-            )
-        data = items[0]
+    return _UrdbDocument(parse_json(text, source, error=TariffFileError)).record
+
+
+class _Where(TypedDict, total=False):
+    """A line and column to give an error."""
+
+    line: int
+    column: int
+
+
+class _UrdbDocument:
+    """The record of a URDB JSON document, and where its fields are written.
+
+    Attributes:
+        record: The rate record.
+        document: The JSON document, or ``None`` when the record was a JSON string inside
+            it (its lines are not the file's).
+        prefix: The path of the record in ``document`` (``["items", 0]`` in an envelope).
+    """
+
+    def __init__(self, document: JsonDocument) -> None:
+        source = document.source
+        data = document.data
+        located: JsonDocument | None = document
+        if isinstance(data, str):
+            located = None
+            try:
+                data = parse_json(data, source, error=TariffFileError).data
+            except TariffFileError as exc:
+                inside = f" (at its line {exc.line}, column {exc.column})" if exc.line else ""
+                path = f"{exc.path}: " if exc.path else ""
+                raise TariffFileError(
+                    f"in the JSON string the file holds{inside}: {path}{exc.message}",
+                    file=source,
+                    **self._where(document, []),
+                ) from None
+        prefix: list[str | int] = []
+        if isinstance(data, dict) and "items" in data:
+            items = data["items"]
+            where = self._where(located, ["items"])
+            if not isinstance(items, list):
+                raise TariffFileError(
+                    f"'items' is {type(items).__name__}, expected a list of rate records",
+                    file=source,
+                    path="items",
+                    **where,
+                )
+            if len(items) != 1:
+                raise TariffFileError(
+                    f"the 'items' envelope holds {len(items)} rate records; a tariff is one "
+                    "record, so give a file with exactly one",
+                    file=source,
+                    path="items",
+                    **where,
+                )
+            data = items[0]
+            prefix = ["items", 0]
+            if not isinstance(data, dict):
+                raise TariffFileError(
+                    f"items[0] is {type(data).__name__}, expected a rate record (an object)",
+                    file=source,
+                    path="items[0]",
+                    **self._where(located, prefix),
+                )
         if not isinstance(data, dict):
             raise TariffFileError(
-                f"items[0] is {type(data).__name__}, expected a rate record (an object)",
+                f"expected a URDB rate record (a JSON object), found {type(data).__name__}",
                 file=source,
-                path="items[0]",
+                **self._where(located, []),
             )
-    if not isinstance(data, dict):
-        raise TariffFileError(
-            f"expected a URDB rate record (a JSON object), found {type(data).__name__}",
-            file=source,
-        )
-    return data
+        self.record: dict[str, Any] = data
+        self.document = located
+        self.prefix = prefix
+
+    @staticmethod
+    def _where(document: JsonDocument | None, path: list[str | int]) -> _Where:
+        position = None if document is None else document.locate(path)
+        return _Where() if position is None else _Where(line=position[0], column=position[1])
+
+    def located(self, exc: TariffFileError | UnsupportedFeatureError) -> ValueError:
+        """The error with the line and column of the record field it names, if known."""
+        if self.document is None:
+            return exc
+        written = exc.path if isinstance(exc, TariffFileError) else exc.feature
+        if not written or (isinstance(exc, TariffFileError) and exc.line is not None):
+            return exc
+        path = _record_path(written)
+        if path is None or path[0] not in self.record:
+            return exc
+        position = self.document.locate([*self.prefix, *path])
+        if position is None:  # pragma: no cover - a parsed document has locations
+            return exc
+        line, column = position
+        if isinstance(exc, TariffFileError):
+            return TariffFileError(
+                exc.message, file=exc.file, line=line, column=column, path=exc.path
+            )
+        return UnsupportedFeatureError(exc.feature, exc.where, exc.detail, line=line, column=column)
 
 
-def _loads(text: str, source: str, where: str) -> Any:
-    def refuse_constant(name: str) -> Any:
-        raise TariffFileError(f"{where}{name} is not a number a tariff can use", file=source)
+_RECORD_PATH = re.compile(r"[^.\[\]]+(?:\.[^.\[\]]+|\[[0-9]+\])*")
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[([0-9]+)\]")
 
-    try:
-        return json.loads(text, parse_float=Decimal, parse_constant=refuse_constant)
-    except json.JSONDecodeError as exc:
-        line, column = (exc.lineno, exc.colno) if not where else (None, None)
-        raise TariffFileError(
-            f"{where}not valid JSON: {exc.msg}", file=source, line=line, column=column
-        ) from None
+
+def _record_path(written: str) -> list[str | int] | None:
+    """The path of a field as messages write it, or None if it is not one.
+
+    >>> _record_path("energyratestructure[0][1].sell")
+    ['energyratestructure', 0, 1, 'sell']
+    """
+    if not _RECORD_PATH.fullmatch(written):
+        return None
+    return [int(index) if index else key for key, index in _PATH_PART.findall(written)]
 
 
 def urdb_to_tariff_data(
@@ -293,18 +367,40 @@ def read_urdb(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a URDB JSON file into its rate record (see `parse_urdb`).
 
     Raises:
-        TariffFileError: The file is missing, cannot be read, is not UTF-8 text (a byte
-            order mark is allowed), or holds no single rate record.
+        TariffFileError: The file is missing, cannot be read, is larger than 10 MiB, is not
+            UTF-8 text (a byte order mark is allowed), or holds no single rate record.
     """
+    return _read_urdb_document(path).record
+
+
+def _read_urdb_document(path: str | os.PathLike[str]) -> _UrdbDocument:
     source = os.fspath(path)
-    file = Path(path)
-    if not file.is_file():
+    if not Path(path).is_file():
         raise TariffFileError("no such tariff file", file=source)
+    return _UrdbDocument(load_json(path, error=TariffFileError))
+
+
+def convert_urdb_file(
+    path: str | os.PathLike[str],
+    convert: Callable[[dict[str, Any]], _T],
+) -> _T:
+    """Read a URDB JSON file and convert its record; errors name the field's line.
+
+    Args:
+        path: The JSON file.
+        convert: What to make of the record (e.g. a partial `urdb_to_yaml`).
+
+    Raises:
+        TariffFileError: The file cannot be read or is not a valid record; an error about
+            a field of the record names the line and column where the field is written.
+        UnsupportedFeatureError: The record asks for something that cannot be priced
+            exactly; the error names the field, and where it is written.
+    """
+    document = _read_urdb_document(path)
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TariffFileError(f"cannot read the file: {exc}", file=source) from None
-    return parse_urdb(text, source)
+        return convert(document.record)
+    except (TariffFileError, UnsupportedFeatureError) as exc:
+        raise document.located(exc) from None
 
 
 def load_urdb_tariff(
@@ -335,11 +431,18 @@ def load_urdb_tariff(
             "URDB records carry no time zone; give one (e.g. --timezone America/Denver)",
             file=source,
         )
-    record = read_urdb(path)
-    data = urdb_to_tariff_data(
-        record, timezone=timezone, source=source, tariff_id=tariff_id, past_enddate=past_enddate
-    )
-    tariff = _validate(data, source)
+
+    def convert(record: dict[str, Any]) -> Tariff:
+        data = urdb_to_tariff_data(
+            record,
+            timezone=timezone,
+            source=source,
+            tariff_id=tariff_id,
+            past_enddate=past_enddate,
+        )
+        return _validate(data, source)
+
+    tariff = convert_urdb_file(path, convert)
     tariff._source = source
     return tariff
 
