@@ -1225,9 +1225,150 @@ TARIFF_FILES = [
         "tariff_urdb_file_not_json",
         Inputs(
             {"rate.json": '{"items": [', "readings.csv": READINGS},
-            ("price", "readings.csv", "--tariff", "rate.json", "--timezone", "UTC"),
+            (
+                "price",
+                "readings.csv",
+                "--tariff",
+                "rate.json",
+                "--timezone",
+                "UTC",
+                "--format",
+                "json",
+            ),
         ),
         Refused("rate.json:1:12", r"not valid JSON: "),
+    ),
+]
+
+
+# A URDB rate record, written line by line so that every position can be counted:
+#   1 {
+#   2   "label": "abc",
+#   3   "energyratestructure": [[{"rate": 0.10, "unit": "kWh"}]],
+#   4   "energyweekdayschedule": [[0, 0, ...], ...],
+#   5   "energyweekendschedule": [[0, 0, ...], ...]
+#   6 }
+# On line 3, the rate 0.10 starts at column 37 (after 2 spaces, the 21 characters of
+# "energyratestructure" with its quotes, ': [[{', and '"rate": '); on line 4 the first 0
+# of the schedule at column 30 (2 spaces, the 23 characters of "energyweekdayschedule",
+# ': [[').
+URDB_SCHEDULE = "[" + ", ".join(["[" + ", ".join(["0"] * 24) + "]"] * 12) + "]"
+URDB = (
+    "{\n"
+    '  "label": "abc",\n'
+    '  "energyratestructure": [[{"rate": 0.10, "unit": "kWh"}]],\n'
+    f'  "energyweekdayschedule": {URDB_SCHEDULE},\n'
+    f'  "energyweekendschedule": {URDB_SCHEDULE}\n'
+    "}\n"
+)
+URDB_RATE_AT = "rate.json:3:37"
+URDB_RATE_PATH = "energyratestructure[0][0].rate"
+
+
+def urdb_inputs(record: str | bytes | Sparse) -> Inputs:
+    """``tariffs price`` with the URDB record ``record`` as ``rate.json``, in UTC."""
+    return Inputs(
+        {"rate.json": record, "readings.csv": READINGS},
+        ("price", "readings.csv", "--tariff", "rate.json", "--timezone", "UTC", "--format", "json"),
+    )
+
+
+def urdb_refused(
+    entry: str, record: str | bytes | Sparse, where: str, message: str, variant: str = ""
+) -> Case:
+    """The URDB record ``record`` as ``rate.json``, refused: ``where: message``."""
+    return Case(entry, urdb_inputs(record), Refused(where, message), variant, seconds=10)
+
+
+URDB_CASES = [
+    # The baseline: 48 hours of 0.5 kWh at 0.10 $/kWh.
+    Case(
+        "tariff_urdb_accepted", urdb_inputs(URDB), Billed({"energy_kwh": "24.000", "total": "2.40"})
+    ),
+    *[
+        urdb_refused(
+            "tariff_urdb_number_out_of_range",
+            edit(URDB, '"rate": 0.10', f'"rate": {number}'),
+            URDB_RATE_AT,
+            exactly(
+                f"{URDB_RATE_PATH}: the number {shown} is too large: at most 309 digits before "
+                "the point are allowed (the range of a 64-bit float)"
+            ),
+            variant,
+        )
+        for variant, number, shown in [
+            ("1e400", "1e400", "1e400"),
+            ("5000_digits", "9" * 5000, "9" * 20 + "..."),
+            ("exponent_of_30_digits", "1e" + "9" * 30, "1e" + "9" * 18 + "..."),
+        ]
+    ],
+    urdb_refused(
+        "tariff_urdb_number_out_of_range",
+        edit(URDB, '"rate": 0.10', '"rate": 1e-400'),
+        URDB_RATE_AT,
+        exactly(
+            f"{URDB_RATE_PATH}: the number 1e-400 has 400 decimal places; at most 340 are allowed"
+        ),
+        "1e-400",
+    ),
+    *[
+        urdb_refused(
+            "tariff_urdb_nan_or_infinity",
+            edit(URDB, '"rate": 0.10', f'"rate": {word}'),
+            URDB_RATE_AT,
+            exactly(f"{URDB_RATE_PATH}: {word} is not a finite number; JSON numbers are finite"),
+            word,
+        )
+        for word in ["NaN", "Infinity", "-Infinity"]
+    ],
+    urdb_refused(
+        "tariff_urdb_duplicate_key",
+        edit(URDB, '  "label": "abc",\n', '  "label": "abc",\n  "label": "xyz",\n'),
+        "rate.json:3:3",
+        exactly(
+            "label: duplicate key 'label' (first at line 2) with a different value; write "
+            "each key once"
+        ),
+    ),
+    # One hundred thousand brackets: the 64th array is the 65th level (the record is the
+    # first); it opens at column 10 + 64 = 74.
+    urdb_refused(
+        "tariff_urdb_deep_nesting",
+        '{"label": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+        "rate.json:1:74",
+        exactly("nesting is deeper than the limit of 64 levels"),
+    ),
+    urdb_refused(
+        "tariff_urdb_file_of_100_megabytes",
+        Sparse(100 * 1024 * 1024),
+        "rate.json",
+        exactly("file is 104857600 bytes, larger than the limit of 10485760 bytes"),
+    ),
+    # "abc" with the b as the byte 0xE9 alone: line 2, column 14 (after '  "label": "a').
+    urdb_refused(
+        "tariff_urdb_not_utf8",
+        edit(URDB, '"abc"', '"a#c"').encode("utf-8").replace(b"#", b"\xe9"),
+        "rate.json:2:14",
+        exactly("not a text file: byte 0xE9 is not valid UTF-8"),
+    ),
+    # The tier object opens at column 28 of line 3; the sell price 0.05 starts 37
+    # characters later ('"rate": 0.10, "unit": "kWh", "sell": '), at column 66.
+    urdb_refused(
+        "tariff_urdb_field_refused_at_its_line",
+        edit(URDB, '"unit": "kWh"', '"unit": "kWh", "sell": 0.05'),
+        "rate.json:3:66",
+        exactly(
+            "energyratestructure[0][0].sell: not supported, refusing to price (a sell price of "
+            "0.05 for exported energy; exports are not credited by this importer)"
+        ),
+        "unsupported",
+    ),
+    urdb_refused(
+        "tariff_urdb_field_refused_at_its_line",
+        edit(URDB, '"energyweekdayschedule": [[0, ', '"energyweekdayschedule": [[1, '),
+        "rate.json:4:30",
+        starting("energyweekdayschedule[0][0]: period 1 has no rate structure"),
+        "malformed",
     ),
 ]
 
@@ -2097,6 +2238,7 @@ CASES = [
     *TARIFF_SCHEDULES,
     *TARIFF_CHARGES,
     *TARIFF_FILES,
+    *URDB_CASES,
     *READINGS_CSV,
     *GREENBUTTON,
     *ACCOUNTS,
