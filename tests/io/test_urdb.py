@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import pickle
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -234,9 +235,7 @@ def test_enddate_is_the_last_day_in_force() -> None:
     tariff = tariff_of(record(startdate=1433116800, enddate=1440975600))
     assert (tariff.withdrawn, tariff.past_withdrawal) == (dt.date(2015, 8, 31), "refuse")
     assert tariff.description is not None
-    assert "The record's enddate is 2015-08-30: bills after it are refused." in (
-        tariff.description
-    )
+    assert "The record's enddate is 2015-08-30: bills after it are refused." in (tariff.description)
     # Up to 2015-08-30 it prices: 30 days x 24 h x 1 kWh x 0.10 = 72.00.
     (bill,) = price(tariff, august_2015_days(1, 30))
     assert bill.total == D("72.00")
@@ -1035,3 +1034,80 @@ def test_import_urdb_reads_the_file_as_a_urdb_tariff_is_read(
     missing = tmp_path / "missing.json"
     assert main(["import-urdb", str(missing), "--timezone", "UTC"]) == 1
     assert capsys.readouterr().err == f"tariffs: error: {missing}: no such tariff file\n"
+
+
+# -- where a refused or malformed field is written ---------------------------------------------
+
+# An envelope on 7 lines: the record's fields start at column 5.
+ENVELOPE = """\
+{"items": [
+  {
+    "label": "abc",
+    "energyratestructure": [[{"rate": 0.10, "sell": 0.05}]],
+    "energyweekdayschedule": SCHEDULE,
+    "energyweekendschedule": SCHEDULE,
+    "demandwindow": 7
+  }
+]}
+""".replace("SCHEDULE", json.dumps(FLAT))
+
+
+def test_a_refused_field_names_its_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "rate.json"
+    path.write_text(ENVELOPE, encoding="utf-8")
+    with pytest.raises(UnsupportedFeatureError) as caught:
+        load_urdb_tariff(path, timezone="UTC")
+    error = caught.value
+    # Line 4: '    "energyratestructure": [[{"rate": 0.10, "sell": ' is 52 characters.
+    assert (error.feature, error.where, error.line, error.column) == (
+        "energyratestructure[0][0].sell",
+        str(path),
+        4,
+        53,
+    )
+    assert str(error).startswith(f"{path}:4:53: energyratestructure[0][0].sell: not supported")
+    # The location survives a process pool's pickling.
+    again = pickle.loads(pickle.dumps(error))  # noqa: S301 - the test's own object
+    assert (again.feature, again.where, again.line, again.column, str(again)) == (
+        error.feature,
+        error.where,
+        4,
+        53,
+        str(error),
+    )
+
+
+def test_a_malformed_field_names_its_line_and_column_in_both_readers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tariffs.cli import main
+
+    path = tmp_path / "rate.json"
+    path.write_text(ENVELOPE.replace(', "sell": 0.05', ""), encoding="utf-8")
+    # Line 7: '    "demandwindow": ' is 20 characters; the window 7 is refused by name.
+    with pytest.raises(UnsupportedFeatureError, match=r"rate\.json:7:21: demandwindow: "):
+        load_urdb_tariff(path, timezone="UTC")
+    assert main(["import-urdb", str(path), "--timezone", "UTC"]) == 1
+    assert capsys.readouterr().err.startswith(f"tariffs: error: {path}:7:21: demandwindow: ")
+    # A period index without a structure: the first hour of the weekday schedule, line 5,
+    # after '    "energyweekdayschedule": [[' (31 characters).
+    path.write_text(
+        ENVELOPE.replace(', "sell": 0.05', "")
+        .replace('"demandwindow": 7', '"demandwindow": 15')
+        .replace('"energyweekdayschedule": [[0', '"energyweekdayschedule": [[3'),
+        encoding="utf-8",
+    )
+    with pytest.raises(TariffFileError, match=r"rate\.json:5:32: energyweekdayschedule\[0\]\[0\]"):
+        load_urdb_tariff(path, timezone="UTC")
+
+
+def test_a_record_inside_a_json_string_is_not_located_in_the_file() -> None:
+    # The record's lines are those of the string, not of the file: the error says where
+    # the string is, and where in it the problem is.
+    text = json.dumps('{"label": "x",\n "rate": 1e400}')
+    with pytest.raises(
+        TariffFileError,
+        match=r"^rate\.json:1:1: in the JSON string the file holds \(at its line 2, column 10\): "
+        r"rate: the number 1e400 is too large",
+    ):
+        parse_urdb(text, SOURCE)
