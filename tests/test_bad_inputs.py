@@ -1820,10 +1820,9 @@ def greenbutton_refused(entry: str, text: str | bytes, where: str, message: str)
     )
 
 
-# 9999999999999999999 × 10**20 Wh = 9999999999999999999 × 10**17 kWh at 0.568 CNY/kWh
-# (00:00-01:00 is valley: 0.288): refused at its reading, or priced exactly. Worked out in
-# integers: kWh × 288 / 1000, exact since kWh is a multiple of 1000.
-HUGE_VALLEY_AMOUNT = 9999999999999999999 * 10**17 * 288 // 1000
+# 999999999999999.999 kWh × 0.288 CNY/kWh = 287999999999999.999712, half up to the cent:
+# 288000000000000.00.
+LARGEST_VALLEY_AMOUNT = "288000000000000.00"
 
 GREENBUTTON = [
     Case(
@@ -1945,8 +1944,24 @@ GREENBUTTON = [
         ":23",
         exactly(
             "IntervalBlock 1, IntervalReading 1: timePeriod/start -3600 is not a time from 1970 "
-            "to 9999 in UTC epoch seconds"
+            "to 9998 in UTC epoch seconds"
         ),
+    ),
+    # 9999-01-01T00:00Z: a bill in 9999 would end in a year no date holds (as in CSV files).
+    Case(
+        "greenbutton_start_out_of_range",
+        price_inputs(
+            readings=greenbutton([(253370764800, HOUR, 1), (253370764800 + HOUR, HOUR, 1)]),
+            readings_name="readings.xml",
+        ),
+        Refused(
+            "readings.xml:23",
+            exactly(
+                "IntervalBlock 1, IntervalReading 1: timePeriod/start 253370764800 is not a time "
+                "from 1970 to 9998 in UTC epoch seconds"
+            ),
+        ),
+        "year_9999",
     ),
     greenbutton_refused(
         "greenbutton_no_electricity",
@@ -1963,14 +1978,120 @@ GREENBUTTON = [
             "are kept"
         ),
     ),
-    exact_or_refused_case(
-        "greenbutton_huge_value_times_power_of_ten",
-        r"readings\.xml:(17|23)",
-        [f"{HUGE_VALLEY_AMOUNT}.00"],
-        readings=greenbutton(
+    # 9999999999999999999 Wh × 10**20 = 9.999999999999999999E+35 kWh: 36 digits before the
+    # point, where CSV readings allow 15.
+    greenbutton_refused(
+        "greenbutton_value_too_large",
+        greenbutton(
             [(JULY_UTC, HOUR, 9999999999999999999), (JULY_UTC + HOUR, HOUR, 0)], power_of_ten=20
         ),
-        readings_name="readings.xml",
+        ":23",
+        exactly(
+            "IntervalBlock 1, IntervalReading 1: value 9999999999999999999 with "
+            "powerOfTenMultiplier 20 is 9.999999999999999999E+35 kWh, too large; at most 15 "
+            "digits before the decimal point are allowed"
+        ),
+    ),
+    # 10**18 Wh is 10**15 kWh, one digit too many; 10**15 kWh written in kWh (multiplier 3),
+    # the same.
+    *[
+        Case(
+            "greenbutton_value_too_large",
+            price_inputs(
+                readings=greenbutton(
+                    [*DAY[:3], (DAY[3][0], HOUR, value), *DAY[4:]], power_of_ten=power
+                ),
+                readings_name="readings.xml",
+            ),
+            Refused(
+                "readings.xml:26",
+                exactly(
+                    f"IntervalBlock 1, IntervalReading 4: value {value} with powerOfTenMultiplier "
+                    f"{power} is 1E+15 kWh, too large; at most 15 digits before the decimal point "
+                    "are allowed"
+                ),
+            ),
+            f"power_{power}",
+        )
+        for value, power in [(10**18, 0), (10**15, 3)]
+    ],
+    # 999999999999999999 Wh = 999999999999999.999 kWh (15 digits), at 00:00 in Shanghai:
+    # valley, 0.288. See test_the_worked_out_amounts.
+    Case(
+        "greenbutton_largest_value_is_priced_to_the_exact_cent",
+        price_inputs(
+            readings=greenbutton(
+                [(JULY_UTC, HOUR, 999999999999999999), (JULY_UTC + HOUR, HOUR, 0)]
+            ),
+            readings_name="readings.xml",
+        ),
+        Billed({"energy_kwh": "999999999999999.999", "total": LARGEST_VALLEY_AMOUNT}),
+    ),
+    # An element this reader reads by name, in another namespace: refused where it is, never
+    # read as ESPI nor skipped. The fourth IntervalReading is on line 26, the IntervalBlock
+    # on line 22, the ReadingType on line 17.
+    greenbutton_refused(
+        "greenbutton_element_in_another_namespace",
+        edit(
+            greenbutton(DAY),
+            f"   <IntervalReading><timePeriod><duration>3600</duration><start>{DAY[3][0]}",
+            '   <IntervalReading xmlns="http://example.test/other"><timePeriod><duration>3600'
+            f"</duration><start>{DAY[3][0]}",
+        ),
+        ":26",
+        exactly(
+            "IntervalBlock 1: <IntervalReading> is in the namespace 'http://example.test/other', "
+            "not in the ESPI namespace (http://naesb.org/espi): it is not read as a Green Button "
+            "element, and not skipped"
+        ),
+    ),
+    Case(
+        "greenbutton_element_in_another_namespace",
+        price_inputs(
+            readings=edit(
+                greenbutton(DAY),
+                '<IntervalBlock xmlns="http://naesb.org/espi">',
+                '<IntervalBlock xmlns="http://example.test/other">',
+            ),
+            readings_name="readings.xml",
+        ),
+        Refused(
+            "readings.xml:22",
+            exactly(
+                "<IntervalBlock> is in the namespace 'http://example.test/other', not in the ESPI "
+                "namespace (http://naesb.org/espi): it is not read as a Green Button element, and "
+                "not skipped"
+            ),
+        ),
+        "interval_block",
+    ),
+    Case(
+        "greenbutton_element_in_another_namespace",
+        price_inputs(
+            readings=edit(
+                greenbutton(DAY),
+                f"</start></timePeriod><value>{DAY[3][2]}</value></IntervalReading>\n"
+                f"   <IntervalReading><timePeriod><duration>3600</duration><start>{DAY[4][0]}",
+                f'</start></timePeriod><value xmlns="">{DAY[3][2]}</value></IntervalReading>\n'
+                f"   <IntervalReading><timePeriod><duration>3600</duration><start>{DAY[4][0]}",
+            ),
+            readings_name="readings.xml",
+        ),
+        Refused("readings.xml:26", starting("IntervalBlock 1: <value> is in no namespace, not in")),
+        "value_in_no_namespace",
+    ),
+    Case(
+        "greenbutton_element_in_another_namespace",
+        price_inputs(
+            readings=edit(
+                greenbutton(DAY), "<uom>72</uom>", '<o:uom xmlns:o="urn:other">72</o:uom>'
+            ),
+            readings_name="readings.xml",
+        ),
+        Refused(
+            "readings.xml:17", starting("ReadingType 1: <uom> is in the namespace 'urn:other', not")
+        ),
+        "unit",
     ),
 ]
 
@@ -2287,8 +2408,11 @@ def test_the_worked_out_amounts() -> None:
     # readings_large_value_is_priced_to_the_exact_cent:
     # 999999999999045774709891 × 56789 = 56788999999945810499999999999 × 10**-14.
     assert 999999999999045774709891 * 56789 == 56788999999945810499999999999
-    # greenbutton_huge_value_times_power_of_ten.
-    assert HUGE_VALLEY_AMOUNT == 287999999999999999971200000000000000
+    # greenbutton_largest_value_is_priced_to_the_exact_cent: 999999999999999999 × 288 in
+    # units of 10**-6, to the cent (10**-2) half up.
+    assert 999999999999999999 * 288 == 287999999999999999712
+    assert (287999999999999999712 + 5000) // 10000 == 28800000000000000
+    assert LARGEST_VALLEY_AMOUNT == "288000000000000.00"
 
 
 # =========================================================================================
