@@ -902,3 +902,29 @@ def test_an_espi_resource_in_another_namespace_is_refused() -> None:
         parse(data)
     assert caught.value.line == line_of(data, b"<ReadingType")
     assert caught.value.path is None
+
+
+@pytest.mark.parametrize("power", [25, -25, 10**18])
+def test_a_power_of_ten_outside_the_range_is_refused_at_its_reading_type(power: int) -> None:
+    data = feed(Point([Meter([hourly([0, 0])], power=power)]))
+    with pytest.raises(
+        ReadingsError,
+        match=rf"gb\.xml:\d+: ReadingType 1 'Type of Meter Reading Data': powerOfTenMultiplier "
+        rf"{power} is outside -24 to 24$",
+    ) as caught:
+        parse(data)
+    assert caught.value.line == line_of(data, b"<powerOfTenMultiplier>")
+
+
+@pytest.mark.parametrize(
+    ("duration", "message"),
+    [
+        (0, "the interval length of 0 s is not a positive number of seconds"),
+        (-3600, "the interval length of -3600 s is not a positive number of seconds"),
+        (10**18, "intervals of 1000000000000000000 s do not divide a day"),
+    ],
+)
+def test_absurd_durations_are_refused_at_their_reading(duration: int, message: str) -> None:
+    data = feed(Point([Meter([[(JULY, duration, 1), (JULY + HOUR, duration, 1)]])]))
+    with pytest.raises(ReadingsError, match=rf"IntervalBlock 1, IntervalReading 1: {message}"):
+        parse(data)
