@@ -51,6 +51,7 @@ __all__ = [
     "MAX_NESTING_DEPTH",
     "JsonDocument",
     "load_json",
+    "number_out_of_range",
     "parse_json",
 ]
 
@@ -215,6 +216,38 @@ def _line_and_column(line_starts: list[int], offset: int) -> tuple[int, int]:
     """The 1-based line and column of a text offset, from the offsets where lines start."""
     index = bisect.bisect_right(line_starts, offset) - 1
     return index + 1, offset - line_starts[index] + 1
+
+
+def number_out_of_range(number: Decimal, written: str) -> str | None:
+    """Why a finite number is beyond the limits of JSON numbers here, or None.
+
+    For numbers read from elsewhere than a JSON number (text such as ``"1e999"`` in a
+    field that holds a number), with the same limits and words.
+
+    >>> print(number_out_of_range(Decimal("1e-400"), "1e-400"))
+    the number 1e-400 has 400 decimal places; at most 340 are allowed
+    >>> number_out_of_range(Decimal("0.25"), "0.25") is None
+    True
+    """
+    before_point = 0 if number.is_zero() else max(0, number.adjusted() + 1)
+    exponent = number.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return _range_problem(written, before_point, places)
+
+
+def _range_problem(written: str, before_point: int, places: int) -> str | None:
+    if before_point > MAX_DIGITS_BEFORE_POINT:
+        return (
+            f"the number {_shown(written)} is too large: at most {MAX_DIGITS_BEFORE_POINT} "
+            "digits before the point are allowed (the range of a 64-bit float)"
+        )
+    if places > MAX_DECIMAL_PLACES:
+        count = f"{places}" if places < 10**10 else "more than a billion"
+        return (
+            f"the number {_shown(written)} has {count} decimal places; at most "
+            f"{MAX_DECIMAL_PLACES} are allowed"
+        )
+    return None
 
 
 def _same(first: Any, second: Any) -> bool:
@@ -443,20 +476,9 @@ class _Parser:
             before_point = 0
             if exponent > MAX_DECIMAL_PLACES:  # 0e400 is 0, whatever the exponent
                 return Decimal(0)
-        if before_point > MAX_DIGITS_BEFORE_POINT:
-            self.fail(
-                f"the number {_shown(written)} is too large: at most "
-                f"{MAX_DIGITS_BEFORE_POINT} digits before the point are allowed "
-                "(the range of a 64-bit float)",
-                offset,
-            )
-        if places > MAX_DECIMAL_PLACES:
-            count = f"{places}" if places < 10**10 else "more than a billion"
-            self.fail(
-                f"the number {_shown(written)} has {count} decimal places; at most "
-                f"{MAX_DECIMAL_PLACES} are allowed",
-                offset,
-            )
+        problem = _range_problem(written, before_point, places)
+        if problem is not None:
+            self.fail(problem, offset)
         if fraction or exponent_text is not None:
             return Decimal(written)
         return int(written)

@@ -84,7 +84,14 @@ from pydantic import ValidationError
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from tariffs.errors import TariffFileError, UnsupportedFeatureError
-from tariffs.io.safe_json import JsonDocument, load_json, parse_json
+from tariffs.io.safe_json import (
+    MAX_DECIMAL_PLACES,
+    MAX_DIGITS_BEFORE_POINT,
+    JsonDocument,
+    load_json,
+    number_out_of_range,
+    parse_json,
+)
 from tariffs.io.safe_yaml import YAML11_BOOLEAN_WORDS
 from tariffs.model.tariff import Tariff
 
@@ -727,6 +734,9 @@ class _Converter:
             raise self.malformed(path, f"expected a number, found {type(value).__name__}")
         if not result.is_finite():
             raise self.malformed(path, f"expected a finite number, found {value!r}")
+        problem = number_out_of_range(result, str(value).strip())
+        if problem is not None:  # only text can be out of range here: JSON numbers were read so
+            raise self.malformed(path, problem)
         return result
 
     def integer(self, value: Any, path: str) -> int:
@@ -899,7 +909,8 @@ class _Converter:
             total = rate
         else:
             with localcontext() as context:
-                context.prec = 100
+                # Enough digits for any two numbers in range: the sum is exact.
+                context.prec = MAX_DIGITS_BEFORE_POINT + MAX_DECIMAL_PLACES + 2
                 context.traps[Inexact] = True
                 total = rate + self.number(adjustment, f"{where}.adj")
         if total < 0:
