@@ -1111,3 +1111,38 @@ def test_a_record_inside_a_json_string_is_not_located_in_the_file() -> None:
         r"rate: the number 1e400 is too large",
     ):
         parse_urdb(text, SOURCE)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "energyweekdayschedule",
+            [["1e999999999"] + [0] * 23] + [[0] * 24] * 11,
+            r"energyweekdayschedule\[0\]\[0\]: the number 1e999999999 is too large",
+        ),
+        (
+            "fixedmonthlycharge",
+            " 1e-400 ",
+            r"fixedmonthlycharge: the number 1e-400 has 400 decimal",
+        ),
+    ],
+    ids=["schedule", "fixed_charge"],
+)
+def test_numbers_written_as_text_have_the_limits_of_json_numbers(
+    field: str, value: Any, message: str
+) -> None:
+    # Converted to an integer, 1e999999999 would take a billion digits.
+    with pytest.raises(TariffFileError, match=rf"^rate\.json: {message}"):
+        urdb_to_tariff_data(record(**{field: value}), timezone="UTC", source=SOURCE)
+
+
+def test_rate_plus_adjustment_of_any_numbers_in_range_is_added_exactly() -> None:
+    # 1e300 + 0.05 has 302 digits: added exactly, then refused by the table's own limit
+    # of 24 digits before the point (it was a decimal.Inexact traceback).
+    tier = {"rate": D("1e300"), "adj": D("0.05")}
+    data = urdb_to_tariff_data(record(energyratestructure=[[tier]]), timezone="UTC", source=SOURCE)
+    price = data["versions"]["1970-01-01"]["charges"][0]["price_per_kwh"]
+    assert format(price, "f") == "1" + "0" * 300 + ".05"  # every digit
+    with pytest.raises(ValueError, match="too large: at most 24 digits before the point"):
+        Tariff.model_validate(data)
