@@ -304,3 +304,50 @@ def test_load_locates_bytes_that_are_not_utf8(tmp_path: Path) -> None:
 def test_load_of_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(TariffFileError, match=r"none\.json: cannot read the file: No such file"):
         load_json(tmp_path / "none.json")
+
+
+# -- mutated files ------------------------------------------------------------------------------
+
+SAMPLE = (
+    '{"items": [{"label": "x", "energyratestructure": [[{"max": 500, "rate": 0.10},\n'
+    ' {"rate": 0.125, "adj": -0.0119}]], "startdate": 1420070400, "approved": true,\n'
+    ' "name": "A \\"quoted\\" \\u00e9 name", "enddate": null, "flat": [1e3, -0, 2.5E-2]}]}'
+)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=len(SAMPLE)),
+            st.integers(min_value=0, max_value=3),
+            st.sampled_from(list('{}[],:"0123456789eE+-. \n\\utfnaINl') + ["NaN", "1e400"]),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_a_mutated_file_is_read_as_the_standard_reader_reads_it_or_refused_with_its_place(
+    edits: list[tuple[int, int, str]],
+) -> None:
+    text = SAMPLE
+    for position, deleted, inserted in edits:
+        position = min(position, len(text))
+        text = text[:position] + inserted + text[position + deleted :]
+    try:
+        standard: Any = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        error = refused(text, r"^a\.json:\d+:\d+: ")
+        # A syntax error is found where the standard reader finds it, unless a refusal of
+        # this reader comes first.
+        if error.message.startswith("not valid JSON: "):
+            assert (error.line, error.column) == (exc.lineno, exc.colno)
+        return
+    except RecursionError:  # pragma: no cover - mutations of a small file stay shallow
+        return
+    try:
+        document = parse_json(text, "a.json")
+    except TariffFileError as error:
+        assert error.line is not None and error.column is not None
+        assert not error.message.startswith("not valid JSON"), "the standard reader read it"
+        return
+    assert document.data == standard
