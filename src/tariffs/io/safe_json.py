@@ -69,6 +69,11 @@ _DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(?:\.([0-9]+))?(?:[eE]([-+]?[0-9]+))?")
+_NUMBER_STARTS = frozenset("-0123456789")
+# A number without an exponent written in at most this many characters is within the
+# limits: its digits before the point and after it are each fewer than the limits.
+_SHORT_NUMBER = min(MAX_DIGITS_BEFORE_POINT, MAX_DECIMAL_PLACES)
+_WHITESPACE_CHARACTERS = frozenset(" \t\n\r")
 _NON_FINITE = ("NaN", "Infinity", "-Infinity")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LITERALS = (("true", True), ("false", False), ("null", None))
@@ -324,6 +329,8 @@ class _Parser:
         raise self.error(f"not valid JSON: {message}", file=self.source, line=line, column=column)
 
     def skip(self, offset: int) -> int:
+        if self.text[offset : offset + 1] not in _WHITESPACE_CHARACTERS:
+            return offset  # the common case: no white space to skip
         match = _WHITESPACE.match(self.text, offset)
         assert match is not None  # noqa: S101 - the pattern matches the empty text
         return match.end()
@@ -446,20 +453,23 @@ class _Parser:
         character = text[offset : offset + 1]
         if character == '"':
             return self.string(offset)
+        if character in _NUMBER_STARTS:
+            match = _NUMBER.match(text, offset)
+            if match is not None:
+                return self.number(match, offset), match.end()
         for word, literal in _LITERALS:
             if text.startswith(word, offset):
                 return literal, offset + len(word)
         for word in _NON_FINITE:
             if text.startswith(word, offset):
                 self.fail(f"{word} is not a finite number; JSON numbers are finite", offset)
-        match = _NUMBER.match(text, offset)
-        if match is None:
-            self.syntax("Expecting value", offset)
-        return self.number(match, offset), match.end()
+        self.syntax("Expecting value", offset)
 
     def number(self, match: re.Match[str], offset: int) -> int | Decimal:
         written = match.group()
         whole, fraction, exponent_text = match.groups()
+        if exponent_text is None and len(written) <= _SHORT_NUMBER:  # within every limit
+            return Decimal(written) if fraction else int(written)
         fraction = fraction or ""
         digits = whole + fraction
         significant = digits.lstrip("0")
