@@ -33,7 +33,14 @@ What is read, and the rules:
   other unit, direction or accumulation are refused, naming what was found.
 - A value is an integer times ``10**powerOfTenMultiplier`` of the unit; it is converted
   exactly to kWh (kvarh, kW) with ``scale`` the larger of 3 and what the multiplier needs.
-  Negative values are refused.
+  As in CSV readings, a converted value has at most 15 digits before the point and 9
+  after, and negative values are refused.
+- ESPI elements are read in the ESPI namespace (``http://naesb.org/espi``) only. A
+  resource (``IntervalBlock``, ``ReadingType``, ...) or an element read inside one
+  (``IntervalReading``, ``value``, ``uom``, ...) under another namespace, or none, is
+  refused at its line, never read as ESPI nor skipped; resources of other vocabularies
+  (a customer record) are left aside.
+- Starts are from 1970 to the end of 9998, as in CSV readings.
 - Readings may come in any order across blocks; they are sorted by start. Every interval
   must have one length, which divides a day. Duplicates, overlaps and starts off the
   interval grid are refused; so are gaps unless ``allow_gaps``, which records them in
