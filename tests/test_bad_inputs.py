@@ -2430,6 +2430,16 @@ from tests.io.test_incomplete_readings import (  # noqa: E402, F401
     test_empty_cells_are_billed_as_gaps_and_the_bill_says_so,
 )
 
+# Outputs read back by --resume are refused in the modules of their commands (the portfolio
+# test needs that module's fixture).
+from tests.runs.test_batch import (  # noqa: E402, F401
+    test_resume_refuses_a_json_lines_output_that_is_not_ours_at_its_line,
+)
+from tests.whatif.test_portfolio import (  # noqa: E402, F401
+    portfolio,
+    test_portfolio_resume_refuses_a_json_output_that_is_not_ours,
+)
+
 # The tests that run tables or check the tables themselves: the doc names their cases.
 DRIVERS = {
     "test_bad_input",
