@@ -1311,6 +1311,14 @@ URDB_CASES = [
         ),
         "1e-400",
     ),
+    # Within JSON's range, beyond a table's: refused at the record's field, not later in
+    # the converted table.
+    urdb_refused(
+        "tariff_urdb_price_beyond_a_tables_numbers",
+        edit(URDB, '"rate": 0.10', '"rate": 1e30'),
+        URDB_RATE_AT,
+        exactly(f"{URDB_RATE_PATH}: 1E+30 is too large: at most 24 digits before the point"),
+    ),
     *[
         urdb_refused(
             "tariff_urdb_nan_or_infinity",

@@ -23,6 +23,7 @@ from tariffs.errors import ReadingsError, TariffFileError, UnsupportedFeatureErr
 from tariffs.io.safe_yaml import parse_yaml
 from tariffs.io.urdb import (
     _dump_yaml,
+    _validate,
     load_urdb_tariff,
     parse_urdb,
     urdb_to_tariff_data,
@@ -1137,12 +1138,48 @@ def test_numbers_written_as_text_have_the_limits_of_json_numbers(
         urdb_to_tariff_data(record(**{field: value}), timezone="UTC", source=SOURCE)
 
 
-def test_rate_plus_adjustment_of_any_numbers_in_range_is_added_exactly() -> None:
-    # 1e300 + 0.05 has 302 digits: added exactly, then refused by the table's own limit
-    # of 24 digits before the point (it was a decimal.Inexact traceback).
-    tier = {"rate": D("1e300"), "adj": D("0.05")}
+def test_rate_plus_adjustment_is_added_exactly() -> None:
+    # The largest numbers of a table: 24 digits before the point, 18 after; the sum has 42
+    # digits, more than the 28 of Python's default arithmetic.
+    rate, adjustment = "9" * 24, "0." + "0" * 17 + "1"
+    tier = {"rate": D(rate), "adj": D(adjustment)}
     data = urdb_to_tariff_data(record(energyratestructure=[[tier]]), timezone="UTC", source=SOURCE)
     price = data["versions"]["1970-01-01"]["charges"][0]["price_per_kwh"]
-    assert format(price, "f") == "1" + "0" * 300 + ".05"  # every digit
-    with pytest.raises(ValueError, match="too large: at most 24 digits before the point"):
-        Tariff.model_validate(data)
+    assert str(price) == "9" * 24 + "." + "0" * 17 + "1"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"energyratestructure": [[{"rate": D("1e300"), "adj": D("0.05")}]]},
+            r"energyratestructure\[0\]\[0\]\.rate: 1E\+300 is too large: at most 24 digits",
+        ),
+        (
+            {"energyratestructure": [[{"rate": D("0.1"), "adj": D("1e-30")}]]},
+            r"energyratestructure\[0\]\[0\]\.adj: 1E-30 has 30 decimal places; at most 18",
+        ),
+        ({"fixedmonthlycharge": D("1e30")}, r"fixedmonthlycharge: 1E\+30 is too large"),
+        ({"mincharge": 10**25, "minchargeunits": "$/month"}, r"mincharge: 10{25} is too large"),
+    ],
+    ids=["rate", "adj", "fixed", "minimum"],
+)
+def test_prices_and_amounts_beyond_a_tables_numbers_are_refused_at_their_field(
+    fields: dict[str, Any], message: str
+) -> None:
+    # Beyond 24 digits before the point or 18 after, refused where the record writes
+    # them (a rate of 1e300 plus an adjustment was a decimal.Inexact traceback).
+    with pytest.raises(TariffFileError, match=rf"^rate\.json: {message}"):
+        urdb_to_tariff_data(record(**fields), timezone="UTC", source=SOURCE)
+
+
+def test_an_invalid_converted_table_names_the_table_path_without_pydantic_names() -> None:
+    # A tier bound of 1e30 kWh (below the no-bound mark 1e37) is beyond a table's numbers.
+    structure = [[{"rate": D("0.1"), "max": D("1e30")}, {"rate": D("0.2")}]]
+    data = urdb_to_tariff_data(record(energyratestructure=structure), timezone="UTC", source=SOURCE)
+    with pytest.raises(TariffFileError) as caught:
+        _validate(data, SOURCE)
+    assert str(caught.value) == (
+        "rate.json: versions.1970-01-01.charges[0].tiers.bounds_kwh[0]: the converted table is "
+        "not valid: 1E+30 is too large: at most 24 digits before the point"
+    )

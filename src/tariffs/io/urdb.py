@@ -92,7 +92,8 @@ from tariffs.io.safe_json import (
     number_out_of_range,
     parse_json,
 )
-from tariffs.io.safe_yaml import YAML11_BOOLEAN_WORDS
+from tariffs.io.safe_yaml import YAML11_BOOLEAN_WORDS, _path_in_data, format_path
+from tariffs.model.common import exact_decimal
 from tariffs.model.tariff import Tariff
 
 __all__ = [
@@ -493,10 +494,15 @@ def _validate(data: dict[str, Any], source: str) -> Tariff:
     try:
         return Tariff.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        path = ".".join(str(part) for part in error["loc"])
+        error = exc.errors(include_url=False)[0]
+        # The path in the converted table, without the names pydantic adds (union tags,
+        # validators), as the table's YAML would show it.
+        path, _ = _path_in_data(data, error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
         raise TariffFileError(
-            f"the converted table is not valid: {error['msg']}", file=source, path=path
+            f"the converted table is not valid: {message}",
+            file=source,
+            path=format_path(path) or None,
         ) from None
 
 
@@ -739,6 +745,15 @@ class _Converter:
             raise self.malformed(path, problem)
         return result
 
+    def money(self, value: Any, path: str) -> Decimal:
+        """A price or an amount: a number within the limits of a tariff table's numbers."""
+        number = self.number(value, path)
+        try:
+            exact_decimal(number)
+        except ValueError as exc:
+            raise self.malformed(path, str(exc)) from None
+        return number
+
     def integer(self, value: Any, path: str) -> int:
         number = self.number(value, path)
         if number != number.to_integral_value():
@@ -903,7 +918,7 @@ class _Converter:
         return merged, ladders, unit
 
     def _price(self, tier: dict[str, Any], where: str) -> Decimal:
-        rate = self.number(tier.get("rate", 0), f"{where}.rate")
+        rate = self.money(tier.get("rate", 0), f"{where}.rate")
         adjustment = tier.get("adj")
         if adjustment is None:
             total = rate
@@ -912,7 +927,7 @@ class _Converter:
                 # Enough digits for any two numbers in range: the sum is exact.
                 context.prec = MAX_DIGITS_BEFORE_POINT + MAX_DECIMAL_PLACES + 2
                 context.traps[Inexact] = True
-                total = rate + self.number(adjustment, f"{where}.adj")
+                total = rate + self.money(adjustment, f"{where}.adj")
         if total < 0:
             raise self.refuse(
                 where, f"a negative price (rate + adj = {total}); prices must be 0 or more"
@@ -966,7 +981,7 @@ class _Converter:
                 "realtimepricing",
                 "hourly prices next to energyratestructure would bill every kWh twice",
             )
-        values = [self.number(v, f"realtimepricing[{i}]") for i, v in enumerate(prices)]
+        values = [self.money(v, f"realtimepricing[{i}]") for i, v in enumerate(prices)]
         self.notes.append(
             "Energy is priced hour by hour from realtimepricing, counted from January 1 "
             "00:00 local time."
@@ -1175,8 +1190,8 @@ class _Converter:
         legacy = record.get("fixedmonthlycharge")
         first = record.get("fixedchargefirstmeter")
         units = record.get("fixedchargeunits")
-        legacy_amount = None if legacy is None else self.number(legacy, "fixedmonthlycharge")
-        amount = None if first is None else self.number(first, "fixedchargefirstmeter")
+        legacy_amount = None if legacy is None else self.money(legacy, "fixedmonthlycharge")
+        amount = None if first is None else self.money(first, "fixedchargefirstmeter")
         per: str | None = None
         if amount is not None and amount != 0:
             if units is None:
@@ -1222,11 +1237,11 @@ class _Converter:
                     "minchargeunits",
                     f"a minimum charge in {units!r}; supported: $/month, $/day, $/year",
                 )
-            charges.append(self._minimum(self.number(amount, "mincharge"), per, "mincharge"))
+            charges.append(self._minimum(self.money(amount, "mincharge"), per, "mincharge"))
         for key, per in (("minmonthlycharge", "month"), ("annualmincharge", "year")):
             value = record.get(key)
             if value is not None and self.number(value, key) != 0:
-                charges.append(self._minimum(self.number(value, key), per, key))
+                charges.append(self._minimum(self.money(value, key), per, key))
         pers = [charge["per"] for charge in charges]
         if len(set(pers)) != len(pers):
             raise self.refuse(
