@@ -1346,6 +1346,14 @@ URDB_CASES = [
         "rate.json:1:74",
         exactly("nesting is deeper than the limit of 64 levels"),
     ),
+    # The record is value 1, the list value 2, its zero number k (from 0) value 3 + k: the
+    # 100 001st value is zero 99 998, at column 8 + 2 × 99 998 = 200 004.
+    urdb_refused(
+        "tariff_urdb_too_many_values",
+        '{"x": [' + "0, "[:2] * 150_000 + "0]}\n",
+        "rate.json:1:200004",
+        exactly("the document has more than 100000 values"),
+    ),
     urdb_refused(
         "tariff_urdb_file_of_100_megabytes",
         Sparse(100 * 1024 * 1024),
