@@ -1526,9 +1526,166 @@ TARIFF_FILES = [
         "tariff_urdb_file_not_json",
         Inputs(
             {"rate.json": '{"items": [', "readings.csv": READINGS},
-            ("price", "readings.csv", "--tariff", "rate.json", "--timezone", "UTC"),
+            (
+                "price",
+                "readings.csv",
+                "--tariff",
+                "rate.json",
+                "--timezone",
+                "UTC",
+                "--format",
+                "json",
+            ),
         ),
         Refused("rate.json:1:12", r"not valid JSON: "),
+    ),
+]
+
+
+# A URDB rate record, written line by line so that every position can be counted:
+#   1 {
+#   2   "label": "abc",
+#   3   "energyratestructure": [[{"rate": 0.10, "unit": "kWh"}]],
+#   4   "energyweekdayschedule": [[0, 0, ...], ...],
+#   5   "energyweekendschedule": [[0, 0, ...], ...]
+#   6 }
+# On line 3, the rate 0.10 starts at column 37 (after 2 spaces, the 21 characters of
+# "energyratestructure" with its quotes, ': [[{', and '"rate": '); on line 4 the first 0
+# of the schedule at column 30 (2 spaces, the 23 characters of "energyweekdayschedule",
+# ': [[').
+URDB_SCHEDULE = "[" + ", ".join(["[" + ", ".join(["0"] * 24) + "]"] * 12) + "]"
+URDB = (
+    "{\n"
+    '  "label": "abc",\n'
+    '  "energyratestructure": [[{"rate": 0.10, "unit": "kWh"}]],\n'
+    f'  "energyweekdayschedule": {URDB_SCHEDULE},\n'
+    f'  "energyweekendschedule": {URDB_SCHEDULE}\n'
+    "}\n"
+)
+URDB_RATE_AT = "rate.json:3:37"
+URDB_RATE_PATH = "energyratestructure[0][0].rate"
+
+
+def urdb_inputs(record: str | bytes | Sparse) -> Inputs:
+    """``tariffs price`` with the URDB record ``record`` as ``rate.json``, in UTC."""
+    return Inputs(
+        {"rate.json": record, "readings.csv": READINGS},
+        ("price", "readings.csv", "--tariff", "rate.json", "--timezone", "UTC", "--format", "json"),
+    )
+
+
+def urdb_refused(
+    entry: str, record: str | bytes | Sparse, where: str, message: str, variant: str = ""
+) -> Case:
+    """The URDB record ``record`` as ``rate.json``, refused: ``where: message``."""
+    return Case(entry, urdb_inputs(record), Refused(where, message), variant, seconds=10)
+
+
+URDB_CASES = [
+    # The baseline: 48 hours of 0.5 kWh at 0.10 $/kWh.
+    Case(
+        "tariff_urdb_accepted", urdb_inputs(URDB), Billed({"energy_kwh": "24.000", "total": "2.40"})
+    ),
+    *[
+        urdb_refused(
+            "tariff_urdb_number_out_of_range",
+            edit(URDB, '"rate": 0.10', f'"rate": {number}'),
+            URDB_RATE_AT,
+            exactly(
+                f"{URDB_RATE_PATH}: the number {shown} is too large: at most 309 digits before "
+                "the point are allowed (the range of a 64-bit float)"
+            ),
+            variant,
+        )
+        for variant, number, shown in [
+            ("1e400", "1e400", "1e400"),
+            ("5000_digits", "9" * 5000, "9" * 20 + "..."),
+            ("exponent_of_30_digits", "1e" + "9" * 30, "1e" + "9" * 18 + "..."),
+        ]
+    ],
+    urdb_refused(
+        "tariff_urdb_number_out_of_range",
+        edit(URDB, '"rate": 0.10', '"rate": 1e-400'),
+        URDB_RATE_AT,
+        exactly(
+            f"{URDB_RATE_PATH}: the number 1e-400 has 400 decimal places; at most 340 are allowed"
+        ),
+        "1e-400",
+    ),
+    # Within JSON's range, beyond a table's: refused at the record's field, not later in
+    # the converted table.
+    urdb_refused(
+        "tariff_urdb_price_beyond_a_tables_numbers",
+        edit(URDB, '"rate": 0.10', '"rate": 1e30'),
+        URDB_RATE_AT,
+        exactly(f"{URDB_RATE_PATH}: 1E+30 is too large: at most 24 digits before the point"),
+    ),
+    *[
+        urdb_refused(
+            "tariff_urdb_nan_or_infinity",
+            edit(URDB, '"rate": 0.10', f'"rate": {word}'),
+            URDB_RATE_AT,
+            exactly(f"{URDB_RATE_PATH}: {word} is not a finite number; JSON numbers are finite"),
+            word,
+        )
+        for word in ["NaN", "Infinity", "-Infinity"]
+    ],
+    urdb_refused(
+        "tariff_urdb_duplicate_key",
+        edit(URDB, '  "label": "abc",\n', '  "label": "abc",\n  "label": "xyz",\n'),
+        "rate.json:3:3",
+        exactly(
+            "label: duplicate key 'label' (first at line 2) with a different value; write "
+            "each key once"
+        ),
+    ),
+    # One hundred thousand brackets: the 64th array is the 65th level (the record is the
+    # first); it opens at column 10 + 64 = 74.
+    urdb_refused(
+        "tariff_urdb_deep_nesting",
+        '{"label": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+        "rate.json:1:74",
+        exactly("nesting is deeper than the limit of 64 levels"),
+    ),
+    # The record is value 1, the list value 2, its zero number k (from 0) value 3 + k: the
+    # 100 001st value is zero 99 998, at column 8 + 2 × 99 998 = 200 004.
+    urdb_refused(
+        "tariff_urdb_too_many_values",
+        '{"x": [' + "0, "[:2] * 150_000 + "0]}\n",
+        "rate.json:1:200004",
+        exactly("the document has more than 100000 values"),
+    ),
+    urdb_refused(
+        "tariff_urdb_file_of_100_megabytes",
+        Sparse(100 * 1024 * 1024),
+        "rate.json",
+        exactly("file is 104857600 bytes, larger than the limit of 10485760 bytes"),
+    ),
+    # "abc" with the b as the byte 0xE9 alone: line 2, column 14 (after '  "label": "a').
+    urdb_refused(
+        "tariff_urdb_not_utf8",
+        edit(URDB, '"abc"', '"a#c"').encode("utf-8").replace(b"#", b"\xe9"),
+        "rate.json:2:14",
+        exactly("not a text file: byte 0xE9 is not valid UTF-8"),
+    ),
+    # The tier object opens at column 28 of line 3; the sell price 0.05 starts 37
+    # characters later ('"rate": 0.10, "unit": "kWh", "sell": '), at column 66.
+    urdb_refused(
+        "tariff_urdb_field_refused_at_its_line",
+        edit(URDB, '"unit": "kWh"', '"unit": "kWh", "sell": 0.05'),
+        "rate.json:3:66",
+        exactly(
+            "energyratestructure[0][0].sell: not supported, refusing to price (a sell price of "
+            "0.05 for exported energy; exports are not credited by this importer)"
+        ),
+        "unsupported",
+    ),
+    urdb_refused(
+        "tariff_urdb_field_refused_at_its_line",
+        edit(URDB, '"energyweekdayschedule": [[0, ', '"energyweekdayschedule": [[1, '),
+        "rate.json:4:30",
+        starting("energyweekdayschedule[0][0]: period 1 has no rate structure"),
+        "malformed",
     ),
 ]
 
@@ -2015,10 +2172,9 @@ def greenbutton_refused(entry: str, text: str | bytes, where: str, message: str)
     )
 
 
-# 9999999999999999999 × 10**20 Wh = 9999999999999999999 × 10**17 kWh at 0.568 CNY/kWh
-# (00:00-01:00 is valley: 0.288): refused at its reading, or priced exactly. Worked out in
-# integers: kWh × 288 / 1000, exact since kWh is a multiple of 1000.
-HUGE_VALLEY_AMOUNT = 9999999999999999999 * 10**17 * 288 // 1000
+# 999999999999999.999 kWh × 0.288 CNY/kWh = 287999999999999.999712, half up to the cent:
+# 288000000000000.00.
+LARGEST_VALLEY_AMOUNT = "288000000000000.00"
 
 GREENBUTTON = [
     Case(
@@ -2140,8 +2296,24 @@ GREENBUTTON = [
         ":23",
         exactly(
             "IntervalBlock 1, IntervalReading 1: timePeriod/start -3600 is not a time from 1970 "
-            "to 9999 in UTC epoch seconds"
+            "to 9998 in UTC epoch seconds"
         ),
+    ),
+    # 9999-01-01T00:00Z: a bill in 9999 would end in a year no date holds (as in CSV files).
+    Case(
+        "greenbutton_start_out_of_range",
+        price_inputs(
+            readings=greenbutton([(253370764800, HOUR, 1), (253370764800 + HOUR, HOUR, 1)]),
+            readings_name="readings.xml",
+        ),
+        Refused(
+            "readings.xml:23",
+            exactly(
+                "IntervalBlock 1, IntervalReading 1: timePeriod/start 253370764800 is not a time "
+                "from 1970 to 9998 in UTC epoch seconds"
+            ),
+        ),
+        "year_9999",
     ),
     greenbutton_refused(
         "greenbutton_no_electricity",
@@ -2158,14 +2330,120 @@ GREENBUTTON = [
             "are kept"
         ),
     ),
-    exact_or_refused_case(
-        "greenbutton_huge_value_times_power_of_ten",
-        r"readings\.xml:(17|23)",
-        [f"{HUGE_VALLEY_AMOUNT}.00"],
-        readings=greenbutton(
+    # 9999999999999999999 Wh × 10**20 = 9.999999999999999999E+35 kWh: 36 digits before the
+    # point, where CSV readings allow 15.
+    greenbutton_refused(
+        "greenbutton_value_too_large",
+        greenbutton(
             [(JULY_UTC, HOUR, 9999999999999999999), (JULY_UTC + HOUR, HOUR, 0)], power_of_ten=20
         ),
-        readings_name="readings.xml",
+        ":23",
+        exactly(
+            "IntervalBlock 1, IntervalReading 1: value 9999999999999999999 with "
+            "powerOfTenMultiplier 20 is 9.999999999999999999E+35 kWh, too large; at most 15 "
+            "digits before the decimal point are allowed"
+        ),
+    ),
+    # 10**18 Wh is 10**15 kWh, one digit too many; 10**15 kWh written in kWh (multiplier 3),
+    # the same.
+    *[
+        Case(
+            "greenbutton_value_too_large",
+            price_inputs(
+                readings=greenbutton(
+                    [*DAY[:3], (DAY[3][0], HOUR, value), *DAY[4:]], power_of_ten=power
+                ),
+                readings_name="readings.xml",
+            ),
+            Refused(
+                "readings.xml:26",
+                exactly(
+                    f"IntervalBlock 1, IntervalReading 4: value {value} with powerOfTenMultiplier "
+                    f"{power} is 1E+15 kWh, too large; at most 15 digits before the decimal point "
+                    "are allowed"
+                ),
+            ),
+            f"power_{power}",
+        )
+        for value, power in [(10**18, 0), (10**15, 3)]
+    ],
+    # 999999999999999999 Wh = 999999999999999.999 kWh (15 digits), at 00:00 in Shanghai:
+    # valley, 0.288. See test_the_worked_out_amounts.
+    Case(
+        "greenbutton_largest_value_is_priced_to_the_exact_cent",
+        price_inputs(
+            readings=greenbutton(
+                [(JULY_UTC, HOUR, 999999999999999999), (JULY_UTC + HOUR, HOUR, 0)]
+            ),
+            readings_name="readings.xml",
+        ),
+        Billed({"energy_kwh": "999999999999999.999", "total": LARGEST_VALLEY_AMOUNT}),
+    ),
+    # An element this reader reads by name, in another namespace: refused where it is, never
+    # read as ESPI nor skipped. The fourth IntervalReading is on line 26, the IntervalBlock
+    # on line 22, the ReadingType on line 17.
+    greenbutton_refused(
+        "greenbutton_element_in_another_namespace",
+        edit(
+            greenbutton(DAY),
+            f"   <IntervalReading><timePeriod><duration>3600</duration><start>{DAY[3][0]}",
+            '   <IntervalReading xmlns="http://example.test/other"><timePeriod><duration>3600'
+            f"</duration><start>{DAY[3][0]}",
+        ),
+        ":26",
+        exactly(
+            "IntervalBlock 1: <IntervalReading> is in the namespace 'http://example.test/other', "
+            "not in the ESPI namespace (http://naesb.org/espi): it is not read as a Green Button "
+            "element, and not skipped"
+        ),
+    ),
+    Case(
+        "greenbutton_element_in_another_namespace",
+        price_inputs(
+            readings=edit(
+                greenbutton(DAY),
+                '<IntervalBlock xmlns="http://naesb.org/espi">',
+                '<IntervalBlock xmlns="http://example.test/other">',
+            ),
+            readings_name="readings.xml",
+        ),
+        Refused(
+            "readings.xml:22",
+            exactly(
+                "<IntervalBlock> is in the namespace 'http://example.test/other', not in the ESPI "
+                "namespace (http://naesb.org/espi): it is not read as a Green Button element, and "
+                "not skipped"
+            ),
+        ),
+        "interval_block",
+    ),
+    Case(
+        "greenbutton_element_in_another_namespace",
+        price_inputs(
+            readings=edit(
+                greenbutton(DAY),
+                f"</start></timePeriod><value>{DAY[3][2]}</value></IntervalReading>\n"
+                f"   <IntervalReading><timePeriod><duration>3600</duration><start>{DAY[4][0]}",
+                f'</start></timePeriod><value xmlns="">{DAY[3][2]}</value></IntervalReading>\n'
+                f"   <IntervalReading><timePeriod><duration>3600</duration><start>{DAY[4][0]}",
+            ),
+            readings_name="readings.xml",
+        ),
+        Refused("readings.xml:26", starting("IntervalBlock 1: <value> is in no namespace, not in")),
+        "value_in_no_namespace",
+    ),
+    Case(
+        "greenbutton_element_in_another_namespace",
+        price_inputs(
+            readings=edit(
+                greenbutton(DAY), "<uom>72</uom>", '<o:uom xmlns:o="urn:other">72</o:uom>'
+            ),
+            readings_name="readings.xml",
+        ),
+        Refused(
+            "readings.xml:17", starting("ReadingType 1: <uom> is in the namespace 'urn:other', not")
+        ),
+        "unit",
     ),
 ]
 
@@ -2556,6 +2834,7 @@ CASES = [
     *TARIFF_SCHEDULES,
     *TARIFF_CHARGES,
     *TARIFF_FILES,
+    *URDB_CASES,
     *READINGS_CSV,
     *GREENBUTTON,
     *ACCOUNTS,
@@ -2605,8 +2884,11 @@ def test_the_worked_out_amounts() -> None:
     # readings_large_value_is_priced_to_the_exact_cent:
     # 999999999999045774709891 × 56789 = 56788999999945810499999999999 × 10**-14.
     assert 999999999999045774709891 * 56789 == 56788999999945810499999999999
-    # greenbutton_huge_value_times_power_of_ten.
-    assert HUGE_VALLEY_AMOUNT == 287999999999999999971200000000000000
+    # greenbutton_largest_value_is_priced_to_the_exact_cent: 999999999999999999 × 288 in
+    # units of 10**-6, to the cent (10**-2) half up.
+    assert 999999999999999999 * 288 == 287999999999999999712
+    assert (287999999999999999712 + 5000) // 10000 == 28800000000000000
+    assert LARGEST_VALLEY_AMOUNT == "288000000000000.00"
 
 
 # =========================================================================================
@@ -2671,6 +2953,16 @@ from tests.io.test_urdb import (  # noqa: E402, F401
     test_urdb_number_with_non_ascii_digits_is_refused,
 )
 from tests.model.test_schema import test_withdrawal_dates_and_policy_are_checked  # noqa: E402, F401
+
+# Outputs read back by --resume are refused in the modules of their commands (the portfolio
+# test needs that module's fixture).
+from tests.runs.test_batch import (  # noqa: E402, F401
+    test_resume_refuses_a_json_lines_output_that_is_not_ours_at_its_line,
+)
+from tests.whatif.test_portfolio import (  # noqa: E402, F401
+    portfolio,
+    test_portfolio_resume_refuses_a_json_output_that_is_not_ours,
+)
 
 # The tests that run tables or check the tables themselves: the doc names their cases.
 DRIVERS = {

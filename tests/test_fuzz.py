@@ -63,11 +63,13 @@ from tariffs.errors import (
     ReadingsError,
     TariffFileError,
     TariffsError,
+    UnsupportedFeatureError,
 )
 from tariffs.io.readings.csv_reader import read_readings_csv
 from tariffs.io.readings.greenbutton import read_greenbutton
 from tariffs.io.safe_yaml import parse_yaml
 from tariffs.io.tables import BUNDLED_TABLES, load_account, load_tariff
+from tariffs.io.urdb import load_urdb_tariff, parse_urdb
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -882,6 +884,93 @@ def check_account(case: bytes, directory: Path) -> Outcome:
 
 
 # =========================================================================================
+# URDB JSON records
+# =========================================================================================
+
+URDB_FILES = sorted((ROOT / "tests" / "data" / "urdb").rglob("*.json"))
+assert URDB_FILES
+
+#: Values a URDB record field may be replaced by, in JSON's own words (numbers as written).
+URDB_VALUE_POOL = (
+    *(value for value in VALUE_POOL if not isinstance(value, Decimal)),
+    "1e400",
+    "1e999999999",
+    [[0] * 24] * 12,
+    [[{"rate": "0.1", "max": "1e38"}]],
+    [[{"rate": "1e300", "adj": "1e-300"}]],
+)
+URDB_TOKEN_POOL = ("NaN", "Infinity", "-Infinity", "1e400", "-1e-400", "9" * 400, "[" * 200,
+                   '"\\ud800"', '"x": 1, "x": 2', "null", "true", "{}", "[]", ",", ":")  # fmt: skip
+
+
+def to_json(data: Any) -> bytes:
+    """JSON text of mutated record data; a decimal is written as the number it is."""
+
+    def marked(value: Any) -> str:
+        if isinstance(value, Decimal):
+            return f"\0{value}\0"
+        raise TypeError(type(value).__name__)
+
+    text = json.dumps(data, default=marked)
+    return re.sub(r'"\\u0000([^"\\]*)\\u0000"', r"\1", text).encode()
+
+
+@functools.lru_cache(maxsize=32)
+def _urdb_seed(path: Path) -> tuple[bytes, Any]:
+    text = path.read_bytes()
+    return text, parse_urdb(text.decode("utf-8-sig"), path.name)
+
+
+@st.composite
+def urdb_cases(draw: st.DrawFn, noise: bool = False) -> bytes:
+    if noise:
+        return draw(
+            st.one_of(
+                st.binary(max_size=400),
+                st.text(alphabet=' \n{}[],:"0123456789.eE+-truefalsnNaIiy\\u', max_size=300).map(
+                    str.encode
+                ),
+            )
+        )
+    text, record = _urdb_seed(draw(st.sampled_from(URDB_FILES)))
+    choice = draw(st.integers(0, 2))
+    if choice != 1:
+        mutated = draw(mutated_data(record))
+        for path in draw(st.lists(st.sampled_from(list(_paths(mutated)) or [()]), max_size=2)):
+            if path:
+                _parent(mutated, path)[path[-1]] = copy.deepcopy(
+                    draw(st.sampled_from(URDB_VALUE_POOL))
+                )
+        text = to_json(mutated)
+    if choice != 0:
+        text = draw(mutated_text(text))
+        if draw(st.booleans()):
+            token = draw(st.sampled_from(URDB_TOKEN_POOL)).encode()
+            position = draw(st.integers(0, len(text)))
+            text = text[:position] + token + text[position:]
+    return text
+
+
+def check_urdb(case: bytes, directory: Path) -> Outcome:
+    """Load a URDB record: a tariff, a `TariffFileError` naming the file, or a feature refused."""
+    path = directory / "rate.json"
+    path.write_bytes(case)
+    try:
+        with hang_guard():
+            load_urdb_tariff(path, timezone="America/Denver", past_enddate=True)
+    except TariffFileError as error:
+        # Errors of the JSON itself are located; a record's content may concern no field.
+        outcome = refusal(error, path, needs_line=False)
+        if error.message.startswith(("not valid JSON", "nesting is", "the number ")):
+            assert error.line is not None and error.column is not None, str(error)
+        return outcome
+    except UnsupportedFeatureError as error:
+        assert error.where == str(path), str(error)
+        return Outcome("UnsupportedFeatureError", error.feature)
+    return ACCEPTED
+
+
+# =========================================================================================
 # The price command
 # =========================================================================================
 
@@ -1018,6 +1107,8 @@ TARGETS: dict[str, Target] = {
     "greenbutton-mutations": Target(greenbutton_cases(), check_greenbutton),
     "account-noise": Target(account_cases(noise=True), check_account),
     "account-mutations": Target(account_cases(), check_account),
+    "urdb-noise": Target(urdb_cases(noise=True), check_urdb),
+    "urdb-mutations": Target(urdb_cases(), check_urdb),
     "price": Target(price_cases(), check_price),
 }
 
@@ -1151,6 +1242,18 @@ def test_account_loader_takes_mutated_accounts(case: bytes) -> None:
 
 
 @FUZZ_SETTINGS
+@given(case=TARGETS["urdb-noise"].strategy)
+def test_urdb_reader_takes_random_bytes(case: bytes) -> None:
+    run_target("urdb-noise", case)
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["urdb-mutations"].strategy)
+def test_urdb_reader_takes_mutated_records(case: bytes) -> None:
+    run_target("urdb-mutations", case)
+
+
+@FUZZ_SETTINGS
 @given(case=TARGETS["price"].strategy)
 def test_price_command_bills_or_refuses_with_a_location(case: PriceCase) -> None:
     run_target("price", case)
@@ -1165,6 +1268,11 @@ def test_valid_seeds_are_accepted(tmp_path: Path) -> None:
     table = CsvRows(["start", "kwh"], [["2025-07-01T00:00", "1.5"], ["2025-07-01T00:15", "2"]])
     assert check_csv(CsvCase("Asia/Shanghai", table.text().encode()), tmp_path) == ACCEPTED
     assert check_greenbutton(greenbutton_feed([500, 250], 60, 0), tmp_path) == ACCEPTED
+    for path in URDB_FILES:  # a record is accepted, or refuses a feature by name
+        assert check_urdb(path.read_bytes(), tmp_path).kind in (
+            "accepted",
+            "UnsupportedFeatureError",
+        )
 
 
 def test_hang_guard_stops_a_loop() -> None:

@@ -117,19 +117,49 @@ class UnsupportedFeatureError(TariffsError, ValueError):
     Attributes:
         feature: Name of the feature, as written in the input (e.g. a URDB field).
         where: The file or tariff that asks for it.
+        detail: What the feature asks for, and what is supported.
+        line: 1-based line in the file where the feature is written, when known.
+        column: 1-based column in that line.
     """
 
-    def __init__(self, feature: str, where: str, detail: str = "") -> None:
+    def __init__(
+        self,
+        feature: str,
+        where: str,
+        detail: str = "",
+        *,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
         self.feature = feature
         self.where = where
         self.detail = detail
-        text = f"{where}: {feature}: not supported, refusing to price"
+        self.line = line
+        self.column = column
+        location = where
+        if line is not None:
+            location += f":{line}" + (f":{column}" if column is not None else "")
+        text = f"{location}: {feature}: not supported, refusing to price"
         if detail:
             text += f" ({detail})"
         super().__init__(text)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.feature, self.where, self.detail))
+        return (
+            _rebuild_unsupported,
+            (type(self), self.feature, self.where, self.detail, self.line, self.column),
+        )
+
+
+def _rebuild_unsupported(
+    cls: type[UnsupportedFeatureError],
+    feature: str,
+    where: str,
+    detail: str,
+    line: int | None,
+    column: int | None,
+) -> UnsupportedFeatureError:
+    return cls(feature, where, detail, line=line, column=column)
 
 
 class OutputError(TariffsError):

@@ -769,7 +769,10 @@ def test_other_xml_is_refused() -> None:
 
 
 def test_feed_without_interval_blocks_is_refused() -> None:
-    data = b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><content><UsagePoint/></content></entry></feed>'
+    data = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><content>'
+        b'<UsagePoint xmlns="http://naesb.org/espi"/></content></entry></feed>'
+    )
     with pytest.raises(
         ReadingsError, match=r"no IntervalBlock found: .* \(resources found: UsagePoint\)"
     ):
@@ -821,3 +824,107 @@ def test_total_is_exact_for_any_power_of_ten(values: list[int], power: int) -> N
     # sum × 10**power Wh, in kWh.
     assert result.total() == Decimal(sum(values)).scaleb(power - 3)
     assert result.scale == max(3, 3 - power)
+
+
+# --- magnitudes and namespaces ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("uom", "flow", "column", "unit"),
+    [(72, 1, "kwh", "kWh"), (72, 19, "export_kwh", "kWh"), (73, None, "kvarh", "kvarh"),
+     (38, 1, "kw", "kW")],
+    ids=["kwh", "export_kwh", "kvarh", "kw"],
+)  # fmt: skip
+def test_every_column_has_at_most_15_digits_before_the_point(
+    uom: int, flow: int | None, column: str, unit: str
+) -> None:
+    # In thousands (powerOfTenMultiplier 3): 10**15 - 1 is 15 digits of kWh (kvarh, kW),
+    # the largest allowed; 10**15 is 16. The energy column comes first when it is not
+    # the one tested.
+    def meters(values: list[int]) -> list[Meter]:
+        tested = Meter([hourly(values)], uom=uom, flow=flow, power=3)
+        return [tested] if column == "kwh" else [Meter([hourly([1, 2])]), tested]
+
+    largest = parse_greenbutton(feed(Point(meters([10**15 - 1, 1]))), "gb.xml")
+    assert getattr(largest, column)[0] == (10**15 - 1) * 10**largest.scale
+    data = feed(Point(meters([1, 10**15])))
+    with pytest.raises(
+        ReadingsError,
+        match=rf"gb\.xml:\d+: IntervalBlock \d, IntervalReading 2: value 1000000000000000 with "
+        rf"powerOfTenMultiplier 3 is 1E\+15 {unit}, too large; at most 15 digits before",
+    ) as caught:
+        parse(data)
+    # The second reading of the tested meter: the 2nd IntervalReading, or the 4th.
+    assert caught.value.line == line_of(data, b"<IntervalReading>", 2 if column == "kwh" else 4)
+
+
+def test_a_large_multiplier_leaves_room_only_for_zero() -> None:
+    # 10**19 Wh would be 10**16 kWh: with a multiplier of 19, only 0 fits.
+    assert parse(feed(Point([Meter([hourly([0, 0])], power=19)]))).kwh == [0, 0]  # type: ignore[attr-defined]
+    with pytest.raises(ReadingsError, match=r"value 1 with powerOfTenMultiplier 19 is 1E\+16 kWh"):
+        parse(feed(Point([Meter([hourly([0, 1])], power=19)])))
+
+
+def test_resources_of_another_vocabulary_are_left_aside() -> None:
+    # A customer record (ESPI's customer schema) beside the usage: its <kind> is not read.
+    customer = (
+        "  <entry>\n    <content>\n"
+        '      <Customer xmlns="http://naesb.org/espi/customer"><kind>residential</kind>'
+        "</Customer>\n"
+        "    </content>\n  </entry>\n"
+    )
+    readings = parse_greenbutton(feed(Point([Meter([hourly([5, 6])])], extra=[customer])), "gb.xml")
+    assert readings.kwh == [5, 6]
+
+
+def test_an_espi_name_in_another_namespace_is_refused_not_skipped() -> None:
+    # Inside an ESPI IntervalBlock, a reading in another namespace would have been skipped.
+    data = (
+        feed(Point([Meter([hourly([5, 6, 7])])]))
+        .replace(b"<IntervalReading>", b'<IntervalReading xmlns="urn:other">', 3)
+        .replace(b'<IntervalReading xmlns="urn:other">', b"<IntervalReading>", 2)
+    )
+    with pytest.raises(
+        ReadingsError,
+        match=r"gb\.xml:\d+: IntervalBlock 1: <IntervalReading> is in the namespace 'urn:other'",
+    ) as caught:
+        parse(data)
+    assert caught.value.line == line_of(data, b'<IntervalReading xmlns="urn:other">')
+
+
+def test_an_espi_resource_in_another_namespace_is_refused() -> None:
+    data = feed(Point([Meter([hourly([5, 6])])])).replace(
+        b'<ReadingType xmlns="http://naesb.org/espi">', b'<ReadingType xmlns="urn:other">'
+    )
+    with pytest.raises(
+        ReadingsError, match=r"gb\.xml:\d+: <ReadingType> is in the namespace 'urn:other'"
+    ) as caught:
+        parse(data)
+    assert caught.value.line == line_of(data, b"<ReadingType")
+    assert caught.value.path is None
+
+
+@pytest.mark.parametrize("power", [25, -25, 10**18])
+def test_a_power_of_ten_outside_the_range_is_refused_at_its_reading_type(power: int) -> None:
+    data = feed(Point([Meter([hourly([0, 0])], power=power)]))
+    with pytest.raises(
+        ReadingsError,
+        match=rf"gb\.xml:\d+: ReadingType 1 'Type of Meter Reading Data': powerOfTenMultiplier "
+        rf"{power} is outside -24 to 24$",
+    ) as caught:
+        parse(data)
+    assert caught.value.line == line_of(data, b"<powerOfTenMultiplier>")
+
+
+@pytest.mark.parametrize(
+    ("duration", "message"),
+    [
+        (0, "the interval length of 0 s is not a positive number of seconds"),
+        (-3600, "the interval length of -3600 s is not a positive number of seconds"),
+        (10**18, "intervals of 1000000000000000000 s do not divide a day"),
+    ],
+)
+def test_absurd_durations_are_refused_at_their_reading(duration: int, message: str) -> None:
+    data = feed(Point([Meter([[(JULY, duration, 1), (JULY + HOUR, duration, 1)]])]))
+    with pytest.raises(ReadingsError, match=rf"IntervalBlock 1, IntervalReading 1: {message}"):
+        parse(data)

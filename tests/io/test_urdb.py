@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import pickle
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from tariffs.errors import ReadingsError, TariffFileError, UnsupportedFeatureErr
 from tariffs.io.safe_yaml import parse_yaml
 from tariffs.io.urdb import (
     _dump_yaml,
+    _validate,
     load_urdb_tariff,
     parse_urdb,
     urdb_to_tariff_data,
@@ -129,7 +131,8 @@ def test_parse_json_string_encodings(text: str) -> None:
 def test_envelope_must_hold_one_record(count: int) -> None:
     text = json.dumps({"items": [{"label": str(i)} for i in range(count)]})
     with pytest.raises(
-        TariffFileError, match=rf"^rate\.json: items: the 'items' envelope holds {count} rate"
+        TariffFileError,
+        match=rf"^rate\.json:1:11: items: the 'items' envelope holds {count} rate",
     ):
         parse_urdb(text, SOURCE)
 
@@ -145,7 +148,10 @@ def test_not_a_record() -> None:
 
 
 def test_non_finite_numbers_are_refused() -> None:
-    with pytest.raises(TariffFileError, match=r"NaN is not a number a tariff can use"):
+    with pytest.raises(
+        TariffFileError,
+        match=r"^rate\.json:1:24: fixedmonthlycharge: NaN is not a finite number; JSON numbers",
+    ):
         parse_urdb('{"fixedmonthlycharge": NaN}', SOURCE)
 
 
@@ -230,9 +236,7 @@ def test_enddate_is_the_last_day_in_force() -> None:
     tariff = tariff_of(record(startdate=1433116800, enddate=1440975600))
     assert (tariff.withdrawn, tariff.past_withdrawal) == (dt.date(2015, 8, 31), "refuse")
     assert tariff.description is not None
-    assert "The record's enddate is 2015-08-30: bills after it are refused." in (
-        tariff.description
-    )
+    assert "The record's enddate is 2015-08-30: bills after it are refused." in (tariff.description)
     # Up to 2015-08-30 it prices: 30 days x 24 h x 1 kWh x 0.10 = 72.00.
     (bill,) = price(tariff, august_2015_days(1, 30))
     assert bill.total == D("72.00")
@@ -309,7 +313,7 @@ def test_urdb_number_with_non_ascii_digits_is_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    ("rate", "adj", "message"),
+    ("rate", "adj", "message", "written"),
     [
         # 9E+23 + 9E+23 = 1.8E+24: 25 digits before the point.
         (
@@ -317,25 +321,35 @@ def test_urdb_number_with_non_ascii_digits_is_refused() -> None:
             "9e23",
             "rate + adj = 9E+23 + 9E+23 is 1.8E+24, which is too large: at most 24 digits "
             "before the point (a derived price)",
+            None,
         ),
-        # 0.1 + 1E-30 has 30 decimal places.
+        # A written rate or adj beyond the limits is refused where it is written, before any
+        # sum: 1E-30 has 30 decimal places, 1E+50 has 51 digits before the point. (Two numbers
+        # within the limits never sum to more than 18 places, so only the size of a sum can
+        # exceed them.)
         (
             "0.1",
             "1e-30",
-            "rate + adj = 0.1 + 1E-30 is 0.100000000000000000000000000001, which has 30 "
-            "decimal places; at most 18 are allowed (a derived price)",
+            None,
+            "energyratestructure[0][0].adj: 1E-30 has 30 decimal places; at most 18 are allowed",
         ),
-        # 1E+50 + 1E-60 needs 111 digits: more than the sum is computed with.
-        ("1e50", "1e-60", "rate + adj = 1E+50 + 1E-60 has more digits than a price may have"),
+        (
+            "1e50",
+            "1e-60",
+            None,
+            "energyratestructure[0][0].rate: 1E+50 is too large: at most 24 digits before the "
+            "point",
+        ),
     ],
 )
 def test_urdb_derived_price_rate_plus_adj_beyond_the_limits(
-    rate: str, adj: str, message: str
+    rate: str, adj: str, message: str | None, written: str | None
 ) -> None:
     structure = [[{"rate": D(rate), "adj": D(adj)}]]
     with pytest.raises(TariffFileError) as caught:
         tariff_of(record(energyratestructure=structure))
-    assert str(caught.value) == f"rate.json: energyratestructure[0][0]: {message}"
+    expected = f"energyratestructure[0][0]: {message}" if message else written
+    assert str(caught.value) == f"rate.json: {expected}"
 
 
 def test_export_rules_are_named_in_the_description() -> None:
@@ -1106,3 +1120,151 @@ def test_import_urdb_reads_the_file_as_a_urdb_tariff_is_read(
     missing = tmp_path / "missing.json"
     assert main(["import-urdb", str(missing), "--timezone", "UTC"]) == 1
     assert capsys.readouterr().err == f"tariffs: error: {missing}: no such tariff file\n"
+
+
+# -- where a refused or malformed field is written ---------------------------------------------
+
+# An envelope on 7 lines: the record's fields start at column 5.
+ENVELOPE = """\
+{"items": [
+  {
+    "label": "abc",
+    "energyratestructure": [[{"rate": 0.10, "sell": 0.05}]],
+    "energyweekdayschedule": SCHEDULE,
+    "energyweekendschedule": SCHEDULE,
+    "demandwindow": 7
+  }
+]}
+""".replace("SCHEDULE", json.dumps(FLAT))
+
+
+def test_a_refused_field_names_its_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "rate.json"
+    path.write_text(ENVELOPE, encoding="utf-8")
+    with pytest.raises(UnsupportedFeatureError) as caught:
+        load_urdb_tariff(path, timezone="UTC")
+    error = caught.value
+    # Line 4: '    "energyratestructure": [[{"rate": 0.10, "sell": ' is 52 characters.
+    assert (error.feature, error.where, error.line, error.column) == (
+        "energyratestructure[0][0].sell",
+        str(path),
+        4,
+        53,
+    )
+    assert str(error).startswith(f"{path}:4:53: energyratestructure[0][0].sell: not supported")
+    # The location survives a process pool's pickling.
+    again = pickle.loads(pickle.dumps(error))  # noqa: S301 - the test's own object
+    assert (again.feature, again.where, again.line, again.column, str(again)) == (
+        error.feature,
+        error.where,
+        4,
+        53,
+        str(error),
+    )
+
+
+def test_a_malformed_field_names_its_line_and_column_in_both_readers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tariffs.cli import main
+
+    path = tmp_path / "rate.json"
+    path.write_text(ENVELOPE.replace(', "sell": 0.05', ""), encoding="utf-8")
+    # Line 7: '    "demandwindow": ' is 20 characters; the window 7 is refused by name.
+    with pytest.raises(UnsupportedFeatureError, match=r"rate\.json:7:21: demandwindow: "):
+        load_urdb_tariff(path, timezone="UTC")
+    assert main(["import-urdb", str(path), "--timezone", "UTC"]) == 1
+    assert capsys.readouterr().err.startswith(f"tariffs: error: {path}:7:21: demandwindow: ")
+    # A period index without a structure: the first hour of the weekday schedule, line 5,
+    # after '    "energyweekdayschedule": [[' (31 characters).
+    path.write_text(
+        ENVELOPE.replace(', "sell": 0.05', "")
+        .replace('"demandwindow": 7', '"demandwindow": 15')
+        .replace('"energyweekdayschedule": [[0', '"energyweekdayschedule": [[3'),
+        encoding="utf-8",
+    )
+    with pytest.raises(TariffFileError, match=r"rate\.json:5:32: energyweekdayschedule\[0\]\[0\]"):
+        load_urdb_tariff(path, timezone="UTC")
+
+
+def test_a_record_inside_a_json_string_is_not_located_in_the_file() -> None:
+    # The record's lines are those of the string, not of the file: the error says where
+    # the string is, and where in it the problem is.
+    text = json.dumps('{"label": "x",\n "rate": 1e400}')
+    with pytest.raises(
+        TariffFileError,
+        match=r"^rate\.json:1:1: in the JSON string the file holds \(at its line 2, column 10\): "
+        r"rate: the number 1e400 is too large",
+    ):
+        parse_urdb(text, SOURCE)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "energyweekdayschedule",
+            [["1e999999999"] + [0] * 23] + [[0] * 24] * 11,
+            r"energyweekdayschedule\[0\]\[0\]: the number 1e999999999 is too large",
+        ),
+        (
+            "fixedmonthlycharge",
+            " 1e-400 ",
+            r"fixedmonthlycharge: the number 1e-400 has 400 decimal",
+        ),
+    ],
+    ids=["schedule", "fixed_charge"],
+)
+def test_numbers_written_as_text_have_the_limits_of_json_numbers(
+    field: str, value: Any, message: str
+) -> None:
+    # Converted to an integer, 1e999999999 would take a billion digits.
+    with pytest.raises(TariffFileError, match=rf"^rate\.json: {message}"):
+        urdb_to_tariff_data(record(**{field: value}), timezone="UTC", source=SOURCE)
+
+
+def test_rate_plus_adjustment_is_added_exactly() -> None:
+    # The largest numbers of a table: 24 digits before the point, 18 after; the sum has 42
+    # digits, more than the 28 of Python's default arithmetic.
+    rate, adjustment = "9" * 24, "0." + "0" * 17 + "1"
+    tier = {"rate": D(rate), "adj": D(adjustment)}
+    data = urdb_to_tariff_data(record(energyratestructure=[[tier]]), timezone="UTC", source=SOURCE)
+    price = data["versions"]["1970-01-01"]["charges"][0]["price_per_kwh"]
+    assert str(price) == "9" * 24 + "." + "0" * 17 + "1"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"energyratestructure": [[{"rate": D("1e300"), "adj": D("0.05")}]]},
+            r"energyratestructure\[0\]\[0\]\.rate: 1E\+300 is too large: at most 24 digits",
+        ),
+        (
+            {"energyratestructure": [[{"rate": D("0.1"), "adj": D("1e-30")}]]},
+            r"energyratestructure\[0\]\[0\]\.adj: 1E-30 has 30 decimal places; at most 18",
+        ),
+        ({"fixedmonthlycharge": D("1e30")}, r"fixedmonthlycharge: 1E\+30 is too large"),
+        ({"mincharge": 10**25, "minchargeunits": "$/month"}, r"mincharge: 10{25} is too large"),
+    ],
+    ids=["rate", "adj", "fixed", "minimum"],
+)
+def test_prices_and_amounts_beyond_a_tables_numbers_are_refused_at_their_field(
+    fields: dict[str, Any], message: str
+) -> None:
+    # Beyond 24 digits before the point or 18 after, refused where the record writes
+    # them (a rate of 1e300 plus an adjustment was a decimal.Inexact traceback).
+    with pytest.raises(TariffFileError, match=rf"^rate\.json: {message}"):
+        urdb_to_tariff_data(record(**fields), timezone="UTC", source=SOURCE)
+
+
+def test_an_invalid_converted_table_names_the_table_path_without_pydantic_names() -> None:
+    # A tier bound of 1e30 kWh (below the no-bound mark 1e37) is beyond a table's numbers.
+    structure = [[{"rate": D("0.1"), "max": D("1e30")}, {"rate": D("0.2")}]]
+    data = urdb_to_tariff_data(record(energyratestructure=structure), timezone="UTC", source=SOURCE)
+    with pytest.raises(TariffFileError) as caught:
+        _validate(data, SOURCE)
+    assert str(caught.value) == (
+        "rate.json: versions.1970-01-01.charges[0].tiers.bounds_kwh[0]: the converted table is "
+        "not valid: 1E+30 is too large: at most 24 digits before the point"
+    )

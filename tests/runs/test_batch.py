@@ -495,6 +495,49 @@ def test_resume_refuses_an_output_of_another_kind(
     assert output.read_text(encoding="utf-8") == "account,total\nA,1\n"
 
 
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        # 64 levels are allowed; the 65th bracket is at column 65, with no RecursionError.
+        (
+            "[" * 100_000 + "]" * 100_000,
+            ":2:65: --resume: not a batch JSON lines output (each "
+            "line an object with an account_id): nesting is deeper than the limit of 64 levels",
+        ),
+        (
+            '{"account_id": NaN}',
+            ":2:16: --resume: not a batch JSON lines output (each line an "
+            "object with an account_id): account_id: NaN is not a finite number",
+        ),
+        (
+            '{"account_id": 7}',
+            ":2: --resume: not a batch JSON lines output (each line an "
+            "object with an account_id)\n",
+        ),
+        (
+            '{"account_id": "F-1", "account_id": "F-2"}',
+            ":2:23: --resume: not a batch JSON lines "
+            "output (each line an object with an account_id): account_id: duplicate key",
+        ),
+    ],
+    ids=["deep", "nan", "not_text", "twice"],
+)
+def test_resume_refuses_a_json_lines_output_that_is_not_ours_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, message: str
+) -> None:
+    tables, _, long_file, _ = flat_case(tmp_path)
+    output = tmp_path / "bills.jsonl"
+    before = '{"account_id": "F-1"}\n' + line + "\n"
+    output.write_text(before, encoding="utf-8")
+    code = run(
+        "--readings", str(long_file), "--tariff", "flat-half", "--tables", str(tables),
+        "--format", "jsonl", "--output", str(output), "--resume",
+    )  # fmt: skip
+    assert code == 1
+    assert f"tariffs: error: {output}{message}" in capsys.readouterr().err
+    assert output.read_text(encoding="utf-8") == before
+
+
 @pytest.mark.parametrize("stop", [RuntimeError("a bug"), KeyboardInterrupt()])
 def test_a_stopped_batch_leaves_the_output_as_it_was(
     tmp_path: Path,

@@ -259,6 +259,56 @@ def test_portfolio_resume_reads_numbers_as_every_input(
     assert err == f"tariffs: error: {output}: {message}\n"
 
 
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        # The first account's energy, as a number out of range or not finite.
+        (
+            ('"energy_kwh": "74.400"', '"energy_kwh": 1e400'),
+            r":\d+:\d+: --resume: not a "
+            r"portfolio JSON output: accounts\[0\]\.energy_kwh: the number 1e400 is too large",
+        ),
+        (
+            ('"energy_kwh": "74.400"', '"energy_kwh": NaN'),
+            r":\d+:\d+: --resume: not a "
+            r"portfolio JSON output: accounts\[0\]\.energy_kwh: NaN is not a finite number",
+        ),
+        (
+            ('"energy_kwh": "74.400"', '"energy_kwh": "Infinity"'),
+            r": --resume: not a number: 'Infinity'",
+        ),
+        (
+            ('"bills": "1"', '"bills": "one"'),
+            r": --resume: not a count of bills: 'one'",
+        ),
+        (
+            ('"current": "flat-a"', '"current": ' + "[" * 100_000),
+            r":2:\d+: --resume: not a portfolio JSON output: nesting is deeper than the limit",
+        ),
+    ],
+    ids=["1e400", "nan", "infinity_as_text", "bills", "deep"],
+)
+def test_portfolio_resume_refuses_a_json_output_that_is_not_ours(
+    capsys: pytest.CaptureFixture[str],
+    portfolio: dict[str, Path],
+    tmp_path: Path,
+    edit: tuple[str, str],
+    message: str,
+) -> None:
+    output = tmp_path / "out.json"
+    argv = portfolio_argv(portfolio, "--workers", "1", "--format", "json", "--output", output)
+    run(capsys, *argv)
+    text = output.read_text(encoding="utf-8")
+    old, new = edit
+    assert old in text
+    output.write_text(
+        text.replace(old, new, 1 if old.startswith('"energy') else -1), encoding="utf-8"
+    )
+    code, out, err = run(capsys, *argv, "--resume")
+    assert (code, out) == (1, "")
+    assert re.match(re.escape(f"tariffs: error: {output}") + message, err), err
+
+
 def test_portfolio_table_and_progress(
     capsys: pytest.CaptureFixture[str],
     portfolio: dict[str, Path],

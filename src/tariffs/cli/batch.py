@@ -26,7 +26,6 @@ import argparse
 import contextlib
 import csv
 import io
-import json
 import os
 import shutil
 import sys
@@ -54,6 +53,7 @@ from tariffs.io.accounts_csv import (
 )
 from tariffs.io.atomic import AtomicFile
 from tariffs.io.render.bills import bills_to_jsonl, number
+from tariffs.io.safe_json import parse_json
 from tariffs.io.tables import load_tariff
 from tariffs.model.bill import Bill
 from tariffs.model.tariff import Tariff
@@ -196,22 +196,29 @@ def _previous_output(path: Path, output_format: str) -> tuple[set[str], bool]:
                 for line_number, line in enumerate(stream, start=1):
                     if not line.strip():
                         continue
-                    try:
-                        document = json.loads(line)
-                        done.add(str(document["account_id"]))
-                    except (ValueError, KeyError, TypeError):
-                        raise InputError(
-                            "--resume: not a batch JSON lines output (each line an object "
-                            "with an account_id)",
-                            file=where,
-                            line=line_number,
-                        ) from None
+                    done.add(_account_of_line(line, where, line_number))
         with open(path, "rb") as raw:
             raw.seek(-1, os.SEEK_END)
             ends_with_newline = raw.read(1) == b"\n"
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"--resume: cannot read: {exc}", file=where) from None
     return done, ends_with_newline
+
+
+def _account_of_line(line: str, where: str, line_number: int) -> str:
+    """The account id of one line of a JSON lines output, read by `parse_json`."""
+    not_ours = "--resume: not a batch JSON lines output (each line an object with an account_id)"
+    try:
+        document = parse_json(line, where, error=InputError, max_values=None).data
+    except InputError as exc:
+        inside = f"{exc.path}: " if exc.path else ""
+        raise InputError(
+            f"{not_ours}: {inside}{exc.message}", file=where, line=line_number, column=exc.column
+        ) from None
+    account_id = document.get("account_id") if isinstance(document, dict) else None
+    if not isinstance(account_id, str):
+        raise InputError(not_ours, file=where, line=line_number)
+    return account_id
 
 
 class _Output:

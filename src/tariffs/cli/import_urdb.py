@@ -27,15 +27,17 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """``tariffs import-urdb``: the YAML table, or an error naming the field refused."""
-    from tariffs.io.urdb import read_urdb, urdb_to_yaml
+    from tariffs.io.urdb import convert_urdb_file, urdb_to_yaml
 
-    record = read_urdb(args.urdb)
-    yaml_text = urdb_to_yaml(
-        record,
-        timezone=args.timezone,
-        source=args.urdb,
-        tariff_id=args.id,
-        past_enddate=args.past_enddate,
+    yaml_text = convert_urdb_file(
+        args.urdb,
+        lambda record: urdb_to_yaml(
+            record,
+            timezone=args.timezone,
+            source=args.urdb,
+            tariff_id=args.id,
+            past_enddate=args.past_enddate,
+        ),
     )
     write_output(yaml_text, args.output)
     return 0

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import sys
 import time
 from collections.abc import Sequence
@@ -33,6 +32,7 @@ from tariffs.cli.progress import ProgressBar
 from tariffs.errors import InputError
 from tariffs.io.atomic import write_atomic
 from tariffs.io.render.portfolio import portfolio_to_csv, portfolio_to_json, portfolio_to_table
+from tariffs.io.safe_json import parse_json
 from tariffs.io.tables import load_tariff
 from tariffs.model.common import check_ascii_digits
 
@@ -129,11 +129,20 @@ def _previous_outcomes(
     )
     if fmt == "json":
         try:
-            document = json.loads(text)
+            document = parse_json(text, path, error=InputError, max_values=None).data
+        except InputError as exc:
+            inside = f"{exc.path}: " if exc.path else ""
+            raise InputError(
+                f"--resume: not a portfolio JSON output: {inside}{exc.message}",
+                file=path,
+                line=exc.line,
+                column=exc.column,
+            ) from None
+        try:
             if (document["current"], document["proposed"]) != (current, proposed):
                 raise mismatch
             entries = [(e["account_id"], e) for e in document["accounts"]]
-        except (ValueError, KeyError, TypeError):
+        except (KeyError, TypeError):
             raise InputError("--resume: not a portfolio JSON output", file=path) from None
     else:
         rows = list(csv.DictReader(io.StringIO(text)))
@@ -146,16 +155,22 @@ def _previous_outcomes(
             if row["status"] == "ok":
                 entries.append((row["account_id"], row))
     for account_id, entry in entries:
-        if account_id not in groups:
+        if not isinstance(account_id, str) or account_id not in groups:
             continue
-        found[account_id] = AccountOutcome(
-            account_id=account_id,
-            groups=groups[account_id],
-            energy_kwh=_decimal(entry["energy_kwh"], path),
-            current_total=_decimal(entry["current_total"], path),
-            proposed_total=_decimal(entry["proposed_total"], path),
-            bills=_count(entry["bills"], path),
-        )
+        try:
+            found[account_id] = AccountOutcome(
+                account_id=account_id,
+                groups=groups[account_id],
+                energy_kwh=_decimal(entry["energy_kwh"], path),
+                current_total=_decimal(entry["current_total"], path),
+                proposed_total=_decimal(entry["proposed_total"], path),
+                bills=_count(entry["bills"], path),
+            )
+        except KeyError as exc:
+            raise InputError(
+                f"--resume: account {account_id} has no {exc.args[0]!r}; not a portfolio output",
+                file=path,
+            ) from None
     return found
 
 

@@ -73,10 +73,10 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, Inexact, InvalidOperation, localcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -84,13 +84,22 @@ from pydantic import ValidationError
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from tariffs.errors import TariffFileError, UnsupportedFeatureError
-from tariffs.io.safe_yaml import YAML11_BOOLEAN_WORDS, nested_loc
-from tariffs.model.common import check_ascii_digits, check_derived_price, parse_date
+from tariffs.io.safe_json import (
+    MAX_DECIMAL_PLACES,
+    MAX_DIGITS_BEFORE_POINT,
+    JsonDocument,
+    load_json,
+    number_out_of_range,
+    parse_json,
+)
+from tariffs.io.safe_yaml import YAML11_BOOLEAN_WORDS, _path_in_data, format_path
+from tariffs.model.common import check_ascii_digits, check_derived_price, exact_decimal, parse_date
 from tariffs.model.tariff import Tariff
 
 __all__ = [
     "METADATA_FIELDS",
     "PRICED_FIELDS",
+    "convert_urdb_file",
     "load_urdb_tariff",
     "parse_urdb",
     "read_urdb",
@@ -195,6 +204,7 @@ _PERIOD_LABEL = re.compile(r"^TOU-", re.IGNORECASE)
 _URDB_DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
 _URDB_DATE_AND_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ].*", re.DOTALL)
 _ID_CHARACTERS = re.compile(r"[^a-z0-9_.-]+")
+_T = TypeVar("_T")
 
 
 def parse_urdb(text: str, source: str) -> dict[str, Any]:
@@ -202,7 +212,9 @@ def parse_urdb(text: str, source: str) -> dict[str, Any]:
 
     The text holds a bare record, an API response ``{"items": [record]}``, or either of
     them encoded once more as a JSON string. Numbers become `Decimal` (or ``int``), read
-    from their text.
+    from their text. The JSON is read by `tariffs.io.safe_json`: with limits on size and
+    nesting, and refusing duplicate keys, ``NaN``, ``Infinity`` and numbers out of range,
+    each at its line and column.
 
     >>> record = parse_urdb('{"items": [{"fixedmonthlycharge": 0.10}]}', "rate.json")
     >>> record["fixedmonthlycharge"]
@@ -215,50 +227,119 @@ def parse_urdb(text: str, source: str) -> dict[str, Any]:
     Raises:
         TariffFileError: Not JSON, not a record, or an envelope with 0 or several records.
     """
-    data = _loads(text, source, "")
-    if isinstance(data, str):
-        data = _loads(data, source, "in the JSON string the file holds: ")
-    if isinstance(data, dict) and "items" in data:
-        items = data["items"]
-        if not isinstance(items, list):
-            raise TariffFileError(
-                f"'items' is {type(items).__name__}, expected a list of rate records",
-                file=source,
-                path="items",
-            )
-        if len(items) != 1:
-            raise TariffFileError(
-                f"the 'items' envelope holds {len(items)} rate records; a tariff is one "
-                "record, so give a file with exactly one",
-                file=source,
-                path="items",
-            )
-        data = items[0]
+    return _UrdbDocument(parse_json(text, source, error=TariffFileError)).record
+
+
+class _Where(TypedDict, total=False):
+    """A line and column to give an error."""
+
+    line: int
+    column: int
+
+
+class _UrdbDocument:
+    """The record of a URDB JSON document, and where its fields are written.
+
+    Attributes:
+        record: The rate record.
+        document: The JSON document, or ``None`` when the record was a JSON string inside
+            it (its lines are not the file's).
+        prefix: The path of the record in ``document`` (``["items", 0]`` in an envelope).
+    """
+
+    def __init__(self, document: JsonDocument) -> None:
+        source = document.source
+        data = document.data
+        located: JsonDocument | None = document
+        if isinstance(data, str):
+            located = None
+            try:
+                data = parse_json(data, source, error=TariffFileError).data
+            except TariffFileError as exc:
+                inside = f" (at its line {exc.line}, column {exc.column})" if exc.line else ""
+                path = f"{exc.path}: " if exc.path else ""
+                raise TariffFileError(
+                    f"in the JSON string the file holds{inside}: {path}{exc.message}",
+                    file=source,
+                    **self._where(document, []),
+                ) from None
+        prefix: list[str | int] = []
+        if isinstance(data, dict) and "items" in data:
+            items = data["items"]
+            where = self._where(located, ["items"])
+            if not isinstance(items, list):
+                raise TariffFileError(
+                    f"'items' is {type(items).__name__}, expected a list of rate records",
+                    file=source,
+                    path="items",
+                    **where,
+                )
+            if len(items) != 1:
+                raise TariffFileError(
+                    f"the 'items' envelope holds {len(items)} rate records; a tariff is one "
+                    "record, so give a file with exactly one",
+                    file=source,
+                    path="items",
+                    **where,
+                )
+            data = items[0]
+            prefix = ["items", 0]
+            if not isinstance(data, dict):
+                raise TariffFileError(
+                    f"items[0] is {type(data).__name__}, expected a rate record (an object)",
+                    file=source,
+                    path="items[0]",
+                    **self._where(located, prefix),
+                )
         if not isinstance(data, dict):
             raise TariffFileError(
-                f"items[0] is {type(data).__name__}, expected a rate record (an object)",
+                f"expected a URDB rate record (a JSON object), found {type(data).__name__}",
                 file=source,
-                path="items[0]",
+                **self._where(located, []),
             )
-    if not isinstance(data, dict):
-        raise TariffFileError(
-            f"expected a URDB rate record (a JSON object), found {type(data).__name__}",
-            file=source,
-        )
-    return data
+        self.record: dict[str, Any] = data
+        self.document = located
+        self.prefix = prefix
+
+    @staticmethod
+    def _where(document: JsonDocument | None, path: list[str | int]) -> _Where:
+        position = None if document is None else document.locate(path)
+        return _Where() if position is None else _Where(line=position[0], column=position[1])
+
+    def located(self, exc: TariffFileError | UnsupportedFeatureError) -> ValueError:
+        """The error with the line and column of the record field it names, if known."""
+        if self.document is None:
+            return exc
+        written = exc.path if isinstance(exc, TariffFileError) else exc.feature
+        if not written or (isinstance(exc, TariffFileError) and exc.line is not None):
+            return exc
+        path = _record_path(written)
+        if path is None or path[0] not in self.record:
+            return exc
+        position = self.document.locate([*self.prefix, *path])
+        if position is None:  # pragma: no cover - a parsed document has locations
+            return exc
+        line, column = position
+        if isinstance(exc, TariffFileError):
+            return TariffFileError(
+                exc.message, file=exc.file, line=line, column=column, path=exc.path
+            )
+        return UnsupportedFeatureError(exc.feature, exc.where, exc.detail, line=line, column=column)
 
 
-def _loads(text: str, source: str, where: str) -> Any:
-    def refuse_constant(name: str) -> Any:
-        raise TariffFileError(f"{where}{name} is not a number a tariff can use", file=source)
+_RECORD_PATH = re.compile(r"[^.\[\]]+(?:\.[^.\[\]]+|\[[0-9]+\])*")
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[([0-9]+)\]")
 
-    try:
-        return json.loads(text, parse_float=Decimal, parse_constant=refuse_constant)
-    except json.JSONDecodeError as exc:
-        line, column = (exc.lineno, exc.colno) if not where else (None, None)
-        raise TariffFileError(
-            f"{where}not valid JSON: {exc.msg}", file=source, line=line, column=column
-        ) from None
+
+def _record_path(written: str) -> list[str | int] | None:
+    """The path of a field as messages write it, or None if it is not one.
+
+    >>> _record_path("energyratestructure[0][1].sell")
+    ['energyratestructure', 0, 1, 'sell']
+    """
+    if not _RECORD_PATH.fullmatch(written):
+        return None
+    return [int(index) if index else key for key, index in _PATH_PART.findall(written)]
 
 
 def urdb_to_tariff_data(
@@ -297,18 +378,40 @@ def read_urdb(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a URDB JSON file into its rate record (see `parse_urdb`).
 
     Raises:
-        TariffFileError: The file is missing, cannot be read, is not UTF-8 text (a byte
-            order mark is allowed), or holds no single rate record.
+        TariffFileError: The file is missing, cannot be read, is larger than 10 MiB, is not
+            UTF-8 text (a byte order mark is allowed), or holds no single rate record.
     """
+    return _read_urdb_document(path).record
+
+
+def _read_urdb_document(path: str | os.PathLike[str]) -> _UrdbDocument:
     source = os.fspath(path)
-    file = Path(path)
-    if not file.is_file():
+    if not Path(path).is_file():
         raise TariffFileError("no such tariff file", file=source)
+    return _UrdbDocument(load_json(path, error=TariffFileError))
+
+
+def convert_urdb_file(
+    path: str | os.PathLike[str],
+    convert: Callable[[dict[str, Any]], _T],
+) -> _T:
+    """Read a URDB JSON file and convert its record; errors name the field's line.
+
+    Args:
+        path: The JSON file.
+        convert: What to make of the record (e.g. a partial `urdb_to_yaml`).
+
+    Raises:
+        TariffFileError: The file cannot be read or is not a valid record; an error about
+            a field of the record names the line and column where the field is written.
+        UnsupportedFeatureError: The record asks for something that cannot be priced
+            exactly; the error names the field, and where it is written.
+    """
+    document = _read_urdb_document(path)
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TariffFileError(f"cannot read the file: {exc}", file=source) from None
-    return parse_urdb(text, source)
+        return convert(document.record)
+    except (TariffFileError, UnsupportedFeatureError) as exc:
+        raise document.located(exc) from None
 
 
 def load_urdb_tariff(
@@ -339,11 +442,18 @@ def load_urdb_tariff(
             "URDB records carry no time zone; give one (e.g. --timezone America/Denver)",
             file=source,
         )
-    record = read_urdb(path)
-    data = urdb_to_tariff_data(
-        record, timezone=timezone, source=source, tariff_id=tariff_id, past_enddate=past_enddate
-    )
-    tariff = _validate(data, source)
+
+    def convert(record: dict[str, Any]) -> Tariff:
+        data = urdb_to_tariff_data(
+            record,
+            timezone=timezone,
+            source=source,
+            tariff_id=tariff_id,
+            past_enddate=past_enddate,
+        )
+        return _validate(data, source)
+
+    tariff = convert_urdb_file(path, convert)
     tariff._source = source
     return tariff
 
@@ -387,10 +497,15 @@ def _validate(data: dict[str, Any], source: str) -> Tariff:
     try:
         return Tariff.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        path = ".".join(str(part) for part in nested_loc(error))
+        error = exc.errors(include_url=False)[0]
+        # The path in the converted table, without the names pydantic adds (union tags,
+        # validators), as the table's YAML would show it.
+        path, _ = _path_in_data(data, error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
         raise TariffFileError(
-            f"the converted table is not valid: {error['msg']}", file=source, path=path
+            f"the converted table is not valid: {message}",
+            file=source,
+            path=format_path(path) or None,
         ) from None
 
 
@@ -633,7 +748,19 @@ class _Converter:
             raise self.malformed(path, f"expected a number, found {type(value).__name__}")
         if not result.is_finite():
             raise self.malformed(path, f"expected a finite number, found {value!r}")
+        problem = number_out_of_range(result, str(value).strip())
+        if problem is not None:  # only text can be out of range here: JSON numbers were read so
+            raise self.malformed(path, problem)
         return result
+
+    def money(self, value: Any, path: str) -> Decimal:
+        """A price or an amount: a number within the limits of a tariff table's numbers."""
+        number = self.number(value, path)
+        try:
+            exact_decimal(number)
+        except ValueError as exc:
+            raise self.malformed(path, str(exc)) from None
+        return number
 
     def integer(self, value: Any, path: str) -> int:
         number = self.number(value, path)
@@ -799,21 +926,17 @@ class _Converter:
         return merged, ladders, unit
 
     def _price(self, tier: dict[str, Any], where: str) -> Decimal:
-        rate = self.number(tier.get("rate", 0), f"{where}.rate")
+        rate = self.money(tier.get("rate", 0), f"{where}.rate")
         adjustment = tier.get("adj")
         if adjustment is None:
             total = rate
         else:
-            adj = self.number(adjustment, f"{where}.adj")
-            try:
-                with localcontext() as context:
-                    context.prec = 100
-                    context.traps[Inexact] = True
-                    total = rate + adj
-            except Inexact:
-                raise self.malformed(
-                    where, f"rate + adj = {rate} + {adj} has more digits than a price may have"
-                ) from None
+            adj = self.money(adjustment, f"{where}.adj")
+            with localcontext() as context:
+                # Enough digits for any two numbers in range: the sum is exact.
+                context.prec = MAX_DIGITS_BEFORE_POINT + MAX_DECIMAL_PLACES + 2
+                context.traps[Inexact] = True
+                total = rate + adj
         if total < 0:
             raise self.refuse(
                 where, f"a negative price (rate + adj = {total}); prices must be 0 or more"
@@ -873,7 +996,7 @@ class _Converter:
                 "realtimepricing",
                 "hourly prices next to energyratestructure would bill every kWh twice",
             )
-        values = [self.number(v, f"realtimepricing[{i}]") for i, v in enumerate(prices)]
+        values = [self.money(v, f"realtimepricing[{i}]") for i, v in enumerate(prices)]
         self.notes.append(
             "Energy is priced hour by hour from realtimepricing, counted from January 1 "
             "00:00 local time."
@@ -1082,8 +1205,8 @@ class _Converter:
         legacy = record.get("fixedmonthlycharge")
         first = record.get("fixedchargefirstmeter")
         units = record.get("fixedchargeunits")
-        legacy_amount = None if legacy is None else self.number(legacy, "fixedmonthlycharge")
-        amount = None if first is None else self.number(first, "fixedchargefirstmeter")
+        legacy_amount = None if legacy is None else self.money(legacy, "fixedmonthlycharge")
+        amount = None if first is None else self.money(first, "fixedchargefirstmeter")
         per: str | None = None
         if amount is not None and amount != 0:
             if units is None:
@@ -1129,11 +1252,11 @@ class _Converter:
                     "minchargeunits",
                     f"a minimum charge in {units!r}; supported: $/month, $/day, $/year",
                 )
-            charges.append(self._minimum(self.number(amount, "mincharge"), per, "mincharge"))
+            charges.append(self._minimum(self.money(amount, "mincharge"), per, "mincharge"))
         for key, per in (("minmonthlycharge", "month"), ("annualmincharge", "year")):
             value = record.get(key)
             if value is not None and self.number(value, key) != 0:
-                charges.append(self._minimum(self.number(value, key), per, key))
+                charges.append(self._minimum(self.money(value, key), per, key))
         pers = [charge["per"] for charge in charges]
         if len(set(pers)) != len(pers):
             raise self.refuse(

@@ -33,7 +33,14 @@ What is read, and the rules:
   other unit, direction or accumulation are refused, naming what was found.
 - A value is an integer times ``10**powerOfTenMultiplier`` of the unit; it is converted
   exactly to kWh (kvarh, kW) with ``scale`` the larger of 3 and what the multiplier needs.
-  Negative values are refused.
+  As in CSV readings, a converted value has at most 15 digits before the point and 9
+  after, and negative values are refused.
+- ESPI elements are read in the ESPI namespace (``http://naesb.org/espi``) only. A
+  resource (``IntervalBlock``, ``ReadingType``, ...) or an element read inside one
+  (``IntervalReading``, ``value``, ``uom``, ...) under another namespace, or none, is
+  refused at its line, never read as ESPI nor skipped; resources of other vocabularies
+  (a customer record) are left aside.
+- Starts are from 1970 to the end of 9998, as in CSV readings.
 - Readings may come in any order across blocks; they are sorted by start. Every interval
   must have one length, which divides a day. Duplicates, overlaps and starts off the
   interval grid are refused; so are gaps unless ``allow_gaps``, which records them in
@@ -67,6 +74,7 @@ import xml.etree.ElementTree as ElementTree  # noqa: S405  (DTDs are refused, se
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import NoReturn
 from xml.parsers import expat  # noqa: S407  (only re-reads a document already accepted)
 
@@ -151,10 +159,15 @@ _SECONDS_PER_DAY = 86400
 _MINIMUM_SCALE = 3
 _MAXIMUM_SCALE = 9
 _KILO_EXPONENT = 3
-# Starts are kept to years 1970..9999 so that every one can be written as a date.
-_LAST_START = 253402214400  # 9999-12-31T00:00Z
+# Starts are kept to years 1970..9998, as in CSV readings: a bill of a day in 9999 would
+# end in a year that no date can hold.
+_LAST_START = 253370764799  # 9998-12-31T23:59:59Z
 
 _INTEGER = re.compile(r"\s*([+-]?\d{1,19})\s*", re.ASCII)
+_MAXIMUM_VALUE_DIGITS = 19  # what _INTEGER reads
+# Digits before the point of a quantity once scaled to kWh (kvarh, kW), as in CSV readings.
+_MAXIMUM_INTEGER_DIGITS = 15
+_UNITS = {"kwh": "kWh", "export_kwh": "kWh", "kvarh": "kvarh", "kw": "kW", "net": "kWh"}
 _PARSE_ERROR_POSITION = re.compile(r": line \d+, column \d+$")
 
 _COLUMN_WORDS = {
@@ -163,6 +176,25 @@ _COLUMN_WORDS = {
     "kvarh": "reactive energy (VArh)",
     "kw": "power (W)",
     "net": "net energy (Wh, flowDirection 4)",
+}
+
+_ESPI_NAMESPACE = "http://naesb.org/espi"
+_ESPI_PREFIX = "{" + _ESPI_NAMESPACE + "}"
+#: The ESPI resources this reader reads, and the names it reads inside them.
+_ESPI_RESOURCES = frozenset({"UsagePoint", "MeterReading", "ReadingType", "IntervalBlock"})
+_ESPI_READ = _ESPI_RESOURCES | {
+    "ServiceCategory",
+    "kind",
+    "uom",
+    "powerOfTenMultiplier",
+    "flowDirection",
+    "accumulationBehaviour",
+    "intervalLength",
+    "IntervalReading",
+    "timePeriod",
+    "start",
+    "duration",
+    "value",
 }
 
 #: One interval reading: start [s], duration [s], value, IntervalBlock number, reading number.
@@ -377,6 +409,8 @@ def parse_greenbutton(
             child="powerOfTenMultiplier",
         )
 
+    for series in columns.values():
+        _check_magnitude(series, blocks, context)
     energy = columns["kwh"]
     energy_sequence = _check_sequence(energy, blocks, allow_gaps, context)
     converted: dict[str, list[int]] = {}
@@ -561,6 +595,7 @@ def _collect_resources(root: ElementTree.Element, context: _Context) -> dict[str
                 if not isinstance(element.tag, str):
                     continue  # a comment or processing instruction
                 kind = _local_name(element.tag)
+                _check_namespace(element, root, kind, resources, context)
                 same_kind = resources.setdefault(kind, [])
                 same_kind.append(
                     _Resource(
@@ -579,6 +614,82 @@ def _collect_resources(root: ElementTree.Element, context: _Context) -> dict[str
             f"(resources found: {', '.join(sorted(resources)) or 'none'})"
         )
     return resources
+
+
+def _namespace(tag: str) -> str:
+    """The namespace of an element's tag (``{ns}name``), or ``""`` for none."""
+    return tag[1 : tag.index("}")] if tag.startswith("{") else ""
+
+
+def _check_namespace(
+    resource: ElementTree.Element,
+    root: ElementTree.Element,
+    kind: str,
+    resources: dict[str, list[_Resource]],
+    context: _Context,
+) -> None:
+    """Refuse an element this reader reads by its name when it is not in the ESPI namespace.
+
+    A resource of another vocabulary (a customer record, say) is left aside; but inside
+    an ESPI resource, or as a resource, a name such as ``IntervalReading`` or ``value`` in
+    another namespace would be read as ESPI, or skipped, without saying so.
+    """
+    if _namespace(resource.tag) != _ESPI_NAMESPACE:
+        if kind in _ESPI_RESOURCES:
+            _refuse_namespace(resource, root, None, context)
+        return
+    for element in resource.iter():
+        tag = element.tag
+        if (
+            isinstance(tag, str)
+            and not tag.startswith(_ESPI_PREFIX)
+            and _local_name(tag) in _ESPI_READ
+        ):
+            label = f"{kind} {len(resources.get(kind, [])) + 1}"
+            _refuse_namespace(element, root, label, context)
+
+
+def _refuse_namespace(
+    element: ElementTree.Element,
+    root: ElementTree.Element,
+    label: str | None,
+    context: _Context,
+) -> NoReturn:
+    namespace = _namespace(element.tag)
+    where = f"the namespace '{namespace}'" if namespace else "no namespace"
+    occurrence = next(
+        number for number, found in enumerate(root.iter(element.tag), 1) if found is element
+    )
+    raise ReadingsError(
+        f"<{_local_name(element.tag)}> is in {where}, not in the ESPI namespace "
+        f"({_ESPI_NAMESPACE}): it is not read as a Green Button element, and not skipped",
+        file=context.source,
+        line=_line_of_element(context.data, element.tag, occurrence),
+        path=label,
+    )
+
+
+def _line_of_element(data: bytes, tag: str, occurrence: int) -> int | None:
+    """Line of the ``occurrence``-th element (1-based, in document order) with this tag."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    name = tag[1:] if tag.startswith("{") else tag
+    seen = 0
+
+    def start(found: str, attributes: dict[str, str]) -> None:
+        nonlocal seen
+        if found == name:
+            seen += 1
+            if seen == occurrence:
+                raise _Found(parser.CurrentLineNumber)
+
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(data, True)
+    except _Found as found:
+        return found.line
+    except expat.ExpatError:  # pragma: no cover - the document was parsed already
+        return None
+    return None  # pragma: no cover - the element is in the document
 
 
 def _children(element: ElementTree.Element, name: str) -> list[ElementTree.Element]:
@@ -911,7 +1022,7 @@ def _explain_reading(
     start, value = int(start_text), int(value_text)
     if not 0 <= start <= _LAST_START:
         context.fail(
-            f"timePeriod/start {start} is not a time from 1970 to 9999 in UTC epoch seconds",
+            f"timePeriod/start {start} is not a time from 1970 to 9998 in UTC epoch seconds",
             block,
             reading_number,
         )
@@ -956,6 +1067,25 @@ def _assign_columns(series_list: list[_Series], context: _Context) -> dict[str, 
             net[0].meter_reading,
         )
     return {column: same[0] for column, same in by_column.items()}
+
+
+def _check_magnitude(series: _Series, blocks: list[_Resource], context: _Context) -> None:
+    """Refuse a value of more than 15 digits before the point once scaled, as in CSV files."""
+    exponent = series.power_of_ten - _KILO_EXPONENT  # from Wh (VArh, W) to kWh (kvarh, kW)
+    limit = 10 ** max(0, _MAXIMUM_INTEGER_DIGITS - exponent)
+    if _MAXIMUM_INTEGER_DIGITS - exponent > _MAXIMUM_VALUE_DIGITS:
+        return  # every value of at most 19 digits fits
+    if max(reading[2] for reading in series.readings) < limit:
+        return
+    reading = next(reading for reading in series.readings if reading[2] >= limit)
+    scaled = Decimal(reading[2]).scaleb(exponent).normalize()
+    context.fail_at_reading(
+        f"value {reading[2]} with powerOfTenMultiplier {series.power_of_ten} is {scaled} "
+        f"{_UNITS[series.column]}, too large; at most {_MAXIMUM_INTEGER_DIGITS} digits before "
+        "the decimal point are allowed",
+        reading,
+        blocks,
+    )
 
 
 def _check_sequence(
