@@ -176,6 +176,27 @@ def _run(parser: _Parser, commands: dict[str, Command], words: list[str]) -> int
     except TariffsError as exc:
         print(f"tariffs: error: {exc}", file=sys.stderr)
         return 1
+    except MemoryError:
+        # Nothing has been written (outputs are written whole at the end): say what ran
+        # out of memory on which input, not a traceback.
+        print(f"tariffs: error: {_out_of_memory(args)}", file=sys.stderr)
+        return 1
+
+
+def _out_of_memory(args: argparse.Namespace | None) -> str:
+    """The message for a command that ran out of memory, naming its input files."""
+    if args is None:
+        return "out of memory"
+    inputs = [
+        str(value)
+        for name in ("readings", "readings_dir", "accounts")
+        if (value := getattr(args, name, None))
+    ]
+    where = f" on {', '.join(inputs)}" if inputs else ""
+    return (
+        f"out of memory in tariffs {args.command}{where}; price fewer days at a time "
+        "(--from, --to), or give the process more memory"
+    )
 
 
 def _discard_stdout() -> None:

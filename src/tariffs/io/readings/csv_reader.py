@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -161,15 +161,254 @@ def read_readings_csv(
     Raises:
         ReadingsError: The file cannot be read, is not UTF-8 text, or breaks the format;
             the message names the line.
+
+    A file larger than a few megabytes is read in pieces of whole lines, each parsed as
+    the rows of a longer file (`read_pieces`): what is held at once is the readings
+    themselves and one piece, not the whole text and every field of it.
     """
-    return parse_readings_bytes(
-        read_bytes(path),
-        str(path),
-        timezone,
-        interval_seconds=interval_seconds,
-        allow_gaps=allow_gaps,
-        layout=layout,
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        size = 0  # read_bytes says why the file cannot be read
+    if size <= PIECE_BYTES:
+        return parse_readings_bytes(
+            read_bytes(path),
+            str(path),
+            timezone,
+            interval_seconds=interval_seconds,
+            allow_gaps=allow_gaps,
+            layout=layout,
+        )
+    return read_pieces(
+        path, timezone, interval_seconds=interval_seconds, allow_gaps=allow_gaps, layout=layout
     )
+
+
+#: The size of the pieces a large readings file is read in [bytes] (some 100 000 rows).
+PIECE_BYTES = 2 * 1024 * 1024
+
+
+def read_pieces(
+    path: str | os.PathLike[str],
+    timezone: str,
+    *,
+    interval_seconds: int | None = None,
+    allow_gaps: bool = False,
+    layout: CsvLayout | None = None,
+    piece_bytes: int = PIECE_BYTES,
+) -> Readings:
+    """Read a readings CSV file in pieces of whole lines, as `read_readings_csv` reads it.
+
+    Each piece is parsed with the header, as the rows of a longer file (its messages name
+    the file's lines); the pieces are then joined: the interval found in the first is
+    given to the others, the rows on each side of a join must follow each other as rows
+    inside a piece do (checked by parsing those two rows), and the quantities are brought
+    to the largest scale of any piece. The result, and every message, is the same as for
+    the file read whole.
+
+    Raises:
+        ReadingsError: As `read_readings_csv`.
+    """
+    source = str(path)
+    try:
+        file = open(path, "rb")  # noqa: SIM115 - closed below, pieces are read in a loop
+    except OSError as error:
+        raise ReadingsError(f"cannot read the file: {error.strerror}", file=source) from error
+    with file:
+        header = file.readline(piece_bytes)
+        if not header.endswith(b"\n"):  # no line end in a whole piece: read it whole
+            return parse_readings_bytes(
+                header + file.read(),
+                source,
+                timezone,
+                interval_seconds=interval_seconds,
+                allow_gaps=allow_gaps,
+                layout=layout,
+            )
+        header_text = _decode(header, source, 0, 1)
+        kwh_position = _kwh_position(header_text, layout)
+        rows_before = 0  # data rows before the current piece
+        bytes_before = len(header)
+        carry = b""
+        joined = _Joined()
+        last_row = ""
+        interval = interval_seconds
+        while True:
+            block = file.read(piece_bytes)
+            data = carry + block
+            if block:
+                cut = data.rfind(b"\n")
+                if cut < 0:
+                    carry = data
+                    continue
+                piece, carry = data[: cut + 1], data[cut + 1 :]
+            else:
+                piece, carry = data, b""
+            if not piece:
+                break
+            if block and joined.first is None and piece.count(b"\n") < 2:
+                carry = piece + carry  # the first piece infers the interval: two rows at least
+                continue
+            text = _decode(piece, source, bytes_before, rows_before + 2)
+            if not block and joined.first is not None and not text.strip():
+                break  # only the empty lines allowed at the end of the file
+            rows = text.count("\n") + (0 if text.endswith("\n") else 1)
+            more = bool(block)
+            if more and not text[text.rfind("\n", 0, len(text) - 1) + 1 :].strip():
+                # A blank line at the end of a piece would pass for the end of the file:
+                # read the file whole, which says where the blank line is.
+                file.seek(0)
+                return parse_readings_bytes(
+                    file.read(),
+                    source,
+                    timezone,
+                    interval_seconds=interval_seconds,
+                    allow_gaps=allow_gaps,
+                    layout=layout,
+                )
+            first_row = text[: text.find("\n")] if "\n" in text else text
+            if joined.first is not None:
+                # The piece's first row after the last row before it, checked first: what
+                # is wrong with the two (a duplicate, a row out of order, a gap) is on the
+                # piece's first line, and reported as the whole file would report it.
+                pair = f"{header_text}{last_row}\n{first_row}\n"
+                _parse(pair, source, timezone, interval, allow_gaps, rows_before - 1, layout)
+            try:
+                part: Readings | None = _parse(
+                    header_text + text, source, timezone, interval, allow_gaps, rows_before, layout
+                )
+            except ReadingsError as error:
+                if not (allow_gaps and error.message == _NO_ROWS):
+                    raise
+                if joined.first is None and more:  # every row empty: the first piece reads on
+                    carry = piece + carry
+                    continue
+                part = None  # every row a missing reading: the gap spans the piece
+            if part is not None:
+                interval = part.interval_seconds
+                joined.add(part)
+                kept = _last_kept_row(text, kwh_position)
+                if kept is not None:
+                    last_row = kept
+            rows_before += rows
+            bytes_before += len(piece)
+            if not more:
+                break
+    return joined.readings(source)
+
+
+_NO_ROWS = "no readings: the file has a header but no rows"
+
+
+def _kwh_position(header: str, layout: CsvLayout | None) -> int:
+    """The field of ``kwh`` in each row (-1 when the header has none: refused anyway)."""
+    names = [name.strip() for name in header.lstrip("\ufeff").rstrip("\r\n").split(",")]
+    wanted = "kwh" if layout is None else layout.file_column("kwh")
+    return names.index(wanted) if wanted in names else -1
+
+
+def _last_kept_row(text: str, kwh_position: int) -> str | None:
+    """The last row of a piece whose ``kwh`` is not empty (an empty one is a gap)."""
+    end = len(text.rstrip("\r\n"))
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        row = text[start:end]
+        fields = row.rstrip("\r").split(",")
+        if row.strip() and 0 <= kwh_position < len(fields) and fields[kwh_position].strip():
+            return row
+        end = start - 1
+    return None
+
+
+def _decode(data: bytes, source: str, bytes_before: int, first_line: int) -> str:
+    """The text of a piece of the file; its first line is line `first_line` of the file."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ReadingsError(
+            "not a text CSV file: it contains a NUL byte",
+            file=source,
+            line=_line_of(data, nul) + first_line - 1,
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ReadingsError(
+            f"not a text CSV file: invalid UTF-8 at byte {bytes_before + error.start}; "
+            "save it as UTF-8",
+            file=source,
+            line=_line_of(data, error.start) + first_line - 1,
+        ) from error
+
+
+class _Joined:
+    """The readings of the pieces of one file read so far, joined as they come.
+
+    Values are kept once per distinct value (meters repeat a few thousand values): a
+    list of ints holds 8 bytes a row for the reference and some 28 for each int object,
+    and a reading repeated shares its object. Starts are all distinct.
+    """
+
+    def __init__(self) -> None:
+        self.first: Readings | None = None
+        self.starts: list[int] = []
+        self.columns: dict[str, list[int] | None] = {}
+        self.gaps: list[tuple[int, int]] = []
+        self.scale = 0
+        self.end = 0
+        self._shared: dict[int, int] = {}
+
+    def add(self, part: Readings) -> None:
+        if self.first is None:
+            self.first = part
+            self.scale = part.scale
+            self.columns = {
+                name: ([] if getattr(part, name) is not None else None)
+                for name in ("kwh", *QUANTITY_COLUMNS)
+            }
+        elif part.starts[0] != self.end:
+            # The two rows were parsed as a pair when the piece was read: a gap, allowed.
+            self.gaps.append((self.end, part.starts[0]))
+        if part.scale > self.scale:  # written with more decimal places: lift what is held
+            lift = 10 ** (part.scale - self.scale)
+            self._shared = {}
+            for column in self.columns.values():
+                if column is not None:
+                    column[:] = self._share(value * lift for value in column)
+            self.scale = part.scale
+        lift = 10 ** (self.scale - part.scale)
+        self.starts.extend(part.starts)
+        self.gaps.extend(part.gaps)
+        self.end = part.end
+        for name, column in self.columns.items():
+            if column is not None:
+                values = getattr(part, name)
+                column.extend(self._share(values if lift == 1 else (v * lift for v in values)))
+
+    def _share(self, values: Iterable[int]) -> Iterator[int]:
+        shared = self._shared.setdefault
+        return map(shared, values, values) if isinstance(values, list) else (
+            shared(value, value) for value in values
+        )
+
+    def readings(self, source: str) -> Readings:
+        first = self.first
+        if first is None:  # pragma: no cover - a file of more than one piece has rows
+            raise ReadingsError(_NO_ROWS, file=source)
+        gaps = tuple(self.gaps)
+        starts = self.starts
+        return Readings(
+            source=source,
+            interval_seconds=first.interval_seconds,
+            starts=starts,
+            scale=self.scale,
+            kwh=self.columns["kwh"] or [],
+            kvarh=self.columns["kvarh"],
+            export_kwh=self.columns["export_kwh"],
+            kw=self.columns["kw"],
+            gaps=gaps,
+            notes=first.notes,
+            axis_checked=(starts[0], first.interval_seconds, len(starts), gaps),
+        )
 
 
 def parse_readings_bytes(
