@@ -67,8 +67,13 @@ def add_parser(commands: Any) -> None:
     add_output_option(sub)
 
 
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 def _today(timezone: str) -> dt.date:
-    return dt.datetime.now(ZoneInfo(timezone)).date()
+    """Today's date in ``timezone`` (a table's versions start on its own local dates)."""
+    return _utc_now().astimezone(ZoneInfo(timezone)).date()
 
 
 def run(args: argparse.Namespace) -> int:
