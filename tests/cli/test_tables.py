@@ -78,14 +78,18 @@ def no_tariffs_path(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TARIFFS_PATH", raising=False)
 
 
-@pytest.fixture
-def local(tmp_path: Path) -> Path:
+def write_local(tmp_path: Path) -> Path:
     """A tables directory with the three tables above, one of them in a sub-folder."""
     directory = tmp_path / "local"
     write(directory, "two-versions.yaml", TWO_VERSIONS)
     write(directory / "old", "withdrawn.yml", WITHDRAWN)
     write(directory, "future.yaml", future_yaml())
     return directory
+
+
+@pytest.fixture
+def local(tmp_path: Path) -> Path:
+    return write_local(tmp_path)
 
 
 def json_rows(out: str) -> dict[str, dict[str, object]]:
@@ -275,9 +279,11 @@ def test_named_tables_agree_with_the_id_lookup(local: Path) -> None:
         assert resolve_tariff_path(tariff_id, [local]) == path
 
 
-def test_a_table_that_does_not_load_is_reported_and_the_others_listed(
-    capsys: pytest.CaptureFixture[str], local: Path
+def test_tables_lists_the_others_when_a_table_does_not_load(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("TARIFFS_PATH", raising=False)
+    local = write_local(tmp_path)
     # Line 10 of the flat table is 'foo: 1'; its value starts at column 6.
     broken = write(local, "broken.yaml", flat_yaml("broken", "0.5") + "foo: 1\n")
     # An id that is not the file's name: line 1, column 5.
@@ -292,9 +298,11 @@ def test_a_table_that_does_not_load_is_reported_and_the_others_listed(
     assert list(json_rows(out)) == sorted(["future", "two-versions", "withdrawn", *BUNDLED_IDS])
 
 
-def test_a_tables_directory_that_does_not_exist_is_reported(
-    capsys: pytest.CaptureFixture[str], local: Path, tmp_path: Path
+def test_tables_reports_a_tables_directory_that_does_not_exist(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("TARIFFS_PATH", raising=False)
+    local = write_local(tmp_path)
     missing = tmp_path / "no-such-dir"
     code, out, err = run(
         capsys, "tables", "--tables", missing, "--tables", local, "--format", "csv"
