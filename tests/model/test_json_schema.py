@@ -375,6 +375,8 @@ def test_an_account_with_an_unknown_key_or_a_wrong_type_is_refused() -> None:
         ({**account, "basic_charge_method": "demand"}, "basic_charge_method"),
         ({**account, "critical_peak_days": "2025-07-01"}, "critical_peak_days"),
         ({**account, "losses": {"percent": "2", "kwh": "1"}}, "losses"),
+        ({**account, "demand_history_kw": {"2025-1": "600"}}, "demand_history_kw"),
+        ({**account, "demand_history_kw": {"2025-01": "600 kW"}}, "demand_history_kw.2025-01"),
         ({"capacity_kva": "630"}, ""),
     ):
         with pytest.raises(ValidationError):

@@ -32,7 +32,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from tariffs.model import calendar, common, tariff
+from tariffs.model import account, calendar, common, tariff
 from tariffs.model.account import Account
 from tariffs.model.tariff import Tariff
 
@@ -69,6 +69,7 @@ _STATED: dict[Callable[..., Any], JsonSchemaValue] = {
 #: Fields checked by a validator of their model whose rule the schema states.
 _STATED_FIELDS: dict[tuple[type[BaseModel], str], JsonSchemaValue] = {
     (Tariff, "id"): {"pattern": tariff._ID.pattern},
+    (Account, "demand_history_kw"): {"propertyNames": {"pattern": account._YEAR_MONTH.pattern}},
 }
 
 
