@@ -2191,7 +2191,7 @@ from tests.cli.test_load_shapes import (  # noqa: E402, F401
     test_urdb_record_past_its_enddate,
 )
 from tests.cli.test_real_profiles import test_daily_readings_that_follow_local_days  # noqa: E402, F401
-from tests.cli.test_tables import (  # noqa: E402, F401
+from tests.cli.test_tables_command import (  # noqa: E402, F401
     test_tables_lists_the_others_when_a_table_does_not_load,
     test_tables_reports_a_tables_directory_that_does_not_exist,
 )
