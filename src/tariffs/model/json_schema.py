@@ -79,8 +79,18 @@ def _bound(value: Any) -> int | float:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
+def _markdown(text: str) -> str:
+    """Docstring text as editors show it, in Markdown: double backquotes become single.
+
+    >>> _markdown("``actual_days`` or ``days_over_30``")
+    '`actual_days` or `days_over_30`'
+    """
+    return re.sub(r"``([^`]+)``", r"`\1`", text)
+
+
 def _attribute_docs(docstring: str) -> tuple[str, dict[str, str]]:
     """A Google-style docstring split into its text and the text of each attribute."""
+    docstring = _markdown(docstring)
     text, _, section = docstring.partition("\nAttributes:\n")
     described: dict[str, str] = {}
     name = None
