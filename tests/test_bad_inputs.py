@@ -2919,7 +2919,14 @@ from tests.cli.test_load_shapes import (  # noqa: E402, F401
     test_readings_of_2013_are_refused_under_a_2025_table_and_priced_re_dated,
     test_urdb_record_past_its_enddate,
 )
+from tests.cli.test_out_of_memory import (  # noqa: E402, F401
+    test_memory_running_out_is_an_error_naming_the_input,
+)
 from tests.cli.test_real_profiles import test_daily_readings_that_follow_local_days  # noqa: E402, F401
+from tests.cli.test_tables_command import (  # noqa: E402, F401
+    test_tables_lists_the_others_when_a_table_does_not_load,
+    test_tables_reports_a_tables_directory_that_does_not_exist,
+)
 from tests.engine.test_demand import test_readings_coarser_than_the_window_are_refused  # noqa: E402, F401
 from tests.engine.test_reclock import (  # noqa: E402, F401
     test_a_wall_time_the_target_clock_skips_is_refused,
@@ -2946,6 +2953,7 @@ from tests.io.test_incomplete_readings import (  # noqa: E402, F401
     test_an_empty_second_reading_still_gives_the_interval,
     test_empty_cells_are_billed_as_gaps_and_the_bill_says_so,
 )
+from tests.io.test_readings_in_pieces import test_pieces_read_as_the_whole_file  # noqa: E402, F401
 from tests.io.test_urdb import (  # noqa: E402, F401
     test_enddate_before_startdate_is_refused,
     test_urdb_date_with_a_time_or_other_digits_is_refused,

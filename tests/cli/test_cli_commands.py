@@ -31,9 +31,12 @@ SINGLE_COMMAND_MODULES = {
     "validate": "tariffs.cli.validate",
     "import-urdb": "tariffs.cli.import_urdb",
     "show": "tariffs.cli.show",
+    "tables": "tariffs.cli.tables",
+    "schema": "tariffs.cli.schema",
 }
 
-#: What ``tariffs price`` must not import: the what-if, batch and plotting code.
+#: What ``tariffs price`` must not import: the what-if, batch and plotting code, and what
+#: only ``tariffs tables`` and ``tariffs schema`` need.
 NOT_FOR_PRICE = (
     "tariffs.cli.batch",
     "tariffs.cli.compare",
@@ -41,9 +44,11 @@ NOT_FOR_PRICE = (
     "tariffs.cli.whatif",
     "tariffs.cli_batch",
     "tariffs.cli_whatif",
+    "tariffs.io.render.catalogue",
     "tariffs.io.render.comparison",
     "tariffs.io.render.plot",
     "tariffs.io.render.portfolio",
+    "tariffs.model.json_schema",
     "tariffs.runs",
     "tariffs.whatif",
 )
@@ -132,10 +137,13 @@ def test_price_imports_no_what_if_or_batch_module(tmp_path: Path) -> None:
 def test_help_lists_every_command(
     argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "100")  # argparse wraps help to the terminal width
+    monkeypatch.setenv("COLUMNS", "120")  # argparse wraps help to the terminal width
     assert main(argv) == 0
     out = capsys.readouterr().out
-    every = ["price", "batch", "compare", "portfolio", "validate", "import-urdb", "show"]
+    every = [
+        "price", "batch", "compare", "portfolio", "validate", "import-urdb", "show", "tables",
+        "schema",
+    ]  # fmt: skip
     assert out.startswith(f"usage: tariffs [-h] [--version] {{{','.join(every)}}} ...\n")
     listed = [line.split()[0] for line in out.splitlines() if line.startswith("    ")]
     assert listed == every  # the commands of the contract, not the table they come from
@@ -147,12 +155,12 @@ def test_an_unknown_command_names_every_command(
     monkeypatch.setenv("COLUMNS", "200")  # the usage line on one line
     assert main(["frobnicate"]) == 2
     err = capsys.readouterr().err
-    every = "price,batch,compare,portfolio,validate,import-urdb,show"
+    every = "price,batch,compare,portfolio,validate,import-urdb,show,tables,schema"
     assert err == (
         f"usage: tariffs [-h] [--version] {{{every}}} ...\n"
         "tariffs: argument command: invalid choice: 'frobnicate' (choose from 'price', "
-        "'batch', 'compare', 'portfolio', 'validate', 'import-urdb', 'show'); "
-        "see 'tariffs --help'\n"
+        "'batch', 'compare', 'portfolio', 'validate', 'import-urdb', 'show', 'tables', "
+        "'schema'); see 'tariffs --help'\n"
     )
 
 

@@ -115,6 +115,7 @@ OFFERED = {
     "batch": ["csv", "jsonl"],
     "compare": ["table", "json", "csv"],
     "portfolio": ["table", "json", "csv"],
+    "tables": ["table", "json", "csv"],
 }
 
 
@@ -368,6 +369,8 @@ REQUIRED = {
     "validate": ["t.yaml"],
     "import-urdb": ["rate.json", "--timezone", "UTC"],
     "show": ["t"],
+    "tables": [],
+    "schema": ["tariff"],
 }
 
 

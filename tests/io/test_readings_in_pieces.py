@@ -83,7 +83,8 @@ def test_pieces_read_as_the_whole_file(
 def test_a_join_between_pieces_is_named_like_any_row(tmp_path: Path) -> None:
     # The duplicate is the 31st data row, line 32, whichever piece it falls in.
     _, pieces = both(tmp_path, CASES["duplicate row"], 64)
-    assert pieces == ("error", f"{tmp_path / 'r.csv'}:32: 2025-07-02T05:00 appears twice (first at row 31)")
+    message = f"{tmp_path / 'r.csv'}:32: 2025-07-02T05:00 appears twice (first at row 31)"
+    assert pieces == ("error", message)
 
 
 def test_a_layout_is_read_in_pieces_too(tmp_path: Path) -> None:

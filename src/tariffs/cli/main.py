@@ -71,6 +71,8 @@ COMMANDS = {
     "validate": "tariffs.cli.validate",
     "import-urdb": "tariffs.cli.import_urdb",
     "show": "tariffs.cli.show",
+    "tables": "tariffs.cli.tables",
+    "schema": "tariffs.cli.schema",
 }
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "iter_table_files",
     "load_account",
     "load_tariff",
+    "named_tables",
     "resolve_tariff_path",
     "table_dirs",
     "tariff_from_document",
@@ -68,19 +69,44 @@ def resolve_tariff_path(name: str, tables: Iterable[str | os.PathLike[str]] = ()
         return path
     searched = table_dirs(list(tables))
     known: list[str] = []
-    for directory in searched:
-        if not directory.is_dir():
-            continue
-        for candidate in iter_table_files(directory):
-            if candidate.suffix.lower() not in {".yaml", ".yml"}:
-                continue
-            if candidate.stem == name:
-                return candidate
-            known.append(candidate.stem)
+    for candidate in _named_files(searched):
+        if candidate.stem == name:
+            return candidate
+        known.append(candidate.stem)
     where = ", ".join(str(d) for d in searched)
     raise TariffFileError(
         f"no tariff file and no tariff id {name!r} (searched {where}){_known_ids_hint(name, known)}"
     )
+
+
+def _named_files(searched: Iterable[Path]) -> Iterator[Path]:
+    """The files a tariff id can name, in the order the id lookup tries them.
+
+    The YAML files (``.yaml``, ``.yml``; a URDB ``.json`` is named by its path only) of
+    each directory of ``searched`` that exists, directory by directory.
+    """
+    for directory in searched:
+        if not directory.is_dir():
+            continue
+        for candidate in iter_table_files(directory):
+            if candidate.suffix.lower() in {".yaml", ".yml"}:
+                yield candidate
+
+
+def named_tables(tables: Iterable[str | os.PathLike[str]] = ()) -> dict[str, Path]:
+    """Every tariff id that can be named, and the file that the id lookup finds for it.
+
+    The directories are those of `table_dirs`, in its order; the id is the file stem.
+    When several files have the same stem, the first one found is the one the id names
+    (`resolve_tariff_path` finds the same file), and the others are left out.
+
+    Returns:
+        Tariff id → file, in the order the files are found.
+    """
+    found: dict[str, Path] = {}
+    for candidate in _named_files(table_dirs(list(tables))):
+        found.setdefault(candidate.stem, candidate)
+    return found
 
 
 def _known_ids_hint(name: str, known: list[str]) -> str:
