@@ -42,6 +42,7 @@ __all__ = [
     "PriceRef",
     "PriceSpec",
     "SurchargeCharge",
+    "Suspension",
     "TaxCharge",
     "Tiers",
 ]
@@ -296,6 +297,17 @@ class LoadFactorDiscount(StrictModel):
 BASIC_METHODS = ("capacity", "contract_demand", "actual_demand")
 
 
+class Suspension(StrictModel):
+    """How the basic charge by capacity bills a suspension (暂停) of the account.
+
+    Attributes:
+        min_days: A suspension shorter than this many days is billed as if the capacity
+            had not been suspended (暂停时间少于十五天者，暂停期间基本电费照收) [days].
+    """
+
+    min_days: int = Field(ge=0, le=366)
+
+
 class BasicCharge(_ChargeBase):
     """The basic charge of a two-part tariff (基本电费), by the account's chosen method.
 
@@ -308,6 +320,8 @@ class BasicCharge(_ChargeBase):
             of the price, as its own line.
         load_factor_discount: With a demand method: discount for a high load factor.
         default_method: The method when the account names none.
+        suspension: How a suspension of the account's capacity is billed; an account
+            that suspends capacity is refused without it.
     """
 
     kind: Literal["basic"]
@@ -317,6 +331,7 @@ class BasicCharge(_ChargeBase):
     overrun: Overrun | None = None
     load_factor_discount: LoadFactorDiscount | None = None
     default_method: Literal["capacity", "contract_demand", "actual_demand"] | None = None
+    suspension: Suspension | None = None
 
     @model_validator(mode="after")
     def _check(self) -> BasicCharge:
