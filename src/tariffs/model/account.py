@@ -64,9 +64,7 @@ class Transformer(StrictModel):
 
     id: str = Field(min_length=1)
     capacity_kva: NonNegativeDecimal
-    interlocked_with: Annotated[list[str], BeforeValidator(_as_list)] = Field(
-        default_factory=list
-    )
+    interlocked_with: Annotated[list[str], BeforeValidator(_as_list)] = Field(default_factory=list)
 
 
 class CapacityChange(StrictModel):
