@@ -223,9 +223,9 @@ def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
     if changed is not None:
         assert ctx.account is not None  # noqa: S101 - it has the change
         raise AccountError(
-            f"account {ctx.account.account_id} changes its capacity from {changed} "
-            f"(capacity_changes), which tariff {ctx.tariff.id} prices only by capacity; "
-            f"the account's basic_charge_method is {method}",
+            f"account {ctx.account.account_id} changes its capacity from {changed}; "
+            f"tariff {ctx.tariff.id} prices a change of capacity only with "
+            f"basic_charge_method capacity, and the account's is {method}",
             file=_where(ctx),
             path="capacity_changes",
         )
