@@ -38,8 +38,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
-from tariffs import Account, Bill, Readings, parse_tariff, price
+from tariffs import (
+    Account,
+    Bill,
+    Readings,
+    load_account,
+    load_tariff,
+    parse_tariff,
+    price,
+    read_readings_csv,
+)
 from tariffs.io.readings.csv_reader import parse_readings_csv
 
 TARIFF = """\
@@ -262,3 +272,55 @@ def test_transformers_without_interlocks_bill_their_sum() -> None:
     # 500 + 630 = 1130 kVA; × 25.50 = 28815.00.
     assert (basic.quantity, basic.amount) == (Decimal(1130), Decimal("28815.00"))
     assert basic.label == "Basic charge by capacity (transformers T1 + T2)"
+
+
+# --------------------------------------------------------------------------------------
+# The example of docs/tariff-format.md ("Capacity changes, suspensions and transformers")
+# --------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_example_files_are_the_ones_the_format_guide_shows() -> None:
+    guide = (ROOT / "docs" / "tariff-format.md").read_text(encoding="utf-8")
+    for name in ("example-capacity.yaml", "capacity-account.yaml"):
+        text = (ROOT / "examples" / name).read_text(encoding="utf-8")
+        assert f"```yaml\n{text}```" in guide, name
+
+
+def test_the_example_bills_each_state_and_the_transformers_that_run_together() -> None:
+    tariff = load_tariff(ROOT / "examples" / "example-capacity.yaml")
+    account = load_account(ROOT / "examples" / "capacity-account.yaml")
+    readings = read_readings_csv(ROOT / "examples" / "readings.csv", tariff.timezone)
+    # T3 is interlocked with T2: T1 + T2 = 1000 + 630 = 1630 kVA (T1 + T3 = 1400).
+    assert account.capacity_kva == Decimal(1630)
+    (bill,) = price(tariff, readings, account)
+    energy, *basic = lines(bill)
+    assert basic == [
+        # 1630 × 25.50 = 41565.00; × 9/31 = 12067.2580… → 12067.26
+        ("basic.capacity",
+         "Basic charge by capacity, 9 days from 2025-07-01 (× 9/31 of a month)",
+         Decimal(1630), Decimal("25.50"), Decimal("12067.26")),
+        # 1260 × 25.50 = 32130.00; × 10/31 = 10364.5161… → 10364.52
+        ("basic.capacity",
+         "Basic charge by capacity, 10 days from 2025-07-10 (× 10/31 of a month)",
+         Decimal(1260), Decimal("25.50"), Decimal("10364.52")),
+        # 630 in service: 16065.00 × 12/31 = 6218.7096… → 6218.71; 630 suspended, 31 days
+        ("basic.capacity",
+         "Basic charge by capacity, 12 days from 2025-07-20 (× 12/31 of a month)",
+         Decimal(630), Decimal("25.50"), Decimal("6218.71")),
+        ("basic.suspended",
+         "Suspended capacity (not billed), 12 days from 2025-07-20 (× 12/31 of a month)",
+         Decimal(630), Decimal(0), Decimal("0.00")),
+    ]  # fmt: skip
+    # The energy: every kWh of the file at 0.62 (324268.330 kWh, the sum of the file).
+    kwh = sum(
+        (Decimal(row.split(",")[1]) for row in (ROOT / "examples" / "readings.csv")
+         .read_text(encoding="utf-8").splitlines()[1:]),
+        Decimal(0),
+    )  # fmt: skip
+    assert energy[2] == kwh == Decimal("324268.330")
+    # 324268.330 × 0.62 = 201046.3646 → 201046.36
+    assert energy[4] == Decimal("201046.36")
+    # 201046.36 + 12067.26 + 10364.52 + 6218.71 + 0.00
+    check_total(bill, "229696.85")
