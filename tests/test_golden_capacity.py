@@ -40,6 +40,8 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from tariffs import (
     Account,
     Bill,
@@ -217,6 +219,83 @@ def test_a_reduction_before_the_period_bills_one_line_at_the_reduced_capacity() 
         ("basic.capacity", "Basic charge by capacity", Decimal(945), Decimal("25.50"),
          Decimal("24097.50")),
     ]  # fmt: skip
+
+
+def test_a_reduction_and_a_price_change_in_one_bill() -> None:
+    # The price of capacity changes on 16 July (30.00 CNY/kVA·month): the bill has two
+    # segments, 1–15 July (15/31 of a month) and 16–31 July (16/31). The reduction on
+    # 10 July cuts the first: 9 days at 1575 kVA and 6 at 945; the second is all 945 kVA.
+    tariff = TARIFF + (
+        '  "2025-07-16":\n'
+        "    charges:\n"
+        "      - kind: energy\n"
+        '        price_per_kwh: "0.60"\n'
+        "      - kind: basic\n"
+        '        capacity_price_per_kva: "30.00"\n'
+        "        suspension: {min_days: 15}\n"
+    )
+    account = {
+        "account_id": "F-7",
+        "basic_charge_method": "capacity",
+        "capacity_kva": 1575,
+        "capacity_changes": [{"from": "2025-07-10", "capacity_kva": 945}],
+    }
+    bill = july_bill(account, tariff)
+    assert lines(bill) == [
+        # 15 days × 24 h = 360 kWh × 0.60 = 216.00
+        ("energy", "Energy", Decimal("360.000"), Decimal("0.60"), Decimal("216.00")),
+        FIRST_NINE_DAYS,  # 1575 × 25.50 × 9/31 → 11660.08
+        # 945 × 25.50 = 24097.50; × 6/31 = 4664.0322… → 4664.03
+        ("basic.capacity",
+         "Basic charge by capacity, 6 days from 2025-07-10 (× 6/31 of a month)",
+         Decimal(945), Decimal("25.50"), Decimal("4664.03")),
+        # 16 days × 24 h = 384 kWh × 0.60 = 230.40
+        ("energy", "Energy", Decimal("384.000"), Decimal("0.60"), Decimal("230.40")),
+        # 945 × 30.00 = 28350.00; × 16/31 = 14632.2580… → 14632.26
+        ("basic.capacity", "Basic charge by capacity (× 16/31 of a month)", Decimal(945),
+         Decimal("30.00"), Decimal("14632.26")),
+    ]  # fmt: skip
+    # 216.00 + 11660.08 + 4664.03 + 230.40 + 14632.26
+    check_total(bill, "31402.77")
+
+
+@pytest.mark.parametrize(
+    ("proration", "first", "second"),
+    [
+        # actual_days: the bill is 27 of 31 days, 27/31 of a month; 5 days of it are
+        # 5/31, 22 days 22/31. 1575 × 25.50 = 40162.50 × 5/31 = 6477.8225… → 6477.82;
+        # 945 × 25.50 = 24097.50 × 22/31 = 17101.4516… → 17101.45.
+        ("actual_days", ("5/31", "6477.82"), ("22/31", "17101.45")),
+        # days_over_30: the bill is 27/30 of a month; 5 days of it are 5/30 = 1/6, 22 days
+        # 22/30 = 11/15. 40162.50 / 6 = 6693.75; 24097.50 × 11/15 = 17671.50.
+        ("days_over_30", ("1/6", "6693.75"), ("11/15", "17671.50")),
+    ],
+)
+def test_a_reduction_in_a_partial_period_shares_the_bill_by_days(
+    proration: str, first: tuple[str, str], second: tuple[str, str]
+) -> None:
+    tariff = TARIFF.replace(
+        "reference: test table\n", f"reference: test table\nproration: {proration}\n"
+    )
+    account = {
+        "account_id": "F-7",
+        "basic_charge_method": "capacity",
+        "capacity_kva": 1575,
+        "service_start": "2025-07-05",
+        "capacity_changes": [{"from": "2025-07-10", "capacity_kva": 945}],
+    }
+    bill = july_bill(account, tariff)
+    assert lines(bill) == [
+        # 27 days × 24 h = 648 kWh × 0.60 = 388.80
+        ("energy", "Energy", Decimal("648.000"), Decimal("0.60"), Decimal("388.80")),
+        ("basic.capacity",
+         f"Basic charge by capacity, 5 days from 2025-07-05 (× {first[0]} of a month)",
+         Decimal(1575), Decimal("25.50"), Decimal(first[1])),
+        ("basic.capacity",
+         f"Basic charge by capacity, 22 days from 2025-07-10 (× {second[0]} of a month)",
+         Decimal(945), Decimal("25.50"), Decimal(second[1])),
+    ]  # fmt: skip
+    check_total(bill, str(Decimal("388.80") + Decimal(first[1]) + Decimal(second[1])))
 
 
 def test_interlocked_transformers_bill_those_that_can_run_together() -> None:
