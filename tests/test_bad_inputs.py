@@ -2402,6 +2402,7 @@ from tests.io.test_incomplete_readings import (  # noqa: E402, F401
     test_empty_cells_are_billed_as_gaps_and_the_bill_says_so,
 )
 from tests.io.test_urdb import test_enddate_before_startdate_is_refused  # noqa: E402, F401
+from tests.model.test_account import test_an_interlocked_group_too_large_to_evaluate_is_refused  # noqa: E402, F401
 from tests.model.test_schema import test_withdrawal_dates_and_policy_are_checked  # noqa: E402, F401
 
 # The tests that run tables or check the tables themselves: the doc names their cases.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
+from tariffs import AccountError, load_account
 from tariffs.model.account import MAX_INTERLOCKED_GROUP, Account, billed_transformers
 
 
@@ -116,11 +118,27 @@ def test_a_capacity_that_agrees_with_the_transformers_is_accepted() -> None:
     assert found.capacity_kva == Decimal(830)
 
 
-def test_an_interlocked_group_too_large_to_evaluate_is_refused() -> None:
+def test_an_interlocked_group_too_large_to_evaluate_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     size = MAX_INTERLOCKED_GROUP + 1
     chain = [(f"T{i}", 100, [f"T{i + 1}"] if i < size else []) for i in range(1, size + 1)]
     with pytest.raises(ValidationError, match=rf"one interlocked group of {size}; at most 16"):
         account(transformers=transformers(*chain))
+    # From a file, the message is at the list (line 3, column 3).
+    monkeypatch.chdir(tmp_path)
+    rows = "".join(
+        f"  - {{id: {name}, capacity_kva: {kva}, interlocked_with: [{', '.join(linked)}]}}\n"
+        for name, kva, linked in chain
+    )
+    Path("account.yaml").write_text(f"account_id: A-1\ntransformers:\n{rows}", encoding="utf-8")
+    names = ", ".join(f"T{i}" for i in range(1, size + 1))
+    with pytest.raises(AccountError) as raised:
+        load_account("account.yaml")
+    assert str(raised.value) == (
+        f"account.yaml:3:3: transformers: transformers {names} form one interlocked group "
+        f"of {size}; at most {MAX_INTERLOCKED_GROUP} are evaluated"
+    )
 
 
 def test_the_account_round_trips_with_its_changes_and_transformers() -> None:
