@@ -2,9 +2,10 @@
 
 The rules, as published in 供电营业规则 (电力工业部令第8号, 1996). The wording of the 2024
 rules (国家发展改革委令第14号) on the same points could not be found, so the minimum
-length of a suspension is not built in: the tariff declares it (``suspension.min_days``),
-and the share of a suspended part that is billed is declared by the account
-(``suspended_billed_percent``, 0 by default).
+length of a suspension and the yearly limit are not built in: the tariff declares them
+(``suspension.min_days``, ``suspension.max_days_per_year``), and the share of a suspended
+part that is billed is declared by the account (``suspended_billed_percent``, 0 by
+default).
 
 - 第二十三条 (减容), item 1: "减容必须是整台或整组变压器的停止或更换小容量变压器用电。
   ……从加封之日起，按原计费方式减收其相应容量的基本电费。" From the day of the change
@@ -204,6 +205,83 @@ def test_a_suspension_billed_at_half_within_two_years() -> None:
     )
     # 26098.58 + 1554.68
     check_total(bill, "27653.26")
+
+
+# 第二十四条, item 3: "暂停期满或每一日历年内累计暂停用电时间超过六个月者，不论用户是否申请恢复
+# 用电，供电企业须从期满之日起，按合同约定的容量计收其基本电费。" How many days "six months"
+# are is the tariff's to say: ``max_days_per_year``.
+def yearly_limit_tariff(days: int) -> str:
+    return TARIFF.replace(
+        "suspension: {min_days: 15}", f"suspension: {{min_days: 15, max_days_per_year: {days}}}"
+    )
+
+
+def test_a_suspension_past_the_yearly_limit_is_billed_in_full_from_that_day() -> None:
+    # 315 of 945 kVA suspended from 1 January 2025, never restored. January to June are
+    # 31 + 28 + 31 + 30 + 31 + 30 = 181 days; with a limit of 185, 1–4 July are days 182
+    # to 185, and from 5 July (day 186) the suspended part is billed in full.
+    account = {
+        "account_id": "F-7",
+        "basic_charge_method": "capacity",
+        "capacity_kva": 945,
+        "capacity_changes": [{"from": "2025-01-01", "suspended_kva": 315}],
+    }
+    bill = july_bill(account, yearly_limit_tariff(185))
+    assert lines(bill) == [
+        ENERGY,
+        # 630 in service: 630 × 25.50 = 16065.00; × 4/31 = 2072.9032… → 2072.90
+        ("basic.capacity",
+         "Basic charge by capacity, 4 days from 2025-07-01 (× 4/31 of a month)",
+         Decimal(630), Decimal("25.50"), Decimal("2072.90")),
+        ("basic.suspended",
+         "Suspended capacity (not billed), 4 days from 2025-07-01 (× 4/31 of a month)",
+         Decimal(315), Decimal(0), Decimal("0.00")),
+        # 16065.00 × 27/31 = 13992.0967… → 13992.10
+        ("basic.capacity",
+         "Basic charge by capacity, 27 days from 2025-07-05 (× 27/31 of a month)",
+         Decimal(630), Decimal("25.50"), Decimal("13992.10")),
+        # 315 × 25.50 = 8032.50; × 27/31 = 6996.0483… → 6996.05
+        ("basic.suspended",
+         "Suspended capacity (over 185 days suspended in 2025: billed in full), 27 days "
+         "from 2025-07-05 (× 27/31 of a month)",
+         Decimal(315), Decimal("25.50"), Decimal("6996.05")),
+    ]  # fmt: skip
+    # 446.40 + 2072.90 + 0.00 + 13992.10 + 6996.05
+    check_total(bill, "23507.45")
+
+
+def test_the_yearly_limit_counts_every_suspension_of_the_year_but_short_ones() -> None:
+    # Suspended 1–20 March (20 days, counted), 1–10 May (10 days, under 15: billed in
+    # full and not counted) and from 1 July. With a limit of 25, 1–5 July bring the count
+    # to 25; from 6 July it is over.
+    account = {
+        "account_id": "F-7",
+        "basic_charge_method": "capacity",
+        "capacity_kva": 945,
+        "capacity_changes": [
+            {"from": "2025-03-01", "suspended_kva": 315},
+            {"from": "2025-03-21", "suspended_kva": 0},
+            {"from": "2025-05-01", "suspended_kva": 315},
+            {"from": "2025-05-11", "suspended_kva": 0},
+            {"from": "2025-07-01", "suspended_kva": 315},
+        ],
+    }
+    bill = july_bill(account, yearly_limit_tariff(25))
+    assert [(ln.code, ln.quantity, ln.rate, ln.amount) for ln in bill.lines[1:]] == [
+        # 16065.00 × 5/31 = 2591.1290… → 2591.13
+        ("basic.capacity", Decimal(630), Decimal("25.50"), Decimal("2591.13")),
+        ("basic.suspended", Decimal(315), Decimal(0), Decimal("0.00")),
+        # 16065.00 × 26/31 = 13473.8709… → 13473.87
+        ("basic.capacity", Decimal(630), Decimal("25.50"), Decimal("13473.87")),
+        # 8032.50 × 26/31 = 6736.9354… → 6736.94
+        ("basic.suspended", Decimal(315), Decimal("25.50"), Decimal("6736.94")),
+    ]
+    assert bill.lines[-1].label.startswith(
+        "Suspended capacity (over 25 days suspended in 2025: billed in full), 26 days from "
+        "2025-07-06"
+    )
+    # 446.40 + 2591.13 + 0.00 + 13473.87 + 6736.94
+    check_total(bill, "23248.34")
 
 
 def test_a_reduction_before_the_period_bills_one_line_at_the_reduced_capacity() -> None:

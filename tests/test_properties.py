@@ -509,7 +509,7 @@ versions:
         price_per_kwh: "0.60"
       - kind: basic
         capacity_price_per_kva: "25.50"
-        suspension: {min_days: 15}
+        suspension: {min_days: 15, max_days_per_year: 40}
 """
 #: Hourly readings from 15 June to 15 August 2025 (three bills, two of them partial).
 CAPACITY_READINGS = "start,kwh\n" + "".join(

@@ -303,9 +303,14 @@ class Suspension(StrictModel):
     Attributes:
         min_days: A suspension shorter than this many days is billed as if the capacity
             had not been suspended (暂停时间少于十五天者，暂停期间基本电费照收) [days].
+        max_days_per_year: Once the days with capacity suspended in a calendar year
+            exceed this, the suspended capacity is billed in full for the rest of that
+            year (每一日历年内累计暂停用电时间超过六个月者……按合同约定的容量计收); no limit
+            when left out [days].
     """
 
     min_days: int = Field(ge=0, le=366)
+    max_days_per_year: int | None = Field(default=None, ge=0, le=366)
 
 
 class BasicCharge(_ChargeBase):

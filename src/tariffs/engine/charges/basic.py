@@ -17,9 +17,9 @@ from typing import NamedTuple
 from tariffs.engine.charges.context import Carried, Context, Priced, Setting, prorated
 from tariffs.engine.measures import MaxDemand, bill_demand
 from tariffs.errors import AccountError, TariffFileError
-from tariffs.model.account import Account
+from tariffs.model.account import Account, CapacityState
 from tariffs.model.bill import Line
-from tariffs.model.charges import BasicCharge
+from tariffs.model.charges import BasicCharge, Suspension
 
 __all__ = ["basic_method", "needs", "price_basic"]
 
@@ -102,6 +102,40 @@ class _Part(NamedTuple):
     suspended_percent: Decimal
     #: The suspension's length when it is under the minimum (billed in full), else None.
     short_days: int | None
+    #: The year's limit of suspended days, when this part is past it (billed in full).
+    over_year_days: int | None = None
+
+
+def _past_yearly_limit(
+    states: Sequence[CapacityState], rules: Suspension, until: dt.date
+) -> list[tuple[dt.date, dt.date]]:
+    """The days, up to ``until``, past the year's limit of suspended days: ``[from, to)``.
+
+    Days with any capacity suspended are counted in each calendar year, except those of a
+    suspension under the minimum (billed as not suspended); from the day the count exceeds
+    the limit to the year's end, suspended days are past it.
+    """
+    assert rules.max_days_per_year is not None  # noqa: S101 - the caller checked it
+    limit_days = rules.max_days_per_year
+    counted: dict[int, int] = {}
+    ranges: list[tuple[dt.date, dt.date]] = []
+    for state in states:
+        if not state.suspended_kva or state.start is None or state.start >= until:
+            continue
+        if state.suspension_days is not None and state.suspension_days < rules.min_days:
+            continue
+        day = state.start
+        end = min(state.end, until) if state.end is not None else until
+        while day < end:
+            year_end = min(end, dt.date(day.year + 1, 1, 1))
+            days = (year_end - day).days
+            before = counted.get(day.year, 0)
+            if before + days > limit_days:
+                over = day + dt.timedelta(days=max(limit_days - before, 0))
+                ranges.append((over, year_end))
+            counted[day.year] = before + days
+            day = year_end
+    return ranges
 
 
 def _parts(charge: BasicCharge, ctx: Context, account: Account) -> list[_Part]:
@@ -109,15 +143,20 @@ def _parts(charge: BasicCharge, ctx: Context, account: Account) -> list[_Part]:
     start = ctx.segment_start
     assert start is not None  # noqa: S101 - the engine gives every segment its start
     end = start + dt.timedelta(days=ctx.segment_days)
+    states = account.capacity_states()
+    rules = charge.suspension
+    past: list[tuple[dt.date, dt.date]] = []
+    if rules is not None and rules.max_days_per_year is not None:
+        past = _past_yearly_limit(states, rules, end)
+    cuts = sorted({day for pair in past for day in pair if start < day < end})
     parts: list[_Part] = []
-    for state in account.capacity_states():
+    for state in states:
         first = max(start, state.start) if state.start is not None else start
         last = min(end, state.end) if state.end is not None else end
         if first >= last:
             continue
         percent, short = state.suspended_billed_percent, None
         if state.suspended_kva > 0:
-            rules = charge.suspension
             if rules is None:
                 raise TariffFileError(
                     f"tariff {ctx.tariff.id} bills capacity, and account {account.account_id} "
@@ -129,14 +168,25 @@ def _parts(charge: BasicCharge, ctx: Context, account: Account) -> list[_Part]:
             days = state.suspension_days
             if days is not None and days < rules.min_days:
                 percent, short = _HUNDRED, days
-        part = _Part(first, (last - first).days, state.capacity_kva, state.suspended_kva,
-                     percent if state.suspended_kva > 0 else Decimal(0), short)  # fmt: skip
-        if parts and parts[-1][2:] == part[2:]:
-            previous = parts[-1]
-            part = part._replace(start=previous.start, days=previous.days + part.days)
-            parts[-1] = part
-        else:
-            parts.append(part)
+        bounds = [first, *(day for day in cuts if first < day < last), last]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            over = bool(state.suspended_kva) and short is None
+            over = over and any(lo <= a < hi for lo, hi in past)
+            part = _Part(
+                a,
+                (b - a).days,
+                state.capacity_kva,
+                state.suspended_kva,
+                (_HUNDRED if over else percent) if state.suspended_kva > 0 else Decimal(0),
+                short,
+                rules.max_days_per_year if over and rules is not None else None,
+            )
+            if parts and parts[-1][2:] == part[2:]:
+                previous = parts[-1]
+                part = part._replace(start=previous.start, days=previous.days + part.days)
+                parts[-1] = part
+            else:
+                parts.append(part)
     return parts
 
 
@@ -178,6 +228,9 @@ def _capacity_lines(charge: BasicCharge, ctx: Context, code: str, label: str) ->
             if part.short_days is not None:
                 assert charge.suspension is not None  # noqa: S101 - _parts checked it
                 why = (f"suspended {part.short_days} days, under {charge.suspension.min_days}: "
+                       "billed in full")  # fmt: skip
+            elif part.over_year_days is not None:
+                why = (f"over {part.over_year_days} days suspended in {part.start.year}: "
                        "billed in full")  # fmt: skip
             elif part.suspended_percent:
                 why = f"{part.suspended_percent} % billed"

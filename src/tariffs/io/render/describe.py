@@ -207,6 +207,11 @@ def _basic_text(charge: BasicCharge, version: Version, currency: str) -> list[st
             f"  suspension: capacity suspended for fewer than {charge.suspension.min_days} "
             "days is billed as if in service"
         )
+        if charge.suspension.max_days_per_year is not None:
+            lines.append(
+                f"  suspension: beyond {charge.suspension.max_days_per_year} days suspended "
+                "in a calendar year, the suspended capacity is billed in full"
+            )
     if charge.default_method:
         lines.append(f"  default method: {charge.default_method}")
     return lines
