@@ -2100,8 +2100,9 @@ ACCOUNTS = [
         ACCOUNT + "capacity_changes:\n  - {from: 2025-07-02, reason: suspension}\n",
         "account.yaml:6:5",
         exactly(
-            "capacity_changes[0]: the change from 2025-07-02 gives neither capacity_kva nor "
-            "suspended_kva; give the capacity or the suspended part from that day"
+            "capacity_changes[0]: the change from 2025-07-02 gives none of capacity_kva, "
+            "suspended_kva, suspended_billed_percent, reduced_billed_percent; give what "
+            "changes from that day"
         ),
     ),
     account_refused(

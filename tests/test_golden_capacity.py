@@ -284,6 +284,33 @@ def test_the_yearly_limit_counts_every_suspension_of_the_year_but_short_ones() -
     check_total(bill, "23248.34")
 
 
+def test_a_reduction_billed_at_half_within_two_years() -> None:
+    # 第二十三条, item 5: the reduced part, 1575 − 945 = 630 kVA, at 50 %.
+    account = {
+        "account_id": "F-7",
+        "basic_charge_method": "capacity",
+        "capacity_kva": 1575,
+        "capacity_changes": [
+            {"from": "2025-07-10", "capacity_kva": 945, "reduced_billed_percent": 50}
+        ],
+    }
+    bill = july_bill(account)
+    assert lines(bill) == [
+        ENERGY,
+        FIRST_NINE_DAYS,  # 1575 × 25.50 × 9/31 → 11660.08
+        # 945 × 25.50 = 24097.50; × 22/31 = 17101.4516… → 17101.45
+        ("basic.capacity",
+         "Basic charge by capacity, 22 days from 2025-07-10 (× 22/31 of a month)",
+         Decimal(945), Decimal("25.50"), Decimal("17101.45")),
+        # 25.50 × 50 % = 12.75; 630 × 12.75 = 8032.50; × 22/31 = 5700.4838… → 5700.48
+        ("basic.reduced",
+         "Reduced capacity (50 % billed), 22 days from 2025-07-10 (× 22/31 of a month)",
+         Decimal(630), Decimal("12.75"), Decimal("5700.48")),
+    ]  # fmt: skip
+    # 446.40 + 11660.08 + 17101.45 + 5700.48
+    check_total(bill, "34908.41")
+
+
 def test_a_reduction_before_the_period_bills_one_line_at_the_reduced_capacity() -> None:
     account = {
         "account_id": "F-7",

@@ -536,6 +536,8 @@ def capacity_accounts(draw: st.DrawFn) -> dict[str, object]:
             change["suspended_kva"] = suspended
         if draw(st.booleans()):
             change["suspended_billed_percent"] = draw(st.sampled_from([0, 50, 100, "12.5"]))
+        if draw(st.booleans()):
+            change["reduced_billed_percent"] = draw(st.sampled_from([0, 50, "12.5"]))
         changes.append(change)
     return {
         "account_id": "C-1",

@@ -13,6 +13,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -83,6 +84,9 @@ class CapacityChange(StrictModel):
         suspended_billed_percent: Share of the suspended capacity that is still billed
             [%]; 0 by default (the suspended capacity is not billed), 50 where the rules
             bill half of it (e.g. a suspension within two years of a new connection).
+        reduced_billed_percent: Share of the reduced capacity (the account's
+            ``capacity_kva`` less this state's) that is still billed [%]; 0 by default,
+            50 for a reduction within two years of a new connection.
         reason: What the change is, checked against the numbers: ``reduction``,
             ``increase``, ``suspension`` or ``restoration``.
     """
@@ -91,13 +95,14 @@ class CapacityChange(StrictModel):
     capacity_kva: NonNegativeDecimal | None = None
     suspended_kva: NonNegativeDecimal | None = None
     suspended_billed_percent: NonNegativeDecimal | None = None
+    reduced_billed_percent: NonNegativeDecimal | None = None
     reason: Literal["reduction", "increase", "suspension", "restoration"] | None = None
 
-    @field_validator("suspended_billed_percent")
+    @field_validator("suspended_billed_percent", "reduced_billed_percent")
     @classmethod
-    def _percent(cls, value: Decimal | None) -> Decimal | None:
+    def _percent(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
         if value is not None and value > _HUNDRED:
-            raise ValueError(f"suspended_billed_percent must be 0 to 100, found {value}")
+            raise ValueError(f"{info.field_name} must be 0 to 100, found {value}")
         return value
 
 
@@ -110,6 +115,8 @@ class CapacityState(NamedTuple):
         capacity_kva: Contracted capacity [kVA].
         suspended_kva: Part of it suspended [kVA].
         suspended_billed_percent: Share of the suspended part billed [%].
+        reduced_kva: The account's ``capacity_kva`` less this state's, when more [kVA].
+        reduced_billed_percent: Share of the reduced part billed [%].
         suspension_days: Length of the suspension this state is part of, from the day the
             suspended capacity went above 0 to the day it went back to 0 [days]; None for
             no suspension or one that no later change ends.
@@ -120,6 +127,8 @@ class CapacityState(NamedTuple):
     capacity_kva: Decimal
     suspended_kva: Decimal
     suspended_billed_percent: Decimal
+    reduced_kva: Decimal
+    reduced_billed_percent: Decimal
     suspension_days: int | None
 
 
@@ -347,11 +356,20 @@ class Account(StrictModel):
                     change.from_,
                 )
             previous = change.from_
-            if change.capacity_kva is None and change.suspended_kva is None:
+            if all(
+                getattr(change, name) is None
+                for name in (
+                    "capacity_kva",
+                    "suspended_kva",
+                    "suspended_billed_percent",
+                    "reduced_billed_percent",
+                )
+            ):
                 raise _error(
                     at,
-                    f"the change from {change.from_} gives neither capacity_kva nor "
-                    "suspended_kva; give the capacity or the suspended part from that day",
+                    f"the change from {change.from_} gives none of capacity_kva, "
+                    "suspended_kva, suspended_billed_percent, reduced_billed_percent; give "
+                    "what changes from that day",
                     None,
                 )
             new_capacity = capacity if change.capacity_kva is None else change.capacity_kva
@@ -406,6 +424,7 @@ class Account(StrictModel):
             raise ValueError("capacity_kva")
         states: list[dict[str, Any]] = []
         capacity, suspended, percent = self.capacity_kva, Decimal(0), Decimal(0)
+        reduced_percent = Decimal(0)
         start: dt.date | None = None
         for change in [None, *self.capacity_changes]:
             if change is not None:
@@ -416,6 +435,8 @@ class Account(StrictModel):
                     suspended = change.suspended_kva
                 if change.suspended_billed_percent is not None:
                     percent = change.suspended_billed_percent
+                if change.reduced_billed_percent is not None:
+                    reduced_percent = change.reduced_billed_percent
                 if states:
                     states[-1]["end"] = start
             states.append(
@@ -425,6 +446,8 @@ class Account(StrictModel):
                     "capacity_kva": capacity,
                     "suspended_kva": suspended,
                     "suspended_billed_percent": percent,
+                    "reduced_kva": max(self.capacity_kva - capacity, Decimal(0)),
+                    "reduced_billed_percent": reduced_percent,
                     "suspension_days": None,
                 }
             )

@@ -104,6 +104,9 @@ class _Part(NamedTuple):
     short_days: int | None
     #: The year's limit of suspended days, when this part is past it (billed in full).
     over_year_days: int | None = None
+    #: The reduced capacity still billed, and its share [kVA, %] (0 when not billed).
+    reduced_kva: Decimal = Decimal(0)
+    reduced_percent: Decimal = Decimal(0)
 
 
 def _past_yearly_limit(
@@ -168,6 +171,7 @@ def _parts(charge: BasicCharge, ctx: Context, account: Account) -> list[_Part]:
             days = state.suspension_days
             if days is not None and days < rules.min_days:
                 percent, short = _HUNDRED, days
+        reduced_kva, reduced_percent = state.reduced_kva, state.reduced_billed_percent
         bounds = [first, *(day for day in cuts if first < day < last), last]
         for a, b in zip(bounds, bounds[1:], strict=False):
             over = bool(state.suspended_kva) and short is None
@@ -180,6 +184,8 @@ def _parts(charge: BasicCharge, ctx: Context, account: Account) -> list[_Part]:
                 (_HUNDRED if over else percent) if state.suspended_kva > 0 else Decimal(0),
                 short,
                 rules.max_days_per_year if over and rules is not None else None,
+                reduced_kva if reduced_percent else Decimal(0),
+                reduced_percent if reduced_kva else Decimal(0),
             )
             if parts and parts[-1][2:] == part[2:]:
                 previous = parts[-1]
@@ -199,7 +205,7 @@ def _capacity_lines(charge: BasicCharge, ctx: Context, code: str, label: str) ->
     account = ctx.account
     assert account is not None  # noqa: S101 - _need found the capacity on it
     parts = _parts(charge, ctx, account) if account.capacity_changes else []
-    if len(parts) <= 1 and not (parts and parts[0].suspended_kva):
+    if len(parts) <= 1 and not (parts and (parts[0].suspended_kva or parts[0].reduced_kva)):
         kva = parts[0].capacity_kva if parts else capacity
         note = ""
         if account.billed_transformers and kva == capacity:
@@ -239,6 +245,14 @@ def _capacity_lines(charge: BasicCharge, ctx: Context, code: str, label: str) ->
             lines.append(
                 ctx.line("capacity", f"{code}.suspended", f"Suspended capacity ({why}){when}",
                          suspended, "kVA", rate, prorated(suspended * rate, part_share))
+            )  # fmt: skip
+        if part.reduced_kva:
+            reduced = part.reduced_kva
+            rate = price * part.reduced_percent / _HUNDRED
+            lines.append(
+                ctx.line("capacity", f"{code}.reduced",
+                         f"Reduced capacity ({part.reduced_percent} % billed){when}",
+                         reduced, "kVA", rate, prorated(reduced * rate, part_share))
             )  # fmt: skip
     return lines
 
