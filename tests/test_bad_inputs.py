@@ -2485,7 +2485,7 @@ def account_inputs(account: str | None) -> Inputs:
 
 def account_refused(entry: str, account: str, where: str, message: str, variant: str = "") -> Case:
     """The account file ``account`` with the two-part tariff, refused: ``where: message``."""
-    return Case(entry, account_inputs(account), Refused(where, message), variant)
+    return Case(entry, account_inputs(account), Refused(where, message), variant=variant)
 
 
 # A method of charging the tariff needs, as the message names it.
@@ -2493,6 +2493,13 @@ BASIC_CHARGE_METHOD = "'basic_charge_method' (capacity | contract_demand | actua
 
 # The start of a message about the account file, with or without a line and column.
 ABOUT_THE_ACCOUNT_FILE = r"tariffs: error: account\.yaml(:\d+(:\d+)?)?: "
+
+# An account that declares its transformers (the list's entries follow, from line 4).
+TRANSFORMERS_ACCOUNT = """\
+account_id: F-001
+basic_charge_method: capacity
+transformers:
+"""
 
 ACCOUNTS = [
     Case("account_accepted", account_inputs(ACCOUNT), Billed({"account": "F-001"})),
@@ -2660,6 +2667,178 @@ ACCOUNTS = [
         "account.yaml:1",
         exactly("expected a mapping of account fields"),
     ),
+    # Dated capacity states (减容, 暂停) and transformers (互锁): the appended lines are
+    # line 5 (the key) and 6, 7 (the changes); ``  - {from: `` puts the date at column 12.
+    account_refused(
+        "account_capacity_changes_out_of_order",
+        ACCOUNT
+        + "capacity_changes:\n"
+        + "  - {from: 2025-07-10, capacity_kva: 630}\n"
+        + "  - {from: 2025-07-01, suspended_kva: 315}\n",
+        "account.yaml:7:12",
+        exactly(
+            "capacity_changes[1].from: from 2025-07-01 is not after 2025-07-10 "
+            "(capacity_changes[0]): the changes are states one after another, in date "
+            "order, one a day"
+        ),
+    ),
+    account_refused(
+        "account_capacity_changes_out_of_order",
+        ACCOUNT
+        + "capacity_changes:\n"
+        + "  - {from: 2025-07-10, capacity_kva: 630}\n"
+        + "  - {from: 2025-07-10, suspended_kva: 315}\n",
+        "account.yaml:7:12",
+        starting("capacity_changes[1].from: from 2025-07-10 is not after 2025-07-10 "),
+        variant="same_day",
+    ),
+    account_refused(
+        "account_capacity_change_suspends_more_than_the_capacity",
+        ACCOUNT + "capacity_changes:\n  - {from: 2025-07-02, suspended_kva: 1300}\n",
+        # "  - {from: 2025-07-02, " is 23 characters: the number starts at 24 + 15.
+        "account.yaml:6:39",
+        exactly(
+            "capacity_changes[0].suspended_kva: 1300 kVA suspended from 2025-07-02 is more "
+            "than the 1250 kVA of capacity then; at most the whole capacity can be suspended"
+        ),
+    ),
+    account_refused(
+        "account_capacity_change_suspends_more_than_the_capacity",
+        ACCOUNT
+        + "capacity_changes:\n"
+        + "  - {from: 2025-07-02, suspended_kva: 630}\n"
+        + "  - {from: 2025-07-05, capacity_kva: 315}\n",
+        "account.yaml:7:38",
+        starting(
+            "capacity_changes[1].capacity_kva: 630 kVA suspended from 2025-07-05 is more "
+            "than the 315 kVA of capacity then"
+        ),
+        variant="reduced_below_the_suspended_part",
+    ),
+    account_refused(
+        "account_capacity_change_below_zero",
+        ACCOUNT + "capacity_changes:\n  - {from: 2025-07-02, capacity_kva: -630}\n",
+        "account.yaml:6:38",
+        exactly("capacity_changes[0].capacity_kva: must be 0 or more, found -630"),
+    ),
+    account_refused(
+        "account_capacity_change_reason_contradicts_it",
+        ACCOUNT
+        + "capacity_changes:\n  - {from: 2025-07-02, capacity_kva: 1300, reason: reduction}\n",
+        "account.yaml:6:52",
+        exactly(
+            "capacity_changes[0].reason: reason reduction, but from 2025-07-02 the capacity "
+            "is 1300 kVA with 0 suspended, against 1250 kVA with 0 before; a reduction has "
+            "capacity_kva below the one before"
+        ),
+    ),
+    account_refused(
+        "account_capacity_change_that_changes_nothing_said",
+        ACCOUNT + "capacity_changes:\n  - {from: 2025-07-02, reason: suspension}\n",
+        "account.yaml:6:5",
+        exactly(
+            "capacity_changes[0]: the change from 2025-07-02 gives none of capacity_kva, "
+            "suspended_kva, suspended_billed_percent, reduced_billed_percent; give what "
+            "changes from that day"
+        ),
+    ),
+    account_refused(
+        "account_suspended_billed_percent_above_100",
+        ACCOUNT
+        + "capacity_changes:\n"
+        + "  - {from: 2025-07-02, suspended_kva: 315, suspended_billed_percent: 150}\n",
+        "account.yaml:6:70",
+        exactly(
+            "capacity_changes[0].suspended_billed_percent: suspended_billed_percent must be "
+            "0 to 100, found 150"
+        ),
+    ),
+    account_refused(
+        "account_capacity_changes_without_a_capacity",
+        edit(ACCOUNT, "capacity_kva: 1250\ncontract_demand_kw: 600\n", "")
+        + "capacity_changes:\n  - {from: 2025-07-02, capacity_kva: 630}\n",
+        "account.yaml:4:3",
+        exactly(
+            "capacity_changes: capacity_changes need the capacity before the first change: "
+            "give capacity_kva (or transformers)"
+        ),
+    ),
+    Case(
+        "account_capacity_suspended_and_the_tariff_has_no_suspension_rules",
+        account_inputs(ACCOUNT + "capacity_changes:\n  - {from: 2025-07-02, suspended_kva: 315}\n"),
+        Refused(
+            "two-part.yaml",
+            exactly(
+                "tariff two-part bills capacity, and account F-001 has 315 kVA suspended from "
+                "2025-07-02; the basic charge must declare how a suspension is billed "
+                "(suspension: {min_days: N}, a suspension shorter than N days billed in full)"
+            ),
+        ),
+    ),
+    Case(
+        "account_capacity_change_with_a_demand_method",
+        price_inputs(
+            tariff=TWO_PART,
+            tariff_name="two-part.yaml",
+            readings=QUARTER,
+            account=edit(ACCOUNT, "method: capacity", "method: contract_demand")
+            + "capacity_changes:\n  - {from: 2025-07-01, capacity_kva: 630}\n",
+        ),
+        Refused(
+            "account.yaml",
+            exactly(
+                "capacity_changes: account F-001 changes its capacity from 2025-07-01; tariff "
+                "two-part prices a change of capacity only with basic_charge_method "
+                "capacity, and the account's is contract_demand"
+            ),
+        ),
+    ),
+    # Transformers: lines 4 and 5 after the two lines kept of ACCOUNT and the key.
+    account_refused(
+        "account_transformer_interlocked_with_an_unknown_one",
+        TRANSFORMERS_ACCOUNT
+        + "  - {id: T1, capacity_kva: 630, interlocked_with: T3}\n"
+        + "  - {id: T2, capacity_kva: 630}\n",
+        # "  - {id: T1, capacity_kva: 630, interlocked_with: " is 50 characters.
+        "account.yaml:4:51",
+        exactly(
+            "transformers[0].interlocked_with: transformer 'T1' is interlocked with 'T3', "
+            "which is not a transformer of the account (T1, T2)"
+        ),
+    ),
+    account_refused(
+        "account_transformer_interlocked_with_an_unknown_one",
+        TRANSFORMERS_ACCOUNT
+        + "  - {id: T1, capacity_kva: 630, interlocked_with: [T2, T1]}\n"
+        + "  - {id: T2, capacity_kva: 400}\n",
+        "account.yaml:4:56",
+        exactly(
+            "transformers[0].interlocked_with[1]: transformer 'T1' is interlocked with itself; "
+            "name another transformer of the account"
+        ),
+        variant="itself",
+    ),
+    account_refused(
+        "account_transformer_declared_twice",
+        TRANSFORMERS_ACCOUNT
+        + "  - {id: T1, capacity_kva: 630}\n"
+        + "  - {id: T1, capacity_kva: 400}\n",
+        "account.yaml:5:10",
+        exactly(
+            "transformers[1].id: transformer 'T1' is declared twice (first at transformers[0])"
+        ),
+    ),
+    account_refused(
+        "account_capacity_that_the_transformers_do_not_give",
+        edit(TRANSFORMERS_ACCOUNT, "account_id: F-001\n", "account_id: F-001\ncapacity_kva: 1030\n")
+        + "  - {id: T1, capacity_kva: 630, interlocked_with: T2}\n"
+        + "  - {id: T2, capacity_kva: 400}\n",
+        "account.yaml:2:15",
+        exactly(
+            "capacity_kva: capacity_kva 1030 differs from the 630 kVA of the transformers that "
+            "can run together (T1); leave capacity_kva out, or make the two agree"
+        ),
+    ),
     Case(
         "account_file_missing",
         Inputs(
@@ -2740,6 +2919,12 @@ ALIKE = [
         price_inputs(tariff=valley_price('"-0"')),
         price_inputs(tariff=valley_price('"0"')),
         variant="minus_zero",
+    ),
+    # A dated capacity state that restates the state before it changes nothing.
+    Alike(
+        "account_capacity_change_that_changes_nothing",
+        account_inputs(ACCOUNT + "capacity_changes:\n  - {from: 2025-07-02, capacity_kva: 1250}\n"),
+        account_inputs(ACCOUNT),
     ),
     # YAML 1.1 would turn 2025-01-01 into a date object; here it stays text until the
     # schema parses it, so quoting it or not gives the same table and the same bill.
@@ -2960,6 +3145,7 @@ from tests.io.test_urdb import (  # noqa: E402, F401
     test_urdb_derived_price_rate_plus_adj_beyond_the_limits,
     test_urdb_number_with_non_ascii_digits_is_refused,
 )
+from tests.model.test_account import test_an_interlocked_group_too_large_to_evaluate_is_refused  # noqa: E402, F401
 from tests.model.test_schema import test_withdrawal_dates_and_policy_are_checked  # noqa: E402, F401
 
 # Outputs read back by --resume are refused in the modules of their commands (the portfolio

@@ -28,6 +28,7 @@ from strategies import (
     tariff_specs,
 )
 from tariffs import Account, Bill, Line, Readings, Tariff, bills_to_json, parse_tariff, price
+from tariffs.io.readings.csv_reader import parse_readings_csv
 
 ROUNDING_MODES = {
     None: ROUND_HALF_UP,
@@ -491,3 +492,102 @@ def test_tariff_dump_and_load_round_trip(spec: TariffSpec) -> None:
     reloaded = Tariff.model_validate(tariff.model_dump(mode="python"))
     assert reloaded.model_dump(mode="python") == tariff.model_dump(mode="python")
     assert reloaded == tariff
+
+
+# -- 10. a dated change of capacity that changes nothing changes no bill ---------------
+
+CAPACITY_TARIFF = """\
+id: capacity-law
+name: Capacity law
+currency: CNY
+timezone: Asia/Shanghai
+reference: test table
+versions:
+  "2025-01-01":
+    charges:
+      - kind: energy
+        price_per_kwh: "0.60"
+      - kind: basic
+        capacity_price_per_kva: "25.50"
+        suspension: {min_days: 15, max_days_per_year: 40}
+"""
+#: Hourly readings from 15 June to 15 August 2025 (three bills, two of them partial).
+CAPACITY_READINGS = "start,kwh\n" + "".join(
+    f"{dt.datetime(2025, 6, 15) + dt.timedelta(hours=h):%Y-%m-%dT%H:%M},1\n" for h in range(61 * 24)
+)
+#: The days on which a change may fall: 1 June to 31 August 2025.
+CHANGE_DAYS = [dt.date(2025, 6, 1) + dt.timedelta(days=d) for d in range(92)]
+
+
+@st.composite
+def capacity_accounts(draw: st.DrawFn) -> dict[str, object]:
+    """An account by capacity with dated reductions, restorations and suspensions."""
+    capacity = draw(st.integers(0, 5000))
+    days = sorted(draw(st.sets(st.sampled_from(CHANGE_DAYS), max_size=5)))
+    changes: list[dict[str, object]] = []
+    current, suspended = capacity, 0
+    for day in days:
+        change: dict[str, object] = {"from": day.isoformat()}
+        if draw(st.booleans()):
+            current = draw(st.integers(suspended, 5000))
+            change["capacity_kva"] = current
+        if draw(st.booleans()) or len(change) == 1:
+            suspended = draw(st.integers(0, current))
+            change["suspended_kva"] = suspended
+        if draw(st.booleans()):
+            change["suspended_billed_percent"] = draw(st.sampled_from([0, 50, 100, "12.5"]))
+        if draw(st.booleans()):
+            change["reduced_billed_percent"] = draw(st.sampled_from([0, 50, "12.5"]))
+        changes.append(change)
+    return {
+        "account_id": "C-1",
+        "basic_charge_method": "capacity",
+        "capacity_kva": capacity,
+        "capacity_changes": changes,
+        "meter_read_day": draw(st.sampled_from([1, 10, 28])),
+    }
+
+
+def capacity_bills(account: dict[str, object]) -> str:
+    readings = parse_readings_csv(CAPACITY_READINGS, "r.csv", "Asia/Shanghai")
+    tariff = parse_tariff(CAPACITY_TARIFF, "capacity-law.yaml")
+    return bills_to_json(price(tariff, readings, Account.model_validate(account)))
+
+
+@given(
+    capacity_accounts(), st.sampled_from(CHANGE_DAYS), st.sampled_from(["kva", "suspended", "both"])
+)
+def test_a_change_that_restates_the_capacity_in_force_changes_no_bill(
+    account: dict[str, object], day: dt.date, fields: str
+) -> None:
+    changes = account["capacity_changes"]
+    assert isinstance(changes, list)
+    if any(change["from"] == day.isoformat() for change in changes):
+        return
+    # The state in force on the day, worked out from the changes before it.
+    capacity, suspended = account["capacity_kva"], 0
+    for change in changes:
+        if change["from"] < day.isoformat():
+            capacity = change.get("capacity_kva", capacity)
+            suspended = change.get("suspended_kva", suspended)
+    restated: dict[str, object] = {"from": day.isoformat()}
+    if fields in ("kva", "both"):
+        restated["capacity_kva"] = capacity
+    if fields in ("suspended", "both"):
+        restated["suspended_kva"] = suspended
+    with_it = dict(account)
+    with_it["capacity_changes"] = sorted([*changes, restated], key=lambda c: str(c["from"]))
+    assert capacity_bills(with_it) == capacity_bills(account)
+
+
+@given(capacity_accounts())
+def test_changes_that_restate_the_first_capacity_give_the_bills_of_no_change(
+    account: dict[str, object],
+) -> None:
+    plain = {key: value for key, value in account.items() if key != "capacity_changes"}
+    changes = account["capacity_changes"]
+    assert isinstance(changes, list)
+    restating = [
+        {"from": change["from"], "capacity_kva": account["capacity_kva"]} for change in changes
+    ]
+    assert capacity_bills({**plain, "capacity_changes": restating}) == capacity_bills(plain)

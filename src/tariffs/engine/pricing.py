@@ -222,6 +222,7 @@ class _Segment:
     plan: Plan
     days: int
     month_fraction: Fraction
+    start: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,7 +464,14 @@ def _plan_bill(
             readings, schedule, tariff.timezone, t0, t1, event_days | frozenset(version.event_days)
         )
         segments.append(
-            _Segment(version, schedule, plan, days, bill_fraction * Fraction(days, service_days))
+            _Segment(
+                version,
+                schedule,
+                plan,
+                days,
+                bill_fraction * Fraction(days, service_days),
+                seg_start,
+            )
         )
     return _BillPlan(
         period_start,
@@ -532,6 +540,7 @@ def _price_bill(
             demand_history_kw=ladders.demand_history_kw,
             bill_fraction=plan.bill_fraction,
             bill_days=plan.service_days,
+            segment_start=segment.start,
         )
         segment_lines: list[Line] = []
         for charge in segment.version.charges:

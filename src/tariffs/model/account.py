@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from tariffs.model.common import (
     NonNegativeDecimal,
@@ -16,7 +27,13 @@ from tariffs.model.common import (
     check_ascii_digits,
 )
 
-__all__ = ["Account", "Losses"]
+__all__ = ["Account", "CapacityChange", "CapacityState", "Losses", "Transformer"]
+
+#: The most transformers of one interlocked group whose billed capacity is evaluated
+#: (every set of them that can run together is tried).
+MAX_INTERLOCKED_GROUP = 16
+
+_HUNDRED = Decimal(100)
 
 
 _YEAR_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -34,6 +51,155 @@ class Losses(StrictModel):
     kwh_per_month: NonNegativeDecimal = Decimal(0)
     kvarh_per_month: NonNegativeDecimal = Decimal(0)
     percent: NonNegativeDecimal = Decimal(0)
+
+
+def _as_list(value: Any) -> Any:
+    """One name where a list of names is expected reads as a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
+class Transformer(StrictModel):
+    """A transformer of the account (受电变压器), for the capacity billed by capacity.
+
+    Attributes:
+        id: The transformer's name on the account (e.g. ``T1``).
+        capacity_kva: Its rated capacity [kVA].
+        interlocked_with: Transformers it is interlocked with (互锁, 连锁装置互为备用):
+            it never runs at the same time as any of them. The relation goes both ways;
+            it is enough to write it on one of the two.
+    """
+
+    id: str = Field(min_length=1)
+    capacity_kva: NonNegativeDecimal
+    interlocked_with: Annotated[list[str], BeforeValidator(_as_list)] = Field(default_factory=list)
+
+
+class CapacityChange(StrictModel):
+    """A dated change of the contracted capacity: a reduction (减容) or a suspension (暂停).
+
+    The state it starts lasts until the next change. A field left out keeps its value
+    from the state before (the account's ``capacity_kva`` and nothing suspended before the
+    first change).
+
+    Attributes:
+        from_: First day of the new state (written ``from``).
+        capacity_kva: Contracted capacity from that day, after a reduction (减容) or its
+            restoration (减容恢复) [kVA].
+        suspended_kva: The part of that capacity suspended (暂停) from that day; 0 ends a
+            suspension (暂停恢复) [kVA].
+        suspended_billed_percent: Share of the suspended capacity that is still billed
+            [%]; 0 by default (the suspended capacity is not billed), 50 where the rules
+            bill half of it (e.g. a suspension within two years of a new connection).
+        reduced_billed_percent: Share of the reduced capacity (the account's
+            ``capacity_kva`` less this state's) that is still billed [%]; 0 by default,
+            50 for a reduction within two years of a new connection.
+        reason: What the change is, checked against the numbers: ``reduction``,
+            ``increase``, ``suspension`` or ``restoration``.
+    """
+
+    from_: PlainDate = Field(alias="from")
+    capacity_kva: NonNegativeDecimal | None = None
+    suspended_kva: NonNegativeDecimal | None = None
+    suspended_billed_percent: NonNegativeDecimal | None = None
+    reduced_billed_percent: NonNegativeDecimal | None = None
+    reason: Literal["reduction", "increase", "suspension", "restoration"] | None = None
+
+    @field_validator("suspended_billed_percent", "reduced_billed_percent")
+    @classmethod
+    def _percent(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        if value is not None and value > _HUNDRED:
+            raise ValueError(f"{info.field_name} must be 0 to 100, found {value}")
+        return value
+
+
+class CapacityState(NamedTuple):
+    """The capacity in force from a date (the account's state, after its changes).
+
+    Attributes:
+        start: First day of the state; None for the state before the first change.
+        end: Day after the state's last day; None when no later change ends it.
+        capacity_kva: Contracted capacity [kVA].
+        suspended_kva: Part of it suspended [kVA].
+        suspended_billed_percent: Share of the suspended part billed [%].
+        reduced_kva: The account's ``capacity_kva`` less this state's, when more [kVA].
+        reduced_billed_percent: Share of the reduced part billed [%].
+        suspension_days: Length of the suspension this state is part of, from the day the
+            suspended capacity went above 0 to the day it went back to 0 [days]; None for
+            no suspension or one that no later change ends.
+    """
+
+    start: dt.date | None
+    end: dt.date | None
+    capacity_kva: Decimal
+    suspended_kva: Decimal
+    suspended_billed_percent: Decimal
+    reduced_kva: Decimal
+    reduced_billed_percent: Decimal
+    suspension_days: int | None
+
+
+def _error(location: tuple[str | int, ...], message: str, value: object) -> ValidationError:
+    """A validation error at ``location`` of the account's data (the model's own checks)."""
+    return ValidationError.from_exception_data(
+        "Account",
+        [
+            InitErrorDetails(
+                type=PydanticCustomError("value_error", message),
+                loc=location,
+                input=value,
+            )
+        ],
+    )
+
+
+def billed_transformers(transformers: list[Transformer]) -> tuple[str, ...]:
+    """The transformers whose capacities are billed: the largest set that can run at once.
+
+    Transformers interlocked with each other never run together, so the billed capacity
+    is the largest total of a set of transformers no two of which are interlocked
+    ("按可能同时使用的变压器容量之和的最大值"). Of equal totals the set first in the
+    account's order is taken.
+
+    >>> ts = [Transformer(id="T1", capacity_kva=500, interlocked_with="T2"),
+    ...       Transformer(id="T2", capacity_kva=630), Transformer(id="T3", capacity_kva=200)]
+    >>> billed_transformers(ts)
+    ('T2', 'T3')
+    """
+    index = {t.id: i for i, t in enumerate(transformers)}
+    neighbours: list[set[int]] = [set() for _ in transformers]
+    for i, transformer in enumerate(transformers):
+        for other in transformer.interlocked_with:
+            neighbours[i].add(index[other])
+            neighbours[index[other]].add(i)
+    chosen: list[int] = []
+    seen: set[int] = set()
+    for first in range(len(transformers)):
+        if first in seen:
+            continue
+        group: list[int] = []
+        stack = [first]
+        seen.add(first)
+        while stack:
+            at = stack.pop()
+            group.append(at)
+            for linked in sorted(neighbours[at] - seen):
+                seen.add(linked)
+                stack.append(linked)
+        group.sort()
+        best: tuple[Decimal, int] | None = None
+        best_members: list[int] = []
+        for mask in range(1 << len(group)):
+            members = [group[k] for k in range(len(group)) if mask >> k & 1]
+            if any(neighbours[a] & set(members) for a in members):
+                continue
+            total = sum((transformers[m].capacity_kva for m in members), Decimal(0))
+            # Prefer the larger total; of equal totals, the set of the earliest members.
+            order = sum(1 << (len(transformers) - 1 - m) for m in members)
+            if best is None or total > best[0] or (total == best[0] and order > best[1]):
+                best = (total, order)
+                best_members = members
+        chosen.extend(best_members)
+    return tuple(transformers[i].id for i in sorted(chosen))
 
 
 class Account(StrictModel):
@@ -56,6 +222,10 @@ class Account(StrictModel):
         meter_multiplier: Metering multiplier (倍率 = CT ratio × PT ratio): readings are
             register quantities and are multiplied by it before pricing.
         losses: Transformer and line losses (变损, 线损) added to the metered quantities.
+        transformers: The transformers and their interlocks; ``capacity_kva`` is then
+            the largest total of those that can run together.
+        capacity_changes: Dated reductions (减容) and suspensions (暂停) of the capacity,
+            in date order.
     """
 
     account_id: str = Field(min_length=1)
@@ -71,6 +241,8 @@ class Account(StrictModel):
     demand_history_kw: dict[str, NonNegativeDecimal] = Field(default_factory=dict)
     meter_multiplier: NonNegativeDecimal = Decimal(1)
     losses: Losses | None = None
+    transformers: list[Transformer] = Field(default_factory=list)
+    capacity_changes: list[CapacityChange] = Field(default_factory=list)
 
     _source: str | None = PrivateAttr(default=None)
 
@@ -103,6 +275,10 @@ class Account(StrictModel):
 
     @model_validator(mode="after")
     def _check(self) -> Account:
+        if self.transformers:
+            self._check_transformers()
+        if self.capacity_changes:
+            self._check_changes()
         if self.service_start and self.service_end and self.service_end < self.service_start:
             raise ValueError(
                 f"service_end {self.service_end} is before service_start {self.service_start}"
@@ -117,3 +293,200 @@ class Account(StrictModel):
                 f"{self.capacity_kva}; a contract demand cannot exceed the transformer capacity"
             )
         return self
+
+    def _check_transformers(self) -> None:
+        transformers = self.transformers
+        first_at: dict[str, int] = {}
+        for i, transformer in enumerate(transformers):
+            if transformer.id in first_at:
+                raise _error(
+                    ("transformers", i, "id"),
+                    f"transformer {transformer.id!r} is declared twice (first at "
+                    f"transformers[{first_at[transformer.id]}])",
+                    transformer.id,
+                )
+            first_at[transformer.id] = i
+        for i, transformer in enumerate(transformers):
+            for j, other in enumerate(transformer.interlocked_with):
+                if other == transformer.id:
+                    raise _error(
+                        ("transformers", i, "interlocked_with", j),
+                        f"transformer {other!r} is interlocked with itself; name another "
+                        "transformer of the account",
+                        other,
+                    )
+                if other not in first_at:
+                    raise _error(
+                        ("transformers", i, "interlocked_with", j),
+                        f"transformer {transformer.id!r} is interlocked with {other!r}, which "
+                        f"is not a transformer of the account ({', '.join(first_at)})",
+                        other,
+                    )
+        for size, members in _interlocked_groups(transformers):
+            if size > MAX_INTERLOCKED_GROUP:
+                raise _error(
+                    ("transformers",),
+                    f"transformers {', '.join(members)} form one interlocked group of "
+                    f"{size}; at most {MAX_INTERLOCKED_GROUP} are evaluated",
+                    None,
+                )
+        billed = billed_transformers(transformers)
+        total = sum((t.capacity_kva for t in transformers if t.id in billed), Decimal(0))
+        if self.capacity_kva is not None and self.capacity_kva != total:
+            raise _error(
+                ("capacity_kva",),
+                f"capacity_kva {self.capacity_kva} differs from the {total} kVA of the "
+                f"transformers that can run together ({' + '.join(billed)}); leave "
+                "capacity_kva out, or make the two agree",
+                self.capacity_kva,
+            )
+        object.__setattr__(self, "capacity_kva", total)
+        self._billed = billed
+
+    def _check_changes(self) -> None:
+        if self.capacity_kva is None:
+            raise _error(
+                ("capacity_changes",),
+                "capacity_changes need the capacity before the first change: give "
+                "capacity_kva (or transformers)",
+                None,
+            )
+        capacity, suspended = self.capacity_kva, Decimal(0)
+        previous: dt.date | None = None
+        for i, change in enumerate(self.capacity_changes):
+            at: tuple[str | int, ...] = ("capacity_changes", i)
+            if previous is not None and change.from_ <= previous:
+                raise _error(
+                    (*at, "from"),
+                    f"from {change.from_} is not after {previous} (capacity_changes[{i - 1}]): "
+                    "the changes are states one after another, in date order, one a day",
+                    change.from_,
+                )
+            previous = change.from_
+            if all(
+                getattr(change, name) is None
+                for name in (
+                    "capacity_kva",
+                    "suspended_kva",
+                    "suspended_billed_percent",
+                    "reduced_billed_percent",
+                )
+            ):
+                raise _error(
+                    at,
+                    f"the change from {change.from_} gives none of capacity_kva, "
+                    "suspended_kva, suspended_billed_percent, reduced_billed_percent; give "
+                    "what changes from that day",
+                    None,
+                )
+            new_capacity = capacity if change.capacity_kva is None else change.capacity_kva
+            new_suspended = suspended if change.suspended_kva is None else change.suspended_kva
+            if new_suspended > new_capacity:
+                field = "suspended_kva" if change.suspended_kva is not None else "capacity_kva"
+                raise _error(
+                    (*at, field),
+                    f"{new_suspended} kVA suspended from {change.from_} is more than the "
+                    f"{new_capacity} kVA of capacity then; at most the whole capacity can be "
+                    "suspended",
+                    getattr(change, field),
+                )
+            reason = change.reason
+            wrong = {
+                "reduction": new_capacity >= capacity,
+                "increase": new_capacity <= capacity,
+                "suspension": new_suspended <= suspended,
+                "restoration": new_suspended >= suspended and new_capacity <= capacity,
+            }
+            if reason is not None and wrong[reason]:
+                expected = {
+                    "reduction": "capacity_kva below",
+                    "increase": "capacity_kva above",
+                    "suspension": "suspended_kva above",
+                    "restoration": "suspended_kva below, or capacity_kva above,",
+                }[reason]
+                raise _error(
+                    (*at, "reason"),
+                    f"reason {reason}, but from {change.from_} the capacity is {new_capacity} "
+                    f"kVA with {new_suspended} suspended, against {capacity} kVA with "
+                    f"{suspended} before; a {reason} has {expected} the one before",
+                    reason,
+                )
+            capacity, suspended = new_capacity, new_suspended
+
+    _billed: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def billed_transformers(self) -> tuple[str, ...]:
+        """The transformers whose capacities make ``capacity_kva`` (none declared: ())."""
+        return self._billed
+
+    def capacity_states(self) -> list[CapacityState]:
+        """The states of the capacity: before the first change, then one per change.
+
+        Raises:
+            ValueError: The account has no ``capacity_kva`` (an account file always has
+                one when it has changes).
+        """
+        if self.capacity_kva is None:
+            raise ValueError("capacity_kva")
+        states: list[dict[str, Any]] = []
+        capacity, suspended, percent = self.capacity_kva, Decimal(0), Decimal(0)
+        reduced_percent = Decimal(0)
+        start: dt.date | None = None
+        for change in [None, *self.capacity_changes]:
+            if change is not None:
+                start = change.from_
+                if change.capacity_kva is not None:
+                    capacity = change.capacity_kva
+                if change.suspended_kva is not None:
+                    suspended = change.suspended_kva
+                if change.suspended_billed_percent is not None:
+                    percent = change.suspended_billed_percent
+                if change.reduced_billed_percent is not None:
+                    reduced_percent = change.reduced_billed_percent
+                if states:
+                    states[-1]["end"] = start
+            states.append(
+                {
+                    "start": start,
+                    "end": None,
+                    "capacity_kva": capacity,
+                    "suspended_kva": suspended,
+                    "suspended_billed_percent": percent,
+                    "reduced_kva": max(self.capacity_kva - capacity, Decimal(0)),
+                    "reduced_billed_percent": reduced_percent,
+                    "suspension_days": None,
+                }
+            )
+        # A suspension runs from the state whose suspended part goes above 0 to the first
+        # later state with none suspended.
+        run: list[dict[str, Any]] = []
+        for state in [*states, None]:
+            if state is not None and state["suspended_kva"] > 0:
+                run.append(state)
+                continue
+            if run and state is not None and run[0]["start"] is not None:
+                days = (state["start"] - run[0]["start"]).days
+                for member in run:
+                    member["suspension_days"] = days
+            run = []
+        return [CapacityState(**state) for state in states]
+
+
+def _interlocked_groups(transformers: list[Transformer]) -> Iterator[tuple[int, list[str]]]:
+    """Each group of transformers linked by interlocks: its size and its members."""
+    parent = {t.id: t.id for t in transformers}
+
+    def root(name: str) -> str:
+        while parent[name] != name:
+            name = parent[name]
+        return name
+
+    for transformer in transformers:
+        for other in transformer.interlocked_with:
+            parent[root(other)] = root(transformer.id)
+    groups: dict[str, list[str]] = {}
+    for transformer in transformers:
+        groups.setdefault(root(transformer.id), []).append(transformer.id)
+    for members in groups.values():
+        yield len(members), members

@@ -46,6 +46,7 @@ __all__ = [
     "PriceRef",
     "PriceSpec",
     "SurchargeCharge",
+    "Suspension",
     "TaxCharge",
     "Tiers",
 ]
@@ -321,6 +322,22 @@ class LoadFactorDiscount(StrictModel):
 BASIC_METHODS = ("capacity", "contract_demand", "actual_demand")
 
 
+class Suspension(StrictModel):
+    """How the basic charge by capacity bills a suspension (暂停) of the account.
+
+    Attributes:
+        min_days: A suspension shorter than this many days is billed as if the capacity
+            had not been suspended (暂停时间少于十五天者，暂停期间基本电费照收) [days].
+        max_days_per_year: Once the days with capacity suspended in a calendar year
+            exceed this, the suspended capacity is billed in full for the rest of that
+            year (每一日历年内累计暂停用电时间超过六个月者……按合同约定的容量计收); no limit
+            when left out [days].
+    """
+
+    min_days: int = Field(ge=0, le=366)
+    max_days_per_year: int | None = Field(default=None, ge=0, le=366)
+
+
 class BasicCharge(_ChargeBase):
     """The basic charge of a two-part tariff (基本电费), by the account's chosen method.
 
@@ -333,6 +350,8 @@ class BasicCharge(_ChargeBase):
             of the price, as its own line.
         load_factor_discount: With a demand method: discount for a high load factor.
         default_method: The method when the account names none.
+        suspension: How a suspension of the account's capacity is billed; an account
+            that suspends capacity is refused without it.
     """
 
     kind: Literal["basic"]
@@ -342,6 +361,7 @@ class BasicCharge(_ChargeBase):
     overrun: Overrun | None = None
     load_factor_discount: LoadFactorDiscount | None = None
     default_method: Literal["capacity", "contract_demand", "actual_demand"] | None = None
+    suspension: Suspension | None = None
 
     @model_validator(mode="after")
     def _check(self) -> BasicCharge:

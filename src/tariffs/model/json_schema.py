@@ -72,6 +72,14 @@ _STATED_FIELDS: dict[tuple[type[BaseModel], str], JsonSchemaValue] = {
     (Account, "demand_history_kw"): {"propertyNames": {"pattern": account._YEAR_MONTH.pattern}},
 }
 
+#: Fields whose validator takes more forms than their type: the schema of the forms.
+_REPLACED_FIELDS: dict[tuple[type[BaseModel], str], JsonSchemaValue] = {
+    # One transformer's name, or a list of them.
+    (account.Transformer, "interlocked_with"): {
+        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+    },
+}
+
 
 def _bound(value: Any) -> int | float:
     """A bound of a decimal as a JSON number (an integer when it is whole)."""
@@ -164,6 +172,11 @@ class _Generator(GenerateJsonSchema):
             if name in described and "description" not in field:
                 field["description"] = described[name]
             field.update(_STATED_FIELDS.get((schema["cls"], name), {}))
+            replaced = _REPLACED_FIELDS.get((schema["cls"], name))
+            if replaced is not None:
+                kept = {k: field[k] for k in ("title", "description", "default") if k in field}
+                field.clear()
+                field.update({**kept, **replaced})
         return generated
 
 

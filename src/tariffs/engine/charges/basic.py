@@ -1,19 +1,25 @@
 """The basic charge of two-part tariffs (基本电费).
 
 By capacity, contract demand or actual demand, with the capacity floor, the
-contract-demand overrun, and the load-factor discount.
+contract-demand overrun, and the load-factor discount. By capacity, the account's dated
+reductions (减容) and suspensions (暂停) cut the segment into parts, each billed by its
+days.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from fractions import Fraction
+from typing import NamedTuple
 
 from tariffs.engine.charges.context import Carried, Context, Priced, Setting, prorated
 from tariffs.engine.measures import MaxDemand, bill_demand
-from tariffs.errors import AccountError
+from tariffs.errors import AccountError, TariffFileError
+from tariffs.model.account import Account, CapacityState
 from tariffs.model.bill import Line
-from tariffs.model.charges import BasicCharge
+from tariffs.model.charges import BasicCharge, Suspension
 
 __all__ = ["basic_method", "needs", "price_basic"]
 
@@ -85,6 +91,193 @@ def price_basic(
     return Priced(_lines(charge, ctx))
 
 
+class _Part(NamedTuple):
+    """Days of a segment in one capacity state (billed alike)."""
+
+    start: dt.date
+    days: int
+    capacity_kva: Decimal
+    suspended_kva: Decimal
+    #: Share of the suspended part billed [%] (100 for a suspension under the minimum).
+    suspended_percent: Decimal
+    #: The suspension's length when it is under the minimum (billed in full), else None.
+    short_days: int | None
+    #: The year's limit of suspended days, when this part is past it (billed in full).
+    over_year_days: int | None = None
+    #: The reduced capacity still billed, and its share [kVA, %] (0 when not billed).
+    reduced_kva: Decimal = Decimal(0)
+    reduced_percent: Decimal = Decimal(0)
+
+
+def _past_yearly_limit(
+    states: Sequence[CapacityState], rules: Suspension, until: dt.date
+) -> list[tuple[dt.date, dt.date]]:
+    """The days, up to ``until``, past the year's limit of suspended days: ``[from, to)``.
+
+    Days with any capacity suspended are counted in each calendar year, except those of a
+    suspension under the minimum (billed as not suspended); from the day the count exceeds
+    the limit to the year's end, suspended days are past it.
+    """
+    assert rules.max_days_per_year is not None  # noqa: S101 - the caller checked it
+    limit_days = rules.max_days_per_year
+    counted: dict[int, int] = {}
+    ranges: list[tuple[dt.date, dt.date]] = []
+    for state in states:
+        if not state.suspended_kva or state.start is None or state.start >= until:
+            continue
+        if state.suspension_days is not None and state.suspension_days < rules.min_days:
+            continue
+        day = state.start
+        end = min(state.end, until) if state.end is not None else until
+        while day < end:
+            year_end = min(end, dt.date(day.year + 1, 1, 1))
+            days = (year_end - day).days
+            before = counted.get(day.year, 0)
+            if before + days > limit_days:
+                over = day + dt.timedelta(days=max(limit_days - before, 0))
+                ranges.append((over, year_end))
+            counted[day.year] = before + days
+            day = year_end
+    return ranges
+
+
+def _parts(charge: BasicCharge, ctx: Context, account: Account) -> list[_Part]:
+    """The segment's days by capacity state, neighbours billed alike merged."""
+    start = ctx.segment_start
+    assert start is not None  # noqa: S101 - the engine gives every segment its start
+    end = start + dt.timedelta(days=ctx.segment_days)
+    states = account.capacity_states()
+    rules = charge.suspension
+    past: list[tuple[dt.date, dt.date]] = []
+    if rules is not None and rules.max_days_per_year is not None:
+        past = _past_yearly_limit(states, rules, end)
+    cuts = sorted({day for pair in past for day in pair if start < day < end})
+    parts: list[_Part] = []
+    for state in states:
+        first = max(start, state.start) if state.start is not None else start
+        last = min(end, state.end) if state.end is not None else end
+        if first >= last:
+            continue
+        percent, short = state.suspended_billed_percent, None
+        if state.suspended_kva > 0:
+            if rules is None:
+                raise TariffFileError(
+                    f"tariff {ctx.tariff.id} bills capacity, and account {account.account_id} "
+                    f"has {state.suspended_kva} kVA suspended from {state.start}; the basic "
+                    "charge must declare how a suspension is billed (suspension: {min_days: "
+                    "N}, a suspension shorter than N days billed in full)",
+                    file=ctx.tariff.source,
+                )
+            days = state.suspension_days
+            if days is not None and days < rules.min_days:
+                percent, short = _HUNDRED, days
+        reduced_kva, reduced_percent = state.reduced_kva, state.reduced_billed_percent
+        bounds = [first, *(day for day in cuts if first < day < last), last]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            over = bool(state.suspended_kva) and short is None
+            over = over and any(lo <= a < hi for lo, hi in past)
+            part = _Part(
+                a,
+                (b - a).days,
+                state.capacity_kva,
+                state.suspended_kva,
+                (_HUNDRED if over else percent) if state.suspended_kva > 0 else Decimal(0),
+                short,
+                rules.max_days_per_year if over and rules is not None else None,
+                reduced_kva if reduced_percent else Decimal(0),
+                reduced_percent if reduced_kva else Decimal(0),
+            )
+            if parts and parts[-1][2:] == part[2:]:
+                previous = parts[-1]
+                part = part._replace(start=previous.start, days=previous.days + part.days)
+                parts[-1] = part
+            else:
+                parts.append(part)
+    return parts
+
+
+def _capacity_lines(charge: BasicCharge, ctx: Context, code: str, label: str) -> list[Line]:
+    capacity = _need(ctx, "capacity_kva", "basic charge by capacity")
+    price = charge.capacity_price_per_kva
+    assert price is not None  # noqa: S101 - methods() only offers priced methods
+    share = ctx.month_fraction
+    partial = "" if share == 1 else f" (× {share} of a month)"
+    account = ctx.account
+    assert account is not None  # noqa: S101 - _need found the capacity on it
+    parts = _parts(charge, ctx, account) if account.capacity_changes else []
+    if len(parts) <= 1 and not (parts and (parts[0].suspended_kva or parts[0].reduced_kva)):
+        kva = parts[0].capacity_kva if parts else capacity
+        note = ""
+        if account.billed_transformers and kva == capacity:
+            idle = [t.id for t in account.transformers if t.id not in account.billed_transformers]
+            note = f" (transformers {' + '.join(account.billed_transformers)}"
+            note += f"; {', '.join(idle)} interlocked, not counted)" if idle else ")"
+        return [
+            ctx.line("capacity", f"{code}.capacity", f"{label} by capacity{note}{partial}",
+                     kva, "kVA", price, prorated(kva * price, share))
+        ]  # fmt: skip
+    lines: list[Line] = []
+    for part in parts:
+        part_share = share * Fraction(part.days, ctx.segment_days)
+        when = partial
+        if len(parts) > 1:
+            when = f", {part.days} days from {part.start} (× {part_share} of a month)"
+        in_service = part.capacity_kva - part.suspended_kva
+        if in_service or not part.suspended_kva:
+            lines.append(
+                ctx.line("capacity", f"{code}.capacity", f"{label} by capacity{when}",
+                         in_service, "kVA", price, prorated(in_service * price, part_share))
+            )  # fmt: skip
+        if part.suspended_kva:
+            suspended = part.suspended_kva
+            rate = price * part.suspended_percent / _HUNDRED
+            if part.short_days is not None:
+                assert charge.suspension is not None  # noqa: S101 - _parts checked it
+                why = (f"suspended {part.short_days} days, under {charge.suspension.min_days}: "
+                       "billed in full")  # fmt: skip
+            elif part.over_year_days is not None:
+                why = (f"over {part.over_year_days} days suspended in {part.start.year}: "
+                       "billed in full")  # fmt: skip
+            elif part.suspended_percent:
+                why = f"{part.suspended_percent} % billed"
+            else:
+                why = "not billed"
+            lines.append(
+                ctx.line("capacity", f"{code}.suspended", f"Suspended capacity ({why}){when}",
+                         suspended, "kVA", rate, prorated(suspended * rate, part_share))
+            )  # fmt: skip
+        if part.reduced_kva:
+            reduced = part.reduced_kva
+            rate = price * part.reduced_percent / _HUNDRED
+            lines.append(
+                ctx.line("capacity", f"{code}.reduced",
+                         f"Reduced capacity ({part.reduced_percent} % billed){when}",
+                         reduced, "kVA", rate, prorated(reduced * rate, part_share))
+            )  # fmt: skip
+    return lines
+
+
+def _changes_in_segment(ctx: Context) -> dt.date | None:
+    """The first day of the segment's first state that is not the account's first one.
+
+    None when the whole segment is billed at the account's ``capacity_kva`` with nothing
+    suspended (a change that restates the first state changes nothing).
+    """
+    account = ctx.account
+    if account is None or not account.capacity_changes or account.capacity_kva is None:
+        return None
+    start = ctx.segment_start
+    assert start is not None  # noqa: S101 - the engine gives every segment its start
+    end = start + dt.timedelta(days=ctx.segment_days)
+    base = account.capacity_kva
+    for state in account.capacity_states():
+        if state.start is None or state.start >= end or (state.end and state.end <= start):
+            continue
+        if state.capacity_kva != base or state.suspended_kva:
+            return state.start
+    return None
+
+
 def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
     method = basic_method(charge, ctx)
     code = charge.code or "basic"
@@ -92,13 +285,17 @@ def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
     share = ctx.month_fraction
     partial = "" if share == 1 else f" (× {share} of a month)"
     if method == "capacity":
-        capacity = _need(ctx, "capacity_kva", "basic charge by capacity")
-        price = charge.capacity_price_per_kva
-        assert price is not None  # noqa: S101 - methods() only offers priced methods
-        return [
-            ctx.line("capacity", f"{code}.capacity", f"{label} by capacity{partial}",
-                     capacity, "kVA", price, prorated(capacity * price, share))
-        ]  # fmt: skip
+        return _capacity_lines(charge, ctx, code, label)
+    changed = _changes_in_segment(ctx)
+    if changed is not None:
+        assert ctx.account is not None  # noqa: S101 - it has the change
+        raise AccountError(
+            f"account {ctx.account.account_id} changes its capacity from {changed}; "
+            f"tariff {ctx.tariff.id} prices a change of capacity only with "
+            f"basic_charge_method capacity, and the account's is {method}",
+            file=_where(ctx),
+            path="capacity_changes",
+        )
 
     price = charge.demand_price_per_kw
     assert price is not None  # noqa: S101 - methods() only offers priced methods

@@ -126,6 +126,7 @@ class Context(NamedTuple):
         demand_history_kw: Maximum demand of earlier months, ``(year, month)`` → kW.
         bill_fraction: Share of a month the whole bill is (1 unless partial), exact.
         bill_days: Local days of service of the whole bill.
+        segment_start: First local date of this segment (None where not known).
     """
 
     tariff: Tariff
@@ -144,6 +145,7 @@ class Context(NamedTuple):
     demand_history_kw: Mapping[tuple[int, int], Decimal] = MappingProxyType({})
     bill_fraction: Fraction = Fraction(1)
     bill_days: int = 0
+    segment_start: dt.date | None = None
 
     def quantity(self, value: int) -> Decimal:
         """An integer usage quantity as an exact Decimal in its unit."""

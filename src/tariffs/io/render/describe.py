@@ -202,6 +202,16 @@ def _basic_text(charge: BasicCharge, version: Version, currency: str) -> list[st
             f"  load-factor discount: {number(lf.percent)} % off the demand-based lines when "
             f"the month's kWh per kVA of capacity is {number(lf.min_kwh_per_kva)} or more"
         )
+    if charge.suspension is not None:
+        lines.append(
+            f"  suspension: capacity suspended for fewer than {charge.suspension.min_days} "
+            "days is billed as if in service"
+        )
+        if charge.suspension.max_days_per_year is not None:
+            lines.append(
+                f"  suspension: beyond {charge.suspension.max_days_per_year} days suspended "
+                "in a calendar year, the suspended capacity is billed in full"
+            )
     if charge.default_method:
         lines.append(f"  default method: {charge.default_method}")
     return lines
