@@ -31,46 +31,29 @@ TIMESTAMP_NAMES = ("start", "end")
 
 _QUANTITIES = ("kwh", "kvarh", "export_kwh", "kw")
 
+
+def _units(unit: str, power: str) -> Mapping[str, tuple[Fraction, bool]]:
+    """An energy unit and the power averaged over an interval, each in three sizes.
+
+    ``kWh``, ``Wh``, ``MWh``, then ``kW``, ``W``, ``MW`` (for ``Wh`` and ``W``).
+    """
+    sizes = (("k", Fraction(1)), ("", Fraction(1, 1000)), ("M", Fraction(1000)))
+    units = {f"{prefix}{unit}": (factor, False) for prefix, factor in sizes}
+    units.update({f"{prefix}{power}": (factor, True) for prefix, factor in sizes})
+    return MappingProxyType(units)
+
+
+_ENERGY = _units("Wh", "W")
+
 #: For each quantity column, the units it may be written in: the factor to the contract's
 #: unit, and whether it is a power averaged over the interval (multiplied by its hours).
 UNITS: Mapping[str, Mapping[str, tuple[Fraction, bool]]] = MappingProxyType(
     {
-        "kwh": MappingProxyType(
-            {
-                "kWh": (Fraction(1), False),
-                "Wh": (Fraction(1, 1000), False),
-                "MWh": (Fraction(1000), False),
-                "kW": (Fraction(1), True),
-                "W": (Fraction(1, 1000), True),
-                "MW": (Fraction(1000), True),
-            }
-        ),
-        "export_kwh": MappingProxyType(
-            {
-                "kWh": (Fraction(1), False),
-                "Wh": (Fraction(1, 1000), False),
-                "MWh": (Fraction(1000), False),
-                "kW": (Fraction(1), True),
-                "W": (Fraction(1, 1000), True),
-                "MW": (Fraction(1000), True),
-            }
-        ),
-        "kvarh": MappingProxyType(
-            {
-                "kvarh": (Fraction(1), False),
-                "varh": (Fraction(1, 1000), False),
-                "Mvarh": (Fraction(1000), False),
-                "kvar": (Fraction(1), True),
-                "var": (Fraction(1, 1000), True),
-                "Mvar": (Fraction(1000), True),
-            }
-        ),
+        "kwh": _ENERGY,
+        "export_kwh": _ENERGY,
+        "kvarh": _units("varh", "var"),
         "kw": MappingProxyType(
-            {
-                "kW": (Fraction(1), False),
-                "W": (Fraction(1, 1000), False),
-                "MW": (Fraction(1000), False),
-            }
+            {unit: (factor, False) for unit, (factor, power) in _ENERGY.items() if power}
         ),
     }
 )
