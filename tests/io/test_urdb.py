@@ -189,8 +189,10 @@ def test_time_zone_is_required(tmp_path: Path) -> None:
     path.write_text('{"label": "x"}', encoding="utf-8")
     with pytest.raises(
         TariffFileError,
-        match=r"rate\.json: URDB records carry no time zone; give one "
-        r"\(e\.g\. --timezone America/Denver\)$",
+        match=r"rate\.json: URDB records carry no time zone; give the utility's "
+        r"\(e\.g\. --timezone America/Denver\), or, for readings on local standard time all "
+        r"year as SAM, REopt and OpenStudio-HPXML load files are, its fixed-offset zone "
+        r"\(e\.g\. --timezone Etc/GMT\+7 for Mountain standard time\)$",
     ):
         load_urdb_tariff(path)
 

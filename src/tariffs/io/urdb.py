@@ -439,7 +439,10 @@ def load_urdb_tariff(
     source = os.fspath(path)
     if timezone is None:
         raise TariffFileError(
-            "URDB records carry no time zone; give one (e.g. --timezone America/Denver)",
+            "URDB records carry no time zone; give the utility's (e.g. --timezone "
+            "America/Denver), or, for readings on local standard time all year as SAM, REopt "
+            "and OpenStudio-HPXML load files are, its fixed-offset zone (e.g. --timezone "
+            "Etc/GMT+7 for Mountain standard time)",
             file=source,
         )
 
