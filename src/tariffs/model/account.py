@@ -298,6 +298,7 @@ class Account(StrictModel):
         year_to_date_kwh: Annual-tier kWh before the first bill priced [kWh].
         demand_history_kw: Maximum demand of earlier months, ``"YYYY-MM"`` → kW, for
             demand ratchets.
+        meter: The meter's number, shown on a bill that a meter change cuts.
         meter_multiplier: Metering multiplier (倍率 = CT ratio × PT ratio): readings are
             register quantities and are multiplied by it before pricing.
         losses: Transformer and line losses (变损, 线损) added to the metered quantities.
@@ -326,6 +327,7 @@ class Account(StrictModel):
     critical_peak_days: list[PlainDate] = Field(default_factory=list)
     year_to_date_kwh: NonNegativeDecimal = Decimal(0)
     demand_history_kw: dict[str, NonNegativeDecimal] = Field(default_factory=dict)
+    meter: str | None = Field(default=None, min_length=1)
     meter_multiplier: NonNegativeDecimal = Decimal(1)
     losses: Losses | None = None
     transformers: list[Transformer] = Field(default_factory=list)
@@ -364,8 +366,10 @@ class Account(StrictModel):
         self._check_dated("meter_changes", [c.from_ for c in self.meter_changes])
         self._check_dated("tier_allowance_changes", [c.from_ for c in self.tier_allowance_changes])
         for i, meter_change in enumerate(self.meter_changes):
-            if meter_change.meter is None and meter_change.meter_multiplier is None and (
-                meter_change.losses is None
+            if (
+                meter_change.meter is None
+                and meter_change.meter_multiplier is None
+                and meter_change.losses is None
             ):
                 raise _error(
                     ("meter_changes", i),
@@ -450,7 +454,7 @@ class Account(StrictModel):
 
     def meter_states(self) -> list[MeterState]:
         """The states of the meter: before the first change, then one per change."""
-        states = [MeterState(None, None, None, self.meter_multiplier, self.losses)]
+        states = [MeterState(None, None, self.meter, self.meter_multiplier, self.losses)]
         for change in self.meter_changes:
             before = states[-1]
             states[-1] = before._replace(end=change.from_)
