@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from tariffs import Account, Bill, Readings, load_account, load_tariff, parse_tariff, price
 from tariffs.io.readings.csv_reader import parse_readings_csv
-from tariffs.io.render.bills import bill_to_dict, bills_to_table
+from tariffs.io.render.bills import bill_to_dict, bills_to_csv, bills_to_table
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -142,6 +142,16 @@ def test_a_meter_change_bills_each_part_with_its_multiplier_and_losses() -> None
     assert "meter 2025-03-01 to 2025-03-15: 336.000 kWh read × 20 = 6720.000 kWh, " in text
     assert "+ 140.000 kWh losses" in text
     assert "meter M2 2025-03-15 to 2025-04-01: 408.000 kWh read × 200 = 81600.000 kWh" in text
+    # The CSV has a row per meter (its text quoted: it holds a comma).
+    rows = bills_to_csv([bill]).splitlines()
+    assert rows[-2:] == [
+        'M-1,meter-example,CNY,2025-03-01,2025-04-01,meter,meter,"'
+        "meter 2025-03-01 to 2025-03-15: 336.000 kWh read × 20 = 6720.000 kWh, "
+        '+ 140.000 kWh losses",6720.000,kWh,20,',
+        'M-1,meter-example,CNY,2025-03-01,2025-04-01,meter,meter,"'
+        "meter M2 2025-03-15 to 2025-04-01: 408.000 kWh read × 200 = 81600.000 kWh, "
+        '+ 1156.000 kWh losses",81600.000,kWh,200,',
+    ]
     assert bill_to_dict(bill)["meters"][1] == {
         "meter": "M2",
         "period": {"start": "2025-03-15", "end": "2025-04-01"},

@@ -120,7 +120,9 @@ def bills_to_csv(bills: Sequence[Bill]) -> str:
     """One row per line, then a ``total`` row per bill, then a ``warning`` row per warning.
 
     A warning row holds the warning's text in ``label`` and leaves the numbers empty, so
-    that what the bill says reaches a reader of the CSV too.
+    that what the bill says reaches a reader of the CSV too. A bill that a meter change
+    cuts has a ``meter`` row per meter before its warnings: what it read in ``label``,
+    its kWh in ``quantity`` and its multiplier in ``rate``.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -155,6 +157,11 @@ def bills_to_csv(bills: Sequence[Bill]) -> str:
                 number(bill.total),
             ]
         )
+        for meter in bill.meters:
+            writer.writerow(
+                [*head, "meter", "meter", _meter_text(meter), number(meter.energy_kwh), "kWh",
+                 number(meter.multiplier), ""]
+            )  # fmt: skip
         for warning in bill.warnings:
             writer.writerow([*head, "warning", "warning", warning, "", "", "", ""])
     return out.getvalue()
