@@ -54,12 +54,16 @@ versions:
 """
 
 
-def hourly(first: dt.datetime, end: dt.datetime, kwh: str = "1") -> Readings:
-    """``kwh`` in every hour from ``first`` to ``end`` (local time, Asia/Shanghai)."""
+def hourly(first: dt.datetime, end: dt.datetime, kwh: str | list[str] = "1") -> Readings:
+    """``kwh`` in every hour from ``first`` to ``end`` (local time, Asia/Shanghai).
+
+    A list of values is repeated, hour after hour.
+    """
+    values = [kwh] if isinstance(kwh, str) else kwh
     rows = ["start,kwh"]
     hour = first
     while hour < end:
-        rows.append(f"{hour:%Y-%m-%dT%H:%M},{kwh}")
+        rows.append(f"{hour:%Y-%m-%dT%H:%M},{values[len(rows) % len(values)]}")
         hour += dt.timedelta(hours=1)
     return parse_readings_csv("\n".join(rows) + "\n", "hourly.csv", "Asia/Shanghai")
 
@@ -285,10 +289,10 @@ LOSSES = st.one_of(
     multiplier=MULTIPLIERS,
     losses=LOSSES,
     day=st.integers(2, 31),
-    kwh=st.sampled_from(["0.7", "1.234", "3"]),
+    kwh=st.lists(st.decimals("0", "9.999", places=3).map(str), min_size=1, max_size=30),
 )
 def test_a_meter_change_that_changes_nothing_bills_alike(
-    multiplier: str, losses: dict[str, str] | None, day: int, kwh: str
+    multiplier: str, losses: dict[str, str] | None, day: int, kwh: list[str]
 ) -> None:
     """The same multiplier and losses before and after: the bill of no change."""
     readings = hourly(dt.datetime(2025, 3, 1), dt.datetime(2025, 4, 1), kwh)
@@ -308,11 +312,17 @@ def test_a_meter_change_that_changes_nothing_bills_alike(
 
 
 @settings(max_examples=40, deadline=None)
-@given(before=MULTIPLIERS, after=MULTIPLIERS, losses=LOSSES, day=st.integers(2, 31))
+@given(
+    before=MULTIPLIERS,
+    after=MULTIPLIERS,
+    losses=LOSSES,
+    day=st.integers(2, 31),
+    kwh=st.lists(st.decimals("0", "9.999", places=3).map(str), min_size=1, max_size=30),
+)
 def test_a_meter_change_reconciles(
-    before: str, after: str, losses: dict[str, str] | None, day: int
+    before: str, after: str, losses: dict[str, str] | None, day: int, kwh: list[str]
 ) -> None:
-    readings = hourly(dt.datetime(2025, 3, 1), dt.datetime(2025, 4, 1), "1.234")
+    readings = hourly(dt.datetime(2025, 3, 1), dt.datetime(2025, 4, 1), kwh)
     account = Account.model_validate(
         {
             "account_id": "M-5",
