@@ -261,6 +261,54 @@ versions:
     ]
 
 
+def test_reactive_energy_follows_the_meter_change_too() -> None:
+    # Register: 1 kWh and 0.5 kvarh in every hour of March. × 20 with a reactive loss of
+    # 31 kvarh a month, then × 200 from 15 March with 1 % losses.
+    # kvarh: 336 × 0.5 = 168 × 20 = 3360, loss 31 × 14/31 = 14; 204 × 200 = 40800, loss
+    # 1 % = 408. 3360 + 14 + 40800 + 408 = 44582 kvarh × 0.02 = 891.64.
+    # kWh: 6720 (no active loss before) + 81600 + 816 = 89136 × 0.50 = 44568.00.
+    rows = ["start,kwh,kvarh"]
+    hour = dt.datetime(2025, 3, 1)
+    while hour < dt.datetime(2025, 4, 1):
+        rows.append(f"{hour:%Y-%m-%dT%H:%M},1,0.5")
+        hour += dt.timedelta(hours=1)
+    readings = parse_readings_csv("\n".join(rows) + "\n", "march.csv", "Asia/Shanghai")
+    tariff = parse_tariff(
+        """\
+id: reactive
+name: Reactive
+currency: CNY
+timezone: Asia/Shanghai
+reference: test table
+versions:
+  "2025-01-01":
+    charges:
+      - kind: energy
+        price_per_kwh: "0.50"
+      - kind: reactive
+        price_per_kvarh: "0.02"
+""",
+        "reactive.yaml",
+    )
+    account = Account.model_validate(
+        {
+            "account_id": "M-6",
+            "meter_multiplier": 20,
+            "losses": {"kvarh_per_month": 31},
+            "meter_changes": [
+                {"from": "2025-03-15", "meter_multiplier": 200, "losses": {"percent": 1}}
+            ],
+        }
+    )
+    (bill,) = price(tariff, readings, account)
+    assert [(ln.code, ln.quantity, ln.amount) for ln in bill.lines] == [
+        ("energy", Decimal("89136.000"), Decimal("44568.00")),
+        ("reactive", Decimal("44582.000"), Decimal("891.64")),
+    ]
+    assert bill.total == Decimal("45459.64")
+    assert [m.loss_kwh for m in bill.meters] == [Decimal(0), Decimal(816)]
+
+
 def reconciles(bill: Bill, register: Readings, account: Account) -> None:
     """energy_kwh = Σ each part's register kWh × its multiplier; the losses add up too."""
     assert bill.energy_kwh == sum((m.energy_kwh for m in bill.meters), Decimal(0))
