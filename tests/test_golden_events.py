@@ -261,6 +261,23 @@ versions:
     ]
 
 
+def test_a_meter_change_in_a_partial_period() -> None:
+    # Service from 10 March: 22 of 31 days. The old meter reads 10 to 14 March (5 days,
+    # 5/31 of a month): 120 kWh read × 20 = 2400, losses 310 × 5/31 = 50. M2 as before:
+    # 81600 kWh and 1156 losses. Peak 5 × 14 × 20 + 47600 = 49000, valley 5 × 10 × 20 +
+    # 34000 = 35000; losses 1206 shared 49000 : 35000 = 7 : 5: 703.5 and 502.5.
+    # Peak 49703.5 × 0.80 = 39762.80; valley 35502.5 × 0.40 = 14201.00.
+    bill = march_bill({**METER_CHANGE, "service_start": "2025-03-10"})
+    assert [(m.start, m.register_kwh, m.loss_kwh) for m in bill.meters] == [
+        (dt.date(2025, 3, 10), Decimal(120), Decimal(50)),
+        (dt.date(2025, 3, 15), Decimal(408), Decimal(1156)),
+    ]
+    assert [(ln.quantity, ln.amount) for ln in bill.lines] == [
+        (Decimal("49703.500"), Decimal("39762.80")),
+        (Decimal("35502.500"), Decimal("14201.00")),
+    ]
+
+
 def test_reactive_energy_follows_the_meter_change_too() -> None:
     # Register: 1 kWh and 0.5 kvarh in every hour of March. × 20 with a reactive loss of
     # 31 kvarh a month, then × 200 from 15 March with 1 % losses.
