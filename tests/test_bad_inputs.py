@@ -2753,6 +2753,76 @@ ACCOUNTS = [
             "0 to 100, found 150"
         ),
     ),
+    # Dated meter states (换表) and tier allowances (一户多人口), appended as above.
+    account_refused(
+        "account_meter_changes_out_of_order",
+        ACCOUNT
+        + "meter_changes:\n"
+        + "  - {from: 2025-07-10, meter_multiplier: 200}\n"
+        + "  - {from: 2025-07-10, meter_multiplier: 40}\n",
+        "account.yaml:7:12",
+        exactly(
+            "meter_changes[1].from: from 2025-07-10 is not after 2025-07-10 "
+            "(meter_changes[0]): the changes are states one after another, in date "
+            "order, one a day"
+        ),
+    ),
+    account_refused(
+        "account_meter_change_that_changes_nothing_said",
+        ACCOUNT + "meter_changes:\n  - {from: 2025-07-02}\n",
+        "account.yaml:6:5",
+        exactly(
+            "meter_changes[0]: the meter change from 2025-07-02 gives none of meter, "
+            "meter_multiplier, losses; give what changes from that day"
+        ),
+    ),
+    account_refused(
+        "account_meter_change_multiplier_not_above_zero",
+        ACCOUNT + "meter_changes:\n  - {from: 2025-07-02, meter_multiplier: 0}\n",
+        # "  - {from: 2025-07-02, " is 23 characters, "meter_multiplier: " 18 more.
+        "account.yaml:6:42",
+        exactly("meter_changes[0].meter_multiplier: meter_multiplier must be above 0, found 0"),
+    ),
+    account_refused(
+        "account_meter_change_multiplier_not_above_zero",
+        ACCOUNT + "meter_changes:\n  - {from: 2025-07-02, meter_multiplier: -20}\n",
+        "account.yaml:6:42",
+        exactly("meter_changes[0].meter_multiplier: must be 0 or more, found -20"),
+        variant="negative",
+    ),
+    account_refused(
+        "account_meter_change_losses_not_a_mapping",
+        ACCOUNT + "meter_changes:\n  - {from: 2025-07-02, losses: 2}\n",
+        "account.yaml:6:32",
+        exactly(
+            "meter_changes[0].losses: Input should be a valid dictionary or instance of Losses"
+        ),
+    ),
+    account_refused(
+        "account_tier_allowance_changes_out_of_order",
+        ACCOUNT
+        + "tier_allowance_changes:\n"
+        + "  - {from: 2025-07-01, tier_allowance_kwh_per_month: 100}\n"
+        + "  - {from: 2025-03-01, tier_allowance_kwh_per_month: 50}\n",
+        "account.yaml:7:12",
+        exactly(
+            "tier_allowance_changes[1].from: from 2025-03-01 is not after 2025-07-01 "
+            "(tier_allowance_changes[0]): the changes are states one after another, in "
+            "date order, one a day"
+        ),
+    ),
+    account_refused(
+        "account_tier_allowance_change_without_the_allowance",
+        ACCOUNT + "tier_allowance_changes:\n  - {from: 2025-07-01}\n",
+        "account.yaml:6:5",
+        exactly("tier_allowance_changes[0].tier_allowance_kwh_per_month: Field required"),
+    ),
+    account_refused(
+        "account_tier_allowance_year_unknown",
+        ACCOUNT + "tier_allowance_year: restart\n",
+        "account.yaml:5:22",
+        exactly("tier_allowance_year: Input should be 'prorated' or 'full'"),
+    ),
     account_refused(
         "account_capacity_changes_without_a_capacity",
         edit(ACCOUNT, "capacity_kva: 1250\ncontract_demand_kw: 600\n", "")
@@ -2925,6 +2995,15 @@ ALIKE = [
         "account_capacity_change_that_changes_nothing",
         account_inputs(ACCOUNT + "capacity_changes:\n  - {from: 2025-07-02, capacity_kva: 1250}\n"),
         account_inputs(ACCOUNT),
+    ),
+    Alike(
+        "account_tier_allowance_change_that_changes_nothing",
+        account_inputs(
+            ACCOUNT
+            + "tier_allowance_kwh_per_month: 50\n"
+            + "tier_allowance_changes:\n  - {from: 2025-07-02, tier_allowance_kwh_per_month: 50}\n"
+        ),
+        account_inputs(ACCOUNT + "tier_allowance_kwh_per_month: 50\n"),
     ),
     # YAML 1.1 would turn 2025-01-01 into a date object; here it stays text until the
     # schema parses it, so quoting it or not gives the same table and the same bill.
@@ -3152,6 +3231,10 @@ from tests.model.test_schema import test_withdrawal_dates_and_policy_are_checked
 # test needs that module's fixture).
 from tests.runs.test_batch import (  # noqa: E402, F401
     test_resume_refuses_a_json_lines_output_that_is_not_ours_at_its_line,
+)
+from tests.test_golden_events import (  # noqa: E402, F401
+    test_a_meter_change_that_changes_nothing_bills_alike,
+    test_an_allowance_change_that_changes_nothing_bills_alike,
 )
 from tests.whatif.test_portfolio import (  # noqa: E402, F401
     portfolio,

@@ -182,8 +182,18 @@ def test_every_part_of_a_table_in_the_docs_is_accepted() -> None:
     assert checked >= 25
 
 
-def test_the_example_account_is_accepted() -> None:
-    data = load_yaml(ROOT / "examples" / "account.yaml", error=AccountError).data
+@pytest.mark.parametrize(
+    "name",
+    [
+        "account.yaml",
+        "capacity-account.yaml",
+        "meter-change-account.yaml",
+        "household-allowance.yaml",
+    ],
+)
+def test_the_example_account_is_accepted(name: str) -> None:
+    data = load_yaml(ROOT / "examples" / name, error=AccountError).data
+    Account.model_validate(data)
     assert errors(ACCOUNT, as_json(data)) == []
 
 
@@ -379,6 +389,20 @@ def test_an_account_with_an_unknown_key_or_a_wrong_type_is_refused() -> None:
         ({**account, "demand_history_kw": {"2025-1": "600"}}, "demand_history_kw"),
         ({**account, "demand_history_kw": {"2025-01": "600 kW"}}, "demand_history_kw.2025-01"),
         ({"capacity_kva": "630"}, ""),
+        (
+            {**account, "meter_changes": [{"from": "2025-07-16", "multiplier": 80}]},
+            "meter_changes.0",
+        ),
+        (
+            {**account, "meter_changes": [{"from": "2025-07-16", "meter_multiplier": "80x"}]},
+            "meter_changes.0.meter_multiplier",
+        ),
+        ({**account, "meter_changes": [{"meter_multiplier": 80}]}, "meter_changes.0"),
+        (
+            {**account, "tier_allowance_changes": [{"from": "2025-07-01"}]},
+            "tier_allowance_changes.0",
+        ),
+        ({**account, "tier_allowance_year": "restart"}, "tier_allowance_year"),
     ):
         with pytest.raises(ValidationError):
             Account.model_validate(changed)

@@ -33,10 +33,18 @@ from tariffs.engine.measures import (
     measure_demand,
 )
 from tariffs.engine.schedule import Schedule, compile_schedule
-from tariffs.engine.usage import Plan, Usage, add_losses, check_resolution, plan_segment, usage_of
+from tariffs.engine.usage import (
+    Plan,
+    Usage,
+    add_loss_parts,
+    add_losses,
+    check_resolution,
+    plan_segment,
+    usage_of,
+)
 from tariffs.errors import ReadingsError, TariffFileError
-from tariffs.model.account import Account
-from tariffs.model.bill import Bill, Line
+from tariffs.model.account import Account, MeterState
+from tariffs.model.bill import Bill, Line, MeterReading
 from tariffs.model.charges import EnergyCharge
 from tariffs.model.common import WIDE_CONTEXT
 from tariffs.model.readings import Readings, to_decimal
@@ -193,7 +201,15 @@ def _price(
         raise ValueError(f"demand_window must be tariff or readings, not {demand_window!r}")
     if not readings.starts:
         raise ReadingsError("no readings", file=readings.source)
-    if account is not None and account.meter_multiplier != 1:
+    register = readings
+    meter_states = account.meter_states() if account is not None else []
+    if len(meter_states) > 1:
+        zone = ZoneInfo(tariff.timezone)
+        readings = readings.multiplied_in_parts(
+            [state.meter_multiplier for state in meter_states],
+            [local_midnight(state.start, zone) for state in meter_states[1:] if state.start],
+        )
+    elif account is not None and account.meter_multiplier != 1:
         readings = readings.multiplied(account.meter_multiplier)
     all_event_days = frozenset(account.critical_peak_days if account else ()) | frozenset(
         event_days
@@ -208,6 +224,12 @@ def _price(
         annual_months=_annual_ladders(tariff),
     )
     over_interval = demand_window == "readings"
+    if len(meter_states) > 1:
+        meters = _Meters(register, meter_states, ZoneInfo(tariff.timezone))
+        return [
+            _price_bill(tariff, readings, account, plan, ladders, over_interval, meters)
+            for plan in calendar
+        ]
     return [
         _price_bill(tariff, readings, account, plan, ladders, over_interval) for plan in calendar
     ]
@@ -485,6 +507,109 @@ def _plan_bill(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Meters:
+    """The account's meter states, for a bill that a meter change may cut.
+
+    Attributes:
+        register: The readings as read, before any multiplier.
+        states: The meter states (`Account.meter_states`), more than one.
+        zone: The tariff's time zone: a state starts at local midnight of its date.
+    """
+
+    register: Readings
+    states: list[MeterState]
+    zone: ZoneInfo
+
+    @property
+    def any_losses(self) -> bool:
+        """Whether any state adds losses."""
+        return any(state.losses is not None for state in self.states)
+
+    def parts(self, readings: Readings, segment: _Segment) -> list[tuple[int, int, int, int]]:
+        """``(state, days, first, last)`` of each meter state with days in the segment.
+
+        ``first:last`` are the indexes of its intervals in the readings.
+        """
+        assert segment.start is not None  # noqa: S101 - segments have their dates
+        seg_start = segment.start
+        seg_end = seg_start + dt.timedelta(days=segment.days)
+        found = []
+        for index, state in enumerate(self.states):
+            start = max(seg_start, state.start) if state.start else seg_start
+            end = min(seg_end, state.end) if state.end else seg_end
+            if start >= end:
+                continue
+            first = segment.plan.first
+            if start > seg_start:
+                first = max(first, bisect_left(readings.starts, local_midnight(start, self.zone)))
+            last = segment.plan.last
+            if end < seg_end:
+                last = min(last, bisect_left(readings.starts, local_midnight(end, self.zone)))
+            found.append((index, (end - start).days, first, max(first, last)))
+        return found
+
+
+def _meter_usage(
+    readings: Readings, meters: _Meters, segment: _Segment, usage: Usage, read: dict[int, list[Any]]
+) -> Usage:
+    """A segment's usage with each meter state's losses; what each meter read, into ``read``.
+
+    ``read`` maps a state to ``[first day, end day, register, kWh, loss]`` (integer units
+    of the register's and the readings' scales), summed over the bill's segments.
+    """
+    parts = meters.parts(readings, segment)
+    kvarh = readings.kvarh
+    loss_parts: list[Any] = []
+    for index, days, first, last in parts:
+        state = meters.states[index]
+        kwh = sum(readings.kwh[first:last])
+        loss_parts.append(
+            (
+                state.losses,
+                segment.month_fraction * Fraction(days, segment.days),
+                kwh,
+                None if kvarh is None else sum(kvarh[first:last]),
+            )
+        )
+    shown = [0] * len(parts)
+    if meters.any_losses:
+        usage, shown = add_loss_parts(usage, loss_parts)
+    assert segment.start is not None  # noqa: S101 - segments have their dates
+    for (index, days, first, last), part, loss in zip(parts, loss_parts, shown, strict=True):
+        state = meters.states[index]
+        start = max(segment.start, state.start) if state.start else segment.start
+        end = start + dt.timedelta(days=days)
+        entry = read.setdefault(index, [start, end, 0, 0, 0])
+        entry[0], entry[1] = min(entry[0], start), max(entry[1], end)
+        entry[2] += sum(meters.register.kwh[first:last])
+        entry[3] += part[2]
+        entry[4] += loss
+    return usage
+
+
+def _meter_readings(
+    meters: _Meters, read: dict[int, list[Any]], scale: int
+) -> tuple[MeterReading, ...]:
+    """What each meter read in the bill, in time order."""
+    found = []
+    for index in sorted(read):
+        start, end, register, kwh, loss = read[index]
+        state = meters.states[index]
+        found.append(
+            MeterReading(
+                meter=state.meter,
+                start=start,
+                end=end,
+                register_kwh=to_decimal(register, meters.register.scale),
+                multiplier=state.meter_multiplier,
+                energy_kwh=to_decimal(kwh, scale),
+                loss_kwh=to_decimal(loss, scale) if meters.any_losses else None,
+            )
+        )
+    return tuple(found)
+
+
 def _price_bill(
     tariff: Tariff,
     readings: Readings,
@@ -492,15 +617,19 @@ def _price_bill(
     plan: _BillPlan,
     ladders: _Ladders,
     over_interval: bool = False,
+    meters: _Meters | None = None,
 ) -> Bill:
     period_start = plan.period_start
     losses = account.losses if account is not None else None
     usages = []
     metered = 0  # the kWh read, before any losses are added
+    read: dict[int, list[Any]] = {}
     for segment in plan.segments:
         usage = usage_of(readings, segment.plan)
         metered += usage.total_kwh
-        if losses is not None:
+        if meters is not None:
+            usage = _meter_usage(readings, meters, segment, usage, read)
+        elif losses is not None:
             usage = add_losses(usage, losses, segment.month_fraction)
         usages.append(usage)
     needs = [_needs(tariff, account, period_start, segment) for segment in plan.segments]
@@ -563,7 +692,7 @@ def _price_bill(
         lines.extend(segment_lines)
     ladders.carried = carried
     loss_kwh = None
-    if losses is not None:
+    if losses is not None or (meters is not None and meters.any_losses):
         loss_kwh = sum((u.loss_kwh for u in usages), Decimal(0))
     return Bill(
         account=account.account_id if account else None,
@@ -575,6 +704,7 @@ def _price_bill(
         lines=tuple(lines),
         warnings=tuple(warnings),
         loss_kwh=loss_kwh,
+        meters=() if meters is None else _meter_readings(meters, read, readings.scale),
     )
 
 

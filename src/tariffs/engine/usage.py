@@ -28,6 +28,7 @@ from tariffs.model.readings import Readings, to_decimal
 __all__ = [
     "Plan",
     "Usage",
+    "add_loss_parts",
     "add_losses",
     "aggregate",
     "check_resolution",
@@ -405,6 +406,11 @@ def _units(value: Fraction, scale: int) -> int:
     )
 
 
+#: ``(losses, month share, metered kWh, metered kvarh)`` of one part of a segment with one
+#: meter; the quantities in the usage's integer units (kvarh None without a kvarh column).
+LossPart = tuple[Losses | None, Fraction, int, int | None]
+
+
 def add_losses(usage: Usage, losses: Losses, month_fraction: Fraction) -> Usage:
     """Add transformer and line losses to a segment's metered quantities.
 
@@ -412,28 +418,61 @@ def add_losses(usage: Usage, losses: Losses, month_fraction: Fraction) -> Usage:
     metered kWh (likewise for kvarh), rounded half-up to the readings' resolution, and
     shared between the segment's periods in proportion to their metered kWh.
     """
+    return add_loss_parts(usage, [(losses, month_fraction, usage.total_kwh, usage.kvarh)])[0]
+
+
+def add_loss_parts(usage: Usage, parts: list[LossPart]) -> tuple[Usage, list[int]]:
+    """Add the losses of a segment read by one meter after another (a meter change).
+
+    Each part's loss is worked out exactly with its own losses, month share and metered
+    quantities (as in `add_losses`); the segment's loss is their sum, rounded once. What
+    each part shows of it is the rounded running sum less the one before, so the parts
+    add up to the segment's loss, and a part with the same losses as the one before
+    gives the loss of one part.
+
+    Returns:
+        The usage with the losses, and each part's loss in the usage's integer units.
+    """
     scale = usage.scale
-    metered = Fraction(usage.total_kwh, 10**scale)
-    loss = _units(
-        Fraction(losses.kwh_per_month) * month_fraction + Fraction(losses.percent) / 100 * metered,
-        scale,
-    )
+    unit = 10**scale
+    exact: list[Fraction] = []
+    kvarh_loss = Fraction(0)
+    for losses, month_fraction, kwh, kvarh in parts:
+        if losses is None:
+            exact.append(Fraction(0))
+            continue
+        exact.append(
+            Fraction(losses.kwh_per_month) * month_fraction
+            + Fraction(losses.percent) / 100 * Fraction(kwh, unit)
+        )
+        if kvarh is not None:
+            kvarh_loss += (
+                Fraction(losses.kvarh_per_month) * month_fraction
+                + Fraction(losses.percent) / 100 * Fraction(kvarh, unit)
+            )
     keys = sorted(usage.energy)
-    parts = split_in_proportion(loss, [usage.energy[k] for k in keys]) if keys else []
+    shown: list[int] = []
+    running, before = Fraction(0), 0
+    for value in exact:
+        running += value
+        now = _units(running, scale)
+        shown.append(now - before if keys else 0)
+        before = now
+    loss = before
+    parts_of_loss = split_in_proportion(loss, [usage.energy[k] for k in keys]) if keys else []
     energy = dict(usage.energy)
-    for key, part in zip(keys, parts, strict=True):
+    for key, part in zip(keys, parts_of_loss, strict=True):
         energy[key] += part
     kvarh = usage.kvarh
     if kvarh is not None:
-        kvarh += _units(
-            Fraction(losses.kvarh_per_month) * month_fraction
-            + Fraction(losses.percent) / 100 * Fraction(kvarh, 10**scale),
-            scale,
-        )
-    return replace(
-        usage,
-        energy=energy,
-        total_kwh=usage.total_kwh + (loss if keys else 0),
-        kvarh=kvarh,
-        loss_kwh=to_decimal(loss if keys else 0, scale),
+        kvarh += _units(kvarh_loss, scale)
+    return (
+        replace(
+            usage,
+            energy=energy,
+            total_kwh=usage.total_kwh + (loss if keys else 0),
+            kvarh=kvarh,
+            loss_kwh=to_decimal(loss if keys else 0, scale),
+        ),
+        shown,
     )

@@ -27,7 +27,16 @@ from tariffs.model.common import (
     check_ascii_digits,
 )
 
-__all__ = ["Account", "CapacityChange", "CapacityState", "Losses", "Transformer"]
+__all__ = [
+    "Account",
+    "AllowanceChange",
+    "CapacityChange",
+    "CapacityState",
+    "Losses",
+    "MeterChange",
+    "MeterState",
+    "Transformer",
+]
 
 #: The most transformers of one interlocked group whose billed capacity is evaluated
 #: (every set of them that can run together is tried).
@@ -110,6 +119,76 @@ class CapacityChange(StrictModel):
         if value is not None and value > _HUNDRED:
             raise ValueError(f"{info.field_name} must be 0 to 100, found {value}")
         return value
+
+
+def _check_multiplier(value: Decimal, name: str = "meter_multiplier") -> Decimal:
+    """A metering multiplier: above 0, with at most 6 decimal places."""
+    if value <= 0:
+        raise ValueError(f"{name} must be above 0, found {value}")
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -6:
+        raise ValueError(
+            f"{name} {value} has {-exponent} decimal places: readings to 0.001 "
+            "times it needs more than 9 decimal places; at most 6 are allowed"
+        )
+    return value
+
+
+class MeterChange(StrictModel):
+    """A dated change of the meter (换表): its multiplier, its losses, or the meter itself.
+
+    The readings of intervals that start on or after the first instant of ``from`` (local
+    time of the tariff) are multiplied by the new multiplier; the state lasts until the
+    next change. A field left out keeps its value from the state before (the account's
+    ``meter_multiplier`` and ``losses`` before the first change).
+
+    Attributes:
+        from_: First day of the new meter state (written ``from``).
+        meter: The new meter's number, shown on the bill.
+        meter_multiplier: Metering multiplier from that day (倍率).
+        losses: Losses from that day; ``{}`` ends them.
+    """
+
+    from_: PlainDate = Field(alias="from")
+    meter: str | None = Field(default=None, min_length=1)
+    meter_multiplier: NonNegativeDecimal | None = None
+    losses: Losses | None = None
+
+    @field_validator("meter_multiplier")
+    @classmethod
+    def _multiplier(cls, value: Decimal | None) -> Decimal | None:
+        return None if value is None else _check_multiplier(value)
+
+
+class MeterState(NamedTuple):
+    """The meter in force from a date (the account's meter, after its changes).
+
+    Attributes:
+        start: First day of the state; None for the state before the first change.
+        end: Day after the state's last day; None when no later change ends it.
+        meter: The meter's number, when the account gives one.
+        meter_multiplier: Metering multiplier.
+        losses: Losses added to what the meter reads, or None.
+    """
+
+    start: dt.date | None
+    end: dt.date | None
+    meter: str | None
+    meter_multiplier: Decimal
+    losses: Losses | None
+
+
+class AllowanceChange(StrictModel):
+    """A dated change of the extra tier allowance (一户多人口 registered or ended).
+
+    Attributes:
+        from_: First day of the new allowance (written ``from``); it applies to the
+            bills whose billing period starts on or after that day.
+        tier_allowance_kwh_per_month: The allowance from that day [kWh/month].
+    """
+
+    from_: PlainDate = Field(alias="from")
+    tier_allowance_kwh_per_month: NonNegativeDecimal
 
 
 class CapacityState(NamedTuple):
@@ -219,6 +298,7 @@ class Account(StrictModel):
         year_to_date_kwh: Annual-tier kWh before the first bill priced [kWh].
         demand_history_kw: Maximum demand of earlier months, ``"YYYY-MM"`` → kW, for
             demand ratchets.
+        meter: The meter's number, shown on a bill that a meter change cuts.
         meter_multiplier: Metering multiplier (倍率 = CT ratio × PT ratio): readings are
             register quantities and are multiplied by it before pricing.
         losses: Transformer and line losses (变损, 线损) added to the metered quantities.
@@ -226,6 +306,14 @@ class Account(StrictModel):
             the largest total of those that can run together.
         capacity_changes: Dated reductions (减容) and suspensions (暂停) of the capacity,
             in date order.
+        meter_changes: Dated changes of the meter (换表), its multiplier and its
+            losses, in date order.
+        tier_allowance_changes: Dated changes of ``tier_allowance_kwh_per_month``, in
+            date order.
+        tier_allowance_year: How an annual ladder's bounds follow a change of the
+            allowance: ``prorated`` (each month of the tier year adds the allowance in
+            force on its first day) or ``full`` (the whole year adds 12 × the bill's
+            allowance).
     """
 
     account_id: str = Field(min_length=1)
@@ -239,10 +327,14 @@ class Account(StrictModel):
     critical_peak_days: list[PlainDate] = Field(default_factory=list)
     year_to_date_kwh: NonNegativeDecimal = Decimal(0)
     demand_history_kw: dict[str, NonNegativeDecimal] = Field(default_factory=dict)
+    meter: str | None = Field(default=None, min_length=1)
     meter_multiplier: NonNegativeDecimal = Decimal(1)
     losses: Losses | None = None
     transformers: list[Transformer] = Field(default_factory=list)
     capacity_changes: list[CapacityChange] = Field(default_factory=list)
+    meter_changes: list[MeterChange] = Field(default_factory=list)
+    tier_allowance_changes: list[AllowanceChange] = Field(default_factory=list)
+    tier_allowance_year: Literal["prorated", "full"] = "prorated"
 
     _source: str | None = PrivateAttr(default=None)
 
@@ -254,15 +346,7 @@ class Account(StrictModel):
     @field_validator("meter_multiplier")
     @classmethod
     def _multiplier(cls, value: Decimal) -> Decimal:
-        if value <= 0:
-            raise ValueError(f"meter_multiplier must be above 0, found {value}")
-        exponent = value.normalize().as_tuple().exponent
-        if isinstance(exponent, int) and exponent < -6:
-            raise ValueError(
-                f"meter_multiplier {value} has {-exponent} decimal places: readings to 0.001 "
-                "times it needs more than 9 decimal places; at most 6 are allowed"
-            )
-        return value
+        return _check_multiplier(value)
 
     @field_validator("demand_history_kw")
     @classmethod
@@ -279,6 +363,20 @@ class Account(StrictModel):
             self._check_transformers()
         if self.capacity_changes:
             self._check_changes()
+        self._check_dated("meter_changes", [c.from_ for c in self.meter_changes])
+        self._check_dated("tier_allowance_changes", [c.from_ for c in self.tier_allowance_changes])
+        for i, meter_change in enumerate(self.meter_changes):
+            if (
+                meter_change.meter is None
+                and meter_change.meter_multiplier is None
+                and meter_change.losses is None
+            ):
+                raise _error(
+                    ("meter_changes", i),
+                    f"the meter change from {meter_change.from_} gives none of meter, "
+                    "meter_multiplier, losses; give what changes from that day",
+                    None,
+                )
         if self.service_start and self.service_end and self.service_end < self.service_start:
             raise ValueError(
                 f"service_end {self.service_end} is before service_start {self.service_start}"
@@ -342,6 +440,45 @@ class Account(StrictModel):
             )
         object.__setattr__(self, "capacity_kva", total)
         self._billed = billed
+
+    def _check_dated(self, name: str, days: list[dt.date]) -> None:
+        """Dated states come in date order, one a day."""
+        for i in range(1, len(days)):
+            if days[i] <= days[i - 1]:
+                raise _error(
+                    (name, i, "from"),
+                    f"from {days[i]} is not after {days[i - 1]} ({name}[{i - 1}]): the "
+                    "changes are states one after another, in date order, one a day",
+                    days[i],
+                )
+
+    def meter_states(self) -> list[MeterState]:
+        """The states of the meter: before the first change, then one per change."""
+        states = [MeterState(None, None, self.meter, self.meter_multiplier, self.losses)]
+        for change in self.meter_changes:
+            before = states[-1]
+            states[-1] = before._replace(end=change.from_)
+            states.append(
+                MeterState(
+                    change.from_,
+                    None,
+                    change.meter if change.meter is not None else before.meter,
+                    before.meter_multiplier
+                    if change.meter_multiplier is None
+                    else change.meter_multiplier,
+                    before.losses if change.losses is None else change.losses,
+                )
+            )
+        return states
+
+    def tier_allowance_on(self, day: dt.date) -> Decimal:
+        """The extra tier allowance in force on ``day`` [kWh/month]."""
+        allowance = self.tier_allowance_kwh_per_month
+        for change in self.tier_allowance_changes:
+            if change.from_ > day:
+                break
+            allowance = change.tier_allowance_kwh_per_month
+        return allowance
 
     def _check_changes(self) -> None:
         if self.capacity_kva is None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
 
-__all__ = ["Bill", "Line", "round_amount"]
+__all__ = ["Bill", "Line", "MeterReading", "round_amount"]
 
 _MODES = {
     "half_up": ROUND_HALF_UP,
@@ -78,6 +78,29 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
+class MeterReading:
+    """What one meter read in a bill whose period a meter change cuts (换表).
+
+    Attributes:
+        meter: The meter's number, when the account gives one.
+        start: First local date read by this meter in the bill.
+        end: Local date after its last day in the bill (exclusive).
+        register_kwh: Imported energy of its intervals, as read (register) [kWh].
+        multiplier: Its metering multiplier (倍率).
+        energy_kwh: ``register_kwh`` × ``multiplier`` [kWh].
+        loss_kwh: Losses added to its kWh (None when the account declares none) [kWh].
+    """
+
+    meter: str | None
+    start: dt.date
+    end: dt.date
+    register_kwh: Decimal
+    multiplier: Decimal
+    energy_kwh: Decimal
+    loss_kwh: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
 class Bill:
     """The bill of one billing period.
 
@@ -92,6 +115,8 @@ class Bill:
         warnings: What a reader of the bill should know (partial period, gaps, ...).
         loss_kwh: Transformer and line losses added to the metered kWh before pricing
             (None when the account declares no losses) [kWh].
+        meters: What each meter read, when the account has meter changes: the parts add
+            up to `energy_kwh` and `loss_kwh`.
     """
 
     account: str | None
@@ -103,6 +128,7 @@ class Bill:
     lines: tuple[Line, ...]
     warnings: tuple[str, ...] = field(default=())
     loss_kwh: Decimal | None = None
+    meters: tuple[MeterReading, ...] = ()
 
     @property
     def total(self) -> Decimal:

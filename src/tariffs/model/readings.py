@@ -135,21 +135,55 @@ class Readings:
         Raises:
             ReadingsError: The product would need more than 9 decimal places.
         """
-        exponent = multiplier.normalize().as_tuple().exponent
-        places = max(0, -exponent) if isinstance(exponent, int) else 0
-        factor = int(multiplier.scaleb(places))
+        return self.multiplied_in_parts([multiplier], [])
+
+    def multiplied_in_parts(self, multipliers: Sequence[Decimal], cuts: Sequence[int]) -> Readings:
+        """Register readings times the multiplier of their part of time, exactly.
+
+        Args:
+            multipliers: The multiplier of each part, in time order.
+            cuts: UTC epoch seconds at which each part after the first starts (one fewer
+                than ``multipliers``, increasing): intervals starting before ``cuts[0]``
+                are multiplied by ``multipliers[0]``, and so on.
+
+        Raises:
+            ReadingsError: A product would need more than 9 decimal places.
+
+        >>> r = Readings("r.csv", 3600, [0, 3600, 7200], 3, [1000, 1000, 1500])
+        >>> r.multiplied_in_parts([Decimal(20), Decimal("0.5")], [7200]).kwh
+        [200000, 200000, 7500]
+        """
+        places = 0
+        for multiplier in multipliers:
+            exponent = multiplier.normalize().as_tuple().exponent
+            places = max(places, max(0, -exponent) if isinstance(exponent, int) else 0)
         scale = self.scale + places
         if scale > 9:
             raise ReadingsError(
-                f"multiplier {multiplier} needs more than 9 decimal places", file=self.source
+                f"multiplier{'s' if len(multipliers) > 1 else ''} "
+                f"{', '.join(str(m) for m in multipliers)} needs more than 9 decimal places",
+                file=self.source,
             )
+        factors = [int(multiplier.scaleb(places)) for multiplier in multipliers]
+        from bisect import bisect_left
+
+        bounds = [0, *(bisect_left(self.starts, cut) for cut in cuts), len(self.starts)]
 
         def times(column: list[int] | None) -> list[int] | None:
-            return None if column is None else [value * factor for value in column]
+            if column is None:
+                return None
+            if len(factors) == 1:
+                factor = factors[0]
+                return [value * factor for value in column]
+            return [
+                value * factor
+                for k, factor in enumerate(factors)
+                for value in column[bounds[k] : bounds[k + 1]]
+            ]
 
         return self.with_values(
             scale=scale,
-            kwh=[value * factor for value in self.kwh],
+            kwh=times(self.kwh),
             kvarh=times(self.kvarh),
             export_kwh=times(self.export_kwh),
             kw=times(self.kw),

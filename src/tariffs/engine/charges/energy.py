@@ -18,6 +18,7 @@ from tariffs.engine.charges.context import Carried, Context, Priced, Setting
 from tariffs.engine.measures import EnergyInTimeOrder, Measure, bill_demand
 from tariffs.engine.usage import split_table
 from tariffs.errors import UnsupportedFeatureError
+from tariffs.model.account import Account
 from tariffs.model.bill import Line, round_amount
 from tariffs.model.charges import EnergyCharge, PriceRef, PriceSpec, Tiers
 from tariffs.model.tariff import base_price_ratio, resolve_prices, tidy_price
@@ -143,9 +144,7 @@ def _label(base: str, parts: list[str]) -> str:
 
 def _bounds(tiers: Tiers, ctx: Context) -> list[Decimal]:
     """The tier bounds of this bill: allowance, bound unit and proration applied."""
-    allowance = ctx.account.tier_allowance_kwh_per_month if ctx.account else Decimal(0)
-    if tiers.reset == "annual":
-        allowance *= 12
+    allowance = _allowance(tiers, ctx)
     bounds = [bound + allowance for bound in tiers.bounds_kwh]
     if tiers.bound_unit == "kwh_per_day":
         bounds = [bound * ctx.bill_days for bound in bounds]
@@ -157,6 +156,42 @@ def _bounds(tiers: Tiers, ctx: Context) -> list[Decimal]:
         places = tiers.proration_places
         bounds = [round_amount(Fraction(bound) * fraction, places) for bound in bounds]
     return bounds
+
+
+def _allowance(tiers: Tiers, ctx: Context) -> Decimal:
+    """What the account's extra allowance (一户多人口) adds to each bound of this bill [kWh].
+
+    The allowance of a bill is the one in force on its billing period's start. On an
+    annual ladder, ``tier_allowance_year: full`` adds 12 times it; ``prorated`` adds,
+    for each month of the tier year, the allowance in force on the month's first day
+    (months after the period's start: the bill's), so that a rise from July adds half
+    of 12 times the rise.
+
+    >>> from tariffs.model.account import Account
+    >>> a = Account(account_id="H", tier_allowance_changes=[
+    ...     {"from": "2025-07-01", "tier_allowance_kwh_per_month": 100}])
+    >>> t = Tiers(bounds_kwh=[2760], reset="annual")
+    >>> [_annual_allowance(t, a, dt.date(2025, m, 1)) for m in (6, 7, 12)]
+    [Decimal('0'), Decimal('600'), Decimal('600')]
+    """
+    account = ctx.account
+    if account is None:
+        return Decimal(0)
+    if tiers.reset != "annual":
+        return account.tier_allowance_on(ctx.period_start)
+    return _annual_allowance(tiers, account, ctx.period_start)
+
+
+def _annual_allowance(tiers: Tiers, account: Account, period_start: dt.date) -> Decimal:
+    """The allowance an annual ladder's bounds add for a bill from ``period_start`` [kWh]."""
+    if not account.tier_allowance_changes or account.tier_allowance_year == "full":
+        return account.tier_allowance_on(period_start) * 12
+    year, month = period_start.year - (period_start.month < tiers.start_month), tiers.start_month
+    total = Decimal(0)
+    for _ in range(12):
+        total += account.tier_allowance_on(min(dt.date(year, month, 1), period_start))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return total
 
 
 def _bound_fraction(tiers: Tiers, ctx: Context) -> Fraction:

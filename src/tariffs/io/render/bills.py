@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from tariffs.io.render.text import align_table, display_width, number
-from tariffs.model.bill import Bill, Line
+from tariffs.model.bill import Bill, Line, MeterReading
 
 __all__ = [
     "CSV_COLUMNS",
@@ -49,7 +49,37 @@ def bill_to_dict(bill: Bill) -> dict[str, Any]:
     }
     if bill.loss_kwh is not None:
         document["loss_kwh"] = number(bill.loss_kwh)
+    if bill.meters:
+        document["meters"] = [
+            {
+                "meter": meter.meter,
+                "period": {"start": meter.start.isoformat(), "end": meter.end.isoformat()},
+                "register_kwh": number(meter.register_kwh),
+                "multiplier": number(meter.multiplier),
+                "energy_kwh": number(meter.energy_kwh),
+                "loss_kwh": number(meter.loss_kwh),
+            }
+            for meter in bill.meters
+        ]
     return document
+
+
+def _meter_text(meter: MeterReading) -> str:
+    """One meter's part of a bill, for the text table.
+
+    >>> import datetime as dt
+    >>> _meter_text(MeterReading("M2", dt.date(2025, 3, 15), dt.date(2025, 4, 1),
+    ...     Decimal("12.5"), Decimal(200), Decimal("2500.0"), None))
+    'meter M2 2025-03-15 to 2025-04-01: 12.5 kWh read × 200 = 2500.0 kWh'
+    """
+    name = f"meter {meter.meter}" if meter.meter else "meter"
+    text = (
+        f"{name} {meter.start} to {meter.end}: {number(meter.register_kwh)} kWh read × "
+        f"{number(meter.multiplier)} = {number(meter.energy_kwh)} kWh"
+    )
+    if meter.loss_kwh is not None:
+        text += f", + {number(meter.loss_kwh)} kWh losses"
+    return text
 
 
 def _total(bills: Sequence[Bill]) -> Decimal:
@@ -90,7 +120,9 @@ def bills_to_csv(bills: Sequence[Bill]) -> str:
     """One row per line, then a ``total`` row per bill, then a ``warning`` row per warning.
 
     A warning row holds the warning's text in ``label`` and leaves the numbers empty, so
-    that what the bill says reaches a reader of the CSV too.
+    that what the bill says reaches a reader of the CSV too. A bill that a meter change
+    cuts has a ``meter`` row per meter before its warnings: what it read in ``label``,
+    its kWh in ``quantity`` and its multiplier in ``rate``.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -125,6 +157,11 @@ def bills_to_csv(bills: Sequence[Bill]) -> str:
                 number(bill.total),
             ]
         )
+        for meter in bill.meters:
+            writer.writerow(
+                [*head, "meter", "meter", _meter_text(meter), number(meter.energy_kwh), "kWh",
+                 number(meter.multiplier), ""]
+            )  # fmt: skip
         for warning in bill.warnings:
             writer.writerow([*head, "warning", "warning", warning, "", "", "", ""])
     return out.getvalue()
@@ -156,6 +193,7 @@ def bills_to_table(bills: Sequence[Bill]) -> str:
         text += align_table(
             rows, right=(2, 4, 5), rules_after=(0, len(rows) - 2), width=display_width
         )
+        text.extend(_meter_text(meter) for meter in bill.meters)
         text.extend(f"warning: {w}" for w in bill.warnings)
         parts.append("\n".join(text))
     if len(bills) > 1:
