@@ -127,3 +127,15 @@ def test_any_file_reads_the_same_in_pieces(
     tmp_path = tmp_path_factory.mktemp("pieces")
     whole, pieces = both(tmp_path, csv_bytes(rows), piece_bytes, allow_gaps=allow_gaps)
     assert pieces == whole
+
+
+@pytest.mark.parametrize("piece_bytes", [1, 30, 1000])
+def test_a_file_of_empty_readings_only_is_refused_at_its_first_row(
+    tmp_path: Path, piece_bytes: int
+) -> None:
+    rows = [row.replace("1.5", "") for row in hours(5)]
+    whole, pieces = both(tmp_path, csv_bytes(rows), piece_bytes, allow_gaps=True)
+    assert pieces == whole == (
+        "error",
+        f"{tmp_path / 'r.csv'}:2: no readings: the file has a header but no rows",
+    )

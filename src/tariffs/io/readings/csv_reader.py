@@ -280,7 +280,9 @@ def read_pieces(
             except ReadingsError as error:
                 if not (allow_gaps and error.message == _NO_ROWS):
                     raise
-                if joined.first is None and more:  # every row empty: the first piece reads on
+                if joined.first is None and not more:
+                    raise  # no reading in the whole file: said at the file's first row
+                if joined.first is None:  # every row empty: the first piece reads on
                     carry = piece + carry
                     continue
                 part = None  # every row a missing reading: the gap spans the piece
