@@ -1581,6 +1581,12 @@ def urdb_refused(
     return Case(entry, urdb_inputs(record), Refused(where, message), variant, seconds=10)
 
 
+def with_reactive_power_charge(price: str) -> str:
+    """The record with ``demandreactivepowercharge`` on line 3 (the price at column 32)."""
+    field = f'  "demandreactivepowercharge": {price},\n'
+    return edit(URDB, '  "label": "abc",\n', '  "label": "abc",\n' + field)
+
+
 URDB_CASES = [
     # The baseline: 48 hours of 0.5 kWh at 0.10 $/kWh.
     Case(
@@ -1686,6 +1692,25 @@ URDB_CASES = [
         "rate.json:4:30",
         starting("energyweekdayschedule[0][0]: period 1 has no rate structure"),
         "malformed",
+    ),
+    # A reactive power charge [$/kVAR] is billed on the maximum kvar: it needs kvarh.
+    urdb_refused(
+        "tariff_urdb_reactive_power_charge_without_kvarh",
+        with_reactive_power_charge("0.51"),
+        "readings.csv",
+        exactly(
+            "tariff urdb-abc has a reactive demand charge (per kvar), which needs reactive "
+            "readings: the readings have no kvarh column"
+        ),
+    ),
+    urdb_refused(
+        "tariff_urdb_negative_reactive_power_charge",
+        with_reactive_power_charge("-0.51"),
+        "rate.json:3:32",
+        exactly(
+            "demandreactivepowercharge: not supported, refusing to price (a negative reactive "
+            "demand charge (-0.51))"
+        ),
     ),
 ]
 
@@ -2054,6 +2079,15 @@ READINGS_CSV = [
         exactly(
             "intervals of 60 min cannot be split at the 30-minute period boundaries of tariff "
             "tou; give readings at a finer interval"
+        ),
+    ),
+    tariff_refused(
+        "readings_without_kvarh_for_a_reactive_demand_charge",
+        after_valley('\n      - kind: reactive\n        price_per_kvar: "0.51"'),
+        "readings.csv",
+        exactly(
+            "tariff tou has a reactive demand charge (per kvar), which needs reactive "
+            "readings: the readings have no kvarh column"
         ),
     ),
     tariff_refused(
