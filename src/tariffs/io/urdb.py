@@ -44,10 +44,10 @@ How the record maps:
   agrees): a ratchet on the flat demand charges, ``percent`` × the highest demand of the
   ``lookbackRange`` months before the bill. URDB writes these percentages as fractions
   (0.8 for 80 %), as NREL/pysam reads ``lookbackpercent``.
-* ``demandreactivepowercharge``: a decimal, the reactive power charge in $/kVAR (the
-  OpenEI URDB API documentation lists it among the demand fields, as a decimal;
-  NREL/REopt_API ``reo/validators.py`` quotes the list, and SAM's OpenEI reader reads it
-  as ``DemandReactivePower``). It is priced as a ``reactive`` charge per kvar of the
+* ``demandreactivepowercharge``: the reactive power charge [$/kVAR], one number for the
+  record. The OpenEI URDB API documentation (version 3) lists it among the demand fields
+  as a decimal, in the field list NREL/REopt_API ``reo/validators.py`` copies from it;
+  SAM's OpenEI reader (NREL/SAM, desktop) reads it as ``DemandReactivePower``. It is priced as a ``reactive`` charge per kvar of the
   month's maximum reactive demand: the kvarh of a demand window (``demandwindow``, or 15
   minutes) ÷ the window's hours, from the readings' ``kvarh`` column, like the demand
   [kW] of the record's demand charges; the description says so. Without a kvarh column
