@@ -47,11 +47,11 @@ How the record maps:
 * ``demandreactivepowercharge``: the reactive power charge [$/kVAR], one number for the
   record. The OpenEI URDB API documentation (version 3) lists it among the demand fields
   as a decimal, in the field list NREL/REopt_API ``reo/validators.py`` copies from it;
-  SAM's OpenEI reader (NREL/SAM, desktop) reads it as ``DemandReactivePower``. It is priced as a ``reactive`` charge per kvar of the
-  month's maximum reactive demand: the kvarh of a demand window (``demandwindow``, or 15
-  minutes) ÷ the window's hours, from the readings' ``kvarh`` column, like the demand
-  [kW] of the record's demand charges; the description says so. Without a kvarh column
-  the bill is refused. SAM's bill calculator (``PySAM.Utilityrate5``) has no reactive
+  SAM's OpenEI reader (NREL/SAM, desktop) reads it as ``DemandReactivePower``. It is
+  priced as a ``reactive`` charge per kvar of the month's maximum reactive demand: the
+  kvarh of a demand window (``demandwindow``, or 15 minutes) ÷ the window's hours, from
+  the readings' ``kvarh`` column, like the demand [kW] of the record's demand charges;
+  the description says so. Without a kvarh column the bill is refused. SAM's bill calculator (``PySAM.Utilityrate5``) has no reactive
   quantity and leaves it out.
 * ``realtimepricing`` (8760 or 8784 hourly prices, as OpenStudio-HPXML's samples write
   it): energy priced hour by hour.
