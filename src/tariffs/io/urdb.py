@@ -51,8 +51,8 @@ How the record maps:
   priced as a ``reactive`` charge per kvar of the month's maximum reactive demand: the
   kvarh of a demand window (``demandwindow``, or 15 minutes) ÷ the window's hours, from
   the readings' ``kvarh`` column, like the demand [kW] of the record's demand charges;
-  the description says so. Without a kvarh column the bill is refused. SAM's bill calculator (``PySAM.Utilityrate5``) has no reactive
-  quantity and leaves it out.
+  the description says so. Without a kvarh column the bill is refused. SAM's bill
+  calculator (``PySAM.Utilityrate5``) has no reactive quantity and leaves it out.
 * ``realtimepricing`` (8760 or 8784 hourly prices, as OpenStudio-HPXML's samples write
   it): energy priced hour by hour.
 * ``startdate`` (epoch seconds, or text ``YYYY-MM-DD...``): the effective date of the one
