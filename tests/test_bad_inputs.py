@@ -1581,6 +1581,12 @@ def urdb_refused(
     return Case(entry, urdb_inputs(record), Refused(where, message), variant, seconds=10)
 
 
+def with_reactive_power_charge(price: str) -> str:
+    """The record with ``demandreactivepowercharge`` on line 3 (the price at column 32)."""
+    field = f'  "demandreactivepowercharge": {price},\n'
+    return edit(URDB, '  "label": "abc",\n', '  "label": "abc",\n' + field)
+
+
 URDB_CASES = [
     # The baseline: 48 hours of 0.5 kWh at 0.10 $/kWh.
     Case(
@@ -1687,6 +1693,25 @@ URDB_CASES = [
         starting("energyweekdayschedule[0][0]: period 1 has no rate structure"),
         "malformed",
     ),
+    # A reactive power charge [$/kVAR] is billed on the maximum kvar: it needs kvarh.
+    urdb_refused(
+        "tariff_urdb_reactive_power_charge_without_kvarh",
+        with_reactive_power_charge("0.51"),
+        "readings.csv",
+        exactly(
+            "tariff urdb-abc has a reactive demand charge (per kvar), which needs reactive "
+            "readings: the readings have no kvarh column"
+        ),
+    ),
+    urdb_refused(
+        "tariff_urdb_negative_reactive_power_charge",
+        with_reactive_power_charge("-0.51"),
+        "rate.json:3:32",
+        exactly(
+            "demandreactivepowercharge: not supported, refusing to price (a negative reactive "
+            "demand charge (-0.51))"
+        ),
+    ),
 ]
 
 
@@ -1729,6 +1754,80 @@ def readings_refused(
 ALLOWED = "start, kwh, kvarh, export_kwh, kw"
 
 LOS_ANGELES = edit(TARIFF, "Asia/Shanghai", "America/Los_Angeles")
+DENVER = edit(TARIFF, "Asia/Shanghai", "America/Denver")
+
+
+def on_standard_time(zone: str, offset: str, fixed: str) -> str:
+    """What a refusal at a clock change says to a file on standard time all year."""
+    return (
+        "a file on standard time all year (8760 hourly values, as SAM, REopt and OS-HPXML "
+        f"write) is on the clock of UTC{offset}, the fixed-offset zone {fixed}: write the "
+        f"offset {offset} on every row, to price its instants on the clock of {zone}, or price "
+        f"the tariff on standard time all year too, as SAM and REopt do (a URDB record: "
+        f"--timezone {fixed})"
+    )
+
+
+def standard_time_year(first: str = "2025-01-01") -> str:
+    """Hourly readings of 2025 from ``first``, on a clock without changes."""
+    moment = dt.datetime.fromisoformat(first)
+    hours = (dt.datetime(2026, 1, 1) - moment) // dt.timedelta(hours=1)
+    rows = [f"{moment + dt.timedelta(hours=h):%Y-%m-%dT%H:%M},1\n" for h in range(hours)]
+    return "start,kwh\n" + "".join(rows)
+
+
+STANDARD_TIME_YEAR = standard_time_year()
+
+def test_standard_time_is_named_for_the_zone_of_the_file(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The zone named is the file's zone's standard time; both ways it names work."""
+    sydney = standard_time_year()
+    Path("sydney.csv").write_text(sydney, encoding="utf-8")
+    # Sydney's clocks move back on 2025-04-06 at 03:00 (AEDT +11:00 to AEST +10:00), so
+    # 02:00, the 95 × 24 + 2 = 2282nd hour, comes twice: the file has it once. Its
+    # standard time is July's offset, +10:00, whose Etc zone is Etc/GMT-10.
+    with pytest.raises(ReadingsError) as caught:
+        read_readings_csv("sydney.csv", "Australia/Sydney")
+    assert str(caught.value).startswith(
+        "sydney.csv:2284: 2025-04-06T02:00 is ambiguous in Australia/Sydney: "
+    )
+    assert "on every row; the file has it once, and a file on standard time" in str(
+        caught.value
+    )
+    assert str(caught.value).endswith(
+        "on the clock of UTC+10:00, the fixed-offset zone Etc/GMT-10: write the offset "
+        "+10:00 on every row, to price its instants on the clock of Australia/Sydney, or "
+        "price the tariff on standard time all year too, as SAM and REopt do (a URDB "
+        "record: --timezone Etc/GMT-10)"
+    )
+    # Adelaide's standard time, +09:30, is no whole hour: no Etc zone, only the offset.
+    with pytest.raises(ReadingsError) as caught:
+        read_readings_csv("sydney.csv", "Australia/Adelaide")
+    assert str(caught.value).endswith(
+        "is on the clock of UTC+09:30: write the offset +09:30 on every row, to price its "
+        "instants on the clock of Australia/Adelaide"
+    )
+    # The first way: the offset on every row, the instants priced on Denver's clock.
+    year = standard_time_year()
+    with_offsets = re.sub(r"(T\d\d:\d\d),", r"\1-07:00,", year)
+    Path("offsets.csv").write_text(with_offsets, encoding="utf-8")
+    readings = read_readings_csv("offsets.csv", "America/Denver")
+    assert len(readings.starts) == 8760
+    assert readings.starts[0] == int(dt.datetime(2025, 1, 1, 7, tzinfo=dt.UTC).timestamp())
+    # The second way: a URDB record priced on standard time all year.
+    Path("year.csv").write_text(year, encoding="utf-8")
+    Path("rate.json").write_text(URDB, encoding="utf-8")
+    price = ("price", "year.csv", "--tariff", "rate.json", "--format", "json")
+    code, out, err = run(capsys, *price, "--timezone", "America/Denver")
+    assert code == 1 and "(a URDB record: --timezone Etc/GMT+7)" in err
+    code, out, err = run(capsys, *price, "--timezone", "Etc/GMT+7")
+    assert (code, err) == (0, "")
+    bills = json.loads(out)["bills"]
+    # 8760 kWh at 0.10: 876.00 over the twelve months.
+    assert len(bills) == 12
+    assert sum(Decimal(bill["total"]) for bill in bills) == Decimal("876.00")
+
 
 READINGS_CSV = [
     readings_refused(
@@ -1975,9 +2074,37 @@ READINGS_CSV = [
         "6",
         exactly(
             "2025-03-09T02:00 does not exist in America/Los_Angeles: the clocks skip it when "
-            "they move forward; a file in local time leaves the skipped times out"
+            "they move forward; a file in local time leaves the skipped times out, and "
+            + on_standard_time("America/Los_Angeles", "-08:00", "Etc/GMT+8")
         ),
         tariff=LOS_ANGELES,
+    ),
+    # A year of hours on Mountain standard time (as SAM, REopt and OS-HPXML write load
+    # files) read in America/Denver: 2025-03-09T02:00, the 1611th hour, is skipped there.
+    readings_refused(
+        "readings_standard_time_year_in_a_zone_with_clock_changes",
+        STANDARD_TIME_YEAR,
+        "1612",
+        exactly(
+            "2025-03-09T02:00 does not exist in America/Denver: the clocks skip it when "
+            "they move forward; a file in local time leaves the skipped times out, and "
+            + on_standard_time("America/Denver", "-07:00", "Etc/GMT+7")
+        ),
+        tariff=DENVER,
+    ),
+    # From July: 2025-11-02T01:00 (hour 124 × 24 + 1 = 2977 of the file) is there once.
+    readings_refused(
+        "readings_standard_time_year_in_a_zone_with_clock_changes",
+        standard_time_year("2025-07-01"),
+        "2979",
+        exactly(
+            "2025-11-02T01:00 is ambiguous in America/Denver: the clocks pass it twice when "
+            "they move back; write the UTC offset, 2025-11-02T01:00-06:00 for the first or "
+            "2025-11-02T01:00-07:00 for the second, on every row; the file has it once, and "
+            + on_standard_time("America/Denver", "-07:00", "Etc/GMT+7")
+        ),
+        variant="from_july",
+        tariff=DENVER,
     ),
     # 2025-11-02 01:00-02:00 happens twice in Los Angeles (PDT, then PST).
     readings_refused(
@@ -1987,8 +2114,23 @@ READINGS_CSV = [
         exactly(
             "2025-11-02T01:00 is ambiguous in America/Los_Angeles: the clocks pass it twice when "
             "they move back; write the UTC offset, 2025-11-02T01:00-07:00 for the first or "
+            "2025-11-02T01:00-08:00 for the second, on every row; the file has it once, and "
+            + on_standard_time("America/Los_Angeles", "-08:00", "Etc/GMT+8")
+        ),
+        tariff=LOS_ANGELES,
+    ),
+    # The hour twice, as a file in local time has it: only the offsets are asked for.
+    readings_refused(
+        "readings_local_time_that_is_ambiguous",
+        "start,kwh\n2025-11-02T00:30,1\n2025-11-02T00:45,1\n2025-11-02T01:00,1\n"
+        "2025-11-02T01:15,1\n2025-11-02T01:30,1\n2025-11-02T01:45,1\n2025-11-02T01:00,1\n",
+        "4",
+        exactly(
+            "2025-11-02T01:00 is ambiguous in America/Los_Angeles: the clocks pass it twice when "
+            "they move back; write the UTC offset, 2025-11-02T01:00-07:00 for the first or "
             "2025-11-02T01:00-08:00 for the second, on every row"
         ),
+        variant="repeated",
         tariff=LOS_ANGELES,
     ),
     readings_refused(
@@ -2054,6 +2196,15 @@ READINGS_CSV = [
         exactly(
             "intervals of 60 min cannot be split at the 30-minute period boundaries of tariff "
             "tou; give readings at a finer interval"
+        ),
+    ),
+    tariff_refused(
+        "readings_without_kvarh_for_a_reactive_demand_charge",
+        after_valley('\n      - kind: reactive\n        price_per_kvar: "0.51"'),
+        "readings.csv",
+        exactly(
+            "tariff tou has a reactive demand charge (per kvar), which needs reactive "
+            "readings: the readings have no kvarh column"
         ),
     ),
     tariff_refused(

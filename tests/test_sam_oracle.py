@@ -560,3 +560,28 @@ def test_record_without_demand_window_is_not_priced_on_hourly_readings() -> None
     assert abs(theirs["dc_fixed"][0] - Decimal("20")) < Decimal("0.000001")
     with pytest.raises(ReadingsError, match=r"15-minute windows"):
         price(tariff_of(record, "UTC"), readings_of(kwh_milli, 1, "UTC"))
+
+
+def test_sam_does_not_model_the_reactive_power_charge() -> None:
+    """SAM has no reactive power charge, so there is nothing to compare it with.
+
+    ``PySAM.Utilityrate5`` takes a load in kW and no reactive quantity, and its
+    ``ElectricityRates`` inputs have no price per kVAR; NREL's reader
+    ``URDBv8_to_ElectricityRates`` does not read ``demandreactivepowercharge``: it gives the
+    same rates with and without it, so SAM's bill leaves the charge out. Here the record's
+    charge is a ``reactive`` line per kvar of maximum reactive demand, priced by hand in
+    tests/io/test_urdb.py and tests/engine/test_pricing.py.
+    """
+    record = flat_demand(15)
+    with_reactive = {**record, "demandreactivepowercharge": Decimal("0.51")}
+    theirs = URDBv8_to_ElectricityRates(as_floats(copy.deepcopy(with_reactive)))
+    assert theirs == URDBv8_to_ElectricityRates(as_floats(copy.deepcopy(record)))
+    inputs = [name.lower() for name in dir(utilityrate5.new().ElectricityRates)]
+    assert not [name for name in inputs if "kvar" in name or "reactive" in name]
+    kwh_milli = sparse_load(4, {(JANUARY_1, 0, 1): 2000})
+    assert sam_charges(sam_model(with_reactive, kwh_milli, 4)) == sam_charges(
+        sam_model(record, kwh_milli, 4)
+    )
+    (version,) = tariff_of(with_reactive, "UTC").versions.values()
+    (charge,) = [c for c in version.charges if c.kind == "reactive"]
+    assert charge.price_per_kvar == Decimal("0.51")

@@ -955,3 +955,27 @@ def test_price_csv_carries_the_bills_warnings(
             "",
         ),
     ]
+
+
+def test_wall_clock_reads_starts_without_an_offset_on_its_own_clock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Starts without an offset are times of the --wall-clock zone, kept in the tariff's.
+
+    1.5 kWh at 00:00 and 2 kWh at 01:00 on 2025-01-01 in Los Angeles, moved to the same
+    wall times in Asia/Shanghai: both in the first two hours of 2025-01-01 there, tier 1
+    at 0.617, 3.5 × 0.617 = 2.1595, 2.16. (Read in Shanghai first, they fell at 08:00
+    and 09:00 on 2024-12-31.)
+    """
+    path = tmp_path / "pacific.csv"
+    path.write_text("start,kwh\n2025-01-01T00:00,1.5\n2025-01-01T01:00,2\n", encoding="utf-8")
+    code, out, err = run(
+        capsys, "price", path, "--tariff", "cn-sh-residential", "--wall-clock",
+        "America/Los_Angeles", "--format", "json",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    (bill,) = json.loads(out)["bills"]
+    # The bill is of the day the readings cover (as in docs/readings-format.md).
+    assert bill["period"] == {"start": "2025-01-01", "end": "2025-01-02"}
+    assert bill["total"] == "2.16"
+    assert any("none from 2025-01-01T02:00 to 2025-01-02T00:00" in w for w in bill["warnings"])

@@ -554,6 +554,96 @@ def test_reactive_charge_above_free_ratio() -> None:
     assert lines(bill)["reactive"] == (Decimal(6), Decimal("0.02"), Decimal("0.12"))
 
 
+REACTIVE_DEMAND = FLAT + '      - {kind: reactive, price_per_kvar: "0.51"}\n'
+
+
+def reactive_peak(day: dt.date, hour: int) -> Decimal:
+    """0.5 kvarh per quarter hour, 3 per quarter in July 10th's 14:00 hour (12 kvar)."""
+    return Decimal(3) if (day.month, day.day, hour) == (7, 10, 14) else Decimal("0.5")
+
+
+def test_reactive_demand_charge_bills_the_maximum_kvar_of_the_month() -> None:
+    readings = hourly(dt.date(2025, 7, 1), 31, kvarh_of_hour=reactive_peak, step_minutes=15)
+    (bill,) = price(tariff(REACTIVE_DEMAND), readings)
+    # 31 × 96 quarter hours at 1 kWh: 2976 kWh × 0.5 = 1488.00. The 15-minute window of
+    # most kvarh has 3 kvarh: 3 ÷ 0.25 h = 12 kvar; 12 × 0.51 = 6.12.
+    assert lines(bill) == {
+        "energy": (Decimal(2976), Decimal("0.5"), Decimal("1488.00")),
+        "reactive": (Decimal(12), Decimal("0.51"), Decimal("6.12")),
+    }
+    (line,) = [line for line in bill.lines if line.code == "reactive"]
+    assert (line.kind, line.unit) == ("power_factor", "kvar")
+    assert line.label == "Reactive demand (maximum kvar over 15-minute windows)"
+    assert bill.total == Decimal("1494.12")
+
+
+def test_reactive_demand_follows_the_demand_window() -> None:
+    body = REACTIVE_DEMAND.replace(
+        '  "2025-01-01":\n', '  "2025-01-01":\n    demand_window: {minutes: 30}\n'
+    )
+    readings = hourly(dt.date(2025, 7, 1), 31, kvarh_of_hour=reactive_peak, step_minutes=15)
+    (bill,) = price(tariff(body), readings)
+    # A 30-minute window of the peak hour holds 3 + 3 kvarh: 6 ÷ 0.5 h = 12 kvar again;
+    # the other windows 1 kvarh (2 kvar). 12 × 0.51 = 6.12.
+    assert lines(bill)["reactive"] == (Decimal(12), Decimal("0.51"), Decimal("6.12"))
+    # One quarter of 3 kvarh alone (14:15): its window 14:00-14:30 holds 0.5 + 3 = 3.5
+    # kvarh, 7 kvar; 7 × 0.51 = 3.57.
+    start = int(dt.datetime(2025, 7, 1, tzinfo=SHANGHAI).timestamp())
+    peak = int(dt.datetime(2025, 7, 10, 14, 15, tzinfo=SHANGHAI).timestamp())
+    starts = [start + 900 * i for i in range(31 * 96)]
+    kvarh = [3000 if t == peak else 500 for t in starts]
+    one = Readings("mem.csv", 900, starts, 3, [1000] * len(starts), kvarh=kvarh)
+    (bill,) = price(tariff(body), one)
+    assert lines(bill)["reactive"] == (Decimal(7), Decimal("0.51"), Decimal("3.57"))
+
+
+def test_reactive_demand_is_measured_from_kvarh_not_from_a_kw_column() -> None:
+    readings = hourly(dt.date(2025, 7, 1), 31, kvarh_of_hour=reactive_peak, step_minutes=15)
+    with_kw = Readings(readings.source, 900, readings.starts, 3, readings.kwh,
+                       kvarh=readings.kvarh, kw=[50_000] * len(readings.starts))  # fmt: skip
+    (bill,) = price(tariff(REACTIVE_DEMAND), with_kw)
+    assert lines(bill)["reactive"] == (Decimal(12), Decimal("0.51"), Decimal("6.12"))
+
+
+def test_reactive_demand_of_part_of_a_month_is_its_share() -> None:
+    body = REACTIVE_DEMAND + (
+        '  "2025-07-16":\n'
+        "    charges:\n"
+        '      - {kind: energy, price_per_kwh: "0.5"}\n'
+        '      - {kind: reactive, price_per_kvar: "1.02"}\n'
+    )
+    readings = hourly(dt.date(2025, 7, 1), 31, kvarh_of_hour=reactive_peak, step_minutes=15)
+    (bill,) = price(tariff(body), readings)
+    # The bill's maximum is 12 kvar. July 1-15 at 0.51 for 15/31 of the month:
+    # 12 × 0.51 × 15/31 = 2.9613, 2.96; July 16-31 at 1.02 for 16/31: 12 × 1.02 × 16/31
+    # = 6.3174, 6.32.
+    reactive = [line for line in bill.lines if line.code == "reactive"]
+    assert [(line.quantity, line.rate, line.amount) for line in reactive] == [
+        (Decimal(12), Decimal("0.51"), Decimal("2.96")),
+        (Decimal(12), Decimal("1.02"), Decimal("6.32")),
+    ]
+    assert reactive[0].label.endswith("(× 15/31 of a month)")
+
+
+def test_reactive_demand_without_kvarh_is_refused_naming_the_column() -> None:
+    with pytest.raises(
+        ReadingsError,
+        match=r"^mem\.csv: tariff t has a reactive demand charge \(per kvar\), which needs "
+        r"reactive readings: the readings have no kvarh column$",
+    ):
+        price(tariff(REACTIVE_DEMAND), hourly(dt.date(2025, 7, 1), 1, step_minutes=15))
+
+
+def test_reactive_demand_from_readings_coarser_than_the_window_is_refused() -> None:
+    readings = hourly(dt.date(2025, 7, 1), 1, kvarh_of_hour=reactive_peak)
+    with pytest.raises(
+        ReadingsError,
+        match=r"bills reactive demand over 15-minute windows, which intervals of 60 min "
+        r"cannot give; give readings at 15 minutes or finer, or",
+    ):
+        price(tariff(REACTIVE_DEMAND), readings)
+
+
 def test_per_period_ladders_continue_across_a_version_change() -> None:
     body = """\
     versions:

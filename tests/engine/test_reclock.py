@@ -64,8 +64,8 @@ def test_an_hour_the_clocks_skip_is_refused_naming_it() -> None:
     assert str(caught.value) == (
         "r.csv: moved to the wall clock of Asia/Shanghai, the interval from 2011-03-13T01:00 "
         "(America/Los_Angeles) would last 7200 s, not 3600 s as the others: a clock changes "
-        "inside it; move readings of a clock without changes instead (a zone on standard "
-        "time all year, such as Etc/GMT+8 for the Pacific)"
+        "inside it; move readings of a clock without changes instead (--wall-clock "
+        "Etc/GMT+8, the standard time of America/Los_Angeles)"
     )
 
 
@@ -75,8 +75,10 @@ def test_a_wall_time_the_target_clock_skips_is_refused() -> None:
         reclock(readings, "Etc/GMT+8", "America/Los_Angeles")
     assert str(caught.value) == (
         "r.csv: cannot move the readings to the wall clock of America/Los_Angeles: "
-        "2011-03-13T02:00 there is skipped or repeated by a clock change; move them to a zone "
-        "on standard time all year (e.g. Etc/GMT+8)"
+        "2011-03-13T02:00 there is skipped or repeated by a clock change; price them under a "
+        "tariff on standard time all year, Etc/GMT+8 (a URDB record: --timezone Etc/GMT+8), "
+        "or price their instants without --wall-clock (a CSV file gives them with a UTC "
+        "offset on every row)"
     )
 
 

@@ -195,7 +195,15 @@ def test_clock_changes_are_refused_and_a_fixed_offset_zone_is_not() -> None:
     # 2013-03-10 (a Sunday, DST begins) would be 2025-03-09, when DST begins in 2025 too;
     # the first day refused is the first moved that has a change in either year.
     assert "the clocks change on" in str(caught.value)
-    assert "Etc/GMT+7" in str(caught.value)
+    assert str(caught.value).endswith(
+        "in America/Denver; re-date readings on a clock without changes (the fixed-offset "
+        "zone of America/Denver's standard time, Etc/GMT+7; a URDB record: --timezone "
+        "Etc/GMT+7)"
+    )
+    # Sydney's standard time is its winter's (July's) +10:00: Etc/GMT-10.
+    with pytest.raises(ReadingsError) as caught:
+        redate(year_of_days(2013, "Australia/Sydney"), "Australia/Sydney", 2025)
+    assert str(caught.value).endswith("Etc/GMT-10; a URDB record: --timezone Etc/GMT-10)")
     moved = redate(year_of_days(2013, "Etc/GMT+7"), "Etc/GMT+7", 2025)
     assert kwh_by_date(moved, "Etc/GMT+7")[dt.date(2025, 1, 1)] == 2
 

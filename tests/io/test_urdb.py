@@ -7,6 +7,7 @@ published load files; they are never taken from the code under test.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 import pickle
@@ -744,6 +745,70 @@ def test_demand_windows() -> None:
     assert caught.value.feature == "demandwindow"
 
 
+def quarter_hourly_reactive(
+    start: dt.datetime, kwh: list[str], kvarh: list[str]
+) -> Readings:
+    rows = [
+        f"{(start + dt.timedelta(minutes=15 * i)).isoformat(timespec='minutes')},{a},{b}"
+        for i, (a, b) in enumerate(zip(kwh, kvarh, strict=True))
+    ]
+    text = "start,kwh,kvarh\n" + "\n".join(rows) + "\n"
+    return parse_readings_csv(text, "readings.csv", "UTC")
+
+
+def test_reactive_power_charge_is_priced_per_kvar_of_maximum_reactive_demand() -> None:
+    """``demandreactivepowercharge`` [$/kVAR] bills the month's maximum reactive demand."""
+    data = record(demandreactivepowercharge=D("0.51"))
+    tariff = tariff_of(data)
+    version = only_version(tariff)
+    (charge,) = [c for c in version.charges if c.kind == "reactive"]
+    assert charge.price_per_kvar == D("0.51") and charge.price_per_kvarh is None
+    # No window in the record: 15 minutes, said in the description, with the rule.
+    assert version.demand_window.minutes == 15
+    assert "15-minute windows" in (tariff.description or "")
+    assert "maximum reactive demand [kvar]" in (tariff.description or "")
+    # July 2025: 1 kWh and 0.5 kvarh per 15 minutes, but 2.25 kvarh on the 10th at 14:15
+    # (9 kvar) and 2 kvarh in each quarter of the 20th 08:00 hour (8 kvar).
+    kwh = ["1"] * (31 * 96)
+    kvarh = ["0.5"] * (31 * 96)
+    kvarh[9 * 96 + 14 * 4 + 1] = "2.25"
+    for quarter in range(4):
+        kvarh[19 * 96 + 8 * 4 + quarter] = "2"
+    readings = quarter_hourly_reactive(dt.datetime(2025, 7, 1), kwh, kvarh)
+    (bill,) = price(tariff, readings)
+    (line,) = [line for line in bill.lines if line.code == "reactive"]
+    # 2.25 kvarh ÷ 0.25 h = 9 kvar; 9 × 0.51 = 4.59.
+    assert (line.quantity, line.unit, line.rate, line.amount) == (
+        D(9), "kvar", D("0.51"), D("4.59")
+    )
+    # 2976 kWh × 0.10 = 297.60 of energy; 302.19 in all.
+    assert bill.total == D("302.19")
+    # Over 60-minute windows the 20th's hour has 8 kvarh (8 kvar) and the 10th's hour
+    # 0.5 × 3 + 2.25 = 3.75 kvarh: 8 kvar × 0.51 = 4.08.
+    (hourly_bill,) = price(tariff_of({**data, "demandwindow": 60}), readings)
+    (line,) = [line for line in hourly_bill.lines if line.code == "reactive"]
+    assert (line.quantity, line.amount) == (D(8), D("4.08"))
+
+
+def test_reactive_power_charge_needs_reactive_readings() -> None:
+    tariff = tariff_of(record(demandreactivepowercharge=D("2.7")))
+    readings = quarter_hourly(dt.datetime(2025, 7, 1), ["1"] * 96)
+    with pytest.raises(
+        ReadingsError,
+        match=r"^readings\.csv: tariff urdb-abc123 has a reactive demand charge \(per kvar\), "
+        r"which needs reactive readings: the readings have no kvarh column$",
+    ):
+        price(tariff, readings)
+
+
+@pytest.mark.parametrize("value", [D("-0.51"), -1])
+def test_negative_reactive_power_charge_is_refused(value: Any) -> None:
+    with pytest.raises(UnsupportedFeatureError) as caught:
+        tariff_of(record(demandreactivepowercharge=value))
+    assert caught.value.feature == "demandreactivepowercharge"
+    assert "a negative reactive demand charge" in str(caught.value)
+
+
 def test_lookback_ratchet() -> None:
     data = record(
         flatdemandstructure=[[{"rate": 10}]],
@@ -805,7 +870,6 @@ def test_empty_lookback_fields_are_fine() -> None:
     ("field", "value"),
     [
         ("coincidentratestructure", [[{"rate": D("0.79")}]]),
-        ("demandreactivepowercharge", D("0.51")),
         ("fueladjustmentsmonthly", [D("0.01")] * 12),
         ("energyattrs", [{"DWR-BC": "0.00539"}, {"TOU-winter:Off-Peak": "4"}]),
         ("demandattrs", [{"Power-Factor-Adjustment-Rate-$": "0.00005"}]),
@@ -821,7 +885,7 @@ def test_fields_that_would_price_are_refused_by_name(field: str, value: Any) -> 
 
 
 def test_every_refused_field_is_named() -> None:
-    data = record(demandreactivepowercharge=D("0.51"), fueladjustmentsmonthly=[1] * 12)
+    data = record(coincidentratestructure=[[{"rate": 1}]], fueladjustmentsmonthly=[1] * 12)
     with pytest.raises(UnsupportedFeatureError, match=r"also refused: fueladjustmentsmonthly"):
         tariff_of(data)
 
@@ -946,10 +1010,11 @@ RECORDS: dict[str, str | None] = {
     "pge_e19_secondary_5cef0a415457a33576f60fe2.json": "demandattrs",
     # voltage discounts and a climate credit among the energy attributes
     "sce_gs2_tou_b_55fc81d7682bea28da64f9ae.json": "energyattrs",
-    "sce_tou8_optionB_56bbe2205457a34d2a8b456a.json": "demandreactivepowercharge",
+    "sce_tou8_optionB_56bbe2205457a34d2a8b456a.json": None,
     # DWR bond charge among the energy attributes (its coincident demand is priced at 0)
     "sdge_tou_a_primary_5c3932b2b718b33d2eb90074.json": "energyattrs",
-    "wallingford_primary_northford_539f6a23ec4f024411ec8bf9.json": "demandreactivepowercharge",
+    # a ratchet percentage without lookbackRange (its reactive power charge is priced)
+    "wallingford_primary_northford_539f6a23ec4f024411ec8bf9.json": "demandratchetpercentage",
 }
 
 #: Loaded records that bill demand (or kWh per kW), measured over 15 minutes by default.
@@ -960,7 +1025,11 @@ BILLS_DEMAND = {
     "nipsco_rate724_gs_large_5c5afec35457a3130fde39de.json",
     "psco_residential_demand_rd_5a679442682bea21e990a0d4.json",
     "pysam_urdb_rate_539f6a23ec4f024411ec8beb.json",
+    "sce_tou8_optionB_56bbe2205457a34d2a8b456a.json",
 }
+
+#: Loaded records with a reactive power charge [$/kVAR]: they need a kvarh column.
+BILLS_REACTIVE = {"sce_tou8_optionB_56bbe2205457a34d2a8b456a.json"}
 
 # The load is Tempe, Arizona, in local time: Phoenix keeps no daylight saving time.
 LOAD_ZONE = "America/Phoenix"
@@ -1027,8 +1096,19 @@ def test_real_record(name: str, office_2023: tuple[Readings, Readings]) -> None:
         readings = quarter_load
     else:
         readings = hourly_load
+    if name in BILLS_REACTIVE:
+        with pytest.raises(ReadingsError, match=r"needs reactive readings: .* no kvarh column"):
+            price(tariff, readings)
+        # A power factor of 1/√2 in every interval: kvarh = kWh, so that the maximum
+        # reactive demand of a month [kvar] is its maximum demand [kW].
+        readings = dataclasses.replace(readings, kvarh=list(readings.kwh))
     bills = price(tariff, readings)
     check_bills(bills, readings)
+    if name in BILLS_REACTIVE:
+        for bill in bills:
+            by_code = {line.code: line for line in bill.lines}
+            assert by_code["reactive"].unit == "kvar"
+            assert by_code["reactive"].quantity == by_code["demand.flat"].quantity
     # The YAML table loads to the same tariff and prices the same bills.
     data = parse_urdb(path.read_text(encoding="utf-8"), str(path))
     text = urdb_to_yaml(data, timezone=LOAD_ZONE, source=str(path), past_enddate=True)

@@ -666,3 +666,49 @@ def test_a_ratio_of_a_ratio_is_refused_exactly_when_a_written_price_would_be(
         resolved = resolve_prices(prices, {"base": base})
         assert [Fraction(resolved["a"][0]), Fraction(resolved["b"][0])] == [first, second]
         assert not resolved["b"][0].is_signed()
+
+
+AT_CHARGE = r"t\.yaml:9:9: versions\.2025-01-01\.charges\[0\]\.reactive: "
+
+
+@pytest.mark.parametrize(
+    ("charge", "message"),
+    [
+        (
+            '{kind: reactive, price_per_kvarh: "0.02", price_per_kvar: "0.51"}',
+            AT_CHARGE + r"a reactive charge gives one price: price_per_kvarh \(reactive "
+            r"energy\) or price_per_kvar \(maximum reactive demand\), not both",
+        ),
+        (
+            "{kind: reactive}",
+            AT_CHARGE + r".*or price_per_kvar \(maximum reactive demand\); found neither",
+        ),
+        (
+            '{kind: reactive, price_per_kvar: "0.51", free_kvarh_per_kwh: "0.5"}',
+            AT_CHARGE + "free_kvarh_per_kwh is an allowance of reactive energy and goes "
+            "with price_per_kvarh, not with price_per_kvar",
+        ),
+        ('{kind: reactive, price_per_kvar: "-0.51"}', r"t\.yaml:9:\d+: .*kvar.*0 or more"),
+    ],
+)
+def test_a_reactive_charge_has_one_price(tmp_path: Path, charge: str, message: str) -> None:
+    body = f"""\
+    versions:
+      "2025-01-01":
+        charges:
+          - {charge}
+    """
+    with pytest.raises(TariffFileError, match=message):
+        load_tariff(write(tmp_path, body))
+
+
+def test_a_reactive_charge_per_kvar_loads(tmp_path: Path) -> None:
+    body = """\
+    versions:
+      "2025-01-01":
+        charges:
+          - {kind: reactive, price_per_kvar: "0.51"}
+    """
+    (charge,) = next(iter(load_tariff(write(tmp_path, body)).versions.values())).charges
+    assert charge.price_per_kvar == Decimal("0.51")
+    assert charge.price_per_kvarh is None and charge.free_kvarh_per_kwh == 0

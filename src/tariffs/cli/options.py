@@ -529,8 +529,13 @@ def _read(
         )
     from tariffs.io.readings.csv_reader import read_readings_csv
 
+    # Starts without a UTC offset are wall-clock times: with --wall-clock, of its zone.
     readings = read_readings_csv(
-        path, timezone, interval_seconds=interval, allow_gaps=allow_gaps, layout=layout
+        path,
+        timezone if clock is None else clock.source_timezone,
+        interval_seconds=interval,
+        allow_gaps=allow_gaps,
+        layout=layout,
     )
     if clock is None:
         return readings

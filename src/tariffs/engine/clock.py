@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from tariffs.engine import _kept
 
-__all__ = ["local_day_offsets", "utc_offset", "utc_offset_runs"]
+__all__ = ["StandardTime", "local_day_offsets", "standard_time", "utc_offset", "utc_offset_runs"]
 
 _SECONDS_PER_DAY = 86400
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
@@ -42,6 +43,52 @@ def utc_offset(zone: ZoneInfo, utc: int) -> int:
     if delta is None:  # pragma: no cover - ZoneInfo always knows its offset
         raise ValueError("time zone gave no UTC offset")
     return delta.days * _SECONDS_PER_DAY + delta.seconds
+
+
+class StandardTime(NamedTuple):
+    """A zone's standard time: its offset, and the fixed-offset zone of that clock.
+
+    Attributes:
+        offset: The standard UTC offset [s].
+        text: The offset as ISO 8601 writes it after a time, ``-07:00``.
+        zone: The ``Etc/GMT`` zone on that clock all year (``Etc/GMT+7`` for -07:00: the
+            tz database's ``Etc`` names invert the sign), or None for an offset that is
+            not a whole number of hours (no ``Etc`` zone has it).
+    """
+
+    offset: int
+    text: str
+    zone: str | None
+
+
+def standard_time(timezone: str, year: int) -> StandardTime:
+    """The standard time of a zone in a year: the smaller of its offsets in January and July.
+
+    Daylight saving time moves the clocks forward, so standard time is the smaller offset:
+    January's in the northern hemisphere, July's in the southern.
+
+    >>> standard_time("America/Denver", 2025)
+    StandardTime(offset=-25200, text='-07:00', zone='Etc/GMT+7')
+    >>> standard_time("Australia/Sydney", 2025).zone
+    'Etc/GMT-10'
+    >>> standard_time("Australia/Adelaide", 2025)
+    StandardTime(offset=34200, text='+09:30', zone=None)
+    """
+    zone = ZoneInfo(timezone)
+    offsets = []
+    for month in (1, 7):
+        noon = int(dt.datetime(year, month, 1, 12, tzinfo=dt.UTC).timestamp())
+        offsets.append(utc_offset(zone, noon))
+    offset = min(offsets)
+    sign = "-" if offset < 0 else "+"
+    hours, rest = divmod(abs(offset), 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = f"{sign}{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
+    if rest:
+        return StandardTime(offset, text, None)
+    if offset == 0:
+        return StandardTime(offset, text, "Etc/GMT")
+    return StandardTime(offset, text, f"Etc/GMT{'+' if offset < 0 else '-'}{hours}")
 
 
 def _year_offsets(timezone: str, year: int) -> tuple[tuple[int, int], ...]:

@@ -6,9 +6,10 @@ in time order); the engine measures them once per segment or bill, from the read
 the plan of the segment, and hands the numbers over with the usage.
 
 Demand is the average power over a demand window: the kWh of the window × 60 / window
-minutes [kW]. Windows are clock-aligned in local time (``[00:00, 00:15)``,
-``[00:15, 00:30)``, ...) or sliding (every run of consecutive intervals that spans one
-window). A meter-reported ``kw`` column is used as it is. Demand is never computed from
+minutes [kW]; reactive demand is the same over the kvarh of the window [kvar]. Windows
+are clock-aligned in local time (``[00:00, 00:15)``, ``[00:15, 00:30)``, ...) or sliding
+(every run of consecutive intervals that spans one window). A meter-reported ``kw``
+column is used as it is (for demand, not reactive demand). Demand is never computed from
 intervals longer than the window: that would be a guess.
 """
 
@@ -56,6 +57,8 @@ class MaxDemand(NamedTuple):
             (coincident-peak hours), or None.
         schedule: Classify the intervals by this schedule (a version's own
             ``demand_periods``) instead of the segments' energy schedules, or None.
+        reactive: Reactive demand [kvar] from the ``kvarh`` column instead of demand
+            [kW] from the ``kwh`` column (a meter's ``kw`` column is not used for it).
     """
 
     window_minutes: int
@@ -63,6 +66,7 @@ class MaxDemand(NamedTuple):
     periods: frozenset[int] | None = None
     hours: tuple[tuple[int, int], ...] | None = None
     schedule: Schedule | None = None
+    reactive: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,16 +122,18 @@ def measure_demand(
         sliding=measure.sliding,
         periods=None if measure.periods is None else set(measure.periods),
         tariff_id=tariff_id,
+        reactive=measure.reactive,
     )
 
 
-def _check(readings: Readings, window_minutes: int, tariff_id: str) -> int:
+def _check(readings: Readings, window_minutes: int, tariff_id: str, reactive: bool) -> int:
     step = readings.interval_seconds // 60
     if readings.interval_seconds % 60 or step > window_minutes or window_minutes % step:
+        what, meter = ("reactive demand", "") if reactive else ("demand", " (or a kw column)")
         raise ReadingsError(
-            f"tariff {tariff_id} bills demand over {window_minutes}-minute windows, which "
+            f"tariff {tariff_id} bills {what} over {window_minutes}-minute windows, which "
             f"intervals of {readings.interval_seconds // 60} min cannot give; "
-            f"give readings at {window_minutes} minutes or finer (or a kw column), or "
+            f"give readings at {window_minutes} minutes or finer{meter}, or "
             "measure demand over the readings' intervals as a declared deviation "
             "(--demand-window readings)",
             file=readings.source,
@@ -143,8 +149,12 @@ def max_demand(
     sliding: bool = False,
     periods: set[int] | None = None,
     tariff_id: str = "",
+    reactive: bool = False,
 ) -> Decimal:
     """The maximum demand of some segments [kW], overall or within some periods.
+
+    With ``reactive``, the maximum reactive demand [kvar]: the same windows over the
+    ``kvarh`` column (kvarh of the window × 60 / window minutes).
 
     Args:
         readings: The readings the plans index.
@@ -153,24 +163,35 @@ def max_demand(
         sliding: Sliding windows instead of clock-aligned ones.
         periods: Only windows inside these period indexes (time-of-use demand).
         tariff_id: For messages.
+        reactive: Measure reactive demand [kvar] from the kvarh column.
 
     Raises:
-        ReadingsError: The readings are coarser than the window.
+        ReadingsError: The readings are coarser than the window, or (``reactive``) have
+            no kvarh column.
     """
     best = 0
+    quantities = readings.kwh
+    if reactive:
+        if readings.kvarh is None:
+            raise ReadingsError(
+                f"tariff {tariff_id} has a reactive demand charge (per kvar), which needs "
+                "reactive readings: the readings have no kvarh column",
+                file=readings.source,
+            )
+        quantities = readings.kvarh
     scale = readings.scale
     meter_kw = False
     step_seconds = readings.interval_seconds
     chosen = None if periods is None else frozenset(periods)
     for plan in plans:
-        if readings.kw is not None:
+        if readings.kw is not None and not reactive:
             meter_kw = True
             runs = plan.runs_of(chosen)
             if runs:  # each run's maximum in C, over runs kept with the plan
                 best = max(best, max(map(max, map(readings.kw.__getitem__, runs))))
             continue
-        per_window = _check(readings, window_minutes, tariff_id)
-        kwh = readings.kwh
+        per_window = _check(readings, window_minutes, tariff_id, reactive)
+        kwh = quantities
         step = step_seconds // 60
         if per_window == 1:
             # The common case: one interval per window, the max of a slice is C-speed;

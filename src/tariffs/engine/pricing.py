@@ -807,7 +807,8 @@ def _over_interval(
         ReadingsError: The intervals are longer than an hour or do not divide one.
     """
     step, remainder = divmod(readings.interval_seconds, 60)
-    if readings.kw is not None or (not remainder and step <= measure.window_minutes):
+    metered_kw = readings.kw is not None and not measure.reactive
+    if metered_kw or (not remainder and step <= measure.window_minutes):
         return measure  # the tariff's window can be measured (or the meter gives kW)
     if remainder or step > 60 or 60 % step:
         raise ReadingsError(

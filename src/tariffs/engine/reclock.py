@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tariffs.engine.clock import standard_time
 from tariffs.errors import ReadingsError
 from tariffs.model.readings import Readings
 
@@ -70,10 +71,17 @@ class WallClock:
         wall = dt.datetime.fromtimestamp(instant, self._source_zone).replace(tzinfo=None)
         target = _instant(wall, self._zone)
         if target is None:
+            standard = standard_time(self.timezone, wall.year)
+            on_standard = (
+                f"UTC{standard.text}" if standard.zone is None
+                else f"{standard.zone} (a URDB record: --timezone {standard.zone})"
+            )  # fmt: skip
             raise ReadingsError(
                 f"cannot move the readings to the wall clock of {self.timezone}: "
-                f"{wall:%Y-%m-%dT%H:%M} there is skipped or repeated by a clock change; move "
-                "them to a zone on standard time all year (e.g. Etc/GMT+8)",
+                f"{wall:%Y-%m-%dT%H:%M} there is skipped or repeated by a clock change; "
+                "price them under a tariff on standard time all year, "
+                f"{on_standard}, or price their instants without --wall-clock (a CSV file "
+                "gives them with a UTC offset on every row)",
                 file=self.source,
             )
         self._cache[instant] = target
@@ -81,12 +89,18 @@ class WallClock:
 
     def length_error(self, start: int, length: int, interval: int) -> ReadingsError:
         """The error for an interval whose moved length differs from the others'."""
+        year = dt.datetime.fromtimestamp(start, self._source_zone).year
+        standard = standard_time(self.source_timezone, year)
+        instead = (
+            f"--wall-clock {standard.zone}, the standard time of {self.source_timezone}"
+            if standard.zone is not None
+            else f"a zone on standard time all year (UTC{standard.text})"
+        )
         return ReadingsError(
             f"moved to the wall clock of {self.timezone}, the interval from "
             f"{self.wall(start)} ({self.source_timezone}) would last {length} s, not "
             f"{interval} s as the others: a clock changes inside it; move readings of a "
-            "clock without changes instead (a zone on standard time all year, such as "
-            "Etc/GMT+8 for the Pacific)",
+            f"clock without changes instead ({instead})",
             file=self.source,
         )
 

@@ -38,7 +38,7 @@ from bisect import bisect_left
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from tariffs.engine.clock import local_day_offsets
+from tariffs.engine.clock import local_day_offsets, standard_time
 from tariffs.errors import ReadingsError
 from tariffs.model.readings import QUANTITY_COLUMNS, Readings, to_decimal
 
@@ -137,11 +137,17 @@ def redate(
             (year, target_offsets, target),
         ):
             if offsets[index] is None:
+                standard = standard_time(timezone, when)
+                clock = (
+                    f"a fixed-offset zone, as {timezone}'s standard time UTC{standard.text}"
+                    if standard.zone is None
+                    else f"the fixed-offset zone of {timezone}'s standard time, "
+                    f"{standard.zone}; a URDB record: --timezone {standard.zone}"
+                )
                 raise ReadingsError(
                     f"cannot re-date {_name(source_year, day)} to {_name(year, target)}: "
                     f"the clocks change on {_name(when, index)} in {timezone}; re-date "
-                    "readings on a clock without changes (e.g. a fixed-offset zone such "
-                    "as Etc/GMT+7 for local standard time)",
+                    f"readings on a clock without changes ({clock})",
                     file=source,
                 )
         blocks.append((target, i0, i1, target_midnights[target] - days.midnights[day]))

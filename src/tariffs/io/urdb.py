@@ -44,6 +44,15 @@ How the record maps:
   agrees): a ratchet on the flat demand charges, ``percent`` × the highest demand of the
   ``lookbackRange`` months before the bill. URDB writes these percentages as fractions
   (0.8 for 80 %), as NREL/pysam reads ``lookbackpercent``.
+* ``demandreactivepowercharge``: the reactive power charge [$/kVAR], one number for the
+  record. The OpenEI URDB API documentation (version 3) lists it among the demand fields
+  as a decimal, in the field list NREL/REopt_API ``reo/validators.py`` copies from it;
+  SAM's OpenEI reader (NREL/SAM, desktop) reads it as ``DemandReactivePower``. It is
+  priced as a ``reactive`` charge per kvar of the month's maximum reactive demand: the
+  kvarh of a demand window (``demandwindow``, or 15 minutes) ÷ the window's hours, from
+  the readings' ``kvarh`` column, like the demand [kW] of the record's demand charges;
+  the description says so. Without a kvarh column the bill is refused. SAM's bill
+  calculator (``PySAM.Utilityrate5``) has no reactive quantity and leaves it out.
 * ``realtimepricing`` (8760 or 8784 hourly prices, as OpenStudio-HPXML's samples write
   it): energy priced hour by hour.
 * ``startdate`` (epoch seconds, or text ``YYYY-MM-DD...``): the effective date of the one
@@ -57,14 +66,14 @@ How the record maps:
 * ``dgrules`` and ``usenetmetering`` say how exported energy is compensated; the table
   prices imported kWh only and the description says that exports are not credited.
 
-Refused by name: tier ``sell`` prices that are not zero, ``fixedchargeeaaddl``, other
+Refused by name: tier ``sell`` prices that are not zero, a negative
+``demandreactivepowercharge``, ``fixedchargeeaaddl``, other
 units, coincident demand (``coincidentratestructure`` with a price), ratchets that do not
 fit one percentage over a stated number of months (``demandratchetpercentage`` without
 ``lookbackRange``, percentages that differ by month, ``lookbackMonths``, whose meaning
 readers disagree on), ``energyattrs`` / ``demandattrs`` entries other than period labels
 (``TOU-...``), and every field outside `METADATA_FIELDS` and `PRICED_FIELDS` that holds
-something other than nothing or zeros (``demandreactivepowercharge``,
-``fueladjustmentsmonthly``, ...).
+something other than nothing or zeros (``fueladjustmentsmonthly``, ...).
 """
 
 from __future__ import annotations
@@ -166,6 +175,7 @@ PRICED_FIELDS = frozenset(
         "flatdemandmonths",
         "flatdemandunit",
         "demandwindow",
+        "demandreactivepowercharge",
         "demandratchetpercentage",
         "lookbackMonths",
         "lookbackmonths",
@@ -594,6 +604,10 @@ class _Converter:
         elif ratchet is not None and not flat:
             raise self.refuse(ratchet[1], "a ratchet without a demand charge to apply to")
         if flat or tou_demand:
+            needs_demand = True
+        reactive = self._reactive_demand_charge()
+        if reactive is not None:
+            charges.append(reactive)
             needs_demand = True
         charges.extend(self._fixed_charges())
         charges.extend(self._minimum_charges())
@@ -1202,6 +1216,28 @@ class _Converter:
         return {"percent": fraction * 100, "lookback_months": months_back}, field
 
     # -- fixed and minimum --------------------------------------------------------------
+
+    def _reactive_demand_charge(self) -> dict[str, Any] | None:
+        """``demandreactivepowercharge`` [$/kVAR]: a charge on the month's maximum kvar."""
+        value = self.record.get("demandreactivepowercharge")
+        if value is None or (not isinstance(value, bool) and _trivial(value)):
+            return None
+        price = self.money(value, "demandreactivepowercharge")
+        if price < 0:
+            raise self.refuse(
+                "demandreactivepowercharge", f"a negative reactive demand charge ({price})"
+            )
+        self.notes.append(
+            "The reactive power charge is billed on the month's maximum reactive demand "
+            "[kvar], the kvarh of a demand window ÷ the window's hours, and needs "
+            "readings with a kvarh column."
+        )
+        return {
+            "kind": "reactive",
+            "code": "reactive",
+            "label": "Reactive demand",
+            "price_per_kvar": price,
+        }
 
     def _fixed_charges(self) -> list[dict[str, Any]]:
         record = self.record

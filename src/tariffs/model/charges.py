@@ -494,11 +494,33 @@ class DiscountCharge(_ChargeBase):
 
 
 class ReactiveCharge(_ChargeBase):
-    """A charge per kvarh above a free allowance of ``free_kvarh_per_kwh`` × kWh."""
+    """A charge on reactive energy [kvarh] or on the maximum reactive demand [kvar].
+
+    With ``price_per_kvarh``: the kvarh above a free allowance of
+    ``free_kvarh_per_kwh`` × kWh. With ``price_per_kvar``: the bill's maximum reactive
+    demand, the kvarh of a demand window ÷ the window's hours, over the version's
+    ``demand_window``, priced per month like a demand charge. One of the two prices.
+    """
 
     kind: Literal["reactive"]
-    price_per_kvarh: NonNegativeDecimal
+    price_per_kvarh: NonNegativeDecimal | None = None
     free_kvarh_per_kwh: NonNegativeDecimal = Decimal(0)
+    price_per_kvar: NonNegativeDecimal | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> ReactiveCharge:
+        if (self.price_per_kvarh is None) == (self.price_per_kvar is None):
+            raise ValueError(
+                "a reactive charge gives one price: price_per_kvarh (reactive energy) or "
+                "price_per_kvar (maximum reactive demand)"
+                + (", not both" if self.price_per_kvar is not None else "; found neither")
+            )
+        if self.price_per_kvar is not None and "free_kvarh_per_kwh" in self.model_fields_set:
+            raise ValueError(
+                "free_kvarh_per_kwh is an allowance of reactive energy and goes with "
+                "price_per_kvarh, not with price_per_kvar"
+            )
+        return self
 
 
 Charge = Annotated[

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from tariffs.engine.adjustments.power_factor_tables import power_factor, power_factor_table
-from tariffs.engine.charges.context import Carried, Context, Priced, matches
+from tariffs.engine.charges.context import Carried, Context, Priced, Setting, matches, prorated
+from tariffs.engine.measures import MaxDemand
 from tariffs.errors import ReadingsError
 from tariffs.model.bill import Line
 from tariffs.model.charges import PowerFactorCharge, ReactiveCharge
 
-__all__ = ["price_power_factor", "price_reactive"]
+__all__ = ["needs_reactive", "price_power_factor", "price_reactive"]
 
 
 def _kvarh(ctx: Context, what: str) -> Decimal:
@@ -53,10 +54,39 @@ def price_power_factor(
     ])  # fmt: skip
 
 
+def _reactive_demand(setting: Setting | Context) -> MaxDemand:
+    window = setting.version.demand_window
+    return MaxDemand(window.minutes, window.sliding, reactive=True)
+
+
+def needs_reactive(charge: ReactiveCharge, setting: Setting) -> tuple[MaxDemand, ...]:
+    """The bill's maximum reactive demand, for a charge per kvar; nothing per kvarh."""
+    if charge.price_per_kvar is None:
+        return ()
+    return (_reactive_demand(setting),)
+
+
 def price_reactive(
     charge: ReactiveCharge, ctx: Context, earlier: Sequence[Line], carried: Carried
 ) -> Priced:
-    """Charge the segment's kvarh above ``free_kvarh_per_kwh`` × kWh."""
+    """Charge the segment's kvarh above ``free_kvarh_per_kwh`` × kWh, or the bill's kvar.
+
+    Per kvar, the bill's maximum reactive demand [kvar] is priced per month like a flat
+    demand charge: a segment that is part of a month pays its share of the month.
+    """
+    if charge.price_per_kvar is not None:
+        kvar = ctx.demand_kw(_reactive_demand(ctx))
+        share = ctx.month_fraction
+        window = ctx.version.demand_window
+        partial = "" if share == 1 else f" (× {share} of a month)"
+        label = (
+            charge.label or f"Reactive demand (maximum kvar over {window.minutes}-minute windows)"
+        ) + partial
+        return Priced([
+            ctx.line("power_factor", charge.code or "reactive", label, kvar, "kvar",
+                     charge.price_per_kvar, prorated(kvar * charge.price_per_kvar, share))
+        ])  # fmt: skip
+    assert charge.price_per_kvarh is not None  # noqa: S101 - the schema requires one price
     if ctx.usage.kvarh is None:
         _kvarh(ctx, "a reactive-energy charge")
     kvarh = ctx.quantity(ctx.usage.kvarh or 0)

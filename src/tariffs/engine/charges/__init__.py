@@ -51,7 +51,7 @@ KINDS: dict[str, ChargeKind] = {
     "basic": ChargeKind(basic.price_basic, basic.needs, needs_per_bill=True),
     "demand": ChargeKind(demand.price_demand, demand.needs, needs_per_bill=True),
     "power_factor": ChargeKind(power_factor.price_power_factor),
-    "reactive": ChargeKind(power_factor.price_reactive),
+    "reactive": ChargeKind(power_factor.price_reactive, power_factor.needs_reactive),
     "dynamic_energy": ChargeKind(dynamic.price_dynamic_energy, dynamic.needs),
 }
 

@@ -49,16 +49,17 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from itertools import repeat
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tariffs.engine import _kept
-from tariffs.engine.clock import local_day_offsets, utc_offset, utc_offset_runs
+from tariffs.engine.clock import local_day_offsets, standard_time, utc_offset, utc_offset_runs
 from tariffs.errors import ReadingsError
 from tariffs.io.readings._file import read_bytes
 from tariffs.io.readings.layout import CsvLayout
@@ -950,6 +951,19 @@ def _duration(seconds: int) -> str:
     return f"{count} {unit}" + ("" if count == 1 else "s")
 
 
+def _once(texts: Sequence[str], index: int) -> bool:
+    """Whether no other row of the same date has the start of row ``index``."""
+    text = texts[index].strip()
+    date = text[:10]
+    for step in (-1, 1):
+        other = index + step
+        while 0 <= other < len(texts) and texts[other][:10] == date:
+            if texts[other].strip() == text:
+                return False
+            other += step
+    return True
+
+
 def _format_offset(seconds: int) -> str:
     """A UTC offset as written in ISO 8601: ``+08:00``, ``-07:00``."""
     sign = "-" if seconds < 0 else "+"
@@ -1238,7 +1252,9 @@ class _StartParser:
                 if day_offset is not None:
                     utc = base + time_of_day - day_offset
                 else:
-                    converted = self._local_in_transition(base + time_of_day, text.strip())
+                    converted = self._local_in_transition(
+                        base + time_of_day, text.strip(), once=partial(_once, texts, index)
+                    )
                     if isinstance(converted, str):
                         return index, _Problem(index + self.first_row, _RANK_START, converted)
                     utc = converted
@@ -1314,12 +1330,15 @@ class _StartParser:
             return f"start {stripped!r} holds {other}; write ASCII digits"
         return f"start {stripped!r} is not valid; {_START_EXAMPLE}"
 
-    def _local_in_transition(self, local: int, text: str) -> int | str:
+    def _local_in_transition(
+        self, local: int, text: str, *, once: Callable[[], bool] | None = None
+    ) -> int | str:
         """UTC of a local wall time on a day when the clocks change, or why there is none.
 
         By PEP 495, ``fold=0`` applies the offset from before the change and ``fold=1``
         the one after; they differ only for a wall time that is skipped (the offset grows)
-        or repeated (the offset shrinks).
+        or repeated (the offset shrinks). ``once`` says whether the file has a repeated
+        wall time only once, as a file on standard time all year has.
         """
         wall = (_UNIX_EPOCH + timedelta(seconds=local)).replace(tzinfo=self.zone)
         before = _seconds(wall.utcoffset())
@@ -1329,12 +1348,35 @@ class _StartParser:
         if before < after:
             return (
                 f"{text} does not exist in {self.timezone}: the clocks skip it when they "
-                "move forward; a file in local time leaves the skipped times out"
+                "move forward; a file in local time leaves the skipped times out, and "
+                + self._on_standard_time(wall.year)
             )
-        return (
+        message = (
             f"{text} is ambiguous in {self.timezone}: the clocks pass it twice when they "
             f"move back; write the UTC offset, {text}{_format_offset(before)} for the first "
             f"or {text}{_format_offset(after)} for the second, on every row"
+        )
+        if once is not None and once():
+            message += "; the file has it once, and " + self._on_standard_time(wall.year)
+        return message
+
+    def _on_standard_time(self, year: int) -> str:
+        """How to read a file on the zone's standard time all year (no clock changes)."""
+        standard = standard_time(self.timezone, year)
+        way = (
+            f"a file on standard time all year (8760 hourly values, as SAM, REopt and "
+            f"OS-HPXML write) is on the clock of UTC{standard.text}"
+        )
+        if standard.zone is None:
+            return (
+                f"{way}: write the offset {standard.text} on every row, to price its instants "
+                f"on the clock of {self.timezone}"
+            )
+        return (
+            f"{way}, the fixed-offset zone {standard.zone}: write the offset "
+            f"{standard.text} on every row, to price its instants on the clock of "
+            f"{self.timezone}, or price the tariff on standard time all year too, as SAM and "
+            f"REopt do (a URDB record: --timezone {standard.zone})"
         )
 
     def _mixed(self, index: int, text: str, *, has_offset: bool) -> _Problem:

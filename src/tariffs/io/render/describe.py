@@ -162,6 +162,13 @@ def _charge_text(charge: object, version: Version, currency: str) -> list[str]:
             "priced before it.",
         ]
     if isinstance(charge, ReactiveCharge):
+        if charge.price_per_kvar is not None:
+            window = version.demand_window
+            return [
+                f"{charge.code or 'reactive'}: {number(charge.price_per_kvar)} {currency}/kvar "
+                f"on the maximum reactive demand (kvarh of a {window.minutes}-minute window "
+                f"× 60 / {window.minutes}) of the billing period"
+            ]
         return [
             f"{charge.code or 'reactive'}: {number(charge.price_per_kvarh)} {currency}/kvarh on "
             f"reactive energy above {number(charge.free_kvarh_per_kwh)} kvarh per kWh"
