@@ -1,9 +1,10 @@
-"""docs/readings-format.md is run as written.
+"""docs/readings-format.md and docs/tutorial.md are run as written.
 
-Its files (fenced blocks whose info string names a ``file=``) are written to a folder,
-each ``$ tariffs ...`` line of its ``console`` blocks is run there, and what the command
-prints (stdout, then stderr) must be the text shown under it; a command whose text starts
-with ``tariffs: error:`` must end with exit code 1, any other with 0.
+The files of a guide (fenced blocks whose info string names a ``file=``) are written to a
+folder, each ``$ tariffs ...`` line of its ``console`` blocks is run there, and what the
+command prints (stdout, then stderr) must be the text shown under it. A command whose
+text starts with ``tariffs: error:`` must end with exit code 1, one that ends with the
+comment ``# exit code N`` with N, any other with 0.
 """
 
 from __future__ import annotations
@@ -16,25 +17,31 @@ import pytest
 
 from tariffs.cli import main
 
-GUIDE = Path(__file__).resolve().parents[1] / "docs" / "readings-format.md"
-TEXT = GUIDE.read_text(encoding="utf-8")
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+GUIDES = ("readings-format.md", "tutorial.md")
+TEXTS = {name: (DOCS / name).read_text(encoding="utf-8") for name in GUIDES}
+TEXT = TEXTS["readings-format.md"]
 BLOCK = re.compile(r"^```(\w+)(?: file=(\S+))?\n(.*?)^```$", re.M | re.S)
 
 
-def files() -> dict[str, str]:
-    return {m.group(2): m.group(3) for m in BLOCK.finditer(TEXT) if m.group(2)}
+def files(text: str = TEXT) -> dict[str, str]:
+    return {m.group(2): m.group(3) for m in BLOCK.finditer(text) if m.group(2)}
 
 
-def commands() -> list[tuple[str, str]]:
+def commands(text: str = TEXT) -> list[tuple[str, str]]:
     """Each ``$`` command of the console blocks and the text shown under it."""
     found = []
-    for match in BLOCK.finditer(TEXT):
+    for match in BLOCK.finditer(text):
         if match.group(1) != "console":
             continue
         for chunk in match.group(3).split("$ ")[1:]:
             command, _, shown = chunk.partition("\n")
             found.append((command, shown))
     return found
+
+
+def every_command() -> list[tuple[str, str, str]]:
+    return [(guide, *pair) for guide in GUIDES for pair in commands(TEXTS[guide])]
 
 
 def test_the_guide_has_its_examples() -> None:
@@ -46,22 +53,34 @@ def test_the_guide_has_its_examples() -> None:
         assert option in names
 
 
-@pytest.mark.parametrize(("command", "shown"), commands(), ids=lambda c: c[:70])
+def test_the_tutorial_goes_from_a_table_to_a_portfolio() -> None:
+    names = " ".join(command for command, _ in commands(TEXTS["tutorial.md"]))
+    for step in ("validate", "show", "price", "compare", "portfolio"):
+        assert f"tariffs {step} " in names
+    assert {"gd-tou.yaml", "shop.csv", "accounts.csv"} <= set(files(TEXTS["tutorial.md"]))
+
+
+@pytest.mark.parametrize(
+    ("guide", "command", "shown"), every_command(), ids=lambda c: str(c)[:70]
+)
 def test_every_command_of_the_guide_prints_what_it_shows(
+    guide: str,
     command: str,
     shown: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    for name, text in files().items():
+    for name, text in files(TEXTS[guide]).items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    argv = shlex.split(command)
+    argv = shlex.split(command, comments=True)
     assert argv[0] == "tariffs"
     code = main(argv[1:])
     out, err = capsys.readouterr()
     assert out + err == shown
-    assert code == (1 if shown.startswith("tariffs: error:") else 0)
+    stated = re.search(r"# exit code (\d+)$", command)
+    expected = int(stated.group(1)) if stated else 0
+    assert code == (1 if shown.startswith("tariffs: error:") else expected)
