@@ -3148,9 +3148,10 @@ from tests.io.test_urdb import (  # noqa: E402, F401
 from tests.model.test_account import test_an_interlocked_group_too_large_to_evaluate_is_refused  # noqa: E402, F401
 from tests.model.test_schema import test_withdrawal_dates_and_policy_are_checked  # noqa: E402, F401
 
-# Outputs read back by --resume are refused in the modules of their commands (the portfolio
-# test needs that module's fixture).
+# Outputs read back by --resume, and a batch's accounts CSV refused as a file, are refused
+# in the modules of their commands (the portfolio test needs that module's fixture).
 from tests.runs.test_batch import (  # noqa: E402, F401
+    test_an_accounts_csv_refused_at_a_later_line_writes_no_bill,
     test_resume_refuses_a_json_lines_output_that_is_not_ours_at_its_line,
 )
 from tests.whatif.test_portfolio import (  # noqa: E402, F401

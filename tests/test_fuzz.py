@@ -1317,6 +1317,84 @@ def check_command_case(case: CommandCase, directory: Path) -> Outcome:
 
 
 # =========================================================================================
+# The batch command: the accounts CSV
+# =========================================================================================
+
+#: An accounts CSV that fills every account field once, for three accounts whose
+#: readings (the first day of the example readings) sit in a directory of their own.
+ACCOUNTS_SEED = (
+    b"account_id,tariff,capacity_kva,contract_demand_kw,basic_charge_method,service_start,"
+    b"service_end,meter_read_day,tier_allowance_kwh_per_month,critical_peak_days,"
+    b"year_to_date_kwh,meter_multiplier\n"
+    b"A-1,cn-sh-industrial-two-part,630,,capacity,2025-06-01,,,,,,1\n"
+    b"A-2,cn-bj-residential,,,,,,,100,,1830,\n"
+    b"A-3,cn-zj-residential-tou,,,,2025-07-01,2025-12-31,,,2025-07-01;2025-07-02,,2\n"
+)
+
+#: The first day of the example readings: the readings of every account of the batch.
+ONE_DAY = "\n".join(csv_lines(EXAMPLE_READINGS)[:97]).encode() + b"\n"
+
+
+@st.composite
+def accounts_cases(draw: st.DrawFn) -> bytes:
+    """The accounts CSV with cells replaced, then maybe its text mutated."""
+    lines = [line.split(",") for line in ACCOUNTS_SEED.decode().splitlines()]
+    for _ in range(draw(st.integers(0, 3))):
+        row = draw(st.integers(0, len(lines) - 1))
+        column = draw(st.integers(0, len(lines[row]) - 1))
+        pool = (*FIELD_POOL, *NUMBER_POOL, *(v for v in VALUE_POOL if isinstance(v, str)))
+        lines[row][column] = draw(st.sampled_from((*pool, "A-1", "A-4", "../A-1", "tariff")))
+    data = "".join(",".join(line) + "\n" for line in lines).encode()
+    if draw(st.integers(0, 2)):
+        data = draw(mutated_text(data))
+    return data
+
+
+#: A failed account of a batch: ``tariffs: account ID failed: `` then a located message.
+_ACCOUNT_FAILED = re.compile(r"tariffs: account (.*) failed: (.*)")
+
+
+def check_batch(case: bytes, directory: Path) -> Outcome:
+    """Run ``tariffs batch`` on an accounts CSV: lawful bills, and located failures.
+
+    Exit 0 prints one bill per line, each a total that is the sum of its lines. Exit 1 is
+    either one ``tariffs: error:`` line naming the accounts CSV (the file is refused), or
+    bills for the accounts that priced, one ``tariffs: account ... failed: FILE...`` line
+    per account that did not, each naming one of the inputs, and a last line counting them.
+    """
+    accounts = directory / "accounts.csv"
+    accounts.write_bytes(case)
+    readings = directory / "readings"
+    readings.mkdir()
+    for account in ("A-1", "A-2", "A-3"):
+        (readings / f"{account}.csv").write_bytes(ONE_DAY)
+    argv = ["batch", "--accounts", str(accounts), "--readings-dir", str(readings)]
+    argv += ["--workers", "1", "--format", "jsonl"]
+    code, out, err = run_cli(*argv)
+    for line in out.splitlines():
+        bill = json.loads(line)
+        lines_total = sum((Decimal(item["amount"]) for item in bill["lines"]), Decimal(0))
+        assert Decimal(bill["total"]) == lines_total, bill
+    lines = err.splitlines()
+    if code == 0:
+        assert err == "" and out, (out, err)
+        return ACCEPTED
+    assert code == 1, (code, err)
+    if not out and len(lines) == 1 and lines[0].startswith("tariffs: error: "):
+        assert lines[0].startswith(f"tariffs: error: {accounts}"), lines[0]
+        where = _LOCATION.match(lines[0], len(f"tariffs: error: {accounts}"))
+        assert where is not None, lines[0]
+        return Outcome("error", lines[0][where.end() :])
+    assert len(lines) >= 2, err
+    assert re.fullmatch(r"tariffs: \d+ of \d+ accounts? failed.*", lines[-1]), lines[-1]
+    for line in lines[:-1]:
+        failed = _ACCOUNT_FAILED.fullmatch(line)
+        assert failed is not None, line
+        assert failed.group(2).startswith((str(directory), "no ", "tariff ")), line
+    return Outcome("failed accounts", _ACCOUNT_FAILED.sub(r"\2", lines[0])[len(str(directory)) :])
+
+
+# =========================================================================================
 # Targets and tests
 # =========================================================================================
 
@@ -1344,6 +1422,7 @@ TARGETS: dict[str, Target] = {
     "price-csv": Target(csv_price_cases(), check_command_case),
     "price-urdb": Target(urdb_price_cases(), check_command_case),
     "price-greenbutton": Target(greenbutton_price_cases(), check_command_case),
+    "batch-accounts": Target(accounts_cases(), check_batch),
 }
 
 
@@ -1525,6 +1604,13 @@ def test_price_command_takes_mutated_greenbutton_feeds(case: CommandCase) -> Non
     run_target("price-greenbutton", case)
 
 
+@FUZZ_SETTINGS
+@seed(FUZZ_SEED)
+@given(case=TARGETS["batch-accounts"].strategy)
+def test_batch_command_takes_mutated_accounts_csv(case: bytes) -> None:
+    run_target("batch-accounts", case)
+
+
 def test_valid_seeds_are_accepted(tmp_path: Path) -> None:
     # The fuzz starts from valid files: each must be accepted as it is.
     for path in BUNDLED_FILES:
@@ -1549,6 +1635,8 @@ def test_valid_seeds_are_accepted(tmp_path: Path) -> None:
         options = ("--as-year", "2025", "--align", "date", "--allow-gaps")
         case = CommandCase(files, options, csv=False)
         assert check_command_case(case, tmp_path) == ACCEPTED, feed.name
+    (tmp_path / "batch").mkdir()
+    assert check_batch(ACCOUNTS_SEED, tmp_path / "batch") == ACCEPTED
     for path in URDB_FILES:  # a record is accepted, or refuses a feature by name
         assert check_urdb(path.read_bytes(), tmp_path).kind in (
             "accepted",

@@ -443,6 +443,32 @@ def test_accounts_csv_problems_name_the_line(tmp_path: Path) -> None:
         next(rows)
 
 
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("F-1,\nF-2,\nF-1,\n", "4:1: account_id 'F-1' appears twice (first at line 2)"),
+        ("F-1,\nF-2,\n,flat-half\n", "4:1: empty account_id"),
+        ("F-1,\nF-2,\nF-3,,\n", "4: 3 cells for 2 columns"),
+    ],
+)
+def test_an_accounts_csv_refused_at_a_later_line_writes_no_bill(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: str, message: str
+) -> None:
+    # The file is refused as a whole, so no account of it is priced: not even the rows
+    # before the bad one, whose bills would otherwise be written before the refusal.
+    tables, readings_dir, _, accounts_csv = flat_case(tmp_path)
+    accounts_csv.write_text("account_id,tariff\n" + rows, encoding="utf-8")
+    code = run(
+        "--readings-dir", str(readings_dir), "--accounts", str(accounts_csv),
+        "--tariff", "flat-half", "--tables", str(tables), "--workers", "1",
+        "--format", "jsonl",
+    )  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out == ""
+    assert err == f"tariffs: error: {accounts_csv}:{message}\n"
+
+
 # -- resume and atomic output ------------------------------------------------------------
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "account_from_cells",
     "account_row",
     "accounts_csv_header",
+    "check_accounts_csv",
     "count_accounts_csv_rows",
     "iter_account_cells",
     "iter_accounts_csv",
@@ -237,6 +238,20 @@ def iter_account_cells(
         header = _header(reader, source, group_columns=False)
         for account_id, cells, line in _rows(reader, header, source):
             yield account_id, cells, line, header
+
+
+def check_accounts_csv(path: str | os.PathLike[str]) -> None:
+    """Read a batch's accounts CSV through once, as a file, before any account is priced.
+
+    The rows are streamed (never held), so a large file costs one more read; what it
+    buys is that a file refused as a whole (a row of the wrong length, an empty id, an
+    id twice, at any line) is refused before a bill of its earlier rows is written.
+
+    Raises:
+        AccountError: As `iter_accounts_csv`.
+    """
+    for _ in iter_account_cells(path):
+        pass
 
 
 def account_row(

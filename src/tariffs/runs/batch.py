@@ -46,6 +46,7 @@ from tariffs.io.accounts_csv import (
     ACCOUNTS_CSV_COLUMNS,
     AccountRow,
     account_row,
+    check_accounts_csv,
     iter_account_cells,
     iter_accounts_csv,
     read_readings_file,
@@ -412,12 +413,14 @@ def directory_items(
 
     Raises:
         AccountError: The accounts file is not valid as a whole (see
-            `tariffs.io.accounts_csv.iter_accounts_csv`).
+            `tariffs.io.accounts_csv.iter_accounts_csv`), before any item is yielded:
+            the file is checked through once first (`check_accounts_csv`).
     """
     options = options or BatchOptions()
     tariffs = _Tariffs(tariff_lookup, default_tariff)
     source = os.fspath(accounts_csv)
     extension = ".xml" if options.readings_format == "greenbutton" else ".csv"
+    check_accounts_csv(source)
     for row in iter_accounts_csv(source):
         try:
             path = readings_file(
