@@ -3151,6 +3151,7 @@ from tests.model.test_schema import test_withdrawal_dates_and_policy_are_checked
 # Outputs read back by --resume, and a batch's accounts CSV refused as a file, are refused
 # in the modules of their commands (the portfolio test needs that module's fixture).
 from tests.runs.test_batch import (  # noqa: E402, F401
+    test_an_account_id_that_does_not_print_is_refused_where_it_is_read,
     test_an_accounts_csv_refused_at_a_later_line_writes_no_bill,
     test_resume_refuses_a_json_lines_output_that_is_not_ours_at_its_line,
 )

@@ -452,7 +452,7 @@ NUMBER_POOL = (
 
 @st.composite
 def mutated_text(draw: st.DrawFn, seed: bytes) -> bytes:
-    """The seed text with one to three line, token or byte mutations."""
+    """The seed text with one to three line, token, number or byte mutations (a bit flipped)."""
     text = seed
     for _ in range(draw(st.integers(1, 3))):
         lines = text.split(b"\n")
@@ -469,6 +469,7 @@ def mutated_text(draw: st.DrawFn, seed: bytes) -> bytes:
                     "crlf",
                     "bom",
                     "number",
+                    "flip",
                 ]
             )
         )
@@ -504,6 +505,10 @@ def mutated_text(draw: st.DrawFn, seed: bytes) -> bytes:
             return b"\r\n".join(lines)
         elif operation == "bom":
             return b"\xef\xbb\xbf" + b"\n".join(lines)
+        elif operation == "flip" and lines[index]:
+            position = draw(st.integers(0, len(lines[index]) - 1))
+            flipped = lines[index][position] ^ (1 << draw(st.integers(0, 7)))
+            lines[index] = lines[index][:position] + bytes([flipped]) + lines[index][position + 1 :]
         elif operation == "number":
             numbers = list(re.finditer(rb"\d+(?:\.\d+)?", lines[index]))
             if numbers:
@@ -1179,6 +1184,13 @@ def check_bills(document: dict[str, Any], readings: bytes | None) -> None:
     assert Decimal(document["total"]) == sum((Decimal(bill["total"]) for bill in bills), Decimal(0))
 
 
+def usage_error(lines: list[str]) -> Outcome:
+    """A usage error: the command's usage line, then one line that points to its help."""
+    assert lines and lines[0].startswith("usage: tariffs"), lines
+    assert re.fullmatch(r"tariffs \w+: .*; see 'tariffs \w+ --help'", lines[-1]), lines
+    return Outcome("usage", lines[-1])
+
+
 def check_command(argv: list[str], files: list[str], readings: bytes | None) -> Outcome:
     """Run a command with JSON output: bills that obey the laws, or one located error line.
 
@@ -1196,9 +1208,7 @@ def check_command(argv: list[str], files: list[str], readings: bytes | None) -> 
     assert out == ""
     lines = err.splitlines()
     if code == 2:
-        assert lines and lines[0].startswith("usage: tariffs"), err
-        assert len(lines) >= 2 and "--help" in lines[-1], err
-        return Outcome("usage", lines[-1])
+        return usage_error(lines)
     assert code == 1, (code, err)
     assert len(lines) == 1, err
     named = [name for name in files if lines[0].startswith(f"tariffs: error: {name}")]
@@ -1357,10 +1367,11 @@ _ACCOUNT_FAILED = re.compile(r"tariffs: account (.*) failed: (.*)")
 def check_batch(case: bytes, directory: Path) -> Outcome:
     """Run ``tariffs batch`` on an accounts CSV: lawful bills, and located failures.
 
-    Exit 0 prints one bill per line, each a total that is the sum of its lines. Exit 1 is
-    either one ``tariffs: error:`` line naming the accounts CSV (the file is refused), or
-    bills for the accounts that priced, one ``tariffs: account ... failed: FILE...`` line
-    per account that did not, each naming one of the inputs, and a last line counting them.
+    Exit 0 prints one bill per line, each a total that is the sum of its lines; exit 2 is
+    a usage error (no tariff column, and no ``--tariff``). Exit 1 is either one
+    ``tariffs: error:`` line naming the accounts CSV (the file is refused), or bills for
+    the accounts that priced, one ``tariffs: account ... failed: FILE...`` line per
+    account that did not, each naming one of the inputs, and a last line counting them.
     """
     accounts = directory / "accounts.csv"
     accounts.write_bytes(case)
@@ -1379,6 +1390,9 @@ def check_batch(case: bytes, directory: Path) -> Outcome:
     if code == 0:
         assert err == "" and out, (out, err)
         return ACCEPTED
+    if code == 2:  # an accounts CSV without a tariff column, and no --tariff
+        assert out == ""
+        return usage_error(lines)
     assert code == 1, (code, err)
     if not out and len(lines) == 1 and lines[0].startswith("tariffs: error: "):
         assert lines[0].startswith(f"tariffs: error: {accounts}"), lines[0]

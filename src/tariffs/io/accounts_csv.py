@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from tariffs.errors import AccountError, InputError, ReadingsError
 from tariffs.io.readings.csv_reader import read_readings_csv
 from tariffs.model.account import Account
+from tariffs.model.common import unprintable_in_id
 from tariffs.model.readings import Readings
 
 __all__ = [
@@ -188,6 +189,9 @@ def _rows(
         account_id = cells[id_column]
         if not account_id:
             raise AccountError("empty account_id", file=source, line=line, column=id_column + 1)
+        problem = unprintable_in_id(account_id)
+        if problem is not None:
+            raise AccountError(problem, file=source, line=line, column=id_column + 1)
         if account_id in seen:
             raise AccountError(
                 f"account_id {account_id!r} appears twice (first at line {seen[account_id]})",

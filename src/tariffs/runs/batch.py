@@ -55,6 +55,7 @@ from tariffs.io.accounts_csv import (
 from tariffs.io.readings.csv_reader import parse_readings_bytes, parse_readings_header
 from tariffs.model.account import Account
 from tariffs.model.bill import Bill
+from tariffs.model.common import unprintable_in_id
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
 from tariffs.runs.runner import ItemError, Task, run
@@ -533,7 +534,8 @@ class LongReadingsFile:
         """Yield ``(account_id, rows)`` per account, in file order.
 
         Raises:
-            ReadingsError: A line has no account id, an id is not UTF-8, a line is empty
+            ReadingsError: A line has no account id, an id is not UTF-8 or holds a
+                character that does not print (`unprintable_in_id`), a line is empty
                 before the end, or an account's rows start again after other accounts'
                 (file:line).
         """
@@ -571,6 +573,9 @@ class LongReadingsFile:
                     file=self.source,
                     line=line,
                 ) from None
+            problem = unprintable_in_id(account_id)
+            if problem is not None:
+                raise ReadingsError(problem, file=self.source, line=line)
             if account_id in seen:
                 raise ReadingsError(
                     f"the rows of account {account_id} must be together: they start again "
