@@ -22,7 +22,9 @@ examples/readings.csv. A run may exit 0 with bills whose every total is the sum 
 lines and whose top total is the sum of the bills (for CSV readings, each bill's
 ``energy_kwh`` is also the kWh of its days); or exit 1 with exactly one
 ``tariffs: error: FILE...`` line naming one of the inputs; or exit 2 with a usage error.
-Nothing else: no traceback, no other exit code, no exception escaping ``main``.
+Nothing else: no traceback, no other exit code, no exception escaping ``main``. The
+accounts CSV is fuzzed through ``tariffs batch``, whose failed accounts are each one
+located line on stderr while the others are priced.
 
 How many examples each test draws comes from the hypothesis profile (tests/conftest.py):
 25 in the default profile, 1000 in the long one. The seed is fixed (`FUZZ_SEED`), so a
