@@ -1057,11 +1057,12 @@ def urdb_cases(draw: st.DrawFn, noise: bool = False) -> bytes:
     choice = draw(st.integers(0, 2))
     if choice != 1:
         mutated = draw(mutated_data(record))
-        for path in draw(st.lists(st.sampled_from(list(_paths(mutated)) or [()]), max_size=2)):
-            if path:
-                _parent(mutated, path)[path[-1]] = copy.deepcopy(
-                    draw(st.sampled_from(URDB_VALUE_POOL))
-                )
+        for _ in range(draw(st.integers(0, 2))):
+            paths = list(_paths(mutated))  # again: a replacement may remove paths
+            if not paths:
+                break
+            path = draw(st.sampled_from(paths))
+            _parent(mutated, path)[path[-1]] = copy.deepcopy(draw(st.sampled_from(URDB_VALUE_POOL)))
         text = to_json(mutated)
     if choice != 0:
         text = draw(mutated_text(text))
@@ -1389,8 +1390,8 @@ def check_batch(case: bytes, directory: Path) -> Outcome:
         lines_total = sum((Decimal(item["amount"]) for item in bill["lines"]), Decimal(0))
         assert Decimal(bill["total"]) == lines_total, bill
     lines = err.splitlines()
-    if code == 0:
-        assert err == "" and out, (out, err)
+    if code == 0:  # every account priced (none, when the file has only its header)
+        assert err == "", err
         return ACCEPTED
     if code == 2:  # an accounts CSV without a tariff column, and no --tariff
         assert out == ""
