@@ -1407,7 +1407,8 @@ def check_batch(case: bytes, directory: Path) -> Outcome:
     for line in lines[:-1]:
         failed = _ACCOUNT_FAILED.fullmatch(line)
         assert failed is not None, line
-        assert failed.group(2).startswith((str(directory), "no ", "tariff ")), line
+        inputs = (str(directory), str(BUNDLED_TABLES))  # the batch's files, or a tariff's
+        assert failed.group(2).startswith((*inputs, "no ", "tariff ")), line
     return Outcome("failed accounts", _ACCOUNT_FAILED.sub(r"\2", lines[0])[len(str(directory)) :])
 
 
