@@ -230,11 +230,32 @@ def test_failing_accounts_are_reported_and_the_others_priced(
     assert err[2] == (
         f"tariffs: account F-4 failed: {readings_dir / 'F-4.csv'}: no such readings file"
     )
-    assert err[3].startswith("tariffs: account F-5 failed: tariff no-such-tariff: no tariff file")
+    assert err[3].startswith(
+        f"tariffs: account F-5 failed: {accounts_csv}:6: tariff no-such-tariff: no tariff file"
+    )
     assert err[4] == "tariffs: 4 of 5 accounts failed; the others were priced"
     assert len(err) == 5
     written = output.read_text(encoding="utf-8").splitlines()
     assert [line.split(",")[0] for line in written[1:]] == ["F-1", "F-1"]
+
+
+def test_an_empty_tariff_cell_without_a_default_fails_at_its_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tables, readings_dir, _, accounts_csv = flat_case(tmp_path)
+    accounts_csv.write_text("account_id,tariff\nF-1,flat-half\nF-2,\n", encoding="utf-8")
+    code = run(
+        "--readings-dir", str(readings_dir), "--accounts", str(accounts_csv),
+        "--tables", str(tables), "--workers", "1", "--format", "jsonl",
+    )  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert [json.loads(line)["account_id"] for line in out.splitlines()] == ["F-1", "F-1"]
+    assert err.splitlines() == [
+        f"tariffs: account F-2 failed: {accounts_csv}:3: no tariff: the tariff cell is empty "
+        "and no default tariff is given",
+        "tariffs: 1 of 2 accounts failed; the others were priced",
+    ]
 
 
 def test_long_file_messages_name_its_lines(

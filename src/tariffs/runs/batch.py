@@ -376,12 +376,19 @@ def _item(
     tariffs: _Tariffs,
     readings: str | ReadingsRows | None,
     options: BatchOptions,
+    source: str = "",
 ) -> BatchItem:
+    """The item of one account; ``source`` is the accounts CSV that holds ``row``.
+
+    A tariff that cannot be had fails the account at its row (``accounts.csv:3: tariff
+    x: ...``), where the tariff cell is.
+    """
     if row is not None and row.error is not None:
         return _failed_item(account_id, options, row.error)
     tariff = tariffs.get(row.tariff if row is not None else None)
     if isinstance(tariff, str):
-        return _failed_item(account_id, options, tariff)
+        where = f"{source}:{row.line}: " if row is not None and source else ""
+        return _failed_item(account_id, options, where + tariff)
     account = row.account if row is not None else None
     if account is None:
         account = Account(account_id=account_id)
@@ -430,7 +437,7 @@ def directory_items(
         except AccountError as error:
             yield _failed_item(row.account_id, options, str(error))
             continue
-        yield _item(row.account_id, row, tariffs, path, options)
+        yield _item(row.account_id, row, tariffs, path, options, source)
 
 
 class LongReadingsFile:
@@ -685,7 +692,7 @@ def long_file_items(
             )
             continue
         row = account_row(account_id, found[0], found[1], header, accounts_source)
-        yield _item(account_id, row, tariffs, rows, options)
+        yield _item(account_id, row, tariffs, rows, options, accounts_source)
     for account_id, (_, line) in cells_by_id.items():
         yield _failed_item(
             account_id,
