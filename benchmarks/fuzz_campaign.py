@@ -91,6 +91,10 @@ def save_case(case: Any, directory: Path) -> None:
         (directory / "readings.csv").write_bytes(case.readings)
         if case.account is not None:
             (directory / "account.yaml").write_bytes(case.account)
+    elif isinstance(case, test_fuzz.CommandCase):
+        for name, data in case.files:
+            (directory / name).write_bytes(data)
+        (directory / "options.txt").write_text(" ".join(case.options) + "\n", encoding="utf-8")
     elif isinstance(case, bytes):
         (directory / "input.bin").write_bytes(case)
     else:

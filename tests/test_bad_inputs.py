@@ -3378,9 +3378,14 @@ from tests.io.test_urdb import (  # noqa: E402, F401
 from tests.model.test_account import test_an_interlocked_group_too_large_to_evaluate_is_refused  # noqa: E402, F401
 from tests.model.test_schema import test_withdrawal_dates_and_policy_are_checked  # noqa: E402, F401
 
-# Outputs read back by --resume are refused in the modules of their commands (the portfolio
-# test needs that module's fixture).
+# Outputs read back by --resume, a batch's accounts CSV refused as a file and its failed
+# accounts are pinned in the modules of their commands (the portfolio test needs that
+# module's fixture).
 from tests.runs.test_batch import (  # noqa: E402, F401
+    test_an_account_id_that_does_not_print_is_refused_where_it_is_read,
+    test_an_accounts_csv_refused_at_a_later_line_writes_no_bill,
+    test_an_empty_tariff_cell_without_a_default_fails_at_its_row,
+    test_failing_accounts_are_reported_and_the_others_priced,
     test_resume_refuses_a_json_lines_output_that_is_not_ours_at_its_line,
 )
 from tests.test_golden_events import (  # noqa: E402, F401

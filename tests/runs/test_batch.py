@@ -230,11 +230,32 @@ def test_failing_accounts_are_reported_and_the_others_priced(
     assert err[2] == (
         f"tariffs: account F-4 failed: {readings_dir / 'F-4.csv'}: no such readings file"
     )
-    assert err[3].startswith("tariffs: account F-5 failed: tariff no-such-tariff: no tariff file")
+    assert err[3].startswith(
+        f"tariffs: account F-5 failed: {accounts_csv}:6: tariff no-such-tariff: no tariff file"
+    )
     assert err[4] == "tariffs: 4 of 5 accounts failed; the others were priced"
     assert len(err) == 5
     written = output.read_text(encoding="utf-8").splitlines()
     assert [line.split(",")[0] for line in written[1:]] == ["F-1", "F-1"]
+
+
+def test_an_empty_tariff_cell_without_a_default_fails_at_its_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tables, readings_dir, _, accounts_csv = flat_case(tmp_path)
+    accounts_csv.write_text("account_id,tariff\nF-1,flat-half\nF-2,\n", encoding="utf-8")
+    code = run(
+        "--readings-dir", str(readings_dir), "--accounts", str(accounts_csv),
+        "--tables", str(tables), "--workers", "1", "--format", "jsonl",
+    )  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert [json.loads(line)["account_id"] for line in out.splitlines()] == ["F-1", "F-1"]
+    assert err.splitlines() == [
+        f"tariffs: account F-2 failed: {accounts_csv}:3: no tariff: the tariff cell is empty "
+        "and no default tariff is given",
+        "tariffs: 1 of 2 accounts failed; the others were priced",
+    ]
 
 
 def test_long_file_messages_name_its_lines(
@@ -441,6 +462,71 @@ def test_accounts_csv_problems_name_the_line(tmp_path: Path) -> None:
     assert [next(rows).account_id, next(rows).account_id] == ["A", "B"]
     with pytest.raises(AccountError, match=r"accounts\.csv:5:1: account_id 'A' appears twice"):
         next(rows)
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("F-1,\nF-2,\nF-1,\n", "4:1: account_id 'F-1' appears twice (first at line 2)"),
+        ("F-1,\nF-2,\n,flat-half\n", "4:1: empty account_id"),
+        ("F-1,\nF-2,\nF-3,,\n", "4: 3 cells for 2 columns"),
+    ],
+)
+@pytest.mark.parametrize("output_format", ["jsonl", "csv"])
+def test_an_accounts_csv_refused_at_a_later_line_writes_no_bill(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    rows: str,
+    message: str,
+    output_format: str,
+) -> None:
+    # The file is refused as a whole, so no account of it is priced: not even the rows
+    # before the bad one, whose bills would otherwise be written before the refusal; and
+    # stdout stays empty, without even the CSV header.
+    tables, readings_dir, _, accounts_csv = flat_case(tmp_path)
+    accounts_csv.write_text("account_id,tariff\n" + rows, encoding="utf-8")
+    code = run(
+        "--readings-dir", str(readings_dir), "--accounts", str(accounts_csv),
+        "--tariff", "flat-half", "--tables", str(tables), "--workers", "1",
+        "--format", output_format,
+    )  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out == ""
+    assert err == f"tariffs: error: {accounts_csv}:{message}\n"
+
+
+def test_an_account_id_that_does_not_print_is_refused_where_it_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An id names its account on one line of stderr and in a file name; a line end, a
+    # control or format character, or a space other than U+0020 would split or hide it.
+    tables, readings_dir, long_file, accounts_csv = flat_case(tmp_path)
+    options = ["--tariff", "flat-half", "--tables", str(tables), "--workers", "1"]
+    for written, shown, code_point in [
+        ('"F\n1"', "'F\\n1'", "000A"),
+        ("F\x1d1", "'F\\x1d1'", "001D"),
+        ("F\u200b1", "'F\\u200b1'", "200B"),
+        ("F\u00a01", "'F\\xa01'", "00A0"),
+    ]:
+        accounts_csv.write_text(f"account_id,tariff\nF-1,\n{written},\n", encoding="utf-8")
+        code = run("--readings-dir", str(readings_dir), "--accounts", str(accounts_csv), *options)
+        out, err = capsys.readouterr()
+        assert (code, out) == (1, "")
+        assert err == (
+            f"tariffs: error: {accounts_csv}:3:1: account_id {shown} holds U+{code_point}, "
+            "which does not print; an account id is printable text\n"
+        )
+    long_file.write_text("account_id,start,kwh\nF\x1d1,2025-07-31T00:00,1\n", encoding="utf-8")
+    code = run("--readings", str(long_file), *options)
+    out, err = capsys.readouterr()
+    assert (code, out) == (1, "")
+    assert err == (
+        f"tariffs: error: {long_file}:2: account_id 'F\\x1d1' holds U+001D, which does not "
+        "print; an account id is printable text\n"
+    )
+    with pytest.raises(ValueError, match=r"account_id 'F\\u200b1' holds U\+200B"):
+        Account(account_id="F\u200b1")
 
 
 # -- resume and atomic output ------------------------------------------------------------

@@ -228,10 +228,13 @@ class _Output:
         self.output = output
         self.file: AtomicFile | None = None
         self.done: set[str] = set()
+        self._pending = ""
         header = _csv_header() if output_format == "csv" else ""
         if output is None:
             self.stream: TextIO = sys.stdout
-            self.write(header)
+            # The header goes out with the first rows (or at the end): an input refused
+            # before any account is priced leaves stdout empty.
+            self._pending = header
             return
         target = Path(output)
         previous = resume and target.exists() and target.stat().st_size > 0
@@ -255,6 +258,7 @@ class _Output:
         if self.file is not None:
             self.file.write(text)
             return
+        text, self._pending = self._pending + text, ""
         try:
             self.stream.write(text)
             self.stream.flush()
@@ -266,6 +270,8 @@ class _Output:
     def commit(self) -> None:
         """Put the whole output in place (rename the temporary file to the output)."""
         if self.file is None:
+            if self._pending:
+                self.write("")
             try:
                 self.stream.flush()
             except BrokenPipeError:

@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from tariffs.errors import AccountError, InputError, ReadingsError
 from tariffs.io.readings.csv_reader import read_readings_csv
 from tariffs.model.account import Account
+from tariffs.model.common import unprintable_in_id
 from tariffs.model.readings import Readings
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "account_from_cells",
     "account_row",
     "accounts_csv_header",
+    "check_accounts_csv",
     "count_accounts_csv_rows",
     "iter_account_cells",
     "iter_accounts_csv",
@@ -187,6 +189,9 @@ def _rows(
         account_id = cells[id_column]
         if not account_id:
             raise AccountError("empty account_id", file=source, line=line, column=id_column + 1)
+        problem = unprintable_in_id(account_id)
+        if problem is not None:
+            raise AccountError(problem, file=source, line=line, column=id_column + 1)
         if account_id in seen:
             raise AccountError(
                 f"account_id {account_id!r} appears twice (first at line {seen[account_id]})",
@@ -237,6 +242,20 @@ def iter_account_cells(
         header = _header(reader, source, group_columns=False)
         for account_id, cells, line in _rows(reader, header, source):
             yield account_id, cells, line, header
+
+
+def check_accounts_csv(path: str | os.PathLike[str]) -> None:
+    """Read a batch's accounts CSV through once, as a file, before any account is priced.
+
+    The rows are streamed (never held), so a large file costs one more read; what it
+    buys is that a file refused as a whole (a row of the wrong length, an empty id, an
+    id twice, at any line) is refused before a bill of its earlier rows is written.
+
+    Raises:
+        AccountError: As `iter_accounts_csv`.
+    """
+    for _ in iter_account_cells(path):
+        pass
 
 
 def account_row(

@@ -25,6 +25,7 @@ from tariffs.model.common import (
     StrictModel,
     WholeNumber,
     check_ascii_digits,
+    unprintable_in_id,
 )
 
 __all__ = [
@@ -342,6 +343,14 @@ class Account(StrictModel):
     def source(self) -> str | None:
         """The account file, when the account was loaded from one."""
         return self._source
+
+    @field_validator("account_id")
+    @classmethod
+    def _printable_id(cls, value: str) -> str:
+        problem = unprintable_in_id(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
     @field_validator("meter_multiplier")
     @classmethod

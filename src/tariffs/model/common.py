@@ -33,6 +33,7 @@ __all__ = [
     "non_ascii_digit",
     "parse_date",
     "parse_window",
+    "unprintable_in_id",
     "window_spans",
 ]
 
@@ -86,6 +87,27 @@ def non_ascii_digit(text: str) -> str | None:
     for character in text:
         if character.isdigit() and not character.isascii():
             return f"the non-ASCII digit {character!r} (U+{ord(character):04X})"
+    return None
+
+
+def unprintable_in_id(account_id: str) -> str | None:
+    r"""Why an account id cannot be one, for a character that does not print, or None.
+
+    An account id names the account on a line of stderr, in a row of every output and in
+    the name of its readings file; a line end, a control character, a format character
+    (U+200B) or a space other than U+0020 would split or hide it.
+
+    >>> unprintable_in_id("A-1") is None
+    True
+    >>> print(unprintable_in_id("A\N{ZERO WIDTH SPACE}1"))
+    account_id 'A\u200b1' holds U+200B, which does not print; an account id is printable text
+    """
+    for character in account_id:
+        if not character.isprintable():
+            return (
+                f"account_id {account_id!r} holds U+{ord(character):04X}, which does not "
+                "print; an account id is printable text"
+            )
     return None
 
 

@@ -46,6 +46,7 @@ from tariffs.io.accounts_csv import (
     ACCOUNTS_CSV_COLUMNS,
     AccountRow,
     account_row,
+    check_accounts_csv,
     iter_account_cells,
     iter_accounts_csv,
     read_readings_file,
@@ -54,6 +55,7 @@ from tariffs.io.accounts_csv import (
 from tariffs.io.readings.csv_reader import parse_readings_bytes, parse_readings_header
 from tariffs.model.account import Account
 from tariffs.model.bill import Bill
+from tariffs.model.common import unprintable_in_id
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
 from tariffs.runs.runner import ItemError, Task, run
@@ -374,12 +376,19 @@ def _item(
     tariffs: _Tariffs,
     readings: str | ReadingsRows | None,
     options: BatchOptions,
+    source: str = "",
 ) -> BatchItem:
+    """The item of one account; ``source`` is the accounts CSV that holds ``row``.
+
+    A tariff that cannot be had fails the account at its row (``accounts.csv:3: tariff
+    x: ...``), where the tariff cell is.
+    """
     if row is not None and row.error is not None:
         return _failed_item(account_id, options, row.error)
     tariff = tariffs.get(row.tariff if row is not None else None)
     if isinstance(tariff, str):
-        return _failed_item(account_id, options, tariff)
+        where = f"{source}:{row.line}: " if row is not None and source else ""
+        return _failed_item(account_id, options, where + tariff)
     account = row.account if row is not None else None
     if account is None:
         account = Account(account_id=account_id)
@@ -412,12 +421,14 @@ def directory_items(
 
     Raises:
         AccountError: The accounts file is not valid as a whole (see
-            `tariffs.io.accounts_csv.iter_accounts_csv`).
+            `tariffs.io.accounts_csv.iter_accounts_csv`), before any item is yielded:
+            the file is checked through once first (`check_accounts_csv`).
     """
     options = options or BatchOptions()
     tariffs = _Tariffs(tariff_lookup, default_tariff)
     source = os.fspath(accounts_csv)
     extension = ".xml" if options.readings_format == "greenbutton" else ".csv"
+    check_accounts_csv(source)
     for row in iter_accounts_csv(source):
         try:
             path = readings_file(
@@ -426,7 +437,7 @@ def directory_items(
         except AccountError as error:
             yield _failed_item(row.account_id, options, str(error))
             continue
-        yield _item(row.account_id, row, tariffs, path, options)
+        yield _item(row.account_id, row, tariffs, path, options, source)
 
 
 class LongReadingsFile:
@@ -530,7 +541,8 @@ class LongReadingsFile:
         """Yield ``(account_id, rows)`` per account, in file order.
 
         Raises:
-            ReadingsError: A line has no account id, an id is not UTF-8, a line is empty
+            ReadingsError: A line has no account id, an id is not UTF-8 or holds a
+                character that does not print (`unprintable_in_id`), a line is empty
                 before the end, or an account's rows start again after other accounts'
                 (file:line).
         """
@@ -568,6 +580,9 @@ class LongReadingsFile:
                     file=self.source,
                     line=line,
                 ) from None
+            problem = unprintable_in_id(account_id)
+            if problem is not None:
+                raise ReadingsError(problem, file=self.source, line=line)
             if account_id in seen:
                 raise ReadingsError(
                     f"the rows of account {account_id} must be together: they start again "
@@ -677,7 +692,7 @@ def long_file_items(
             )
             continue
         row = account_row(account_id, found[0], found[1], header, accounts_source)
-        yield _item(account_id, row, tariffs, rows, options)
+        yield _item(account_id, row, tariffs, rows, options, accounts_source)
     for account_id, (_, line) in cells_by_id.items():
         yield _failed_item(
             account_id,
