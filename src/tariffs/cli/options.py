@@ -55,7 +55,6 @@ __all__ = [
     "parse_minutes",
     "positive",
     "read_readings",
-    "usage_point",
     "whole_number",
     "write_output",
     "write_stdout",
@@ -98,26 +97,25 @@ def parse_minutes(text: str) -> int:
     return value
 
 
-def positive(text: str) -> int:
-    """An argument that is a whole number of 1 or more."""
+def _at_least(text: str, least: int) -> int:
+    """An argument that is a whole number of ``least`` or more, in ASCII digits."""
     try:
         value = _ascii_integer(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be {least} or more: {text!r}")
     return value
+
+
+def positive(text: str) -> int:
+    """An argument that is a whole number of 1 or more."""
+    return _at_least(text, 1)
 
 
 def whole_number(text: str) -> int:
     """An argument that is a whole number of 0 or more (an index)."""
-    try:
-        value = _ascii_integer(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
-    return value
+    return _at_least(text, 0)
 
 
 def parse_as_year(text: str) -> tuple[int | None, int]:
@@ -284,15 +282,12 @@ def add_readings_format_options(sub: argparse.ArgumentParser, default: str) -> N
     )
     sub.add_argument(
         "--usage-point",
-        type=usage_point,
+        type=whole_number,
         metavar="N",
         help="Green Button: the usage point to price (0-based, in file order)",
     )
 
 
-def usage_point(text: str) -> int:
-    """``--usage-point``: a whole number of 0 or more (a 0-based index), ASCII digits."""
-    return whole_number(text)
 
 
 #: What each ``--format`` name gives, the same in every command that offers it.
