@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -233,7 +233,6 @@ def read_pieces(
         carry = b""
         joined = _Joined()
         last_row = ""
-        interval = interval_seconds
         while True:
             block = file.read(piece_bytes)
             data = carry + block
@@ -247,14 +246,15 @@ def read_pieces(
                 piece, carry = data, b""
             if not piece:
                 break
-            if block and joined.first is None and piece.count(b"\n") < 2:
+            more = bool(block)
+            if more and not joined.started and piece.count(b"\n") < 2:
                 carry = piece + carry  # the first piece infers the interval: two rows at least
                 continue
             text = _decode(piece, source, bytes_before, rows_before + 2)
-            if not block and joined.first is not None and not text.strip():
+            if not more and joined.started and not text.strip():
                 break  # only the empty lines allowed at the end of the file
             rows = text.count("\n") + (0 if text.endswith("\n") else 1)
-            more = bool(block)
+            interval = joined.interval or interval_seconds  # the first piece's, once found
             if more and not text[text.rfind("\n", 0, len(text) - 1) + 1 :].strip():
                 # A blank line at the end of a piece would pass for the end of the file:
                 # read the file whole, which says where the blank line is.
@@ -268,7 +268,7 @@ def read_pieces(
                     layout=layout,
                 )
             first_row = text[: text.find("\n")] if "\n" in text else text
-            if joined.first is not None:
+            if joined.started:
                 # The piece's first row after the last row before it, checked first: what
                 # is wrong with the two (a duplicate, a row out of order, a gap) is on the
                 # piece's first line, and reported as the whole file would report it.
@@ -281,14 +281,13 @@ def read_pieces(
             except ReadingsError as error:
                 if not (allow_gaps and error.message == _NO_ROWS):
                     raise
-                if joined.first is None and not more:
+                if not joined.started and not more:
                     raise  # no reading in the whole file: said at the file's first row
-                if joined.first is None:  # every row empty: the first piece reads on
+                if not joined.started:  # every row empty: the first piece reads on
                     carry = piece + carry
                     continue
                 part = None  # every row a missing reading: the gap spans the piece
             if part is not None:
-                interval = part.interval_seconds
                 joined.add(part)
                 kept = _last_kept_row(text, kwh_position)
                 if kept is not None:
@@ -352,56 +351,55 @@ class _Joined:
     """
 
     def __init__(self) -> None:
-        self.first: Readings | None = None
+        self.interval = 0  # 0 until the first piece is added
+        self.notes: tuple[str, ...] = ()
         self.starts: list[int] = []
         self.columns: dict[str, list[int] | None] = {}
         self.gaps: list[tuple[int, int]] = []
         self.scale = 0
-        self.end = 0
         self._shared: dict[int, int] = {}
 
+    @property
+    def started(self) -> bool:
+        return bool(self.interval)
+
     def add(self, part: Readings) -> None:
-        if self.first is None:
-            self.first = part
-            self.scale = part.scale
+        if not self.started:
+            self.interval, self.notes, self.scale = part.interval_seconds, part.notes, part.scale
             self.columns = {
                 name: ([] if getattr(part, name) is not None else None)
                 for name in ("kwh", *QUANTITY_COLUMNS)
             }
-        elif part.starts[0] != self.end:
+        elif part.starts[0] != self.starts[-1] + self.interval:
             # The two rows were parsed as a pair when the piece was read: a gap, allowed.
-            self.gaps.append((self.end, part.starts[0]))
+            self.gaps.append((self.starts[-1] + self.interval, part.starts[0]))
         if part.scale > self.scale:  # written with more decimal places: lift what is held
-            lift = 10 ** (part.scale - self.scale)
             self._shared = {}
             for column in self.columns.values():
                 if column is not None:
-                    column[:] = self._share(value * lift for value in column)
+                    column[:] = self._share(column, part.scale - self.scale)
             self.scale = part.scale
-        lift = 10 ** (self.scale - part.scale)
         self.starts.extend(part.starts)
         self.gaps.extend(part.gaps)
-        self.end = part.end
         for name, column in self.columns.items():
             if column is not None:
-                values = getattr(part, name)
-                column.extend(self._share(values if lift == 1 else (v * lift for v in values)))
+                column.extend(self._share(getattr(part, name), self.scale - part.scale))
 
-    def _share(self, values: Iterable[int]) -> Iterator[int]:
-        shared = self._shared.setdefault
-        return map(shared, values, values) if isinstance(values, list) else (
-            shared(value, value) for value in values
-        )
+    def _share(self, values: list[int], places: int) -> Iterator[int]:
+        """The values lifted by ``places`` decimal places, each distinct value once."""
+        if places:
+            lift = 10**places
+            values = [value * lift for value in values]
+        return map(self._shared.setdefault, values, values)
 
     def readings(self, source: str) -> Readings:
-        first = self.first
-        if first is None:  # pragma: no cover - a file of more than one piece has rows
+        if not self.started:  # pragma: no cover - a file of more than one piece has rows
             raise ReadingsError(_NO_ROWS, file=source)
         gaps = tuple(self.gaps)
         starts = self.starts
         return Readings(
             source=source,
-            interval_seconds=first.interval_seconds,
+            interval_seconds=self.interval,
             starts=starts,
             scale=self.scale,
             kwh=self.columns["kwh"] or [],
@@ -409,8 +407,8 @@ class _Joined:
             export_kwh=self.columns["export_kwh"],
             kw=self.columns["kw"],
             gaps=gaps,
-            notes=first.notes,
-            axis_checked=(starts[0], first.interval_seconds, len(starts), gaps),
+            notes=self.notes,
+            axis_checked=(starts[0], self.interval, len(starts), gaps),
         )
 
 
@@ -891,18 +889,21 @@ def _convert(
                 )
     converted = [value * numerator // rest * lift for value in values]
     places = column.places + shift
-    while places > _MAXIMUM_DECIMAL_PLACES and all(value % 10 == 0 for value in converted):
-        converted = [value // 10 for value in converted]
-        places -= 1
+    if places > _MAXIMUM_DECIMAL_PLACES:
+        # More places than a written value may have: exact only if the extra ones are 0.
+        extra = 10 ** (places - _MAXIMUM_DECIMAL_PLACES)
+        for index, value in enumerate(converted):
+            if value % extra:
+                return None, _Problem(
+                    index + first_row,
+                    rank,
+                    f"{label} is {texts[index].strip()!r}: converted, it has more than "
+                    f"{_MAXIMUM_DECIMAL_PLACES} decimal places",
+                )
+        converted = [value // extra for value in converted]
+        places = _MAXIMUM_DECIMAL_PLACES
     limit = 10 ** (_MAXIMUM_INTEGER_DIGITS + places)
     for index, value in enumerate(converted):
-        if places > _MAXIMUM_DECIMAL_PLACES and value % 10 ** (places - _MAXIMUM_DECIMAL_PLACES):
-            return None, _Problem(
-                index + first_row,
-                rank,
-                f"{label} is {texts[index].strip()!r}: converted, it has more than "
-                f"{_MAXIMUM_DECIMAL_PLACES} decimal places",
-            )
         if value >= limit:
             return None, _Problem(
                 index + first_row,
@@ -910,8 +911,6 @@ def _convert(
                 f"{label} is {texts[index].strip()!r}: converted, it has more than "
                 f"{_MAXIMUM_INTEGER_DIGITS} digits before the decimal point",
             )
-    if places > _MAXIMUM_DECIMAL_PLACES:  # pragma: no cover - refused above
-        raise AssertionError(places)
     return _Column(places, units=converted), None
 
 
