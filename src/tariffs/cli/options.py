@@ -18,7 +18,7 @@ import re
 import sys
 from pathlib import Path
 
-from tariffs.engine.reclock import WallClock, reclock
+from tariffs.engine.reclock import WallClock
 from tariffs.engine.redate import ALIGNMENTS, Alignment, redate
 from tariffs.errors import ReadingsError
 from tariffs.io.atomic import write_atomic
@@ -534,7 +534,7 @@ def _read(
     )
     if clock is None:
         return readings
-    return reclock(readings, clock.source_timezone, clock.timezone)
+    return clock.move_readings(readings)
 
 
 class StdoutClosed(Exception):  # noqa: N818 - an event, not a failure

@@ -45,7 +45,6 @@ class WallClock:
         self.source = source
         self._source_zone = _zone(source_timezone, source)
         self._zone = _zone(timezone, source)
-        self._cache: dict[int, int] = {}
 
     @property
     def note(self) -> str:
@@ -65,9 +64,6 @@ class WallClock:
         Raises:
             ReadingsError: The target clock skips or repeats that wall time.
         """
-        hit = self._cache.get(instant)
-        if hit is not None:
-            return hit
         wall = dt.datetime.fromtimestamp(instant, self._source_zone).replace(tzinfo=None)
         target = _instant(wall, self._zone)
         if target is None:
@@ -84,8 +80,42 @@ class WallClock:
                 "gives them with a UTC offset on every row)",
                 file=self.source,
             )
-        self._cache[instant] = target
         return target
+
+    def move_interval(self, start: int, length: int) -> tuple[int, int]:
+        """An interval's start and length once both its ends are moved."""
+        first = self.move(start)
+        return first, self.move(start + length) - first
+
+    def move_readings(self, readings: Readings) -> Readings:
+        """The readings moved to the target clock (see `reclock`)."""
+        if self.source_timezone == self.timezone or not readings.starts:
+            return readings
+        step = readings.interval_seconds
+        starts = readings.starts
+        # Each interval ends where the next begins, but at a gap and after the last.
+        moved = [self.move(start) for start in starts]
+        ends = moved[1:] + [self.move(starts[-1] + step)]
+        for index, (a, b) in enumerate(zip(starts, starts[1:], strict=False)):
+            if b != a + step:
+                ends[index] = self.move(a + step)
+        interval = ends[0] - moved[0]
+        for start, first, end in zip(starts, moved, ends, strict=True):
+            if end - first != interval:
+                raise self.length_error(start, end - first, interval)
+        gaps = tuple((self.move(first), self.move(after)) for first, after in readings.gaps)
+        return Readings(
+            source=readings.source,
+            interval_seconds=interval,
+            starts=moved,
+            scale=readings.scale,
+            kwh=readings.kwh,
+            kvarh=readings.kvarh,
+            export_kwh=readings.export_kwh,
+            kw=readings.kw,
+            gaps=gaps,
+            notes=(*readings.notes, self.note),
+        )
 
     def length_error(self, start: int, length: int, interval: int) -> ReadingsError:
         """The error for an interval whose moved length differs from the others'."""
@@ -121,32 +151,7 @@ def reclock(readings: Readings, source_timezone: str, timezone: str) -> Readings
         ReadingsError: An unknown zone; a wall-clock time that the target clock skips or
             repeats; or intervals that would not all have one length once moved.
     """
-    clock = WallClock(source_timezone, timezone, readings.source)
-    if source_timezone == timezone or not readings.starts:
-        return readings
-    step = readings.interval_seconds
-    new_starts: list[int] = []
-    first_start = readings.starts[0]
-    interval = clock.move(first_start + step) - clock.move(first_start)
-    for start in readings.starts:
-        first = clock.move(start)
-        length = clock.move(start + step) - first
-        if length != interval:
-            raise clock.length_error(start, length, interval)
-        new_starts.append(first)
-    gaps = tuple((clock.move(first), clock.move(after)) for first, after in readings.gaps)
-    return Readings(
-        source=readings.source,
-        interval_seconds=interval,
-        starts=new_starts,
-        scale=readings.scale,
-        kwh=readings.kwh,
-        kvarh=readings.kvarh,
-        export_kwh=readings.export_kwh,
-        kw=readings.kw,
-        gaps=gaps,
-        notes=(*readings.notes, clock.note),
-    )
+    return WallClock(source_timezone, timezone, readings.source).move_readings(readings)
 
 
 def _zone(name: str, source: str) -> ZoneInfo:

@@ -377,15 +377,10 @@ def parse_greenbutton(
 
     if wall_clock is not None:
         for series in series_list:
+            moved = [wall_clock.move_interval(r[0], r[1]) for r in series.readings]
             series.readings = [
-                (
-                    wall_clock.move(reading[0]),
-                    wall_clock.move(reading[0] + reading[1]) - wall_clock.move(reading[0]),
-                    reading[2],
-                    reading[3],
-                    reading[4],
-                )
-                for reading in series.readings
+                (start, length, r[2], r[3], r[4])
+                for (start, length), r in zip(moved, series.readings, strict=True)
             ]
     columns = _assign_columns(series_list, context)
     if "kwh" not in columns:
