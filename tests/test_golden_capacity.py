@@ -43,6 +43,7 @@ from pathlib import Path
 
 import pytest
 
+from tables import table_yaml
 from tariffs import (
     Account,
     Bill,
@@ -55,21 +56,23 @@ from tariffs import (
 )
 from tariffs.io.readings.csv_reader import parse_readings_csv
 
-TARIFF = """\
-id: capacity-example
-name: Capacity example
-currency: CNY
-timezone: Asia/Shanghai
-reference: test table
-versions:
-  "2025-01-01":
+TARIFF = table_yaml(
+    "capacity-example",
+    """\
     charges:
       - kind: energy
         price_per_kwh: "0.60"
       - kind: basic
         capacity_price_per_kva: "25.50"
         suspension: {min_days: 15}
-"""
+""",
+)
+
+def edited(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` (which must be there, once) replaced by ``new``."""
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
 
 ENERGY = ("energy", "Energy", Decimal("744.000"), Decimal("0.60"), Decimal("446.40"))
 
@@ -211,8 +214,10 @@ def test_a_suspension_billed_at_half_within_two_years() -> None:
 # 用电，供电企业须从期满之日起，按合同约定的容量计收其基本电费。" How many days "six months"
 # are is the tariff's to say: ``max_days_per_year``.
 def yearly_limit_tariff(days: int) -> str:
-    return TARIFF.replace(
-        "suspension: {min_days: 15}", f"suspension: {{min_days: 15, max_days_per_year: {days}}}"
+    return edited(
+        TARIFF,
+        "suspension: {min_days: 15}",
+        f"suspension: {{min_days: 15, max_days_per_year: {days}}}",
     )
 
 
@@ -379,9 +384,7 @@ def test_a_reduction_and_a_price_change_in_one_bill() -> None:
 def test_a_reduction_in_a_partial_period_shares_the_bill_by_days(
     proration: str, first: tuple[str, str], second: tuple[str, str]
 ) -> None:
-    tariff = TARIFF.replace(
-        "reference: test table\n", f"reference: test table\nproration: {proration}\n"
-    )
+    tariff = edited(TARIFF, "versions:\n", f"proration: {proration}\nversions:\n")
     account = {
         "account_id": "F-7",
         "basic_charge_method": "capacity",

@@ -29,6 +29,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tables import flat_body, table_yaml
 from tariffs import Account, Bill, Readings, load_account, load_tariff, parse_tariff, price
 from tariffs.io.readings.csv_reader import parse_readings_csv
 from tariffs.io.render.bills import bill_to_dict, bills_to_csv, bills_to_table
@@ -173,18 +174,7 @@ def test_a_meter_change_without_losses_multiplies_each_part() -> None:
         "meter_multiplier": 20,
         "meter_changes": [{"from": "2025-03-15", "meter_multiplier": 200}],
     }
-    flat = """\
-id: flat
-name: Flat
-currency: CNY
-timezone: Asia/Shanghai
-reference: test table
-versions:
-  "2025-01-01":
-    charges:
-      - kind: energy
-        price_per_kwh: "0.50"
-"""
+    flat = table_yaml("flat", flat_body("0.50"))
     bill = march_bill(account, flat)
     assert lines(bill) == [
         ("energy", "Energy", Decimal("88320.000"), Decimal("0.50"), Decimal("44160.00"))
@@ -290,23 +280,8 @@ def test_reactive_energy_follows_the_meter_change_too() -> None:
         rows.append(f"{hour:%Y-%m-%dT%H:%M},1,0.5")
         hour += dt.timedelta(hours=1)
     readings = parse_readings_csv("\n".join(rows) + "\n", "march.csv", "Asia/Shanghai")
-    tariff = parse_tariff(
-        """\
-id: reactive
-name: Reactive
-currency: CNY
-timezone: Asia/Shanghai
-reference: test table
-versions:
-  "2025-01-01":
-    charges:
-      - kind: energy
-        price_per_kwh: "0.50"
-      - kind: reactive
-        price_per_kvarh: "0.02"
-""",
-        "reactive.yaml",
-    )
+    body = flat_body("0.50") + '      - {kind: reactive, price_per_kvarh: "0.02"}\n'
+    tariff = parse_tariff(table_yaml("reactive", body), "reactive.yaml")
     account = Account.model_validate(
         {
             "account_id": "M-6",

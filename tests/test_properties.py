@@ -27,6 +27,7 @@ from strategies import (
     readings_cases,
     tariff_specs,
 )
+from tables import table_yaml
 from tariffs import Account, Bill, Line, Readings, Tariff, bills_to_json, parse_tariff, price
 from tariffs.io.readings.csv_reader import parse_readings_csv
 
@@ -496,21 +497,17 @@ def test_tariff_dump_and_load_round_trip(spec: TariffSpec) -> None:
 
 # -- 10. a dated change of capacity that changes nothing changes no bill ---------------
 
-CAPACITY_TARIFF = """\
-id: capacity-law
-name: Capacity law
-currency: CNY
-timezone: Asia/Shanghai
-reference: test table
-versions:
-  "2025-01-01":
+CAPACITY_TARIFF = table_yaml(
+    "capacity-law",
+    """\
     charges:
       - kind: energy
         price_per_kwh: "0.60"
       - kind: basic
         capacity_price_per_kva: "25.50"
         suspension: {min_days: 15, max_days_per_year: 40}
-"""
+""",
+)
 #: Hourly readings from 15 June to 15 August 2025 (three bills, two of them partial).
 CAPACITY_READINGS = "start,kwh\n" + "".join(
     f"{dt.datetime(2025, 6, 15) + dt.timedelta(hours=h):%Y-%m-%dT%H:%M},1\n" for h in range(61 * 24)
