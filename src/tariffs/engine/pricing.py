@@ -224,14 +224,14 @@ def _price(
         annual_months=_annual_ladders(tariff),
     )
     over_interval = demand_window == "readings"
-    if len(meter_states) > 1:
-        meters = _Meters(register, meter_states, ZoneInfo(tariff.timezone))
-        return [
-            _price_bill(tariff, readings, account, plan, ladders, over_interval, meters)
-            for plan in calendar
-        ]
+    meters = (
+        _Meters(register, meter_states, ZoneInfo(tariff.timezone))
+        if len(meter_states) > 1
+        else None
+    )
     return [
-        _price_bill(tariff, readings, account, plan, ladders, over_interval) for plan in calendar
+        _price_bill(tariff, readings, account, plan, ladders, over_interval, meters)
+        for plan in calendar
     ]
 
 
