@@ -62,7 +62,7 @@ from tariffs.engine import _kept
 from tariffs.engine.clock import local_day_offsets, standard_time, utc_offset, utc_offset_runs
 from tariffs.errors import ReadingsError
 from tariffs.io.readings._file import read_bytes
-from tariffs.io.readings.layout import CsvLayout
+from tariffs.io.readings.layout import CsvLayout, decimal_places
 from tariffs.model.common import non_ascii_digit
 from tariffs.model.readings import QUANTITY_COLUMNS, Readings
 
@@ -869,14 +869,7 @@ def _convert(
     """
     values = column.to_units(column.places)
     numerator, denominator = factor.numerator, factor.denominator
-    rest, twos, fives = denominator, 0, 0
-    while rest % 2 == 0:
-        rest //= 2
-        twos += 1
-    while rest % 5 == 0:
-        rest //= 5
-        fives += 1
-    shift = max(twos, fives)
+    shift, rest = decimal_places(denominator)
     lift = 10**shift // (denominator // rest)
     if rest != 1:
         for index, value in enumerate(values):

@@ -21,10 +21,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
 
-__all__ = ["TIMESTAMP_NAMES", "UNITS", "CsvLayout", "parse_columns", "parse_units"]
+__all__ = [
+    "TIMESTAMP_NAMES",
+    "UNITS",
+    "CsvLayout",
+    "decimal_places",
+    "parse_columns",
+    "parse_units",
+]
 
 #: The names a layout may map the timestamp column to: interval starts or interval ends.
 TIMESTAMP_NAMES = ("start", "end")
@@ -180,24 +188,32 @@ class CsvLayout:
         return "readings columns: " + "; ".join(parts)
 
 
+def decimal_places(denominator: int) -> tuple[int, int]:
+    """How many decimal places ``1 / denominator`` needs, and what of it is not 2s and 5s.
+
+    ``denominator = 2**a * 5**b * rest``: ``(max(a, b), rest)``; ``1 / denominator`` is a
+    finite decimal exactly when ``rest`` is 1.
+
+    >>> decimal_places(4), decimal_places(12)
+    ((2, 1), (2, 3))
+    """
+    rest, twos, fives = denominator, 0, 0
+    while rest % 2 == 0:
+        rest //= 2
+        twos += 1
+    while rest % 5 == 0:
+        rest //= 5
+        fives += 1
+    return max(twos, fives), rest
+
+
 def _fraction(value: Fraction) -> str:
     """A fraction as a plain decimal where it is one (0.25), else as p/q."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    denominator = value.denominator
-    twos = fives = 0
-    while denominator % 2 == 0:
-        denominator //= 2
-        twos += 1
-    while denominator % 5 == 0:
-        denominator //= 5
-        fives += 1
-    if denominator != 1:
+    places, rest = decimal_places(value.denominator)
+    if rest != 1:
         return f"{value.numerator}/{value.denominator}"
-    places = max(twos, fives)
-    scaled = value * 10**places
-    digits = str(scaled.numerator // scaled.denominator).rjust(places + 1, "0")
-    return f"{digits[:-places]}.{digits[-places:]}".rstrip("0").rstrip(".")
+    units = value.numerator * 10**places // value.denominator
+    return format(Decimal(units).scaleb(-places).normalize(), "f")
 
 
 def parse_columns(text: str) -> dict[str, str]:
