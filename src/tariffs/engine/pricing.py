@@ -23,6 +23,15 @@ from tariffs.engine import _kept
 from tariffs.engine._kept import clear_caches, value_key
 from tariffs.engine.charges import KINDS
 from tariffs.engine.charges.context import BillUsage, Carried, Context, Setting
+from tariffs.engine.exports import (
+    Metering,
+    exported_by_key,
+    metering_of,
+    net_metering_lines,
+    net_segment,
+    segment_credits,
+    settle_bill,
+)
 from tariffs.engine.measures import (
     EnergyByHour,
     EnergyInTimeOrder,
@@ -150,6 +159,7 @@ def price(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
+    metering: str | None = None,
 ) -> list[Bill]:
     """Price interval readings under one tariff, one bill per billing period.
 
@@ -169,6 +179,9 @@ def price(
             deviation for readings coarser than the window (hourly energy under a
             15-minute demand tariff): demand is measured over the readings' own
             clock-aligned intervals (of at most 60 minutes), and each bill says so.
+        metering: The metering rule of exported energy for this run (``net_metering``,
+            ``net_billing``, ``buy_all_sell_all``), instead of the account's
+            ``metering`` and the tariff's ``exports.metering``.
 
     Returns:
         One bill per billing period that has readings, in time order.
@@ -179,7 +192,9 @@ def price(
         AccountError: The tariff needs an account field that is missing.
     """
     with localcontext(_WIDE):
-        return _price(tariff, readings, account, start, end, event_days, demand_window)
+        return _price(
+            tariff, readings, account, start, end, event_days, demand_window, metering
+        )
 
 
 #: Arithmetic wide enough that no product or sum of the engine's numbers is ever rounded
@@ -196,6 +211,7 @@ def _price(
     end: dt.date | None,
     event_days: Iterable[dt.date],
     demand_window: str = "tariff",
+    metering: str | None = None,
 ) -> list[Bill]:
     if demand_window not in ("tariff", "readings"):
         raise ValueError(f"demand_window must be tariff or readings, not {demand_window!r}")
@@ -230,7 +246,7 @@ def _price(
         else None
     )
     return [
-        _price_bill(tariff, readings, account, plan, ladders, over_interval, meters)
+        _price_bill(tariff, readings, account, plan, ladders, over_interval, meters, metering)
         for plan in calendar
     ]
 
@@ -618,6 +634,7 @@ def _price_bill(
     ladders: _Ladders,
     over_interval: bool = False,
     meters: _Meters | None = None,
+    declared_metering: str | None = None,
 ) -> Bill:
     period_start = plan.period_start
     losses = account.losses if account is not None else None
@@ -642,6 +659,7 @@ def _price_bill(
     position_periods: dict[str, Decimal] = {}
     count = len(plan.segments)
     carried = ladders.carried
+    metering: Metering | None = None
     for index, (segment, usage) in enumerate(zip(plan.segments, usages, strict=True)):
         positions = {"bill": position_bill}
         positions.update({f"period:{name}": kwh for name, kwh in position_periods.items()})
@@ -652,6 +670,21 @@ def _price_bill(
             measured = _segment_measures(tariff, readings, segment.plan, needs[index])
             if measured:
                 usage = replace(usage, measured=measured)
+        metering = metering_of(tariff, segment.version, account, declared_metering)
+        exported = None
+        netted: list[tuple[str, int, int, int]] = []
+        if metering is not None:
+            exported = exported_by_key(readings, segment.plan)
+            if exported is None:
+                note = (
+                    f"the readings have no export_kwh column: nothing exported "
+                    f"(metering {metering.rule})"
+                )
+                if note not in warnings:
+                    warnings.append(note)
+                exported = {}
+            if metering.rule == "net_metering":
+                usage, netted, carried = net_segment(usage, exported, schedule, carried)
         ctx = Context(
             tariff=tariff,
             version=segment.version,
@@ -679,6 +712,14 @@ def _price_bill(
                 carried = priced.carried
             if priced.warnings:
                 warnings.extend(w for w in priced.warnings if w not in warnings)
+        if metering is not None and exported is not None:
+            places, mode = tariff.places, tariff.rounding.mode
+            if metering.rule == "net_metering":
+                segment_lines.extend(net_metering_lines(netted, usage.scale, places, mode))
+            else:
+                segment_lines.extend(
+                    segment_credits(metering, exported, schedule, usage.scale, places, mode)
+                )
         segment_kwh = to_decimal(usage.total_kwh, usage.scale)
         if index < count - 1:  # positions on the bill's ladders, for the next segment
             position_bill += segment_kwh
@@ -690,6 +731,17 @@ def _price_bill(
         for start_month in annual_months:
             ladders.add(start_month, period_start, segment_kwh)
         lines.extend(segment_lines)
+    if metering is not None:
+        closing, carried = settle_bill(
+            metering,
+            lines,
+            carried,
+            plan.end_date - dt.timedelta(days=1),
+            tariff.currency,
+            tariff.places,
+            tariff.rounding.mode,
+        )
+        lines.extend(closing)
     ladders.carried = carried
     loss_kwh = None
     if losses is not None or (meters is not None and meters.any_losses):

@@ -27,6 +27,7 @@ from tariffs.model.common import (
     check_ascii_digits,
     unprintable_in_id,
 )
+from tariffs.model.exports import MeteringRule
 
 __all__ = [
     "Account",
@@ -315,6 +316,12 @@ class Account(StrictModel):
             allowance: ``prorated`` (each month of the tier year adds the allowance in
             force on its first day) or ``full`` (the whole year adds 12 × the bill's
             allowance).
+        metering: The metering rule of exported energy the account is on
+            (``net_metering``, ``net_billing``, ``buy_all_sell_all``), instead of the
+            tariff's ``exports.metering``.
+        gross_readings: The readings' ``kwh`` is the premises' gross load and
+            ``export_kwh`` the generation, as two meters read them (needed by
+            ``buy_all_sell_all``), not the import and export of one meter.
     """
 
     account_id: str = Field(min_length=1)
@@ -336,6 +343,8 @@ class Account(StrictModel):
     meter_changes: list[MeterChange] = Field(default_factory=list)
     tier_allowance_changes: list[AllowanceChange] = Field(default_factory=list)
     tier_allowance_year: Literal["prorated", "full"] = "prorated"
+    metering: MeteringRule | None = None
+    gross_readings: bool = False
 
     _source: str | None = PrivateAttr(default=None)
 
