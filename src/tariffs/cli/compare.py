@@ -16,6 +16,7 @@ from typing import Any
 from tariffs.cli.options import (
     _UsageError,
     add_format_option,
+    add_metering_option,
     add_output_option,
     add_readings_options,
     check_plot,
@@ -71,6 +72,7 @@ def add_parser(commands: Any) -> None:
         ),
     )
     add_readings_options(sub)
+    add_metering_option(sub)
     add_format_option(
         sub,
         {
@@ -246,6 +248,7 @@ def run(args: argparse.Namespace) -> int:
         end=args.end,
         event_days=args.event_days,
         demand_window=args.demand_window,
+        metering=args.metering,
     )
     if skipped:
         base = whatif.base

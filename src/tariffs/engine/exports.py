@@ -32,7 +32,7 @@ from decimal import Decimal
 from tariffs.engine.charges.context import Carried
 from tariffs.engine.schedule import Schedule
 from tariffs.engine.usage import Plan, Usage
-from tariffs.errors import AccountError, TariffFileError
+from tariffs.errors import AccountError, UnsupportedFeatureError
 from tariffs.model.account import Account
 from tariffs.model.bill import Line, round_amount
 from tariffs.model.exports import METERING_RULES, Exports
@@ -58,7 +58,7 @@ def metering_of(
     """The rule of a segment: the run's, else the account's, else the version's.
 
     Raises:
-        TariffFileError: The version cannot be priced under the rule declared.
+        UnsupportedFeatureError: The version cannot be priced under the rule declared.
         AccountError: ``buy_all_sell_all`` without readings declared gross.
     """
     rule = declared or (account.metering if account is not None else None)
@@ -70,7 +70,7 @@ def metering_of(
         raise ValueError(f"metering must be one of {', '.join(METERING_RULES)}, not {rule!r}")
     problem = version.metering_problem(rule)
     if problem is not None:
-        raise TariffFileError(f"tariff {tariff.id}: {problem}", file=tariff.source)
+        raise UnsupportedFeatureError(f"metering {rule}", tariff.source or tariff.id, problem)
     if rule == "buy_all_sell_all" and not (account is not None and account.gross_readings):
         raise AccountError(
             "metering buy_all_sell_all bills all the load and sells all the generation: it "

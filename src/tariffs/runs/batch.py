@@ -103,6 +103,8 @@ class BatchOptions:
             ``<account_id>.xml``). Rows of a long readings file are always CSV.
         usage_point: Green Button: the usage point to read in each file (0-based, in
             file order), when a file has several.
+        metering: The metering rule of exported energy for every account (see
+            `tariffs.price`), instead of each account's and each tariff's.
     """
 
     interval_seconds: int | None = None
@@ -112,6 +114,7 @@ class BatchOptions:
     event_days: tuple[dt.date, ...] = ()
     readings_format: Literal["csv", "greenbutton"] = "csv"
     usage_point: int | None = None
+    metering: str | None = None
 
 
 class RowsNotTogetherError(ReadingsError):
@@ -269,6 +272,7 @@ def _bills(item: BatchItem) -> BatchResult:
         start=options.start,
         end=options.end,
         event_days=options.event_days,
+        metering=options.metering,
     )
     return BatchResult(item.account_id, tuple(bills))
 

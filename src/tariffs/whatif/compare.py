@@ -342,6 +342,7 @@ def compare_tariffs(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
+    metering: str | None = None,
 ) -> Comparison:
     """Price the same readings under several tariffs and rank them, cheapest first.
 
@@ -361,6 +362,7 @@ def compare_tariffs(
         demand_window: ``readings`` measures demand over the readings' own intervals
             where they are coarser than a tariff's window, as a declared deviation each
             bill states (see `tariffs.engine.pricing.price`).
+        metering: The metering rule of exported energy for the run (see `tariffs.price`).
 
     Returns:
         The ranking, the tariffs not applicable, savings against the current tariff and
@@ -428,6 +430,7 @@ def compare_tariffs(
                 end=end,
                 event_days=days,
                 demand_window=demand_window,
+                metering=metering,
             )
         except _NOT_APPLICABLE_ERRORS as exc:
             failures[tariff.id] = exc
@@ -510,6 +513,7 @@ def compare_scenarios(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
+    metering: str | None = None,
 ) -> WhatIf:
     """Compare the tariffs on the readings as read, and under each scenario.
 
@@ -528,6 +532,7 @@ def compare_scenarios(
         event_days: Declared critical-peak event days, besides the account's.
         demand_window: ``readings`` measures demand over the readings' own intervals, as
             a declared deviation (see `compare_tariffs`).
+        metering: The metering rule of exported energy for the run (see `tariffs.price`).
 
     Raises:
         ScenarioError: A scenario cannot be applied.
@@ -542,6 +547,7 @@ def compare_scenarios(
         end=end,
         event_days=days,
         demand_window=demand_window,
+        metering=metering,
     )
     current_id = _current_id(current)
     reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
@@ -565,6 +571,7 @@ def compare_scenarios(
             end=end,
             event_days=days,
             demand_window=demand_window,
+            metering=metering,
         )
         compared.append(ScenarioComparison(scenario, outcome.steps, comparison))
     return WhatIf(base, tuple(compared))
