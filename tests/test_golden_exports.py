@@ -20,13 +20,16 @@ Nothing is taken from the engine.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from tariffs import Account, AccountError, Bill, Readings, Tariff, price
+from tariffs.cli import main
 from tariffs.errors import UnsupportedFeatureError
 
 YEAR = 2018
@@ -300,3 +303,58 @@ def test_an_export_credit_charge_beside_export_terms_is_refused() -> None:
     version["charges"].append({"kind": "export_credit", "price_per_kwh": "0.05"})
     with pytest.raises(ValueError, match="an export_credit charge and exports both credit"):
         Tariff.model_validate(data)
+
+
+# -- the example of a solar household (examples/solar-*.{yaml,csv}) ----------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def run_example(capsys: pytest.CaptureFixture[str], *options: str) -> list[dict[str, Any]]:
+    argv = [
+        "price",
+        str(EXAMPLES / "solar-readings.csv"),
+        "--tariff",
+        str(EXAMPLES / "solar-net-metering.yaml"),
+        "--format",
+        "json",
+        *options,
+    ]
+    assert main(argv) == 0
+    bills: list[dict[str, Any]] = json.loads(capsys.readouterr().out)["bills"]
+    return bills
+
+
+def test_the_solar_example_under_net_metering(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each day: offpeak 7.8 kWh imported, peak 4.8; 6 h of exports at 0.9, 1.4, 1.8 kWh.
+
+    January (31 days): offpeak 241.8 - 167.4 exported = 74.4 × 0.12 = 8.928 → 8.93; peak
+    148.8 × 0.32 = 47.616 → 47.62; fixed 10.00: 66.55. February (28 days): offpeak 218.4
+    imported, 235.2 exported: 0 billed, 16.8 kWh carried; peak 134.4 × 0.32 = 43.008 →
+    43.01: 53.01. March: offpeak 241.8 imported, 334.8 exported + 16.8 carried in: 109.8
+    kWh left, paid at the March true-up: 109.8 × 0.025 = 2.745 → 2.75 off; peak 47.62:
+    47.62 + 10.00 - 2.75 = 54.87.
+    """
+    account = str(EXAMPLES / "solar-account.yaml")
+    bills = run_example(capsys, "--account", account)
+    assert [bill["total"] for bill in bills] == ["66.55", "53.01", "54.87"]
+    assert [bill["energy_kwh"] for bill in bills] == ["390.600", "352.800", "390.600"]
+    march = {line["code"]: line for line in bills[2]["lines"]}
+    assert march["net_metering.true_up.offpeak"]["quantity"] == "109.800"
+    assert march["net_metering.true_up.offpeak"]["amount"] == "-2.75"
+
+
+def test_the_solar_example_under_net_billing(capsys: pytest.CaptureFixture[str]) -> None:
+    """January with ``--metering net_billing``: 241.8 × 0.12 = 29.016 → 29.02 offpeak,
+    47.62 peak, 10.00 fixed, 167.4 exported × 0.04 = 6.696 → -6.70: 79.94."""
+    bills = run_example(capsys, "--metering", "net_billing")
+    assert bills[0]["total"] == "79.94"
+    assert bills[0]["lines"][-1] == {
+        "kind": "export_credit",
+        "code": "net_billing.export.offpeak",
+        "label": "Export credit (offpeak)",
+        "quantity": "167.400",
+        "unit": "kWh",
+        "rate": "0.04",
+        "amount": "-6.70",
+    }
