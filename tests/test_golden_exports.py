@@ -358,3 +358,30 @@ def test_the_solar_example_under_net_billing(capsys: pytest.CaptureFixture[str])
         "rate": "0.04",
         "amount": "-6.70",
     }
+
+
+def test_show_describes_the_export_terms(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", str(EXAMPLES / "solar-net-metering.yaml")]) == 0
+    text = capsys.readouterr().out
+    assert "  Exports: net metering (exports net the imports of their own period" in text
+    assert "    export prices: peak 0.08 USD/kWh, offpeak 0.04 USD/kWh\n" in text
+    assert "    true-up: kWh credit left on the Mar bill paid at 0.025 USD/kWh\n" in text
+
+
+def test_batch_takes_the_metering_rule_of_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The January total of the example under net billing (79.94, worked out above)."""
+    readings = tmp_path / "readings"
+    readings.mkdir()
+    (readings / "S-001.csv").write_text(
+        (EXAMPLES / "solar-readings.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("account_id\nS-001\n", encoding="utf-8")
+    argv = ["batch", "--accounts", str(accounts), "--readings-dir", str(readings),
+            "--tariff", str(EXAMPLES / "solar-net-metering.yaml"), "--format", "jsonl",
+            "--metering", "net_billing"]  # fmt: skip
+    assert main(argv) == 0
+    first = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert first["total"] == "79.94"

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tariffs import Account, Bill, Readings, Tariff, price
+from strategies import readings_cases, tariff_specs
+from tariffs import Account, Bill, Readings, Tariff, parse_tariff, price
 
 YEAR = 2018
 MONTHS = 6
@@ -109,6 +110,42 @@ def test_with_no_exports_every_rule_prices_as_without_one(
     under_rule = price(tariff(rule, (offpeak, peak)), readings(kwh, export), account)
     today = price(tariff(None, (offpeak, peak)), readings(kwh, export), account)
     assert under_rule == today
+
+
+@given(data=st.data(), rule=st.sampled_from(RULES))
+def test_with_no_exports_generated_tariffs_price_as_without_a_rule(
+    data: st.DataObject, rule: dict[str, Any]
+) -> None:
+    """The same law on generated tariffs and readings (`strategies`): flat or time of
+    use, tiers of every method net metering can net, surcharges, fixed, tax, minimum."""
+    case = data.draw(readings_cases(max_days=45))
+    spec = data.draw(
+        tariff_specs(
+            case.timezone,
+            month_kwh_hint=case.month_kwh_hint,
+            tier_methods=("proportional", "per_period", "increment"),
+            export_credit=False,
+        )
+    )
+    today = parse_tariff(spec.yaml_text(), "generated.yaml")
+    document = today.model_dump(mode="json", exclude_none=True)
+    terms = {key: value for key, value in rule.items() if key != "prices"}
+    if "prices" in rule or "price_per_kwh" in rule:
+        terms["price_per_kwh"] = "0.05"
+    for version in document["versions"].values():
+        version["exports"] = terms
+    under_rule = Tariff.model_validate(document)
+    readings = case.readings
+    zero = Readings(
+        source=readings.source,
+        interval_seconds=readings.interval_seconds,
+        starts=readings.starts,
+        scale=readings.scale,
+        kwh=readings.kwh,
+        export_kwh=[0] * len(readings.kwh),
+    )
+    account = Account(account_id="a-1", gross_readings=True)
+    assert price(under_rule, zero, account) == price(today, zero, account)
 
 
 @given(seed=st.integers(0, 2**32), offpeak=prices(), peak=prices())
