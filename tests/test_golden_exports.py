@@ -385,3 +385,23 @@ def test_batch_takes_the_metering_rule_of_the_run(
     assert main(argv) == 0
     first = json.loads(capsys.readouterr().out.splitlines()[0])
     assert first["total"] == "79.94"
+
+
+def test_an_accounts_csv_declares_the_metering_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Account S-001 on net billing (79.94 in January), S-002 on the tariff's rule (66.55)."""
+    readings = tmp_path / "readings"
+    readings.mkdir()
+    text = (EXAMPLES / "solar-readings.csv").read_text(encoding="utf-8")
+    for account_id in ("S-001", "S-002"):
+        (readings / f"{account_id}.csv").write_text(text, encoding="utf-8")
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("account_id,metering\nS-001,net_billing\nS-002,\n", encoding="utf-8")
+    argv = ["batch", "--accounts", str(accounts), "--readings-dir", str(readings),
+            "--tariff", str(EXAMPLES / "solar-net-metering.yaml"), "--format", "jsonl"]  # fmt: skip
+    assert main(argv) == 0
+    bills = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    januaries = {bill["account_id"]: bill["total"] for bill in bills if
+                 bill["period"]["start"] == "2025-01-01"}  # fmt: skip
+    assert januaries == {"S-001": "79.94", "S-002": "66.55"}
