@@ -15,8 +15,8 @@ reads ``dgrules`` "Net Metering" as 0, "Net Billing Instantaneous" as 2, "Net Bi
 Hourly" as 3 and "Buy All Sell All" as 4. What is compared, month by month, with SAM's
 ``utility_bill_w_sys_ym``:
 
-* option 0 and ``net_metering``, the year-end true-up at SAM's defaults (December, 0:
-  forfeited), on flat and time-of-use records;
+* option 0 and ``net_metering`` on one-period records, flat or tiered, the year-end
+  true-up at SAM's defaults (December, 0: forfeited) or at a drawn month and price;
 * option 2 and ``net_billing`` ("Net Billing Instantaneous");
 * option 4 and ``buy_all_sell_all``.
 
@@ -24,7 +24,8 @@ Not modelled here: option 1 (net metering with the credit carried in money) and
 option 3 (net billing whose credit is carried to the next month). Each convention that
 differs is named by a test below on a minimal example worked by hand: the true-up month
 (0-based there, 1-based here), option 3's credit applied from the next month on, option
-1's money credit, SAM's true-up counted across periods, and tiers filled in time order
+1's money credit, SAM's true-up counted across periods, the periods SAM applies carried
+credit to (so time-of-use net metering is compared on examples), and tiers filled in time order
 under net billing (``test_sam_net_billing_fills_tiers_in_time_order`` in
 ``tests/test_sam_oracle.py``). Rounding: here each line is rounded to the cent, SAM adds
 unrounded amounts; the tolerance is half a cent per line of the month.
@@ -142,19 +143,26 @@ def assert_agree(ours: list[Bill], theirs: list[Decimal]) -> None:
 
 
 @st.composite
-def export_records(draw: st.DrawFn, rule: str) -> dict[str, Any]:
-    """A record of one to three untiered periods, each with a buy and a sell price.
+def export_records(
+    draw: st.DrawFn, rule: str, tiered: bool = False, most_periods: int = 3
+) -> dict[str, Any]:
+    """A record of one to ``most_periods`` periods, each with a buy and a sell price.
 
-    Every day of the year has the same hours in each period, so that every month has the
-    same periods in the same order (SAM carries kWh credit by a period's place in the
-    month's list: see `test_sam_carries_credit_by_place_in_the_months_periods`).
+    With ``tiered``, two tiers on the month's kWh (the same bound in every period, as
+    SAM requires). Every day of the year has the same hours in each period.
     """
-    periods = draw(st.integers(1, 3))
+    periods = draw(st.integers(1, most_periods))
     row = draw(st.lists(st.integers(0, periods - 1), min_size=24, max_size=24))
     structure = [
         [{"rate": draw(prices(0, 5000, 4)), "sell": draw(prices(1, 3000, 4))}]
         for _ in range(periods)
     ]
+    if tiered:  # one bound for every period (SAM's condition), a second price above it
+        bound = draw(prices(50, 900, 0))
+        for period in structure:
+            sell = period[0]["sell"]
+            period[0]["max"] = bound
+            period.append({"rate": draw(prices(0, 5000, 4)), "sell": sell})
     record: dict[str, Any] = {
         "label": "oracle",
         "energyratestructure": structure,
@@ -187,7 +195,11 @@ SOLAR_KW = st.sampled_from([1, 4, 12])
 def test_net_metering_agrees_with_sam_month_by_month(
     data: st.DataObject, seed: int, solar_kw: int, timezone: str
 ) -> None:
-    record = data.draw(export_records("net_metering"))
+    """One period, flat or tiered: SAM applies carried kWh credit to other periods than
+    the one that earned it (`test_sam_applies_credit_to_its_rollover_periods`), so time
+    of use is compared on the minimal examples below."""
+    tiered = data.draw(st.booleans())
+    record = data.draw(export_records("net_metering", tiered=tiered, most_periods=1))
     load, generation = profiles(seed, solar_kw)
     theirs = sam_bills(record, load, generation, RULES["net_metering"])
     assert_agree(our_bills(record, load, generation, "net_metering", timezone), theirs)
@@ -335,16 +347,18 @@ def test_sam_net_billing_with_carry_over_credits_the_next_month() -> None:
     assert [ours[0].total, ours[1].total] == [Decimal("5.00"), Decimal("19.00")]
 
 
-def test_sam_carries_credit_by_place_in_the_months_periods() -> None:
-    """A period's kWh credit stays with the period here; in SAM it can move to another.
+def test_sam_applies_credit_to_its_rollover_periods() -> None:
+    """A period's kWh credit stays with the period here; SAM moves it to other periods.
 
+    SAM applies kWh credit carried from earlier months to the periods of its weekday
+    schedule at 00:00, 05:00, 11:00 and 17:00 (NREL/ssc ``cmod_utilityrate5.cpp``:
+    "rollover periods considered from weekday schedule at 12a [0], 6a [5], 12p [11], and
+    6p [17]", ``ur_month::ec_rollover_periods``), not to the period that earned it.
     Period 0 (0.20) all year but the mornings of December, which are period 1 (0.10).
     November: 10 kWh used at 00:00 and 170 generated at 12:00, both period 0: 160 kWh of
-    period-0 credit. December: 100 kWh at 00:00, period 1. SAM's monthly rollover
-    (``ur_month::ec_rollover_periods`` in NREL/ssc ``shared/lib_utility_rate_equations``)
-    takes December's period-1 kWh off November's credit: December bills 0. Here the
-    credit is period 0's and December bills 100 × 0.10 = 10.00; the 160 kWh are
-    forfeited at the December true-up (price 0).
+    period-0 credit. December: 100 kWh at 00:00, period 1: SAM takes it off the credit
+    and bills 0. Here the credit is period 0's and December bills 100 × 0.10 = 10.00;
+    the 160 kWh are forfeited at the December true-up (price 0).
     """
     november, december = dt.date(YEAR, 11, 1), dt.date(YEAR, 12, 1)
     mornings = [[0] * 24 for _ in range(11)] + [[1] * 12 + [0] * 12]
