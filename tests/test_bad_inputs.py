@@ -3276,6 +3276,16 @@ EXPORTS = [
         ),
         account=ACCOUNT,
     ),
+    tariff_refused(
+        "account_credit_kwh_of_an_unknown_period",
+        TARIFF + "    exports:\n      metering: net_metering\n",
+        "account.yaml",
+        exactly(
+            "credit_kwh names period 'shoulder', which tariff tou does not have (periods: "
+            "peak, valley)"
+        ),
+        account=ACCOUNT + "credit_kwh: {shoulder: 12.5}\n",
+    ),
     # '  "dgrules": ' is 13 characters: the rule starts at column 14 of line 3.
     urdb_refused(
         "tariff_urdb_net_billing_hourly",

@@ -28,7 +28,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tariffs import Account, AccountError, Bill, Readings, Tariff, price
+from tariffs import (
+    Account,
+    AccountError,
+    Bill,
+    Readings,
+    Tariff,
+    load_tariff,
+    price,
+    read_readings_csv,
+)
 from tariffs.cli import main
 from tariffs.errors import UnsupportedFeatureError
 
@@ -405,3 +414,38 @@ def test_an_accounts_csv_declares_the_metering_rule(
     januaries = {bill["account_id"]: bill["total"] for bill in bills if
                  bill["period"]["start"] == "2025-01-01"}  # fmt: skip
     assert januaries == {"S-001": "79.94", "S-002": "66.55"}
+
+
+def test_credit_carried_in_by_the_account() -> None:
+    """March alone, with the 16.8 kWh of offpeak credit February carried out: the March
+    bill of the three-month run (54.87, worked out above)."""
+    table = load_tariff(str(EXAMPLES / "solar-net-metering.yaml"))
+    solar = read_readings_csv(str(EXAMPLES / "solar-readings.csv"), table.timezone)
+    account = Account(account_id="S-001", credit_kwh={"offpeak": Decimal("16.8")})
+    (march,) = price(table, solar, account, start=dt.date(2025, 3, 1))
+    assert march.total == Decimal("54.87")
+    assert [line.quantity for line in march.lines if "credit_in" in line.code] == [
+        Decimal("16.8")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("terms", "credits", "message"),
+    [
+        (NET_BILLING, {"credit_kwh": {"peak": "5"}}, "credit_kwh is a kWh credit of net metering"),
+        (NET_METERING, {"credit_amount": "3.00"}, "credit_amount is money carried over"),
+        (NET_BILLING, {"credit_amount": "3.00"}, "priced under net_billing without carry_over"),
+        (NET_METERING, {"credit_kwh": {"peak": "0.0005"}}, "more decimal places than the"),
+        (
+            {**NET_BILLING, "carry_over": True},
+            {"credit_amount": "3.005"},
+            "more decimal places than the tariff's amounts",
+        ),
+    ],
+)
+def test_credit_the_rule_cannot_use_is_refused(
+    terms: dict[str, Any], credits: dict[str, Any], message: str
+) -> None:
+    account = Account.model_validate({"account_id": "a-1", **credits})
+    with pytest.raises(AccountError, match=message):
+        price(tariff(terms), readings(), account)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -236,3 +237,47 @@ def test_net_billing_carry_over_never_loses_or_invents_money(
             assert bill.total == max(before - applied, Decimal(0))
             assert quantity(bill, "net_billing.credit_out") == excess
             carried = left + excess
+
+
+def carried_out(bill: Bill) -> tuple[dict[str, Decimal], Decimal]:
+    """The credits a bill carries to the next, read from its lines alone."""
+    kwh: dict[str, Decimal] = {}
+    money = Decimal(0)
+    for line in bill.lines:
+        assert line.quantity is not None or line.kind not in ("export_credit", "adjustment")
+        name = line.code.rsplit(".", 1)[-1]
+        if line.code.startswith("net_metering.credit_out."):
+            kwh[name] = kwh.get(name, Decimal(0)) + (line.quantity or 0)
+        elif line.code.startswith("net_metering.true_up."):
+            kwh[name] = kwh.get(name, Decimal(0)) - (line.quantity or 0)
+        elif line.code == "net_billing.credit_in":  # what is left of it: available - used
+            money += (line.quantity or 0) + line.amount
+        elif line.code == "net_billing.credit_out":
+            money += line.quantity or 0
+        elif line.code == "net_billing.true_up":
+            money = Decimal(0)
+    return {name: value for name, value in kwh.items() if value}, money
+
+
+@given(
+    seed=st.integers(0, 2**32),
+    offpeak=prices(),
+    peak=prices(),
+    rule=st.sampled_from(RULES[0:3:2]),
+    split=st.integers(2, MONTHS),
+)
+def test_pricing_in_two_runs_with_the_credit_carried_in_gives_the_same_bills(
+    seed: int, offpeak: Decimal, peak: Decimal, rule: dict[str, Any], split: int
+) -> None:
+    """A billing system prices a month at a time: the credit a bill shows carried out,
+    given to the next run as the account's ``credit_kwh`` or ``credit_amount``, gives
+    the bills of one run over all the months."""
+    kwh, export = columns(seed)
+    table = tariff(rule, (offpeak, peak))
+    whole = price(table, readings(kwh, export))
+    before = price(table, readings(kwh, export), end=dt.date(YEAR, split, 1))
+    assert before == whole[: split - 1]
+    credit_kwh, credit_amount = carried_out(before[-1])
+    account = Account(account_id="a-1", credit_kwh=credit_kwh, credit_amount=credit_amount)
+    after = price(table, readings(kwh, export), account, start=dt.date(YEAR, split, 1))
+    assert [replace(bill, account=None) for bill in after] == whole[split - 1 :]

@@ -39,7 +39,14 @@ from tariffs.model.exports import METERING_RULES, Exports
 from tariffs.model.readings import Readings, to_decimal
 from tariffs.model.tariff import Tariff, Version
 
-__all__ = ["Metering", "metering_of", "net_segment", "segment_credits", "settle_bill"]
+__all__ = [
+    "Metering",
+    "check_credits_in",
+    "metering_of",
+    "net_segment",
+    "segment_credits",
+    "settle_bill",
+]
 
 _KWH = "kWh"
 
@@ -81,6 +88,62 @@ def metering_of(
         )
     assert version.exports is not None  # noqa: S101 - metering_problem checks it
     return Metering(rule, version.exports)
+
+
+def check_credits_in(
+    account: Account | None,
+    metering: Metering | None,
+    version: Version,
+    tariff: Tariff,
+    scale: int,
+) -> None:
+    """Refuse credits carried in by the account that the first bill's rule cannot use.
+
+    Raises:
+        AccountError: ``credit_kwh`` without net metering, naming a period the version
+            does not have, or finer than the readings' kWh (``scale`` places);
+            ``credit_amount`` without net billing with carry-over, or finer than the
+            tariff's amounts.
+    """
+    if account is None:
+        return
+    rule = metering.rule if metering is not None else None
+    if account.credit_kwh:
+        if rule != "net_metering":
+            raise AccountError(
+                f"credit_kwh is a kWh credit of net metering; tariff {tariff.id} is priced "
+                f"under {rule or 'no metering rule'}",
+                file=account.source,
+            )
+        unknown = [name for name in account.credit_kwh if name not in version.period_names]
+        if unknown:
+            raise AccountError(
+                f"credit_kwh names period {unknown[0]!r}, which tariff {tariff.id} does not "
+                f"have (periods: {', '.join(version.period_names)})",
+                file=account.source,
+            )
+        for name, kwh in account.credit_kwh.items():
+            if kwh.scaleb(scale) != kwh.scaleb(scale).to_integral_value():
+                raise AccountError(
+                    f"credit_kwh.{name}: {kwh} kWh has more decimal places than the "
+                    f"readings' {scale}; it cannot be netted exactly",
+                    file=account.source,
+                )
+    carries = rule == "net_billing" and metering is not None and metering.exports.carry_over
+    amount = account.credit_amount
+    if amount != round_amount(amount, tariff.places):
+        raise AccountError(
+            f"credit_amount: {amount} has more decimal places than the tariff's amounts "
+            f"({tariff.places})",
+            file=account.source,
+        )
+    if account.credit_amount and not carries:
+        raise AccountError(
+            f"credit_amount is money carried over under net billing with carry_over; tariff "
+            f"{tariff.id} is priced under {rule or 'no metering rule'}"
+            + (" without carry_over" if rule == "net_billing" else ""),
+            file=account.source,
+        )
 
 
 def exported_by_key(readings: Readings, plan: Plan) -> dict[tuple[int, int], int] | None:

@@ -25,6 +25,7 @@ from tariffs.engine.charges import KINDS
 from tariffs.engine.charges.context import BillUsage, Carried, Context, Setting
 from tariffs.engine.exports import (
     Metering,
+    check_credits_in,
     exported_by_key,
     metering_of,
     net_metering_lines,
@@ -236,9 +237,13 @@ def _price(
         first_year={},
         counted={},
         demand_history_kw=_demand_history(account),
-        carried=Carried(),
+        carried=_carried_in(account),
         annual_months=_annual_ladders(tariff),
     )
+    if account is not None and (account.credit_kwh or account.credit_amount) and calendar:
+        first = calendar[0].segments[0].version
+        rule = metering_of(tariff, first, account, metering)
+        check_credits_in(account, rule, first, tariff, readings.scale)
     over_interval = demand_window == "readings"
     meters = (
         _Meters(register, meter_states, ZoneInfo(tariff.timezone))
@@ -355,6 +360,13 @@ def _plan_bills(
         if plan is not None:
             plans.append(plan)
     return plans
+
+
+def _carried_in(account: Account | None) -> Carried:
+    """What the account carries into the first bill: credits of earlier bills."""
+    if account is None or not (account.credit_kwh or account.credit_amount):
+        return Carried()
+    return Carried(credit_kwh=dict(account.credit_kwh), credit_money=account.credit_amount)
 
 
 def _demand_history(account: Account | None) -> dict[tuple[int, int], Decimal]:

@@ -322,6 +322,10 @@ class Account(StrictModel):
         gross_readings: The readings' ``kwh`` is the premises' gross load and
             ``export_kwh`` the generation, as two meters read them (needed by
             ``buy_all_sell_all``), not the import and export of one meter.
+        credit_kwh: Net metering: the kWh credit of each period carried into the first
+            bill priced, period name → kWh (what the bill before showed carried out).
+        credit_amount: Net billing with carry-over: the money credit carried into the
+            first bill priced [currency].
     """
 
     account_id: str = Field(min_length=1)
@@ -345,6 +349,8 @@ class Account(StrictModel):
     tier_allowance_year: Literal["prorated", "full"] = "prorated"
     metering: MeteringRule | None = None
     gross_readings: bool = False
+    credit_kwh: dict[str, NonNegativeDecimal] = Field(default_factory=dict)
+    credit_amount: NonNegativeDecimal = Decimal(0)
 
     _source: str | None = PrivateAttr(default=None)
 
