@@ -1761,8 +1761,9 @@ def on_standard_time(zone: str, offset: str, fixed: str) -> str:
     """What a refusal at a clock change says to a file on standard time all year."""
     return (
         "a file on standard time all year (8760 hourly values, as SAM, REopt and OS-HPXML "
-        f"write) is on the clock of UTC{offset}, the fixed-offset zone {fixed}: write the "
-        f"offset {offset} on every row, to price its instants on the clock of {zone}, or price "
+        f"write) is on the clock of UTC{offset}, the fixed-offset zone {fixed}: read it with "
+        f"--clock standard (or write the offset {offset} on every row), to price its instants "
+        f"on the clock of {zone}, or price "
         f"the tariff on standard time all year too, as SAM and REopt do (a URDB record: "
         f"--timezone {fixed})"
     )
@@ -1796,8 +1797,9 @@ def test_standard_time_is_named_for_the_zone_of_the_file(
         caught.value
     )
     assert str(caught.value).endswith(
-        "on the clock of UTC+10:00, the fixed-offset zone Etc/GMT-10: write the offset "
-        "+10:00 on every row, to price its instants on the clock of Australia/Sydney, or "
+        "on the clock of UTC+10:00, the fixed-offset zone Etc/GMT-10: read it with --clock "
+        "standard (or write the offset +10:00 on every row), to price its instants on the "
+        "clock of Australia/Sydney, or "
         "price the tariff on standard time all year too, as SAM and REopt do (a URDB "
         "record: --timezone Etc/GMT-10)"
     )
@@ -2261,6 +2263,62 @@ READINGS_CSV = [
 
 JULY_UTC = int(dt.datetime(2025, 6, 30, 16, tzinfo=dt.UTC).timestamp())  # 00:00 in Shanghai
 HOUR = 3600
+
+URDB_FLAT = {"label": "flat", "energyratestructure": [[{"rate": 0.10, "unit": "kWh"}]]}
+
+
+def standard_clock_inputs(tmp_path: Path, rows: str) -> tuple[str, list[str]]:
+    """A readings file of ``rows`` and the argv that prices it under a flat URDB record."""
+    readings = tmp_path / "r.csv"
+    readings.write_text("start,kwh\n" + rows, encoding="utf-8")
+    tariff = tmp_path / "flat.json"
+    tariff.write_text(json.dumps(URDB_FLAT), encoding="utf-8")
+    return str(readings), ["price", str(readings), "--tariff", str(tariff)]
+
+
+def test_standard_clock_needs_a_whole_hour_offset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readings, price = standard_clock_inputs(tmp_path, "2025-01-01T00:00,1\n2025-01-01T01:00,1\n")
+    code, out, err = run(capsys, *price, "--clock", "standard", "--timezone", "Australia/Adelaide")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"tariffs: error: {readings}: the standard time of Australia/Adelaide is UTC+09:30, "
+        "which no fixed-offset zone is on: write the offset +09:30 on every row instead of "
+        "--clock standard\n"
+    )
+    # Volgograd moved from UTC+03:00 to UTC+04:00 on 2018-10-28 and back on 2020-12-27
+    # (tz database, europe file): its standard time (the smaller of the January and July
+    # offsets) is +03:00 in 2018 and +04:00 in 2019.
+    rows = "2018-12-31T22:00,1\n2018-12-31T23:00,1\n2019-01-01T00:00,1\n"
+    readings, price = standard_clock_inputs(tmp_path, rows)
+    code, out, err = run(capsys, *price, "--clock", "standard", "--timezone", "Europe/Volgograd")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"tariffs: error: {readings}: the standard time of Europe/Volgograd changes between "
+        "the years of the file (UTC+03:00 in 2018, UTC+04:00 in 2019): --clock standard "
+        "needs one; write the UTC offset on every row\n"
+    )
+
+
+def test_standard_clock_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, price = standard_clock_inputs(tmp_path, "2025-01-01T00:00,1\n2025-01-01T01:00,1\n")
+    denver = ["--timezone", "America/Denver", "--clock", "standard"]
+    code, out, err = run(capsys, *price, *denver, "--wall-clock", "Etc/GMT+7")
+    assert (code, out) == (2, "")
+    assert (
+        "tariffs price: --clock standard reads the starts on the standard time of "
+        "America/Denver, and --wall-clock Etc/GMT+7 on the clock of Etc/GMT+7: give one"
+    ) in err
+    xml = tmp_path / "r.xml"
+    xml.write_text("<feed/>", encoding="utf-8")
+    code, out, err = run(capsys, "price", xml, *price[2:], *denver)
+    assert (code, out) == (2, "")
+    assert (
+        f"--clock standard is for CSV readings, and {xml} is read as Green Button, whose "
+        "starts are instants (UTC); leave it out"
+    ) in err
+
 
 
 def greenbutton(

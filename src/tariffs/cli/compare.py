@@ -232,6 +232,7 @@ def run(args: argparse.Namespace) -> int:
         as_year=args.as_year,
         align=args.align,
         wall_clock=args.wall_clock,
+        clock=args.clock,
         layout=layout_of("tariffs compare", args),
     )
     profiles = {name: read_readings(name, reference.timezone) for name in profile_names(scenarios)}

@@ -73,6 +73,7 @@ def _price_all(
                 as_year=args.as_year,
                 align=args.align,
                 wall_clock=args.wall_clock,
+                clock=args.clock,
                 layout=layout,
             )
             readings_by_zone[tariff.timezone] = readings

@@ -50,6 +50,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -59,7 +60,13 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tariffs.engine import _kept
-from tariffs.engine.clock import local_day_offsets, standard_time, utc_offset, utc_offset_runs
+from tariffs.engine.clock import (
+    StandardTime,
+    local_day_offsets,
+    standard_time,
+    utc_offset,
+    utc_offset_runs,
+)
 from tariffs.errors import ReadingsError
 from tariffs.io.readings._file import read_bytes
 from tariffs.io.readings.layout import CsvLayout, decimal_places
@@ -72,6 +79,7 @@ __all__ = [
     "parse_readings_bytes",
     "parse_readings_csv",
     "parse_readings_header",
+    "read_on_standard_time",
     "read_readings_csv",
 ]
 
@@ -183,6 +191,74 @@ def read_readings_csv(
     return read_pieces(
         path, timezone, interval_seconds=interval_seconds, allow_gaps=allow_gaps, layout=layout
     )
+
+
+def read_on_standard_time(
+    path: str | os.PathLike[str],
+    timezone: str,
+    *,
+    interval_seconds: int | None = None,
+    allow_gaps: bool = False,
+    layout: CsvLayout | None = None,
+) -> Readings:
+    """Read a readings CSV whose starts are on ``timezone``'s standard time all year.
+
+    SAM, REopt and OS-HPXML write a year as 8760 hourly values on local standard time,
+    with no clock changes. A start written without a UTC offset is read on the clock of
+    the zone's standard time (`tariffs.engine.clock.standard_time`: ``Etc/GMT+7`` for
+    ``America/Denver``), so every hour of the file is there, spring and autumn; the
+    readings are instants, priced on the clock of ``timezone`` (in summer, 14:00
+    standard time is 15:00 in Denver), and every bill says so (`Readings.notes`). A start
+    written with a UTC offset is that instant, as in `read_readings_csv`.
+
+    Raises:
+        ReadingsError: As `read_readings_csv`; also when the zone's standard time is not a
+            whole number of hours (no ``Etc`` zone is on it: write the offset on every row
+            instead), or differs between the years of the file.
+    """
+    _zone(timezone, str(path))  # an unknown zone is named as the reader names it
+
+    def read_on(standard: StandardTime) -> tuple[Readings, dict[int, StandardTime]]:
+        if standard.zone is None:
+            raise ReadingsError(
+                f"the standard time of {timezone} is UTC{standard.text}, which no "
+                f"fixed-offset zone is on: write the offset {standard.text} on every row "
+                "instead of --clock standard",
+                file=str(path),
+            )
+        readings = read_readings_csv(
+            path, standard.zone, interval_seconds=interval_seconds, allow_gaps=allow_gaps,
+            layout=layout,
+        )  # fmt: skip
+        if not readings.starts:
+            return readings, {}
+        first = readings.starts[0] + standard.offset
+        last = readings.starts[-1] + readings.interval_seconds - 1 + standard.offset
+        years = range(_utc_year(first), _utc_year(last) + 1)
+        return readings, {year: standard_time(timezone, year) for year in years}
+
+    guess = standard_time(timezone, date.today().year)
+    readings, found = read_on(guess)
+    if {standard.offset for standard in found.values()} - {guess.offset}:
+        # The zone's standard time was another in the file's years: read on that one.
+        guess = next(iter(found.values()))
+        readings, found = read_on(guess)
+    if len({standard.offset for standard in found.values()}) > 1:
+        named = ", ".join(f"UTC{standard.text} in {year}" for year, standard in found.items())
+        raise ReadingsError(
+            f"the standard time of {timezone} changes between the years of the file "
+            f"({named}): --clock standard needs one; write the UTC offset on every row",
+            file=str(path),
+        )
+    note = (
+        f"readings on the standard time of {timezone} all year (UTC{guess.text}, "
+        f"{guess.zone}), priced on the clock of {timezone}"
+    )
+    return replace(readings, notes=(*readings.notes, note))
+
+
+def _utc_year(instant: int) -> int:
+    return (_UNIX_EPOCH + timedelta(seconds=instant)).year
 
 
 #: The size of the pieces a large readings file is read in [bytes] (some 100 000 rows).
@@ -1365,10 +1441,10 @@ class _StartParser:
                 f"on the clock of {self.timezone}"
             )
         return (
-            f"{way}, the fixed-offset zone {standard.zone}: write the offset "
-            f"{standard.text} on every row, to price its instants on the clock of "
-            f"{self.timezone}, or price the tariff on standard time all year too, as SAM and "
-            f"REopt do (a URDB record: --timezone {standard.zone})"
+            f"{way}, the fixed-offset zone {standard.zone}: read it with --clock standard "
+            f"(or write the offset {standard.text} on every row), to price its instants on "
+            f"the clock of {self.timezone}, or price the tariff on standard time all year "
+            f"too, as SAM and REopt do (a URDB record: --timezone {standard.zone})"
         )
 
     def _mixed(self, index: int, text: str, *, has_offset: bool) -> _Problem:
