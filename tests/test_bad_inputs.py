@@ -2320,6 +2320,74 @@ def test_standard_clock_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixtu
     ) in err
 
 
+def test_a_year_of_values_that_is_not_a_year(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def price_values(text: str, *options: str) -> Result:
+        readings = tmp_path / "values.csv"
+        readings.write_text(text, encoding="utf-8")
+        tariff = tmp_path / "flat.json"
+        tariff.write_text(json.dumps(URDB_FLAT), encoding="utf-8")
+        return run(capsys, "price", readings, "--tariff", tariff, "--timezone", "UTC", *options)
+
+    where = f"tariffs: error: {tmp_path / 'values.csv'}"
+    year = ["--year", "2025"]
+    assert price_values("1\n" * 8761, *year) == (
+        1,
+        "",
+        f"{where}: 8,761 rows are not the year 2025 in intervals of 5, 15, 30 or 60 minutes "
+        "on the clock of UTC: 8,760 hourly values, 17,520 of 30 minutes, 35,040 of 15 or "
+        "105,120 of 5\n",
+    )
+    assert price_values("1\n" * 8760, *year, "--interval", "15") == (
+        1,
+        "",
+        f"{where}: 8,760 rows of 15 minutes are not the year 2025 on the clock of UTC, which "
+        "has 35,040 of them\n",
+    )
+    assert price_values("start,kwh\n2025-01-01T00:00,1\n", *year) == (
+        1,
+        "",
+        f"{where}:1: the file has a start column, and a year of values has none: leave out "
+        "the year of the values\n",
+    )
+    assert price_values("1\n" * 8760, *year, "--columns", "kwh=load") == (
+        1,
+        "",
+        f"{where}: the file has no header line, so its one column is kwh: leave out "
+        "--columns\n",
+    )
+    # A bad value is named at its line of the file, with a header line or without.
+    code, out, err = price_values("1\n1\nx\n" + "1\n" * 8757, *year)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"{where}:3: kwh is 'x', not a number")
+    code, out, err = price_values("kwh\n1\n1\nx\n" + "1\n" * 8757, *year)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"{where}:4: kwh is 'x', not a number")
+    large = tmp_path / "large.csv"
+    with large.open("wb") as file:
+        file.truncate(33 * 1024 * 1024)
+    code, out, err = run(capsys, "price", large, "--tariff", "cn-sh-residential", *year)
+    assert (code, out, err) == (
+        1,
+        "",
+        f"tariffs: error: {large}: 34,603,008 bytes is more than a year of values takes (at "
+        "most 33,554,432); a longer file needs a start column\n",
+    )
+    # Usage: Green Button readings have their starts; a year is four digits.
+    xml = tmp_path / "r.xml"
+    xml.write_text("<feed/>", encoding="utf-8")
+    code, out, err = run(capsys, "price", xml, "--tariff", "cn-sh-residential", *year)
+    assert (code, out) == (2, "")
+    assert (
+        f"--year dates a CSV of values only, and {xml} is read as Green Button, whose "
+        "readings have their starts; leave it out"
+    ) in err
+    code, out, err = price_values("1\n", "--year", "25")
+    assert (code, out) == (2, "")
+    assert "argument --year: '25' is not a year from 1900 to 9997" in err
+
+
 
 def greenbutton(
     readings: Sequence[tuple[int, int, int | str]],

@@ -104,7 +104,6 @@ def test_standard_clock_prices_as_the_offset_written_on_every_row(
     (one,), (two,) = json.loads(by_option)["bills"], json.loads(by_offsets)["bills"]
     assert one["warnings"][0].startswith("readings on the standard time of America/Denver")
     one["warnings"] = one["warnings"][1:]
-    one["readings"] = two["readings"] = None  # the file names differ
     assert one == two
     # A start with an offset is that instant under --clock standard too.
     code, again, err = run(["price", with_offsets, *common, "--clock", "standard"], capsys)
@@ -150,3 +149,88 @@ def test_a_year_on_standard_time_is_priced_whole(
     # of Denver; the last hour of June, 23:00 standard, is July 1 00:00 there.
     july = next(bill for bill in bills if bill["period"]["start"] == "2025-07-01")
     assert Decimal(july["energy_kwh"]) == Decimal(31 * 24)
+
+
+# -- a year of values without starts: --year ---------------------------------------------
+
+
+def values(count: int, header: str | None = None) -> str:
+    """``count`` rows of 1 kWh, the value of row k being 1 + (k mod 3)/4."""
+    rows = [header] if header is not None else []
+    rows.extend(f"{1 + (k % 3) / 4}" for k in range(count))
+    return "\n".join(rows) + "\n"
+
+
+def test_a_year_of_values_prices_as_the_same_year_with_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The same 8760 values, once with a start column (SAM's hours on standard time) and
+    # once bare: under --clock standard both are the same instants.
+    bare = write(tmp_path, "bare.csv", values(8760))
+    start = dt.datetime(2025, 1, 1)
+    dated = ["start,kwh"] + [
+        f"{start + dt.timedelta(hours=k):%Y-%m-%dT%H:%M},{value}"
+        for k, value in enumerate(values(8760).split())
+    ]
+    with_starts = write(tmp_path, "dated.csv", "\n".join(dated) + "\n")
+    tariff = record(tmp_path, TOU)
+    common = ["--tariff", tariff, "--timezone", "America/Denver", "--format", "json"]
+    lines_by_clock: dict[str, list[object]] = {}
+    for clock in ("standard", "local"):
+        code, by_year, err = run(
+            ["price", bare, *common, "--year", "2025", "--clock", clock], capsys
+        )
+        assert (code, err) == (0, "")
+        year_bills = json.loads(by_year)["bills"]
+        assert len(year_bills) == 12
+        # 8760 values, a third each of 1, 1.25 and 1.5 kWh: 2920 × 3.75 = 10950 kWh.
+        assert sum(Decimal(bill["energy_kwh"]) for bill in year_bills) == Decimal(10950)
+        expected = (
+            "readings: 8,760 values without starts, dated from 2025-01-01T00:00 on the clock "
+            + (
+                "of Etc/GMT+7, UTC-07:00, every 60 minutes, priced on the clock of America/Denver"
+                if clock == "standard"
+                else "of America/Denver, every 60 minutes"
+            )
+        )
+        assert all(bill["warnings"][0] == expected for bill in year_bills)
+        if clock == "standard":
+            code, by_starts, err = run(["price", with_starts, *common, "--clock", clock], capsys)
+            assert (code, err) == (0, "")
+            for one, two in zip(year_bills, json.loads(by_starts)["bills"], strict=True):
+                assert one["warnings"][1:] == two["warnings"][1:]
+                assert one["lines"] == two["lines"]
+                assert one["total"] == two["total"]
+        else:
+            # Row k is k hours after January 1 00:00 on Denver's clock, which is standard
+            # time in January: the same instants as on standard time, the same bills.
+            assert [bill["lines"] for bill in year_bills] == lines_by_clock["standard"]
+        lines_by_clock[clock] = [bill["lines"] for bill in year_bills]
+
+
+def test_a_year_of_values_with_a_header_and_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tariff = record(tmp_path, FLAT)
+    common = ["--tariff", tariff, "--timezone", "Asia/Shanghai", "--format", "json"]
+    # A leap year: 8784 hours; the header names the column, mapped to kwh, in kW.
+    load = write(tmp_path, "load.csv", values(8784, "load_kw"))
+    code, out, err = run(
+        ["price", load, *common, "--year", "2024", "--columns", "kwh=load_kw", "--units",
+         "kwh=kW"],
+        capsys,
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    bills = json.loads(out)["bills"]
+    # 8784 = 3 × 2928 values of 1, 1.25, 1.5 kW for an hour each: 2928 × 3.75 kWh.
+    assert sum(Decimal(bill["energy_kwh"]) for bill in bills) == Decimal(10980)
+    assert bills[1]["period"] == {"start": "2024-02-01", "end": "2024-03-01"}
+    # 35 040 values are a year of 15 minutes.
+    quarter = write(tmp_path, "quarter.csv", values(35040, "kwh"))
+    code, out, err = run(["price", quarter, *common, "--year", "2025"], capsys)
+    assert (code, err) == (0, "")
+    bills = json.loads(out)["bills"]
+    assert bills[0]["warnings"][0].endswith("every 15 minutes")
+    # January: 31 × 96 = 2976 quarter hours, a third each of 1, 1.25, 1.5 kWh.
+    assert bills[0]["energy_kwh"] == "3720.000"
+    assert sum(Decimal(bill["energy_kwh"]) for bill in bills) == Decimal(35040 // 3 * 15) / 4

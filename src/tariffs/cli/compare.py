@@ -233,6 +233,7 @@ def run(args: argparse.Namespace) -> int:
         align=args.align,
         wall_clock=args.wall_clock,
         clock=args.clock,
+        year=args.year,
         layout=layout_of("tariffs compare", args),
     )
     profiles = {name: read_readings(name, reference.timezone) for name in profile_names(scenarios)}

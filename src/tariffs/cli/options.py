@@ -381,6 +381,14 @@ def add_readings_options(sub: argparse.ArgumentParser) -> None:
         "write 8760 hourly values; the bill says so",
     )
     sub.add_argument(
+        "--year",
+        type=_year_type,
+        metavar="YEAR",
+        help="CSV of values only, without a start column (8760 hourly values, as SAM and "
+        "REopt take a year): the year they are of, from January 1 00:00 on the --clock; "
+        "the bill says so",
+    )
+    sub.add_argument(
         "--as-year",
         type=parse_as_year,
         metavar="[SOURCE:]YEAR",
@@ -402,6 +410,12 @@ def add_readings_options(sub: argparse.ArgumentParser) -> None:
     )
     add_columns_options(sub)
     add_span_options(sub, describe=True)
+
+
+def _year_type(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{4}", text) or not 1900 <= int(text) <= 9997:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year from 1900 to 9997")
+    return int(text)
 
 
 def _columns_type(text: str) -> dict[str, str]:
@@ -479,6 +493,7 @@ def read_readings(
     layout: CsvLayout | None = None,
     wall_clock: str | None = None,
     clock: Clock = "local",
+    year: int | None = None,
 ) -> Readings:
     """Read a readings file with the reader its extension (or ``readings_format``) names.
 
@@ -488,8 +503,17 @@ def read_readings(
     are first moved from its wall clock to that of ``timezone``
     (`tariffs.engine.reclock.reclock`). With ``clock="standard"``, the starts of a CSV
     file written without a UTC offset are read on ``timezone``'s standard time all year
-    (`read_on_standard_time`).
+    (`read_on_standard_time`). With ``year``, the CSV has values only, one year of them
+    from January 1 00:00 (`read_year_of_values`).
     """
+    csv = (readings_format or ("greenbutton" if path.lower().endswith(".xml") else "csv")) == (
+        "csv"
+    )
+    if year is not None and not csv:
+        raise _UsageError(
+            f"--year dates a CSV of values only, and {path} is read as Green Button, whose "
+            "readings have their starts; leave it out"
+        )
     if clock == "standard":
         if wall_clock is not None:
             raise _UsageError(
@@ -498,9 +522,7 @@ def read_readings(
                 "(--wall-clock with a zone on standard time all year, such as Etc/GMT+8, "
                 "keeps the file's hours on the tariff's clock)"
             )
-        if (readings_format or ("greenbutton" if path.lower().endswith(".xml") else "csv")) != (
-            "csv"
-        ):
+        if not csv:
             raise _UsageError(
                 f"--clock standard is for CSV readings, and {path} is read as Green Button, "
                 "whose starts are instants (UTC); leave it out"
@@ -516,6 +538,7 @@ def read_readings(
         layout,
         moved,
         on_standard_time=clock == "standard",
+        year=year,
     )
     if as_year is None:
         return readings
@@ -536,6 +559,7 @@ def _read(
     clock: WallClock | None = None,
     *,
     on_standard_time: bool = False,
+    year: int | None = None,
 ) -> Readings:
     kind = readings_format or ("greenbutton" if path.lower().endswith(".xml") else "csv")
     if usage_point is not None and kind != "greenbutton":
@@ -558,8 +582,23 @@ def _read(
         return read_greenbutton(
             path, allow_gaps=allow_gaps, usage_point=usage_point, wall_clock=clock
         )
-    from tariffs.io.readings.csv_reader import read_on_standard_time, read_readings_csv
+    from tariffs.io.readings.csv_reader import (
+        read_on_standard_time,
+        read_readings_csv,
+        read_year_of_values,
+    )
 
+    if year is not None:
+        values = read_year_of_values(
+            path,
+            timezone if clock is None else clock.source_timezone,
+            year,
+            interval_seconds=interval,
+            on_standard_time=on_standard_time,
+            allow_gaps=allow_gaps,
+            layout=layout,
+        )
+        return values if clock is None else clock.move_readings(values)
     if on_standard_time:
         return read_on_standard_time(
             path, timezone, interval_seconds=interval, allow_gaps=allow_gaps, layout=layout

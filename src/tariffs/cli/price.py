@@ -74,6 +74,7 @@ def _price_all(
                 align=args.align,
                 wall_clock=args.wall_clock,
                 clock=args.clock,
+                year=args.year,
                 layout=layout,
             )
             readings_by_zone[tariff.timezone] = readings
