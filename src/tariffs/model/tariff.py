@@ -180,6 +180,41 @@ class Version(StrictModel):
             raise ValueError(
                 f"no day type for {', '.join(missing)}; the weekday day types must cover the week"
             )
+        self._check_calendar_day_types()
+
+    def _check_calendar_day_types(self) -> None:
+        """One day type takes a calendar's days off, one its make-up workdays; both named."""
+        takers: dict[str, list[tuple[str, str]]] = {"holidays": [], "workdays": []}
+        for name, day_type in (self.day_types or {}).items():
+            for field in takers:
+                calendar = getattr(day_type, field)
+                if calendar is not None:
+                    takers[field].append((name, calendar))
+        for field, found in takers.items():
+            if len(found) > 1:
+                raise ValueError(
+                    f"day types {found[0][0]!r} and {found[1][0]!r} both take '{field}'; "
+                    "a calendar's days must go to one day type"
+                )
+        holidays, workdays = takers["holidays"], takers["workdays"]
+        if holidays and not workdays:
+            name, calendar = holidays[0]
+            raise ValueError(
+                f"day type {name!r} takes the {calendar} holidays, but no day type takes its "
+                f"make-up workdays (调休上班): add 'workdays: {calendar}' to the day type that "
+                "prices them (usually the working-day type)"
+            )
+        if workdays and not holidays:
+            name, calendar = workdays[0]
+            raise ValueError(
+                f"day type {name!r} takes the {calendar} make-up workdays, but no day type "
+                f"takes its holidays: add 'holidays: {calendar}' to the day type that prices them"
+            )
+        if holidays and holidays[0][1] != workdays[0][1]:
+            raise ValueError(
+                f"the holidays are from calendar {holidays[0][1]} and the make-up workdays "
+                f"from {workdays[0][1]}; they must come from one calendar"
+            )
 
     def _check_periods(self, rules: list[PeriodRule] | None = None, name: str = "periods") -> None:
         seasons, day_types = self.season_names, self.day_type_names

@@ -51,10 +51,15 @@ def _version_text(version: Version, currency: str) -> list[str]:
         out.append("  Day types:")
         for name, day_type in version.day_types.items():
             if day_type.weekdays is not None:
-                out.append(f"    {name}: {', '.join(day_type.weekdays)}")
+                text = ", ".join(day_type.weekdays)
             else:
                 items = [str(d) for d in day_type.dates or []] + list(day_type.rrules or [])
-                out.append(f"    {name}: holidays {', '.join(items)}")
+                text = f"holidays {', '.join(items)}" if items else ""
+            shipped = [
+                f"the {day_type.holidays} calendar's days off" if day_type.holidays else "",
+                f"the {day_type.workdays} calendar's make-up workdays" if day_type.workdays else "",
+            ]
+            out.append(f"    {name}: {'; '.join(t for t in [text, *shipped] if t)}")
     if version.periods:
         out.append("  Time-of-use periods (local clock, start inclusive, end exclusive):")
         for rule in version.periods:
