@@ -1083,6 +1083,46 @@ TARIFF_SCHEDULES = [
             "invalid 'FREQ': SOMETIMES"
         ),
     ),
+    # Line 10 is "      holiday: {holidays: US}": the value at column 27.
+    tariff_refused(
+        "tariff_unknown_holiday_calendar",
+        with_day_types(
+            "    day_types:\n"
+            "      days: {weekdays: [mon, tue, wed, thu, fri, sat, sun], workdays: CN}\n"
+            "      holiday: {holidays: US}\n"
+        ),
+        "tou.yaml:10:27",
+        exactly(
+            f"{VERSION_PATH}.day_types.holiday.holidays: no holiday calendar 'US' is shipped; "
+            "known: CN"
+        ),
+    ),
+    version_refused(
+        "tariff_holidays_without_make_up_workdays",
+        with_day_types(
+            "    day_types:\n"
+            "      days: {weekdays: [mon, tue, wed, thu, fri, sat, sun]}\n"
+            "      holiday: {holidays: CN}\n"
+        ),
+        "day type 'holiday' takes the CN holidays, but no day type takes its make-up "
+        "workdays (调休上班): add 'workdays: CN' to the day type that prices them (usually "
+        "the working-day type)",
+    ),
+    # The tariff is in force from 2025; readings of July 2027, a year without a notice.
+    tariff_refused(
+        "tariff_holiday_calendar_does_not_cover_the_year",
+        with_day_types(
+            "    day_types:\n"
+            "      days: {weekdays: [mon, tue, wed, thu, fri, sat, sun], workdays: CN}\n"
+            "      holiday: {holidays: CN}\n"
+        ),
+        "tou.yaml",
+        exactly(
+            "day_types.days.workdays: the CN holiday calendar covers 2020-2026, not 2027 "
+            "(its notice is not shipped); a day of an uncovered year is never guessed"
+        ),
+        readings=hourly_csv("2027-07-01T00:00"),
+    ),
     *[
         tariff_refused(
             "tariff_malformed_window",
