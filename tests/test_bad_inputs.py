@@ -901,6 +901,19 @@ TARIFF_FIELDS = [
         "tou.yaml:6:20",
         exactly("rounding.places: Input should be less than or equal to 6"),
     ),
+    # Line 6 is "rounding: {per: bill, places: 2, line_places: 1}": the mapping at column 11.
+    tariff_refused(
+        "tariff_rounding_line_places_fewer_than_the_total",
+        after_reference("rounding: {per: bill, places: 2, line_places: 1}\n"),
+        "tou.yaml:6:11",
+        exactly("rounding: line_places 1 is fewer than the total's places 2"),
+    ),
+    tariff_refused(
+        "tariff_rounding_line_places_without_per_bill",
+        after_reference("rounding: {line_places: 4}\n"),
+        "tou.yaml:6:11",
+        exactly("rounding: 'line_places' is for 'per: bill'; each line is rounded to 'places'"),
+    ),
     tariff_refused(
         "tariff_unknown_choice",
         after_reference("proration: weekly\n"),

@@ -48,13 +48,38 @@ _DEFAULT_PERIOD = "all"
 
 
 class Rounding(StrictModel):
-    """How line amounts are rounded: each line, to ``places`` decimals, with ``mode``.
+    """How amounts are rounded: each line, or the bill's total once.
 
-    ``places`` defaults to the currency's minor unit (2 for CNY and USD).
+    Attributes:
+        per: ``line`` (each line rounded to ``places``; the total is their sum) or
+            ``bill`` (each line carried to ``line_places``, the total rounded once to
+            ``places``, and the difference shown as a line ``rounding`` so that the lines
+            still add up to the total).
+        places: Decimal places of the rounded amounts (each line's, or the total's); the
+            currency's minor unit when left out (2 for CNY and USD).
+        mode: How a digit is rounded: ``half_up``, ``half_even``, ``down`` or ``up``.
+        line_places: With ``per: bill``, the decimal places each line is carried to (with
+            ``mode``); 6 when left out. At least ``places``.
     """
 
+    per: Literal["line", "bill"] = "line"
     places: WholeNumber | None = Field(default=None, ge=0, le=6)
     mode: Literal["half_up", "half_even", "down", "up"] = "half_up"
+    line_places: WholeNumber | None = Field(default=None, ge=0, le=12)
+
+    @model_validator(mode="after")
+    def _line_places(self) -> Rounding:
+        if self.line_places is not None and self.per != "bill":
+            raise ValueError("'line_places' is for 'per: bill'; each line is rounded to 'places'")
+        if (
+            self.line_places is not None
+            and self.places is not None
+            and self.line_places < self.places
+        ):
+            raise ValueError(
+                f"line_places {self.line_places} is fewer than the total's places {self.places}"
+            )
+        return self
 
 
 def _clock(minute: int) -> str:
@@ -570,6 +595,19 @@ class Tariff(StrictModel):
                 )
         return value
 
+    @field_validator("rounding")
+    @classmethod
+    def _line_places_of_the_currency(cls, value: Rounding, info: ValidationInfo) -> Rounding:
+        currency = info.data.get("currency")
+        if value.line_places is not None and value.places is None and currency is not None:
+            minor = MINOR_UNITS.get(currency, 2)
+            if value.line_places < minor:
+                raise ValueError(
+                    f"line_places {value.line_places} is fewer than the total's places "
+                    f"{minor} (the minor unit of {currency})"
+                )
+        return value
+
     @field_validator("withdrawn")
     @classmethod
     def _withdrawn_after_versions(
@@ -604,10 +642,17 @@ class Tariff(StrictModel):
 
     @property
     def places(self) -> int:
-        """Decimal places of line amounts."""
+        """Decimal places of rounded amounts: each line's, or with ``per: bill`` the total's."""
         if self.rounding.places is not None:
             return self.rounding.places
         return MINOR_UNITS.get(self.currency, 2)
+
+    @property
+    def line_places(self) -> int:
+        """Decimal places of line amounts (`places`, or ``line_places`` with ``per: bill``)."""
+        if self.rounding.per == "line":
+            return self.places
+        return self.rounding.line_places if self.rounding.line_places is not None else 6
 
     @property
     def source(self) -> str:

@@ -260,10 +260,15 @@ def _demand_text(charge: DemandCharge, version: Version, currency: str) -> list[
 
 def describe_tariff(tariff: Tariff) -> str:
     """A human description of a tariff: seasons, periods, prices and rules."""
+    how = (
+        "per line"
+        if tariff.rounding.per == "line"
+        else f"once per bill (lines carried to {tariff.line_places})"
+    )
     out = [
         f"{tariff.id}: {tariff.name}",
         f"Currency {tariff.currency}, time zone {tariff.timezone}, amounts rounded "
-        f"{tariff.rounding.mode.replace('_', '-')} to {tariff.places} decimals per line; "
+        f"{tariff.rounding.mode.replace('_', '-')} to {tariff.places} decimals {how}; "
         f"per-month charges prorated by {tariff.proration.replace('_', ' ')}.",
         f"Reference: {tariff.reference}",
     ]
