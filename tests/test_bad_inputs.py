@@ -1096,18 +1096,19 @@ TARIFF_SCHEDULES = [
             "invalid 'FREQ': SOMETIMES"
         ),
     ),
-    # Line 10 is "      holiday: {holidays: US}": the value at column 27.
+    # Line 10 is "      holiday: {holidays: cn}": the value at column 27. (A country code
+    # such as US needs the optional 'holidays' package: tests/model/test_holidays.py.)
     tariff_refused(
         "tariff_unknown_holiday_calendar",
         with_day_types(
             "    day_types:\n"
             "      days: {weekdays: [mon, tue, wed, thu, fri, sat, sun], workdays: CN}\n"
-            "      holiday: {holidays: US}\n"
+            "      holiday: {holidays: cn}\n"
         ),
         "tou.yaml:10:27",
         exactly(
-            f"{VERSION_PATH}.day_types.holiday.holidays: no holiday calendar 'US' is shipped; "
-            "known: CN"
+            f"{VERSION_PATH}.day_types.holiday.holidays: 'cn' is not a country code such as "
+            "'CN' or 'US-CA' (shipped: CN)"
         ),
     ),
     version_refused(

@@ -25,16 +25,20 @@ file, day by day:
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from tariffs.calendars import calendar
+from tariffs import parse_tariff
+from tariffs.calendars import shipped_calendar
+from tariffs.engine.schedule import compile_schedule
+from tariffs.errors import TariffFileError
 from tariffs.model.holidays import HolidayCalendar
 
-CN = calendar("CN")
+CN = shipped_calendar("CN")
 FESTIVALS = {"元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"}
 
 
@@ -197,3 +201,60 @@ def _broken(change: dict[str, object]) -> dict[str, object]:
 def test_a_broken_calendar_file_is_refused(change: dict[str, object], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         HolidayCalendar.model_validate(_broken(change))
+
+
+# -- other countries, from the optional 'holidays' package ---------------------------------
+
+US_TABLE = """\
+id: t
+name: t
+currency: USD
+timezone: America/New_York
+reference: written for the tests
+versions:
+  "2025-01-01":
+    day_types:
+      workday: {weekdays: [mon, tue, wed, thu, fri]}
+      weekend: {weekdays: [sat, sun], holidays: US}
+    charges:
+      - {kind: energy, price_per_kwh: "0.1"}
+"""
+
+
+def test_another_country_without_the_package_asks_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "holidays" else real(name, *a)
+    )
+    with pytest.raises(
+        TariffFileError,
+        match=r"day_types\.weekend\.holidays: no holiday calendar 'US' is shipped \(shipped: "
+        r"CN\); other countries come from the optional 'holidays' package: install "
+        r"tariffs\[holidays\]",
+    ):
+        parse_tariff(US_TABLE)
+
+
+def test_another_country_from_the_package() -> None:
+    pytest.importorskip("holidays")
+    tariff = parse_tariff(US_TABLE)
+    schedule = compile_schedule(tariff.versions[dt.date(2025, 1, 1)])
+    names = schedule.day_type_names
+    # Independence Day, 4 July (5 U.S.C. § 6103(a)): a Friday in 2025, priced as a weekend.
+    assert names[schedule.day_type_of(dt.date(2025, 7, 4))] == "weekend"
+    assert names[schedule.day_type_of(dt.date(2025, 7, 3))] == "workday"
+    # Thanksgiving Day, the fourth Thursday of November: 27 November 2025.
+    assert names[schedule.day_type_of(dt.date(2025, 11, 27))] == "weekend"
+    assert names[schedule.day_type_of(dt.date(2025, 11, 20))] == "workday"
+
+
+def test_a_package_calendar_has_no_make_up_workdays() -> None:
+    pytest.importorskip("holidays")
+    weekdays = "[mon, tue, wed, thu, fri]"
+    text = US_TABLE.replace(f"{weekdays}}}", f"{weekdays}, workdays: US}}")
+    with pytest.raises(TariffFileError, match=r"only the shipped calendars \(CN\) have make-up"):
+        parse_tariff(text)
+    with pytest.raises(TariffFileError, match=r"the 'holidays' package has no calendar 'XX'"):
+        parse_tariff(US_TABLE.replace("holidays: US", "holidays: XX"))

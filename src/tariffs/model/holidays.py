@@ -10,7 +10,9 @@ code (``holidays: CN`` on a day type); the data lives in ``tariffs/calendars/<co
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+import importlib.util
+import re
+from typing import Annotated, Protocol
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -22,6 +24,7 @@ __all__ = [
     "HolidayCalendar",
     "HolidaySpan",
     "NoticeYear",
+    "DaysOff",
     "check_calendar_name",
 ]
 
@@ -29,16 +32,50 @@ __all__ = [
 SHIPPED_CALENDARS = {"CN": "cn.yaml"}
 
 
+_COUNTRY_CODE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+
+
 def check_calendar_name(value: str) -> str:
-    """A calendar name a tariff may use: the country code of a shipped calendar."""
-    if value not in SHIPPED_CALENDARS:
-        known = ", ".join(sorted(SHIPPED_CALENDARS))
-        raise ValueError(f"no holiday calendar {value!r} is shipped; known: {known}")
+    """A calendar name a tariff may use.
+
+    The country code of a shipped calendar (``CN``), or of a country (and subdivision,
+    ``US-CA``) of the optional `holidays` package (``pip install tariffs[holidays]``).
+    """
+    if value in SHIPPED_CALENDARS:
+        return value
+    shipped = ", ".join(sorted(SHIPPED_CALENDARS))
+    if not _COUNTRY_CODE.match(value):
+        raise ValueError(
+            f"{value!r} is not a country code such as 'CN' or 'US-CA' (shipped: {shipped})"
+        )
+    if importlib.util.find_spec("holidays") is None:
+        raise ValueError(
+            f"no holiday calendar {value!r} is shipped (shipped: {shipped}); other countries "
+            "come from the optional 'holidays' package: install tariffs[holidays]"
+        )
+    import holidays
+
+    country, _, subdivision = value.partition("-")
+    supported = holidays.list_supported_countries()
+    if country not in supported or (subdivision and subdivision not in supported[country]):
+        raise ValueError(f"the 'holidays' package has no calendar {value!r}")
     return value
 
 
-#: The country code of a shipped holiday calendar, e.g. ``CN``.
+#: The name of a holiday calendar: a shipped one (``CN``) or the `holidays` package's.
 CalendarName = Annotated[str, AfterValidator(check_calendar_name)]
+
+
+class DaysOff(Protocol):
+    """What the engine asks of a holiday calendar, one calendar year at a time."""
+
+    def days_off(self, year: int) -> dict[dt.date, tuple[str, ...]]:
+        """The days off of ``year`` and their holidays' names; ValueError if not covered."""
+        ...
+
+    def workdays(self, year: int) -> frozenset[dt.date]:
+        """The make-up workdays of ``year``; ValueError if not covered."""
+        ...
 
 
 class HolidaySpan(StrictModel):

@@ -27,6 +27,7 @@ from tariffs.model.common import (
     check_derived_price,
     window_spans,
 )
+from tariffs.model.holidays import SHIPPED_CALENDARS
 
 __all__ = [
     "MINOR_UNITS",
@@ -222,6 +223,15 @@ class Version(StrictModel):
                     "a calendar's days must go to one day type"
                 )
         holidays, workdays = takers["holidays"], takers["workdays"]
+        if workdays and workdays[0][1] not in SHIPPED_CALENDARS:
+            name, calendar = workdays[0]
+            raise ValueError(
+                f"day type {name!r} takes the make-up workdays of {calendar}, but only the "
+                f"shipped calendars ({', '.join(sorted(SHIPPED_CALENDARS))}) have make-up "
+                f"workdays; the 'holidays' package's {calendar} calendar gives days off only"
+            )
+        if holidays and holidays[0][1] not in SHIPPED_CALENDARS:
+            return
         if holidays and not workdays:
             name, calendar = holidays[0]
             raise ValueError(
