@@ -901,6 +901,19 @@ TARIFF_FIELDS = [
         "tou.yaml:6:20",
         exactly("rounding.places: Input should be less than or equal to 6"),
     ),
+    # Line 6 is "rounding: {per: bill, places: 2, line_places: 1}": the mapping at column 11.
+    tariff_refused(
+        "tariff_rounding_line_places_fewer_than_the_total",
+        after_reference("rounding: {per: bill, places: 2, line_places: 1}\n"),
+        "tou.yaml:6:11",
+        exactly("rounding: line_places 1 is fewer than the total's places 2"),
+    ),
+    tariff_refused(
+        "tariff_rounding_line_places_without_per_bill",
+        after_reference("rounding: {line_places: 4}\n"),
+        "tou.yaml:6:11",
+        exactly("rounding: 'line_places' is for 'per: bill'; each line is rounded to 'places'"),
+    ),
     tariff_refused(
         "tariff_unknown_choice",
         after_reference("proration: weekly\n"),
@@ -1082,6 +1095,47 @@ TARIFF_SCHEDULES = [
             f"{VERSION_PATH}.day_types.holiday.rrules[0]: not an RFC 5545 recurrence rule: "
             "invalid 'FREQ': SOMETIMES"
         ),
+    ),
+    # Line 10 is "      holiday: {holidays: cn}": the value at column 27. (A country code
+    # such as US needs the optional 'holidays' package: tests/model/test_holidays.py.)
+    tariff_refused(
+        "tariff_unknown_holiday_calendar",
+        with_day_types(
+            "    day_types:\n"
+            "      days: {weekdays: [mon, tue, wed, thu, fri, sat, sun], workdays: CN}\n"
+            "      holiday: {holidays: cn}\n"
+        ),
+        "tou.yaml:10:27",
+        exactly(
+            f"{VERSION_PATH}.day_types.holiday.holidays: 'cn' is not a country code such as "
+            "'CN' or 'US-CA' (shipped: CN)"
+        ),
+    ),
+    version_refused(
+        "tariff_holidays_without_make_up_workdays",
+        with_day_types(
+            "    day_types:\n"
+            "      days: {weekdays: [mon, tue, wed, thu, fri, sat, sun]}\n"
+            "      holiday: {holidays: CN}\n"
+        ),
+        "day type 'holiday' takes the CN holidays, but no day type takes its make-up "
+        "workdays (调休上班): add 'workdays: CN' to the day type that prices them (usually "
+        "the working-day type)",
+    ),
+    # The tariff is in force from 2025; readings of July 2027, a year without a notice.
+    tariff_refused(
+        "tariff_holiday_calendar_does_not_cover_the_year",
+        with_day_types(
+            "    day_types:\n"
+            "      days: {weekdays: [mon, tue, wed, thu, fri, sat, sun], workdays: CN}\n"
+            "      holiday: {holidays: CN}\n"
+        ),
+        "tou.yaml",
+        exactly(
+            "day_types.days.workdays: the CN holiday calendar covers 2020-2026, not 2027 "
+            "(its notice is not shipped); a day of an uncovered year is never guessed"
+        ),
+        readings=hourly_csv("2027-07-01T00:00"),
     ),
     *[
         tariff_refused(

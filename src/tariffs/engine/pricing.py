@@ -44,7 +44,7 @@ from tariffs.engine.usage import (
 )
 from tariffs.errors import ReadingsError, TariffFileError
 from tariffs.model.account import Account, MeterState
-from tariffs.model.bill import Bill, Line, MeterReading
+from tariffs.model.bill import Bill, Line, MeterReading, round_amount
 from tariffs.model.charges import EnergyCharge
 from tariffs.model.common import WIDE_CONTEXT
 from tariffs.model.readings import Readings, to_decimal
@@ -694,6 +694,8 @@ def _price_bill(
     loss_kwh = None
     if losses is not None or (meters is not None and meters.any_losses):
         loss_kwh = sum((u.loss_kwh for u in usages), Decimal(0))
+    if tariff.rounding.per == "bill":
+        lines.append(rounding_line(tariff, lines))
     return Bill(
         account=account.account_id if account else None,
         tariff=tariff.id,
@@ -705,7 +707,21 @@ def _price_bill(
         warnings=tuple(warnings),
         loss_kwh=loss_kwh,
         meters=() if meters is None else _meter_readings(meters, read, readings.scale),
+        total_places=tariff.places if tariff.rounding.per == "bill" else None,
     )
+
+
+def rounding_line(tariff: Tariff, lines: list[Line]) -> Line:
+    """The line that rounds a bill's total once (``rounding: {per: bill}``).
+
+    The lines carry their amounts to ``line_places``; their sum is rounded once to the
+    tariff's ``places`` with its ``mode``, and this line holds the difference, so that the
+    lines, this one included, add up to the rounded total exactly.
+    """
+    exact = sum((line.amount for line in lines), Decimal(0))
+    total = round_amount(exact, tariff.places, tariff.rounding.mode)
+    difference = (total - exact).quantize(Decimal(1).scaleb(-tariff.line_places))
+    return Line("adjustment", "rounding", "Rounding of the total", None, None, None, difference)
 
 
 _NONE: Mapping[MaxDemand, Decimal] = MappingProxyType({})  # a bill that needs no demand

@@ -171,8 +171,12 @@ class Context(NamedTuple):
         return self.usage.measured[measure]
 
     def amount(self, value: Decimal | Fraction) -> Decimal:
-        """Round an exact amount as the tariff says."""
-        return round_amount(value, self.tariff.places, self.tariff.rounding.mode)
+        """Round a line's exact amount as the tariff says.
+
+        With ``rounding: {per: bill}`` a line is carried to ``line_places``; the total is
+        rounded once when the bill is made.
+        """
+        return round_amount(value, self.tariff.line_places, self.tariff.rounding.mode)
 
     def line(
         self,

@@ -51,10 +51,15 @@ def _version_text(version: Version, currency: str) -> list[str]:
         out.append("  Day types:")
         for name, day_type in version.day_types.items():
             if day_type.weekdays is not None:
-                out.append(f"    {name}: {', '.join(day_type.weekdays)}")
+                text = ", ".join(day_type.weekdays)
             else:
                 items = [str(d) for d in day_type.dates or []] + list(day_type.rrules or [])
-                out.append(f"    {name}: holidays {', '.join(items)}")
+                text = f"holidays {', '.join(items)}" if items else ""
+            shipped = [
+                f"the {day_type.holidays} calendar's days off" if day_type.holidays else "",
+                f"the {day_type.workdays} calendar's make-up workdays" if day_type.workdays else "",
+            ]
+            out.append(f"    {name}: {'; '.join(t for t in [text, *shipped] if t)}")
     if version.periods:
         out.append("  Time-of-use periods (local clock, start inclusive, end exclusive):")
         for rule in version.periods:
@@ -255,10 +260,15 @@ def _demand_text(charge: DemandCharge, version: Version, currency: str) -> list[
 
 def describe_tariff(tariff: Tariff) -> str:
     """A human description of a tariff: seasons, periods, prices and rules."""
+    how = (
+        "per line"
+        if tariff.rounding.per == "line"
+        else f"once per bill (lines carried to {tariff.line_places})"
+    )
     out = [
         f"{tariff.id}: {tariff.name}",
         f"Currency {tariff.currency}, time zone {tariff.timezone}, amounts rounded "
-        f"{tariff.rounding.mode.replace('_', '-')} to {tariff.places} decimals per line; "
+        f"{tariff.rounding.mode.replace('_', '-')} to {tariff.places} decimals {how}; "
         f"per-month charges prorated by {tariff.proration.replace('_', ' ')}.",
         f"Reference: {tariff.reference}",
     ]
