@@ -1,0 +1,336 @@
+"""Tests of `tariffs.engine.explain`: every explained number reproduces its line.
+
+The laws are checked on every bundled table under several accounts, on URDB records and
+on small tables written for the tests (a ratchet, an annual ladder, a capacity change):
+the explained bills are the bills `price` gives; each exact amount rounds to the line's
+amount; quantity × rate (× the month share) is the exact amount; the kWh of the periods
+listed add up to the line's kWh; the tier pieces add up to the kWh on the ladder and each
+lies between its bounds; the demand window's kWh × 60 / window is the line's kW, and its
+intervals are the readings'; a percentage line's base is the sum of the lines it names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tables import table_yaml
+from tariffs import Account, AccountError, TariffsError, load_tariff, parse_tariff, price
+from tariffs.engine.explain import BillExplanation, DemandFacts, PeriodFacts, explain
+from tariffs.model.bill import round_amount
+from tariffs.model.readings import Readings, to_decimal
+from tariffs.model.tariff import Tariff
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLES = sorted((ROOT / "tariff_tables").rglob("*.yaml"))
+URDB = sorted((ROOT / "tests" / "data" / "urdb").glob("*.json"))[:3]
+
+ACCOUNTS: dict[str, dict[str, Any] | None] = {
+    "contract": {"account_id": "F-001", "capacity_kva": 1250, "contract_demand_kw": 600,
+                 "basic_charge_method": "contract_demand"},
+    "capacity": {"account_id": "F-002", "capacity_kva": 800, "contract_demand_kw": 500,
+                 "basic_charge_method": "capacity", "service_start": "2025-06-10",
+                 "service_end": "2025-08-20"},
+    "actual": {"account_id": "F-003", "capacity_kva": 2000, "contract_demand_kw": 900,
+               "basic_charge_method": "actual_demand", "meter_read_day": 15,
+               "losses": {"kwh_per_month": 1200, "kvarh_per_month": 300, "percent": "1.5"}},
+    "household": {"account_id": "H-001", "tier_allowance_kwh_per_month": 100,
+                  "year_to_date_kwh": 1830, "critical_peak_days": ["2025-07-15"]},
+    "none": None,
+}  # fmt: skip
+
+
+def readings_from(start: dt.datetime, days: int, step_minutes: int = 15) -> Readings:
+    """``days`` of readings from ``start``, kWh and kvarh from integer formulas (scale 3)."""
+    first = int(start.timestamp())
+    step = step_minutes * 60
+    count = days * 86400 // step
+    kwh = [
+        (20 + 60 * (8 <= (i * step // 3600) % 24 < 22)) * 1000 + (i * 7919) % 23000
+        for i in range(count)
+    ]
+    return Readings(
+        source="load.csv",
+        interval_seconds=step,
+        starts=list(range(first, first + count * step, step)),
+        scale=3,
+        kwh=kwh,
+        kvarh=[value * (30 + (i * 31) % 40) // 100 for i, value in enumerate(kwh)],
+        export_kwh=[(i * 13) % 500 for i in range(count)],
+    )
+
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+QUARTER = readings_from(dt.datetime(2025, 6, 1, tzinfo=SHANGHAI), 92)
+
+
+def account_of(name: str) -> Account | None:
+    data = ACCOUNTS[name]
+    return None if data is None else Account.model_validate(data)
+
+
+def exact(value: Decimal | Fraction) -> Fraction:
+    return Fraction(value)
+
+
+def check_laws(explained: list[BillExplanation], tariff: Tariff, readings: Readings) -> None:
+    """Every law of the module docstring, on every line of every explained bill."""
+    scale = readings.scale
+    index_of = {start: i for i, start in enumerate(readings.starts)}
+    for bill_explained in explained:
+        bill = bill_explained.bill
+        assert len(bill_explained.lines) == len(bill.lines)
+        # The intervals listed for the bill's segments are the bill's kWh, read once.
+        read = sum(
+            (p.read_kwh for segment in bill_explained.segments for p in segment["periods"]),
+            Decimal(0),
+        )
+        assert read == bill.energy_kwh
+        tiers: dict[tuple[str, int], list[Any]] = defaultdict(list)
+        earlier: list[tuple[str, Decimal]] = []
+        for item in bill_explained.lines:
+            line, facts = item.line, item.facts
+            assert item.exact_amount is not None, line.code
+            mode, places = item.rounding
+            assert (mode, places) == (tariff.rounding.mode, tariff.places)
+            assert round_amount(item.exact_amount, places, mode) == line.amount, line.code
+            assert item.because, line.code
+            # quantity × rate × share = the exact amount (a credit is negative).
+            if line.rate is not None and line.quantity is not None:
+                if line.kind == "fixed":
+                    product = exact(facts["count"]) * exact(line.rate)
+                else:
+                    product = exact(line.quantity) * exact(line.rate)
+                    product *= facts.get("month_share", Fraction(1))
+                if facts.get("credit"):
+                    product = -product
+                assert product == exact(item.exact_amount), line.code
+            periods: list[PeriodFacts] = facts.get("periods", [])
+            tier = facts.get("tier")
+            if periods:
+                kwh = sum((p.kwh for p in periods), Decimal(0))
+                assert all(p.intervals > 0 for p in periods)
+                if tier is None:
+                    assert kwh == line.quantity, line.code
+                elif tier["bucket_kwh"] is not None:
+                    assert kwh == tier["bucket_kwh"], line.code
+            if "intervals" in facts and "read_kwh" in facts and line.kind == "surcharge":
+                assert facts["kwh"] == line.quantity
+            if tier is not None:
+                low = Decimal(0) if tier["tier"] == 1 else tier["bounds_kwh"][tier["tier"] - 2]
+                bounds = tier["bounds_kwh"]
+                high = None if tier["tier"] > len(bounds) else bounds[tier["tier"] - 1]
+                position, total = tier["counted_before_kwh"], tier["total_kwh"]
+                top = position + total if high is None else min(position + total, high)
+                assert tier["tier_kwh"] == max(Decimal(0), top - max(position, low)), line.code
+                key = (line.code.rsplit(".tier", 1)[0] if tier["method"] == "per_period"
+                       else line.code.split(".")[0], tier["tier"])  # fmt: skip
+                tiers[key].append((tier, line.quantity))
+            demand = facts.get("demand")
+            if demand is not None:
+                assert isinstance(demand, DemandFacts)
+                assert demand.demand_kw == facts["measured_kw"], line.code
+                if demand.start is not None and not demand.metered:
+                    assert demand.window_kwh * 60 / demand.window_minutes == demand.demand_kw
+                    assert demand.intervals * readings.interval_seconds == (
+                        demand.window_minutes * 60
+                    )
+                    first = index_of[int(demand.start.timestamp())]
+                    column = readings.kvarh if demand.reactive else readings.kwh
+                    assert column is not None
+                    window = column[first : first + demand.intervals]
+                    assert to_decimal(sum(window), scale) == demand.window_kwh
+                if "billing_kw" in facts:
+                    assert facts["billing_kw"] >= facts["measured_kw"]
+                    if "tiers_kw" not in facts:
+                        assert line.quantity == facts["billing_kw"]
+            base = facts.get("base_lines")
+            if base is not None:
+                assert line.quantity == sum((amount for _, amount in base), Decimal(0))
+                for pair in base:
+                    assert pair in earlier, (line.code, pair)
+            earlier.append((line.code, line.amount))
+        # The pieces of one tier add up to the kWh the tier holds.
+        for (_, _), pieces in tiers.items():
+            tier_kwh = {tier["tier_kwh"] for tier, _ in pieces}
+            if pieces[0][0]["method"] in ("proportional", "chronological", "per_period"):
+                if len(bill_explained.segments) == 1 and len(tier_kwh) == 1:
+                    assert sum(quantity for _, quantity in pieces) == tier_kwh.pop()
+
+
+def explained_or_refused(
+    tariff: Tariff, readings: Readings, account: Account | None
+) -> list[BillExplanation] | None:
+    """The explanation, or None when `price` refuses too (with the same error)."""
+    try:
+        bills = price(tariff, readings, account)
+    except TariffsError as error:
+        with pytest.raises(type(error)):
+            explain(tariff, readings, account)
+        return None
+    explained = explain(tariff, readings, account)
+    assert [item.bill for item in explained] == bills
+    return explained
+
+
+@pytest.mark.parametrize("account", sorted(ACCOUNTS))
+@pytest.mark.parametrize("table", TABLES, ids=[t.stem for t in TABLES])
+def test_every_bundled_table_is_explained_by_its_own_numbers(table: Path, account: str) -> None:
+    tariff = load_tariff(str(table))
+    explained = explained_or_refused(tariff, QUARTER, account_of(account))
+    if explained is None:
+        # Only a two-part table refuses, and only an account without its contract data.
+        assert "industrial" in table.stem and account in ("household", "none")
+        return
+    check_laws(explained, tariff, QUARTER)
+
+
+@pytest.mark.parametrize("record", URDB, ids=[r.stem[:30] for r in URDB])
+def test_urdb_records_are_explained_by_their_own_numbers(record: Path) -> None:
+    tariff = load_tariff(str(record), timezone="America/Denver", past_enddate=True)
+    readings = readings_from(dt.datetime(2025, 1, 1, tzinfo=dt.UTC), 75)
+    explained = explained_or_refused(tariff, readings, None)
+    assert explained is not None
+    check_laws(explained, tariff, readings)
+
+
+RATCHET = table_yaml(
+    "ratchet",
+    """\
+    demand_window: {minutes: 30, sliding: true}
+    charges:
+      - kind: energy
+        price_per_kwh: "0.1"
+      - kind: demand
+        price_per_kw: "10"
+        minimum_kw: 50
+        ratchet: {percent: 80, lookback_months: 11}
+      - kind: tax
+        percent: 5
+""",
+)
+
+
+def test_a_ratchet_says_which_demand_won() -> None:
+    tariff = parse_tariff(RATCHET, "ratchet.yaml")
+    # June's demand sets the ratchet of the months after it: history says 900 kW in May.
+    account = Account(account_id="R", demand_history_kw={"2025-05": 900})
+    explained = explain(tariff, QUARTER, account)
+    check_laws(explained, tariff, QUARTER)
+    june = explained[0].lines[1]
+    # The ratchet: 80 % × 900 kW = 720 kW, above June's measured maximum (about 400 kW).
+    assert june.facts["ratchet"]["highest_kw"] == 900
+    assert june.facts["ratchet"]["ratchet_kw"] == 720
+    assert june.line.quantity == 720
+    assert june.facts["measured_kw"] < 720
+    assert any("the floor is billed" in text for text in june.because)
+    demand = june.facts["demand"]
+    assert demand.sliding and demand.window_minutes == 30 and demand.intervals == 2
+
+
+ANNUAL = table_yaml(
+    "annual",
+    """\
+    charges:
+      - kind: energy
+        tiers:
+          reset: annual
+          bounds_kwh: [60000, 120000]
+        price_per_kwh: ["0.5", "0.6", "0.8"]
+""",
+)
+
+
+def test_an_annual_ladder_names_the_year_to_date() -> None:
+    tariff = parse_tariff(ANNUAL, "annual.yaml")
+    account = Account(account_id="Y", year_to_date_kwh=Decimal(50000))
+    explained = explain(tariff, QUARTER, account)
+    check_laws(explained, tariff, QUARTER)
+    june = explained[0]
+    first = june.lines[0].facts["tier"]
+    # 50000 kWh before June: tier 1 holds the 10000 kWh left below 60000.
+    assert first["counted_before_kwh"] == 50000 and first["tier"] == 1
+    assert first["tier_kwh"] == 10000
+    assert june.lines[0].line.quantity == 10000
+    july = explained[1].lines[0].facts["tier"]
+    assert july["counted_before_kwh"] == 50000 + june.bill.energy_kwh
+
+
+def test_the_industrial_example_explains_its_basic_charge() -> None:
+    tariff = load_tariff("cn-sh-industrial-two-part")
+    from tariffs import load_account, read_readings_csv
+
+    readings = read_readings_csv(str(ROOT / "examples" / "readings.csv"), tariff.timezone)
+    account = load_account(str(ROOT / "examples" / "account.yaml"))
+    (july,) = explain(tariff, readings, account)
+    check_laws([july], tariff, readings)
+    basic = next(item for item in july.lines if item.line.code == "basic.demand")
+    # Contract demand 600 kW × 40.80 CNY/kW = 24480.00 CNY, a whole month (31 of 31 days).
+    assert basic.line.quantity == 600 and basic.line.rate == Decimal("40.80")
+    assert basic.exact_amount == Decimal("24480.00") and basic.facts["month_share"] == 1
+    assert basic.facts["method"] == "contract_demand"
+    # The floor: 40 % of 1250 kVA = 500 kW, under the contract's 600 kW.
+    assert basic.facts["floor_kw"] == 500
+    # The maximum demand: readings.csv row 2025-07-30T09:00 has 155.96 kWh in 15 minutes,
+    # 155.96 × 60 / 15 = 623.84 kW, under the overrun allowance 105 % × 600 = 630 kW.
+    demand = basic.facts["demand"]
+    assert demand.start == dt.datetime(2025, 7, 30, 9, 0, tzinfo=demand.start.tzinfo)
+    assert demand.window_kwh == Decimal("155.960") and demand.demand_kw == Decimal("623.840")
+    assert basic.because == (
+        "maximum demand 623.840 kW over 15-minute clock-aligned windows, in the window from "
+        "2025-07-30T09:00 (1 interval, 155.960 kWh × 60 / 15)",
+        "basic_charge_method contract_demand of account F-001",
+        "floor: 40 % of 1250 kVA = 500 kW",
+        "contract demand 600 kW, at least the floor 500 kW: 600 kW",
+        "overrun allowance 105 % of 600 kW = 630 kW; measured 623.840 kW is not above it",
+        "600 kW × 40.80 = 24480.00 CNY",
+    )
+    # The power factor: 324268.330 kWh and 136192.570 kvarh give
+    # 324268.33 / √(324268.33² + 136192.57²) = 0.9219... → 0.92: -0.30 % of the energy
+    # and basic lines, 136152.41 + 53114.65 + 16697.64 + 40497.34 + 24480.00 = 270942.04.
+    factor = july.lines[-1]
+    assert factor.facts["power_factor"] == Decimal("0.92")
+    assert factor.facts["percent"] == Decimal("-0.30")
+    assert factor.line.quantity == Decimal("270942.04")
+    assert factor.exact_amount == Decimal("-812.82612")  # 270942.04 × -0.003
+    peak = july.lines[0]
+    (period,) = peak.facts["periods"]
+    # Peak: 08:00-12:00, 14:00-15:00 and 18:00-21:00, 8 hours × 4 intervals × 31 days.
+    assert period.intervals == 8 * 4 * 31
+    assert period.windows == ("08:00-12:00", "14:00-15:00", "18:00-21:00")
+
+
+def test_a_capacity_change_is_explained_by_its_days() -> None:
+    tariff = load_tariff("cn-sh-industrial-two-part")
+    account = Account.model_validate({
+        "account_id": "C", "capacity_kva": 1000, "basic_charge_method": "capacity",
+        "capacity_changes": [{"from": "2025-06-11", "capacity_kva": 630}],
+    })  # fmt: skip
+    explained = explained_or_refused(tariff, QUARTER, account)
+    assert explained is not None
+    check_laws(explained, tariff, QUARTER)
+    june = [item for item in explained[0].lines if item.line.unit == "kVA"]
+    # 1000 kVA for June 1-10 (10 of 30 days), then 630 kVA for 20 days.
+    assert [(item.line.quantity, item.facts["days"]) for item in june] == [(1000, 10), (630, 20)]
+    assert [item.facts["month_share"] for item in june] == [Fraction(1, 3), Fraction(2, 3)]
+
+
+def test_pricing_without_explaining_is_unchanged() -> None:
+    """`price` builds no recorder: its bills equal the explained ones, line for line."""
+    tariff = load_tariff("cn-sh-industrial-two-part")
+    account = account_of("contract")
+    assert price(tariff, QUARTER, account) == [
+        item.bill for item in explain(tariff, QUARTER, account)
+    ]
+
+
+def test_a_refused_bill_is_refused_when_explained() -> None:
+    tariff = load_tariff("cn-sh-industrial-two-part")
+    with pytest.raises(AccountError, match="basic_charge_method"):
+        explain(tariff, QUARTER, Account(account_id="X"))
