@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,19 @@ def test_csv_is_not_a_format_of_explain(capsys: pytest.CaptureFixture[str]) -> N
     code, out, err = run(capsys, "explain", *EXAMPLE, "--format", "csv")
     assert (code, out) == (2, "")
     assert "invalid choice: 'csv'" in err
+
+
+def test_the_commands_of_docs_explain_print_what_it_shows(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_docs_readings import commands
+
+    found = commands((ROOT / "docs" / "explain.md").read_text(encoding="utf-8"))
+    assert found  # the guide shows a run
+    monkeypatch.chdir(ROOT)  # its paths are the repository's examples
+    for command, shown in found:
+        argv = shlex.split(command)
+        assert argv[0] == "tariffs"
+        code = main(argv[1:])
+        out, err = capsys.readouterr()
+        assert (code, out + err) == (0, shown)

@@ -257,6 +257,7 @@ class Recorder:
                 facts["intervals"] = sum(p.intervals for p in periods.values())
                 facts["read_kwh"] = sum((p.read_kwh for p in periods.values()), Decimal(0))
                 facts["kwh"] = sum((p.kwh for p in periods.values()), Decimal(0))
+            words = tuple(facts.pop("words", ()))
             measure = facts.pop("measure", None)
             if isinstance(measure, MaxDemand) and measure in self.demands:
                 facts["demand"] = self.demands[measure]
@@ -266,7 +267,7 @@ class Recorder:
                     made.exact,
                     rounding,
                     facts,
-                    tuple(_because(line, made.exact, rounding, facts, bill.currency)),
+                    tuple(_because(line, made.exact, rounding, facts, words, bill.currency)),
                 )
             )
         self.bills.append(BillExplanation(bill, tuple(explained), tuple(self._segments)))
@@ -363,7 +364,7 @@ def _period_facts(
         count, read, spans, day_types, first_day, last_day = gathered[key]
         season, period = key
         found[key] = PeriodFacts(
-            season=schedule.season_names[season] if schedule.season_names else "",
+            season=schedule.season_names[season] if schedule.version.seasons else "",
             period=schedule.period_names[period] if schedule.period_names else "",
             intervals=count,
             read_kwh=Decimal(read).scaleb(-readings.scale),
@@ -426,6 +427,7 @@ def _because(
     exact: Decimal | Fraction,
     rounding: tuple[str, int],
     facts: Mapping[str, Any],
+    sentences: Sequence[str],
     currency: str,
 ) -> list[str]:
     words: list[str] = []
@@ -443,8 +445,7 @@ def _because(
     demand = facts.get("demand")
     if isinstance(demand, DemandFacts):
         words.append(_demand_words(demand))
-    for sentence in facts.get("words", ()):
-        words.append(sentence)
+    words.extend(sentences)
     base = facts.get("base_lines")
     if base is not None:
         total = sum((amount for _, amount in base), Decimal(0))
@@ -464,10 +465,12 @@ def _period_words(period: PeriodFacts) -> str:
     if period.season:
         where.append(f"season {period.season}")
     name = ", ".join(where) or "all intervals"
-    text = (
-        f"{name}: {period.intervals} intervals, {_text(period.read_kwh)} kWh read"
-        f" ({period.first_day} to {period.last_day}"
+    days = (
+        f"on {period.first_day}"
+        if period.first_day == period.last_day
+        else f"{period.first_day} to {period.last_day}"
     )
+    text = f"{name}: {period.intervals} intervals, {_text(period.read_kwh)} kWh read ({days}"
     if period.windows and period.windows != ("00:00-24:00",):
         text += f"; {', '.join(period.windows)}"
     if period.day_types:

@@ -376,6 +376,7 @@ def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
     if ctx.recorder is not None:
         who = f" of account {ctx.account.account_id}" if ctx.account else ""
         words = [f"basic_charge_method {method}{who}"]
+        extra: dict[str, object] = {}
         if floor_kw:
             words.append(
                 f"floor: {charge.floor_percent_of_capacity} % of {ctx.account.capacity_kva:f} "  # type: ignore[union-attr]
@@ -383,6 +384,7 @@ def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
             )
         if method == "contract_demand":
             declared = _need(ctx, "contract_demand_kw", "basic charge by contract demand")
+            extra["contract_demand_kw"] = contract
             words.append(
                 f"contract demand {declared:f} kW"
                 + (f", at least the floor {floor_kw:f} kW: {contract:f} kW" if floor_kw else "")
@@ -394,6 +396,7 @@ def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
             )
         if method == "contract_demand" and charge.overrun is not None:
             allowance = contract * charge.overrun.above_percent / _HUNDRED
+            extra["overrun_allowance_kw"] = allowance
             words.append(
                 f"overrun allowance {charge.overrun.above_percent} % of {contract:f} kW = "
                 f"{allowance:f} kW; measured {demand_kw:f} kW "
@@ -402,7 +405,7 @@ def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
         for line in lines:
             ctx.note(line, **_shares(ctx, ctx.segment_days, share), method=method,
                      measure=bill_demand(ctx.version.demand_window), measured_kw=demand_kw,
-                     floor_kw=floor_kw, words=words)  # fmt: skip
+                     floor_kw=floor_kw, words=words, **extra)  # fmt: skip
 
     discount = charge.load_factor_discount
     if discount is not None:
