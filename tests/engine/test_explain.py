@@ -19,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from strategies import readings_cases, tariff_specs
 from tables import table_yaml
 from tariffs import Account, AccountError, TariffsError, load_tariff, parse_tariff, price
 from tariffs.engine.explain import BillExplanation, DemandFacts, PeriodFacts, explain
@@ -152,7 +155,11 @@ def check_laws(explained: list[BillExplanation], tariff: Tariff, readings: Readi
                         assert line.quantity == facts["billing_kw"]
             base = facts.get("base_lines")
             if base is not None:
-                assert line.quantity == sum((amount for _, amount in base), Decimal(0))
+                summed = sum((amount for _, amount in base), Decimal(0))
+                if line.kind == "minimum":  # what the minimum made up of the base
+                    assert facts["minimum"] - summed == item.exact_amount, line.code
+                else:
+                    assert line.quantity == summed, line.code
                 for pair in base:
                     assert pair in earlier, (line.code, pair)
             earlier.append((line.code, line.amount))
@@ -334,3 +341,67 @@ def test_a_refused_bill_is_refused_when_explained() -> None:
     tariff = load_tariff("cn-sh-industrial-two-part")
     with pytest.raises(AccountError, match="basic_charge_method"):
         explain(tariff, QUARTER, Account(account_id="X"))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_generated_tariffs_are_explained_by_their_own_numbers(data: st.DataObject) -> None:
+    """Any drawn tariff (flat or by period, every tier method, extras) on any drawn readings."""
+    case = data.draw(readings_cases())
+    spec = data.draw(tariff_specs(case.timezone, month_kwh_hint=case.month_kwh_hint))
+    tariff = parse_tariff(spec.yaml_text())
+    allowance = data.draw(st.none() | st.integers(0, 300))
+    account = None if allowance is None else Account(
+        account_id="A-1", tier_allowance_kwh_per_month=Decimal(allowance)
+    )
+    explained = explained_or_refused(tariff, case.readings, account)
+    if explained is not None:
+        check_laws(explained, tariff, case.readings)
+
+
+TWO_VERSIONS = table_yaml(
+    "two-versions",
+    """\
+    charges:
+      - kind: energy
+        tiers: {reset: monthly, bounds_kwh: [20000]}
+        price_per_kwh: ["0.5", "0.7"]
+      - kind: fixed
+        per: month
+        amount: "31"
+  "2025-07-16":
+    charges:
+      - kind: energy
+        tiers: {reset: monthly, bounds_kwh: [20000]}
+        price_per_kwh: ["0.6", "0.8"]
+      - kind: fixed
+        per: month
+        amount: "31"
+""",
+)
+
+
+def test_a_bill_cut_by_a_new_version_explains_each_segment() -> None:
+    tariff = parse_tariff(TWO_VERSIONS, "two-versions.yaml")
+    explained = explain(tariff, QUARTER, None)
+    check_laws(explained, tariff, QUARTER)
+    july = explained[1]
+    # July 1-15 under the first version (15 of 31 days), July 16-31 under the second.
+    assert [(s["start"], s["days"]) for s in july.segments] == [
+        (dt.date(2025, 7, 1), 15), (dt.date(2025, 7, 16), 16)
+    ]
+    assert [s["month_share"] for s in july.segments] == [Fraction(15, 31), Fraction(16, 31)]
+    fixed = [item for item in july.lines if item.line.kind == "fixed"]
+    # 31 CNY a month: 31 × 15/31 = 15.00 and 31 × 16/31 = 16.00.
+    assert [item.line.amount for item in fixed] == [Decimal("15.00"), Decimal("16.00")]
+    assert [item.facts["count"] for item in fixed] == [Fraction(15, 31), Fraction(16, 31)]
+    # The second segment's ladder starts where the first one's kWh left it.
+    first, second = (
+        next(i for i in july.lines[n:] if "tier" in i.facts)
+        for n in (0, len(july.lines) // 2)
+    )
+    assert first.facts["tier"]["counted_before_kwh"] == 0
+    first_kwh = sum(
+        (p.read_kwh for p in july.segments[0]["periods"]), Decimal(0)
+    )
+    assert second.facts["tier"]["counted_before_kwh"] == first_kwh
