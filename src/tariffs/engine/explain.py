@@ -365,7 +365,7 @@ def _period_facts(
         season, period = key
         found[key] = PeriodFacts(
             season=schedule.season_names[season] if schedule.version.seasons else "",
-            period=schedule.period_names[period] if schedule.period_names else "",
+            period=schedule.period_names[period] if schedule.version.periods else "",
             intervals=count,
             read_kwh=Decimal(read).scaleb(-readings.scale),
             kwh=Decimal(usage.energy.get(key, 0)).scaleb(-usage.scale),
@@ -464,7 +464,7 @@ def _period_words(period: PeriodFacts) -> str:
         where.append(f"period {period.period}")
     if period.season:
         where.append(f"season {period.season}")
-    name = ", ".join(where) or "all intervals"
+    name = ", ".join(where) or "every hour"
     days = (
         f"on {period.first_day}"
         if period.first_day == period.last_day
@@ -542,11 +542,13 @@ def _demand_words(demand: DemandFacts) -> str:
 def _share_words(facts: Mapping[str, Any]) -> str:
     share = facts["month_share"]
     text = f"× {_share_text(share)} of a month"
-    days, of = facts.get("days"), facts.get("period_days")
-    if days is not None and of is not None:
-        rule = facts.get("proration")
-        base = "30" if rule == "days_over_30" else f"{of}"
-        text += f" ({days} of {base} days)"
+    days = facts.get("days")
+    if days and share:
+        # The days the share stands for: ``days`` of a month of ``days / share`` days (the
+        # period's days, or 30 where the tariff prorates by days over 30).
+        month = Fraction(days) / share
+        if month.denominator == 1:
+            text += f" ({days} of {month.numerator} days)"
     return text
 
 
