@@ -35,7 +35,7 @@ def _note(
     percent: Decimal,
 ) -> None:
     """Note the lines a percentage applies to (when a bill is explained)."""
-    what = "every earlier line" if applies_to is None else f"lines {', '.join(applies_to)}"
+    what = "every line" if applies_to is None else f"the lines {', '.join(applies_to)}"
     ctx.note(
         line,
         percent=percent,

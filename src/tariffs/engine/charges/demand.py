@@ -160,7 +160,12 @@ def _note(
             "ratchet_kw": ratcheted,
             "floor_kw": floor,
         }
-        won = "the floor" if billed > measured else "this month's demand"
+        if billed == measured:
+            won = "the measured demand"
+        elif billed == ratcheted:
+            won = f"the ratchet's {ratcheted:f} kW"
+        else:
+            won = f"minimum_kw {charge.minimum_kw:f}"
         words.append(
             f"ratchet: {charge.ratchet.percent} % × {highest:f} kW (highest of the "
             f"{charge.ratchet.lookback_months} months before) = {ratcheted:f} kW"
