@@ -429,3 +429,57 @@ def test_a_bill_cut_by_a_new_version_explains_each_segment() -> None:
         (p.read_kwh for p in july.segments[0]["periods"]), Decimal(0)
     )
     assert second.facts["tier"]["counted_before_kwh"] == first_kwh
+
+
+SUSPENDED = table_yaml(
+    "suspended",
+    """\
+    charges:
+      - kind: basic
+        capacity_price_per_kva: "30"
+        suspension: {min_days: 15}
+""",
+)
+
+
+def test_a_short_suspension_is_explained_as_billed_in_full() -> None:
+    tariff = parse_tariff(SUSPENDED, "suspended.yaml")
+    account = Account.model_validate({
+        "account_id": "S", "capacity_kva": 1000, "basic_charge_method": "capacity",
+        "capacity_changes": [{"from": "2025-06-11", "suspended_kva": 400},
+                             {"from": "2025-06-21", "suspended_kva": 0}],
+    })  # fmt: skip
+    explained = explain(tariff, QUARTER, account)
+    check_laws(explained, tariff, QUARTER)
+    june = explained[0].lines
+    # June 1-10 and 21-30 at 1000 kVA; June 11-20 600 kVA in service and 400 kVA suspended
+    # for 10 days, under the 15 of min_days: billed in full, 30 CNY/kVA × 10/30 of a month.
+    assert [(item.line.code, item.line.quantity, item.facts["days"]) for item in june] == [
+        ("basic.capacity", 1000, 10),
+        ("basic.capacity", 600, 10),
+        ("basic.suspended", 400, 10),
+        ("basic.capacity", 1000, 10),
+    ]
+    suspended = june[2]
+    assert suspended.line.rate == 30 and suspended.exact_amount == 4000  # 400 × 30 × 1/3
+    assert suspended.facts["suspended_kva"] == 400
+    assert suspended.because[0] == (
+        "basic_charge_method capacity: from 2025-06-11 to 2025-06-21 (exclusive), 1000 kVA "
+        "contracted, 400 kVA suspended (capacity changes of account S)"
+    )
+
+
+def test_a_load_factor_discount_names_its_base() -> None:
+    tariff = load_tariff("cn-sh-industrial-two-part")
+    account = Account(account_id="L", capacity_kva=Decimal(500), contract_demand_kw=Decimal(300),
+                      basic_charge_method="contract_demand")  # fmt: skip
+    explained = explain(tariff, QUARTER, account)
+    check_laws(explained, tariff, QUARTER)
+    june = {item.line.code: item for item in explained[0].lines}
+    discount = june["basic.load_factor_discount"]
+    # June: 191455.440 kWh / 500 kVA = 382.9 kWh/kVA ≥ 260: 10 % off the basic lines.
+    codes = [code for code, _ in discount.facts["base_lines"]]
+    assert codes[:2] == ["basic.demand", "basic.overrun"]  # 396 kW > 105 % × 300 = 315 kW
+    others = [code for code in june if code.startswith("basic.") and code != discount.line.code]
+    assert codes == others
+    assert discount.line.rate == Decimal("-0.1")

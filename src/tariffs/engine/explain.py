@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from tariffs.engine.charges.context import decimal_or_rounded
 from tariffs.engine.measures import MaxDemand, locate_demand
+from tariffs.engine.pricing import price_recorded
 from tariffs.model.bill import Bill, Line
 
 if TYPE_CHECKING:
@@ -301,8 +302,6 @@ def explain(
         ReadingsError: As `tariffs.price`.
         AccountError: As `tariffs.price`.
     """
-    from tariffs.engine.pricing import price_recorded
-
     recorder = Recorder(tariff, readings)
     price_recorded(
         tariff,

@@ -217,7 +217,7 @@ def _capacity_lines(charge: BasicCharge, ctx: Context, code: str, label: str) ->
         if ctx.recorder is not None:
             words = [f"basic_charge_method capacity: contracted capacity {kva:f} kVA"]
             if note:
-                words.append(f"capacity counted:{note[1:-1] if note else ''}")
+                words.append(f"capacity counted: {note.strip()[1:-1]}")
             ctx.note(line, **_shares(ctx, ctx.segment_days, share), capacity_kva=kva,
                      method="capacity", words=words)  # fmt: skip
         return [line]
