@@ -335,6 +335,12 @@ def test_the_industrial_example_explains_its_basic_charge() -> None:
     # Peak: 08:00-12:00, 14:00-15:00 and 18:00-21:00, 8 hours × 4 intervals × 31 days.
     assert period.intervals == 8 * 4 * 31
     assert period.windows == ("08:00-12:00", "14:00-15:00", "18:00-21:00")
+    # Critical peak: the table's summer override of peak at 12:00-14:00 in July and August,
+    # 2 hours × 4 intervals × 31 days.
+    critical = next(item for item in july.lines if item.line.code == "energy.critical_peak")
+    (period,) = critical.facts["periods"]
+    assert period.intervals == 2 * 4 * 31
+    assert period.overrides == ("override 12:00-14:00 in months 7, 8, replacing peak",)
 
 
 def test_a_capacity_change_is_explained_by_its_days() -> None:

@@ -61,6 +61,8 @@ class PeriodFacts:
         day_types: The day types of the days its intervals fell on.
         first_day: The first local date with an interval in it.
         last_day: The last local date with an interval in it.
+        overrides: The tariff's overrides that make this period (critical peak on some
+            months or on declared event days) and apply to its days, in words.
     """
 
     season: str
@@ -72,6 +74,7 @@ class PeriodFacts:
     day_types: tuple[str, ...]
     first_day: dt.date | None
     last_day: dt.date | None
+    overrides: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,8 +375,43 @@ def _period_facts(
             day_types=tuple(sorted(day_types)),
             first_day=first_day,
             last_day=last_day,
+            overrides=_overrides(schedule, season, period, first_day, last_day),
         )
     return found
+
+
+def _overrides(
+    schedule: Schedule, season: int, period: int, first: dt.date | None, last: dt.date | None
+) -> tuple[str, ...]:
+    """The overrides of a version that make ``period`` in ``season`` on the days seen."""
+    if first is None or last is None or not schedule.version.period_names:
+        return ()
+    name = schedule.period_names[period]
+    season_name = schedule.season_names[season] if schedule.version.seasons else None
+    months = {(first.year, first.month), (last.year, last.month)}
+    day = first
+    while day < last:
+        months.add((day.year, day.month))
+        day += dt.timedelta(days=28)
+    found = []
+    for override in schedule.version.overrides:
+        if override.period != name:
+            continue
+        if override.seasons is not None and season_name not in override.seasons:
+            continue
+        if override.months is not None and not any(m in override.months for _, m in months):
+            continue
+        text = f"override {', '.join(override.windows)}"
+        if override.months is not None:
+            text += f" in months {', '.join(str(m) for m in override.months)}"
+        if override.days == "events":
+            text += " on declared event days"
+        if override.day_types is not None:
+            text += f" on day types {', '.join(override.day_types)}"
+        if override.replaces is not None:
+            text += f", replacing {', '.join(override.replaces)}"
+        found.append(text)
+    return tuple(found)
 
 
 def _merged(spans: set[tuple[int, int]]) -> tuple[str, ...]:
@@ -474,6 +512,8 @@ def _period_words(period: PeriodFacts) -> str:
         text += f"; {', '.join(period.windows)}"
     if period.day_types:
         text += f"; day types {', '.join(period.day_types)}"
+    for override in period.overrides:
+        text += f"; {override}"
     text += ")"
     if period.kwh != period.read_kwh:
         text += f" + {_text(period.kwh - period.read_kwh)} kWh losses = {_text(period.kwh)} kWh"
