@@ -172,6 +172,10 @@ def check_laws(explained: list[BillExplanation], tariff: Tariff, readings: Readi
                     assert column is not None
                     window = column[first : first + demand.intervals]
                     assert to_decimal(sum(window), scale) == demand.window_kwh
+                if demand.start is not None and demand.metered:
+                    assert readings.kw is not None
+                    first = index_of[int(demand.start.timestamp())]
+                    assert to_decimal(readings.kw[first], scale) == demand.demand_kw
                 if "billing_kw" in facts:
                     assert facts["billing_kw"] >= facts["measured_kw"]
                     if "tiers_kw" not in facts:
@@ -489,3 +493,23 @@ def test_a_load_factor_discount_names_its_base() -> None:
     others = [code for code in june if code.startswith("basic.") and code != discount.line.code]
     assert codes == others
     assert discount.line.rate == Decimal("-0.1")
+
+
+def test_a_meter_reported_demand_is_found_in_the_kw_column() -> None:
+    tariff = load_tariff("cn-sh-industrial-two-part")
+    kw = [1000 * (100 + (i * 37) % 400) for i in range(len(QUARTER.starts))]
+    kw[5000] = 777_000  # 777 kW at interval 5000, above every other (at most 499 kW)
+    readings = Readings(
+        source="meter.csv", interval_seconds=QUARTER.interval_seconds, starts=QUARTER.starts,
+        scale=3, kwh=QUARTER.kwh, kvarh=QUARTER.kvarh, kw=kw,
+    )  # fmt: skip
+    account = Account(account_id="K", capacity_kva=Decimal(2000),
+                      basic_charge_method="actual_demand")  # fmt: skip
+    explained = explain(tariff, readings, account)
+    check_laws(explained, tariff, readings)
+    month = next(b for b in explained if b.bill.period_start.month == 7)  # interval 5000
+    basic = next(item for item in month.lines if item.line.code == "basic.demand")
+    demand = basic.facts["demand"]
+    assert demand.metered and demand.demand_kw == 777
+    assert int(demand.start.timestamp()) == QUARTER.starts[5000]
+    assert basic.line.quantity == 800  # the floor, 40 % of 2000 kVA, above 777 kW
