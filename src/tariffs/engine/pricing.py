@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from tariffs.engine import _kept
@@ -50,7 +50,10 @@ from tariffs.model.common import WIDE_CONTEXT
 from tariffs.model.readings import Readings, to_decimal
 from tariffs.model.tariff import Tariff, Version
 
-__all__ = ["billing_periods", "clear_caches", "local_midnight", "price"]
+if TYPE_CHECKING:
+    from tariffs.engine.explain import Recorder
+
+__all__ = ["billing_periods", "clear_caches", "local_midnight", "price", "price_recorded"]
 
 
 def local_midnight(day: dt.date, zone: ZoneInfo) -> int:
@@ -182,6 +185,24 @@ def price(
         return _price(tariff, readings, account, start, end, event_days, demand_window)
 
 
+def price_recorded(
+    tariff: Tariff,
+    readings: Readings,
+    account: Account | None,
+    recorder: Recorder,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
+    demand_window: Literal["tariff", "readings"] = "tariff",
+) -> list[Bill]:
+    """`price`, noting in ``recorder`` what each line is priced from (`tariffs.explain`)."""
+    with localcontext(_WIDE):
+        return _price(
+            tariff, readings, account, start, end, event_days, demand_window, recorder
+        )
+
+
 #: Arithmetic wide enough that no product or sum of the engine's numbers is ever rounded
 #: (inputs, and prices derived from them, are limited to 24 digits before the point and 18
 #: after); the schema checks derived prices in the same arithmetic.
@@ -196,6 +217,7 @@ def _price(
     end: dt.date | None,
     event_days: Iterable[dt.date],
     demand_window: str = "tariff",
+    recorder: Recorder | None = None,
 ) -> list[Bill]:
     if demand_window not in ("tariff", "readings"):
         raise ValueError(f"demand_window must be tariff or readings, not {demand_window!r}")
@@ -230,7 +252,7 @@ def _price(
         else None
     )
     return [
-        _price_bill(tariff, readings, account, plan, ladders, over_interval, meters)
+        _price_bill(tariff, readings, account, plan, ladders, over_interval, meters, recorder)
         for plan in calendar
     ]
 
@@ -618,6 +640,7 @@ def _price_bill(
     ladders: _Ladders,
     over_interval: bool = False,
     meters: _Meters | None = None,
+    recorder: Recorder | None = None,
 ) -> Bill:
     period_start = plan.period_start
     losses = account.losses if account is not None else None
@@ -635,6 +658,8 @@ def _price_bill(
     needs = [_needs(tariff, account, period_start, segment) for segment in plan.segments]
     deviations: list[str] = []
     bill = _bill_usage(tariff, readings, plan, usages, needs, deviations if over_interval else None)
+    if recorder is not None:
+        _record_demands(recorder, tariff, readings, plan, bill, over_interval)
     annual_months = ladders.annual_months
     lines: list[Line] = []
     warnings = [*readings.notes, *plan.warnings, *deviations]
@@ -652,6 +677,20 @@ def _price_bill(
             measured = _segment_measures(tariff, readings, segment.plan, needs[index])
             if measured:
                 usage = replace(usage, measured=measured)
+        if recorder is not None:
+            recorder.segment(
+                schedule,
+                segment.plan,
+                usage,
+                {
+                    "start": segment.start,
+                    "days": segment.days,
+                    "bill_days": plan.service_days,
+                    "period_days": (plan.period_end - period_start).days,
+                    "month_share": segment.month_fraction,
+                    "proration": tariff.proration,
+                },
+            )
         ctx = Context(
             tariff=tariff,
             version=segment.version,
@@ -670,6 +709,7 @@ def _price_bill(
             bill_fraction=plan.bill_fraction,
             bill_days=plan.service_days,
             segment_start=segment.start,
+            recorder=recorder,
         )
         segment_lines: list[Line] = []
         for charge in segment.version.charges:
@@ -696,7 +736,7 @@ def _price_bill(
         loss_kwh = sum((u.loss_kwh for u in usages), Decimal(0))
     if tariff.rounding.per == "bill":
         lines.append(rounding_line(tariff, lines))
-    return Bill(
+    made = Bill(
         account=account.account_id if account else None,
         tariff=tariff.id,
         currency=tariff.currency,
@@ -709,6 +749,25 @@ def _price_bill(
         meters=() if meters is None else _meter_readings(meters, read, readings.scale),
         total_places=tariff.places if tariff.rounding.per == "bill" else None,
     )
+    if recorder is not None:
+        recorder.finish(made)
+    return made
+
+
+def _record_demands(
+    recorder: Recorder,
+    tariff: Tariff,
+    readings: Readings,
+    plan: _BillPlan,
+    bill: BillUsage,
+    over_interval: bool,
+) -> None:
+    """Note where each maximum demand of a bill occurred, measured as the bill measured it."""
+    recorder.begin_bill()
+    plans = [segment.plan for segment in plan.segments]
+    for measure, demand_kw in bill.demand_kw.items():
+        measured = _over_interval(measure, readings, tariff, []) if over_interval else measure
+        recorder.demand(measure, measured, plans, demand_kw)
 
 
 def rounding_line(tariff: Tariff, lines: list[Line]) -> Line:
