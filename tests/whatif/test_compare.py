@@ -507,3 +507,47 @@ def test_declared_event_days() -> None:
     declared = compare_scenarios([gd], day, [scenario], event_days=event)
     assert plain.scenarios[0].steps[0].quantities["moved_kwh"] == Decimal("0.000")
     assert declared.scenarios[0].steps[0].quantities["moved_kwh"] == Decimal("3.000")
+
+
+# -- scenarios on every customer ------------------------------------------------------------
+
+DEMAND_TOU = peak_valley_body("1.0", "0.2") + '      - {kind: demand, price_per_kw: "10"}\n'
+
+
+def factory_day() -> Readings:
+    """2025-07-01, hourly: 10 kWh each hour, the meter's kW 20 each hour (15-min windows).
+
+    Hourly intervals cannot give a 15-minute demand, so the meter's kw column is what the
+    demand charge bills; without it the tariff cannot be priced.
+    """
+    return Readings(
+        "factory.csv", 3600, [JULY_FIRST + 3600 * i for i in range(24)], 3,
+        [10_000] * 24, kvarh=[5_000] * 24, kw=[20_000] * 24,
+    )  # fmt: skip
+
+
+def test_a_shift_keeps_the_meter_kw_of_a_factory() -> None:
+    """shift:50%:peak->valley on the factory day, tariff ``demand-tou``.
+
+    Base: 120 kWh peak × 1.0 + 120 kWh valley × 0.2 = 144.00; demand 20 kW × 10 CNY for
+    1 of July's 31 days: 200 / 31 = 6.4516 → 6.45.
+    Shift: each peak hour gives 5 kWh, the 60 kWh spread over 12 valley hours (+5 each):
+    peak 60 × 1.0 + valley 180 × 0.2 = 96.00. The meter's kW follow the kWh: peak hours
+    20 × 5/10 = 10 kW, valley hours 20 × 15/10 = 30 kW; demand 300 / 31 = 9.677 → 9.68.
+    """
+    demand = tariff("demand-tou", body=DEMAND_TOU)
+    whatif = compare_scenarios(
+        [demand], factory_day(), [parse_scenario("shift:50%:peak->valley")], current="demand-tou"
+    )
+    base = whatif.base.get("demand-tou")
+    assert base is not None
+    (case,) = whatif.scenarios
+    shifted = case.comparison.get("demand-tou")
+    assert shifted is not None
+    assert base.by_kind["energy"] == Decimal("144.00")
+    assert shifted.by_kind["energy"] == Decimal("96.00")
+    assert (base.by_kind["demand"], shifted.by_kind["demand"]) == (
+        Decimal("6.45"),
+        Decimal("9.68"),
+    )
+    assert case.steps[0].notes == ()
