@@ -183,10 +183,26 @@ def test_tariffs_that_cannot_be_priced_are_not_applicable() -> None:
     assert reasons["utc"] == "its time zone UTC differs from Asia/Shanghai of flat"
 
 
-def test_a_current_tariff_that_cannot_be_priced_is_an_error() -> None:
+def test_a_current_tariff_that_cannot_be_priced_is_reported_beside_the_others() -> None:
+    """The others are still ranked (flat 379.44), with no savings against it."""
     industrial = load_tariff("cn-sh-industrial-two-part")
+    comparison = compare_tariffs(
+        [tariff("flat"), industrial], july(), current="cn-sh-industrial-two-part"
+    )
+    assert [(r.tariff, r.total, r.savings) for r in comparison.results] == [
+        ("flat", Decimal("379.44"), None)
+    ]
+    (failed,) = comparison.failed
+    assert failed.tariff == "cn-sh-industrial-two-part"
+    assert "needs 'basic_charge_method'" in failed.reason
+    assert comparison.not_applicable == ()
+    assert comparison.recommendation is not None
+    assert comparison.recommendation.text == (
+        "flat is the cheapest of 1 tariff(s) priced: 379.44 CNY; the current tariff "
+        "cn-sh-industrial-two-part could not be priced, so no savings are given"
+    )
     with pytest.raises(AccountError, match=r"cn-sh-industrial-two-part .*needs"):
-        compare_tariffs([tariff("flat"), industrial], july(), current="cn-sh-industrial-two-part")
+        compare_tariffs([industrial], july(), current="cn-sh-industrial-two-part")
 
 
 @pytest.mark.parametrize(
@@ -551,3 +567,75 @@ def test_a_shift_keeps_the_meter_kw_of_a_factory() -> None:
         Decimal("9.68"),
     )
     assert case.steps[0].notes == ()
+
+
+def test_a_scenario_that_fails_is_reported_beside_the_others() -> None:
+    """cap:0.5kW cannot hold 24 kWh a day (12 kWh of room); scale:2 doubles every bill:
+    flat 2 × 379.44 = 758.88."""
+    whatif = compare_scenarios(
+        [tariff("flat"), tariff("tou")],
+        july(),
+        [parse_scenario("cap:0.5kW"), parse_scenario("scale:2")],
+        current="flat",
+    )
+    failed, scaled = whatif.scenarios
+    assert failed.error is not None
+    assert "cannot be held under 0.5 kW" in failed.error
+    assert failed.comparison.results == ()
+    assert scaled.error is None
+    assert [(r.tariff, r.total) for r in scaled.comparison.results] == [
+        ("flat", Decimal("758.88")),
+        ("tou", Decimal("892.80")),
+    ]
+
+
+def test_period_names_come_from_the_tariff_that_defines_them() -> None:
+    """A flat current tariff, shift:20%:peak->valley: tou's peak 08-20 gives 20 % of its
+    12 kWh a day, 2.4 kWh, to its valley; in July 74.4 kWh.
+
+    tou: (372 − 74.4) × 1.0 + (372 + 74.4) × 0.2 = 297.60 + 89.28 = 386.88; flat-plain
+    is unchanged, 744 × 0.5 = 372.00.
+    """
+    whatif = compare_scenarios(
+        [tariff("flat-plain"), tariff("tou")],
+        july(),
+        [parse_scenario("shift:20%:peak->valley")],
+        current="flat-plain",
+    )
+    (case,) = whatif.scenarios
+    assert case.error is None
+    assert case.steps[0].quantities == {"moved_kwh": Decimal("74.400")}
+    assert case.steps[0].notes == (
+        "periods peak, valley are those of tariff tou (flat-plain has no period 'peak')",
+    )
+    assert [(r.tariff, r.total) for r in case.comparison.results] == [
+        ("flat-plain", Decimal("372.00")),
+        ("tou", Decimal("386.88")),
+    ]
+
+
+def test_compare_writes_every_result_and_exits_1_when_something_failed(
+    capsys: pytest.CaptureFixture[str], july_csv: Path
+) -> None:
+    for fmt in ("table", "json", "csv"):
+        code, out, err = run(
+            capsys, "compare", july_csv, "--tariff", "cn-bj-residential", "--scenario",
+            "cap:0.5kW", "--scenario", "scale:2", "--format", fmt,
+        )  # fmt: skip
+        assert code == 1
+        assert err.startswith("tariffs: scenario 'cap:0.5kW' failed: ")
+        assert "cannot be held under 0.5 kW" in err
+        if fmt == "json":
+            failed, scaled = load_json(out)["scenarios"]
+            assert set(failed) == {"name", "error"}
+            assert scaled["results"][0]["tariff"] == "cn-bj-residential"
+        elif fmt == "csv":
+            rows = list(csv.DictReader(io.StringIO(out)))
+            assert [(r["scenario"], r["tariff"], bool(r["error"])) for r in rows] == [
+                ("base", "cn-bj-residential", False),
+                ("scale:2", "cn-bj-residential", False),
+                ("cap:0.5kW", "", True),
+            ]
+        else:
+            assert "Scenario 'cap:0.5kW' (cap:0.5kW)\n  failed: " in out
+            assert "Scenario 'scale:2' (scale:2)" in out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from tariffs.whatif.compare import (
     ConsumptionBreakEven,
     NotApplicable,
     ShiftBreakEven,
+    WhatIf,
     break_even_consumption,
     break_even_shift,
     compare_scenarios,
@@ -265,4 +267,27 @@ def run(args: argparse.Namespace) -> int:
     write_output(text, args.output)
     if image_format is not None:
         write_atomic(args.plot, chart)
-    return 0
+    return _report_failures(whatif)
+
+
+def _report_failures(whatif: WhatIf) -> int:
+    """Say on stderr what could not be priced; 1 if anything failed, else 0.
+
+    The comparison is written in full first: a failed scenario or a current tariff that
+    could not be priced is a row of its own, and the exit code says the run failed.
+    """
+    failures = [
+        f"the current tariff {item.tariff} could not be priced: {item.reason}"
+        for item in whatif.base.failed
+    ]
+    for case in whatif.scenarios:
+        if case.error is not None:
+            failures.append(f"scenario {case.scenario.name!r} failed: {case.error}")
+        failures.extend(
+            f"scenario {case.scenario.name!r}: the current tariff {item.tariff} could not be "
+            f"priced: {item.reason}"
+            for item in case.comparison.failed
+        )
+    for failure in failures:
+        print(f"tariffs: {failure}", file=sys.stderr)
+    return 1 if failures else 0

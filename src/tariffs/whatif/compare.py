@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Literal
@@ -199,6 +199,8 @@ class Comparison:
         not_applicable: The tariffs that could not be priced, with the reason, by id.
         current: The current tariff's id, or None.
         recommendation: The advice, or None when nothing could be priced.
+        failed: The current tariff, when it could not be priced: the comparison has no
+            savings then, and the run failed (``tariffs compare`` exits with 1).
     """
 
     currency: str
@@ -207,6 +209,7 @@ class Comparison:
     not_applicable: tuple[NotApplicable, ...] = ()
     current: str | None = None
     recommendation: Recommendation | None = None
+    failed: tuple[NotApplicable, ...] = ()
 
     def get(self, tariff_id: str) -> TariffCost | None:
         """The result of one tariff, or None if it was not priced."""
@@ -348,7 +351,8 @@ def compare_tariffs(
     The reference tariff is the current one, or else the first given: a tariff in
     another currency or time zone is not applicable, nor is one whose pricing fails on
     this account or these readings (`AccountError`, `ReadingsError`,
-    `UnsupportedFeatureError`); each is reported with the reason.
+    `UnsupportedFeatureError`); each is reported with the reason. One tariff that cannot be
+    priced never stops the others.
 
     Args:
         tariffs: The tariffs to compare (ids must differ).
@@ -368,8 +372,9 @@ def compare_tariffs(
 
     Raises:
         InputError: No tariffs, the same id twice, or a current tariff not among them.
-        TariffsError: The current tariff (or, without one, every tariff) cannot be priced:
-            the error of the current (or first) tariff.
+        TariffsError: No tariff can be priced: the error of the current (or first)
+            tariff. A current tariff that cannot be priced while others can is reported
+            in `Comparison.failed`, beside the others ranked.
 
     >>> from tariffs import parse_tariff
     >>> flat = parse_tariff('''
@@ -399,6 +404,7 @@ def compare_tariffs(
     days = tuple(event_days)
     results: list[TariffCost] = []
     skipped: list[NotApplicable] = []
+    failed: list[NotApplicable] = []
     failures: dict[str, Exception] = {}
     for tariff in tariffs:
         if tariff.currency != reference.currency:
@@ -431,10 +437,13 @@ def compare_tariffs(
             )
         except _NOT_APPLICABLE_ERRORS as exc:
             failures[tariff.id] = exc
-            skipped.append(NotApplicable(tariff.id, str(exc)))
+            if tariff.id == current_id:
+                failed.append(NotApplicable(tariff.id, str(exc)))
+            else:
+                skipped.append(NotApplicable(tariff.id, str(exc)))
             continue
         results.append(_cost(tariff, bills))
-    if reference.id in failures and (current_id is not None or not results):
+    if reference.id in failures and not results:
         raise failures[reference.id]
     if not results:
         raise InputError(
@@ -444,6 +453,23 @@ def compare_tariffs(
     results.sort(key=lambda r: (r.total, r.tariff))
     skipped.sort(key=lambda item: item.tariff)
     current_cost = None
+    if failed:
+        recommendation = _recommend(results, None, reference.places)
+        if recommendation is not None:
+            recommendation = replace(
+                recommendation,
+                text=f"{recommendation.text}; the current tariff {current_id} could not be "
+                "priced, so no savings are given",
+            )
+        return Comparison(
+            currency=reference.currency,
+            timezone=reference.timezone,
+            results=tuple(results),
+            not_applicable=tuple(skipped),
+            current=current_id,
+            recommendation=recommendation,
+            failed=tuple(failed),
+        )
     if current_id is not None:
         current_cost = next(r for r in results if r.tariff == current_id)
         base = current_cost.total
@@ -462,8 +488,6 @@ def compare_tariffs(
 
 
 def _with_savings(cost: TariffCost, savings: Decimal, percent: Decimal | None) -> TariffCost:
-    from dataclasses import replace
-
     return replace(cost, savings=savings, savings_percent=percent)
 
 
@@ -477,12 +501,15 @@ class ScenarioComparison:
     Attributes:
         scenario: The scenario.
         steps: What each step did to the readings.
-        comparison: The tariffs ranked on the changed readings.
+        comparison: The tariffs ranked on the changed readings (no results when the
+            scenario failed).
+        error: Why the scenario could not be applied or priced, or None.
     """
 
     scenario: Scenario
     steps: tuple[StepReport, ...]
     comparison: Comparison
+    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -513,8 +540,14 @@ def compare_scenarios(
 ) -> WhatIf:
     """Compare the tariffs on the readings as read, and under each scenario.
 
-    Period names in ``shift`` steps are those of the reference tariff: the current one,
-    or else the first given.
+    Period names in ``shift`` steps are those of the tariff that defines them: the
+    current one (or else the first given) if it has every period a scenario names, or
+    else the first tariff given that has them all, and the step says so in its notes
+    (a flat current tariff and ``shift:20%:peak->valley`` toward a time-of-use tariff
+    move the energy at that tariff's peak and valley hours).
+
+    A scenario that cannot be applied (`ScenarioError`) or priced (no tariff priced
+    under it) is reported with its error beside the others, never stops them.
 
     Args:
         tariffs: The tariffs to compare.
@@ -530,7 +563,7 @@ def compare_scenarios(
             a declared deviation (see `compare_tariffs`).
 
     Raises:
-        ScenarioError: A scenario cannot be applied.
+        TariffsError: The base case cannot be priced (see `compare_tariffs`).
     """
     days = tuple(event_days)
     base = compare_tariffs(
@@ -547,27 +580,64 @@ def compare_scenarios(
     reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
     compared = []
     for scenario in scenarios:
-        outcome: ScenarioOutcome = apply_scenario(
-            readings,
-            scenario,
-            timezone=reference.timezone,
-            tariff=reference,
-            account=account,
-            profiles=profiles,
-            event_days=days,
+        names = _period_names(scenario)
+        periods_of = next(
+            (t for t in [reference, *tariffs] if _names_periods(t, names)), reference
         )
-        comparison = compare_tariffs(
-            tariffs,
-            outcome.readings,
-            account,
-            current=current,
-            start=start,
-            end=end,
-            event_days=days,
-            demand_window=demand_window,
-        )
-        compared.append(ScenarioComparison(scenario, outcome.steps, comparison))
+        try:
+            outcome: ScenarioOutcome = apply_scenario(
+                readings,
+                scenario,
+                timezone=reference.timezone,
+                tariff=periods_of,
+                account=account,
+                profiles=profiles,
+                event_days=days,
+            )
+            comparison = compare_tariffs(
+                tariffs,
+                outcome.readings,
+                account,
+                current=current,
+                start=start,
+                end=end,
+                event_days=days,
+                demand_window=demand_window,
+            )
+        except (*_NOT_APPLICABLE_ERRORS, InputError) as exc:
+            empty = Comparison(base.currency, base.timezone, (), current=base.current)
+            compared.append(ScenarioComparison(scenario, (), empty, str(exc)))
+            continue
+        steps = outcome.steps
+        if periods_of is not reference and names:
+            note = (
+                f"periods {', '.join(names)} are those of tariff {periods_of.id} "
+                f"({reference.id} has no period {_missing_period(reference, names)!r})"
+            )
+            steps = tuple(
+                replace(report, notes=(*report.notes, note))
+                if report.step.startswith("shift:")
+                else report
+                for report in steps
+            )
+        compared.append(ScenarioComparison(scenario, steps, comparison))
     return WhatIf(base, tuple(compared))
+
+
+def _period_names(scenario: Scenario) -> list[str]:
+    """The period names the ``shift`` steps of a scenario use, in order, once each."""
+    names: list[str] = []
+    for step in scenario.steps:
+        if isinstance(step, ShiftStep):
+            for item in (*step.from_periods, *step.to):
+                if ":" not in item and item not in names:
+                    names.append(item)
+    return names
+
+
+def _missing_period(tariff: Tariff, names: Sequence[str]) -> str:
+    known = {name for version in tariff.versions.values() for name in version.period_names}
+    return next(name for name in names if name not in known)
 
 
 # -- break-even ------------------------------------------------------------------------

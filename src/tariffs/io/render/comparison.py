@@ -110,6 +110,10 @@ def _comparison_dict(comparison: Comparison, base: Comparison | None = None) -> 
         document["not_applicable"] = [
             {"tariff": item.tariff, "reason": item.reason} for item in comparison.not_applicable
         ]
+    if comparison.failed:
+        document["failed"] = [
+            {"tariff": item.tariff, "error": item.reason} for item in comparison.failed
+        ]
     return document
 
 
@@ -164,14 +168,18 @@ def comparison_to_json(result: Comparison | WhatIf, break_evens: Sequence[BreakE
     Returns:
         ``{"results": [...], "current": ..., "recommendation": {...},
         "not_applicable": [...], "scenarios": [...], "break_even": [...]}``, the optional
-        keys only where they apply; each scenario has its ``name``, ``steps`` and results
-        with their ``change_from_base``.
+        keys only where they apply (``failed`` lists a current tariff that could not be
+        priced); each scenario has its ``name``, ``steps`` and results with their
+        ``change_from_base``, or its ``name`` and ``error`` when it failed.
     """
     base, scenarios = _cases(result)
     document = _comparison_dict(base)
     if scenarios:
         document["scenarios"] = []
         for case in scenarios:
+            if case.error is not None:
+                document["scenarios"].append({"name": case.scenario.name, "error": case.error})
+                continue
             entry = {"name": case.scenario.name, "steps": _steps_dict(case.steps)}
             entry.update(_comparison_dict(case.comparison, base))
             document["scenarios"].append(entry)
@@ -203,7 +211,8 @@ def comparison_to_csv(result: Comparison | WhatIf, break_evens: Sequence[BreakEv
     Returns:
         A header, then per scenario its ranked tariffs (total, kWh, price per kWh,
         savings, change from base, cost by line kind and by billing period) and a row per
-        tariff that does not apply.
+        tariff that does not apply; where something failed, an ``error`` column holds a
+        row per current tariff that could not be priced and per scenario that failed.
     """
     base, scenarios = _cases(result)
     cases = [("base", base)] + [(s.scenario.name, s.comparison) for s in scenarios]
@@ -223,6 +232,9 @@ def comparison_to_csv(result: Comparison | WhatIf, break_evens: Sequence[BreakEv
     ]  # fmt: skip
     header += [f"kind:{kind}" for kind in kinds] + [f"period:{start}" for start in starts]
     header += sorted(columns) + ["not_applicable"]
+    errors = any(c.failed for _, c in cases) or any(s.error is not None for s in scenarios)
+    if errors:
+        header.append("error")
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     writer.writeheader()
@@ -255,6 +267,11 @@ def comparison_to_csv(result: Comparison | WhatIf, break_evens: Sequence[BreakEv
             writer.writerow(
                 {"scenario": name, "tariff": item.tariff, "not_applicable": item.reason}
             )
+        for item in comparison.failed:
+            writer.writerow({"scenario": name, "tariff": item.tariff, "error": item.reason})
+    for case in scenarios:
+        if case.error is not None:
+            writer.writerow({"scenario": case.scenario.name, "error": case.error})
     return out.getvalue()
 
 
@@ -286,11 +303,15 @@ def _ranking_lines(comparison: Comparison, base: Comparison | None) -> list[str]
     lines = align_table(rows, right=range(2, len(header)))
     for item in comparison.not_applicable:
         lines.append(f"not applicable: {item.tariff}: {item.reason}")
+    for item in comparison.failed:
+        lines.append(f"failed: the current tariff {item.tariff}: {item.reason}")
     return lines
 
 
 def _scenario_lines(case: ScenarioComparison, base: Comparison) -> list[str]:
     lines = [f"Scenario {case.scenario.name!r} ({case.scenario.text})"]
+    if case.error is not None:
+        return [*lines, f"  failed: {case.error}"]
     for report in case.steps:
         quantities = ", ".join(
             f"{name} {format(value, 'f')}" for name, value in report.quantities.items()
