@@ -12,6 +12,7 @@ otherwise. Worked out by hand:
 - ``tou-b`` (peak 1.0, valley 0.1): 372.00 + 37.20 = 409.20.
 
 Against ``flat``: ``tou-cheap`` saves 44.64 CNY, 44.64 / 379.44 = 11.76 % → 11.8 %;
+31 days are not a year of bills, so there is no annual figure unless one is asked for:
 × 365 / 31 days = 525.60 CNY a year. ``tou`` costs 66.96 more: −17.6 %.
 """
 
@@ -113,9 +114,21 @@ def test_ranking_savings_and_breakdown() -> None:
     assert cheap.average_price_per_kwh == Decimal("0.4500")
     recommendation = comparison.recommendation
     assert recommendation is not None
-    assert recommendation.annual_savings == Decimal("525.60")
+    assert recommendation.annual_savings is None
     # The codes differ (energy vs energy.peak / energy.valley): the reason is the kind.
     assert recommendation.text == (
+        "tou-cheap saves 44.64 CNY over 31 days (11.8 %; not a year of bills, so no annual "
+        "figure), mostly from energy charges"
+    )
+    asked = compare_tariffs(
+        [tariff("flat"), tariff("tou"), tariff("tou-cheap")],
+        july(),
+        current="flat",
+        annualise=True,
+    ).recommendation
+    assert asked is not None
+    assert asked.annual_savings == Decimal("525.60")
+    assert asked.text == (
         "tou-cheap saves 44.64 CNY over 31 days (11.8 %; about 525.60 CNY/yr at this rate), "
         "mostly from energy charges"
     )
@@ -127,8 +140,8 @@ def test_the_reason_names_a_line_both_tariffs_bill() -> None:
     assert comparison.recommendation is not None
     assert comparison.recommendation.main_source == "Valley energy"
     assert comparison.recommendation.text == (
-        "tou-b saves 37.20 CNY over 31 days (8.3 %; about 438.00 CNY/yr at this rate), "
-        "mostly from valley energy"
+        "tou-b saves 37.20 CNY over 31 days (8.3 %; not a year of bills, so no annual "
+        "figure), mostly from valley energy"
     )
 
 
@@ -142,9 +155,32 @@ def test_a_year_of_readings_gives_savings_per_year() -> None:
     year = hourly(8760, 10_000, start)
     comparison = compare_tariffs([tariff("tou"), tariff("tou-b")], year, current="tou")
     assert comparison.recommendation is not None
+    assert comparison.recommendation.annual_savings == Decimal("4380.00")
     assert comparison.recommendation.text == (
         "tou-b saves 4,380.00 CNY/yr (8.3 %), mostly from valley energy"
     )
+
+
+def test_annual_savings_come_from_a_year_of_bills_even_in_a_leap_year() -> None:
+    """10 kWh every hour of 2028 (366 days): 43920 kWh peak, 43920 valley; tou-b saves
+    43920 × 0.1 = 4392.00 a year, not 4392 × 365 / 366 = 4380.00."""
+    start = JULY_FIRST + (184 + 365 + 365) * 86400  # 2028-01-01T00:00 Asia/Shanghai
+    year = hourly(8784, 10_000, start)
+    comparison = compare_tariffs([tariff("tou"), tariff("tou-b")], year, current="tou")
+    assert comparison.recommendation is not None
+    assert comparison.recommendation.annual_savings == Decimal("4392.00")
+    assert comparison.recommendation.text.startswith("tou-b saves 4,392.00 CNY/yr (8.3 %)")
+
+
+def test_a_year_short_of_a_day_is_not_a_year() -> None:
+    """2025-01-01 to 2025-12-31 (364 days): no annual figure."""
+    start = JULY_FIRST - 181 * 86400
+    short = hourly(8760 - 24, 10_000, start)
+    comparison = compare_tariffs([tariff("tou"), tariff("tou-b")], short, current="tou")
+    assert comparison.recommendation is not None
+    assert comparison.recommendation.annual_savings is None
+    assert "over 364 days" in comparison.recommendation.text
+    assert "no annual figure" in comparison.recommendation.text
 
 
 def test_recommendation_to_stay_and_without_a_current_tariff() -> None:
@@ -317,13 +353,16 @@ def test_break_even_consumption() -> None:
 
     Up to 100 kWh tiered is cheaper; above, tiered = 40 + (E − 100) = E − 60 against
     0.6 E: equal at 0.4 E = 60, E = 150 kWh. At 149: 89.00 < 89.40; at 150: 90.00 each,
-    so from 150 kWh flat-six costs no more. A year: 150 × 365 / 31 = 1766.1 → 1766.
+    so from 150 kWh flat-six costs no more. 31 days are not a year: no annual figure,
+    unless asked for: 150 × 365 / 31 = 1766.1 → 1766.
     """
     found = break_even_consumption(tariff("tiered"), tariff("flat-six"), july())
     assert found.energy_kwh == Decimal("744.000")
     assert found.days == 31
     assert found.searched_up_to_kwh == Decimal("2232.000")
-    assert found.crossings == (Crossing(Decimal("150.000"), Decimal(1766), "tiered", "flat-six"),)
+    assert found.crossings == (Crossing(Decimal("150.000"), None, "tiered", "flat-six"),)
+    asked = break_even_consumption(tariff("tiered"), tariff("flat-six"), july(), annualise=True)
+    assert asked.crossings == (Crossing(Decimal("150.000"), Decimal(1766), "tiered", "flat-six"),)
 
 
 # -- the command ------------------------------------------------------------------------
@@ -388,7 +427,12 @@ def test_compare_every_table_of_a_directory(
     assert results[1]["periods"] == [
         {"start": "2025-07-01", "end": "2025-08-01", "energy_kwh": "744.000", "total": "379.44"}
     ]
-    assert document["recommendation"]["annual_savings"] == "525.60"
+    assert document["recommendation"]["annual_savings"] is None
+    code, out, err = run(
+        capsys, "compare", july_csv, "--tables", tables, "--current", "flat", "--format",
+        "json", "--annualise",
+    )  # fmt: skip
+    assert load_json(out)["recommendation"]["annual_savings"] == "525.60"
     reasons = {item["tariff"]: item["reason"] for item in document["not_applicable"]}
     assert reasons["usd"] == "its currency USD differs from CNY of flat"
     assert str(tables / "broken.yaml") in reasons

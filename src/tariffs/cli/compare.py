@@ -111,6 +111,15 @@ def add_parser(commands: Any) -> None:
         "--break-even", action="append", default=[], metavar="SPEC", help=_BREAK_EVEN_HELP
     )
     sub.add_argument("--plot", metavar="FILE.png|svg", help="draw the comparison")
+    sub.add_argument(
+        "--annualise",
+        action="store_true",
+        help=(
+            "give savings (and break-even kWh) per year even when the bills do not cover "
+            "exactly one year, extrapolated × 365 / days; without it only a year of bills "
+            "gives annual figures"
+        ),
+    )
 
 
 def _load_tariffs(
@@ -199,7 +208,11 @@ def _break_evens(
     for kind, source, target in specs:
         for tariff in others:
             if kind == "consumption":
-                found.append(break_even_consumption(tariff, reference, readings, account, **span))
+                found.append(
+                    break_even_consumption(
+                        tariff, reference, readings, account, annualise=args.annualise, **span
+                    )
+                )
             else:
                 found.append(
                     break_even_shift(
@@ -248,6 +261,7 @@ def run(args: argparse.Namespace) -> int:
         end=args.end,
         event_days=args.event_days,
         demand_window=args.demand_window,
+        annualise=args.annualise,
     )
     if skipped:
         base = whatif.base

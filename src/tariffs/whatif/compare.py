@@ -10,9 +10,16 @@ line. A comparison is made of:
   an account field the tariff needs, readings it cannot price), each with the reason;
 * the savings of each against the current tariff, and a one-line recommendation.
 
-Percentages are rounded half-up to 0.1 %, average prices half-up to 0.0001 per kWh, and
-money extrapolated to a year (savings × 365 / days priced) half-up to the currency's
-minor unit; totals themselves are sums of the bills' rounded lines, never re-rounded.
+Percentages are rounded half-up to 0.1 %, average prices half-up to 0.0001 per kWh;
+totals themselves are sums of the bills' rounded lines, never re-rounded.
+
+Annual figures come from a year of bills, never from one month × 365 / days: seasons,
+annual tiers and annual minimums make a part of a year a poor guide to the whole. When
+the bills cover exactly one year (their first day to the same day a year later, with no
+day missing), the savings over them are the annual savings. Over anything else there is
+no annual figure unless one is asked for (``annualise``): it is then the savings
+× 365 / days priced, half-up to the currency's minor unit, and the text says it is an
+extrapolation ("at this rate").
 
 Break-even answers two questions by pricing changed readings: how much load must a
 ``shift`` move (to 0.1 %) for tariff B to cost less than tariff A, and at which kWh
@@ -28,6 +35,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Literal
 from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
 
 from tariffs.engine.pricing import local_midnight, price
 from tariffs.errors import AccountError, InputError, ReadingsError, UnsupportedFeatureError
@@ -60,6 +69,7 @@ __all__ = [
     "break_even_shift",
     "compare_scenarios",
     "compare_tariffs",
+    "is_one_year",
     "percent_of",
 ]
 
@@ -174,7 +184,9 @@ class Recommendation:
         current: The current tariff, or None.
         savings: Current total minus the recommended total over the readings [currency].
         savings_percent: `savings` as a percentage of the current total [%].
-        annual_savings: `savings` × 365 / days priced [currency/year], or None.
+        annual_savings: `savings` when the bills cover exactly one year; else
+            `savings` × 365 / days priced when an extrapolation was asked for; else None
+            [currency/year].
         main_source: Label of the bill line whose amount falls the most, or None.
         text: The recommendation in words.
     """
@@ -288,8 +300,30 @@ def _main_source(current: TariffCost, best: TariffCost) -> str | None:
     return f"{kind.replace('_', ' ')} charges"
 
 
+def is_one_year(first: dt.date, end: dt.date) -> bool:
+    """Whether ``first`` to ``end`` (exclusive) is exactly one year.
+
+    >>> is_one_year(dt.date(2025, 3, 1), dt.date(2026, 3, 1))
+    True
+    >>> is_one_year(dt.date(2025, 3, 1), dt.date(2026, 2, 28))
+    False
+    """
+    return end == first + relativedelta(years=1)
+
+
+def _covers_one_year(cost: TariffCost) -> bool:
+    """Whether the bills of a result cover exactly one year, no day missing."""
+    if not cost.periods:
+        return False
+    first, end = cost.periods[0].start, cost.periods[-1].end
+    return is_one_year(first, end) and cost.days == (end - first).days
+
+
 def _recommend(
-    results: Sequence[TariffCost], current: TariffCost | None, places: int
+    results: Sequence[TariffCost],
+    current: TariffCost | None,
+    places: int,
+    annualise: bool = False,
 ) -> Recommendation | None:
     if not results:
         return None
@@ -313,17 +347,21 @@ def _recommend(
     savings = current.total - best.total
     savings_percent = percent_of(savings, current.total)
     days = current.days
-    annual = round_amount(Fraction(savings) * 365 / days, places) if days else None
     source = _main_source(current, best)
     share = f"{savings_percent} %" if savings_percent is not None else "n/a"
-    if days in (365, 366):
+    over = (
+        f"{best.tariff} saves {_money(savings, places)} {currency} over {days} "
+        f"day{'s' if days != 1 else ''}"
+    )
+    annual: Decimal | None = None
+    if _covers_one_year(current):
+        annual = savings
         text = f"{best.tariff} saves {_money(savings, places)} {currency}/yr ({share})"
+    elif annualise and days:
+        annual = round_amount(Fraction(savings) * 365 / days, places)
+        text = f"{over} ({share}; about {_money(annual, places)} {currency}/yr at this rate)"
     else:
-        text = (
-            f"{best.tariff} saves {_money(savings, places)} {currency} over {days} "
-            f"day{'s' if days != 1 else ''} "
-            f"({share}; about {_money(annual or Decimal(0), places)} {currency}/yr at this rate)"
-        )
+        text = f"{over} ({share}; not a year of bills, so no annual figure)"
     if source:
         text += f", mostly from {_lowered(source)}"
     return Recommendation(
@@ -345,6 +383,7 @@ def compare_tariffs(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
+    annualise: bool = False,
 ) -> Comparison:
     """Price the same readings under several tariffs and rank them, cheapest first.
 
@@ -365,6 +404,8 @@ def compare_tariffs(
         demand_window: ``readings`` measures demand over the readings' own intervals
             where they are coarser than a tariff's window, as a declared deviation each
             bill states (see `tariffs.engine.pricing.price`).
+        annualise: Extrapolate the savings to a year (× 365 / days) when the bills do
+            not cover exactly one year; by default there is no annual figure then.
 
     Returns:
         The ranking, the tariffs not applicable, savings against the current tariff and
@@ -483,7 +524,7 @@ def compare_tariffs(
         results=tuple(results),
         not_applicable=tuple(skipped),
         current=current_id,
-        recommendation=_recommend(results, current_cost, reference.places),
+        recommendation=_recommend(results, current_cost, reference.places, annualise),
     )
 
 
@@ -537,6 +578,7 @@ def compare_scenarios(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
+    annualise: bool = False,
 ) -> WhatIf:
     """Compare the tariffs on the readings as read, and under each scenario.
 
@@ -561,6 +603,8 @@ def compare_scenarios(
         event_days: Declared critical-peak event days, besides the account's.
         demand_window: ``readings`` measures demand over the readings' own intervals, as
             a declared deviation (see `compare_tariffs`).
+        annualise: Extrapolate savings to a year over less (or more) than a year of
+            bills (see `compare_tariffs`).
 
     Raises:
         TariffsError: The base case cannot be priced (see `compare_tariffs`).
@@ -575,6 +619,7 @@ def compare_scenarios(
         end=end,
         event_days=days,
         demand_window=demand_window,
+        annualise=annualise,
     )
     current_id = _current_id(current)
     reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
@@ -603,6 +648,7 @@ def compare_scenarios(
                 end=end,
                 event_days=days,
                 demand_window=demand_window,
+                annualise=annualise,
             )
         except (*_NOT_APPLICABLE_ERRORS, InputError) as exc:
             empty = Comparison(base.currency, base.timezone, (), current=base.current)
@@ -780,8 +826,9 @@ class Crossing:
     Attributes:
         energy_kwh: The least whole kWh (over the readings' span) at or above which
             `cheaper_above` holds, found to 1 kWh [kWh].
-        annual_kwh: The same, as kWh per year: × 365 / days of the span, half-up to a
-            whole kWh [kWh/year].
+        annual_kwh: The same, as kWh per year, half-up to a whole kWh: the same
+            consumption when the span is exactly one year; × 365 / days of the span when
+            an extrapolation was asked for; else None [kWh/year].
         cheaper_below: The tariff that costs less just below `energy_kwh`.
         cheaper_above: The tariff that costs less from `energy_kwh` on.
 
@@ -790,7 +837,7 @@ class Crossing:
     """
 
     energy_kwh: Decimal
-    annual_kwh: Decimal
+    annual_kwh: Decimal | None
     cheaper_below: str
     cheaper_above: str
 
@@ -827,6 +874,7 @@ def break_even_consumption(
     start: dt.date | None = None,
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
+    annualise: bool = False,
 ) -> ConsumptionBreakEven:
     """The consumptions at which the cheaper of two tariffs changes, scaling the load.
 
@@ -845,6 +893,8 @@ def break_even_consumption(
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
         event_days: Declared critical-peak event days, besides the account's.
+        annualise: Give each crossing per year (× 365 / days) when the span is not
+            exactly one year; by default there is no annual figure then.
 
     Raises:
         ScenarioError: The readings have no consumption to scale.
@@ -856,6 +906,7 @@ def break_even_consumption(
     first_day = dt.datetime.fromtimestamp(span.starts[0], zone).date()
     last_day = dt.datetime.fromtimestamp(span.end - 1, zone).date()
     days = (last_day - first_day).days + 1
+    one_year = is_one_year(first_day, last_day + dt.timedelta(days=1))
     top = max(int(Fraction(base_units) * Fraction(max_factor)), unit)
     event = tuple(event_days)
     cache: dict[int, bool] = {}
@@ -891,7 +942,11 @@ def break_even_consumption(
                 else:
                     right = middle
             energy = to_decimal(right, span.scale)
-            annual = (energy * 365 / days).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+            annual: Decimal | None = None
+            if one_year:
+                annual = energy.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+            elif annualise:
+                annual = (energy * 365 / days).quantize(Decimal(1), rounding=ROUND_HALF_UP)
             crossings.append(Crossing(energy, annual, name(cheaper(low)), name(cheaper(right))))
             low = right
     return ConsumptionBreakEven(

@@ -349,8 +349,13 @@ def _break_even_lines(found: BreakEven, currency: str) -> list[str]:
         ]
     return [
         f"  {found.tariff} vs {found.against}: from {decimal_text(crossing.energy_kwh)} kWh "
-        f"over {found.days} days (about {decimal_text(crossing.annual_kwh)} kWh/yr), "
-        f"{crossing.cheaper_above} costs less ({crossing.cheaper_below} below)"
+        f"over {found.days} days"
+        + (
+            f" (about {decimal_text(crossing.annual_kwh)} kWh/yr)"
+            if crossing.annual_kwh is not None
+            else ""
+        )
+        + f", {crossing.cheaper_above} costs less ({crossing.cheaper_below} below)"
         for crossing in found.crossings
     ]
 
