@@ -112,6 +112,14 @@ def add_parser(commands: Any) -> None:
     )
     sub.add_argument("--plot", metavar="FILE.png|svg", help="draw the comparison")
     sub.add_argument(
+        "--ignore-eligibility",
+        action="store_true",
+        help=(
+            "rank every tariff that can be priced, even those whose eligibility excludes "
+            "the account or needs a fact the account does not state"
+        ),
+    )
+    sub.add_argument(
         "--annualise",
         action="store_true",
         help=(
@@ -262,6 +270,7 @@ def run(args: argparse.Namespace) -> int:
         event_days=args.event_days,
         demand_window=args.demand_window,
         annualise=args.annualise,
+        ignore_eligibility=args.ignore_eligibility,
     )
     if skipped:
         base = whatif.base

@@ -42,6 +42,7 @@ from tariffs.engine.pricing import local_midnight, price
 from tariffs.errors import AccountError, InputError, ReadingsError, UnsupportedFeatureError
 from tariffs.model.account import Account
 from tariffs.model.bill import Bill, round_amount
+from tariffs.model.eligibility import Assessment, assess
 from tariffs.model.readings import Readings, to_decimal
 from tariffs.model.tariff import Tariff
 from tariffs.whatif.scenarios import (
@@ -58,6 +59,7 @@ __all__ = [
     "Comparison",
     "ConsumptionBreakEven",
     "Crossing",
+    "Ineligible",
     "NotApplicable",
     "PeriodCost",
     "Recommendation",
@@ -176,6 +178,20 @@ class NotApplicable:
 
 
 @dataclass(frozen=True, slots=True)
+class Ineligible:
+    """A tariff the account may not take, or may not be known to be able to take.
+
+    Attributes:
+        tariff: Tariff id.
+        standing: The assessment: ``ineligible`` with the conditions that fail, or
+            ``unknown`` with the account facts that a condition needs.
+    """
+
+    tariff: str
+    standing: Assessment
+
+
+@dataclass(frozen=True, slots=True)
 class Recommendation:
     """The one-line advice of a comparison.
 
@@ -213,6 +229,13 @@ class Comparison:
         recommendation: The advice, or None when nothing could be priced.
         failed: The current tariff, when it could not be priced: the comparison has no
             savings then, and the run failed (``tariffs compare`` exits with 1).
+        ineligible: The tariffs not ranked because the account may not take them, or
+            lacks a fact their eligibility needs, by id (the current tariff is always
+            priced: it is what the customer pays now).
+        mandatory: The tariffs the account must take by their eligibility's
+            ``mandatory`` conditions, by id.
+        current_ineligible: The standing of the current tariff when the account may not
+            take it (or it cannot be known), else None.
     """
 
     currency: str
@@ -222,6 +245,9 @@ class Comparison:
     current: str | None = None
     recommendation: Recommendation | None = None
     failed: tuple[NotApplicable, ...] = ()
+    ineligible: tuple[Ineligible, ...] = ()
+    mandatory: tuple[str, ...] = ()
+    current_ineligible: Assessment | None = None
 
     def get(self, tariff_id: str) -> TariffCost | None:
         """The result of one tariff, or None if it was not priced."""
@@ -384,6 +410,7 @@ def compare_tariffs(
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
     annualise: bool = False,
+    ignore_eligibility: bool = False,
 ) -> Comparison:
     """Price the same readings under several tariffs and rank them, cheapest first.
 
@@ -392,6 +419,11 @@ def compare_tariffs(
     this account or these readings (`AccountError`, `ReadingsError`,
     `UnsupportedFeatureError`); each is reported with the reason. One tariff that cannot be
     priced never stops the others.
+
+    A tariff with an ``eligibility`` block is ranked only when the account may take it
+    (`tariffs.model.eligibility.assess`); the others are listed with the conditions that
+    exclude them, or the account facts needed to know. An ineligible tariff is never
+    ranked, so never recommended, unless ``ignore_eligibility``.
 
     Args:
         tariffs: The tariffs to compare (ids must differ).
@@ -406,6 +438,8 @@ def compare_tariffs(
             bill states (see `tariffs.engine.pricing.price`).
         annualise: Extrapolate the savings to a year (× 365 / days) when the bills do
             not cover exactly one year; by default there is no annual figure then.
+        ignore_eligibility: Rank every tariff that can be priced, whoever may take it
+            (each bill of a tariff the account may not take still says so).
 
     Returns:
         The ranking, the tariffs not applicable, savings against the current tariff and
@@ -447,6 +481,9 @@ def compare_tariffs(
     skipped: list[NotApplicable] = []
     failed: list[NotApplicable] = []
     failures: dict[str, Exception] = {}
+    ineligible: list[Ineligible] = []
+    mandatory: list[str] = []
+    current_standing: Assessment | None = None
     for tariff in tariffs:
         if tariff.currency != reference.currency:
             skipped.append(
@@ -466,6 +503,14 @@ def compare_tariffs(
                 )
             )
             continue
+        standing = assess(tariff.eligibility, account)
+        if standing.status != "eligible" and not ignore_eligibility:
+            if tariff.id != current_id:
+                ineligible.append(Ineligible(tariff.id, standing))
+                continue
+            current_standing = standing
+        if standing.mandatory:
+            mandatory.append(tariff.id)
         try:
             bills = price(
                 tariff,
@@ -489,10 +534,14 @@ def compare_tariffs(
     if not results:
         raise InputError(
             "no tariff could be priced: "
-            + "; ".join(f"{item.tariff}: {item.reason}" for item in skipped)
+            + "; ".join(
+                [f"{item.tariff}: {item.reason}" for item in skipped]
+                + [f"{item.tariff}: {item.standing.text}" for item in ineligible]
+            )
         )
     results.sort(key=lambda r: (r.total, r.tariff))
     skipped.sort(key=lambda item: item.tariff)
+    ineligible.sort(key=lambda item: item.tariff)
     current_cost = None
     if failed:
         recommendation = _recommend(results, None, reference.places)
@@ -510,6 +559,9 @@ def compare_tariffs(
             current=current_id,
             recommendation=recommendation,
             failed=tuple(failed),
+            ineligible=tuple(ineligible),
+            mandatory=tuple(sorted(mandatory)),
+            current_ineligible=current_standing,
         )
     if current_id is not None:
         current_cost = next(r for r in results if r.tariff == current_id)
@@ -525,6 +577,9 @@ def compare_tariffs(
         not_applicable=tuple(skipped),
         current=current_id,
         recommendation=_recommend(results, current_cost, reference.places, annualise),
+        ineligible=tuple(ineligible),
+        mandatory=tuple(sorted(mandatory)),
+        current_ineligible=current_standing,
     )
 
 
@@ -579,6 +634,7 @@ def compare_scenarios(
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
     annualise: bool = False,
+    ignore_eligibility: bool = False,
 ) -> WhatIf:
     """Compare the tariffs on the readings as read, and under each scenario.
 
@@ -605,6 +661,7 @@ def compare_scenarios(
             a declared deviation (see `compare_tariffs`).
         annualise: Extrapolate savings to a year over less (or more) than a year of
             bills (see `compare_tariffs`).
+        ignore_eligibility: Rank every tariff that can be priced (see `compare_tariffs`).
 
     Raises:
         TariffsError: The base case cannot be priced (see `compare_tariffs`).
@@ -620,6 +677,7 @@ def compare_scenarios(
         event_days=days,
         demand_window=demand_window,
         annualise=annualise,
+        ignore_eligibility=ignore_eligibility,
     )
     current_id = _current_id(current)
     reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
@@ -649,6 +707,7 @@ def compare_scenarios(
                 event_days=days,
                 demand_window=demand_window,
                 annualise=annualise,
+                ignore_eligibility=ignore_eligibility,
             )
         except (*_NOT_APPLICABLE_ERRORS, InputError) as exc:
             empty = Comparison(base.currency, base.timezone, (), current=base.current)

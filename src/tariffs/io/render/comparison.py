@@ -114,6 +114,21 @@ def _comparison_dict(comparison: Comparison, base: Comparison | None = None) -> 
         document["failed"] = [
             {"tariff": item.tariff, "error": item.reason} for item in comparison.failed
         ]
+    if comparison.ineligible:
+        document["not_eligible"] = [
+            {
+                "tariff": item.tariff,
+                "status": item.standing.status,
+                "reasons": list(item.standing.reasons),
+                "needs": list(item.standing.needs),
+                "note": item.standing.note,
+            }
+            for item in comparison.ineligible
+        ]
+    if comparison.current_ineligible is not None:
+        document["current_not_eligible"] = comparison.current_ineligible.text
+    if comparison.mandatory:
+        document["mandatory"] = list(comparison.mandatory)
     return document
 
 
@@ -169,7 +184,10 @@ def comparison_to_json(result: Comparison | WhatIf, break_evens: Sequence[BreakE
         ``{"results": [...], "current": ..., "recommendation": {...},
         "not_applicable": [...], "scenarios": [...], "break_even": [...]}``, the optional
         keys only where they apply (``failed`` lists a current tariff that could not be
-        priced); each scenario has its ``name``, ``steps`` and results with their
+        priced, ``not_eligible`` the tariffs the account may not take, or may not be
+        known to take, with ``status`` ``ineligible`` or ``unknown``, the ``reasons``,
+        the facts it ``needs`` and the rule's ``note``; ``mandatory`` the tariffs the
+        account must take); each scenario has its ``name``, ``steps`` and results with their
         ``change_from_base``, or its ``name`` and ``error`` when it failed.
     """
     base, scenarios = _cases(result)
@@ -211,7 +229,8 @@ def comparison_to_csv(result: Comparison | WhatIf, break_evens: Sequence[BreakEv
     Returns:
         A header, then per scenario its ranked tariffs (total, kWh, price per kWh,
         savings, change from base, cost by line kind and by billing period) and a row per
-        tariff that does not apply; where something failed, an ``error`` column holds a
+        tariff that does not apply; where a tariff is not ranked for its eligibility, a
+        ``not_eligible`` column holds a row per such tariff; where something failed, an ``error`` column holds a
         row per current tariff that could not be priced and per scenario that failed.
     """
     base, scenarios = _cases(result)
@@ -232,6 +251,8 @@ def comparison_to_csv(result: Comparison | WhatIf, break_evens: Sequence[BreakEv
     ]  # fmt: skip
     header += [f"kind:{kind}" for kind in kinds] + [f"period:{start}" for start in starts]
     header += sorted(columns) + ["not_applicable"]
+    if any(c.ineligible for _, c in cases):
+        header.append("not_eligible")
     errors = any(c.failed for _, c in cases) or any(s.error is not None for s in scenarios)
     if errors:
         header.append("error")
@@ -266,6 +287,14 @@ def comparison_to_csv(result: Comparison | WhatIf, break_evens: Sequence[BreakEv
         for item in comparison.not_applicable:
             writer.writerow(
                 {"scenario": name, "tariff": item.tariff, "not_applicable": item.reason}
+            )
+        for ineligible in comparison.ineligible:
+            writer.writerow(
+                {
+                    "scenario": name,
+                    "tariff": ineligible.tariff,
+                    "not_eligible": ineligible.standing.text,
+                }
             )
         for item in comparison.failed:
             writer.writerow({"scenario": name, "tariff": item.tariff, "error": item.reason})
@@ -305,6 +334,19 @@ def _ranking_lines(comparison: Comparison, base: Comparison | None) -> list[str]
         lines.append(f"not applicable: {item.tariff}: {item.reason}")
     for item in comparison.failed:
         lines.append(f"failed: the current tariff {item.tariff}: {item.reason}")
+    for ineligible in comparison.ineligible:
+        standing = ineligible.standing
+        if standing.status == "unknown":
+            lines.append(f"not ranked: {ineligible.tariff}: {standing.text}")
+        else:
+            lines.append(f"not eligible: {ineligible.tariff}: {standing.text}")
+    if comparison.current_ineligible is not None:
+        lines.append(
+            f"the current tariff {comparison.current} is not one this account may take: "
+            f"{comparison.current_ineligible.text}"
+        )
+    for tariff_id in comparison.mandatory:
+        lines.append(f"mandatory: this account must take {tariff_id} by its eligibility")
     return lines
 
 
