@@ -34,6 +34,8 @@ from strategies import ReadingsCase, readings_cases, tariff_specs
 from tables import flat_body, peak_valley_body, table_yaml
 from tariffs import AccountError, InputError, Readings, Tariff, load_tariff, parse_tariff
 from tariffs.cli import main
+from tariffs.model.account import Account
+from tariffs.model.eligibility import assess
 from tariffs.whatif.compare import (
     Crossing,
     break_even_consumption,
@@ -683,3 +685,155 @@ def test_compare_writes_every_result_and_exits_1_when_something_failed(
         else:
             assert "Scenario 'cap:0.5kW' (cap:0.5kW)\n  failed: " in out
             assert "Scenario 'scale:2' (scale:2)" in out
+
+
+# -- eligibility ----------------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+def with_eligibility(
+    tariff_id: str, block: str, base: str = "flat-plain", body: str = ""
+) -> Tariff:
+    """A test table with an ``eligibility`` block (YAML lines of the block's body)."""
+    text = table_text(tariff_id, body=body or TABLES[base]).replace(
+        "versions:\n", "eligibility:\n" + block + "versions:\n", 1
+    )
+    return parse_tariff(text, f"{tariff_id}.yaml")
+
+
+def test_compare_ranks_only_the_tariffs_a_factory_may_take(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The example factory (2,500 kVA, industrial): the single-part tariff is for less than
+    315 kVA and the household tariff for households; only the two-part one is ranked, and
+    it is the one the factory must take. Asked to ignore eligibility, the household price
+    (the cheapest per kWh, 0.617) ranks first and the single-part second."""
+    here = EXAMPLES / "eligibility"
+    argv = [
+        "compare", EXAMPLES / "readings.csv",
+        "--tariff", here / "small-commercial-tou.yaml",
+        "--tariff", here / "large-two-part.yaml",
+        "--tariff", here / "household.yaml",
+        "--account", here / "factory-account.yaml",
+    ]  # fmt: skip
+    code, out, err = run(capsys, *argv)
+    assert (code, err) == (0, "")
+    assert "1     large-two-part" in out
+    assert "\n2 " not in out
+    assert (
+        "not eligible: household: customer_class industrial is not one of residential "
+        "(residential prices are for households only)\n"
+    ) in out
+    assert (
+        "not eligible: small-commercial-tou: capacity_kva 2500 kVA is not below 315 kVA "
+        "(single-part is for capacities below 315 kVA, 发改价格〔2023〕526号)\n"
+    ) in out
+    assert "mandatory: this account must take large-two-part by its eligibility\n" in out
+    code, out, err = run(capsys, *argv, "--format", "json")
+    document = load_json(out)
+    assert [r["tariff"] for r in document["results"]] == ["large-two-part"]
+    assert [(n["tariff"], n["status"], n["needs"]) for n in document["not_eligible"]] == [
+        ("household", "ineligible", []),
+        ("small-commercial-tou", "ineligible", []),
+    ]
+    assert document["not_eligible"][1]["reasons"] == [
+        "capacity_kva 2500 kVA is not below 315 kVA"
+    ]
+    assert document["mandatory"] == ["large-two-part"]
+    code, out, err = run(capsys, *argv, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["rank"], r["tariff"], r["not_eligible"][:12]) for r in rows] == [
+        ("1", "large-two-part", ""),
+        ("", "household", "customer_cla"),
+        ("", "small-commercial-tou", "capacity_kva"),
+    ]
+    code, out, err = run(capsys, *argv, "--ignore-eligibility", "--format", "json")
+    assert [r["tariff"] for r in load_json(out)["results"]] == [
+        "household", "small-commercial-tou", "large-two-part"
+    ]  # fmt: skip
+    assert "not_eligible" not in load_json(out)
+    household = load_json(out)["results"][0]["bills"][0]
+    assert household["warnings"][-1] == (
+        "account F-2500 may not take tariff household: customer_class industrial is not one "
+        "of residential (residential prices are for households only); priced as asked"
+    )
+
+
+def test_an_account_without_a_fact_leaves_the_tariff_unranked() -> None:
+    """No customer_class: ``homes`` is listed as unknown, not ranked; ``flat-plain`` is."""
+    homes = with_eligibility("homes", "  customer_classes: [residential]\n")
+    account = Account.model_validate({"account_id": "A-1"})
+    comparison = compare_tariffs([tariff("flat-plain"), homes], july(), account)
+    assert [r.tariff for r in comparison.results] == ["flat-plain"]
+    (item,) = comparison.ineligible
+    assert (item.tariff, item.standing.status, item.standing.needs) == (
+        "homes", "unknown", ("customer_class",)
+    )  # fmt: skip
+    ignored = compare_tariffs(
+        [tariff("flat-plain"), homes], july(), account, ignore_eligibility=True
+    )
+    assert [r.tariff for r in ignored.results] == ["flat-plain", "homes"]
+    with pytest.raises(InputError, match="homes: eligibility unknown: needs customer_class"):
+        compare_tariffs([homes], july(), account)
+
+
+def test_the_current_tariff_is_priced_even_when_the_account_may_not_take_it() -> None:
+    """The customer pays it now: it stays the baseline, and the comparison says so."""
+    homes = with_eligibility("homes", "  customer_classes: [residential]\n", base="tou")
+    account = Account.model_validate({"account_id": "A-1", "customer_class": "commercial"})
+    comparison = compare_tariffs([homes, tariff("flat-plain")], july(), account, current="homes")
+    assert [r.tariff for r in comparison.results] == ["flat-plain", "homes"]
+    assert comparison.current_ineligible is not None
+    assert comparison.current_ineligible.reasons == (
+        "customer_class commercial is not one of residential",
+    )
+
+
+CLASSES = ["residential", "commercial", "industrial"]
+
+
+@st.composite
+def eligibility_blocks(draw: st.DrawFn) -> str:
+    """The body of an eligibility block: some classes and/or a capacity range."""
+    lines = ""
+    if draw(st.booleans()):
+        chosen = draw(st.lists(st.sampled_from(CLASSES), min_size=1, unique=True))
+        lines += f"  customer_classes: [{', '.join(chosen)}]\n"
+    if not lines or draw(st.booleans()):
+        bound = draw(st.sampled_from(["min", "above", "max", "below"]))
+        lines += f"  capacity_kva: {{{bound}: {draw(st.sampled_from([100, 315, 1000]))}}}\n"
+    return lines
+
+
+@given(
+    st.lists(st.one_of(st.none(), eligibility_blocks()), min_size=1, max_size=4),
+    st.one_of(st.none(), st.sampled_from(CLASSES)),
+    st.one_of(st.none(), st.sampled_from([50, 100, 315, 2500])),
+)
+def test_an_ineligible_tariff_is_never_ranked_nor_recommended(
+    blocks: list[str | None], customer_class: str | None, capacity: int | None
+) -> None:
+    prices = ["0.5", "0.6", "0.4", "0.7"]
+    tariffs = [
+        parse_tariff(table_text(f"t{i}", body=flat_body(prices[i])))
+        if block is None
+        else with_eligibility(f"t{i}", block, body=flat_body(prices[i]))
+        for i, block in enumerate(blocks)
+    ]
+    facts = {"customer_class": customer_class, "capacity_kva": capacity}
+    account = Account.model_validate(
+        {"account_id": "A-1", **{k: v for k, v in facts.items() if v is not None}}
+    )
+    standing = {t.id: assess(t.eligibility, account).status for t in tariffs}
+    if all(status != "eligible" for status in standing.values()):
+        with pytest.raises(InputError, match="no tariff could be priced"):
+            compare_tariffs(tariffs, july(), account)
+        return
+    comparison = compare_tariffs(tariffs, july(), account)
+    assert all(standing[r.tariff] == "eligible" for r in comparison.results)
+    assert {i.tariff for i in comparison.ineligible} == {
+        t for t, status in standing.items() if status != "eligible"
+    }
+    assert comparison.recommendation is not None
+    assert standing[comparison.recommendation.tariff] == "eligible"

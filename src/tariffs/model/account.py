@@ -27,7 +27,7 @@ from tariffs.model.common import (
     check_ascii_digits,
     unprintable_in_id,
 )
-from tariffs.model.eligibility import CLASS_PATTERN
+from tariffs.model.eligibility import CLASS_PATTERN, check_class_name
 
 __all__ = [
     "Account",
@@ -323,7 +323,9 @@ class Account(StrictModel):
     """
 
     account_id: str = Field(min_length=1)
-    customer_class: str | None = Field(default=None, pattern=CLASS_PATTERN)
+    customer_class: str | None = Field(
+        default=None, json_schema_extra={"pattern": CLASS_PATTERN}
+    )
     voltage_kv: NonNegativeDecimal | None = None
     capacity_kva: NonNegativeDecimal | None = None
     contract_demand_kw: NonNegativeDecimal | None = None
@@ -363,6 +365,11 @@ class Account(StrictModel):
     @classmethod
     def _multiplier(cls, value: Decimal) -> Decimal:
         return _check_multiplier(value)
+
+    @field_validator("customer_class")
+    @classmethod
+    def _customer_class(cls, value: str | None) -> str | None:
+        return value if value is None else check_class_name(value)
 
     @field_validator("demand_history_kw")
     @classmethod

@@ -37,7 +37,7 @@ from tariffs.model.common import NonNegativeDecimal, StrictModel
 if TYPE_CHECKING:
     from tariffs.model.account import Account
 
-__all__ = ["Assessment", "Conditions", "Eligibility", "Range", "assess"]
+__all__ = ["Assessment", "Conditions", "Eligibility", "Range", "assess", "check_class_name"]
 
 #: A customer class: lower-case letters, digits and ``_`` (e.g. ``residential``).
 CLASS_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -49,6 +49,16 @@ NUMERIC_FACTS = {
     "capacity_kva": ("capacity_kva", "kVA"),
     "contract_demand_kw": ("contract_demand_kw", "kW"),
 }
+
+
+def check_class_name(name: str) -> str:
+    """A customer class name, or a `ValueError` that says what one is."""
+    if not _CLASS.match(name):
+        raise ValueError(
+            f"{name!r} is not a customer class: lower-case letters, digits and '_', "
+            "starting with a letter (e.g. industrial)"
+        )
+    return name
 
 
 class Range(StrictModel):
@@ -124,10 +134,7 @@ class Conditions(StrictModel):
     @classmethod
     def _classes(cls, value: list[str] | None) -> list[str] | None:
         for name in value or []:
-            if not _CLASS.match(name):
-                raise ValueError(
-                    f"{name!r} is not a customer class: lower-case letters, digits and '_'"
-                )
+            check_class_name(name)
         return value
 
     @model_validator(mode="after")

@@ -230,8 +230,9 @@ def comparison_to_csv(result: Comparison | WhatIf, break_evens: Sequence[BreakEv
         A header, then per scenario its ranked tariffs (total, kWh, price per kWh,
         savings, change from base, cost by line kind and by billing period) and a row per
         tariff that does not apply; where a tariff is not ranked for its eligibility, a
-        ``not_eligible`` column holds a row per such tariff; where something failed, an ``error`` column holds a
-        row per current tariff that could not be priced and per scenario that failed.
+        ``not_eligible`` column holds a row per such tariff; where something failed, an
+        ``error`` column holds a row per current tariff that could not be priced and per
+        scenario that failed.
     """
     base, scenarios = _cases(result)
     cases = [("base", base)] + [(s.scenario.name, s.comparison) for s in scenarios]
