@@ -102,3 +102,18 @@ def test_voltage_and_contract_demand() -> None:
         "contract_demand_kw 500 kW is not at least 100 kW and below 500 kW",
     )
     assert assess(None, None).status == "eligible"
+
+
+def test_show_says_who_may_take_the_tariff() -> None:
+    from pathlib import Path
+
+    from tariffs.io.render.describe import describe_tariff
+    from tariffs.io.tables import load_tariff
+
+    example = Path(__file__).parents[2] / "examples" / "eligibility" / "large-two-part.yaml"
+    text = describe_tariff(load_tariff(example))
+    assert (
+        "Eligibility: customer class commercial or industrial; capacity_kva above 100 kVA; "
+        "mandatory where capacity_kva at least 315 kVA (two-part is optional above 100 kVA "
+        "and mandatory from 315 kVA, 发改价格〔2023〕526号).\n"
+    ) in text

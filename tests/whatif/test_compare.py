@@ -837,3 +837,22 @@ def test_an_ineligible_tariff_is_never_ranked_nor_recommended(
     }
     assert comparison.recommendation is not None
     assert standing[comparison.recommendation.tariff] == "eligible"
+
+
+def test_compare_exits_1_after_the_output_when_the_current_tariff_cannot_be_priced(
+    capsys: pytest.CaptureFixture[str], july_csv: Path
+) -> None:
+    """Without an account the two-part tariff needs basic_charge_method: cn-bj-residential
+    is still ranked, and the run says the current tariff failed."""
+    code, out, err = run(
+        capsys, "compare", july_csv, "--tariff", "cn-bj-residential",
+        "--current", "cn-sh-industrial-two-part", "--format", "json",
+    )  # fmt: skip
+    assert code == 1
+    assert err.startswith(
+        "tariffs: the current tariff cn-sh-industrial-two-part could not be priced: "
+    )
+    document = load_json(out)
+    assert [r["tariff"] for r in document["results"]] == ["cn-bj-residential"]
+    assert document["failed"][0]["tariff"] == "cn-sh-industrial-two-part"
+    assert "basic_charge_method" in document["failed"][0]["error"]
