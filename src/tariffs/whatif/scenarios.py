@@ -666,17 +666,17 @@ def _kw_following(
     """
     if readings.kw is None:
         return None
-    per_hour = Fraction(3600, readings.interval_seconds)
-    kw = []
-    for before, after, demand in zip(readings.kwh, kwh, readings.kw, strict=True):
+    seconds = readings.interval_seconds
+    kw = list(readings.kw)
+    for k, (before, after) in enumerate(zip(readings.kwh, kwh, strict=True)):
         if after != before:
+            # Half-up of demand × after / before (or after × 3600 / seconds), in integers.
             if before:
-                demand = _fraction_units(Fraction(demand * after, before))
+                kw[k] = (2 * kw[k] * after + before) // (2 * before)
             else:
-                demand = _fraction_units(after * per_hour)
-        if cap_units is not None and demand > cap_units:
-            demand = cap_units
-        kw.append(demand)
+                kw[k] = (7200 * after + seconds) // (2 * seconds)
+    if cap_units is not None:
+        kw = [min(value, cap_units) for value in kw]
     return kw
 
 
@@ -694,7 +694,8 @@ def _kvarh_moved(
     moved = 0
     for k, part in taken:
         if part and kwh[k]:
-            out = min(_fraction_units(Fraction(kvarh[k] * part, kwh[k])), kvarh[k])
+            # Half-up of kvarh × part / kWh, in integers; part ≤ kWh, so out ≤ kvarh.
+            out = min((2 * kvarh[k] * part + kwh[k]) // (2 * kwh[k]), kvarh[k])
             kvarh[k] -= out
             moved += out
     if moved:
