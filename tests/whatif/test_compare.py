@@ -856,3 +856,32 @@ def test_compare_exits_1_after_the_output_when_the_current_tariff_cannot_be_pric
     assert [r["tariff"] for r in document["results"]] == ["cn-bj-residential"]
     assert document["failed"][0]["tariff"] == "cn-sh-industrial-two-part"
     assert "basic_charge_method" in document["failed"][0]["error"]
+
+
+def test_a_break_even_that_fails_is_reported_beside_the_others(
+    capsys: pytest.CaptureFixture[str], july_csv: Path
+) -> None:
+    """Neither tariff has a period 'noon': that break-even fails, the consumption one is
+    found, and the run exits 1 after the whole output."""
+    argv = [
+        "compare", july_csv, "--tariff", "cn-bj-residential", "--tariff", "cn-zj-residential",
+        "--break-even", "shift:noon->valley", "--break-even", "consumption",
+    ]  # fmt: skip
+    code, out, err = run(capsys, *argv)
+    assert code == 1
+    assert err.startswith(
+        "tariffs: break-even shift:noon->valley of cn-zj-residential against "
+        "cn-bj-residential failed: "
+    )
+    assert "has no period 'noon'" in err
+    assert "  cn-zj-residential vs cn-bj-residential (noon->valley): failed: " in out
+    assert "  cn-zj-residential vs cn-bj-residential: " in out
+    code, out, err = run(capsys, *argv, "--format", "json")
+    failed, found = load_json(out)["break_even"]
+    assert (failed["kind"], failed["shift"], set(failed)) == (
+        "shift", "noon->valley", {"kind", "tariff", "against", "shift", "error"}
+    )  # fmt: skip
+    assert found["kind"] == "consumption"
+    code, out, err = run(capsys, *argv, "--format", "csv")
+    rows = {row["tariff"]: row for row in csv.DictReader(io.StringIO(out))}
+    assert rows["cn-zj-residential"]["break_even noon->valley"].startswith("failed: ")

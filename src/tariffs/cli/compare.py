@@ -24,7 +24,7 @@ from tariffs.cli.options import (
     read_readings,
     write_output,
 )
-from tariffs.errors import InputError, TariffsError
+from tariffs.errors import InputError, TariffsError, UnsupportedFeatureError
 from tariffs.io.atomic import write_atomic
 from tariffs.io.render.comparison import (
     comparison_to_csv,
@@ -36,6 +36,7 @@ from tariffs.model.account import Account
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
 from tariffs.whatif.compare import (
+    BreakEvenFailure,
     Comparison,
     ConsumptionBreakEven,
     NotApplicable,
@@ -197,7 +198,7 @@ def _break_even_spec(text: str) -> tuple[str, list[str], list[str]]:
     )
 
 
-BreakEven = ShiftBreakEven | ConsumptionBreakEven
+BreakEven = ShiftBreakEven | ConsumptionBreakEven | BreakEvenFailure
 
 
 def _break_evens(
@@ -215,16 +216,29 @@ def _break_evens(
     found: list[BreakEven] = []
     for kind, source, target in specs:
         for tariff in others:
-            if kind == "consumption":
-                found.append(
-                    break_even_consumption(
-                        tariff, reference, readings, account, annualise=args.annualise, **span
+            try:
+                if kind == "consumption":
+                    found.append(
+                        break_even_consumption(
+                            tariff, reference, readings, account, annualise=args.annualise, **span
+                        )
                     )
-                )
-            else:
+                else:
+                    found.append(
+                        break_even_shift(
+                            tariff, reference, readings, account, from_periods=source,
+                            to=target, **span,
+                        )  # fmt: skip
+                    )
+            except (InputError, UnsupportedFeatureError) as exc:
+                shift = f"{','.join(source)}->{','.join(target)}" if kind == "shift" else None
                 found.append(
-                    break_even_shift(
-                        tariff, reference, readings, account, from_periods=source, to=target, **span
+                    BreakEvenFailure(
+                        tariff.id,
+                        reference.id,
+                        "shift" if kind == "shift" else "consumption",
+                        shift,
+                        str(exc),
                     )
                 )
     return found
@@ -290,10 +304,10 @@ def run(args: argparse.Namespace) -> int:
     write_output(text, args.output)
     if image_format is not None:
         write_atomic(args.plot, chart)
-    return _report_failures(whatif)
+    return _report_failures(whatif, break_evens)
 
 
-def _report_failures(whatif: WhatIf) -> int:
+def _report_failures(whatif: WhatIf, break_evens: list[BreakEven]) -> int:
     """Say on stderr what could not be priced; 1 if anything failed, else 0.
 
     The comparison is written in full first: a failed scenario or a current tariff that
@@ -311,6 +325,13 @@ def _report_failures(whatif: WhatIf) -> int:
             f"priced: {item.reason}"
             for item in case.comparison.failed
         )
+    for found in break_evens:
+        if isinstance(found, BreakEvenFailure):
+            spec = f"shift:{found.shift}" if found.shift is not None else found.kind
+            failures.append(
+                f"break-even {spec} of {found.tariff} against {found.against} failed: "
+                f"{found.error}"
+            )
     for failure in failures:
         print(f"tariffs: {failure}", file=sys.stderr)
     return 1 if failures else 0

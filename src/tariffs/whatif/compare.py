@@ -56,6 +56,7 @@ from tariffs.whatif.scenarios import (
 
 __all__ = [
     "LINE_KINDS",
+    "BreakEvenFailure",
     "Comparison",
     "ConsumptionBreakEven",
     "Crossing",
@@ -876,6 +877,25 @@ def break_even_shift(
         else:
             low = middle
     return ShiftBreakEven(tariff.id, against.id, text, Decimal(high).scaleb(-1), high_b, high_a)
+
+
+@dataclass(frozen=True, slots=True)
+class BreakEvenFailure:
+    """A break-even that could not be found: its question and the error.
+
+    Attributes:
+        tariff: The challenger (B).
+        against: The tariff to beat (A).
+        kind: ``shift`` or ``consumption``.
+        shift: The shift asked, ``from->to``, or None for ``consumption``.
+        error: Why it could not be found (the error's message).
+    """
+
+    tariff: str
+    against: str
+    kind: Literal["shift", "consumption"]
+    shift: str | None
+    error: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from typing_extensions import TypeIs
 
     from tariffs.whatif.compare import (
+        BreakEvenFailure,
         Comparison,
         ConsumptionBreakEven,
         ScenarioComparison,
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     )
     from tariffs.whatif.scenarios import StepReport
 
-    BreakEven = ShiftBreakEven | ConsumptionBreakEven
+    BreakEven = ShiftBreakEven | ConsumptionBreakEven | BreakEvenFailure
 
 __all__ = ["comparison_to_csv", "comparison_to_json", "comparison_to_table"]
 
@@ -41,8 +42,12 @@ def _is_whatif(result: Comparison | WhatIf) -> TypeIs[WhatIf]:
     return hasattr(result, "base")
 
 
+def _is_failure(found: BreakEven) -> TypeIs[BreakEvenFailure]:
+    return hasattr(found, "error")
+
+
 def _is_shift(found: BreakEven) -> TypeIs[ShiftBreakEven]:
-    return hasattr(found, "shift")
+    return hasattr(found, "shift") and not _is_failure(found)
 
 
 def _cases(result: Comparison | WhatIf) -> tuple[Comparison, tuple[ScenarioComparison, ...]]:
@@ -52,6 +57,8 @@ def _cases(result: Comparison | WhatIf) -> tuple[Comparison, tuple[ScenarioCompa
 
 
 def _break_even_label(found: BreakEven) -> str:
+    if _is_failure(found):
+        return found.shift if found.shift is not None else "consumption"
     return found.shift if _is_shift(found) else "consumption"
 
 
@@ -144,6 +151,16 @@ def _steps_dict(steps: Sequence[StepReport]) -> list[dict[str, Any]]:
 
 
 def _break_even_dict(found: BreakEven) -> dict[str, Any]:
+    if _is_failure(found):
+        document: dict[str, Any] = {
+            "kind": found.kind,
+            "tariff": found.tariff,
+            "against": found.against,
+        }
+        if found.shift is not None:
+            document["shift"] = found.shift
+        document["error"] = found.error
+        return document
     if _is_shift(found):
         return {
             "kind": "shift",
@@ -210,6 +227,8 @@ def comparison_to_json(result: Comparison | WhatIf, break_evens: Sequence[BreakE
 
 
 def _break_even_cell(found: BreakEven) -> str:
+    if _is_failure(found):
+        return f"failed: {found.error}"
     if _is_shift(found):
         return "never" if found.percent is None else format(found.percent, "f")
     return ";".join(
@@ -368,6 +387,11 @@ def _scenario_lines(case: ScenarioComparison, base: Comparison) -> list[str]:
 
 
 def _break_even_lines(found: BreakEven, currency: str) -> list[str]:
+    if _is_failure(found):
+        return [
+            f"  {found.tariff} vs {found.against} ({_break_even_label(found)}): "
+            f"failed: {found.error}"
+        ]
     if _is_shift(found):
         if found.percent is None:
             return [
