@@ -788,6 +788,23 @@ def test_the_current_tariff_is_priced_even_when_the_account_may_not_take_it() ->
     assert comparison.current_ineligible.reasons == (
         "customer_class commercial is not one of residential",
     )
+    # Staying is no advice: 446.40 − 372.00 = 74.40 less, 74.40 / 446.40 = 16.67 % → 16.7.
+    assert comparison.recommendation is not None
+    assert comparison.recommendation.tariff == "flat-plain"
+    assert comparison.recommendation.text == (
+        "move from homes, which the account may not take: flat-plain saves 74.40 CNY over "
+        "31 days (16.7 %; not a year of bills, so no annual figure), mostly from energy "
+        "charges"
+    )
+    # Even when every tariff it may take costs more (tou: 446.40 against 372.00).
+    cheap_homes = with_eligibility("homes", "  customer_classes: [residential]\n")
+    dearer = compare_tariffs([cheap_homes, tariff("tou")], july(), account, current="homes")
+    assert dearer.recommendation is not None
+    assert dearer.recommendation.tariff == "tou"
+    assert dearer.recommendation.text == (
+        "move from homes, which the account may not take: tou is the cheapest tariff it may "
+        "take, 74.40 CNY more"
+    )
 
 
 CLASSES = ["residential", "commercial", "industrial"]

@@ -396,6 +396,47 @@ def _recommend(
     )
 
 
+def _move_from(
+    results: Sequence[TariffCost], current: TariffCost, places: int, annualise: bool
+) -> Recommendation | None:
+    """The advice when the account may not take its current tariff: the cheapest other.
+
+    Staying is no advice then, whatever it costs: the recommendation is the cheapest
+    tariff the account may take, with what it saves (or costs more) than the current.
+    """
+    others = [r for r in results if r is not current]
+    if not others:
+        return Recommendation(
+            current.tariff,
+            current.tariff,
+            Decimal(0),
+            None,
+            None,
+            None,
+            f"the account may not take {current.tariff}, and no other tariff compared "
+            "could be priced for it",
+        )
+    best = others[0]
+    if best.total < current.total:
+        advice = _recommend([best, current], current, places, annualise)
+        assert advice is not None  # noqa: S101 - two results give advice
+        return replace(
+            advice,
+            text=f"move from {current.tariff}, which the account may not take: {advice.text}",
+        )
+    more = best.total - current.total
+    return Recommendation(
+        best.tariff,
+        current.tariff,
+        -more,
+        percent_of(-more, current.total),
+        None,
+        None,
+        f"move from {current.tariff}, which the account may not take: {best.tariff} is the "
+        f"cheapest tariff it may take, {_money(more, places)} {best.currency} more",
+    )
+
+
 def _current_id(current: str | Tariff | None) -> str | None:
     return current.id if isinstance(current, Tariff) else current
 
@@ -571,13 +612,17 @@ def compare_tariffs(
             _with_savings(r, base - r.total, percent_of(base - r.total, base)) for r in results
         ]
         current_cost = next(r for r in results if r.tariff == current_id)
+    if current_cost is not None and current_standing is not None:
+        recommendation = _move_from(results, current_cost, reference.places, annualise)
+    else:
+        recommendation = _recommend(results, current_cost, reference.places, annualise)
     return Comparison(
         currency=reference.currency,
         timezone=reference.timezone,
         results=tuple(results),
         not_applicable=tuple(skipped),
         current=current_id,
-        recommendation=_recommend(results, current_cost, reference.places, annualise),
+        recommendation=recommendation,
         ineligible=tuple(ineligible),
         mandatory=tuple(sorted(mandatory)),
         current_ineligible=current_standing,
