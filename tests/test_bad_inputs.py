@@ -864,6 +864,20 @@ def test_tariff_many_nodes_without_aliases_are_refused_quickly(workdir: Path) ->
 # =========================================================================================
 
 TARIFF_FIELDS = [
+    # The range of line 7, column 17 (the flow mapping after "capacity_kva: ").
+    tariff_refused(
+        "tariff_eligibility_range_that_holds_nothing",
+        after_reference("eligibility:\n  capacity_kva: {above: 315, below: 100}\n"),
+        "tou.yaml:7:17",
+        exactly("eligibility.capacity_kva: the range holds no value: from 315 to 100"),
+    ),
+    tariff_refused(
+        "tariff_eligibility_range_that_holds_nothing",
+        after_reference("eligibility:\n  capacity_kva: {min: 100, above: 100}\n"),
+        "tou.yaml:7:17",
+        exactly("eligibility.capacity_kva: give min or above, not both"),
+        variant="min and above",
+    ),
     tariff_refused(
         "tariff_missing_field",
         edit(TARIFF, "reference: test table\n", ""),
@@ -2892,6 +2906,16 @@ ACCOUNTS = [
         "account.yaml:1:1",
         r"account_id: Field required$",
     ),
+    # ACCOUNT's four lines, then customer_class on line 5, its value at column 17.
+    account_refused(
+        "account_customer_class_not_a_name",
+        ACCOUNT + "customer_class: Large Industry\n",
+        "account.yaml:5:17",
+        exactly(
+            "customer_class: 'Large Industry' is not a customer class: lower-case letters, "
+            "digits and '_', starting with a letter (e.g. industrial)"
+        ),
+    ),
     account_refused(
         "account_negative_quantity",
         edit(ACCOUNT, "capacity_kva: 1250", "capacity_kva: -1"),
@@ -3602,6 +3626,26 @@ def names_in_the_doc(text: str) -> list[str]:
     for listed in re.findall(r"\((`[a-z0-9_]+`(?:, `[a-z0-9_]+`)*)\)", prose):
         names += re.findall(r"`([a-z0-9_]+)`", listed)
     return names
+
+
+def test_an_account_the_eligibility_excludes_is_priced_with_a_warning(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The base tariff for households only, and the account F-001 of an industrial
+    customer: the bill is priced as asked and says why the account may not take it."""
+    tariff = after_reference("eligibility: {customer_classes: [residential]}\n")
+    account = ACCOUNT + "customer_class: industrial\n"
+    write_files({"tou.yaml": tariff, "account.yaml": account, "readings.csv": hourly_csv()})
+    code, out, err = run(
+        capsys, "price", "readings.csv", "--tariff", "tou.yaml", "--account", "account.yaml",
+        "--format", "json",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    warnings = json.loads(out)["bills"][0]["warnings"]
+    assert warnings[-1] == (
+        "account F-001 may not take tariff tou: customer_class industrial is not one of "
+        "residential; priced as asked"
+    )
 
 
 def test_the_doc_and_the_cases_agree() -> None:

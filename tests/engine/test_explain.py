@@ -549,3 +549,22 @@ def test_rounding_once_per_bill_is_explained() -> None:
         "the other lines add up to 10.6126 CNY; the total is rounded half-up once, to 1 "
         "place: 10.6, and this line holds the difference, -0.0126",
     )
+
+
+def test_a_tariff_the_account_may_not_take_is_explained_with_its_warning() -> None:
+    # The household table is for customer_class residential; the factory is industrial:
+    # price warns on every bill, and the explained bills are those bills, warning included.
+    examples = ROOT / "examples"
+    tariff = load_tariff(str(examples / "eligibility" / "household.yaml"))
+    account = Account.model_validate(
+        {"account_id": "F-2500", "customer_class": "industrial", "capacity_kva": 2500}
+    )
+    readings = readings_from(dt.datetime(2025, 7, 1), 31)
+    priced = price(tariff, readings, account)
+    explained = explain(tariff, readings, account)
+    assert [item.bill for item in explained] == priced
+    assert explained[0].bill.warnings[-1].startswith(
+        "account F-2500 may not take tariff household: customer_class industrial is not one of "
+        "residential"
+    )
+    check_laws(explained, tariff, readings)

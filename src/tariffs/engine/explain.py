@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
@@ -323,7 +323,7 @@ def explain(
         AccountError: As `tariffs.price`.
     """
     recorder = Recorder(tariff, readings)
-    price_recorded(
+    bills = price_recorded(
         tariff,
         readings,
         account,
@@ -333,7 +333,12 @@ def explain(
         event_days=event_days,
         demand_window=demand_window,
     )
-    return recorder.bills
+    # The bills as priced in full: a warning added after the lines (a tariff the account
+    # may not take) is on them.
+    return [
+        replace(explained, bill=bill)
+        for explained, bill in zip(recorder.bills, bills, strict=True)
+    ]
 
 
 # -- facts of the intervals ------------------------------------------------------------

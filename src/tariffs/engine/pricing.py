@@ -47,6 +47,7 @@ from tariffs.model.account import Account, MeterState
 from tariffs.model.bill import Bill, Line, MeterReading, round_amount
 from tariffs.model.charges import EnergyCharge
 from tariffs.model.common import WIDE_CONTEXT
+from tariffs.model.eligibility import assess
 from tariffs.model.readings import Readings, to_decimal
 from tariffs.model.tariff import Tariff, Version
 
@@ -251,10 +252,19 @@ def _price(
         if len(meter_states) > 1
         else None
     )
-    return [
+    bills = [
         _price_bill(tariff, readings, account, plan, ladders, over_interval, meters, recorder)
         for plan in calendar
     ]
+    if tariff.eligibility is not None and account is not None:
+        standing = assess(tariff.eligibility, account)
+        if standing.status == "ineligible":
+            warning = (
+                f"account {account.account_id} may not take tariff {tariff.id}: "
+                f"{standing.text}; priced as asked"
+            )
+            bills = [replace(bill, warnings=(*bill.warnings, warning)) for bill in bills]
+    return bills
 
 
 @dataclass(frozen=True, slots=True)

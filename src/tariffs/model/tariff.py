@@ -27,6 +27,7 @@ from tariffs.model.common import (
     check_derived_price,
     window_spans,
 )
+from tariffs.model.eligibility import Eligibility
 from tariffs.model.holidays import SHIPPED_CALENDARS
 
 __all__ = [
@@ -558,6 +559,8 @@ class Tariff(StrictModel):
         past_withdrawal: What a bill of days from ``withdrawn`` on gets: ``refuse`` (the
             default: no version is in force), or ``warn`` (priced under the last version,
             and the bill says that the table was withdrawn).
+        eligibility: Who may take the tariff (customer classes, voltage, capacity, contract
+            demand); see `tariffs.model.eligibility`. None: anyone.
     """
 
     id: str
@@ -571,6 +574,7 @@ class Tariff(StrictModel):
     versions: dict[PlainDate, Version] = Field(min_length=1)
     withdrawn: PlainDate | None = None
     past_withdrawal: Literal["refuse", "warn"] = "refuse"
+    eligibility: Eligibility | None = None
 
     _source: str | None = PrivateAttr(default=None)
 

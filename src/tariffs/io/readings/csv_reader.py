@@ -595,8 +595,8 @@ class _Joined:
         return map(self._shared.setdefault, values, values)
 
     def readings(self, source: str) -> Readings:
-        if not self.started:  # pragma: no cover - a file of more than one piece has rows
-            raise ReadingsError(_NO_ROWS, file=source)
+        if not self.started:  # a header alone: said at the first row, as read whole
+            raise ReadingsError(_NO_ROWS, file=source, line=2)
         gaps = tuple(self.gaps)
         starts = self.starts
         return Readings(

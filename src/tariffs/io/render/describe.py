@@ -19,6 +19,7 @@ from tariffs.model.charges import (
     SurchargeCharge,
     TaxCharge,
 )
+from tariffs.model.eligibility import NUMERIC_FACTS, Conditions, Eligibility
 from tariffs.model.tariff import Tariff, Version, base_price_ratio, resolve_prices
 
 __all__ = ["describe_tariff"]
@@ -258,6 +259,27 @@ def _demand_text(charge: DemandCharge, version: Version, currency: str) -> list[
     return lines
 
 
+def _conditions_text(conditions: Conditions) -> list[str]:
+    parts = []
+    if conditions.customer_classes is not None:
+        parts.append(f"customer class {' or '.join(conditions.customer_classes)}")
+    for name, (_, unit) in NUMERIC_FACTS.items():
+        wanted = getattr(conditions, name)
+        if wanted is not None:
+            parts.append(f"{name} {wanted.text(unit)}")
+    return parts
+
+
+def _eligibility_text(eligibility: Eligibility) -> str:
+    """The eligibility block in one sentence, as `tariffs show` prints it."""
+    text = f"Eligibility: {'; '.join(_conditions_text(eligibility))}"
+    if eligibility.mandatory is not None:
+        text += f"; mandatory where {'; '.join(_conditions_text(eligibility.mandatory))}"
+    if eligibility.note:
+        text += f" ({eligibility.note})"
+    return text + "."
+
+
 def describe_tariff(tariff: Tariff) -> str:
     """A human description of a tariff: seasons, periods, prices and rules."""
     how = (
@@ -272,6 +294,8 @@ def describe_tariff(tariff: Tariff) -> str:
         f"per-month charges prorated by {tariff.proration.replace('_', ' ')}.",
         f"Reference: {tariff.reference}",
     ]
+    if tariff.eligibility is not None:
+        out.append(_eligibility_text(tariff.eligibility))
     for effective, version in tariff.versions.items():
         out.append(f"Version in force from {effective}:")
         out.extend(_version_text(version, tariff.currency))
