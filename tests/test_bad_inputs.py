@@ -864,6 +864,20 @@ def test_tariff_many_nodes_without_aliases_are_refused_quickly(workdir: Path) ->
 # =========================================================================================
 
 TARIFF_FIELDS = [
+    # The range of line 7, column 17 (the flow mapping after "capacity_kva: ").
+    tariff_refused(
+        "tariff_eligibility_range_that_holds_nothing",
+        after_reference("eligibility:\n  capacity_kva: {above: 315, below: 100}\n"),
+        "tou.yaml:7:17",
+        exactly("eligibility.capacity_kva: the range holds no value: from 315 to 100"),
+    ),
+    tariff_refused(
+        "tariff_eligibility_range_that_holds_nothing",
+        after_reference("eligibility:\n  capacity_kva: {min: 100, above: 100}\n"),
+        "tou.yaml:7:17",
+        exactly("eligibility.capacity_kva: give min or above, not both"),
+        variant="min and above",
+    ),
     tariff_refused(
         "tariff_missing_field",
         edit(TARIFF, "reference: test table\n", ""),
@@ -900,6 +914,19 @@ TARIFF_FIELDS = [
         after_reference("rounding: {places: 7}\n"),
         "tou.yaml:6:20",
         exactly("rounding.places: Input should be less than or equal to 6"),
+    ),
+    # Line 6 is "rounding: {per: bill, places: 2, line_places: 1}": the mapping at column 11.
+    tariff_refused(
+        "tariff_rounding_line_places_fewer_than_the_total",
+        after_reference("rounding: {per: bill, places: 2, line_places: 1}\n"),
+        "tou.yaml:6:11",
+        exactly("rounding: line_places 1 is fewer than the total's places 2"),
+    ),
+    tariff_refused(
+        "tariff_rounding_line_places_without_per_bill",
+        after_reference("rounding: {line_places: 4}\n"),
+        "tou.yaml:6:11",
+        exactly("rounding: 'line_places' is for 'per: bill'; each line is rounded to 'places'"),
     ),
     tariff_refused(
         "tariff_unknown_choice",
@@ -1082,6 +1109,47 @@ TARIFF_SCHEDULES = [
             f"{VERSION_PATH}.day_types.holiday.rrules[0]: not an RFC 5545 recurrence rule: "
             "invalid 'FREQ': SOMETIMES"
         ),
+    ),
+    # Line 10 is "      holiday: {holidays: cn}": the value at column 27. (A country code
+    # such as US needs the optional 'holidays' package: tests/model/test_holidays.py.)
+    tariff_refused(
+        "tariff_unknown_holiday_calendar",
+        with_day_types(
+            "    day_types:\n"
+            "      days: {weekdays: [mon, tue, wed, thu, fri, sat, sun], workdays: CN}\n"
+            "      holiday: {holidays: cn}\n"
+        ),
+        "tou.yaml:10:27",
+        exactly(
+            f"{VERSION_PATH}.day_types.holiday.holidays: 'cn' is not a country code such as "
+            "'CN' or 'US-CA' (shipped: CN)"
+        ),
+    ),
+    version_refused(
+        "tariff_holidays_without_make_up_workdays",
+        with_day_types(
+            "    day_types:\n"
+            "      days: {weekdays: [mon, tue, wed, thu, fri, sat, sun]}\n"
+            "      holiday: {holidays: CN}\n"
+        ),
+        "day type 'holiday' takes the CN holidays, but no day type takes its make-up "
+        "workdays (调休上班): add 'workdays: CN' to the day type that prices them (usually "
+        "the working-day type)",
+    ),
+    # The tariff is in force from 2025; readings of July 2027, a year without a notice.
+    tariff_refused(
+        "tariff_holiday_calendar_does_not_cover_the_year",
+        with_day_types(
+            "    day_types:\n"
+            "      days: {weekdays: [mon, tue, wed, thu, fri, sat, sun], workdays: CN}\n"
+            "      holiday: {holidays: CN}\n"
+        ),
+        "tou.yaml",
+        exactly(
+            "day_types.days.workdays: the CN holiday calendar covers 2020-2026, not 2027 "
+            "(its notice is not shipped); a day of an uncovered year is never guessed"
+        ),
+        readings=hourly_csv("2027-07-01T00:00"),
     ),
     *[
         tariff_refused(
@@ -1761,8 +1829,9 @@ def on_standard_time(zone: str, offset: str, fixed: str) -> str:
     """What a refusal at a clock change says to a file on standard time all year."""
     return (
         "a file on standard time all year (8760 hourly values, as SAM, REopt and OS-HPXML "
-        f"write) is on the clock of UTC{offset}, the fixed-offset zone {fixed}: write the "
-        f"offset {offset} on every row, to price its instants on the clock of {zone}, or price "
+        f"write) is on the clock of UTC{offset}, the fixed-offset zone {fixed}: read it with "
+        f"--clock standard (or write the offset {offset} on every row), to price its instants "
+        f"on the clock of {zone}, or price "
         f"the tariff on standard time all year too, as SAM and REopt do (a URDB record: "
         f"--timezone {fixed})"
     )
@@ -1796,8 +1865,9 @@ def test_standard_time_is_named_for_the_zone_of_the_file(
         caught.value
     )
     assert str(caught.value).endswith(
-        "on the clock of UTC+10:00, the fixed-offset zone Etc/GMT-10: write the offset "
-        "+10:00 on every row, to price its instants on the clock of Australia/Sydney, or "
+        "on the clock of UTC+10:00, the fixed-offset zone Etc/GMT-10: read it with --clock "
+        "standard (or write the offset +10:00 on every row), to price its instants on the "
+        "clock of Australia/Sydney, or "
         "price the tariff on standard time all year too, as SAM and REopt do (a URDB "
         "record: --timezone Etc/GMT-10)"
     )
@@ -2262,6 +2332,130 @@ READINGS_CSV = [
 JULY_UTC = int(dt.datetime(2025, 6, 30, 16, tzinfo=dt.UTC).timestamp())  # 00:00 in Shanghai
 HOUR = 3600
 
+URDB_FLAT = {"label": "flat", "energyratestructure": [[{"rate": 0.10, "unit": "kWh"}]]}
+
+
+def standard_clock_inputs(tmp_path: Path, rows: str) -> tuple[str, list[str]]:
+    """A readings file of ``rows`` and the argv that prices it under a flat URDB record."""
+    readings = tmp_path / "r.csv"
+    readings.write_text("start,kwh\n" + rows, encoding="utf-8")
+    tariff = tmp_path / "flat.json"
+    tariff.write_text(json.dumps(URDB_FLAT), encoding="utf-8")
+    return str(readings), ["price", str(readings), "--tariff", str(tariff)]
+
+
+def test_standard_clock_needs_a_whole_hour_offset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readings, price = standard_clock_inputs(tmp_path, "2025-01-01T00:00,1\n2025-01-01T01:00,1\n")
+    code, out, err = run(capsys, *price, "--clock", "standard", "--timezone", "Australia/Adelaide")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"tariffs: error: {readings}: the standard time of Australia/Adelaide is UTC+09:30, "
+        "which no fixed-offset zone is on: write the offset +09:30 on every row instead of "
+        "--clock standard\n"
+    )
+    # Volgograd moved from UTC+03:00 to UTC+04:00 on 2018-10-28 and back on 2020-12-27
+    # (tz database, europe file): its standard time (the smaller of the January and July
+    # offsets) is +03:00 in 2018 and +04:00 in 2019.
+    rows = "2018-12-31T22:00,1\n2018-12-31T23:00,1\n2019-01-01T00:00,1\n"
+    readings, price = standard_clock_inputs(tmp_path, rows)
+    code, out, err = run(capsys, *price, "--clock", "standard", "--timezone", "Europe/Volgograd")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"tariffs: error: {readings}: the standard time of Europe/Volgograd changes between "
+        "the years of the file (UTC+03:00 in 2018, UTC+04:00 in 2019): --clock standard "
+        "needs one; write the UTC offset on every row\n"
+    )
+
+
+def test_standard_clock_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, price = standard_clock_inputs(tmp_path, "2025-01-01T00:00,1\n2025-01-01T01:00,1\n")
+    denver = ["--timezone", "America/Denver", "--clock", "standard"]
+    code, out, err = run(capsys, *price, *denver, "--wall-clock", "Etc/GMT+7")
+    assert (code, out) == (2, "")
+    assert (
+        "tariffs price: --clock standard reads the starts on the standard time of "
+        "America/Denver, and --wall-clock Etc/GMT+7 on the clock of Etc/GMT+7: give one"
+    ) in err
+    xml = tmp_path / "r.xml"
+    xml.write_text("<feed/>", encoding="utf-8")
+    code, out, err = run(capsys, "price", xml, *price[2:], *denver)
+    assert (code, out) == (2, "")
+    assert (
+        f"--clock standard is for CSV readings, and {xml} is read as Green Button, whose "
+        "starts are instants (UTC); leave it out"
+    ) in err
+
+
+def test_a_year_of_values_that_is_not_a_year(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def price_values(text: str, *options: str) -> Result:
+        readings = tmp_path / "values.csv"
+        readings.write_text(text, encoding="utf-8")
+        tariff = tmp_path / "flat.json"
+        tariff.write_text(json.dumps(URDB_FLAT), encoding="utf-8")
+        return run(capsys, "price", readings, "--tariff", tariff, "--timezone", "UTC", *options)
+
+    where = f"tariffs: error: {tmp_path / 'values.csv'}"
+    year = ["--year", "2025"]
+    assert price_values("1\n" * 8761, *year) == (
+        1,
+        "",
+        f"{where}: 8,761 rows are not the year 2025 in intervals of 5, 15, 30 or 60 minutes "
+        "on the clock of UTC: 8,760 hourly values, 17,520 of 30 minutes, 35,040 of 15 or "
+        "105,120 of 5\n",
+    )
+    assert price_values("1\n" * 8760, *year, "--interval", "15") == (
+        1,
+        "",
+        f"{where}: 8,760 rows of 15 minutes are not the year 2025 on the clock of UTC, which "
+        "has 35,040 of them\n",
+    )
+    assert price_values("start,kwh\n2025-01-01T00:00,1\n", *year) == (
+        1,
+        "",
+        f"{where}:1: the file has a start column, and a year of values has none: leave out "
+        "the year of the values\n",
+    )
+    assert price_values("1\n" * 8760, *year, "--columns", "kwh=load") == (
+        1,
+        "",
+        f"{where}: the file has no header line, so its one column is kwh: leave out "
+        "--columns\n",
+    )
+    # A bad value is named at its line of the file, with a header line or without.
+    code, out, err = price_values("1\n1\nx\n" + "1\n" * 8757, *year)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"{where}:3: kwh is 'x', not a number")
+    code, out, err = price_values("kwh\n1\n1\nx\n" + "1\n" * 8757, *year)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"{where}:4: kwh is 'x', not a number")
+    large = tmp_path / "large.csv"
+    with large.open("wb") as file:
+        file.truncate(33 * 1024 * 1024)
+    code, out, err = run(capsys, "price", large, "--tariff", "cn-sh-residential", *year)
+    assert (code, out, err) == (
+        1,
+        "",
+        f"tariffs: error: {large}: 34,603,008 bytes is more than a year of values takes (at "
+        "most 33,554,432); a longer file needs a start column\n",
+    )
+    # Usage: Green Button readings have their starts; a year is four digits.
+    xml = tmp_path / "r.xml"
+    xml.write_text("<feed/>", encoding="utf-8")
+    code, out, err = run(capsys, "price", xml, "--tariff", "cn-sh-residential", *year)
+    assert (code, out) == (2, "")
+    assert (
+        f"--year dates a CSV of values only, and {xml} is read as Green Button, whose "
+        "readings have their starts; leave it out"
+    ) in err
+    code, out, err = price_values("1\n", "--year", "25")
+    assert (code, out) == (2, "")
+    assert "argument --year: '25' is not a year from 1900 to 9997" in err
+
+
 
 def greenbutton(
     readings: Sequence[tuple[int, int, int | str]],
@@ -2711,6 +2905,16 @@ ACCOUNTS = [
         edit(ACCOUNT, "account_id: F-001\n", ""),
         "account.yaml:1:1",
         r"account_id: Field required$",
+    ),
+    # ACCOUNT's four lines, then customer_class on line 5, its value at column 17.
+    account_refused(
+        "account_customer_class_not_a_name",
+        ACCOUNT + "customer_class: Large Industry\n",
+        "account.yaml:5:17",
+        exactly(
+            "customer_class: 'Large Industry' is not a customer class: lower-case letters, "
+            "digits and '_', starting with a letter (e.g. industrial)"
+        ),
     ),
     account_refused(
         "account_negative_quantity",
@@ -3483,6 +3687,26 @@ def names_in_the_doc(text: str) -> list[str]:
     for listed in re.findall(r"\((`[a-z0-9_]+`(?:, `[a-z0-9_]+`)*)\)", prose):
         names += re.findall(r"`([a-z0-9_]+)`", listed)
     return names
+
+
+def test_an_account_the_eligibility_excludes_is_priced_with_a_warning(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The base tariff for households only, and the account F-001 of an industrial
+    customer: the bill is priced as asked and says why the account may not take it."""
+    tariff = after_reference("eligibility: {customer_classes: [residential]}\n")
+    account = ACCOUNT + "customer_class: industrial\n"
+    write_files({"tou.yaml": tariff, "account.yaml": account, "readings.csv": hourly_csv()})
+    code, out, err = run(
+        capsys, "price", "readings.csv", "--tariff", "tou.yaml", "--account", "account.yaml",
+        "--format", "json",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    warnings = json.loads(out)["bills"][0]["warnings"]
+    assert warnings[-1] == (
+        "account F-001 may not take tariff tou: customer_class industrial is not one of "
+        "residential; priced as asked"
+    )
 
 
 def test_the_doc_and_the_cases_agree() -> None:

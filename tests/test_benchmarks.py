@@ -53,6 +53,7 @@ def test_reading_benchmark_runs() -> None:
     assert "read a long file, 2 account-years" in out
     assert "tariffs price, JSON, bytecode cached" in out
     assert "tariffs price, JSON, no bytecode" in out
+    assert "tariffs price, the README's example, bytecode cached" in out
 
 
 def test_batch_benchmark_prices_every_account(tmp_path: Path) -> None:

@@ -30,9 +30,12 @@ from tariffs.model.tariff import Tariff
 
 __version__ = "0.1.0"
 
-# The what-if API and its rendering are imported on first use, so that pricing does not pay
-# for them at start-up.
+# The what-if API, explanations and their rendering are imported on first use, so that
+# pricing does not pay for them at start-up.
 _LAZY = {
+    "BillExplanation": "tariffs.engine.explain",
+    "LineExplanation": "tariffs.engine.explain",
+    "explain": "tariffs.engine.explain",
     "Comparison": "tariffs.whatif.compare",
     "compare_scenarios": "tariffs.whatif.compare",
     "compare_tariffs": "tariffs.whatif.compare",
@@ -62,9 +65,11 @@ __all__ = [
     "Account",
     "AccountError",
     "Bill",
+    "BillExplanation",
     "Comparison",
     "InputError",
     "Line",
+    "LineExplanation",
     "OutputError",
     "Readings",
     "ReadingsError",
@@ -86,6 +91,7 @@ __all__ = [
     "comparison_to_json",
     "comparison_to_table",
     "describe_tariff",
+    "explain",
     "load_account",
     "load_tariff",
     "parse_readings_csv",

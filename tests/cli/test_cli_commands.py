@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: `tariffs.cli.main.command` turns into the same two).
 SINGLE_COMMAND_MODULES = {
     "price": "tariffs.cli.price",
+    "explain": "tariffs.cli.explain",
     "compare": "tariffs.cli.compare",
     "portfolio": "tariffs.cli.portfolio",
     "validate": "tariffs.cli.validate",
@@ -40,12 +41,15 @@ SINGLE_COMMAND_MODULES = {
 NOT_FOR_PRICE = (
     "tariffs.cli.batch",
     "tariffs.cli.compare",
+    "tariffs.cli.explain",
     "tariffs.cli.portfolio",
     "tariffs.cli.whatif",
     "tariffs.cli_batch",
     "tariffs.cli_whatif",
+    "tariffs.engine.explain",
     "tariffs.io.render.catalogue",
     "tariffs.io.render.comparison",
+    "tariffs.io.render.explain",
     "tariffs.io.render.plot",
     "tariffs.io.render.portfolio",
     "tariffs.model.json_schema",
@@ -141,8 +145,8 @@ def test_help_lists_every_command(
     assert main(argv) == 0
     out = capsys.readouterr().out
     every = [
-        "price", "batch", "compare", "portfolio", "validate", "import-urdb", "show", "tables",
-        "schema",
+        "price", "explain", "batch", "compare", "portfolio", "validate", "import-urdb", "show",
+        "tables", "schema",
     ]  # fmt: skip
     assert out.startswith(f"usage: tariffs [-h] [--version] {{{','.join(every)}}} ...\n")
     listed = [line.split()[0] for line in out.splitlines() if line.startswith("    ")]
@@ -155,11 +159,11 @@ def test_an_unknown_command_names_every_command(
     monkeypatch.setenv("COLUMNS", "200")  # the usage line on one line
     assert main(["frobnicate"]) == 2
     err = capsys.readouterr().err
-    every = "price,batch,compare,portfolio,validate,import-urdb,show,tables,schema"
+    every = "price,explain,batch,compare,portfolio,validate,import-urdb,show,tables,schema"
     assert err == (
         f"usage: tariffs [-h] [--version] {{{every}}} ...\n"
         "tariffs: argument command: invalid choice: 'frobnicate' (choose from 'price', "
-        "'batch', 'compare', 'portfolio', 'validate', 'import-urdb', 'show', 'tables', "
+        "'explain', 'batch', 'compare', 'portfolio', 'validate', 'import-urdb', 'show', 'tables', "
         "'schema'); see 'tariffs --help'\n"
     )
 

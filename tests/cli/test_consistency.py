@@ -112,6 +112,7 @@ def test_every_option_has_help() -> None:
 #: The formats of each command.
 OFFERED = {
     "price": ["table", "json", "jsonl", "csv"],
+    "explain": ["table", "json"],
     "batch": ["csv", "jsonl"],
     "compare": ["table", "json", "csv"],
     "portfolio": ["table", "json", "csv"],
@@ -354,6 +355,7 @@ def assert_usage_error(result: tuple[int, str, str], name: str, message: str) ->
 #: Each command with the arguments it requires (none of these files is read).
 REQUIRED = {
     "price": ["r.csv", "--tariff", "t"],
+    "explain": ["r.csv", "--tariff", "t"],
     "batch": ["--readings", "long.csv"],
     "compare": ["r.csv"],
     "portfolio": [

@@ -77,8 +77,8 @@ def test_a_wall_time_the_target_clock_skips_is_refused() -> None:
         "r.csv: cannot move the readings to the wall clock of America/Los_Angeles: "
         "2011-03-13T02:00 there is skipped or repeated by a clock change; price them under a "
         "tariff on standard time all year, Etc/GMT+8 (a URDB record: --timezone Etc/GMT+8), "
-        "or price their instants without --wall-clock (a CSV file gives them with a UTC "
-        "offset on every row)"
+        "or price their instants without --wall-clock (a CSV file on standard time all "
+        "year is read so with --clock standard, or gives them with a UTC offset on every row)"
     )
 
 

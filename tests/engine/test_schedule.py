@@ -495,6 +495,86 @@ def test_holiday_day_table_follows_the_holiday_rule_not_the_weekday() -> None:
     )
 
 
+# -- the shipped CN holiday calendar -------------------------------------------------------
+
+# 2026 Spring Festival (国办发明电〔2025〕7号): days off 15 to 23 February, make-up workdays
+# Saturday 14 and Saturday 28 February.
+CN_DAY_TYPES = (
+    "    day_types:\n"
+    "      workday: {weekdays: [mon, tue, wed, thu, fri], workdays: CN}\n"
+    "      weekend: {weekdays: [sat, sun]}\n"
+    "      holiday: {holidays: CN}\n"
+    '    charges:\n      - {kind: energy, price_per_kwh: "0.5"}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2026, 2, 13), "workday"),  # Friday
+        (dt.date(2026, 2, 14), "workday"),  # Saturday, make-up workday (调休上班)
+        (dt.date(2026, 2, 15), "holiday"),  # Sunday, first day off
+        (dt.date(2026, 2, 16), "holiday"),  # Monday, day off
+        (dt.date(2026, 2, 21), "holiday"),  # Saturday inside the span
+        (dt.date(2026, 2, 23), "holiday"),  # Monday, last day off
+        (dt.date(2026, 2, 24), "workday"),  # Tuesday
+        (dt.date(2026, 2, 28), "workday"),  # Saturday, make-up workday
+        (dt.date(2026, 3, 1), "weekend"),  # Sunday
+        (dt.date(2026, 3, 7), "weekend"),  # Saturday
+        (dt.date(2022, 12, 31), "holiday"),  # Saturday, 元旦 2023 of the 2023 notice
+    ],
+)
+def test_cn_calendar_days_take_their_day_types(day: dt.date, expected: str) -> None:
+    assert day_type_name(compile_schedule(version_of(CN_DAY_TYPES)), day) == expected
+
+
+def test_cn_holidays_may_take_the_weekend_rules() -> None:
+    schedule = compile_schedule(
+        version_of(
+            "    day_types:\n"
+            "      workday: {weekdays: [mon, tue, wed, thu, fri], workdays: CN}\n"
+            "      weekend: {weekdays: [sat, sun], holidays: CN}\n"
+            '    charges:\n      - {kind: energy, price_per_kwh: "0.5"}\n'
+        )
+    )
+    assert day_type_name(schedule, dt.date(2026, 2, 16)) == "weekend"  # Monday, day off
+    assert day_type_name(schedule, dt.date(2026, 2, 14)) == "workday"  # Saturday, worked
+    assert day_type_name(schedule, dt.date(2026, 3, 2)) == "workday"  # Monday
+
+
+def test_dates_written_in_the_calendar_type_add_to_the_calendar() -> None:
+    # 除夕 2024 (9 February) is not a day off in the notice, which only encourages it.
+    schedule = compile_schedule(
+        version_of(CN_DAY_TYPES.replace("{holidays: CN}", "{holidays: CN, dates: [2024-02-09]}"))
+    )
+    assert day_type_name(schedule, dt.date(2024, 2, 9)) == "holiday"
+    assert day_type_name(schedule, dt.date(2024, 2, 10)) == "holiday"
+    assert day_type_name(schedule, dt.date(2024, 2, 8)) == "workday"
+
+
+def test_a_date_of_another_type_that_the_calendar_gives_a_type_is_refused() -> None:
+    version = version_of(
+        CN_DAY_TYPES.replace(
+            "      holiday: {holidays: CN}\n",
+            "      holiday: {holidays: CN}\n      event: {dates: [2026-02-14]}\n",
+        )
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"2026-02-14 is a holiday of two day types, 'workday' and 'event' "
+        r"\(a CN make-up workday, then a date\)",
+    ):
+        compile_schedule(version).day_type_of(dt.date(2026, 2, 14))
+
+
+def test_a_day_of_a_year_the_calendar_does_not_cover_is_refused() -> None:
+    schedule = compile_schedule(version_of(CN_DAY_TYPES))
+    with pytest.raises(
+        ValueError, match=r"day_types\.workday\.workdays: .*covers 2020-2026, not 2027"
+    ):
+        schedule.day_type_of(dt.date(2027, 3, 1))
+
+
 # -- granularity --------------------------------------------------------------------------
 
 

@@ -50,6 +50,8 @@ def csv_bytes(rows: list[str], header: str = "start,kwh", end: str = "\n") -> by
     return (end.join([header, *rows]) + end).encode()
 
 
+_NO_ROWS_MESSAGE = "no readings: the file has a header but no rows"
+
 CASES = {
     "plain": csv_bytes(hours(60)),
     "crlf and bom": b"\xef\xbb\xbf" + csv_bytes(hours(60), end="\r\n"),
@@ -143,3 +145,9 @@ def test_a_file_of_empty_readings_only_is_refused_at_its_first_row(
         "error",
         f"{tmp_path / 'r.csv'}:2: no readings: the file has a header but no rows",
     )
+
+
+def test_a_header_alone_is_refused_at_the_first_row_in_pieces_too(tmp_path: Path) -> None:
+    # The header fills the first piece exactly; no row follows.
+    whole, pieces = both(tmp_path, b"start,kwh\n", 10)
+    assert pieces == whole == ("error", f"{tmp_path / 'r.csv'}:2: " + _NO_ROWS_MESSAGE)

@@ -9,7 +9,7 @@ valley hours 20-08). By hand:
   than flat-a: savings −2.40, −2.40 / 12.00 = −20.0 %;
 - scenario: half the 08:00-20:00 energy moved to 20:00-08:00 (6 kWh): tou 6 × 1.0 +
   18 × 0.2 = 9.60 (−4.80 from base), flat-a unchanged at 12.00; tou saves 2.40 =
-  20.0 % of 12.00, about 2.40 × 365 = 876.00 CNY a year;
+  20.0 % of 12.00 (one day is not a year of bills: no annual figure);
 - shift break-even: moving s % of the 12 peak kWh saves 0.8 × 0.12 s CNY under tou, so
   tou costs less than 12.00 above s = 25; at 25.1 % (3.012 kWh) it costs
   8.988 → 8.99 + 15.012 × 0.2 = 3.0024 → 3.00, 11.99 in all;
@@ -133,8 +133,8 @@ def test_table_with_a_scenario_and_break_evens() -> None:
         "----  ------  ---------  ------  -------  -----------  ---------  -----------\n"
         "1     tou          9.60  24.000   0.4000         2.40       20.0        -4.80\n"
         "2     flat-a      12.00  24.000   0.5000         0.00        0.0         0.00\n"
-        "Recommendation: tou saves 2.40 CNY over 1 day (20.0 %; about 876.00 CNY/yr at "
-        "this rate), mostly from energy charges\n"
+        "Recommendation: tou saves 2.40 CNY over 1 day (20.0 %; not a year of bills, so no "
+        "annual figure), mostly from energy charges\n"
         "\n"
         "Break-even\n"
         "  tou costs less than flat-a from 25.1 % shifted peak->valley (11.99 vs 12.00 CNY)\n"

@@ -21,6 +21,7 @@ import pytest
 from tariffs import describe_tariff, load_tariff
 from tariffs.cli import main
 from tariffs.io.tables import BUNDLED_TABLES
+from tariffs.model.tariff import Rounding
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -167,3 +168,17 @@ def test_reference_document_matches_the_transcribed_lists() -> None:
     assert set(entries) == REFERENCE_IDS
     illustrative = {tariff_id for tariff_id, text in entries.items() if "illustrative" in text}
     assert illustrative == ILLUSTRATIVE_IDS
+
+
+def test_show_names_the_holiday_calendar_and_the_rounding() -> None:
+    text = describe_tariff(load_tariff(ROOT / "examples" / "cn-holiday-tou.yaml"))
+    assert "    workday: mon, tue, wed, thu, fri; the CN calendar's make-up workdays\n" in text
+    assert "    weekend: sat, sun\n" in text
+    assert "    holiday: the CN calendar's days off\n" in text
+    assert "rounded half-up to 2 decimals per line;" in text
+    per_bill = load_tariff(ROOT / "examples" / "cn-holiday-tou.yaml").model_copy(
+        update={"rounding": Rounding(per="bill", places=1, line_places=4)}
+    )
+    assert "rounded half-up to 1 decimals once per bill (lines carried to 4);" in (
+        describe_tariff(per_bill)
+    )

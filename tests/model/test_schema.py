@@ -712,3 +712,40 @@ def test_a_reactive_charge_per_kvar_loads(tmp_path: Path) -> None:
     (charge,) = next(iter(load_tariff(write(tmp_path, body)).versions.values())).charges
     assert charge.price_per_kvar == Decimal("0.51")
     assert charge.price_per_kvarh is None and charge.free_kvarh_per_kwh == 0
+
+
+@pytest.mark.parametrize(
+    ("day_types", "message"),
+    [
+        (
+            "work: {weekdays: [mon, tue, wed, thu, fri], holidays: CN}\n"
+            "rest: {weekdays: [sat, sun], holidays: CN}\n"
+            "made_up: {workdays: CN}",
+            r"day types 'work' and 'rest' both take 'holidays'",
+        ),
+        (
+            "work: {weekdays: [mon, tue, wed, thu, fri], workdays: CN}\n"
+            "rest: {weekdays: [sat, sun]}",
+            r"day type 'work' takes the CN make-up workdays, but no day type takes its "
+            r"holidays: add 'holidays: CN'",
+        ),
+        (
+            "work: {weekdays: [mon, tue, wed, thu, fri]}\n"
+            "rest: {weekdays: [sat, sun]}\n"
+            "odd: {weekdays: [], dates: [2025-01-01]}",
+            r"give either 'weekdays', or 'dates' and/or 'rrules' for a day type",
+        ),
+    ],
+)
+def test_calendar_day_types_are_refused_when_unclear(
+    tmp_path: Path, day_types: str, message: str
+) -> None:
+    indented = "".join(f"      {line}\n" for line in day_types.splitlines())
+    path = write(
+        tmp_path,
+        'versions:\n  "2025-01-01":\n    day_types:\n'
+        + indented
+        + '    charges:\n      - {kind: energy, price_per_kwh: "0.5"}\n',
+    )
+    with pytest.raises(TariffFileError, match=r"t\.yaml:\d+:\d+: .*" + message):
+        load_tariff(path)

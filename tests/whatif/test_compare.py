@@ -12,6 +12,7 @@ otherwise. Worked out by hand:
 - ``tou-b`` (peak 1.0, valley 0.1): 372.00 + 37.20 = 409.20.
 
 Against ``flat``: ``tou-cheap`` saves 44.64 CNY, 44.64 / 379.44 = 11.76 % → 11.8 %;
+31 days are not a year of bills, so there is no annual figure unless one is asked for:
 × 365 / 31 days = 525.60 CNY a year. ``tou`` costs 66.96 more: −17.6 %.
 """
 
@@ -33,6 +34,8 @@ from strategies import ReadingsCase, readings_cases, tariff_specs
 from tables import flat_body, peak_valley_body, table_yaml
 from tariffs import AccountError, InputError, Readings, Tariff, load_tariff, parse_tariff
 from tariffs.cli import main
+from tariffs.model.account import Account
+from tariffs.model.eligibility import assess
 from tariffs.whatif.compare import (
     Crossing,
     break_even_consumption,
@@ -113,9 +116,21 @@ def test_ranking_savings_and_breakdown() -> None:
     assert cheap.average_price_per_kwh == Decimal("0.4500")
     recommendation = comparison.recommendation
     assert recommendation is not None
-    assert recommendation.annual_savings == Decimal("525.60")
+    assert recommendation.annual_savings is None
     # The codes differ (energy vs energy.peak / energy.valley): the reason is the kind.
     assert recommendation.text == (
+        "tou-cheap saves 44.64 CNY over 31 days (11.8 %; not a year of bills, so no annual "
+        "figure), mostly from energy charges"
+    )
+    asked = compare_tariffs(
+        [tariff("flat"), tariff("tou"), tariff("tou-cheap")],
+        july(),
+        current="flat",
+        annualise=True,
+    ).recommendation
+    assert asked is not None
+    assert asked.annual_savings == Decimal("525.60")
+    assert asked.text == (
         "tou-cheap saves 44.64 CNY over 31 days (11.8 %; about 525.60 CNY/yr at this rate), "
         "mostly from energy charges"
     )
@@ -127,8 +142,8 @@ def test_the_reason_names_a_line_both_tariffs_bill() -> None:
     assert comparison.recommendation is not None
     assert comparison.recommendation.main_source == "Valley energy"
     assert comparison.recommendation.text == (
-        "tou-b saves 37.20 CNY over 31 days (8.3 %; about 438.00 CNY/yr at this rate), "
-        "mostly from valley energy"
+        "tou-b saves 37.20 CNY over 31 days (8.3 %; not a year of bills, so no annual "
+        "figure), mostly from valley energy"
     )
 
 
@@ -142,9 +157,32 @@ def test_a_year_of_readings_gives_savings_per_year() -> None:
     year = hourly(8760, 10_000, start)
     comparison = compare_tariffs([tariff("tou"), tariff("tou-b")], year, current="tou")
     assert comparison.recommendation is not None
+    assert comparison.recommendation.annual_savings == Decimal("4380.00")
     assert comparison.recommendation.text == (
         "tou-b saves 4,380.00 CNY/yr (8.3 %), mostly from valley energy"
     )
+
+
+def test_annual_savings_come_from_a_year_of_bills_even_in_a_leap_year() -> None:
+    """10 kWh every hour of 2028 (366 days): 43920 kWh peak, 43920 valley; tou-b saves
+    43920 × 0.1 = 4392.00 a year, not 4392 × 365 / 366 = 4380.00."""
+    start = JULY_FIRST + (184 + 365 + 365) * 86400  # 2028-01-01T00:00 Asia/Shanghai
+    year = hourly(8784, 10_000, start)
+    comparison = compare_tariffs([tariff("tou"), tariff("tou-b")], year, current="tou")
+    assert comparison.recommendation is not None
+    assert comparison.recommendation.annual_savings == Decimal("4392.00")
+    assert comparison.recommendation.text.startswith("tou-b saves 4,392.00 CNY/yr (8.3 %)")
+
+
+def test_a_year_short_of_a_day_is_not_a_year() -> None:
+    """2025-01-01 to 2025-12-31 (364 days): no annual figure."""
+    start = JULY_FIRST - 181 * 86400
+    short = hourly(8760 - 24, 10_000, start)
+    comparison = compare_tariffs([tariff("tou"), tariff("tou-b")], short, current="tou")
+    assert comparison.recommendation is not None
+    assert comparison.recommendation.annual_savings is None
+    assert "over 364 days" in comparison.recommendation.text
+    assert "no annual figure" in comparison.recommendation.text
 
 
 def test_recommendation_to_stay_and_without_a_current_tariff() -> None:
@@ -183,10 +221,26 @@ def test_tariffs_that_cannot_be_priced_are_not_applicable() -> None:
     assert reasons["utc"] == "its time zone UTC differs from Asia/Shanghai of flat"
 
 
-def test_a_current_tariff_that_cannot_be_priced_is_an_error() -> None:
+def test_a_current_tariff_that_cannot_be_priced_is_reported_beside_the_others() -> None:
+    """The others are still ranked (flat 379.44), with no savings against it."""
     industrial = load_tariff("cn-sh-industrial-two-part")
+    comparison = compare_tariffs(
+        [tariff("flat"), industrial], july(), current="cn-sh-industrial-two-part"
+    )
+    assert [(r.tariff, r.total, r.savings) for r in comparison.results] == [
+        ("flat", Decimal("379.44"), None)
+    ]
+    (failed,) = comparison.failed
+    assert failed.tariff == "cn-sh-industrial-two-part"
+    assert "needs 'basic_charge_method'" in failed.reason
+    assert comparison.not_applicable == ()
+    assert comparison.recommendation is not None
+    assert comparison.recommendation.text == (
+        "flat is the cheapest of 1 tariff(s) priced: 379.44 CNY; the current tariff "
+        "cn-sh-industrial-two-part could not be priced, so no savings are given"
+    )
     with pytest.raises(AccountError, match=r"cn-sh-industrial-two-part .*needs"):
-        compare_tariffs([tariff("flat"), industrial], july(), current="cn-sh-industrial-two-part")
+        compare_tariffs([industrial], july(), current="cn-sh-industrial-two-part")
 
 
 @pytest.mark.parametrize(
@@ -301,13 +355,16 @@ def test_break_even_consumption() -> None:
 
     Up to 100 kWh tiered is cheaper; above, tiered = 40 + (E − 100) = E − 60 against
     0.6 E: equal at 0.4 E = 60, E = 150 kWh. At 149: 89.00 < 89.40; at 150: 90.00 each,
-    so from 150 kWh flat-six costs no more. A year: 150 × 365 / 31 = 1766.1 → 1766.
+    so from 150 kWh flat-six costs no more. 31 days are not a year: no annual figure,
+    unless asked for: 150 × 365 / 31 = 1766.1 → 1766.
     """
     found = break_even_consumption(tariff("tiered"), tariff("flat-six"), july())
     assert found.energy_kwh == Decimal("744.000")
     assert found.days == 31
     assert found.searched_up_to_kwh == Decimal("2232.000")
-    assert found.crossings == (Crossing(Decimal("150.000"), Decimal(1766), "tiered", "flat-six"),)
+    assert found.crossings == (Crossing(Decimal("150.000"), None, "tiered", "flat-six"),)
+    asked = break_even_consumption(tariff("tiered"), tariff("flat-six"), july(), annualise=True)
+    assert asked.crossings == (Crossing(Decimal("150.000"), Decimal(1766), "tiered", "flat-six"),)
 
 
 # -- the command ------------------------------------------------------------------------
@@ -372,7 +429,12 @@ def test_compare_every_table_of_a_directory(
     assert results[1]["periods"] == [
         {"start": "2025-07-01", "end": "2025-08-01", "energy_kwh": "744.000", "total": "379.44"}
     ]
-    assert document["recommendation"]["annual_savings"] == "525.60"
+    assert document["recommendation"]["annual_savings"] is None
+    code, out, err = run(
+        capsys, "compare", july_csv, "--tables", tables, "--current", "flat", "--format",
+        "json", "--annualise",
+    )  # fmt: skip
+    assert load_json(out)["recommendation"]["annual_savings"] == "525.60"
     reasons = {item["tariff"]: item["reason"] for item in document["not_applicable"]}
     assert reasons["usd"] == "its currency USD differs from CNY of flat"
     assert str(tables / "broken.yaml") in reasons
@@ -507,3 +569,336 @@ def test_declared_event_days() -> None:
     declared = compare_scenarios([gd], day, [scenario], event_days=event)
     assert plain.scenarios[0].steps[0].quantities["moved_kwh"] == Decimal("0.000")
     assert declared.scenarios[0].steps[0].quantities["moved_kwh"] == Decimal("3.000")
+
+
+# -- scenarios on every customer ------------------------------------------------------------
+
+DEMAND_TOU = peak_valley_body("1.0", "0.2") + '      - {kind: demand, price_per_kw: "10"}\n'
+
+
+def factory_day() -> Readings:
+    """2025-07-01, hourly: 10 kWh each hour, the meter's kW 20 each hour (15-min windows).
+
+    Hourly intervals cannot give a 15-minute demand, so the meter's kw column is what the
+    demand charge bills; without it the tariff cannot be priced.
+    """
+    return Readings(
+        "factory.csv", 3600, [JULY_FIRST + 3600 * i for i in range(24)], 3,
+        [10_000] * 24, kvarh=[5_000] * 24, kw=[20_000] * 24,
+    )  # fmt: skip
+
+
+def test_a_shift_keeps_the_meter_kw_of_a_factory() -> None:
+    """shift:50%:peak->valley on the factory day, tariff ``demand-tou``.
+
+    Base: 120 kWh peak × 1.0 + 120 kWh valley × 0.2 = 144.00; demand 20 kW × 10 CNY for
+    1 of July's 31 days: 200 / 31 = 6.4516 → 6.45.
+    Shift: each peak hour gives 5 kWh, the 60 kWh spread over 12 valley hours (+5 each):
+    peak 60 × 1.0 + valley 180 × 0.2 = 96.00. The meter's kW follow the kWh: peak hours
+    20 × 5/10 = 10 kW, valley hours 20 × 15/10 = 30 kW; demand 300 / 31 = 9.677 → 9.68.
+    """
+    demand = tariff("demand-tou", body=DEMAND_TOU)
+    whatif = compare_scenarios(
+        [demand], factory_day(), [parse_scenario("shift:50%:peak->valley")], current="demand-tou"
+    )
+    base = whatif.base.get("demand-tou")
+    assert base is not None
+    (case,) = whatif.scenarios
+    shifted = case.comparison.get("demand-tou")
+    assert shifted is not None
+    assert base.by_kind["energy"] == Decimal("144.00")
+    assert shifted.by_kind["energy"] == Decimal("96.00")
+    assert (base.by_kind["demand"], shifted.by_kind["demand"]) == (
+        Decimal("6.45"),
+        Decimal("9.68"),
+    )
+    assert case.steps[0].notes == ()
+
+
+def test_a_scenario_that_fails_is_reported_beside_the_others() -> None:
+    """cap:0.5kW cannot hold 24 kWh a day (12 kWh of room); scale:2 doubles every bill:
+    flat 2 × 379.44 = 758.88."""
+    whatif = compare_scenarios(
+        [tariff("flat"), tariff("tou")],
+        july(),
+        [parse_scenario("cap:0.5kW"), parse_scenario("scale:2")],
+        current="flat",
+    )
+    failed, scaled = whatif.scenarios
+    assert failed.error is not None
+    assert "cannot be held under 0.5 kW" in failed.error
+    assert failed.comparison.results == ()
+    assert scaled.error is None
+    assert [(r.tariff, r.total) for r in scaled.comparison.results] == [
+        ("flat", Decimal("758.88")),
+        ("tou", Decimal("892.80")),
+    ]
+
+
+def test_period_names_come_from_the_tariff_that_defines_them() -> None:
+    """A flat current tariff, shift:20%:peak->valley: tou's peak 08-20 gives 20 % of its
+    12 kWh a day, 2.4 kWh, to its valley; in July 74.4 kWh.
+
+    tou: (372 − 74.4) × 1.0 + (372 + 74.4) × 0.2 = 297.60 + 89.28 = 386.88; flat-plain
+    is unchanged, 744 × 0.5 = 372.00.
+    """
+    whatif = compare_scenarios(
+        [tariff("flat-plain"), tariff("tou")],
+        july(),
+        [parse_scenario("shift:20%:peak->valley")],
+        current="flat-plain",
+    )
+    (case,) = whatif.scenarios
+    assert case.error is None
+    assert case.steps[0].quantities == {"moved_kwh": Decimal("74.400")}
+    assert case.steps[0].notes == (
+        "periods peak, valley are those of tariff tou (flat-plain has no period 'peak')",
+    )
+    assert [(r.tariff, r.total) for r in case.comparison.results] == [
+        ("flat-plain", Decimal("372.00")),
+        ("tou", Decimal("386.88")),
+    ]
+
+
+def test_compare_writes_every_result_and_exits_1_when_something_failed(
+    capsys: pytest.CaptureFixture[str], july_csv: Path
+) -> None:
+    for fmt in ("table", "json", "csv"):
+        code, out, err = run(
+            capsys, "compare", july_csv, "--tariff", "cn-bj-residential", "--scenario",
+            "cap:0.5kW", "--scenario", "scale:2", "--format", fmt,
+        )  # fmt: skip
+        assert code == 1
+        assert err.startswith("tariffs: scenario 'cap:0.5kW' failed: ")
+        assert "cannot be held under 0.5 kW" in err
+        if fmt == "json":
+            failed, scaled = load_json(out)["scenarios"]
+            assert set(failed) == {"name", "error"}
+            assert scaled["results"][0]["tariff"] == "cn-bj-residential"
+        elif fmt == "csv":
+            rows = list(csv.DictReader(io.StringIO(out)))
+            assert [(r["scenario"], r["tariff"], bool(r["error"])) for r in rows] == [
+                ("base", "cn-bj-residential", False),
+                ("scale:2", "cn-bj-residential", False),
+                ("cap:0.5kW", "", True),
+            ]
+        else:
+            assert "Scenario 'cap:0.5kW' (cap:0.5kW)\n  failed: " in out
+            assert "Scenario 'scale:2' (scale:2)" in out
+
+
+# -- eligibility ----------------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+def with_eligibility(
+    tariff_id: str, block: str, base: str = "flat-plain", body: str = ""
+) -> Tariff:
+    """A test table with an ``eligibility`` block (YAML lines of the block's body)."""
+    text = table_text(tariff_id, body=body or TABLES[base]).replace(
+        "versions:\n", "eligibility:\n" + block + "versions:\n", 1
+    )
+    return parse_tariff(text, f"{tariff_id}.yaml")
+
+
+def test_compare_ranks_only_the_tariffs_a_factory_may_take(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The example factory (2,500 kVA, industrial): the single-part tariff is for less than
+    315 kVA and the household tariff for households; only the two-part one is ranked, and
+    it is the one the factory must take. Asked to ignore eligibility, the household price
+    (the cheapest per kWh, 0.617) ranks first and the single-part second."""
+    here = EXAMPLES / "eligibility"
+    argv = [
+        "compare", EXAMPLES / "readings.csv",
+        "--tariff", here / "small-commercial-tou.yaml",
+        "--tariff", here / "large-two-part.yaml",
+        "--tariff", here / "household.yaml",
+        "--account", here / "factory-account.yaml",
+    ]  # fmt: skip
+    code, out, err = run(capsys, *argv)
+    assert (code, err) == (0, "")
+    assert "1     large-two-part" in out
+    assert "\n2 " not in out
+    assert (
+        "not eligible: household: customer_class industrial is not one of residential "
+        "(residential prices are for households only)\n"
+    ) in out
+    assert (
+        "not eligible: small-commercial-tou: capacity_kva 2500 kVA is not below 315 kVA "
+        "(single-part is for capacities below 315 kVA, 发改价格〔2023〕526号)\n"
+    ) in out
+    assert "mandatory: this account must take large-two-part by its eligibility\n" in out
+    code, out, err = run(capsys, *argv, "--format", "json")
+    document = load_json(out)
+    assert [r["tariff"] for r in document["results"]] == ["large-two-part"]
+    assert [(n["tariff"], n["status"], n["needs"]) for n in document["not_eligible"]] == [
+        ("household", "ineligible", []),
+        ("small-commercial-tou", "ineligible", []),
+    ]
+    assert document["not_eligible"][1]["reasons"] == [
+        "capacity_kva 2500 kVA is not below 315 kVA"
+    ]
+    assert document["mandatory"] == ["large-two-part"]
+    code, out, err = run(capsys, *argv, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["rank"], r["tariff"], r["not_eligible"][:12]) for r in rows] == [
+        ("1", "large-two-part", ""),
+        ("", "household", "customer_cla"),
+        ("", "small-commercial-tou", "capacity_kva"),
+    ]
+    code, out, err = run(capsys, *argv, "--ignore-eligibility", "--format", "json")
+    assert [r["tariff"] for r in load_json(out)["results"]] == [
+        "household", "small-commercial-tou", "large-two-part"
+    ]  # fmt: skip
+    assert "not_eligible" not in load_json(out)
+    household = load_json(out)["results"][0]["bills"][0]
+    assert household["warnings"][-1] == (
+        "account F-2500 may not take tariff household: customer_class industrial is not one "
+        "of residential (residential prices are for households only); priced as asked"
+    )
+
+
+def test_an_account_without_a_fact_leaves_the_tariff_unranked() -> None:
+    """No customer_class: ``homes`` is listed as unknown, not ranked; ``flat-plain`` is."""
+    homes = with_eligibility("homes", "  customer_classes: [residential]\n")
+    account = Account.model_validate({"account_id": "A-1"})
+    comparison = compare_tariffs([tariff("flat-plain"), homes], july(), account)
+    assert [r.tariff for r in comparison.results] == ["flat-plain"]
+    (item,) = comparison.ineligible
+    assert (item.tariff, item.standing.status, item.standing.needs) == (
+        "homes", "unknown", ("customer_class",)
+    )  # fmt: skip
+    ignored = compare_tariffs(
+        [tariff("flat-plain"), homes], july(), account, ignore_eligibility=True
+    )
+    assert [r.tariff for r in ignored.results] == ["flat-plain", "homes"]
+    with pytest.raises(InputError, match="homes: eligibility unknown: needs customer_class"):
+        compare_tariffs([homes], july(), account)
+
+
+def test_the_current_tariff_is_priced_even_when_the_account_may_not_take_it() -> None:
+    """The customer pays it now: it stays the baseline, and the comparison says so."""
+    homes = with_eligibility("homes", "  customer_classes: [residential]\n", base="tou")
+    account = Account.model_validate({"account_id": "A-1", "customer_class": "commercial"})
+    comparison = compare_tariffs([homes, tariff("flat-plain")], july(), account, current="homes")
+    assert [r.tariff for r in comparison.results] == ["flat-plain", "homes"]
+    assert comparison.current_ineligible is not None
+    assert comparison.current_ineligible.reasons == (
+        "customer_class commercial is not one of residential",
+    )
+    # Staying is no advice: 446.40 − 372.00 = 74.40 less, 74.40 / 446.40 = 16.67 % → 16.7.
+    assert comparison.recommendation is not None
+    assert comparison.recommendation.tariff == "flat-plain"
+    assert comparison.recommendation.text == (
+        "move from homes, which the account may not take: flat-plain saves 74.40 CNY over "
+        "31 days (16.7 %; not a year of bills, so no annual figure), mostly from energy "
+        "charges"
+    )
+    # Even when every tariff it may take costs more (tou: 446.40 against 372.00).
+    cheap_homes = with_eligibility("homes", "  customer_classes: [residential]\n")
+    dearer = compare_tariffs([cheap_homes, tariff("tou")], july(), account, current="homes")
+    assert dearer.recommendation is not None
+    assert dearer.recommendation.tariff == "tou"
+    assert dearer.recommendation.text == (
+        "move from homes, which the account may not take: tou is the cheapest tariff it may "
+        "take, 74.40 CNY more"
+    )
+
+
+CLASSES = ["residential", "commercial", "industrial"]
+
+
+@st.composite
+def eligibility_blocks(draw: st.DrawFn) -> str:
+    """The body of an eligibility block: some classes and/or a capacity range."""
+    lines = ""
+    if draw(st.booleans()):
+        chosen = draw(st.lists(st.sampled_from(CLASSES), min_size=1, unique=True))
+        lines += f"  customer_classes: [{', '.join(chosen)}]\n"
+    if not lines or draw(st.booleans()):
+        bound = draw(st.sampled_from(["min", "above", "max", "below"]))
+        lines += f"  capacity_kva: {{{bound}: {draw(st.sampled_from([100, 315, 1000]))}}}\n"
+    return lines
+
+
+@given(
+    st.lists(st.one_of(st.none(), eligibility_blocks()), min_size=1, max_size=4),
+    st.one_of(st.none(), st.sampled_from(CLASSES)),
+    st.one_of(st.none(), st.sampled_from([50, 100, 315, 2500])),
+)
+def test_an_ineligible_tariff_is_never_ranked_nor_recommended(
+    blocks: list[str | None], customer_class: str | None, capacity: int | None
+) -> None:
+    prices = ["0.5", "0.6", "0.4", "0.7"]
+    tariffs = [
+        parse_tariff(table_text(f"t{i}", body=flat_body(prices[i])))
+        if block is None
+        else with_eligibility(f"t{i}", block, body=flat_body(prices[i]))
+        for i, block in enumerate(blocks)
+    ]
+    facts = {"customer_class": customer_class, "capacity_kva": capacity}
+    account = Account.model_validate(
+        {"account_id": "A-1", **{k: v for k, v in facts.items() if v is not None}}
+    )
+    standing = {t.id: assess(t.eligibility, account).status for t in tariffs}
+    if all(status != "eligible" for status in standing.values()):
+        with pytest.raises(InputError, match="no tariff could be priced"):
+            compare_tariffs(tariffs, july(), account)
+        return
+    comparison = compare_tariffs(tariffs, july(), account)
+    assert all(standing[r.tariff] == "eligible" for r in comparison.results)
+    assert {i.tariff for i in comparison.ineligible} == {
+        t for t, status in standing.items() if status != "eligible"
+    }
+    assert comparison.recommendation is not None
+    assert standing[comparison.recommendation.tariff] == "eligible"
+
+
+def test_compare_exits_1_after_the_output_when_the_current_tariff_cannot_be_priced(
+    capsys: pytest.CaptureFixture[str], july_csv: Path
+) -> None:
+    """Without an account the two-part tariff needs basic_charge_method: cn-bj-residential
+    is still ranked, and the run says the current tariff failed."""
+    code, out, err = run(
+        capsys, "compare", july_csv, "--tariff", "cn-bj-residential",
+        "--current", "cn-sh-industrial-two-part", "--format", "json",
+    )  # fmt: skip
+    assert code == 1
+    assert err.startswith(
+        "tariffs: the current tariff cn-sh-industrial-two-part could not be priced: "
+    )
+    document = load_json(out)
+    assert [r["tariff"] for r in document["results"]] == ["cn-bj-residential"]
+    assert document["failed"][0]["tariff"] == "cn-sh-industrial-two-part"
+    assert "basic_charge_method" in document["failed"][0]["error"]
+
+
+def test_a_break_even_that_fails_is_reported_beside_the_others(
+    capsys: pytest.CaptureFixture[str], july_csv: Path
+) -> None:
+    """Neither tariff has a period 'noon': that break-even fails, the consumption one is
+    found, and the run exits 1 after the whole output."""
+    argv = [
+        "compare", july_csv, "--tariff", "cn-bj-residential", "--tariff", "cn-zj-residential",
+        "--break-even", "shift:noon->valley", "--break-even", "consumption",
+    ]  # fmt: skip
+    code, out, err = run(capsys, *argv)
+    assert code == 1
+    assert err.startswith(
+        "tariffs: break-even shift:noon->valley of cn-zj-residential against "
+        "cn-bj-residential failed: "
+    )
+    assert "has no period 'noon'" in err
+    assert "  cn-zj-residential vs cn-bj-residential (noon->valley): failed: " in out
+    assert "  cn-zj-residential vs cn-bj-residential: " in out
+    code, out, err = run(capsys, *argv, "--format", "json")
+    failed, found = load_json(out)["break_even"]
+    assert (failed["kind"], failed["shift"], set(failed)) == (
+        "shift", "noon->valley", {"kind", "tariff", "against", "shift", "error"}
+    )  # fmt: skip
+    assert found["kind"] == "consumption"
+    code, out, err = run(capsys, *argv, "--format", "csv")
+    rows = {row["tariff"]: row for row in csv.DictReader(io.StringIO(out))}
+    assert rows["cn-zj-residential"]["break_even noon->valley"].startswith("failed: ")

@@ -307,17 +307,45 @@ def test_shift_refusals() -> None:
         )
 
 
-def test_a_meter_kw_column_is_dropped_when_energy_moves() -> None:
-    readings = day_readings(hour_values(), kw=[5000] * 24)
+def test_shift_carries_kw_and_kvarh_with_the_energy() -> None:
+    """10 kWh every hour; hour 12: 6 kvarh and 20 kW, hour 0: 2 kvarh and 10 kW.
+
+    shift:50%:12:00-13:00->00:00-01:00 moves 5 kWh. Hour 12 gives kvarh in its own
+    proportion, 6 × 5/10 = 3 kvarh, so its PF is kept (5 kWh, 3 kvarh); hour 0 receives
+    them: 2 + 3 = 5 kvarh. The kW follow the kWh: hour 12 20 × 5/10 = 10 kW, hour 0
+    10 × 15/10 = 15 kW. The other hours are unchanged (4 kvarh, 12 kW).
+    """
+    kvarh = [4_000] * 24
+    kvarh[0], kvarh[12] = 2_000, 6_000
+    kw = [12_000] * 24
+    kw[0], kw[12] = 10_000, 20_000
+    readings = day_readings([10_000] * 24, kvarh=kvarh, kw=kw)
     outcome = apply_scenario(
-        readings, parse_step("shift:10%:12:00-13:00->00:00-01:00"), timezone=ZONE
+        readings, parse_step("shift:50%:12:00-13:00->00:00-01:00"), timezone=ZONE
     )
-    assert outcome.readings.kw is None
-    assert "kw column" in outcome.steps[0].notes[-1]
+    result = outcome.readings
+    assert (result.kwh[0], result.kwh[12]) == (15_000, 5_000)
+    assert result.kvarh is not None and result.kw is not None
+    assert (result.kvarh[0], result.kvarh[12]) == (5_000, 3_000)
+    assert (result.kw[0], result.kw[12]) == (15_000, 10_000)
+    assert result.kvarh[1:12] == [4_000] * 11 and result.kw[13:] == [12_000] * 11
+    assert sum(result.kvarh) == sum(kvarh)
+    assert outcome.steps[0].notes == ()
     unchanged = apply_scenario(
         readings, parse_step("shift:0%:12:00-13:00->00:00-01:00"), timezone=ZONE
     )
     assert unchanged.readings == readings
+
+
+def test_an_interval_without_energy_takes_the_average_kw_of_what_it_receives() -> None:
+    """15-minute intervals, 2 kWh in the first, none in the second (0 kW): moving 1 kWh
+    there gives it 1 kWh × 60 / 15 = 4 kW; the first keeps 8 × 1/2 = 4 kW."""
+    readings = day_readings([2_000, 0], step=900, kw=[8_000, 0])
+    outcome = apply_scenario(
+        readings, parse_step("shift:50%:00:00-00:15->00:15-00:30"), timezone=ZONE
+    )
+    assert outcome.readings.kwh == [1_000, 1_000]
+    assert outcome.readings.kw == [4_000, 4_000]
 
 
 # -- scale ------------------------------------------------------------------------------
@@ -383,6 +411,35 @@ def test_cap_moves_the_peak_to_the_same_day() -> None:
         "moved_kwh": Decimal("20.000"),
         "cap_kwh_per_interval": Decimal("20.000"),
     }
+
+
+def test_cap_carries_kvarh_and_holds_the_meter_kw_to_the_cap() -> None:
+    """The day of the test above, with 5 kvarh and 12 kW each hour, and at 12:00 20 kvarh
+    and 50 kW; cap 20 kW.
+
+    Hour 12 gives 20 of its 40 kWh, and kvarh in its own proportion: 20 × 20/40 = 10
+    kvarh. The 10 kvarh go in proportion to the kWh received (870 × 13 and 869 × 10
+    units): 10000 × 870 / 20000 = 435 exactly; 10000 × 869 / 20000 = 434.5, so 434 and the
+    5 units left to the first five of those hours (14..18): 5435 there, 5434 in 19..23.
+    kW follow the kWh: 12 × 10.870 / 10 = 13.044, 12 × 10.869 / 10 = 13.0428 → 13.043;
+    hour 12, 50 × 20/40 = 25 kW, is held to the cap: 20 kW.
+    """
+    kwh = [10_000] * 24
+    kwh[12] = 40_000
+    kvarh = [5_000] * 24
+    kvarh[12] = 20_000
+    kw = [12_000] * 24
+    kw[12] = 50_000
+    result = apply_scenario(
+        day_readings(kwh, kvarh=kvarh, kw=kw), parse_step("cap:20kW"), timezone=ZONE
+    ).readings
+    assert result.kvarh is not None and result.kw is not None
+    assert result.kvarh[12] == 10_000
+    assert result.kvarh[:12] == [5_435] * 12 and result.kvarh[13] == 5_435
+    assert result.kvarh[14:19] == [5_435] * 5 and result.kvarh[19:] == [5_434] * 5
+    assert sum(result.kvarh) == sum(kvarh)
+    assert result.kw[12] == 20_000
+    assert result.kw[:12] == [13_044] * 12 and result.kw[14:] == [13_043] * 10
 
 
 def test_cap_per_interval_is_rounded_down() -> None:
@@ -561,6 +618,10 @@ def test_moving_energy_keeps_the_total_exactly(case: ReadingsCase, data: st.Data
     )
     assert sum(shifted.readings.kwh) == sum(readings.kwh)
     assert min(shifted.readings.kwh, default=0) >= 0
+    if readings.kvarh is not None:
+        assert shifted.readings.kvarh is not None
+        assert sum(shifted.readings.kvarh) == sum(readings.kvarh)
+        assert min(shifted.readings.kvarh, default=0) >= 0
     # A cap at or above each day's average demand always fits, and keeps the total.
     step_hours = Fraction(readings.interval_seconds, 3600)
     day_units = max(
@@ -574,6 +635,34 @@ def test_moving_energy_keeps_the_total_exactly(case: ReadingsCase, data: st.Data
         assert sum(capped.readings.kwh) == sum(readings.kwh)
         limit = Fraction(cap_kw) * 1000 * step_hours
         assert all(value <= limit for value in capped.readings.kwh)
+        if readings.kvarh is not None:
+            assert capped.readings.kvarh is not None
+            assert sum(capped.readings.kvarh) == sum(readings.kvarh)
+
+
+@given(readings_cases(max_days=3, timezone="UTC"), st.integers(1, 30_000), st.integers(1, 4))
+def test_cap_never_raises_an_interval_above_the_cap(
+    case: ReadingsCase, level: int, load_factor: int
+) -> None:
+    """No interval ends above the cap, in kWh or in the meter's kW; none above it gains.
+
+    The meter's kW of each interval is its average demand × a load factor of 1 to 4.
+    """
+    readings = case.readings
+    per_hour = 3600 // readings.interval_seconds
+    readings = readings.with_values(kw=[v * per_hour * load_factor for v in readings.kwh])
+    cap_kw = Decimal(level).scaleb(-3)
+    limit = Fraction(cap_kw) * 1000 / per_hour
+    try:
+        capped = apply_scenario(readings, CapStep(demand_kw=cap_kw), timezone="UTC").readings
+    except ScenarioError:
+        return  # a day that cannot fit under the cap is refused, not changed
+    assert capped.kw is not None
+    for before, after in zip(readings.kwh, capped.kwh, strict=True):
+        assert after <= limit
+        if before > limit:
+            assert after < before
+    assert all(value <= level for value in capped.kw)
 
 
 @given(
@@ -581,13 +670,14 @@ def test_moving_energy_keeps_the_total_exactly(case: ReadingsCase, data: st.Data
     st.sampled_from(["shift:0%:peak->valley", "scale:1", "cap:100000kW", "solar:0kWp", "pf:0.01"]),
 )
 def test_a_scenario_that_moves_no_energy_changes_nothing(case: ReadingsCase, text: str) -> None:
-    readings = case.readings
+    readings = case.readings.with_values(kw=[2 * value for value in case.readings.kwh])
     tariff = parse_tariff(TOU_YAML.replace("Asia/Shanghai", case.timezone))
     if text.startswith("pf:"):
         # Without reactive energy the power factor is 1, above any target.
         readings = Readings(
             readings.source, readings.interval_seconds, readings.starts, readings.scale,
             readings.kwh, kvarh=[0] * len(readings), export_kwh=readings.export_kwh,
+            kw=readings.kw,
         )  # fmt: skip
     outcome = apply_scenario(readings, parse_scenario(text), timezone=case.timezone, tariff=tariff)
     assert outcome.readings == readings

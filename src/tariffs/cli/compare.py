@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from tariffs.cli.options import (
     read_readings,
     write_output,
 )
-from tariffs.errors import InputError, TariffsError
+from tariffs.errors import InputError, TariffsError, UnsupportedFeatureError
 from tariffs.io.atomic import write_atomic
 from tariffs.io.render.comparison import (
     comparison_to_csv,
@@ -36,10 +37,12 @@ from tariffs.model.account import Account
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
 from tariffs.whatif.compare import (
+    BreakEvenFailure,
     Comparison,
     ConsumptionBreakEven,
     NotApplicable,
     ShiftBreakEven,
+    WhatIf,
     break_even_consumption,
     break_even_shift,
     compare_scenarios,
@@ -111,6 +114,23 @@ def add_parser(commands: Any) -> None:
         "--break-even", action="append", default=[], metavar="SPEC", help=_BREAK_EVEN_HELP
     )
     sub.add_argument("--plot", metavar="FILE.png|svg", help="draw the comparison")
+    sub.add_argument(
+        "--ignore-eligibility",
+        action="store_true",
+        help=(
+            "rank every tariff that can be priced, even those whose eligibility excludes "
+            "the account or needs a fact the account does not state"
+        ),
+    )
+    sub.add_argument(
+        "--annualise",
+        action="store_true",
+        help=(
+            "give savings (and break-even kWh) per year even when the bills do not cover "
+            "exactly one year, extrapolated × 365 / days; without it only a year of bills "
+            "gives annual figures"
+        ),
+    )
 
 
 def _load_tariffs(
@@ -180,7 +200,7 @@ def _break_even_spec(text: str) -> tuple[str, list[str], list[str]]:
     )
 
 
-BreakEven = ShiftBreakEven | ConsumptionBreakEven
+BreakEven = ShiftBreakEven | ConsumptionBreakEven | BreakEvenFailure
 
 
 def _break_evens(
@@ -198,12 +218,29 @@ def _break_evens(
     found: list[BreakEven] = []
     for kind, source, target in specs:
         for tariff in others:
-            if kind == "consumption":
-                found.append(break_even_consumption(tariff, reference, readings, account, **span))
-            else:
+            try:
+                if kind == "consumption":
+                    found.append(
+                        break_even_consumption(
+                            tariff, reference, readings, account, annualise=args.annualise, **span
+                        )
+                    )
+                else:
+                    found.append(
+                        break_even_shift(
+                            tariff, reference, readings, account, from_periods=source,
+                            to=target, **span,
+                        )  # fmt: skip
+                    )
+            except (InputError, UnsupportedFeatureError) as exc:
+                shift = f"{','.join(source)}->{','.join(target)}" if kind == "shift" else None
                 found.append(
-                    break_even_shift(
-                        tariff, reference, readings, account, from_periods=source, to=target, **span
+                    BreakEvenFailure(
+                        tariff.id,
+                        reference.id,
+                        "shift" if kind == "shift" else "consumption",
+                        shift,
+                        str(exc),
                     )
                 )
     return found
@@ -234,6 +271,8 @@ def run(args: argparse.Namespace) -> int:
         as_year=args.as_year,
         align=args.align,
         wall_clock=args.wall_clock,
+        clock=args.clock,
+        year=args.year,
         layout=layout_of("tariffs compare", args),
     )
     profiles = {name: read_readings(name, reference.timezone) for name in profile_names(scenarios)}
@@ -248,6 +287,8 @@ def run(args: argparse.Namespace) -> int:
         end=args.end,
         event_days=args.event_days,
         demand_window=args.demand_window,
+        annualise=args.annualise,
+        ignore_eligibility=args.ignore_eligibility,
         metering=args.metering,
     )
     if skipped:
@@ -268,4 +309,34 @@ def run(args: argparse.Namespace) -> int:
     write_output(text, args.output)
     if image_format is not None:
         write_atomic(args.plot, chart)
-    return 0
+    return _report_failures(whatif, break_evens)
+
+
+def _report_failures(whatif: WhatIf, break_evens: list[BreakEven]) -> int:
+    """Say on stderr what could not be priced; 1 if anything failed, else 0.
+
+    The comparison is written in full first: a failed scenario or a current tariff that
+    could not be priced is a row of its own, and the exit code says the run failed.
+    """
+    failures = [
+        f"the current tariff {item.tariff} could not be priced: {item.reason}"
+        for item in whatif.base.failed
+    ]
+    for case in whatif.scenarios:
+        if case.error is not None:
+            failures.append(f"scenario {case.scenario.name!r} failed: {case.error}")
+        failures.extend(
+            f"scenario {case.scenario.name!r}: the current tariff {item.tariff} could not be "
+            f"priced: {item.reason}"
+            for item in case.comparison.failed
+        )
+    for found in break_evens:
+        if isinstance(found, BreakEvenFailure):
+            spec = f"shift:{found.shift}" if found.shift is not None else found.kind
+            failures.append(
+                f"break-even {spec} of {found.tariff} against {found.against} failed: "
+                f"{found.error}"
+            )
+    for failure in failures:
+        print(f"tariffs: {failure}", file=sys.stderr)
+    return 1 if failures else 0

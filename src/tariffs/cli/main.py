@@ -65,6 +65,7 @@ __all__ = [
 #: Every subcommand, in the order of ``tariffs --help``, and the module that defines it.
 COMMANDS = {
     "price": "tariffs.cli.price",
+    "explain": "tariffs.cli.explain",
     "batch": "tariffs.cli.batch",
     "compare": "tariffs.cli.compare",
     "portfolio": "tariffs.cli.portfolio",

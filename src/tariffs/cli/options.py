@@ -26,7 +26,7 @@ from tariffs.io.readings.layout import CsvLayout, parse_columns, parse_units
 from tariffs.model.common import check_ascii_digits
 from tariffs.model.common import parse_date as plain_date
 from tariffs.model.exports import METERING_RULES
-from tariffs.model.readings import Readings
+from tariffs.model.readings import CLOCKS, Clock, Readings
 
 __all__ = [
     "FORMATS",
@@ -385,6 +385,22 @@ def add_readings_options(sub: argparse.ArgumentParser) -> None:
         "says so",
     )
     sub.add_argument(
+        "--clock",
+        choices=CLOCKS,
+        default=CLOCKS[0],
+        help="CSV: the clock of starts written without a UTC offset: the tariff zone's "
+        "local time (default), or its standard time all year, as SAM, REopt and OS-HPXML "
+        "write 8760 hourly values; the bill says so",
+    )
+    sub.add_argument(
+        "--year",
+        type=_year_type,
+        metavar="YEAR",
+        help="CSV of values only, without a start column (8760 hourly values, as SAM and "
+        "REopt take a year): the year they are of, from January 1 00:00 on the --clock; "
+        "the bill says so",
+    )
+    sub.add_argument(
         "--as-year",
         type=parse_as_year,
         metavar="[SOURCE:]YEAR",
@@ -406,6 +422,12 @@ def add_readings_options(sub: argparse.ArgumentParser) -> None:
     )
     add_columns_options(sub)
     add_span_options(sub, describe=True)
+
+
+def _year_type(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{4}", text) or not 1900 <= int(text) <= 9997:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year from 1900 to 9997")
+    return int(text)
 
 
 def _columns_type(text: str) -> dict[str, str]:
@@ -482,6 +504,8 @@ def read_readings(
     align: Alignment = "weekday",
     layout: CsvLayout | None = None,
     wall_clock: str | None = None,
+    clock: Clock = "local",
+    year: int | None = None,
 ) -> Readings:
     """Read a readings file with the reader its extension (or ``readings_format``) names.
 
@@ -489,11 +513,44 @@ def read_readings(
     in ``timezone`` (`tariffs.engine.redate.redate`). A ``layout`` (the CSV's own column
     names and units) is for CSV files only. With ``wall_clock`` (a zone), the readings
     are first moved from its wall clock to that of ``timezone``
-    (`tariffs.engine.reclock.reclock`).
+    (`tariffs.engine.reclock.reclock`). With ``clock="standard"``, the starts of a CSV
+    file written without a UTC offset are read on ``timezone``'s standard time all year
+    (`read_on_standard_time`). With ``year``, the CSV has values only, one year of them
+    from January 1 00:00 (`read_year_of_values`).
     """
-    clock = None if wall_clock is None else WallClock(wall_clock, timezone, path)
+    csv = (readings_format or ("greenbutton" if path.lower().endswith(".xml") else "csv")) == (
+        "csv"
+    )
+    if year is not None and not csv:
+        raise _UsageError(
+            f"--year dates a CSV of values only, and {path} is read as Green Button, whose "
+            "readings have their starts; leave it out"
+        )
+    if clock == "standard":
+        if wall_clock is not None:
+            raise _UsageError(
+                f"--clock standard reads the starts on the standard time of {timezone}, "
+                f"and --wall-clock {wall_clock} on the clock of {wall_clock}: give one "
+                "(--wall-clock with a zone on standard time all year, such as Etc/GMT+8, "
+                "keeps the file's hours on the tariff's clock)"
+            )
+        if not csv:
+            raise _UsageError(
+                f"--clock standard is for CSV readings, and {path} is read as Green Button, "
+                "whose starts are instants (UTC); leave it out"
+            )
+    moved = None if wall_clock is None else WallClock(wall_clock, timezone, path)
     readings = _read(
-        path, timezone, interval_minutes, allow_gaps, readings_format, usage_point, layout, clock
+        path,
+        timezone,
+        interval_minutes,
+        allow_gaps,
+        readings_format,
+        usage_point,
+        layout,
+        moved,
+        on_standard_time=clock == "standard",
+        year=year,
     )
     if as_year is None:
         return readings
@@ -512,6 +569,9 @@ def _read(
     usage_point: int | None,
     layout: CsvLayout | None = None,
     clock: WallClock | None = None,
+    *,
+    on_standard_time: bool = False,
+    year: int | None = None,
 ) -> Readings:
     kind = readings_format or ("greenbutton" if path.lower().endswith(".xml") else "csv")
     if usage_point is not None and kind != "greenbutton":
@@ -534,8 +594,27 @@ def _read(
         return read_greenbutton(
             path, allow_gaps=allow_gaps, usage_point=usage_point, wall_clock=clock
         )
-    from tariffs.io.readings.csv_reader import read_readings_csv
+    from tariffs.io.readings.csv_reader import (
+        read_on_standard_time,
+        read_readings_csv,
+        read_year_of_values,
+    )
 
+    if year is not None:
+        values = read_year_of_values(
+            path,
+            timezone if clock is None else clock.source_timezone,
+            year,
+            interval_seconds=interval,
+            on_standard_time=on_standard_time,
+            allow_gaps=allow_gaps,
+            layout=layout,
+        )
+        return values if clock is None else clock.move_readings(values)
+    if on_standard_time:
+        return read_on_standard_time(
+            path, timezone, interval_seconds=interval, allow_gaps=allow_gaps, layout=layout
+        )
     # Starts without a UTC offset are wall-clock times: with --wall-clock, of its zone.
     readings = read_readings_csv(
         path,

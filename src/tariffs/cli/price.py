@@ -75,6 +75,8 @@ def _price_all(
                 as_year=args.as_year,
                 align=args.align,
                 wall_clock=args.wall_clock,
+                clock=args.clock,
+                year=args.year,
                 layout=layout,
             )
             readings_by_zone[tariff.timezone] = readings

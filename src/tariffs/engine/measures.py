@@ -37,6 +37,7 @@ __all__ = [
     "bill_demand",
     "energy_by_hour",
     "energy_in_time_order",
+    "locate_demand",
     "max_demand",
     "measure_demand",
     "within_windows",
@@ -105,6 +106,21 @@ def measure_demand(
     Raises:
         ReadingsError: The readings are coarser than the window.
     """
+    return max_demand(
+        readings,
+        _demand_plans(measure, readings, plans, timezone),
+        measure.window_minutes,
+        sliding=measure.sliding,
+        periods=None if measure.periods is None else set(measure.periods),
+        tariff_id=tariff_id,
+        reactive=measure.reactive,
+    )
+
+
+def _demand_plans(
+    measure: MaxDemand, readings: Readings, plans: Sequence[Plan], timezone: str
+) -> Sequence[Plan]:
+    """The plans a measure is taken over: its own schedule's, cut to its hours."""
     if measure.schedule is not None:
         starts = readings.starts
         plans = [
@@ -115,15 +131,65 @@ def measure_demand(
         ]  # fmt: skip
     if measure.hours is not None:
         plans = [within_windows(plan, readings, list(measure.hours)) for plan in plans]
-    return max_demand(
-        readings,
-        plans,
-        measure.window_minutes,
-        sliding=measure.sliding,
-        periods=None if measure.periods is None else set(measure.periods),
-        tariff_id=tariff_id,
-        reactive=measure.reactive,
-    )
+    return plans
+
+
+def locate_demand(
+    measure: MaxDemand,
+    readings: Readings,
+    plans: Sequence[Plan],
+    timezone: str,
+    demand_kw: Decimal,
+) -> tuple[int, int] | None:
+    """Where a measured maximum demand occurred: ``(first, last)`` interval indexes.
+
+    The first window (in time order) of the measure's windows whose demand equals
+    ``demand_kw``, the value `measure_demand` gave; None when no window has it (no
+    interval in the measure's periods). Used to explain a bill, never to price one.
+    """
+    scale = readings.scale
+    plans = _demand_plans(measure, readings, plans, timezone)
+    chosen = None if measure.periods is None else set(measure.periods)
+    found_column = readings.kvarh if measure.reactive else readings.kwh
+    if readings.kw is not None and not measure.reactive:
+        found_column, per_window, factor = readings.kw, 1, 1
+    else:
+        per_window = measure.window_minutes * 60 // readings.interval_seconds
+        factor = 60 // measure.window_minutes
+    if found_column is None:
+        return None
+    column: list[int] = found_column
+    target = int(demand_kw.scaleb(scale))
+    if target % factor:
+        return None
+    target //= factor
+    found: list[tuple[int, int]] = []
+    starts = readings.starts
+    span = measure.window_minutes * 60
+    for plan in plans:
+        if per_window == 1 or measure.sliding:
+            for a, b, _ in _runs(plan, readings, chosen):
+                for i in range(a, b - per_window + 1):
+                    if per_window > 1 and starts[i + per_window - 1] - starts[i] != (
+                        span - readings.interval_seconds
+                    ):
+                        continue
+                    if sum(column[i : i + per_window]) == target:
+                        found.append((i, i + per_window))
+                        break
+            continue
+        windows: dict[int, list[int]] = {}
+        for _, period, a, b, minute in plan.slices():
+            if chosen is not None and period not in chosen:
+                continue
+            midnight = starts[a] - minute * 60
+            for i in range(a, b):
+                key = midnight + (starts[i] - midnight) // span * span
+                entry = windows.setdefault(key, [0, i, i + 1])
+                entry[0] += column[i]
+                entry[1], entry[2] = min(entry[1], i), max(entry[2], i + 1)
+        found.extend((lo, hi) for total, lo, hi in windows.values() if total == target)
+    return min(found) if found else None
 
 
 def _check(readings: Readings, window_minutes: int, tariff_id: str, reactive: bool) -> int:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from tariffs.engine import _kept
@@ -54,13 +54,17 @@ from tariffs.engine.usage import (
 )
 from tariffs.errors import ReadingsError, TariffFileError
 from tariffs.model.account import Account, MeterState
-from tariffs.model.bill import Bill, Line, MeterReading
+from tariffs.model.bill import Bill, Line, MeterReading, round_amount
 from tariffs.model.charges import EnergyCharge
 from tariffs.model.common import WIDE_CONTEXT
+from tariffs.model.eligibility import assess
 from tariffs.model.readings import Readings, to_decimal
 from tariffs.model.tariff import Tariff, Version
 
-__all__ = ["billing_periods", "clear_caches", "local_midnight", "price"]
+if TYPE_CHECKING:
+    from tariffs.engine.explain import Recorder
+
+__all__ = ["billing_periods", "clear_caches", "local_midnight", "price", "price_recorded"]
 
 
 def local_midnight(day: dt.date, zone: ZoneInfo) -> int:
@@ -198,6 +202,33 @@ def price(
         )
 
 
+def price_recorded(
+    tariff: Tariff,
+    readings: Readings,
+    account: Account | None,
+    recorder: Recorder,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    event_days: Iterable[dt.date] = (),
+    demand_window: Literal["tariff", "readings"] = "tariff",
+    metering: str | None = None,
+) -> list[Bill]:
+    """`price`, noting in ``recorder`` what each line is priced from (`tariffs.explain`)."""
+    with localcontext(_WIDE):
+        return _price(
+            tariff,
+            readings,
+            account,
+            start,
+            end,
+            event_days,
+            demand_window,
+            metering,
+            recorder,
+        )
+
+
 #: Arithmetic wide enough that no product or sum of the engine's numbers is ever rounded
 #: (inputs, and prices derived from them, are limited to 24 digits before the point and 18
 #: after); the schema checks derived prices in the same arithmetic.
@@ -213,6 +244,7 @@ def _price(
     event_days: Iterable[dt.date],
     demand_window: str = "tariff",
     metering: str | None = None,
+    recorder: Recorder | None = None,
 ) -> list[Bill]:
     if demand_window not in ("tariff", "readings"):
         raise ValueError(f"demand_window must be tariff or readings, not {demand_window!r}")
@@ -250,10 +282,21 @@ def _price(
         if len(meter_states) > 1
         else None
     )
-    return [
-        _price_bill(tariff, readings, account, plan, ladders, over_interval, meters, metering)
+    bills = [
+        _price_bill(
+            tariff, readings, account, plan, ladders, over_interval, meters, recorder, metering
+        )
         for plan in calendar
     ]
+    if tariff.eligibility is not None and account is not None:
+        standing = assess(tariff.eligibility, account)
+        if standing.status == "ineligible":
+            warning = (
+                f"account {account.account_id} may not take tariff {tariff.id}: "
+                f"{standing.text}; priced as asked"
+            )
+            bills = [replace(bill, warnings=(*bill.warnings, warning)) for bill in bills]
+    return bills
 
 
 @dataclass(frozen=True, slots=True)
@@ -646,6 +689,7 @@ def _price_bill(
     ladders: _Ladders,
     over_interval: bool = False,
     meters: _Meters | None = None,
+    recorder: Recorder | None = None,
     declared_metering: str | None = None,
 ) -> Bill:
     period_start = plan.period_start
@@ -664,6 +708,8 @@ def _price_bill(
     needs = [_needs(tariff, account, period_start, segment) for segment in plan.segments]
     deviations: list[str] = []
     bill = _bill_usage(tariff, readings, plan, usages, needs, deviations if over_interval else None)
+    if recorder is not None:
+        _record_demands(recorder, tariff, readings, plan, bill, over_interval)
     annual_months = ladders.annual_months
     lines: list[Line] = []
     warnings = [*readings.notes, *plan.warnings, *deviations]
@@ -697,6 +743,20 @@ def _price_bill(
                 exported = {}
             if metering.rule == "net_metering":
                 usage, netted, carried = net_segment(usage, exported, schedule, carried)
+        if recorder is not None:
+            recorder.segment(
+                schedule,
+                segment.plan,
+                usage,
+                {
+                    "start": segment.start,
+                    "days": segment.days,
+                    "bill_days": plan.service_days,
+                    "period_days": (plan.period_end - period_start).days,
+                    "month_share": segment.month_fraction,
+                    "proration": tariff.proration,
+                },
+            )
         ctx = Context(
             tariff=tariff,
             version=segment.version,
@@ -715,6 +775,7 @@ def _price_bill(
             bill_fraction=plan.bill_fraction,
             bill_days=plan.service_days,
             segment_start=segment.start,
+            recorder=recorder,
         )
         segment_lines: list[Line] = []
         for charge in segment.version.charges:
@@ -725,7 +786,7 @@ def _price_bill(
             if priced.warnings:
                 warnings.extend(w for w in priced.warnings if w not in warnings)
         if metering is not None and exported is not None:
-            places, mode = tariff.places, tariff.rounding.mode
+            places, mode = tariff.line_places, tariff.rounding.mode
             if metering.rule == "net_metering":
                 segment_lines.extend(net_metering_lines(netted, usage.scale, places, mode))
             else:
@@ -750,7 +811,7 @@ def _price_bill(
             carried,
             plan.end_date - dt.timedelta(days=1),
             tariff.currency,
-            tariff.places,
+            tariff.line_places,
             tariff.rounding.mode,
         )
         lines.extend(closing)
@@ -758,7 +819,9 @@ def _price_bill(
     loss_kwh = None
     if losses is not None or (meters is not None and meters.any_losses):
         loss_kwh = sum((u.loss_kwh for u in usages), Decimal(0))
-    return Bill(
+    if tariff.rounding.per == "bill":
+        lines.append(rounding_line(tariff, lines))
+    made = Bill(
         account=account.account_id if account else None,
         tariff=tariff.id,
         currency=tariff.currency,
@@ -769,7 +832,40 @@ def _price_bill(
         warnings=tuple(warnings),
         loss_kwh=loss_kwh,
         meters=() if meters is None else _meter_readings(meters, read, readings.scale),
+        total_places=tariff.places if tariff.rounding.per == "bill" else None,
     )
+    if recorder is not None:
+        recorder.finish(made)
+    return made
+
+
+def _record_demands(
+    recorder: Recorder,
+    tariff: Tariff,
+    readings: Readings,
+    plan: _BillPlan,
+    bill: BillUsage,
+    over_interval: bool,
+) -> None:
+    """Note where each maximum demand of a bill occurred, measured as the bill measured it."""
+    recorder.begin_bill()
+    plans = [segment.plan for segment in plan.segments]
+    for measure, demand_kw in bill.demand_kw.items():
+        measured = _over_interval(measure, readings, tariff, []) if over_interval else measure
+        recorder.demand(measure, measured, plans, demand_kw)
+
+
+def rounding_line(tariff: Tariff, lines: list[Line]) -> Line:
+    """The line that rounds a bill's total once (``rounding: {per: bill}``).
+
+    The lines carry their amounts to ``line_places``; their sum is rounded once to the
+    tariff's ``places`` with its ``mode``, and this line holds the difference, so that the
+    lines, this one included, add up to the rounded total exactly.
+    """
+    exact = sum((line.amount for line in lines), Decimal(0))
+    total = round_amount(exact, tariff.places, tariff.rounding.mode)
+    difference = (total - exact).quantize(Decimal(1).scaleb(-tariff.line_places))
+    return Line("adjustment", "rounding", "Rounding of the total", None, None, None, difference)
 
 
 _NONE: Mapping[MaxDemand, Decimal] = MappingProxyType({})  # a bill that needs no demand

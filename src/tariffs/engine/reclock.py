@@ -77,7 +77,8 @@ class WallClock:
                 f"{wall:%Y-%m-%dT%H:%M} there is skipped or repeated by a clock change; "
                 "price them under a tariff on standard time all year, "
                 f"{on_standard}, or price their instants without --wall-clock (a CSV file "
-                "gives them with a UTC offset on every row)",
+                "on standard time all year is read so with --clock standard, or gives them "
+                "with a UTC offset on every row)",
                 file=self.source,
             )
         return target

@@ -16,6 +16,7 @@ from math import gcd
 
 from dateutil.rrule import rrulestr
 
+from tariffs.calendars import calendar
 from tariffs.engine import _kept
 from tariffs.engine._kept import value_key
 from tariffs.engine.clock import utc_offset_runs
@@ -93,7 +94,7 @@ class Schedule:
         self._holiday_types = [
             (self.day_type_names.index(name), day_type)
             for name, day_type in (version.day_types or {}).items()
-            if day_type.is_holiday
+            if day_type.lists_days
         ]
         self._holidays_by_year: dict[int, dict[dt.date, int]] = {}
         self._tables: dict[tuple[int, int, int, bool], DayTable] = {}
@@ -143,24 +144,40 @@ class Schedule:
 
     def _holidays(self, year: int) -> dict[dt.date, int]:
         found: dict[dt.date, int] = {}
+        why: dict[dt.date, str] = {}
         start = dt.datetime(year, 1, 1)
         end = dt.datetime(year, 12, 31, 23, 59)
         for index, day_type in self._holiday_types:
-            days = {d for d in day_type.dates or [] if d.year == year}
+            name = self.day_type_names[index]
+            days = {d: "a date" for d in day_type.dates or [] if d.year == year}
             for rule in day_type.rrules or []:
                 days.update(
-                    o.date() for o in rrulestr(rule, dtstart=start).between(start, end, inc=True)
+                    (o.date(), "a date")
+                    for o in rrulestr(rule, dtstart=start).between(start, end, inc=True)
                 )
-            for day in days:
+            for field in ("holidays", "workdays"):
+                code = getattr(day_type, field)
+                if code is None:
+                    continue
+                try:
+                    listed = _calendar_days(code, field, year)
+                except ValueError as exc:
+                    raise TariffFileError(
+                        str(exc), file=self.source, path=f"day_types.{name}.{field}"
+                    ) from None
+                for day, reason in listed.items():
+                    days.setdefault(day, reason)
+            for day, reason in days.items():
                 if day in found and found[day] != index:
                     raise TariffFileError(
                         f"{day} is a holiday of two day types, "
-                        f"{self.day_type_names[found[day]]!r} and {self.day_type_names[index]!r}; "
-                        "a day must have one day type",
+                        f"{self.day_type_names[found[day]]!r} and {name!r} "
+                        f"({why[day]}, then {reason}); a day must have one day type",
                         file=self.source,
                         path="day_types",
                     )
                 found[day] = index
+                why[day] = reason
         return found
 
     def day(self, day: dt.date, event: bool) -> DayTable:
@@ -220,6 +237,17 @@ class Schedule:
                 runs.append((start, minute, owner[start]))
                 start = minute
         return DayTable(season, tuple(runs))
+
+
+def _calendar_days(code: str, field: str, year: int) -> dict[dt.date, str]:
+    """The days of ``year`` that a shipped calendar gives a day type, and why."""
+    shipped = calendar(code)
+    if field == "holidays":
+        return {
+            day: f"a {code} day off ({'、'.join(festivals)})"
+            for day, festivals in shipped.days_off(year).items()
+        }
+    return {day: f"a {code} make-up workday" for day in shipped.workdays(year)}
 
 
 def _season_table(version: Version, names: list[str]) -> dict[tuple[int, int], int]:

@@ -27,6 +27,7 @@ from tariffs.model.common import (
     check_ascii_digits,
     unprintable_in_id,
 )
+from tariffs.model.eligibility import CLASS_PATTERN, check_class_name
 from tariffs.model.exports import MeteringRule
 
 __all__ = [
@@ -288,6 +289,10 @@ class Account(StrictModel):
 
     Attributes:
         account_id: The customer's account number.
+        customer_class: The customer's class (e.g. ``residential``, ``commercial``,
+            ``industrial``), checked against a tariff's ``eligibility``.
+        voltage_kv: The supply voltage (受电电压) [kV], checked against a tariff's
+            ``eligibility``.
         capacity_kva: Contracted transformer capacity [kVA].
         contract_demand_kw: Contracted maximum demand (合同最大需量) [kW].
         basic_charge_method: How the basic charge (基本电费) is billed.
@@ -329,6 +334,10 @@ class Account(StrictModel):
     """
 
     account_id: str = Field(min_length=1)
+    customer_class: str | None = Field(
+        default=None, json_schema_extra={"pattern": CLASS_PATTERN}
+    )
+    voltage_kv: NonNegativeDecimal | None = None
     capacity_kva: NonNegativeDecimal | None = None
     contract_demand_kw: NonNegativeDecimal | None = None
     basic_charge_method: Literal["capacity", "contract_demand", "actual_demand"] | None = None
@@ -371,6 +380,11 @@ class Account(StrictModel):
     @classmethod
     def _multiplier(cls, value: Decimal) -> Decimal:
         return _check_multiplier(value)
+
+    @field_validator("customer_class")
+    @classmethod
+    def _customer_class(cls, value: str | None) -> str | None:
+        return value if value is None else check_class_name(value)
 
     @field_validator("demand_history_kw")
     @classmethod

@@ -117,6 +117,8 @@ class Bill:
             (None when the account declares no losses) [kWh].
         meters: What each meter read, when the account has meter changes: the parts add
             up to `energy_kwh` and `loss_kwh`.
+        total_places: The decimal places the total is shown to, when the tariff rounds
+            the total once (``rounding: {per: bill}``); None when each line is rounded.
     """
 
     account: str | None
@@ -129,8 +131,19 @@ class Bill:
     warnings: tuple[str, ...] = field(default=())
     loss_kwh: Decimal | None = None
     meters: tuple[MeterReading, ...] = ()
+    total_places: int | None = None
 
     @property
     def total(self) -> Decimal:
-        """Sum of the line amounts (each already rounded)."""
-        return sum((line.amount for line in self.lines), Decimal(0))
+        """Sum of the line amounts (each already rounded, or with a rounding line).
+
+        With `total_places`, the sum (exactly a number of that many places, thanks to the
+        rounding line) is shown to those places.
+        """
+        total = sum((line.amount for line in self.lines), Decimal(0))
+        if self.total_places is None:
+            return total
+        shown = total.quantize(_QUANTA[self.total_places])
+        if shown != total:
+            raise ValueError(f"the total {total} is not rounded to {self.total_places} places")
+        return shown

@@ -17,6 +17,7 @@ from tariffs.model.common import (
     Window,
     check_ascii_digits,
 )
+from tariffs.model.holidays import CalendarName
 
 __all__ = [
     "WEEKDAYS",
@@ -78,26 +79,48 @@ class Season(StrictModel):
 class DayType(StrictModel):
     """A kind of day: by weekday, or by holiday dates and recurrence rules.
 
-    A day listed by a holiday day type (``dates`` or ``rrules``) takes that type, whatever
-    its weekday; every other day takes the weekday day type of its weekday.
+    A day listed by a day type (``dates``, ``rrules``, or a shipped calendar's days through
+    ``holidays`` and ``workdays``) takes that type, whatever its weekday; every other day
+    takes the weekday day type of its weekday.
+
+    Attributes:
+        weekdays: The weekdays of this type.
+        dates: Holiday dates written in the table.
+        rrules: Holidays as RFC 5545 recurrence rules.
+        holidays: A shipped calendar (``CN``) whose days off (statutory holidays and the
+            days moved next to them) take this type; may be given with ``weekdays`` (a
+            weekend type that also prices holidays).
+        workdays: A shipped calendar whose make-up workdays (调休上班) take this type;
+            usually given on the weekday type of working days.
     """
 
     weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] | None = None
     dates: list[PlainDate] | None = None
     rrules: list[Annotated[str, AfterValidator(_rrule)]] | None = None
+    holidays: CalendarName | None = None
+    workdays: CalendarName | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> DayType:
         by_weekday = self.weekdays is not None
         by_date = self.dates is not None or self.rrules is not None
-        if by_weekday == by_date:
-            raise ValueError("give either 'weekdays', or 'dates' and/or 'rrules' for a day type")
+        by_calendar = self.holidays is not None or self.workdays is not None
+        if (by_weekday and by_date) or not (by_weekday or by_date or by_calendar):
+            raise ValueError(
+                "give either 'weekdays', or 'dates' and/or 'rrules' for a day type"
+                " (a calendar's 'holidays' or 'workdays' may go with either)"
+            )
         return self
 
     @property
     def is_holiday(self) -> bool:
         """Whether this day type is defined by dates (a holiday list) rather than weekdays."""
         return self.weekdays is None
+
+    @property
+    def lists_days(self) -> bool:
+        """Whether some days take this type by date (dates, rules or a calendar)."""
+        return self.weekdays is None or self.holidays is not None or self.workdays is not None
 
 
 class PeriodRule(StrictModel):

@@ -10,14 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import InitVar, dataclass, field, replace
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
-from typing import Any
+from typing import Any, Literal
 
 from tariffs.errors import ReadingsError
 
-__all__ = ["QUANTITY_COLUMNS", "Axis", "Readings", "to_decimal"]
+__all__ = ["CLOCKS", "QUANTITY_COLUMNS", "Axis", "Clock", "Readings", "to_decimal"]
 
 #: Optional quantity columns besides ``kwh``, as named in the readings contract.
 QUANTITY_COLUMNS = ("kvarh", "export_kwh", "kw")
+
+#: The clocks a CSV start written without a UTC offset can be on: the zone's local time,
+#: or its standard time all year (`tariffs.io.readings.csv_reader.read_on_standard_time`).
+CLOCKS = ("local", "standard")
+Clock = Literal["local", "standard"]
 
 
 _EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)

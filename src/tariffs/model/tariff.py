@@ -35,7 +35,9 @@ from tariffs.model.common import (
     check_derived_price,
     window_spans,
 )
+from tariffs.model.eligibility import Eligibility
 from tariffs.model.exports import Exports
+from tariffs.model.holidays import SHIPPED_CALENDARS
 
 __all__ = [
     "MINOR_UNITS",
@@ -57,13 +59,38 @@ _DEFAULT_PERIOD = "all"
 
 
 class Rounding(StrictModel):
-    """How line amounts are rounded: each line, to ``places`` decimals, with ``mode``.
+    """How amounts are rounded: each line, or the bill's total once.
 
-    ``places`` defaults to the currency's minor unit (2 for CNY and USD).
+    Attributes:
+        per: ``line`` (each line rounded to ``places``; the total is their sum) or
+            ``bill`` (each line carried to ``line_places``, the total rounded once to
+            ``places``, and the difference shown as a line ``rounding`` so that the lines
+            still add up to the total).
+        places: Decimal places of the rounded amounts (each line's, or the total's); the
+            currency's minor unit when left out (2 for CNY and USD).
+        mode: How a digit is rounded: ``half_up``, ``half_even``, ``down`` or ``up``.
+        line_places: With ``per: bill``, the decimal places each line is carried to (with
+            ``mode``); 6 when left out. At least ``places``.
     """
 
+    per: Literal["line", "bill"] = "line"
     places: WholeNumber | None = Field(default=None, ge=0, le=6)
     mode: Literal["half_up", "half_even", "down", "up"] = "half_up"
+    line_places: WholeNumber | None = Field(default=None, ge=0, le=12)
+
+    @model_validator(mode="after")
+    def _line_places(self) -> Rounding:
+        if self.line_places is not None and self.per != "bill":
+            raise ValueError("'line_places' is for 'per: bill'; each line is rounded to 'places'")
+        if (
+            self.line_places is not None
+            and self.places is not None
+            and self.line_places < self.places
+        ):
+            raise ValueError(
+                f"line_places {self.line_places} is fewer than the total's places {self.places}"
+            )
+        return self
 
 
 def _clock(minute: int) -> str:
@@ -193,6 +220,50 @@ class Version(StrictModel):
         if missing:
             raise ValueError(
                 f"no day type for {', '.join(missing)}; the weekday day types must cover the week"
+            )
+        self._check_calendar_day_types()
+
+    def _check_calendar_day_types(self) -> None:
+        """One day type takes a calendar's days off, one its make-up workdays; both named."""
+        takers: dict[str, list[tuple[str, str]]] = {"holidays": [], "workdays": []}
+        for name, day_type in (self.day_types or {}).items():
+            for field in takers:
+                calendar = getattr(day_type, field)
+                if calendar is not None:
+                    takers[field].append((name, calendar))
+        for field, found in takers.items():
+            if len(found) > 1:
+                raise ValueError(
+                    f"day types {found[0][0]!r} and {found[1][0]!r} both take '{field}'; "
+                    "a calendar's days must go to one day type"
+                )
+        holidays, workdays = takers["holidays"], takers["workdays"]
+        if workdays and workdays[0][1] not in SHIPPED_CALENDARS:
+            name, calendar = workdays[0]
+            raise ValueError(
+                f"day type {name!r} takes the make-up workdays of {calendar}, but only the "
+                f"shipped calendars ({', '.join(sorted(SHIPPED_CALENDARS))}) have make-up "
+                f"workdays; the 'holidays' package's {calendar} calendar gives days off only"
+            )
+        if holidays and holidays[0][1] not in SHIPPED_CALENDARS:
+            return
+        if holidays and not workdays:
+            name, calendar = holidays[0]
+            raise ValueError(
+                f"day type {name!r} takes the {calendar} holidays, but no day type takes its "
+                f"make-up workdays (调休上班): add 'workdays: {calendar}' to the day type that "
+                "prices them (usually the working-day type)"
+            )
+        if workdays and not holidays:
+            name, calendar = workdays[0]
+            raise ValueError(
+                f"day type {name!r} takes the {calendar} make-up workdays, but no day type "
+                f"takes its holidays: add 'holidays: {calendar}' to the day type that prices them"
+            )
+        if holidays and holidays[0][1] != workdays[0][1]:
+            raise ValueError(
+                f"the holidays are from calendar {holidays[0][1]} and the make-up workdays "
+                f"from {workdays[0][1]}; they must come from one calendar"
             )
 
     def _check_periods(self, rules: list[PeriodRule] | None = None, name: str = "periods") -> None:
@@ -560,6 +631,8 @@ class Tariff(StrictModel):
         past_withdrawal: What a bill of days from ``withdrawn`` on gets: ``refuse`` (the
             default: no version is in force), or ``warn`` (priced under the last version,
             and the bill says that the table was withdrawn).
+        eligibility: Who may take the tariff (customer classes, voltage, capacity, contract
+            demand); see `tariffs.model.eligibility`. None: anyone.
     """
 
     id: str
@@ -573,6 +646,7 @@ class Tariff(StrictModel):
     versions: dict[PlainDate, Version] = Field(min_length=1)
     withdrawn: PlainDate | None = None
     past_withdrawal: Literal["refuse", "warn"] = "refuse"
+    eligibility: Eligibility | None = None
 
     _source: str | None = PrivateAttr(default=None)
 
@@ -604,6 +678,19 @@ class Tariff(StrictModel):
             if later <= earlier:
                 raise ValueError(
                     f"versions must be in increasing date order, found {earlier} then {later}"
+                )
+        return value
+
+    @field_validator("rounding")
+    @classmethod
+    def _line_places_of_the_currency(cls, value: Rounding, info: ValidationInfo) -> Rounding:
+        currency = info.data.get("currency")
+        if value.line_places is not None and value.places is None and currency is not None:
+            minor = MINOR_UNITS.get(currency, 2)
+            if value.line_places < minor:
+                raise ValueError(
+                    f"line_places {value.line_places} is fewer than the total's places "
+                    f"{minor} (the minor unit of {currency})"
                 )
         return value
 
@@ -641,10 +728,17 @@ class Tariff(StrictModel):
 
     @property
     def places(self) -> int:
-        """Decimal places of line amounts."""
+        """Decimal places of rounded amounts: each line's, or with ``per: bill`` the total's."""
         if self.rounding.places is not None:
             return self.rounding.places
         return MINOR_UNITS.get(self.currency, 2)
+
+    @property
+    def line_places(self) -> int:
+        """Decimal places of line amounts (`places`, or ``line_places`` with ``per: bill``)."""
+        if self.rounding.per == "line":
+            return self.places
+        return self.rounding.line_places if self.rounding.line_places is not None else 6
 
     @property
     def source(self) -> str:

@@ -10,9 +10,16 @@ line. A comparison is made of:
   an account field the tariff needs, readings it cannot price), each with the reason;
 * the savings of each against the current tariff, and a one-line recommendation.
 
-Percentages are rounded half-up to 0.1 %, average prices half-up to 0.0001 per kWh, and
-money extrapolated to a year (savings × 365 / days priced) half-up to the currency's
-minor unit; totals themselves are sums of the bills' rounded lines, never re-rounded.
+Percentages are rounded half-up to 0.1 %, average prices half-up to 0.0001 per kWh;
+totals themselves are sums of the bills' rounded lines, never re-rounded.
+
+Annual figures come from a year of bills, never from one month × 365 / days: seasons,
+annual tiers and annual minimums make a part of a year a poor guide to the whole. When
+the bills cover exactly one year (their first day to the same day a year later, with no
+day missing), the savings over them are the annual savings. Over anything else there is
+no annual figure unless one is asked for (``annualise``): it is then the savings
+× 365 / days priced, half-up to the currency's minor unit, and the text says it is an
+extrapolation ("at this rate").
 
 Break-even answers two questions by pricing changed readings: how much load must a
 ``shift`` move (to 0.1 %) for tariff B to cost less than tariff A, and at which kWh
@@ -23,16 +30,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
+
 from tariffs.engine.pricing import local_midnight, price
 from tariffs.errors import AccountError, InputError, ReadingsError, UnsupportedFeatureError
 from tariffs.model.account import Account
 from tariffs.model.bill import Bill, round_amount
+from tariffs.model.eligibility import Assessment, assess
 from tariffs.model.readings import Readings, to_decimal
 from tariffs.model.tariff import Tariff
 from tariffs.whatif.scenarios import (
@@ -46,9 +56,11 @@ from tariffs.whatif.scenarios import (
 
 __all__ = [
     "LINE_KINDS",
+    "BreakEvenFailure",
     "Comparison",
     "ConsumptionBreakEven",
     "Crossing",
+    "Ineligible",
     "NotApplicable",
     "PeriodCost",
     "Recommendation",
@@ -60,6 +72,7 @@ __all__ = [
     "break_even_shift",
     "compare_scenarios",
     "compare_tariffs",
+    "is_one_year",
     "percent_of",
 ]
 
@@ -166,6 +179,20 @@ class NotApplicable:
 
 
 @dataclass(frozen=True, slots=True)
+class Ineligible:
+    """A tariff the account may not take, or may not be known to be able to take.
+
+    Attributes:
+        tariff: Tariff id.
+        standing: The assessment: ``ineligible`` with the conditions that fail, or
+            ``unknown`` with the account facts that a condition needs.
+    """
+
+    tariff: str
+    standing: Assessment
+
+
+@dataclass(frozen=True, slots=True)
 class Recommendation:
     """The one-line advice of a comparison.
 
@@ -174,7 +201,9 @@ class Recommendation:
         current: The current tariff, or None.
         savings: Current total minus the recommended total over the readings [currency].
         savings_percent: `savings` as a percentage of the current total [%].
-        annual_savings: `savings` × 365 / days priced [currency/year], or None.
+        annual_savings: `savings` when the bills cover exactly one year; else
+            `savings` × 365 / days priced when an extrapolation was asked for; else None
+            [currency/year].
         main_source: Label of the bill line whose amount falls the most, or None.
         text: The recommendation in words.
     """
@@ -199,6 +228,15 @@ class Comparison:
         not_applicable: The tariffs that could not be priced, with the reason, by id.
         current: The current tariff's id, or None.
         recommendation: The advice, or None when nothing could be priced.
+        failed: The current tariff, when it could not be priced: the comparison has no
+            savings then, and the run failed (``tariffs compare`` exits with 1).
+        ineligible: The tariffs not ranked because the account may not take them, or
+            lacks a fact their eligibility needs, by id (the current tariff is always
+            priced: it is what the customer pays now).
+        mandatory: The tariffs the account must take by their eligibility's
+            ``mandatory`` conditions, by id.
+        current_ineligible: The standing of the current tariff when the account may not
+            take it (or it cannot be known), else None.
     """
 
     currency: str
@@ -207,6 +245,10 @@ class Comparison:
     not_applicable: tuple[NotApplicable, ...] = ()
     current: str | None = None
     recommendation: Recommendation | None = None
+    failed: tuple[NotApplicable, ...] = ()
+    ineligible: tuple[Ineligible, ...] = ()
+    mandatory: tuple[str, ...] = ()
+    current_ineligible: Assessment | None = None
 
     def get(self, tariff_id: str) -> TariffCost | None:
         """The result of one tariff, or None if it was not priced."""
@@ -285,8 +327,30 @@ def _main_source(current: TariffCost, best: TariffCost) -> str | None:
     return f"{kind.replace('_', ' ')} charges"
 
 
+def is_one_year(first: dt.date, end: dt.date) -> bool:
+    """Whether ``first`` to ``end`` (exclusive) is exactly one year.
+
+    >>> is_one_year(dt.date(2025, 3, 1), dt.date(2026, 3, 1))
+    True
+    >>> is_one_year(dt.date(2025, 3, 1), dt.date(2026, 2, 28))
+    False
+    """
+    return end == first + relativedelta(years=1)
+
+
+def _covers_one_year(cost: TariffCost) -> bool:
+    """Whether the bills of a result cover exactly one year, no day missing."""
+    if not cost.periods:
+        return False
+    first, end = cost.periods[0].start, cost.periods[-1].end
+    return is_one_year(first, end) and cost.days == (end - first).days
+
+
 def _recommend(
-    results: Sequence[TariffCost], current: TariffCost | None, places: int
+    results: Sequence[TariffCost],
+    current: TariffCost | None,
+    places: int,
+    annualise: bool = False,
 ) -> Recommendation | None:
     if not results:
         return None
@@ -310,21 +374,66 @@ def _recommend(
     savings = current.total - best.total
     savings_percent = percent_of(savings, current.total)
     days = current.days
-    annual = round_amount(Fraction(savings) * 365 / days, places) if days else None
     source = _main_source(current, best)
     share = f"{savings_percent} %" if savings_percent is not None else "n/a"
-    if days in (365, 366):
+    over = (
+        f"{best.tariff} saves {_money(savings, places)} {currency} over {days} "
+        f"day{'s' if days != 1 else ''}"
+    )
+    annual: Decimal | None = None
+    if _covers_one_year(current):
+        annual = savings
         text = f"{best.tariff} saves {_money(savings, places)} {currency}/yr ({share})"
+    elif annualise and days:
+        annual = round_amount(Fraction(savings) * 365 / days, places)
+        text = f"{over} ({share}; about {_money(annual, places)} {currency}/yr at this rate)"
     else:
-        text = (
-            f"{best.tariff} saves {_money(savings, places)} {currency} over {days} "
-            f"day{'s' if days != 1 else ''} "
-            f"({share}; about {_money(annual or Decimal(0), places)} {currency}/yr at this rate)"
-        )
+        text = f"{over} ({share}; not a year of bills, so no annual figure)"
     if source:
         text += f", mostly from {_lowered(source)}"
     return Recommendation(
         best.tariff, current.tariff, savings, savings_percent, annual, source, text
+    )
+
+
+def _move_from(
+    results: Sequence[TariffCost], current: TariffCost, places: int, annualise: bool
+) -> Recommendation | None:
+    """The advice when the account may not take its current tariff: the cheapest other.
+
+    Staying is no advice then, whatever it costs: the recommendation is the cheapest
+    tariff the account may take, with what it saves (or costs more) than the current.
+    """
+    others = [r for r in results if r is not current]
+    if not others:
+        return Recommendation(
+            current.tariff,
+            current.tariff,
+            Decimal(0),
+            None,
+            None,
+            None,
+            f"the account may not take {current.tariff}, and no other tariff compared "
+            "could be priced for it",
+        )
+    best = others[0]
+    if best.total < current.total:
+        advice = _recommend([best, current], current, places, annualise)
+        assert advice is not None  # noqa: S101 - two results give advice
+        return replace(
+            advice,
+            text=f"move from {current.tariff}, which the account may not take: {advice.text}",
+        )
+    more = best.total - current.total
+    return Recommendation(
+        best.tariff,
+        current.tariff,
+        -more,
+        percent_of(-more, current.total),
+        None,
+        None,
+        f"move from {current.tariff}, which the account may not take: {best.tariff} is the "
+        f"cheapest tariff it may take, {_money(more, places)} {best.currency} more",
     )
 
 
@@ -342,6 +451,8 @@ def compare_tariffs(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
+    annualise: bool = False,
+    ignore_eligibility: bool = False,
     metering: str | None = None,
 ) -> Comparison:
     """Price the same readings under several tariffs and rank them, cheapest first.
@@ -349,7 +460,13 @@ def compare_tariffs(
     The reference tariff is the current one, or else the first given: a tariff in
     another currency or time zone is not applicable, nor is one whose pricing fails on
     this account or these readings (`AccountError`, `ReadingsError`,
-    `UnsupportedFeatureError`); each is reported with the reason.
+    `UnsupportedFeatureError`); each is reported with the reason. One tariff that cannot be
+    priced never stops the others.
+
+    A tariff with an ``eligibility`` block is ranked only when the account may take it
+    (`tariffs.model.eligibility.assess`); the others are listed with the conditions that
+    exclude them, or the account facts needed to know. An ineligible tariff is never
+    ranked, so never recommended, unless ``ignore_eligibility``.
 
     Args:
         tariffs: The tariffs to compare (ids must differ).
@@ -362,6 +479,10 @@ def compare_tariffs(
         demand_window: ``readings`` measures demand over the readings' own intervals
             where they are coarser than a tariff's window, as a declared deviation each
             bill states (see `tariffs.engine.pricing.price`).
+        annualise: Extrapolate the savings to a year (× 365 / days) when the bills do
+            not cover exactly one year; by default there is no annual figure then.
+        ignore_eligibility: Rank every tariff that can be priced, whoever may take it
+            (each bill of a tariff the account may not take still says so).
         metering: The metering rule of exported energy for the run (see `tariffs.price`).
 
     Returns:
@@ -370,8 +491,9 @@ def compare_tariffs(
 
     Raises:
         InputError: No tariffs, the same id twice, or a current tariff not among them.
-        TariffsError: The current tariff (or, without one, every tariff) cannot be priced:
-            the error of the current (or first) tariff.
+        TariffsError: No tariff can be priced: the error of the current (or first)
+            tariff. A current tariff that cannot be priced while others can is reported
+            in `Comparison.failed`, beside the others ranked.
 
     >>> from tariffs import parse_tariff
     >>> flat = parse_tariff('''
@@ -401,7 +523,11 @@ def compare_tariffs(
     days = tuple(event_days)
     results: list[TariffCost] = []
     skipped: list[NotApplicable] = []
+    failed: list[NotApplicable] = []
     failures: dict[str, Exception] = {}
+    ineligible: list[Ineligible] = []
+    mandatory: list[str] = []
+    current_standing: Assessment | None = None
     for tariff in tariffs:
         if tariff.currency != reference.currency:
             skipped.append(
@@ -421,6 +547,14 @@ def compare_tariffs(
                 )
             )
             continue
+        standing = assess(tariff.eligibility, account)
+        if standing.status != "eligible" and not ignore_eligibility:
+            if tariff.id != current_id:
+                ineligible.append(Ineligible(tariff.id, standing))
+                continue
+            current_standing = standing
+        if standing.mandatory:
+            mandatory.append(tariff.id)
         try:
             bills = price(
                 tariff,
@@ -434,19 +568,46 @@ def compare_tariffs(
             )
         except _NOT_APPLICABLE_ERRORS as exc:
             failures[tariff.id] = exc
-            skipped.append(NotApplicable(tariff.id, str(exc)))
+            if tariff.id == current_id:
+                failed.append(NotApplicable(tariff.id, str(exc)))
+            else:
+                skipped.append(NotApplicable(tariff.id, str(exc)))
             continue
         results.append(_cost(tariff, bills))
-    if reference.id in failures and (current_id is not None or not results):
+    if reference.id in failures and not results:
         raise failures[reference.id]
     if not results:
         raise InputError(
             "no tariff could be priced: "
-            + "; ".join(f"{item.tariff}: {item.reason}" for item in skipped)
+            + "; ".join(
+                [f"{item.tariff}: {item.reason}" for item in skipped]
+                + [f"{item.tariff}: {item.standing.text}" for item in ineligible]
+            )
         )
     results.sort(key=lambda r: (r.total, r.tariff))
     skipped.sort(key=lambda item: item.tariff)
+    ineligible.sort(key=lambda item: item.tariff)
     current_cost = None
+    if failed:
+        recommendation = _recommend(results, None, reference.places)
+        if recommendation is not None:
+            recommendation = replace(
+                recommendation,
+                text=f"{recommendation.text}; the current tariff {current_id} could not be "
+                "priced, so no savings are given",
+            )
+        return Comparison(
+            currency=reference.currency,
+            timezone=reference.timezone,
+            results=tuple(results),
+            not_applicable=tuple(skipped),
+            current=current_id,
+            recommendation=recommendation,
+            failed=tuple(failed),
+            ineligible=tuple(ineligible),
+            mandatory=tuple(sorted(mandatory)),
+            current_ineligible=current_standing,
+        )
     if current_id is not None:
         current_cost = next(r for r in results if r.tariff == current_id)
         base = current_cost.total
@@ -454,19 +615,24 @@ def compare_tariffs(
             _with_savings(r, base - r.total, percent_of(base - r.total, base)) for r in results
         ]
         current_cost = next(r for r in results if r.tariff == current_id)
+    if current_cost is not None and current_standing is not None:
+        recommendation = _move_from(results, current_cost, reference.places, annualise)
+    else:
+        recommendation = _recommend(results, current_cost, reference.places, annualise)
     return Comparison(
         currency=reference.currency,
         timezone=reference.timezone,
         results=tuple(results),
         not_applicable=tuple(skipped),
         current=current_id,
-        recommendation=_recommend(results, current_cost, reference.places),
+        recommendation=recommendation,
+        ineligible=tuple(ineligible),
+        mandatory=tuple(sorted(mandatory)),
+        current_ineligible=current_standing,
     )
 
 
 def _with_savings(cost: TariffCost, savings: Decimal, percent: Decimal | None) -> TariffCost:
-    from dataclasses import replace
-
     return replace(cost, savings=savings, savings_percent=percent)
 
 
@@ -480,12 +646,15 @@ class ScenarioComparison:
     Attributes:
         scenario: The scenario.
         steps: What each step did to the readings.
-        comparison: The tariffs ranked on the changed readings.
+        comparison: The tariffs ranked on the changed readings (no results when the
+            scenario failed).
+        error: Why the scenario could not be applied or priced, or None.
     """
 
     scenario: Scenario
     steps: tuple[StepReport, ...]
     comparison: Comparison
+    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -513,12 +682,20 @@ def compare_scenarios(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
+    annualise: bool = False,
+    ignore_eligibility: bool = False,
     metering: str | None = None,
 ) -> WhatIf:
     """Compare the tariffs on the readings as read, and under each scenario.
 
-    Period names in ``shift`` steps are those of the reference tariff: the current one,
-    or else the first given.
+    Period names in ``shift`` steps are those of the tariff that defines them: the
+    current one (or else the first given) if it has every period a scenario names, or
+    else the first tariff given that has them all, and the step says so in its notes
+    (a flat current tariff and ``shift:20%:peak->valley`` toward a time-of-use tariff
+    move the energy at that tariff's peak and valley hours).
+
+    A scenario that cannot be applied (`ScenarioError`) or priced (no tariff priced
+    under it) is reported with its error beside the others, never stops them.
 
     Args:
         tariffs: The tariffs to compare.
@@ -532,10 +709,13 @@ def compare_scenarios(
         event_days: Declared critical-peak event days, besides the account's.
         demand_window: ``readings`` measures demand over the readings' own intervals, as
             a declared deviation (see `compare_tariffs`).
+        annualise: Extrapolate savings to a year over less (or more) than a year of
+            bills (see `compare_tariffs`).
+        ignore_eligibility: Rank every tariff that can be priced (see `compare_tariffs`).
         metering: The metering rule of exported energy for the run (see `tariffs.price`).
 
     Raises:
-        ScenarioError: A scenario cannot be applied.
+        TariffsError: The base case cannot be priced (see `compare_tariffs`).
     """
     days = tuple(event_days)
     base = compare_tariffs(
@@ -547,34 +727,75 @@ def compare_scenarios(
         end=end,
         event_days=days,
         demand_window=demand_window,
+        annualise=annualise,
+        ignore_eligibility=ignore_eligibility,
         metering=metering,
     )
     current_id = _current_id(current)
     reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
     compared = []
     for scenario in scenarios:
-        outcome: ScenarioOutcome = apply_scenario(
-            readings,
-            scenario,
-            timezone=reference.timezone,
-            tariff=reference,
-            account=account,
-            profiles=profiles,
-            event_days=days,
+        names = _period_names(scenario)
+        periods_of = next(
+            (t for t in [reference, *tariffs] if _names_periods(t, names)), reference
         )
-        comparison = compare_tariffs(
-            tariffs,
-            outcome.readings,
-            account,
-            current=current,
-            start=start,
-            end=end,
-            event_days=days,
-            demand_window=demand_window,
-            metering=metering,
-        )
-        compared.append(ScenarioComparison(scenario, outcome.steps, comparison))
+        try:
+            outcome: ScenarioOutcome = apply_scenario(
+                readings,
+                scenario,
+                timezone=reference.timezone,
+                tariff=periods_of,
+                account=account,
+                profiles=profiles,
+                event_days=days,
+            )
+            comparison = compare_tariffs(
+                tariffs,
+                outcome.readings,
+                account,
+                current=current,
+                start=start,
+                end=end,
+                event_days=days,
+                demand_window=demand_window,
+                annualise=annualise,
+                ignore_eligibility=ignore_eligibility,
+                metering=metering,
+            )
+        except (*_NOT_APPLICABLE_ERRORS, InputError) as exc:
+            empty = Comparison(base.currency, base.timezone, (), current=base.current)
+            compared.append(ScenarioComparison(scenario, (), empty, str(exc)))
+            continue
+        steps = outcome.steps
+        if periods_of is not reference and names:
+            note = (
+                f"periods {', '.join(names)} are those of tariff {periods_of.id} "
+                f"({reference.id} has no period {_missing_period(reference, names)!r})"
+            )
+            steps = tuple(
+                replace(report, notes=(*report.notes, note))
+                if report.step.startswith("shift:")
+                else report
+                for report in steps
+            )
+        compared.append(ScenarioComparison(scenario, steps, comparison))
     return WhatIf(base, tuple(compared))
+
+
+def _period_names(scenario: Scenario) -> list[str]:
+    """The period names the ``shift`` steps of a scenario use, in order, once each."""
+    names: list[str] = []
+    for step in scenario.steps:
+        if isinstance(step, ShiftStep):
+            for item in (*step.from_periods, *step.to):
+                if ":" not in item and item not in names:
+                    names.append(item)
+    return names
+
+
+def _missing_period(tariff: Tariff, names: Sequence[str]) -> str:
+    known = {name for version in tariff.versions.values() for name in version.period_names}
+    return next(name for name in names if name not in known)
 
 
 # -- break-even ------------------------------------------------------------------------
@@ -711,14 +932,34 @@ def break_even_shift(
 
 
 @dataclass(frozen=True, slots=True)
+class BreakEvenFailure:
+    """A break-even that could not be found: its question and the error.
+
+    Attributes:
+        tariff: The challenger (B).
+        against: The tariff to beat (A).
+        kind: ``shift`` or ``consumption``.
+        shift: The shift asked, ``from->to``, or None for ``consumption``.
+        error: Why it could not be found (the error's message).
+    """
+
+    tariff: str
+    against: str
+    kind: Literal["shift", "consumption"]
+    shift: str | None
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
 class Crossing:
     """A consumption at which the cheaper of two tariffs changes.
 
     Attributes:
         energy_kwh: The least whole kWh (over the readings' span) at or above which
             `cheaper_above` holds, found to 1 kWh [kWh].
-        annual_kwh: The same, as kWh per year: × 365 / days of the span, half-up to a
-            whole kWh [kWh/year].
+        annual_kwh: The same, as kWh per year, half-up to a whole kWh: the same
+            consumption when the span is exactly one year; × 365 / days of the span when
+            an extrapolation was asked for; else None [kWh/year].
         cheaper_below: The tariff that costs less just below `energy_kwh`.
         cheaper_above: The tariff that costs less from `energy_kwh` on.
 
@@ -727,7 +968,7 @@ class Crossing:
     """
 
     energy_kwh: Decimal
-    annual_kwh: Decimal
+    annual_kwh: Decimal | None
     cheaper_below: str
     cheaper_above: str
 
@@ -764,6 +1005,7 @@ def break_even_consumption(
     start: dt.date | None = None,
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
+    annualise: bool = False,
 ) -> ConsumptionBreakEven:
     """The consumptions at which the cheaper of two tariffs changes, scaling the load.
 
@@ -782,6 +1024,8 @@ def break_even_consumption(
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
         event_days: Declared critical-peak event days, besides the account's.
+        annualise: Give each crossing per year (× 365 / days) when the span is not
+            exactly one year; by default there is no annual figure then.
 
     Raises:
         ScenarioError: The readings have no consumption to scale.
@@ -793,6 +1037,7 @@ def break_even_consumption(
     first_day = dt.datetime.fromtimestamp(span.starts[0], zone).date()
     last_day = dt.datetime.fromtimestamp(span.end - 1, zone).date()
     days = (last_day - first_day).days + 1
+    one_year = is_one_year(first_day, last_day + dt.timedelta(days=1))
     top = max(int(Fraction(base_units) * Fraction(max_factor)), unit)
     event = tuple(event_days)
     cache: dict[int, bool] = {}
@@ -828,7 +1073,11 @@ def break_even_consumption(
                 else:
                     right = middle
             energy = to_decimal(right, span.scale)
-            annual = (energy * 365 / days).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+            annual: Decimal | None = None
+            if one_year:
+                annual = energy.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+            elif annualise:
+                annual = (energy * 365 / days).quantize(Decimal(1), rounding=ROUND_HALF_UP)
             crossings.append(Crossing(energy, annual, name(cheaper(low)), name(cheaper(right))))
             low = right
     return ConsumptionBreakEven(

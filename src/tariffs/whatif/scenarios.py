@@ -26,9 +26,20 @@ exactly. Rounding happens in three places only, each to the readings' resolution
   ``power_factor`` rounds each period's kvarh down (so the PF is at least the target).
   ``scale`` is exact: the readings' resolution grows with the factor's decimals.
 
-A meter-reported ``kw`` column describes the load as read; a step that moves energy
-between intervals (``shift``, ``cap``, ``solar``) drops it, so that demand is taken from
-the changed kWh, and says so in its notes.
+Every measured quantity follows the energy, so a scenario works on every customer:
+
+* a meter-reported ``kw`` column (the demand of each interval) is scaled with its
+  interval's kWh by a step that changes the kWh (``shift``, ``cap``, ``solar``): the
+  interval keeps its load factor. An interval that had no energy takes the average
+  demand of its new energy (kWh × 60 / interval minutes). ``cap`` then holds every
+  interval's kW to the cap: the cap limits demand. Each kW is rounded half-up to the
+  readings' resolution.
+* ``kvarh`` moves with the energy it belongs to (``shift``, ``cap``): each interval
+  that gives energy gives kvarh in its own proportion (kvarh × kWh given / kWh, rounded
+  half-up), so its power factor is kept, and the kvarh taken out on a day are spread
+  over that day's receiving intervals in proportion to the kWh each receives. Total
+  kvarh is conserved exactly. ``solar`` leaves kvarh as read (the load still draws its
+  reactive energy from the grid).
 
 Steps are written in a compact text form on the command line, or in a YAML file::
 
@@ -644,14 +655,53 @@ class _Selector:
         return chosen
 
 
-def _dropped_kw(readings: Readings) -> tuple[Readings, list[str]]:
+def _kw_following(
+    readings: Readings, kwh: list[int], cap_units: int | None = None
+) -> list[int] | None:
+    """The meter's kW of each interval, scaled with the interval's changed kWh.
+
+    An interval whose kWh did not change keeps its kW; one that had none takes the
+    average demand of its new energy. With ``cap_units`` (a cap in kW × 10**scale) no
+    kW is left above it. Each value is rounded half-up to the readings' resolution.
+    """
     if readings.kw is None:
-        return readings, []
-    note = (
-        "the meter's kw column no longer describes the changed load and was dropped; "
-        "demand is taken from the kWh"
-    )
-    return readings.with_values(kw=None), [note]
+        return None
+    seconds = readings.interval_seconds
+    kw = list(readings.kw)
+    for k, (before, after) in enumerate(zip(readings.kwh, kwh, strict=True)):
+        if after != before:
+            # Half-up of demand × after / before (or after × 3600 / seconds), in integers.
+            if before:
+                kw[k] = (2 * kw[k] * after + before) // (2 * before)
+            else:
+                kw[k] = (7200 * after + seconds) // (2 * seconds)
+    if cap_units is not None:
+        kw = [min(value, cap_units) for value in kw]
+    return kw
+
+
+def _kvarh_moved(
+    kvarh: list[int], kwh: list[int], taken: list[tuple[int, int]], given: list[tuple[int, int]]
+) -> None:
+    """Move the kvarh of energy taken from some intervals into others, in place.
+
+    Args:
+        kvarh: The kvarh column, changed in place.
+        kwh: The kWh of the intervals before the energy was moved.
+        taken: ``(interval, kWh taken out)``; each gives kvarh in its own proportion.
+        given: ``(interval, kWh put in)``; the kvarh go in proportion to these kWh.
+    """
+    moved = 0
+    for k, part in taken:
+        if part and kwh[k]:
+            # Half-up of kvarh × part / kWh, in integers; part ≤ kWh, so out ≤ kvarh.
+            out = min((2 * kvarh[k] * part + kwh[k]) // (2 * kwh[k]), kvarh[k])
+            kvarh[k] -= out
+            moved += out
+    if moved:
+        parts = split_in_proportion(moved, [part for _, part in given])
+        for (k, _), part in zip(given, parts, strict=True):
+            kvarh[k] += part
 
 
 def _shift(
@@ -666,6 +716,7 @@ def _shift(
     source = _Selector(step.from_periods, readings, tariff, account, text, event_days)
     target = _Selector(step.to, readings, tariff, account, text, event_days)
     kwh = list(readings.kwh)
+    kvarh = None if readings.kvarh is None else list(readings.kvarh)
     moved_total = 0
     short_days = 0
     stranded_days = 0
@@ -695,11 +746,13 @@ def _shift(
         if not given:
             stranded_days += 1
             continue
-        for k, part in zip(
-            taken, split_in_proportion(amount, [kwh[k] for k in taken]), strict=True
-        ):
+        out = list(zip(taken, split_in_proportion(amount, [kwh[k] for k in taken]), strict=True))
+        into = list(zip(given, split_in_proportion(amount, [1] * len(given)), strict=True))
+        if kvarh is not None:
+            _kvarh_moved(kvarh, kwh, out, into)
+        for k, part in out:
             kwh[k] -= part
-        for k, part in zip(given, split_in_proportion(amount, [1] * len(given)), strict=True):
+        for k, part in into:
             kwh[k] += part
         moved_total += amount
     notes: list[str] = []
@@ -712,10 +765,7 @@ def _shift(
         notes.append(
             f"on {stranded_days} day(s) the readings have no 'to' interval; nothing was moved"
         )
-    result = readings.with_values(kwh=kwh)
-    if moved_total:
-        result, dropped = _dropped_kw(result)
-        notes.extend(dropped)
+    result = readings.with_values(kwh=kwh, kvarh=kvarh, kw=_kw_following(readings, kwh))
     report = StepReport(text, {"moved_kwh": to_decimal(moved_total, scale)}, tuple(notes))
     return result, report
 
@@ -759,6 +809,7 @@ def _cap(readings: Readings, step: CapStep, timezone: str) -> tuple[Readings, St
         Fraction(step.demand_kw) * 10**scale * readings.interval_seconds / 3600, ROUND_FLOOR
     )
     kwh = list(readings.kwh)
+    kvarh = None if readings.kvarh is None else list(readings.kvarh)
     moved_total = 0
     for day in _local_days(readings, timezone):
         indexes = [k for k, _ in day.intervals]
@@ -775,16 +826,20 @@ def _cap(readings: Readings, step: CapStep, timezone: str) -> tuple[Readings, St
                 f"the cap and only {to_decimal(room, scale)} kWh of room below it that day",
                 file=readings.source,
             )
+        parts = split_in_proportion(shaved, [cap - kwh[k] for k in below])
+        into = list(zip(below, parts, strict=True))
+        if kvarh is not None:
+            _kvarh_moved(kvarh, kwh, [(k, kwh[k] - cap) for k in above], into)
         for k in above:
             kwh[k] = cap
-        parts = split_in_proportion(shaved, [cap - kwh[k] for k in below])
-        for k, part in zip(below, parts, strict=True):
+        for k, part in into:
             kwh[k] += part
         moved_total += shaved
-    result = readings.with_values(kwh=kwh)
+    cap_kw = _fraction_units(Fraction(step.demand_kw) * 10**scale, ROUND_FLOOR)
+    result = readings.with_values(
+        kwh=kwh, kvarh=kvarh, kw=_kw_following(readings, kwh, cap_kw)
+    )
     notes: list[str] = []
-    if moved_total:
-        result, notes = _dropped_kw(result)
     report = StepReport(
         text,
         {
@@ -903,10 +958,10 @@ def _solar(
             export[index] += made - load
             exported += made - load
     keep_export = readings.export_kwh is not None or exported > 0
-    result = readings.with_values(kwh=kwh, export_kwh=export if keep_export else None)
+    result = readings.with_values(
+        kwh=kwh, export_kwh=export if keep_export else None, kw=_kw_following(readings, kwh)
+    )
     notes: list[str] = []
-    if used:
-        result, notes = _dropped_kw(result)
     scale = readings.scale
     report = StepReport(
         text,

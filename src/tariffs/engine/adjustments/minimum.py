@@ -30,17 +30,24 @@ def price_minimum(
     base = sum((line.amount for line in earlier if matches(line, charge.applies_to)), Decimal(0))
     if base >= minimum:
         return Priced()
-    return Priced([
-        ctx.line(
-            "minimum",
-            charge.code or "minimum",
-            charge.label or f"Minimum bill {minimum}",
-            None,
-            None,
-            None,
-            minimum - base,
-        )
-    ])  # fmt: skip
+    line = ctx.line(
+        "minimum",
+        charge.code or "minimum",
+        charge.label or f"Minimum bill {minimum}",
+        None,
+        None,
+        None,
+        minimum - base,
+    )
+    if ctx.recorder is not None:
+        ctx.note(
+            line, minimum=minimum,
+            base_lines=[(item.code, item.amount) for item in earlier
+                        if matches(item, charge.applies_to)],
+            words=[f"minimum {minimum:f} ({charge.amount:f} per {charge.per} × {count}) less "
+                   f"the base {base:f} = {minimum - base:f} made up"],
+        )  # fmt: skip
+    return Priced([line])
 
 
 def _annual(
@@ -64,8 +71,11 @@ def _annual(
     minimum = ctx.amount(Fraction(charge.amount) * Fraction(min(days, days_in_year), days_in_year))
     if amount >= minimum:
         return Priced(carried=carried)
-    return Priced(
-        [ctx.line("minimum", code, charge.label or f"Annual minimum {minimum} ({year})",
-                  None, None, None, minimum - amount)],
-        carried=carried,
-    )  # fmt: skip
+    line = ctx.line("minimum", code, charge.label or f"Annual minimum {minimum} ({year})",
+                    None, None, None, minimum - amount)  # fmt: skip
+    if ctx.recorder is not None:
+        ctx.note(line, minimum=minimum, year_amount=amount, days=days,
+                 words=[f"annual minimum {minimum:f} ({charge.amount:f} × {min(days, days_in_year)}"
+                        f" of {days_in_year} days) less the {amount:f} billed in {year} = "
+                        f"{minimum - amount:f} made up"])  # fmt: skip
+    return Priced([line], carried=carried)

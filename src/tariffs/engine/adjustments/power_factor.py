@@ -48,10 +48,23 @@ def price_power_factor(
     label = charge.label or (
         f"Power factor {factor} (standard {table.standard}): {sign}{percent} %"
     )
-    return Priced([
-        ctx.line("power_factor", charge.code or "power_factor", label, base,
-                 ctx.tariff.currency, rate, base * rate)
-    ])  # fmt: skip
+    line = ctx.line("power_factor", charge.code or "power_factor", label, base,
+                    ctx.tariff.currency, rate, base * rate)  # fmt: skip
+    if ctx.recorder is not None:
+        what = "every line before it" if charge.applies_to is None else (
+            f"the lines {', '.join(charge.applies_to)} before it"
+        )
+        ctx.note(
+            line, kwh=kwh, kvarh=kvarh, power_factor=factor, table=charge.table,
+            standard=table.standard, percent=percent,
+            base_lines=[(item.code, item.amount) for item in earlier
+                        if matches(item, charge.applies_to)],
+            words=[f"power factor = kWh / √(kWh² + kvarh²) of the bill = {kwh:f} / "
+                   f"√({kwh:f}² + {kvarh:f}²), rounded half-up to 2 places: {factor}",
+                   f"table {charge.table} (standard {table.standard}): {factor} gives "
+                   f"{percent} %, applied to {what}"],
+        )  # fmt: skip
+    return Priced([line])
 
 
 def _reactive_demand(setting: Setting | Context) -> MaxDemand:
@@ -82,18 +95,26 @@ def price_reactive(
         label = (
             charge.label or f"Reactive demand (maximum kvar over {window.minutes}-minute windows)"
         ) + partial
-        return Priced([
-            ctx.line("power_factor", charge.code or "reactive", label, kvar, "kvar",
-                     charge.price_per_kvar, prorated(kvar * charge.price_per_kvar, share))
-        ])  # fmt: skip
+        exact = prorated(kvar * charge.price_per_kvar, share)
+        line = ctx.line("power_factor", charge.code or "reactive", label, kvar, "kvar",
+                        charge.price_per_kvar, exact)  # fmt: skip
+        if ctx.recorder is not None:
+            ctx.note(line, measure=_reactive_demand(ctx), measured_kw=kvar, month_share=share,
+                     days=ctx.segment_days, period_days=(ctx.period_end - ctx.period_start).days,
+                     proration=ctx.tariff.proration)  # fmt: skip
+        return Priced([line])
     assert charge.price_per_kvarh is not None  # noqa: S101 - the schema requires one price
     if ctx.usage.kvarh is None:
         _kvarh(ctx, "a reactive-energy charge")
     kvarh = ctx.quantity(ctx.usage.kvarh or 0)
     kwh = ctx.quantity(ctx.usage.total_kwh)
     billed = max(Decimal(0), kvarh - charge.free_kvarh_per_kwh * kwh)
-    return Priced([
-        ctx.line("power_factor", charge.code or "reactive",
-                 charge.label or f"Reactive energy above {charge.free_kvarh_per_kwh} kvarh/kWh",
-                 billed, "kvarh", charge.price_per_kvarh, billed * charge.price_per_kvarh)
-    ])  # fmt: skip
+    label = charge.label or f"Reactive energy above {charge.free_kvarh_per_kwh} kvarh/kWh"
+    line = ctx.line("power_factor", charge.code or "reactive", label, billed, "kvarh",
+                    charge.price_per_kvarh, billed * charge.price_per_kvarh)  # fmt: skip
+    if ctx.recorder is not None:
+        free = charge.free_kvarh_per_kwh * kwh
+        ctx.note(line, kwh=kwh, kvarh=kvarh,
+                 words=[f"{kvarh:f} kvarh less the free {charge.free_kvarh_per_kwh:f} × "
+                        f"{kwh:f} kWh = {free:f} kvarh: {billed:f} kvarh billed"])  # fmt: skip
+    return Priced([line])

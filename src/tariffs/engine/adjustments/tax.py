@@ -16,17 +16,33 @@ def price_tax(charge: TaxCharge, ctx: Context, earlier: Sequence[Line], carried:
     """``percent`` of the sum of the (rounded) earlier lines it applies to."""
     base = sum((line.amount for line in earlier if matches(line, charge.applies_to)), Decimal(0))
     rate = charge.percent / 100
-    return Priced([
-        ctx.line(
-            "tax",
-            charge.code or "tax",
-            charge.label or f"Tax {charge.percent} %",
-            base,
-            ctx.tariff.currency,
-            rate,
-            base * rate,
-        )
-    ])  # fmt: skip
+    line = ctx.line(
+        "tax",
+        charge.code or "tax",
+        charge.label or f"Tax {charge.percent} %",
+        base,
+        ctx.tariff.currency,
+        rate,
+        base * rate,
+    )
+    if ctx.recorder is not None:
+        _note(ctx, line, charge.applies_to, earlier, charge.percent)
+    return Priced([line])
+
+
+def _note(
+    ctx: Context, line: Line, applies_to: list[str] | None, earlier: Sequence[Line],
+    percent: Decimal,
+) -> None:
+    """Note the lines a percentage applies to (when a bill is explained)."""
+    what = "every line" if applies_to is None else f"the lines {', '.join(applies_to)}"
+    ctx.note(
+        line,
+        percent=percent,
+        applies_to=applies_to,
+        base_lines=[(item.code, item.amount) for item in earlier if matches(item, applies_to)],
+        words=[f"{percent:f} % of the rounded amounts of {what} priced before it"],
+    )
 
 
 def price_discount(
@@ -39,4 +55,7 @@ def price_discount(
     rate = -charge.percent / 100
     label = charge.label or f"Discount {charge.percent} %"
     code = charge.code or "discount"
-    return Priced([ctx.line("discount", code, label, base, ctx.tariff.currency, rate, base * rate)])
+    line = ctx.line("discount", code, label, base, ctx.tariff.currency, rate, base * rate)
+    if ctx.recorder is not None:
+        _note(ctx, line, charge.applies_to, earlier, -charge.percent)
+    return Priced([line])

@@ -212,13 +212,19 @@ def _capacity_lines(charge: BasicCharge, ctx: Context, code: str, label: str) ->
             idle = [t.id for t in account.transformers if t.id not in account.billed_transformers]
             note = f" (transformers {' + '.join(account.billed_transformers)}"
             note += f"; {', '.join(idle)} interlocked, not counted)" if idle else ")"
-        return [
-            ctx.line("capacity", f"{code}.capacity", f"{label} by capacity{note}{partial}",
-                     kva, "kVA", price, prorated(kva * price, share))
-        ]  # fmt: skip
+        line = ctx.line("capacity", f"{code}.capacity", f"{label} by capacity{note}{partial}",
+                        kva, "kVA", price, prorated(kva * price, share))  # fmt: skip
+        if ctx.recorder is not None:
+            words = [f"basic_charge_method capacity: contracted capacity {kva:f} kVA"]
+            if note:
+                words.append(f"capacity counted: {note.strip()[1:-1]}")
+            ctx.note(line, **_shares(ctx, ctx.segment_days, share), capacity_kva=kva,
+                     method="capacity", words=words)  # fmt: skip
+        return [line]
     lines: list[Line] = []
     for part in parts:
         part_share = share * Fraction(part.days, ctx.segment_days)
+        first = len(lines)
         when = partial
         if len(parts) > 1:
             when = f", {part.days} days from {part.start} (× {part_share} of a month)"
@@ -254,7 +260,31 @@ def _capacity_lines(charge: BasicCharge, ctx: Context, code: str, label: str) ->
                          f"Reduced capacity ({part.reduced_percent} % billed){when}",
                          reduced, "kVA", rate, prorated(reduced * rate, part_share))
             )  # fmt: skip
+        if ctx.recorder is not None:
+            end = part.start + dt.timedelta(days=part.days)
+            words = [
+                f"basic_charge_method capacity: from {part.start} to {end} (exclusive), "
+                f"{part.capacity_kva:f} kVA contracted"
+                + (f", {part.suspended_kva:f} kVA suspended" if part.suspended_kva else "")
+                + (f", {part.reduced_kva:f} kVA reduced" if part.reduced_kva else "")
+                + f" (capacity changes of account {account.account_id})"
+            ]
+            for line in lines[first:]:
+                ctx.note(line, **_shares(ctx, part.days, part_share), method="capacity",
+                         capacity_kva=part.capacity_kva, suspended_kva=part.suspended_kva,
+                         reduced_kva=part.reduced_kva, part_start=part.start,
+                         words=words)  # fmt: skip
     return lines
+
+
+def _shares(ctx: Context, days: int, share: Fraction) -> dict[str, object]:
+    """The month share of a line and the days it stands for (noted for an explanation)."""
+    return {
+        "month_share": share,
+        "days": days,
+        "period_days": (ctx.period_end - ctx.period_start).days,
+        "proration": ctx.tariff.proration,
+    }
 
 
 def _changes_in_segment(ctx: Context) -> dt.date | None:
@@ -343,6 +373,40 @@ def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
                      prorated(billed * price, share))
         )  # fmt: skip
 
+    if ctx.recorder is not None:
+        who = f" of account {ctx.account.account_id}" if ctx.account else ""
+        words = [f"basic_charge_method {method}{who}"]
+        extra: dict[str, object] = {}
+        if floor_kw:
+            words.append(
+                f"floor: {charge.floor_percent_of_capacity} % of {ctx.account.capacity_kva:f} "  # type: ignore[union-attr]
+                f"kVA = {floor_kw:f} kW"
+            )
+        if method == "contract_demand":
+            declared = _need(ctx, "contract_demand_kw", "basic charge by contract demand")
+            extra["contract_demand_kw"] = contract
+            words.append(
+                f"contract demand {declared:f} kW"
+                + (f", at least the floor {floor_kw:f} kW: {contract:f} kW" if floor_kw else "")
+            )
+        else:
+            words.append(
+                f"billed the measured maximum demand {demand_kw:f} kW"
+                + (f", at least the floor {floor_kw:f} kW: {billed:f} kW" if floor_kw else "")
+            )
+        if method == "contract_demand" and charge.overrun is not None:
+            allowance = contract * charge.overrun.above_percent / _HUNDRED
+            extra["overrun_allowance_kw"] = allowance
+            words.append(
+                f"overrun allowance {charge.overrun.above_percent} % of {contract:f} kW = "
+                f"{allowance:f} kW; measured {demand_kw:f} kW "
+                + ("is above it" if demand_kw > allowance else "is not above it")
+            )
+        for line in lines:
+            ctx.note(line, **_shares(ctx, ctx.segment_days, share), method=method,
+                     measure=bill_demand(ctx.version.demand_window), measured_kw=demand_kw,
+                     floor_kw=floor_kw, words=words, **extra)  # fmt: skip
+
     discount = charge.load_factor_discount
     if discount is not None:
         capacity = _need(ctx, "capacity_kva", "the load-factor discount is kWh per kVA")
@@ -356,4 +420,8 @@ def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
                          f"{discount.min_kwh_per_kva})", base, ctx.tariff.currency, rate,
                          base * rate)
             )  # fmt: skip
+            if ctx.recorder is not None:
+                ctx.note(lines[-1], base_lines=[(line.code, line.amount) for line in lines[:-1]],
+                         words=[f"{kwh:f} kWh / {capacity:f} kVA ≥ {discount.min_kwh_per_kva} "
+                                f"kWh/kVA: {discount.percent} % off"])  # fmt: skip
     return lines

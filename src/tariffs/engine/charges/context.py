@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tariffs.engine.measures import MaxDemand, Measure
 from tariffs.engine.schedule import Schedule
@@ -24,6 +24,9 @@ from tariffs.model.account import Account
 from tariffs.model.bill import Line, round_amount
 from tariffs.model.readings import to_decimal
 from tariffs.model.tariff import Tariff, Version
+
+if TYPE_CHECKING:
+    from tariffs.engine.explain import Recorder
 
 __all__ = [
     "BillUsage",
@@ -133,6 +136,8 @@ class Context(NamedTuple):
         bill_fraction: Share of a month the whole bill is (1 unless partial), exact.
         bill_days: Local days of service of the whole bill.
         segment_start: First local date of this segment (None where not known).
+        recorder: Where the lines' exact amounts and what the charges used are noted when
+            the bill is explained (`tariffs.engine.explain`), else None (pricing alone).
     """
 
     tariff: Tariff
@@ -152,6 +157,7 @@ class Context(NamedTuple):
     bill_fraction: Fraction = Fraction(1)
     bill_days: int = 0
     segment_start: dt.date | None = None
+    recorder: Recorder | None = None
 
     def quantity(self, value: int) -> Decimal:
         """An integer usage quantity as an exact Decimal in its unit."""
@@ -177,8 +183,12 @@ class Context(NamedTuple):
         return self.usage.measured[measure]
 
     def amount(self, value: Decimal | Fraction) -> Decimal:
-        """Round an exact amount as the tariff says."""
-        return round_amount(value, self.tariff.places, self.tariff.rounding.mode)
+        """Round a line's exact amount as the tariff says.
+
+        With ``rounding: {per: bill}`` a line is carried to ``line_places``; the total is
+        rounded once when the bill is made.
+        """
+        return round_amount(value, self.tariff.line_places, self.tariff.rounding.mode)
 
     def line(
         self,
@@ -190,8 +200,16 @@ class Context(NamedTuple):
         rate: Decimal | None,
         exact_amount: Decimal | Fraction,
     ) -> Line:
-        """Build a line, rounding its exact amount once."""
-        return Line(kind, code, label, quantity, unit, rate, self.amount(exact_amount))
+        """Build a line, rounding its exact amount once (noted when the bill is explained)."""
+        line = Line(kind, code, label, quantity, unit, rate, self.amount(exact_amount))
+        if self.recorder is not None:
+            self.recorder.made(line, exact_amount)
+        return line
+
+    def note(self, line: Line, **facts: Any) -> None:
+        """Note what a line was priced from, when the bill is explained (else nothing)."""
+        if self.recorder is not None:
+            self.recorder.note(line, facts)
 
 
 def matches(line: Line, selectors: list[str] | None) -> bool:

@@ -68,6 +68,13 @@ def ratchet_floor(charge: DemandCharge, ctx: Context, carried: Carried) -> Decim
     ratchet = charge.ratchet
     if ratchet is None:
         return floor
+    return max(floor, _highest_earlier(charge, ctx, carried) * ratchet.percent / _HUNDRED)
+
+
+def _highest_earlier(charge: DemandCharge, ctx: Context, carried: Carried) -> Decimal:
+    """The highest demand of the ratchet's look-back months [kW]."""
+    ratchet = charge.ratchet
+    assert ratchet is not None  # noqa: S101 - the caller checked
     year, month = ctx.period_start.year, ctx.period_start.month
     code = charge.code or "demand"
     highest = Decimal(0)
@@ -82,7 +89,7 @@ def ratchet_floor(charge: DemandCharge, ctx: Context, carried: Carried) -> Decim
         if earlier is None:
             earlier = ctx.demand_history_kw.get(key, Decimal(0))
         highest = max(highest, earlier)
-    return max(floor, highest * ratchet.percent / _HUNDRED)
+    return highest
 
 
 def billing_demand(
@@ -107,9 +114,12 @@ def price_demand(
         for period, spec in charge.prices.items():
             demand_kw = ctx.demand_kw(measures[period])
             prices = spec if isinstance(spec, list) else [spec]
-            lines.extend(_tiered(charge, ctx, f"{code}.{period}",
-                                 f"{period.replace('_', ' ').capitalize()} demand", demand_kw,
-                                 demand_kw, prices, share))  # fmt: skip
+            priced = _tiered(charge, ctx, f"{code}.{period}",
+                             f"{period.replace('_', ' ').capitalize()} demand", demand_kw,
+                             demand_kw, prices, share)  # fmt: skip
+            if ctx.recorder is not None:
+                _note(charge, ctx, carried, priced, measures[period], demand_kw, demand_kw)
+            lines.extend(priced)
         return Priced(lines)
     measured = ctx.demand_kw(measures[""])
     billed = billing_demand(charge, ctx, carried, measured)
@@ -121,9 +131,75 @@ def price_demand(
     flat = charge.price_per_kw
     assert flat is not None  # noqa: S101 - the schema requires price_per_kw without prices
     prices = flat if isinstance(flat, list) else [flat]
-    return Priced(
-        _tiered(charge, ctx, code, label, billed, measured, prices, share), carried=new_carried
-    )
+    lines = _tiered(charge, ctx, code, label, billed, measured, prices, share)
+    if ctx.recorder is not None:
+        _note(charge, ctx, carried, lines, measures[""], measured, billed)
+    return Priced(lines, carried=new_carried)
+
+
+def _note(
+    charge: DemandCharge,
+    ctx: Context,
+    carried: Carried,
+    lines: list[Line],
+    measure: MaxDemand,
+    measured: Decimal,
+    billed: Decimal,
+) -> None:
+    """Note what a demand charge's lines were priced from (when a bill is explained)."""
+    words = []
+    ratchet: dict[str, object] | None = None
+    if charge.ratchet is not None:
+        floor = ratchet_floor(charge, ctx, carried)
+        highest = _highest_earlier(charge, ctx, carried)
+        ratcheted = highest * charge.ratchet.percent / _HUNDRED
+        ratchet = {
+            "percent": charge.ratchet.percent,
+            "lookback_months": charge.ratchet.lookback_months,
+            "highest_kw": highest,
+            "ratchet_kw": ratcheted,
+            "floor_kw": floor,
+        }
+        if billed == measured:
+            won = "the measured demand"
+        elif billed == ratcheted:
+            won = f"the ratchet's {ratcheted:f} kW"
+        else:
+            won = f"minimum_kw {charge.minimum_kw:f}"
+        words.append(
+            f"ratchet: {charge.ratchet.percent} % × {highest:f} kW (highest of the "
+            f"{charge.ratchet.lookback_months} months before) = {ratcheted:f} kW"
+            + (f", minimum_kw {charge.minimum_kw:f}" if charge.minimum_kw else "")
+            + f"; measured {measured:f} kW; {won} is billed"
+        )
+    elif charge.minimum_kw is not None:
+        won = "minimum_kw" if billed > measured else "the measured demand"
+        words.append(
+            f"minimum_kw {charge.minimum_kw:f} kW against measured {measured:f} kW: {won} "
+            "is billed"
+        )
+    for line in lines:
+        facts: dict[str, object] = {
+            "measure": measure,
+            "measured_kw": measured,
+            "billing_kw": billed,
+            "minimum_kw": charge.minimum_kw,
+            "ratchet": ratchet,
+            "month_share": ctx.month_fraction,
+            "days": ctx.segment_days,
+            "period_days": (ctx.period_end - ctx.period_start).days,
+            "proration": ctx.tariff.proration,
+            "words": list(words),
+        }
+        if charge.tiers_kw:
+            facts["tiers_kw"] = list(charge.tiers_kw)
+            tier = int(line.code.rsplit("tier", 1)[1])
+            low = Decimal(0) if tier == 1 else charge.tiers_kw[tier - 2]
+            span = f"above {low:f}" if tier > len(charge.tiers_kw) else (
+                f"{low:f} to {charge.tiers_kw[tier - 1]:f}"
+            )
+            facts["words"] = [*words, f"demand tier {tier} is {span} kW"]
+        ctx.note(line, **facts)
 
 
 def _tiered(

@@ -58,10 +58,14 @@ def price_dynamic_energy(
             )
         amount += to_decimal(value, usage.scale) * (prices[index] + charge.adder_per_kwh)
     quantity = to_decimal(usage.total_kwh, usage.scale)
-    return Priced([
-        ctx.line("energy", charge.code or "energy.dynamic", charge.label or "Energy, hourly prices",
-                 quantity, "kWh", None, amount)
-    ])  # fmt: skip
+    line = ctx.line("energy", charge.code or "energy.dynamic",
+                    charge.label or "Energy, hourly prices", quantity, "kWh", None,
+                    amount)  # fmt: skip
+    if ctx.recorder is not None:
+        ctx.note(line, every_period=True, hours=len(by_hour),
+                 words=[f"{len(by_hour)} local clock hours, each hour's kWh × (its price + "
+                        f"{charge.adder_per_kwh:f} adder)"])  # fmt: skip
+    return Priced([line])
 
 
 def _leap(year: int) -> bool:

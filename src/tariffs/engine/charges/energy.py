@@ -240,6 +240,51 @@ def ladder_key(tiers: Tiers) -> str:
 _BucketKey = tuple[int | None, int | None]
 
 
+def _keys(charge: EnergyCharge, ctx: Context, bucket: _BucketKey) -> list[tuple[int, int]]:
+    """The usage keys ``(season, period)`` a bucket sums (noted when a bill is explained)."""
+    by_season = charge.season_multipliers is not None
+    by_period = charge.prices is not None
+    return [
+        key
+        for key in sorted(ctx.usage.energy)
+        if (key[0] if by_season else None, key[1] if by_period else None) == bucket
+    ]
+
+
+def _tier_facts(
+    tiers: Tiers,
+    ctx: Context,
+    bounds: list[Decimal],
+    tier: int,
+    position: Decimal,
+    total: Decimal,
+    tier_kwh: Decimal,
+    bucket_kwh: Decimal | None = None,
+) -> dict[str, object]:
+    """What a tier line was priced from: the bounds and how they were made, the ladder."""
+    facts: dict[str, object] = {
+        "tier": tier,
+        "method": tiers.method,
+        "reset": tiers.reset,
+        "per": _RESETS[tiers.reset],
+        "declared_bounds_kwh": list(tiers.bounds_kwh),
+        "allowance_kwh": _allowance(tiers, ctx),
+        "bound_unit": tiers.bound_unit,
+        "proration": _bound_fraction(tiers, ctx),
+        "bounds_kwh": list(bounds),
+        "counted_before_kwh": position,
+        "total_kwh": total,
+        "tier_kwh": tier_kwh,
+        "bucket_kwh": bucket_kwh,
+        "scope": "bill" if ctx.first_segment and ctx.last_segment else "segment",
+    }
+    if tiers.bound_unit == "kwh_per_day":
+        facts["bill_days"] = ctx.bill_days
+    elif tiers.bound_unit == "kwh_per_kw":
+        facts["demand_kw"] = ctx.demand_kw(bill_demand(ctx.version.demand_window))
+    return facts
+
+
 def price_energy(
     charge: EnergyCharge, ctx: Context, earlier: Sequence[Line], carried: Carried
 ) -> Priced:
@@ -282,6 +327,8 @@ def _lines(charge: EnergyCharge, ctx: Context) -> list[Line]:
                         quantity * rate,
                     )
                 )
+                if ctx.recorder is not None:
+                    ctx.note(lines[-1], keys=_keys(charge, ctx, buckets.keys[b]))
         for tier, quantity in enumerate(per_tier[1:], start=2):
             if quantity:
                 rate = (tiers.increments_per_kwh or [])[tier - 2]
@@ -296,6 +343,11 @@ def _lines(charge: EnergyCharge, ctx: Context) -> list[Line]:
                         quantity * rate,
                     )
                 )
+                if ctx.recorder is not None:
+                    ctx.note(
+                        lines[-1],
+                        tier=_tier_facts(tiers, ctx, bounds, tier, position, total, quantity),
+                    )
         return lines
 
     # proportional: each tier's kWh split between buckets by the buckets' shares.
@@ -321,6 +373,13 @@ def _lines(charge: EnergyCharge, ctx: Context) -> list[Line]:
             lines.append(
                 ctx.line("energy", name, text, part_quantity, "kWh", rate, part_quantity * rate)
             )
+            if ctx.recorder is not None:
+                ctx.note(
+                    lines[-1],
+                    keys=_keys(charge, ctx, buckets.keys[b]),
+                    tier=_tier_facts(tiers, ctx, bounds, tier, position, total,
+                                     per_tier[tier - 1], ctx.quantity(buckets.kwh[b])),
+                )  # fmt: skip
     return lines
 
 
@@ -349,6 +408,8 @@ def _untiered(charge: EnergyCharge, ctx: Context) -> list[Line]:
         code, label, rate = found
         quantity = ctx.quantity(value)
         lines.append(ctx.line("energy", code, label, quantity, "kWh", rate, quantity * rate))
+        if ctx.recorder is not None:
+            ctx.note(lines[-1], keys=_keys(charge, ctx, key))
     return lines
 
 
@@ -391,6 +452,13 @@ def _per_period(
                         quantity * rate,
                     )
                 )
+                if ctx.recorder is not None:
+                    ctx.note(
+                        lines[-1],
+                        keys=_keys(charge, ctx, buckets.keys[b]),
+                        tier=_tier_facts(charge.tiers, ctx, bounds, tier, position,
+                                         quantity_kwh, quantity),
+                    )  # fmt: skip
     return lines
 
 
@@ -457,4 +525,15 @@ def _chronological(
                 quantity * rate,
             )
         )
+        if ctx.recorder is not None:
+            in_tier = sum(u for (_, t), u in amounts.items() if t == tier)
+            ctx.note(
+                lines[-1],
+                keys=_keys(charge, ctx, buckets.keys[bucket]),
+                tier=_tier_facts(charge.tiers, ctx, bounds, tier + 1, position,
+                                 ctx.quantity(sum(buckets.kwh)),
+                                 Decimal(in_tier).scaleb(-unit_scale)),
+                words=("the tiers fill in time order: the interval that crosses a bound "
+                       "is split",),
+            )  # fmt: skip
     return lines

@@ -41,14 +41,17 @@ def price_fixed(
     else:
         quantity = decimal_or_rounded(count)
         exact = Fraction(charge.amount) * count
-    return Priced([
-        ctx.line(
-            "fixed",
-            charge.code or "fixed",
-            charge.label or "Fixed charge",
-            quantity,
-            unit,
-            charge.amount,
-            exact,
-        )
-    ])  # fmt: skip
+    line = ctx.line(
+        "fixed", charge.code or "fixed", charge.label or "Fixed charge", quantity, unit,
+        charge.amount, exact,
+    )  # fmt: skip
+    if ctx.recorder is not None:
+        words = [f"{charge.amount:f} per {charge.per}"]
+        if charge.per == "month" and count != 1:
+            days, of = ctx.segment_days, (ctx.period_end - ctx.period_start).days
+            base = "30" if ctx.tariff.proration == "days_over_30" else f"{of}"
+            words.append(f"prorated: {count} of a month ({days} of {base} days)")
+        elif charge.per == "day":
+            words.append(f"{ctx.segment_days} days of service")
+        ctx.note(line, per=charge.per, count=count, words=words)
+    return Priced([line])

@@ -25,17 +25,19 @@ def price_surcharge(
     """A per-kWh surcharge on all imported kWh, never scaled by period or season."""
     quantity = ctx.quantity(ctx.usage.total_kwh)
     rate = _rate(charge.price_per_kwh, ctx)
-    return Priced([
-        ctx.line(
-            "surcharge",
-            charge.code or "surcharge",
-            charge.label or "Surcharge",
-            quantity,
-            "kWh",
-            rate,
-            quantity * rate,
-        )
-    ])  # fmt: skip
+    line = ctx.line(
+        "surcharge",
+        charge.code or "surcharge",
+        charge.label or "Surcharge",
+        quantity,
+        "kWh",
+        rate,
+        quantity * rate,
+    )
+    if ctx.recorder is not None:
+        ctx.note(line, every_period=True,
+                 words=["on every kWh imported, whatever its period"])  # fmt: skip
+    return Priced([line])
 
 
 def price_export_credit(
@@ -49,14 +51,17 @@ def price_export_credit(
         return Priced(warnings=("the readings have no export_kwh column: no export credited",))
     quantity = ctx.quantity(ctx.usage.export_kwh)
     rate = _rate(charge.price_per_kwh, ctx)
-    return Priced([
-        ctx.line(
-            "export_credit",
-            charge.code or "export_credit",
-            charge.label or "Export credit",
-            quantity,
-            "kWh",
-            rate,
-            -(quantity * rate),
-        )
-    ])  # fmt: skip
+    line = ctx.line(
+        "export_credit",
+        charge.code or "export_credit",
+        charge.label or "Export credit",
+        quantity,
+        "kWh",
+        rate,
+        -(quantity * rate),
+    )
+    if ctx.recorder is not None:
+        ctx.note(line, credit=True,
+                 words=[f"{quantity:f} kWh exported (export_kwh column), credited at "
+                        f"{rate:f} per kWh: a negative amount"])  # fmt: skip
+    return Priced([line])

@@ -50,7 +50,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from functools import partial
@@ -59,7 +60,13 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tariffs.engine import _kept
-from tariffs.engine.clock import local_day_offsets, standard_time, utc_offset, utc_offset_runs
+from tariffs.engine.clock import (
+    StandardTime,
+    local_day_offsets,
+    standard_time,
+    utc_offset,
+    utc_offset_runs,
+)
 from tariffs.errors import ReadingsError
 from tariffs.io.readings._file import read_bytes
 from tariffs.io.readings.layout import CsvLayout, decimal_places
@@ -72,7 +79,9 @@ __all__ = [
     "parse_readings_bytes",
     "parse_readings_csv",
     "parse_readings_header",
+    "read_on_standard_time",
     "read_readings_csv",
+    "read_year_of_values",
 ]
 
 #: Every column a readings CSV may have, required ones first.
@@ -183,6 +192,199 @@ def read_readings_csv(
     return read_pieces(
         path, timezone, interval_seconds=interval_seconds, allow_gaps=allow_gaps, layout=layout
     )
+
+
+def read_on_standard_time(
+    path: str | os.PathLike[str],
+    timezone: str,
+    *,
+    interval_seconds: int | None = None,
+    allow_gaps: bool = False,
+    layout: CsvLayout | None = None,
+) -> Readings:
+    """Read a readings CSV whose starts are on ``timezone``'s standard time all year.
+
+    SAM, REopt and OS-HPXML write a year as 8760 hourly values on local standard time,
+    with no clock changes. A start written without a UTC offset is read on the clock of
+    the zone's standard time (`tariffs.engine.clock.standard_time`: ``Etc/GMT+7`` for
+    ``America/Denver``), so every hour of the file is there, spring and autumn; the
+    readings are instants, priced on the clock of ``timezone`` (in summer, 14:00
+    standard time is 15:00 in Denver), and every bill says so (`Readings.notes`). A start
+    written with a UTC offset is that instant, as in `read_readings_csv`.
+
+    Raises:
+        ReadingsError: As `read_readings_csv`; also when the zone's standard time is not a
+            whole number of hours (no ``Etc`` zone is on it: write the offset on every row
+            instead), or differs between the years of the file.
+    """
+    _zone(timezone, str(path))  # an unknown zone is named as the reader names it
+
+    def read_on(standard: StandardTime) -> tuple[Readings, dict[int, StandardTime]]:
+        if standard.zone is None:
+            raise ReadingsError(
+                f"the standard time of {timezone} is UTC{standard.text}, which no "
+                f"fixed-offset zone is on: write the offset {standard.text} on every row "
+                "instead of --clock standard",
+                file=str(path),
+            )
+        readings = read_readings_csv(
+            path, standard.zone, interval_seconds=interval_seconds, allow_gaps=allow_gaps,
+            layout=layout,
+        )  # fmt: skip
+        if not readings.starts:
+            return readings, {}
+        first = readings.starts[0] + standard.offset
+        last = readings.starts[-1] + readings.interval_seconds - 1 + standard.offset
+        years = range(_utc_year(first), _utc_year(last) + 1)
+        return readings, {year: standard_time(timezone, year) for year in years}
+
+    guess = standard_time(timezone, date.today().year)
+    readings, found = read_on(guess)
+    if {standard.offset for standard in found.values()} - {guess.offset}:
+        # The zone's standard time was another in the file's years: read on that one.
+        guess = next(iter(found.values()))
+        readings, found = read_on(guess)
+    if len({standard.offset for standard in found.values()}) > 1:
+        named = ", ".join(f"UTC{standard.text} in {year}" for year, standard in found.items())
+        raise ReadingsError(
+            f"the standard time of {timezone} changes between the years of the file "
+            f"({named}): --clock standard needs one; write the UTC offset on every row",
+            file=str(path),
+        )
+    note = (
+        f"readings on the standard time of {timezone} all year (UTC{guess.text}, "
+        f"{guess.zone}), priced on the clock of {timezone}"
+    )
+    return replace(readings, notes=(*readings.notes, note))
+
+
+#: The largest file of values only that is read [bytes]: a year of 5-minute values,
+#: 105 408 rows, with room for several columns of long numbers.
+MAX_YEAR_OF_VALUES_BYTES = 32 * 1024 * 1024
+
+
+def read_year_of_values(
+    path: str | os.PathLike[str],
+    timezone: str,
+    year: int,
+    *,
+    interval_seconds: int | None = None,
+    on_standard_time: bool = False,
+    allow_gaps: bool = False,
+    layout: CsvLayout | None = None,
+) -> Readings:
+    r"""Read a CSV of values only, without a start column: one year of intervals.
+
+    SAM and REopt take a year as 8760 hourly values (8784 in a leap year), one a line,
+    with or without a header line. Row *k* is the interval that starts *k* intervals after
+    January 1 00:00 of ``year`` on the clock of ``timezone`` (with ``on_standard_time``,
+    of its standard time, as those tools write a year): the rows follow each other in
+    time, with no hour skipped or repeated, whatever the clocks do. The interval is the
+    year divided by the number of rows, and must be 5, 15, 30 or 60 minutes; given
+    (``interval_seconds``), the rows must fill the year at it. A first line that is not a
+    number is the header (the file's column names, which ``layout`` may map); without one
+    the column is ``kwh``. Each bill says how the rows were dated (`Readings.notes`).
+
+    >>> import tempfile, pathlib
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "year.csv"
+    >>> _ = file.write_text("\n".join(["0.5"] * 8760) + "\n")
+    >>> readings = read_year_of_values(file, "Asia/Shanghai", 2025)
+    >>> len(readings), readings.interval_seconds, readings.starts[0]  # 2024-12-31T16:00Z
+    (8760, 3600, 1735660800)
+
+    Raises:
+        ReadingsError: The rows do not make the year, the file has a start column, or a
+            row breaks the format (the message names the file's line).
+    """
+    source = str(path)
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        size = 0  # read_bytes says why the file cannot be read
+    if size > MAX_YEAR_OF_VALUES_BYTES:
+        raise ReadingsError(
+            f"{size:,} bytes is more than a year of values takes (at most "
+            f"{MAX_YEAR_OF_VALUES_BYTES:,}); a longer file needs a start column",
+            file=source,
+        )
+    text = _decode(read_bytes(path), source, 0, 1).removeprefix("\ufeff")
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    header: str | None = None
+    if lines and not _ANY_NUMBER.fullmatch(lines[0].split(",", 1)[0].strip()):
+        header = lines.pop(0)
+        names = {name.strip() for name in header.split(",")}
+        mapped = set(layout.columns) if layout is not None else set()
+        if {"start", "end"} & (names | mapped):
+            raise ReadingsError(
+                "the file has a start column, and a year of values has none: leave out "
+                "the year of the values",
+                file=source,
+                line=1,
+            )
+    elif layout is not None and layout.columns:
+        raise ReadingsError(
+            "the file has no header line, so its one column is kwh: leave out --columns",
+            file=source,
+        )
+    if on_standard_time:
+        standard = standard_time(timezone, year)
+        if standard.zone is None:
+            raise ReadingsError(
+                f"the standard time of {timezone} is UTC{standard.text}, which no "
+                "fixed-offset zone is on: date the rows with a start column, the offset "
+                f"{standard.text} on every row",
+                file=source,
+            )
+        clock, clock_name = _zone(standard.zone, source), f"{standard.zone}, UTC{standard.text}"
+    else:
+        clock, clock_name = _zone(timezone, source), timezone
+    first = int(datetime(year, 1, 1, tzinfo=clock).timestamp())
+    span = int(datetime(year + 1, 1, 1, tzinfo=clock).timestamp()) - first
+    count = len(lines)
+    hourly = span // 3600
+    if interval_seconds is None:
+        interval_seconds = span // count if count and span % count == 0 else None
+        if interval_seconds not in INFERABLE_INTERVALS_SECONDS:
+            raise ReadingsError(
+                f"{count:,} rows are not the year {year} in intervals of 5, 15, 30 or 60 "
+                f"minutes on the clock of {clock_name}: {hourly:,} hourly values, "
+                f"{hourly * 2:,} of 30 minutes, {hourly * 4:,} of 15 or {hourly * 12:,} of 5",
+                file=source,
+            )
+    elif count * interval_seconds != span:
+        raise ReadingsError(
+            f"{count:,} rows of {interval_seconds // 60} minutes are not the year {year} on "
+            f"the clock of {clock_name}, which has {span // interval_seconds:,} of them",
+            file=source,
+        )
+    step = timedelta(seconds=interval_seconds)
+    moment = datetime(year, 1, 1, tzinfo=clock).astimezone(UTC)
+    rows = ["start," + (header if header is not None else "kwh")]
+    for line in lines:
+        rows.append(f"{moment:%Y-%m-%dT%H:%M}Z,{line}")
+        moment += step
+    readings = parse_readings_bytes(
+        ("\n".join(rows) + "\n").encode(),
+        source,
+        timezone if not on_standard_time else str(standard.zone),
+        interval_seconds=interval_seconds,
+        allow_gaps=allow_gaps,
+        line_offset=0 if header is not None else -1,
+        layout=layout,
+    )
+    note = (
+        f"readings: {count:,} values without starts, dated from {year}-01-01T00:00 on the "
+        f"clock of {clock_name}, every {interval_seconds // 60} minutes"
+    )
+    if on_standard_time:
+        note += f", priced on the clock of {timezone}"
+    return replace(readings, notes=(*readings.notes, note))
+
+
+def _utc_year(instant: int) -> int:
+    return (_UNIX_EPOCH + timedelta(seconds=instant)).year
 
 
 #: The size of the pieces a large readings file is read in [bytes] (some 100 000 rows).
@@ -393,8 +595,8 @@ class _Joined:
         return map(self._shared.setdefault, values, values)
 
     def readings(self, source: str) -> Readings:
-        if not self.started:  # pragma: no cover - a file of more than one piece has rows
-            raise ReadingsError(_NO_ROWS, file=source)
+        if not self.started:  # a header alone: said at the first row, as read whole
+            raise ReadingsError(_NO_ROWS, file=source, line=2)
         gaps = tuple(self.gaps)
         starts = self.starts
         return Readings(
@@ -1365,10 +1567,10 @@ class _StartParser:
                 f"on the clock of {self.timezone}"
             )
         return (
-            f"{way}, the fixed-offset zone {standard.zone}: write the offset "
-            f"{standard.text} on every row, to price its instants on the clock of "
-            f"{self.timezone}, or price the tariff on standard time all year too, as SAM and "
-            f"REopt do (a URDB record: --timezone {standard.zone})"
+            f"{way}, the fixed-offset zone {standard.zone}: read it with --clock standard "
+            f"(or write the offset {standard.text} on every row), to price its instants on "
+            f"the clock of {self.timezone}, or price the tariff on standard time all year "
+            f"too, as SAM and REopt do (a URDB record: --timezone {standard.zone})"
         )
 
     def _mixed(self, index: int, text: str, *, has_offset: bool) -> _Problem:

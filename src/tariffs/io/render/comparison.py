@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from typing_extensions import TypeIs
 
     from tariffs.whatif.compare import (
+        BreakEvenFailure,
         Comparison,
         ConsumptionBreakEven,
         ScenarioComparison,
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     )
     from tariffs.whatif.scenarios import StepReport
 
-    BreakEven = ShiftBreakEven | ConsumptionBreakEven
+    BreakEven = ShiftBreakEven | ConsumptionBreakEven | BreakEvenFailure
 
 __all__ = ["comparison_to_csv", "comparison_to_json", "comparison_to_table"]
 
@@ -41,8 +42,12 @@ def _is_whatif(result: Comparison | WhatIf) -> TypeIs[WhatIf]:
     return hasattr(result, "base")
 
 
+def _is_failure(found: BreakEven) -> TypeIs[BreakEvenFailure]:
+    return hasattr(found, "error")
+
+
 def _is_shift(found: BreakEven) -> TypeIs[ShiftBreakEven]:
-    return hasattr(found, "shift")
+    return hasattr(found, "shift") and not _is_failure(found)
 
 
 def _cases(result: Comparison | WhatIf) -> tuple[Comparison, tuple[ScenarioComparison, ...]]:
@@ -52,6 +57,8 @@ def _cases(result: Comparison | WhatIf) -> tuple[Comparison, tuple[ScenarioCompa
 
 
 def _break_even_label(found: BreakEven) -> str:
+    if _is_failure(found):
+        return found.shift if found.shift is not None else "consumption"
     return found.shift if _is_shift(found) else "consumption"
 
 
@@ -110,6 +117,25 @@ def _comparison_dict(comparison: Comparison, base: Comparison | None = None) -> 
         document["not_applicable"] = [
             {"tariff": item.tariff, "reason": item.reason} for item in comparison.not_applicable
         ]
+    if comparison.failed:
+        document["failed"] = [
+            {"tariff": item.tariff, "error": item.reason} for item in comparison.failed
+        ]
+    if comparison.ineligible:
+        document["not_eligible"] = [
+            {
+                "tariff": item.tariff,
+                "status": item.standing.status,
+                "reasons": list(item.standing.reasons),
+                "needs": list(item.standing.needs),
+                "note": item.standing.note,
+            }
+            for item in comparison.ineligible
+        ]
+    if comparison.current_ineligible is not None:
+        document["current_not_eligible"] = comparison.current_ineligible.text
+    if comparison.mandatory:
+        document["mandatory"] = list(comparison.mandatory)
     return document
 
 
@@ -125,6 +151,16 @@ def _steps_dict(steps: Sequence[StepReport]) -> list[dict[str, Any]]:
 
 
 def _break_even_dict(found: BreakEven) -> dict[str, Any]:
+    if _is_failure(found):
+        document: dict[str, Any] = {
+            "kind": found.kind,
+            "tariff": found.tariff,
+            "against": found.against,
+        }
+        if found.shift is not None:
+            document["shift"] = found.shift
+        document["error"] = found.error
+        return document
     if _is_shift(found):
         return {
             "kind": "shift",
@@ -164,14 +200,21 @@ def comparison_to_json(result: Comparison | WhatIf, break_evens: Sequence[BreakE
     Returns:
         ``{"results": [...], "current": ..., "recommendation": {...},
         "not_applicable": [...], "scenarios": [...], "break_even": [...]}``, the optional
-        keys only where they apply; each scenario has its ``name``, ``steps`` and results
-        with their ``change_from_base``.
+        keys only where they apply (``failed`` lists a current tariff that could not be
+        priced, ``not_eligible`` the tariffs the account may not take, or may not be
+        known to take, with ``status`` ``ineligible`` or ``unknown``, the ``reasons``,
+        the facts it ``needs`` and the rule's ``note``; ``mandatory`` the tariffs the
+        account must take); each scenario has its ``name``, ``steps`` and results with their
+        ``change_from_base``, or its ``name`` and ``error`` when it failed.
     """
     base, scenarios = _cases(result)
     document = _comparison_dict(base)
     if scenarios:
         document["scenarios"] = []
         for case in scenarios:
+            if case.error is not None:
+                document["scenarios"].append({"name": case.scenario.name, "error": case.error})
+                continue
             entry = {"name": case.scenario.name, "steps": _steps_dict(case.steps)}
             entry.update(_comparison_dict(case.comparison, base))
             document["scenarios"].append(entry)
@@ -184,6 +227,8 @@ def comparison_to_json(result: Comparison | WhatIf, break_evens: Sequence[BreakE
 
 
 def _break_even_cell(found: BreakEven) -> str:
+    if _is_failure(found):
+        return f"failed: {found.error}"
     if _is_shift(found):
         return "never" if found.percent is None else format(found.percent, "f")
     return ";".join(
@@ -203,7 +248,10 @@ def comparison_to_csv(result: Comparison | WhatIf, break_evens: Sequence[BreakEv
     Returns:
         A header, then per scenario its ranked tariffs (total, kWh, price per kWh,
         savings, change from base, cost by line kind and by billing period) and a row per
-        tariff that does not apply.
+        tariff that does not apply; where a tariff is not ranked for its eligibility, a
+        ``not_eligible`` column holds a row per such tariff; where something failed, an
+        ``error`` column holds a row per current tariff that could not be priced and per
+        scenario that failed.
     """
     base, scenarios = _cases(result)
     cases = [("base", base)] + [(s.scenario.name, s.comparison) for s in scenarios]
@@ -223,6 +271,11 @@ def comparison_to_csv(result: Comparison | WhatIf, break_evens: Sequence[BreakEv
     ]  # fmt: skip
     header += [f"kind:{kind}" for kind in kinds] + [f"period:{start}" for start in starts]
     header += sorted(columns) + ["not_applicable"]
+    if any(c.ineligible for _, c in cases):
+        header.append("not_eligible")
+    errors = any(c.failed for _, c in cases) or any(s.error is not None for s in scenarios)
+    if errors:
+        header.append("error")
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     writer.writeheader()
@@ -255,6 +308,19 @@ def comparison_to_csv(result: Comparison | WhatIf, break_evens: Sequence[BreakEv
             writer.writerow(
                 {"scenario": name, "tariff": item.tariff, "not_applicable": item.reason}
             )
+        for ineligible in comparison.ineligible:
+            writer.writerow(
+                {
+                    "scenario": name,
+                    "tariff": ineligible.tariff,
+                    "not_eligible": ineligible.standing.text,
+                }
+            )
+        for item in comparison.failed:
+            writer.writerow({"scenario": name, "tariff": item.tariff, "error": item.reason})
+    for case in scenarios:
+        if case.error is not None:
+            writer.writerow({"scenario": case.scenario.name, "error": case.error})
     return out.getvalue()
 
 
@@ -286,11 +352,28 @@ def _ranking_lines(comparison: Comparison, base: Comparison | None) -> list[str]
     lines = align_table(rows, right=range(2, len(header)))
     for item in comparison.not_applicable:
         lines.append(f"not applicable: {item.tariff}: {item.reason}")
+    for item in comparison.failed:
+        lines.append(f"failed: the current tariff {item.tariff}: {item.reason}")
+    for ineligible in comparison.ineligible:
+        standing = ineligible.standing
+        if standing.status == "unknown":
+            lines.append(f"not ranked: {ineligible.tariff}: {standing.text}")
+        else:
+            lines.append(f"not eligible: {ineligible.tariff}: {standing.text}")
+    if comparison.current_ineligible is not None:
+        lines.append(
+            f"the current tariff {comparison.current} is not one this account may take: "
+            f"{comparison.current_ineligible.text}"
+        )
+    for tariff_id in comparison.mandatory:
+        lines.append(f"mandatory: this account must take {tariff_id} by its eligibility")
     return lines
 
 
 def _scenario_lines(case: ScenarioComparison, base: Comparison) -> list[str]:
     lines = [f"Scenario {case.scenario.name!r} ({case.scenario.text})"]
+    if case.error is not None:
+        return [*lines, f"  failed: {case.error}"]
     for report in case.steps:
         quantities = ", ".join(
             f"{name} {format(value, 'f')}" for name, value in report.quantities.items()
@@ -304,6 +387,11 @@ def _scenario_lines(case: ScenarioComparison, base: Comparison) -> list[str]:
 
 
 def _break_even_lines(found: BreakEven, currency: str) -> list[str]:
+    if _is_failure(found):
+        return [
+            f"  {found.tariff} vs {found.against} ({_break_even_label(found)}): "
+            f"failed: {found.error}"
+        ]
     if _is_shift(found):
         if found.percent is None:
             return [
@@ -328,8 +416,13 @@ def _break_even_lines(found: BreakEven, currency: str) -> list[str]:
         ]
     return [
         f"  {found.tariff} vs {found.against}: from {decimal_text(crossing.energy_kwh)} kWh "
-        f"over {found.days} days (about {decimal_text(crossing.annual_kwh)} kWh/yr), "
-        f"{crossing.cheaper_above} costs less ({crossing.cheaper_below} below)"
+        f"over {found.days} days"
+        + (
+            f" (about {decimal_text(crossing.annual_kwh)} kWh/yr)"
+            if crossing.annual_kwh is not None
+            else ""
+        )
+        + f", {crossing.cheaper_above} costs less ({crossing.cheaper_below} below)"
         for crossing in found.crossings
     ]
 

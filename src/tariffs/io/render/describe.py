@@ -19,6 +19,7 @@ from tariffs.model.charges import (
     SurchargeCharge,
     TaxCharge,
 )
+from tariffs.model.eligibility import NUMERIC_FACTS, Conditions, Eligibility
 from tariffs.model.exports import Exports
 from tariffs.model.tariff import Tariff, Version, base_price_ratio, resolve_prices
 
@@ -52,10 +53,15 @@ def _version_text(version: Version, currency: str) -> list[str]:
         out.append("  Day types:")
         for name, day_type in version.day_types.items():
             if day_type.weekdays is not None:
-                out.append(f"    {name}: {', '.join(day_type.weekdays)}")
+                text = ", ".join(day_type.weekdays)
             else:
                 items = [str(d) for d in day_type.dates or []] + list(day_type.rrules or [])
-                out.append(f"    {name}: holidays {', '.join(items)}")
+                text = f"holidays {', '.join(items)}" if items else ""
+            shipped = [
+                f"the {day_type.holidays} calendar's days off" if day_type.holidays else "",
+                f"the {day_type.workdays} calendar's make-up workdays" if day_type.workdays else "",
+            ]
+            out.append(f"    {name}: {'; '.join(t for t in [text, *shipped] if t)}")
     if version.periods:
         out.append("  Time-of-use periods (local clock, start inclusive, end exclusive):")
         for rule in version.periods:
@@ -288,15 +294,43 @@ def _demand_text(charge: DemandCharge, version: Version, currency: str) -> list[
     return lines
 
 
+def _conditions_text(conditions: Conditions) -> list[str]:
+    parts = []
+    if conditions.customer_classes is not None:
+        parts.append(f"customer class {' or '.join(conditions.customer_classes)}")
+    for name, (_, unit) in NUMERIC_FACTS.items():
+        wanted = getattr(conditions, name)
+        if wanted is not None:
+            parts.append(f"{name} {wanted.text(unit)}")
+    return parts
+
+
+def _eligibility_text(eligibility: Eligibility) -> str:
+    """The eligibility block in one sentence, as `tariffs show` prints it."""
+    text = f"Eligibility: {'; '.join(_conditions_text(eligibility))}"
+    if eligibility.mandatory is not None:
+        text += f"; mandatory where {'; '.join(_conditions_text(eligibility.mandatory))}"
+    if eligibility.note:
+        text += f" ({eligibility.note})"
+    return text + "."
+
+
 def describe_tariff(tariff: Tariff) -> str:
     """A human description of a tariff: seasons, periods, prices and rules."""
+    how = (
+        "per line"
+        if tariff.rounding.per == "line"
+        else f"once per bill (lines carried to {tariff.line_places})"
+    )
     out = [
         f"{tariff.id}: {tariff.name}",
         f"Currency {tariff.currency}, time zone {tariff.timezone}, amounts rounded "
-        f"{tariff.rounding.mode.replace('_', '-')} to {tariff.places} decimals per line; "
+        f"{tariff.rounding.mode.replace('_', '-')} to {tariff.places} decimals {how}; "
         f"per-month charges prorated by {tariff.proration.replace('_', ' ')}.",
         f"Reference: {tariff.reference}",
     ]
+    if tariff.eligibility is not None:
+        out.append(_eligibility_text(tariff.eligibility))
     for effective, version in tariff.versions.items():
         out.append(f"Version in force from {effective}:")
         out.extend(_version_text(version, tariff.currency))

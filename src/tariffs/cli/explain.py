@@ -1,0 +1,72 @@
+"""``tariffs explain``: price readings under one tariff and say why each line is what it is."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from tariffs.cli.options import (
+    add_format_option,
+    add_output_option,
+    add_readings_options,
+    layout_of,
+    read_readings,
+    write_output,
+)
+from tariffs.engine.explain import explain
+from tariffs.io.render.explain import explained_to_json, explained_to_table
+from tariffs.io.tables import load_account, load_tariff
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(commands: Any) -> None:
+    """Add ``explain`` to the subcommands of the ``tariffs`` parser."""
+    sub = commands.add_parser(
+        "explain",
+        help="price readings under one tariff and explain each line of each bill",
+    )
+    add_readings_options(sub)
+    add_format_option(
+        sub,
+        {
+            "table": "the bills of tariffs price, each line followed by its reasons",
+            "json": "the bills of tariffs price --format json, an explanation on each line",
+        },
+        default="table",
+        not_offered="an explanation is not a row of numbers",
+    )
+    add_output_option(sub)
+    sub.add_argument("--tariff", required=True, help="tariff YAML/JSON file or tariff id")
+
+
+def run(args: argparse.Namespace) -> int:
+    """``tariffs explain``: the bills of the readings with the reasons of every line."""
+    tariff = load_tariff(
+        args.tariff, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+    )
+    account = load_account(args.account) if args.account else None
+    readings = read_readings(
+        args.readings,
+        tariff.timezone,
+        interval_minutes=args.interval,
+        allow_gaps=args.allow_gaps,
+        readings_format=args.readings_format,
+        usage_point=args.usage_point,
+        as_year=args.as_year,
+        align=args.align,
+        wall_clock=args.wall_clock,
+        layout=layout_of("tariffs explain", args),
+    )
+    bills = explain(
+        tariff,
+        readings,
+        account,
+        start=args.start,
+        end=args.end,
+        event_days=args.event_days,
+        demand_window=args.demand_window,
+    )
+    text = explained_to_json(bills) if args.format == "json" else explained_to_table(bills)
+    write_output(text, args.output)
+    return 0
