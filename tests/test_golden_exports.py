@@ -449,3 +449,27 @@ def test_credit_the_rule_cannot_use_is_refused(
     account = Account.model_validate({"account_id": "a-1", **credits})
     with pytest.raises(AccountError, match=message):
         price(tariff(terms), readings(), account)
+
+
+def test_export_lines_are_carried_to_line_places_when_the_bill_is_rounded_once() -> None:
+    """``rounding: {per: bill, places: 1}``: lines to 6 places, the total once.
+
+    January: 100 × 0.1017 = 10.17 and 50 × 0.2033 = 10.165 imported; 10 × 0.0417 =
+    0.417 and 120 × 0.0833 = 9.996 exported; 10.17 + 10.165 - 0.417 - 9.996 = 9.922,
+    9.9 to the 0.1, a rounding line of -0.022.
+    """
+    data = tariff(
+        {"metering": "net_billing", "prices": {"peak": "0.0833", "offpeak": "0.0417"}}
+    ).model_dump(mode="json", exclude_none=True)
+    data["rounding"] = {"per": "bill", "places": 1}
+    version = data["versions"]["2018-01-01"]
+    version["charges"] = [{"kind": "energy", "prices": {"peak": "0.2033", "offpeak": "0.1017"}}]
+    january = price(Tariff.model_validate(data), readings())[0]
+    assert lines(january) == [
+        ("energy.offpeak", "100.000", "0.1017", "10.170000"),
+        ("energy.peak", "50.000", "0.2033", "10.165000"),
+        ("net_billing.export.offpeak", "10.000", "0.0417", "-0.417000"),
+        ("net_billing.export.peak", "120.000", "0.0833", "-9.996000"),
+        ("rounding", "None", None, "-0.022000"),
+    ]
+    assert january.total == Decimal("9.9")
