@@ -371,6 +371,7 @@ REQUIRED = {
     "show": ["t"],
     "tables": [],
     "schema": ["tariff"],
+    "completion": ["bash"],
 }
 
 

@@ -23,6 +23,7 @@ from tariffs.cli.options import (
     read_readings,
     write_output,
 )
+from tariffs.cli.terminal import days_of, note_tariff
 from tariffs.errors import InputError, TariffsError
 from tariffs.io.atomic import write_atomic
 from tariffs.io.render.comparison import (
@@ -247,6 +248,9 @@ def run(args: argparse.Namespace) -> int:
         event_days=args.event_days,
         demand_window=args.demand_window,
     )
+    for tariff in tariffs:
+        periods = [p for r in whatif.base.results if r.tariff == tariff.id for p in r.periods]
+        note_tariff(tariff, days_of((period.start, period.end) for period in periods))
     if skipped:
         base = whatif.base
         merged = tuple(sorted(base.not_applicable + tuple(skipped), key=lambda n: n.tariff))

@@ -18,6 +18,7 @@ import re
 import sys
 from pathlib import Path
 
+from tariffs.cli.terminal import note_readings
 from tariffs.engine.reclock import WallClock
 from tariffs.engine.redate import ALIGNMENTS, Alignment, redate
 from tariffs.errors import ReadingsError
@@ -483,12 +484,13 @@ def read_readings(
     readings = _read(
         path, timezone, interval_minutes, allow_gaps, readings_format, usage_point, layout, clock
     )
-    if as_year is None:
-        return readings
-    source_year, year = as_year
-    return redate(
-        readings, timezone, year, align=align, source_year=source_year, allow_gaps=allow_gaps
-    )
+    if as_year is not None:
+        source_year, year = as_year
+        readings = redate(
+            readings, timezone, year, align=align, source_year=source_year, allow_gaps=allow_gaps
+        )
+    note_readings(path, timezone, readings.starts, readings.interval_seconds)
+    return readings
 
 
 def _read(

@@ -29,6 +29,7 @@ from tariffs.cli.options import (
     write_output,
 )
 from tariffs.cli.progress import ProgressBar
+from tariffs.cli.terminal import progress_wanted
 from tariffs.errors import InputError
 from tariffs.io.atomic import write_atomic
 from tariffs.io.render.portfolio import portfolio_to_csv, portfolio_to_json, portfolio_to_table
@@ -228,7 +229,7 @@ def run(args: argparse.Namespace) -> int:
             write_output(render(ordered), args.output)
             last_checkpoint = time.monotonic()
 
-    bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    bar = _ProgressBar(sys.stderr) if progress_wanted(sys.stderr) else None
     try:
         fresh = price_accounts(
             pending,
