@@ -94,7 +94,10 @@ def parse_minutes(text: str) -> int:
     except ValueError:
         value = 0
     if value <= 0 or 1440 % value:
-        raise argparse.ArgumentTypeError(f"not a number of minutes that divides a day: {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"not a number of minutes that divides a day: {text!r}; give the interval length "
+            "in whole minutes, such as 5, 15, 30 or 60"
+        )
     return value
 
 
