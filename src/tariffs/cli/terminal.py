@@ -6,7 +6,8 @@ or after the subcommand alike (``tariffs -v price ...`` and ``tariffs price ... 
 
 - ``-q``: no progress bar and no notes on stderr; errors are still written.
 - ``-v``: notes on stderr of what was read (each readings file: its intervals and span;
-  each tariff: its file and the versions in force) and how long the command took.
+  each tariff: its file and the versions in force) and how long the command took, from
+  its arguments read to its output written.
 - Colour (the ``error:`` and ``warning:`` prefixes, the total rows of a bill table) is
   used on a stream only when it is a terminal, never when it is piped or written to a
   file, never when ``NO_COLOR`` is set to any non-empty value (https://no-color.org),
