@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 import tariffs
+from tables import flat_yaml
 from tariffs.cli import main
 from tariffs.cli.main import COMMANDS
 
@@ -132,6 +133,18 @@ def test_bash_completes(
 ) -> None:
     text = script("bash", capsys)
     assert _bash_complete(text, line, shell_env, tmp_path) == expected
+
+
+def test_bash_offers_the_ids_of_the_tables_directories_given(
+    shell_env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tables = Path(shell_env["CWD"]) / "tables"
+    (tables / "zz-local.yaml").write_text(flat_yaml("zz-local", "0.5"), encoding="utf-8")
+    text = script("bash", capsys)
+    line = "tariffs price r.csv --tables tables --tariff zz"
+    assert _bash_complete(text, line, shell_env, tmp_path) == ["zz-local"]
+    # Without --tables the id is not one the lookup would find.
+    assert _bash_complete(text, "tariffs price r.csv --tariff zz", shell_env, tmp_path) == []
 
 
 def test_bash_script_registers_the_function(

@@ -150,9 +150,14 @@ _tariffs_dirs() {
     COMPREPLY=($(compgen -d -- "$cur"))
 }
 
-_tariffs_tariffs() {  # tariff ids, then files
-    local IFS=$'\\n'
-    COMPREPLY=($(IFS=$' \\t\\n' compgen -W "$(command tariffs tables --ids 2>/dev/null)" -- "$cur"))
+_tariffs_tariffs() {  # tariff ids (of the --tables given too), then files
+    local IFS=$'\\n' j ids
+    local -a tables=()
+    for (( j = 1; j < COMP_CWORD - 1; j++ )); do
+        [[ "${COMP_WORDS[j]}" == --tables ]] && tables+=(--tables "${COMP_WORDS[j+1]}")
+    done
+    ids="$(command tariffs tables --ids "${tables[@]}" 2>/dev/null)"
+    COMPREPLY=($(IFS=$' \\t\\n' compgen -W "$ids" -- "$cur"))
     _tariffs_files
 }
 
