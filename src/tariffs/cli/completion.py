@@ -94,6 +94,10 @@ def _help(parser: argparse.ArgumentParser, action: argparse.Action) -> str:
     if not action.help or action.help == argparse.SUPPRESS:
         return ""
     text = parser._get_formatter()._expand_help(action)
+    choices = [str(choice) for choice in action.choices or ()]
+    if any(text.startswith(f"{choice}:") for choice in choices):
+        # A help that describes each choice in turn (--format): name them instead.
+        return "one of " + ", ".join(choices)
     return re.split(r"[;(]", text, maxsplit=1)[0].strip().rstrip(",:")
 
 
