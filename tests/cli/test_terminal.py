@@ -274,3 +274,35 @@ def test_tables_ids_lists_every_id_one_a_line(
     ids = capsys.readouterr().out.splitlines()
     assert ids == sorted(ids)
     assert {"cn-bj-residential", "zz-mine", "zz-broken"} <= set(ids)  # read by name only
+
+
+def test_verbose_portfolio_names_its_tariffs_and_accounts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = _batch_inputs(tmp_path)  # two accounts of one day each under flat.yaml
+    dear = tmp_path / "dear.yaml"
+    dear.write_text(flat_yaml("dear", "0.6"), encoding="utf-8")
+    flat = argv[argv.index("--tariff") + 1]
+    accounts, readings = argv[argv.index("--accounts") + 1], argv[argv.index("--readings-dir") + 1]
+    assert main(
+        ["portfolio", "--accounts", accounts, "--readings-dir", readings, "--current", flat,
+         "--proposed", str(dear), "--workers", "1", "-v"]
+    ) == 0  # fmt: skip
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:3] == [
+        f"tariffs: tariff flat from {flat} (current)",
+        f"tariffs: tariff dear from {dear} (proposed)",
+        f"tariffs: read {accounts}: 2 accounts; readings in {readings}",
+    ]
+    assert lines[3].startswith("tariffs: tariffs portfolio: done in ")
+
+
+def test_verbose_batch_counts_the_accounts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = _batch_inputs(tmp_path)
+    accounts = argv[argv.index("--accounts") + 1]
+    assert main([*argv, "--format", "csv", "-v"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == f"tariffs: read {accounts}: 2 accounts, 2 priced, 0 failed"
+    assert lines[1].startswith("tariffs: tariffs batch: done in ")

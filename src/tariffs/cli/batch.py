@@ -45,7 +45,7 @@ from tariffs.cli.options import (
     add_tariff_lookup_options,
 )
 from tariffs.cli.progress import ProgressBar
-from tariffs.cli.terminal import progress_wanted
+from tariffs.cli.terminal import note, progress_wanted
 from tariffs.errors import InputError, OutputError
 from tariffs.io.accounts_csv import (
     accounts_csv_header,
@@ -423,6 +423,8 @@ def _run(
                 if progress is not None:
                     progress(priced, failed)
             output.commit()
+            source = args.accounts or args.readings
+            note(f"read {source}: {priced + failed} accounts, {priced} priced, {failed} failed")
             if progress is not None:
                 progress(priced, failed, final=True)
             if failed:
