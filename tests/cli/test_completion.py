@@ -224,6 +224,8 @@ def test_fish_script_parses_and_completes(
     path.write_text(script("fish", capsys), encoding="utf-8")
     subprocess.run([fish, "--no-execute", str(path)], check=True)  # noqa: S603
     assert _fish_complete(path, "tariffs sh", shell_env) == ["show"]
+    assert _fish_complete(path, "tariffs --color never pr", shell_env) == ["price"]
+    assert _fish_complete(path, "tariffs -q price r.csv --verb", shell_env) == ["--verbose"]
     assert sorted(_fish_complete(path, "tariffs price r.csv --format ", shell_env)) == [
         "csv", "json", "jsonl", "table",
     ]  # fmt: skip

@@ -76,7 +76,7 @@ def test_completion() -> None:
     for shell, marker in [
         ("bash", "complete -F _tariffs tariffs\n"),
         ("zsh", "#compdef tariffs\n"),
-        ("fish", "complete -c tariffs -n __fish_use_subcommand -a price "),
+        ("fish", "complete -c tariffs -n 'not __tariffs_command' -a price "),
     ]:
         done = tariffs("completion", shell)
         assert (done.returncode, done.stderr) == (0, ""), shell
