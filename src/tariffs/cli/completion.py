@@ -98,7 +98,10 @@ def _help(parser: argparse.ArgumentParser, action: argparse.Action) -> str:
     if any(text.startswith(f"{choice}:") for choice in choices):
         # A help that describes each choice in turn (--format): name them instead.
         return "one of " + ", ".join(choices)
-    return re.split(r"[;(]", text, maxsplit=1)[0].strip().rstrip(",:")
+    first = re.split(r"[;(]", text, maxsplit=1)[0]
+    if choices:
+        first = first.split(":", 1)[0]  # "colour on a terminal: auto ..." names a choice
+    return first.strip().rstrip(",:")
 
 
 def _spec(name: str, parser: argparse.ArgumentParser, help_text: str) -> Spec:
