@@ -3356,6 +3356,9 @@ from tests.cli.test_tables_command import (  # noqa: E402, F401
     test_tables_lists_the_others_when_a_table_does_not_load,
     test_tables_reports_a_tables_directory_that_does_not_exist,
 )
+from tests.cli.test_terminal import (  # noqa: E402, F401
+    test_quiet_and_verbose_together_are_a_usage_error,
+)
 from tests.engine.test_demand import test_readings_coarser_than_the_window_are_refused  # noqa: E402, F401
 from tests.engine.test_reclock import (  # noqa: E402, F401
     test_a_wall_time_the_target_clock_skips_is_refused,
