@@ -306,3 +306,18 @@ def test_verbose_batch_counts_the_accounts(
     lines = capsys.readouterr().err.splitlines()
     assert lines[0] == f"tariffs: read {accounts}: 2 accounts, 2 priced, 0 failed"
     assert lines[1].startswith("tariffs: tariffs batch: done in ")
+
+
+def test_a_comparison_on_a_terminal_has_a_bold_recommendation(tmp_path: Path) -> None:
+    tariff, readings = _day(tmp_path)
+    dear = tmp_path / "dear.yaml"
+    dear.write_text(flat_yaml("dear", "0.6"), encoding="utf-8")
+    argv = ["compare", str(readings), "--tariff", str(tariff), "--tariff", str(dear)]
+    argv += ["--current", str(dear)]
+    plain = run_piped(argv).stdout
+    # 48 kWh: 24.00 under flat (0.5), 28.80 under dear (0.6): flat is recommended.
+    recommendation = next(line for line in plain.splitlines() if line.startswith("Recomm"))
+    assert "flat" in recommendation
+    _, shown, _ = run_on_terminal(argv)
+    assert f"{BOLD}Recommendation:{RESET}{recommendation[len('Recommendation:') :]}" in shown
+    assert ANSI.sub("", shown) == plain

@@ -23,7 +23,7 @@ from tariffs.cli.options import (
     read_readings,
     write_output,
 )
-from tariffs.cli.terminal import days_of, note_tariff
+from tariffs.cli.terminal import days_of, note_tariff, paint_table
 from tariffs.errors import InputError, TariffsError
 from tariffs.io.atomic import write_atomic
 from tariffs.io.render.comparison import (
@@ -262,6 +262,8 @@ def run(args: argparse.Namespace) -> int:
         text = comparison_to_csv(whatif, break_evens)
     else:
         text = comparison_to_table(whatif, break_evens)
+        if args.output is None:
+            text = paint_table(text)
     if image_format is not None:
         from tariffs.io.render.plot import comparison_chart
 

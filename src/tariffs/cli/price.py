@@ -14,7 +14,7 @@ from tariffs.cli.options import (
     read_readings,
     write_output,
 )
-from tariffs.cli.terminal import days_of, note_tariff, paint_bill_table
+from tariffs.cli.terminal import days_of, note_tariff, paint_table
 from tariffs.engine.pricing import price
 from tariffs.io.render.bills import bills_to_csv, bills_to_json, bills_to_jsonl, bills_to_table
 from tariffs.io.tables import load_account, load_tariff
@@ -101,6 +101,6 @@ def run(args: argparse.Namespace) -> int:
     note_tariff(tariff, days_of((bill.period_start, bill.period_end) for bill in bills))
     text = _render(bills, args.format)
     if args.format == "table" and args.output is None:
-        text = paint_bill_table(text)
+        text = paint_table(text)
     write_output(text, args.output)
     return 0

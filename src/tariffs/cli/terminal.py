@@ -8,12 +8,13 @@ or after the subcommand alike (``tariffs -v price ...`` and ``tariffs price ... 
 - ``-v``: notes on stderr of what was read (each readings file: its intervals and span;
   each tariff: its file and the versions in force) and how long the command took, from
   its arguments read to its output written.
-- Colour (the ``error:`` and ``warning:`` prefixes, the total rows of a bill table) is
-  used on a stream only when it is a terminal, never when it is piped or written to a
-  file, never when ``NO_COLOR`` is set to any non-empty value (https://no-color.org),
-  and on any stream when ``FORCE_COLOR`` is set to a non-empty value
-  (https://force-color.org). ``--color always`` or ``never`` overrides both, as the
-  NO_COLOR convention asks of a per-run option; ``auto`` (the default) follows them.
+- Colour (the ``error:`` and ``warning:`` prefixes, the total rows of a bill table, a
+  comparison's recommendation) is used on a stream only when it is a terminal, never
+  when it is piped or written to a file, never when ``NO_COLOR`` is set to any
+  non-empty value (https://no-color.org), and on any stream when ``FORCE_COLOR`` is set
+  to a non-empty value (https://force-color.org). ``--color always`` or ``never``
+  overrides both, as the NO_COLOR convention asks of a per-run option; ``auto`` (the
+  default) follows them.
   Without colour every output is byte for byte what it is without this module.
 
 The CLI stays on `argparse` rather than click or typer (with rich for tables): the
@@ -48,7 +49,7 @@ __all__ = [
     "note",
     "note_readings",
     "note_tariff",
-    "paint_bill_table",
+    "paint_table",
     "progress_wanted",
     "settings",
 ]
@@ -58,6 +59,12 @@ COLORS = ("auto", "always", "never")
 
 _RESET = "\033[0m"
 _STYLES = {"error": "\033[1;31m", "warning": "\033[33m", "total": "\033[1m"}
+#: Line prefixes coloured by `paint_table` (each with the space after it).
+_PREFIXES = (
+    ("warning: ", "warning"),
+    ("not applicable: ", "warning"),
+    ("Recommendation: ", "total"),
+)
 
 
 @dataclass
@@ -185,21 +192,26 @@ def error_text(message: str, stream: TextIO | None = None) -> str:
     return f"tariffs: {prefix} {message}"
 
 
-def paint_bill_table(text: str, stream: TextIO | None = None) -> str:
-    """A bill table (`tariffs.io.render.bills.bills_to_table`) coloured for ``stream``.
+def paint_table(text: str, stream: TextIO | None = None) -> str:
+    """A text table of bills or of a comparison, coloured for ``stream``.
 
-    The ``warning:`` prefix of a warning line turns yellow, and the ``total`` rows and the
-    ``Total of N bills`` line bold. ``stream`` is stdout when not given; when it is not
-    coloured, ``text`` is returned as it is.
+    The ``warning:`` prefix of a bill's warning and the ``not applicable:`` prefix of a
+    tariff left out of a comparison turn yellow; the ``total`` rows and the ``Total of N
+    bills`` line of a bill table, and the ``Recommendation:`` of a comparison, bold.
+    ``stream`` is stdout when not given; when it is not coloured, ``text`` is returned as
+    it is.
     """
     if not color_on(sys.stdout if stream is None else stream):
         return text
     lines = []
     for line in text.split("\n"):
-        if line.startswith("warning: "):
-            line = _paint("warning:", "warning") + line[len("warning:") :]
-        elif line.startswith(("total ", "Total of ")):
-            line = _paint(line, "total")
+        for prefix, style in _PREFIXES:
+            if line.startswith(prefix):
+                line = _paint(prefix[:-1], style) + line[len(prefix) - 1 :]
+                break
+        else:
+            if line.startswith(("total ", "Total of ")):
+                line = _paint(line, "total")
         lines.append(line)
     return "\n".join(lines)
 
