@@ -11,6 +11,9 @@ then one line that ends with where that command's help is::
     usage: tariffs batch [-h] (--readings-dir DIR | --readings FILE) ...
     tariffs batch: --resume needs --output; see 'tariffs batch --help'
 
+The global options ``-q/--quiet``, ``-v/--verbose`` and ``--color`` are taken before or
+after the subcommand (`tariffs.cli.terminal`).
+
 Each subcommand is a module of this package with two entry points: ``add_parser(commands)``
 adds its parser to the subcommands, and ``run(args)`` runs it and returns the exit code.
 Only the module of the subcommand being run is imported (all of them for ``--help`` or an

@@ -51,6 +51,7 @@ __all__ = [
     "note_tariff",
     "paint_table",
     "progress_wanted",
+    "reset",
     "settings",
 ]
 
