@@ -3,8 +3,9 @@
 The bash script is sourced in a real bash, ``COMP_WORDS`` and ``COMP_CWORD`` set as bash
 sets them, and its function called: ``COMPREPLY`` must hold the commands, options, choices,
 tariff ids and files expected. zsh runs the same function through ``bashcompinit`` (zsh
-then filters the candidates by the typed prefix itself), and fish answers
-``complete -C LINE`` from its script. A shell that is not installed is skipped, saying so.
+then filters the candidates by the typed prefix itself), and is also typed at: an
+interactive zsh on a pseudo-terminal gets the start of a line and TAB, and the completed
+line is read back. fish answers ``complete -C LINE`` from its script. A shell that is not installed is skipped, saying so.
 A ``tariffs`` command on ``PATH`` (a small script running this interpreter) answers the
 scripts' ``tariffs tables --ids``.
 """
@@ -202,6 +203,62 @@ def test_zsh_script_parses_and_completes_through_bashcompinit(
         cwd=shell_env["CWD"],
     )
     assert done.stdout.splitlines() == ["_bash_complete -F _tariffs", "table json jsonl csv"]
+
+
+#: A zsh program that types ``$2`` and TAB in an interactive zsh on a pseudo-terminal
+#: (zsh/zpty), with the script ``$1`` sourced, and prints the line as completed. The line
+#: is printed by ``echo RE''SULT=`` put before it, so that its output (``RESULT=``) is
+#: told apart from the typed line that the terminal echoes.
+ZSH_TYPING = r"""
+zmodload zsh/zpty
+zpty -b z 'PS1="> " zsh -f -i'
+zpty -w z "source ${(q)1} 2>/dev/null"
+zpty -w -n z "$2"$'\t\x01echo RE\'\'SULT=\n'
+local all="" line
+integer deadline=$(( SECONDS + 60 ))
+while (( SECONDS < deadline )); do
+  if zpty -r -t z line 2>/dev/null; then
+    all+="$line"
+    [[ "$all" == *RESULT=*$'\n'* ]] && break
+  else
+    sleep 0.1
+  fi
+done
+zpty -d z
+print -r -- "${${all##*RESULT=}%%$'\r'*}"
+"""
+
+
+@pytest.mark.parametrize(
+    ("typed", "completed"),
+    [
+        ("tariffs price readings.csv --format js", "tariffs price readings.csv --format json "),
+        ("tariffs show cn-b", "tariffs show cn-bj-residential "),
+        ("tariffs -q sch", "tariffs -q schema "),
+    ],
+)
+def test_zsh_completes_at_an_interactive_prompt(
+    typed: str,
+    completed: str,
+    shell_env: dict[str, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    zsh = _need("zsh")
+    path = tmp_path / "_tariffs.zsh"
+    path.write_text(script("zsh", capsys), encoding="utf-8")
+    typing = tmp_path / "typing.zsh"
+    typing.write_text(ZSH_TYPING, encoding="utf-8")
+    done = subprocess.run(  # noqa: S603
+        [zsh, "-f", str(typing), str(path), typed],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=shell_env,
+        cwd=shell_env["CWD"],
+        timeout=90,
+    )
+    assert done.stdout.rstrip("\n") == completed.rstrip()
 
 
 def _fish_complete(path: Path, line: str, env: dict[str, str]) -> list[str]:
