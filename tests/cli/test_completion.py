@@ -5,9 +5,9 @@ sets them, and its function called: ``COMPREPLY`` must hold the commands, option
 tariff ids and files expected. zsh runs the same function through ``bashcompinit`` (zsh
 then filters the candidates by the typed prefix itself), and is also typed at: an
 interactive zsh on a pseudo-terminal gets the start of a line and TAB, and the completed
-line is read back. fish answers ``complete -C LINE`` from its script. A shell that is not installed is skipped, saying so.
-A ``tariffs`` command on ``PATH`` (a small script running this interpreter) answers the
-scripts' ``tariffs tables --ids``.
+line is read back. fish answers ``complete -C LINE`` from its script. A shell that is not
+installed is skipped, saying so. A ``tariffs`` command on ``PATH`` (a small script running
+this interpreter) answers the scripts' ``tariffs tables --ids``.
 """
 
 from __future__ import annotations
