@@ -1049,12 +1049,24 @@ TARIFF_SCHEDULES = [
     version_refused(
         "tariff_rule_names_a_season_not_defined",
         edit(TARIFF, "      - windows:", "      - seasons: [winter]\n        windows:"),
-        "periods[0] names season 'winter', not defined",
+        "periods[0] names season 'winter', not defined (the version declares no seasons; "
+        "declare them under seasons)",
+    ),
+    version_refused(
+        "tariff_rule_names_a_season_not_defined",
+        edit(
+            with_seasons("[1, 2, 3, 4, 5, 9, 10, 11, 12]"),
+            "      - windows:",
+            "      - seasons: [winter]\n        windows:",
+        ),
+        "periods[0] names season 'winter', not defined (seasons: summer, other)",
+        variant="with_seasons",
     ),
     version_refused(
         "tariff_price_refers_to_nothing",
         edit(TARIFF, 'peak: "0.568"', "peak: {of: nothing}"),
-        "charges[0].peak: refers to 'nothing', which is neither a base price nor a period",
+        "charges[0].peak: refers to 'nothing', which is neither a base price nor a period "
+        "(base prices: none; periods: peak, valley)",
     ),
     version_refused(
         "tariff_prices_refer_to_each_other",
@@ -1181,7 +1193,7 @@ TARIFF_SCHEDULES = [
     version_refused(
         "tariff_override_replaces_a_period_not_scheduled",
         edit(with_critical_peak("[7]"), "        months: [7]\n", "        replaces: [shoulder]\n"),
-        "overrides[0] replaces period 'shoulder', not in the schedule",
+        "overrides[0] replaces period 'shoulder', not in the schedule (periods: peak, valley)",
     ),
     version_refused(
         "tariff_season_multipliers_do_not_name_every_season",
@@ -2295,7 +2307,9 @@ READINGS_CSV = [
             Exits(
                 code=2,
                 contains=(
-                    f"argument --interval: not a number of minutes that divides a day: '{minutes}'",
+                    "argument --interval: not a number of minutes that divides a day: "
+                    f"'{minutes}'; give the interval length in whole minutes, such as 5, 15, "
+                    "30 or 60",
                 ),
             ),
             variant=minutes,
@@ -3545,6 +3559,9 @@ from tests.cli.test_real_profiles import test_daily_readings_that_follow_local_d
 from tests.cli.test_tables_command import (  # noqa: E402, F401
     test_tables_lists_the_others_when_a_table_does_not_load,
     test_tables_reports_a_tables_directory_that_does_not_exist,
+)
+from tests.cli.test_terminal import (  # noqa: E402, F401
+    test_quiet_and_verbose_together_are_a_usage_error,
 )
 from tests.engine.test_demand import test_readings_coarser_than_the_window_are_refused  # noqa: E402, F401
 from tests.engine.test_reclock import (  # noqa: E402, F401

@@ -45,6 +45,7 @@ from tariffs.cli.options import (
     add_tariff_lookup_options,
 )
 from tariffs.cli.progress import ProgressBar
+from tariffs.cli.terminal import note, progress_wanted
 from tariffs.errors import InputError, OutputError
 from tariffs.io.accounts_csv import (
     accounts_csv_header,
@@ -406,7 +407,7 @@ def _run(
     output = _Output(args.output, args.format, resume=args.resume)
     if output.done:
         items = (item for item in items if item.account_id not in output.done)
-    progress = _Progress(sys.stderr, fraction) if sys.stderr.isatty() else None
+    progress = _Progress(sys.stderr, fraction) if progress_wanted(sys.stderr) else None
     priced = failed = 0
     results = price_batch(items, workers=args.workers)
     try:
@@ -422,6 +423,8 @@ def _run(
                 if progress is not None:
                     progress(priced, failed)
             output.commit()
+            source = args.accounts or args.readings
+            note(f"read {source}: {priced + failed} accounts, {priced} priced, {failed} failed")
             if progress is not None:
                 progress(priced, failed, final=True)
             if failed:

@@ -24,6 +24,7 @@ from tariffs.cli.options import (
     read_readings,
     write_output,
 )
+from tariffs.cli.terminal import days_of, note_tariff, paint_table
 from tariffs.errors import InputError, TariffsError, UnsupportedFeatureError
 from tariffs.io.atomic import write_atomic
 from tariffs.io.render.comparison import (
@@ -288,6 +289,9 @@ def run(args: argparse.Namespace) -> int:
         annualise=args.annualise,
         ignore_eligibility=args.ignore_eligibility,
     )
+    for tariff in tariffs:
+        periods = [p for r in whatif.base.results if r.tariff == tariff.id for p in r.periods]
+        note_tariff(tariff, days_of((period.start, period.end) for period in periods))
     if skipped:
         base = whatif.base
         merged = tuple(sorted(base.not_applicable + tuple(skipped), key=lambda n: n.tariff))
@@ -299,6 +303,8 @@ def run(args: argparse.Namespace) -> int:
         text = comparison_to_csv(whatif, break_evens)
     else:
         text = comparison_to_table(whatif, break_evens)
+        if args.output is None:
+            text = paint_table(text)
     if image_format is not None:
         from tariffs.io.render.plot import comparison_chart
 

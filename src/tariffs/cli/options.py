@@ -18,6 +18,7 @@ import re
 import sys
 from pathlib import Path
 
+from tariffs.cli.terminal import note_readings
 from tariffs.engine.reclock import WallClock
 from tariffs.engine.redate import ALIGNMENTS, Alignment, redate
 from tariffs.errors import ReadingsError
@@ -93,7 +94,10 @@ def parse_minutes(text: str) -> int:
     except ValueError:
         value = 0
     if value <= 0 or 1440 % value:
-        raise argparse.ArgumentTypeError(f"not a number of minutes that divides a day: {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"not a number of minutes that divides a day: {text!r}; give the interval length "
+            "in whole minutes, such as 5, 15, 30 or 60"
+        )
     return value
 
 
@@ -540,12 +544,13 @@ def read_readings(
         on_standard_time=clock == "standard",
         year=year,
     )
-    if as_year is None:
-        return readings
-    source_year, year = as_year
-    return redate(
-        readings, timezone, year, align=align, source_year=source_year, allow_gaps=allow_gaps
-    )
+    if as_year is not None:
+        source_year, year = as_year
+        readings = redate(
+            readings, timezone, year, align=align, source_year=source_year, allow_gaps=allow_gaps
+        )
+    note_readings(path, timezone, readings.starts, readings.interval_seconds)
+    return readings
 
 
 def _read(

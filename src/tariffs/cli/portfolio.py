@@ -29,6 +29,7 @@ from tariffs.cli.options import (
     write_output,
 )
 from tariffs.cli.progress import ProgressBar
+from tariffs.cli.terminal import note, progress_wanted
 from tariffs.errors import InputError
 from tariffs.io.atomic import write_atomic
 from tariffs.io.render.portfolio import portfolio_to_csv, portfolio_to_json, portfolio_to_table
@@ -206,6 +207,10 @@ def run(args: argparse.Namespace) -> int:
         )
     pending = [entry for entry in accounts if entry.account_id not in previous]
     done: dict[str, AccountOutcome] = dict(previous)
+    note(f"tariff {current.id} from {current.source} (current)")
+    note(f"tariff {proposed.id} from {proposed.source} (proposed)")
+    kept = f", {len(previous)} of them read back from {args.output}" if previous else ""
+    note(f"read {args.accounts}: {len(accounts)} accounts{kept}; readings in {args.readings_dir}")
 
     def render(outcomes: Sequence[AccountOutcome]) -> str:
         result = summarize(
@@ -228,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
             write_output(render(ordered), args.output)
             last_checkpoint = time.monotonic()
 
-    bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    bar = _ProgressBar(sys.stderr) if progress_wanted(sys.stderr) else None
     try:
         fresh = price_accounts(
             pending,

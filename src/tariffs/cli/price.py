@@ -14,6 +14,7 @@ from tariffs.cli.options import (
     read_readings,
     write_output,
 )
+from tariffs.cli.terminal import days_of, note_tariff, paint_table
 from tariffs.engine.pricing import price
 from tariffs.io.render.bills import bills_to_csv, bills_to_json, bills_to_jsonl, bills_to_table
 from tariffs.io.tables import load_account, load_tariff
@@ -99,5 +100,9 @@ def run(args: argparse.Namespace) -> int:
     )
     account = load_account(args.account) if args.account else None
     (bills,) = _price_all(args, [tariff], account)
-    write_output(_render(bills, args.format), args.output)
+    note_tariff(tariff, days_of((bill.period_start, bill.period_end) for bill in bills))
+    text = _render(bills, args.format)
+    if args.format == "table" and args.output is None:
+        text = paint_table(text)
+    write_output(text, args.output)
     return 0
