@@ -17,6 +17,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import NamedTuple
 
+from tariffs.engine.coincident import Peak
 from tariffs.engine.measures import MaxDemand, Measure
 from tariffs.engine.schedule import Schedule
 from tariffs.engine.usage import Usage
@@ -46,6 +47,8 @@ class Setting(NamedTuple):
         schedule: The compiled calendar of that version.
         account: The account, if any.
         period_start: First local date of the billing period.
+        period_end: Local date after the billing period (None where not known).
+        coincident_peaks: Declared coincident-peak intervals of the run and the account.
     """
 
     tariff: Tariff
@@ -53,6 +56,8 @@ class Setting(NamedTuple):
     schedule: Schedule
     account: Account | None
     period_start: dt.date
+    period_end: dt.date | None = None
+    coincident_peaks: tuple[Peak, ...] = ()
 
 
 class BillUsage(NamedTuple):
@@ -127,6 +132,7 @@ class Context(NamedTuple):
         bill_fraction: Share of a month the whole bill is (1 unless partial), exact.
         bill_days: Local days of service of the whole bill.
         segment_start: First local date of this segment (None where not known).
+        coincident_peaks: Declared coincident-peak intervals of the run and the account.
     """
 
     tariff: Tariff
@@ -146,6 +152,7 @@ class Context(NamedTuple):
     bill_fraction: Fraction = Fraction(1)
     bill_days: int = 0
     segment_start: dt.date | None = None
+    coincident_peaks: tuple[Peak, ...] = ()
 
     def quantity(self, value: int) -> Decimal:
         """An integer usage quantity as an exact Decimal in its unit."""
