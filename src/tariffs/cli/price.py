@@ -15,9 +15,10 @@ from tariffs.cli.options import (
     write_output,
 )
 from tariffs.engine.pricing import price
+from tariffs.io.coincident_peaks import read_coincident_peaks
 from tariffs.io.render.bills import bills_to_csv, bills_to_json, bills_to_jsonl, bills_to_table
 from tariffs.io.tables import load_account, load_tariff
-from tariffs.model.account import Account
+from tariffs.model.account import Account, CoincidentPeak
 from tariffs.model.bill import Bill
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
@@ -41,6 +42,12 @@ def add_parser(commands: Any) -> None:
     )
     add_output_option(sub)
     sub.add_argument("--tariff", required=True, help="tariff YAML/JSON file or tariff id")
+    sub.add_argument(
+        "--coincident-peaks",
+        metavar="FILE.csv",
+        help="declared coincident-peak intervals (rows start[,hours]) where demand charges "
+        "measured at coincident peaks measure, besides the account's",
+    )
 
 
 def _render(bills: Sequence[Bill], fmt: str) -> str:
@@ -54,7 +61,10 @@ def _render(bills: Sequence[Bill], fmt: str) -> str:
 
 
 def _price_all(
-    args: argparse.Namespace, tariffs: list[Tariff], account: Account | None
+    args: argparse.Namespace,
+    tariffs: list[Tariff],
+    account: Account | None,
+    peaks: Sequence[CoincidentPeak] = (),
 ) -> list[list[Bill]]:
     """The bills of the readings of ``args`` under each tariff (read once per time zone)."""
     layout = layout_of("tariffs price", args)
@@ -85,6 +95,7 @@ def _price_all(
                 end=args.end,
                 event_days=args.event_days,
                 demand_window=args.demand_window,
+                coincident_peaks=peaks,
             )
         )
     return results
@@ -96,6 +107,11 @@ def run(args: argparse.Namespace) -> int:
         args.tariff, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
     )
     account = load_account(args.account) if args.account else None
-    (bills,) = _price_all(args, [tariff], account)
+    peaks = (
+        read_coincident_peaks(args.coincident_peaks, tariff.timezone)
+        if args.coincident_peaks
+        else []
+    )
+    (bills,) = _price_all(args, [tariff], account, peaks)
     write_output(_render(bills, args.format), args.output)
     return 0

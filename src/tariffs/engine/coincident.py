@@ -104,7 +104,12 @@ def resolve_peaks(
 
 
 def peaks_in_bill(
-    peaks: Sequence[Peak], period_start: dt.date, period_end: dt.date, code: str, tariff_id: str
+    peaks: Sequence[Peak],
+    period_start: dt.date,
+    period_end: dt.date,
+    code: str,
+    tariff_id: str,
+    source: str | None = None,
 ) -> tuple[tuple[int, int, int], ...]:
     """The declared intervals that start in a billing period, as ``(start, end, minute)``.
 
@@ -121,7 +126,8 @@ def peaks_in_bill(
         raise AccountError(
             f"tariff {tariff_id}: charge {code} bills demand at the coincident peaks, and no "
             f"coincident-peak interval is declared in the bill {period_start} to {last}: the "
-            f"system's peak hours are what is missing; {HOW_TO_DECLARE}"
+            f"system's peak hours are what is missing; {HOW_TO_DECLARE}",
+            file=source,
         )
     return spans
 

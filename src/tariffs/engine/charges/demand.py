@@ -63,7 +63,7 @@ def _measures(charge: DemandCharge, setting: Setting | Context) -> dict[str, Max
         assert setting.period_end is not None  # noqa: S101 - bills know their end
         at = peaks_in_bill(
             setting.coincident_peaks, setting.period_start, setting.period_end,
-            charge.code or "demand", setting.tariff.id,
+            charge.code or "demand", setting.tariff.id, setting.tariff.source,
         )  # fmt: skip
         return {"": MaxDemand(window.minutes, window.sliding, at=at)}
     hours = None if charge.hours is None else tuple(window_spans(charge.hours))
