@@ -869,8 +869,8 @@ def test_empty_lookback_fields_are_fine() -> None:
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("coincidentratestructure", [[{"rate": D("0.79")}]]),
         ("fueladjustmentsmonthly", [D("0.01")] * 12),
+        ("fixedattrs", [{"Customer credit": "-5.00"}]),
         ("energyattrs", [{"DWR-BC": "0.00539"}, {"TOU-winter:Off-Peak": "4"}]),
         ("demandattrs", [{"Power-Factor-Adjustment-Rate-$": "0.00005"}]),
         ("somethingnew", "a value"),
@@ -885,8 +885,8 @@ def test_fields_that_would_price_are_refused_by_name(field: str, value: Any) -> 
 
 
 def test_every_refused_field_is_named() -> None:
-    data = record(coincidentratestructure=[[{"rate": 1}]], fueladjustmentsmonthly=[1] * 12)
-    with pytest.raises(UnsupportedFeatureError, match=r"also refused: fueladjustmentsmonthly"):
+    data = record(fueladjustmentsmonthly=[1] * 12, demandattrs=[{"Voltage discount": "-0.1"}])
+    with pytest.raises(UnsupportedFeatureError, match=r"also refused: demandattrs"):
         tariff_of(data)
 
 
@@ -1004,8 +1004,9 @@ RECORDS: dict[str, str | None] = {
     "nipsco_rate724_gs_large_5c5afec35457a3130fde39de.json": None,
     "psco_residential_demand_rd_5a679442682bea21e990a0d4.json": None,
     "pysam_urdb_rate_539f6a23ec4f024411ec8beb.json": None,
-    # coincident demand $0.79/kW (and a sell price, and voltage discounts)
-    "peco_gs_ht_53ac8daa5257a3406ac32a35.json": "coincidentratestructure",
+    # voltage discounts among the demand attributes (and a sell price); its coincident
+    # demand of $0.79/kW is priced at declared coincident peaks
+    "peco_gs_ht_53ac8daa5257a3406ac32a35.json": "demandattrs",
     # a power-factor adjustment rate among the demand attributes
     "pge_e19_secondary_5cef0a415457a33576f60fe2.json": "demandattrs",
     # voltage discounts and a climate credit among the energy attributes

@@ -330,7 +330,11 @@ def _items(
 
     def lookup(name: str) -> Tariff:
         return load_tariff(
-            name, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+            name,
+            args.tables,
+            timezone=args.timezone,
+            past_enddate=args.past_enddate,
+            unpriced_attributes=args.unpriced_attributes,
         )
 
     if args.readings_dir is not None:

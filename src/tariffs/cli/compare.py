@@ -118,7 +118,13 @@ def _load_tariffs(
     skipped: list[NotApplicable] = []
     if args.tariffs:
         tariffs = [
-            load_tariff(name, args.tables, timezone=args.timezone, past_enddate=args.past_enddate)
+            load_tariff(
+                name,
+                args.tables,
+                timezone=args.timezone,
+                past_enddate=args.past_enddate,
+                unpriced_attributes=args.unpriced_attributes,
+            )
             for name in args.tariffs
         ]
     elif args.tables:
@@ -129,7 +135,10 @@ def _load_tariffs(
             for path in iter_table_files(Path(directory)):
                 try:
                     tariff = load_tariff(
-                        path, timezone=args.timezone, past_enddate=args.past_enddate
+                        path,
+                        timezone=args.timezone,
+                        past_enddate=args.past_enddate,
+                        unpriced_attributes=args.unpriced_attributes,
                     )
                 except TariffsError as exc:
                     skipped.append(NotApplicable(str(path), str(exc)))
@@ -150,7 +159,11 @@ def _load_tariffs(
         current = next((t for t in tariffs if t.id == args.current), None)
         if current is None:
             current = load_tariff(
-                args.current, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+                args.current,
+                args.tables,
+                timezone=args.timezone,
+                past_enddate=args.past_enddate,
+                unpriced_attributes=args.unpriced_attributes,
             )
             if all(t.id != current.id for t in tariffs):
                 tariffs.insert(0, current)

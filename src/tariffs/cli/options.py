@@ -218,6 +218,13 @@ def add_past_enddate_option(sub: argparse.ArgumentParser) -> None:
         help="URDB: price bills after the record's enddate under it (each bill says so) "
         "instead of refusing them",
     )
+    sub.add_argument(
+        "--unpriced-attributes",
+        action="store_true",
+        help="URDB: price a record whose energyattrs/demandattrs/fixedattrs hold entries "
+        "that may change prices, and list each on every bill as 'not priced: ...' "
+        "instead of refusing the record",
+    )
 
 
 def add_tables_option(sub: argparse.ArgumentParser) -> None:

@@ -184,10 +184,18 @@ def run(args: argparse.Namespace) -> int:
         raise _UsageError("--resume reads back --format csv or json output")
     image_format = check_plot(args.plot)
     current = load_tariff(
-        args.current, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+        args.current,
+        args.tables,
+        timezone=args.timezone,
+        past_enddate=args.past_enddate,
+        unpriced_attributes=args.unpriced_attributes,
     )
     proposed = load_tariff(
-        args.proposed, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+        args.proposed,
+        args.tables,
+        timezone=args.timezone,
+        past_enddate=args.past_enddate,
+        unpriced_attributes=args.unpriced_attributes,
     )
     if current.currency != proposed.currency:
         raise InputError(

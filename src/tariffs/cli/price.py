@@ -104,7 +104,11 @@ def _price_all(
 def run(args: argparse.Namespace) -> int:
     """``tariffs price``: the bills of the readings, as a table, JSON or CSV."""
     tariff = load_tariff(
-        args.tariff, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+        args.tariff,
+        args.tables,
+        timezone=args.timezone,
+        past_enddate=args.past_enddate,
+        unpriced_attributes=args.unpriced_attributes,
     )
     account = load_account(args.account) if args.account else None
     peaks = (

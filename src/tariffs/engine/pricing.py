@@ -657,7 +657,12 @@ def _price_bill(
     bill = _bill_usage(tariff, readings, plan, usages, needs, deviations if over_interval else None)
     annual_months = ladders.annual_months
     lines: list[Line] = []
-    warnings = [*readings.notes, *plan.warnings, *deviations]
+    warnings = [
+        *readings.notes,
+        *plan.warnings,
+        *deviations,
+        *(f"not priced: {text}" for text in tariff.unpriced),
+    ]
     position_bill = Decimal(0)
     position_periods: dict[str, Decimal] = {}
     count = len(plan.segments)

@@ -37,6 +37,10 @@ How the record maps:
   period used, limited to its months, tiered on ``max`` [kW].
 * ``demandratestructure`` with ``demandweekdayschedule`` / ``demandweekendschedule``: a
   time-of-use demand charge on a second schedule (``demand_periods`` ``d0``, ``d1``, ...).
+* ``coincidentratestructure`` with ``coincidentrateschedule`` (or ``coincidentschedule``)
+  and ``coincidentrateunit``: demand charges ``measured_at: coincident_peaks``, one per
+  priced period, limited to the months the period holds; the run or the account declares
+  the coincident-peak intervals, and a bill without one is refused.
 * ``demandwindow`` [min]: the demand window (5, 10, 15, 30 or 60). A record that bills
   demand but gives no window is measured over 15 minutes, the schema's default, and the
   tariff's description says so.
@@ -68,7 +72,7 @@ How the record maps:
 
 Refused by name: tier ``sell`` prices that are not zero, a negative
 ``demandreactivepowercharge``, ``fixedchargeeaaddl``, other
-units, coincident demand (``coincidentratestructure`` with a price), ratchets that do not
+units, coincident periods that share a month's hours with another period, ratchets that do not
 fit one percentage over a stated number of months (``demandratchetpercentage`` without
 ``lookbackRange``, percentages that differ by month, ``lookbackMonths``, whose meaning
 readers disagree on), ``energyattrs`` / ``demandattrs`` entries other than period labels
@@ -171,6 +175,7 @@ PRICED_FIELDS = frozenset(
         "demandweekendschedule",
         "demandrateunit",
         "demandattrs",
+        "fixedattrs",
         "flatdemandstructure",
         "flatdemandmonths",
         "flatdemandunit",
@@ -210,6 +215,8 @@ _DEFAULT_WINDOW = 15
 _NO_BOUND = Decimal("1e37")
 _FIRST_VERSION = "1970-01-01"
 _PERIOD_LABEL = re.compile(r"^TOU-", re.IGNORECASE)
+# Free-text attributes; entries other than period labels may change prices.
+_ATTRIBUTE_FIELDS = ("energyattrs", "demandattrs", "fixedattrs")
 # A date as URDB writes one in text: the date, or the date at midnight.
 _URDB_DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
 _URDB_DATE_AND_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ].*", re.DOTALL)
@@ -359,6 +366,7 @@ def urdb_to_tariff_data(
     source: str,
     tariff_id: str | None = None,
     past_enddate: bool = False,
+    unpriced_attributes: bool = False,
 ) -> dict[str, Any]:
     """Turn a URDB rate record into the plain data of a tariff table.
 
@@ -370,6 +378,11 @@ def urdb_to_tariff_data(
         tariff_id: The tariff's id; ``urdb-<label>`` by default, or the file stem.
         past_enddate: Price bills after the record's ``enddate`` under it (each bill
             says so) instead of refusing them.
+        unpriced_attributes: Price the structured fields of a record whose
+            ``energyattrs``, ``demandattrs`` or ``fixedattrs`` hold entries that may
+            change prices (a power-factor adjustment, a voltage discount, a credit), and
+            keep each entry in the table's ``unpriced``, which every bill lists as
+            ``not priced: <field>: <key>: <value>``, instead of refusing the record.
 
     Returns:
         Data for `Tariff.model_validate`: ``str`` keys, `Decimal` numbers, dates as
@@ -381,7 +394,9 @@ def urdb_to_tariff_data(
         TariffFileError: The record is malformed (a schedule of the wrong shape, a period
             index without a structure, ...).
     """
-    return _Converter(record, timezone, source, past_enddate).convert(tariff_id)
+    return _Converter(record, timezone, source, past_enddate, unpriced_attributes).convert(
+        tariff_id
+    )
 
 
 def read_urdb(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -430,6 +445,7 @@ def load_urdb_tariff(
     timezone: str | None = None,
     tariff_id: str | None = None,
     past_enddate: bool = False,
+    unpriced_attributes: bool = False,
 ) -> Tariff:
     """Load a URDB JSON file as a validated tariff.
 
@@ -440,6 +456,8 @@ def load_urdb_tariff(
         tariff_id: The tariff's id; ``urdb-<label>`` by default, or the file stem.
         past_enddate: Price bills after the record's ``enddate`` (see
             `urdb_to_tariff_data`).
+        unpriced_attributes: Price a record with attributes that may change prices,
+            each listed on every bill as not priced (see `urdb_to_tariff_data`).
 
     Raises:
         TariffFileError: No time zone given, the file is missing or not a valid record.
@@ -463,6 +481,7 @@ def load_urdb_tariff(
             source=source,
             tariff_id=tariff_id,
             past_enddate=past_enddate,
+            unpriced_attributes=unpriced_attributes,
         )
         return _validate(data, source)
 
@@ -478,6 +497,7 @@ def urdb_to_yaml(
     source: str,
     tariff_id: str | None = None,
     past_enddate: bool = False,
+    unpriced_attributes: bool = False,
 ) -> str:
     """Write a URDB rate record as a YAML tariff table.
 
@@ -492,13 +512,20 @@ def urdb_to_yaml(
         tariff_id: The tariff's id; ``urdb-<label>`` by default, or the file stem.
         past_enddate: Price bills after the record's ``enddate`` (see
             `urdb_to_tariff_data`).
+        unpriced_attributes: Keep attributes that may change prices in the table's
+            ``unpriced`` (see `urdb_to_tariff_data`).
 
     Raises:
         UnsupportedFeatureError: The record asks for something that cannot be priced.
         TariffFileError: The record is malformed, or its table would not validate.
     """
     data = urdb_to_tariff_data(
-        record, timezone=timezone, source=source, tariff_id=tariff_id, past_enddate=past_enddate
+        record,
+        timezone=timezone,
+        source=source,
+        tariff_id=tariff_id,
+        past_enddate=past_enddate,
+        unpriced_attributes=unpriced_attributes,
     )
     _validate(data, source)
     name = " ".join(Path(source).name.split())
@@ -529,12 +556,19 @@ class _Converter:
     """One record being turned into tariff data; collects notes for the description."""
 
     def __init__(
-        self, record: dict[str, Any], timezone: str, source: str, past_enddate: bool = False
+        self,
+        record: dict[str, Any],
+        timezone: str,
+        source: str,
+        past_enddate: bool = False,
+        unpriced_attributes: bool = False,
     ) -> None:
         self.record = record
         self.timezone = timezone
         self.source = source
         self.past_enddate = past_enddate
+        self.unpriced_attributes = unpriced_attributes
+        self.unpriced: list[str] = []
         self.withdrawn: dt.date | None = None
         self.notes: list[str] = []
 
@@ -605,6 +639,10 @@ class _Converter:
             raise self.refuse(ratchet[1], "a ratchet without a demand charge to apply to")
         if flat or tou_demand:
             needs_demand = True
+        coincident = self._coincident_demand_charges()
+        if coincident:
+            charges.extend(coincident)
+            needs_demand = True
         reactive = self._reactive_demand_charge()
         if reactive is not None:
             charges.append(reactive)
@@ -659,6 +697,7 @@ class _Converter:
             "timezone": self.timezone,
             "reference": "; ".join(reference_parts),
             "description": description,
+            **({"unpriced": self.unpriced} if self.unpriced else {}),
             "versions": {effective: version},
             **(
                 {}
@@ -681,13 +720,7 @@ class _Converter:
             if key in METADATA_FIELDS or key in PRICED_FIELDS or _trivial(value):
                 continue
             refused.append(key)
-        coincident = self.record.get("coincidentratestructure")
-        if coincident is not None and not _structure_is_zero(coincident):
-            refused.insert(0, "coincidentratestructure")
-        for key in ("energyattrs", "demandattrs"):
-            priced = self._priced_attributes(key)
-            if priced:
-                refused.append(key)
+        self._screen_attributes(refused)
         if refused:
             first = refused[0]
             detail = self._refusal_detail(first)
@@ -703,12 +736,7 @@ class _Converter:
             )
 
     def _refusal_detail(self, key: str) -> str:
-        if key == "coincidentratestructure":
-            return (
-                "coincident demand is billed on the customer's demand at the system peak, "
-                "whose hours the record does not fix; it is not priced"
-            )
-        if key in ("energyattrs", "demandattrs"):
+        if key in _ATTRIBUTE_FIELDS:
             entries = ", ".join(_as_written(k) for k in self._priced_attributes(key))
             return (
                 f"attributes that may change prices ({entries}); only period labels "
@@ -718,6 +746,45 @@ class _Converter:
             f"{key} holds {_preview(self.record[key])}, which this importer does not price; "
             "refusing rather than dropping it"
         )
+
+    def _screen_attributes(self, refused: list[str]) -> None:
+        """Refuse attributes that may change prices, or keep them as not priced.
+
+        The attribute fields hold free text (a power-factor adjustment rate, a voltage
+        discount, a credit) that no structured field says how to price. By default a
+        record with such an entry is refused; with ``unpriced_attributes`` each entry is
+        kept, as ``<field>: <key>: <value>``, in the table's ``unpriced``.
+        """
+        for key in _ATTRIBUTE_FIELDS:
+            priced = self._priced_attributes(key)
+            if not priced:
+                continue
+            if not self.unpriced_attributes:
+                refused.append(key)
+                continue
+            texts = self._attribute_texts(key)
+            self.unpriced.extend(texts)
+            self.notes.append(
+                f"Not priced (declared): {len(texts)} {key} entries that may change prices; "
+                "every bill lists them."
+            )
+
+    def _attribute_texts(self, key: str) -> list[str]:
+        """Each entry of an attribute field that may change prices, as written."""
+        value = self.record[key]
+        if not isinstance(value, list):
+            return [f"{key}: {_as_plain(value)}"]
+        found: list[str] = []
+        for entry in value:
+            if not isinstance(entry, dict):
+                found.append(f"{key}: {_as_plain(entry)}")
+                continue
+            for name, content in entry.items():
+                label = isinstance(name, str) and _PERIOD_LABEL.match(name)
+                digits = str(content).strip()
+                if not (label and digits.isascii() and digits.isdigit()):
+                    found.append(f"{key}: {' '.join(str(name).split())}: {_as_plain(content)}")
+        return found
 
     def _priced_attributes(self, key: str) -> list[str]:
         value = self.record.get(key)
@@ -1130,6 +1197,73 @@ class _Converter:
             charge["tiers_kw"] = bounds
         return charge
 
+    def _coincident_demand_charges(self) -> list[dict[str, Any]]:
+        """``coincidentratestructure``: demand at the declared coincident peaks.
+
+        The OpenEI URDB API documentation lists ``coincidentratestructure`` (periods of
+        tiers ``{max, rate, adj}``, as ``demandratestructure``), ``coincidentrateschedule``
+        (12 months × 24 hours of 0-based period indexes; ``coincidentschedule`` in some
+        records) and ``coincidentrateunit``, in the field list NREL/REopt_API
+        ``reo/validators.py`` copies from it. A coincident charge bills the customer's
+        demand at the system's peak, whose hours become known after the fact: each priced
+        period becomes a demand charge ``measured_at: coincident_peaks``, limited to the
+        months whose 24 hours are all in that period, and the run or the account
+        declares the intervals. A month whose hours mix a priced period with another is
+        refused: which of them a peak falls in would depend on its hour, and the schedule
+        has no weekday/weekend split to tell.
+        """
+        structure = self._structure("coincidentratestructure", "kW")
+        if structure is None or _structure_is_zero(structure):
+            return []
+        self._check_unit("coincidentrateunit")
+        schedule_key = "coincidentrateschedule"
+        schedule_value = self.record.get(schedule_key)
+        alias = self.record.get("coincidentschedule")
+        if alias not in (None, []):
+            if schedule_value not in (None, []) and schedule_value != alias:
+                raise self.refuse(
+                    "coincidentschedule",
+                    "coincidentschedule and coincidentrateschedule differ; give one",
+                )
+            schedule_key, schedule_value = "coincidentschedule", alias
+        if schedule_value in (None, []):
+            if len(structure) != 1:
+                raise self.malformed(
+                    "coincidentrateschedule",
+                    f"coincidentratestructure has {len(structure)} periods and needs "
+                    "coincidentrateschedule",
+                )
+            rows = [[0] * 24 for _ in range(12)]
+        else:
+            rows = self._schedule(schedule_key, len(structure))
+        charges: list[dict[str, Any]] = []
+        used = sorted({p for row in rows for p in row})
+        for p in used:
+            if _all_zero(structure[p]):
+                continue
+            for m, row in enumerate(rows):
+                if p in row and len(set(row)) > 1:
+                    raise self.refuse(
+                        f"{schedule_key}[{m}]",
+                        f"coincident period {p} covers some hours of {_MONTHS[m]} and not "
+                        "others; a coincident peak's period would depend on its hour",
+                    )
+            bounds, ladders = self._demand_ladder("coincidentratestructure", structure, [p])
+            code = "demand.coincident" if len(used) == 1 else f"demand.coincident.c{p}"
+            charge = self._demand_base(code, "Coincident peak demand", bounds, ladders[p])
+            months = [m + 1 for m in range(12) if rows[m][0] == p]
+            if len(months) < 12:
+                charge["months"] = months
+            charge["measured_at"] = "coincident_peaks"
+            charges.append(charge)
+        if charges:
+            self.notes.append(
+                "Coincident demand is measured at the coincident-peak intervals declared for "
+                "the run (--coincident-peaks) or the account (coincident_peaks); a bill "
+                "without one is refused."
+            )
+        return charges
+
     def _demand_window(self, needed: bool) -> int | None:
         value = self.record.get("demandwindow")
         if value is None or (not isinstance(value, bool) and _trivial(value)):
@@ -1470,6 +1604,12 @@ def _structure_is_zero(value: Any) -> bool:
         if not all(isinstance(tier, dict) for tier in period) or not _all_zero(period):
             return False
     return True
+
+
+def _as_plain(value: Any) -> str:
+    """A value as text on one line: text as it is, anything else as the record writes it."""
+    text = value if isinstance(value, str) else _as_written(value)
+    return " ".join(text.split())
 
 
 def _text(value: Any) -> str:
