@@ -1587,7 +1587,55 @@ def with_reactive_power_charge(price: str) -> str:
     return edit(URDB, '  "label": "abc",\n', '  "label": "abc",\n' + field)
 
 
+def with_field(line: str) -> str:
+    """The record with one more field on line 3."""
+    return edit(URDB, '  "label": "abc",\n', '  "label": "abc",\n' + line)
+
+
+URDB_ATTRIBUTE = with_field('  "demandattrs": [{"Voltage discount": "-0.14"}],\n')
+
+URDB_FIELD_CASES = [
+    urdb_refused(
+        "tariff_urdb_attributes_that_may_change_prices",
+        URDB_ATTRIBUTE,
+        "rate.json:3:18",
+        exactly(
+            """demandattrs: not supported, refusing to price (attributes that may change """
+            """prices ("Voltage discount"); only period labels ('TOU-...') are accepted)"""
+        ),
+    ),
+    # Declared: 24 kWh × 0.10 = 2.40, and the attribute on the bill.
+    Case(
+        "tariff_urdb_attributes_that_may_change_prices",
+        Inputs(
+            urdb_inputs(URDB_ATTRIBUTE).files,
+            (*urdb_inputs(URDB_ATTRIBUTE).argv, "--unpriced-attributes"),
+        ),
+        Billed({"total": "2.40"}, warning="not priced: demandattrs: Voltage discount: -0.14"),
+        variant="declared",
+    ),
+    urdb_refused(
+        "tariff_urdb_demand_in_horsepower",
+        with_field('  "flatdemandstructure": [[{"rate": 1}]], "flatdemandunit": "hp",\n'),
+        "rate.json:3:61",
+        r"flatdemandunit: not supported, refusing to price \(demand priced per hp, a unit that "
+        r"is 745\.699872 W \(mechanical\), 746 W \(electric\) or 735\.4988 W \(metric\) by "
+        r"NIST SP 811",
+    ),
+    urdb_refused(
+        "tariff_urdb_fixed_charge_per_year_without_an_exact_twelfth",
+        with_field('  "fixedchargefirstmeter": 100, "fixedchargeunits": "$/year",\n'),
+        "rate.json:3:53",
+        exactly(
+            "fixedchargeunits: not supported, refusing to price (a fixed charge of 100 $/year: "
+            "one twelfth a month (SAM's reading) is not an exact amount, and billing it once "
+            "would need the month)"
+        ),
+    ),
+]
+
 URDB_CASES = [
+    *URDB_FIELD_CASES,
     # The baseline: 48 hours of 0.5 kWh at 0.10 $/kWh.
     Case(
         "tariff_urdb_accepted", urdb_inputs(URDB), Billed({"energy_kwh": "24.000", "total": "2.40"})

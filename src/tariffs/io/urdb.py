@@ -881,9 +881,7 @@ class _Converter:
                             f"a tier field this importer does not know ({_preview(tier[name])})",
                         )
                 if unit is not None and "unit" in tier and str(tier["unit"]) != unit:
-                    raise self.refuse(
-                        f"{where}.unit", f"demand in {tier['unit']!r}; only {unit} is priced"
-                    )
+                    raise self.refuse(f"{where}.unit", _demand_unit_refusal(str(tier["unit"])))
                 sell = tier.get("sell")
                 if sell is not None and self.number(sell, f"{where}.sell") != 0:
                     raise self.refuse(
@@ -1104,7 +1102,7 @@ class _Converter:
     def _check_unit(self, key: str) -> None:
         unit = self.record.get(key)
         if unit is not None and str(unit) != "kW":
-            raise self.refuse(key, f"demand in {unit!r}; only kW is priced")
+            raise self.refuse(key, _demand_unit_refusal(str(unit)))
 
     def _flat_demand_charges(
         self, ratchet: tuple[dict[str, Any], str] | None
@@ -1387,9 +1385,12 @@ class _Converter:
                     "fixedchargeunits", "fixedchargefirstmeter needs fixedchargeunits"
                 )
             per = {"$/month": "month", "$/day": "day"}.get(str(units))
+            if str(units) == "$/year":
+                amount, per = self._yearly_fixed_charge(amount), "month"
             if per is None:
                 raise self.refuse(
-                    "fixedchargeunits", f"a fixed charge in {units!r}; supported: $/month, $/day"
+                    "fixedchargeunits",
+                    f"a fixed charge in {units!r}; supported: $/month, $/day, $/year",
                 )
         if legacy_amount is not None and legacy_amount != 0:
             if per is not None and not (per == "month" and amount == legacy_amount):
@@ -1412,6 +1413,37 @@ class _Converter:
                 "per": per,
             }
         ]
+
+    def _yearly_fixed_charge(self, amount: Decimal) -> Decimal:
+        """A fixed charge in ``$/year`` as its twelfth a month, where that is exact.
+
+        NREL's URDB reader for SAM (NREL/pysam ``files/UtilityRateTools.py``,
+        ``URDBv8_to_ElectricityRates``) bills ``$/year`` as one twelfth each month; the
+        twelfth must be an exact decimal (120 → 10), else the record is refused.
+        """
+        with localcontext() as context:
+            context.prec = MAX_DIGITS_BEFORE_POINT + MAX_DECIMAL_PLACES + 2
+            context.traps[Inexact] = True
+            try:
+                monthly = amount / 12
+            except Inexact:
+                raise self.refuse(
+                    "fixedchargeunits",
+                    f"a fixed charge of {amount} $/year: one twelfth a month (SAM's reading) "
+                    "is not an exact amount, and billing it once would need the month",
+                ) from None
+        try:
+            exact_decimal(monthly)
+        except ValueError:
+            raise self.refuse(
+                "fixedchargeunits",
+                f"a fixed charge of {amount} $/year: one twelfth a month, {monthly}, has "
+                "more decimal places than a price may have",
+            ) from None
+        self.notes.append(
+            f"The fixed charge of {amount} $/year is billed as one twelfth, {monthly}, a month."
+        )
+        return monthly
 
     def _minimum_charges(self) -> list[dict[str, Any]]:
         record = self.record
@@ -1604,6 +1636,28 @@ def _structure_is_zero(value: Any) -> bool:
         if not all(isinstance(tier, dict) for tier in period) or not _all_zero(period):
             return False
     return True
+
+
+def _demand_unit_refusal(unit: str) -> str:
+    """Why demand in ``unit`` is not priced.
+
+    Horsepower: NIST SP 811 (2008), Appendix B.8, gives three: the mechanical
+    horsepower (550 ft·lbf/s = 745.699 9 W, 745.699872 W to nine digits), the electric
+    horsepower (746 W exactly) and the metric one (735.498 8 W). A record does not say
+    which, and a price per hp turned into a price per kW is a division by that factor,
+    which has no exact decimal.
+
+    >>> _demand_unit_refusal("hp")[:36]
+    'demand priced per hp, a unit that is'
+    """
+    if unit.strip().lower() in ("hp", "hp daily"):
+        return (
+            "demand priced per hp, a unit that is 745.699872 W (mechanical), 746 W (electric) "
+            "or 735.4988 W (metric) by NIST SP 811, Appendix B.8; the record does not say "
+            "which, and the price per kW (the price per hp ÷ the kW of one hp) has no exact "
+            "decimal; refused rather than rounded"
+        )
+    return f"demand in {unit!r}; only kW is priced"
 
 
 def _as_plain(value: Any) -> str:
