@@ -625,7 +625,7 @@ def test_a_daily_fixed_charge_bills_every_day() -> None:
 @pytest.mark.parametrize(
     ("fields", "feature"),
     [
-        ({"fixedchargefirstmeter": 120, "fixedchargeunits": "$/year"}, "fixedchargeunits"),
+        ({"fixedchargefirstmeter": 100, "fixedchargeunits": "$/year"}, "fixedchargeunits"),
         (
             {"fixedchargefirstmeter": 5, "fixedchargeunits": "$/month", "fixedchargeeaaddl": 2},
             "fixedchargeeaaddl",
