@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import textwrap
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tariffs import AccountError, Bill, ReadingsError, parse_tariff, price
+from tariffs.cli import main
 from tariffs.engine.coincident import resolve_peaks
 from tariffs.model.account import Account, CoincidentPeak
 from tariffs.model.readings import Readings
@@ -206,3 +209,49 @@ def test_coincident_demand_is_at_most_the_month_maximum(loads: list[int], hour: 
     got = {line.code: line.quantity for line in bill.lines}
     assert got["demand.cp"] == Decimal(max(loads[hour * 4 : hour * 4 + 4]) * 4)
     assert got["demand.cp"] <= got["demand.max"]  # type: ignore[operator]
+
+
+CP_TABLE = """\
+id: {id}
+name: Test
+currency: USD
+timezone: America/Chicago
+reference: test
+versions:
+  "2025-01-01":
+    charges:
+      - {{kind: energy, price_per_kwh: "0"}}
+      - {{kind: demand, code: demand.cp, price_per_kw: "{price}"{extra}}}
+"""
+
+
+def test_price_and_compare_read_the_declared_peaks_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readings = quarter_hours(dt.date(2025, 7, 1), 31, july_load)
+    rows = [
+        f"{dt.datetime.fromtimestamp(t, HOUSTON).strftime('%Y-%m-%dT%H:%M')},"
+        f"{Decimal(kwh).scaleb(-3)}"
+        for t, kwh in zip(readings.starts, readings.kwh, strict=True)
+    ]
+    (tmp_path / "r.csv").write_text("start,kwh\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "cp.yaml").write_text(
+        CP_TABLE.format(id="cp", price="5.50", extra=", measured_at: coincident_peaks"),
+        encoding="utf-8",
+    )
+    (tmp_path / "flat.yaml").write_text(
+        CP_TABLE.format(id="flat", price="4", extra=""), encoding="utf-8"
+    )
+    (tmp_path / "peaks.csv").write_text("start,hours\n2025-07-14T16:00,1\n", encoding="utf-8")
+    base = [str(tmp_path / "r.csv"), "--format", "json", "--coincident-peaks"]
+    argv = ["price", *base, str(tmp_path / "peaks.csv"), "--tariff", str(tmp_path / "cp.yaml")]
+    assert main(argv) == 0
+    (bill,) = json.loads(capsys.readouterr().out)["bills"]
+    # 56 kW at the declared peak × 5.50 = 308.00.
+    assert bill["total"] == "308.00"
+    argv = ["compare", *base, str(tmp_path / "peaks.csv")]
+    argv += ["--tariff", str(tmp_path / "cp.yaml"), "--tariff", str(tmp_path / "flat.yaml")]
+    assert main(argv) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    # flat: the month's 100 kW at noon × 4 = 400.00; cp 308.00 is cheaper.
+    assert [(r["tariff"], r["total"]) for r in results] == [("cp", "308.00"), ("flat", "400.00")]

@@ -25,6 +25,7 @@ from tariffs.cli.options import (
 )
 from tariffs.errors import InputError, TariffsError
 from tariffs.io.atomic import write_atomic
+from tariffs.io.coincident_peaks import read_coincident_peaks
 from tariffs.io.render.comparison import (
     comparison_to_csv,
     comparison_to_json,
@@ -235,6 +236,16 @@ def run(args: argparse.Namespace) -> int:
     tariffs, skipped, current_id = _load_tariffs(args)
     account = load_account(args.account) if args.account else None
     reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
+    if args.coincident_peaks and specs:
+        raise _UsageError(
+            "tariffs compare: --break-even takes the coincident peaks of the account "
+            "(coincident_peaks), not --coincident-peaks"
+        )
+    peaks = (
+        read_coincident_peaks(args.coincident_peaks, reference.timezone)
+        if args.coincident_peaks
+        else []
+    )
     readings = read_readings(
         args.readings,
         reference.timezone,
@@ -259,6 +270,7 @@ def run(args: argparse.Namespace) -> int:
         end=args.end,
         event_days=args.event_days,
         demand_window=args.demand_window,
+        coincident_peaks=peaks,
     )
     if skipped:
         base = whatif.base

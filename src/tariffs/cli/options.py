@@ -370,6 +370,12 @@ def add_readings_options(sub: argparse.ArgumentParser) -> None:
     add_allow_gaps_option(sub)
     add_readings_format_options(sub, "by the file's extension: .xml is greenbutton, else csv")
     add_event_day_option(sub, "a declared critical-peak event day")
+    sub.add_argument(
+        "--coincident-peaks",
+        metavar="FILE.csv",
+        help="declared coincident-peak intervals (rows start[,hours]) where demand charges "
+        "measured at coincident peaks measure, besides the account's",
+    )
     add_timezone_option(sub)
     add_past_enddate_option(sub)
     sub.add_argument(

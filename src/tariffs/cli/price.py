@@ -42,12 +42,6 @@ def add_parser(commands: Any) -> None:
     )
     add_output_option(sub)
     sub.add_argument("--tariff", required=True, help="tariff YAML/JSON file or tariff id")
-    sub.add_argument(
-        "--coincident-peaks",
-        metavar="FILE.csv",
-        help="declared coincident-peak intervals (rows start[,hours]) where demand charges "
-        "measured at coincident peaks measure, besides the account's",
-    )
 
 
 def _render(bills: Sequence[Bill], fmt: str) -> str:

@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 from tariffs.engine.pricing import local_midnight, price
 from tariffs.errors import AccountError, InputError, ReadingsError, UnsupportedFeatureError
-from tariffs.model.account import Account
+from tariffs.model.account import Account, CoincidentPeak
 from tariffs.model.bill import Bill, round_amount
 from tariffs.model.readings import Readings, to_decimal
 from tariffs.model.tariff import Tariff
@@ -342,6 +342,7 @@ def compare_tariffs(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
+    coincident_peaks: Iterable[CoincidentPeak] = (),
 ) -> Comparison:
     """Price the same readings under several tariffs and rank them, cheapest first.
 
@@ -361,6 +362,8 @@ def compare_tariffs(
         demand_window: ``readings`` measures demand over the readings' own intervals
             where they are coarser than a tariff's window, as a declared deviation each
             bill states (see `tariffs.engine.pricing.price`).
+        coincident_peaks: Declared coincident-peak intervals of the run, besides the
+            account's (see `tariffs.engine.pricing.price`).
 
     Returns:
         The ranking, the tariffs not applicable, savings against the current tariff and
@@ -397,6 +400,7 @@ def compare_tariffs(
         raise InputError(f"the current tariff {current_id} is not among the tariffs compared")
     reference = next(t for t in tariffs if t.id == (current_id or ids[0]))
     days = tuple(event_days)
+    peaks = tuple(coincident_peaks)
     results: list[TariffCost] = []
     skipped: list[NotApplicable] = []
     failures: dict[str, Exception] = {}
@@ -428,6 +432,7 @@ def compare_tariffs(
                 end=end,
                 event_days=days,
                 demand_window=demand_window,
+                coincident_peaks=peaks,
             )
         except _NOT_APPLICABLE_ERRORS as exc:
             failures[tariff.id] = exc
@@ -510,6 +515,7 @@ def compare_scenarios(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
+    coincident_peaks: Iterable[CoincidentPeak] = (),
 ) -> WhatIf:
     """Compare the tariffs on the readings as read, and under each scenario.
 
@@ -528,11 +534,14 @@ def compare_scenarios(
         event_days: Declared critical-peak event days, besides the account's.
         demand_window: ``readings`` measures demand over the readings' own intervals, as
             a declared deviation (see `compare_tariffs`).
+        coincident_peaks: Declared coincident-peak intervals of the run, besides the
+            account's.
 
     Raises:
         ScenarioError: A scenario cannot be applied.
     """
     days = tuple(event_days)
+    peaks = tuple(coincident_peaks)
     base = compare_tariffs(
         tariffs,
         readings,
@@ -542,6 +551,7 @@ def compare_scenarios(
         end=end,
         event_days=days,
         demand_window=demand_window,
+        coincident_peaks=peaks,
     )
     current_id = _current_id(current)
     reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
@@ -565,6 +575,7 @@ def compare_scenarios(
             end=end,
             event_days=days,
             demand_window=demand_window,
+            coincident_peaks=peaks,
         )
         compared.append(ScenarioComparison(scenario, outcome.steps, comparison))
     return WhatIf(base, tuple(compared))
