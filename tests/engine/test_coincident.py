@@ -255,3 +255,20 @@ def test_price_and_compare_read_the_declared_peaks_file(
     results = json.loads(capsys.readouterr().out)["results"]
     # flat: the month's 100 kW at noon × 4 = 400.00; cp 308.00 is cheaper.
     assert [(r["tariff"], r["total"]) for r in results] == [("cp", "308.00"), ("flat", "400.00")]
+    # A batch and a portfolio take the run's peaks for every account.
+    readings_dir = tmp_path / "readings"
+    readings_dir.mkdir()
+    (readings_dir / "A1.csv").write_text((tmp_path / "r.csv").read_text(), encoding="utf-8")
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(f"account_id,tariff\nA1,{tmp_path / 'cp.yaml'}\n", encoding="utf-8")
+    peaks = ["--coincident-peaks", str(tmp_path / "peaks.csv"), "--workers", "1"]
+    batch = ["batch", "--accounts", str(accounts), "--readings-dir", str(readings_dir)]
+    assert main([*batch, "--format", "jsonl", *peaks]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["total"] == "308.00"
+    accounts.write_text("account_id,class\nA1,x\n", encoding="utf-8")
+    portfolio = ["portfolio", "--accounts", str(accounts), "--readings-dir", str(readings_dir)]
+    portfolio += ["--current", str(tmp_path / "flat.yaml"), "--proposed", str(tmp_path / "cp.yaml")]
+    assert main([*portfolio, "--format", "json", *peaks]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["current_total"], result["proposed_total"]) == ("400.00", "308.00")

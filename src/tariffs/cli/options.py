@@ -210,6 +210,16 @@ def add_event_day_option(sub: argparse.ArgumentParser, text: str) -> None:
     )
 
 
+def add_coincident_peaks_option(sub: argparse.ArgumentParser, whom: str = "") -> None:
+    """``--coincident-peaks FILE.csv``, into ``args.coincident_peaks``."""
+    sub.add_argument(
+        "--coincident-peaks",
+        metavar="FILE.csv",
+        help="declared coincident-peak intervals (rows start[,hours]) where demand charges "
+        f"measured at coincident peaks measure, besides the account's{whom}",
+    )
+
+
 def add_past_enddate_option(sub: argparse.ArgumentParser) -> None:
     """``--past-enddate``: price bills after a URDB record's enddate, each saying so."""
     sub.add_argument(
@@ -354,6 +364,7 @@ def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
     add_allow_gaps_option(sub)
     add_span_options(sub, describe=True)
     add_event_day_option(sub, "a declared critical-peak event day, for every account")
+    add_coincident_peaks_option(sub, ", for every account")
     sub.add_argument(
         "--workers", type=positive, metavar="N", help="worker processes (default: CPU count)"
     )
@@ -370,12 +381,7 @@ def add_readings_options(sub: argparse.ArgumentParser) -> None:
     add_allow_gaps_option(sub)
     add_readings_format_options(sub, "by the file's extension: .xml is greenbutton, else csv")
     add_event_day_option(sub, "a declared critical-peak event day")
-    sub.add_argument(
-        "--coincident-peaks",
-        metavar="FILE.csv",
-        help="declared coincident-peak intervals (rows start[,hours]) where demand charges "
-        "measured at coincident peaks measure, besides the account's",
-    )
+    add_coincident_peaks_option(sub)
     add_timezone_option(sub)
     add_past_enddate_option(sub)
     sub.add_argument(

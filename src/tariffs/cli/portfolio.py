@@ -31,6 +31,7 @@ from tariffs.cli.options import (
 from tariffs.cli.progress import ProgressBar
 from tariffs.errors import InputError
 from tariffs.io.atomic import write_atomic
+from tariffs.io.coincident_peaks import read_coincident_peaks
 from tariffs.io.render.portfolio import portfolio_to_csv, portfolio_to_json, portfolio_to_table
 from tariffs.io.safe_json import parse_json
 from tariffs.io.tables import load_tariff
@@ -197,6 +198,11 @@ def run(args: argparse.Namespace) -> int:
         past_enddate=args.past_enddate,
         unpriced_attributes=args.unpriced_attributes,
     )
+    peaks = (
+        read_coincident_peaks(args.coincident_peaks, current.timezone)
+        if args.coincident_peaks
+        else []
+    )
     if current.currency != proposed.currency:
         raise InputError(
             f"tariff {current.id} bills in {current.currency} and {proposed.id} in "
@@ -248,6 +254,7 @@ def run(args: argparse.Namespace) -> int:
             start=args.start,
             end=args.end,
             event_days=args.event_days,
+            coincident_peaks=peaks,
             progress=bar,
             on_outcomes=checkpoint,
         )
