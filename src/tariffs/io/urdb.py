@@ -30,7 +30,8 @@ How the record maps:
   ``unit`` gives the bound unit: ``kWh``, ``kWh daily`` (per day of the bill) or
   ``kWh/kW`` (per kW of the bill's maximum demand); other units are refused.
 * ``fixedmonthlycharge`` (version 3), or ``fixedchargefirstmeter`` with
-  ``fixedchargeunits`` ``$/month`` or ``$/day``: a fixed charge.
+  ``fixedchargeunits`` ``$/month``, ``$/day``, or ``$/year`` (one twelfth a month, where
+  that is exact): a fixed charge.
 * ``mincharge`` with ``minchargeunits`` ``$/month``, ``$/day`` or ``$/year``, or the
   version 3 ``minmonthlycharge`` / ``annualmincharge``: a minimum bill on all lines.
 * ``flatdemandstructure`` with ``flatdemandmonths``: one demand charge per structure
@@ -75,9 +76,12 @@ Refused by name: tier ``sell`` prices that are not zero, a negative
 units, coincident periods that share a month's hours with another period, ratchets that do not
 fit one percentage over a stated number of months (``demandratchetpercentage`` without
 ``lookbackRange``, percentages that differ by month, ``lookbackMonths``, whose meaning
-readers disagree on), ``energyattrs`` / ``demandattrs`` entries other than period labels
-(``TOU-...``), and every field outside `METADATA_FIELDS` and `PRICED_FIELDS` that holds
-something other than nothing or zeros (``fueladjustmentsmonthly``, ...).
+readers disagree on), demand in horsepower, ``energyattrs`` / ``demandattrs`` /
+``fixedattrs`` entries other than period labels (``TOU-...``) unless
+``unpriced_attributes`` is given (each is then listed on every bill as not priced), and
+every field outside `METADATA_FIELDS` and `PRICED_FIELDS` that holds something other than
+nothing or zeros (``fueladjustmentsmonthly``, ...). docs/urdb-fields.md lists every field
+with its status.
 """
 
 from __future__ import annotations
