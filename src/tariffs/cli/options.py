@@ -210,13 +210,13 @@ def add_event_day_option(sub: argparse.ArgumentParser, text: str) -> None:
     )
 
 
-def add_coincident_peaks_option(sub: argparse.ArgumentParser, whom: str = "") -> None:
+def add_coincident_peaks_option(sub: argparse.ArgumentParser) -> None:
     """``--coincident-peaks FILE.csv``, into ``args.coincident_peaks``."""
     sub.add_argument(
         "--coincident-peaks",
         metavar="FILE.csv",
         help="declared coincident-peak intervals (rows start[,hours]) where demand charges "
-        f"measured at coincident peaks measure, besides the account's{whom}",
+        "measured at coincident peaks measure, besides each account's own",
     )
 
 
@@ -364,7 +364,7 @@ def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
     add_allow_gaps_option(sub)
     add_span_options(sub, describe=True)
     add_event_day_option(sub, "a declared critical-peak event day, for every account")
-    add_coincident_peaks_option(sub, ", for every account")
+    add_coincident_peaks_option(sub)
     sub.add_argument(
         "--workers", type=positive, metavar="N", help="worker processes (default: CPU count)"
     )
