@@ -1,9 +1,8 @@
 """Coincident-peak demand: the customer's demand in declared system-peak intervals.
 
-Coincident-peak charges bill the customer's demand at the hours of the grid's own peak:
-ERCOT's four coincident peaks (the 15-minute intervals of the system's highest demand in
-June to September), PJM's five coincident peaks (the five highest daily peak hours of the
-year), a utility's "system peak hours". Those hours become known only after the fact, so
+Coincident-peak charges bill the customer's demand at the hours of the grid's own peak
+(as ERCOT's four and PJM's five coincident peaks, or a utility's "system peak hours"
+do). Those hours become known only after the fact, so
 a tariff cannot write them as clock windows; the run (``coincident_peaks`` of `price`,
 ``--coincident-peaks FILE.csv``) or the account (``coincident_peaks``) declares them,
 and a demand charge with ``measured_at: coincident_peaks`` measures the bill's maximum
