@@ -1211,8 +1211,8 @@ class _Converter:
         period becomes a demand charge ``measured_at: coincident_peaks``, limited to the
         months whose 24 hours are all in that period, and the run or the account
         declares the intervals. A month whose hours mix a priced period with another is
-        refused: which of them a peak falls in would depend on its hour, and the schedule
-        has no weekday/weekend split to tell.
+        refused: a coincident charge here bills every declared peak of its months, and
+        cannot leave out the peaks that fall in the other period's hours.
         """
         structure = self._structure("coincidentratestructure", "kW")
         if structure is None or _structure_is_zero(structure):
@@ -1248,7 +1248,8 @@ class _Converter:
                     raise self.refuse(
                         f"{schedule_key}[{m}]",
                         f"coincident period {p} covers some hours of {_MONTHS[m]} and not "
-                        "others; a coincident peak's period would depend on its hour",
+                        "others; a coincident charge bills every declared peak of a month, "
+                        "whatever its hour",
                     )
             bounds, ladders = self._demand_ladder("coincidentratestructure", structure, [p])
             code = "demand.coincident" if len(used) == 1 else f"demand.coincident.c{p}"
