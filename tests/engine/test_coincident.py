@@ -272,3 +272,15 @@ def test_price_and_compare_read_the_declared_peaks_file(
     assert main([*portfolio, "--format", "json", *peaks]) == 0
     result = json.loads(capsys.readouterr().out)
     assert (result["current_total"], result["proposed_total"]) == ("400.00", "308.00")
+
+
+def test_peaks_are_not_read_by_a_tariff_that_does_not_measure_at_them() -> None:
+    # The account's peak falls in the hour the clocks skip; a tariff without a coincident
+    # charge prices the account all the same. A day: 4 × 25 at noon + 92 × 2 = 284 kWh;
+    # 31 days 8804, and July 14 16:00 has 10 + 12 + 14 + 11 = 47 instead of 8: 8843 × 1.
+    body = 'versions:\n  "2025-01-01":\n    charges:\n      - {kind: energy, price_per_kwh: "1"}\n'
+    account = Account(account_id="A", coincident_peaks=["2025-03-09T02:30"])
+    (bill,) = price(tariff(body), quarter_hours(dt.date(2025, 7, 1), 31, july_load), account)
+    assert bill.total == Decimal("8843.00")
+    with pytest.raises(AccountError, match=r"2025-03-09T02:30 does not exist"):
+        price(tariff(), quarter_hours(dt.date(2025, 7, 1), 31, july_load), account)

@@ -237,7 +237,7 @@ def _price(
     declared = [*(account.coincident_peaks if account else ()), *coincident_peaks]
     peaks = (
         resolve_peaks(declared, tariff.timezone, account.source if account else None)
-        if declared
+        if declared and _measures_at_coincident_peaks(tariff)
         else ()
     )
     meters = (
@@ -249,6 +249,15 @@ def _price(
         _price_bill(tariff, readings, account, plan, ladders, over_interval, meters, peaks)
         for plan in calendar
     ]
+
+
+def _measures_at_coincident_peaks(tariff: Tariff) -> bool:
+    """Whether a charge of the tariff measures demand at declared coincident peaks."""
+    return any(
+        getattr(charge, "measured_at", None) == "coincident_peaks"
+        for version in tariff.versions.values()
+        for charge in version.charges
+    )
 
 
 @dataclass(frozen=True, slots=True)
