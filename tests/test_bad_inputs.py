@@ -3391,6 +3391,16 @@ COINCIDENT_PEAKS = [
         r"change\); give it with its UTC offset$",
         tariff=CP_TARIFF.replace("Asia/Shanghai", "America/Chicago"),
     ),
+    cp_refused(
+        "coincident_peaks_partly_inside_the_hours_of_a_charge",
+        "start\n2025-07-01T17:30\n",
+        "cp.yaml",
+        r"tariff cp: the coincident peak 2025-07-01T17:30 lies partly inside the hours of "
+        r"charge demand and partly outside; declare it as intervals on each side$",
+        tariff=CP_TARIFF.replace(
+            "coincident_peaks}", 'coincident_peaks, hours: ["18:00-20:00"]}'
+        ),
+    ),
     Case(
         "coincident_peaks_file_missing",
         Inputs(cp_inputs(None).files, (*cp_inputs(None).argv, "--coincident-peaks", "none.csv")),

@@ -123,16 +123,51 @@ def test_the_coincidentschedule_key_of_some_records_is_read() -> None:
         tariff_of(data)
 
 
-def test_a_month_that_mixes_a_priced_coincident_period_is_refused() -> None:
-    schedule = [[0] * 17 + [1] * 3 + [0] * 4 for _ in range(12)]
+def test_coincident_periods_by_hour_become_charges_by_hours() -> None:
+    # Period 1 (3.00/kW) holds 17:00-20:00 every day of June to September, period 0
+    # (0.50/kW) the other hours of those months and all of the others.
+    summer = [0] * 17 + [1] * 3 + [0] * 4
+    schedule = [summer if m in (5, 6, 7, 8) else [0] * 24 for m in range(12)]
     data = record(
-        coincidentratestructure=[[{"rate": 0}], [{"rate": D("3")}]],
+        coincidentratestructure=[[{"rate": D("0.50")}], [{"rate": D("3")}]],
         coincidentrateschedule=schedule,
     )
-    with pytest.raises(UnsupportedFeatureError) as caught:
-        tariff_of(data)
-    assert caught.value.feature == "coincidentrateschedule[0]"
-    assert "covers some hours of jan and not others" in caught.value.detail
+    got = [(c.code, c.price_per_kw, c.months, c.hours) for c in charges(tariff_of(data))[1:]]
+    assert got == [
+        (
+            "demand.coincident.c0.jan_feb_mar_apr_may_oct_nov_dec",
+            D("0.50"),
+            [1, 2, 3, 4, 5, 10, 11, 12],
+            None,
+        ),
+        (
+            "demand.coincident.c0.jun_jul_aug_sep",
+            D("0.50"),
+            [6, 7, 8, 9],
+            ["00:00-17:00", "20:00-24:00"],
+        ),
+        ("demand.coincident.c1", D(3), [6, 7, 8, 9], ["17:00-20:00"]),
+    ]
+
+
+def test_a_peak_bills_the_coincident_period_of_its_hour() -> None:
+    # In January, period 1 (3.00/kW) holds 17:00-20:00 and period 0 (0.50/kW) the rest.
+    schedule = [[0] * 17 + [1] * 3 + [0] * 4 for _ in range(12)]
+    data = record(
+        coincidentratestructure=[[{"rate": D("0.50")}], [{"rate": D("3")}]],
+        coincidentrateschedule=schedule,
+    )
+    tariff = tariff_of(data)
+    account = Account(account_id="A", coincident_peaks=["2025-01-15T17:00"])
+    (bill,) = price(tariff, january(), account)
+    lines = {line.code: (line.quantity, line.amount) for line in bill.lines}
+    # The peak at 17:00 is in period 1: 7 kW × 3 = 21.00; period 0 has no declared peak
+    # in its hours: 0 kW.
+    assert lines["demand.coincident.c1"] == (D(7), D("21.00"))
+    assert lines["demand.coincident.c0"] == (D(0), D("0.00"))
+    across = Account(account_id="A", coincident_peaks=[{"start": "2025-01-15T16:00", "hours": 2}])
+    with pytest.raises(AccountError, match=r"2025-01-15T16:00 lies partly inside the hours"):
+        price(tariff, january(), across)
 
 
 def test_coincident_demand_priced_at_zero_adds_nothing() -> None:

@@ -6,7 +6,9 @@ do). Those hours become known only after the fact, so
 a tariff cannot write them as clock windows; the run (``coincident_peaks`` of `price`,
 ``--coincident-peaks FILE.csv``) or the account (``coincident_peaks``) declares them,
 and a demand charge with ``measured_at: coincident_peaks`` measures the bill's maximum
-demand only inside the declared intervals of the bill. REopt models the same input as
+demand only inside the declared intervals of the bill (with ``hours``, only those of
+them inside the charge's clock windows: a charge per period of a coincident schedule).
+REopt models the same input as
 ``coincident_peak_load_active_time_steps`` with one ``coincident_peak_load_charge_per_kw``
 per set of time steps, each charged on the maximum load of its steps (NREL/REopt.jl
 ``src/core/electric_tariff.jl``).
@@ -109,18 +111,19 @@ def peaks_in_bill(
     code: str,
     tariff_id: str,
     source: str | None = None,
+    hours: Sequence[tuple[int, int]] | None = None,
 ) -> tuple[tuple[int, int, int], ...]:
     """The declared intervals that start in a billing period, as ``(start, end, minute)``.
 
+    With ``hours`` (local clock spans ``[start, end)`` [min] of the charge), only the
+    intervals inside one of them; there may be none.
+
     Raises:
-        AccountError: None starts in the period: the coincident-peak hours are missing.
+        AccountError: None starts in the period: the coincident-peak hours are missing;
+            or an interval lies partly inside the charge's hours.
     """
-    spans = tuple(
-        (peak.start, peak.end, peak.local_minute)
-        for peak in peaks
-        if period_start <= peak.local_start.date() < period_end
-    )
-    if not spans:
+    in_bill = [peak for peak in peaks if period_start <= peak.local_start.date() < period_end]
+    if not in_bill:
         last = period_end - dt.timedelta(days=1)
         raise AccountError(
             f"tariff {tariff_id}: charge {code} bills demand at the coincident peaks, and no "
@@ -128,7 +131,44 @@ def peaks_in_bill(
             f"system's peak hours are what is missing; {HOW_TO_DECLARE}",
             file=source,
         )
-    return spans
+    if hours is not None:
+        in_bill = [peak for peak in in_bill if _inside(peak, hours, code, tariff_id, source)]
+    return tuple((peak.start, peak.end, peak.local_minute) for peak in in_bill)
+
+
+def _merged(hours: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Clock spans [min] with the ones that touch or overlap joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(hours):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _inside(
+    peak: Peak, hours: Sequence[tuple[int, int]], code: str, tariff_id: str, source: str | None
+) -> bool:
+    """Whether a declared interval lies inside the charge's hours (refused if partly).
+
+    Raises:
+        AccountError: The interval lies partly inside the hours.
+    """
+    first = peak.local_minute
+    last = first + (peak.end - peak.start) // 60
+    for start, end in _merged(hours):
+        if start <= first and last <= end:
+            return True
+        if first < end and start < last:
+            shown = peak.local_start.isoformat(timespec="minutes")
+            raise AccountError(
+                f"tariff {tariff_id}: the coincident peak {shown} lies partly inside the "
+                f"hours of charge {code} and partly outside; declare it as intervals on each "
+                "side",
+                file=source,
+            )
+    return False
 
 
 def coincident_demand(

@@ -40,8 +40,9 @@ How the record maps:
   time-of-use demand charge on a second schedule (``demand_periods`` ``d0``, ``d1``, ...).
 * ``coincidentratestructure`` with ``coincidentrateschedule`` (or ``coincidentschedule``)
   and ``coincidentrateunit``: demand charges ``measured_at: coincident_peaks``, one per
-  priced period, limited to the months the period holds; the run or the account declares
-  the coincident-peak intervals, and a bill without one is refused.
+  priced period and set of months with the same hours, limited to those months and hours;
+  the run or the account declares the coincident-peak intervals, and a bill without one
+  is refused.
 * ``demandwindow`` [min]: the demand window (5, 10, 15, 30 or 60). A record that bills
   demand but gives no window is measured over 15 minutes, the schema's default, and the
   tariff's description says so.
@@ -73,7 +74,7 @@ How the record maps:
 
 Refused by name: tier ``sell`` prices that are not zero, a negative
 ``demandreactivepowercharge``, ``fixedchargeeaaddl``, other
-units, coincident periods that share a month's hours with another period, ratchets that do not
+units, ratchets that do not
 fit one percentage over a stated number of months (``demandratchetpercentage`` without
 ``lookbackRange``, percentages that differ by month, ``lookbackMonths``, whose meaning
 readers disagree on), demand in horsepower, ``energyattrs`` / ``demandattrs`` /
@@ -1208,11 +1209,11 @@ class _Converter:
         records) and ``coincidentrateunit``, in the field list NREL/REopt_API
         ``reo/validators.py`` copies from it. A coincident charge bills the customer's
         demand at the system's peak, whose hours become known after the fact: each priced
-        period becomes a demand charge ``measured_at: coincident_peaks``, limited to the
-        months whose 24 hours are all in that period, and the run or the account
-        declares the intervals. A month whose hours mix a priced period with another is
-        refused: a coincident charge here bills every declared peak of its months, and
-        cannot leave out the peaks that fall in the other period's hours.
+        period becomes demand charges ``measured_at: coincident_peaks``, one for each set
+        of months in which the period holds the same hours, limited to those months and
+        (unless it holds the whole day) to those ``hours``; the run or the account
+        declares the intervals, and each charge bills the ones inside its hours. The
+        schedule has no weekday/weekend split: it holds on every day.
         """
         structure = self._structure("coincidentratestructure", "kW")
         if structure is None or _structure_is_zero(structure):
@@ -1238,25 +1239,29 @@ class _Converter:
             rows = [[0] * 24 for _ in range(12)]
         else:
             rows = self._schedule(schedule_key, len(structure))
-        charges: list[dict[str, Any]] = []
-        used = sorted({p for row in rows for p in row})
-        for p in used:
+        # Per priced period: the months that give it the same hours, and those hours.
+        groups: list[tuple[int, list[str], list[int]]] = []
+        for p in sorted({p for row in rows for p in row}):
             if _all_zero(structure[p]):
                 continue
+            by_hours: dict[tuple[str, ...], list[int]] = {}
             for m, row in enumerate(rows):
-                if p in row and len(set(row)) > 1:
-                    raise self.refuse(
-                        f"{schedule_key}[{m}]",
-                        f"coincident period {p} covers some hours of {_MONTHS[m]} and not "
-                        "others; a coincident charge bills every declared peak of a month, "
-                        "whatever its hour",
-                    )
+                if p in row:
+                    by_hours.setdefault(tuple(_windows(row, "c")[f"c{p}"]), []).append(m)
+            groups.extend((p, list(hours), months) for hours, months in by_hours.items())
+        charges: list[dict[str, Any]] = []
+        for p, hours, months in groups:
             bounds, ladders = self._demand_ladder("coincidentratestructure", structure, [p])
-            code = "demand.coincident" if len(used) == 1 else f"demand.coincident.c{p}"
+            code = "demand.coincident"
+            if len(groups) > 1:
+                code += f".c{p}"
+                if sum(1 for group in groups if group[0] == p) > 1:
+                    code += "." + "_".join(_MONTHS[m] for m in months)
             charge = self._demand_base(code, "Coincident peak demand", bounds, ladders[p])
-            months = [m + 1 for m in range(12) if rows[m][0] == p]
             if len(months) < 12:
-                charge["months"] = months
+                charge["months"] = [m + 1 for m in months]
+            if hours != ["00:00-24:00"]:
+                charge["hours"] = hours
             charge["measured_at"] = "coincident_peaks"
             charges.append(charge)
         if charges:

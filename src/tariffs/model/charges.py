@@ -417,7 +417,9 @@ class DemandCharge(_ChargeBase):
     ``hours`` measures demand only inside these local clock windows (coincident peak).
     ``measured_at: coincident_peaks`` measures demand only inside the coincident-peak
     intervals declared for the run or the account (``coincident_peaks``), which grid
-    operators name after the fact; a bill with none declared is refused.
+    operators name after the fact; a bill with none declared is refused. With ``hours``
+    too, only the declared intervals inside those windows count (one that lies partly
+    inside is refused).
     """
 
     kind: Literal["demand"]
@@ -457,10 +459,10 @@ class DemandCharge(_ChargeBase):
                 "a ratchet, minimum_kw or hours goes with price_per_kw, not with prices "
                 "(time-of-use demand is measured within each period)"
             )
-        if self.measured_at is not None and (self.prices is not None or self.hours is not None):
+        if self.measured_at is not None and self.prices is not None:
             raise ValueError(
-                "measured_at: coincident_peaks goes with price_per_kw, not with prices or "
-                "hours (demand is measured in the declared coincident-peak intervals only)"
+                "measured_at: coincident_peaks goes with price_per_kw, not with prices "
+                "(demand is measured in the declared coincident-peak intervals only)"
             )
         return self
 

@@ -59,14 +59,14 @@ def _measures(charge: DemandCharge, setting: Setting | Context) -> dict[str, Max
                               frozenset({names.index(period)}), None, by_schedule)
             for period in charge.prices
         }  # fmt: skip
+    hours = None if charge.hours is None else tuple(window_spans(charge.hours))
     if charge.measured_at == "coincident_peaks":
         assert setting.period_end is not None  # noqa: S101 - bills know their end
         at = peaks_in_bill(
             setting.coincident_peaks, setting.period_start, setting.period_end,
-            charge.code or "demand", setting.tariff.id, setting.tariff.source,
+            charge.code or "demand", setting.tariff.id, setting.tariff.source, hours,
         )  # fmt: skip
         return {"": MaxDemand(window.minutes, window.sliding, at=at)}
-    hours = None if charge.hours is None else tuple(window_spans(charge.hours))
     return {"": MaxDemand(window.minutes, window.sliding, None, hours)}
 
 
