@@ -53,6 +53,7 @@ from tariffs.io.accounts_csv import (
     require_readings_dir,
 )
 from tariffs.io.atomic import AtomicFile
+from tariffs.io.coincident_peaks import read_coincident_peaks
 from tariffs.io.render.bills import bills_to_jsonl, number
 from tariffs.io.safe_json import parse_json
 from tariffs.io.tables import load_tariff
@@ -325,13 +326,20 @@ def _items(
         start=args.start,
         end=args.end,
         event_days=tuple(args.event_days),
+        coincident_peaks=tuple(
+            read_coincident_peaks(args.coincident_peaks) if args.coincident_peaks else ()
+        ),
         readings_format=args.readings_format or "csv",
         usage_point=args.usage_point,
     )
 
     def lookup(name: str) -> Tariff:
         return load_tariff(
-            name, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+            name,
+            args.tables,
+            timezone=args.timezone,
+            past_enddate=args.past_enddate,
+            unpriced_attributes=args.unpriced_attributes,
         )
 
     if args.readings_dir is not None:

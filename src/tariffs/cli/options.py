@@ -214,6 +214,16 @@ def add_event_day_option(sub: argparse.ArgumentParser, text: str) -> None:
     )
 
 
+def add_coincident_peaks_option(sub: argparse.ArgumentParser) -> None:
+    """``--coincident-peaks FILE.csv``, into ``args.coincident_peaks``."""
+    sub.add_argument(
+        "--coincident-peaks",
+        metavar="FILE.csv",
+        help="declared coincident-peak intervals (rows start[,hours]) where demand charges "
+        "measured at coincident peaks measure, besides each account's own",
+    )
+
+
 def add_past_enddate_option(sub: argparse.ArgumentParser) -> None:
     """``--past-enddate``: price bills after a URDB record's enddate, each saying so."""
     sub.add_argument(
@@ -221,6 +231,13 @@ def add_past_enddate_option(sub: argparse.ArgumentParser) -> None:
         action="store_true",
         help="URDB: price bills after the record's enddate under it (each bill says so) "
         "instead of refusing them",
+    )
+    sub.add_argument(
+        "--unpriced-attributes",
+        action="store_true",
+        help="URDB: price a record whose energyattrs/demandattrs/fixedattrs hold entries "
+        "that may change prices, and list each on every bill as 'not priced: ...' "
+        "instead of refusing the record",
     )
 
 
@@ -351,6 +368,7 @@ def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
     add_allow_gaps_option(sub)
     add_span_options(sub, describe=True)
     add_event_day_option(sub, "a declared critical-peak event day, for every account")
+    add_coincident_peaks_option(sub)
     sub.add_argument(
         "--workers", type=positive, metavar="N", help="worker processes (default: CPU count)"
     )
@@ -367,6 +385,7 @@ def add_readings_options(sub: argparse.ArgumentParser) -> None:
     add_allow_gaps_option(sub)
     add_readings_format_options(sub, "by the file's extension: .xml is greenbutton, else csv")
     add_event_day_option(sub, "a declared critical-peak event day")
+    add_coincident_peaks_option(sub)
     add_timezone_option(sub)
     add_past_enddate_option(sub)
     sub.add_argument(

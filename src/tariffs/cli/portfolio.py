@@ -32,6 +32,7 @@ from tariffs.cli.progress import ProgressBar
 from tariffs.cli.terminal import note, progress_wanted
 from tariffs.errors import InputError
 from tariffs.io.atomic import write_atomic
+from tariffs.io.coincident_peaks import read_coincident_peaks
 from tariffs.io.render.portfolio import portfolio_to_csv, portfolio_to_json, portfolio_to_table
 from tariffs.io.safe_json import parse_json
 from tariffs.io.tables import load_tariff
@@ -185,10 +186,23 @@ def run(args: argparse.Namespace) -> int:
         raise _UsageError("--resume reads back --format csv or json output")
     image_format = check_plot(args.plot)
     current = load_tariff(
-        args.current, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+        args.current,
+        args.tables,
+        timezone=args.timezone,
+        past_enddate=args.past_enddate,
+        unpriced_attributes=args.unpriced_attributes,
     )
     proposed = load_tariff(
-        args.proposed, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+        args.proposed,
+        args.tables,
+        timezone=args.timezone,
+        past_enddate=args.past_enddate,
+        unpriced_attributes=args.unpriced_attributes,
+    )
+    peaks = (
+        read_coincident_peaks(args.coincident_peaks, current.timezone)
+        if args.coincident_peaks
+        else []
     )
     if current.currency != proposed.currency:
         raise InputError(
@@ -245,6 +259,7 @@ def run(args: argparse.Namespace) -> int:
             start=args.start,
             end=args.end,
             event_days=args.event_days,
+            coincident_peaks=peaks,
             progress=bar,
             on_outcomes=checkpoint,
         )

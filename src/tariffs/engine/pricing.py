@@ -23,6 +23,7 @@ from tariffs.engine import _kept
 from tariffs.engine._kept import clear_caches, value_key
 from tariffs.engine.charges import KINDS
 from tariffs.engine.charges.context import BillUsage, Carried, Context, Setting
+from tariffs.engine.coincident import Peak, resolve_peaks
 from tariffs.engine.measures import (
     EnergyByHour,
     EnergyInTimeOrder,
@@ -43,7 +44,7 @@ from tariffs.engine.usage import (
     usage_of,
 )
 from tariffs.errors import ReadingsError, TariffFileError
-from tariffs.model.account import Account, MeterState
+from tariffs.model.account import Account, CoincidentPeak, MeterState
 from tariffs.model.bill import Bill, Line, MeterReading, round_amount
 from tariffs.model.charges import EnergyCharge
 from tariffs.model.common import WIDE_CONTEXT
@@ -154,6 +155,7 @@ def price(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
+    coincident_peaks: Iterable[CoincidentPeak] = (),
 ) -> list[Bill]:
     """Price interval readings under one tariff, one bill per billing period.
 
@@ -173,6 +175,9 @@ def price(
             deviation for readings coarser than the window (hourly energy under a
             15-minute demand tariff): demand is measured over the readings' own
             clock-aligned intervals (of at most 60 minutes), and each bill says so.
+        coincident_peaks: Declared coincident-peak intervals of this run, besides the
+            account's ``coincident_peaks``, where demand charges ``measured_at:
+            coincident_peaks`` measure (`tariffs.engine.coincident`).
 
     Returns:
         One bill per billing period that has readings, in time order.
@@ -180,10 +185,14 @@ def price(
     Raises:
         ReadingsError: No readings in the dates asked for, or readings the tariff cannot
             split exactly between its periods.
-        AccountError: The tariff needs an account field that is missing.
+        AccountError: The tariff needs an account field that is missing, or a bill has
+            no declared coincident peak that a charge measures at.
     """
     with localcontext(_WIDE):
-        return _price(tariff, readings, account, start, end, event_days, demand_window)
+        return _price(
+            tariff, readings, account, start, end, event_days, demand_window, None,
+            tuple(coincident_peaks),
+        )  # fmt: skip
 
 
 def price_recorded(
@@ -196,12 +205,14 @@ def price_recorded(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
+    coincident_peaks: Iterable[CoincidentPeak] = (),
 ) -> list[Bill]:
     """`price`, noting in ``recorder`` what each line is priced from (`tariffs.explain`)."""
     with localcontext(_WIDE):
         return _price(
-            tariff, readings, account, start, end, event_days, demand_window, recorder
-        )
+            tariff, readings, account, start, end, event_days, demand_window, recorder,
+            tuple(coincident_peaks),
+        )  # fmt: skip
 
 
 #: Arithmetic wide enough that no product or sum of the engine's numbers is ever rounded
@@ -219,6 +230,7 @@ def _price(
     event_days: Iterable[dt.date],
     demand_window: str = "tariff",
     recorder: Recorder | None = None,
+    coincident_peaks: tuple[CoincidentPeak, ...] = (),
 ) -> list[Bill]:
     if demand_window not in ("tariff", "readings"):
         raise ValueError(f"demand_window must be tariff or readings, not {demand_window!r}")
@@ -247,13 +259,21 @@ def _price(
         annual_months=_annual_ladders(tariff),
     )
     over_interval = demand_window == "readings"
+    declared = [*(account.coincident_peaks if account else ()), *coincident_peaks]
+    peaks = (
+        resolve_peaks(declared, tariff.timezone, account.source if account else None)
+        if declared and _measures_at_coincident_peaks(tariff)
+        else ()
+    )
     meters = (
         _Meters(register, meter_states, ZoneInfo(tariff.timezone))
         if len(meter_states) > 1
         else None
     )
     bills = [
-        _price_bill(tariff, readings, account, plan, ladders, over_interval, meters, recorder)
+        _price_bill(
+            tariff, readings, account, plan, ladders, over_interval, meters, recorder, peaks
+        )
         for plan in calendar
     ]
     if tariff.eligibility is not None and account is not None:
@@ -265,6 +285,15 @@ def _price(
             )
             bills = [replace(bill, warnings=(*bill.warnings, warning)) for bill in bills]
     return bills
+
+
+def _measures_at_coincident_peaks(tariff: Tariff) -> bool:
+    """Whether a charge of the tariff measures demand at declared coincident peaks."""
+    return any(
+        getattr(charge, "measured_at", None) == "coincident_peaks"
+        for version in tariff.versions.values()
+        for charge in version.charges
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -651,6 +680,7 @@ def _price_bill(
     over_interval: bool = False,
     meters: _Meters | None = None,
     recorder: Recorder | None = None,
+    peaks: tuple[Peak, ...] = (),
 ) -> Bill:
     period_start = plan.period_start
     losses = account.losses if account is not None else None
@@ -665,14 +695,22 @@ def _price_bill(
         elif losses is not None:
             usage = add_losses(usage, losses, segment.month_fraction)
         usages.append(usage)
-    needs = [_needs(tariff, account, period_start, segment) for segment in plan.segments]
+    needs = [
+        _needs(tariff, account, period_start, segment, plan.period_end, peaks)
+        for segment in plan.segments
+    ]
     deviations: list[str] = []
     bill = _bill_usage(tariff, readings, plan, usages, needs, deviations if over_interval else None)
     if recorder is not None:
         _record_demands(recorder, tariff, readings, plan, bill, over_interval)
     annual_months = ladders.annual_months
     lines: list[Line] = []
-    warnings = [*readings.notes, *plan.warnings, *deviations]
+    warnings = [
+        *readings.notes,
+        *plan.warnings,
+        *deviations,
+        *(f"not priced: {text}" for text in tariff.unpriced),
+    ]
     position_bill = Decimal(0)
     position_periods: dict[str, Decimal] = {}
     count = len(plan.segments)
@@ -720,6 +758,7 @@ def _price_bill(
             bill_days=plan.service_days,
             segment_start=segment.start,
             recorder=recorder,
+            coincident_peaks=peaks,
         )
         segment_lines: list[Line] = []
         for charge in segment.version.charges:
@@ -797,7 +836,12 @@ _NONE: Mapping[MaxDemand, Decimal] = MappingProxyType({})  # a bill that needs n
 
 
 def _needs(
-    tariff: Tariff, account: Account | None, period_start: dt.date, segment: _Segment
+    tariff: Tariff,
+    account: Account | None,
+    period_start: dt.date,
+    segment: _Segment,
+    period_end: dt.date | None = None,
+    peaks: tuple[Peak, ...] = (),
 ) -> list[Measure]:
     """What the charges of a segment's version ask to be measured, in charge order.
 
@@ -809,11 +853,15 @@ def _needs(
     asked: tuple[tuple[Measure, ...] | Any, ...] | None = _kept.needs.get(key)
     setting = None
     if asked is None:
-        setting = Setting(tariff, segment.version, segment.schedule, account, period_start)
+        setting = Setting(
+            tariff, segment.version, segment.schedule, account, period_start, period_end, peaks
+        )
         asked = _kept.needs.keep(key, _needs_of_version(setting))
     if not asked:
         return []
-    setting = setting or Setting(tariff, segment.version, segment.schedule, account, period_start)
+    setting = setting or Setting(
+        tariff, segment.version, segment.schedule, account, period_start, period_end, peaks
+    )
     found: list[Measure] = []
     for item in asked:
         if isinstance(item, tuple):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, localcontext
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
@@ -585,6 +585,10 @@ class Tariff(StrictModel):
             and the bill says that the table was withdrawn).
         eligibility: Who may take the tariff (customer classes, voltage, capacity, contract
             demand); see `tariffs.model.eligibility`. None: anyone.
+        unpriced: What the source of the table prices and the table does not, each as
+            text (a URDB attribute ``energyattrs: <key>: <value>`` kept by the declared
+            option to price the rest); every bill carries each as a warning
+            ``not priced: <text>``.
     """
 
     id: str
@@ -599,6 +603,7 @@ class Tariff(StrictModel):
     withdrawn: PlainDate | None = None
     past_withdrawal: Literal["refuse", "warn"] = "refuse"
     eligibility: Eligibility | None = None
+    unpriced: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
 
     _source: str | None = PrivateAttr(default=None)
 

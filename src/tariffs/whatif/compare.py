@@ -40,7 +40,7 @@ from dateutil.relativedelta import relativedelta
 
 from tariffs.engine.pricing import local_midnight, price
 from tariffs.errors import AccountError, InputError, ReadingsError, UnsupportedFeatureError
-from tariffs.model.account import Account
+from tariffs.model.account import Account, CoincidentPeak
 from tariffs.model.bill import Bill, round_amount
 from tariffs.model.eligibility import Assessment, assess
 from tariffs.model.readings import Readings, to_decimal
@@ -453,6 +453,7 @@ def compare_tariffs(
     demand_window: Literal["tariff", "readings"] = "tariff",
     annualise: bool = False,
     ignore_eligibility: bool = False,
+    coincident_peaks: Iterable[CoincidentPeak] = (),
 ) -> Comparison:
     """Price the same readings under several tariffs and rank them, cheapest first.
 
@@ -482,6 +483,8 @@ def compare_tariffs(
             not cover exactly one year; by default there is no annual figure then.
         ignore_eligibility: Rank every tariff that can be priced, whoever may take it
             (each bill of a tariff the account may not take still says so).
+        coincident_peaks: Declared coincident-peak intervals of the run, besides the
+            account's (see `tariffs.engine.pricing.price`).
 
     Returns:
         The ranking, the tariffs not applicable, savings against the current tariff and
@@ -519,6 +522,7 @@ def compare_tariffs(
         raise InputError(f"the current tariff {current_id} is not among the tariffs compared")
     reference = next(t for t in tariffs if t.id == (current_id or ids[0]))
     days = tuple(event_days)
+    peaks = tuple(coincident_peaks)
     results: list[TariffCost] = []
     skipped: list[NotApplicable] = []
     failed: list[NotApplicable] = []
@@ -562,6 +566,7 @@ def compare_tariffs(
                 end=end,
                 event_days=days,
                 demand_window=demand_window,
+                coincident_peaks=peaks,
             )
         except _NOT_APPLICABLE_ERRORS as exc:
             failures[tariff.id] = exc
@@ -681,6 +686,7 @@ def compare_scenarios(
     demand_window: Literal["tariff", "readings"] = "tariff",
     annualise: bool = False,
     ignore_eligibility: bool = False,
+    coincident_peaks: Iterable[CoincidentPeak] = (),
 ) -> WhatIf:
     """Compare the tariffs on the readings as read, and under each scenario.
 
@@ -708,11 +714,14 @@ def compare_scenarios(
         annualise: Extrapolate savings to a year over less (or more) than a year of
             bills (see `compare_tariffs`).
         ignore_eligibility: Rank every tariff that can be priced (see `compare_tariffs`).
+        coincident_peaks: Declared coincident-peak intervals of the run, besides the
+            account's.
 
     Raises:
         TariffsError: The base case cannot be priced (see `compare_tariffs`).
     """
     days = tuple(event_days)
+    peaks = tuple(coincident_peaks)
     base = compare_tariffs(
         tariffs,
         readings,
@@ -724,6 +733,7 @@ def compare_scenarios(
         demand_window=demand_window,
         annualise=annualise,
         ignore_eligibility=ignore_eligibility,
+        coincident_peaks=peaks,
     )
     current_id = _current_id(current)
     reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
@@ -754,6 +764,7 @@ def compare_scenarios(
                 demand_window=demand_window,
                 annualise=annualise,
                 ignore_eligibility=ignore_eligibility,
+                coincident_peaks=peaks,
             )
         except (*_NOT_APPLICABLE_ERRORS, InputError) as exc:
             empty = Comparison(base.currency, base.timezone, (), current=base.current)
