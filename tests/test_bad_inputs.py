@@ -1049,12 +1049,24 @@ TARIFF_SCHEDULES = [
     version_refused(
         "tariff_rule_names_a_season_not_defined",
         edit(TARIFF, "      - windows:", "      - seasons: [winter]\n        windows:"),
-        "periods[0] names season 'winter', not defined",
+        "periods[0] names season 'winter', not defined (the version declares no seasons; "
+        "declare them under seasons)",
+    ),
+    version_refused(
+        "tariff_rule_names_a_season_not_defined",
+        edit(
+            with_seasons("[1, 2, 3, 4, 5, 9, 10, 11, 12]"),
+            "      - windows:",
+            "      - seasons: [winter]\n        windows:",
+        ),
+        "periods[0] names season 'winter', not defined (seasons: summer, other)",
+        variant="with_seasons",
     ),
     version_refused(
         "tariff_price_refers_to_nothing",
         edit(TARIFF, 'peak: "0.568"', "peak: {of: nothing}"),
-        "charges[0].peak: refers to 'nothing', which is neither a base price nor a period",
+        "charges[0].peak: refers to 'nothing', which is neither a base price nor a period "
+        "(base prices: none; periods: peak, valley)",
     ),
     version_refused(
         "tariff_prices_refer_to_each_other",
@@ -1181,7 +1193,7 @@ TARIFF_SCHEDULES = [
     version_refused(
         "tariff_override_replaces_a_period_not_scheduled",
         edit(with_critical_peak("[7]"), "        months: [7]\n", "        replaces: [shoulder]\n"),
-        "overrides[0] replaces period 'shoulder', not in the schedule",
+        "overrides[0] replaces period 'shoulder', not in the schedule (periods: peak, valley)",
     ),
     version_refused(
         "tariff_season_multipliers_do_not_name_every_season",
@@ -1655,7 +1667,55 @@ def with_reactive_power_charge(price: str) -> str:
     return edit(URDB, '  "label": "abc",\n', '  "label": "abc",\n' + field)
 
 
+def with_field(line: str) -> str:
+    """The record with one more field on line 3."""
+    return edit(URDB, '  "label": "abc",\n', '  "label": "abc",\n' + line)
+
+
+URDB_ATTRIBUTE = with_field('  "demandattrs": [{"Voltage discount": "-0.14"}],\n')
+
+URDB_FIELD_CASES = [
+    urdb_refused(
+        "tariff_urdb_attributes_that_may_change_prices",
+        URDB_ATTRIBUTE,
+        "rate.json:3:18",
+        exactly(
+            """demandattrs: not supported, refusing to price (attributes that may change """
+            """prices ("Voltage discount"); only period labels ('TOU-...') are accepted)"""
+        ),
+    ),
+    # Declared: 24 kWh × 0.10 = 2.40, and the attribute on the bill.
+    Case(
+        "tariff_urdb_attributes_that_may_change_prices",
+        Inputs(
+            urdb_inputs(URDB_ATTRIBUTE).files,
+            (*urdb_inputs(URDB_ATTRIBUTE).argv, "--unpriced-attributes"),
+        ),
+        Billed({"total": "2.40"}, warning="not priced: demandattrs: Voltage discount: -0.14"),
+        variant="declared",
+    ),
+    urdb_refused(
+        "tariff_urdb_demand_in_horsepower",
+        with_field('  "flatdemandstructure": [[{"rate": 1}]], "flatdemandunit": "hp",\n'),
+        "rate.json:3:61",
+        r"flatdemandunit: not supported, refusing to price \(demand priced per hp, a unit that "
+        r"is 745\.699872 W \(mechanical\), 746 W \(electric\) or 735\.4988 W \(metric\) by "
+        r"NIST SP 811",
+    ),
+    urdb_refused(
+        "tariff_urdb_fixed_charge_per_year_without_an_exact_twelfth",
+        with_field('  "fixedchargefirstmeter": 100, "fixedchargeunits": "$/year",\n'),
+        "rate.json:3:53",
+        exactly(
+            "fixedchargeunits: not supported, refusing to price (a fixed charge of 100 $/year: "
+            "one twelfth a month (SAM's reading) is not an exact amount, and billing it once "
+            "would need the month)"
+        ),
+    ),
+]
+
 URDB_CASES = [
+    *URDB_FIELD_CASES,
     # The baseline: 48 hours of 0.5 kWh at 0.10 $/kWh.
     Case(
         "tariff_urdb_accepted", urdb_inputs(URDB), Billed({"energy_kwh": "24.000", "total": "2.40"})
@@ -2295,7 +2355,9 @@ READINGS_CSV = [
             Exits(
                 code=2,
                 contains=(
-                    f"argument --interval: not a number of minutes that divides a day: '{minutes}'",
+                    "argument --interval: not a number of minutes that divides a day: "
+                    f"'{minutes}'; give the interval length in whole minutes, such as 5, 15, "
+                    "30 or 60",
                 ),
             ),
             variant=minutes,
@@ -3446,6 +3508,125 @@ COMMAND_LINE = [
     ],
 ]
 
+# =========================================================================================
+# Coincident peaks
+# =========================================================================================
+
+# A tariff whose demand charge is measured at the declared coincident peaks, over
+# 60-minute windows of the hourly READINGS (2025-07-01 and 02, 0.5 kWh an hour).
+CP_TARIFF = """\
+id: cp
+name: Coincident peak
+currency: CNY
+timezone: Asia/Shanghai
+reference: test table
+versions:
+  "2025-01-01":
+    demand_window: {minutes: 60}
+    charges:
+      - {kind: energy, price_per_kwh: "0.1"}
+      - {kind: demand, price_per_kw: "10", measured_at: coincident_peaks}
+"""
+
+
+def cp_inputs(peaks: str | None, tariff: str = CP_TARIFF) -> Inputs:
+    """``tariffs price`` with ``CP_TARIFF`` and, if given, ``--coincident-peaks peaks.csv``."""
+    inputs = price_inputs(tariff=tariff, tariff_name="cp.yaml")
+    if peaks is None:
+        return inputs
+    files = {**inputs.files, "peaks.csv": peaks}
+    return Inputs(files, (*inputs.argv, "--coincident-peaks", "peaks.csv"))
+
+
+def cp_refused(
+    entry: str, peaks: str | None, where: str, message: str, variant: str = "", **options: Any
+) -> Case:
+    """The coincident-peaks file ``peaks`` with ``CP_TARIFF``, refused: ``where: message``."""
+    return Case(entry, cp_inputs(peaks, **options), Refused(where, message), variant=variant)
+
+
+COINCIDENT_PEAKS = [
+    # 24 kWh × 0.1 = 2.40; 0.5 kW at 18:00 × 10 = 5.00 a month, × 2/31 of July = 0.32.
+    Case(
+        "coincident_peaks_accepted",
+        cp_inputs("start,hours\n2025-07-01T18:00,1\n"),
+        Billed({"total": "2.72"}),
+    ),
+    cp_refused(
+        "coincident_peaks_not_declared",
+        None,
+        "cp.yaml",
+        r"tariff cp: charge demand bills demand at the coincident peaks, and no "
+        r"coincident-peak interval is declared in the bill 2025-07-01 to 2025-07-31: the "
+        r"system's peak hours are what is missing; declare them with --coincident-peaks "
+        r"FILE\.csv \(rows start\[,hours\]\) or the account's coincident_peaks$",
+    ),
+    cp_refused(
+        "coincident_peaks_not_covered_by_the_readings",
+        "start\n2025-07-05T18:00\n",
+        "readings.csv",
+        r"tariff cp: the readings do not cover the coincident peak at 2025-07-05T10:00 UTC "
+        r"\(0 of 1 intervals\); demand there is not known$",
+    ),
+    cp_refused(
+        "coincident_peaks_file_header",
+        "begin\n2025-07-01T18:00\n",
+        "peaks.csv:1",
+        r"header 'begin': expected the columns start and, optionally, hours$",
+    ),
+    cp_refused(
+        "coincident_peaks_file_value",
+        "start\n2025-07-01\n",
+        "peaks.csv:2",
+        r"start: '2025-07-01' is not a date and time YYYY-MM-DDTHH:MM",
+    ),
+    cp_refused(
+        "coincident_peaks_file_value",
+        "start,hours\n2025-07-01T18:00,0.01\n",
+        "peaks.csv:2",
+        r"hours: a coincident peak lasts a whole number of minutes above 0, found 0\.01 h$",
+        variant="hours",
+    ),
+    cp_refused(
+        "coincident_peaks_twice_or_overlapping",
+        "start,hours\n2025-07-01T18:00,2\n2025-07-01T19:00,1\n",
+        "peaks.csv",
+        r"coincident peaks 2025-07-01T18:00 and 2025-07-01T19:00 overlap; declare each "
+        r"interval once$",
+    ),
+    cp_refused(
+        "coincident_peaks_twice_or_overlapping",
+        "start\n2025-07-01T18:00\n2025-07-01T18:00\n",
+        "peaks.csv:3",
+        r"2025-07-01T18:00 appears twice \(first at line 2\)$",
+        variant="twice",
+    ),
+    cp_refused(
+        "coincident_peaks_local_time_changed_by_the_clocks",
+        "start\n2025-11-02T01:00\n",
+        "peaks.csv:2",
+        r"coincident peak 2025-11-02T01:00 is ambiguous in America/Chicago \(the clocks "
+        r"change\); give it with its UTC offset$",
+        tariff=CP_TARIFF.replace("Asia/Shanghai", "America/Chicago"),
+    ),
+    cp_refused(
+        "coincident_peaks_partly_inside_the_hours_of_a_charge",
+        "start\n2025-07-01T17:30\n",
+        "cp.yaml",
+        r"tariff cp: the coincident peak 2025-07-01T17:30 lies partly inside the hours of "
+        r"charge demand and partly outside; declare it as intervals on each side$",
+        tariff=CP_TARIFF.replace(
+            "coincident_peaks}", 'coincident_peaks, hours: ["18:00-20:00"]}'
+        ),
+    ),
+    Case(
+        "coincident_peaks_file_missing",
+        Inputs(cp_inputs(None).files, (*cp_inputs(None).argv, "--coincident-peaks", "none.csv")),
+        Refused("none.csv", r"no such coincident-peaks file$"),
+    ),
+]
+
+
 # -- exports: the metering rules ------------------------------------------------------------
 
 #: The base tariff with export terms after its charges (lines 17 to 19).
@@ -3518,6 +3699,7 @@ CASES = [
     *READINGS_CSV,
     *GREENBUTTON,
     *ACCOUNTS,
+    *COINCIDENT_PEAKS,
     *COMMAND_LINE,
 ]
 
@@ -3606,6 +3788,9 @@ from tests.cli.test_real_profiles import test_daily_readings_that_follow_local_d
 from tests.cli.test_tables_command import (  # noqa: E402, F401
     test_tables_lists_the_others_when_a_table_does_not_load,
     test_tables_reports_a_tables_directory_that_does_not_exist,
+)
+from tests.cli.test_terminal import (  # noqa: E402, F401
+    test_quiet_and_verbose_together_are_a_usage_error,
 )
 from tests.engine.test_demand import test_readings_coarser_than_the_window_are_refused  # noqa: E402, F401
 from tests.engine.test_reclock import (  # noqa: E402, F401

@@ -585,3 +585,29 @@ def test_sam_does_not_model_the_reactive_power_charge() -> None:
     (version,) = tariff_of(with_reactive, "UTC").versions.values()
     (charge,) = [c for c in version.charges if c.kind == "reactive"]
     assert charge.price_per_kvar == Decimal("0.51")
+
+
+def test_sam_does_not_model_coincident_demand() -> None:
+    """SAM has no coincident-peak demand charge, so there is nothing to compare it with.
+
+    ``PySAM.Utilityrate5``'s ``ElectricityRates`` inputs have no coincident-peak price or
+    hours, and NREL's reader ``URDBv8_to_ElectricityRates`` does not read
+    ``coincidentratestructure``, ``coincidentrateschedule`` or ``coincidentrateunit``: it
+    gives the same rates with and without them, so SAM's bill leaves the charge out. Here
+    the record's charge is a demand charge measured at declared coincident peaks, priced by
+    hand in tests/io/test_urdb_fields.py and tests/engine/test_coincident.py.
+    """
+    record = flat_demand(15)
+    coincident = {
+        **record,
+        "coincidentratestructure": [[{"rate": Decimal("0.79")}]],
+        "coincidentrateschedule": [[0] * 24 for _ in range(12)],
+        "coincidentrateunit": "kW",
+    }
+    theirs = URDBv8_to_ElectricityRates(as_floats(copy.deepcopy(coincident)))
+    assert theirs == URDBv8_to_ElectricityRates(as_floats(copy.deepcopy(record)))
+    inputs = [name.lower() for name in dir(utilityrate5.new().ElectricityRates)]
+    assert not [name for name in inputs if "coincid" in name or name.startswith("ur_cp")]
+    (version,) = tariff_of(coincident, "UTC").versions.values()
+    (charge,) = [c for c in version.charges if getattr(c, "measured_at", None)]
+    assert charge.price_per_kw == Decimal("0.79")

@@ -133,6 +133,14 @@ def _cases(work: Path) -> Iterator[tuple[str, list[str]]]:
                  "--past-enddate", "--format", "json"],
             )  # fmt: skip
         yield f"urdb-show-{record.stem[:40]}", ["show", str(record), "--timezone", "UTC"]
+    # Records whose attributes may change prices, priced with them declared not priced.
+    for stem in ("pge_e19_secondary", "sce_gs2_tou_b", "sdge_tou_a_primary"):
+        (record,) = URDB.glob(f"{stem}_*.json")
+        yield (
+            f"urdb-unpriced-{record.stem[:40]}",
+            ["price", str(quarter_utc), "--tariff", str(record), "--timezone", "America/Denver",
+             "--past-enddate", "--unpriced-attributes", "--to", "2025-03-01", "--format", "csv"],
+        )  # fmt: skip
     residential = [str(t) for t in TABLES if "residential" in t.stem]
     for fmt in ("table", "json", "csv"):
         yield (

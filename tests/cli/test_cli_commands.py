@@ -34,6 +34,7 @@ SINGLE_COMMAND_MODULES = {
     "show": "tariffs.cli.show",
     "tables": "tariffs.cli.tables",
     "schema": "tariffs.cli.schema",
+    "completion": "tariffs.cli.completion",
 }
 
 #: What ``tariffs price`` must not import: the what-if, batch and plotting code, and what
@@ -87,7 +88,7 @@ def test_every_command_module_is_listed() -> None:
     assert set(SINGLE_COMMAND_MODULES) | {"batch"} == set(COMMANDS)
     package = ROOT / "src" / "tariffs" / "cli"
     modules = {path.stem for path in package.glob("*.py")}
-    shared = {"__init__", "main", "options", "progress"}
+    shared = {"__init__", "main", "options", "progress", "terminal"}
     assert modules - shared == {name.rsplit(".", 1)[1] for name in COMMANDS.values()}
 
 
@@ -146,10 +147,15 @@ def test_help_lists_every_command(
     out = capsys.readouterr().out
     every = [
         "price", "explain", "batch", "compare", "portfolio", "validate", "import-urdb", "show",
-        "tables", "schema",
+        "tables", "schema", "completion",
     ]  # fmt: skip
-    assert out.startswith(f"usage: tariffs [-h] [--version] {{{','.join(every)}}} ...\n")
-    listed = [line.split()[0] for line in out.splitlines() if line.startswith("    ")]
+    usage = " ".join(out.split("\n\n", 1)[0].split())
+    assert usage == (
+        "usage: tariffs [-h] [--version] [-q] [-v] [--color {auto,always,never}] "
+        f"{{{','.join(every)}}} ..."
+    )
+    commands = out.split("positional arguments:\n", 1)[1].split("\n\n", 1)[0]
+    listed = [line.split()[0] for line in commands.splitlines() if line.startswith("    ")]
     assert listed == every  # the commands of the contract, not the table they come from
 
 
@@ -159,12 +165,15 @@ def test_an_unknown_command_names_every_command(
     monkeypatch.setenv("COLUMNS", "200")  # the usage line on one line
     assert main(["frobnicate"]) == 2
     err = capsys.readouterr().err
-    every = "price,explain,batch,compare,portfolio,validate,import-urdb,show,tables,schema"
+    every = (
+        "price,explain,batch,compare,portfolio,validate,import-urdb,show,tables,schema,completion"
+    )
     assert err == (
-        f"usage: tariffs [-h] [--version] {{{every}}} ...\n"
+        f"usage: tariffs [-h] [--version] [-q] [-v] [--color {{auto,always,never}}] {{{every}}} "
+        "...\n"
         "tariffs: argument command: invalid choice: 'frobnicate' (choose from 'price', "
         "'explain', 'batch', 'compare', 'portfolio', 'validate', 'import-urdb', 'show', 'tables', "
-        "'schema'); see 'tariffs --help'\n"
+        "'schema', 'completion'); see 'tariffs --help'\n"
     )
 
 

@@ -373,6 +373,7 @@ REQUIRED = {
     "show": ["t"],
     "tables": [],
     "schema": ["tariff"],
+    "completion": ["bash"],
 }
 
 

@@ -234,3 +234,25 @@ def test_a_year_of_values_with_a_header_and_columns(
     # January: 31 × 96 = 2976 quarter hours, a third each of 1, 1.25, 1.5 kWh.
     assert bills[0]["energy_kwh"] == "3720.000"
     assert sum(Decimal(bill["energy_kwh"]) for bill in bills) == Decimal(35040 // 3 * 15) / 4
+
+
+def test_explain_reads_the_readings_as_price_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --year and --clock are options of every command that reads one readings file.
+    bare = write(tmp_path, "bare.csv", values(8760))
+    tariff = record(tmp_path, TOU)
+    common = [bare, "--tariff", tariff, "--timezone", "America/Denver", "--format", "json"]
+    options = ["--year", "2025", "--clock", "standard"]
+    code, priced, err = run(["price", *common, *options], capsys)
+    assert (code, err) == (0, "")
+    code, explained, err = run(["explain", *common, *options], capsys)
+    assert (code, err) == (0, "")
+    for bill, explained_bill in zip(
+        json.loads(priced)["bills"], json.loads(explained)["bills"], strict=True
+    ):
+        assert explained_bill["warnings"] == bill["warnings"]
+        assert [
+            {key: value for key, value in line.items() if key != "explanation"}
+            for line in explained_bill["lines"]
+        ] == bill["lines"]

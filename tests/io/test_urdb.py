@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import json
 import pickle
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,11 @@ from tariffs.io.urdb import (
     _validate,
     load_urdb_tariff,
     parse_urdb,
+    read_urdb,
     urdb_to_tariff_data,
     urdb_to_yaml,
 )
+from tariffs.model.account import CoincidentPeak
 from tariffs.model.readings import Readings
 
 D = Decimal
@@ -694,7 +697,7 @@ def test_a_daily_fixed_charge_bills_every_day() -> None:
 @pytest.mark.parametrize(
     ("fields", "feature"),
     [
-        ({"fixedchargefirstmeter": 120, "fixedchargeunits": "$/year"}, "fixedchargeunits"),
+        ({"fixedchargefirstmeter": 100, "fixedchargeunits": "$/year"}, "fixedchargeunits"),
         (
             {"fixedchargefirstmeter": 5, "fixedchargeunits": "$/month", "fixedchargeeaaddl": 2},
             "fixedchargeeaaddl",
@@ -940,8 +943,8 @@ def test_empty_lookback_fields_are_fine() -> None:
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("coincidentratestructure", [[{"rate": D("0.79")}]]),
         ("fueladjustmentsmonthly", [D("0.01")] * 12),
+        ("fixedattrs", [{"Customer credit": "-5.00"}]),
         ("energyattrs", [{"DWR-BC": "0.00539"}, {"TOU-winter:Off-Peak": "4"}]),
         ("demandattrs", [{"Power-Factor-Adjustment-Rate-$": "0.00005"}]),
         ("somethingnew", "a value"),
@@ -956,8 +959,8 @@ def test_fields_that_would_price_are_refused_by_name(field: str, value: Any) -> 
 
 
 def test_every_refused_field_is_named() -> None:
-    data = record(coincidentratestructure=[[{"rate": 1}]], fueladjustmentsmonthly=[1] * 12)
-    with pytest.raises(UnsupportedFeatureError, match=r"also refused: fueladjustmentsmonthly"):
+    data = record(fueladjustmentsmonthly=[1] * 12, demandattrs=[{"Voltage discount": "-0.1"}])
+    with pytest.raises(UnsupportedFeatureError, match=r"also refused: demandattrs"):
         tariff_of(data)
 
 
@@ -1075,8 +1078,9 @@ RECORDS: dict[str, str | None] = {
     "nipsco_rate724_gs_large_5c5afec35457a3130fde39de.json": None,
     "psco_residential_demand_rd_5a679442682bea21e990a0d4.json": None,
     "pysam_urdb_rate_539f6a23ec4f024411ec8beb.json": None,
-    # coincident demand $0.79/kW (and a sell price, and voltage discounts)
-    "peco_gs_ht_53ac8daa5257a3406ac32a35.json": "coincidentratestructure",
+    # voltage discounts among the demand attributes (and a sell price); its coincident
+    # demand of $0.79/kW is priced at declared coincident peaks
+    "peco_gs_ht_53ac8daa5257a3406ac32a35.json": "demandattrs",
     # a power-factor adjustment rate among the demand attributes
     "pge_e19_secondary_5cef0a415457a33576f60fe2.json": "demandattrs",
     # voltage discounts and a climate credit among the energy attributes
@@ -1087,6 +1091,32 @@ RECORDS: dict[str, str | None] = {
     # a ratchet percentage without lookbackRange (its reactive power charge is priced)
     "wallingford_primary_northford_539f6a23ec4f024411ec8bf9.json": "demandratchetpercentage",
 }
+
+#: The records refused for their attributes, with ``unpriced_attributes``: the field they
+#: are refused for then, or None when they price (each attribute listed on every bill).
+WITH_UNPRICED: dict[str, str | None] = {
+    # its sell price is the export price of net metering (no dgrules: net metering)
+    "peco_gs_ht_53ac8daa5257a3406ac32a35.json": None,
+    "pge_e19_secondary_5cef0a415457a33576f60fe2.json": None,
+    "sce_gs2_tou_b_55fc81d7682bea28da64f9ae.json": None,
+    "sdge_tou_a_primary_5c3932b2b718b33d2eb90074.json": None,
+}
+
+#: docs/urdb-fields.md, whose "Deliberate refusals" name what records are refused for.
+FIELDS_DOC = Path(__file__).parents[2] / "docs" / "urdb-fields.md"
+
+
+def deliberate_refusals() -> set[str]:
+    """The features the doc lists as refused on purpose (without indexes)."""
+    text = FIELDS_DOC.read_text(encoding="utf-8")
+    section = text.split("## Deliberate refusals", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `([^`]+)` \|", section, re.MULTILINE))
+
+
+def assert_deliberate(feature: str) -> None:
+    """A refusal of a real record is one that docs/urdb-fields.md lists as deliberate."""
+    assert re.sub(r"\[[0-9]+\]", "", feature) in deliberate_refusals(), feature
+
 
 #: Loaded records that bill demand (or kWh per kW), measured over 15 minutes by default.
 BILLS_DEMAND = {
@@ -1154,6 +1184,7 @@ def test_real_record(name: str, office_2023: tuple[Readings, Readings]) -> None:
             load_urdb_tariff(path, timezone=LOAD_ZONE)
         assert caught.value.feature == refused
         assert caught.value.where == str(path)
+        assert_deliberate(refused)
         return
     hourly_load, quarter_load = office_2023
     # The records ended before 2023: priced past their enddate, declared.
@@ -1186,6 +1217,56 @@ def test_real_record(name: str, office_2023: tuple[Readings, Readings]) -> None:
     from_yaml = parse_tariff(text)
     assert from_yaml == tariff
     assert price(from_yaml, readings) == bills
+
+
+def test_attribute_refusals_are_the_records_with_unpriced_attributes() -> None:
+    attributes = {"energyattrs", "demandattrs", "fixedattrs"}
+    assert sorted(WITH_UNPRICED) == sorted(n for n, f in RECORDS.items() if f in attributes)
+
+
+@pytest.mark.parametrize("name", sorted(WITH_UNPRICED))
+def test_real_record_with_unpriced_attributes(
+    name: str, office_2023: tuple[Readings, Readings]
+) -> None:
+    path = DATA / name
+    refused = WITH_UNPRICED[name]
+    if refused is not None:
+        with pytest.raises(UnsupportedFeatureError) as caught:
+            load_urdb_tariff(path, timezone=LOAD_ZONE, unpriced_attributes=True)
+        assert caught.value.feature == refused
+        assert_deliberate(refused)
+        return
+    tariff = load_urdb_tariff(
+        path, timezone=LOAD_ZONE, past_enddate=True, unpriced_attributes=True
+    )
+    record = read_urdb(path)
+    # Each entry of the attribute fields that is not a period label is listed.
+    written = [
+        (key, " ".join(str(k).split()))
+        for key in ("energyattrs", "demandattrs", "fixedattrs")
+        for entry in record.get(key) or []
+        for k in entry
+        if not str(k).upper().startswith("TOU-")
+    ]
+    assert [tuple(text.split(": ")[:2]) for text in tariff.unpriced] == written
+    _, quarter_load = office_2023
+    # A record with coincident demand (PECO's) is priced at one declared peak a month.
+    coincident = any(
+        getattr(charge, "measured_at", None) == "coincident_peaks"
+        for version in tariff.versions.values()
+        for charge in version.charges
+    )
+    peaks = [CoincidentPeak(start=f"2023-{month:02d}-15T17:00") for month in range(1, 13)]
+    bills = price(tariff, quarter_load, coincident_peaks=peaks if coincident else ())
+    check_bills(bills, quarter_load)
+    for bill in bills:
+        notes = [w.removeprefix("not priced: ") for w in bill.warnings if "not priced" in w]
+        assert notes == list(tariff.unpriced)
+    data = parse_urdb(path.read_text(encoding="utf-8"), str(path))
+    text = urdb_to_yaml(
+        data, timezone=LOAD_ZONE, source=str(path), past_enddate=True, unpriced_attributes=True
+    )
+    assert parse_tariff(text) == tariff
 
 
 #: Every record that converts to a table: the real ones and OpenStudio-HPXML's samples.

@@ -287,14 +287,21 @@ def test_shift_stays_within_each_local_day() -> None:
 def test_shift_refusals() -> None:
     readings = day_readings(hour_values())
     tariff = parse_tariff(TOU_YAML)
-    with pytest.raises(ScenarioError, match=r"names periods \(peak\) but no reference tariff"):
+    with pytest.raises(
+        ScenarioError,
+        match=r"names periods \(peak\) but no reference tariff was given to take them from; "
+        r"give the tariff whose periods they are \(tariff=\.\.\.\), or clock windows",
+    ):
         apply_scenario(readings, parse_step("shift:10%:peak->00:00-01:00"), timezone=ZONE)
     with pytest.raises(
         ScenarioError, match=r"tariff test-tou has no period 'flat' \(its periods: peak, valley\)"
     ):
         apply_scenario(readings, parse_step("shift:10%:flat->valley"), timezone=ZONE, tariff=tariff)
     with pytest.raises(
-        ScenarioError, match=r"day\.csv: .*window 08:30-09:00 does not fall on the 60-minute"
+        ScenarioError,
+        match=r"day\.csv: .*window 08:30-09:00 does not fall on the 60-minute interval "
+        r"boundaries of the readings; give a window that starts and ends on a multiple of 60 "
+        r"minutes from midnight$",
     ):
         apply_scenario(
             readings, parse_step("shift:10%:08:30-09:00->valley"), timezone=ZONE, tariff=tariff
@@ -304,6 +311,23 @@ def test_shift_refusals() -> None:
     ):
         apply_scenario(
             readings, parse_step("shift:10%:peak->10:00-11:00"), timezone=ZONE, tariff=tariff
+        )
+
+
+def test_periods_finer_than_the_readings_say_what_would_do() -> None:
+    # Peak from 08:30: the tariff's periods change on the half hour, the readings are hourly.
+    half_hour = parse_tariff(peak_valley_yaml("half-hour", "1.0", "0.2", peak_hours="08:30-20:00"))
+    with pytest.raises(
+        ScenarioError,
+        match=r"intervals of 60 min cannot be split at the 30-minute period boundaries of "
+        r"tariff half-hour; give readings at 30 minutes or finer, or name clock windows "
+        r"\(HH:MM-HH:MM\) on the readings' intervals instead of periods$",
+    ):
+        apply_scenario(
+            day_readings(hour_values()),
+            parse_step("shift:10%:peak->valley"),
+            timezone=ZONE,
+            tariff=half_hour,
         )
 
 

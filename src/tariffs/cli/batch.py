@@ -46,6 +46,7 @@ from tariffs.cli.options import (
     add_tariff_lookup_options,
 )
 from tariffs.cli.progress import ProgressBar
+from tariffs.cli.terminal import note, progress_wanted
 from tariffs.errors import InputError, OutputError
 from tariffs.io.accounts_csv import (
     accounts_csv_header,
@@ -53,6 +54,7 @@ from tariffs.io.accounts_csv import (
     require_readings_dir,
 )
 from tariffs.io.atomic import AtomicFile
+from tariffs.io.coincident_peaks import read_coincident_peaks
 from tariffs.io.render.bills import bills_to_jsonl, number
 from tariffs.io.safe_json import parse_json
 from tariffs.io.tables import load_tariff
@@ -326,6 +328,9 @@ def _items(
         start=args.start,
         end=args.end,
         event_days=tuple(args.event_days),
+        coincident_peaks=tuple(
+            read_coincident_peaks(args.coincident_peaks) if args.coincident_peaks else ()
+        ),
         readings_format=args.readings_format or "csv",
         usage_point=args.usage_point,
         metering=args.metering,
@@ -333,7 +338,11 @@ def _items(
 
     def lookup(name: str) -> Tariff:
         return load_tariff(
-            name, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+            name,
+            args.tables,
+            timezone=args.timezone,
+            past_enddate=args.past_enddate,
+            unpriced_attributes=args.unpriced_attributes,
         )
 
     if args.readings_dir is not None:
@@ -409,7 +418,7 @@ def _run(
     output = _Output(args.output, args.format, resume=args.resume)
     if output.done:
         items = (item for item in items if item.account_id not in output.done)
-    progress = _Progress(sys.stderr, fraction) if sys.stderr.isatty() else None
+    progress = _Progress(sys.stderr, fraction) if progress_wanted(sys.stderr) else None
     priced = failed = 0
     results = price_batch(items, workers=args.workers)
     try:
@@ -425,6 +434,8 @@ def _run(
                 if progress is not None:
                     progress(priced, failed)
             output.commit()
+            source = args.accounts or args.readings
+            note(f"read {source}: {priced + failed} accounts, {priced} priced, {failed} failed")
             if progress is not None:
                 progress(priced, failed, final=True)
             if failed:

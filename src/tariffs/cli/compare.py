@@ -25,8 +25,10 @@ from tariffs.cli.options import (
     read_readings,
     write_output,
 )
+from tariffs.cli.terminal import days_of, note_tariff, paint_table
 from tariffs.errors import InputError, TariffsError, UnsupportedFeatureError
 from tariffs.io.atomic import write_atomic
+from tariffs.io.coincident_peaks import read_coincident_peaks
 from tariffs.io.render.comparison import (
     comparison_to_csv,
     comparison_to_json,
@@ -140,7 +142,13 @@ def _load_tariffs(
     skipped: list[NotApplicable] = []
     if args.tariffs:
         tariffs = [
-            load_tariff(name, args.tables, timezone=args.timezone, past_enddate=args.past_enddate)
+            load_tariff(
+                name,
+                args.tables,
+                timezone=args.timezone,
+                past_enddate=args.past_enddate,
+                unpriced_attributes=args.unpriced_attributes,
+            )
             for name in args.tariffs
         ]
     elif args.tables:
@@ -151,7 +159,10 @@ def _load_tariffs(
             for path in iter_table_files(Path(directory)):
                 try:
                     tariff = load_tariff(
-                        path, timezone=args.timezone, past_enddate=args.past_enddate
+                        path,
+                        timezone=args.timezone,
+                        past_enddate=args.past_enddate,
+                        unpriced_attributes=args.unpriced_attributes,
                     )
                 except TariffsError as exc:
                     skipped.append(NotApplicable(str(path), str(exc)))
@@ -172,7 +183,11 @@ def _load_tariffs(
         current = next((t for t in tariffs if t.id == args.current), None)
         if current is None:
             current = load_tariff(
-                args.current, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+                args.current,
+                args.tables,
+                timezone=args.timezone,
+                past_enddate=args.past_enddate,
+                unpriced_attributes=args.unpriced_attributes,
             )
             if all(t.id != current.id for t in tariffs):
                 tariffs.insert(0, current)
@@ -261,6 +276,16 @@ def run(args: argparse.Namespace) -> int:
     tariffs, skipped, current_id = _load_tariffs(args)
     account = load_account(args.account) if args.account else None
     reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
+    if args.coincident_peaks and specs:
+        raise _UsageError(
+            "tariffs compare: --break-even takes the coincident peaks of the account "
+            "(coincident_peaks), not --coincident-peaks"
+        )
+    peaks = (
+        read_coincident_peaks(args.coincident_peaks, reference.timezone)
+        if args.coincident_peaks
+        else []
+    )
     readings = read_readings(
         args.readings,
         reference.timezone,
@@ -289,8 +314,12 @@ def run(args: argparse.Namespace) -> int:
         demand_window=args.demand_window,
         annualise=args.annualise,
         ignore_eligibility=args.ignore_eligibility,
+        coincident_peaks=peaks,
         metering=args.metering,
     )
+    for tariff in tariffs:
+        periods = [p for r in whatif.base.results if r.tariff == tariff.id for p in r.periods]
+        note_tariff(tariff, days_of((period.start, period.end) for period in periods))
     if skipped:
         base = whatif.base
         merged = tuple(sorted(base.not_applicable + tuple(skipped), key=lambda n: n.tariff))
@@ -302,6 +331,8 @@ def run(args: argparse.Namespace) -> int:
         text = comparison_to_csv(whatif, break_evens)
     else:
         text = comparison_to_table(whatif, break_evens)
+        if args.output is None:
+            text = paint_table(text)
     if image_format is not None:
         from tariffs.io.render.plot import comparison_chart
 

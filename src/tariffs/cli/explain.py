@@ -14,6 +14,7 @@ from tariffs.cli.options import (
     write_output,
 )
 from tariffs.engine.explain import explain
+from tariffs.io.coincident_peaks import read_coincident_peaks
 from tariffs.io.render.explain import explained_to_json, explained_to_table
 from tariffs.io.tables import load_account, load_tariff
 
@@ -43,7 +44,11 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """``tariffs explain``: the bills of the readings with the reasons of every line."""
     tariff = load_tariff(
-        args.tariff, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+        args.tariff,
+        args.tables,
+        timezone=args.timezone,
+        past_enddate=args.past_enddate,
+        unpriced_attributes=args.unpriced_attributes,
     )
     account = load_account(args.account) if args.account else None
     readings = read_readings(
@@ -56,7 +61,14 @@ def run(args: argparse.Namespace) -> int:
         as_year=args.as_year,
         align=args.align,
         wall_clock=args.wall_clock,
+        clock=args.clock,
+        year=args.year,
         layout=layout_of("tariffs explain", args),
+    )
+    peaks = (
+        read_coincident_peaks(args.coincident_peaks, tariff.timezone)
+        if args.coincident_peaks
+        else []
     )
     bills = explain(
         tariff,
@@ -66,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         end=args.end,
         event_days=args.event_days,
         demand_window=args.demand_window,
+        coincident_peaks=peaks,
     )
     text = explained_to_json(bills) if args.format == "json" else explained_to_table(bills)
     write_output(text, args.output)

@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
             source=args.urdb,
             tariff_id=args.id,
             past_enddate=args.past_enddate,
+            unpriced_attributes=args.unpriced_attributes,
         ),
     )
     write_output(yaml_text, args.output)

@@ -11,6 +11,9 @@ then one line that ends with where that command's help is::
     usage: tariffs batch [-h] (--readings-dir DIR | --readings FILE) ...
     tariffs batch: --resume needs --output; see 'tariffs batch --help'
 
+The global options ``-q/--quiet``, ``-v/--verbose`` and ``--color`` are taken before or
+after the subcommand (`tariffs.cli.terminal`).
+
 Each subcommand is a module of this package with two entry points: ``add_parser(commands)``
 adds its parser to the subcommands, and ``run(args)`` runs it and returns the exit code.
 Only the module of the subcommand being run is imported (all of them for ``--help`` or an
@@ -23,6 +26,7 @@ import argparse
 import importlib
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -39,6 +43,7 @@ from tariffs.cli.options import (
     write_output,
     write_stdout,
 )
+from tariffs.cli.terminal import add_global_options, check_global_options, error_text, note, reset
 from tariffs.errors import TariffsError
 
 #: The exit code when stdout is a pipe closed by its reader: 128 + SIGPIPE (13), what
@@ -74,6 +79,7 @@ COMMANDS = {
     "show": "tariffs.cli.show",
     "tables": "tariffs.cli.tables",
     "schema": "tariffs.cli.schema",
+    "completion": "tariffs.cli.completion",
 }
 
 
@@ -113,10 +119,13 @@ def command(name: str) -> Command:
 
 def _command_of(argv: Sequence[str]) -> str | None:
     """The subcommand named in ``argv``; None (load all) for an unknown one or ``--help``."""
-    for word in argv:
+    words = iter(argv)
+    for word in words:
         if word in ("-h", "--help"):
             return None
-        if not word.startswith("-"):
+        if word == "--color":
+            next(words, None)  # its value, not a command
+        elif not word.startswith("-"):
             return word if word in COMMANDS else None
     return None
 
@@ -137,9 +146,12 @@ class _Version(argparse.Action):
 def _parser(commands: dict[str, Command]) -> _Parser:
     parser = _Parser(prog="tariffs", description="Exact, itemised electricity bills.")
     parser.add_argument("--version", action=_Version)
+    add_global_options(parser, top=True)
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for entry in commands.values():
         entry.add_parser(subparsers)
+    for sub in subparsers.choices.values():
+        add_global_options(sub, top=False)
     return parser
 
 
@@ -170,19 +182,26 @@ def _run(parser: _Parser, commands: dict[str, Command], words: list[str]) -> int
             # argparse leaves them to the top-level parser; they are the subcommand's.
             raise _UsageError(f"unrecognized arguments: {' '.join(extra)}")
         check_dates_in_order(args)
-        return commands[args.command].run(args)
+        try:
+            check_global_options(args)
+        except ValueError as exc:
+            raise _UsageError(str(exc)) from None
+        started = time.monotonic()
+        code = commands[args.command].run(args)
+        note(f"tariffs {args.command}: done in {time.monotonic() - started:.3f} s")
+        return code
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else 0
     except _UsageError as exc:
         _report_usage_error(parser, exc, getattr(args, "command", None))
         return 2
     except TariffsError as exc:
-        print(f"tariffs: error: {exc}", file=sys.stderr)
+        print(error_text(str(exc)), file=sys.stderr)
         return 1
     except MemoryError:
         # Nothing has been written (outputs are written whole at the end): say what ran
         # out of memory on which input, not a traceback.
-        print(f"tariffs: error: {_out_of_memory(args)}", file=sys.stderr)
+        print(error_text(_out_of_memory(args)), file=sys.stderr)
         return 1
 
 
@@ -228,6 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     and leaves its ``--output`` as it was.
     """
     words = list(argv) if argv is not None else sys.argv[1:]
+    reset()
     name = _command_of(words)
     commands = {name: command(name)} if name is not None else {n: command(n) for n in COMMANDS}
     parser = _parser(commands)

@@ -18,6 +18,7 @@ import re
 import sys
 from pathlib import Path
 
+from tariffs.cli.terminal import note_readings
 from tariffs.engine.reclock import WallClock
 from tariffs.engine.redate import ALIGNMENTS, Alignment, redate
 from tariffs.errors import ReadingsError
@@ -95,7 +96,10 @@ def parse_minutes(text: str) -> int:
     except ValueError:
         value = 0
     if value <= 0 or 1440 % value:
-        raise argparse.ArgumentTypeError(f"not a number of minutes that divides a day: {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"not a number of minutes that divides a day: {text!r}; give the interval length "
+            "in whole minutes, such as 5, 15, 30 or 60"
+        )
     return value
 
 
@@ -212,6 +216,16 @@ def add_event_day_option(sub: argparse.ArgumentParser, text: str) -> None:
     )
 
 
+def add_coincident_peaks_option(sub: argparse.ArgumentParser) -> None:
+    """``--coincident-peaks FILE.csv``, into ``args.coincident_peaks``."""
+    sub.add_argument(
+        "--coincident-peaks",
+        metavar="FILE.csv",
+        help="declared coincident-peak intervals (rows start[,hours]) where demand charges "
+        "measured at coincident peaks measure, besides each account's own",
+    )
+
+
 def add_past_enddate_option(sub: argparse.ArgumentParser) -> None:
     """``--past-enddate``: price bills after a URDB record's enddate, each saying so."""
     sub.add_argument(
@@ -219,6 +233,13 @@ def add_past_enddate_option(sub: argparse.ArgumentParser) -> None:
         action="store_true",
         help="URDB: price bills after the record's enddate under it (each bill says so) "
         "instead of refusing them",
+    )
+    sub.add_argument(
+        "--unpriced-attributes",
+        action="store_true",
+        help="URDB: price a record whose energyattrs/demandattrs/fixedattrs hold entries "
+        "that may change prices, and list each on every bill as 'not priced: ...' "
+        "instead of refusing the record",
     )
 
 
@@ -349,6 +370,7 @@ def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
     add_allow_gaps_option(sub)
     add_span_options(sub, describe=True)
     add_event_day_option(sub, "a declared critical-peak event day, for every account")
+    add_coincident_peaks_option(sub)
     sub.add_argument(
         "--workers", type=positive, metavar="N", help="worker processes (default: CPU count)"
     )
@@ -375,6 +397,7 @@ def add_readings_options(sub: argparse.ArgumentParser) -> None:
     add_allow_gaps_option(sub)
     add_readings_format_options(sub, "by the file's extension: .xml is greenbutton, else csv")
     add_event_day_option(sub, "a declared critical-peak event day")
+    add_coincident_peaks_option(sub)
     add_timezone_option(sub)
     add_past_enddate_option(sub)
     sub.add_argument(
@@ -552,12 +575,13 @@ def read_readings(
         on_standard_time=clock == "standard",
         year=year,
     )
-    if as_year is None:
-        return readings
-    source_year, year = as_year
-    return redate(
-        readings, timezone, year, align=align, source_year=source_year, allow_gaps=allow_gaps
-    )
+    if as_year is not None:
+        source_year, year = as_year
+        readings = redate(
+            readings, timezone, year, align=align, source_year=source_year, allow_gaps=allow_gaps
+        )
+    note_readings(path, timezone, readings.starts, readings.interval_seconds)
+    return readings
 
 
 def _read(

@@ -29,8 +29,10 @@ from tariffs.cli.options import (
     write_output,
 )
 from tariffs.cli.progress import ProgressBar
+from tariffs.cli.terminal import note, progress_wanted
 from tariffs.errors import InputError
 from tariffs.io.atomic import write_atomic
+from tariffs.io.coincident_peaks import read_coincident_peaks
 from tariffs.io.render.portfolio import portfolio_to_csv, portfolio_to_json, portfolio_to_table
 from tariffs.io.safe_json import parse_json
 from tariffs.io.tables import load_tariff
@@ -184,10 +186,23 @@ def run(args: argparse.Namespace) -> int:
         raise _UsageError("--resume reads back --format csv or json output")
     image_format = check_plot(args.plot)
     current = load_tariff(
-        args.current, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+        args.current,
+        args.tables,
+        timezone=args.timezone,
+        past_enddate=args.past_enddate,
+        unpriced_attributes=args.unpriced_attributes,
     )
     proposed = load_tariff(
-        args.proposed, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+        args.proposed,
+        args.tables,
+        timezone=args.timezone,
+        past_enddate=args.past_enddate,
+        unpriced_attributes=args.unpriced_attributes,
+    )
+    peaks = (
+        read_coincident_peaks(args.coincident_peaks, current.timezone)
+        if args.coincident_peaks
+        else []
     )
     if current.currency != proposed.currency:
         raise InputError(
@@ -206,6 +221,10 @@ def run(args: argparse.Namespace) -> int:
         )
     pending = [entry for entry in accounts if entry.account_id not in previous]
     done: dict[str, AccountOutcome] = dict(previous)
+    note(f"tariff {current.id} from {current.source} (current)")
+    note(f"tariff {proposed.id} from {proposed.source} (proposed)")
+    kept = f", {len(previous)} of them read back from {args.output}" if previous else ""
+    note(f"read {args.accounts}: {len(accounts)} accounts{kept}; readings in {args.readings_dir}")
 
     def render(outcomes: Sequence[AccountOutcome]) -> str:
         result = summarize(
@@ -228,7 +247,7 @@ def run(args: argparse.Namespace) -> int:
             write_output(render(ordered), args.output)
             last_checkpoint = time.monotonic()
 
-    bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    bar = _ProgressBar(sys.stderr) if progress_wanted(sys.stderr) else None
     try:
         fresh = price_accounts(
             pending,
@@ -240,6 +259,7 @@ def run(args: argparse.Namespace) -> int:
             start=args.start,
             end=args.end,
             event_days=args.event_days,
+            coincident_peaks=peaks,
             progress=bar,
             on_outcomes=checkpoint,
         )

@@ -15,10 +15,12 @@ from tariffs.cli.options import (
     read_readings,
     write_output,
 )
+from tariffs.cli.terminal import days_of, note_tariff, paint_table
 from tariffs.engine.pricing import price
+from tariffs.io.coincident_peaks import read_coincident_peaks
 from tariffs.io.render.bills import bills_to_csv, bills_to_json, bills_to_jsonl, bills_to_table
 from tariffs.io.tables import load_account, load_tariff
-from tariffs.model.account import Account
+from tariffs.model.account import Account, CoincidentPeak
 from tariffs.model.bill import Bill
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
@@ -56,7 +58,10 @@ def _render(bills: Sequence[Bill], fmt: str) -> str:
 
 
 def _price_all(
-    args: argparse.Namespace, tariffs: list[Tariff], account: Account | None
+    args: argparse.Namespace,
+    tariffs: list[Tariff],
+    account: Account | None,
+    peaks: Sequence[CoincidentPeak] = (),
 ) -> list[list[Bill]]:
     """The bills of the readings of ``args`` under each tariff (read once per time zone)."""
     layout = layout_of("tariffs price", args)
@@ -89,6 +94,7 @@ def _price_all(
                 end=args.end,
                 event_days=args.event_days,
                 demand_window=args.demand_window,
+                coincident_peaks=peaks,
                 metering=args.metering,
             )
         )
@@ -98,9 +104,22 @@ def _price_all(
 def run(args: argparse.Namespace) -> int:
     """``tariffs price``: the bills of the readings, as a table, JSON or CSV."""
     tariff = load_tariff(
-        args.tariff, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+        args.tariff,
+        args.tables,
+        timezone=args.timezone,
+        past_enddate=args.past_enddate,
+        unpriced_attributes=args.unpriced_attributes,
     )
     account = load_account(args.account) if args.account else None
-    (bills,) = _price_all(args, [tariff], account)
-    write_output(_render(bills, args.format), args.output)
+    peaks = (
+        read_coincident_peaks(args.coincident_peaks, tariff.timezone)
+        if args.coincident_peaks
+        else []
+    )
+    (bills,) = _price_all(args, [tariff], account, peaks)
+    note_tariff(tariff, days_of((bill.period_start, bill.period_end) for bill in bills))
+    text = _render(bills, args.format)
+    if args.format == "table" and args.output is None:
+        text = paint_table(text)
+    write_output(text, args.output)
     return 0

@@ -24,7 +24,11 @@ def run(args: argparse.Namespace) -> int:
     write_stdout(
         describe_tariff(
             load_tariff(
-                args.tariff, args.tables, timezone=args.timezone, past_enddate=args.past_enddate
+                args.tariff,
+                args.tables,
+                timezone=args.timezone,
+                past_enddate=args.past_enddate,
+                unpriced_attributes=args.unpriced_attributes,
             )
         )
     )

@@ -23,6 +23,7 @@ from tariffs.cli.options import (
     parse_date,
     write_output,
 )
+from tariffs.cli.terminal import error_text
 from tariffs.errors import TariffFileError, TariffsError
 from tariffs.io.render.catalogue import (
     TableSummary,
@@ -65,6 +66,9 @@ def add_parser(commands: Any) -> None:
         not_offered="the list is one short document",
     )
     add_output_option(sub)
+    # For the completion scripts (`tariffs.cli.completion`): the ids alone, one a line,
+    # found without loading a table, so that a shell can offer them at once.
+    sub.add_argument("--ids", action="store_true", help=argparse.SUPPRESS)
 
 
 def _utc_now() -> dt.datetime:
@@ -78,12 +82,16 @@ def _today(timezone: str) -> dt.date:
 
 def run(args: argparse.Namespace) -> int:
     """``tariffs tables``: the list on stdout (or ``--output``); errors on stderr."""
+    if args.ids:
+        ids = sorted(named_tables(args.tables))
+        write_output("".join(f"{tariff_id}\n" for tariff_id in ids), None)
+        return 0
     failures = 0
     for directory in args.tables:
         if not Path(directory).is_dir():
             failures += 1
             error = TariffFileError("not a directory of tariff tables (--tables)", file=directory)
-            print(f"tariffs: error: {error}", file=sys.stderr)
+            print(error_text(str(error)), file=sys.stderr)
     summaries: list[TableSummary] = []
     found = named_tables(args.tables)
     for path in (found[tariff_id] for tariff_id in sorted(found)):
@@ -91,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
             tariff = load_tariff(path)
         except TariffsError as exc:
             failures += 1
-            print(f"tariffs: error: {exc}", file=sys.stderr)
+            print(error_text(str(exc)), file=sys.stderr)
             continue
         on = args.on if args.on is not None else _today(tariff.timezone)
         summaries.append(summarize(tariff, os.fspath(path), on))

@@ -44,7 +44,12 @@ def run(args: argparse.Namespace) -> int:
     seen: dict[str, Path] = {}
     for file in files:
         try:
-            tariff = load_tariff(file, timezone=args.timezone, past_enddate=args.past_enddate)
+            tariff = load_tariff(
+                file,
+                timezone=args.timezone,
+                past_enddate=args.past_enddate,
+                unpriced_attributes=args.unpriced_attributes,
+            )
         except TariffsError as exc:
             failures += 1
             print(str(exc), file=sys.stderr)

@@ -33,7 +33,7 @@ from tariffs.model.bill import Bill, Line
 if TYPE_CHECKING:
     from tariffs.engine.schedule import Schedule
     from tariffs.engine.usage import Plan, Usage
-    from tariffs.model.account import Account
+    from tariffs.model.account import Account, CoincidentPeak
     from tariffs.model.readings import Readings
     from tariffs.model.tariff import Tariff
 
@@ -303,6 +303,7 @@ def explain(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
+    coincident_peaks: Iterable[CoincidentPeak] = (),
 ) -> list[BillExplanation]:
     """Price readings as `tariffs.price` does, and explain each line of each bill.
 
@@ -314,6 +315,7 @@ def explain(
         end: Local date after the last day to bill, exclusive.
         event_days: Declared event days (critical peak) of this run.
         demand_window: As for `tariffs.price`.
+        coincident_peaks: As for `tariffs.price`.
 
     Returns:
         One explanation per bill; its ``bill`` equals the bill `tariffs.price` gives.
@@ -332,6 +334,7 @@ def explain(
         end=end,
         event_days=event_days,
         demand_window=demand_window,
+        coincident_peaks=coincident_peaks,
     )
     # The bills as priced in full: a warning added after the lines (a tariff the account
     # may not take) is on them.

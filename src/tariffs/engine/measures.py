@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from tariffs.engine.clock import utc_offset_runs
+from tariffs.engine.coincident import coincident_demand
 from tariffs.engine.schedule import Schedule
 from tariffs.engine.usage import Plan, plan_segment
 from tariffs.errors import ReadingsError
@@ -60,6 +61,8 @@ class MaxDemand(NamedTuple):
             ``demand_periods``) instead of the segments' energy schedules, or None.
         reactive: Reactive demand [kvar] from the ``kvarh`` column instead of demand
             [kW] from the ``kwh`` column (a meter's ``kw`` column is not used for it).
+        at: Only inside these declared coincident-peak intervals ``(start, end, local
+            minute of the start)`` [UTC epoch seconds], or None.
     """
 
     window_minutes: int
@@ -68,6 +71,7 @@ class MaxDemand(NamedTuple):
     hours: tuple[tuple[int, int], ...] | None = None
     schedule: Schedule | None = None
     reactive: bool = False
+    at: tuple[tuple[int, int, int], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +108,14 @@ def measure_demand(
     """Measure a `MaxDemand` over the plans of a bill's segments [kW].
 
     Raises:
-        ReadingsError: The readings are coarser than the window.
+        ReadingsError: The readings are coarser than the window, or (coincident peaks)
+            do not cover a declared interval.
     """
+    if measure.at is not None:
+        return coincident_demand(
+            readings, measure.at, measure.window_minutes, sliding=measure.sliding,
+            tariff_id=tariff_id,
+        )  # fmt: skip
     return max_demand(
         readings,
         _demand_plans(measure, readings, plans, timezone),
@@ -145,8 +155,11 @@ def locate_demand(
 
     The first window (in time order) of the measure's windows whose demand equals
     ``demand_kw``, the value `measure_demand` gave; None when no window has it (no
-    interval in the measure's periods). Used to explain a bill, never to price one.
+    interval in the measure's periods), and for demand at declared coincident peaks,
+    which are the windows themselves. Used to explain a bill, never to price one.
     """
+    if measure.at is not None:
+        return None
     scale = readings.scale
     plans = _demand_plans(measure, readings, plans, timezone)
     chosen = None if measure.periods is None else set(measure.periods)

@@ -23,6 +23,7 @@ from tariffs.engine import _kept
 from tariffs.engine._kept import clear_caches, value_key
 from tariffs.engine.charges import KINDS
 from tariffs.engine.charges.context import BillUsage, Carried, Context, Setting
+from tariffs.engine.coincident import Peak, resolve_peaks
 from tariffs.engine.exports import (
     Metering,
     check_credits_in,
@@ -53,7 +54,7 @@ from tariffs.engine.usage import (
     usage_of,
 )
 from tariffs.errors import ReadingsError, TariffFileError
-from tariffs.model.account import Account, MeterState
+from tariffs.model.account import Account, CoincidentPeak, MeterState
 from tariffs.model.bill import Bill, Line, MeterReading, round_amount
 from tariffs.model.charges import EnergyCharge
 from tariffs.model.common import WIDE_CONTEXT
@@ -164,6 +165,7 @@ def price(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
+    coincident_peaks: Iterable[CoincidentPeak] = (),
     metering: str | None = None,
 ) -> list[Bill]:
     """Price interval readings under one tariff, one bill per billing period.
@@ -184,6 +186,9 @@ def price(
             deviation for readings coarser than the window (hourly energy under a
             15-minute demand tariff): demand is measured over the readings' own
             clock-aligned intervals (of at most 60 minutes), and each bill says so.
+        coincident_peaks: Declared coincident-peak intervals of this run, besides the
+            account's ``coincident_peaks``, where demand charges ``measured_at:
+            coincident_peaks`` measure (`tariffs.engine.coincident`).
         metering: The metering rule of exported energy for this run (``net_metering``,
             ``net_billing``, ``buy_all_sell_all``), instead of the account's
             ``metering`` and the tariff's ``exports.metering``.
@@ -194,11 +199,21 @@ def price(
     Raises:
         ReadingsError: No readings in the dates asked for, or readings the tariff cannot
             split exactly between its periods.
-        AccountError: The tariff needs an account field that is missing.
+        AccountError: The tariff needs an account field that is missing, or a bill has
+            no declared coincident peak that a charge measures at.
     """
     with localcontext(_WIDE):
         return _price(
-            tariff, readings, account, start, end, event_days, demand_window, metering
+            tariff,
+            readings,
+            account,
+            start,
+            end,
+            event_days,
+            demand_window,
+            metering,
+            None,
+            tuple(coincident_peaks),
         )
 
 
@@ -212,6 +227,7 @@ def price_recorded(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
+    coincident_peaks: Iterable[CoincidentPeak] = (),
     metering: str | None = None,
 ) -> list[Bill]:
     """`price`, noting in ``recorder`` what each line is priced from (`tariffs.explain`)."""
@@ -226,6 +242,7 @@ def price_recorded(
             demand_window,
             metering,
             recorder,
+            tuple(coincident_peaks),
         )
 
 
@@ -245,6 +262,7 @@ def _price(
     demand_window: str = "tariff",
     metering: str | None = None,
     recorder: Recorder | None = None,
+    coincident_peaks: tuple[CoincidentPeak, ...] = (),
 ) -> list[Bill]:
     if demand_window not in ("tariff", "readings"):
         raise ValueError(f"demand_window must be tariff or readings, not {demand_window!r}")
@@ -277,6 +295,12 @@ def _price(
         rule = metering_of(tariff, first, account, metering)
         check_credits_in(account, rule, first, tariff, readings.scale)
     over_interval = demand_window == "readings"
+    declared = [*(account.coincident_peaks if account else ()), *coincident_peaks]
+    peaks = (
+        resolve_peaks(declared, tariff.timezone, account.source if account else None)
+        if declared and _measures_at_coincident_peaks(tariff)
+        else ()
+    )
     meters = (
         _Meters(register, meter_states, ZoneInfo(tariff.timezone))
         if len(meter_states) > 1
@@ -284,7 +308,16 @@ def _price(
     )
     bills = [
         _price_bill(
-            tariff, readings, account, plan, ladders, over_interval, meters, recorder, metering
+            tariff,
+            readings,
+            account,
+            plan,
+            ladders,
+            over_interval,
+            meters,
+            recorder,
+            peaks,
+            metering,
         )
         for plan in calendar
     ]
@@ -297,6 +330,15 @@ def _price(
             )
             bills = [replace(bill, warnings=(*bill.warnings, warning)) for bill in bills]
     return bills
+
+
+def _measures_at_coincident_peaks(tariff: Tariff) -> bool:
+    """Whether a charge of the tariff measures demand at declared coincident peaks."""
+    return any(
+        getattr(charge, "measured_at", None) == "coincident_peaks"
+        for version in tariff.versions.values()
+        for charge in version.charges
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -690,6 +732,7 @@ def _price_bill(
     over_interval: bool = False,
     meters: _Meters | None = None,
     recorder: Recorder | None = None,
+    peaks: tuple[Peak, ...] = (),
     declared_metering: str | None = None,
 ) -> Bill:
     period_start = plan.period_start
@@ -705,14 +748,22 @@ def _price_bill(
         elif losses is not None:
             usage = add_losses(usage, losses, segment.month_fraction)
         usages.append(usage)
-    needs = [_needs(tariff, account, period_start, segment) for segment in plan.segments]
+    needs = [
+        _needs(tariff, account, period_start, segment, plan.period_end, peaks)
+        for segment in plan.segments
+    ]
     deviations: list[str] = []
     bill = _bill_usage(tariff, readings, plan, usages, needs, deviations if over_interval else None)
     if recorder is not None:
         _record_demands(recorder, tariff, readings, plan, bill, over_interval)
     annual_months = ladders.annual_months
     lines: list[Line] = []
-    warnings = [*readings.notes, *plan.warnings, *deviations]
+    warnings = [
+        *readings.notes,
+        *plan.warnings,
+        *deviations,
+        *(f"not priced: {text}" for text in tariff.unpriced),
+    ]
     position_bill = Decimal(0)
     position_periods: dict[str, Decimal] = {}
     count = len(plan.segments)
@@ -776,6 +827,7 @@ def _price_bill(
             bill_days=plan.service_days,
             segment_start=segment.start,
             recorder=recorder,
+            coincident_peaks=peaks,
         )
         segment_lines: list[Line] = []
         for charge in segment.version.charges:
@@ -872,7 +924,12 @@ _NONE: Mapping[MaxDemand, Decimal] = MappingProxyType({})  # a bill that needs n
 
 
 def _needs(
-    tariff: Tariff, account: Account | None, period_start: dt.date, segment: _Segment
+    tariff: Tariff,
+    account: Account | None,
+    period_start: dt.date,
+    segment: _Segment,
+    period_end: dt.date | None = None,
+    peaks: tuple[Peak, ...] = (),
 ) -> list[Measure]:
     """What the charges of a segment's version ask to be measured, in charge order.
 
@@ -884,11 +941,15 @@ def _needs(
     asked: tuple[tuple[Measure, ...] | Any, ...] | None = _kept.needs.get(key)
     setting = None
     if asked is None:
-        setting = Setting(tariff, segment.version, segment.schedule, account, period_start)
+        setting = Setting(
+            tariff, segment.version, segment.schedule, account, period_start, period_end, peaks
+        )
         asked = _kept.needs.keep(key, _needs_of_version(setting))
     if not asked:
         return []
-    setting = setting or Setting(tariff, segment.version, segment.schedule, account, period_start)
+    setting = setting or Setting(
+        tariff, segment.version, segment.schedule, account, period_start, period_end, peaks
+    )
     found: list[Measure] = []
     for item in asked:
         if isinstance(item, tuple):

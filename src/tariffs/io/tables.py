@@ -165,6 +165,7 @@ def load_tariff(
     *,
     timezone: str | None = None,
     past_enddate: bool = False,
+    unpriced_attributes: bool = False,
 ) -> Tariff:
     """Load a tariff from a YAML file, a URDB JSON file, or a tariff id.
 
@@ -175,6 +176,9 @@ def load_tariff(
         timezone: IANA time zone of a URDB record (which carries none); not used for YAML.
         past_enddate: Price bills after a URDB record's ``enddate`` under it (each bill
             says so) instead of refusing them; not used for YAML.
+        unpriced_attributes: Price a URDB record whose attributes may change prices,
+            each attribute listed on every bill as ``not priced: ...``, instead of
+            refusing it; not used for YAML.
 
     Raises:
         TariffFileError: The file is missing or not a valid tariff (file:line:column).
@@ -184,7 +188,12 @@ def load_tariff(
     if path.suffix.lower() == ".json":
         from tariffs.io.urdb import load_urdb_tariff
 
-        return load_urdb_tariff(path, timezone=timezone, past_enddate=past_enddate)
+        return load_urdb_tariff(
+            path,
+            timezone=timezone,
+            past_enddate=past_enddate,
+            unpriced_attributes=unpriced_attributes,
+        )
     document = load_yaml(path, error=TariffFileError)
     return tariff_from_document(document, stem=path.stem)
 

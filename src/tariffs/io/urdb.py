@@ -30,13 +30,19 @@ How the record maps:
   ``unit`` gives the bound unit: ``kWh``, ``kWh daily`` (per day of the bill) or
   ``kWh/kW`` (per kW of the bill's maximum demand); other units are refused.
 * ``fixedmonthlycharge`` (version 3), or ``fixedchargefirstmeter`` with
-  ``fixedchargeunits`` ``$/month`` or ``$/day``: a fixed charge.
+  ``fixedchargeunits`` ``$/month``, ``$/day``, or ``$/year`` (one twelfth a month, where
+  that is exact): a fixed charge.
 * ``mincharge`` with ``minchargeunits`` ``$/month``, ``$/day`` or ``$/year``, or the
   version 3 ``minmonthlycharge`` / ``annualmincharge``: a minimum bill on all lines.
 * ``flatdemandstructure`` with ``flatdemandmonths``: one demand charge per structure
   period used, limited to its months, tiered on ``max`` [kW].
 * ``demandratestructure`` with ``demandweekdayschedule`` / ``demandweekendschedule``: a
   time-of-use demand charge on a second schedule (``demand_periods`` ``d0``, ``d1``, ...).
+* ``coincidentratestructure`` with ``coincidentrateschedule`` (or ``coincidentschedule``)
+  and ``coincidentrateunit``: demand charges ``measured_at: coincident_peaks``, one per
+  priced period and set of months with the same hours, limited to those months and hours;
+  the run or the account declares the coincident-peak intervals, and a bill without one
+  is refused.
 * ``demandwindow`` [min]: the demand window (5, 10, 15, 30 or 60). A record that bills
   demand but gives no window is measured over 15 minutes, the schema's default, and the
   tariff's description says so.
@@ -73,12 +79,15 @@ How the record maps:
 Refused by name: "Net Billing Hourly", sell prices that are negative or differ between
 the tiers of a period, sell prices on demand tiers, a negative
 ``demandreactivepowercharge``, ``fixedchargeeaaddl``, other
-units, coincident demand (``coincidentratestructure`` with a price), ratchets that do not
+units, ratchets that do not
 fit one percentage over a stated number of months (``demandratchetpercentage`` without
 ``lookbackRange``, percentages that differ by month, ``lookbackMonths``, whose meaning
-readers disagree on), ``energyattrs`` / ``demandattrs`` entries other than period labels
-(``TOU-...``), and every field outside `METADATA_FIELDS` and `PRICED_FIELDS` that holds
-something other than nothing or zeros (``fueladjustmentsmonthly``, ...).
+readers disagree on), demand in horsepower, ``energyattrs`` / ``demandattrs`` /
+``fixedattrs`` entries other than period labels (``TOU-...``) unless
+``unpriced_attributes`` is given (each is then listed on every bill as not priced), and
+every field outside `METADATA_FIELDS` and `PRICED_FIELDS` that holds something other than
+nothing or zeros (``fueladjustmentsmonthly``, ...). docs/urdb-fields.md lists every field
+with its status.
 """
 
 from __future__ import annotations
@@ -176,6 +185,7 @@ PRICED_FIELDS = frozenset(
         "demandweekendschedule",
         "demandrateunit",
         "demandattrs",
+        "fixedattrs",
         "flatdemandstructure",
         "flatdemandmonths",
         "flatdemandunit",
@@ -222,6 +232,8 @@ _DEFAULT_WINDOW = 15
 _NO_BOUND = Decimal("1e37")
 _FIRST_VERSION = "1970-01-01"
 _PERIOD_LABEL = re.compile(r"^TOU-", re.IGNORECASE)
+# Free-text attributes; entries other than period labels may change prices.
+_ATTRIBUTE_FIELDS = ("energyattrs", "demandattrs", "fixedattrs")
 # A date as URDB writes one in text: the date, or the date at midnight.
 _URDB_DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
 _URDB_DATE_AND_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ].*", re.DOTALL)
@@ -371,6 +383,7 @@ def urdb_to_tariff_data(
     source: str,
     tariff_id: str | None = None,
     past_enddate: bool = False,
+    unpriced_attributes: bool = False,
 ) -> dict[str, Any]:
     """Turn a URDB rate record into the plain data of a tariff table.
 
@@ -382,6 +395,11 @@ def urdb_to_tariff_data(
         tariff_id: The tariff's id; ``urdb-<label>`` by default, or the file stem.
         past_enddate: Price bills after the record's ``enddate`` under it (each bill
             says so) instead of refusing them.
+        unpriced_attributes: Price the structured fields of a record whose
+            ``energyattrs``, ``demandattrs`` or ``fixedattrs`` hold entries that may
+            change prices (a power-factor adjustment, a voltage discount, a credit), and
+            keep each entry in the table's ``unpriced``, which every bill lists as
+            ``not priced: <field>: <key>: <value>``, instead of refusing the record.
 
     Returns:
         Data for `Tariff.model_validate`: ``str`` keys, `Decimal` numbers, dates as
@@ -393,7 +411,9 @@ def urdb_to_tariff_data(
         TariffFileError: The record is malformed (a schedule of the wrong shape, a period
             index without a structure, ...).
     """
-    return _Converter(record, timezone, source, past_enddate).convert(tariff_id)
+    return _Converter(record, timezone, source, past_enddate, unpriced_attributes).convert(
+        tariff_id
+    )
 
 
 def read_urdb(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -442,6 +462,7 @@ def load_urdb_tariff(
     timezone: str | None = None,
     tariff_id: str | None = None,
     past_enddate: bool = False,
+    unpriced_attributes: bool = False,
 ) -> Tariff:
     """Load a URDB JSON file as a validated tariff.
 
@@ -452,6 +473,8 @@ def load_urdb_tariff(
         tariff_id: The tariff's id; ``urdb-<label>`` by default, or the file stem.
         past_enddate: Price bills after the record's ``enddate`` (see
             `urdb_to_tariff_data`).
+        unpriced_attributes: Price a record with attributes that may change prices,
+            each listed on every bill as not priced (see `urdb_to_tariff_data`).
 
     Raises:
         TariffFileError: No time zone given, the file is missing or not a valid record.
@@ -475,6 +498,7 @@ def load_urdb_tariff(
             source=source,
             tariff_id=tariff_id,
             past_enddate=past_enddate,
+            unpriced_attributes=unpriced_attributes,
         )
         return _validate(data, source)
 
@@ -490,6 +514,7 @@ def urdb_to_yaml(
     source: str,
     tariff_id: str | None = None,
     past_enddate: bool = False,
+    unpriced_attributes: bool = False,
 ) -> str:
     """Write a URDB rate record as a YAML tariff table.
 
@@ -504,13 +529,20 @@ def urdb_to_yaml(
         tariff_id: The tariff's id; ``urdb-<label>`` by default, or the file stem.
         past_enddate: Price bills after the record's ``enddate`` (see
             `urdb_to_tariff_data`).
+        unpriced_attributes: Keep attributes that may change prices in the table's
+            ``unpriced`` (see `urdb_to_tariff_data`).
 
     Raises:
         UnsupportedFeatureError: The record asks for something that cannot be priced.
         TariffFileError: The record is malformed, or its table would not validate.
     """
     data = urdb_to_tariff_data(
-        record, timezone=timezone, source=source, tariff_id=tariff_id, past_enddate=past_enddate
+        record,
+        timezone=timezone,
+        source=source,
+        tariff_id=tariff_id,
+        past_enddate=past_enddate,
+        unpriced_attributes=unpriced_attributes,
     )
     _validate(data, source)
     name = " ".join(Path(source).name.split())
@@ -541,12 +573,19 @@ class _Converter:
     """One record being turned into tariff data; collects notes for the description."""
 
     def __init__(
-        self, record: dict[str, Any], timezone: str, source: str, past_enddate: bool = False
+        self,
+        record: dict[str, Any],
+        timezone: str,
+        source: str,
+        past_enddate: bool = False,
+        unpriced_attributes: bool = False,
     ) -> None:
         self.record = record
         self.timezone = timezone
         self.source = source
         self.past_enddate = past_enddate
+        self.unpriced_attributes = unpriced_attributes
+        self.unpriced: list[str] = []
         self.withdrawn: dt.date | None = None
         self.notes: list[str] = []
         self.exports_priced = False
@@ -621,6 +660,10 @@ class _Converter:
             raise self.refuse(ratchet[1], "a ratchet without a demand charge to apply to")
         if flat or tou_demand:
             needs_demand = True
+        coincident = self._coincident_demand_charges()
+        if coincident:
+            charges.extend(coincident)
+            needs_demand = True
         reactive = self._reactive_demand_charge()
         if reactive is not None:
             charges.append(reactive)
@@ -675,6 +718,7 @@ class _Converter:
             "timezone": self.timezone,
             "reference": "; ".join(reference_parts),
             "description": description,
+            **({"unpriced": self.unpriced} if self.unpriced else {}),
             "versions": {effective: version},
             **(
                 {}
@@ -697,13 +741,7 @@ class _Converter:
             if key in METADATA_FIELDS or key in PRICED_FIELDS or _trivial(value):
                 continue
             refused.append(key)
-        coincident = self.record.get("coincidentratestructure")
-        if coincident is not None and not _structure_is_zero(coincident):
-            refused.insert(0, "coincidentratestructure")
-        for key in ("energyattrs", "demandattrs"):
-            priced = self._priced_attributes(key)
-            if priced:
-                refused.append(key)
+        self._screen_attributes(refused)
         if refused:
             first = refused[0]
             detail = self._refusal_detail(first)
@@ -719,12 +757,7 @@ class _Converter:
             )
 
     def _refusal_detail(self, key: str) -> str:
-        if key == "coincidentratestructure":
-            return (
-                "coincident demand is billed on the customer's demand at the system peak, "
-                "whose hours the record does not fix; it is not priced"
-            )
-        if key in ("energyattrs", "demandattrs"):
+        if key in _ATTRIBUTE_FIELDS:
             entries = ", ".join(_as_written(k) for k in self._priced_attributes(key))
             return (
                 f"attributes that may change prices ({entries}); only period labels "
@@ -734,6 +767,45 @@ class _Converter:
             f"{key} holds {_preview(self.record[key])}, which this importer does not price; "
             "refusing rather than dropping it"
         )
+
+    def _screen_attributes(self, refused: list[str]) -> None:
+        """Refuse attributes that may change prices, or keep them as not priced.
+
+        The attribute fields hold free text (a power-factor adjustment rate, a voltage
+        discount, a credit) that no structured field says how to price. By default a
+        record with such an entry is refused; with ``unpriced_attributes`` each entry is
+        kept, as ``<field>: <key>: <value>``, in the table's ``unpriced``.
+        """
+        for key in _ATTRIBUTE_FIELDS:
+            priced = self._priced_attributes(key)
+            if not priced:
+                continue
+            if not self.unpriced_attributes:
+                refused.append(key)
+                continue
+            texts = self._attribute_texts(key)
+            self.unpriced.extend(texts)
+            self.notes.append(
+                f"Not priced (declared): {len(texts)} {key} entries that may change prices; "
+                "every bill lists them."
+            )
+
+    def _attribute_texts(self, key: str) -> list[str]:
+        """Each entry of an attribute field that may change prices, as written."""
+        value = self.record[key]
+        if not isinstance(value, list):
+            return [f"{key}: {_as_plain(value)}"]
+        found: list[str] = []
+        for entry in value:
+            if not isinstance(entry, dict):
+                found.append(f"{key}: {_as_plain(entry)}")
+                continue
+            for name, content in entry.items():
+                label = isinstance(name, str) and _PERIOD_LABEL.match(name)
+                digits = str(content).strip()
+                if not (label and digits.isascii() and digits.isdigit()):
+                    found.append(f"{key}: {' '.join(str(name).split())}: {_as_plain(content)}")
+        return found
 
     def _priced_attributes(self, key: str) -> list[str]:
         value = self.record.get(key)
@@ -830,9 +902,7 @@ class _Converter:
                             f"a tier field this importer does not know ({_preview(tier[name])})",
                         )
                 if unit is not None and "unit" in tier and str(tier["unit"]) != unit:
-                    raise self.refuse(
-                        f"{where}.unit", f"demand in {tier['unit']!r}; only {unit} is priced"
-                    )
+                    raise self.refuse(f"{where}.unit", _demand_unit_refusal(str(tier["unit"])))
                 sell = tier.get("sell")
                 if sell is not None and self.number(sell, f"{where}.sell") != 0:
                     self._check_sell(key, where, sell)
@@ -1144,7 +1214,7 @@ class _Converter:
     def _check_unit(self, key: str) -> None:
         unit = self.record.get(key)
         if unit is not None and str(unit) != "kW":
-            raise self.refuse(key, f"demand in {unit!r}; only kW is priced")
+            raise self.refuse(key, _demand_unit_refusal(str(unit)))
 
     def _flat_demand_charges(
         self, ratchet: tuple[dict[str, Any], str] | None
@@ -1236,6 +1306,78 @@ class _Converter:
         if bounds:
             charge["tiers_kw"] = bounds
         return charge
+
+    def _coincident_demand_charges(self) -> list[dict[str, Any]]:
+        """``coincidentratestructure``: demand at the declared coincident peaks.
+
+        The OpenEI URDB API documentation lists ``coincidentratestructure`` (periods of
+        tiers ``{max, rate, adj}``, as ``demandratestructure``), ``coincidentrateschedule``
+        (12 months × 24 hours of 0-based period indexes; ``coincidentschedule`` in some
+        records) and ``coincidentrateunit``, in the field list NREL/REopt_API
+        ``reo/validators.py`` copies from it. A coincident charge bills the customer's
+        demand at the system's peak, whose hours become known after the fact: each priced
+        period becomes demand charges ``measured_at: coincident_peaks``, one for each set
+        of months in which the period holds the same hours, limited to those months and
+        (unless it holds the whole day) to those ``hours``; the run or the account
+        declares the intervals, and each charge bills the ones inside its hours. The
+        schedule has no weekday/weekend split: it holds on every day.
+        """
+        structure = self._structure("coincidentratestructure", "kW")
+        if structure is None or _structure_is_zero(structure):
+            return []
+        self._check_unit("coincidentrateunit")
+        schedule_key = "coincidentrateschedule"
+        schedule_value = self.record.get(schedule_key)
+        alias = self.record.get("coincidentschedule")
+        if alias not in (None, []):
+            if schedule_value not in (None, []) and schedule_value != alias:
+                raise self.refuse(
+                    "coincidentschedule",
+                    "coincidentschedule and coincidentrateschedule differ; give one",
+                )
+            schedule_key, schedule_value = "coincidentschedule", alias
+        if schedule_value in (None, []):
+            if len(structure) != 1:
+                raise self.malformed(
+                    "coincidentrateschedule",
+                    f"coincidentratestructure has {len(structure)} periods and needs "
+                    "coincidentrateschedule",
+                )
+            rows = [[0] * 24 for _ in range(12)]
+        else:
+            rows = self._schedule(schedule_key, len(structure))
+        # Per priced period: the months that give it the same hours, and those hours.
+        groups: list[tuple[int, list[str], list[int]]] = []
+        for p in sorted({p for row in rows for p in row}):
+            if _all_zero(structure[p]):
+                continue
+            by_hours: dict[tuple[str, ...], list[int]] = {}
+            for m, row in enumerate(rows):
+                if p in row:
+                    by_hours.setdefault(tuple(_windows(row, "c")[f"c{p}"]), []).append(m)
+            groups.extend((p, list(hours), months) for hours, months in by_hours.items())
+        charges: list[dict[str, Any]] = []
+        for p, hours, months in groups:
+            bounds, ladders = self._demand_ladder("coincidentratestructure", structure, [p])
+            code = "demand.coincident"
+            if len(groups) > 1:
+                code += f".c{p}"
+                if sum(1 for group in groups if group[0] == p) > 1:
+                    code += "." + "_".join(_MONTHS[m] for m in months)
+            charge = self._demand_base(code, "Coincident peak demand", bounds, ladders[p])
+            if len(months) < 12:
+                charge["months"] = [m + 1 for m in months]
+            if hours != ["00:00-24:00"]:
+                charge["hours"] = hours
+            charge["measured_at"] = "coincident_peaks"
+            charges.append(charge)
+        if charges:
+            self.notes.append(
+                "Coincident demand is measured at the coincident-peak intervals declared for "
+                "the run (--coincident-peaks) or the account (coincident_peaks); a bill "
+                "without one is refused."
+            )
+        return charges
 
     def _demand_window(self, needed: bool) -> int | None:
         value = self.record.get("demandwindow")
@@ -1360,9 +1502,12 @@ class _Converter:
                     "fixedchargeunits", "fixedchargefirstmeter needs fixedchargeunits"
                 )
             per = {"$/month": "month", "$/day": "day"}.get(str(units))
+            if str(units) == "$/year":
+                amount, per = self._yearly_fixed_charge(amount), "month"
             if per is None:
                 raise self.refuse(
-                    "fixedchargeunits", f"a fixed charge in {units!r}; supported: $/month, $/day"
+                    "fixedchargeunits",
+                    f"a fixed charge in {units!r}; supported: $/month, $/day, $/year",
                 )
         if legacy_amount is not None and legacy_amount != 0:
             if per is not None and not (per == "month" and amount == legacy_amount):
@@ -1385,6 +1530,37 @@ class _Converter:
                 "per": per,
             }
         ]
+
+    def _yearly_fixed_charge(self, amount: Decimal) -> Decimal:
+        """A fixed charge in ``$/year`` as its twelfth a month, where that is exact.
+
+        NREL's URDB reader for SAM (NREL/pysam ``files/UtilityRateTools.py``,
+        ``URDBv8_to_ElectricityRates``) bills ``$/year`` as one twelfth each month; the
+        twelfth must be an exact decimal (120 → 10), else the record is refused.
+        """
+        with localcontext() as context:
+            context.prec = MAX_DIGITS_BEFORE_POINT + MAX_DECIMAL_PLACES + 2
+            context.traps[Inexact] = True
+            try:
+                monthly = amount / 12
+            except Inexact:
+                raise self.refuse(
+                    "fixedchargeunits",
+                    f"a fixed charge of {amount} $/year: one twelfth a month (SAM's reading) "
+                    "is not an exact amount, and billing it once would need the month",
+                ) from None
+        try:
+            exact_decimal(monthly)
+        except ValueError:
+            raise self.refuse(
+                "fixedchargeunits",
+                f"a fixed charge of {amount} $/year: one twelfth a month, {monthly}, has "
+                "more decimal places than a price may have",
+            ) from None
+        self.notes.append(
+            f"The fixed charge of {amount} $/year is billed as one twelfth, {monthly}, a month."
+        )
+        return monthly
 
     def _minimum_charges(self) -> list[dict[str, Any]]:
         record = self.record
@@ -1579,6 +1755,34 @@ def _structure_is_zero(value: Any) -> bool:
         if not all(isinstance(tier, dict) for tier in period) or not _all_zero(period):
             return False
     return True
+
+
+def _demand_unit_refusal(unit: str) -> str:
+    """Why demand in ``unit`` is not priced.
+
+    Horsepower: NIST SP 811 (2008), Appendix B.8, gives three: the mechanical
+    horsepower (550 ft·lbf/s = 745.699 9 W, 745.699872 W to nine digits), the electric
+    horsepower (746 W exactly) and the metric one (735.498 8 W). A record does not say
+    which, and a price per hp turned into a price per kW is a division by that factor,
+    which has no exact decimal.
+
+    >>> _demand_unit_refusal("hp")[:36]
+    'demand priced per hp, a unit that is'
+    """
+    if unit.strip().lower() in ("hp", "hp daily"):
+        return (
+            "demand priced per hp, a unit that is 745.699872 W (mechanical), 746 W (electric) "
+            "or 735.4988 W (metric) by NIST SP 811, Appendix B.8; the record does not say "
+            "which, and the price per kW (the price per hp ÷ the kW of one hp) has no exact "
+            "decimal; refused rather than rounded"
+        )
+    return f"demand in {unit!r}; only kW is priced"
+
+
+def _as_plain(value: Any) -> str:
+    """A value as text on one line: text as it is, anything else as the record writes it."""
+    text = value if isinstance(value, str) else _as_written(value)
+    return " ".join(text.split())
 
 
 def _text(value: Any) -> str:

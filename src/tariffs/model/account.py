@@ -35,6 +35,7 @@ __all__ = [
     "AllowanceChange",
     "CapacityChange",
     "CapacityState",
+    "CoincidentPeak",
     "Losses",
     "MeterChange",
     "MeterState",
@@ -49,6 +50,88 @@ _HUNDRED = Decimal(100)
 
 
 _YEAR_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+_PEAK_START = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+_SIXTY = Decimal(60)
+
+
+def parse_peak_start(value: Any) -> dt.datetime:
+    """The start of a declared coincident peak: ISO 8601 date and time, with or without offset.
+
+    Without an offset it is local time in the tariff's time zone, as readings are.
+
+    >>> parse_peak_start("2025-07-14T16:00")
+    datetime.datetime(2025, 7, 14, 16, 0)
+    """
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(
+            "expected a date and time written YYYY-MM-DDTHH:MM (such as 2025-07-14T16:00), "
+            f"found {type(value).__name__}"
+        )
+    check_ascii_digits(value)
+    text = value.strip()
+    if not _PEAK_START.fullmatch(text):
+        raise ValueError(
+            f"{value!r} is not a date and time YYYY-MM-DDTHH:MM[:SS][+HH:MM], such as "
+            "2025-07-14T16:00"
+        )
+    try:
+        start = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a date and time: {exc}") from None
+    if start.second or start.microsecond:
+        raise ValueError(f"{value!r}: a coincident peak starts on a whole minute")
+    return start
+
+
+PeakStart = Annotated[dt.datetime, BeforeValidator(parse_peak_start)]
+
+
+class CoincidentPeak(StrictModel):
+    """A declared coincident-peak interval: the system's peak hours, known after the fact.
+
+    Coincident-peak demand (ERCOT's four coincident peaks, PJM's five, a utility's
+    "system peak hours") is the customer's demand during intervals that the grid
+    operator names after the month or year is over. A demand charge with
+    ``measured_at: coincident_peaks`` measures demand only inside these intervals.
+
+    Attributes:
+        start: First instant of the interval; local time in the tariff's time zone
+            without a UTC offset.
+        hours: Length of the interval [h] (1 when left out), a whole number of minutes.
+    """
+
+    start: PeakStart
+    hours: NonNegativeDecimal = Decimal(1)
+
+    @field_validator("hours")
+    @classmethod
+    def _whole_minutes(cls, value: Decimal) -> Decimal:
+        minutes = value * _SIXTY
+        if value <= 0 or minutes != minutes.to_integral_value():
+            raise ValueError(
+                f"a coincident peak lasts a whole number of minutes above 0, found {value} h"
+            )
+        return value
+
+    @property
+    def minutes(self) -> int:
+        """Length of the interval [min]."""
+        return int(self.hours * _SIXTY)
+
+    @classmethod
+    def from_text(cls, value: Any) -> Any:
+        """A bare start (text) is a peak of one hour."""
+        return {"start": value} if isinstance(value, str | dt.datetime) else value
+
+
+def _peaks(value: Any) -> Any:
+    if isinstance(value, list):
+        return [CoincidentPeak.from_text(item) for item in value]
+    return value
 
 
 class Losses(StrictModel):
@@ -305,6 +388,8 @@ class Account(StrictModel):
         year_to_date_kwh: Annual-tier kWh before the first bill priced [kWh].
         demand_history_kw: Maximum demand of earlier months, ``"YYYY-MM"`` → kW, for
             demand ratchets.
+        coincident_peaks: Declared coincident-peak intervals (a start, or a start and
+            its ``hours``), where demand charges measured at coincident peaks measure.
         meter: The meter's number, shown on a bill that a meter change cuts.
         meter_multiplier: Metering multiplier (倍率 = CT ratio × PT ratio): readings are
             register quantities and are multiplied by it before pricing.
@@ -348,6 +433,9 @@ class Account(StrictModel):
     critical_peak_days: list[PlainDate] = Field(default_factory=list)
     year_to_date_kwh: NonNegativeDecimal = Decimal(0)
     demand_history_kw: dict[str, NonNegativeDecimal] = Field(default_factory=dict)
+    coincident_peaks: Annotated[list[CoincidentPeak], BeforeValidator(_peaks)] = Field(
+        default_factory=list
+    )
     meter: str | None = Field(default=None, min_length=1)
     meter_multiplier: NonNegativeDecimal = Decimal(1)
     losses: Losses | None = None

@@ -415,6 +415,11 @@ class DemandCharge(_ChargeBase):
     whole period, or ``prices`` (period → price) for time-of-use demand, the maximum
     within each period. ``months`` limits the charge to some months (seasonal demand);
     ``hours`` measures demand only inside these local clock windows (coincident peak).
+    ``measured_at: coincident_peaks`` measures demand only inside the coincident-peak
+    intervals declared for the run or the account (``coincident_peaks``), which grid
+    operators name after the fact; a bill with none declared is refused. With ``hours``
+    too, only the declared intervals inside those windows count (one that lies partly
+    inside is refused).
     """
 
     kind: Literal["demand"]
@@ -425,6 +430,7 @@ class DemandCharge(_ChargeBase):
     ratchet: Ratchet | None = None
     minimum_kw: NonNegativeDecimal | None = None
     hours: list[Window] | None = None
+    measured_at: Literal["coincident_peaks"] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> DemandCharge:
@@ -452,6 +458,11 @@ class DemandCharge(_ChargeBase):
             raise ValueError(
                 "a ratchet, minimum_kw or hours goes with price_per_kw, not with prices "
                 "(time-of-use demand is measured within each period)"
+            )
+        if self.measured_at is not None and self.prices is not None:
+            raise ValueError(
+                "measured_at: coincident_peaks goes with price_per_kw, not with prices "
+                "(demand is measured in the declared coincident-peak intervals only)"
             )
         return self
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, localcontext
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
@@ -266,6 +266,14 @@ class Version(StrictModel):
                 f"from {workdays[0][1]}; they must come from one calendar"
             )
 
+    def _declared(self, field: str) -> str:
+        """What a version declares of ``seasons`` or ``day_types``, for a message."""
+        names = getattr(self, field)
+        noun = field.replace("_", " ")
+        if not names:
+            return f"the version declares no {noun}; declare them under {field}"
+        return f"{noun}: {', '.join(names)}"
+
     def _check_periods(self, rules: list[PeriodRule] | None = None, name: str = "periods") -> None:
         seasons, day_types = self.season_names, self.day_type_names
         if rules is None and name == "periods":
@@ -277,10 +285,16 @@ class Version(StrictModel):
         for index, rule in enumerate(rules):
             for season in rule.seasons or []:
                 if season not in seasons:
-                    raise ValueError(f"{name}[{index}] names season {season!r}, not defined")
+                    raise ValueError(
+                        f"{name}[{index}] names season {season!r}, not defined "
+                        f"({self._declared('seasons')})"
+                    )
             for day_type in rule.day_types or []:
                 if day_type not in day_types:
-                    raise ValueError(f"{name}[{index}] names day type {day_type!r}, not defined")
+                    raise ValueError(
+                        f"{name}[{index}] names day type {day_type!r}, not defined "
+                        f"({self._declared('day_types')})"
+                    )
         for season in seasons:
             for day_type in day_types:
                 owner = [""] * 1440
@@ -317,13 +331,22 @@ class Version(StrictModel):
             where = f"overrides[{index}]"
             for season in override.seasons or []:
                 if season not in seasons:
-                    raise ValueError(f"{where} names season {season!r}, not defined")
+                    raise ValueError(
+                        f"{where} names season {season!r}, not defined "
+                        f"({self._declared('seasons')})"
+                    )
             for day_type in override.day_types or []:
                 if day_type not in day_types:
-                    raise ValueError(f"{where} names day type {day_type!r}, not defined")
+                    raise ValueError(
+                        f"{where} names day type {day_type!r}, not defined "
+                        f"({self._declared('day_types')})"
+                    )
             for period in override.replaces or []:
                 if period not in scheduled:
-                    raise ValueError(f"{where} replaces period {period!r}, not in the schedule")
+                    raise ValueError(
+                        f"{where} replaces period {period!r}, not in the schedule "
+                        f"(periods: {', '.join(scheduled)})"
+                    )
             if override.months is not None:
                 allowed = set().union(
                     *(self.season_months(s) for s in (override.seasons or seasons))
@@ -556,7 +579,8 @@ def resolve_prices(
         else:
             raise ValueError(
                 f"{where}.{trail}: refers to {spec.of!r}, which is neither a base price nor a "
-                "period"
+                f"period (base prices: {', '.join(base_prices) or 'none'}; periods: "
+                f"{', '.join(prices)})"
             )
         with localcontext(WIDE_CONTEXT):
             value = tidy_price(source * spec.ratio)
@@ -633,6 +657,10 @@ class Tariff(StrictModel):
             and the bill says that the table was withdrawn).
         eligibility: Who may take the tariff (customer classes, voltage, capacity, contract
             demand); see `tariffs.model.eligibility`. None: anyone.
+        unpriced: What the source of the table prices and the table does not, each as
+            text (a URDB attribute ``energyattrs: <key>: <value>`` kept by the declared
+            option to price the rest); every bill carries each as a warning
+            ``not priced: <text>``.
     """
 
     id: str
@@ -647,6 +675,7 @@ class Tariff(StrictModel):
     withdrawn: PlainDate | None = None
     past_withdrawal: Literal["refuse", "warn"] = "refuse"
     eligibility: Eligibility | None = None
+    unpriced: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
 
     _source: str | None = PrivateAttr(default=None)
 

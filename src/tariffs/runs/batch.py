@@ -53,7 +53,7 @@ from tariffs.io.accounts_csv import (
     readings_file,
 )
 from tariffs.io.readings.csv_reader import parse_readings_bytes, parse_readings_header
-from tariffs.model.account import Account
+from tariffs.model.account import Account, CoincidentPeak
 from tariffs.model.bill import Bill
 from tariffs.model.common import unprintable_in_id
 from tariffs.model.readings import Readings
@@ -98,6 +98,7 @@ class BatchOptions:
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
         event_days: Declared critical-peak event days, besides each account's.
+        coincident_peaks: Declared coincident-peak intervals, besides each account's.
         readings_format: How the readings files of `directory_items` are read: ``csv``
             (``<account_id>.csv``) or ``greenbutton`` (Green Button XML,
             ``<account_id>.xml``). Rows of a long readings file are always CSV.
@@ -112,6 +113,7 @@ class BatchOptions:
     start: dt.date | None = None
     end: dt.date | None = None
     event_days: tuple[dt.date, ...] = ()
+    coincident_peaks: tuple[CoincidentPeak, ...] = ()
     readings_format: Literal["csv", "greenbutton"] = "csv"
     usage_point: int | None = None
     metering: str | None = None
@@ -272,6 +274,7 @@ def _bills(item: BatchItem) -> BatchResult:
         start=options.start,
         end=options.end,
         event_days=options.event_days,
+        coincident_peaks=options.coincident_peaks,
         metering=options.metering,
     )
     return BatchResult(item.account_id, tuple(bills))

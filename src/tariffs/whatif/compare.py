@@ -40,7 +40,7 @@ from dateutil.relativedelta import relativedelta
 
 from tariffs.engine.pricing import local_midnight, price
 from tariffs.errors import AccountError, InputError, ReadingsError, UnsupportedFeatureError
-from tariffs.model.account import Account
+from tariffs.model.account import Account, CoincidentPeak
 from tariffs.model.bill import Bill, round_amount
 from tariffs.model.eligibility import Assessment, assess
 from tariffs.model.readings import Readings, to_decimal
@@ -453,6 +453,7 @@ def compare_tariffs(
     demand_window: Literal["tariff", "readings"] = "tariff",
     annualise: bool = False,
     ignore_eligibility: bool = False,
+    coincident_peaks: Iterable[CoincidentPeak] = (),
     metering: str | None = None,
 ) -> Comparison:
     """Price the same readings under several tariffs and rank them, cheapest first.
@@ -483,6 +484,8 @@ def compare_tariffs(
             not cover exactly one year; by default there is no annual figure then.
         ignore_eligibility: Rank every tariff that can be priced, whoever may take it
             (each bill of a tariff the account may not take still says so).
+        coincident_peaks: Declared coincident-peak intervals of the run, besides the
+            account's (see `tariffs.engine.pricing.price`).
         metering: The metering rule of exported energy for the run (see `tariffs.price`).
 
     Returns:
@@ -521,6 +524,7 @@ def compare_tariffs(
         raise InputError(f"the current tariff {current_id} is not among the tariffs compared")
     reference = next(t for t in tariffs if t.id == (current_id or ids[0]))
     days = tuple(event_days)
+    peaks = tuple(coincident_peaks)
     results: list[TariffCost] = []
     skipped: list[NotApplicable] = []
     failed: list[NotApplicable] = []
@@ -564,6 +568,7 @@ def compare_tariffs(
                 end=end,
                 event_days=days,
                 demand_window=demand_window,
+                coincident_peaks=peaks,
                 metering=metering,
             )
         except _NOT_APPLICABLE_ERRORS as exc:
@@ -684,6 +689,7 @@ def compare_scenarios(
     demand_window: Literal["tariff", "readings"] = "tariff",
     annualise: bool = False,
     ignore_eligibility: bool = False,
+    coincident_peaks: Iterable[CoincidentPeak] = (),
     metering: str | None = None,
 ) -> WhatIf:
     """Compare the tariffs on the readings as read, and under each scenario.
@@ -712,12 +718,15 @@ def compare_scenarios(
         annualise: Extrapolate savings to a year over less (or more) than a year of
             bills (see `compare_tariffs`).
         ignore_eligibility: Rank every tariff that can be priced (see `compare_tariffs`).
+        coincident_peaks: Declared coincident-peak intervals of the run, besides the
+            account's.
         metering: The metering rule of exported energy for the run (see `tariffs.price`).
 
     Raises:
         TariffsError: The base case cannot be priced (see `compare_tariffs`).
     """
     days = tuple(event_days)
+    peaks = tuple(coincident_peaks)
     base = compare_tariffs(
         tariffs,
         readings,
@@ -729,6 +738,7 @@ def compare_scenarios(
         demand_window=demand_window,
         annualise=annualise,
         ignore_eligibility=ignore_eligibility,
+        coincident_peaks=peaks,
         metering=metering,
     )
     current_id = _current_id(current)
@@ -760,6 +770,7 @@ def compare_scenarios(
                 demand_window=demand_window,
                 annualise=annualise,
                 ignore_eligibility=ignore_eligibility,
+                coincident_peaks=peaks,
                 metering=metering,
             )
         except (*_NOT_APPLICABLE_ERRORS, InputError) as exc:

@@ -42,6 +42,7 @@ from tariffs.io.accounts_csv import (
     read_accounts_csv,
     read_readings_file,
 )
+from tariffs.model.account import CoincidentPeak
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
 from tariffs.runs.runner import ItemError, Task, run
@@ -119,6 +120,7 @@ class _Options:
     start: dt.date | None = None
     end: dt.date | None = None
     event_days: tuple[dt.date, ...] = ()
+    coincident_peaks: tuple[CoincidentPeak, ...] = ()
 
 
 def price_account(
@@ -131,6 +133,7 @@ def price_account(
     start: dt.date | None = None,
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
+    coincident_peaks: Iterable[CoincidentPeak] = (),
 ) -> AccountOutcome:
     """Price one account under the current and the proposed tariff.
 
@@ -147,8 +150,11 @@ def price_account(
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
         event_days: Declared critical-peak event days, besides the account's.
+        coincident_peaks: Declared coincident-peak intervals, besides the account's.
     """
-    options = _Options(interval_seconds, allow_gaps, start, end, tuple(event_days))
+    options = _Options(
+        interval_seconds, allow_gaps, start, end, tuple(event_days), tuple(coincident_peaks)
+    )
     return _task(current, proposed, options)(entry)
 
 
@@ -189,6 +195,7 @@ def _outcome(
             start=options.start,
             end=options.end,
             event_days=options.event_days,
+            coincident_peaks=options.coincident_peaks,
         )
         for tariff in (current, proposed)
     )
@@ -214,6 +221,7 @@ def price_accounts(
     start: dt.date | None = None,
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
+    coincident_peaks: Iterable[CoincidentPeak] = (),
     progress: Callable[[int, int], None] | None = None,
     on_outcomes: Callable[[list[AccountOutcome]], None] | None = None,
 ) -> list[AccountOutcome]:
@@ -230,6 +238,7 @@ def price_accounts(
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
         event_days: Declared critical-peak event days, besides each account's.
+        coincident_peaks: Declared coincident-peak intervals, besides each account's.
         progress: Called with (accounts done, accounts in all) as outcomes come.
         on_outcomes: Called with the outcomes as they come, a few at a time, in the
             order of ``accounts`` (e.g. to save them).
@@ -243,7 +252,9 @@ def price_accounts(
             `concurrent.futures.process.BrokenProcessPool` when a worker process died):
             the run stops and no outcome is returned.
     """
-    options = _Options(interval_seconds, allow_gaps, start, end, tuple(event_days))
+    options = _Options(
+        interval_seconds, allow_gaps, start, end, tuple(event_days), tuple(coincident_peaks)
+    )
     total = len(accounts)
     if total <= 1:
         workers = 1
@@ -481,6 +492,7 @@ def price_portfolio(
     start: dt.date | None = None,
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
+    coincident_peaks: Iterable[CoincidentPeak] = (),
     top: int = 10,
     progress: Callable[[int, int], None] | None = None,
 ) -> PortfolioResult:
@@ -498,6 +510,7 @@ def price_portfolio(
         start: First local date to bill.
         end: Local date after the last day billed (exclusive).
         event_days: Declared critical-peak event days, besides each account's.
+        coincident_peaks: Declared coincident-peak intervals, besides each account's.
         top: How many of the most affected accounts to list.
         progress: Called with (accounts done, accounts in all).
 
@@ -521,6 +534,7 @@ def price_portfolio(
         start=start,
         end=end,
         event_days=event_days,
+        coincident_peaks=coincident_peaks,
         progress=progress,
     )
     if group_columns is None:

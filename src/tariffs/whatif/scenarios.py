@@ -598,7 +598,8 @@ class _Selector:
                         raise ScenarioError(
                             f"scenario step {text!r}: window {item} does not fall on the "
                             f"{readings.interval_seconds // 60}-minute interval boundaries of "
-                            "the readings",
+                            "the readings; give a window that starts and ends on a multiple "
+                            f"of {readings.interval_seconds // 60} minutes from midnight",
                             file=readings.source,
                         )
                 self.spans.extend(spans)
@@ -613,7 +614,8 @@ class _Selector:
                 names = ", ".join(sorted(self.periods))
                 raise ScenarioError(
                     f"scenario step {text!r} names periods ({names}) but no reference tariff "
-                    "was given to take them from"
+                    "was given to take them from; give the tariff whose periods they are "
+                    "(tariff=...), or clock windows (HH:MM-HH:MM) instead"
                 )
             known = {n for version in tariff.versions.values() for n in version.period_names}
             for name in sorted(self.periods - known):
@@ -627,7 +629,9 @@ class _Selector:
                     raise ScenarioError(
                         f"scenario step {text!r}: intervals of {step_minutes} min cannot be "
                         f"split at the {granularity}-minute period boundaries of tariff "
-                        f"{tariff.id}",
+                        f"{tariff.id}; give readings at {granularity} minutes or finer, or "
+                        "name clock windows (HH:MM-HH:MM) on the readings' intervals instead "
+                        "of periods",
                         file=readings.source,
                     )
 

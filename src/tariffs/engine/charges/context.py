@@ -17,6 +17,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from tariffs.engine.coincident import Peak
 from tariffs.engine.measures import MaxDemand, Measure
 from tariffs.engine.schedule import Schedule
 from tariffs.engine.usage import Usage
@@ -49,6 +50,8 @@ class Setting(NamedTuple):
         schedule: The compiled calendar of that version.
         account: The account, if any.
         period_start: First local date of the billing period.
+        period_end: Local date after the billing period (None where not known).
+        coincident_peaks: Declared coincident-peak intervals of the run and the account.
     """
 
     tariff: Tariff
@@ -56,6 +59,8 @@ class Setting(NamedTuple):
     schedule: Schedule
     account: Account | None
     period_start: dt.date
+    period_end: dt.date | None = None
+    coincident_peaks: tuple[Peak, ...] = ()
 
 
 class BillUsage(NamedTuple):
@@ -138,6 +143,7 @@ class Context(NamedTuple):
         segment_start: First local date of this segment (None where not known).
         recorder: Where the lines' exact amounts and what the charges used are noted when
             the bill is explained (`tariffs.engine.explain`), else None (pricing alone).
+        coincident_peaks: Declared coincident-peak intervals of the run and the account.
     """
 
     tariff: Tariff
@@ -158,6 +164,7 @@ class Context(NamedTuple):
     bill_days: int = 0
     segment_start: dt.date | None = None
     recorder: Recorder | None = None
+    coincident_peaks: tuple[Peak, ...] = ()
 
     def quantity(self, value: int) -> Decimal:
         """An integer usage quantity as an exact Decimal in its unit."""

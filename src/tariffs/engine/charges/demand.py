@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from tariffs.engine.charges.context import Carried, Context, Priced, Setting, prorated
 from tariffs.engine.charges.energy import tier_split
+from tariffs.engine.coincident import peaks_in_bill
 from tariffs.engine.measures import MaxDemand
 from tariffs.engine.schedule import compile_demand_schedule
 from tariffs.errors import ReadingsError
@@ -59,6 +60,13 @@ def _measures(charge: DemandCharge, setting: Setting | Context) -> dict[str, Max
             for period in charge.prices
         }  # fmt: skip
     hours = None if charge.hours is None else tuple(window_spans(charge.hours))
+    if charge.measured_at == "coincident_peaks":
+        assert setting.period_end is not None  # noqa: S101 - bills know their end
+        at = peaks_in_bill(
+            setting.coincident_peaks, setting.period_start, setting.period_end,
+            charge.code or "demand", setting.tariff.id, setting.tariff.source, hours,
+        )  # fmt: skip
+        return {"": MaxDemand(window.minutes, window.sliding, at=at)}
     return {"": MaxDemand(window.minutes, window.sliding, None, hours)}
 
 

@@ -291,6 +291,11 @@ def _demand_text(charge: DemandCharge, version: Version, currency: str) -> list[
         )
     if charge.minimum_kw is not None:
         lines.append(f"  minimum billing demand: {number(charge.minimum_kw)} kW")
+    if charge.measured_at == "coincident_peaks":
+        lines.append(
+            "  measured at the coincident peaks declared for the run (--coincident-peaks) "
+            "or the account (coincident_peaks)"
+        )
     return lines
 
 
@@ -334,4 +339,7 @@ def describe_tariff(tariff: Tariff) -> str:
     for effective, version in tariff.versions.items():
         out.append(f"Version in force from {effective}:")
         out.extend(_version_text(version, tariff.currency))
+    if tariff.unpriced:
+        out.append("Not priced (each bill lists it):")
+        out.extend(f"  {text}" for text in tariff.unpriced)
     return "\n".join(out) + "\n"

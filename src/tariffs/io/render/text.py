@@ -41,12 +41,23 @@ def signed_text(value: Decimal | None) -> str:
 
 
 def display_width(text: str) -> int:
-    """Columns a text takes in a terminal: wide (CJK) characters take two.
+    """Columns a text takes in a terminal.
 
-    >>> display_width("峰 peak")
-    7
+    East Asian Wide and Fullwidth characters (CJK ideographs, fullwidth forms) take two
+    columns; combining marks, which draw on the character before them, and the zero
+    width format characters take none; every other character takes one (Unicode
+    Standard Annex #11, East Asian Width: https://www.unicode.org/reports/tr11/). ASCII
+    text is as wide as it is long.
+
+    >>> display_width("峰 peak"), display_width("ｋＷｈ"), display_width("e\u0301")
+    (7, 6, 1)
     """
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return width
 
 
 def align_table(
@@ -54,7 +65,7 @@ def align_table(
     *,
     right: Container[int] = (),
     rules_after: Container[int] = (0,),
-    width: Callable[[str], int] = len,
+    width: Callable[[str], int] = display_width,
 ) -> list[str]:
     """Lay out rows as text lines: columns padded to one width, two spaces apart.
 
@@ -62,8 +73,9 @@ def align_table(
         rows: The header row, then the data rows; every row has the same number of cells.
         right: Indexes of the columns aligned right (the others align left).
         rules_after: Indexes of the rows followed by a rule of dashes (default: the header).
-        width: How wide a text is (`len`, or `display_width` to count wide characters
-            as two columns).
+        width: How many terminal columns a text takes (default `display_width`: a wide
+            CJK character takes two, a combining mark none), so that the columns line up
+            on a terminal whatever script the labels are in.
 
     Returns:
         One string per line, trailing spaces removed.
