@@ -473,3 +473,16 @@ def test_export_lines_are_carried_to_line_places_when_the_bill_is_rounded_once()
         ("rounding", "None", None, "-0.022000"),
     ]
     assert january.total == Decimal("9.9")
+
+
+def test_explain_says_what_net_metering_netted(capsys: pytest.CaptureFixture[str]) -> None:
+    """January offpeak: 241.8 kWh read, 167.4 exported netted them: 74.4 kWh priced."""
+    argv = ["explain", str(EXAMPLES / "solar-readings.csv"), "--tariff",
+            str(EXAMPLES / "solar-net-metering.yaml"), "--to", "2025-02-01"]  # fmt: skip
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert (
+        "241.800 kWh read (2025-01-01 to 2025-01-31; 00:00-16:00, 21:00-24:00) - 167.400 kWh "
+        "netted by exports and credit = 74.400 kWh\n"
+    ) in text
+    assert "losses" not in text

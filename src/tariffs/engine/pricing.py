@@ -782,6 +782,7 @@ def _price_bill(
         metering = metering_of(tariff, segment.version, account, declared_metering)
         exported = None
         netted: list[tuple[str, int, int, int]] = []
+        netted_keys: dict[tuple[int, int], int] | None = None
         if metering is not None:
             exported = exported_by_key(readings, segment.plan)
             if exported is None:
@@ -793,7 +794,9 @@ def _price_bill(
                     warnings.append(note)
                 exported = {}
             if metering.rule == "net_metering":
+                gross = usage.energy
                 usage, netted, carried = net_segment(usage, exported, schedule, carried)
+                netted_keys = {key: gross[key] - usage.energy[key] for key in gross}
         if recorder is not None:
             recorder.segment(
                 schedule,
@@ -807,6 +810,7 @@ def _price_bill(
                     "month_share": segment.month_fraction,
                     "proration": tariff.proration,
                 },
+                netted_keys,
             )
         ctx = Context(
             tariff=tariff,
