@@ -1,7 +1,7 @@
 """Speed and memory of ``tariffs batch`` on many customer-months of 15-minute readings.
 
 Run: ``python benchmarks/batch.py [--accounts 8334] [--months 12] [--layout dir|long|both]
-[--workers N] [--workdir DIR]``.
+[--workers N | --dask-workers N] [--workdir DIR]``.
 
 It generates the readings into a temporary directory under ``--workdir`` (removed at the
 end): a directory of one file per account (``--readings-dir``) and/or one long file of
@@ -16,7 +16,12 @@ customer-months per second, peak RSS of the batch's main process and of its larg
 worker process (`resource.getrusage`), failures, and the CPU time of the main process and
 of the workers (with the wall time they would take on idle cores: the load of other
 programs on the machine shows as wall time above it). Target: 100,000 customer-months in
-at most 120 s on two cores.
+at most 60 s on two cores.
+
+With ``--dask-workers N`` the batch runs on a local Dask cluster of N worker processes
+(one thread each) through ``--scheduler``, as on any cluster, and the peak RSS and CPU
+time of each worker are asked of the workers at the end: a batch of more accounts should
+show the same worker RSS (flat in the number of accounts).
 """
 
 from __future__ import annotations
@@ -34,10 +39,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_CUSTOMER_MONTHS = 100_000
-TARGET_SECONDS = 120.0
+TARGET_SECONDS = 60.0
 _VARIANTS = 48
 _TARIFFS = ("cn-zj-residential-tou", "cn-bj-residential")
 
@@ -94,37 +100,71 @@ def run_cli(argv: list[str]) -> int:
 
     parser = argparse.ArgumentParser(prog="tariffs")
     add_parsers(parser.add_subparsers(dest="command"), lambda sub: None)
-    args = parser.parse_args(argv)
-    started = time.perf_counter()
-    code = COMMANDS["batch"](args)
-    seconds = time.perf_counter() - started
+    dask_workers = 0
+    if argv[:1] == ["--bench-dask"]:
+        dask_workers, argv = int(argv[1]), argv[2:]
+    if not dask_workers:
+        args = parser.parse_args(argv)
+        started = time.perf_counter()
+        code = COMMANDS["batch"](args)
+        seconds = time.perf_counter() - started
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+        worker_kb, worker_cpu = [workers.ru_maxrss], workers.ru_utime + workers.ru_stime
+    else:
+        import logging
+
+        import distributed
+
+        with (
+            distributed.LocalCluster(
+                n_workers=dask_workers, threads_per_worker=1, processes=True,
+                dashboard_address=":0", silence_logs=logging.ERROR,
+            ) as cluster,
+            distributed.Client(cluster, set_as_default=False) as client,
+        ):  # fmt: skip
+            args = parser.parse_args([*argv, "--scheduler", cluster.scheduler_address])
+            started = time.perf_counter()
+            code = COMMANDS["batch"](args)
+            seconds = time.perf_counter() - started
+            usage = client.run(_own_usage)
+        worker_kb = [kb for kb, _ in usage.values()]
+        worker_cpu = sum(cpu for _, cpu in usage.values())
     main = resource.getrusage(resource.RUSAGE_SELF)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     report = {
         "code": code,
         "seconds": seconds,
         "main_kb": main.ru_maxrss,
-        "worker_kb": workers.ru_maxrss,
+        "worker_kb": max(worker_kb),
+        "each_worker_kb": worker_kb,
         "main_cpu": main.ru_utime + main.ru_stime,
-        "worker_cpu": workers.ru_utime + workers.ru_stime,
+        "worker_cpu": worker_cpu,
     }
     print("BENCH " + json.dumps(report), file=sys.stderr)
     return 0
 
 
+def _own_usage() -> tuple[int, float]:
+    """A worker's peak RSS [KiB] and CPU time [s] (run on each Dask worker)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+
+
 def measure(
-    directory: Path, layout: str, workers: int, accounts: int, months: int
-) -> dict[str, float]:
+    directory: Path, layout: str, workers: int, accounts: int, months: int, dask: bool = False
+) -> dict[str, Any]:
     output = directory / "bills.csv"
     source = (
         ["--readings-dir", str(directory / "readings")]
         if layout == "dir"
         else ["--readings", str(directory / "long.csv")]
     )
+    where = ["--bench-dask", str(workers)] if dask else []
     command = [
-        sys.executable, __file__, "--run-cli", "batch", *source,
+        sys.executable, __file__, "--run-cli", *where, "batch", *source,
         "--accounts", str(directory / "accounts.csv"),
-        "--workers", str(workers), "--output", str(output),
+        *([] if dask else ["--workers", str(workers)]), "--output", str(output),
     ]  # fmt: skip
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -143,6 +183,7 @@ def measure(
         "seconds": wall,
         "main_mb": report["main_kb"] / 1024,
         "worker_mb": report["worker_kb"] / 1024,
+        "each_worker_mb": [kb / 1024 for kb in report["each_worker_kb"]],
         "main_cpu": report["main_cpu"],
         "worker_cpu": report["worker_cpu"],
         "failures": failures,
@@ -156,11 +197,18 @@ def main() -> int:
     parser.add_argument("--accounts", type=int, default=8334)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--layout", choices=["dir", "long", "both"], default="both")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    where.add_argument(
+        "--dask-workers", type=int, help="a local Dask cluster of N workers, via --scheduler"
+    )
     parser.add_argument("--workdir", default=tempfile.gettempdir())
     args = parser.parse_args()
+    if args.dask_workers:
+        args.workers = args.dask_workers
+    on = "Dask workers (a local cluster)" if args.dask_workers else "workers"
     print(
-        f"{os.cpu_count()} CPUs, {args.workers} workers; load {os.getloadavg()}; "
+        f"{os.cpu_count()} CPUs, {args.workers} {on}; load {os.getloadavg()}; "
         f"{args.accounts} accounts x {args.months} months of 15-minute readings"
     )
     header = (
@@ -186,7 +234,9 @@ def main() -> int:
             generate(directory, accounts, args.months, layout)
             generated = time.perf_counter() - started
             size = sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
-            result = measure(directory, layout, args.workers, accounts, args.months)
+            result = measure(
+                directory, layout, args.workers, accounts, args.months, bool(args.dask_workers)
+            )
         finally:
             shutil.rmtree(directory, ignore_errors=True)
         rate = result["customer_months"] / result["seconds"]
@@ -196,6 +246,9 @@ def main() -> int:
             f"{result['failures']:>9.0f} {result['main_cpu']:>9.0f}/{result['worker_cpu']:<9.0f}"
             f" (generated {size / 1e9:.2f} GB in {generated:.0f} s)"
         )
+        if args.dask_workers:
+            each = ", ".join(f"{mb:.0f}" for mb in result["each_worker_mb"])
+            print(f"  peak RSS of each Dask worker: {each} MB")
         cpu = result["main_cpu"] + result["worker_cpu"]
         print(
             f"  CPU time in all {cpu:.0f} s: on {args.workers} idle cores at best "

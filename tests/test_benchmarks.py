@@ -63,6 +63,18 @@ def test_batch_benchmark_prices_every_account(tmp_path: Path) -> None:
     assert [row[6] for row in rows] == ["0", "0"]  # failures
 
 
+def test_batch_benchmark_on_a_local_dask_cluster(tmp_path: Path) -> None:
+    out = run(
+        "batch.py", "--accounts", "4", "--months", "1", "--layout", "dir",
+        "--dask-workers", "2", "--workdir", str(tmp_path),
+    )  # fmt: skip
+    rows = [line.split() for line in out.splitlines() if line.startswith("dir ")]
+    assert [row[:2] for row in rows] == [["dir", "4"]]
+    assert [row[6] for row in rows] == ["0"]  # failures
+    each = next(line for line in out.splitlines() if "peak RSS of each Dask worker" in line)
+    assert len(each.split(":")[1].split(",")) == 2
+
+
 def test_before_after_compares_identical_bills_of_two_trees() -> None:
     # The baseline is this tree itself, so the test needs no second checkout.
     out = run("before_after.py", "--baseline", str(ROOT), "--quick")

@@ -13,7 +13,8 @@ caller can show it or act on it::
     ├── UnsupportedFeatureError (also ValueError)
     │                                        the input asks for something that cannot be
     │                                        priced exactly; names the feature
-    └── OutputError                          a result could not be written
+    ├── OutputError                          a result could not be written
+    └── ClusterError                         a Dask cluster cannot run the work
 
 The text of every message is built in one place, `InputError.__str__`:
 ``file:line:column: path: message``, leaving out the parts that are not known.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 __all__ = [
     "AccountError",
+    "ClusterError",
     "InputError",
     "OutputError",
     "ReadingsError",
@@ -164,3 +166,7 @@ def _rebuild_unsupported(
 
 class OutputError(TariffsError):
     """A result could not be written to its destination."""
+
+
+class ClusterError(TariffsError):
+    """A Dask cluster cannot run the work: unreachable, no workers, or other code."""

@@ -44,6 +44,7 @@ from tariffs.cli.options import (
     add_output_option,
     add_readings_format_options,
     add_tariff_lookup_options,
+    dask_client,
 )
 from tariffs.cli.progress import ProgressBar
 from tariffs.cli.terminal import note, progress_wanted
@@ -408,11 +409,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
     _check_usage(args)
     with contextlib.ExitStack() as files:
         items, fraction = _items(args, files)
-        return _run(args, items, fraction)
+        client = files.enter_context(dask_client(args))
+        return _run(args, items, fraction, client)
 
 
 def _run(
-    args: argparse.Namespace, items: Iterator[BatchItem], fraction: Callable[[], float | None]
+    args: argparse.Namespace,
+    items: Iterator[BatchItem],
+    fraction: Callable[[], float | None],
+    client: Any = None,
 ) -> int:
     render = _csv_rows if args.format == "csv" else _jsonl_rows
     output = _Output(args.output, args.format, resume=args.resume)
@@ -420,7 +425,7 @@ def _run(
         items = (item for item in items if item.account_id not in output.done)
     progress = _Progress(sys.stderr, fraction) if progress_wanted(sys.stderr) else None
     priced = failed = 0
-    results = price_batch(items, workers=args.workers)
+    results = price_batch(items, workers=args.workers, client=client)
     try:
         # Failures are spooled to a temporary file, so that memory does not grow with them.
         with tempfile.TemporaryFile("w+", encoding="utf-8") as failures:

@@ -13,10 +13,13 @@ every command: `FORMATS`), ``--output``, dates and minutes; `read_readings`,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from tariffs.cli.terminal import note_readings
 from tariffs.engine.reclock import WallClock
@@ -371,8 +374,21 @@ def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
     add_span_options(sub, describe=True)
     add_event_day_option(sub, "a declared critical-peak event day, for every account")
     add_coincident_peaks_option(sub)
-    sub.add_argument(
+    where = sub.add_mutually_exclusive_group()
+    where.add_argument(
         "--workers", type=positive, metavar="N", help="worker processes (default: CPU count)"
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="price on the Dask cluster of this scheduler ('dask scheduler', joined by "
+        "'dask worker' processes; the dask extra)",
+    )
+    where.add_argument(
+        "--dask-workers",
+        type=positive,
+        metavar="N",
+        help="price on a local Dask cluster of N worker processes started for the run",
     )
 
 
@@ -711,3 +727,29 @@ def check_plot(path: str | None) -> str | None:
     image_format = chart_format(path)
     require_matplotlib()
     return image_format
+
+
+@contextlib.contextmanager
+def dask_client(args: argparse.Namespace) -> Iterator[Any]:
+    """The checked Dask client that ``--scheduler`` or ``--dask-workers`` asks for, or None.
+
+    Raises:
+        _UsageError: The ``dask`` extra is not installed.
+        ClusterError: The cluster cannot run the work (`tariffs.runs.cluster.cluster`).
+    """
+    scheduler = getattr(args, "scheduler", None)
+    local_workers = getattr(args, "dask_workers", None)
+    if scheduler is None and local_workers is None:
+        yield None
+        return
+    option = "--scheduler" if scheduler is not None else "--dask-workers"
+    try:
+        import distributed  # noqa: F401 - only to say that it is missing
+    except ImportError:
+        raise _UsageError(
+            f"{option} needs Dask: pip install 'tariffs[dask]'"
+        ) from None
+    from tariffs.runs.cluster import cluster
+
+    with cluster(scheduler, local_workers=local_workers) as client:
+        yield client

@@ -25,6 +25,7 @@ from tariffs.cli.options import (
     add_output_option,
     add_tariff_lookup_options,
     check_plot,
+    dask_client,
     positive,
     write_output,
 )
@@ -249,20 +250,22 @@ def run(args: argparse.Namespace) -> int:
 
     bar = _ProgressBar(sys.stderr) if progress_wanted(sys.stderr) else None
     try:
-        fresh = price_accounts(
-            pending,
-            current,
-            proposed,
-            workers=args.workers,
-            interval_seconds=args.interval * 60 if args.interval else None,
-            allow_gaps=args.allow_gaps,
-            start=args.start,
-            end=args.end,
-            event_days=args.event_days,
-            coincident_peaks=peaks,
-            progress=bar,
-            on_outcomes=checkpoint,
-        )
+        with dask_client(args) as client:
+            fresh = price_accounts(
+                pending,
+                current,
+                proposed,
+                workers=args.workers,
+                client=client,
+                interval_seconds=args.interval * 60 if args.interval else None,
+                allow_gaps=args.allow_gaps,
+                start=args.start,
+                end=args.end,
+                event_days=args.event_days,
+                coincident_peaks=peaks,
+                progress=bar,
+                on_outcomes=checkpoint,
+            )
     finally:
         if bar is not None:
             bar.close()
