@@ -1802,15 +1802,15 @@ URDB_CASES = [
         "rate.json:2:14",
         exactly("not a text file: byte 0xE9 is not valid UTF-8"),
     ),
-    # The tier object opens at column 28 of line 3; the sell price 0.05 starts 37
+    # The tier object opens at column 28 of line 3; the sell price -0.05 starts 37
     # characters later ('"rate": 0.10, "unit": "kWh", "sell": '), at column 66.
     urdb_refused(
         "tariff_urdb_field_refused_at_its_line",
-        edit(URDB, '"unit": "kWh"', '"unit": "kWh", "sell": 0.05'),
+        edit(URDB, '"unit": "kWh"', '"unit": "kWh", "sell": -0.05'),
         "rate.json:3:66",
         exactly(
-            "energyratestructure[0][0].sell: not supported, refusing to price (a sell price of "
-            "0.05 for exported energy; exports are not credited by this importer)"
+            "energyratestructure[0][0].sell: not supported, refusing to price (a negative sell "
+            "price (-0.05): exports that cost the customer are not priced)"
         ),
         "unsupported",
     ),
@@ -3627,6 +3627,66 @@ COINCIDENT_PEAKS = [
 ]
 
 
+# -- exports: the metering rules ------------------------------------------------------------
+
+#: The base tariff with export terms after its charges (lines 17 to 19).
+def with_exports(metering: str, prices: str) -> str:
+    return TARIFF + f"    exports:\n      metering: {metering}\n      prices: {prices}\n"
+
+
+EXPORTS = [
+    version_refused(
+        "tariff_exports_price_of_an_unknown_period",
+        with_exports("net_billing", '{peak: "0.10", shoulder: "0.05"}'),
+        "exports.prices: export price for period 'shoulder', which the schedule does not "
+        "define (periods: peak, valley)",
+    ),
+    tariff_refused(
+        "tariff_metering_rule_without_export_terms",
+        TARIFF,
+        "tou.yaml",
+        exactly(
+            "metering net_billing: not supported, refusing to price (metering net_billing "
+            "needs the version's export terms (exports))"
+        ),
+        extra=("--metering", "net_billing"),
+    ),
+    tariff_refused(
+        "account_buy_all_sell_all_without_gross_readings",
+        with_exports("buy_all_sell_all", '{peak: "0.10", valley: "0.05"}'),
+        "account.yaml",
+        starting(
+            "metering buy_all_sell_all bills all the load and sells all the generation: it "
+            "needs gross readings"
+        ),
+        account=ACCOUNT,
+    ),
+    tariff_refused(
+        "account_credit_kwh_of_an_unknown_period",
+        TARIFF + "    exports:\n      metering: net_metering\n",
+        "account.yaml",
+        exactly(
+            "credit_kwh names period 'shoulder', which tariff tou does not have (periods: "
+            "peak, valley)"
+        ),
+        account=ACCOUNT + "credit_kwh: {shoulder: 12.5}\n",
+    ),
+    # '  "dgrules": ' is 13 characters: the rule starts at column 14 of line 3.
+    urdb_refused(
+        "tariff_urdb_net_billing_hourly",
+        edit(
+            edit(URDB, '"unit": "kWh"', '"unit": "kWh", "sell": 0.05'),
+            '  "label": "abc",\n',
+            '  "label": "abc",\n  "dgrules": "Net Billing Hourly",\n',
+        ),
+        "rate.json:3:14",
+        starting(
+            "dgrules: not supported, refusing to price (imports and exports netted hour by hour"
+        ),
+    ),
+]
+
+
 CASES = [
     *TARIFF_YAML,
     *TARIFF_FIELDS,
@@ -3635,6 +3695,7 @@ CASES = [
     *TARIFF_CHARGES,
     *TARIFF_FILES,
     *URDB_CASES,
+    *EXPORTS,
     *READINGS_CSV,
     *GREENBUTTON,
     *ACCOUNTS,

@@ -32,6 +32,7 @@ from tariffs.io.urdb import (
     urdb_to_tariff_data,
     urdb_to_yaml,
 )
+from tariffs.model.account import CoincidentPeak
 from tariffs.model.readings import Readings
 
 D = Decimal
@@ -550,14 +551,85 @@ def test_a_schedule_naming_a_missing_period_is_malformed() -> None:
         tariff_of(data)
 
 
-def test_sell_prices_are_refused_by_name() -> None:
-    data = record(energyratestructure=[[{"rate": D("0.0015"), "sell": D("0.0699")}]])
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        ({}, "net_metering"),  # no rule: net metering, as NREL's reader assumes
+        ({"usenetmetering": True}, "net_metering"),
+        ({"usenetmetering": False}, "net_billing"),
+        ({"dgrules": "Net Metering"}, "net_metering"),
+        ({"dgrules": "Net Billing Instantaneous"}, "net_billing"),
+        ({"dgrules": "Buy All Sell All"}, "buy_all_sell_all"),
+    ],
+)
+def test_sell_prices_are_the_export_prices_under_the_records_rule(
+    rules: dict[str, Any], expected: str
+) -> None:
+    data = record(energyratestructure=[[{"rate": D("0.0015"), "sell": D("0.0699")}]], **rules)
+    tariff = tariff_of(data)
+    exports = only_version(tariff).exports
+    assert (exports.metering, exports.price_per_kwh, exports.prices) == (
+        expected,
+        D("0.0699"),
+        None,
+    )
+    assert tariff.description is not None
+    assert "not credited" not in tariff.description
+
+
+def test_sell_prices_by_period() -> None:
+    weekday = [[0] * 12 + [1] * 12 for _ in range(12)]
+    data = record(
+        energyratestructure=[
+            [{"rate": D("0.10"), "sell": D("0.03")}],
+            [{"rate": D("0.20"), "max": D(500), "sell": D("0.05")}, {"rate": D("0.25"),
+                                                                      "sell": D("0.05")}],
+        ],
+        energyweekdayschedule=weekday,
+        energyweekendschedule=weekday,
+        dgrules="Net Billing Instantaneous",
+    )
+    exports = only_version(tariff_of(data)).exports
+    assert exports.prices == {"p0": D("0.03"), "p1": D("0.05")}
+    assert exports.metering == "net_billing"
+
+
+@pytest.mark.parametrize(
+    ("fields", "feature", "detail"),
+    [
+        (
+            {"dgrules": "Net Billing Hourly"},
+            "dgrules",
+            "imports and exports netted hour by hour",
+        ),
+        ({"dgrules": "Net Banking"}, "dgrules", "a rule for exports this importer does not know"),
+        (
+            {"dgrules": "Net Billing Instantaneous", "usenetmetering": True},
+            "usenetmetering",
+            "usenetmetering true contradicts dgrules 'Net Billing Instantaneous'",
+        ),
+        (
+            {"energyratestructure": [[{"rate": D("0.10"), "max": D(100), "sell": D("0.02")},
+                                      {"rate": D("0.20"), "sell": D("0.04")}]]},
+            "energyratestructure[0]",
+            "sell prices that differ between the tiers of a period (0.02, 0.04)",
+        ),
+        (
+            {"energyratestructure": [[{"rate": D("0.10"), "sell": D("-0.02")}]]},
+            "energyratestructure[0][0].sell",
+            "a negative sell price (-0.02)",
+        ),
+    ],
+)
+def test_sell_prices_that_cannot_be_priced_are_refused_by_name(
+    fields: dict[str, Any], feature: str, detail: str
+) -> None:
+    data = record(energyratestructure=[[{"rate": D("0.10"), "sell": D("0.05")}]])
+    data.update(fields)
     with pytest.raises(UnsupportedFeatureError) as caught:
         tariff_of(data)
-    assert caught.value.feature == "energyratestructure[0][0].sell"
-    assert str(caught.value).startswith(
-        "rate.json: energyratestructure[0][0].sell: not supported, refusing to price"
-    )
+    assert caught.value.feature == feature
+    assert detail in caught.value.detail
 
 
 def test_zero_sell_prices_are_fine() -> None:
@@ -1023,8 +1095,8 @@ RECORDS: dict[str, str | None] = {
 #: The records refused for their attributes, with ``unpriced_attributes``: the field they
 #: are refused for then, or None when they price (each attribute listed on every bill).
 WITH_UNPRICED: dict[str, str | None] = {
-    # its sell price of exported energy is refused next
-    "peco_gs_ht_53ac8daa5257a3406ac32a35.json": "energyratestructure[0][0].sell",
+    # its sell price is the export price of net metering (no dgrules: net metering)
+    "peco_gs_ht_53ac8daa5257a3406ac32a35.json": None,
     "pge_e19_secondary_5cef0a415457a33576f60fe2.json": None,
     "sce_gs2_tou_b_55fc81d7682bea28da64f9ae.json": None,
     "sdge_tou_a_primary_5c3932b2b718b33d2eb90074.json": None,
@@ -1178,7 +1250,14 @@ def test_real_record_with_unpriced_attributes(
     ]
     assert [tuple(text.split(": ")[:2]) for text in tariff.unpriced] == written
     _, quarter_load = office_2023
-    bills = price(tariff, quarter_load)
+    # A record with coincident demand (PECO's) is priced at one declared peak a month.
+    coincident = any(
+        getattr(charge, "measured_at", None) == "coincident_peaks"
+        for version in tariff.versions.values()
+        for charge in version.charges
+    )
+    peaks = [CoincidentPeak(start=f"2023-{month:02d}-15T17:00") for month in range(1, 13)]
+    bills = price(tariff, quarter_load, coincident_peaks=peaks if coincident else ())
     check_bills(bills, quarter_load)
     for bill in bills:
         notes = [w.removeprefix("not priced: ") for w in bill.warnings if "not priced" in w]
@@ -1284,7 +1363,7 @@ ENVELOPE = """\
 {"items": [
   {
     "label": "abc",
-    "energyratestructure": [[{"rate": 0.10, "sell": 0.05}]],
+    "energyratestructure": [[{"rate": 0.10, "sell": -0.05}]],
     "energyweekdayschedule": SCHEDULE,
     "energyweekendschedule": SCHEDULE,
     "demandwindow": 7
@@ -1324,7 +1403,7 @@ def test_a_malformed_field_names_its_line_and_column_in_both_readers(
     from tariffs.cli import main
 
     path = tmp_path / "rate.json"
-    path.write_text(ENVELOPE.replace(', "sell": 0.05', ""), encoding="utf-8")
+    path.write_text(ENVELOPE.replace(', "sell": -0.05', ""), encoding="utf-8")
     # Line 7: '    "demandwindow": ' is 20 characters; the window 7 is refused by name.
     with pytest.raises(UnsupportedFeatureError, match=r"rate\.json:7:21: demandwindow: "):
         load_urdb_tariff(path, timezone="UTC")
@@ -1333,7 +1412,7 @@ def test_a_malformed_field_names_its_line_and_column_in_both_readers(
     # A period index without a structure: the first hour of the weekday schedule, line 5,
     # after '    "energyweekdayschedule": [[' (31 characters).
     path.write_text(
-        ENVELOPE.replace(', "sell": 0.05', "")
+        ENVELOPE.replace(', "sell": -0.05', "")
         .replace('"demandwindow": 7', '"demandwindow": 15')
         .replace('"energyweekdayschedule": [[0', '"energyweekdayschedule": [[3'),
         encoding="utf-8",

@@ -62,7 +62,7 @@ def test_price_batch_item_on_a_local_dask_cluster(tmp_path: Path) -> None:
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: another cluster may hold 8787
             silence_logs=True,
         ) as cluster,
         distributed.Client(cluster) as client,

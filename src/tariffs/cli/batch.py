@@ -40,6 +40,7 @@ from tariffs.cli.options import (
     _UsageError,
     add_format_option,
     add_many_accounts_options,
+    add_metering_option,
     add_output_option,
     add_readings_format_options,
     add_tariff_lookup_options,
@@ -121,6 +122,7 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
         sub, "csv; with --readings-dir only, greenbutton reads DIR/<account_id>.xml"
     )
     add_many_accounts_options(sub)
+    add_metering_option(sub)
     add_format_option(
         sub,
         {
@@ -332,6 +334,7 @@ def _items(
         ),
         readings_format=args.readings_format or "csv",
         usage_point=args.usage_point,
+        metering=args.metering,
     )
 
     def lookup(name: str) -> Tariff:

@@ -17,6 +17,7 @@ from typing import Any
 from tariffs.cli.options import (
     _UsageError,
     add_format_option,
+    add_metering_option,
     add_output_option,
     add_readings_options,
     check_plot,
@@ -76,6 +77,7 @@ def add_parser(commands: Any) -> None:
         ),
     )
     add_readings_options(sub)
+    add_metering_option(sub)
     add_format_option(
         sub,
         {
@@ -313,6 +315,7 @@ def run(args: argparse.Namespace) -> int:
         annualise=args.annualise,
         ignore_eligibility=args.ignore_eligibility,
         coincident_peaks=peaks,
+        metering=args.metering,
     )
     for tariff in tariffs:
         periods = [p for r in whatif.base.results if r.tariff == tariff.id for p in r.periods]

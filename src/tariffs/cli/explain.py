@@ -7,6 +7,7 @@ from typing import Any
 
 from tariffs.cli.options import (
     add_format_option,
+    add_metering_option,
     add_output_option,
     add_readings_options,
     layout_of,
@@ -28,6 +29,7 @@ def add_parser(commands: Any) -> None:
         help="price readings under one tariff and explain each line of each bill",
     )
     add_readings_options(sub)
+    add_metering_option(sub)
     add_format_option(
         sub,
         {
@@ -79,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         event_days=args.event_days,
         demand_window=args.demand_window,
         coincident_peaks=peaks,
+        metering=args.metering,
     )
     text = explained_to_json(bills) if args.format == "json" else explained_to_table(bills)
     write_output(text, args.output)

@@ -29,6 +29,7 @@ from tariffs.io.atomic import write_atomic
 from tariffs.io.readings.layout import CsvLayout, parse_columns, parse_units
 from tariffs.model.common import check_ascii_digits
 from tariffs.model.common import parse_date as plain_date
+from tariffs.model.exports import METERING_RULES
 from tariffs.model.readings import CLOCKS, Clock, Readings
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "add_format_option",
     "add_interval_option",
     "add_many_accounts_options",
+    "add_metering_option",
     "add_output_option",
     "add_past_enddate_option",
     "add_readings_format_options",
@@ -387,6 +389,16 @@ def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
         type=positive,
         metavar="N",
         help="price on a local Dask cluster of N worker processes started for the run",
+    )
+
+
+def add_metering_option(sub: argparse.ArgumentParser) -> None:
+    """``--metering RULE``: the metering rule of exported energy for the run."""
+    sub.add_argument(
+        "--metering",
+        choices=METERING_RULES,
+        help="price exports under this metering rule instead of the account's metering "
+        "or the tariff's exports.metering",
     )
 
 

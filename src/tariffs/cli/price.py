@@ -8,6 +8,7 @@ from typing import Any
 
 from tariffs.cli.options import (
     add_format_option,
+    add_metering_option,
     add_output_option,
     add_readings_options,
     layout_of,
@@ -31,6 +32,7 @@ def add_parser(commands: Any) -> None:
     """Add ``price`` to the subcommands of the ``tariffs`` parser."""
     sub = commands.add_parser("price", help="price readings under one tariff")
     add_readings_options(sub)
+    add_metering_option(sub)
     add_format_option(
         sub,
         {
@@ -93,6 +95,7 @@ def _price_all(
                 event_days=args.event_days,
                 demand_window=args.demand_window,
                 coincident_peaks=peaks,
+                metering=args.metering,
             )
         )
     return results

@@ -56,7 +56,8 @@ class PeriodFacts:
         period: The period's name ("" where the tariff has no periods).
         intervals: How many intervals fell in it.
         read_kwh: Their kWh, as read (meter multiplier applied) [kWh].
-        kwh: The kWh the engine priced for it: ``read_kwh`` plus its losses [kWh].
+        kwh: The kWh the engine priced for it: ``read_kwh`` plus its losses, less what
+            net metering netted [kWh].
         windows: The local clock windows its intervals fell in, ``HH:MM-HH:MM``.
         day_types: The day types of the days its intervals fell on.
         first_day: The first local date with an interval in it.
@@ -75,6 +76,7 @@ class PeriodFacts:
     first_day: dt.date | None
     last_day: dt.date | None
     overrides: tuple[str, ...] = ()
+    netted_kwh: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,9 +188,14 @@ class Recorder:
         plan: Plan,
         usage: Usage,
         facts: dict[str, Any],
+        netted: Mapping[tuple[int, int], int] | None = None,
     ) -> None:
-        """Note a segment: its dates and shares, and what fell in each of its periods."""
-        periods = _period_facts(self.readings, schedule, plan, usage, self.zone)
+        """Note a segment: its dates and shares, and what fell in each of its periods.
+
+        ``netted``: under net metering, the kWh of each (season, period) that exports and
+        carried credit netted (integer units of the usage's scale).
+        """
+        periods = _period_facts(self.readings, schedule, plan, usage, self.zone, netted)
         self._periods.append(periods)
         self._segments.append({**facts, "periods": list(periods.values())})
 
@@ -266,6 +273,7 @@ class Recorder:
                 facts["intervals"] = sum(p.intervals for p in periods.values())
                 facts["read_kwh"] = sum((p.read_kwh for p in periods.values()), Decimal(0))
                 facts["kwh"] = sum((p.kwh for p in periods.values()), Decimal(0))
+                facts["netted_kwh"] = sum((p.netted_kwh for p in periods.values()), Decimal(0))
             words = tuple(facts.pop("words", ()))
             measure = facts.pop("measure", None)
             if isinstance(measure, MaxDemand) and measure in self.demands:
@@ -304,6 +312,7 @@ def explain(
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
     coincident_peaks: Iterable[CoincidentPeak] = (),
+    metering: str | None = None,
 ) -> list[BillExplanation]:
     """Price readings as `tariffs.price` does, and explain each line of each bill.
 
@@ -316,6 +325,7 @@ def explain(
         event_days: Declared event days (critical peak) of this run.
         demand_window: As for `tariffs.price`.
         coincident_peaks: As for `tariffs.price`.
+        metering: As for `tariffs.price`.
 
     Returns:
         One explanation per bill; its ``bill`` equals the bill `tariffs.price` gives.
@@ -335,6 +345,7 @@ def explain(
         event_days=event_days,
         demand_window=demand_window,
         coincident_peaks=coincident_peaks,
+        metering=metering,
     )
     # The bills as priced in full: a warning added after the lines (a tariff the account
     # may not take) is on them.
@@ -364,7 +375,12 @@ def _names_of_version(
 
 
 def _period_facts(
-    readings: Readings, schedule: Schedule, plan: Plan, usage: Usage, zone: ZoneInfo
+    readings: Readings,
+    schedule: Schedule,
+    plan: Plan,
+    usage: Usage,
+    zone: ZoneInfo,
+    netted: Mapping[tuple[int, int], int] | None = None,
 ) -> dict[tuple[int, int], PeriodFacts]:
     """What fell in each (season, period) of a planned segment, in time order of first use."""
     starts, kwh = readings.starts, readings.kwh
@@ -401,6 +417,7 @@ def _period_facts(
             first_day=first_day,
             last_day=last_day,
             overrides=_overrides(schedule, season, period, first_day, last_day),
+            netted_kwh=Decimal((netted or {}).get(key, 0)).scaleb(-usage.scale),
         )
     return found
 
@@ -502,9 +519,7 @@ def _because(
         words.append(_period_words(period))
     if "intervals" in facts and "read_kwh" in facts:
         text = f"all {facts['intervals']} intervals: {_text(facts['read_kwh'])} kWh read"
-        if facts["kwh"] != facts["read_kwh"]:
-            losses = facts["kwh"] - facts["read_kwh"]
-            text += f" + {_text(losses)} kWh losses = {_text(facts['kwh'])} kWh"
+        text += _priced_words(facts["read_kwh"], facts.get("netted_kwh", 0), facts["kwh"])
         words.append(text)
     tier = facts.get("tier")
     if tier is not None:
@@ -545,9 +560,18 @@ def _period_words(period: PeriodFacts) -> str:
     for override in period.overrides:
         text += f"; {override}"
     text += ")"
-    if period.kwh != period.read_kwh:
-        text += f" + {_text(period.kwh - period.read_kwh)} kWh losses = {_text(period.kwh)} kWh"
-    return text
+    return text + _priced_words(period.read_kwh, period.netted_kwh, period.kwh)
+
+
+def _priced_words(read_kwh: Decimal, netted_kwh: Decimal, kwh: Decimal) -> str:
+    """How the kWh priced follow from the kWh read: netted by net metering, losses added."""
+    if kwh == read_kwh:
+        return ""
+    text = f" - {_text(netted_kwh)} kWh netted by exports and credit" if netted_kwh else ""
+    losses = kwh - read_kwh + netted_kwh
+    if losses:
+        text += f" + {_text(losses)} kWh losses"
+    return text + f" = {_text(kwh)} kWh"
 
 
 def _tier_words(tier: Mapping[str, Any]) -> list[str]:

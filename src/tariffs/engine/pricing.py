@@ -24,6 +24,16 @@ from tariffs.engine._kept import clear_caches, value_key
 from tariffs.engine.charges import KINDS
 from tariffs.engine.charges.context import BillUsage, Carried, Context, Setting
 from tariffs.engine.coincident import Peak, resolve_peaks
+from tariffs.engine.exports import (
+    Metering,
+    check_credits_in,
+    exported_by_key,
+    metering_of,
+    net_metering_lines,
+    net_segment,
+    segment_credits,
+    settle_bill,
+)
 from tariffs.engine.measures import (
     EnergyByHour,
     EnergyInTimeOrder,
@@ -156,6 +166,7 @@ def price(
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
     coincident_peaks: Iterable[CoincidentPeak] = (),
+    metering: str | None = None,
 ) -> list[Bill]:
     """Price interval readings under one tariff, one bill per billing period.
 
@@ -178,6 +189,9 @@ def price(
         coincident_peaks: Declared coincident-peak intervals of this run, besides the
             account's ``coincident_peaks``, where demand charges ``measured_at:
             coincident_peaks`` measure (`tariffs.engine.coincident`).
+        metering: The metering rule of exported energy for this run (``net_metering``,
+            ``net_billing``, ``buy_all_sell_all``), instead of the account's
+            ``metering`` and the tariff's ``exports.metering``.
 
     Returns:
         One bill per billing period that has readings, in time order.
@@ -190,9 +204,17 @@ def price(
     """
     with localcontext(_WIDE):
         return _price(
-            tariff, readings, account, start, end, event_days, demand_window, None,
+            tariff,
+            readings,
+            account,
+            start,
+            end,
+            event_days,
+            demand_window,
+            metering,
+            None,
             tuple(coincident_peaks),
-        )  # fmt: skip
+        )
 
 
 def price_recorded(
@@ -206,13 +228,22 @@ def price_recorded(
     event_days: Iterable[dt.date] = (),
     demand_window: Literal["tariff", "readings"] = "tariff",
     coincident_peaks: Iterable[CoincidentPeak] = (),
+    metering: str | None = None,
 ) -> list[Bill]:
     """`price`, noting in ``recorder`` what each line is priced from (`tariffs.explain`)."""
     with localcontext(_WIDE):
         return _price(
-            tariff, readings, account, start, end, event_days, demand_window, recorder,
+            tariff,
+            readings,
+            account,
+            start,
+            end,
+            event_days,
+            demand_window,
+            metering,
+            recorder,
             tuple(coincident_peaks),
-        )  # fmt: skip
+        )
 
 
 #: Arithmetic wide enough that no product or sum of the engine's numbers is ever rounded
@@ -229,6 +260,7 @@ def _price(
     end: dt.date | None,
     event_days: Iterable[dt.date],
     demand_window: str = "tariff",
+    metering: str | None = None,
     recorder: Recorder | None = None,
     coincident_peaks: tuple[CoincidentPeak, ...] = (),
 ) -> list[Bill]:
@@ -255,9 +287,13 @@ def _price(
         first_year={},
         counted={},
         demand_history_kw=_demand_history(account),
-        carried=Carried(),
+        carried=_carried_in(account),
         annual_months=_annual_ladders(tariff),
     )
+    if account is not None and (account.credit_kwh or account.credit_amount) and calendar:
+        first = calendar[0].segments[0].version
+        rule = metering_of(tariff, first, account, metering)
+        check_credits_in(account, rule, first, tariff, readings.scale)
     over_interval = demand_window == "readings"
     declared = [*(account.coincident_peaks if account else ()), *coincident_peaks]
     peaks = (
@@ -272,7 +308,16 @@ def _price(
     )
     bills = [
         _price_bill(
-            tariff, readings, account, plan, ladders, over_interval, meters, recorder, peaks
+            tariff,
+            readings,
+            account,
+            plan,
+            ladders,
+            over_interval,
+            meters,
+            recorder,
+            peaks,
+            metering,
         )
         for plan in calendar
     ]
@@ -400,6 +445,13 @@ def _plan_bills(
         if plan is not None:
             plans.append(plan)
     return plans
+
+
+def _carried_in(account: Account | None) -> Carried:
+    """What the account carries into the first bill: credits of earlier bills."""
+    if account is None or not (account.credit_kwh or account.credit_amount):
+        return Carried()
+    return Carried(credit_kwh=dict(account.credit_kwh), credit_money=account.credit_amount)
 
 
 def _demand_history(account: Account | None) -> dict[tuple[int, int], Decimal]:
@@ -681,6 +733,7 @@ def _price_bill(
     meters: _Meters | None = None,
     recorder: Recorder | None = None,
     peaks: tuple[Peak, ...] = (),
+    declared_metering: str | None = None,
 ) -> Bill:
     period_start = plan.period_start
     losses = account.losses if account is not None else None
@@ -715,6 +768,7 @@ def _price_bill(
     position_periods: dict[str, Decimal] = {}
     count = len(plan.segments)
     carried = ladders.carried
+    metering: Metering | None = None
     for index, (segment, usage) in enumerate(zip(plan.segments, usages, strict=True)):
         positions = {"bill": position_bill}
         positions.update({f"period:{name}": kwh for name, kwh in position_periods.items()})
@@ -725,6 +779,24 @@ def _price_bill(
             measured = _segment_measures(tariff, readings, segment.plan, needs[index])
             if measured:
                 usage = replace(usage, measured=measured)
+        metering = metering_of(tariff, segment.version, account, declared_metering)
+        exported = None
+        netted: list[tuple[str, int, int, int]] = []
+        netted_keys: dict[tuple[int, int], int] | None = None
+        if metering is not None:
+            exported = exported_by_key(readings, segment.plan)
+            if exported is None:
+                note = (
+                    f"the readings have no export_kwh column: nothing exported "
+                    f"(metering {metering.rule})"
+                )
+                if note not in warnings:
+                    warnings.append(note)
+                exported = {}
+            if metering.rule == "net_metering":
+                gross = usage.energy
+                usage, netted, carried = net_segment(usage, exported, schedule, carried)
+                netted_keys = {key: gross[key] - usage.energy[key] for key in gross}
         if recorder is not None:
             recorder.segment(
                 schedule,
@@ -738,6 +810,7 @@ def _price_bill(
                     "month_share": segment.month_fraction,
                     "proration": tariff.proration,
                 },
+                netted_keys,
             )
         ctx = Context(
             tariff=tariff,
@@ -768,6 +841,14 @@ def _price_bill(
                 carried = priced.carried
             if priced.warnings:
                 warnings.extend(w for w in priced.warnings if w not in warnings)
+        if metering is not None and exported is not None:
+            places, mode = tariff.line_places, tariff.rounding.mode
+            if metering.rule == "net_metering":
+                segment_lines.extend(net_metering_lines(netted, usage.scale, places, mode))
+            else:
+                segment_lines.extend(
+                    segment_credits(metering, exported, schedule, usage.scale, places, mode)
+                )
         segment_kwh = to_decimal(usage.total_kwh, usage.scale)
         if index < count - 1:  # positions on the bill's ladders, for the next segment
             position_bill += segment_kwh
@@ -779,6 +860,17 @@ def _price_bill(
         for start_month in annual_months:
             ladders.add(start_month, period_start, segment_kwh)
         lines.extend(segment_lines)
+    if metering is not None:
+        closing, carried = settle_bill(
+            metering,
+            lines,
+            carried,
+            plan.end_date - dt.timedelta(days=1),
+            tariff.currency,
+            tariff.line_places,
+            tariff.rounding.mode,
+        )
+        lines.extend(closing)
     ladders.carried = carried
     loss_kwh = None
     if losses is not None or (meters is not None and meters.any_losses):

@@ -59,7 +59,7 @@ __all__ = [
 ACCOUNT_COLUMNS = (
     "account_id", "capacity_kva", "contract_demand_kw", "basic_charge_method",
     "service_start", "service_end", "meter_read_day", "tier_allowance_kwh_per_month",
-    "critical_peak_days", "year_to_date_kwh", "meter_multiplier",
+    "critical_peak_days", "year_to_date_kwh", "meter_multiplier", "metering", "gross_readings",
 )  # fmt: skip
 
 #: Columns an accounts CSV of a batch may have: the account fields, and ``tariff``.

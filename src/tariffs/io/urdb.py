@@ -69,10 +69,15 @@ How the record maps:
   ``tests/data/urdb``): the table is ``withdrawn`` from the day after, so a bill of a
   later day is refused; with ``past_enddate`` it is priced under the record and says
   so (``past_withdrawal: warn``).
-* ``dgrules`` and ``usenetmetering`` say how exported energy is compensated; the table
-  prices imported kWh only and the description says that exports are not credited.
+* Tier ``sell`` prices are the export prices of their periods (``exports``) under the
+  record's rule: ``dgrules`` "Net Metering" (or ``usenetmetering`` true, or no rule:
+  net metering), "Net Billing Instantaneous" (or ``usenetmetering`` false: net
+  billing), "Buy All Sell All"; see ``_Converter._metering_rule``. A record whose sell
+  prices are all zero prices imported kWh only, and the description says that exports
+  are not credited under its rule.
 
-Refused by name: tier ``sell`` prices that are not zero, a negative
+Refused by name: "Net Billing Hourly", sell prices that are negative or differ between
+the tiers of a period, sell prices on demand tiers, a negative
 ``demandreactivepowercharge``, ``fixedchargeeaaddl``, other
 units, ratchets that do not
 fit one percentage over a stated number of months (``demandratchetpercentage`` without
@@ -213,6 +218,13 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 _WEEKEND = ["sat", "sun"]
 _TIER_KEYS = frozenset({"max", "rate", "adj", "sell", "unit"})
+
+#: URDB ``dgrules`` → the metering rule of the table ("Net Billing Hourly" is refused).
+_DG_RULES = {
+    "Net Metering": "net_metering",
+    "Net Billing Instantaneous": "net_billing",
+    "Buy All Sell All": "buy_all_sell_all",
+}
 _BOUND_UNITS = {"kwh": "kwh", "kwh daily": "kwh_per_day", "kwh/kw": "kwh_per_kw"}
 _DEMAND_WINDOWS = (5, 10, 15, 30, 60)
 _DEFAULT_WINDOW = 15
@@ -576,6 +588,7 @@ class _Converter:
         self.unpriced: list[str] = []
         self.withdrawn: dt.date | None = None
         self.notes: list[str] = []
+        self.exports_priced = False
 
     # -- errors -------------------------------------------------------------------------
 
@@ -618,6 +631,9 @@ class _Converter:
                 version["periods"] = calendar.rules(energy_rows, "p")
             charges.append(charge)
             needs_demand = needs_demand or per_kw
+            exports = self._export_terms(energy_structure, energy_used)
+            if exports is not None:
+                version["exports"] = exports
         dynamic = self._dynamic_charge(energy_structure is not None)
         if dynamic is not None:
             charges.append(dynamic)
@@ -889,12 +905,103 @@ class _Converter:
                     raise self.refuse(f"{where}.unit", _demand_unit_refusal(str(tier["unit"])))
                 sell = tier.get("sell")
                 if sell is not None and self.number(sell, f"{where}.sell") != 0:
-                    raise self.refuse(
-                        f"{where}.sell",
-                        f"a sell price of {sell} for exported energy; exports are not credited "
-                        "by this importer",
-                    )
+                    self._check_sell(key, where, sell)
         return value
+
+    # -- exports (tier ``sell`` prices under the record's rule) ----------------------------
+
+    def _check_sell(self, key: str, where: str, sell: Any) -> None:
+        """A non-zero sell price: only on energy tiers, and not below zero."""
+        if key != "energyratestructure":
+            raise self.refuse(
+                f"{where}.sell", f"a sell price of {sell} on a {key} tier; only energy is sold"
+            )
+        if self.money(sell, f"{where}.sell") < 0:
+            raise self.refuse(
+                f"{where}.sell",
+                f"a negative sell price ({sell}): exports that cost the customer are not priced",
+            )
+
+    def _metering_rule(self) -> str:
+        """The metering rule of the record's ``dgrules`` and ``usenetmetering``.
+
+        The values of ``dgrules`` are those of the OpenEI URDB API (version 7 and later,
+        https://openei.org/services/doc/rest/util_rates?version=7): "Net Metering", "Net
+        Billing Instantaneous", "Net Billing Hourly", "Buy All Sell All". A record that
+        names no rule is read as net metering, as NREL's URDB reader does
+        (``PySAM.UtilityRateTools.URDBv8_to_ElectricityRates``: "if no metering option
+        provided, assume Net Metering"), unless ``usenetmetering`` is false.
+
+        Raises:
+            UnsupportedFeatureError: "Net Billing Hourly" (imports and exports netted hour
+                by hour before they are priced), an unknown rule, or a rule that
+                contradicts ``usenetmetering``.
+        """
+        rules = _text(self.record.get("dgrules"))
+        flag = self.record.get("usenetmetering")
+        if not rules:
+            return "net_billing" if flag is False else "net_metering"
+        rule = _DG_RULES.get(rules)
+        if rule is None:
+            detail = (
+                "imports and exports netted hour by hour before they are priced; this "
+                "importer credits the exports of each interval as read (Net Billing "
+                "Instantaneous)"
+                if rules == "Net Billing Hourly"
+                else f"a rule for exports this importer does not know ({rules!r})"
+            )
+            raise self.refuse("dgrules", detail)
+        if flag is True and rule != "net_metering" or flag is False and rule == "net_metering":
+            raise self.refuse(
+                "usenetmetering",
+                f"usenetmetering {str(flag).lower()} contradicts dgrules {rules!r}",
+            )
+        return rule
+
+    def _export_terms(
+        self, structure: list[list[dict[str, Any]]], used: list[int]
+    ) -> dict[str, Any] | None:
+        """The version's ``exports``: each used period's sell price under the record's rule.
+
+        None when every sell price is zero or missing (the record prices as without
+        exports). A period's sell price must be the same on all its tiers.
+        """
+        sells: dict[int, Decimal] = {}
+        for p in used:
+            found = {
+                self.money(tier.get("sell", 0), f"energyratestructure[{p}][{t}].sell")
+                for t, tier in enumerate(structure[p])
+            }
+            if len(found) > 1:
+                raise self.refuse(
+                    f"energyratestructure[{p}]",
+                    "sell prices that differ between the tiers of a period "
+                    f"({', '.join(str(v) for v in sorted(found))}); an export price by tier "
+                    "is not supported",
+                )
+            sells[p] = found.pop()
+        if not any(sells.values()):
+            return None
+        rule = self._metering_rule()
+        self.exports_priced = True
+        terms: dict[str, Any] = {"metering": rule}
+        if len(used) == 1:
+            terms["price_per_kwh"] = sells[used[0]]
+        else:
+            terms["prices"] = {f"p{p}": sells[p] for p in used}
+        if rule == "net_metering":
+            self.notes.append(
+                "Exports are net metered: each period's exported kWh net its imports in "
+                "the month, and the kWh left are carried to later months; the record gives "
+                "no true-up, so what is left in December is forfeited. The sell prices "
+                "apply where --metering chooses net billing."
+            )
+        else:
+            self.notes.append(
+                "Exported kWh are credited at the sell price of their period"
+                + (" (all the generation sold)." if rule == "buy_all_sell_all" else ".")
+            )
+        return terms
 
     def _schedule(self, key: str, count: int) -> list[list[int]]:
         value = self.record.get(key)
@@ -1504,7 +1611,9 @@ class _Converter:
             )
         if self.record.get("approved") in (False, "false", "False"):
             self.notes.append("URDB marks the record as not approved.")
-        if _text(self.record.get("dgrules")) or self.record.get("usenetmetering") is True:
+        if not self.exports_priced and (
+            _text(self.record.get("dgrules")) or self.record.get("usenetmetering") is True
+        ):
             rules = _text(self.record.get("dgrules")) or "net metering"
             self.notes.append(
                 f"Exported energy is not credited (the record's rule for it: {rules})."

@@ -28,6 +28,7 @@ from tariffs.model.common import (
     unprintable_in_id,
 )
 from tariffs.model.eligibility import CLASS_PATTERN, check_class_name
+from tariffs.model.exports import MeteringRule
 
 __all__ = [
     "Account",
@@ -405,6 +406,16 @@ class Account(StrictModel):
             allowance: ``prorated`` (each month of the tier year adds the allowance in
             force on its first day) or ``full`` (the whole year adds 12 × the bill's
             allowance).
+        metering: The metering rule of exported energy the account is on
+            (``net_metering``, ``net_billing``, ``buy_all_sell_all``), instead of the
+            tariff's ``exports.metering``.
+        gross_readings: The readings' ``kwh`` is the premises' gross load and
+            ``export_kwh`` the generation, as two meters read them (needed by
+            ``buy_all_sell_all``), not the import and export of one meter.
+        credit_kwh: Net metering: the kWh credit of each period carried into the first
+            bill priced, period name → kWh (what the bill before showed carried out).
+        credit_amount: Net billing with carry-over: the money credit carried into the
+            first bill priced [currency].
     """
 
     account_id: str = Field(min_length=1)
@@ -433,6 +444,10 @@ class Account(StrictModel):
     meter_changes: list[MeterChange] = Field(default_factory=list)
     tier_allowance_changes: list[AllowanceChange] = Field(default_factory=list)
     tier_allowance_year: Literal["prorated", "full"] = "prorated"
+    metering: MeteringRule | None = None
+    gross_readings: bool = False
+    credit_kwh: dict[str, NonNegativeDecimal] = Field(default_factory=dict)
+    credit_amount: NonNegativeDecimal = Decimal(0)
 
     _source: str | None = PrivateAttr(default=None)
 

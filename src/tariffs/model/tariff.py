@@ -15,7 +15,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from tariffs.model.calendar import WEEKDAYS, DayType, Override, PeriodRule, Season
-from tariffs.model.charges import Charge, DemandCharge, EnergyCharge, PriceRef, PriceSpec
+from tariffs.model.charges import (
+    Charge,
+    DemandCharge,
+    DynamicEnergyCharge,
+    EnergyCharge,
+    ExportCreditCharge,
+    PriceRef,
+    PriceSpec,
+)
 from tariffs.model.common import (
     WIDE_CONTEXT,
     Name,
@@ -28,6 +36,7 @@ from tariffs.model.common import (
     window_spans,
 )
 from tariffs.model.eligibility import Eligibility
+from tariffs.model.exports import Exports
 from tariffs.model.holidays import SHIPPED_CALENDARS
 
 __all__ = [
@@ -110,6 +119,9 @@ class Version(StrictModel):
             period (when demand periods differ from energy periods); same seasons and
             day types.
         charges: What the bill is made of, priced in this order.
+        exports: How exported energy is metered and paid for (net metering, net
+            billing, buy-all-sell-all); exports are credited only by an
+            ``export_credit`` charge when left out.
     """
 
     seasons: dict[Name, Season] | None = None
@@ -121,6 +133,7 @@ class Version(StrictModel):
     demand_window: DemandWindow = Field(default_factory=DemandWindow)
     demand_periods: list[PeriodRule] | None = None
     charges: list[Charge] = Field(min_length=1)
+    exports: Exports | None = None
 
     # -- derived names -------------------------------------------------------------------
 
@@ -166,6 +179,7 @@ class Version(StrictModel):
         self._check_periods()
         self._check_overrides()
         self._check_charges()
+        self._check_exports()
         return self
 
     def _check_seasons(self) -> None:
@@ -349,6 +363,64 @@ class Version(StrictModel):
                 if minutes & span:
                     raise ValueError(f"{where}: its windows overlap each other")
                 minutes |= span
+
+    def _check_exports(self) -> None:
+        if self.exports is None:
+            return
+        periods = self.period_names
+        unknown = [p for p in self.exports.prices or {} if p not in periods]
+        if unknown:
+            raise ValueError(
+                f"exports.prices: export price for period {unknown[0]!r}, which the schedule "
+                f"does not define (periods: {', '.join(periods)})"
+            )
+        for index, charge in enumerate(self.charges):
+            if isinstance(charge, ExportCreditCharge):
+                raise ValueError(
+                    f"charges[{index}]: an export_credit charge and exports both credit "
+                    "exported kWh; give the export price in exports only"
+                )
+        problem = self.metering_problem(self.exports.metering)
+        if problem is not None:
+            raise ValueError(f"exports.metering: {problem}")
+
+    def metering_problem(self, rule: str) -> str | None:
+        """Why the version cannot be priced under a metering rule, or None.
+
+        Net metering nets each period's kWh before the charges price them, so a charge
+        that measures energy from the intervals themselves (tiers filled in time order,
+        hourly prices) would not see the netting; net billing and buy-all-sell-all need
+        an export price for every period.
+        """
+        exports = self.exports
+        if exports is None:
+            return f"metering {rule} needs the version's export terms (exports)"
+        if rule == "net_metering":
+            for index, charge in enumerate(self.charges):
+                chronological = (
+                    isinstance(charge, EnergyCharge)
+                    and charge.tiers is not None
+                    and charge.tiers.method == "chronological"
+                )
+                if chronological or isinstance(charge, DynamicEnergyCharge):
+                    what = "chronological tiers" if chronological else "hourly prices"
+                    return (
+                        f"net_metering nets kWh by period and cannot net charges[{index}] "
+                        f"({charge.kind} with {what}), which is priced interval by interval"
+                    )
+            return None
+        if not exports.has_prices():
+            return (
+                f"metering {rule} credits exports at a price: give exports.price_per_kwh "
+                "or exports.prices"
+            )
+        missing = [p for p in self.period_names if exports.price_of(p) is None]
+        if missing:
+            return (
+                f"metering {rule} needs an export price for every period; none for "
+                f"{', '.join(repr(p) for p in missing)}"
+            )
+        return None
 
     def _check_charges(self) -> None:
         periods = self.period_names

@@ -104,6 +104,8 @@ class BatchOptions:
             ``<account_id>.xml``). Rows of a long readings file are always CSV.
         usage_point: Green Button: the usage point to read in each file (0-based, in
             file order), when a file has several.
+        metering: The metering rule of exported energy for every account (see
+            `tariffs.price`), instead of each account's and each tariff's.
     """
 
     interval_seconds: int | None = None
@@ -114,6 +116,7 @@ class BatchOptions:
     coincident_peaks: tuple[CoincidentPeak, ...] = ()
     readings_format: Literal["csv", "greenbutton"] = "csv"
     usage_point: int | None = None
+    metering: str | None = None
 
 
 class RowsNotTogetherError(ReadingsError):
@@ -272,6 +275,7 @@ def _bills(item: BatchItem) -> BatchResult:
         end=options.end,
         event_days=options.event_days,
         coincident_peaks=options.coincident_peaks,
+        metering=options.metering,
     )
     return BatchResult(item.account_id, tuple(bills))
 

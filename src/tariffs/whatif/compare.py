@@ -454,6 +454,7 @@ def compare_tariffs(
     annualise: bool = False,
     ignore_eligibility: bool = False,
     coincident_peaks: Iterable[CoincidentPeak] = (),
+    metering: str | None = None,
 ) -> Comparison:
     """Price the same readings under several tariffs and rank them, cheapest first.
 
@@ -485,6 +486,7 @@ def compare_tariffs(
             (each bill of a tariff the account may not take still says so).
         coincident_peaks: Declared coincident-peak intervals of the run, besides the
             account's (see `tariffs.engine.pricing.price`).
+        metering: The metering rule of exported energy for the run (see `tariffs.price`).
 
     Returns:
         The ranking, the tariffs not applicable, savings against the current tariff and
@@ -567,6 +569,7 @@ def compare_tariffs(
                 event_days=days,
                 demand_window=demand_window,
                 coincident_peaks=peaks,
+                metering=metering,
             )
         except _NOT_APPLICABLE_ERRORS as exc:
             failures[tariff.id] = exc
@@ -687,6 +690,7 @@ def compare_scenarios(
     annualise: bool = False,
     ignore_eligibility: bool = False,
     coincident_peaks: Iterable[CoincidentPeak] = (),
+    metering: str | None = None,
 ) -> WhatIf:
     """Compare the tariffs on the readings as read, and under each scenario.
 
@@ -716,6 +720,7 @@ def compare_scenarios(
         ignore_eligibility: Rank every tariff that can be priced (see `compare_tariffs`).
         coincident_peaks: Declared coincident-peak intervals of the run, besides the
             account's.
+        metering: The metering rule of exported energy for the run (see `tariffs.price`).
 
     Raises:
         TariffsError: The base case cannot be priced (see `compare_tariffs`).
@@ -734,6 +739,7 @@ def compare_scenarios(
         annualise=annualise,
         ignore_eligibility=ignore_eligibility,
         coincident_peaks=peaks,
+        metering=metering,
     )
     current_id = _current_id(current)
     reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
@@ -765,6 +771,7 @@ def compare_scenarios(
                 annualise=annualise,
                 ignore_eligibility=ignore_eligibility,
                 coincident_peaks=peaks,
+                metering=metering,
             )
         except (*_NOT_APPLICABLE_ERRORS, InputError) as exc:
             empty = Comparison(base.currency, base.timezone, (), current=base.current)

@@ -90,10 +90,16 @@ class Carried:
             ``(charge code, year, month)`` → kW.
         minimum: An annual minimum's year so far, ``(charge code, year)`` → (amount of
             the lines it applies to, days of service).
+        credit_kwh: Net metering: the kWh credit of each period carried to later bills,
+            period name → kWh (`tariffs.engine.exports`).
+        credit_money: Net billing with carry-over: the money credit carried to later
+            bills [currency].
     """
 
     demand_kw: Mapping[tuple[str, int, int], Decimal] = field(default_factory=dict)
     minimum: Mapping[tuple[str, int], tuple[Decimal, int]] = field(default_factory=dict)
+    credit_kwh: Mapping[str, Decimal] = field(default_factory=dict)
+    credit_money: Decimal = Decimal(0)
 
 
 class Priced(NamedTuple):

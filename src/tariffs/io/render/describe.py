@@ -20,6 +20,7 @@ from tariffs.model.charges import (
     TaxCharge,
 )
 from tariffs.model.eligibility import NUMERIC_FACTS, Conditions, Eligibility
+from tariffs.model.exports import Exports
 from tariffs.model.tariff import Tariff, Version, base_price_ratio, resolve_prices
 
 __all__ = ["describe_tariff"]
@@ -88,6 +89,40 @@ def _version_text(version: Version, currency: str) -> list[str]:
     out.append("  Charges, in the order priced:")
     for charge in version.charges:
         out.extend("    " + line for line in _charge_text(charge, version, currency))
+    if version.exports is not None:
+        out.extend(_exports_text(version.exports, version, currency))
+    return out
+
+
+_RULES = {
+    "net_metering": "net metering (exports net the imports of their own period each month; "
+    "kWh credit carried to later months)",
+    "net_billing": "net billing (every exported kWh credited at its period's export price)",
+    "buy_all_sell_all": "buy all, sell all (gross load bought, all generation sold)",
+}
+
+
+def _exports_text(exports: Exports, version: Version, currency: str) -> list[str]:
+    """The export terms: the rule, the export prices, carry-over and true-up."""
+    out = [f"  Exports: {_RULES[exports.metering]}"]
+    if exports.has_prices():
+        priced = [
+            f"{period} {_price(price, currency)}"
+            for period in version.period_names
+            if (price := exports.price_of(period)) is not None
+        ]
+        out.append(f"    export prices: {', '.join(priced)}")
+    month = _MONTHS[exports.true_up_month - 1]
+    if exports.metering == "net_metering":
+        paid = exports.true_up_price_per_kwh
+        settled = f"paid at {_price(paid, currency)}" if paid else "forfeited"
+        out.append(f"    true-up: kWh credit left on the {month} bill {settled}")
+    elif exports.carry_over:
+        settled = "paid out" if exports.true_up == "pay" else "forfeited"
+        out.append(
+            f"    carry-over: money credit carried to later bills; on the {month} bill "
+            f"{settled}"
+        )
     return out
 
 
