@@ -2518,6 +2518,61 @@ def test_a_year_of_values_that_is_not_a_year(
     assert "argument --year: '25' is not a year from 1900 to 9997" in err
 
 
+def test_vat_refusals_name_the_file_and_line(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refusal(vat: str, rounding: str = "") -> str:
+        text = (
+            "id: vat\nname: vat\ncurrency: CNY\ntimezone: Asia/Shanghai\n"
+            f"reference: written for the tests\n{rounding}versions:\n  \"2025-01-01\":\n"
+            '    charges:\n      - {kind: energy, price_per_kwh: "0.5"}\n'
+            f"    vat: {vat}\n"
+        )
+        (workdir / "vat.yaml").write_text(text, encoding="utf-8")
+        code, out, err = run(capsys, "validate", "vat.yaml")
+        assert (code, out) == (1, "")
+        return err.strip()
+
+    assert refusal('{rate: "0.13", prices: exclusive, rounded: net}') == (
+        "vat.yaml:10:10: versions.2025-01-01.vat: rounded: net is for "
+        "inclusive prices; with exclusive prices the vat line is the tax, rounded as every line"
+    )
+    assert refusal('{rate: "1.13", prices: inclusive}') == (
+        "vat.yaml:10:17: versions.2025-01-01.vat.rate: Input should be less "
+        "than 1"
+    )
+    assert refusal('{rate: "0.13", prices: exclusive}', "rounding: {per: bill}\n") == (
+        "vat.yaml:8:3: versions: version 2025-01-01: a vat line on exclusive "
+        "prices and rounding per bill do not go together (the vat line would be priced on "
+        "lines not yet rounded); give inclusive prices, or round per line"
+    )
+
+
+def test_a_bill_across_a_change_of_vat_is_refused(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # China's rate went from 16 % to 13 % on 2019-04-01 (公告2019年第39号); a version from
+    # the 15th cuts a bill in two, and one invoice has one tax.
+    version = '    charges:\n      - {kind: energy, price_per_kwh: "0.568"}\n'
+    (workdir / "vat.yaml").write_text(
+        "id: vat\nname: vat\ncurrency: CNY\ntimezone: Asia/Shanghai\n"
+        'reference: written for the tests\nversions:\n  "2025-06-01":\n'
+        + version + '    vat: {rate: "0.16", prices: inclusive}\n  "2025-07-15":\n'
+        + version + '    vat: {rate: "0.13", prices: inclusive}\n',
+        encoding="utf-8",
+    )
+    (workdir / "r.csv").write_text(
+        "start,kwh\n2025-07-14T23:00,1\n2025-07-15T00:00,1\n", encoding="utf-8"
+    )
+    assert run(capsys, "price", "r.csv", "--tariff", "vat.yaml") == (
+        1,
+        "",
+        "tariffs: error: vat.yaml: the bill from 2025-07-14 to 2025-07-16 falls in versions "
+        "of tariff vat with different vat (13 % inclusive and 16 % inclusive); one invoice "
+        "has one tax: let the version start on the first day of a bill\n",
+    )
+
+
 
 def greenbutton(
     readings: Sequence[tuple[int, int, int | str]],

@@ -568,3 +568,29 @@ def test_a_tariff_the_account_may_not_take_is_explained_with_its_warning() -> No
         "residential"
     )
     check_laws(explained, tariff, readings)
+
+
+def test_a_vat_line_is_explained_by_the_lines_it_taxes() -> None:
+    # Exclusive prices: 240 kWh × 0.5000 = 120.00; VAT 13 % × 120.00 = 15.60.
+    body = (
+        '    charges:\n      - {kind: energy, price_per_kwh: "0.5000"}\n'
+        '    vat: {rate: "0.13", prices: exclusive}\n'
+    )
+    tariff = parse_tariff(table_yaml("vat-test", body))
+    first = int(dt.datetime(2025, 7, 1, tzinfo=SHANGHAI).timestamp())
+    readings = Readings(
+        source="load.csv",
+        interval_seconds=3600,
+        starts=list(range(first, first + 24 * 3600, 3600)),
+        scale=3,
+        kwh=[10_000] * 24,
+    )
+    (bill,) = explain(tariff, readings)
+    check_laws([bill], tariff, readings)
+    vat = bill.lines[-1]
+    assert (vat.line.code, vat.exact_amount, vat.facts) == (
+        "vat", Decimal("15.6000"), {"base": Decimal("120.00")}
+    )
+    assert vat.because[-1] == (
+        "120.00 × 0.13 = 15.6000 CNY, rounded half-up to 2 places: 15.60"
+    )

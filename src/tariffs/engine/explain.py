@@ -261,6 +261,9 @@ class Recorder:
             if made is None and line.code == "rounding" and self.tariff.rounding.per == "bill":
                 explained.append(self._rounding_line(line, bill))
                 continue
+            if made is None and line.code == "vat" and bill.invoice is not None:
+                explained.append(self._vat_line(line, rounding, bill.currency))
+                continue
             if made is None:
                 explained.append(LineExplanation(line, None, rounding, {}, ()))
                 continue
@@ -288,6 +291,21 @@ class Recorder:
                 )
             )
         self.bills.append(BillExplanation(bill, tuple(explained), tuple(self._segments)))
+
+    def _vat_line(
+        self, line: Line, rounding: tuple[str, int], currency: str
+    ) -> LineExplanation:
+        """The line of value-added tax on exclusive prices: rate × the other lines."""
+        assert line.quantity is not None and line.rate is not None  # noqa: S101 - made so
+        exact = line.quantity * line.rate
+        mode, places = rounding
+        because = (
+            f"value-added tax on prices that exclude it: the other lines add up to "
+            f"{_text(line.quantity)} {currency}",
+            f"{_text(line.quantity)} × {_text(line.rate)} = {_text(exact)} {currency}, rounded "
+            f"{mode.replace('_', '-')} to {_places(places)}: {_text(line.amount)}",
+        )
+        return LineExplanation(line, exact, rounding, {"base": line.quantity}, because)
 
     def _rounding_line(self, line: Line, bill: Bill) -> LineExplanation:
         """The line of ``rounding: {per: bill}``: the lines' sum, rounded once."""

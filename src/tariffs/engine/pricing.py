@@ -55,12 +55,12 @@ from tariffs.engine.usage import (
 )
 from tariffs.errors import ReadingsError, TariffFileError
 from tariffs.model.account import Account, CoincidentPeak, MeterState
-from tariffs.model.bill import Bill, Line, MeterReading, round_amount
+from tariffs.model.bill import Bill, Invoice, Line, MeterReading, round_amount
 from tariffs.model.charges import EnergyCharge
 from tariffs.model.common import WIDE_CONTEXT
 from tariffs.model.eligibility import assess
 from tariffs.model.readings import Readings, to_decimal
-from tariffs.model.tariff import Tariff, Version
+from tariffs.model.tariff import Tariff, Vat, Version
 
 if TYPE_CHECKING:
     from tariffs.engine.explain import Recorder
@@ -875,6 +875,9 @@ def _price_bill(
     loss_kwh = None
     if losses is not None or (meters is not None and meters.any_losses):
         loss_kwh = sum((u.loss_kwh for u in usages), Decimal(0))
+    vat = _bill_vat(tariff, plan)
+    if vat is not None and vat.prices == "exclusive":
+        lines.append(vat_line(tariff, vat, lines))
     if tariff.rounding.per == "bill":
         lines.append(rounding_line(tariff, lines))
     made = Bill(
@@ -889,6 +892,7 @@ def _price_bill(
         loss_kwh=loss_kwh,
         meters=() if meters is None else _meter_readings(meters, read, readings.scale),
         total_places=tariff.places if tariff.rounding.per == "bill" else None,
+        invoice=None if vat is None else invoice_of(tariff, vat, lines),
     )
     if recorder is not None:
         recorder.finish(made)
@@ -909,6 +913,60 @@ def _record_demands(
     for measure, demand_kw in bill.demand_kw.items():
         measured = _over_interval(measure, readings, tariff, []) if over_interval else measure
         recorder.demand(measure, measured, plans, demand_kw)
+
+
+def _bill_vat(tariff: Tariff, plan: _BillPlan) -> Vat | None:
+    """The value-added tax of a bill's versions (one for the whole bill).
+
+    Raises:
+        TariffFileError: The bill's versions declare different ``vat``.
+    """
+    first = plan.segments[0].version.vat
+    if all(segment.version.vat == first for segment in plan.segments):
+        return first
+    found = {"none" if s.version.vat is None else _vat_text(s.version.vat) for s in plan.segments}
+    named = " and ".join(sorted(found))
+    raise TariffFileError(
+        f"the bill from {plan.first_date} to {plan.end_date} falls in versions of tariff "
+        f"{tariff.id} with different vat ({named}); one invoice has one tax: let the "
+        "version start on the first day of a bill",
+        file=tariff.source,
+    )
+
+
+def _vat_text(vat: Vat) -> str:
+    return f"{vat.rate * 100:f} % {vat.prices}".replace(".00 %", " %")
+
+
+def vat_line(tariff: Tariff, vat: Vat, lines: list[Line]) -> Line:
+    """The line of value-added tax on exclusive prices: ``rate`` × the other lines."""
+    base = sum((line.amount for line in lines), Decimal(0))
+    amount = round_amount(base * vat.rate, tariff.line_places, tariff.rounding.mode)
+    label = f"VAT {(vat.rate * 100).normalize():f} %"
+    return Line("tax", "vat", label, base, tariff.currency, vat.rate, amount)
+
+
+def invoice_of(tariff: Tariff, vat: Vat, lines: list[Line]) -> Invoice:
+    """The invoice split of a bill's lines: amount excluding tax, tax, total.
+
+    Inclusive prices: the total is worked back to the amount excluding tax, and the part
+    that `Vat.rounded` names is rounded to the tariff's places (with its mode), the other
+    being the rest, so that the two add up to the total exactly. Exclusive prices: the
+    ``vat`` line is the tax.
+    """
+    gross = sum((line.amount for line in lines), Decimal(0))
+    places, mode = tariff.places, tariff.rounding.mode
+    if vat.prices == "exclusive":
+        tax = next(line.amount for line in lines if line.code == "vat")
+        net = gross - tax
+    elif vat.rounded == "tax":
+        rate = Fraction(vat.rate)
+        tax = round_amount(Fraction(gross) * rate / (1 + rate), places, mode)
+        net = gross - tax
+    else:
+        net = round_amount(Fraction(gross) / (1 + Fraction(vat.rate)), places, mode)
+        tax = gross - net
+    return Invoice(vat.rate, vat.prices, vat.rounded, net, tax, gross)
 
 
 def rounding_line(tariff: Tariff, lines: list[Line]) -> Line:

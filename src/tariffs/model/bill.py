@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
 
-__all__ = ["Bill", "Line", "MeterReading", "round_amount"]
+__all__ = ["Bill", "Invoice", "Line", "MeterReading", "round_amount"]
 
 _MODES = {
     "half_up": ROUND_HALF_UP,
@@ -101,6 +101,27 @@ class MeterReading:
 
 
 @dataclass(frozen=True, slots=True)
+class Invoice:
+    """The invoice split of a bill under value-added tax (发票: 金额 / 税额 / 价税合计).
+
+    Attributes:
+        rate: The tax rate, a fraction (0.13).
+        prices: ``inclusive`` or ``exclusive``: whether the tariff's prices include it.
+        rounded: The part that was rounded (``tax`` or ``net``); the other is the rest.
+        net: The amount excluding tax (金额).
+        tax: The tax (税额).
+        gross: The total including tax (价税合计), the bill's total: net + tax.
+    """
+
+    rate: Decimal
+    prices: str
+    rounded: str
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Bill:
     """The bill of one billing period.
 
@@ -119,6 +140,8 @@ class Bill:
             up to `energy_kwh` and `loss_kwh`.
         total_places: The decimal places the total is shown to, when the tariff rounds
             the total once (``rounding: {per: bill}``); None when each line is rounded.
+        invoice: The split of the total into the amount excluding tax and the tax, when
+            the tariff declares ``vat``; None otherwise.
     """
 
     account: str | None
@@ -132,6 +155,7 @@ class Bill:
     loss_kwh: Decimal | None = None
     meters: tuple[MeterReading, ...] = ()
     total_places: int | None = None
+    invoice: Invoice | None = None
 
     @property
     def total(self) -> Decimal:

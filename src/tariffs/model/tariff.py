@@ -33,6 +33,7 @@ from tariffs.model.common import (
     StrictModel,
     WholeNumber,
     check_derived_price,
+    exact_decimal,
     window_spans,
 )
 from tariffs.model.eligibility import Eligibility
@@ -44,6 +45,7 @@ __all__ = [
     "DemandWindow",
     "Rounding",
     "Tariff",
+    "Vat",
     "Version",
     "base_price_ratio",
     "resolve_prices",
@@ -104,6 +106,45 @@ class DemandWindow(StrictModel):
     sliding: bool = False
 
 
+class Vat(StrictModel):
+    """Value-added tax (增值税) of a version's prices, and how a bill's invoice splits it.
+
+    A bill of a version with ``vat`` carries an invoice split: the amount excluding tax
+    (金额), the tax (税额) and the total including tax (价税合计).
+
+    Attributes:
+        rate: The tax rate as a fraction (``0.13`` for 13 %, the rate of electricity
+            supply in China since 2019-04-01: 财政部 税务总局 海关总署公告2019年第39号).
+        prices: ``inclusive``: the prices include the tax (Chinese catalogue prices);
+            the bill's total is the total including tax, and the tax is worked out of
+            it. ``exclusive``: the prices exclude it; a line ``vat`` adds ``rate`` × the
+            other lines, and the bill's total includes it.
+        rounded: Which part of an inclusive total is rounded (to the tariff's places,
+            with its mode): ``tax`` (tax = total × rate / (1 + rate), rounded; the amount
+            excluding tax is the rest) or ``net`` (the amount excluding tax = total /
+            (1 + rate), rounded; the tax is the rest). The parts always add up to the
+            total. Exclusive prices round the ``vat`` line like any line.
+    """
+
+    rate: Decimal = Field(gt=0, lt=1)
+    prices: Literal["inclusive", "exclusive"]
+    rounded: Literal["tax", "net"] = "tax"
+
+    @field_validator("rate", mode="before")
+    @classmethod
+    def _exact(cls, value: object) -> Decimal:
+        return exact_decimal(value)
+
+    @model_validator(mode="after")
+    def _rounded_part(self) -> Vat:
+        if self.prices == "exclusive" and self.rounded != "tax":
+            raise ValueError(
+                "rounded: net is for inclusive prices; with exclusive prices the vat line "
+                "is the tax, rounded as every line"
+            )
+        return self
+
+
 class Version(StrictModel):
     """The tariff as in force from one effective date until the next version.
 
@@ -122,6 +163,8 @@ class Version(StrictModel):
         exports: How exported energy is metered and paid for (net metering, net
             billing, buy-all-sell-all); exports are credited only by an
             ``export_credit`` charge when left out.
+        vat: The value-added tax of the prices and the invoice split of each bill
+            (`Vat`); None: no split.
     """
 
     seasons: dict[Name, Season] | None = None
@@ -134,6 +177,7 @@ class Version(StrictModel):
     demand_periods: list[PeriodRule] | None = None
     charges: list[Charge] = Field(min_length=1)
     exports: Exports | None = None
+    vat: Vat | None = None
 
     # -- derived names -------------------------------------------------------------------
 
@@ -708,6 +752,22 @@ class Tariff(StrictModel):
                 raise ValueError(
                     f"versions must be in increasing date order, found {earlier} then {later}"
                 )
+        return value
+
+    @field_validator("versions")
+    @classmethod
+    def _vat_line_under_the_rounding(
+        cls, value: dict[dt.date, Version], info: ValidationInfo
+    ) -> dict[dt.date, Version]:
+        rounding = info.data.get("rounding")
+        if rounding is not None and rounding.per == "bill":
+            for date, version in value.items():
+                if version.vat is not None and version.vat.prices == "exclusive":
+                    raise ValueError(
+                        f"version {date}: a vat line on exclusive prices and rounding per "
+                        "bill do not go together (the vat line would be priced on lines "
+                        "not yet rounded); give inclusive prices, or round per line"
+                    )
         return value
 
     @field_validator("rounding")

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from tariffs.io.render.text import align_table, display_width, number
-from tariffs.model.bill import Bill, Line, MeterReading
+from tariffs.model.bill import Bill, Invoice, Line, MeterReading
 
 __all__ = [
     "CSV_COLUMNS",
@@ -47,6 +47,16 @@ def bill_to_dict(bill: Bill) -> dict[str, Any]:
         "total": number(bill.total),
         "warnings": list(bill.warnings),
     }
+    if bill.invoice is not None:
+        invoice = bill.invoice
+        document["invoice"] = {
+            "rate": number(invoice.rate),
+            "prices": invoice.prices,
+            "rounded": invoice.rounded,
+            "net": number(invoice.net),
+            "tax": number(invoice.tax),
+            "gross": number(invoice.gross),
+        }
     if bill.loss_kwh is not None:
         document["loss_kwh"] = number(bill.loss_kwh)
     if bill.meters:
@@ -80,6 +90,16 @@ def _meter_text(meter: MeterReading) -> str:
     if meter.loss_kwh is not None:
         text += f", + {number(meter.loss_kwh)} kWh losses"
     return text
+
+
+def _invoice_rows(invoice: Invoice) -> list[tuple[str, str, Decimal | None, Decimal]]:
+    """(code, label, rate, amount) of the invoice split: 金额, 税额, 价税合计."""
+    percent = f"{(invoice.rate * 100).normalize():f} %"
+    return [
+        ("invoice.net", "Amount excluding VAT (金额)", None, invoice.net),
+        ("invoice.tax", f"VAT {percent} (税额)", invoice.rate, invoice.tax),
+        ("invoice.gross", "Total including VAT (价税合计)", None, invoice.gross),
+    ]
 
 
 def _total(bills: Sequence[Bill]) -> Decimal:
@@ -157,6 +177,11 @@ def bills_to_csv(bills: Sequence[Bill]) -> str:
                 number(bill.total),
             ]
         )
+        if bill.invoice is not None:
+            for code, label, rate, amount in _invoice_rows(bill.invoice):
+                writer.writerow(
+                    [*head, "invoice", code, label, "", "", number(rate) or "", number(amount)]
+                )
         for meter in bill.meters:
             writer.writerow(
                 [*head, "meter", "meter", _meter_text(meter), number(meter.energy_kwh), "kWh",
@@ -189,10 +214,14 @@ def bills_to_table(bills: Sequence[Bill]) -> str:
         rows.append(
             ("total", "", number(bill.energy_kwh) or "", "kWh", "", number(bill.total) or "")
         )
+        rule = len(rows) - 2
+        if bill.invoice is not None:
+            rows.extend(
+                (code, label, "", "", number(rate) or "", number(amount) or "")
+                for code, label, rate, amount in _invoice_rows(bill.invoice)
+            )
         text = [title]
-        text += align_table(
-            rows, right=(2, 4, 5), rules_after=(0, len(rows) - 2), width=display_width
-        )
+        text += align_table(rows, right=(2, 4, 5), rules_after=(0, rule), width=display_width)
         text.extend(_meter_text(meter) for meter in bill.meters)
         text.extend(f"warning: {w}" for w in bill.warnings)
         parts.append("\n".join(text))
