@@ -168,3 +168,18 @@ def test_every_day_of_a_year_with_odd_changes(timezone: str, year: int) -> None:
         for k in range((dt.date(year + 1, 1, 1) - first).days)
     )
     assert local_day_offsets(timezone, year) == expected
+
+
+@pytest.mark.parametrize(
+    "zone", ["UTC", "GMT", "UCT", "Universal", "Zulu", "Greenwich", "Etc/GMT+7", "Etc/GMT-14"]
+)
+def test_fixed_offset_zones_have_one_run_a_year(zone: str) -> None:
+    # The tz database's fixed-offset zones are read without a scan: one run, the offset
+    # the zone has at every instant of the year (checked hour by hour here).
+    from tariffs.engine.clock import _scan_year
+
+    (run,) = _scan_year(zone, 2025)
+    start = int(dt.datetime(2025, 1, 1, tzinfo=dt.UTC).timestamp()) - 86400
+    assert run[0] == start
+    hours = range(start, start + 367 * 86400, 3600)
+    assert {utc_offset(ZoneInfo(zone), t) for t in hours} == {run[1]}

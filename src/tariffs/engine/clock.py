@@ -30,6 +30,8 @@ from tariffs.engine import _kept
 __all__ = ["StandardTime", "local_day_offsets", "standard_time", "utc_offset", "utc_offset_runs"]
 
 _SECONDS_PER_DAY = 86400
+#: Zones of one fixed offset besides the ``Etc/...`` ones (the tz database's backward names).
+_FIXED_ZONES = frozenset({"UTC", "GMT", "UCT", "Universal", "Zulu", "Greenwich"})
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
@@ -108,6 +110,8 @@ def _scan_year(timezone: str, year: int) -> tuple[tuple[int, int], ...]:
     start = int(dt.datetime(year, 1, 1, tzinfo=dt.UTC).timestamp()) - _SECONDS_PER_DAY
     end = int(dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC).timestamp()) + _SECONDS_PER_DAY
     runs = [(start, utc_offset(zone, start))]
+    if timezone in _FIXED_ZONES or timezone.startswith("Etc/"):
+        return tuple(runs)  # the tz database's fixed-offset zones never change offset
     t = start
     while t < end:
         nxt = min(t + _SECONDS_PER_DAY // 4, end)

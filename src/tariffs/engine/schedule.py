@@ -12,6 +12,7 @@ import datetime as dt
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from math import gcd
 
 from dateutil.rrule import rrulestr
@@ -98,6 +99,10 @@ class Schedule:
         ]
         self._holidays_by_year: dict[int, dict[dt.date, int]] = {}
         self._tables: dict[tuple[int, int, int, bool], DayTable] = {}
+        # The month matters to a day table only through overrides limited to months;
+        # without any, one table serves a season and day type in every month.
+        self._by_month = any(override.months is not None for override in version.overrides)
+        self._has_events = any(override.days == "events" for override in version.overrides)
         self.granularity_minutes = self._granularity()
         #: Whether every day of a month has the same day table when no event day is
         #: declared (no day types, no holidays, seasons by whole months).
@@ -191,7 +196,8 @@ class Schedule:
     def _day(self, day: dt.date, event: bool) -> DayTable:
         season = self.season_of(day)
         day_type = self.day_type_of(day)
-        key = (season, day_type, day.month, event)
+        month = day.month if self._by_month else 0
+        key = (season, day_type, month, event and self._has_events)
         table = self._tables.get(key)
         if table is None:
             table = self._build(season, day_type, day.month, event)
@@ -232,10 +238,10 @@ class Schedule:
                         owner[minute] = index
         runs: list[tuple[int, int, int]] = []
         start = 0
-        for minute in range(1, 1441):
-            if minute == 1440 or owner[minute] != owner[start]:
-                runs.append((start, minute, owner[start]))
-                start = minute
+        for owned, minutes in groupby(owner):
+            end = start + sum(1 for _ in minutes)
+            runs.append((start, end, owned))
+            start = end
         return DayTable(season, tuple(runs))
 
 
