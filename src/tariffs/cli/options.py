@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from tariffs.cli.terminal import note_readings
+from tariffs.engine.estimate import Estimate, parse_estimate
+from tariffs.engine.estimate import estimate as estimate_gaps
 from tariffs.engine.reclock import WallClock
 from tariffs.engine.redate import ALIGNMENTS, Alignment, redate
 from tariffs.errors import ReadingsError
@@ -284,10 +286,24 @@ def add_interval_option(sub: argparse.ArgumentParser) -> None:
 
 
 def add_allow_gaps_option(sub: argparse.ArgumentParser) -> None:
-    """``--allow-gaps``, into ``args.allow_gaps``."""
+    """``--allow-gaps`` and ``--estimate METHOD[:PARAM]``, into ``args.allow_gaps``/``estimate``."""
     sub.add_argument(
         "--allow-gaps", action="store_true", help="bill incomplete readings; the bill says so"
     )
+    sub.add_argument(
+        "--estimate",
+        type=_estimate_type,
+        metavar="METHOD[:PARAM]",
+        help="estimate missing intervals (gaps accepted): same-day-last-week[:WEEKS], "
+        "like-days[:N] or register:FILE; the bill counts them",
+    )
+
+
+def _estimate_type(text: str) -> Estimate:
+    try:
+        return parse_estimate(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 #: The readings formats of ``--readings-format``.
@@ -545,6 +561,7 @@ def read_readings(
     wall_clock: str | None = None,
     clock: Clock = "local",
     year: int | None = None,
+    estimate: Estimate | None = None,
 ) -> Readings:
     """Read a readings file with the reader its extension (or ``readings_format``) names.
 
@@ -555,8 +572,10 @@ def read_readings(
     (`tariffs.engine.reclock.reclock`). With ``clock="standard"``, the starts of a CSV
     file written without a UTC offset are read on ``timezone``'s standard time all year
     (`read_on_standard_time`). With ``year``, the CSV has values only, one year of them
-    from January 1 00:00 (`read_year_of_values`).
+    from January 1 00:00 (`read_year_of_values`). With ``estimate``, gaps are accepted and
+    then filled by its method (`tariffs.engine.estimate.estimate`), after any re-dating.
     """
+    allow_gaps = allow_gaps or estimate is not None
     csv = (readings_format or ("greenbutton" if path.lower().endswith(".xml") else "csv")) == (
         "csv"
     )
@@ -596,6 +615,8 @@ def read_readings(
         readings = redate(
             readings, timezone, year, align=align, source_year=source_year, allow_gaps=allow_gaps
         )
+    if estimate is not None:
+        readings = estimate_gaps(readings, timezone, estimate)
     note_readings(path, timezone, readings.starts, readings.interval_seconds)
     return readings
 

@@ -62,6 +62,10 @@ class Readings:
             present when a reader was told to allow gaps; a bill over a gap says so.
         notes: What was done to the readings after they were read (re-dated into another
             year, for one), said on every bill priced from them.
+        estimated: Spans ``(start, end)`` (UTC epoch seconds, end exclusive) whose
+            intervals were not read but estimated (`tariffs.engine.estimate`); every bill
+            over them says how many intervals and kWh were estimated.
+        estimated_by: The estimation method of `estimated`, as declared (``like-days:4``).
         axis: The time axis as a value, ``(first start, interval, count, gaps)``, worked
             out at construction. Readings with equal axes have equal `starts`, so what is
             derived from the starts alone (which intervals fall in which period of a
@@ -82,6 +86,8 @@ class Readings:
     kw: list[int] | None = None
     gaps: tuple[tuple[int, int], ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
+    estimated: tuple[tuple[int, int], ...] = field(default=())
+    estimated_by: str | None = None
     axis: Axis | None = field(init=False, compare=False)
     axis_checked: InitVar[Axis | None] = _UNCHECKED
 
@@ -227,4 +233,6 @@ class Readings:
             kw=cut(self.kw),
             gaps=gaps,
             notes=self.notes,
+            estimated=tuple((a, b) for a, b in self.estimated if a < end and b > start),
+            estimated_by=self.estimated_by,
         )
