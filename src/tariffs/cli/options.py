@@ -57,6 +57,7 @@ __all__ = [
     "check_dates_in_order",
     "check_plot",
     "layout_of",
+    "many_accounts_estimate",
     "flush_stdout",
     "parse_as_year",
     "parse_date",
@@ -297,6 +298,21 @@ def add_allow_gaps_option(sub: argparse.ArgumentParser) -> None:
         help="estimate missing intervals (gaps accepted): same-day-last-week[:WEEKS], "
         "like-days[:N] or register:FILE; the bill counts them",
     )
+
+
+def many_accounts_estimate(prog: str, args: argparse.Namespace) -> Estimate | None:
+    """``--estimate`` of a command that prices many accounts: not from one register file.
+
+    Raises:
+        _UsageError: ``register:FILE``, the register reads of one meter.
+    """
+    declared: Estimate | None = getattr(args, "estimate", None)
+    if declared is not None and declared.method == "register":
+        raise _UsageError(
+            f"--estimate register:FILE reads the register of one meter, and {prog} prices "
+            "many accounts; use same-day-last-week or like-days"
+        )
+    return declared
 
 
 def _estimate_type(text: str) -> Estimate:
