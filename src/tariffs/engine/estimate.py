@@ -203,6 +203,7 @@ class _Read:
     instant: int
     units: int  # register [kWh × 10**scale]
     line: int
+    text: str  # as written
 
 
 def _read_register(path: str, zone: ZoneInfo, readings: Readings) -> list[_Read]:
@@ -257,12 +258,12 @@ def _read_register(path: str, zone: ZoneInfo, readings: Readings) -> list[_Read]
             )
         if reads and units < reads[-1].units:
             raise ReadingsError(
-                f"register goes down from {_kwh(reads[-1].units, readings.scale)} kWh "
+                f"register goes down from {reads[-1].text} kWh "
                 f"(line {reads[-1].line}) to {row[1].strip()} kWh",
                 file=path,
                 line=line,
             )
-        reads.append(_Read(instant, units, line))
+        reads.append(_Read(instant, units, line, row[1].strip()))
     return reads
 
 
