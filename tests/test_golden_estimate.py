@@ -136,3 +136,14 @@ def test_without_estimate_the_gap_is_refused_or_left_unbilled(
     (bill,) = json.loads(capsys.readouterr().out)["bills"]
     assert "estimated_intervals" not in bill and "estimated_kwh" not in bill
     assert Decimal(bill["energy_kwh"]) == READ_PEAK + READ_VALLEY
+
+
+def test_the_example_files_are_these_readings(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    write_readings(tmp_path / "readings.csv")
+    assert (examples / "estimate-readings.csv").read_text(encoding="utf-8") == (
+        tmp_path / "readings.csv"
+    ).read_text(encoding="utf-8")
+    assert (examples / "estimate-register.csv").read_text(encoding="utf-8") == (
+        "time,register_kwh\n2025-07-14T06:00,1000.000\n2025-07-14T12:00,1008.000\n"
+    )

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from tariffs.engine.estimate import Estimate, estimate, estimated_in, parse_estimate
 from tariffs.errors import ReadingsError
+from tariffs.io.readings.register import read_register
 from tariffs.model.readings import Readings
 
 ZONE = "Asia/Shanghai"
@@ -54,9 +55,7 @@ def write_register(tmp_path: object, rows: list[tuple[int, int]]) -> str:
 
 
 DAYS = 21
-values_of_three_weeks = st.lists(
-    st.integers(0, 10**6), min_size=24 * DAYS, max_size=24 * DAYS
-)
+values_of_three_weeks = st.lists(st.integers(0, 10**6), min_size=24 * DAYS, max_size=24 * DAYS)
 #: Missing hours, all in the last week (so that a week and four like days are before).
 missing_in_the_last_week = st.sets(st.integers(24 * 14, 24 * DAYS - 1), max_size=40)
 
@@ -70,7 +69,10 @@ def test_without_gaps_nothing_changes(values: list[int], method: str) -> None:
 def test_without_gaps_the_register_changes_nothing(tmp_path: object) -> None:
     readings = with_gaps([1000] * 48, set())
     path = write_register(tmp_path, [(T0, 0), (T0 + 48 * HOUR, 48000)])
-    assert estimate(readings, ZONE, Estimate("register", register=path)) is readings
+    assert (
+        estimate(readings, ZONE, Estimate("register", register=path), read_register(path, ZONE))
+        is readings
+    )
 
 
 @given(values_of_three_weeks, missing_in_the_last_week)
@@ -125,7 +127,9 @@ def test_register_pro_rata_conserves_the_register_difference(
     path = write_register(
         tmp_path_factory.mktemp("register"), [(T0, 7000), (T0 + 48 * HOUR, 7000 + read + more)]
     )
-    filled = estimate(readings, ZONE, Estimate("register", register=path))
+    filled = estimate(
+        readings, ZONE, Estimate("register", register=path), read_register(path, ZONE)
+    )
     assert sum(filled.kwh) == read + more
     shares = [filled.kwh[i] for i in sorted(missing)]
     assert sum(shares) == more
@@ -143,7 +147,7 @@ def test_register_estimates_kwh_only(tmp_path: object) -> None:
     readings = with_gaps([1000] * 48, {5}, kvarh=[100] * 48)
     path = write_register(tmp_path, [(T0, 0), (T0 + 48 * HOUR, 48000)])
     with pytest.raises(ReadingsError, match="estimates kWh only, and the readings have kvarh"):
-        estimate(readings, ZONE, Estimate("register", register=path))
+        estimate(readings, ZONE, Estimate("register", register=path), read_register(path, ZONE))
 
 
 def test_same_day_last_week_follows_the_wall_clock_across_a_clock_change() -> None:

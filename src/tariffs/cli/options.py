@@ -632,7 +632,12 @@ def read_readings(
             readings, timezone, year, align=align, source_year=source_year, allow_gaps=allow_gaps
         )
     if estimate is not None:
-        readings = estimate_gaps(readings, timezone, estimate)
+        register = None
+        if estimate.register is not None:
+            from tariffs.io.readings.register import read_register
+
+            register = read_register(estimate.register, timezone)
+        readings = estimate_gaps(readings, timezone, estimate, register)
     note_readings(path, timezone, readings.starts, readings.interval_seconds)
     return readings
 

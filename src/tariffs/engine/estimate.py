@@ -3,11 +3,15 @@
 Never applied unless asked (``--estimate METHOD[:PARAM]``). Each function returns readings
 without gaps whose `Readings.estimated` lists the spans that were filled and whose
 `Readings.estimated_by` names the method; every bill over an estimated interval says how
-many intervals and kWh were estimated, and by which method. The methods are those of
-meter data management systems (validation, estimation and editing, VEE) as commonly
-described, for instance in the Ontario "Standards for Validation, Estimating and Editing"
-(Measurement Canada / IESO practice) and the UK BSC "Data Estimation" of non-half-hourly
-and half-hourly meters (BSCP 502, estimation of missing half-hourly data):
+many intervals and kWh were estimated, and by which method. The methods are of the kind
+meter data management systems offer for validation, estimation and editing (VEE): a
+copy of typical earlier data ("sliding" interval data, Itron IEE MDM,
+https://docs.itrontotal.com/IEEMDM/Content/Topics/mdm_ee_sliding.htm), a historical
+average, and a spread of a register difference over the intervals ("Integer + Remainder"
+and "Equal Spread", AVEVA Measurement Advisor, "Meter data estimation",
+https://docs.aveva.com/bundle/measurement-advisor-cloud/page/365270.html; boundary
+register reads in Itron IEE, https://docs.itrontotal.com/IEEMDM/Content/Topics/252711.htm).
+The rules below are this project's own, declared here:
 
 - ``same-day-last-week[:W]``: each missing interval takes the values of the same clock
   interval (on the tariff zone's wall clock) 7 days earlier; if that one was not read
@@ -18,8 +22,10 @@ and half-hourly meters (BSCP 502, estimation of missing half-hourly data):
   it read, looked for within the ``N`` weeks before the missing day (default ``N`` = 4).
   The average is exact (a fraction), then rounded half to even to the readings' decimal
   places; fewer than ``N`` such days is refused.
-- ``register:FILE``: pro-rata from register reads. ``FILE`` is a CSV of ``time,register_kwh``
-  rows (the meter's cumulative kWh register at interval boundaries). The intervals missing
+- ``register:FILE``: pro-rata from register reads. ``FILE`` is a CSV of
+  ``time,register_kwh`` rows (the meter's cumulative kWh register at interval boundaries),
+  read by `tariffs.io.readings.register.read_register` and given to `estimate` as
+  `RegisterReads`. The intervals missing
   between two consecutive register reads share ``later − earlier − the kWh read between
   them`` flat: each gets the whole units (``10**-scale`` kWh) of the share, and the units
   left over go one each to the first missing intervals, so that the register difference
@@ -33,17 +39,16 @@ from the same intervals as kwh.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from bisect import bisect_left
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from tariffs.errors import ReadingsError
-from tariffs.model.readings import QUANTITY_COLUMNS, Readings
+from tariffs.model.readings import QUANTITY_COLUMNS, Readings, RegisterReads
 
 __all__ = ["METHODS", "Estimate", "estimate", "parse_estimate"]
 
@@ -104,10 +109,16 @@ def parse_estimate(text: str) -> Estimate:
     return Estimate(method, int(param))
 
 
-def estimate(readings: Readings, timezone: str, declared: Estimate) -> Readings:
+def estimate(
+    readings: Readings,
+    timezone: str,
+    declared: Estimate,
+    register: RegisterReads | None = None,
+) -> Readings:
     """The readings with every gap filled by ``declared`` (see the module).
 
-    Readings without gaps are returned unchanged.
+    Readings without gaps are returned unchanged. ``register`` is for the ``register``
+    method: the reads of `Estimate.register` (`tariffs.io.readings.register.read_register`).
 
     Raises:
         ReadingsError: An interval the method cannot estimate, or bad register reads.
@@ -125,9 +136,10 @@ def estimate(readings: Readings, timezone: str, declared: Estimate) -> Readings:
                 f"{', '.join(columns[1:])}: use same-day-last-week or like-days",
                 file=readings.source,
             )
-        path = declared.register or ""
-        reads = _read_register(path, zone, readings)
-        values = {"kwh": _register_shares(readings, reads, missing, path)}
+        if register is None:
+            raise TypeError("the register method needs the register reads")
+        reads = _register_units(register, readings)
+        values = {"kwh": _register_shares(readings, reads, missing, register.source)}
     else:
         values = {name: [] for name in columns}
         for start in missing:
@@ -203,96 +215,33 @@ class _Read:
     instant: int
     units: int  # register [kWh × 10**scale]
     line: int
-    text: str  # as written
 
 
-def _read_register(path: str, zone: ZoneInfo, readings: Readings) -> list[_Read]:
-    """The register reads of ``path``: ``time,register_kwh`` rows, checked."""
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-    except OSError as error:
-        raise ReadingsError(f"cannot read register reads: {error.strerror}", file=path) from None
-    if not rows or [cell.strip() for cell in rows[0]] != ["time", "register_kwh"]:
-        raise ReadingsError("expected the header time,register_kwh", file=path, line=1)
-    step, origin = readings.interval_seconds, readings.starts[0]
-    reads: list[_Read] = []
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != 2:
-            raise ReadingsError(f"expected 2 cells, found {len(row)}", file=path, line=line)
-        instant = _instant(row[0].strip(), zone, path, line)
-        if (instant - origin) % step:
+def _register_units(register: RegisterReads, readings: Readings) -> list[_Read]:
+    """The register reads in units of the readings, checked against their intervals."""
+    step, origin, scale = readings.interval_seconds, readings.starts[0], readings.scale
+    found = []
+    for read in register.reads:
+        if (read.instant - origin) % step:
             raise ReadingsError(
-                f"register read at {row[0].strip()} is not at the boundary of an interval "
+                f"register read at {read.time_text} is not at the boundary of an interval "
                 f"of the readings ({step // 60} minutes)",
-                file=path,
-                line=line,
+                file=register.source,
+                line=read.line,
             )
-        try:
-            value = Decimal(row[1].strip())
-        except InvalidOperation:
-            value = Decimal("NaN")
-        exponent = value.as_tuple().exponent
-        if not value.is_finite() or value < 0:
+        exponent = read.kwh.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > scale:
             raise ReadingsError(
-                f"register_kwh {row[1].strip()!r} is not a number of 0 or more",
-                file=path,
-                line=line,
+                f"register_kwh {read.text} has more decimal places than the readings ({scale})",
+                file=register.source,
+                line=read.line,
             )
-        if isinstance(exponent, int) and -exponent > readings.scale:
-            raise ReadingsError(
-                f"register_kwh {row[1].strip()} has more decimal places than the readings "
-                f"({readings.scale})",
-                file=path,
-                line=line,
-            )
-        units = int(value.scaleb(readings.scale))
-        if reads and instant <= reads[-1].instant:
-            raise ReadingsError(
-                f"register read at {row[0].strip()} is not after the one of line "
-                f"{reads[-1].line}",
-                file=path,
-                line=line,
-            )
-        if reads and units < reads[-1].units:
-            raise ReadingsError(
-                f"register goes down from {reads[-1].text} kWh "
-                f"(line {reads[-1].line}) to {row[1].strip()} kWh",
-                file=path,
-                line=line,
-            )
-        reads.append(_Read(instant, units, line, row[1].strip()))
-    return reads
+        found.append(_Read(read.instant, int(read.kwh.scaleb(scale)), read.line))
+    return found
 
 
 def _kwh(units: int, scale: int) -> str:
     return str(Decimal(units).scaleb(-scale))
-
-
-def _instant(text: str, zone: ZoneInfo, path: str, line: int) -> int:
-    """UTC epoch seconds of an ISO 8601 time; without an offset, a wall time of ``zone``."""
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise ReadingsError(
-            f"time {text!r} is not an ISO 8601 date and time", file=path, line=line
-        ) from None
-    if moment.tzinfo is not None:
-        return int(moment.timestamp())
-    first = moment.replace(tzinfo=zone, fold=0)
-    second = moment.replace(tzinfo=zone, fold=1)
-    back = dt.datetime.fromtimestamp(first.timestamp(), zone).replace(tzinfo=None)
-    if back != moment:
-        raise ReadingsError(f"time {text} does not exist in {zone.key}", file=path, line=line)
-    if first.timestamp() != second.timestamp():
-        raise ReadingsError(
-            f"time {text} is ambiguous in {zone.key}; write it with its UTC offset",
-            file=path,
-            line=line,
-        )
-    return int(first.timestamp())
 
 
 def _register_shares(

@@ -14,7 +14,16 @@ from typing import Any, Literal
 
 from tariffs.errors import ReadingsError
 
-__all__ = ["CLOCKS", "QUANTITY_COLUMNS", "Axis", "Clock", "Readings", "to_decimal"]
+__all__ = [
+    "CLOCKS",
+    "QUANTITY_COLUMNS",
+    "Axis",
+    "Clock",
+    "Readings",
+    "RegisterRead",
+    "RegisterReads",
+    "to_decimal",
+]
 
 #: Optional quantity columns besides ``kwh``, as named in the readings contract.
 QUANTITY_COLUMNS = ("kvarh", "export_kwh", "kw")
@@ -236,3 +245,35 @@ class Readings:
             estimated=tuple((a, b) for a, b in self.estimated if a < end and b > start),
             estimated_by=self.estimated_by,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterRead:
+    """One read of a meter's cumulative kWh register.
+
+    Attributes:
+        instant: When it was read, UTC epoch seconds.
+        kwh: The register [kWh], exactly as written.
+        line: The line of the file it was read from.
+        text: The value as written, for messages.
+        time_text: The time as written, for messages.
+    """
+
+    instant: int
+    kwh: Decimal
+    line: int
+    text: str
+    time_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterReads:
+    """The register reads of one file, in time order and never going down.
+
+    Attributes:
+        source: The file they were read from, for messages.
+        reads: The reads.
+    """
+
+    source: str
+    reads: tuple[RegisterRead, ...]
