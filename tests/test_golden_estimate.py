@@ -147,3 +147,21 @@ def test_the_example_files_are_these_readings(tmp_path: Path) -> None:
     assert (examples / "estimate-register.csv").read_text(encoding="utf-8") == (
         "time,register_kwh\n2025-07-14T06:00,1000.000\n2025-07-14T12:00,1008.000\n"
     )
+
+
+def test_batch_estimates_as_price_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The bill of `test_like_days` (200.62, 3 intervals, 5.908 kWh estimated) for A1.
+    (tmp_path / "dir").mkdir()
+    write_readings(tmp_path / "dir" / "A1.csv")
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("account_id,tariff\nA1,cn-zj-residential-tou\n", encoding="utf-8")
+    argv = ["batch", "--accounts", str(accounts), "--readings-dir", str(tmp_path / "dir")]
+    code = main([*argv, "--format", "jsonl", "--workers", "1", "--estimate", "like-days"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    bill = json.loads(out)
+    assert (bill["account_id"], bill["total"]) == ("A1", "200.62")
+    assert (bill["estimated_intervals"], bill["estimated_kwh"]) == (3, "5.908")
+    # One register file is one meter's: a usage error for many accounts.
+    assert main([*argv, "--estimate", "register:r.csv"]) == 2
+    assert "reads the register of one meter" in capsys.readouterr().err

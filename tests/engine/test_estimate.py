@@ -195,3 +195,41 @@ def test_same_day_last_week_goes_back_as_many_weeks_as_declared() -> None:
 def test_parse_estimate_refuses(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_estimate(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("time,kwh\n", 1, "expected the header time,register_kwh"),
+        ("time,register_kwh\n2025-07-01T00:00,ten\n", 2, "'ten' is not a number of 0 or more"),
+        ("time,register_kwh\n2025-07-01T00:00,-1\n", 2, "'-1' is not a number of 0 or more"),
+        ("time,register_kwh\n2025-07-01,1\n2025-07-01T00:00,2\n", 3, "is not after the one"),
+        ("time,register_kwh\n2025-07-01T00:00,1,2\n", 2, "expected 2 cells, found 3"),
+        ("time,register_kwh\nsoon,1\n", 2, "'soon' is not an ISO 8601 date and time"),
+    ],
+)
+def test_register_reads_are_refused_at_their_line(
+    tmp_path: object, text: str, line: int, message: str
+) -> None:
+    path = f"{tmp_path}/register.csv"
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    with pytest.raises(ReadingsError, match=message) as raised:
+        read_register(path, ZONE)
+    assert (raised.value.file, raised.value.line) == (path, line)
+
+
+def test_register_times_on_a_changing_clock(tmp_path: object) -> None:
+    path = f"{tmp_path}/register.csv"
+    for wall, message in [
+        ("2025-03-09T02:30", "does not exist in America/New_York"),
+        ("2025-11-02T01:30", "is ambiguous in America/New_York"),
+    ]:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(f"time,register_kwh\n{wall},1\n")
+        with pytest.raises(ReadingsError, match=message):
+            read_register(path, "America/New_York")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("time,register_kwh\n2025-11-02T01:30-05:00,1\n")
+    (read,) = read_register(path, "America/New_York").reads
+    assert read.instant == int(dt.datetime(2025, 11, 2, 6, 30, tzinfo=dt.UTC).timestamp())
