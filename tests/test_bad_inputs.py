@@ -3741,6 +3741,90 @@ EXPORTS = [
     ),
 ]
 
+# Readings with a gap at 2025-07-02T10:00 (a Wednesday; the readings start on Tuesday
+# 2025-07-01, so no earlier week and one earlier weekday), estimated on request.
+GAPPY = edit(READINGS, "2025-07-02T10:00,0.5", "2025-07-02T10:00,")
+
+
+def register_inputs(register: str) -> Inputs:
+    """``tariffs price`` of `GAPPY` with ``--estimate register:register.csv``."""
+    inputs = price_inputs(readings=GAPPY, extra=["--estimate", "register:register.csv"])
+    return Inputs({**inputs.files, "register.csv": register}, inputs.argv)
+
+
+def register_refused(entry: str, register: str, where: str, message: str) -> Case:
+    """The register reads ``register`` refused: ``register.csv:WHERE: message``."""
+    location = f"register.csv:{where}" if where else "register.csv"
+    return Case(entry, register_inputs(register), Refused(location, message))
+
+
+ESTIMATES = [
+    refusal(
+        "estimate_same_day_last_week_without_a_week_before",
+        "readings.csv",
+        exactly(
+            "cannot estimate the interval at 2025-07-02T10:00: the same clock interval was "
+            "not read in the week before it (--estimate same-day-last-week:1; allow more "
+            "weeks, or use like-days or register)"
+        ),
+        readings=GAPPY,
+        extra=["--estimate", "same-day-last-week"],
+    ),
+    refusal(
+        "estimate_like_days_without_enough_like_days",
+        "readings.csv",
+        exactly(
+            "cannot estimate the interval at 2025-07-02T10:00: 1 of the 4 earlier weekdays "
+            "needed have the same clock interval read within 4 weeks before it "
+            "(--estimate like-days:4)"
+        ),
+        readings=GAPPY,
+        extra=["--estimate", "like-days"],
+    ),
+    # Between 08:00 and 12:00 the hours 08, 09 and 11 read 3 × 0.5 = 1.5 kWh: more than
+    # the register's 11.0 − 10.0 = 1.0 (the readings are kept to 3 places).
+    register_refused(
+        "estimate_register_lower_than_the_kwh_read",
+        "time,register_kwh\n2025-07-02T08:00,10.0\n2025-07-02T12:00,11.0\n",
+        "3",
+        exactly(
+            "register rises by 1.000 kWh from line 2 to line 3, less than the 1.500 kWh read "
+            "between them in readings.csv"
+        ),
+    ),
+    register_refused(
+        "estimate_register_that_goes_down",
+        "time,register_kwh\n2025-07-02T08:00,10.0\n2025-07-02T12:00,9.0\n",
+        "3",
+        exactly("register goes down from 10.0 kWh (line 2) to 9.0 kWh"),
+    ),
+    register_refused(
+        "estimate_register_read_off_an_interval_boundary",
+        "time,register_kwh\n2025-07-02T08:30,10.0\n2025-07-02T12:00,12.0\n",
+        "2",
+        exactly(
+            "register read at 2025-07-02T08:30 is not at the boundary of an interval of "
+            "the readings (60 minutes)"
+        ),
+    ),
+    register_refused(
+        "estimate_register_with_more_places_than_the_readings",
+        "time,register_kwh\n2025-07-02T08:00,10.0005\n2025-07-02T12:00,12.0\n",
+        "2",
+        exactly("register_kwh 10.0005 has more decimal places than the readings (3)"),
+    ),
+    # Both reads before the gap: nothing after it to share from.
+    register_refused(
+        "estimate_register_reads_not_around_the_gap",
+        "time,register_kwh\n2025-07-02T08:00,10.0\n2025-07-02T09:00,10.5\n",
+        "",
+        exactly(
+            "no register reads at or before and at or after the missing interval starting "
+            "at UTC 2025-07-02T02:00 of readings.csv: cannot estimate it from the register"
+        ),
+    ),
+]
+
 
 CASES = [
     *TARIFF_YAML,
@@ -3756,6 +3840,7 @@ CASES = [
     *ACCOUNTS,
     *COINCIDENT_PEAKS,
     *COMMAND_LINE,
+    *ESTIMATES,
 ]
 
 

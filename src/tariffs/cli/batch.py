@@ -45,6 +45,7 @@ from tariffs.cli.options import (
     add_readings_format_options,
     add_tariff_lookup_options,
     dask_client,
+    many_accounts_estimate,
 )
 from tariffs.cli.progress import ProgressBar
 from tariffs.cli.terminal import note, progress_wanted
@@ -335,6 +336,7 @@ def _items(
         readings_format=args.readings_format or "csv",
         usage_point=args.usage_point,
         metering=args.metering,
+        estimate=many_accounts_estimate("tariffs batch", args),
     )
 
     def lookup(name: str) -> Tariff:

@@ -298,6 +298,7 @@ def run(args: argparse.Namespace) -> int:
         wall_clock=args.wall_clock,
         clock=args.clock,
         year=args.year,
+        estimate=args.estimate,
         layout=layout_of("tariffs compare", args),
     )
     profiles = {name: read_readings(name, reference.timezone) for name in profile_names(scenarios)}

@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         clock=args.clock,
         year=args.year,
         layout=layout_of("tariffs explain", args),
+        estimate=args.estimate,
     )
     peaks = (
         read_coincident_peaks(args.coincident_peaks, tariff.timezone)

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from tariffs.cli.terminal import note_readings
+from tariffs.engine.estimate import Estimate, parse_estimate
+from tariffs.engine.estimate import estimate as estimate_gaps
 from tariffs.engine.reclock import WallClock
 from tariffs.engine.redate import ALIGNMENTS, Alignment, redate
 from tariffs.errors import ReadingsError
@@ -55,6 +57,7 @@ __all__ = [
     "check_dates_in_order",
     "check_plot",
     "layout_of",
+    "many_accounts_estimate",
     "flush_stdout",
     "parse_as_year",
     "parse_date",
@@ -284,10 +287,39 @@ def add_interval_option(sub: argparse.ArgumentParser) -> None:
 
 
 def add_allow_gaps_option(sub: argparse.ArgumentParser) -> None:
-    """``--allow-gaps``, into ``args.allow_gaps``."""
+    """``--allow-gaps`` and ``--estimate METHOD[:PARAM]``, into ``args.allow_gaps``/``estimate``."""
     sub.add_argument(
         "--allow-gaps", action="store_true", help="bill incomplete readings; the bill says so"
     )
+    sub.add_argument(
+        "--estimate",
+        type=_estimate_type,
+        metavar="METHOD[:PARAM]",
+        help="estimate missing intervals (gaps accepted): same-day-last-week[:WEEKS], "
+        "like-days[:N] or register:FILE; the bill counts them",
+    )
+
+
+def many_accounts_estimate(prog: str, args: argparse.Namespace) -> Estimate | None:
+    """``--estimate`` of a command that prices many accounts: not from one register file.
+
+    Raises:
+        _UsageError: ``register:FILE``, the register reads of one meter.
+    """
+    declared: Estimate | None = getattr(args, "estimate", None)
+    if declared is not None and declared.method == "register":
+        raise _UsageError(
+            f"--estimate register:FILE reads the register of one meter, and {prog} prices "
+            "many accounts; use same-day-last-week or like-days"
+        )
+    return declared
+
+
+def _estimate_type(text: str) -> Estimate:
+    try:
+        return parse_estimate(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 #: The readings formats of ``--readings-format``.
@@ -545,6 +577,7 @@ def read_readings(
     wall_clock: str | None = None,
     clock: Clock = "local",
     year: int | None = None,
+    estimate: Estimate | None = None,
 ) -> Readings:
     """Read a readings file with the reader its extension (or ``readings_format``) names.
 
@@ -555,8 +588,10 @@ def read_readings(
     (`tariffs.engine.reclock.reclock`). With ``clock="standard"``, the starts of a CSV
     file written without a UTC offset are read on ``timezone``'s standard time all year
     (`read_on_standard_time`). With ``year``, the CSV has values only, one year of them
-    from January 1 00:00 (`read_year_of_values`).
+    from January 1 00:00 (`read_year_of_values`). With ``estimate``, gaps are accepted and
+    then filled by its method (`tariffs.engine.estimate.estimate`), after any re-dating.
     """
+    allow_gaps = allow_gaps or estimate is not None
     csv = (readings_format or ("greenbutton" if path.lower().endswith(".xml") else "csv")) == (
         "csv"
     )
@@ -596,6 +631,13 @@ def read_readings(
         readings = redate(
             readings, timezone, year, align=align, source_year=source_year, allow_gaps=allow_gaps
         )
+    if estimate is not None:
+        register = None
+        if estimate.register is not None:
+            from tariffs.io.readings.register import read_register
+
+            register = read_register(estimate.register, timezone)
+        readings = estimate_gaps(readings, timezone, estimate, register)
     note_readings(path, timezone, readings.starts, readings.interval_seconds)
     return readings
 

@@ -26,6 +26,7 @@ from tariffs.cli.options import (
     add_tariff_lookup_options,
     check_plot,
     dask_client,
+    many_accounts_estimate,
     positive,
     write_output,
 )
@@ -263,6 +264,7 @@ def run(args: argparse.Namespace) -> int:
                 end=args.end,
                 event_days=args.event_days,
                 coincident_peaks=peaks,
+                estimate=many_accounts_estimate("tariffs portfolio", args),
                 progress=bar,
                 on_outcomes=checkpoint,
             )

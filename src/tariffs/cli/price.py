@@ -82,6 +82,7 @@ def _price_all(
                 wall_clock=args.wall_clock,
                 clock=args.clock,
                 year=args.year,
+                estimate=args.estimate,
                 layout=layout,
             )
             readings_by_zone[tariff.timezone] = readings

@@ -24,6 +24,7 @@ from tariffs.engine._kept import clear_caches, value_key
 from tariffs.engine.charges import KINDS
 from tariffs.engine.charges.context import BillUsage, Carried, Context, Setting
 from tariffs.engine.coincident import Peak, resolve_peaks
+from tariffs.engine.estimate import estimated_in, estimated_warning
 from tariffs.engine.exports import (
     Metering,
     check_credits_in,
@@ -764,6 +765,18 @@ def _price_bill(
         *deviations,
         *(f"not priced: {text}" for text in tariff.unpriced),
     ]
+    estimated, estimated_units = 0, 0
+    if readings.estimated:
+        zone = ZoneInfo(tariff.timezone)
+        estimated, estimated_units = estimated_in(
+            readings, local_midnight(plan.first_date, zone), local_midnight(plan.end_date, zone)
+        )
+        if estimated:
+            warnings.append(
+                estimated_warning(
+                    estimated, to_decimal(estimated_units, readings.scale), readings.estimated_by
+                )
+            )
     position_bill = Decimal(0)
     position_periods: dict[str, Decimal] = {}
     count = len(plan.segments)
@@ -893,6 +906,8 @@ def _price_bill(
         meters=() if meters is None else _meter_readings(meters, read, readings.scale),
         total_places=tariff.places if tariff.rounding.per == "bill" else None,
         invoice=None if vat is None else invoice_of(tariff, vat, lines),
+        estimated_intervals=estimated,
+        estimated_kwh=to_decimal(estimated_units, readings.scale) if estimated else None,
     )
     if recorder is not None:
         recorder.finish(made)

@@ -142,6 +142,9 @@ class Bill:
             the total once (``rounding: {per: bill}``); None when each line is rounded.
         invoice: The split of the total into the amount excluding tax and the tax, when
             the tariff declares ``vat``; None otherwise.
+        estimated_intervals: How many of the intervals billed were estimated, not read
+            (``--estimate``); 0 when all were read.
+        estimated_kwh: The kWh of those intervals, part of `energy_kwh`; None when none.
     """
 
     account: str | None
@@ -156,6 +159,8 @@ class Bill:
     meters: tuple[MeterReading, ...] = ()
     total_places: int | None = None
     invoice: Invoice | None = None
+    estimated_intervals: int = 0
+    estimated_kwh: Decimal | None = None
 
     @property
     def total(self) -> Decimal:

@@ -14,7 +14,16 @@ from typing import Any, Literal
 
 from tariffs.errors import ReadingsError
 
-__all__ = ["CLOCKS", "QUANTITY_COLUMNS", "Axis", "Clock", "Readings", "to_decimal"]
+__all__ = [
+    "CLOCKS",
+    "QUANTITY_COLUMNS",
+    "Axis",
+    "Clock",
+    "Readings",
+    "RegisterRead",
+    "RegisterReads",
+    "to_decimal",
+]
 
 #: Optional quantity columns besides ``kwh``, as named in the readings contract.
 QUANTITY_COLUMNS = ("kvarh", "export_kwh", "kw")
@@ -62,6 +71,10 @@ class Readings:
             present when a reader was told to allow gaps; a bill over a gap says so.
         notes: What was done to the readings after they were read (re-dated into another
             year, for one), said on every bill priced from them.
+        estimated: Spans ``(start, end)`` (UTC epoch seconds, end exclusive) whose
+            intervals were not read but estimated (`tariffs.engine.estimate`); every bill
+            over them says how many intervals and kWh were estimated.
+        estimated_by: The estimation method of `estimated`, as declared (``like-days:4``).
         axis: The time axis as a value, ``(first start, interval, count, gaps)``, worked
             out at construction. Readings with equal axes have equal `starts`, so what is
             derived from the starts alone (which intervals fall in which period of a
@@ -82,6 +95,8 @@ class Readings:
     kw: list[int] | None = None
     gaps: tuple[tuple[int, int], ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
+    estimated: tuple[tuple[int, int], ...] = field(default=())
+    estimated_by: str | None = None
     axis: Axis | None = field(init=False, compare=False)
     axis_checked: InitVar[Axis | None] = _UNCHECKED
 
@@ -227,4 +242,38 @@ class Readings:
             kw=cut(self.kw),
             gaps=gaps,
             notes=self.notes,
+            estimated=tuple((a, b) for a, b in self.estimated if a < end and b > start),
+            estimated_by=self.estimated_by,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterRead:
+    """One read of a meter's cumulative kWh register.
+
+    Attributes:
+        instant: When it was read, UTC epoch seconds.
+        kwh: The register [kWh], exactly as written.
+        line: The line of the file it was read from.
+        text: The value as written, for messages.
+        time_text: The time as written, for messages.
+    """
+
+    instant: int
+    kwh: Decimal
+    line: int
+    text: str
+    time_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterReads:
+    """The register reads of one file, in time order and never going down.
+
+    Attributes:
+        source: The file they were read from, for messages.
+        reads: The reads.
+    """
+
+    source: str
+    reads: tuple[RegisterRead, ...]

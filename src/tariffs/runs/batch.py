@@ -37,9 +37,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO, Literal
 
+from tariffs.engine.estimate import Estimate, estimate
 from tariffs.engine.pricing import price
 from tariffs.errors import AccountError, ReadingsError, TariffsError
 from tariffs.io.accounts_csv import (
@@ -106,6 +107,8 @@ class BatchOptions:
             file order), when a file has several.
         metering: The metering rule of exported energy for every account (see
             `tariffs.price`), instead of each account's and each tariff's.
+        estimate: Fill the gaps of every account's readings by this method
+            (`tariffs.engine.estimate`); gaps are then accepted whatever `allow_gaps`.
     """
 
     interval_seconds: int | None = None
@@ -117,6 +120,7 @@ class BatchOptions:
     readings_format: Literal["csv", "greenbutton"] = "csv"
     usage_point: int | None = None
     metering: str | None = None
+    estimate: Estimate | None = None
 
 
 class RowsNotTogetherError(ReadingsError):
@@ -235,8 +239,21 @@ class BatchResult:
 def _read(
     readings: str | ReadingsRows | Readings | None, timezone: str, options: BatchOptions
 ) -> Readings:
-    if isinstance(readings, Readings):
-        return readings
+    if options.estimate is None:
+        return readings if isinstance(readings, Readings) else _read_as_given(
+            readings, timezone, options
+        )
+    read = (
+        readings
+        if isinstance(readings, Readings)
+        else _read_as_given(readings, timezone, replace(options, allow_gaps=True))
+    )
+    return estimate(read, timezone, options.estimate)
+
+
+def _read_as_given(
+    readings: str | ReadingsRows | None, timezone: str, options: BatchOptions
+) -> Readings:
     if isinstance(readings, ReadingsRows):
         return readings.read(
             timezone, interval_seconds=options.interval_seconds, allow_gaps=options.allow_gaps

@@ -32,6 +32,8 @@ from functools import partial
 from math import ceil
 from typing import Any
 
+from tariffs.engine.estimate import Estimate
+from tariffs.engine.estimate import estimate as estimate_gaps
 from tariffs.engine.pricing import price
 from tariffs.errors import InputError
 from tariffs.io.accounts_csv import (
@@ -121,6 +123,7 @@ class _Options:
     end: dt.date | None = None
     event_days: tuple[dt.date, ...] = ()
     coincident_peaks: tuple[CoincidentPeak, ...] = ()
+    estimate: Estimate | None = None
 
 
 def price_account(
@@ -134,6 +137,7 @@ def price_account(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     coincident_peaks: Iterable[CoincidentPeak] = (),
+    estimate: Estimate | None = None,
 ) -> AccountOutcome:
     """Price one account under the current and the proposed tariff.
 
@@ -151,9 +155,17 @@ def price_account(
         end: Local date after the last day billed (exclusive).
         event_days: Declared critical-peak event days, besides the account's.
         coincident_peaks: Declared coincident-peak intervals, besides the account's.
+        estimate: Fill the gaps of the readings by this method (gaps are then accepted;
+            `tariffs.engine.estimate`).
     """
     options = _Options(
-        interval_seconds, allow_gaps, start, end, tuple(event_days), tuple(coincident_peaks)
+        interval_seconds,
+        allow_gaps,
+        start,
+        end,
+        tuple(event_days),
+        tuple(coincident_peaks),
+        estimate,
     )
     return _task(current, proposed, options)(entry)
 
@@ -176,15 +188,20 @@ def _outcome(
     by_zone: dict[str, Readings] = {}
 
     def readings_in(timezone: str) -> Readings:
-        if isinstance(entry.readings, Readings):
-            return entry.readings
         if timezone not in by_zone:
-            by_zone[timezone] = read_readings_file(
-                entry.readings,
-                timezone,
-                interval_seconds=options.interval_seconds,
-                allow_gaps=options.allow_gaps,
+            read = (
+                entry.readings
+                if isinstance(entry.readings, Readings)
+                else read_readings_file(
+                    entry.readings,
+                    timezone,
+                    interval_seconds=options.interval_seconds,
+                    allow_gaps=options.allow_gaps or options.estimate is not None,
+                )
             )
+            if options.estimate is not None:
+                read = estimate_gaps(read, timezone, options.estimate)
+            by_zone[timezone] = read
         return by_zone[timezone]
 
     current_bills, proposed_bills = (
@@ -222,6 +239,7 @@ def price_accounts(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     coincident_peaks: Iterable[CoincidentPeak] = (),
+    estimate: Estimate | None = None,
     progress: Callable[[int, int], None] | None = None,
     on_outcomes: Callable[[list[AccountOutcome]], None] | None = None,
 ) -> list[AccountOutcome]:
@@ -239,6 +257,8 @@ def price_accounts(
         end: Local date after the last day billed (exclusive).
         event_days: Declared critical-peak event days, besides each account's.
         coincident_peaks: Declared coincident-peak intervals, besides each account's.
+        estimate: Fill the gaps of the readings by this method (gaps are then accepted;
+            `tariffs.engine.estimate`).
         progress: Called with (accounts done, accounts in all) as outcomes come.
         on_outcomes: Called with the outcomes as they come, a few at a time, in the
             order of ``accounts`` (e.g. to save them).
@@ -253,7 +273,13 @@ def price_accounts(
             the run stops and no outcome is returned.
     """
     options = _Options(
-        interval_seconds, allow_gaps, start, end, tuple(event_days), tuple(coincident_peaks)
+        interval_seconds,
+        allow_gaps,
+        start,
+        end,
+        tuple(event_days),
+        tuple(coincident_peaks),
+        estimate,
     )
     total = len(accounts)
     if total <= 1:
@@ -493,6 +519,7 @@ def price_portfolio(
     end: dt.date | None = None,
     event_days: Iterable[dt.date] = (),
     coincident_peaks: Iterable[CoincidentPeak] = (),
+    estimate: Estimate | None = None,
     top: int = 10,
     progress: Callable[[int, int], None] | None = None,
 ) -> PortfolioResult:
@@ -511,6 +538,8 @@ def price_portfolio(
         end: Local date after the last day billed (exclusive).
         event_days: Declared critical-peak event days, besides each account's.
         coincident_peaks: Declared coincident-peak intervals, besides each account's.
+        estimate: Fill the gaps of the readings by this method (gaps are then accepted;
+            `tariffs.engine.estimate`).
         top: How many of the most affected accounts to list.
         progress: Called with (accounts done, accounts in all).
 
@@ -535,6 +564,7 @@ def price_portfolio(
         end=end,
         event_days=event_days,
         coincident_peaks=coincident_peaks,
+        estimate=estimate,
         progress=progress,
     )
     if group_columns is None:

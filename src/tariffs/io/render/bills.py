@@ -59,6 +59,9 @@ def bill_to_dict(bill: Bill) -> dict[str, Any]:
         }
     if bill.loss_kwh is not None:
         document["loss_kwh"] = number(bill.loss_kwh)
+    if bill.estimated_intervals:
+        document["estimated_intervals"] = bill.estimated_intervals
+        document["estimated_kwh"] = number(bill.estimated_kwh or Decimal(0))
     if bill.meters:
         document["meters"] = [
             {
