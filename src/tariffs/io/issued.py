@@ -110,6 +110,12 @@ class _Reader:
     def decimal(self, value: Any, path: Sequence[str | int], *, nullable: bool = False) -> Any:
         if value is None and nullable:
             return None
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            self.fail(
+                f"the JSON number {value} must be written as a string (\"{value}\"): "
+                "money and quantities are exact decimals in strings",
+                path,
+            )
         if not isinstance(value, str) or not _DECIMAL.fullmatch(value):
             self.fail(
                 f"expected an exact decimal written as a JSON string (e.g. \"12.50\"), "
