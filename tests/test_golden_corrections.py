@@ -282,3 +282,34 @@ def test_re_pricing_the_issued_inputs_corrects_nothing(
             assert {row[-1] for row in rows} == {"0.00"}
         else:
             assert out.splitlines()[-1] == "nothing to collect or refund"
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "correction"
+
+
+def test_the_example_is_true(capsys: pytest.CaptureFixture[str]) -> None:
+    # issued.json is what tariffs price issues from the example's readings and account.
+    code, out, err = run(
+        capsys, "price", str(EXAMPLE / "readings.csv"), "--tariff", "cn-sh-industrial-two-part",
+        "--account", str(EXAMPLE / "issued-account.yaml"), "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out == (EXAMPLE / "issued.json").read_text(encoding="utf-8")
+    code, out, err = run(
+        capsys, "correct", str(EXAMPLE / "issued.json"), str(EXAMPLE / "readings.csv"),
+        "--tariff", "cn-sh-industrial-two-part", "--account", str(EXAMPLE / "account.yaml"),
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    document = json.loads(out)
+    (correction,) = document["corrections"]
+    # Energy and funds double: e.g. peak 137250.4100 kWh × 2 × 0.9920 = 272304.81344,
+    # 272304.81, against 136152.41 issued (137250.41 × 0.9920 = 136152.40672).
+    lines = {line["code"]: line for line in correction["lines"]}
+    assert lines["energy.peak"]["corrected"]["amount"] == "272304.81"
+    assert lines["energy.peak"]["difference"] == "136152.40"
+    # The overrun is new: 1247.6800 − 630 = 617.6800 kW × 81.60 = 50402.688, 50402.69.
+    assert lines["basic.overrun"]["issued"] is None
+    assert lines["basic.overrun"]["difference"] == "50402.69"
+    assert document["difference"] == "299010.40"
+    assert (EXAMPLE / "README.md").read_text(encoding="utf-8").count("299010.40 CNY") == 1
