@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tables import peak_valley_yaml
+from tariffs import parse_readings_csv, parse_tariff, price
 from tariffs.errors import InputError
 from tariffs.io.issued import parse_issued_bills
 from tariffs.io.render.bills import bills_to_json, bills_to_jsonl
@@ -242,3 +244,30 @@ def test_an_invoice_that_does_not_add_up_is_refused() -> None:
     text = bills_to_json([july("F-1", (line,), Decimal(1), Decimal("13.00"))])
     with pytest.raises(InputError, match="net 100.00 \\+ tax 13.01 is 113.01, not the gross"):
         parse_issued_bills(text.replace('"tax": "13.00"', '"tax": "13.01"'), "issued.json")
+
+
+@given(
+    st.lists(st.integers(0, 10**6), min_size=24, max_size=24 * 40),
+    st.sampled_from(["0.5283", "0.61", "1.000001"]),
+)
+def test_re_pricing_what_was_issued_through_its_json_corrects_nothing(
+    values: list[int], peak: str
+) -> None:
+    # Issued: the bills priced, written as JSON and read back; corrected: the same
+    # readings priced again. Every line, the kWh and the total differ by exactly 0.
+    start = dt.datetime(2025, 7, 20)
+    rows = ["start,kwh"] + [
+        f"{(start + dt.timedelta(hours=n)).isoformat(timespec='minutes')},"
+        f"{Decimal(value).scaleb(-3)}"
+        for n, value in enumerate(values)
+    ]
+    tariff = parse_tariff(peak_valley_yaml("tou", peak, "0.3"))
+    readings = parse_readings_csv("\n".join(rows) + "\n", "r.csv", tariff.timezone)
+    bills = price(tariff, readings)
+    issued = parse_issued_bills(bills_to_json(bills), "issued.json")
+    corrections = correct(issued, price(tariff, readings))
+    assert len(corrections) == len(bills)
+    for correction in corrections:
+        assert correction.status == "corrected"
+        assert {line.difference for line in correction.lines} <= {Decimal(0)}
+        assert correction.difference == 0 and correction.energy_kwh_difference == 0
