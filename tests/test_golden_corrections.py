@@ -313,3 +313,25 @@ def test_the_example_is_true(capsys: pytest.CaptureFixture[str]) -> None:
     assert lines["basic.overrun"]["difference"] == "50402.69"
     assert document["difference"] == "299010.40"
     assert (EXAMPLE / "README.md").read_text(encoding="utf-8").count("299010.40 CNY") == 1
+
+
+def test_json_lines_of_the_issued_bills_correct_alike(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The same bill issued as `price --format jsonl` gives the same correction as its JSON.
+    price = ["price", str(EXAMPLE / "readings.csv"), "--tariff", "cn-sh-industrial-two-part",
+             "--account", str(EXAMPLE / "issued-account.yaml"), "--format", "jsonl"]  # fmt: skip
+    code, out, err = run(capsys, *price)
+    assert code == 0, err
+    (tmp_path / "issued.jsonl").write_text(out, encoding="utf-8")
+    outputs = []
+    for issued in (tmp_path / "issued.jsonl", EXAMPLE / "issued.json"):
+        code, out, err = run(
+            capsys, "correct", str(issued), str(EXAMPLE / "readings.csv"), "--tariff",
+            "cn-sh-industrial-two-part", "--account", str(EXAMPLE / "account.yaml"),
+            "--format", "json",
+        )  # fmt: skip
+        assert code == 0, err
+        outputs.append(out)
+    assert outputs[0] == outputs[1]
+    assert json.loads(outputs[0])["difference"] == "299010.40"
