@@ -3903,6 +3903,8 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "bad-inputs.md"
 # URDB records are read in their own module; the doc names those tests too.
 # The order of --from and --to is checked by the command line; pinned in its own module,
 # as are the usage errors and Green Button options of batch, and a closed stdout.
+# The issued bills that tariffs correct reads, and the corrections it refuses, are pinned
+# in the modules of corrections.
 from tests.cli.test_consistency import (  # noqa: E402, F401
     test_a_batch_read_by_head_ends_quietly_when_head_has_its_line,
     test_a_closed_stdout_ends_the_command_quietly,
@@ -3978,9 +3980,20 @@ from tests.runs.test_batch import (  # noqa: E402, F401
     test_failing_accounts_are_reported_and_the_others_priced,
     test_resume_refuses_a_json_lines_output_that_is_not_ours_at_its_line,
 )
+from tests.test_golden_corrections import (  # noqa: E402, F401
+    test_another_account_is_refused_naming_both,
+    test_another_tariff_id_is_refused_unless_declared,
+)
 from tests.test_golden_events import (  # noqa: E402, F401
     test_a_meter_change_that_changes_nothing_bills_alike,
     test_an_allowance_change_that_changes_nothing_bills_alike,
+)
+from tests.whatif.test_corrections import (  # noqa: E402, F401
+    test_a_wrong_issued_bill_is_refused_at_its_line,
+    test_a_wrong_json_line_is_refused_at_its_line,
+    test_an_invoice_that_does_not_add_up_is_refused,
+    test_another_currency_is_refused,
+    test_two_bills_of_one_period_are_refused,
 )
 from tests.whatif.test_portfolio import (  # noqa: E402, F401
     portfolio,

@@ -28,6 +28,7 @@ SINGLE_COMMAND_MODULES = {
     "price": "tariffs.cli.price",
     "explain": "tariffs.cli.explain",
     "compare": "tariffs.cli.compare",
+    "correct": "tariffs.cli.correct",
     "portfolio": "tariffs.cli.portfolio",
     "validate": "tariffs.cli.validate",
     "import-urdb": "tariffs.cli.import_urdb",
@@ -146,8 +147,8 @@ def test_help_lists_every_command(
     assert main(argv) == 0
     out = capsys.readouterr().out
     every = [
-        "price", "explain", "batch", "compare", "portfolio", "validate", "import-urdb", "show",
-        "tables", "schema", "completion",
+        "price", "explain", "batch", "compare", "correct", "portfolio", "validate",
+        "import-urdb", "show", "tables", "schema", "completion",
     ]  # fmt: skip
     usage = " ".join(out.split("\n\n", 1)[0].split())
     assert usage == (
@@ -166,14 +167,15 @@ def test_an_unknown_command_names_every_command(
     assert main(["frobnicate"]) == 2
     err = capsys.readouterr().err
     every = (
-        "price,explain,batch,compare,portfolio,validate,import-urdb,show,tables,schema,completion"
+        "price,explain,batch,compare,correct,portfolio,validate,import-urdb,show,tables,schema,"
+        "completion"
     )
     assert err == (
         f"usage: tariffs [-h] [--version] [-q] [-v] [--color {{auto,always,never}}] {{{every}}} "
         "...\n"
         "tariffs: argument command: invalid choice: 'frobnicate' (choose from 'price', "
-        "'explain', 'batch', 'compare', 'portfolio', 'validate', 'import-urdb', 'show', 'tables', "
-        "'schema', 'completion'); see 'tariffs --help'\n"
+        "'explain', 'batch', 'compare', 'correct', 'portfolio', 'validate', 'import-urdb', "
+        "'show', 'tables', 'schema', 'completion'); see 'tariffs --help'\n"
     )
 
 

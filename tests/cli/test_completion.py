@@ -99,7 +99,7 @@ BASH_CASES = [
     ("tariffs ", list(COMMANDS)),
     ("tariffs pr", ["price"]),
     ("tariffs -q sh", ["show"]),  # a global option before the command
-    ("tariffs --color never co", ["compare", "completion"]),  # --color's value skipped
+    ("tariffs --color never co", ["compare", "correct", "completion"]),  # --color's value skipped
     ("tariffs --color ", ["auto", "always", "never"]),
     ("tariffs price readings.csv --format ", ["table", "json", "jsonl", "csv"]),
     ("tariffs batch --format ", ["csv", "jsonl"]),

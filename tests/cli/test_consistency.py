@@ -115,6 +115,7 @@ OFFERED = {
     "explain": ["table", "json"],
     "batch": ["csv", "jsonl"],
     "compare": ["table", "json", "csv"],
+    "correct": ["table", "json", "csv"],
     "portfolio": ["table", "json", "csv"],
     "tables": ["table", "json", "csv"],
 }
@@ -358,6 +359,7 @@ REQUIRED = {
     "explain": ["r.csv", "--tariff", "t"],
     "batch": ["--readings", "long.csv"],
     "compare": ["r.csv"],
+    "correct": ["issued.json", "r.csv", "--tariff", "t"],
     "portfolio": [
         "--accounts",
         "a.csv",

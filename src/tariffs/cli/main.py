@@ -73,6 +73,7 @@ COMMANDS = {
     "explain": "tariffs.cli.explain",
     "batch": "tariffs.cli.batch",
     "compare": "tariffs.cli.compare",
+    "correct": "tariffs.cli.correct",
     "portfolio": "tariffs.cli.portfolio",
     "validate": "tariffs.cli.validate",
     "import-urdb": "tariffs.cli.import_urdb",

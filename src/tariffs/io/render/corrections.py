@@ -1,0 +1,265 @@
+"""Render corrections (退补电费) as a text table, JSON or CSV. Pure: returns text.
+
+Each correction shows, line by line, what was issued, what is corrected and the
+difference (退补); then the amount to collect from the customer (补收, a positive
+difference) or to refund (退还, a negative one).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from tariffs.io.render.text import align_table, decimal_text, display_width, number, signed_text
+from tariffs.model.bill import Line
+from tariffs.whatif.corrections import CORRECTED, Correction, settlement_of
+
+__all__ = [
+    "CORRECTION_CSV_COLUMNS",
+    "corrections_to_csv",
+    "corrections_to_json",
+    "corrections_to_table",
+    "settlement_text",
+]
+
+_WORDS = {
+    "collect": "to collect from the customer (补收)",
+    "refund": "to refund to the customer (退还)",
+    "none": "nothing to collect or refund",
+}
+
+
+def settlement_text(difference: Decimal, currency: str) -> str:
+    """The difference in words: what to collect or refund.
+
+    >>> settlement_text(Decimal("-12.50"), "CNY")
+    'to refund to the customer (退还): 12.50 CNY'
+    >>> settlement_text(Decimal("0.00"), "CNY")
+    'nothing to collect or refund'
+    """
+    word = settlement_of(difference)
+    if word == "none":
+        return _WORDS[word]
+    return f"{_WORDS[word]}: {number(abs(difference))} {currency}"
+
+
+def _total(corrections: Sequence[Correction]) -> Decimal:
+    return sum(
+        (c.difference for c in corrections if c.difference is not None), Decimal(0)
+    )
+
+
+def _side(line: Line | None) -> dict[str, Any] | None:
+    if line is None:
+        return None
+    return {
+        "quantity": number(line.quantity),
+        "unit": line.unit,
+        "rate": number(line.rate),
+        "amount": number(line.amount),
+    }
+
+
+def _three(issued: Decimal | None, corrected: Decimal | None) -> dict[str, str | None]:
+    difference = None
+    if issued is not None and corrected is not None:
+        difference = corrected - issued
+    return {
+        "issued": number(issued),
+        "corrected": number(corrected),
+        "difference": number(difference),
+    }
+
+
+def correction_to_dict(correction: Correction) -> dict[str, Any]:
+    """One correction as a JSON object (money and quantities as strings)."""
+    was, now = correction.issued, correction.corrected
+    document: dict[str, Any] = {
+        "account": correction.account,
+        "currency": correction.currency,
+        "period": {
+            "start": correction.period_start.isoformat(),
+            "end": correction.period_end.isoformat(),
+        },
+        "status": correction.status,
+        "tariff": {
+            "issued": None if was is None else was.tariff,
+            "corrected": None if now is None else now.tariff,
+        },
+        "energy_kwh": _three(
+            None if was is None else was.energy_kwh, None if now is None else now.energy_kwh
+        ),
+        "lines": [
+            {
+                "kind": line.kind,
+                "code": line.code,
+                "label": line.label,
+                "issued": _side(line.issued),
+                "corrected": _side(line.corrected),
+                "quantity_difference": number(line.quantity_difference),
+                "difference": number(line.difference),
+            }
+            for line in correction.lines
+        ],
+        "total": _three(None if was is None else was.total, None if now is None else now.total),
+        "settlement": correction.settlement,
+    }
+    if was is not None and now is not None and was.invoice and now.invoice:
+        document["invoice"] = {
+            part: _three(getattr(was.invoice, part), getattr(now.invoice, part))
+            for part in ("net", "tax", "gross")
+        }
+    return document
+
+
+def corrections_to_json(corrections: Sequence[Correction]) -> str:
+    """``{"corrections": [...], "difference": "...", "settlement": ...}``, with a newline.
+
+    The top-level ``difference`` is the sum of the differences of the corrected periods.
+    """
+    total = _total(corrections)
+    document = {
+        "corrections": [correction_to_dict(c) for c in corrections],
+        "difference": number(total),
+        "settlement": settlement_of(total),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+#: The columns of `corrections_to_csv`.
+CORRECTION_CSV_COLUMNS = (
+    "account_id", "period_start", "period_end", "status", "kind", "code", "label", "unit",
+    "issued_quantity", "issued_amount", "corrected_quantity", "corrected_amount",
+    "quantity_difference", "difference",
+)  # fmt: skip
+
+
+def corrections_to_csv(corrections: Sequence[Correction]) -> str:
+    """One row per line, then a ``total`` row per period (kWh and money).
+
+    Then ``invoice`` rows when both bills carry one, and a ``settlement`` row whose label
+    says what to collect or refund.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CORRECTION_CSV_COLUMNS)
+    for correction in corrections:
+        head = [
+            correction.account or "", correction.period_start.isoformat(),
+            correction.period_end.isoformat(), correction.status,
+        ]  # fmt: skip
+        was, now = correction.issued, correction.corrected
+        for line in correction.lines:
+            writer.writerow([
+                *head, line.kind, line.code, line.label, line.unit or "",
+                decimal_text(None if line.issued is None else line.issued.quantity),
+                decimal_text(None if line.issued is None else line.issued.amount),
+                decimal_text(None if line.corrected is None else line.corrected.quantity),
+                decimal_text(None if line.corrected is None else line.corrected.amount),
+                decimal_text(line.quantity_difference), decimal_text(line.difference),
+            ])  # fmt: skip
+        writer.writerow([
+            *head, "total", "total", "Bill total", "kWh",
+            decimal_text(None if was is None else was.energy_kwh),
+            decimal_text(None if was is None else was.total),
+            decimal_text(None if now is None else now.energy_kwh),
+            decimal_text(None if now is None else now.total),
+            decimal_text(correction.energy_kwh_difference), decimal_text(correction.difference),
+        ])  # fmt: skip
+        invoice = correction.invoice_difference
+        if invoice is not None and was is not None and now is not None:
+            for part, difference in zip(("net", "tax", "gross"), invoice, strict=True):
+                writer.writerow([
+                    *head, "invoice", f"invoice.{part}", part, correction.currency, "",
+                    decimal_text(getattr(was.invoice, part)), "",
+                    decimal_text(getattr(now.invoice, part)), "", decimal_text(difference),
+                ])  # fmt: skip
+        if correction.difference is not None:
+            writer.writerow([
+                *head, "settlement", "settlement",
+                settlement_text(correction.difference, correction.currency),
+                correction.currency, "", "", "", "", "", decimal_text(correction.difference),
+            ])  # fmt: skip
+    return out.getvalue()
+
+
+def _cell(value: Decimal | None) -> str:
+    return decimal_text(value)
+
+
+def _correction_table(correction: Correction) -> str:
+    was, now = correction.issued, correction.corrected
+    bill = correction.bill
+    tariff = bill.tariff
+    if was is not None and now is not None and was.tariff != now.tariff:
+        tariff = f"{was.tariff} -> {now.tariff}"
+    title = (
+        f"Correction {tariff}  {correction.period_start} to {correction.period_end} "
+        "(end exclusive)" + (f"  account {correction.account}" if correction.account else "")
+    )
+    if correction.status != CORRECTED:
+        side = "issued" if was is not None else "corrected"
+        total = bill.total
+        return "\n".join([
+            title,
+            f"{correction.status}: the {side} bill of this period ({number(total)} "
+            f"{correction.currency}) has no counterpart, so no difference is made",
+        ])  # fmt: skip
+    if was is None or now is None:
+        raise ValueError("a corrected period has both bills")
+    currency = correction.currency
+    rows = [(
+        "code", "label", "unit", "issued qty", "corrected qty", "qty diff",
+        f"issued {currency}", f"corrected {currency}", "difference (退补)",
+    )]  # fmt: skip
+    for line in correction.lines:
+        rows.append((
+            line.code, line.label, line.unit or "",
+            _cell(None if line.issued is None else line.issued.quantity),
+            _cell(None if line.corrected is None else line.corrected.quantity),
+            signed_text(line.quantity_difference),
+            _cell(None if line.issued is None else line.issued.amount),
+            _cell(None if line.corrected is None else line.corrected.amount),
+            signed_text(line.difference),
+        ))  # fmt: skip
+    rows.append((
+        "total", "", "kWh", _cell(was.energy_kwh), _cell(now.energy_kwh),
+        signed_text(correction.energy_kwh_difference), _cell(was.total), _cell(now.total),
+        signed_text(correction.difference),
+    ))  # fmt: skip
+    rule = len(rows) - 2
+    invoice = correction.invoice_difference
+    if invoice is not None:
+        labels = {
+            "net": "Amount excluding VAT (金额)",
+            "tax": "VAT (税额)",
+            "gross": "Total including VAT (价税合计)",
+        }
+        for part, difference in zip(("net", "tax", "gross"), invoice, strict=True):
+            rows.append((
+                f"invoice.{part}", labels[part], "", "", "", "",
+                _cell(getattr(was.invoice, part)), _cell(getattr(now.invoice, part)),
+                signed_text(difference),
+            ))  # fmt: skip
+    text = [title]
+    text += align_table(rows, right=(3, 4, 5, 6, 7, 8), rules_after=(0, rule), width=display_width)
+    text.append(settlement_text(now.total - was.total, currency))
+    return "\n".join(text)
+
+
+def corrections_to_table(corrections: Sequence[Correction]) -> str:
+    """A text table per correction, and the sum of the differences when there are several."""
+    parts = [_correction_table(c) for c in corrections]
+    if len(corrections) > 1:
+        corrected = [c for c in corrections if c.difference is not None]
+        currency = corrections[0].currency
+        parts.append(
+            f"Difference of {len(corrected)} corrected periods: "
+            f"{signed_text(_total(corrections))} {currency}; "
+            + settlement_text(_total(corrections), currency)
+        )
+    return "\n\n".join(parts) + "\n"
