@@ -3897,6 +3897,13 @@ from tests.test_golden_events import (  # noqa: E402, F401
     test_a_meter_change_that_changes_nothing_bills_alike,
     test_an_allowance_change_that_changes_nothing_bills_alike,
 )
+from tests.whatif.test_migrations import (  # noqa: E402, F401
+    migrated,
+    test_a_migration_of_a_column_the_accounts_lack,
+    test_a_row_without_a_current_tariff_fails_that_account,
+    test_bad_migration_files,
+    test_portfolio_migration_usage_errors,
+)
 from tests.whatif.test_portfolio import (  # noqa: E402, F401
     portfolio,
     test_portfolio_resume_refuses_a_json_output_that_is_not_ours,

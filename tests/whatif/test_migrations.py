@@ -210,7 +210,7 @@ def test_table_lists_not_migrated_and_lines_moved(
           "--format", "csv", "--bands", "0"], "--resume reads back"),
     ],
 )  # fmt: skip
-def test_usage_errors(
+def test_portfolio_migration_usage_errors(
     capsys: pytest.CaptureFixture[str], migrated: dict[str, Path], options: list[str], message: str
 ) -> None:
     code, out, err = run(capsys, *argv(migrated, *options))
@@ -225,7 +225,10 @@ def test_a_migration_of_a_column_the_accounts_lack(
         capsys, *argv(migrated, "--proposed", "x=flat-b", "--migrate-by", "voltage")
     )
     assert code == 1 and out == ""
-    assert "maps column 'voltage', which the accounts file does not have" in err
+    assert (
+        "accounts.csv:1: --proposed maps column 'voltage', which the accounts file does not "
+        "have (grouping columns: class, district)"
+    ) in err
 
 
 @pytest.mark.parametrize(
@@ -334,3 +337,22 @@ def test_groups_and_bands_add_up_to_the_portfolio(
             if change is not None:
                 assert sum(group.impact.change_bands.values()) == group.accounts
     assert result.current_total == sum((o.current_total or Decimal(0) for o in priced), Decimal(0))
+
+
+def test_a_row_without_a_current_tariff_fails_that_account(
+    capsys: pytest.CaptureFixture[str], migrated: dict[str, Path]
+) -> None:
+    """Without --current, A-2 (empty tariff cell) fails; the others are priced."""
+    command = argv(migrated, "--migrate", migrated["migration"], "--format=csv")
+    command.remove("--current")
+    command.remove("flat-b")
+    code, out, err = run(capsys, *command)
+    assert code == 1
+    assert (
+        "tariffs: account A-2 failed: no tariff in its row of the accounts file, and no --current"
+        in err
+    )
+    status = {r["account_id"]: r["status"] for r in csv.DictReader(io.StringIO(out))}
+    assert status == {
+        "A-1": "ok", "A-2": "failed", "A-3": "ok", "A-4": "not_migrated", "A-5": "failed",
+    }  # fmt: skip

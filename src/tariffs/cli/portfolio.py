@@ -407,7 +407,8 @@ def _run_detailed(
     if migration is not None and migration.column not in (CURRENT_COLUMN, *group_columns):
         raise InputError(
             f"{migration.source} maps column {migration.column!r}, which the accounts file "
-            f"does not have (grouping columns: {', '.join(group_columns) or 'none'})",
+            "does not have (grouping columns: "
+            f"{', '.join(c for c in group_columns if c != CURRENT_COLUMN) or 'none'})",
             file=args.accounts,
             line=1,
         )
