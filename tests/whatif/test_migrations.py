@@ -21,6 +21,7 @@ So the portfolio (A-1 .. A-3) pays 37.20 + 89.28 + 111.60 = 238.08 now and 44.64
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from decimal import Decimal
@@ -356,3 +357,64 @@ def test_a_row_without_a_current_tariff_fails_that_account(
     assert status == {
         "A-1": "ok", "A-2": "failed", "A-3": "ok", "A-4": "not_migrated", "A-5": "failed",
     }  # fmt: skip
+
+
+def test_the_example_of_examples_portfolio(capsys: pytest.CaptureFixture[str]) -> None:
+    """examples/portfolio: current bills by hand, July 2025 (31 days), one hour a row.
+
+    Residential on cn-sh-residential (0.617 CNY/kWh in tier 1): R-1 uses 7 h × 0.3 +
+    5 h × 1.2 + 12 h × 0.5 = 14.1 kWh a day, 437.1 kWh, 269.69 CNY; R-2 9 kWh a day, 279
+    kWh, 172.14; R-3 11 kWh a day, 341 kWh, 210.40: 652.23 in all. Commercial on
+    commercial-flat (0.65): C-1 11 h × 12 + 13 h × 2 = 158 kWh a day, 4898 kWh, 3183.70;
+    C-2 11 h × 4 + 13 h × 6 = 122 kWh a day, 3782 kWh, 2458.30: 5642.00. F-1
+    (agricultural) has no proposed tariff.
+    """
+    example = Path(__file__).resolve().parents[2] / "examples" / "portfolio"
+    code, out, _ = run(
+        capsys,
+        "portfolio", "--accounts", example / "accounts.csv", "--readings-dir",
+        example / "readings", "--tables", example / "tariffs", "--current",
+        "cn-sh-residential", "--migrate", example / "migration.csv", "--bands", "0,300,1000",
+        "--bands-per", "month", "--change-bands=-10,0,10", "--workers", "1", "--format", "json",
+    )  # fmt: skip
+    assert code == 0
+    document = json.loads(out)
+    by_class = {g["value"]: g for g in document["groups"]["class"]}
+    assert by_class["residential"]["current_total"] == "652.23"
+    assert by_class["commercial"]["current_total"] == "5642.00"
+    assert document["current_total"] == "6294.23"  # 652.23 + 5642.00
+    assert [e["account_id"] for e in document["not_migrated"]] == ["F-1"]
+    current = {e["account_id"]: e["current_total"] for e in document["accounts"]}
+    assert current == {
+        "R-1": "269.69", "R-2": "172.14", "R-3": "210.40", "C-1": "3183.70", "C-2": "2458.30",
+    }  # fmt: skip
+    bands = {e["account_id"]: e["usage_band"] for e in document["accounts"]}
+    assert bands["R-2"] == "0 to 300 kWh/month" and bands["C-2"] == "1000 kWh/month and above"
+
+
+def test_plot_draws_a_histogram_per_class(
+    capsys: pytest.CaptureFixture[str], migrated: dict[str, Path], tmp_path: Path
+) -> None:
+    pytest.importorskip("matplotlib")
+    chart = tmp_path / "classes.svg"
+    code, _, _ = run(capsys, *argv(migrated, "--migrate", migrated["migration"], "--plot", chart))
+    assert code == 1  # A-5 failed; the chart is drawn of the others
+    text = chart.read_text(encoding="utf-8")
+    # One panel per class priced: commercial (A-3) and residential (A-1, A-2).
+    assert "class commercial: 1 accounts" in text
+    assert "class residential: 2 accounts" in text
+
+
+def test_a_year_of_bills_is_a_year_end_to_end_with_no_day_missing() -> None:
+    from tariffs.whatif.portfolio import _year_of_bills
+
+    def months(*starts: tuple[int, int]) -> list[tuple[dt.date, dt.date]]:
+        return [
+            (dt.date(y, m, 1), dt.date(y + m // 12, m % 12 + 1, 1)) for y, m in starts
+        ]
+
+    year = months(*((2024, m) for m in range(3, 13)), (2025, 1), (2025, 2))
+    assert _year_of_bills(year)  # 2024-03-01 to 2025-03-01, across 29 February
+    assert not _year_of_bills(year[:-1])  # eleven months
+    assert not _year_of_bills(year[:5] + year[6:])  # August missing
+    assert not _year_of_bills([])

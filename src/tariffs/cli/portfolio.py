@@ -475,9 +475,16 @@ def _run_detailed(
         text = portfolio_to_table(result)
     write_output(text, args.output)
     if image_format is not None:
-        from tariffs.io.render.plot import portfolio_chart
+        from tariffs.io.render.plot import portfolio_chart, portfolio_group_chart
 
-        write_atomic(args.plot, portfolio_chart(result, image_format))
+        by = migration.column if migration is not None and migration.column in columns else None
+        by = by or (columns[0] if columns else None)
+        chart = (
+            portfolio_group_chart(result, by, image_format)
+            if by is not None
+            else portfolio_chart(result, image_format)
+        )
+        write_atomic(args.plot, chart)
     for outcome in result.not_migrated:
         note(f"account {outcome.account_id} not migrated: {outcome.not_migrated}")
     for outcome in result.failed:

@@ -245,7 +245,7 @@ def _outcome(
         bills=len(current_bills),
         current_tariff=current.id,
         proposed_tariff=proposed.id,
-        lines=tuple((code, *amounts) for code, amounts in sorted(by_code.items())),  # type: ignore[misc]
+        lines=tuple((code, now, new) for code, (now, new) in sorted(by_code.items())),
         year_of_bills=_year_of_bills([(b.period_start, b.period_end) for b in current_bills]),
     )
 
