@@ -3995,6 +3995,13 @@ from tests.whatif.test_corrections import (  # noqa: E402, F401
     test_another_currency_is_refused,
     test_two_bills_of_one_period_are_refused,
 )
+from tests.whatif.test_migrations import (  # noqa: E402, F401
+    migrated,
+    test_a_migration_of_a_column_the_accounts_lack,
+    test_a_row_without_a_current_tariff_fails_that_account,
+    test_bad_migration_files,
+    test_portfolio_migration_usage_errors,
+)
 from tests.whatif.test_portfolio import (  # noqa: E402, F401
     portfolio,
     test_portfolio_resume_refuses_a_json_output_that_is_not_ours,

@@ -13,6 +13,7 @@ import io
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -39,8 +40,18 @@ from tariffs.io.render.portfolio import portfolio_to_csv, portfolio_to_json, por
 from tariffs.io.safe_json import parse_json
 from tariffs.io.tables import load_tariff
 from tariffs.model.common import check_ascii_digits
+from tariffs.whatif.migrations import (
+    CURRENT_COLUMN,
+    ChangeBands,
+    Migration,
+    UsageBands,
+    parse_edges,
+    parse_migration_options,
+    read_migration_csv,
+)
 
 if TYPE_CHECKING:
+    from tariffs.model.tariff import Tariff
     from tariffs.whatif.portfolio import AccountOutcome
 
 __all__ = ["add_parser", "run"]
@@ -58,8 +69,37 @@ def add_parser(commands: Any) -> None:
     )
     sub.add_argument("--accounts", required=True, metavar="ACCOUNTS.csv", help="accounts CSV")
     sub.add_argument("--readings-dir", required=True, metavar="DIR", help="readings directory")
-    sub.add_argument("--current", required=True, metavar="TARIFF", help="current tariff")
-    sub.add_argument("--proposed", required=True, metavar="TARIFF", help="proposed tariff")
+    sub.add_argument(
+        "--current",
+        metavar="TARIFF",
+        help="current tariff (of the rows without a tariff cell in ACCOUNTS.csv)",
+    )
+    sub.add_argument(
+        "--proposed",
+        action="append",
+        default=[],
+        metavar="TARIFF|VALUE=TARIFF",
+        help="proposed tariff; VALUE=TARIFF (repeated) with --migrate-by: per value",
+    )
+    sub.add_argument(
+        "--migrate-by",
+        metavar="COLUMN",
+        help="the column of --proposed VALUE=TARIFF: a grouping column, or tariff",
+    )
+    sub.add_argument(
+        "--migrate",
+        metavar="FILE.csv",
+        help="proposed tariff per value: rows COLUMN,proposed_tariff or from_tariff,to_tariff",
+    )
+    sub.add_argument(
+        "--bands", metavar="KWH,KWH,...", help="usage band edges [kWh], with --bands-per"
+    )
+    sub.add_argument(
+        "--bands-per", choices=("month", "year"), help="the usage of --bands: per month or year"
+    )
+    sub.add_argument(
+        "--change-bands", metavar="PCT,PCT,...", help="bill change band edges [%%]"
+    )
     add_tariff_lookup_options(sub)
     add_many_accounts_options(sub)
     sub.add_argument(
@@ -182,25 +222,20 @@ def run(args: argparse.Namespace) -> int:
     """``tariffs portfolio``: the revenue impact of a proposed tariff."""
     from tariffs.whatif.portfolio import price_accounts, read_accounts_csv, summarize
 
+    if not args.proposed and not args.migrate:
+        raise _UsageError("--proposed or --migrate is needed")
     if args.resume and not args.output:
         raise _UsageError("--resume needs --output")
     if args.resume and args.format == "table":
         raise _UsageError("--resume reads back --format csv or json output")
     image_format = check_plot(args.plot)
-    current = load_tariff(
-        args.current,
-        args.tables,
-        timezone=args.timezone,
-        past_enddate=args.past_enddate,
-        unpriced_attributes=args.unpriced_attributes,
-    )
-    proposed = load_tariff(
-        args.proposed,
-        args.tables,
-        timezone=args.timezone,
-        past_enddate=args.past_enddate,
-        unpriced_attributes=args.unpriced_attributes,
-    )
+    detailed = _detailed_options(args)
+    if detailed is not None:
+        return _run_detailed(args, detailed, image_format)
+    if args.current is None:
+        raise _UsageError("--current is needed (or a tariff column in the accounts file)")
+    current = _load(args, args.current)
+    proposed = _load(args, args.proposed[0])
     peaks = (
         read_coincident_peaks(args.coincident_peaks, current.timezone)
         if args.coincident_peaks
@@ -285,6 +320,182 @@ def run(args: argparse.Namespace) -> int:
     if failed:
         print(
             f"tariffs: {len(failed)} of {len(outcomes)} accounts failed; the others were priced",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _load(args: argparse.Namespace, name: str) -> Tariff:
+    return load_tariff(
+        name,
+        args.tables,
+        timezone=args.timezone,
+        past_enddate=args.past_enddate,
+        unpriced_attributes=args.unpriced_attributes,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Detailed:
+    migration: Migration | None
+    usage_bands: UsageBands | None
+    change_bands: ChangeBands | None
+
+
+def _detailed_options(args: argparse.Namespace) -> _Detailed | None:
+    """The options of migrations and bands, None when none is given (nor a tariff column)."""
+    from tariffs.io.accounts_csv import accounts_csv_header
+
+    pairs = [value for value in args.proposed if "=" in value]
+    if args.migrate and args.proposed:
+        raise _UsageError("--migrate and --proposed cannot be given together")
+    if pairs and len(pairs) != len(args.proposed):
+        raise _UsageError("--proposed: give one TARIFF, or VALUE=TARIFF options, not both")
+    if len(args.proposed) > 1 and not pairs:
+        raise _UsageError("--proposed: one TARIFF, or VALUE=TARIFF options with --migrate-by")
+    if pairs and not args.migrate_by:
+        raise _UsageError(
+            "--proposed VALUE=TARIFF needs --migrate-by COLUMN (a grouping column, or tariff)"
+        )
+    if args.migrate_by and not pairs:
+        raise _UsageError("--migrate-by needs --proposed VALUE=TARIFF options")
+    if (args.bands is None) != (args.bands_per is None):
+        raise _UsageError("--bands and --bands-per go together (kWh per month or per year)")
+    migration = (
+        read_migration_csv(args.migrate)
+        if args.migrate
+        else parse_migration_options(pairs, args.migrate_by)
+        if pairs
+        else None
+    )
+    usage = (
+        UsageBands(parse_edges(args.bands, "--bands"), args.bands_per)
+        if args.bands is not None
+        else None
+    )
+    change = (
+        ChangeBands(parse_edges(args.change_bands, "--change-bands"))
+        if args.change_bands is not None
+        else None
+    )
+    header = accounts_csv_header(args.accounts) or []
+    if migration is None and usage is None and change is None and CURRENT_COLUMN not in header:
+        return None
+    if args.resume:
+        raise _UsageError(
+            "--resume reads back the output of one tariff pair; it cannot be used with a "
+            "tariff column, --migrate, --proposed VALUE=TARIFF or bands"
+        )
+    return _Detailed(migration, usage, change)
+
+
+def _run_detailed(
+    args: argparse.Namespace, options: _Detailed, image_format: str | None
+) -> int:
+    """A portfolio with a tariff per account, a migration or bands."""
+    from tariffs.whatif.portfolio import (
+        AccountOutcome,
+        assign_tariffs,
+        price_assigned,
+        read_accounts_csv,
+        summarize,
+    )
+
+    current = _load(args, args.current) if args.current else None
+    proposed = _load(args, args.proposed[0]) if options.migration is None else None
+    accounts, group_columns = read_accounts_csv(args.accounts, args.readings_dir)
+    migration = options.migration
+    if migration is not None and migration.column not in (CURRENT_COLUMN, *group_columns):
+        raise InputError(
+            f"{migration.source} maps column {migration.column!r}, which the accounts file "
+            "does not have (grouping columns: "
+            f"{', '.join(c for c in group_columns if c != CURRENT_COLUMN) or 'none'})",
+            file=args.accounts,
+            line=1,
+        )
+    plan = assign_tariffs(
+        accounts,
+        current=current,
+        proposed=proposed,
+        migration=migration,
+        load=lambda name: _load(args, name),
+    )
+    currencies = sorted(
+        {t.currency for item in plan if not isinstance(item, AccountOutcome) for t in item[1:]}
+    )
+    if len(currencies) > 1:
+        raise InputError(
+            f"the tariffs bill in {', '.join(currencies)}; a portfolio compares one currency"
+        )
+    first = next((item for item in plan if not isinstance(item, AccountOutcome)), None)
+    timezone = current.timezone if current else first[1].timezone if first else "UTC"
+    currency = currencies[0] if currencies else (current.currency if current else "")
+    peaks = read_coincident_peaks(args.coincident_peaks, timezone) if args.coincident_peaks else []
+    columns = [column for column in group_columns if column != CURRENT_COLUMN]
+    current_label = (
+        current.id if current is not None and CURRENT_COLUMN not in group_columns else "per account"
+    )
+    proposed_label = f"migration {migration.source}" if migration is not None else ""
+    if proposed is not None:
+        proposed_label = proposed.id
+    note(f"read {args.accounts}: {len(accounts)} accounts; readings in {args.readings_dir}")
+    bar = _ProgressBar(sys.stderr) if progress_wanted(sys.stderr) else None
+    try:
+        with dask_client(args) as client:
+            outcomes = price_assigned(
+                plan,
+                workers=args.workers,
+                client=client,
+                interval_seconds=args.interval * 60 if args.interval else None,
+                allow_gaps=args.allow_gaps,
+                start=args.start,
+                end=args.end,
+                event_days=args.event_days,
+                coincident_peaks=peaks,
+                estimate=many_accounts_estimate("tariffs portfolio", args),
+                progress=bar,
+            )
+    finally:
+        if bar is not None:
+            bar.close()
+    result = summarize(
+        outcomes,
+        current_label,
+        proposed_label,
+        currency,
+        columns,
+        top=args.top,
+        usage_bands=options.usage_bands,
+        change_bands=options.change_bands,
+        detailed=True,
+    )
+    if args.format == "json":
+        text = portfolio_to_json(result)
+    elif args.format == "csv":
+        text = portfolio_to_csv(result, outcomes)
+    else:
+        text = portfolio_to_table(result)
+    write_output(text, args.output)
+    if image_format is not None:
+        from tariffs.io.render.plot import portfolio_chart, portfolio_group_chart
+
+        by = migration.column if migration is not None and migration.column in columns else None
+        by = by or (columns[0] if columns else None)
+        chart = (
+            portfolio_group_chart(result, by, image_format)
+            if by is not None
+            else portfolio_chart(result, image_format)
+        )
+        write_atomic(args.plot, chart)
+    for outcome in result.not_migrated:
+        note(f"account {outcome.account_id} not migrated: {outcome.not_migrated}")
+    for outcome in result.failed:
+        print(f"tariffs: account {outcome.account_id} failed: {outcome.error}", file=sys.stderr)
+    if result.failed:
+        print(
+            f"tariffs: {len(result.failed)} of {len(outcomes)} accounts failed; "
+            "the others were priced",
             file=sys.stderr,
         )
         return 1

@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from math import ceil
 from typing import Any
+
+from dateutil.relativedelta import relativedelta
 
 from tariffs.engine.estimate import Estimate
 from tariffs.engine.estimate import estimate as estimate_gaps
@@ -49,9 +51,15 @@ from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
 from tariffs.runs.runner import ItemError, Task, run
 from tariffs.whatif.compare import percent_of
+from tariffs.whatif.migrations import CURRENT_COLUMN, ChangeBands, Migration, UsageBands
 
 __all__ = [
     "ACCOUNT_COLUMNS",
+    "CHANGE_BAND",
+    "IMPACT_POINTS",
+    "USAGE_BAND",
+    "Impact",
+    "band_of",
     "PERCENTILES",
     "AccountOutcome",
     "Distribution",
@@ -59,10 +67,12 @@ __all__ = [
     "PortfolioAccount",
     "PortfolioResult",
     "account_from_cells",
+    "assign_tariffs",
     "nearest_rank",
     "parse_accounts_csv",
     "price_account",
     "price_accounts",
+    "price_assigned",
     "price_portfolio",
     "read_accounts_csv",
     "summarize",
@@ -89,6 +99,12 @@ class AccountOutcome:
         proposed_total: Total under the proposed tariff (None when failed).
         bills: Number of bills under the current tariff.
         error: The error message when the account failed, else None.
+        current_tariff: The id of the account's current tariff, where known.
+        proposed_tariff: The id of its proposed tariff, where known.
+        not_migrated: Why the account has no proposed tariff (it is then not priced).
+        lines: Per line code: (code, amount under the current tariff, under the proposed
+            one) [currency], summed over the bills, in code order.
+        year_of_bills: Whether the bills cover exactly one year, no day missing.
     """
 
     account_id: str
@@ -98,11 +114,27 @@ class AccountOutcome:
     proposed_total: Decimal | None = None
     bills: int = 0
     error: str | None = None
+    current_tariff: str | None = None
+    proposed_tariff: str | None = None
+    not_migrated: str | None = None
+    lines: tuple[tuple[str, Decimal, Decimal], ...] = field(default=(), repr=False)
+    year_of_bills: bool = False
 
     @property
     def ok(self) -> bool:
         """Whether the account was priced."""
-        return self.error is None
+        return self.error is None and self.not_migrated is None
+
+    def moved_lines(self, count: int = 3) -> list[tuple[str, Decimal, Decimal]]:
+        """The line codes whose amounts moved most (either way), largest first.
+
+        Returns:
+            Up to ``count`` (code, current amount, proposed amount), lines that did not
+            move left out; ties in code order.
+        """
+        moved = [line for line in self.lines if line[2] != line[1]]
+        moved.sort(key=lambda line: (-abs(line[2] - line[1]), line[0]))
+        return moved[: max(0, count)]
 
     @property
     def change(self) -> Decimal:
@@ -216,6 +248,11 @@ def _outcome(
         )
         for tariff in (current, proposed)
     )
+    by_code: dict[str, list[Decimal]] = {}
+    for side, bills in enumerate((current_bills, proposed_bills)):
+        for bill in bills:
+            for line in bill.lines:
+                by_code.setdefault(line.code, [Decimal(0), Decimal(0)])[side] += line.amount
     return AccountOutcome(
         account_id=entry.account_id,
         groups=entry.groups,
@@ -223,7 +260,21 @@ def _outcome(
         current_total=sum((bill.total for bill in current_bills), Decimal(0)),
         proposed_total=sum((bill.total for bill in proposed_bills), Decimal(0)),
         bills=len(current_bills),
+        current_tariff=current.id,
+        proposed_tariff=proposed.id,
+        lines=tuple((code, now, new) for code, (now, new) in sorted(by_code.items())),
+        year_of_bills=_year_of_bills([(b.period_start, b.period_end) for b in current_bills]),
     )
+
+
+def _year_of_bills(periods: Sequence[tuple[dt.date, dt.date]]) -> bool:
+    """Whether billing periods cover exactly one year: contiguous, a year end to end."""
+    if not periods:
+        return False
+    ordered = sorted(periods)
+    if any(a[1] != b[0] for a, b in zip(ordered, ordered[1:], strict=False)):
+        return False
+    return ordered[0][0] + relativedelta(years=1) == ordered[-1][1]
 
 
 def price_accounts(
@@ -368,6 +419,47 @@ class GroupSummary(_Revenue):
     energy_kwh: Decimal
     current_total: Decimal
     proposed_total: Decimal
+    impact: Impact | None = None
+
+
+#: The points of the bill-impact distribution of a group (nearest rank; 0 is the minimum).
+IMPACT_POINTS = ((0, "min"), (10, "p10"), (50, "median"), (90, "p90"), (100, "max"))
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """The distribution of the bill impact over the accounts of a group.
+
+    Attributes:
+        change: Point name (`IMPACT_POINTS`) → bill change [currency].
+        change_percent: Point name → bill change [%], over the accounts with a current
+            bill above 0 (empty when none has one).
+        change_bands: Change band → accounts (empty without change bands).
+    """
+
+    change: dict[str, Decimal]
+    change_percent: dict[str, Decimal]
+    change_bands: dict[str, int]
+
+
+def _points(values: list[Decimal]) -> dict[str, Decimal]:
+    values = sorted(values)
+    if not values:
+        return {}
+    return {name: values[0] if p == 0 else nearest_rank(values, p) for p, name in IMPACT_POINTS}
+
+
+def _impact(members: Sequence[AccountOutcome], change_bands: ChangeBands | None) -> Impact:
+    counts: dict[str, int] = {}
+    if change_bands is not None:
+        counts = dict.fromkeys(change_bands.labels, 0)
+        for o in members:
+            counts[change_bands.band(o.change, o.current_total or Decimal(0))] += 1
+    return Impact(
+        change=_points([o.change for o in members]),
+        change_percent=_points([p for p in (o.change_percent for o in members) if p is not None]),
+        change_bands=counts,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,6 +509,14 @@ class PortfolioResult(_Revenue):
         distribution: The distribution of bill changes.
         most_affected: The accounts with the largest bill changes (either way), largest
             first.
+        not_migrated: The accounts without a proposed tariff, in input order.
+        most_affected_percent: The accounts with the largest percentage changes (either
+            way), largest first (with ``detailed``).
+        detailed: Whether the report shows per-account tariffs, bands, the bill-impact
+            distribution of each group and the lines that moved (the options of
+            migrations and bands); without, it is the report of one tariff pair.
+        usage_bands: The usage bands the accounts are grouped by, if any.
+        change_bands: The change bands the accounts are grouped by, if any.
     """
 
     current: str
@@ -431,6 +531,21 @@ class PortfolioResult(_Revenue):
     groups: tuple[GroupSummary, ...]
     distribution: Distribution
     most_affected: tuple[AccountOutcome, ...]
+    not_migrated: tuple[AccountOutcome, ...] = ()
+    most_affected_percent: tuple[AccountOutcome, ...] = ()
+    detailed: bool = False
+    usage_bands: UsageBands | None = None
+    change_bands: ChangeBands | None = None
+
+    @property
+    def summary_columns(self) -> tuple[str, ...]:
+        """The columns of ``groups``: the grouping columns, then the bands asked for."""
+        bands = [
+            name
+            for name, bands in ((USAGE_BAND, self.usage_bands), (CHANGE_BAND, self.change_bands))
+            if bands is not None
+        ]
+        return (*self.group_columns, *bands)
 
 
 def _distribution(priced: Sequence[AccountOutcome]) -> Distribution:
@@ -459,25 +574,50 @@ def summarize(
     group_columns: Sequence[str] = (),
     *,
     top: int = 10,
+    usage_bands: UsageBands | None = None,
+    change_bands: ChangeBands | None = None,
+    detailed: bool = False,
 ) -> PortfolioResult:
     """Summarize per-account outcomes into the revenue impact of the proposed tariff.
 
+    Every account priced is in exactly one group of each grouping column and of each
+    band, so the groups of a column sum to the portfolio's totals exactly.
+
     Args:
-        outcomes: One outcome per account (failed ones are counted apart).
-        current: Current tariff id.
-        proposed: Proposed tariff id.
+        outcomes: One outcome per account (failed and not migrated ones are counted
+            apart).
+        current: Current tariff id (or a description of the tariffs per account).
+        proposed: Proposed tariff id (or a description of the migration).
         currency: ISO 4217 currency of the totals.
         group_columns: The grouping columns to summarize by.
         top: How many of the most affected accounts to list.
+        usage_bands: Also group by usage band (`USAGE_BAND`), in band order.
+        change_bands: Also group by change band (`CHANGE_BAND`), in band order; each
+            group's impact counts its accounts per band.
+        detailed: Compute each group's `Impact` and the accounts most affected in
+            percent (implied by either band).
     """
+    detailed = detailed or usage_bands is not None or change_bands is not None
     priced = [outcome for outcome in outcomes if outcome.ok]
-    failed = [outcome for outcome in outcomes if not outcome.ok]
+    failed = [outcome for outcome in outcomes if outcome.error is not None]
+    not_migrated = [o for o in outcomes if o.error is None and o.not_migrated is not None]
     zero = Decimal(0)
+    keys: dict[str, Callable[[AccountOutcome], str]] = {
+        column: partial(_group_value, column=column) for column in group_columns
+    }
+    orders: dict[str, list[str]] = {}
+    if usage_bands is not None:
+        keys[USAGE_BAND] = partial(_usage_band, bands=usage_bands)
+        orders[USAGE_BAND] = usage_bands.labels
+    if change_bands is not None:
+        keys[CHANGE_BAND] = partial(_change_band, bands=change_bands)
+        orders[CHANGE_BAND] = change_bands.labels
     groups = []
-    for column in group_columns:
-        values = sorted({outcome.groups.get(column, "") for outcome in priced})
+    for column, key in keys.items():
+        found = {key(outcome) for outcome in priced}
+        values = [v for v in orders[column] if v in found] if column in orders else sorted(found)
         for value in values:
-            members = [o for o in priced if o.groups.get(column, "") == value]
+            members = [o for o in priced if key(o) == value]
             groups.append(
                 GroupSummary(
                     column=column,
@@ -486,9 +626,17 @@ def summarize(
                     energy_kwh=sum((o.energy_kwh or zero for o in members), zero),
                     current_total=sum((o.current_total or zero for o in members), zero),
                     proposed_total=sum((o.proposed_total or zero for o in members), zero),
+                    impact=_impact(members, change_bands) if detailed else None,
                 )
             )
     affected = sorted(priced, key=lambda o: (-abs(o.change), o.account_id))[: max(0, top)]
+    by_percent: list[AccountOutcome] = []
+    if detailed:
+        with_percent = [o for o in priced if (o.current_total or zero) > 0]
+        by_percent = sorted(
+            with_percent,
+            key=lambda o: (-abs(o.change / (o.current_total or Decimal(1))), o.account_id),
+        )[: max(0, top)]
     return PortfolioResult(
         current=current,
         proposed=proposed,
@@ -502,7 +650,38 @@ def summarize(
         groups=tuple(groups),
         distribution=_distribution(priced),
         most_affected=tuple(affected),
+        not_migrated=tuple(not_migrated),
+        most_affected_percent=tuple(by_percent),
+        detailed=detailed,
+        usage_bands=usage_bands,
+        change_bands=change_bands,
     )
+
+
+#: The name of the grouping by usage band.
+USAGE_BAND = "usage band"
+
+#: The name of the grouping by change band.
+CHANGE_BAND = "change band"
+
+
+def _group_value(outcome: AccountOutcome, column: str) -> str:
+    return outcome.groups.get(column, "")
+
+
+def _usage_band(outcome: AccountOutcome, bands: UsageBands) -> str:
+    return bands.band(outcome.energy_kwh or Decimal(0), outcome.bills, outcome.year_of_bills)
+
+
+def _change_band(outcome: AccountOutcome, bands: ChangeBands) -> str:
+    return bands.band(outcome.change, outcome.current_total or Decimal(0))
+
+
+def band_of(outcome: AccountOutcome, result_bands: UsageBands | ChangeBands) -> str:
+    """The band of a priced account (its usage band or its change band)."""
+    if isinstance(result_bands, UsageBands):
+        return _usage_band(outcome, result_bands)
+    return _change_band(outcome, result_bands)
 
 
 def price_portfolio(
@@ -570,3 +749,138 @@ def price_portfolio(
     if group_columns is None:
         group_columns = list(accounts[0].groups) if accounts else []
     return summarize(outcomes, current.id, proposed.id, current.currency, group_columns, top=top)
+
+
+# -- a tariff per account, and migrations ----------------------------------------------
+
+
+def assign_tariffs(
+    accounts: Sequence[PortfolioAccount],
+    *,
+    current: Tariff | None,
+    proposed: Tariff | None,
+    migration: Migration | None,
+    load: Callable[[str], Tariff],
+) -> list[tuple[PortfolioAccount, Tariff, Tariff] | AccountOutcome]:
+    """Each account's current and proposed tariff, or why it has none.
+
+    The current tariff is the account's ``tariff`` cell (`CURRENT_COLUMN`), else
+    ``current``. The proposed one follows the migration (the value of its column, or the
+    current tariff's id), else is ``proposed``. The ``tariff`` column is taken out of the
+    account's groups.
+
+    Args:
+        accounts: The accounts, in input order.
+        current: The current tariff of rows without a ``tariff`` cell.
+        proposed: The proposed tariff of every account, without a migration.
+        migration: The proposed tariff per value of a column.
+        load: Loads a tariff named in a cell or the migration (an id or a path).
+
+    Returns:
+        Per account, in input order: the account and its two tariffs, or an outcome:
+        failed (no current tariff, one that cannot be loaded, two currencies) or not
+        migrated (no proposed tariff for its value).
+    """
+    loaded: dict[str, Tariff | str] = {}
+
+    def tariff(spec: str) -> Tariff | str:
+        if spec not in loaded:
+            try:
+                loaded[spec] = load(spec)
+            except InputError as exc:
+                loaded[spec] = f"tariff {spec}: {exc}"
+        return loaded[spec]
+
+    plan: list[tuple[PortfolioAccount, Tariff, Tariff] | AccountOutcome] = []
+    for entry in accounts:
+        cell = entry.groups.get(CURRENT_COLUMN, "")
+        groups = {k: v for k, v in entry.groups.items() if k != CURRENT_COLUMN}
+        entry = replace(entry, groups=groups)
+        now: Tariff | str = (
+            tariff(cell)
+            if cell
+            else current or "no tariff in its row of the accounts file, and no --current"
+        )
+        if isinstance(now, str):
+            plan.append(AccountOutcome(entry.account_id, groups, error=now))
+            continue
+        new: Tariff | str | None = proposed
+        if migration is not None:
+            key = now.id if migration.column == CURRENT_COLUMN else groups.get(migration.column)
+            if key is None:
+                new = f"no column {migration.column!r} in the accounts file for {migration.source}"
+            else:
+                spec = migration.proposed_for(key)
+                if spec is None:
+                    what = "current tariff" if migration.column == CURRENT_COLUMN else (
+                        migration.column
+                    )
+                    plan.append(
+                        AccountOutcome(
+                            entry.account_id,
+                            groups,
+                            current_tariff=now.id,
+                            not_migrated=f"{what} {key!r} has no proposed tariff in "
+                            f"{migration.source}",
+                        )
+                    )
+                    continue
+                new = tariff(spec)
+        if new is None:
+            new = "no proposed tariff"
+        if isinstance(new, str):
+            plan.append(AccountOutcome(entry.account_id, groups, current_tariff=now.id, error=new))
+        elif new.currency != now.currency:
+            error = (
+                f"tariff {now.id} bills in {now.currency} and {new.id} in {new.currency}; "
+                "an account compares one currency"
+            )
+            plan.append(
+                AccountOutcome(entry.account_id, groups, current_tariff=now.id, error=error)
+            )
+        else:
+            plan.append((entry, now, new))
+    return plan
+
+
+def price_assigned(
+    plan: Sequence[tuple[PortfolioAccount, Tariff, Tariff] | AccountOutcome],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    **options: Any,
+) -> list[AccountOutcome]:
+    """Price the accounts of `assign_tariffs`, a run of `price_accounts` per tariff pair.
+
+    Args:
+        plan: As `assign_tariffs` returns it.
+        progress: Called with (accounts done, accounts to price).
+        **options: The options of `price_accounts` (workers, client, start, ...).
+
+    Returns:
+        One outcome per entry of the plan, in its order.
+    """
+    pairs: dict[tuple[int, int], list[PortfolioAccount]] = {}
+    tariffs: dict[tuple[int, int], tuple[Tariff, Tariff]] = {}
+    for item in plan:
+        if isinstance(item, AccountOutcome):
+            continue
+        entry, now, new = item
+        key = (id(now), id(new))
+        pairs.setdefault(key, []).append(entry)
+        tariffs[key] = (now, new)
+    total = sum(len(entries) for entries in pairs.values())
+    done = 0
+    priced: dict[str, AccountOutcome] = {}
+    for key, entries in pairs.items():
+        offset = done
+
+        def step(count: int, _: int, offset: int = offset) -> None:
+            if progress is not None:
+                progress(offset + count, total)
+
+        for outcome in price_accounts(entries, *tariffs[key], progress=step, **options):
+            priced[outcome.account_id] = outcome
+        done += len(entries)
+    return [
+        item if isinstance(item, AccountOutcome) else priced[item[0].account_id] for item in plan
+    ]

@@ -20,6 +20,7 @@ __all__ = [
     "chart_format",
     "comparison_chart",
     "portfolio_chart",
+    "portfolio_group_chart",
     "require_matplotlib",
 ]
 
@@ -174,4 +175,36 @@ def portfolio_chart(result: PortfolioResult, image_format: str = "png") -> bytes
         f"{distribution.pay_more} pay more, {distribution.pay_less} pay less, "
         f"{distribution.unchanged} unchanged"
     )
+    return _render(figure, image_format)
+
+
+def portfolio_group_chart(
+    result: PortfolioResult, column: str, image_format: str = "png"
+) -> bytes:
+    """Draw the histogram of the bill changes of each group of one column, stacked.
+
+    Args:
+        result: A priced portfolio.
+        column: A grouping column of ``result`` (the customer class, say).
+        image_format: ``png`` or ``svg``.
+
+    Raises:
+        OutputError: matplotlib is not installed.
+    """
+    figure_class = _figure_class()
+    values = [group.value for group in result.groups if group.column == column]
+    rows = max(1, len(values))
+    figure = figure_class(figsize=(8, 1.2 + 2.0 * rows), layout="constrained")
+    axes_list = figure.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
+    for axes, value in zip(axes_list, values, strict=False):
+        changes = [
+            float(outcome.change)
+            for outcome in result.accounts
+            if outcome.groups.get(column, "") == value
+        ]
+        axes.hist(changes, bins=min(50, max(5, len(changes) // 10)))
+        axes.axvline(0, color="black", linewidth=0.8)
+        axes.set_ylabel("accounts")
+        axes.set_title(f"{column} {value or '(blank)'}: {len(changes)} accounts", fontsize=9)
+    axes_list[-1].set_xlabel(f"bill change, proposed minus current [{result.currency}]")
     return _render(figure, image_format)

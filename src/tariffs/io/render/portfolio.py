@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tariffs.io.render.text import align_table, decimal_text, number, signed_text
 
 if TYPE_CHECKING:
-    from tariffs.whatif.portfolio import AccountOutcome, PortfolioResult
+    from tariffs.whatif.portfolio import AccountOutcome, Impact, PortfolioResult
 
 __all__ = ["portfolio_to_csv", "portfolio_to_json", "portfolio_to_table"]
 
@@ -43,7 +43,9 @@ def portfolio_to_csv(
         no change.
     """
     if outcomes is None:
-        outcomes = result.accounts + result.failed
+        outcomes = result.accounts + result.failed + result.not_migrated
+    if result.detailed:
+        return _detailed_csv(result, outcomes)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     groups = list(result.group_columns)
@@ -68,7 +70,65 @@ def portfolio_to_csv(
     return out.getvalue()
 
 
-def _outcome_dict(outcome: AccountOutcome) -> dict[str, Any]:
+def _moved_text(outcome: AccountOutcome) -> str:
+    """The lines that moved most, as ``code +change`` separated by ``; ``."""
+    return "; ".join(
+        f"{code} {signed_text(proposed - current)}"
+        for code, current, proposed in outcome.moved_lines()
+    )
+
+
+def _status(outcome: AccountOutcome) -> str:
+    if outcome.error is not None:
+        return "failed"
+    return "not_migrated" if outcome.not_migrated is not None else "ok"
+
+
+def _bands(result: PortfolioResult, outcome: AccountOutcome) -> list[str]:
+    from tariffs.whatif.portfolio import band_of
+
+    return [
+        band_of(outcome, bands) if outcome.ok else ""
+        for bands in (result.usage_bands, result.change_bands)
+        if bands is not None
+    ]
+
+
+def _detailed_csv(result: PortfolioResult, outcomes: Sequence[AccountOutcome]) -> str:
+    """The CSV of a portfolio with a tariff per account, migrations or bands."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    groups = list(result.group_columns)
+    given = (("usage_band", result.usage_bands), ("change_band", result.change_bands))
+    bands = [name for name, band in given if band is not None]
+    writer.writerow(
+        [CSV_COLUMNS[0], *groups, *CSV_COLUMNS[1:-1], *bands, "lines_moved", "error"]
+    )
+    for outcome in outcomes:
+        writer.writerow(
+            [
+                outcome.account_id,
+                *(outcome.groups.get(column, "") for column in groups),
+                _status(outcome),
+                outcome.current_tariff or "",
+                outcome.proposed_tariff or "",
+                decimal_text(outcome.energy_kwh),
+                decimal_text(outcome.current_total),
+                decimal_text(outcome.proposed_total),
+                decimal_text(outcome.change) if outcome.ok else "",
+                decimal_text(outcome.change_percent) if outcome.ok else "",
+                str(outcome.bills) if outcome.ok else "",
+                *_bands(result, outcome),
+                _moved_text(outcome) if outcome.ok else "",
+                outcome.error or outcome.not_migrated or "",
+            ]
+        )
+    return out.getvalue()
+
+
+def _outcome_dict(outcome: AccountOutcome, result: PortfolioResult | None = None) -> dict[str, Any]:
+    if result is not None and result.detailed:
+        return _detailed_outcome_dict(outcome, result)
     if not outcome.ok:
         return {"account_id": outcome.account_id, "groups": outcome.groups, "error": outcome.error}
     return {
@@ -83,6 +143,37 @@ def _outcome_dict(outcome: AccountOutcome) -> dict[str, Any]:
     }
 
 
+def _detailed_outcome_dict(outcome: AccountOutcome, result: PortfolioResult) -> dict[str, Any]:
+    document = _outcome_dict(outcome)
+    document["current_tariff"] = outcome.current_tariff
+    document["proposed_tariff"] = outcome.proposed_tariff
+    if outcome.not_migrated is not None:
+        document["not_migrated"] = outcome.not_migrated
+    if not outcome.ok:
+        return document
+    for name, bands in (("usage_band", result.usage_bands), ("change_band", result.change_bands)):
+        if bands is not None:
+            document[name] = _bands(result, outcome)[0 if name == "usage_band" else -1]
+    document["lines_moved"] = [
+        {
+            "code": code,
+            "current": number(current),
+            "proposed": number(proposed),
+            "change": number(proposed - current),
+        }
+        for code, current, proposed in outcome.moved_lines()
+    ]
+    return document
+
+
+def _impact_dict(impact: Impact) -> dict[str, Any]:
+    return {
+        "change": {name: number(value) for name, value in impact.change.items()},
+        "change_percent": {name: number(value) for name, value in impact.change_percent.items()},
+        "change_bands": {name: str(count) for name, count in impact.change_bands.items()},
+    }
+
+
 def portfolio_to_json(result: PortfolioResult) -> str:
     """The portfolio as a JSON document (money, quantities and counts as strings).
 
@@ -92,8 +183,9 @@ def portfolio_to_json(result: PortfolioResult) -> str:
         percentiles; ``most_affected``; ``accounts`` priced and ``failed`` with errors.
     """
     distribution = result.distribution
-    groups: dict[str, list[dict[str, Any]]] = {column: [] for column in result.group_columns}
+    groups: dict[str, list[dict[str, Any]]] = {column: [] for column in result.summary_columns}
     for group in result.groups:
+        impact = {"impact": _impact_dict(group.impact)} if group.impact is not None else {}
         groups[group.column].append(
             {
                 "value": group.value,
@@ -105,6 +197,7 @@ def portfolio_to_json(result: PortfolioResult) -> str:
                 "change_percent": number(group.change_percent),
                 "current_price_per_kwh": number(group.current_price_per_kwh),
                 "proposed_price_per_kwh": number(group.proposed_price_per_kwh),
+                **impact,
             }
         )
     document = {
@@ -135,12 +228,20 @@ def portfolio_to_json(result: PortfolioResult) -> str:
                 f"p{p}": number(v) for p, v in distribution.change_percent_percentiles.items()
             },
         },
-        "most_affected": [_outcome_dict(outcome) for outcome in result.most_affected],
-        "accounts": [_outcome_dict(outcome) for outcome in result.accounts],
+        "most_affected": [_outcome_dict(outcome, result) for outcome in result.most_affected],
+        "accounts": [_outcome_dict(outcome, result) for outcome in result.accounts],
         "failed": [
             {"account_id": outcome.account_id, "error": outcome.error} for outcome in result.failed
         ],
     }
+    if result.detailed:
+        document["accounts_not_migrated"] = str(len(result.not_migrated))
+        document["most_affected_percent"] = [
+            _outcome_dict(outcome, result) for outcome in result.most_affected_percent
+        ]
+        document["not_migrated"] = [
+            _outcome_dict(outcome, result) for outcome in result.not_migrated
+        ]
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -190,8 +291,12 @@ def portfolio_to_table(result: PortfolioResult) -> str:
         f"{decimal_text(result.current_price_per_kwh)} -> "
         f"{decimal_text(result.proposed_price_per_kwh)} {currency}/kWh",
     ]
+    if result.detailed:
+        lines.append(f"Not migrated: {len(result.not_migrated)} account(s)")
     parts = ["\n".join(lines)]
-    parts.extend("\n".join(_group_lines(result, column)) for column in result.group_columns)
+    parts.extend("\n".join(_group_lines(result, column)) for column in result.summary_columns)
+    if result.detailed:
+        parts.extend("\n".join(_impact_lines(result, column)) for column in result.summary_columns)
     lines = [
         f"Bill changes: {distribution.pay_more} pay more, {distribution.pay_less} pay less, "
         f"{distribution.unchanged} unchanged"
@@ -215,9 +320,76 @@ def portfolio_to_table(result: PortfolioResult) -> str:
                     signed_text(outcome.change_percent),
                 ]
             )
-        parts.append("\n".join(["Most affected accounts", *align_table(rows, right=range(1, 5))]))
+        if result.detailed:
+            parts.append(_detailed_affected(result, result.most_affected, "Most affected accounts"))
+            parts.append(
+                _detailed_affected(
+                    result, result.most_affected_percent, "Most affected accounts in percent"
+                )
+            )
+        else:
+            parts.append(
+                "\n".join(["Most affected accounts", *align_table(rows, right=range(1, 5))])
+            )
+    if result.not_migrated:
+        parts.append(
+            "\n".join(
+                ["Not migrated"]
+                + [f"  {o.account_id}: {o.not_migrated}" for o in result.not_migrated]
+            )
+        )
     if result.failed:
         parts.append(
             "\n".join(["Failed accounts"] + [f"  {o.account_id}: {o.error}" for o in result.failed])
         )
     return "\n\n".join(parts) + "\n"
+
+
+def _impact_lines(result: PortfolioResult, column: str) -> list[str]:
+    """The bill-impact distribution of each group of a column (and its change bands)."""
+    from tariffs.whatif.portfolio import IMPACT_POINTS
+
+    currency = result.currency
+    names = [name for _, name in IMPACT_POINTS]
+    bands = result.change_bands.labels if result.change_bands is not None else []
+    header = [column, *(f"{n} {currency}" for n in names), *(f"{n} %" for n in names), *bands]
+    rows = [header]
+    for group in result.groups:
+        if group.column != column or group.impact is None:
+            continue
+        impact = group.impact
+        rows.append(
+            [
+                group.value or "(blank)",
+                *(signed_text(impact.change.get(n)) for n in names),
+                *(signed_text(impact.change_percent.get(n)) for n in names),
+                *(str(impact.change_bands.get(b, 0)) for b in bands),
+            ]
+        )
+    return [f"Bill impact by {column}", *align_table(rows, right=range(1, len(header)))]
+
+
+def _detailed_affected(
+    result: PortfolioResult, outcomes: Sequence[AccountOutcome], title: str
+) -> str:
+    currency = result.currency
+    rows = [
+        [
+            "account", "current tariff", "proposed tariff", f"current {currency}",
+            f"proposed {currency}", "change", "change %", "lines moved most",
+        ]
+    ]  # fmt: skip
+    for outcome in outcomes:
+        rows.append(
+            [
+                outcome.account_id,
+                outcome.current_tariff or "",
+                outcome.proposed_tariff or "",
+                decimal_text(outcome.current_total),
+                decimal_text(outcome.proposed_total),
+                signed_text(outcome.change),
+                signed_text(outcome.change_percent),
+                _moved_text(outcome),
+            ]
+        )
+    return "\n".join([title, *align_table(rows, right=range(3, 7))])
