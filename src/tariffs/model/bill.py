@@ -66,6 +66,9 @@ class Line:
         unit: Unit of the quantity (kWh, kW, kVA, day, month, CNY, ...).
         rate: Price per unit (or a fraction for percentage lines), exact.
         amount: The line's amount, rounded as the tariff says.
+        terms: Facts a label in another language is built from, as ``(name, text)``
+            pairs (the billing method, the power factor, ...); not part of the line's
+            value, so two lines equal whatever terms they carry.
     """
 
     kind: str
@@ -75,6 +78,7 @@ class Line:
     unit: str | None
     rate: Decimal | None
     amount: Decimal
+    terms: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
