@@ -306,3 +306,41 @@ def test_library_renderers_take_the_language() -> None:
     assert "基本电费（按容量）" in bills_to_csv(bills, "zh")
     assert "基本电费（按容量）" in bills_to_json(bills, "zh")
     assert bills_to_table(bills) == bills_to_table(bills, "en")
+
+
+def test_the_docs_bill_in_chinese_is_the_real_output(capsys: pytest.CaptureFixture[str]) -> None:
+    guide = (ROOT / "docs" / "command-line.md").read_text(encoding="utf-8")
+    section = guide.split("## Output in Chinese", 1)[1]
+    block = section.split("```\n", 2)[1]
+    command, shown = block.split("\n", 1)
+    assert command == (
+        "$ tariffs price examples/readings.csv --tariff cn-sh-industrial-two-part "
+        "--account examples/account.yaml --lang zh"
+    )
+    assert main([*command.split()[2:3], *[str(ROOT / word) if word.startswith("examples/")
+                 else word for word in command.split()[3:]]]) == 0  # fmt: skip
+    assert capsys.readouterr().out == shown
+
+
+def test_the_example_prints_the_chinese_bill(capsys: pytest.CaptureFixture[str]) -> None:
+    import runpy
+
+    runpy.run_path(str(EXAMPLES / "bill_in_chinese.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert out.startswith(_example_bills("zh"))
+    assert ",energy.peak,峰电量电费,137250.410,kWh,0.9920,136152.41\n" in out
+
+
+def test_the_chinese_terms_come_from_the_glossary() -> None:
+    glossary = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    for term in [
+        "尖峰", "峰", "平", "谷", "深谷", "丰水期", "枯水期", "平水期", "夏季", "冬季", "非夏季",
+        "第一档", "第二档", "第三档", "基本电费", "合同最大需量", "实际最大需量",
+        "超合同最大需量部分",
+        "暂停", "减容", "负荷率优惠", "力调电费", "功率因数", "考核标准", "无功电费",
+        "可再生能源电价附加", "政府性基金及附加", "附加费", "固定费用", "税费", "增值税", "优惠",
+        "最低电费补足", "尾差调整", "上网电量", "上网电费", "全额上网", "结转电量", "递增电价",
+        "实时电价", "金额", "税额", "价税合计", "合计", "单价", "数量", "户号", "倍率", "提示",
+        "千瓦时", "千瓦", "千伏安", "千乏时", "千乏", "元",
+    ]:  # fmt: skip
+        assert term in glossary, term
