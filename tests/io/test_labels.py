@@ -344,3 +344,51 @@ def test_the_chinese_terms_come_from_the_glossary() -> None:
         "千瓦时", "千瓦", "千伏安", "千乏时", "千乏", "元",
     ]:  # fmt: skip
         assert term in glossary, term
+
+
+def _zh_warnings(capsys: pytest.CaptureFixture[str], readings: Path, *extra: str) -> list[str]:
+    args = [
+        "price", str(readings), "--tariff", "cn-sh-industrial-two-part",
+        "--account", str(EXAMPLES / "account.yaml"), "--lang", "zh", *extra,
+    ]  # fmt: skip
+    assert main(args) == 0
+    return [line for line in capsys.readouterr().out.split("\n") if line.startswith("提示：")]
+
+
+def test_warnings_written_from_facts_are_in_chinese(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rows = (EXAMPLES / "readings.csv").read_text(encoding="utf-8").split("\n")
+    # From 2025-07-10: 22 of July's 31 days are billed.
+    assert _zh_warnings(capsys, EXAMPLES / "readings.csv", "--from", "2025-07-10") == [
+        "提示：不足整月：2025-07-10 至 2025-08-01（本期 31 天，计费 22 天）"
+    ]
+    # Readings from 12:00 on July 1st: 12 h × 4 = 48 quarter hours are not read.
+    late = tmp_path / "late.csv"
+    late.write_text("\n".join([rows[0], *rows[49:]]), encoding="utf-8")
+    assert _zh_warnings(capsys, late) == [
+        "提示：计量数据未覆盖整个周期：2025-07-01T00:00 至 2025-07-01T12:00 无数据"
+        "（48 个间隔未计费）"
+    ]
+    # Two rows left out (00:15 and 00:30 of July 2nd), gaps allowed: 2 intervals missing.
+    gaps = tmp_path / "gaps.csv"
+    gaps.write_text("\n".join([*rows[:98], *rows[100:]]), encoding="utf-8")
+    assert rows[98].startswith("2025-07-02T00:15")
+    assert _zh_warnings(capsys, gaps, "--allow-gaps") == [
+        "提示：计量数据不完整：本期缺 2 个间隔，未计费（允许缺数；2025-07-02T00:15 至 "
+        "2025-07-02T00:45）"
+    ]
+
+
+def test_a_warning_is_its_english_text_and_survives_pickling() -> None:
+    import pickle
+
+    from tariffs.io.render.labels import warning_text
+    from tariffs.model.bill import BillWarning
+
+    warning = BillWarning("partial period: x", "partial_period", (("days", "3"),))
+    assert warning == "partial period: x" and json.dumps([warning]) == '["partial period: x"]'
+    copied = pickle.loads(pickle.dumps(warning))  # noqa: S301 - our own object
+    assert (copied, copied.key, copied.params) == (warning, warning.key, warning.params)
+    assert warning_text("a warning written as text", "zh") == "a warning written as text"
+    assert warning_text(BillWarning("other", "unknown_key"), "zh") == "other"

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from tariffs.io.render.labels import header, line_label, unit_label
+from tariffs.io.render.labels import header, line_label, unit_label, warning_text
 from tariffs.io.render.text import align_table, display_width, number
 from tariffs.model.bill import Bill, Invoice, Line, MeterReading
 
@@ -52,7 +52,7 @@ def bill_to_dict(bill: Bill, lang: str = "en") -> dict[str, Any]:
         "energy_kwh": number(bill.energy_kwh),
         "lines": [_line_to_dict(line, lang) for line in bill.lines],
         "total": number(bill.total),
-        "warnings": list(bill.warnings),
+        "warnings": [warning_text(warning, lang) for warning in bill.warnings],
     }
     if bill.invoice is not None:
         invoice = bill.invoice
@@ -222,7 +222,9 @@ def bills_to_csv(bills: Sequence[Bill], lang: str = "en") -> str:
                  number(meter.multiplier), ""]
             )  # fmt: skip
         for warning in bill.warnings:
-            writer.writerow([*head, "warning", "warning", warning, "", "", "", ""])
+            writer.writerow(
+                [*head, "warning", "warning", warning_text(warning, lang), "", "", "", ""]
+            )
     return out.getvalue()
 
 
@@ -281,7 +283,7 @@ def bills_to_table(bills: Sequence[Bill], lang: str = "en") -> str:
         text = [title]
         text += align_table(rows, right=(2, 4, 5), rules_after=(0, rule), width=display_width)
         text.extend(_meter_text(meter, lang) for meter in bill.meters)
-        text.extend(header("warning", lang, warning=w) for w in bill.warnings)
+        text.extend(header("warning", lang, warning=warning_text(w, lang)) for w in bill.warnings)
         parts.append("\n".join(text))
     if len(bills) > 1:
         total = number(_total(bills))

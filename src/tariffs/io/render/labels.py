@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from tariffs.model.bill import Line
+from tariffs.model.bill import BillWarning, Line
 
 __all__ = [
     "LANGUAGES",
@@ -27,6 +27,7 @@ __all__ = [
     "header",
     "line_label",
     "unit_label",
+    "warning_text",
 ]
 
 #: The languages a bill can be rendered in.
@@ -284,3 +285,42 @@ def line_label(line: Line, lang: str = "en") -> str:
     if lang == "en" or not has_latin(line.label):
         return line.label
     return chinese_label(line) or line.label
+
+
+def _chinese_warning(warning: BillWarning) -> str | None:
+    """The Chinese of the warnings the engine writes from facts; None for the others."""
+    facts = dict(warning.params)
+    if warning.key == "partial_period":
+        return (
+            f"不足整月：{facts['start']} 至 {facts['end']}"
+            f"（本期 {facts['period_days']} 天，计费 {facts['days']} 天）"
+        )
+    if warning.key == "uncovered":
+        spans = "、".join(
+            " 至 ".join(span.split("/")) for span in facts["spans"].split(";")
+        )
+        return f"计量数据未覆盖整个周期：{spans} 无数据（{facts['missing']} 个间隔未计费）"
+    if warning.key == "gaps":
+        more = f"，另有 {facts['more']} 处缺数" if facts["more"] != "0" else ""
+        return (
+            f"计量数据不完整：本期缺 {facts['missing']} 个间隔，未计费"
+            f"（允许缺数；{facts['start']} 至 {facts['end']}{more}）"
+        )
+    return None
+
+
+def warning_text(warning: str, lang: str = "en") -> str:
+    """A bill's warning in a language.
+
+    The warnings written from facts (`BillWarning`: a partial period, readings that do
+    not cover the period, gaps allowed) are written in Chinese from those facts; every
+    other warning stays in English, as the engine wrote it.
+
+    >>> warning_text(BillWarning("partial period: ...", "partial_period", (("start",
+    ...     "2025-07-10"), ("end", "2025-08-01"), ("days", "22"), ("period_days", "31"))), "zh")
+    '不足整月：2025-07-10 至 2025-08-01（本期 31 天，计费 22 天）'
+    """
+    _check(lang)
+    if lang == "en" or not isinstance(warning, BillWarning):
+        return warning
+    return _chinese_warning(warning) or warning
