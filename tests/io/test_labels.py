@@ -392,3 +392,25 @@ def test_a_warning_is_its_english_text_and_survives_pickling() -> None:
     assert (copied, copied.key, copied.params) == (warning, warning.key, warning.params)
     assert warning_text("a warning written as text", "zh") == "a warning written as text"
     assert warning_text(BillWarning("other", "unknown_key"), "zh") == "other"
+
+
+def test_batch_writes_labels_and_warnings_in_chinese(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rows = (EXAMPLES / "readings.csv").read_text(encoding="utf-8").split("\n")
+    meters = tmp_path / "meters"
+    meters.mkdir()
+    # Readings from July 10th: 9 days × 96 = 864 rows left out, a partial period.
+    (meters / "F-001.csv").write_text("\n".join([rows[0], *rows[1 + 9 * 96 :]]), "utf-8")
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("account_id,tariff\nF-001,cn-zj-residential\n", encoding="utf-8")
+    base = ["batch", "--accounts", str(accounts), "--readings-dir", str(meters),
+            "--workers", "1", "--lang", "zh"]  # fmt: skip
+    assert main(base) == 0
+    (header_row, row) = capsys.readouterr().out.strip().split("\n")
+    assert header_row.endswith(",warnings")
+    assert row.endswith(",不足整月：2025-07-10 至 2025-08-01（本期 31 天，计费 22 天）")
+    assert main([*base, "--format", "jsonl"]) == 0
+    (document,) = [json.loads(text) for text in capsys.readouterr().out.strip().split("\n")]
+    assert [line["label"] for line in document["lines"]][0] == "第一档电量电费"
+    assert document["warnings"] == ["不足整月：2025-07-10 至 2025-08-01（本期 31 天，计费 22 天）"]
