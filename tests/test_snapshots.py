@@ -118,12 +118,25 @@ def _cases(work: Path) -> Iterator[tuple[str, list[str]]]:
              "--to", "2025-09-03", "--event-day", "2025-07-22",
              "--account", str(accounts["household"])],
         )  # fmt: skip
+        # The same bills in Chinese (--lang zh): labels, headers, units and warnings.
+        yield (
+            f"price-{tariff}-quarter-household-table-zh",
+            ["price", str(quarter), "--tariff", str(table), "--from", "2025-06-20",
+             "--to", "2025-09-03", "--event-day", "2025-07-22",
+             "--account", str(accounts["household"]), "--lang", "zh"],
+        )  # fmt: skip
     example = ROOT / "examples"
     for fmt in ("table", "json", "csv"):
         yield (
             f"example-{fmt}",
             ["price", str(example / "readings.csv"), "--tariff", "cn-sh-industrial-two-part",
              "--account", str(example / "account.yaml"), "--format", fmt],
+        )  # fmt: skip
+    for fmt in ("table", "csv"):
+        yield (
+            f"example-{fmt}-zh",
+            ["price", str(example / "readings.csv"), "--tariff", "cn-sh-industrial-two-part",
+             "--account", str(example / "account.yaml"), "--format", fmt, "--lang", "zh"],
         )  # fmt: skip
     for record in sorted(URDB.glob("*.json")):
         for load, path in (("hourly", hourly_utc), ("quarter", quarter_utc)):

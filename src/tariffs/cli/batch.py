@@ -39,6 +39,7 @@ from tariffs.cli.options import (
     StdoutClosed,
     _UsageError,
     add_format_option,
+    add_lang_option,
     add_many_accounts_options,
     add_metering_option,
     add_output_option,
@@ -58,6 +59,7 @@ from tariffs.io.accounts_csv import (
 from tariffs.io.atomic import AtomicFile
 from tariffs.io.coincident_peaks import read_coincident_peaks
 from tariffs.io.render.bills import bills_to_jsonl, number
+from tariffs.io.render.labels import warning_text
 from tariffs.io.safe_json import parse_json
 from tariffs.io.tables import load_tariff
 from tariffs.model.bill import Bill
@@ -135,6 +137,7 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
         "one JSON document needs them all first",
     )
     add_output_option(sub)
+    add_lang_option(sub)
     sub.add_argument(
         "--resume",
         action="store_true",
@@ -145,7 +148,7 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
 # -- rendering -------------------------------------------------------------------------
 
 
-def _csv_rows(account_id: str, bills: Sequence[Bill]) -> str:
+def _csv_rows(account_id: str, bills: Sequence[Bill], lang: str = "en") -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for bill in bills:
@@ -158,14 +161,14 @@ def _csv_rows(account_id: str, bills: Sequence[Bill]) -> str:
                 bill.period_end.isoformat(),
                 number(bill.energy_kwh),
                 number(bill.total),
-                "; ".join(bill.warnings),
+                "; ".join(warning_text(warning, lang) for warning in bill.warnings),
             ]
         )
     return out.getvalue()
 
 
-def _jsonl_rows(account_id: str, bills: Sequence[Bill]) -> str:
-    return bills_to_jsonl(bills, account_id)
+def _jsonl_rows(account_id: str, bills: Sequence[Bill], lang: str = "en") -> str:
+    return bills_to_jsonl(bills, account_id, lang)
 
 
 def _csv_header() -> str:
@@ -433,7 +436,7 @@ def _run(
         with tempfile.TemporaryFile("w+", encoding="utf-8") as failures:
             for result in results:
                 if result.ok:
-                    output.write(render(result.account_id, result.bills))
+                    output.write(render(result.account_id, result.bills, args.lang))
                     priced += 1
                 else:
                     failures.write(f"tariffs: account {result.account_id} failed: {result.error}\n")

@@ -7,6 +7,7 @@ from typing import Any
 
 from tariffs.cli.options import (
     add_format_option,
+    add_lang_option,
     add_metering_option,
     add_output_option,
     add_readings_options,
@@ -40,6 +41,7 @@ def add_parser(commands: Any) -> None:
         not_offered="an explanation is not a row of numbers",
     )
     add_output_option(sub)
+    add_lang_option(sub)
     sub.add_argument("--tariff", required=True, help="tariff YAML/JSON file or tariff id")
 
 
@@ -84,6 +86,10 @@ def run(args: argparse.Namespace) -> int:
         coincident_peaks=peaks,
         metering=args.metering,
     )
-    text = explained_to_json(bills) if args.format == "json" else explained_to_table(bills)
+    text = (
+        explained_to_json(bills, args.lang)
+        if args.format == "json"
+        else explained_to_table(bills, args.lang)
+    )
     write_output(text, args.output)
     return 0

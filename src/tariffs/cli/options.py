@@ -29,6 +29,7 @@ from tariffs.engine.redate import ALIGNMENTS, Alignment, redate
 from tariffs.errors import ReadingsError
 from tariffs.io.atomic import write_atomic
 from tariffs.io.readings.layout import CsvLayout, parse_columns, parse_units
+from tariffs.io.render.labels import LANGUAGES
 from tariffs.model.common import check_ascii_digits
 from tariffs.model.common import parse_date as plain_date
 from tariffs.model.exports import METERING_RULES
@@ -355,6 +356,17 @@ FORMATS = {
     "jsonl": "JSON lines, one JSON object a line",
     "csv": "CSV with a header line",
 }
+
+
+def add_lang_option(sub: argparse.ArgumentParser) -> None:
+    """``--lang``: the language of the labels, headers and units of the output."""
+    sub.add_argument(
+        "--lang",
+        choices=list(LANGUAGES),
+        default="en",
+        help="language of line labels, table headers and units: en (default) or zh "
+        "(Chinese terms of docs/glossary.md); JSON keys, codes and kinds never change",
+    )
 
 
 def add_format_option(

@@ -8,6 +8,7 @@ from typing import Any
 
 from tariffs.cli.options import (
     add_format_option,
+    add_lang_option,
     add_metering_option,
     add_output_option,
     add_readings_options,
@@ -44,17 +45,18 @@ def add_parser(commands: Any) -> None:
         default="table",
     )
     add_output_option(sub)
+    add_lang_option(sub)
     sub.add_argument("--tariff", required=True, help="tariff YAML/JSON file or tariff id")
 
 
-def _render(bills: Sequence[Bill], fmt: str) -> str:
+def _render(bills: Sequence[Bill], fmt: str, lang: str = "en") -> str:
     if fmt == "json":
-        return bills_to_json(bills)
+        return bills_to_json(bills, lang)
     if fmt == "jsonl":
-        return bills_to_jsonl(bills)
+        return bills_to_jsonl(bills, lang=lang)
     if fmt == "csv":
-        return bills_to_csv(bills)
-    return bills_to_table(bills)
+        return bills_to_csv(bills, lang)
+    return bills_to_table(bills, lang)
 
 
 def _price_all(
@@ -119,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     )
     (bills,) = _price_all(args, [tariff], account, peaks)
     note_tariff(tariff, days_of((bill.period_start, bill.period_end) for bill in bills))
-    text = _render(bills, args.format)
+    text = _render(bills, args.format, args.lang)
     if args.format == "table" and args.output is None:
         text = paint_table(text)
     write_output(text, args.output)

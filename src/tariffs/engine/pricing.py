@@ -56,7 +56,7 @@ from tariffs.engine.usage import (
 )
 from tariffs.errors import ReadingsError, TariffFileError
 from tariffs.model.account import Account, CoincidentPeak, MeterState
-from tariffs.model.bill import Bill, Invoice, Line, MeterReading, round_amount
+from tariffs.model.bill import Bill, BillWarning, Invoice, Line, MeterReading, round_amount
 from tariffs.model.charges import EnergyCharge
 from tariffs.model.common import WIDE_CONTEXT
 from tariffs.model.eligibility import assess
@@ -499,9 +499,12 @@ def _uncovered_ends(
         return None
     missing = sum(b - a for a, b in spans) // readings.interval_seconds
     where = " and ".join(f"{_local_time(a, zone)} to {_local_time(b, zone)}" for a, b in spans)
-    return (
+    spans_text = ";".join(f"{_local_time(a, zone)}/{_local_time(b, zone)}" for a, b in spans)
+    return BillWarning(
         f"readings do not cover the period: none from {where} "
-        f"({missing} interval{'' if missing == 1 else 's'} not billed)"
+        f"({missing} interval{'' if missing == 1 else 's'} not billed)",
+        "uncovered",
+        (("spans", spans_text), ("missing", f"{missing}")),
     )
 
 
@@ -535,7 +538,17 @@ def _plan_bill(
         else:
             bill_fraction = Fraction(service_days, period_days)
         warnings.append(
-            f"partial period: {first_date} to {end_date} ({service_days} of {period_days} days)"
+            BillWarning(
+                f"partial period: {first_date} to {end_date} "
+                f"({service_days} of {period_days} days)",
+                "partial_period",
+                (
+                    ("start", f"{first_date}"),
+                    ("end", f"{end_date}"),
+                    ("days", f"{service_days}"),
+                    ("period_days", f"{period_days}"),
+                ),
+            )
         )
     else:
         bill_fraction = Fraction(1)
@@ -550,12 +563,22 @@ def _plan_bill(
             for instant in first_gap
         )
         more = len(gaps) - 1
+        gap_start, gap_end = where.split(" to ")
         if more:
             where += f", and {more} more gap{'' if more == 1 else 's'}"
         warnings.append(
-            f"incomplete readings: {missing} interval{'' if missing == 1 else 's'} missing "
-            f"in this period {'was' if missing == 1 else 'were'} not billed (gaps allowed; "
-            f"{where})"
+            BillWarning(
+                f"incomplete readings: {missing} interval{'' if missing == 1 else 's'} missing "
+                f"in this period {'was' if missing == 1 else 'were'} not billed (gaps "
+                f"allowed; {where})",
+                "gaps",
+                (
+                    ("missing", f"{missing}"),
+                    ("start", gap_start),
+                    ("end", gap_end),
+                    ("more", f"{more}"),
+                ),
+            )
         )
     uncovered = _uncovered_ends(readings, zone, first_date, end_date, bill_start, bill_end)
     if uncovered:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
 
-__all__ = ["Bill", "Invoice", "Line", "MeterReading", "round_amount"]
+__all__ = ["Bill", "BillWarning", "Invoice", "Line", "MeterReading", "round_amount"]
 
 _MODES = {
     "half_up": ROUND_HALF_UP,
@@ -66,6 +66,9 @@ class Line:
         unit: Unit of the quantity (kWh, kW, kVA, day, month, CNY, ...).
         rate: Price per unit (or a fraction for percentage lines), exact.
         amount: The line's amount, rounded as the tariff says.
+        terms: Facts a label in another language is built from, as ``(name, text)``
+            pairs (the billing method, the power factor, ...); not part of the line's
+            value, so two lines equal whatever terms they carry.
     """
 
     kind: str
@@ -75,6 +78,36 @@ class Line:
     unit: str | None
     rate: Decimal | None
     amount: Decimal
+    terms: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+
+class BillWarning(str):  # noqa: SLOT000 - the facts live in the instance's dict
+    """A warning of a bill: its English text, and the facts it was written from.
+
+    It is the English text (a `str`, equal to it, written as it in JSON and CSV), so every
+    reader of ``Bill.warnings`` sees what it always saw; ``key`` and ``params`` let a
+    renderer write the same warning in another language (`tariffs.io.render.labels`).
+
+    Attributes:
+        key: What the warning says (``partial_period``, ``uncovered``, ``gaps``), or None.
+        params: The facts of the text, as ``(name, text)`` pairs.
+
+    >>> warning = BillWarning("partial period", "partial_period", (("days", "17"),))
+    >>> warning == "partial period", warning.key, dict(warning.params)["days"]
+    (True, 'partial_period', '17')
+    """
+
+    key: str | None
+    params: tuple[tuple[str, str], ...]
+
+    def __new__(
+        cls, text: str, key: str | None = None, params: tuple[tuple[str, str], ...] = ()
+    ) -> BillWarning:
+        """The warning ``text``, written from ``params`` (see the class)."""
+        self = super().__new__(cls, text)
+        self.key = key
+        self.params = params
+        return self
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,8 +48,13 @@ def price_power_factor(
     label = charge.label or (
         f"Power factor {factor} (standard {table.standard}): {sign}{percent} %"
     )
+    terms = (
+        ("power_factor", f"{factor}"),
+        ("standard", f"{table.standard}"),
+        ("percent", f"{sign}{percent}"),
+    )
     line = ctx.line("power_factor", charge.code or "power_factor", label, base,
-                    ctx.tariff.currency, rate, base * rate)  # fmt: skip
+                    ctx.tariff.currency, rate, base * rate, terms)  # fmt: skip
     if ctx.recorder is not None:
         what = "every line before it" if charge.applies_to is None else (
             f"the lines {', '.join(charge.applies_to)} before it"

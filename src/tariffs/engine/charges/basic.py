@@ -354,7 +354,7 @@ def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
         lines.append(
             ctx.line("demand", f"{code}.demand",
                      f"{label} by contract demand{note}{partial}", billed, "kW", price,
-                     prorated(billed * price, share))
+                     prorated(billed * price, share), (("method", "contract_demand"),))
         )  # fmt: skip
         if overrun is not None and excess > 0:
             rate = price * overrun.price_multiplier
@@ -370,7 +370,7 @@ def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
         lines.append(
             ctx.line("demand", f"{code}.demand",
                      f"{label} by maximum demand{note}{partial}", billed, "kW", price,
-                     prorated(billed * price, share))
+                     prorated(billed * price, share), (("method", "actual_demand"),))
         )  # fmt: skip
 
     if ctx.recorder is not None:

@@ -206,9 +206,14 @@ class Context(NamedTuple):
         unit: str | None,
         rate: Decimal | None,
         exact_amount: Decimal | Fraction,
+        terms: tuple[tuple[str, str], ...] = (),
     ) -> Line:
-        """Build a line, rounding its exact amount once (noted when the bill is explained)."""
-        line = Line(kind, code, label, quantity, unit, rate, self.amount(exact_amount))
+        """Build a line, rounding its exact amount once (noted when the bill is explained).
+
+        ``terms`` are the facts a label in another language is built from
+        (`tariffs.io.render.labels`).
+        """
+        line = Line(kind, code, label, quantity, unit, rate, self.amount(exact_amount), terms)
         if self.recorder is not None:
             self.recorder.made(line, exact_amount)
         return line

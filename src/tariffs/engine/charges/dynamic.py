@@ -60,7 +60,7 @@ def price_dynamic_energy(
     quantity = to_decimal(usage.total_kwh, usage.scale)
     line = ctx.line("energy", charge.code or "energy.dynamic",
                     charge.label or "Energy, hourly prices", quantity, "kWh", None,
-                    amount)  # fmt: skip
+                    amount, (("prices", "hourly"),))  # fmt: skip
     if ctx.recorder is not None:
         ctx.note(line, every_period=True, hours=len(by_hour),
                  words=[f"{len(by_hour)} local clock hours, each hour's kWh × (its price + "

@@ -341,6 +341,7 @@ def _lines(charge: EnergyCharge, ctx: Context) -> list[Line]:
                         "kWh",
                         rate,
                         quantity * rate,
+                        (("increment", "yes"),),
                     )
                 )
                 if ctx.recorder is not None:

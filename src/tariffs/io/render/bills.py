@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from tariffs.io.render.labels import header, line_label, unit_label, warning_text
 from tariffs.io.render.text import align_table, display_width, number
 from tariffs.model.bill import Bill, Invoice, Line, MeterReading
 
@@ -23,11 +24,11 @@ __all__ = [
 ]
 
 
-def _line_to_dict(line: Line) -> dict[str, Any]:
+def _line_to_dict(line: Line, lang: str) -> dict[str, Any]:
     return {
         "kind": line.kind,
         "code": line.code,
-        "label": line.label,
+        "label": line_label(line, lang),
         "quantity": number(line.quantity),
         "unit": line.unit,
         "rate": number(line.rate),
@@ -35,17 +36,23 @@ def _line_to_dict(line: Line) -> dict[str, Any]:
     }
 
 
-def bill_to_dict(bill: Bill) -> dict[str, Any]:
-    """A bill as the JSON object of CONTRACT.md (money and quantities as strings)."""
+def bill_to_dict(bill: Bill, lang: str = "en") -> dict[str, Any]:
+    """A bill as the JSON object of CONTRACT.md (money and quantities as strings).
+
+    Args:
+        bill: The bill.
+        lang: The language of the line labels (``en`` or ``zh``); keys, codes and units
+            never change.
+    """
     document: dict[str, Any] = {
         "account": bill.account,
         "tariff": bill.tariff,
         "currency": bill.currency,
         "period": {"start": bill.period_start.isoformat(), "end": bill.period_end.isoformat()},
         "energy_kwh": number(bill.energy_kwh),
-        "lines": [_line_to_dict(line) for line in bill.lines],
+        "lines": [_line_to_dict(line, lang) for line in bill.lines],
         "total": number(bill.total),
-        "warnings": list(bill.warnings),
+        "warnings": [warning_text(warning, lang) for warning in bill.warnings],
     }
     if bill.invoice is not None:
         invoice = bill.invoice
@@ -77,14 +84,26 @@ def bill_to_dict(bill: Bill) -> dict[str, Any]:
     return document
 
 
-def _meter_text(meter: MeterReading) -> str:
+def _meter_text(meter: MeterReading, lang: str = "en") -> str:
     """One meter's part of a bill, for the text table.
 
     >>> import datetime as dt
-    >>> _meter_text(MeterReading("M2", dt.date(2025, 3, 15), dt.date(2025, 4, 1),
-    ...     Decimal("12.5"), Decimal(200), Decimal("2500.0"), None))
+    >>> reading = MeterReading("M2", dt.date(2025, 3, 15), dt.date(2025, 4, 1),
+    ...     Decimal("12.5"), Decimal(200), Decimal("2500.0"), None)
+    >>> _meter_text(reading)
     'meter M2 2025-03-15 to 2025-04-01: 12.5 kWh read × 200 = 2500.0 kWh'
+    >>> _meter_text(reading, "zh")
+    '电表 M2 2025-03-15 至 2025-04-01：抄见 12.5 千瓦时 × 倍率 200 = 2500.0 千瓦时'
     """
+    if lang == "zh":
+        name = f"电表 {meter.meter}" if meter.meter else "电表"
+        text = (
+            f"{name} {meter.start} 至 {meter.end}：抄见 {number(meter.register_kwh)} 千瓦时 × "
+            f"倍率 {number(meter.multiplier)} = {number(meter.energy_kwh)} 千瓦时"
+        )
+        if meter.loss_kwh is not None:
+            text += f"，加损耗电量 {number(meter.loss_kwh)} 千瓦时"
+        return text
     name = f"meter {meter.meter}" if meter.meter else "meter"
     text = (
         f"{name} {meter.start} to {meter.end}: {number(meter.register_kwh)} kWh read × "
@@ -95,13 +114,15 @@ def _meter_text(meter: MeterReading) -> str:
     return text
 
 
-def _invoice_rows(invoice: Invoice) -> list[tuple[str, str, Decimal | None, Decimal]]:
+def _invoice_rows(
+    invoice: Invoice, lang: str = "en"
+) -> list[tuple[str, str, Decimal | None, Decimal]]:
     """(code, label, rate, amount) of the invoice split: 金额, 税额, 价税合计."""
-    percent = f"{(invoice.rate * 100).normalize():f} %"
+    percent = f"{(invoice.rate * 100).normalize():f}"
     return [
-        ("invoice.net", "Amount excluding VAT (金额)", None, invoice.net),
-        ("invoice.tax", f"VAT {percent} (税额)", invoice.rate, invoice.tax),
-        ("invoice.gross", "Total including VAT (价税合计)", None, invoice.gross),
+        ("invoice.net", header("invoice.net", lang), None, invoice.net),
+        ("invoice.tax", header("invoice.tax", lang, percent=percent), invoice.rate, invoice.tax),
+        ("invoice.gross", header("invoice.gross", lang), None, invoice.gross),
     ]
 
 
@@ -109,24 +130,33 @@ def _total(bills: Sequence[Bill]) -> Decimal:
     return sum((bill.total for bill in bills), Decimal(0))
 
 
-def bills_to_json(bills: Sequence[Bill]) -> str:
-    """``{"bills": [...], "total": "..."}``, deterministic, ending in a newline."""
-    document = {"bills": [bill_to_dict(b) for b in bills], "total": number(_total(bills))}
+def bills_to_json(bills: Sequence[Bill], lang: str = "en") -> str:
+    """``{"bills": [...], "total": "..."}``, deterministic, ending in a newline.
+
+    ``lang`` is the language of the line labels (`bill_to_dict`).
+    """
+    document = {
+        "bills": [bill_to_dict(b, lang) for b in bills],
+        "total": number(_total(bills)),
+    }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def bills_to_jsonl(bills: Sequence[Bill], account_id: str | None = None) -> str:
+def bills_to_jsonl(
+    bills: Sequence[Bill], account_id: str | None = None, lang: str = "en"
+) -> str:
     """JSON lines: one bill a line, ``{"account_id": ..., <the bill of bill_to_dict>}``.
 
     Args:
         bills: The bills.
         account_id: The ``account_id`` of every line (default: each bill's account, or
             null when it has none).
+        lang: The language of the line labels (`bill_to_dict`).
     """
     lines = []
     for bill in bills:
         line_id = bill.account if account_id is None else account_id
-        document = {"account_id": line_id, **bill_to_dict(bill)}
+        document = {"account_id": line_id, **bill_to_dict(bill, lang)}
         lines.append(json.dumps(document, ensure_ascii=False) + "\n")
     return "".join(lines)
 
@@ -139,13 +169,17 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def bills_to_csv(bills: Sequence[Bill]) -> str:
+def bills_to_csv(bills: Sequence[Bill], lang: str = "en") -> str:
     """One row per line, then a ``total`` row per bill, then a ``warning`` row per warning.
 
     A warning row holds the warning's text in ``label`` and leaves the numbers empty, so
     that what the bill says reaches a reader of the CSV too. A bill that a meter change
     cuts has a ``meter`` row per meter before its warnings: what it read in ``label``,
     its kWh in ``quantity`` and its multiplier in ``rate``.
+
+    ``lang`` (``en`` or ``zh``) is the language of the ``label`` column: line labels, the
+    total, the invoice rows and the meter rows (warnings stay as the engine wrote them);
+    the columns, kinds, codes and units never change.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -161,7 +195,7 @@ def bills_to_csv(bills: Sequence[Bill]) -> str:
                     *head,
                     line.kind,
                     line.code,
-                    line.label,
+                    line_label(line, lang),
                     number(line.quantity) or "",
                     line.unit or "",
                     number(line.rate) or "",
@@ -173,7 +207,7 @@ def bills_to_csv(bills: Sequence[Bill]) -> str:
                 *head,
                 "total",
                 "total",
-                "Bill total",
+                header("total", lang),
                 number(bill.energy_kwh),
                 "kWh",
                 "",
@@ -181,53 +215,81 @@ def bills_to_csv(bills: Sequence[Bill]) -> str:
             ]
         )
         if bill.invoice is not None:
-            for code, label, rate, amount in _invoice_rows(bill.invoice):
+            for code, label, rate, amount in _invoice_rows(bill.invoice, lang):
                 writer.writerow(
                     [*head, "invoice", code, label, "", "", number(rate) or "", number(amount)]
                 )
         for meter in bill.meters:
             writer.writerow(
-                [*head, "meter", "meter", _meter_text(meter), number(meter.energy_kwh), "kWh",
+                [*head, "meter", "meter", _meter_text(meter, lang), number(meter.energy_kwh), "kWh",
                  number(meter.multiplier), ""]
             )  # fmt: skip
         for warning in bill.warnings:
-            writer.writerow([*head, "warning", "warning", warning, "", "", "", ""])
+            writer.writerow(
+                [*head, "warning", "warning", warning_text(warning, lang), "", "", "", ""]
+            )
     return out.getvalue()
 
 
-def bills_to_table(bills: Sequence[Bill]) -> str:
-    """A human-readable text table of every bill and the grand total."""
+def bills_to_table(bills: Sequence[Bill], lang: str = "en") -> str:
+    """A human-readable text table of every bill and the grand total.
+
+    Args:
+        bills: The bills.
+        lang: ``en`` (the labels the engine wrote) or ``zh``: Chinese headers, line labels,
+            units and title (`tariffs.io.render.labels`); warnings stay as written. The
+            columns line up by display width, a CJK character taking two columns.
+    """
     parts = []
     for bill in bills:
-        title = f"{bill.tariff}  {bill.period_start} to {bill.period_end} (end exclusive)" + (
-            f"  account {bill.account}" if bill.account else ""
-        )
-        rows = [("code", "label", "quantity", "unit", "rate", f"amount {bill.currency}")]
+        currency = unit_label(bill.currency, lang) or bill.currency
+        title = header(
+            "title", lang, tariff=bill.tariff, start=bill.period_start, end=bill.period_end
+        ) + (header("account", lang, account=bill.account) if bill.account else "")
+        rows = [
+            (
+                header("code", lang),
+                header("label", lang),
+                header("quantity", lang),
+                header("unit", lang),
+                header("rate", lang),
+                header("amount", lang, currency=currency),
+            )
+        ]
         for line in bill.lines:
             rows.append(
                 (
                     line.code,
-                    line.label,
+                    line_label(line, lang),
                     number(line.quantity) or "",
-                    line.unit or "",
+                    unit_label(line.unit, lang) or "",
                     number(line.rate) or "",
                     number(line.amount) or "",
                 )
             )
         rows.append(
-            ("total", "", number(bill.energy_kwh) or "", "kWh", "", number(bill.total) or "")
+            (
+                "total",
+                "" if lang == "en" else header("total", lang),
+                number(bill.energy_kwh) or "",
+                unit_label("kWh", lang) or "",
+                "",
+                number(bill.total) or "",
+            )
         )
         rule = len(rows) - 2
         if bill.invoice is not None:
             rows.extend(
                 (code, label, "", "", number(rate) or "", number(amount) or "")
-                for code, label, rate, amount in _invoice_rows(bill.invoice)
+                for code, label, rate, amount in _invoice_rows(bill.invoice, lang)
             )
         text = [title]
         text += align_table(rows, right=(2, 4, 5), rules_after=(0, rule), width=display_width)
-        text.extend(_meter_text(meter) for meter in bill.meters)
-        text.extend(f"warning: {w}" for w in bill.warnings)
+        text.extend(_meter_text(meter, lang) for meter in bill.meters)
+        text.extend(header("warning", lang, warning=warning_text(w, lang)) for w in bill.warnings)
         parts.append("\n".join(text))
     if len(bills) > 1:
-        parts.append(f"Total of {len(bills)} bills: {number(_total(bills))} {bills[0].currency}")
+        total = number(_total(bills))
+        grand = unit_label(bills[0].currency, lang)
+        parts.append(header("grand_total", lang, count=len(bills), total=total, currency=grand))
     return "\n\n".join(parts) + "\n"

@@ -12,6 +12,7 @@ from typing import Any
 
 from tariffs.engine.explain import BillExplanation, LineExplanation
 from tariffs.io.render.bills import bill_to_dict, bills_to_table, number
+from tariffs.io.render.labels import header, unit_label
 
 __all__ = ["explained_to_json", "explained_to_table", "jsonable"]
 
@@ -53,11 +54,14 @@ def _line_explanation(explained: LineExplanation) -> dict[str, Any]:
     }
 
 
-def explained_to_json(bills: Sequence[BillExplanation]) -> str:
-    """The JSON of ``tariffs price`` with an ``explanation`` on every line, and segments."""
+def explained_to_json(bills: Sequence[BillExplanation], lang: str = "en") -> str:
+    """The JSON of ``tariffs price`` with an ``explanation`` on every line, and segments.
+
+    ``lang`` is the language of the line labels; the reasons stay in English.
+    """
     documents = []
     for explained in bills:
-        document = bill_to_dict(explained.bill)
+        document = bill_to_dict(explained.bill, lang)
         for line, item in zip(document["lines"], explained.lines, strict=True):
             line["explanation"] = _line_explanation(item)
         document["segments"] = jsonable(explained.segments)
@@ -67,11 +71,15 @@ def explained_to_json(bills: Sequence[BillExplanation]) -> str:
     return text + "\n"
 
 
-def explained_to_table(bills: Sequence[BillExplanation]) -> str:
-    """Each bill as ``tariffs price`` prints it, each line followed by its reasons."""
+def explained_to_table(bills: Sequence[BillExplanation], lang: str = "en") -> str:
+    """Each bill as ``tariffs price`` prints it, each line followed by its reasons.
+
+    ``lang`` is the language of the bill table (`bills_to_table`); the reasons stay in
+    English.
+    """
     parts = []
     for explained in bills:
-        rows = bills_to_table([explained.bill]).rstrip("\n").split("\n")
+        rows = bills_to_table([explained.bill], lang).rstrip("\n").split("\n")
         # The table: title, header, rule, one row per line, rule, total, then the rest.
         first = 3
         out = rows[:first]
@@ -82,5 +90,8 @@ def explained_to_table(bills: Sequence[BillExplanation]) -> str:
         parts.append("\n".join(out))
     if len(bills) > 1:
         total = sum((explained.bill.total for explained in bills), Decimal(0))
-        parts.append(f"Total of {len(bills)} bills: {number(total)} {bills[0].bill.currency}")
+        currency = unit_label(bills[0].bill.currency, lang)
+        parts.append(
+            header("grand_total", lang, count=len(bills), total=number(total), currency=currency)
+        )
     return "\n\n".join(parts) + "\n"
