@@ -7,10 +7,18 @@ before them.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from tariffs.model.common import (
     WIDE_CONTEXT,
@@ -36,6 +44,8 @@ __all__ = [
     "LoadFactorDiscount",
     "Overrun",
     "PowerFactorCharge",
+    "PriceFileCharge",
+    "PriceTable",
     "Ratchet",
     "ReactiveCharge",
     "Charge",
@@ -274,6 +284,98 @@ class DynamicEnergyCharge(_ChargeBase):
                 except ValueError as exc:
                     raise NestedValueError(str(exc), ("adder_per_kwh",)) from None
         return self
+
+
+@dataclass(frozen=True, slots=True)
+class PriceTable:
+    """The rows of a price file, read exactly (`tariffs.io.price_files`).
+
+    Attributes:
+        source: The file as named in messages (its path).
+        components: Component names, in the order the file first lists them.
+        prices: ``(month "YYYY-MM", voltage [kV])`` → component → price [currency/kWh];
+            every key lists every component.
+    """
+
+    source: str
+    components: tuple[str, ...]
+    prices: dict[tuple[str, Decimal], dict[str, Decimal]]
+
+    def digest(self) -> str:
+        """A digest of the rows: equal for equal files, whatever their order."""
+        rows = sorted(
+            f"{month},{voltage},{component},{price}"
+            for (month, voltage), given in self.prices.items()
+            for component, price in given.items()
+        )
+        text = "\n".join([self.source, ",".join(self.components), *rows])
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class PriceFileCharge(_ChargeBase):
+    """Energy priced by components read from a CSV price file, by month and voltage.
+
+    The agency purchase price (电网代理购电) of China's industrial and commercial
+    customers is published every month by each provincial grid: the purchase price, the
+    line-loss cost, the transmission and distribution price of each voltage level, the
+    system operation charge and the government funds (NDRC 发改办价格〔2021〕809号).
+    Each component of the file becomes its own line; the components in
+    ``time_of_use`` are billed period by period at the month's price × the period's
+    ``ratios`` (峰谷浮动), exactly.
+
+    Attributes:
+        file: The CSV file, relative to the tariff table's directory; rows
+            ``month,voltage_kv,component,price_per_kwh``.
+        voltage_kv: The voltage level whose rows are billed [kV]; the account's
+            ``voltage_kv`` when left out.
+        time_of_use: Components billed by period at price × ratio.
+        ratios: Period → ratio to the month's price, one for every period of the
+            schedule; needed with ``time_of_use``.
+    """
+
+    kind: Literal["price_file"]
+    file: str = Field(min_length=1)
+    voltage_kv: NonNegativeDecimal | None = None
+    time_of_use: list[Name] = Field(default_factory=list)
+    ratios: dict[Name, NonNegativeDecimal] | None = None
+    _table: PriceTable | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _check(self) -> PriceFileCharge:
+        if self.time_of_use and self.ratios is None:
+            raise ValueError("time_of_use components need ratios: period → ratio")
+        if len(set(self.time_of_use)) != len(self.time_of_use):
+            raise NestedValueError("a component is listed twice", ("time_of_use",))
+        return self
+
+    @property
+    def table(self) -> PriceTable:
+        """The price file's rows, attached by the loader.
+
+        Raises:
+            ValueError: The tariff was built without reading its price file.
+        """
+        if self._table is None:
+            raise ValueError(f"price file {self.file} was not read; load the tariff from its file")
+        return self._table
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # The rows read belong to the charge's value: a charge whose file changed is not
+        # equal to the one read before (the engine keys what it keeps by the dump).
+        data: dict[str, object] = handler(self)
+        if self._table is not None:
+            data["rows_read"] = self._table.digest()
+        return data
+
+    @property
+    def loaded_table(self) -> PriceTable | None:
+        """The price file's rows, or None before the loader read them."""
+        return self._table
+
+    def attach(self, table: PriceTable) -> None:
+        """Attach the rows read from ``file`` (the loader calls this once)."""
+        self._table = table
 
 
 class MinimumCharge(_ChargeBase):
@@ -543,6 +645,7 @@ Charge = Annotated[
     | DiscountCharge
     | MinimumCharge
     | DynamicEnergyCharge
+    | PriceFileCharge
     | BasicCharge
     | DemandCharge
     | PowerFactorCharge
