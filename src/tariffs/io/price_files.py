@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from tariffs.errors import TariffFileError
+from tariffs.io.safe_yaml import YamlDocument
 from tariffs.model.charges import PriceFileCharge, PriceTable
 from tariffs.model.common import exact_decimal
 from tariffs.model.tariff import Tariff
@@ -141,7 +142,7 @@ def _number(text: str, column: str, source: str, line: int) -> Decimal:
         raise TariffFileError(f"{column}: {exc}", file=source, line=line) from None
 
 
-def attach_price_files(tariff: Tariff, directory: Path, table_source: str) -> None:
+def attach_price_files(tariff: Tariff, directory: Path, document: YamlDocument) -> None:
     """Read the price file of every ``price_file`` charge, relative to ``directory``.
 
     Files shared by several charges are read once.
@@ -162,10 +163,13 @@ def attach_price_files(tariff: Tariff, directory: Path, table_source: str) -> No
             table = read[shown]
             unknown = [c for c in charge.time_of_use if c not in table.components]
             if unknown:
+                at = document.locate(("versions", str(date), "charges", index, "time_of_use"))
                 raise TariffFileError(
                     f"time_of_use names {unknown[0]!r}, which {shown} does not price "
                     f"(components: {', '.join(table.components)})",
-                    file=table_source,
+                    file=document.source,
+                    line=at[0] if at else None,
+                    column=at[1] if at else None,
                     path=f"versions.{date}.charges[{index}].time_of_use",
                 )
             charge.attach(table)

@@ -161,7 +161,7 @@ def tariff_from_document(document: YamlDocument, *, stem: str | None = None) -> 
         from tariffs.io.price_files import attach_price_files
 
         directory = Path(document.source).parent if Path(document.source).is_file() else Path()
-        attach_price_files(tariff, directory, document.source)
+        attach_price_files(tariff, directory, document)
     return tariff
 
 

@@ -41,7 +41,7 @@ def component_prices(charge: PriceFileCharge, ctx: Context) -> tuple[str, dict[s
         raise AccountError(
             f"tariff {ctx.tariff.id} prices by voltage level from {table.source} and needs "
             f"'voltage_kv', and {who}",
-            file=account.source if account is not None and account.source else None,
+            file=account.source if account is not None and account.source else ctx.tariff.source,
         )
     prices = table.prices.get((month, voltage))
     if prices is None:
