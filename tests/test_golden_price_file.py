@@ -228,6 +228,6 @@ def test_a_month_a_voltage_or_a_voltage_of_the_account_missing_is_refused(
         f"{where}: has no prices for 2025-08 at 10 kV (levels of 2025-08: 35 kV)"
     )
     assert refusal(tmp_path, ["2025-08,10,purchase,0.4"], charge, Account(account_id="F")) == (
-        "tariff t prices by voltage level from "
+        f"{tmp_path / 't.yaml'}: tariff t prices by voltage level from "
         f"{where} and needs 'voltage_kv', and account F lacks it"
     )
