@@ -24,6 +24,7 @@ from tariffs.io.readings.csv_reader import parse_readings_csv
 from tariffs.io.tables import load_account, load_tariff, parse_tariff
 from tariffs.model.account import Account
 from tariffs.model.bill import Bill
+from tariffs.model.tariff import Tariff
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "agency"
 CENT = Decimal("0.01")
@@ -231,3 +232,65 @@ def test_a_month_a_voltage_or_a_voltage_of_the_account_missing_is_refused(
         f"{tmp_path / 't.yaml'}: tariff t prices by voltage level from "
         f"{where} and needs 'voltage_kv', and account F lacks it"
     )
+
+
+RTP = Path(__file__).parents[1] / "examples" / "rtp"
+
+
+def test_the_example_day_ahead_prices_from_a_file() -> None:
+    """0.75 kWh a quarter hour from 20:00 to 08:00, 1.5 from 08:00 to 20:00; hourly prices."""
+    tariff = load_tariff(RTP / "rtp-day-ahead.yaml")
+    readings = parse_readings_csv(
+        (RTP / "readings.csv").read_text(encoding="utf-8"), "r.csv", "Asia/Shanghai"
+    )
+    (bill,) = price(tariff, readings)
+    # Night hours 0-7 and 20-23: 3 kWh each at Σ prices 1.78 + 1.47 = 3.25, + 12 × 0.03
+    # adder = 3.61; × 3 kWh = 10.83. Day hours 8-19: 6 kWh each at Σ prices 6.47 + 0.36 =
+    # 6.83; × 6 = 40.98. 51.81 in all, on 12 × 3 + 12 × 6 = 108 kWh.
+    assert [(line.code, line.quantity, line.amount) for line in bill.lines] == [
+        ("energy.dynamic", Decimal("108.000"), Decimal("51.81"))
+    ]
+
+
+@given(
+    day_prices=st.lists(
+        st.decimals(min_value=-1, max_value=2, places=4), min_size=24, max_size=24
+    ),
+    kwh=st.lists(st.integers(min_value=0, max_value=40), min_size=96, max_size=96),
+)
+def test_a_prices_file_prices_as_the_hourly_list(
+    tmp_path_factory: pytest.TempPathFactory, day_prices: list[Decimal], kwh: list[int]
+) -> None:
+    """A file of the hours of 2025-07-01 prices 15-minute readings of that day as the
+    8760 hourly prices of the year that hold the same prices for those hours."""
+    directory = tmp_path_factory.mktemp("rtp")
+    (directory / "p.csv").write_text(
+        "start,price_per_kwh\n"
+        + "".join(f"2025-07-01T{h:02d}:00,{p}\n" for h, p in enumerate(day_prices)),
+        encoding="utf-8",
+    )
+    body = '  "2025-01-01":\n    charges:\n      - kind: dynamic_energy\n'
+    head = "name: rtp\ncurrency: CNY\ntimezone: Asia/Shanghai\nreference: tests\nversions:\n"
+    (directory / "f.yaml").write_text(
+        f"id: f\n{head}{body}        prices_file: p.csv\n", encoding="utf-8"
+    )
+    # 2025-07-01 00:00 is hour 181 × 24 of the year.
+    hourly = ["0"] * 8760
+    for h, p in enumerate(day_prices):
+        hourly[181 * 24 + h] = str(p)
+    listed = Tariff.model_validate(
+        {"id": "y", "name": "rtp", "currency": "CNY", "timezone": "Asia/Shanghai",
+         "reference": "tests", "versions": {"2025-01-01": {"charges": [
+             {"kind": "dynamic_energy", "hourly_prices_per_kwh": hourly}]}}}
+    )  # fmt: skip
+    rows = "".join(
+        f"2025-07-01T{q // 4:02d}:{q % 4 * 15:02d},{kwh[q]}\n" for q in range(96)
+    )
+    readings = parse_readings_csv("start,kwh\n" + rows, "r.csv", "Asia/Shanghai")
+    (from_file,) = price(load_tariff(directory / "f.yaml"), readings)
+    (from_list,) = price(listed, readings)
+    assert from_file.total == from_list.total
+    exact = sum(
+        (Decimal(kwh[q]) * day_prices[q // 4] for q in range(96)), Decimal(0)
+    )
+    assert from_file.total == exact.quantize(CENT, ROUND_HALF_UP)

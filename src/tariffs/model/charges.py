@@ -54,6 +54,7 @@ __all__ = [
     "FixedCharge",
     "MinimumCharge",
     "PriceRef",
+    "PriceSeries",
     "PriceSpec",
     "SurchargeCharge",
     "Suspension",
@@ -254,24 +255,57 @@ class TaxCharge(_ChargeBase):
     applies_to: list[str] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PriceSeries:
+    """Interval prices read from a file (`tariffs.io.price_files`), uniform and gapless.
+
+    Attributes:
+        source: The file as named in messages (its path).
+        first_start: Start of the first price interval [UTC epoch seconds].
+        interval_seconds: Length of every price interval [s] (300, 900 or 3600).
+        prices: The price of each interval, in time order [currency/kWh].
+    """
+
+    source: str
+    first_start: int
+    interval_seconds: int
+    prices: tuple[Decimal, ...]
+
+    def digest(self) -> str:
+        """A digest of the series: equal for equal files."""
+        text = "\n".join(
+            [self.source, str(self.first_start), str(self.interval_seconds), *map(str, self.prices)]
+        )
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
 class DynamicEnergyCharge(_ChargeBase):
-    """Energy priced hour by hour from a price series (real-time or day-ahead prices).
+    """Energy priced interval by interval from a price series (real-time or day-ahead).
 
     Attributes:
         hourly_prices_per_kwh: One price per hour of the year from January 1 00:00 local
             time (8760 values; 8784 to price leap years) [currency/kWh].
-        adder_per_kwh: Added to every hourly price [currency/kWh].
+        prices_file: Instead of the list: a CSV of ``start,price_per_kwh`` rows at a
+            uniform interval of 5, 15 or 60 minutes, relative to the table's directory.
+        adder_per_kwh: Added to every price [currency/kWh].
     """
 
     kind: Literal["dynamic_energy"]
-    hourly_prices_per_kwh: list[ExactDecimal] = Field(min_length=8760, max_length=8784)
+    hourly_prices_per_kwh: list[ExactDecimal] | None = Field(
+        default=None, min_length=8760, max_length=8784
+    )
+    prices_file: str | None = Field(default=None, min_length=1)
     adder_per_kwh: ExactDecimal = Decimal(0)
+    _series: PriceSeries | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _check(self) -> DynamicEnergyCharge:
+        if (self.hourly_prices_per_kwh is None) == (self.prices_file is None):
+            raise ValueError("give exactly one of hourly_prices_per_kwh and prices_file")
         # Hourly prices may be negative; hourly price + adder must still be a number the
-        # engine can carry exactly. The lowest and the highest sums are the extremes.
-        if self.adder_per_kwh:
+        # engine can carry exactly. The lowest and the highest sums are the extremes (the
+        # loader checks a file's prices alike).
+        if self.adder_per_kwh and self.hourly_prices_per_kwh is not None:
             for word, price in (
                 ("lowest", min(self.hourly_prices_per_kwh)),
                 ("highest", max(self.hourly_prices_per_kwh)),
@@ -284,6 +318,23 @@ class DynamicEnergyCharge(_ChargeBase):
                 except ValueError as exc:
                     raise NestedValueError(str(exc), ("adder_per_kwh",)) from None
         return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # As for `PriceFileCharge`: the prices read belong to the charge's value.
+        data: dict[str, object] = handler(self)
+        if self._series is not None:
+            data["prices_read"] = self._series.digest()
+        return data
+
+    @property
+    def series(self) -> PriceSeries | None:
+        """The prices read from ``prices_file``, or None (hourly list, or not yet read)."""
+        return self._series
+
+    def attach(self, series: PriceSeries) -> None:
+        """Attach the prices read from ``prices_file`` (the loader calls this once)."""
+        self._series = series
 
 
 @dataclass(frozen=True, slots=True)

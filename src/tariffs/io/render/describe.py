@@ -9,6 +9,7 @@ from tariffs.io.render.text import number
 from tariffs.model.charges import (
     BasicCharge,
     DemandCharge,
+    DynamicEnergyCharge,
     EnergyCharge,
     ExportCreditCharge,
     FixedCharge,
@@ -191,6 +192,20 @@ def _charge_text(charge: object, version: Version, currency: str) -> list[str]:
         ]
     if isinstance(charge, PriceFileCharge):
         return _price_file_text(charge)
+    if isinstance(charge, DynamicEnergyCharge):
+        adder = f" + {number(charge.adder_per_kwh)} {currency}/kWh" if charge.adder_per_kwh else ""
+        series = charge.series
+        if series is not None:
+            return [
+                f"{charge.code or 'energy.dynamic'}: each interval's kWh × its price{adder}, "
+                f"{len(series.prices)} prices of {series.interval_seconds // 60} min from "
+                f"the prices file {series.source}"
+            ]
+        count = len(charge.hourly_prices_per_kwh or [])
+        return [
+            f"{charge.code or 'energy.dynamic'}: each hour's kWh × its price{adder}, "
+            f"{count} hourly prices from January 1"
+        ]
     if isinstance(charge, BasicCharge):
         return _basic_text(charge, version, currency)
     if isinstance(charge, DemandCharge):
