@@ -2656,6 +2656,71 @@ def test_price_file_refusals_name_the_file_and_line(
     )
 
 
+def test_prices_file_refusals_name_the_file_and_line(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``dynamic_energy`` with ``prices_file``: every row checked at its line; a reading
+    interval without a price, longer than a price interval or across two, refused."""
+    header = "start,price_per_kwh\n"
+    hourly = header + "2025-07-01T00:00,0.5\n2025-07-01T01:00,0.6\n"
+
+    def refusal(prices: str, readings: str = "", *, zone: str = "Asia/Shanghai") -> str:
+        (workdir / "rtp.yaml").write_text(
+            f"id: rtp\nname: rtp\ncurrency: CNY\ntimezone: {zone}\n"
+            'reference: written for the tests\nversions:\n  "2025-01-01":\n'
+            "    charges:\n      - {kind: dynamic_energy, prices_file: p.csv}\n",
+            encoding="utf-8",
+        )
+        (workdir / "p.csv").write_text(prices, encoding="utf-8")
+        (workdir / "r.csv").write_text("start,kwh\n" + readings, encoding="utf-8")
+        argv = ["price", "r.csv", "--tariff", "rtp.yaml"] if readings else ["validate", "rtp.yaml"]
+        code, out, err = run(capsys, *argv)
+        assert (code, out) == (1, "")
+        return err.strip().removeprefix("tariffs: error: ")
+
+    assert refusal("start,price\n") == (
+        "p.csv:1: the first line must be the header start,price_per_kwh"
+    )
+    assert refusal(header + "2025-07-01 00:00,0.5\n") == (
+        "p.csv:2: start '2025-07-01 00:00' is not a time written YYYY-MM-DDTHH:MM (with an "
+        "optional offset such as +08:00)"
+    )
+    assert refusal(header + "2025-07-01T00:00,0.5\n2025-07-01T00:30,0.5\n") == (
+        "p.csv:3: 2025-07-01T00:30 is 30 min after the start before; price intervals are 5, "
+        "15 or 60 minutes"
+    )
+    assert refusal(hourly + "2025-07-01T03:00,0.5\n") == (
+        "p.csv:4: 2025-07-01T03:00 does not follow the start before by 60 min (a gap, a repeat "
+        "or a change of interval); every interval needs a price"
+    )
+    assert refusal(hourly.replace("0.6", "x")) == (
+        "p.csv:3: price_per_kwh: expected a decimal number, found 'x'"
+    )
+    assert refusal(header + "2025-07-01T00:00,0.5\n") == (
+        "p.csv: needs at least two prices (their starts give the interval length)"
+    )
+    # 01:30 on 2 November 2025 passes twice in New York; its offset says which.
+    assert refusal(header + "2025-11-02T01:00,0.5\n2025-11-02T01:30,0.5\n",
+                   zone="America/New_York") == (
+        "p.csv:2: start 2025-11-02T01:00 is a local time the clocks of America/New_York "
+        "pass twice; write its UTC offset"
+    )  # fmt: skip
+    assert refusal(hourly, "2025-07-01T01:00,1\n2025-07-01T02:00,1\n") == (
+        "p.csv: no price for the reading interval from 2025-07-01T02:00: the prices run from "
+        "2025-07-01T00:00 to 2025-07-01T02:00"
+    )
+    quarter = header + "2025-07-01T00:00,0.5\n2025-07-01T00:15,0.6\n"
+    assert refusal(quarter, "2025-07-01T00:00,1\n2025-07-01T00:30,1\n") == (
+        "p.csv: price intervals of 15 min cannot price readings of 30 min; give readings at "
+        "15 min or finer"
+    )
+    shifted = header + "".join(f"2025-07-01T00:{m:02d},0.5\n" for m in (5, 20, 35))
+    assert refusal(shifted, "2025-07-01T00:15,1\n2025-07-01T00:30,1\n") == (
+        "p.csv: the reading interval from 2025-07-01T00:15 spans two price intervals; the "
+        "readings must start on the price intervals' boundaries"
+    )
+
+
 def greenbutton(
     readings: Sequence[tuple[int, int, int | str]],
     *,

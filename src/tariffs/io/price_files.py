@@ -307,7 +307,7 @@ def _instant(text: str, zone: ZoneInfo, timezone: str, source: str, line: int) -
     before, after = wall.utcoffset(), wall.replace(fold=1).utcoffset()
     if before != after:
         back = wall.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
-        what = "passes twice" if back == when else "skips"
+        what = "pass twice" if back == when else "skip"
         raise TariffFileError(
             f"start {text} is a local time the clocks of {timezone} {what}; write its UTC "
             "offset",
