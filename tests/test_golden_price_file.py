@@ -294,3 +294,26 @@ def test_a_prices_file_prices_as_the_hourly_list(
         (Decimal(kwh[q]) * day_prices[q // 4] for q in range(96)), Decimal(0)
     )
     assert from_file.total == exact.quantize(CENT, ROUND_HALF_UP)
+
+
+def test_show_and_validate_name_the_price_files(capsys: pytest.CaptureFixture[str]) -> None:
+    from tariffs.cli import main
+
+    agency, rtp = EXAMPLE / "cn-agency-10kv.yaml", RTP / "rtp-day-ahead.yaml"
+    assert main(["validate", str(agency), str(rtp)]) == 0
+    assert capsys.readouterr().out == (
+        f"{agency}: ok (cn-agency-10kv)\n{rtp}: ok (rtp-day-ahead)\n"
+    )
+    assert main(["show", str(agency)]) == 0
+    shown = capsys.readouterr().out
+    assert (
+        f"energy: components from the price file {EXAMPLE / 'agency-2025.csv'}, by calendar "
+        "month, at the account's voltage_kv (2025-07 to 2025-08, 2 months)"
+    ) in shown
+    assert "energy.purchase.<period>: the month's price × ratio (peak × 1.7, flat × 1, " in shown
+    assert "energy.system_operation: the month's price on every kWh" in shown
+    assert main(["show", str(rtp)]) == 0
+    assert (
+        "energy.dynamic: each interval's kWh × its price + 0.0300 CNY/kWh, 24 prices of 60 min "
+        f"from the prices file {RTP / 'day-ahead-2025-07-01.csv'}"
+    ) in capsys.readouterr().out
