@@ -2574,6 +2574,153 @@ def test_a_bill_across_a_change_of_vat_is_refused(
 
 
 
+def test_price_file_refusals_name_the_file_and_line(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ``price_file`` charge's CSV: every row checked at its line; a month, a voltage
+    level or a component without a price refused naming the file and the month."""
+    header = "month,voltage_kv,component,price_per_kwh\n"
+
+    def refusal(
+        rows: str,
+        charge: str = ", voltage_kv: 10",
+        *,
+        bill: bool = False,
+        extra: str = "",
+        readings: str = "start,kwh\n2025-08-01T00:00,1\n2025-08-01T01:00,1\n",
+    ) -> str:
+        text = (
+            "id: agency\nname: agency\ncurrency: CNY\ntimezone: Asia/Shanghai\n"
+            'reference: written for the tests\nversions:\n  "2025-01-01":\n'
+            f"    charges:\n      - {{kind: price_file, file: prices.csv{charge}}}\n"
+        )
+        (workdir / "agency.yaml").write_text(text, encoding="utf-8")
+        (workdir / "prices.csv").write_text(rows, encoding="utf-8")
+        (workdir / "r.csv").write_text(readings, encoding="utf-8")
+        argv = (
+            ["price", "r.csv", "--tariff", "agency.yaml", *extra.split()]
+            if bill
+            else ["validate", "agency.yaml"]
+        )
+        code, out, err = run(capsys, *argv)
+        assert (code, out) == (1, "")
+        return err.strip().removeprefix("tariffs: error: ")
+
+    assert refusal("month,kv,component,price\n") == (
+        "prices.csv:1: the first line must be the header month,voltage_kv,component,price_per_kwh"
+    )
+    assert refusal(header + "2025-8,10,purchase,0.4\n") == (
+        "prices.csv:2: month '2025-8' is not a month written YYYY-MM"
+    )
+    assert refusal(header + "2025-08,10,purchase,0.4,1\n") == (
+        "prices.csv:2: expected 4 fields (month,voltage_kv,component,price_per_kwh), found 5"
+    )
+    assert refusal(header + "2025-08,10,purchase,abc\n") == (
+        "prices.csv:2: price_per_kwh: expected a decimal number, found 'abc'"
+    )
+    assert refusal(header + "2025-08,10,purchase,0.4\n2025-08,10,purchase,0.5\n") == (
+        "prices.csv:3: purchase of 2025-08 at 10 kV is given twice (first at line 2)"
+    )
+    assert refusal(header + "2025-08,10,purchase,0.4\n2025-08,35,purchase,0.4\n"
+                   "2025-08,35,funds,0.02\n") == (
+        "prices.csv: 2025-08 at 10 kV has no funds price; every month and voltage level "
+        "needs every component of the file (purchase, funds)"
+    )  # fmt: skip
+    tou = ", voltage_kv: 10, time_of_use: [funds], ratios: {all: 1}"
+    assert refusal(header + "2025-08,10,purchase,0.4\n", tou) == (
+        "agency.yaml:9:75: versions.2025-01-01.charges[0].time_of_use: time_of_use names 'funds', "
+        "which prices.csv does not price (components: purchase)"
+    )
+    assert refusal(header + "2025-07,10,purchase,0.4\n", bill=True) == (
+        "prices.csv: has no prices for 2025-08"
+    )
+    assert refusal(header + "2025-08,35,purchase,0.4\n", bill=True) == (
+        "prices.csv: has no prices for 2025-08 at 10 kV (levels of 2025-08: 35 kV)"
+    )
+    # Without a voltage on the charge, the account's; without an account, refused.
+    assert refusal(header + "2025-08,10,purchase,0.4\n", "", bill=True) == (
+        "agency.yaml: tariff agency prices by voltage level from prices.csv and needs "
+        "'voltage_kv', and no account was given"
+    )
+    # A bill from the 15th: July's or August's prices? Neither is chosen.
+    (workdir / "a.yaml").write_text("account_id: F\nvoltage_kv: 10\nmeter_read_day: 15\n")
+    assert refusal(
+        header + "2025-08,10,purchase,0.4\n",
+        "",
+        bill=True,
+        extra="--account a.yaml",
+        readings="start,kwh\n2025-07-31T23:00,1\n2025-08-01T00:00,1\n",
+    ) == (
+        "agency.yaml: the bill 2025-07-15 to 2025-08-15 spans two months; prices of "
+        "prices.csv are by calendar month, so bill calendar months"
+    )
+
+
+def test_prices_file_refusals_name_the_file_and_line(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``dynamic_energy`` with ``prices_file``: every row checked at its line; a reading
+    interval without a price, longer than a price interval or across two, refused."""
+    header = "start,price_per_kwh\n"
+    hourly = header + "2025-07-01T00:00,0.5\n2025-07-01T01:00,0.6\n"
+
+    def refusal(prices: str, readings: str = "", *, zone: str = "Asia/Shanghai") -> str:
+        (workdir / "rtp.yaml").write_text(
+            f"id: rtp\nname: rtp\ncurrency: CNY\ntimezone: {zone}\n"
+            'reference: written for the tests\nversions:\n  "2025-01-01":\n'
+            "    charges:\n      - {kind: dynamic_energy, prices_file: p.csv}\n",
+            encoding="utf-8",
+        )
+        (workdir / "p.csv").write_text(prices, encoding="utf-8")
+        (workdir / "r.csv").write_text("start,kwh\n" + readings, encoding="utf-8")
+        argv = ["price", "r.csv", "--tariff", "rtp.yaml"] if readings else ["validate", "rtp.yaml"]
+        code, out, err = run(capsys, *argv)
+        assert (code, out) == (1, "")
+        return err.strip().removeprefix("tariffs: error: ")
+
+    assert refusal("start,price\n") == (
+        "p.csv:1: the first line must be the header start,price_per_kwh"
+    )
+    assert refusal(header + "2025-07-01 00:00,0.5\n") == (
+        "p.csv:2: start '2025-07-01 00:00' is not a time written YYYY-MM-DDTHH:MM (with an "
+        "optional offset such as +08:00)"
+    )
+    assert refusal(header + "2025-07-01T00:00,0.5\n2025-07-01T00:30,0.5\n") == (
+        "p.csv:3: 2025-07-01T00:30 is 30 min after the start before; price intervals are 5, "
+        "15 or 60 minutes"
+    )
+    assert refusal(hourly + "2025-07-01T03:00,0.5\n") == (
+        "p.csv:4: 2025-07-01T03:00 does not follow the start before by 60 min (a gap, a repeat "
+        "or a change of interval); every interval needs a price"
+    )
+    assert refusal(hourly.replace("0.6", "x")) == (
+        "p.csv:3: price_per_kwh: expected a decimal number, found 'x'"
+    )
+    assert refusal(header + "2025-07-01T00:00,0.5\n") == (
+        "p.csv: needs at least two prices (their starts give the interval length)"
+    )
+    # 01:30 on 2 November 2025 passes twice in New York; its offset says which.
+    assert refusal(header + "2025-11-02T01:00,0.5\n2025-11-02T01:30,0.5\n",
+                   zone="America/New_York") == (
+        "p.csv:2: start 2025-11-02T01:00 is a local time the clocks of America/New_York "
+        "pass twice; write its UTC offset"
+    )  # fmt: skip
+    assert refusal(hourly, "2025-07-01T01:00,1\n2025-07-01T02:00,1\n") == (
+        "p.csv: no price for the reading interval from 2025-07-01T02:00: the prices run from "
+        "2025-07-01T00:00 to 2025-07-01T02:00"
+    )
+    quarter = header + "2025-07-01T00:00,0.5\n2025-07-01T00:15,0.6\n"
+    assert refusal(quarter, "2025-07-01T00:00,1\n2025-07-01T00:30,1\n") == (
+        "p.csv: price intervals of 15 min cannot price readings of 30 min; give readings at "
+        "15 min or finer"
+    )
+    shifted = header + "".join(f"2025-07-01T00:{m:02d},0.5\n" for m in (5, 20, 35))
+    assert refusal(shifted, "2025-07-01T00:15,1\n2025-07-01T00:30,1\n") == (
+        "p.csv: the reading interval from 2025-07-01T00:15 spans two price intervals; the "
+        "readings must start on the price intervals' boundaries"
+    )
+
+
 def greenbutton(
     readings: Sequence[tuple[int, int, int | str]],
     *,

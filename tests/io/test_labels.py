@@ -414,3 +414,24 @@ def test_batch_writes_labels_and_warnings_in_chinese(
     (document,) = [json.loads(text) for text in capsys.readouterr().out.strip().split("\n")]
     assert [line["label"] for line in document["lines"]][0] == "第一档电量电费"
     assert document["warnings"] == ["不足整月：2025-07-10 至 2025-08-01（本期 31 天，计费 22 天）"]
+
+
+def test_the_agency_purchase_price_components_have_chinese_labels() -> None:
+    # examples/agency: each component of the price file is its own line, the purchase
+    # price by period; every one of them has the glossary's term.
+    from tariffs import load_account, load_tariff, price, read_readings_csv
+    from tariffs.io.render.labels import line_label
+
+    agency = Path(__file__).resolve().parents[2] / "examples" / "agency"
+    tariff = load_tariff(str(agency / "cn-agency-10kv.yaml"))
+    readings = read_readings_csv(agency / "readings.csv", tariff.timezone)
+    bill = price(tariff, readings, load_account(agency / "account.yaml"))[0]
+    assert [(line.code, line_label(line, "zh")) for line in bill.lines] == [
+        ("energy.purchase.valley", "代理购电电费（谷）"),
+        ("energy.purchase.flat", "代理购电电费（平）"),
+        ("energy.purchase.peak", "代理购电电费（峰）"),
+        ("energy.line_loss", "上网环节线损费用"),
+        ("energy.transmission", "输配电费"),
+        ("energy.system_operation", "系统运行费用"),
+        ("energy.funds", "政府性基金及附加"),
+    ]

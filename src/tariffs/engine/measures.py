@@ -32,11 +32,13 @@ from tariffs.model.tariff import DemandWindow
 __all__ = [
     "DEMAND_WINDOWS",
     "EnergyByHour",
+    "EnergyByStart",
     "EnergyInTimeOrder",
     "MaxDemand",
     "Measure",
     "bill_demand",
     "energy_by_hour",
+    "energy_by_start",
     "energy_in_time_order",
     "locate_demand",
     "max_demand",
@@ -83,6 +85,14 @@ class EnergyByHour:
 
 
 @dataclass(frozen=True, slots=True)
+class EnergyByStart:
+    """The segment's imported energy by interval: start [UTC epoch seconds] → kWh units.
+
+    The value is ``(interval length [s], {start: kWh units})``.
+    """
+
+
+@dataclass(frozen=True, slots=True)
 class EnergyInTimeOrder:
     """The segment's imported energy in time order, by slices of one season and period.
 
@@ -90,7 +100,7 @@ class EnergyInTimeOrder:
     """
 
 
-Measure = MaxDemand | EnergyByHour | EnergyInTimeOrder
+Measure = MaxDemand | EnergyByHour | EnergyByStart | EnergyInTimeOrder
 
 
 def bill_demand(window: DemandWindow) -> MaxDemand:
@@ -360,6 +370,13 @@ def energy_by_hour(readings: Readings, plan: Plan, timezone: str) -> dict[int, i
             hour = (starts[i] + offset) // 3600
             by_hour[hour] = by_hour.get(hour, 0) + kwh[i]
     return by_hour
+
+
+def energy_by_start(readings: Readings, plan: Plan) -> tuple[int, dict[int, int]]:
+    """Measure `EnergyByStart` for one segment."""
+    starts, kwh = readings.starts, readings.kwh
+    by_start = {starts[i]: kwh[i] for i in range(plan.first, plan.last)}
+    return readings.interval_seconds, by_start
 
 
 def energy_in_time_order(

@@ -37,10 +37,12 @@ from tariffs.engine.exports import (
 )
 from tariffs.engine.measures import (
     EnergyByHour,
+    EnergyByStart,
     EnergyInTimeOrder,
     MaxDemand,
     Measure,
     energy_by_hour,
+    energy_by_start,
     energy_in_time_order,
     measure_demand,
 )
@@ -1156,6 +1158,8 @@ def _segment_measures(
     for measure in needs:
         if isinstance(measure, EnergyByHour) and measure not in measured:
             measured[measure] = energy_by_hour(readings, plan, tariff.timezone)
+        elif isinstance(measure, EnergyByStart) and measure not in measured:
+            measured[measure] = energy_by_start(readings, plan)
         elif isinstance(measure, EnergyInTimeOrder) and measure not in measured:
             measured[measure] = energy_in_time_order(readings, plan)
     return measured

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from tariffs.errors import AccountError, TariffFileError
 from tariffs.io.safe_yaml import YamlDocument, input_error_from_validation, load_yaml, parse_yaml
 from tariffs.model.account import Account
+from tariffs.model.charges import DynamicEnergyCharge, PriceFileCharge
 from tariffs.model.tariff import Tariff
 
 __all__ = [
@@ -156,6 +157,16 @@ def tariff_from_document(document: YamlDocument, *, stem: str | None = None) -> 
             path="id",
         )
     tariff._source = document.source
+    if any(
+        isinstance(c, PriceFileCharge)
+        or (isinstance(c, DynamicEnergyCharge) and c.prices_file is not None)
+        for v in tariff.versions.values()
+        for c in v.charges
+    ):
+        from tariffs.io.price_files import attach_price_files
+
+        directory = Path(document.source).parent if Path(document.source).is_file() else Path()
+        attach_price_files(tariff, directory, document)
     return tariff
 
 

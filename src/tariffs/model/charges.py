@@ -7,10 +7,18 @@ before them.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from tariffs.model.common import (
     WIDE_CONTEXT,
@@ -36,6 +44,8 @@ __all__ = [
     "LoadFactorDiscount",
     "Overrun",
     "PowerFactorCharge",
+    "PriceFileCharge",
+    "PriceTable",
     "Ratchet",
     "ReactiveCharge",
     "Charge",
@@ -44,6 +54,7 @@ __all__ = [
     "FixedCharge",
     "MinimumCharge",
     "PriceRef",
+    "PriceSeries",
     "PriceSpec",
     "SurchargeCharge",
     "Suspension",
@@ -244,24 +255,57 @@ class TaxCharge(_ChargeBase):
     applies_to: list[str] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PriceSeries:
+    """Interval prices read from a file (`tariffs.io.price_files`), uniform and gapless.
+
+    Attributes:
+        source: The file as named in messages (its path).
+        first_start: Start of the first price interval [UTC epoch seconds].
+        interval_seconds: Length of every price interval [s] (300, 900 or 3600).
+        prices: The price of each interval, in time order [currency/kWh].
+    """
+
+    source: str
+    first_start: int
+    interval_seconds: int
+    prices: tuple[Decimal, ...]
+
+    def digest(self) -> str:
+        """A digest of the series: equal for equal files."""
+        text = "\n".join(
+            [self.source, str(self.first_start), str(self.interval_seconds), *map(str, self.prices)]
+        )
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
 class DynamicEnergyCharge(_ChargeBase):
-    """Energy priced hour by hour from a price series (real-time or day-ahead prices).
+    """Energy priced interval by interval from a price series (real-time or day-ahead).
 
     Attributes:
         hourly_prices_per_kwh: One price per hour of the year from January 1 00:00 local
             time (8760 values; 8784 to price leap years) [currency/kWh].
-        adder_per_kwh: Added to every hourly price [currency/kWh].
+        prices_file: Instead of the list: a CSV of ``start,price_per_kwh`` rows at a
+            uniform interval of 5, 15 or 60 minutes, relative to the table's directory.
+        adder_per_kwh: Added to every price [currency/kWh].
     """
 
     kind: Literal["dynamic_energy"]
-    hourly_prices_per_kwh: list[ExactDecimal] = Field(min_length=8760, max_length=8784)
+    hourly_prices_per_kwh: list[ExactDecimal] | None = Field(
+        default=None, min_length=8760, max_length=8784
+    )
+    prices_file: str | None = Field(default=None, min_length=1)
     adder_per_kwh: ExactDecimal = Decimal(0)
+    _series: PriceSeries | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _check(self) -> DynamicEnergyCharge:
+        if (self.hourly_prices_per_kwh is None) == (self.prices_file is None):
+            raise ValueError("give exactly one of hourly_prices_per_kwh and prices_file")
         # Hourly prices may be negative; hourly price + adder must still be a number the
-        # engine can carry exactly. The lowest and the highest sums are the extremes.
-        if self.adder_per_kwh:
+        # engine can carry exactly. The lowest and the highest sums are the extremes (the
+        # loader checks a file's prices alike).
+        if self.adder_per_kwh and self.hourly_prices_per_kwh is not None:
             for word, price in (
                 ("lowest", min(self.hourly_prices_per_kwh)),
                 ("highest", max(self.hourly_prices_per_kwh)),
@@ -274,6 +318,115 @@ class DynamicEnergyCharge(_ChargeBase):
                 except ValueError as exc:
                     raise NestedValueError(str(exc), ("adder_per_kwh",)) from None
         return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # As for `PriceFileCharge`: the prices read belong to the charge's value.
+        data: dict[str, object] = handler(self)
+        if self._series is not None:
+            data["prices_read"] = self._series.digest()
+        return data
+
+    @property
+    def series(self) -> PriceSeries | None:
+        """The prices read from ``prices_file``, or None (hourly list, or not yet read)."""
+        return self._series
+
+    def attach(self, series: PriceSeries) -> None:
+        """Attach the prices read from ``prices_file`` (the loader calls this once)."""
+        self._series = series
+
+
+@dataclass(frozen=True, slots=True)
+class PriceTable:
+    """The rows of a price file, read exactly (`tariffs.io.price_files`).
+
+    Attributes:
+        source: The file as named in messages (its path).
+        components: Component names, in the order the file first lists them.
+        prices: ``(month "YYYY-MM", voltage [kV])`` → component → price [currency/kWh];
+            every key lists every component.
+    """
+
+    source: str
+    components: tuple[str, ...]
+    prices: dict[tuple[str, Decimal], dict[str, Decimal]]
+
+    def digest(self) -> str:
+        """A digest of the rows: equal for equal files, whatever their order."""
+        rows = sorted(
+            f"{month},{voltage},{component},{price}"
+            for (month, voltage), given in self.prices.items()
+            for component, price in given.items()
+        )
+        text = "\n".join([self.source, ",".join(self.components), *rows])
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class PriceFileCharge(_ChargeBase):
+    """Energy priced by components read from a CSV price file, by month and voltage.
+
+    The agency purchase price (电网代理购电) of China's industrial and commercial
+    customers is published every month by each provincial grid: the purchase price, the
+    line-loss cost, the transmission and distribution price of each voltage level, the
+    system operation charge and the government funds (NDRC 发改办价格〔2021〕809号).
+    Each component of the file becomes its own line; the components in
+    ``time_of_use`` are billed period by period at the month's price × the period's
+    ``ratios`` (峰谷浮动), exactly.
+
+    Attributes:
+        file: The CSV file, relative to the tariff table's directory; rows
+            ``month,voltage_kv,component,price_per_kwh``.
+        voltage_kv: The voltage level whose rows are billed [kV]; the account's
+            ``voltage_kv`` when left out.
+        time_of_use: Components billed by period at price × ratio.
+        ratios: Period → ratio to the month's price, one for every period of the
+            schedule; needed with ``time_of_use``.
+    """
+
+    kind: Literal["price_file"]
+    file: str = Field(min_length=1)
+    voltage_kv: NonNegativeDecimal | None = None
+    time_of_use: list[Name] = Field(default_factory=list)
+    ratios: dict[Name, NonNegativeDecimal] | None = None
+    _table: PriceTable | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _check(self) -> PriceFileCharge:
+        if self.time_of_use and self.ratios is None:
+            raise ValueError("time_of_use components need ratios: period → ratio")
+        if len(set(self.time_of_use)) != len(self.time_of_use):
+            raise NestedValueError("a component is listed twice", ("time_of_use",))
+        return self
+
+    @property
+    def table(self) -> PriceTable:
+        """The price file's rows, attached by the loader.
+
+        Raises:
+            ValueError: The tariff was built without reading its price file.
+        """
+        if self._table is None:
+            raise ValueError(f"price file {self.file} was not read; load the tariff from its file")
+        return self._table
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # The rows read belong to the charge's value: a charge whose file changed is not
+        # equal to the one read before (the engine keys what it keeps by the dump).
+        data: dict[str, object] = handler(self)
+        if self._table is not None:
+            data["rows_read"] = self._table.digest()
+        return data
+
+    @property
+    def loaded_table(self) -> PriceTable | None:
+        """The price file's rows, or None before the loader read them."""
+        return self._table
+
+    def attach(self, table: PriceTable) -> None:
+        """Attach the rows read from ``file`` (the loader calls this once)."""
+        self._table = table
 
 
 class MinimumCharge(_ChargeBase):
@@ -543,6 +696,7 @@ Charge = Annotated[
     | DiscountCharge
     | MinimumCharge
     | DynamicEnergyCharge
+    | PriceFileCharge
     | BasicCharge
     | DemandCharge
     | PowerFactorCharge

@@ -21,6 +21,7 @@ from tariffs.model.charges import (
     DynamicEnergyCharge,
     EnergyCharge,
     ExportCreditCharge,
+    PriceFileCharge,
     PriceRef,
     PriceSpec,
 )
@@ -480,6 +481,13 @@ class Version(StrictModel):
                     raise ValueError(
                         f"{where}: demand price for period {unknown[0]!r}, which the schedule "
                         f"does not define (periods: {', '.join(demand_names)})"
+                    )
+            if isinstance(charge, PriceFileCharge) and charge.ratios is not None:
+                if set(charge.ratios) != set(periods):
+                    raise NestedValueError(
+                        f"ratios must name every period of the schedule exactly "
+                        f"({', '.join(periods)}), found {', '.join(charge.ratios)}",
+                        ("charges", index, "ratios"),
                     )
             if not isinstance(charge, EnergyCharge):
                 spec = getattr(charge, "price_per_kwh", None)

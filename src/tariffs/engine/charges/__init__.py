@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tariffs.engine.adjustments import minimum, power_factor, tax
-from tariffs.engine.charges import basic, demand, dynamic, energy, fixed, surcharge
+from tariffs.engine.charges import basic, demand, dynamic, energy, fixed, price_file, surcharge
 from tariffs.engine.charges.context import Carried, Context, Priced, Setting
 from tariffs.engine.measures import Measure
 from tariffs.model.bill import Line
@@ -53,6 +53,7 @@ KINDS: dict[str, ChargeKind] = {
     "power_factor": ChargeKind(power_factor.price_power_factor),
     "reactive": ChargeKind(power_factor.price_reactive, power_factor.needs_reactive),
     "dynamic_energy": ChargeKind(dynamic.price_dynamic_energy, dynamic.needs),
+    "price_file": ChargeKind(price_file.price_price_file),
 }
 
 

@@ -9,11 +9,13 @@ from tariffs.io.render.text import number
 from tariffs.model.charges import (
     BasicCharge,
     DemandCharge,
+    DynamicEnergyCharge,
     EnergyCharge,
     ExportCreditCharge,
     FixedCharge,
     MinimumCharge,
     PowerFactorCharge,
+    PriceFileCharge,
     PriceRef,
     ReactiveCharge,
     SurchargeCharge,
@@ -188,6 +190,22 @@ def _charge_text(charge: object, version: Version, currency: str) -> list[str]:
             f"{charge.code or 'minimum'}: at least {number(charge.amount)} {currency} "
             f"per {charge.per} ({base})"
         ]
+    if isinstance(charge, PriceFileCharge):
+        return _price_file_text(charge)
+    if isinstance(charge, DynamicEnergyCharge):
+        adder = f" + {number(charge.adder_per_kwh)} {currency}/kWh" if charge.adder_per_kwh else ""
+        series = charge.series
+        if series is not None:
+            return [
+                f"{charge.code or 'energy.dynamic'}: each interval's kWh × its price{adder}, "
+                f"{len(series.prices)} prices of {series.interval_seconds // 60} min from "
+                f"the prices file {series.source}"
+            ]
+        count = len(charge.hourly_prices_per_kwh or [])
+        return [
+            f"{charge.code or 'energy.dynamic'}: each hour's kWh × its price{adder}, "
+            f"{count} hourly prices from January 1"
+        ]
     if isinstance(charge, BasicCharge):
         return _basic_text(charge, version, currency)
     if isinstance(charge, DemandCharge):
@@ -215,6 +233,28 @@ def _charge_text(charge: object, version: Version, currency: str) -> list[str]:
             f"reactive energy above {number(charge.free_kvarh_per_kwh)} kvarh per kWh"
         ]
     return [str(getattr(charge, "kind", "charge"))]
+
+
+def _price_file_text(charge: PriceFileCharge) -> list[str]:
+    code = charge.code or "energy"
+    voltage = (
+        f"{number(charge.voltage_kv)} kV" if charge.voltage_kv is not None
+        else "the account's voltage_kv"
+    )  # fmt: skip
+    table = charge.loaded_table
+    shown = table.source if table is not None else charge.file
+    months = sorted({m for m, _ in table.prices}) if table is not None else []
+    lines = [
+        f"{code}: components from the price file {shown}, by calendar month, at {voltage}"
+        + (f" ({months[0]} to {months[-1]}, {len(months)} months)" if months else "")
+    ]
+    for component in table.components if table is not None else charge.time_of_use:
+        if component in charge.time_of_use:
+            ratios = ", ".join(f"{p} × {number(r)}" for p, r in (charge.ratios or {}).items())
+            lines.append(f"  {code}.{component}.<period>: the month's price × ratio ({ratios})")
+        else:
+            lines.append(f"  {code}.{component}: the month's price on every kWh")
+    return lines
 
 
 def _basic_text(charge: BasicCharge, version: Version, currency: str) -> list[str]:

@@ -73,6 +73,16 @@ _CODES: Final = {
     "net_billing.true_up": "抵扣结算",
 }
 
+#: Components of the agency purchase price (电网代理购电) of a ``price_file`` charge, by the
+#: component names of the file (``energy.<component>[.<period>]``).
+_COMPONENTS: Final = {
+    "purchase": "代理购电电费",
+    "line_loss": "上网环节线损费用",
+    "transmission": "输配电费",
+    "system_operation": "系统运行费用",
+    "funds": "政府性基金及附加",
+}
+
 #: The basic charge by demand, by the method the engine gives as a term.
 _DEMAND_METHODS: Final = {
     "contract_demand": "基本电费（按合同最大需量）",
@@ -265,6 +275,10 @@ def chinese_label(line: Line) -> str | None:
     if code in _EXPORT_CODES:
         return _EXPORT_CODES[code]
     parts = code.split(".")
+    if line.kind == "energy" and len(parts) in (2, 3) and parts[1] in _COMPONENTS:
+        period = _period(parts[2]) if len(parts) == 3 else ""
+        if period is not None:
+            return _COMPONENTS[parts[1]] + (f"（{period}）" if period else "")
     if line.kind == "energy":
         return _energy(parts[1:], terms)
     if line.kind == "demand":
