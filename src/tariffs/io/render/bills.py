@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from tariffs.io.render.text import align_table, display_width, number
-from tariffs.model.bill import Bill, Invoice, Line, MeterReading
+from tariffs.model.bill import Bill, Invoice, Line, MeterReading, Subtraction
 
 __all__ = [
     "CSV_COLUMNS",
@@ -71,7 +71,74 @@ def bill_to_dict(bill: Bill) -> dict[str, Any]:
             }
             for meter in bill.meters
         ]
+    if bill.metered is not None:
+        document["metered"] = _meter_to_dict(bill.metered)
+    if bill.subtracted:
+        document["subtracted"] = [_subtraction_to_dict(part) for part in bill.subtracted]
+    if bill.part_of is not None:
+        document["part_of"] = _subtraction_to_dict(bill.part_of)
     return document
+
+
+def _meter_to_dict(meter: MeterReading) -> dict[str, Any]:
+    return {
+        "meter": meter.meter,
+        "register_kwh": number(meter.register_kwh),
+        "multiplier": number(meter.multiplier),
+        "energy_kwh": number(meter.energy_kwh),
+    }
+
+
+def _subtraction_to_dict(part: Subtraction) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "kind": part.kind,
+        "meter": part.meter,
+        "tariff": part.tariff,
+        "energy_kwh": number(part.energy_kwh),
+    }
+    if part.ratio is not None:
+        document["ratio"] = number(part.ratio)
+    return document
+
+
+_PART_NAMES = {"sub_meter": "sub-meter", "ratio": "定比", "fixed": "定量"}
+
+
+def _subtraction_text(part: Subtraction, subtracted: bool) -> str:
+    """A part taken from a main meter, for the table (on the main bill or on its own).
+
+    >>> _subtraction_text(Subtraction("sub_meter", "C1", "t", Decimal("1488.0")), True)
+    'less sub-meter C1 (套扣): 1488.0 kWh billed under t'
+    >>> _subtraction_text(Subtraction("ratio", "M1", "t", Decimal("2"), Decimal("0.15")), False)
+    'part of meter M1: 定比 15 % = 2 kWh'
+    """
+    if part.kind == "sub_meter":
+        what = f"sub-meter {part.meter} (套扣)"
+    elif part.ratio is not None:
+        what = f"定比 {number((part.ratio * 100).normalize())} %"
+    else:
+        what = _PART_NAMES[part.kind]
+    if subtracted:
+        return f"less {what}: {number(part.energy_kwh)} kWh billed under {part.tariff}"
+    if part.kind == "sub_meter":
+        return f"{what}: {number(part.energy_kwh)} kWh subtracted from the main meter"
+    return f"part of meter {part.meter}: {what} = {number(part.energy_kwh)} kWh"
+
+
+def _metered_text(meter: MeterReading) -> str:
+    return (
+        f"meter {meter.meter} read {number(meter.register_kwh)} kWh × "
+        f"{number(meter.multiplier)} = {number(meter.energy_kwh)} kWh"
+    )
+
+
+def _part_texts(bill: Bill) -> list[str]:
+    """The lines of the table (and CSV labels) that show a bill's meters and parts."""
+    texts = [] if bill.metered is None else [_metered_text(bill.metered)]
+    texts.extend(_subtraction_text(part, True) for part in bill.subtracted)
+    if bill.part_of is not None:
+        texts.append(_subtraction_text(bill.part_of, False))
+    return texts
 
 
 def _meter_text(meter: MeterReading) -> str:
@@ -187,6 +254,22 @@ def bills_to_csv(bills: Sequence[Bill]) -> str:
                 [*head, "meter", "meter", _meter_text(meter), number(meter.energy_kwh), "kWh",
                  number(meter.multiplier), ""]
             )  # fmt: skip
+        if bill.metered is not None:
+            writer.writerow(
+                [*head, "metered", "metered", _metered_text(bill.metered),
+                 number(bill.metered.energy_kwh), "kWh", number(bill.metered.multiplier), ""]
+            )  # fmt: skip
+        for part in bill.subtracted:
+            writer.writerow(
+                [*head, "subtracted", f"subtracted.{part.kind}", _subtraction_text(part, True),
+                 number(part.energy_kwh), "kWh", number(part.ratio) or "", ""]
+            )  # fmt: skip
+        if bill.part_of is not None:
+            part = bill.part_of
+            writer.writerow(
+                [*head, "part_of", f"part_of.{part.kind}", _subtraction_text(part, False),
+                 number(part.energy_kwh), "kWh", number(part.ratio) or "", ""]
+            )  # fmt: skip
         for warning in bill.warnings:
             writer.writerow([*head, "warning", "warning", warning, "", "", "", ""])
     return out.getvalue()
@@ -223,6 +306,7 @@ def bills_to_table(bills: Sequence[Bill]) -> str:
         text = [title]
         text += align_table(rows, right=(2, 4, 5), rules_after=(0, rule), width=display_width)
         text.extend(_meter_text(meter) for meter in bill.meters)
+        text.extend(_part_texts(bill))
         text.extend(f"warning: {w}" for w in bill.warnings)
         parts.append("\n".join(text))
     if len(bills) > 1:
