@@ -203,26 +203,29 @@ def _tariff(tariffs: Mapping[str, Tariff], name: str, account: Account, path: st
 
 def _check_main_tariff(tariff: Tariff, account: Account) -> None:
     """Refuse a main tariff whose measured demand or power factor the subtraction changes."""
-    where = f"tariff {tariff.id} with sub_meters or split"
+    where = tariff.source
     for version in tariff.versions.values():
         for charge in version.charges:
             kind = charge.kind
             if kind == "demand":
                 raise UnsupportedFeatureError(
                     "demand charge under sub-meters", where,
-                    "the main meter's demand less its sub-meters' is not what is billed",
+                    f"tariff {tariff.id} with sub_meters or split: the main meter's demand less "
+                    "its sub-meters' is not what is billed",
                 )  # fmt: skip
             if kind == "basic":
                 method = account.basic_charge_method or getattr(charge, "default_method", None)
                 if method != "capacity":
                     raise UnsupportedFeatureError(
                         "basic charge by demand under sub-meters", where,
-                        "only a basic charge by capacity is priced with sub-meters",
+                        f"tariff {tariff.id} with sub_meters or split: only a basic charge by "
+                        "capacity is priced",
                     )  # fmt: skip
             if kind in ("power_factor", "reactive") and account.split is not None:
                 raise UnsupportedFeatureError(
                     "power factor under a split", where,
-                    "the kvarh of a 定比/定量 part are not measured",
+                    f"tariff {tariff.id} with a split: the kvarh of a 定比/定量 part are not "
+                    "measured",
                 )  # fmt: skip
 
 
