@@ -213,3 +213,29 @@ versions:
 def test_account_refusals(data: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Account.model_validate({"account_id": "F", **data})
+
+
+def test_power_factor_with_a_sub_meter_without_kvarh_is_refused() -> None:
+    tariff = parse_tariff(
+        """
+id: pf
+name: Power factor
+currency: CNY
+timezone: Asia/Shanghai
+reference: test
+versions:
+  "2025-01-01":
+    charges:
+      - kind: energy
+        price_per_kwh: "0.5"
+      - kind: power_factor
+        table: "1983-0.90"
+        applies_to: [energy]
+"""
+    )
+    account = Account.model_validate(
+        {"account_id": "F", "sub_meters": [{"id": "S", "tariff": "pf"}]}
+    )
+    readings = _hourly("m.csv", dt.date(2025, 6, 1), 1, ["1"])
+    with pytest.raises(UnsupportedFeatureError, match="sub-meter S, whose readings .* no kvarh"):
+        price_submetered(tariff, readings, account, {"S": readings}, {"pf": tariff})

@@ -108,6 +108,12 @@ def price_submetered(
                 f"({readings.source}); a sub-meter is read on the same intervals",
                 file=raw.source,
             )
+        if raw.kvarh is None and _measures_power_factor(tariff):
+            raise UnsupportedFeatureError(
+                "power factor under a sub-meter without kvarh", tariff.source,
+                f"tariff {tariff.id} measures the power factor of the main meter less "
+                f"sub-meter {sub.id}, whose readings ({raw.source}) have no kvarh",
+            )  # fmt: skip
         measured = _multiplied(raw, sub.meter_multiplier)
         remainder = _subtract(remainder, measured, sub.id, zone)
         mark = Subtraction("sub_meter", sub.id, sub_tariff.id, Decimal(0))
@@ -227,6 +233,14 @@ def _check_main_tariff(tariff: Tariff, account: Account) -> None:
                     f"tariff {tariff.id} with a split: the kvarh of a 定比/定量 part are not "
                     "measured",
                 )  # fmt: skip
+
+
+def _measures_power_factor(tariff: Tariff) -> bool:
+    return any(
+        charge.kind in ("power_factor", "reactive")
+        for version in tariff.versions.values()
+        for charge in version.charges
+    )
 
 
 def _multiplied(readings: Readings, multiplier: Decimal) -> Readings:
