@@ -3036,6 +3036,24 @@ SUB_METERS = [
             ),
         ),
     ),
+    Case(
+        "account_sub_meter_tariff_on_another_clock",
+        Inputs(
+            {
+                **sub_meter_inputs(READINGS).files,
+                "account.yaml": edit(SUB_METER_ACCOUNT, "tariff: tou.yaml", "tariff: flat.yaml"),
+                "flat.yaml": FLAT,
+            },
+            sub_meter_inputs(READINGS).argv,
+        ),
+        Refused(
+            "account.yaml: sub_meters[0].tariff",
+            exactly(
+                "tariff flat is in time zone UTC and the main meter's tariff tou in "
+                "Asia/Shanghai; the parts of one meter are billed on one clock"
+            ),
+        ),
+    ),
     account_refused(
         "account_sub_meter_declared_twice",
         ACCOUNT

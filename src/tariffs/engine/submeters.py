@@ -36,7 +36,7 @@ import datetime as dt
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -101,7 +101,7 @@ def price_submetered(
                 f"sub-meter {sub.id!r} has no readings", file=account.source,
                 path=f"sub_meters[{i}].readings",
             )  # fmt: skip
-        sub_tariff = _tariff(tariffs, sub.tariff, account, f"sub_meters[{i}].tariff")
+        sub_tariff = _tariff(tariffs, sub.tariff, account, f"sub_meters[{i}].tariff", tariff)
         if raw.interval_seconds != main.interval_seconds or raw.starts != main.starts:
             raise ReadingsError(
                 f"sub-meter {sub.id}: its intervals differ from the main meter's "
@@ -117,11 +117,11 @@ def price_submetered(
         measured = _multiplied(raw, sub.meter_multiplier)
         remainder = _subtract(remainder, measured, sub.id, zone)
         mark = Subtraction("sub_meter", sub.id, sub_tariff.id, Decimal(0))
-        parts.append((mark, measured, sub_tariff, _reading(sub.id, raw, sub.meter_multiplier),
+        parts.append((mark, measured, sub_tariff, _reading(sub.id, sub.meter_multiplier),
                       raw))  # fmt: skip
     split = account.split
     if split is not None:
-        split_tariff = _tariff(tariffs, split.tariff, account, "split.tariff")
+        split_tariff = _tariff(tariffs, split.tariff, account, "split.tariff", tariff)
         name = account.meter or "main"
         if split.ratio is not None:
             share, remainder = _ratio_share(remainder, split.ratio)
@@ -162,7 +162,7 @@ def price_submetered(
             by_period[bill.period_start] = part
             ordered.append((bill.period_start, k, part))
         part_bills.append(by_period)
-    main_reading = _reading(account.meter or "main", readings, account.meter_multiplier)
+    main_reading = _reading(account.meter or "main", account.meter_multiplier)
     for bill in price(tariff, remainder, main_account, **options):
         low, high = _window(bill, account, options, zone)
         subtracted = tuple(
@@ -200,10 +200,20 @@ def _window(
     return local_midnight(begin, zone), local_midnight(stop, zone)
 
 
-def _tariff(tariffs: Mapping[str, Tariff], name: str, account: Account, path: str) -> Tariff:
+def _tariff(
+    tariffs: Mapping[str, Tariff], name: str, account: Account, path: str, main: Tariff
+) -> Tariff:
     found = tariffs.get(name)
     if found is None:
         raise AccountError(f"tariff {name!r} was not given", file=account.source, path=path)
+    if found.timezone != main.timezone:
+        raise AccountError(
+            f"tariff {found.id} is in time zone {found.timezone} and the main meter's "
+            f"tariff {main.id} in {main.timezone}; the parts of one meter are billed on "
+            "one clock",
+            file=account.source,
+            path=path,
+        )
     return found
 
 
@@ -382,9 +392,8 @@ def _fixed_share(
         else:
             fraction = Fraction(days, period_days)
         exact = Fraction(kwh_per_month) * fraction * 10**scale
-        units = int(Decimal(exact.numerator / Decimal(exact.denominator)).quantize(
-            Decimal(1), rounding=ROUND_HALF_UP
-        )) if exact.denominator != 1 else exact.numerator  # fmt: skip
+        # Half-up to a whole unit of the readings' last decimal, in integers (exact ≥ 0).
+        units = (2 * exact.numerator + exact.denominator) // (2 * exact.denominator)
         values = remainder.kwh[i:j]
         available = sum(values)
         if units > available:
@@ -419,7 +428,7 @@ def _shared(units: int, weights: list[int]) -> list[int]:
     return result
 
 
-def _reading(meter: str, raw: Readings, multiplier: Decimal) -> MeterReading:
+def _reading(meter: str, multiplier: Decimal) -> MeterReading:
     """A stand-in reading of a meter (dates and totals are set per bill)."""
     return MeterReading(meter, dt.date.min, dt.date.min, Decimal(0), multiplier, Decimal(0), None)
 
