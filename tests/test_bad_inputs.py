@@ -3110,8 +3110,134 @@ basic_charge_method: capacity
 transformers:
 """
 
+# The two-period tariff's account with a sub-meter (套扣), line 2 on, and its readings.
+SUB_METER_ACCOUNT = """\
+account_id: F-001
+sub_meters:
+  - {id: S1, readings: sub.csv, tariff: tou.yaml}
+"""
+
+
+def sub_meter_inputs(sub_readings: str, account: str = SUB_METER_ACCOUNT) -> Inputs:
+    """``tariffs price`` of the two-period tariff, the account naming ``sub.csv``."""
+    inputs = price_inputs(account=account)
+    return Inputs({**inputs.files, "sub.csv": sub_readings}, inputs.argv)
+
+
+SUB_METERS = [
+    Case(
+        "account_sub_meter_above_the_main_meter",
+        # The main meter reads 0.5 kWh an hour; the sub-meter 0.7 at 2025-07-01T05:00.
+        sub_meter_inputs(edit(READINGS, "2025-07-01T05:00,0.5", "2025-07-01T05:00,0.7")),
+        Refused(
+            "sub.csv",
+            exactly(
+                "interval 2025-07-01T05:00: sub-meter S1 reads 0.700 kWh, more than the 0.500 "
+                "kWh the main meter (readings.csv) reads less the sub-meters before it; "
+                "check the wiring or the data"
+            ),
+        ),
+    ),
+    Case(
+        "account_sub_meter_on_other_intervals",
+        sub_meter_inputs(hourly_csv(hours=24)),
+        Refused(
+            "sub.csv",
+            exactly(
+                "sub-meter S1: its intervals differ from the main meter's (readings.csv); a "
+                "sub-meter is read on the same intervals"
+            ),
+        ),
+    ),
+    Case(
+        "account_fixed_split_above_what_remains",
+        # 定量 3000 kWh a month from 720 kWh read in June (1 kWh an hour).
+        price_inputs(
+            readings=hourly_csv("2025-06-01T00:00", 720, "1"),
+            account="account_id: F-001\nsplit: {kwh_per_month: 3000, tariff: tou.yaml}\n",
+        ),
+        Refused(
+            "readings.csv",
+            exactly(
+                "billing period 2025-06-01 to 2025-07-01: the split's 3000.000 kWh (定量 3000 "
+                "kWh a month) are more than the 720.000 kWh the main meter reads less its "
+                "sub-meters"
+            ),
+        ),
+    ),
+    Case(
+        "account_sub_meters_under_a_tariff_that_measures_demand",
+        Inputs(
+            {
+                **sub_meter_inputs(READINGS).files,
+                "tou.yaml": TARIFF + '      - kind: demand\n        price_per_kw: "30"\n',
+            },
+            sub_meter_inputs(READINGS).argv,
+        ),
+        Refused(
+            "tou.yaml",
+            exactly(
+                "demand charge under sub-meters: not supported, refusing to price (tariff "
+                "tou with sub_meters or split: the main meter's demand less its sub-meters' "
+                "is not what is billed)"
+            ),
+        ),
+    ),
+    Case(
+        "account_sub_meter_tariff_on_another_clock",
+        Inputs(
+            {
+                **sub_meter_inputs(READINGS).files,
+                "account.yaml": edit(SUB_METER_ACCOUNT, "tariff: tou.yaml", "tariff: flat.yaml"),
+                "flat.yaml": FLAT,
+            },
+            sub_meter_inputs(READINGS).argv,
+        ),
+        Refused(
+            "account.yaml: sub_meters[0].tariff",
+            exactly(
+                "tariff flat is in time zone UTC and the main meter's tariff tou in "
+                "Asia/Shanghai; the parts of one meter are billed on one clock"
+            ),
+        ),
+    ),
+    account_refused(
+        "account_sub_meter_declared_twice",
+        ACCOUNT
+        + "sub_meters:\n  - {id: S1, tariff: tou}\n  - {id: S1, tariff: tou}\n",
+        "account.yaml:7:10",
+        exactly("sub_meters[1].id: meter 'S1' is declared twice (first at sub_meters[0])"),
+    ),
+    account_refused(
+        "account_split_with_both_or_neither",
+        ACCOUNT + 'split: {ratio: "0.15", kwh_per_month: 2000, tariff: tou}\n',
+        "account.yaml:5:8",
+        exactly(
+            "split: a split gives either ratio (定比) or kwh_per_month (定量), exactly one"
+        ),
+    ),
+    account_refused(
+        "account_split_ratio_above_one",
+        ACCOUNT + "split: {ratio: 15, tariff: tou}\n",
+        "account.yaml:5:16",
+        exactly("split.ratio: ratio is a fraction from 0 to 1 (0.15 for 15 %), found 15"),
+    ),
+    account_refused(
+        "account_sub_meters_with_meter_changes",
+        ACCOUNT
+        + "sub_meters: [{id: S1, tariff: tou}]\n"
+        + "meter_changes: [{from: 2025-07-02, meter_multiplier: 2}]\n",
+        "account.yaml:6:16",
+        exactly(
+            "meter_changes: meter_changes together with sub_meters or split are not priced: "
+            "the subtraction is declared for one main meter"
+        ),
+    ),
+]
+
 ACCOUNTS = [
     Case("account_accepted", account_inputs(ACCOUNT), Billed({"account": "F-001"})),
+    *SUB_METERS,
     account_refused(
         "account_unknown_key",
         ACCOUNT + "colour: red\n",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from tariffs.cli.options import (
@@ -18,6 +19,8 @@ from tariffs.cli.options import (
 )
 from tariffs.cli.terminal import days_of, note_tariff, paint_table
 from tariffs.engine.pricing import price
+from tariffs.engine.submeters import has_parts, price_submetered
+from tariffs.errors import AccountError
 from tariffs.io.coincident_peaks import read_coincident_peaks
 from tariffs.io.render.bills import bills_to_csv, bills_to_json, bills_to_jsonl, bills_to_table
 from tariffs.io.tables import load_account, load_tariff
@@ -104,6 +107,69 @@ def _price_all(
     return results
 
 
+def _read(args: argparse.Namespace, path: str, timezone: str) -> Readings:
+    return read_readings(
+        path,
+        timezone,
+        interval_minutes=args.interval,
+        allow_gaps=args.allow_gaps,
+        readings_format=args.readings_format,
+        usage_point=args.usage_point,
+        as_year=args.as_year,
+        align=args.align,
+        wall_clock=args.wall_clock,
+        clock=args.clock,
+        year=args.year,
+        layout=layout_of("tariffs price", args),
+    )
+
+
+def _price_parts(
+    args: argparse.Namespace,
+    tariff: Tariff,
+    account: Account,
+    peaks: Sequence[CoincidentPeak],
+) -> list[Bill]:
+    """The bills of a main meter with sub-meters or a split, whose files the account names.
+
+    Readings files and tariff files are relative to the account file; a tariff that is no
+    such file is a tariff id.
+    """
+    base = Path(account.source).parent if account.source else Path()
+    tariffs: dict[str, Tariff] = {}
+    names = [sub.tariff for sub in account.sub_meters]
+    if account.split is not None:
+        names.append(account.split.tariff)
+    for name in names:
+        if name not in tariffs:
+            path = base / name
+            tariffs[name] = load_tariff(
+                str(path) if path.is_file() else name, args.tables, timezone=args.timezone
+            )
+    sub_readings: dict[str, Readings] = {}
+    for i, sub in enumerate(account.sub_meters):
+        if sub.readings is None:
+            raise AccountError(
+                f"sub-meter {sub.id!r} names no readings file",
+                file=account.source,
+                path=f"sub_meters[{i}].readings",
+            )
+        sub_readings[sub.id] = _read(args, str(base / sub.readings), tariff.timezone)
+    return price_submetered(
+        tariff,
+        _read(args, args.readings, tariff.timezone),
+        account,
+        sub_readings,
+        tariffs,
+        start=args.start,
+        end=args.end,
+        event_days=args.event_days,
+        demand_window=args.demand_window,
+        coincident_peaks=peaks,
+        metering=args.metering,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """``tariffs price``: the bills of the readings, as a table, JSON or CSV."""
     tariff = load_tariff(
@@ -119,7 +185,11 @@ def run(args: argparse.Namespace) -> int:
         if args.coincident_peaks
         else []
     )
-    (bills,) = _price_all(args, [tariff], account, peaks)
+    if has_parts(account):
+        assert account is not None  # noqa: S101 - has_parts says so
+        bills = _price_parts(args, tariff, account, peaks)
+    else:
+        (bills,) = _price_all(args, [tariff], account, peaks)
     note_tariff(tariff, days_of((bill.period_start, bill.period_end) for bill in bills))
     text = _render(bills, args.format, args.lang)
     if args.format == "table" and args.output is None:

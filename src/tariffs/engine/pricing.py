@@ -56,7 +56,7 @@ from tariffs.engine.usage import (
     plan_segment,
     usage_of,
 )
-from tariffs.errors import ReadingsError, TariffFileError
+from tariffs.errors import AccountError, ReadingsError, TariffFileError
 from tariffs.model.account import Account, CoincidentPeak, MeterState
 from tariffs.model.bill import Bill, BillWarning, Invoice, Line, MeterReading, round_amount
 from tariffs.model.charges import EnergyCharge
@@ -271,6 +271,12 @@ def _price(
         raise ValueError(f"demand_window must be tariff or readings, not {demand_window!r}")
     if not readings.starts:
         raise ReadingsError("no readings", file=readings.source)
+    if account is not None and (account.sub_meters or account.split is not None):
+        raise AccountError(
+            "the account has sub_meters or a split: price it with "
+            "tariffs.engine.submeters.price_submetered (tariffs price), which bills each part",
+            file=account.source,
+        )
     register = readings
     meter_states = account.meter_states() if account is not None else []
     if len(meter_states) > 1:

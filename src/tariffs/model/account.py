@@ -29,6 +29,7 @@ from tariffs.model.common import (
 )
 from tariffs.model.eligibility import CLASS_PATTERN, check_class_name
 from tariffs.model.exports import MeteringRule
+from tariffs.model.submeters import Split, SubMeter
 
 __all__ = [
     "Account",
@@ -416,6 +417,10 @@ class Account(StrictModel):
             bill priced, period name → kWh (what the bill before showed carried out).
         credit_amount: Net billing with carry-over: the money credit carried into the
             first bill priced [currency].
+        sub_meters: Sub-meters whose kWh are subtracted from this meter's and billed
+            under another tariff (套扣), `tariffs.engine.submeters`.
+        split: A part of this meter's kWh (less its sub-meters') billed under another
+            tariff: a ratio (定比) or a quantity a month (定量).
     """
 
     account_id: str = Field(min_length=1)
@@ -448,6 +453,8 @@ class Account(StrictModel):
     gross_readings: bool = False
     credit_kwh: dict[str, NonNegativeDecimal] = Field(default_factory=dict)
     credit_amount: NonNegativeDecimal = Decimal(0)
+    sub_meters: list[SubMeter] = Field(default_factory=list)
+    split: Split | None = None
 
     _source: str | None = PrivateAttr(default=None)
 
@@ -490,6 +497,7 @@ class Account(StrictModel):
         if self.capacity_changes:
             self._check_changes()
         self._check_dated("meter_changes", [c.from_ for c in self.meter_changes])
+        self._check_sub_meters()
         self._check_dated("tier_allowance_changes", [c.from_ for c in self.tier_allowance_changes])
         for i, meter_change in enumerate(self.meter_changes):
             if (
@@ -517,6 +525,25 @@ class Account(StrictModel):
                 f"{self.capacity_kva}; a contract demand cannot exceed the transformer capacity"
             )
         return self
+
+    def _check_sub_meters(self) -> None:
+        first_at: dict[str, int] = {}
+        for i, sub in enumerate(self.sub_meters):
+            if sub.id in first_at or sub.id == self.meter:
+                first = f"sub_meters[{first_at[sub.id]}]" if sub.id in first_at else "meter"
+                raise _error(
+                    ("sub_meters", i, "id"),
+                    f"meter {sub.id!r} is declared twice (first at {first})",
+                    sub.id,
+                )
+            first_at[sub.id] = i
+        if (self.sub_meters or self.split is not None) and self.meter_changes:
+            raise _error(
+                ("meter_changes",),
+                "meter_changes together with sub_meters or split are not priced: the "
+                "subtraction is declared for one main meter",
+                None,
+            )
 
     def _check_transformers(self) -> None:
         transformers = self.transformers

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
 
-__all__ = ["Bill", "BillWarning", "Invoice", "Line", "MeterReading", "round_amount"]
+__all__ = ["Bill", "BillWarning", "Invoice", "Line", "MeterReading", "Subtraction", "round_amount"]
 
 _MODES = {
     "half_up": ROUND_HALF_UP,
@@ -134,6 +134,25 @@ class MeterReading:
 
 
 @dataclass(frozen=True, slots=True)
+class Subtraction:
+    """kWh taken from a main meter's bill and billed under another tariff (套扣, 定比, 定量).
+
+    Attributes:
+        kind: ``sub_meter`` (套扣), ``ratio`` (定比) or ``fixed`` (定量).
+        meter: The sub-meter's id (``sub_meter``), or the main meter's (a split).
+        tariff: The tariff the kWh are billed under.
+        energy_kwh: The kWh subtracted in the period, multiplied, before losses [kWh].
+        ratio: The share of a ``ratio`` split (0.15); None otherwise.
+    """
+
+    kind: str
+    meter: str
+    tariff: str
+    energy_kwh: Decimal
+    ratio: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Invoice:
     """The invoice split of a bill under value-added tax (发票: 金额 / 税额 / 价税合计).
 
@@ -178,6 +197,11 @@ class Bill:
         estimated_intervals: How many of the intervals billed were estimated, not read
             (``--estimate``); 0 when all were read.
         estimated_kwh: The kWh of those intervals, part of `energy_kwh`; None when none.
+        metered: With sub-meters or a split: what the main meter (on the main bill) or
+            the sub-meter (on its bill) read in the period.
+        subtracted: On the main bill: what was subtracted from the main meter's kWh and
+            billed under another tariff; `energy_kwh` plus their kWh is the metered kWh.
+        part_of: On a sub-meter's or a split's bill: the subtraction it bills.
     """
 
     account: str | None
@@ -194,6 +218,9 @@ class Bill:
     invoice: Invoice | None = None
     estimated_intervals: int = 0
     estimated_kwh: Decimal | None = None
+    metered: MeterReading | None = None
+    subtracted: tuple[Subtraction, ...] = ()
+    part_of: Subtraction | None = None
 
     @property
     def total(self) -> Decimal:

@@ -11,7 +11,7 @@ from typing import Any
 
 from tariffs.io.render.labels import header, line_label, unit_label, warning_text
 from tariffs.io.render.text import align_table, display_width, number
-from tariffs.model.bill import Bill, Invoice, Line, MeterReading
+from tariffs.model.bill import Bill, Invoice, Line, MeterReading, Subtraction
 
 __all__ = [
     "CSV_COLUMNS",
@@ -81,7 +81,98 @@ def bill_to_dict(bill: Bill, lang: str = "en") -> dict[str, Any]:
             }
             for meter in bill.meters
         ]
+    if bill.metered is not None:
+        document["metered"] = _meter_to_dict(bill.metered)
+    if bill.subtracted:
+        document["subtracted"] = [_subtraction_to_dict(part) for part in bill.subtracted]
+    if bill.part_of is not None:
+        document["part_of"] = _subtraction_to_dict(bill.part_of)
     return document
+
+
+def _meter_to_dict(meter: MeterReading) -> dict[str, Any]:
+    return {
+        "meter": meter.meter,
+        "register_kwh": number(meter.register_kwh),
+        "multiplier": number(meter.multiplier),
+        "energy_kwh": number(meter.energy_kwh),
+    }
+
+
+def _subtraction_to_dict(part: Subtraction) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "kind": part.kind,
+        "meter": part.meter,
+        "tariff": part.tariff,
+        "energy_kwh": number(part.energy_kwh),
+    }
+    if part.ratio is not None:
+        document["ratio"] = number(part.ratio)
+    return document
+
+
+_PART_NAMES = {"sub_meter": "sub-meter", "ratio": "定比", "fixed": "定量"}
+
+
+def _subtraction_text(part: Subtraction, subtracted: bool, lang: str = "en") -> str:
+    """A part taken from a main meter, for the table (on the main bill or on its own).
+
+    >>> _subtraction_text(Subtraction("sub_meter", "C1", "t", Decimal("1488.0")), True)
+    'less sub-meter C1 (套扣): 1488.0 kWh billed under t'
+    >>> _subtraction_text(Subtraction("ratio", "M1", "t", Decimal("2"), Decimal("0.15")), False)
+    'part of meter M1: 定比 15 % = 2 kWh'
+    >>> _subtraction_text(Subtraction("sub_meter", "C1", "t", Decimal("1488.0")), True, "zh")
+    '减 子表 C1（套扣）：1488.0 千瓦时，按 t 计费'
+    """
+    if lang == "zh":
+        return _subtraction_text_zh(part, subtracted)
+    if part.kind == "sub_meter":
+        what = f"sub-meter {part.meter} (套扣)"
+    elif part.ratio is not None:
+        what = f"定比 {number((part.ratio * 100).normalize())} %"
+    else:
+        what = _PART_NAMES[part.kind]
+    if subtracted:
+        return f"less {what}: {number(part.energy_kwh)} kWh billed under {part.tariff}"
+    if part.kind == "sub_meter":
+        return f"{what}: {number(part.energy_kwh)} kWh subtracted from the main meter"
+    return f"part of meter {part.meter}: {what} = {number(part.energy_kwh)} kWh"
+
+
+def _subtraction_text_zh(part: Subtraction, subtracted: bool) -> str:
+    if part.kind == "sub_meter":
+        what = f"子表 {part.meter}（套扣）"
+    elif part.ratio is not None:
+        what = f"定比 {number((part.ratio * 100).normalize())} %"
+    else:
+        what = _PART_NAMES[part.kind]
+    kwh = f"{number(part.energy_kwh)} 千瓦时"
+    if subtracted:
+        return f"减 {what}：{kwh}，按 {part.tariff} 计费"
+    if part.kind == "sub_meter":
+        return f"{what}：从总表扣减 {kwh}"
+    return f"总表 {part.meter} 的 {what} = {kwh}"
+
+
+def _metered_text(meter: MeterReading, lang: str = "en") -> str:
+    if lang == "zh":
+        return (
+            f"电表 {meter.meter} 抄见 {number(meter.register_kwh)} 千瓦时 × 倍率 "
+            f"{number(meter.multiplier)} = {number(meter.energy_kwh)} 千瓦时"
+        )
+    return (
+        f"meter {meter.meter} read {number(meter.register_kwh)} kWh × "
+        f"{number(meter.multiplier)} = {number(meter.energy_kwh)} kWh"
+    )
+
+
+def _part_texts(bill: Bill, lang: str = "en") -> list[str]:
+    """The lines of the table (and CSV labels) that show a bill's meters and parts."""
+    texts = [] if bill.metered is None else [_metered_text(bill.metered, lang)]
+    texts.extend(_subtraction_text(part, True, lang) for part in bill.subtracted)
+    if bill.part_of is not None:
+        texts.append(_subtraction_text(bill.part_of, False, lang))
+    return texts
 
 
 def _meter_text(meter: MeterReading, lang: str = "en") -> str:
@@ -224,6 +315,23 @@ def bills_to_csv(bills: Sequence[Bill], lang: str = "en") -> str:
                 [*head, "meter", "meter", _meter_text(meter, lang), number(meter.energy_kwh), "kWh",
                  number(meter.multiplier), ""]
             )  # fmt: skip
+        if bill.metered is not None:
+            writer.writerow(
+                [*head, "metered", "metered", _metered_text(bill.metered, lang),
+                 number(bill.metered.energy_kwh), "kWh", number(bill.metered.multiplier), ""]
+            )  # fmt: skip
+        for part in bill.subtracted:
+            writer.writerow(
+                [*head, "subtracted", f"subtracted.{part.kind}",
+                 _subtraction_text(part, True, lang), number(part.energy_kwh), "kWh",
+                 number(part.ratio) or "", ""]
+            )  # fmt: skip
+        if bill.part_of is not None:
+            part = bill.part_of
+            writer.writerow(
+                [*head, "part_of", f"part_of.{part.kind}", _subtraction_text(part, False, lang),
+                 number(part.energy_kwh), "kWh", number(part.ratio) or "", ""]
+            )  # fmt: skip
         for warning in bill.warnings:
             writer.writerow(
                 [*head, "warning", "warning", warning_text(warning, lang), "", "", "", ""]
@@ -286,6 +394,7 @@ def bills_to_table(bills: Sequence[Bill], lang: str = "en") -> str:
         text = [title]
         text += align_table(rows, right=(2, 4, 5), rules_after=(0, rule), width=display_width)
         text.extend(_meter_text(meter, lang) for meter in bill.meters)
+        text.extend(_part_texts(bill, lang))
         text.extend(header("warning", lang, warning=warning_text(w, lang)) for w in bill.warnings)
         parts.append("\n".join(text))
     if len(bills) > 1:
