@@ -239,3 +239,32 @@ versions:
     readings = _hourly("m.csv", dt.date(2025, 6, 1), 1, ["1"])
     with pytest.raises(UnsupportedFeatureError, match="sub-meter S, whose readings .* no kvarh"):
         price_submetered(tariff, readings, account, {"S": readings}, {"pf": tariff})
+
+
+def test_a_main_meter_with_a_gap_is_estimated_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The example's main meter reads 2.0 at 09:00 every day of June; without
+    # 2025-06-10T09:00 it is refused, and with --estimate same-day-last-week the hour
+    # takes 2.0 from 2025-06-03T09:00: the bills are the example's, the main one saying so.
+    import shutil
+
+    from tariffs.cli import main
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "submeter"
+    copy = tmp_path / "submeter"
+    shutil.copytree(example, copy)
+    main_csv = copy / "factory-main.csv"
+    rows = main_csv.read_text(encoding="utf-8").splitlines()
+    assert "2025-06-10T09:00,2.0" in rows and "2025-06-03T09:00,2.0" in rows
+    main_csv.write_text(
+        "\n".join(row for row in rows if row != "2025-06-10T09:00,2.0") + "\n", encoding="utf-8"
+    )
+    argv = ["price", str(main_csv), "--tariff", str(copy / "example-factory-10kv.yaml"),
+            "--account", str(copy / "factory-account.yaml"), "--format", "json"]  # fmt: skip
+    assert main(argv) == 1
+    assert "2025-06-10T09:00" in capsys.readouterr().err
+    assert main([*argv, "--estimate", "same-day-last-week"]) == 0
+    bills = json.loads(capsys.readouterr().out)["bills"]
+    assert [bill["total"] for bill in bills] == ["73287.00", "877.50", "10398.38"]
+    assert bills[0]["estimated_intervals"] == 1

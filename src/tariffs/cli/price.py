@@ -69,27 +69,12 @@ def _price_all(
     peaks: Sequence[CoincidentPeak] = (),
 ) -> list[list[Bill]]:
     """The bills of the readings of ``args`` under each tariff (read once per time zone)."""
-    layout = layout_of("tariffs price", args)
     readings_by_zone: dict[str, Readings] = {}
     results = []
     for tariff in tariffs:
         readings = readings_by_zone.get(tariff.timezone)
         if readings is None:
-            readings = read_readings(
-                args.readings,
-                tariff.timezone,
-                interval_minutes=args.interval,
-                allow_gaps=args.allow_gaps,
-                readings_format=args.readings_format,
-                usage_point=args.usage_point,
-                as_year=args.as_year,
-                align=args.align,
-                wall_clock=args.wall_clock,
-                clock=args.clock,
-                year=args.year,
-                estimate=args.estimate,
-                layout=layout,
-            )
+            readings = _read(args, args.readings, tariff.timezone)
             readings_by_zone[tariff.timezone] = readings
         results.append(
             price(
@@ -120,6 +105,7 @@ def _read(args: argparse.Namespace, path: str, timezone: str) -> Readings:
         wall_clock=args.wall_clock,
         clock=args.clock,
         year=args.year,
+        estimate=args.estimate,
         layout=layout_of("tariffs price", args),
     )
 
