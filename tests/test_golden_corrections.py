@@ -335,3 +335,42 @@ def test_json_lines_of_the_issued_bills_correct_alike(
         outputs.append(out)
     assert outputs[0] == outputs[1]
     assert json.loads(outputs[0])["difference"] == "299010.40"
+
+
+def test_a_sub_metered_account_is_corrected_part_by_part(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # examples/submeter issued with the main meter's multiplier 100, found later to be
+    # 120: the main meter read 1080 × 120 = 129600 kWh, not 108000. The canteen sub-meter
+    # read the same 1350 kWh; 15 % of the rest goes to the offices' split: 128250 × 0.15 =
+    # 19237.5 kWh at 0.65 = 12504.38, against 15997.5 kWh = 10398.38 issued, +2106.00.
+    # The main bill keeps 128250 - 19237.5 = 109012.5 kWh, against 90652.5: +18360.0.
+    import shutil
+
+    from tariffs.cli import main
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "submeter"
+    copy = tmp_path / "submeter"
+    shutil.copytree(example, copy)
+    price = ["price", str(copy / "factory-main.csv"), "--tariff",
+             str(copy / "example-factory-10kv.yaml"), "--account",
+             str(copy / "factory-account.yaml"), "--format", "json"]  # fmt: skip
+    assert main(price) == 0
+    issued = tmp_path / "issued.json"
+    issued.write_text(capsys.readouterr().out, encoding="utf-8")
+    account = copy / "factory-account.yaml"
+    corrected = copy / "corrected-account.yaml"
+    text = account.read_text(encoding="utf-8")
+    assert "meter_multiplier: 100\n" in text
+    corrected.write_text(text.replace("meter_multiplier: 100\n", "meter_multiplier: 120\n"))
+    command = ["correct", str(issued), *price[1:4], "--format", "json"]
+    # The same inputs: every part corrects by nothing.
+    assert main([*command, "--account", str(account)]) == 0
+    same = json.loads(capsys.readouterr().out)["corrections"]
+    assert [c.get("part", "") for c in same] == ["", "ratio M-10KV", "sub_meter CANTEEN"]
+    assert {c["total"]["difference"] for c in same} == {"0.00"}
+    assert main([*command, "--account", str(corrected)]) == 0
+    fixed = {c.get("part", ""): c for c in json.loads(capsys.readouterr().out)["corrections"]}
+    assert fixed["sub_meter CANTEEN"]["total"]["difference"] == "0.00"
+    assert fixed["ratio M-10KV"]["total"]["difference"] == "2106.00"
+    assert fixed[""]["energy_kwh"]["difference"] == "18360.000"

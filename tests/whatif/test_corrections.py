@@ -271,3 +271,30 @@ def test_re_pricing_what_was_issued_through_its_json_corrects_nothing(
         assert correction.status == "corrected"
         assert {line.difference for line in correction.lines} <= {Decimal(0)}
         assert correction.difference == 0 and correction.energy_kwh_difference == 0
+
+
+def test_issued_bills_with_estimates_and_parts_read_back_equal() -> None:
+    # An estimated bill (corrected once the meter is read) and the bills of a
+    # sub-metered account (the main bill with its 套扣 and a sub-meter's bill) are read
+    # back as written, so that they can be corrected part by part.
+    import dataclasses
+
+    from tariffs.io.issued import parse_issued_bills
+    from tariffs.io.render.bills import bills_to_json
+    from tariffs.model.bill import MeterReading, Subtraction
+
+    line = Line("energy", "energy", "Energy", Decimal("10.000"), "kWh", Decimal("0.5"),
+                Decimal("5.00"))  # fmt: skip
+    part = Subtraction("sub_meter", "C1", "commercial", Decimal("2.000"))
+    base = july("F-1", (line,), Decimal("10.000"), None)
+    bills = [
+        dataclasses.replace(base, estimated_intervals=3, estimated_kwh=Decimal("1.500")),
+        dataclasses.replace(
+            base,
+            metered=MeterReading("M1", base.period_start, base.period_end, Decimal("0.12"),
+                                 Decimal(100), Decimal("12.000"), None),
+            subtracted=(part,),
+        ),  # fmt: skip
+        dataclasses.replace(base, tariff="commercial", part_of=part),
+    ]
+    assert parse_issued_bills(bills_to_json(bills), "issued.json") == bills

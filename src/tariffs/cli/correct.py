@@ -18,8 +18,9 @@ from tariffs.cli.options import (
     add_readings_options,
     write_output,
 )
-from tariffs.cli.price import _price_all
+from tariffs.cli.price import _price_all, _price_parts
 from tariffs.cli.terminal import paint_table
+from tariffs.engine.submeters import has_parts
 from tariffs.errors import InputError
 from tariffs.io.coincident_peaks import read_coincident_peaks
 from tariffs.io.issued import load_issued_bills
@@ -112,7 +113,11 @@ def run(args: argparse.Namespace) -> int:
         if args.coincident_peaks
         else []
     )
-    (corrected,) = _price_all(args, [tariff], account, peaks)
+    if has_parts(account):
+        assert account is not None  # noqa: S101 - has_parts says so
+        corrected = _price_parts(args, tariff, account, peaks)
+    else:
+        (corrected,) = _price_all(args, [tariff], account, peaks)
     try:
         corrections = correct(issued, corrected, tariff_changed=args.tariff_changed)
     except InputError as exc:

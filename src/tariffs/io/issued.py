@@ -37,7 +37,7 @@ from typing import Any, NoReturn
 from tariffs.errors import InputError
 from tariffs.io.safe_json import JsonDocument, load_json, parse_json
 from tariffs.io.safe_yaml import format_path
-from tariffs.model.bill import Bill, Invoice, Line, MeterReading
+from tariffs.model.bill import Bill, Invoice, Line, MeterReading, Subtraction
 from tariffs.model.charges import LINE_KINDS
 
 __all__ = ["JSON_LINES_EXTENSIONS", "load_issued_bills", "parse_issued_bills"]
@@ -51,10 +51,16 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BILL_KEYS = {
     "account", "tariff", "currency", "period", "energy_kwh", "lines", "total", "warnings",
 }  # fmt: skip
-_BILL_OPTIONAL = {"invoice", "loss_kwh", "meters"}
+_BILL_OPTIONAL = {
+    "invoice", "loss_kwh", "meters", "estimated_intervals", "estimated_kwh",
+    "metered", "subtracted", "part_of",
+}  # fmt: skip
 _LINE_KEYS = ("kind", "code", "label", "quantity", "unit", "rate", "amount")
 _INVOICE_KEYS = ("rate", "prices", "rounded", "net", "tax", "gross")
 _METER_KEYS = ("meter", "period", "register_kwh", "multiplier", "energy_kwh", "loss_kwh")
+_METERED_KEYS = ("meter", "register_kwh", "multiplier", "energy_kwh")
+_PART_KEYS = ("kind", "meter", "tariff", "energy_kwh")
+_PART_KINDS = ("sub_meter", "ratio", "fixed")
 
 
 class _Reader:
@@ -187,6 +193,35 @@ class _Reader:
             loss_kwh=self.decimal(fields["loss_kwh"], [*path, "loss_kwh"], nullable=True),
         )
 
+    def metered(
+        self, value: Any, path: Sequence[str | int], start: dt.date, end: dt.date
+    ) -> MeterReading:
+        """What the main meter (or a sub-meter) of a sub-metered bill read in its period."""
+        fields = self.object(value, path, _METERED_KEYS)
+        return MeterReading(
+            meter=self.text(fields["meter"], [*path, "meter"]),
+            start=start,
+            end=end,
+            register_kwh=self.decimal(fields["register_kwh"], [*path, "register_kwh"]),
+            multiplier=self.decimal(fields["multiplier"], [*path, "multiplier"]),
+            energy_kwh=self.decimal(fields["energy_kwh"], [*path, "energy_kwh"]),
+            loss_kwh=None,
+        )
+
+    def part(self, value: Any, path: Sequence[str | int]) -> Subtraction:
+        """A part taken from a main meter (套扣, 定比, 定量)."""
+        fields = self.object(value, path, _PART_KEYS, {"ratio"})
+        ratio = None
+        if "ratio" in fields:
+            ratio = self.decimal(fields["ratio"], [*path, "ratio"])
+        return Subtraction(
+            kind=self.choice(fields["kind"], [*path, "kind"], _PART_KINDS),
+            meter=self.text(fields["meter"], [*path, "meter"]),
+            tariff=self.text(fields["tariff"], [*path, "tariff"]),
+            energy_kwh=self.decimal(fields["energy_kwh"], [*path, "energy_kwh"]),
+            ratio=ratio,
+        )
+
     def bill(self, value: Any, path: Sequence[str | int], extra: Sequence[str] = ()) -> Bill:
         fields = self.object(value, path, _BILL_KEYS | set(extra), _BILL_OPTIONAL)
         start, end = self.period(fields["period"], [*path, "period"])
@@ -226,6 +261,30 @@ class _Reader:
         loss_kwh = None
         if "loss_kwh" in fields:
             loss_kwh = self.decimal(fields["loss_kwh"], [*path, "loss_kwh"])
+        estimated_intervals, estimated_kwh = 0, None
+        if "estimated_intervals" in fields or "estimated_kwh" in fields:
+            for key in ("estimated_intervals", "estimated_kwh"):
+                if key not in fields:
+                    self.fail(f"{key} goes with the other estimated field", [*path, key])
+            count = fields["estimated_intervals"]
+            if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+                self.fail("expected a whole number of 1 or more", [*path, "estimated_intervals"])
+            estimated_intervals = count
+            estimated_kwh = self.decimal(fields["estimated_kwh"], [*path, "estimated_kwh"])
+        metered = None
+        if "metered" in fields:
+            metered = self.metered(fields["metered"], [*path, "metered"], start, end)
+        subtracted: tuple[Subtraction, ...] = ()
+        if "subtracted" in fields:
+            if not isinstance(fields["subtracted"], list):
+                self.fail("expected a list of parts", [*path, "subtracted"])
+            subtracted = tuple(
+                self.part(part, [*path, "subtracted", index])
+                for index, part in enumerate(fields["subtracted"])
+            )
+        part_of = None
+        if "part_of" in fields:
+            part_of = self.part(fields["part_of"], [*path, "part_of"])
         return Bill(
             account=self.text(fields["account"], [*path, "account"], nullable=True),
             tariff=self.text(fields["tariff"], [*path, "tariff"]),
@@ -239,6 +298,11 @@ class _Reader:
             meters=meters,
             total_places=places,
             invoice=invoice,
+            estimated_intervals=estimated_intervals,
+            estimated_kwh=estimated_kwh,
+            metered=metered,
+            subtracted=subtracted,
+            part_of=part_of,
         )
 
 

@@ -163,6 +163,13 @@ class Correction:
     lines: tuple[LineCorrection, ...]
 
     @property
+    def part(self) -> str:
+        """Which part of the account: ``""`` for its main bill (see `part_name`)."""
+        bill = self.issued if self.issued is not None else self.corrected
+        assert bill is not None  # noqa: S101 - checked at construction
+        return part_name(bill)
+
+    @property
     def status(self) -> str:
         """`CORRECTED`, `NOT_REPRICED` or `NOT_ISSUED`."""
         if self.issued is None:
@@ -250,17 +257,29 @@ def _line_corrections(issued: Bill, corrected: Bill) -> tuple[LineCorrection, ..
     return tuple(pairs)
 
 
-_Key = tuple[str | None, dt.date, dt.date]
+_Key = tuple[str | None, dt.date, dt.date, str]
+
+
+def part_name(bill: Bill) -> str:
+    """Which part of an account a bill is: ``""`` for its main bill, else what it bills.
+
+    ``sub_meter CANTEEN`` for a sub-meter's bill, ``ratio M-10KV`` for a split's. A
+    sub-metered account has several bills per period; they are matched part by part.
+    """
+    part = bill.part_of
+    return "" if part is None else f"{part.kind} {part.meter}"
 
 
 def _by_key(bills: Sequence[Bill], side: str) -> dict[_Key, Bill]:
     keyed: dict[_Key, Bill] = {}
     for bill in bills:
-        key = (bill.account, bill.period_start, bill.period_end)
+        key = (bill.account, bill.period_start, bill.period_end, part_name(bill))
         if key in keyed:
+            part = f" ({key[3]})" if key[3] else ""
             raise InputError(
-                f"two {side} bills of account {bill.account} for {bill.period_start} to "
-                f"{bill.period_end}: a correction needs one bill per account and period"
+                f"two {side} bills of account {bill.account}{part} for {bill.period_start} "
+                f"to {bill.period_end}: a correction needs one bill per account, period and "
+                "part"
             )
         keyed[key] = bill
     return keyed
@@ -293,11 +312,11 @@ def correct(
     for key in sorted(
         {*issued_by_key, *corrected_by_key}, key=lambda k: (k[0] or "", k[0] is not None, k[1:])
     ):
-        account, start, end = key
+        account, start, end, part = key
         was, now = issued_by_key.get(key), corrected_by_key.get(key)
         lines: tuple[LineCorrection, ...] = ()
         if was is not None and now is not None:
-            period = f"account {account}, {start} to {end}"
+            period = f"account {account}{f' ({part})' if part else ''}, {start} to {end}"
             if was.currency != now.currency:
                 raise InputError(
                     f"{period}: the issued bill is in {was.currency}, the corrected one in "

@@ -85,6 +85,7 @@ def correction_to_dict(correction: Correction) -> dict[str, Any]:
             "start": correction.period_start.isoformat(),
             "end": correction.period_end.isoformat(),
         },
+        **({"part": correction.part} if correction.part else {}),
         "status": correction.status,
         "tariff": {
             "issued": None if was is None else was.tariff,
@@ -146,11 +147,18 @@ def corrections_to_csv(corrections: Sequence[Correction]) -> str:
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CORRECTION_CSV_COLUMNS)
+    # Bills of a sub-metered account are told apart by their part: a column after the
+    # period, only when some correction has one.
+    parts = any(correction.part for correction in corrections)
+    columns = list(CORRECTION_CSV_COLUMNS)
+    if parts:
+        columns.insert(3, "part")
+    writer.writerow(columns)
     for correction in corrections:
         head = [
             correction.account or "", correction.period_start.isoformat(),
-            correction.period_end.isoformat(), correction.status,
+            correction.period_end.isoformat(),
+            *([correction.part] if parts else []), correction.status,
         ]  # fmt: skip
         was, now = correction.issued, correction.corrected
         for line in correction.lines:
@@ -200,6 +208,7 @@ def _correction_table(correction: Correction) -> str:
     title = (
         f"Correction {tariff}  {correction.period_start} to {correction.period_end} "
         "(end exclusive)" + (f"  account {correction.account}" if correction.account else "")
+        + (f"  part {correction.part}" if correction.part else "")
     )
     if correction.status != CORRECTED:
         side = "issued" if was is not None else "corrected"
