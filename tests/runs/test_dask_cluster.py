@@ -83,6 +83,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()  # reaped, so that no process outlives the fixture
 
 
 def write_accounts(directory: Path, count: int, days: int) -> tuple[Path, Path]:
