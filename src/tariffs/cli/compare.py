@@ -21,8 +21,8 @@ from tariffs.cli.options import (
     add_output_option,
     add_readings_options,
     check_plot,
-    layout_of,
     read_readings,
+    read_readings_of,
     write_output,
 )
 from tariffs.cli.terminal import days_of, note_tariff, paint_table
@@ -286,21 +286,7 @@ def run(args: argparse.Namespace) -> int:
         if args.coincident_peaks
         else []
     )
-    readings = read_readings(
-        args.readings,
-        reference.timezone,
-        interval_minutes=args.interval,
-        allow_gaps=args.allow_gaps,
-        readings_format=args.readings_format,
-        usage_point=args.usage_point,
-        as_year=args.as_year,
-        align=args.align,
-        wall_clock=args.wall_clock,
-        clock=args.clock,
-        year=args.year,
-        estimate=args.estimate,
-        layout=layout_of("tariffs compare", args),
-    )
+    readings = read_readings_of(args, args.readings, reference.timezone, "tariffs compare")
     profiles = {name: read_readings(name, reference.timezone) for name in profile_names(scenarios)}
     whatif = compare_scenarios(
         tariffs,

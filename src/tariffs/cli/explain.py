@@ -11,8 +11,7 @@ from tariffs.cli.options import (
     add_metering_option,
     add_output_option,
     add_readings_options,
-    layout_of,
-    read_readings,
+    read_readings_of,
     write_output,
 )
 from tariffs.engine.explain import explain
@@ -55,21 +54,7 @@ def run(args: argparse.Namespace) -> int:
         unpriced_attributes=args.unpriced_attributes,
     )
     account = load_account(args.account) if args.account else None
-    readings = read_readings(
-        args.readings,
-        tariff.timezone,
-        interval_minutes=args.interval,
-        allow_gaps=args.allow_gaps,
-        readings_format=args.readings_format,
-        usage_point=args.usage_point,
-        as_year=args.as_year,
-        align=args.align,
-        wall_clock=args.wall_clock,
-        clock=args.clock,
-        year=args.year,
-        layout=layout_of("tariffs explain", args),
-        estimate=args.estimate,
-    )
+    readings = read_readings_of(args, args.readings, tariff.timezone, "tariffs explain")
     peaks = (
         read_coincident_peaks(args.coincident_peaks, tariff.timezone)
         if args.coincident_peaks

@@ -807,3 +807,29 @@ def dask_client(args: argparse.Namespace) -> Iterator[Any]:
 
     with cluster(scheduler, local_workers=local_workers) as client:
         yield client
+
+
+def read_readings_of(
+    args: argparse.Namespace, path: str, timezone: str, prog: str = "tariffs price"
+) -> Readings:
+    """The readings file ``path`` read with every readings option of ``args``.
+
+    The one place where the options of `add_readings_options` reach `read_readings`, so
+    that each command that reads one readings file (``price``, ``explain``, ``compare``,
+    ``correct``, a sub-meter's file) reads it alike.
+    """
+    return read_readings(
+        path,
+        timezone,
+        interval_minutes=args.interval,
+        allow_gaps=args.allow_gaps,
+        readings_format=args.readings_format,
+        usage_point=args.usage_point,
+        as_year=args.as_year,
+        align=args.align,
+        wall_clock=args.wall_clock,
+        clock=args.clock,
+        year=args.year,
+        estimate=args.estimate,
+        layout=layout_of(prog, args),
+    )

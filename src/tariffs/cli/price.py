@@ -13,8 +13,7 @@ from tariffs.cli.options import (
     add_metering_option,
     add_output_option,
     add_readings_options,
-    layout_of,
-    read_readings,
+    read_readings_of,
     write_output,
 )
 from tariffs.cli.terminal import days_of, note_tariff, paint_table
@@ -93,21 +92,7 @@ def _price_all(
 
 
 def _read(args: argparse.Namespace, path: str, timezone: str) -> Readings:
-    return read_readings(
-        path,
-        timezone,
-        interval_minutes=args.interval,
-        allow_gaps=args.allow_gaps,
-        readings_format=args.readings_format,
-        usage_point=args.usage_point,
-        as_year=args.as_year,
-        align=args.align,
-        wall_clock=args.wall_clock,
-        clock=args.clock,
-        year=args.year,
-        estimate=args.estimate,
-        layout=layout_of("tariffs price", args),
-    )
+    return read_readings_of(args, path, timezone)
 
 
 def _price_parts(
