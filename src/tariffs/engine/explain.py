@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
@@ -353,7 +353,7 @@ def explain(
         AccountError: As `tariffs.price`.
     """
     recorder = Recorder(tariff, readings)
-    bills = price_recorded(
+    price_recorded(
         tariff,
         readings,
         account,
@@ -365,12 +365,7 @@ def explain(
         coincident_peaks=coincident_peaks,
         metering=metering,
     )
-    # The bills as priced in full: a warning added after the lines (a tariff the account
-    # may not take) is on them.
-    return [
-        replace(explained, bill=bill)
-        for explained, bill in zip(recorder.bills, bills, strict=True)
-    ]
+    return recorder.bills
 
 
 # -- facts of the intervals ------------------------------------------------------------

@@ -205,26 +205,25 @@ def price(
         AccountError: The tariff needs an account field that is missing, or a bill has
             no declared coincident peak that a charge measures at.
     """
-    with localcontext(_WIDE):
-        return _price(
-            tariff,
-            readings,
-            account,
-            start,
-            end,
-            event_days,
-            demand_window,
-            metering,
-            None,
-            tuple(coincident_peaks),
-        )
+    return price_recorded(
+        tariff,
+        readings,
+        account,
+        None,
+        start=start,
+        end=end,
+        event_days=event_days,
+        demand_window=demand_window,
+        coincident_peaks=coincident_peaks,
+        metering=metering,
+    )
 
 
 def price_recorded(
     tariff: Tariff,
     readings: Readings,
     account: Account | None,
-    recorder: Recorder,
+    recorder: Recorder | None,
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,
@@ -233,7 +232,10 @@ def price_recorded(
     coincident_peaks: Iterable[CoincidentPeak] = (),
     metering: str | None = None,
 ) -> list[Bill]:
-    """`price`, noting in ``recorder`` what each line is priced from (`tariffs.explain`)."""
+    """`price`, noting in ``recorder`` what each line is priced from (`tariffs.explain`).
+
+    With ``recorder`` None this is `price`: the one call of the engine of both.
+    """
     with localcontext(_WIDE):
         return _price(
             tariff,
@@ -315,7 +317,15 @@ def _price(
         if len(meter_states) > 1
         else None
     )
-    bills = [
+    notes: tuple[str, ...] = ()
+    if tariff.eligibility is not None and account is not None:
+        standing = assess(tariff.eligibility, account)
+        if standing.status == "ineligible":
+            notes = (
+                f"account {account.account_id} may not take tariff {tariff.id}: "
+                f"{standing.text}; priced as asked",
+            )
+    return [
         _price_bill(
             tariff,
             readings,
@@ -327,18 +337,10 @@ def _price(
             recorder,
             peaks,
             metering,
+            notes,
         )
         for plan in calendar
     ]
-    if tariff.eligibility is not None and account is not None:
-        standing = assess(tariff.eligibility, account)
-        if standing.status == "ineligible":
-            warning = (
-                f"account {account.account_id} may not take tariff {tariff.id}: "
-                f"{standing.text}; priced as asked"
-            )
-            bills = [replace(bill, warnings=(*bill.warnings, warning)) for bill in bills]
-    return bills
 
 
 def _measures_at_coincident_peaks(tariff: Tariff) -> bool:
@@ -766,7 +768,9 @@ def _price_bill(
     recorder: Recorder | None = None,
     peaks: tuple[Peak, ...] = (),
     declared_metering: str | None = None,
+    notes: tuple[str, ...] = (),
 ) -> Bill:
+    """One bill of the calendar; ``notes`` are the warnings of every bill of the run."""
     period_start = plan.period_start
     losses = account.losses if account is not None else None
     usages = []
@@ -932,7 +936,7 @@ def _price_bill(
         period_end=plan.end_date,
         energy_kwh=to_decimal(metered, readings.scale),
         lines=tuple(lines),
-        warnings=tuple(warnings),
+        warnings=(*warnings, *notes),
         loss_kwh=loss_kwh,
         meters=() if meters is None else _meter_readings(meters, read, readings.scale),
         total_places=tariff.places if tariff.rounding.per == "bill" else None,
