@@ -51,6 +51,7 @@ from tariffs.whatif.migrations import (
 )
 
 if TYPE_CHECKING:
+    from tariffs.model.account import CoincidentPeak
     from tariffs.model.tariff import Tariff
     from tariffs.whatif.portfolio import AccountOutcome
 
@@ -291,15 +292,8 @@ def run(args: argparse.Namespace) -> int:
                 pending,
                 current,
                 proposed,
-                workers=args.workers,
                 client=client,
-                interval_seconds=args.interval * 60 if args.interval else None,
-                allow_gaps=args.allow_gaps,
-                start=args.start,
-                end=args.end,
-                event_days=args.event_days,
-                coincident_peaks=peaks,
-                estimate=many_accounts_estimate("tariffs portfolio", args),
+                **_pricing_options(args, peaks),
                 progress=bar,
                 on_outcomes=checkpoint,
             )
@@ -324,6 +318,22 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _pricing_options(
+    args: argparse.Namespace, peaks: Sequence[CoincidentPeak]
+) -> dict[str, Any]:
+    """The options of `price_accounts` that the command line gives, for every run of it."""
+    return {
+        "workers": args.workers,
+        "interval_seconds": args.interval * 60 if args.interval else None,
+        "allow_gaps": args.allow_gaps,
+        "start": args.start,
+        "end": args.end,
+        "event_days": args.event_days,
+        "coincident_peaks": peaks,
+        "estimate": many_accounts_estimate("tariffs portfolio", args),
+    }
 
 
 def _load(args: argparse.Namespace, name: str) -> Tariff:
@@ -445,15 +455,8 @@ def _run_detailed(
         with dask_client(args) as client:
             outcomes = price_assigned(
                 plan,
-                workers=args.workers,
                 client=client,
-                interval_seconds=args.interval * 60 if args.interval else None,
-                allow_gaps=args.allow_gaps,
-                start=args.start,
-                end=args.end,
-                event_days=args.event_days,
-                coincident_peaks=peaks,
-                estimate=many_accounts_estimate("tariffs portfolio", args),
+                **_pricing_options(args, peaks),
                 progress=bar,
             )
     finally:
