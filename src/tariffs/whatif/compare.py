@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import partial
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -726,11 +727,11 @@ def compare_scenarios(
         TariffsError: The base case cannot be priced (see `compare_tariffs`).
     """
     days = tuple(event_days)
-    peaks = tuple(coincident_peaks)
-    base = compare_tariffs(
+    # The same comparison of the base case and of each scenario's readings.
+    compare = partial(
+        compare_tariffs,
         tariffs,
-        readings,
-        account,
+        account=account,
         current=current,
         start=start,
         end=end,
@@ -738,9 +739,10 @@ def compare_scenarios(
         demand_window=demand_window,
         annualise=annualise,
         ignore_eligibility=ignore_eligibility,
-        coincident_peaks=peaks,
+        coincident_peaks=tuple(coincident_peaks),
         metering=metering,
     )
+    base = compare(readings)
     current_id = _current_id(current)
     reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
     compared = []
@@ -759,20 +761,7 @@ def compare_scenarios(
                 profiles=profiles,
                 event_days=days,
             )
-            comparison = compare_tariffs(
-                tariffs,
-                outcome.readings,
-                account,
-                current=current,
-                start=start,
-                end=end,
-                event_days=days,
-                demand_window=demand_window,
-                annualise=annualise,
-                ignore_eligibility=ignore_eligibility,
-                coincident_peaks=peaks,
-                metering=metering,
-            )
+            comparison = compare(outcome.readings)
         except (*_NOT_APPLICABLE_ERRORS, InputError) as exc:
             empty = Comparison(base.currency, base.timezone, (), current=base.current)
             compared.append(ScenarioComparison(scenario, (), empty, str(exc)))
