@@ -67,13 +67,7 @@ def read_price_file(path: str | os.PathLike[str], shown: str | None = None) -> P
         TariffFileError: The file is missing, too large, or a row breaks the format
             (the message names the file and its line).
     """
-    source = shown if shown is not None else os.fspath(path)
-    text = _text(path, source, MAX_PRICE_FILE_BYTES)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows or tuple(cell.strip() for cell in rows[0]) != HEADER:
-        raise TariffFileError(
-            f"the first line must be the header {','.join(HEADER)}", file=source, line=1
-        )
+    source, rows = _rows(path, shown, MAX_PRICE_FILE_BYTES, HEADER)
     components: list[str] = []
     prices: dict[tuple[str, Decimal], dict[str, Decimal]] = {}
     first_line: dict[tuple[str, Decimal, str], int] = {}
@@ -203,13 +197,7 @@ def read_price_series(
         TariffFileError: The file is missing, too large, or a row breaks the format
             (the message names the file and its line).
     """
-    source = shown if shown is not None else os.fspath(path)
-    text = _text(path, source, MAX_SERIES_FILE_BYTES)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows or tuple(cell.strip() for cell in rows[0]) != SERIES_HEADER:
-        raise TariffFileError(
-            f"the first line must be the header {','.join(SERIES_HEADER)}", file=source, line=1
-        )
+    source, rows = _rows(path, shown, MAX_SERIES_FILE_BYTES, SERIES_HEADER)
     zone = ZoneInfo(timezone)
     starts: list[int] = []
     prices: list[Decimal] = []
@@ -250,6 +238,19 @@ def read_price_series(
             "needs at least two prices (their starts give the interval length)", file=source
         )
     return PriceSeries(source, starts[0], interval, tuple(prices))
+
+
+def _rows(
+    path: str | os.PathLike[str], shown: str | None, limit: int, header: tuple[str, ...]
+) -> tuple[str, list[list[str]]]:
+    """How messages name the file, and its CSV rows, the first checked to be ``header``."""
+    source = shown if shown is not None else os.fspath(path)
+    rows = list(csv.reader(io.StringIO(_text(path, source, limit), newline="")))
+    if not rows or tuple(cell.strip() for cell in rows[0]) != header:
+        raise TariffFileError(
+            f"the first line must be the header {','.join(header)}", file=source, line=1
+        )
+    return source, rows
 
 
 def _text(path: str | os.PathLike[str], source: str, limit: int) -> str:
