@@ -409,3 +409,54 @@ def test_a_workbook_without_openpyxl(
     assert (code, captured.out) == (1, "")
     assert captured.err == f"tariffs: error: {MISSING}\n"
     assert not target.exists()
+
+
+def test_the_finance_example(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """examples/finance/README.md: its commands, and the numbers it shows.
+
+    S-1 reads 4 kWh an hour 09:00-21:00 and 1 kWh the other hours, × 1.3 in July: 12 × 5.2
+    + 12 × 1.3 = 78 kWh a day, 31 × 78 = 2418 kWh in July, × 0.6500 = 1571.70 CNY; August
+    (× 1.2) 31 × 72 = 2232 kWh, 1450.80; September 30 × 60 = 1800 kWh, 1170.00; in all
+    6450 kWh, 4192.50.
+    """
+    root = Path(__file__).resolve().parents[2]
+    monkeypatch.chdir(root)
+    example = "examples/finance"
+    compare = tmp_path / "compare.xlsx"
+    code = main([
+        "compare", f"{example}/readings/S-1.csv", "--tables", "examples/portfolio/tariffs",
+        "--tariff", "commercial-flat", "--tariff", "cn-gd-commercial-tou",
+        "--current", "commercial-flat", "--format", "xlsx", "--output", str(compare),
+        "--plot-months", str(tmp_path / "compare-months.png"),
+    ])  # fmt: skip
+    assert (code, capsys.readouterr().err) == (0, "")
+    periods = [[c.value for c in row] for row in load(compare.read_bytes())["periods"].iter_rows()]
+    header = periods[0]
+    flat = [dict(zip(header, row, strict=True)) for row in periods[1:4]]
+    assert [(r["energy_kwh"], r["energy"], r["total"]) for r in flat] == [
+        (2418, pytest.approx(1571.7), pytest.approx(1571.7)),
+        (2232, pytest.approx(1450.8), pytest.approx(1450.8)),
+        (1800, 1170, 1170),
+    ]
+    for row in periods[4:]:
+        values = dict(zip(header, row, strict=True))
+        parts = [Decimal(repr(values[name])) for name in header[5:-1] if values[name] is not None]
+        assert sum(parts) == Decimal(repr(values["total"]))
+    portfolio = tmp_path / "portfolio.xlsx"
+    code = main([
+        "portfolio", "--accounts", f"{example}/accounts.csv", "--readings-dir",
+        f"{example}/readings", "--tables", "examples/portfolio/tariffs",
+        "--current", "commercial-flat", "--proposed", "cn-gd-commercial-tou",
+        "--workers", "1", "--format", "xlsx", "--output", str(portfolio),
+        "--plot-months", str(tmp_path / "portfolio-months.png"),
+    ])  # fmt: skip
+    assert (code, capsys.readouterr().err) == (0, "")
+    book = load(portfolio.read_bytes())
+    assert book.sheetnames == ["summary", "accounts"]
+    accounts = {row[0]: row for row in book["accounts"].iter_rows(min_row=2, values_only=True)}
+    assert accounts["S-1"][5:7] == (6450, pytest.approx(4192.5))
+    readme = (root / example / "README.md").read_text(encoding="utf-8")
+    for shown in ("2418 kWh × 0.6500 =\n  1571.70", "commercial-flat\n  4192.50 CNY for 6450 kWh"):
+        assert shown in readme

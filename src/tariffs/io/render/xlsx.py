@@ -217,12 +217,13 @@ def workbook_bytes(sheets: Sequence[Sheet], *, stamp: dt.datetime = NO_DATE) -> 
 
 def _put(worksheet: Any, row: int, column: int, text: str, sheet: str) -> Any:
     """A text cell (never a formula)."""
+    illegal = importlib.import_module("openpyxl.utils.exceptions").IllegalCharacterError
     try:
         cell = worksheet.cell(row=row, column=column, value=text)
-    except ValueError as exc:  # openpyxl's IllegalCharacterError
+    except illegal:
         raise OutputError(
             f"{sheet}!{_column_letter(column)}{row}: {text!r} cannot be written in a "
-            f"workbook: {exc}"
+            "workbook: it holds a control character that Excel does not allow"
         ) from None
     cell.data_type = "s"
     return cell
