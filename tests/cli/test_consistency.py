@@ -114,7 +114,7 @@ def test_every_option_has_help() -> None:
 OFFERED = {
     "price": ["table", "json", "jsonl", "csv"],
     "explain": ["table", "json"],
-    "batch": ["csv", "jsonl"],
+    "batch": ["csv", "jsonl", "xlsx"],
     "compare": ["table", "json", "csv", "xlsx"],
     "correct": ["table", "json", "csv"],
     "portfolio": ["table", "json", "csv", "xlsx"],

@@ -77,6 +77,9 @@ def shown(cell: Any) -> str | None:
     """A cell as the CSV writes it: a number at its format's places, text as it is."""
     if cell.value is None:
         return None
+    if cell.is_date:
+        assert cell.number_format == "yyyy-mm-dd"
+        return str(cell.value.date().isoformat())
     if cell.data_type == "n":
         exact = Decimal(repr(cell.value))
         return f"{exact:.{places_of(cell.number_format)}f}"
@@ -295,8 +298,14 @@ def files(tmp_path: Path) -> dict[str, Path]:
     (directory / "A-2.csv").write_text(text.replace(",1\n", ",2\n"), encoding="utf-8")
     accounts = tmp_path / "accounts.csv"
     accounts.write_text("account_id,class\nA-1,x\nA-2,y\nA-3,y\n", encoding="utf-8")
+    # A batch's accounts file has account fields only, no grouping columns.
+    batch = tmp_path / "batch.csv"
+    batch.write_text("account_id\nA-1\nA-2\nA-3\n", encoding="utf-8")
     readings_file = directory / "A-1.csv"
-    return {"tables": tables, "accounts": accounts, "dir": directory, "readings": readings_file}
+    return {
+        "tables": tables, "accounts": accounts, "dir": directory, "readings": readings_file,
+        "batch": batch,
+    }  # fmt: skip
 
 
 def portfolio_argv(files: dict[str, Path], *options: object) -> list[str]:
@@ -357,7 +366,49 @@ def test_compare_writes_a_workbook(
     assert target.read_bytes() == first
 
 
-@pytest.mark.parametrize("argv", [portfolio_argv, compare_argv])
+def batch_argv(files: dict[str, Path], *options: object) -> list[str]:
+    return [str(a) for a in (
+        "batch", "--accounts", files["batch"], "--readings-dir", files["dir"],
+        "--tables", files["tables"], "--tariff", "flat-a", "--workers", "1", *options,
+    )]  # fmt: skip
+
+
+def test_batch_writes_a_workbook(
+    capsys: pytest.CaptureFixture[str], files: dict[str, Path], tmp_path: Path
+) -> None:
+    target = tmp_path / "bills.xlsx"
+    code = main(batch_argv(files, "--format", "xlsx", "--output", target))
+    captured = capsys.readouterr()
+    # A-3 has no readings file: listed on stderr, as with CSV; the others are written.
+    assert (code, captured.out) == (1, "")
+    assert "account A-3 failed" in captured.err
+    main(batch_argv(files))
+    text = capsys.readouterr().out
+    book = load(target.read_bytes())
+    assert book.sheetnames == ["bills"]
+    assert_sheet_is_the_csv(book["bills"], text, {"energy_kwh", "total"})
+    # A-2 in August: 2 kWh × 744 hours = 1488 kWh × 0.5 = 744.00 CNY.
+    assert [c.value for c in book["bills"][5]][:7] == [
+        "A-2", "flat-a", "CNY", dt.datetime(2025, 8, 1), dt.datetime(2025, 9, 1), 1488, 744,
+    ]  # fmt: skip
+    first = target.read_bytes()
+    main(batch_argv(files, "--format", "xlsx", "--output", target))
+    capsys.readouterr()
+    assert target.read_bytes() == first
+
+
+def test_batch_resume_does_not_read_a_workbook(
+    capsys: pytest.CaptureFixture[str], files: dict[str, Path], tmp_path: Path
+) -> None:
+    target = tmp_path / "bills.xlsx"
+    code = main(batch_argv(files, "--format", "xlsx", "--output", target, "--resume"))
+    captured = capsys.readouterr()
+    assert (code, captured.out) == (2, "")
+    assert "--resume reads back --format csv or jsonl output, not a workbook" in captured.err
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("argv", [portfolio_argv, compare_argv, batch_argv])
 @pytest.mark.parametrize(
     ("options", "message"),
     [
@@ -394,7 +445,7 @@ def test_portfolio_resume_does_not_read_a_workbook(
     assert not target.exists()
 
 
-@pytest.mark.parametrize("argv", [portfolio_argv, compare_argv])
+@pytest.mark.parametrize("argv", [portfolio_argv, compare_argv, batch_argv])
 def test_a_workbook_without_openpyxl(
     capsys: pytest.CaptureFixture[str],
     files: dict[str, Path],

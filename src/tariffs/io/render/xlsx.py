@@ -44,8 +44,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_DIGITS",
+    "MAX_ROWS",
     "Sheet",
     "Table",
+    "batch_workbook",
     "comparison_workbook",
     "portfolio_workbook",
     "require_openpyxl",
@@ -55,6 +57,9 @@ __all__ = [
 
 #: The significant digits of a number that a double and Excel's display keep exactly.
 MAX_DIGITS = 15
+
+#: The rows of an Excel sheet, its header row included.
+MAX_ROWS = 1_048_576
 
 #: The time of a workbook whose data carries no date (the start of the zip format's time).
 NO_DATE = dt.datetime(1980, 1, 1)
@@ -273,24 +278,31 @@ def _fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
 # -- tables from the CSV outputs ---------------------------------------------------------
 
 
-def typed_csv(text: str, numeric: Callable[[str], bool]) -> Table:
+def typed_csv(
+    text: str, numeric: Callable[[str], bool], dates: Callable[[str], bool] = lambda _: False
+) -> Table:
     """A CSV output (header and rows) as a table: its numeric columns' cells as Decimals.
 
     Args:
         text: What a ``--format csv`` renderer wrote.
         numeric: Whether a column (by name) holds numbers; its empty cells stay empty.
+        dates: Whether a column (by name) holds dates ``YYYY-MM-DD``.
     """
     rows = list(csv.reader(io.StringIO(text)))
     header = tuple(rows[0]) if rows else ()
-    kinds = [numeric(name) for name in header]
-    typed = tuple(
-        tuple(
-            (Decimal(cell) if cell else None) if kinds[i] else (cell or None)
-            for i, cell in enumerate(row)
-        )
-        for row in rows[1:]
-    )
+    kinds = ["n" if numeric(name) else "d" if dates(name) else "s" for name in header]
+    typed = tuple(tuple(_typed(cell, kinds[i]) for i, cell in enumerate(row)) for row in rows[1:])
     return Table(header, typed)
+
+
+def _typed(cell: str, kind: str) -> Value:
+    if not cell:
+        return None
+    if kind == "n":
+        return Decimal(cell)
+    if kind == "d":
+        return dt.date.fromisoformat(cell)
+    return cell
 
 
 # -- portfolio ---------------------------------------------------------------------------
@@ -474,3 +486,38 @@ def comparison_workbook(comparison: Comparison | WhatIf, break_evens: Sequence[A
     ends = [bill.period_end for bill in bills]
     stamp = dt.datetime.combine(max(ends), dt.time()) if ends else NO_DATE
     return workbook_bytes([Sheet("results", (results,)), Sheet("periods", (periods,))], stamp=stamp)
+
+
+# -- batch -------------------------------------------------------------------------------
+
+
+def batch_workbook(text: str) -> bytes:
+    """The bills of ``tariffs batch --format csv`` as a workbook: one sheet ``bills``.
+
+    One row per bill, the CSV's columns; kWh and totals are number cells, the period's
+    dates date cells.
+
+    Args:
+        text: The CSV a batch writes (its header, then a row per bill).
+
+    Raises:
+        OutputError: openpyxl is not installed; there are more bills than a sheet has
+            rows; or a number does not fit an Excel cell.
+    """
+    bills = typed_csv(
+        text, {"energy_kwh", "total"}.__contains__, {"period_start", "period_end"}.__contains__
+    )
+    if len(bills.rows) + 1 > MAX_ROWS:
+        raise OutputError(
+            f"the batch has {len(bills.rows)} bills and an Excel sheet holds {MAX_ROWS - 1} "
+            "rows under its header; use --format csv or jsonl"
+        )
+    ends: list[dt.date] = []
+    if "period_end" in bills.header:
+        end = bills.header.index("period_end")
+        for row in bills.rows:
+            value = row[end] if end < len(row) else None
+            if isinstance(value, dt.date):
+                ends.append(value)
+    stamp = dt.datetime.combine(max(ends), dt.time()) if ends else NO_DATE
+    return workbook_bytes([Sheet("bills", (bills,))], stamp=stamp)
