@@ -26,6 +26,7 @@ import datetime as dt
 import importlib
 import io
 import re
+import subprocess
 import sys
 import time
 import zipfile
@@ -511,3 +512,43 @@ def test_the_finance_example(
     readme = (root / example / "README.md").read_text(encoding="utf-8")
     for shown in ("2418 kWh × 0.6500 =\n  1571.70", "commercial-flat\n  4192.50 CNY for 6450 kWh"):
         assert shown in readme
+
+
+def test_a_detailed_portfolio_workbook(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """examples/portfolio with its migration and bands: the same rows as its CSV."""
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])
+    argv = [
+        "portfolio", "--accounts", "examples/portfolio/accounts.csv",
+        "--readings-dir", "examples/portfolio/readings", "--tables", "examples/portfolio/tariffs",
+        "--current", "cn-sh-residential", "--migrate", "examples/portfolio/migration.csv",
+        "--bands", "0,300,1000", "--bands-per", "month", "--change-bands=-10,0,10",
+        "--workers", "1",
+    ]  # fmt: skip
+    target = tmp_path / "detailed.xlsx"
+    assert main([*argv, "--format", "xlsx", "--output", str(target)]) == 0
+    capsys.readouterr()
+    assert main([*argv, "--format", "csv"]) == 0
+    text = capsys.readouterr().out
+    book = load(target.read_bytes())
+    assert_sheet_is_the_csv(book["accounts"], text)
+    values = summary_values(book["summary"])
+    # F-1 (agricultural) has no proposed tariff: not migrated, and not priced.
+    assert values["accounts not migrated"][0] == 1
+    for caption in ("By usage band", "By change band", "Bill impact by class"):
+        assert caption in values
+
+
+def test_openpyxl_is_imported_only_for_a_workbook(files: dict[str, Path]) -> None:
+    script = (
+        "import sys\n"
+        "from tariffs.cli import main\n"
+        f"main({compare_argv(files, '--format', 'csv')!r})\n"
+        "print('openpyxl' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run(  # noqa: S603 - the interpreter running the tests
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == "False"
