@@ -239,15 +239,24 @@ def test_every_amount_of_up_to_15_digits_comes_back_as_it_was(digits: int, place
 @pytest.mark.parametrize(
     ("amount", "digits"),
     [
-        (Decimal("1234567890123.4567"), 17),
-        (Decimal("0.1234567890123456"), 16),
-        (Decimal("1000000000000000"), 1),
+        (Decimal("1234567890123.4567"), "17 significant digits"),
+        (Decimal("0.1234567890123456"), "16 significant digits"),
+        (Decimal("1000000000000000"), "16 digits before the point"),
     ],
 )
-def test_an_amount_excel_cannot_hold_is_refused(amount: Decimal, digits: int) -> None:
+def test_an_amount_excel_cannot_hold_is_refused(amount: Decimal, digits: str) -> None:
     sheet = Sheet("accounts", (Table(("id", "total"), (("A-1", Decimal(1)), ("A-2", amount))),))
-    with pytest.raises(OutputError, match=rf"^accounts!B3: {amount:f} has {digits} significant"):
+    with pytest.raises(OutputError, match=rf"^accounts!B3: {amount:f} has {digits}, more than"):
         workbook_bytes([sheet])
+
+
+def test_a_text_longer_than_a_cell_is_refused_not_cut() -> None:
+    sheet = Sheet("failures", (Table(("error",), (("x" * 32_768,),)),))
+    with pytest.raises(OutputError, match=r"^failures!A2: a text of 32768 characters, more than"):
+        workbook_bytes([sheet])
+    # 32767 characters fit whole.
+    fits = Sheet("failures", (Table(("error",), (("x" * 32_767,),)),))
+    assert load(workbook_bytes([fits]))["failures"]["A2"].value == "x" * 32_767
 
 
 def test_an_integer_excel_cannot_hold_is_refused() -> None:

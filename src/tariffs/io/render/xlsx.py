@@ -66,6 +66,9 @@ NO_DATE = dt.datetime(1980, 1, 1)
 
 _INSTALL_HINT = "install the xlsx extra: python -m pip install 'tariffs[xlsx]'"
 
+#: The characters of an Excel cell's text (openpyxl would cut a longer one).
+_MAX_TEXT = 32_767
+
 #: Column widths [characters]: at least, at most.
 _WIDTHS = (8, 60)
 
@@ -146,6 +149,12 @@ def _number(value: Decimal | int, where: str) -> tuple[int | float, str]:
     places = max(0, -int(value.as_tuple().exponent))
     fits = digits <= MAX_DIGITS and normal.adjusted() < MAX_DIGITS
     double = float(value)
+    if normal.adjusted() >= MAX_DIGITS:
+        raise OutputError(
+            f"{where}: {decimal_text(value)} has {normal.adjusted() + 1} digits before the "
+            f"point, more than the {MAX_DIGITS} an Excel number holds exactly; use --format "
+            "csv or json"
+        )
     if not fits or Decimal(repr(double)) != value:
         raise OutputError(
             f"{where}: {decimal_text(value)} has {digits} significant digits, more than the "
@@ -222,6 +231,11 @@ def workbook_bytes(sheets: Sequence[Sheet], *, stamp: dt.datetime = NO_DATE) -> 
 
 def _put(worksheet: Any, row: int, column: int, text: str, sheet: str) -> Any:
     """A text cell (never a formula)."""
+    if len(text) > _MAX_TEXT:
+        raise OutputError(
+            f"{sheet}!{_column_letter(column)}{row}: a text of {len(text)} characters, more "
+            f"than the {_MAX_TEXT} an Excel cell holds; use --format csv or json"
+        )
     illegal = importlib.import_module("openpyxl.utils.exceptions").IllegalCharacterError
     try:
         cell = worksheet.cell(row=row, column=column, value=text)
