@@ -54,6 +54,7 @@ NOT_FOR_PRICE = (
     "tariffs.io.render.explain",
     "tariffs.io.render.plot",
     "tariffs.io.render.portfolio",
+    "tariffs.io.render.xlsx",
     "tariffs.model.json_schema",
     "tariffs.runs",
     "tariffs.whatif",

@@ -102,7 +102,7 @@ BASH_CASES = [
     ("tariffs --color never co", ["compare", "correct", "completion"]),  # --color's value skipped
     ("tariffs --color ", ["auto", "always", "never"]),
     ("tariffs price readings.csv --format ", ["table", "json", "jsonl", "csv"]),
-    ("tariffs batch --format ", ["csv", "jsonl"]),
+    ("tariffs batch --format ", ["csv", "jsonl", "xlsx"]),
     ("tariffs price readings.csv --readings-format g", ["greenbutton"]),
     ("tariffs compare r.csv --demand-window ", ["tariff", "readings"]),
     ("tariffs schema ", ["tariff", "account"]),

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,11 +25,19 @@ from tariffs.cli import main
 from tariffs.io.render.plot import (
     chart_format,
     comparison_chart,
+    comparison_months_chart,
     portfolio_chart,
+    portfolio_months_chart,
     require_matplotlib,
 )
 from tariffs.whatif.compare import compare_scenarios, compare_tariffs
-from tariffs.whatif.portfolio import AccountOutcome, PortfolioResult, summarize
+from tariffs.whatif.portfolio import (
+    AccountOutcome,
+    PortfolioResult,
+    price_accounts,
+    read_accounts_csv,
+    summarize,
+)
 from tariffs.whatif.scenarios import parse_scenario
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"  # PNG specification, section 5.2
@@ -202,3 +211,192 @@ def test_plot_option_needs_png_or_svg(
     captured = capsys.readouterr()
     assert (code, captured.out) == (1, "")
     assert "chart.pdf: a chart is written as .png or .svg" in captured.err
+
+
+# -- the charts of months and periods ---------------------------------------------------
+
+
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The figures the charts draw, kept as they are rendered (to look inside them)."""
+    import tariffs.io.render.plot as plot_module
+
+    figures: list[Any] = []
+    render = plot_module._render
+
+    def keep(figure: Any, image_format: str) -> bytes:
+        figures.append(figure)
+        return render(figure, image_format)
+
+    monkeypatch.setattr(plot_module, "_render", keep)
+    return figures
+
+
+def bars(axes: Any) -> dict[str, list[tuple[float, float, float]]]:
+    """Each bar container of an axes by label: (x centre, bottom, height) of its bars."""
+    return {
+        container.get_label(): [
+            (round(p.get_x() + p.get_width() / 2, 6), round(p.get_y(), 6), round(p.get_height(), 6))
+            for p in container.patches
+        ]
+        for container in axes.containers
+    }
+
+
+@pytest.mark.parametrize("image_format", ["png", "svg"])
+def test_the_month_chart_of_a_comparison(
+    image_format: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    figures = drawn(monkeypatch)
+    comparison = compare_tariffs(tariffs(), readings(), current="tou")
+    check_image(comparison_months_chart(comparison, image_format), image_format)
+    (figure,) = figures
+    # One panel per tariff, cheapest first; 2 months × 2 tariffs = 4 bars, each stacked
+    # from its energy cost in peak and in valley hours (see `readings`: 372 kWh of each a
+    # month): tou-cheap 372 × 0.6 = 223.20 and 372 × 0.3 = 111.60; tou 372.00 and 74.40.
+    cheap, tou = figure.axes
+    assert [cheap.get_title(), tou.get_title()] == ["tou-cheap: 669.60 CNY", "tou: 892.80 CNY"]
+    assert bars(cheap) == {
+        "energy.peak": [(0.0, 0.0, 223.2), (1.0, 0.0, 223.2)],
+        "energy.valley": [(0.0, 223.2, 111.6), (1.0, 223.2, 111.6)],
+    }
+    assert bars(tou) == {
+        "energy.peak": [(0.0, 0.0, 372.0), (1.0, 0.0, 372.0)],
+        "energy.valley": [(0.0, 372.0, 74.4), (1.0, 372.0, 74.4)],
+    }
+    for axes in (cheap, tou):
+        assert [t.get_text() for t in axes.get_xticklabels()] == ["2025-07-01", "2025-08-01"]
+    bars_drawn = {(id(axes), x) for axes in figure.axes for b in bars(axes).values() for x, *_ in b}
+    assert len(bars_drawn) == 2 * 2
+    (legend,) = figure.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["energy.peak", "energy.valley"]
+    # A segment has one colour in every panel.
+    colours = [axes.containers[0].patches[0].get_facecolor() for axes in (cheap, tou)]
+    assert colours[0] == colours[1]
+
+
+def test_the_month_chart_stacks_credits_below_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    figures = drawn(monkeypatch)
+    discounted = parse_tariff(
+        peak_valley_yaml("tou", "1.0", "0.2") + '      - {kind: discount, percent: "10"}\n'
+    )
+    comparison_months_chart(compare_tariffs([discounted], readings()), "svg")
+    (axes,) = figures[0].axes
+    found = bars(axes)
+    # 10 % off 372.00 + 74.40 = 446.40 is -44.64 a month, below the axis; peak and
+    # valley stack above it.
+    assert found == {
+        "energy.peak": [(0.0, 0.0, 372.0), (1.0, 0.0, 372.0)],
+        "energy.valley": [(0.0, 372.0, 74.4), (1.0, 372.0, 74.4)],
+        "discount": [(0.0, 0.0, -44.64), (1.0, 0.0, -44.64)],
+    }
+
+
+def month_outcomes() -> list[AccountOutcome]:
+    july, august = dt.date(2025, 7, 1), dt.date(2025, 8, 1)
+    return [
+        AccountOutcome(
+            "A-1", {}, Decimal(1), Decimal("100.00"), Decimal("130.00"), 2,
+            months=((july, Decimal("60.00"), Decimal("80.00")),
+                    (august, Decimal("40.00"), Decimal("50.00"))),
+        ),
+        AccountOutcome(
+            "A-2", {}, Decimal(1), Decimal("30.00"), Decimal("20.00"), 1,
+            months=((august, Decimal("30.00"), Decimal("20.00")),),
+        ),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("image_format", ["png", "svg"])
+def test_the_month_chart_of_a_portfolio(
+    image_format: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    figures = drawn(monkeypatch)
+    result = summarize(month_outcomes(), "a", "b", "CNY")
+    check_image(portfolio_months_chart(result, image_format), image_format)
+    revenue, change = figures[0].axes
+    # July: 60.00 → 80.00 (A-1 alone); August: 40.00 + 30.00 = 70.00 → 50.00 + 20.00 = 70.00;
+    # the current bar left of each month, the proposed one right of it.
+    assert bars(revenue) == {
+        "current: a": [(-0.2, 0.0, 60.0), (0.8, 0.0, 70.0)],
+        "proposed: b": [(0.2, 0.0, 80.0), (1.2, 0.0, 70.0)],
+    }
+    assert [height for _, _, height in next(iter(bars(change).values()))] == [20.0, 0.0]
+    assert [t.get_text() for t in change.get_xticklabels()] == ["2025-07", "2025-08"]
+    assert revenue.get_title() == (
+        "Revenue by month, 2 accounts: current 130.00, proposed 150.00 CNY"
+    )
+
+
+def test_the_months_of_a_portfolio_add_up_to_its_totals(files: dict[str, Path]) -> None:
+    accounts, _ = read_accounts_csv(files["accounts"], files["dir"])
+    current, cheap = tariffs()
+    outcomes = price_accounts(accounts, current, cheap, workers=1)
+    # A-1: 1 kWh an hour, July and August (372 peak + 372 valley kWh each): tou 446.40,
+    # tou-cheap 334.80 a month; A-2 twice that.
+    assert [outcome.months for outcome in outcomes] == [
+        ((dt.date(2025, 7, 1), Decimal("446.40"), Decimal("334.80")),
+         (dt.date(2025, 8, 1), Decimal("446.40"), Decimal("334.80"))),
+        ((dt.date(2025, 7, 1), Decimal("892.80"), Decimal("669.60")),
+         (dt.date(2025, 8, 1), Decimal("892.80"), Decimal("669.60"))),
+    ]  # fmt: skip
+    for outcome in outcomes:
+        assert sum(now for _, now, _ in outcome.months) == outcome.current_total
+        assert sum(new for _, _, new in outcome.months) == outcome.proposed_total
+
+
+@pytest.mark.parametrize("image_format", ["png", "svg"])
+def test_plot_months_option(
+    capsys: pytest.CaptureFixture[str],
+    files: dict[str, Path],
+    tmp_path: Path,
+    image_format: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    figures = drawn(monkeypatch)
+    for argv, name in ((compare_argv, "compare"), (portfolio_argv, "portfolio")):
+        plot = tmp_path / f"{name}.{image_format}"
+        months = tmp_path / f"{name}-months.{image_format}"
+        code = main([*argv(files, plot), "--plot-months", str(months)])
+        assert (code, capsys.readouterr().err) == (0, "")
+        check_image(plot.read_bytes(), image_format)
+        check_image(months.read_bytes(), image_format)
+    # compare: the comparison chart, then a panel per tariff of 2 months each;
+    # portfolio: the histogram, then revenue by month: A-1 + A-2 = 446.40 + 892.80 =
+    # 1339.20 under tou and 334.80 + 669.60 = 1004.40 under tou-cheap, each month.
+    assert len(figures) == 4
+    assert [len(axes.containers[0].patches) for axes in figures[1].axes] == [2, 2]
+    assert bars(figures[3].axes[0]) == {
+        "current: tou": [(-0.2, 0.0, 1339.2), (0.8, 0.0, 1339.2)],
+        "proposed: tou-cheap": [(0.2, 0.0, 1004.4), (1.2, 0.0, 1004.4)],
+    }
+
+
+def test_plot_months_needs_the_months_of_every_account(
+    capsys: pytest.CaptureFixture[str], files: dict[str, Path], tmp_path: Path
+) -> None:
+    months = tmp_path / "months.png"
+    argv = [*portfolio_argv(files, tmp_path / "p.png"), "--plot-months", str(months)]
+    code = main([*argv, "--format", "csv", "--output", str(tmp_path / "p.csv"), "--resume"])
+    captured = capsys.readouterr()
+    assert (code, captured.out) == (2, "")
+    assert "--plot-months needs the months of every account" in captured.err
+    assert not months.exists()
+
+
+def test_plot_months_without_matplotlib(
+    capsys: pytest.CaptureFixture[str],
+    files: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hide_matplotlib(monkeypatch)
+    months = tmp_path / "months.svg"
+    argv = [
+        "compare", str(files["readings"]), "--tables", str(files["tables"]),
+        "--plot-months", str(months),
+    ]  # fmt: skip
+    code = main(argv)
+    captured = capsys.readouterr()
+    assert (code, captured.out) == (1, "")
+    assert captured.err == f"tariffs: error: {MISSING}\n"
+    assert not months.exists()

@@ -45,6 +45,7 @@ from tariffs.cli.options import (
     add_output_option,
     add_readings_format_options,
     add_tariff_lookup_options,
+    check_workbook,
     dask_client,
     many_accounts_estimate,
 )
@@ -56,7 +57,7 @@ from tariffs.io.accounts_csv import (
     count_accounts_csv_rows,
     require_readings_dir,
 )
-from tariffs.io.atomic import AtomicFile
+from tariffs.io.atomic import AtomicFile, write_atomic
 from tariffs.io.coincident_peaks import read_coincident_peaks
 from tariffs.io.render.bills import bills_to_jsonl, number
 from tariffs.io.render.labels import warning_text
@@ -131,6 +132,7 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
         {
             "csv": "one row per bill (its total and warnings)",
             "jsonl": "a bill with its account_id, as tariffs price writes",
+            "xlsx": "a sheet of the CSV's rows, written when the batch ends",
         },
         default="csv",
         not_offered="a batch streams its bills as the accounts are priced, and a table or "
@@ -228,6 +230,38 @@ def _account_of_line(line: str, where: str, line_number: int) -> str:
     if not isinstance(account_id, str):
         raise InputError(not_ours, file=where, line=line_number)
     return account_id
+
+
+class _WorkbookOutput:
+    """The bills of ``--format xlsx``: spooled as CSV rows, one workbook at the end.
+
+    The rows wait in a temporary file (memory does not grow with them); `commit` turns
+    them into the workbook and writes it to the output whole (`write_atomic`), so an
+    interrupted batch leaves the output as it was.
+    """
+
+    def __init__(self, output: str) -> None:
+        self.output = output
+        self.done: set[str] = set()
+        self.rows = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+        self.rows.write(_csv_header())
+
+    def write(self, text: str) -> None:
+        """Keep the rows of one account."""
+        self.rows.write(text)
+
+    def commit(self) -> None:
+        """Write the workbook of every row kept."""
+        from tariffs.io.render.xlsx import batch_workbook
+
+        self.rows.seek(0)
+        data = batch_workbook(self.rows.read())
+        self.rows.close()
+        write_atomic(self.output, data)
+
+    def discard(self) -> None:
+        """Drop the rows; the output stays as it was."""
+        self.rows.close()
 
 
 class _Output:
@@ -385,6 +419,9 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise _UsageError("--readings-dir needs --accounts ACCOUNTS.csv")
     if args.resume and args.output is None:
         raise _UsageError("--resume needs --output")
+    if args.resume and args.format == "xlsx":
+        raise _UsageError("--resume reads back --format csv or jsonl output, not a workbook")
+    check_workbook(args)
     if args.readings_format == "greenbutton" and args.readings is not None:
         raise _UsageError(
             "--readings-format greenbutton needs --readings-dir: a long --readings file is "
@@ -424,8 +461,12 @@ def _run(
     fraction: Callable[[], float | None],
     client: Any = None,
 ) -> int:
-    render = _csv_rows if args.format == "csv" else _jsonl_rows
-    output = _Output(args.output, args.format, resume=args.resume)
+    render = _jsonl_rows if args.format == "jsonl" else _csv_rows
+    output: _Output | _WorkbookOutput = (
+        _WorkbookOutput(args.output)
+        if args.format == "xlsx"
+        else _Output(args.output, args.format, resume=args.resume)
+    )
     if output.done:
         items = (item for item in items if item.account_id not in output.done)
     progress = _Progress(sys.stderr, fraction) if progress_wanted(sys.stderr) else None

@@ -21,6 +21,7 @@ from tariffs.cli.options import (
     add_output_option,
     add_readings_options,
     check_plot,
+    check_workbook,
     read_readings,
     read_readings_of,
     write_output,
@@ -84,6 +85,8 @@ def add_parser(commands: Any) -> None:
             "table": "",
             "json": "the ranked results, each with its bills",
             "csv": "one row per scenario and tariff",
+            "xlsx": "a sheet of the CSV's rows and a sheet of each tariff's billing periods "
+            "by cost segment",
         },
         default="table",
         not_offered="a comparison is one ranked result, not a stream of records",
@@ -116,6 +119,12 @@ def add_parser(commands: Any) -> None:
         "--break-even", action="append", default=[], metavar="SPEC", help=_BREAK_EVEN_HELP
     )
     sub.add_argument("--plot", metavar="FILE.png|svg", help="draw the comparison")
+    sub.add_argument(
+        "--plot-months",
+        metavar="FILE.png|svg",
+        help="draw each billing period's cost per tariff, stacked by energy per "
+        "time-of-use period and the other line kinds (demand, fixed, ...)",
+    )
     sub.add_argument(
         "--ignore-eligibility",
         action="store_true",
@@ -264,6 +273,8 @@ def _break_evens(
 def run(args: argparse.Namespace) -> int:
     """``tariffs compare``: rank tariffs, with scenarios and break-even."""
     image_format = check_plot(args.plot)
+    months_format = check_plot(args.plot_months)
+    workbook = check_workbook(args)
     specs = [_break_even_spec(text) for text in args.break_even]
     if specs and args.demand_window == "readings":
         raise _UsageError(
@@ -312,7 +323,12 @@ def run(args: argparse.Namespace) -> int:
         merged = tuple(sorted(base.not_applicable + tuple(skipped), key=lambda n: n.tariff))
         whatif = replace(whatif, base=replace(base, not_applicable=merged))
     break_evens = _break_evens(args, specs, tariffs, reference, whatif.base, readings, account)
-    if args.format == "json":
+    text: str | bytes
+    if workbook:
+        from tariffs.io.render.xlsx import comparison_workbook
+
+        text = comparison_workbook(whatif, break_evens)
+    elif args.format == "json":
         text = comparison_to_json(whatif, break_evens)
     elif args.format == "csv":
         text = comparison_to_csv(whatif, break_evens)
@@ -324,9 +340,18 @@ def run(args: argparse.Namespace) -> int:
         from tariffs.io.render.plot import comparison_chart
 
         chart = comparison_chart(whatif, image_format)
-    write_output(text, args.output)
+    if months_format is not None:
+        from tariffs.io.render.plot import comparison_months_chart
+
+        months_chart = comparison_months_chart(whatif, months_format)
+    if isinstance(text, bytes):
+        write_atomic(args.output, text)
+    else:
+        write_output(text, args.output)
     if image_format is not None:
         write_atomic(args.plot, chart)
+    if months_format is not None:
+        write_atomic(args.plot_months, months_chart)
     return _report_failures(whatif, break_evens)
 
 

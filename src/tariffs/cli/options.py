@@ -38,6 +38,7 @@ from tariffs.model.readings import CLOCKS, Clock, Readings
 __all__ = [
     "FORMATS",
     "READINGS_FORMATS",
+    "TEXT_FORMATS",
     "StdoutClosed",
     "_UsageError",
     "add_columns_options",
@@ -57,6 +58,7 @@ __all__ = [
     "add_timezone_option",
     "check_dates_in_order",
     "check_plot",
+    "check_workbook",
     "layout_of",
     "many_accounts_estimate",
     "flush_stdout",
@@ -355,7 +357,12 @@ FORMATS = {
     "json": "one JSON document",
     "jsonl": "JSON lines, one JSON object a line",
     "csv": "CSV with a header line",
+    "xlsx": "an Excel workbook written to --output FILE.xlsx (the xlsx extra)",
 }
+
+#: The formats of `FORMATS` that are text; a command's help says why it does not give
+#: one of these. A workbook is given only by the commands of many rows to sum.
+TEXT_FORMATS = ("table", "json", "jsonl", "csv")
 
 
 def add_lang_option(sub: argparse.ArgumentParser) -> None:
@@ -384,7 +391,7 @@ def add_format_option(
             choices) and what one of its objects or rows is, e.g. ``{"csv": "one row per
             bill"}`` ("" when the format's own description says it all).
         default: The format without ``--format``.
-        not_offered: Why the formats of `FORMATS` not in ``rows`` are not given.
+        not_offered: Why the formats of `TEXT_FORMATS` not in ``rows`` are not given.
     """
     unknown = set(rows) - set(FORMATS)
     if unknown:
@@ -392,7 +399,7 @@ def add_format_option(
     described = "; ".join(
         f"{name}: {FORMATS[name]}" + (f", {what}" if what else "") for name, what in rows.items()
     )
-    missing = [name for name in FORMATS if name not in rows]
+    missing = [name for name in TEXT_FORMATS if name not in rows]
     text = f"{described} (default: {default})"
     if missing:
         names = " and ".join(missing)
@@ -765,6 +772,30 @@ def write_output(text: str, output: str | None) -> None:
         write_stdout(text)
         return
     write_atomic(output, text)
+
+
+def check_workbook(args: argparse.Namespace) -> bool:
+    """Whether ``--format xlsx`` is asked for, checked before any work.
+
+    Raises:
+        _UsageError: No ``--output FILE.xlsx`` is given (a workbook is not written to a
+            terminal or a pipe), or its name does not end in ``.xlsx``.
+        OutputError: openpyxl cannot be imported.
+    """
+    if getattr(args, "format", None) != "xlsx":
+        return False
+    output = getattr(args, "output", None)
+    if output is None:
+        raise _UsageError(
+            "--format xlsx writes a binary workbook, which is not written to stdout; "
+            "give --output FILE.xlsx"
+        )
+    if not str(output).lower().endswith(".xlsx"):
+        raise _UsageError(f"--format xlsx: --output {output} must end in .xlsx")
+    from tariffs.io.render.xlsx import require_openpyxl
+
+    require_openpyxl()
+    return True
 
 
 def check_plot(path: str | None) -> str | None:

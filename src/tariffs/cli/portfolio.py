@@ -26,6 +26,7 @@ from tariffs.cli.options import (
     add_output_option,
     add_tariff_lookup_options,
     check_plot,
+    check_workbook,
     dask_client,
     many_accounts_estimate,
     positive,
@@ -112,6 +113,7 @@ def add_parser(commands: Any) -> None:
             "table": "the summary",
             "json": "the summary and every account",
             "csv": "one row per account",
+            "xlsx": "a summary sheet, a sheet of the CSV's rows and one of the failures",
         },
         default="table",
         not_offered="the summary needs every account (tariffs batch writes one bill per line)",
@@ -123,6 +125,12 @@ def add_parser(commands: Any) -> None:
         help="with --output (csv or json): keep the accounts already priced there",
     )
     sub.add_argument("--plot", metavar="FILE.png|svg", help="draw the bill-change histogram")
+    sub.add_argument(
+        "--plot-months",
+        metavar="FILE.png|svg",
+        help="draw the revenue of each month under the current and the proposed tariff, "
+        "and its change",
+    )
 
 
 class _ProgressBar(ProgressBar):
@@ -227,12 +235,19 @@ def run(args: argparse.Namespace) -> int:
         raise _UsageError("--proposed or --migrate is needed")
     if args.resume and not args.output:
         raise _UsageError("--resume needs --output")
-    if args.resume and args.format == "table":
+    if args.resume and args.format not in ("csv", "json"):
         raise _UsageError("--resume reads back --format csv or json output")
+    if args.resume and args.plot_months:
+        raise _UsageError(
+            "--plot-months needs the months of every account, which an output read back "
+            "by --resume does not hold; leave out one of them"
+        )
     image_format = check_plot(args.plot)
+    months_format = check_plot(args.plot_months)
+    workbook = check_workbook(args)
     detailed = _detailed_options(args)
     if detailed is not None:
-        return _run_detailed(args, detailed, image_format)
+        return _run_detailed(args, detailed, image_format, months_format)
     if args.current is None:
         raise _UsageError("--current is needed (or a tariff column in the accounts file)")
     current = _load(args, args.current)
@@ -264,10 +279,14 @@ def run(args: argparse.Namespace) -> int:
     kept = f", {len(previous)} of them read back from {args.output}" if previous else ""
     note(f"read {args.accounts}: {len(accounts)} accounts{kept}; readings in {args.readings_dir}")
 
-    def render(outcomes: Sequence[AccountOutcome]) -> str:
+    def render(outcomes: Sequence[AccountOutcome]) -> str | bytes:
         result = summarize(
             outcomes, current.id, proposed.id, current.currency, group_columns, top=args.top
         )
+        if workbook:
+            from tariffs.io.render.xlsx import portfolio_workbook
+
+            return portfolio_workbook(result, outcomes)
         if args.format == "json":
             return portfolio_to_json(result)
         if args.format == "csv":
@@ -280,9 +299,13 @@ def run(args: argparse.Namespace) -> int:
         nonlocal last_checkpoint
         for outcome in chunk:
             done[outcome.account_id] = outcome
-        if args.output and args.format != "table" and time.monotonic() - last_checkpoint > 30:
+        if (
+            args.output
+            and args.format in ("csv", "json")
+            and time.monotonic() - last_checkpoint > 30
+        ):
             ordered = [done[e.account_id] for e in accounts if e.account_id in done]
-            write_output(render(ordered), args.output)
+            _write(render(ordered), args.output)
             last_checkpoint = time.monotonic()
 
     bar = _ProgressBar(sys.stderr) if progress_wanted(sys.stderr) else None
@@ -302,13 +325,16 @@ def run(args: argparse.Namespace) -> int:
             bar.close()
     by_id = {**previous, **{outcome.account_id: outcome for outcome in fresh}}
     outcomes = [by_id[entry.account_id] for entry in accounts]
-    write_output(render(outcomes), args.output)
+    _write(render(outcomes), args.output)
     failed = [outcome for outcome in outcomes if not outcome.ok]
-    if image_format is not None:
-        from tariffs.io.render.plot import portfolio_chart
+    if image_format is not None or months_format is not None:
+        from tariffs.io.render.plot import portfolio_chart, portfolio_months_chart
 
         result = summarize(outcomes, current.id, proposed.id, current.currency, group_columns)
-        write_atomic(args.plot, portfolio_chart(result, image_format))
+        if image_format is not None:
+            write_atomic(args.plot, portfolio_chart(result, image_format))
+        if months_format is not None:
+            write_atomic(args.plot_months, portfolio_months_chart(result, months_format))
     for outcome in failed:
         print(f"tariffs: account {outcome.account_id} failed: {outcome.error}", file=sys.stderr)
     if failed:
@@ -318,6 +344,15 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _write(output: str | bytes, path: str | None) -> None:
+    """Write text to stdout or ``path``, or a workbook to ``path``, whole or not at all."""
+    if isinstance(output, bytes):
+        assert path is not None  # noqa: S101 - check_workbook asked for --output
+        write_atomic(path, output)
+    else:
+        write_output(output, path)
 
 
 def _pricing_options(
@@ -401,7 +436,10 @@ def _detailed_options(args: argparse.Namespace) -> _Detailed | None:
 
 
 def _run_detailed(
-    args: argparse.Namespace, options: _Detailed, image_format: str | None
+    args: argparse.Namespace,
+    options: _Detailed,
+    image_format: str | None,
+    months_format: str | None = None,
 ) -> int:
     """A portfolio with a tariff per account, a migration or bands."""
     from tariffs.whatif.portfolio import (
@@ -473,13 +511,18 @@ def _run_detailed(
         change_bands=options.change_bands,
         detailed=True,
     )
-    if args.format == "json":
+    text: str | bytes
+    if args.format == "xlsx":
+        from tariffs.io.render.xlsx import portfolio_workbook
+
+        text = portfolio_workbook(result, outcomes)
+    elif args.format == "json":
         text = portfolio_to_json(result)
     elif args.format == "csv":
         text = portfolio_to_csv(result, outcomes)
     else:
         text = portfolio_to_table(result)
-    write_output(text, args.output)
+    _write(text, args.output)
     if image_format is not None:
         from tariffs.io.render.plot import portfolio_chart, portfolio_group_chart
 
@@ -491,6 +534,10 @@ def _run_detailed(
             else portfolio_chart(result, image_format)
         )
         write_atomic(args.plot, chart)
+    if months_format is not None:
+        from tariffs.io.render.plot import portfolio_months_chart
+
+        write_atomic(args.plot_months, portfolio_months_chart(result, months_format))
     for outcome in result.not_migrated:
         note(f"account {outcome.account_id} not migrated: {outcome.not_migrated}")
     for outcome in result.failed:

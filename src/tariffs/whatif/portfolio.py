@@ -47,11 +47,13 @@ from tariffs.io.accounts_csv import (
     read_readings_file,
 )
 from tariffs.model.account import CoincidentPeak
+from tariffs.model.bill import Bill
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
 from tariffs.runs.runner import ItemError, Task, run
 from tariffs.whatif.compare import percent_of
 from tariffs.whatif.migrations import CURRENT_COLUMN, ChangeBands, Migration, UsageBands
+from tariffs.whatif.months import months_of_bills
 
 __all__ = [
     "ACCOUNT_COLUMNS",
@@ -105,6 +107,9 @@ class AccountOutcome:
         lines: Per line code: (code, amount under the current tariff, under the proposed
             one) [currency], summed over the bills, in code order.
         year_of_bills: Whether the bills cover exactly one year, no day missing.
+        months: Per month a bill starts in: (its first day, total under the current
+            tariff, under the proposed one) [currency], in month order
+            (`tariffs.whatif.months`); empty when failed, or read back from an output.
     """
 
     account_id: str
@@ -119,6 +124,7 @@ class AccountOutcome:
     not_migrated: str | None = None
     lines: tuple[tuple[str, Decimal, Decimal], ...] = field(default=(), repr=False)
     year_of_bills: bool = False
+    months: tuple[tuple[dt.date, Decimal, Decimal], ...] = field(default=(), repr=False)
 
     @property
     def ok(self) -> bool:
@@ -264,6 +270,18 @@ def _outcome(
         proposed_tariff=proposed.id,
         lines=tuple((code, now, new) for code, (now, new) in sorted(by_code.items())),
         year_of_bills=_year_of_bills([(b.period_start, b.period_end) for b in current_bills]),
+        months=_months(current_bills, proposed_bills),
+    )
+
+
+def _months(
+    current_bills: Sequence[Bill], proposed_bills: Sequence[Bill]
+) -> tuple[tuple[dt.date, Decimal, Decimal], ...]:
+    """Per month a bill starts in: its total under each tariff (`tariffs.whatif.months`)."""
+    now, new = months_of_bills(current_bills), months_of_bills(proposed_bills)
+    return tuple(
+        (month, now.get(month, Decimal(0)), new.get(month, Decimal(0)))
+        for month in sorted(now.keys() | new.keys())
     )
 
 

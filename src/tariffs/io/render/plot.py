@@ -19,8 +19,10 @@ from tariffs.whatif.portfolio import PortfolioResult
 __all__ = [
     "chart_format",
     "comparison_chart",
+    "comparison_months_chart",
     "portfolio_chart",
     "portfolio_group_chart",
+    "portfolio_months_chart",
     "require_matplotlib",
 ]
 
@@ -207,4 +209,136 @@ def portfolio_group_chart(
         axes.set_ylabel("accounts")
         axes.set_title(f"{column} {value or '(blank)'}: {len(changes)} accounts", fontsize=9)
     axes_list[-1].set_xlabel(f"bill change, proposed minus current [{result.currency}]")
+    return _render(figure, image_format)
+
+
+def _stack(
+    axes: Any, positions: list[float], rows: list[list[float]], styles: list[dict[str, Any]]
+) -> list[Any]:
+    """Stacked bars: row i of ``rows`` is one segment's height at each position.
+
+    Positive heights stack up from 0 and negative ones down from 0, so a credit shows
+    below the axis. Returns the bar container of each segment.
+    """
+    up = [0.0] * len(positions)
+    down = [0.0] * len(positions)
+    containers = []
+    for heights, style in zip(rows, styles, strict=True):
+        bottoms = [up[i] if h >= 0 else down[i] for i, h in enumerate(heights)]
+        containers.append(axes.bar(positions, heights, bottom=bottoms, **style))
+        for i, h in enumerate(heights):
+            if h >= 0:
+                up[i] += h
+            else:
+                down[i] += h
+    return containers
+
+
+def comparison_months_chart(comparison: Comparison | WhatIf, image_format: str = "png") -> bytes:
+    """Draw when and where the costs arise: each billing period's cost per tariff.
+
+    One panel per tariff of the base case, cheapest first, on one cost axis: a bar per
+    billing period (labelled by its first day), stacked by segment
+    (`tariffs.whatif.months`): the energy cost of each time-of-use period, then each other
+    line kind (demand, fixed, tax, ...); a segment has the same colour in every panel.
+
+    Args:
+        comparison: A comparison, or a base case with scenarios (the base case is drawn).
+        image_format: ``png`` or ``svg``.
+
+    Raises:
+        OutputError: matplotlib is not installed.
+    """
+    from tariffs.whatif.months import bill_segments, segment_names
+
+    figure_class = _figure_class()
+    matplotlib = importlib.import_module("matplotlib")
+    base = comparison.base if isinstance(comparison, WhatIf) else comparison
+    results = base.results
+    segments = segment_names(bill for result in results for bill in result.bills)
+    # Ten segments or fewer take the ten default colours, more the twenty of tab20.
+    palette = matplotlib.colormaps["tab10" if len(segments) <= 10 else "tab20"]
+    colour = {name: palette(i % palette.N) for i, name in enumerate(segments)}
+    panels = max(1, len(results))
+    figure = figure_class(figsize=(10, 1.2 + 2.8 * panels), layout="constrained")
+    axes_list = figure.subplots(panels, 1, sharey=True, squeeze=False)[:, 0]
+    handles: dict[str, Any] = {}
+    for axes, result in zip(axes_list, results, strict=False):
+        splits = [bill_segments(bill) for bill in result.bills]
+        positions = [float(i) for i in range(len(splits))]
+        rows = [[float(split.get(name, 0)) for split in splits] for name in segments]
+        each = [{"label": name, "color": colour[name], "width": 0.6} for name in segments]
+        for name, container in zip(segments, _stack(axes, positions, rows, each), strict=True):
+            handles.setdefault(name, container)
+        axes.set_xticks(positions, [bill.period_start.isoformat() for bill in result.bills])
+        # At least three bars' room, so that one billing period is not one wide block.
+        room = max(0.0, (3 - len(positions)) / 2)
+        axes.set_xlim(-0.5 - room, len(positions) - 0.5 + room)
+        axes.tick_params(axis="x", labelrotation=30, labelsize="small")
+        axes.axhline(0, color="black", linewidth=0.5)
+        axes.set_ylabel(f"cost [{base.currency}]")
+        axes.set_title(f"{result.tariff}: {result.total} {base.currency}", fontsize=10)
+    if not results:
+        axes_list[0].set_title("no tariff could be priced")
+    figure.suptitle("Cost per billing period, by time-of-use period and line kind")
+    if handles:
+        figure.legend(
+            list(handles.values()), list(handles), loc="outside lower center",
+            ncols=min(5, len(handles)), fontsize="small",
+        )  # fmt: skip
+    return _render(figure, image_format)
+
+
+def portfolio_months_chart(result: PortfolioResult, image_format: str = "png") -> bytes:
+    """Draw the revenue of each month under the current and the proposed tariff.
+
+    The upper panel has two bars a month, current and proposed (the accounts priced, each
+    bill in the month its period starts, `tariffs.whatif.months`); the lower panel the
+    change of each month, proposed minus current.
+
+    Args:
+        result: A priced portfolio.
+        image_format: ``png`` or ``svg``.
+
+    Raises:
+        OutputError: matplotlib is not installed.
+    """
+    from tariffs.whatif.months import sum_months
+
+    figure_class = _figure_class()
+    months = sum_months(outcome.months for outcome in result.accounts)
+    figure = figure_class(figsize=(10, 7), layout="constrained")
+    revenue, change = figure.subplots(2, 1, sharex=True)
+    positions = list(range(len(months)))
+    width = 0.4
+    revenue.bar(
+        [p - width / 2 for p in positions],
+        [float(now) for _, now, _ in months],
+        width=width,
+        label=f"current: {result.current}",
+    )
+    revenue.bar(
+        [p + width / 2 for p in positions],
+        [float(new) for _, _, new in months],
+        width=width,
+        label=f"proposed: {result.proposed}",
+    )
+    revenue.set_ylabel(f"revenue [{result.currency}]")
+    revenue.set_title(
+        f"Revenue by month, {len(result.accounts)} accounts: current "
+        f"{result.current_total}, proposed {result.proposed_total} {result.currency}"
+    )
+    revenue.legend(fontsize="small")
+    differences = [float(new - now) for _, now, new in months]
+    change.bar(
+        positions,
+        differences,
+        width=0.6,
+        color=["tab:red" if d > 0 else "tab:green" for d in differences],
+    )
+    change.axhline(0, color="black", linewidth=0.8)
+    change.set_ylabel(f"change [{result.currency}]")
+    change.set_title("Change by month, proposed minus current (red: more revenue)")
+    change.set_xticks(positions, [f"{month:%Y-%m}" for month, _, _ in months])
+    change.tick_params(axis="x", labelrotation=30)
     return _render(figure, image_format)
