@@ -41,6 +41,7 @@ from tariffs.whatif.sensitivity import (
 
 JULY_FIRST = 1751299200  # 2025-07-01T00:00 Asia/Shanghai (UTC+8)
 ROOT = Path(__file__).resolve().parents[2]
+SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
 
 BODIES = {
     "flat": flat_body("0.51"),
@@ -428,7 +429,7 @@ def test_the_heat_map_has_a_cell_per_grid_cell_and_a_line_per_break_even() -> No
     png = sensitivity_chart(grid, "png")
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
     svg = sensitivity_chart(grid, "svg")
-    assert ElementTree.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
+    assert ElementTree.fromstring(svg).tag == SVG_ROOT  # noqa: S314 - our own chart
 
 
 def test_the_heat_map_of_one_axis_has_a_row_per_tariff(tmp_path: Path) -> None:
@@ -457,7 +458,7 @@ def test_the_heat_map_of_one_axis_has_a_row_per_tariff(tmp_path: Path) -> None:
         str(tmp_path / "t"),
     ]
     assert main(argv) == 0
-    assert ElementTree.fromstring(out.read_bytes()).tag == "{http://www.w3.org/2000/svg}svg"
+    assert ElementTree.fromstring(out.read_bytes()).tag == SVG_ROOT  # noqa: S314 - our own file
 
 
 # -- the example -----------------------------------------------------------------------
@@ -477,3 +478,22 @@ def test_the_example_readme_shows_what_the_command_prints(
 
         main(shlex.split(command))
         assert capsys.readouterr().out == printed
+
+
+def test_the_readme_use_block_shows_a_grid_that_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    use = readme.split("## Use", 1)[1].split("```", 2)[1]
+    lines = use.replace("\\\n", " ").splitlines()
+    (command,) = [line for line in lines if "--grid" in line]
+    assert "[--plot grid.png]" in command
+    argv = shlex.split(command.replace("[--plot grid.png]", "").strip())[1:]
+    monkeypatch.chdir(ROOT)
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "Sensitivity grid: shift peak->valley % × growth %; savings against two-part"
+    )

@@ -200,7 +200,7 @@ def _values(text: str, spec: str) -> tuple[Decimal, ...]:
         return Decimal(item)
 
     if ".." in spec:
-        match = re.fullmatch(r"([^.:]+)\.\.([^:]+):(.+)", spec.strip())
+        match = re.fullmatch(r"(.+?)\.\.([^:]+):(.+)", spec.strip())
         if not match:
             raise ScenarioError(
                 f"grid axis {text!r}: a range is FIRST..LAST:STEP, found {spec!r}; {_FORMS}"
