@@ -23,6 +23,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tables import flat_body, peak_valley_body, table_yaml
 from tariffs import Readings, ScenarioError, Tariff, parse_tariff
@@ -497,3 +499,60 @@ def test_the_readme_use_block_shows_a_grid_that_runs(
     assert out.startswith(
         "Sensitivity grid: shift peak->valley % × growth %; savings against two-part"
     )
+
+
+def test_a_tariff_that_does_not_apply_is_said_once() -> None:
+    usd = parse_tariff(table_yaml("usd", flat_body("0.1"), currency="USD"), "usd.yaml")
+    grid = sensitivity_grid(
+        july(), [tariff("flat"), usd], [parse_grid_axis("scale:1,2")], current="flat"
+    )
+    reason = grid.base.not_applicable[0].reason
+    assert "USD" in reason
+    assert all(cell.comparison.not_applicable[0].reason == reason for cell in grid.cells)
+    table = grid_to_table(grid)
+    assert table.count("usd") == 1 and f"not applicable: usd: {reason}\n" in table
+    document = json.loads(grid_to_json(grid))
+    assert document["not_applicable"] == [{"tariff": "usd", "reason": reason}]
+    assert document["cells"][1]["not_applicable"] == [{"tariff": "usd", "reason": reason}]
+    # 2 × 744 kWh × 0.51 = 758.88.
+    assert document["totals"] == {"flat": ["379.44", "758.88"]}
+    rows = list(csv.DictReader(io.StringIO(grid_to_csv(grid))))
+    assert [(r["scenario"], r["tariff"], r["not_applicable"] == reason) for r in rows] == [
+        ("base", "usd", True),
+        ("scale:1", "flat", False),
+        ("scale:1", "usd", True),
+        ("scale:2", "flat", False),
+        ("scale:2", "usd", True),
+    ]
+
+
+@given(
+    day=st.lists(st.integers(0, 5000), min_size=24, max_size=24),
+    shares=st.lists(st.integers(0, 100), min_size=1, max_size=3, unique=True),
+    factors=st.lists(st.integers(0, 30), min_size=1, max_size=3, unique=True),
+)
+def test_any_grid_is_its_scenarios_and_transposes(
+    day: list[int], shares: list[int], factors: list[int]
+) -> None:
+    """Any load (the same random day, 3 days), any shifts and scale factors (0 to 3)."""
+    readings = Readings("days.csv", 3600, [JULY_FIRST + 3600 * i for i in range(72)], 3, day * 3)
+    shift = parse_grid_axis(f"shift:{','.join(map(str, sorted(shares)))}%:peak->valley")
+    scale = parse_grid_axis("scale:" + ",".join(str(Decimal(f) / 10) for f in sorted(factors)))
+    tariffs = [tariff("flat"), tariff("tou-fixed")]
+    grid = sensitivity_grid(readings, tariffs, [shift, scale], current="flat", break_even=False)
+    swapped = sensitivity_grid(readings, tariffs, [scale, shift], current="flat", break_even=False)
+    whatif = compare_scenarios(
+        tariffs, readings, [cell.scenario for cell in grid.cells], current="flat"
+    )
+    for cell, case in zip(grid.cells, whatif.scenarios, strict=True):
+        i, j = cell.index
+        assert cell.scenario == case.scenario
+        priced = [(r.tariff, r.total, r.savings) for r in cell.comparison.results]
+        assert priced == [(r.tariff, r.total, r.savings) for r in case.comparison.results]
+        other = swapped.cell(j, i)
+        assert [(r.tariff, r.total) for r in other.comparison.results] == [
+            (r.tariff, r.total) for r in cell.comparison.results
+        ]
+        # A shift keeps the kWh; the scale multiplies them.
+        expected = Decimal(sum(day) * 3).scaleb(-3) * cell.values[1]
+        assert {r.energy_kwh for r in cell.comparison.results} == {expected}

@@ -341,14 +341,16 @@ def _run_grid(args: argparse.Namespace, image_format: str | None) -> int:
     for tariff in tariffs:
         periods = [p for r in grid.base.results if r.tariff == tariff.id for p in r.periods]
         note_tariff(tariff, days_of((period.start, period.end) for period in periods))
+    if skipped:
+        base = grid.base
+        merged = tuple(sorted(base.not_applicable + tuple(skipped), key=lambda n: n.tariff))
+        grid = replace(grid, base=replace(base, not_applicable=merged))
     if args.format == "json":
         text = grid_to_json(grid)
     elif args.format == "csv":
         text = grid_to_csv(grid)
     else:
         text = grid_to_table(grid)
-        if skipped:
-            text += "".join(f"not applicable: {item.tariff}: {item.reason}\n" for item in skipped)
         if args.output is None:
             text = paint_table(text)
     if image_format is not None:

@@ -82,7 +82,14 @@ def _priced(grid: SensitivityGrid) -> list[str]:
 
 
 def _notes(grid: SensitivityGrid) -> list[str]:
-    lines = []
+    """The tariffs left out of the readings as read, once; then what differs per cell."""
+    base = grid.base
+    lines = [f"not applicable: {item.tariff}: {item.reason}" for item in base.not_applicable]
+    for ineligible in base.ineligible:
+        word = "not ranked" if ineligible.standing.status == "unknown" else "not eligible"
+        lines.append(f"{word}: {ineligible.tariff}: {ineligible.standing.text}")
+    known = {(item.tariff, item.reason) for item in base.not_applicable}
+    known |= {(item.tariff, item.standing.text) for item in base.ineligible}
     for cell in grid.cells:
         where = _where(grid, cell)
         if cell.error is not None:
@@ -92,6 +99,7 @@ def _notes(grid: SensitivityGrid) -> list[str]:
         lines.extend(
             f"not applicable at {where}: {item.tariff}: {item.reason}"
             for item in comparison.not_applicable
+            if (item.tariff, item.reason) not in known
         )
         lines.extend(
             f"failed at {where}: the current tariff {item.tariff}: {item.reason}"
@@ -100,6 +108,7 @@ def _notes(grid: SensitivityGrid) -> list[str]:
         lines.extend(
             f"not ranked at {where}: {item.tariff}: {item.standing.text}"
             for item in comparison.ineligible
+            if (item.tariff, item.standing.text) not in known
         )
     return lines
 
@@ -313,6 +322,15 @@ def grid_to_json(grid: SensitivityGrid) -> str:
         "totals": {tariff: _nested(grid, total_of(tariff)) for tariff in priced},
         "break_even": [_mark_dict(grid, mark) for mark in grid.marks],
     }
+    if base.not_applicable:
+        document["not_applicable"] = [
+            {"tariff": item.tariff, "reason": item.reason} for item in base.not_applicable
+        ]
+    if base.ineligible:
+        document["not_eligible"] = [
+            {"tariff": item.tariff, "status": item.standing.status, "text": item.standing.text}
+            for item in base.ineligible
+        ]
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -333,7 +351,9 @@ def grid_to_csv(grid: SensitivityGrid) -> str:
         ``average_price_per_kwh``, ``savings``, ``savings_percent`` and ``cheapest`` (the
         cell's first tariff); a row per tariff that does not apply or is not ranked in the
         cell (``not_applicable``), and a row per failed cell or current tariff
-        (``error``). The break-even marks are in the table and the JSON.
+        (``error``). The tariffs that do not apply to the readings as read (or whose file
+        could not be loaded) come first, as rows of scenario ``base``. The break-even
+        marks are in the table and the JSON.
     """
     axes = _axis_columns(grid)
     header = [
@@ -344,6 +364,8 @@ def grid_to_csv(grid: SensitivityGrid) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     writer.writeheader()
+    for item in grid.base.not_applicable:
+        writer.writerow({"scenario": "base", "tariff": item.tariff, "not_applicable": item.reason})
     for cell in grid.cells:
         where = {"scenario": cell.scenario.name}
         where.update({name: _plain(value) for name, value in zip(axes, cell.values, strict=True)})
