@@ -244,8 +244,9 @@ def sensitivity_figure(grid: SensitivityGrid) -> Any:
     Two axes: one cell per grid cell (rows: the first axis' values, top to bottom;
     columns: the second's), coloured by the saving of the cell's cheapest tariff against
     the current one (by its total without a current tariff) and annotated with that
-    tariff and the value. One axis: a row per tariff, a column per value, each cell its
-    saving (or total). Each break-even mark found is one line, placed between the two
+    tariff and the value; savings are coloured on a scale centred on 0 (green saves, red
+    costs more). One axis: a row per tariff, a column per value, each cell its saving (or
+    total). Each break-even mark found is one line, placed between the two
     cells it lies between in proportion to its value and labelled with that value (the
     labels are the exact values; only the place of the line between the cells' centres
     is drawn to scale).
@@ -280,8 +281,12 @@ def sensitivity_figure(grid: SensitivityGrid) -> Any:
         layout="constrained",
     )
     axes = figure.subplots()
-    colours = "RdYlGn" if savings else "viridis_r"
-    image = axes.imshow(values, cmap=colours, aspect="auto")
+    if savings:
+        # Centred on 0: green saves, yellow the same, red costs more than the current one.
+        norm = importlib.import_module("matplotlib.colors").CenteredNorm(vcenter=0)
+        image = axes.imshow(values, cmap="RdYlGn", norm=norm, aspect="auto")
+    else:
+        image = axes.imshow(values, cmap="viridis_r", aspect="auto")
     figure.colorbar(image, ax=axes, label=f"{what} [{base.currency}]")
     for i, row in enumerate(labels):
         for j, text in enumerate(row):
