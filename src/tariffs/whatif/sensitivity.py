@@ -257,6 +257,16 @@ def parse_grid_axis(text: str) -> GridAxis:
             axis = GridAxis("cap", _values(text, match.group(1)), text=text.strip())
     if axis is None:
         raise ScenarioError(f"grid axis {text!r} is not understood: {_FORMS}")
+    if not axis.growth and axis.values[0] < 0:
+        what = {"shift": "a shift's percent", "scale": "a scale factor", "cap": "a cap"}
+        raise ScenarioError(
+            f"grid axis {text!r}: {what[axis.kind]} is 0 or more, found {_text(axis.values[0])}"
+        )
+    if axis.growth and axis.values[0] < -100:
+        raise ScenarioError(
+            f"grid axis {text!r}: growth is -100 % or more (a factor of 0 or more), found "
+            f"{_text(axis.values[0])} %"
+        )
     for value in axis.values:
         try:
             axis.step(value)
