@@ -376,6 +376,29 @@ def test_compare_writes_a_workbook(
     assert target.read_bytes() == first
 
 
+def test_compare_writes_a_grid_workbook_and_its_month_chart(
+    capsys: pytest.CaptureFixture[str], files: dict[str, Path], tmp_path: Path
+) -> None:
+    target, chart = tmp_path / "grid.xlsx", tmp_path / "months.png"
+    grid = ("--grid", "scale:0.9,1.0,1.2")
+    code = main(compare_argv(files, *grid, "--format", "xlsx", "--output", target,
+                             "--plot-months", chart))  # fmt: skip
+    assert code == 0
+    assert capsys.readouterr().out == ""
+    assert main(compare_argv(files, *grid, "--format", "csv")) == 0
+    text = capsys.readouterr().out
+    book = load(target.read_bytes())
+    assert book.sheetnames == ["grid"]
+    assert_sheet_is_the_csv(book["grid"], text)
+    rows = list(book["grid"].iter_rows(values_only=True))
+    header = rows[0]
+    totals = {(r[header.index("scale")], r[header.index("tariff")]): r[header.index("total")]
+              for r in rows[1:]}  # fmt: skip
+    # July and August: 1488 kWh × 1.2 = 1785.6 kWh; flat-a × 0.5 = 892.80, flat-b × 0.6 = 1071.36.
+    assert totals[(1.2, "flat-a")] == 892.8 and totals[(1.2, "flat-b")] == 1071.36
+    assert chart.read_bytes().startswith(b"\x89PNG")
+
+
 def batch_argv(files: dict[str, Path], *options: object) -> list[str]:
     return [str(a) for a in (
         "batch", "--accounts", files["batch"], "--readings-dir", files["dir"],

@@ -27,7 +27,7 @@ from tariffs.cli.options import (
     write_output,
 )
 from tariffs.cli.terminal import days_of, note_tariff, paint_table
-from tariffs.errors import InputError, TariffsError, UnsupportedFeatureError
+from tariffs.errors import InputError, ScenarioError, TariffsError, UnsupportedFeatureError
 from tariffs.io.atomic import write_atomic
 from tariffs.io.coincident_peaks import read_coincident_peaks
 from tariffs.io.render.comparison import (
@@ -35,6 +35,7 @@ from tariffs.io.render.comparison import (
     comparison_to_json,
     comparison_to_table,
 )
+from tariffs.io.render.sensitivity import grid_failures, grid_to_csv, grid_to_json, grid_to_table
 from tariffs.io.tables import iter_table_files, load_account, load_tariff
 from tariffs.model.account import Account
 from tariffs.model.readings import Readings
@@ -55,6 +56,13 @@ from tariffs.whatif.scenarios import (
     load_scenarios,
     parse_scenario,
     profile_names,
+)
+from tariffs.whatif.sensitivity import (
+    MAX_CELLS,
+    GridAxis,
+    check_axes,
+    parse_grid_axis,
+    sensitivity_grid,
 )
 
 __all__ = ["add_parser", "run"]
@@ -118,7 +126,24 @@ def add_parser(commands: Any) -> None:
     sub.add_argument(
         "--break-even", action="append", default=[], metavar="SPEC", help=_BREAK_EVEN_HELP
     )
-    sub.add_argument("--plot", metavar="FILE.png|svg", help="draw the comparison")
+    sub.add_argument(
+        "--grid",
+        action="append",
+        default=[],
+        metavar="AXIS",
+        help=(
+            "a sensitivity grid axis (once for a row per value, twice for rows × "
+            "columns): shift:0,10,20,30,40%%:peak->valley, scale:0.9,1.0,1.1 (factors), "
+            "scale:-10,0,10,20%% (growth), cap:400,500kW; a range FIRST..LAST:STEP may "
+            "stand for a list (shift:0..40:10%%:peak->valley); at most "
+            f"{MAX_CELLS} cells; not with --scenario or --break-even"
+        ),
+    )
+    sub.add_argument(
+        "--plot",
+        metavar="FILE.png|svg",
+        help="draw the comparison (with --grid: a heat map of the grid and its break-even)",
+    )
     sub.add_argument(
         "--plot-months",
         metavar="FILE.png|svg",
@@ -270,11 +295,109 @@ def _break_evens(
     return found
 
 
+def _grid_axes(args: argparse.Namespace) -> list[GridAxis]:
+    """The ``--grid`` axes, checked before anything is read or priced."""
+    if args.scenarios or args.scenario_file:
+        raise _UsageError(
+            "tariffs compare: --grid makes its cells' scenarios; it does not take --scenario "
+            "or --scenarios (give the other step as the grid's second axis)"
+        )
+    if args.break_even:
+        raise _UsageError(
+            "tariffs compare: --grid finds its own break-even between cells; it does not "
+            "take --break-even"
+        )
+    axes = []
+    for text in args.grid:
+        try:
+            axes.append(parse_grid_axis(text))
+        except ScenarioError as exc:
+            raise ScenarioError(f"--grid: {exc.message}") from None
+    try:
+        check_axes(axes)
+    except ScenarioError as exc:
+        raise ScenarioError(f"--grid: {exc.message}") from None
+    return axes
+
+
+def _run_grid(
+    args: argparse.Namespace, image_format: str | None, months_format: str | None, workbook: bool
+) -> int:
+    """``tariffs compare --grid``: every tariff priced in every cell of the grid."""
+    axes = _grid_axes(args)
+    tariffs, skipped, current_id = _load_tariffs(args)
+    account = load_account(args.account) if args.account else None
+    reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
+    peaks = (
+        read_coincident_peaks(args.coincident_peaks, reference.timezone)
+        if args.coincident_peaks
+        else []
+    )
+    readings = read_readings_of(args, args.readings, reference.timezone, "tariffs compare")
+    grid = sensitivity_grid(
+        readings,
+        tariffs,
+        axes,
+        account,
+        current=current_id,
+        start=args.start,
+        end=args.end,
+        event_days=args.event_days,
+        demand_window=args.demand_window,
+        annualise=args.annualise,
+        ignore_eligibility=args.ignore_eligibility,
+        coincident_peaks=peaks,
+        metering=args.metering,
+    )
+    for tariff in tariffs:
+        periods = [p for r in grid.base.results if r.tariff == tariff.id for p in r.periods]
+        note_tariff(tariff, days_of((period.start, period.end) for period in periods))
+    if skipped:
+        base = grid.base
+        merged = tuple(sorted(base.not_applicable + tuple(skipped), key=lambda n: n.tariff))
+        grid = replace(grid, base=replace(base, not_applicable=merged))
+    text: str | bytes
+    if workbook:
+        from tariffs.io.render.xlsx import grid_workbook
+
+        text = grid_workbook(grid)
+    elif args.format == "json":
+        text = grid_to_json(grid)
+    elif args.format == "csv":
+        text = grid_to_csv(grid)
+    else:
+        text = grid_to_table(grid)
+        if args.output is None:
+            text = paint_table(text)
+    if image_format is not None:
+        from tariffs.io.render.plot import sensitivity_chart
+
+        chart = sensitivity_chart(grid, image_format)
+    if months_format is not None:
+        from tariffs.io.render.plot import comparison_months_chart
+
+        months_chart = comparison_months_chart(grid.base, months_format)
+    if isinstance(text, bytes):
+        write_atomic(args.output, text)
+    else:
+        write_output(text, args.output)
+    if image_format is not None:
+        write_atomic(args.plot, chart)
+    if months_format is not None:
+        write_atomic(args.plot_months, months_chart)
+    failures = list(grid_failures(grid))
+    for failure in failures:
+        print(f"tariffs: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
 def run(args: argparse.Namespace) -> int:
     """``tariffs compare``: rank tariffs, with scenarios and break-even."""
     image_format = check_plot(args.plot)
     months_format = check_plot(args.plot_months)
     workbook = check_workbook(args)
+    if args.grid:
+        return _run_grid(args, image_format, months_format, workbook)
     specs = [_break_even_spec(text) for text in args.break_even]
     if specs and args.demand_window == "readings":
         raise _UsageError(

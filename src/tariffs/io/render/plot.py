@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import io
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tariffs.errors import OutputError
 from tariffs.whatif.compare import LINE_KINDS, Comparison, WhatIf
@@ -342,3 +342,124 @@ def portfolio_months_chart(result: PortfolioResult, image_format: str = "png") -
     change.set_xticks(positions, [f"{month:%Y-%m}" for month, _, _ in months])
     change.tick_params(axis="x", labelrotation=30)
     return _render(figure, image_format)
+
+
+# -- sensitivity grids -------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from tariffs.whatif.sensitivity import GridCell, SensitivityGrid
+
+
+def _cell_value(cell: GridCell, tariff: str | None, savings: bool) -> float:
+    """What a heat map cell shows, as a float for the drawing; NaN for no value."""
+    if cell.error is not None:
+        return float("nan")
+    cost = cell.cheapest if tariff is None else cell.comparison.get(tariff)
+    if cost is None:
+        return float("nan")
+    amount = cost.savings if savings else cost.total
+    return float("nan") if amount is None else float(amount)
+
+
+def _cell_label(cell: GridCell, tariff: str | None, savings: bool) -> str:
+    if cell.error is not None:
+        return "failed"
+    cost = cell.cheapest if tariff is None else cell.comparison.get(tariff)
+    if cost is None:
+        return "n/a"
+    amount = cost.savings if savings else cost.total
+    text = "" if amount is None else format(amount, "f")
+    return f"{cost.tariff}\n{text}" if tariff is None else text
+
+
+def sensitivity_figure(grid: SensitivityGrid) -> Any:
+    """The heat map of a sensitivity grid, as a matplotlib figure.
+
+    Two axes: one cell per grid cell (rows: the first axis' values, top to bottom;
+    columns: the second's), coloured by the saving of the cell's cheapest tariff against
+    the current one (by its total without a current tariff) and annotated with that
+    tariff and the value; savings are coloured on a scale centred on 0 (green saves, red
+    costs more). One axis: a row per tariff, a column per value, each cell its saving (or
+    total). Each break-even mark found is one line, placed between the two
+    cells it lies between in proportion to its value and labelled with that value (the
+    labels are the exact values; only the place of the line between the cells' centres
+    is drawn to scale).
+
+    Raises:
+        OutputError: matplotlib is not installed.
+    """
+    figure_class = _figure_class()
+    base = grid.base
+    savings = base.current is not None
+    what = f"saving against {base.current}" if savings else "total"
+    if len(grid.axes) == 2:
+        rows_axis, columns_axis = grid.axes
+        width = len(columns_axis.values)
+        cells = [list(grid.cells[i : i + width]) for i in range(0, len(grid.cells), width)]
+        labels = [[_cell_label(cell, None, savings) for cell in row] for row in cells]
+        values = [[_cell_value(cell, None, savings) for cell in row] for row in cells]
+        row_labels = [rows_axis.label(value) for value in rows_axis.values]
+        title = f"Cheapest tariff per cell and its {what} [{base.currency}]"
+        y_name = rows_axis.name
+    else:
+        (columns_axis,) = grid.axes
+        priced = [t for t in grid.tariffs if any(c.comparison.get(t) for c in grid.cells)]
+        labels = [[_cell_label(cell, t, savings) for cell in grid.cells] for t in priced]
+        values = [[_cell_value(cell, t, savings) for cell in grid.cells] for t in priced]
+        row_labels = priced
+        title = f"{what.capitalize()} of each tariff [{base.currency}]"
+        y_name = "tariff"
+    height = len(row_labels)
+    figure = figure_class(
+        figsize=(max(6.0, 1.6 * len(columns_axis.values) + 2), max(3.0, 0.8 * height + 2)),
+        layout="constrained",
+    )
+    axes = figure.subplots()
+    if savings:
+        # Centred on 0: green saves, yellow the same, red costs more than the current one.
+        norm = importlib.import_module("matplotlib.colors").CenteredNorm(vcenter=0)
+        image = axes.imshow(values, cmap="RdYlGn", norm=norm, aspect="auto")
+    else:
+        image = axes.imshow(values, cmap="viridis_r", aspect="auto")
+    figure.colorbar(image, ax=axes, label=f"{what} [{base.currency}]")
+    for i, row in enumerate(labels):
+        for j, text in enumerate(row):
+            axes.text(j, i, text, ha="center", va="center", fontsize=8)
+    axes.set_xticks(
+        range(len(columns_axis.values)), [columns_axis.label(v) for v in columns_axis.values]
+    )
+    axes.set_yticks(range(height), row_labels)
+    axes.set_xlabel(columns_axis.name)
+    axes.set_ylabel(y_name)
+    axes.set_title(title)
+    labelled = False
+    for mark in grid.marks:
+        if mark.value is None:
+            continue
+        along = grid.axes[mark.axis]
+        low = along.values[mark.low_index]
+        high = along.values[mark.low_index + 1]
+        place = mark.low_index + float((mark.value - low) / (high - low))
+        label = None if labelled else "break-even (cheapest changes; exact value shown)"
+        labelled = True
+        if len(grid.axes) == 2 and mark.axis == 0:
+            j = mark.fixed_index or 0
+            axes.plot([j - 0.5, j + 0.5], [place, place], color="black", linewidth=2, label=label)
+            axes.text(j + 0.45, place, along.label(mark.value), ha="right", va="bottom", fontsize=7)
+        else:
+            held = mark.fixed_index
+            span = [held - 0.5, held + 0.5] if held is not None else [-0.5, height - 0.5]
+            axes.plot([place, place], span, color="black", linewidth=2, label=label)
+            axes.text(place, span[0], along.label(mark.value), ha="left", va="top", fontsize=7)
+    if labelled:
+        axes.legend(loc="upper right", fontsize="small")
+    return figure
+
+
+def sensitivity_chart(grid: SensitivityGrid, image_format: str = "png") -> bytes:
+    """Draw the heat map of a sensitivity grid (`sensitivity_figure`) as PNG or SVG bytes.
+
+    Raises:
+        OutputError: matplotlib is not installed.
+    """
+    return _render(sensitivity_figure(grid), image_format)

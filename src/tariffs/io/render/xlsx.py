@@ -502,6 +502,31 @@ def comparison_workbook(comparison: Comparison | WhatIf, break_evens: Sequence[A
     return workbook_bytes([Sheet("results", (results,)), Sheet("periods", (periods,))], stamp=stamp)
 
 
+# -- sensitivity grids -------------------------------------------------------------------
+
+
+def grid_workbook(grid: Any) -> bytes:
+    """A sensitivity grid (`tariffs.whatif.sensitivity`) as a workbook: one sheet ``grid``.
+
+    The rows of ``--format csv`` (`grid_to_csv`): one per cell and tariff, the axes'
+    values, totals, kWh and savings as number cells; the break-even marks are in the
+    table and the JSON, as in the CSV.
+
+    Raises:
+        OutputError: openpyxl is not installed, or a number does not fit an Excel cell.
+    """
+    from tariffs.io.render.sensitivity import grid_to_csv
+
+    axes = {axis.name for axis in grid.axes}
+    numbers = axes | {
+        "rank", "total", "energy_kwh", "average_price_per_kwh", "savings", "savings_percent",
+    }  # fmt: skip
+    table = typed_csv(grid_to_csv(grid), numbers.__contains__)
+    ends = [bill.period_end for cost in grid.base.results for bill in cost.bills]
+    stamp = dt.datetime.combine(max(ends), dt.time()) if ends else NO_DATE
+    return workbook_bytes([Sheet("grid", (table,))], stamp=stamp)
+
+
 # -- batch -------------------------------------------------------------------------------
 
 
