@@ -13,7 +13,7 @@ import io
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from tariffs.model.account import CoincidentPeak
     from tariffs.model.tariff import Tariff
     from tariffs.whatif.portfolio import AccountOutcome
+    from tariffs.whatif.response import Elasticity
 
 __all__ = ["add_parser", "run"]
 
@@ -123,6 +124,12 @@ def add_parser(commands: Any) -> None:
         help="with --output (csv or json): keep the accounts already priced there",
     )
     sub.add_argument("--plot", metavar="FILE.png|svg", help="draw the bill-change histogram")
+    sub.add_argument(
+        "--elasticity",
+        metavar="FILE.yaml",
+        help="also price the load after this price response (own and cross elasticities "
+        "by period of the proposed tariff), beside the static result",
+    )
 
 
 class _ProgressBar(ProgressBar):
@@ -229,7 +236,15 @@ def run(args: argparse.Namespace) -> int:
         raise _UsageError("--resume needs --output")
     if args.resume and args.format == "table":
         raise _UsageError("--resume reads back --format csv or json output")
+    if args.resume and args.elasticity:
+        raise _UsageError(
+            "--resume reads back static results only; it cannot be used with --elasticity"
+        )
     image_format = check_plot(args.plot)
+    from tariffs.whatif.response import check_periods, load_elasticity, summarize_response
+
+    elasticity = load_elasticity(args.elasticity) if args.elasticity else None
+    args.response = elasticity
     detailed = _detailed_options(args)
     if detailed is not None:
         return _run_detailed(args, detailed, image_format)
@@ -237,6 +252,8 @@ def run(args: argparse.Namespace) -> int:
         raise _UsageError("--current is needed (or a tariff column in the accounts file)")
     current = _load(args, args.current)
     proposed = _load(args, args.proposed[0])
+    if elasticity is not None:
+        check_periods(elasticity, proposed)
     peaks = (
         read_coincident_peaks(args.coincident_peaks, current.timezone)
         if args.coincident_peaks
@@ -268,6 +285,8 @@ def run(args: argparse.Namespace) -> int:
         result = summarize(
             outcomes, current.id, proposed.id, current.currency, group_columns, top=args.top
         )
+        if elasticity is not None:
+            result = replace(result, response=summarize_response(result, elasticity))
         if args.format == "json":
             return portfolio_to_json(result)
         if args.format == "csv":
@@ -317,6 +336,21 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    return _response_failures(outcomes)
+
+
+def _response_failures(outcomes: Sequence[AccountOutcome]) -> int:
+    """Say on stderr each account whose price response failed; 1 if any did."""
+    failed = [o for o in outcomes if o.ok and o.response_error is not None]
+    for outcome in failed:
+        print(f"tariffs: account {outcome.account_id}: {outcome.response_error}", file=sys.stderr)
+    if failed:
+        print(
+            f"tariffs: the price response of {len(failed)} account(s) failed; the revenue "
+            "with response is not given where they are",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -333,6 +367,7 @@ def _pricing_options(
         "event_days": args.event_days,
         "coincident_peaks": peaks,
         "estimate": many_accounts_estimate("tariffs portfolio", args),
+        "response": getattr(args, "response", None),
     }
 
 
@@ -431,6 +466,8 @@ def _run_detailed(
         migration=migration,
         load=lambda name: _load(args, name),
     )
+    if args.response is not None:
+        _check_response_periods(args.response, plan)
     currencies = sorted(
         {t.currency for item in plan if not isinstance(item, AccountOutcome) for t in item[1:]}
     )
@@ -473,6 +510,10 @@ def _run_detailed(
         change_bands=options.change_bands,
         detailed=True,
     )
+    if args.response is not None:
+        from tariffs.whatif.response import summarize_response
+
+        result = replace(result, response=summarize_response(result, args.response))
     if args.format == "json":
         text = portfolio_to_json(result)
     elif args.format == "csv":
@@ -502,4 +543,24 @@ def _run_detailed(
             file=sys.stderr,
         )
         return 1
-    return 0
+    return _response_failures(outcomes)
+
+
+def _check_response_periods(elasticity: Elasticity, plan: Sequence[Any]) -> None:
+    """Refuse a declared period that none of the proposed tariffs has, at its line."""
+    from tariffs.errors import ScenarioError
+    from tariffs.whatif.portfolio import AccountOutcome
+
+    proposed = {id(item[2]): item[2] for item in plan if not isinstance(item, AccountOutcome)}
+    for name in elasticity.matrix:
+        if not any(
+            name in version.period_names
+            for tariff in proposed.values()
+            for version in tariff.versions.values()
+        ):
+            raise ScenarioError(
+                f"period {name!r} is not a period of any proposed tariff "
+                f"({', '.join(sorted(t.id for t in proposed.values()))})",
+                file=elasticity.source,
+                line=elasticity.lines.get(name),
+            )
