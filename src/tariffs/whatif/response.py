@@ -39,8 +39,8 @@ remainder), so the period's total is exactly its responded kWh and an interval w
 energy gains none. kvarh and a meter's kW follow each interval's kWh (half-up), keeping
 its power factor and load factor.
 
-The average price of a period under a tariff is its energy lines' amounts over their
-kWh (the lines of the period in every season and tier, summed over all the account's
+The average price of a period under a tariff is its energy lines' amounts (kWh × rate,
+before rounding) over their kWh (the lines of the period in every season and tier, summed over all the account's
 bills), plus the amounts of the energy lines without a period (a flat price, tier
 increments) over all the energy billed. Only ``energy`` lines count: fixed, demand,
 capacity and other lines do not move with the kWh of a period. Under the current tariff,
@@ -371,8 +371,9 @@ def period_prices(bills: Sequence[Bill], tariff: Tariff) -> tuple[dict[str, Frac
     """The average energy price of each period of a tariff over bills, exactly.
 
     Returns:
-        (period → its energy lines' amounts / their kWh, the amounts of the energy lines
-        without a period / every kWh billed) [currency/kWh].
+        (period → its energy lines' kWh × rate / their kWh, the kWh × rate of the energy
+        lines without a period / every kWh billed) [currency/kWh]: the lines' amounts
+        before they are rounded.
     """
     periods = _period_names(tariff)
     amounts: dict[str, Fraction] = {}
@@ -385,10 +386,17 @@ def period_prices(bills: Sequence[Bill], tariff: Tariff) -> tuple[dict[str, Frac
             if line.kind != "energy":
                 continue
             period = _line_period(line.code, periods)
+            # The line's kWh × rate, before it is rounded (a line of a few Wh would
+            # otherwise round its price to 0).
+            amount = (
+                Fraction(line.quantity) * Fraction(line.rate)
+                if line.quantity is not None and line.rate is not None
+                else Fraction(line.amount)
+            )
             if period is None:
-                flat += Fraction(line.amount)
+                flat += amount
             else:
-                amounts[period] = amounts.get(period, Fraction(0)) + Fraction(line.amount)
+                amounts[period] = amounts.get(period, Fraction(0)) + amount
                 kwh[period] = kwh.get(period, Fraction(0)) + Fraction(line.quantity or 0)
     by_period = {p: amounts[p] / kwh[p] for p in amounts if kwh[p]}
     return by_period, (flat / billed if billed else Fraction(0))
