@@ -302,9 +302,7 @@ def test_portfolio_shows_the_response_beside_the_static_result(
     assert "with response  35.400        18.00         24.60       +6.60" in table
 
 
-def test_portfolio_elasticity_refusals(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_portfolio_elasticity_refusals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = write_portfolio(tmp_path)
     (tmp_path / "bad.yaml").write_text("periods:\n  shoulder: {own: -1}\n", encoding="utf-8")
     assert main([*args, "--elasticity", str(tmp_path / "bad.yaml")]) == 1

@@ -40,12 +40,12 @@ energy gains none. kvarh and a meter's kW follow each interval's kWh (half-up), 
 its power factor and load factor.
 
 The average price of a period under a tariff is its energy lines' amounts (kWh × rate,
-before rounding) over their kWh (the lines of the period in every season and tier, summed over all the account's
-bills), plus the amounts of the energy lines without a period (a flat price, tier
-increments) over all the energy billed. Only ``energy`` lines count: fixed, demand,
-capacity and other lines do not move with the kWh of a period. Under the current tariff,
-whose periods may differ, a proposed period's price is the average of the current
-periods' prices weighted by the kWh of its intervals in each.
+before rounding) over their kWh (the lines of the period in every season and tier,
+summed over all the account's bills), plus the amounts of the energy lines without a
+period (a flat price, tier increments) over all the energy billed. Only ``energy`` lines
+count: fixed, demand, capacity and other lines do not move with the kWh of a period.
+Under the current tariff, whose periods may differ, a proposed period's price is the
+average of the current periods' prices weighted by the kWh of its intervals in each.
 
 Refused (the account's response fails, its static result is kept): a period with kWh
 whose responded kWh would be negative (``linear``); a price that is needed and is 0 or
@@ -414,12 +414,12 @@ def _half_up(value: Fraction) -> int:
     return whole + (1 if 2 * rest >= value.denominator else 0)
 
 
-def _factor(elasticity: Elasticity, row: Mapping[str, Decimal], ratios: Mapping[str, Fraction]):  # type: ignore[no-untyped-def]
+def _factor(
+    elasticity: Elasticity, row: Mapping[str, Decimal], ratios: Mapping[str, Fraction]
+) -> Fraction | Decimal:
     """The factor of a period's kWh: an exact fraction (linear) or a decimal (constant)."""
     if elasticity.form == "linear":
-        return 1 + sum(
-            (Fraction(e) * (ratios[q] - 1) for q, e in row.items() if e), Fraction(0)
-        )
+        return 1 + sum((Fraction(e) * (ratios[q] - 1) for q, e in row.items() if e), Fraction(0))
     exponent = Decimal(0)
     for q, e in row.items():
         if not e:
@@ -533,8 +533,7 @@ def respond(
         total = sum(used.values())
         if total and not any(targets.values()):
             raise ScenarioError(
-                "every period's responded kWh is 0, so there is nothing to conserve the "
-                "total in",
+                "every period's responded kWh is 0, so there is nothing to conserve the total in",
                 file=elasticity.source,
             )
         for name, part in zip(
@@ -557,9 +556,7 @@ def respond(
             value if after == before or not before else (2 * value * after + before) // (2 * before)
             for value, before, after in zip(readings.kvarh, kwh, new_kwh, strict=True)
         ]
-    responded = readings.with_values(
-        kwh=new_kwh, kvarh=kvarh, kw=_kw_following(readings, new_kwh)
-    )
+    responded = readings.with_values(kwh=new_kwh, kvarh=kvarh, kw=_kw_following(readings, new_kwh))
     scale = readings.scale
     report = tuple(
         PeriodResponse(
