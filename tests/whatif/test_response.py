@@ -329,3 +329,66 @@ def test_example_elasticity_file_loads() -> None:
     declared = load_elasticity(example)
     assert declared.form == "constant"
     assert set(declared.matrix) == {"peak", "valley"}
+
+
+def strip_response(document: object) -> object:
+    """The document without its ``response`` keys (at any depth)."""
+    if isinstance(document, dict):
+        return {k: strip_response(v) for k, v in document.items() if k != "response"}
+    if isinstance(document, list):
+        return [strip_response(v) for v in document]
+    return document
+
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "portfolio"
+
+
+def example_args() -> list[str]:
+    return [
+        "portfolio", "--accounts", str(EXAMPLE / "accounts.csv"),
+        "--readings-dir", str(EXAMPLE / "readings"), "--tables", str(EXAMPLE / "tariffs"),
+        "--current", "cn-sh-residential", "--migrate", str(EXAMPLE / "migration.csv"),
+        "--workers", "1", "--format", "json",
+    ]  # fmt: skip
+
+
+def test_the_example_migration_keeps_its_static_result(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(example_args()) == 0
+    static = json.loads(capsys.readouterr().out)
+    assert main([*example_args(), "--elasticity", str(EXAMPLE / "elasticity.yaml")]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert strip_response(document) == static
+    response = document["response"]
+    assert response["failed"] == []
+    # The revenue with response is the sum of the accounts' (five priced, F-1 not migrated).
+    accounts = [a["response"] for a in document["accounts"]]
+    assert len(accounts) == 5
+    assert sum(Decimal(a["proposed_total"]) for a in accounts) == Decimal(
+        response["responded_total"]
+    )
+    for account in accounts:
+        # Each account's periods add up to its kWh with response (no interval uncovered).
+        assert sum(Decimal(p["responded_kwh"]) for p in account["periods"]) == Decimal(
+            account["energy_kwh"]
+        )
+    for column in ("class", "district"):
+        groups = response["groups"][column]
+        assert sum(Decimal(g["responded_total"]) for g in groups) == Decimal(
+            response["responded_total"]
+        )
+
+
+def test_a_migration_refuses_a_period_of_no_proposed_tariff(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("periods:\n  peak: {}\n  shoulder: {own: -1}\n", encoding="utf-8")
+    assert main([*example_args(), "--elasticity", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert (
+        "s.yaml:3: period 'shoulder' is not a period of any proposed tariff "
+        "(cn-gd-commercial-tou, cn-sh-residential-tou)"
+    ) in captured.err
