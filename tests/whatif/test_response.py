@@ -392,3 +392,14 @@ def test_a_migration_refuses_a_period_of_no_proposed_tariff(
         "s.yaml:3: period 'shoulder' is not a period of any proposed tariff "
         "(cn-gd-commercial-tou, cn-sh-residential-tou)"
     ) in captured.err
+
+
+@pytest.mark.parametrize(("first", "count"), [(0, 24), (0, 48), (5, 30), (13, 3)])
+def test_each_interval_is_in_the_period_of_its_hour(first: int, count: int) -> None:
+    from tariffs.whatif.response import _classify
+
+    starts = [JULY_FIRST + 3600 * (first + i) for i in range(count)]
+    readings = Readings("r.csv", 3600, starts, 3, [1] * count)
+    names = _classify(readings, PROPOSED, frozenset(), None)
+    hours = [(first + i) % 24 for i in range(count)]
+    assert names == ["peak" if hour in PEAK else "valley" for hour in hours]

@@ -350,8 +350,19 @@ def _classify(
                 f"{tariff.id}; the price response needs readings at that resolution or finer",
                 file=readings.source,
             )
-        runs = schedule.day(day, day in event_days or day in version.event_days).runs
+        table = schedule.day(day, day in event_days or day in version.event_days)
         period_names = schedule.period_names
+        step = readings.interval_seconds
+        if (
+            starts[lo] == day_start
+            and hi - lo == 86400 // step
+            and starts[hi - 1] == (day_start + 86400 - step)
+        ):
+            # A whole day without gaps: each run is a slice of its intervals.
+            for first, last, period, _ in table.offsets(step):
+                names[lo + first : lo + last] = [period_names[period]] * (last - first)
+            continue
+        runs = table.runs
         for k in range(lo, hi):
             minute = (starts[k] - day_start) // 60
             for start, end, period in runs:
@@ -459,30 +470,33 @@ def respond(
         else None
     )
     new_of = _classify(readings, proposed, event_days, span)
-    old_of = _classify(readings, current, event_days, span)
+    old_of = _classify(readings, current, event_days, span) if _period_names(current) else []
     order = [name for name in proposed.versions[max(proposed.versions)].period_names]
     for version in proposed.versions.values():
         order += [name for name in version.period_names if name not in order]
     kwh = readings.kwh
-    used: dict[str, int] = dict.fromkeys(order, 0)
-    crossed: dict[str, dict[str | None, int]] = {name: {} for name in order}
+    members: dict[str, list[int]] = {name: [] for name in order}
     for k, name in enumerate(new_of):
-        if name is None:
-            continue
-        used[name] += kwh[k]
-        cell = crossed[name]
-        cell[old_of[k]] = cell.get(old_of[k], 0) + kwh[k]
+        if name is not None:
+            members[name].append(k)
+    used = {name: sum(kwh[k] for k in members[name]) for name in order}
     old_prices, old_flat = period_prices(current_bills, current)
     new_prices, new_flat = period_prices(proposed_bills, proposed)
     old_price: dict[str, Fraction] = {}
     new_price: dict[str, Fraction] = {}
     for name in order:
         if used[name]:
+            # The current periods' prices, weighted by this period's kWh in each.
+            crossed: dict[str, int] = {}
+            if old_prices:
+                for k in members[name]:
+                    old = old_of[k]
+                    if old is not None:
+                        crossed[old] = crossed.get(old, 0) + kwh[k]
             weighted = sum(
-                (old_prices.get(c, Fraction(0)) * units for c, units in crossed[name].items()
-                 if c is not None),
+                (old_prices.get(c, Fraction(0)) * units for c, units in crossed.items()),
                 Fraction(0),
-            )  # fmt: skip
+            )
             old_price[name] = weighted / used[name] + old_flat
         if name in new_prices or (used[name] and new_flat):
             new_price[name] = new_prices.get(name, Fraction(0)) + new_flat
@@ -545,10 +559,9 @@ def respond(
         change = targets[name] - used[name]
         if not change:
             continue
-        members = [k for k, n in enumerate(new_of) if n == name]
-        parts = split_in_proportion(abs(change), [kwh[k] for k in members])
+        parts = split_in_proportion(abs(change), [kwh[k] for k in members[name]])
         sign = 1 if change > 0 else -1
-        for k, part in zip(members, parts, strict=True):
+        for k, part in zip(members[name], parts, strict=True):
             new_kwh[k] += sign * part
     kvarh = None
     if readings.kvarh is not None:
