@@ -403,3 +403,19 @@ def test_each_interval_is_in_the_period_of_its_hour(first: int, count: int) -> N
     names = _classify(readings, PROPOSED, frozenset(), None)
     hours = [(first + i) % 24 for i in range(count)]
     assert names == ["peak" if hour in PEAK else "valley" for hour in hours]
+
+
+def test_price_portfolio_gives_the_response_beside_the_static_result() -> None:
+    from tariffs.whatif.portfolio import price_portfolio
+
+    entries = [PortfolioAccount(a, Account(account_id=a), {}, worked_day()) for a in "AB"]
+    declared = parse_elasticity_yaml(MATRIX.format(form="linear"), "e.yaml")
+    result = price_portfolio(entries, CURRENT, PROPOSED, workers=1, response=declared)
+    # Static: 2 × 13.50; with response: 2 × 12.30 (the worked example).
+    assert result.proposed_total == Decimal("27.00")
+    assert result.response is not None
+    assert result.response.total.responded_total == Decimal("24.60")
+    assert result.response.total.responded_kwh == Decimal("35.400")
+    static = price_portfolio(entries, CURRENT, PROPOSED, workers=1)
+    assert static.response is None
+    assert static.proposed_total == result.proposed_total

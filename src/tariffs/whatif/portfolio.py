@@ -57,7 +57,9 @@ from tariffs.whatif.response import (
     Elasticity,
     PeriodResponse,
     ResponseSummary,
+    check_periods,
     respond_account,
+    summarize_response,
 )
 
 __all__ = [
@@ -770,6 +772,7 @@ def price_portfolio(
     estimate: Estimate | None = None,
     top: int = 10,
     progress: Callable[[int, int], None] | None = None,
+    response: Elasticity | None = None,
 ) -> PortfolioResult:
     """Price a portfolio under the current and the proposed tariff, and summarize it.
 
@@ -790,9 +793,12 @@ def price_portfolio(
             `tariffs.engine.estimate`).
         top: How many of the most affected accounts to list.
         progress: Called with (accounts done, accounts in all).
+        response: Also price the load after this price response under the proposed
+            tariff, beside the static result (`PortfolioResult.response`).
 
     Raises:
-        InputError: The two tariffs bill in different currencies.
+        InputError: The two tariffs bill in different currencies, or a period of
+            ``response`` is not one of the proposed tariff's.
         Exception: An error of the run, not of one account (see `price_accounts`).
     """
     if current.currency != proposed.currency:
@@ -800,6 +806,8 @@ def price_portfolio(
             f"tariff {current.id} bills in {current.currency} and {proposed.id} in "
             f"{proposed.currency}; a portfolio compares one currency"
         )
+    if response is not None:
+        check_periods(response, proposed)
     outcomes = price_accounts(
         accounts,
         current,
@@ -814,10 +822,14 @@ def price_portfolio(
         coincident_peaks=coincident_peaks,
         estimate=estimate,
         progress=progress,
+        response=response,
     )
     if group_columns is None:
         group_columns = list(accounts[0].groups) if accounts else []
-    return summarize(outcomes, current.id, proposed.id, current.currency, group_columns, top=top)
+    result = summarize(outcomes, current.id, proposed.id, current.currency, group_columns, top=top)
+    if response is None:
+        return result
+    return replace(result, response=summarize_response(result, response))
 
 
 # -- a tariff per account, and migrations ----------------------------------------------
