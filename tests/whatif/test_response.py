@@ -419,3 +419,30 @@ def test_price_portfolio_gives_the_response_beside_the_static_result() -> None:
     static = price_portfolio(entries, CURRENT, PROPOSED, workers=1)
     assert static.response is None
     assert static.proposed_total == result.proposed_total
+
+
+def test_current_prices_of_other_periods_are_weighted_by_kwh() -> None:
+    # The current tariff's peak is 10:00-18:00 at 0.8, its valley 0.4; 1 kWh every hour.
+    # The proposed peak (08:00-20:00, 12 kWh) holds 8 kWh of current peak and 4 of
+    # current valley: (8 × 0.8 + 4 × 0.4) / 12 = 8 / 12 = 2/3 → shown 0.6667; the proposed
+    # valley is all current valley: 0.4. Ratios: peak 1.0 / (2/3) = 1.5, valley
+    # 0.25 / 0.4 = 0.625. Linear: peak 1 − 0.2 × 0.5 = 0.9 → 12 × 0.9 = 10.8 kWh;
+    # valley 1 − 0.4 × (0.625 − 1) = 1.15 → 12 × 1.15 = 13.8 kWh.
+    current = parse_tariff(peak_valley_yaml("now", "0.8", "0.4", peak_hours="10:00-18:00"))
+    readings = day([1000] * 24)
+    result, report = respond(
+        readings,
+        parse_elasticity_yaml(
+            "form: linear\nperiods:\n  peak: {own: -0.2}\n  valley: {own: -0.4}\n", "e.yaml"
+        ),
+        current,
+        PROPOSED,
+        price(current, readings),
+        price(PROPOSED, readings),
+    )
+    periods = {p.period: p for p in report}
+    assert periods["peak"].current_price_per_kwh == Decimal("0.6667")
+    assert periods["valley"].current_price_per_kwh == Decimal("0.4000")
+    assert periods["peak"].responded_kwh == Decimal("10.800")
+    assert periods["valley"].responded_kwh == Decimal("13.800")
+    assert period_sums(result) == (10800, 13800)
