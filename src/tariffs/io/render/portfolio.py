@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -364,7 +365,7 @@ def _response_lines(result: PortfolioResult, response: ResponseSummary) -> list[
     lines = [
         f"Price response: {response.elasticity.text}",
         *align_table(rows, right=range(1, 6)),
-        response.rule,
+        *textwrap.wrap(response.rule, 90),
     ]
     if response.failed:
         lines.append(
