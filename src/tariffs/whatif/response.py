@@ -28,16 +28,16 @@ Journal 6(4), 1985, doi:10.5547/ISSN0195-6574-EJ-Vol6-No4-9, reports them by TOU
 
 Exactness. Prices are exact fractions of the bills' amounts and kWh. The ``linear``
 target is an exact fraction; the ``constant`` one is computed in decimal arithmetic of
-34 significant digits (`CONTEXT`, half-even): each ratio r[q] divided, each ln r[q], each
-product e × ln r and each partial sum rounded there, then exp, all correctly rounded by
-the decimal module, so the factor is the same on every machine. A period's responded kWh
-is its target rounded half-up to the readings' resolution. With ``conserve: true`` the
-targets of all the periods are then scaled so that they add up to the kWh as read (the
-largest-remainder split of the total in proportion to the targets): a pure shift. A
-period's change is spread over its intervals in proportion to their kWh (largest
-remainder), so the period's total is exactly its responded kWh and an interval without
-energy gains none. kvarh and a meter's kW follow each interval's kWh (half-up), keeping
-its power factor and load factor.
+34 significant digits (`CONTEXT`, half-even): each ratio r[q] divided, each ln r[q],
+each product e × ln r and each partial sum rounded there, then exp, all correctly
+rounded by the decimal module, so the factor is the same on every machine. A period's
+responded kWh is its kWh × its factor, exactly, rounded half-up to the readings'
+resolution. With ``conserve: true`` the targets of all the periods are then scaled so
+that they add up to the kWh as read (the largest-remainder split of the total in
+proportion to the targets): a pure shift. A period's change is spread over its intervals
+in proportion to their kWh (largest remainder), so the period's total is exactly its
+responded kWh and an interval without energy gains none. kvarh and a meter's kW follow
+each interval's kWh (half-up), keeping its power factor and load factor.
 
 The average price of a period under a tariff is its energy lines' amounts (kWh × rate,
 before rounding) over their kWh (the lines of the period in every season and tier,
@@ -541,8 +541,8 @@ def respond(
                 )
             targets[name] = _half_up(target)
         else:
-            product = Decimal(used[name]) * factor
-            targets[name] = int(product.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            # The decimal factor times the kWh exactly, then half-up once.
+            targets[name] = _half_up(Fraction(factor) * used[name])
     if elasticity.conserve:
         total = sum(used.values())
         if total and not any(targets.values()):
