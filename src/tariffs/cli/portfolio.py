@@ -244,7 +244,7 @@ def run(args: argparse.Namespace) -> int:
     from tariffs.whatif.response import check_periods, load_elasticity, summarize_response
 
     elasticity = load_elasticity(args.elasticity) if args.elasticity else None
-    args.response = elasticity
+    args.response = elasticity  # for both runs (`_pricing_options`, `_run_detailed`)
     detailed = _detailed_options(args)
     if detailed is not None:
         return _run_detailed(args, detailed, image_format)
@@ -328,6 +328,7 @@ def run(args: argparse.Namespace) -> int:
 
         result = summarize(outcomes, current.id, proposed.id, current.currency, group_columns)
         write_atomic(args.plot, portfolio_chart(result, image_format))
+    response_failed = _response_failures(outcomes)
     for outcome in failed:
         print(f"tariffs: account {outcome.account_id} failed: {outcome.error}", file=sys.stderr)
     if failed:
@@ -336,7 +337,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    return _response_failures(outcomes)
+    return response_failed
 
 
 def _response_failures(outcomes: Sequence[AccountOutcome]) -> int:
@@ -534,6 +535,7 @@ def _run_detailed(
         write_atomic(args.plot, chart)
     for outcome in result.not_migrated:
         note(f"account {outcome.account_id} not migrated: {outcome.not_migrated}")
+    response_failed = _response_failures(outcomes)
     for outcome in result.failed:
         print(f"tariffs: account {outcome.account_id} failed: {outcome.error}", file=sys.stderr)
     if result.failed:
@@ -543,7 +545,7 @@ def _run_detailed(
             file=sys.stderr,
         )
         return 1
-    return _response_failures(outcomes)
+    return response_failed
 
 
 def _check_response_periods(elasticity: Elasticity, plan: Sequence[Any]) -> None:
