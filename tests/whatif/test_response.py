@@ -446,3 +446,27 @@ def test_current_prices_of_other_periods_are_weighted_by_kwh() -> None:
     assert periods["peak"].responded_kwh == Decimal("10.800")
     assert periods["valley"].responded_kwh == Decimal("13.800")
     assert period_sums(result) == (10800, 13800)
+
+
+elasticities = st.decimals(min_value=-5, max_value=5, places=2)
+
+
+@given(both, elasticities, elasticities, elasticities, elasticities, st.booleans())
+def test_any_constant_response_keeps_every_period_exact_and_non_negative(
+    kwh: list[int], own_peak: Decimal, cross_peak: Decimal, own_valley: Decimal,
+    cross_valley: Decimal, conserve: bool,
+) -> None:  # fmt: skip
+    body = (
+        f"form: constant\nconserve: {str(conserve).lower()}\nperiods:\n"
+        f"  peak: {{own: {own_peak}, cross: {{valley: {cross_peak}}}}}\n"
+        f"  valley: {{own: {own_valley}, cross: {{peak: {cross_valley}}}}}\n"
+    )
+    result, periods = responded(day(kwh), body)
+    assert min(result.kwh) >= 0
+    peak, valley = period_sums(result)
+    assert (Decimal(peak) / 1000, Decimal(valley) / 1000) == (
+        periods["peak"].responded_kwh,
+        periods["valley"].responded_kwh,
+    )
+    if conserve:
+        assert peak + valley == sum(kwh)
