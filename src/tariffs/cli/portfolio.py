@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from tariffs.model.account import CoincidentPeak
     from tariffs.model.tariff import Tariff
     from tariffs.whatif.portfolio import AccountOutcome
-    from tariffs.whatif.response import Elasticity
 
 __all__ = ["add_parser", "run"]
 
@@ -468,7 +467,11 @@ def _run_detailed(
         load=lambda name: _load(args, name),
     )
     if args.response is not None:
-        _check_response_periods(args.response, plan)
+        from tariffs.whatif.response import check_periods_of_any
+
+        check_periods_of_any(
+            args.response, [item[2] for item in plan if not isinstance(item, AccountOutcome)]
+        )
     currencies = sorted(
         {t.currency for item in plan if not isinstance(item, AccountOutcome) for t in item[1:]}
     )
@@ -546,23 +549,3 @@ def _run_detailed(
         )
         return 1
     return response_failed
-
-
-def _check_response_periods(elasticity: Elasticity, plan: Sequence[Any]) -> None:
-    """Refuse a declared period that none of the proposed tariffs has, at its line."""
-    from tariffs.errors import ScenarioError
-    from tariffs.whatif.portfolio import AccountOutcome
-
-    proposed = {id(item[2]): item[2] for item in plan if not isinstance(item, AccountOutcome)}
-    for name in elasticity.matrix:
-        if not any(
-            name in version.period_names
-            for tariff in proposed.values()
-            for version in tariff.versions.values()
-        ):
-            raise ScenarioError(
-                f"period {name!r} is not a period of any proposed tariff "
-                f"({', '.join(sorted(t.id for t in proposed.values()))})",
-                file=elasticity.source,
-                line=elasticity.lines.get(name),
-            )

@@ -91,6 +91,7 @@ __all__ = [
     "ResponseGroup",
     "ResponseSummary",
     "check_periods",
+    "check_periods_of_any",
     "load_elasticity",
     "parse_elasticity_yaml",
     "period_prices",
@@ -283,6 +284,28 @@ def check_periods(elasticity: Elasticity, tariff: Tariff) -> None:
                 f"(its periods: {', '.join(sorted(known)) or 'none'})",
                 file=elasticity.source,
                 line=line,
+            )
+
+
+def check_periods_of_any(elasticity: Elasticity, tariffs: Sequence[Tariff]) -> None:
+    """Refuse periods that none of the proposed tariffs of a migration has, at their line.
+
+    A proposed tariff without a declared period fails the response of its accounts
+    (`respond`), not the run.
+
+    Raises:
+        ScenarioError: A declared period is a period of none of ``tariffs`` (when any).
+    """
+    if not tariffs:
+        return
+    known = set().union(*(_period_names(tariff) for tariff in tariffs))
+    for name in elasticity.matrix:
+        if name not in known:
+            ids = ", ".join(sorted({tariff.id for tariff in tariffs}))
+            raise ScenarioError(
+                f"period {name!r} is not a period of any proposed tariff ({ids})",
+                file=elasticity.source,
+                line=elasticity.lines.get(name),
             )
 
 
