@@ -13,7 +13,7 @@ import io
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -131,6 +131,12 @@ def add_parser(commands: Any) -> None:
         help="draw the revenue of each month under the current and the proposed tariff, "
         "and its change",
     )
+    sub.add_argument(
+        "--elasticity",
+        metavar="FILE.yaml",
+        help="also price the load after this price response (own and cross elasticities "
+        "by period of the proposed tariff), beside the static result",
+    )
 
 
 class _ProgressBar(ProgressBar):
@@ -242,9 +248,17 @@ def run(args: argparse.Namespace) -> int:
             "--plot-months needs the months of every account, which an output read back "
             "by --resume does not hold; leave out one of them"
         )
+    if args.resume and args.elasticity:
+        raise _UsageError(
+            "--resume reads back static results only; it cannot be used with --elasticity"
+        )
     image_format = check_plot(args.plot)
     months_format = check_plot(args.plot_months)
     workbook = check_workbook(args)
+    from tariffs.whatif.response import check_periods, load_elasticity, summarize_response
+
+    elasticity = load_elasticity(args.elasticity) if args.elasticity else None
+    args.response = elasticity  # for both runs (`_pricing_options`, `_run_detailed`)
     detailed = _detailed_options(args)
     if detailed is not None:
         return _run_detailed(args, detailed, image_format, months_format)
@@ -252,6 +266,8 @@ def run(args: argparse.Namespace) -> int:
         raise _UsageError("--current is needed (or a tariff column in the accounts file)")
     current = _load(args, args.current)
     proposed = _load(args, args.proposed[0])
+    if elasticity is not None:
+        check_periods(elasticity, proposed)
     peaks = (
         read_coincident_peaks(args.coincident_peaks, current.timezone)
         if args.coincident_peaks
@@ -283,6 +299,8 @@ def run(args: argparse.Namespace) -> int:
         result = summarize(
             outcomes, current.id, proposed.id, current.currency, group_columns, top=args.top
         )
+        if elasticity is not None:
+            result = replace(result, response=summarize_response(result, elasticity))
         if workbook:
             from tariffs.io.render.xlsx import portfolio_workbook
 
@@ -335,11 +353,27 @@ def run(args: argparse.Namespace) -> int:
             write_atomic(args.plot, portfolio_chart(result, image_format))
         if months_format is not None:
             write_atomic(args.plot_months, portfolio_months_chart(result, months_format))
+    response_failed = _response_failures(outcomes)
     for outcome in failed:
         print(f"tariffs: account {outcome.account_id} failed: {outcome.error}", file=sys.stderr)
     if failed:
         print(
             f"tariffs: {len(failed)} of {len(outcomes)} accounts failed; the others were priced",
+            file=sys.stderr,
+        )
+        return 1
+    return response_failed
+
+
+def _response_failures(outcomes: Sequence[AccountOutcome]) -> int:
+    """Say on stderr each account whose price response failed; 1 if any did."""
+    failed = [o for o in outcomes if o.ok and o.response_error is not None]
+    for outcome in failed:
+        print(f"tariffs: account {outcome.account_id}: {outcome.response_error}", file=sys.stderr)
+    if failed:
+        print(
+            f"tariffs: the price response of {len(failed)} account(s) failed; the revenue "
+            "with response is not given where they are",
             file=sys.stderr,
         )
         return 1
@@ -368,6 +402,7 @@ def _pricing_options(
         "event_days": args.event_days,
         "coincident_peaks": peaks,
         "estimate": many_accounts_estimate("tariffs portfolio", args),
+        "response": getattr(args, "response", None),
     }
 
 
@@ -469,6 +504,12 @@ def _run_detailed(
         migration=migration,
         load=lambda name: _load(args, name),
     )
+    if args.response is not None:
+        from tariffs.whatif.response import check_periods_of_any
+
+        check_periods_of_any(
+            args.response, [item[2] for item in plan if not isinstance(item, AccountOutcome)]
+        )
     currencies = sorted(
         {t.currency for item in plan if not isinstance(item, AccountOutcome) for t in item[1:]}
     )
@@ -511,6 +552,10 @@ def _run_detailed(
         change_bands=options.change_bands,
         detailed=True,
     )
+    if args.response is not None:
+        from tariffs.whatif.response import summarize_response
+
+        result = replace(result, response=summarize_response(result, args.response))
     text: str | bytes
     if args.format == "xlsx":
         from tariffs.io.render.xlsx import portfolio_workbook
@@ -540,6 +585,7 @@ def _run_detailed(
         write_atomic(args.plot_months, portfolio_months_chart(result, months_format))
     for outcome in result.not_migrated:
         note(f"account {outcome.account_id} not migrated: {outcome.not_migrated}")
+    response_failed = _response_failures(outcomes)
     for outcome in result.failed:
         print(f"tariffs: account {outcome.account_id} failed: {outcome.error}", file=sys.stderr)
     if result.failed:
@@ -549,4 +595,4 @@ def _run_detailed(
             file=sys.stderr,
         )
         return 1
-    return 0
+    return response_failed

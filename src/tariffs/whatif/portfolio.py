@@ -54,6 +54,15 @@ from tariffs.runs.runner import ItemError, Task, run
 from tariffs.whatif.compare import percent_of
 from tariffs.whatif.migrations import CURRENT_COLUMN, ChangeBands, Migration, UsageBands
 from tariffs.whatif.months import months_of_bills
+from tariffs.whatif.response import (
+    AccountResponse,
+    Elasticity,
+    PeriodResponse,
+    ResponseSummary,
+    check_periods,
+    respond_account,
+    summarize_response,
+)
 
 __all__ = [
     "ACCOUNT_COLUMNS",
@@ -110,6 +119,12 @@ class AccountOutcome:
         months: Per month a bill starts in: (its first day, total under the current
             tariff, under the proposed one) [currency], in month order
             (`tariffs.whatif.months`); empty when failed, or read back from an output.
+        responded_kwh: With a price response (`tariffs.whatif.response`): the energy
+            billed under the proposed tariff after it [kWh].
+        responded_total: The proposed tariff's bills of the responded load [currency].
+        response_error: Why the account has no price response (its static result
+            stands).
+        response_periods: What the response did to each period of the proposed tariff.
     """
 
     account_id: str
@@ -125,6 +140,17 @@ class AccountOutcome:
     lines: tuple[tuple[str, Decimal, Decimal], ...] = field(default=(), repr=False)
     year_of_bills: bool = False
     months: tuple[tuple[dt.date, Decimal, Decimal], ...] = field(default=(), repr=False)
+    responded_kwh: Decimal | None = None
+    responded_total: Decimal | None = None
+    response_error: str | None = None
+    response_periods: tuple[PeriodResponse, ...] = field(default=(), repr=False)
+
+    @property
+    def responded_change(self) -> Decimal | None:
+        """Responded proposed minus current total [currency]; None without a response."""
+        if self.responded_total is None:
+            return None
+        return self.responded_total - (self.current_total or Decimal(0))
 
     @property
     def ok(self) -> bool:
@@ -162,6 +188,7 @@ class _Options:
     event_days: tuple[dt.date, ...] = ()
     coincident_peaks: tuple[CoincidentPeak, ...] = ()
     estimate: Estimate | None = None
+    response: Elasticity | None = None
 
 
 def price_account(
@@ -176,6 +203,7 @@ def price_account(
     event_days: Iterable[dt.date] = (),
     coincident_peaks: Iterable[CoincidentPeak] = (),
     estimate: Estimate | None = None,
+    response: Elasticity | None = None,
 ) -> AccountOutcome:
     """Price one account under the current and the proposed tariff.
 
@@ -195,6 +223,8 @@ def price_account(
         coincident_peaks: Declared coincident-peak intervals, besides the account's.
         estimate: Fill the gaps of the readings by this method (gaps are then accepted;
             `tariffs.engine.estimate`).
+        response: Also price the load after this price response under the proposed
+            tariff (`tariffs.whatif.response`), beside the static result.
     """
     options = _Options(
         interval_seconds,
@@ -204,6 +234,7 @@ def price_account(
         tuple(event_days),
         tuple(coincident_peaks),
         estimate,
+        response,
     )
     return _task(current, proposed, options)(entry)
 
@@ -254,6 +285,27 @@ def _outcome(
         )
         for tariff in (current, proposed)
     )
+    response = None
+    if options.response is not None:
+        account = entry.account
+        response = respond_account(
+            readings_in(proposed.timezone),
+            options.response,
+            current,
+            proposed,
+            current_bills,
+            proposed_bills,
+            lambda responded: price(
+                proposed,
+                responded,
+                account,
+                start=options.start,
+                end=options.end,
+                event_days=options.event_days,
+                coincident_peaks=options.coincident_peaks,
+            ),
+            event_days=frozenset(options.event_days) | frozenset(account.critical_peak_days),
+        )
     by_code: dict[str, list[Decimal]] = {}
     for side, bills in enumerate((current_bills, proposed_bills)):
         for bill in bills:
@@ -271,6 +323,7 @@ def _outcome(
         lines=tuple((code, now, new) for code, (now, new) in sorted(by_code.items())),
         year_of_bills=_year_of_bills([(b.period_start, b.period_end) for b in current_bills]),
         months=_months(current_bills, proposed_bills),
+        **_response_fields(response),
     )
 
 
@@ -283,6 +336,17 @@ def _months(
         (month, now.get(month, Decimal(0)), new.get(month, Decimal(0)))
         for month in sorted(now.keys() | new.keys())
     )
+
+
+def _response_fields(response: AccountResponse | None) -> dict[str, Any]:
+    if response is None:
+        return {}
+    return {
+        "responded_kwh": response.energy_kwh,
+        "responded_total": response.proposed_total,
+        "response_error": response.error,
+        "response_periods": response.periods,
+    }
 
 
 def _year_of_bills(periods: Sequence[tuple[dt.date, dt.date]]) -> bool:
@@ -311,6 +375,7 @@ def price_accounts(
     estimate: Estimate | None = None,
     progress: Callable[[int, int], None] | None = None,
     on_outcomes: Callable[[list[AccountOutcome]], None] | None = None,
+    response: Elasticity | None = None,
 ) -> list[AccountOutcome]:
     """Price every account under both tariffs, in parallel (`tariffs.runs.runner.run`).
 
@@ -331,6 +396,8 @@ def price_accounts(
         progress: Called with (accounts done, accounts in all) as outcomes come.
         on_outcomes: Called with the outcomes as they come, a few at a time, in the
             order of ``accounts`` (e.g. to save them).
+        response: Also price the load after this price response under the proposed
+            tariff (`tariffs.whatif.response`), beside the static result.
 
     Returns:
         One outcome per account, in the order of ``accounts``; an account whose input is
@@ -349,6 +416,7 @@ def price_accounts(
         tuple(event_days),
         tuple(coincident_peaks),
         estimate,
+        response,
     )
     total = len(accounts)
     if total <= 1:
@@ -535,6 +603,8 @@ class PortfolioResult(_Revenue):
             migrations and bands); without, it is the report of one tariff pair.
         usage_bands: The usage bands the accounts are grouped by, if any.
         change_bands: The change bands the accounts are grouped by, if any.
+        response: The revenue with a price response, beside the static one
+            (`tariffs.whatif.response.summarize_response`), if one was asked for.
     """
 
     current: str
@@ -554,6 +624,7 @@ class PortfolioResult(_Revenue):
     detailed: bool = False
     usage_bands: UsageBands | None = None
     change_bands: ChangeBands | None = None
+    response: ResponseSummary | None = None
 
     @property
     def summary_columns(self) -> tuple[str, ...]:
@@ -719,6 +790,7 @@ def price_portfolio(
     estimate: Estimate | None = None,
     top: int = 10,
     progress: Callable[[int, int], None] | None = None,
+    response: Elasticity | None = None,
 ) -> PortfolioResult:
     """Price a portfolio under the current and the proposed tariff, and summarize it.
 
@@ -739,9 +811,12 @@ def price_portfolio(
             `tariffs.engine.estimate`).
         top: How many of the most affected accounts to list.
         progress: Called with (accounts done, accounts in all).
+        response: Also price the load after this price response under the proposed
+            tariff, beside the static result (`PortfolioResult.response`).
 
     Raises:
-        InputError: The two tariffs bill in different currencies.
+        InputError: The two tariffs bill in different currencies, or a period of
+            ``response`` is not one of the proposed tariff's.
         Exception: An error of the run, not of one account (see `price_accounts`).
     """
     if current.currency != proposed.currency:
@@ -749,6 +824,8 @@ def price_portfolio(
             f"tariff {current.id} bills in {current.currency} and {proposed.id} in "
             f"{proposed.currency}; a portfolio compares one currency"
         )
+    if response is not None:
+        check_periods(response, proposed)
     outcomes = price_accounts(
         accounts,
         current,
@@ -763,10 +840,14 @@ def price_portfolio(
         coincident_peaks=coincident_peaks,
         estimate=estimate,
         progress=progress,
+        response=response,
     )
     if group_columns is None:
         group_columns = list(accounts[0].groups) if accounts else []
-    return summarize(outcomes, current.id, proposed.id, current.currency, group_columns, top=top)
+    result = summarize(outcomes, current.id, proposed.id, current.currency, group_columns, top=top)
+    if response is None:
+        return result
+    return replace(result, response=summarize_response(result, response))
 
 
 # -- a tariff per account, and migrations ----------------------------------------------

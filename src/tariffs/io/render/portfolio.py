@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from tariffs.io.render.text import align_table, decimal_text, number, signed_tex
 
 if TYPE_CHECKING:
     from tariffs.whatif.portfolio import AccountOutcome, Impact, PortfolioResult
+    from tariffs.whatif.response import ResponseGroup, ResponseSummary
 
 __all__ = ["portfolio_to_csv", "portfolio_to_json", "portfolio_to_table"]
 
@@ -49,7 +51,7 @@ def portfolio_to_csv(
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     groups = list(result.group_columns)
-    writer.writerow([CSV_COLUMNS[0], *groups, *CSV_COLUMNS[1:]])
+    writer.writerow([CSV_COLUMNS[0], *groups, *CSV_COLUMNS[1:], *_response_header(result)])
     for outcome in outcomes:
         writer.writerow(
             [
@@ -65,9 +67,33 @@ def portfolio_to_csv(
                 decimal_text(outcome.change_percent) if outcome.ok else "",
                 str(outcome.bills) if outcome.ok else "",
                 outcome.error or "",
+                *_response_cells(result, outcome),
             ]
         )
     return out.getvalue()
+
+
+#: The columns a price response adds at the end of each CSV row.
+RESPONSE_CSV_COLUMNS = (
+    "responded_energy_kwh", "responded_proposed_total", "responded_change", "response_error",
+)  # fmt: skip
+
+
+def _response_header(result: PortfolioResult) -> list[str]:
+    return list(RESPONSE_CSV_COLUMNS) if result.response is not None else []
+
+
+def _response_cells(result: PortfolioResult, outcome: AccountOutcome) -> list[str]:
+    if result.response is None:
+        return []
+    if not outcome.ok:
+        return ["", "", "", ""]
+    return [
+        decimal_text(outcome.responded_kwh),
+        decimal_text(outcome.responded_total),
+        decimal_text(outcome.responded_change),
+        outcome.response_error or "",
+    ]
 
 
 def _moved_text(outcome: AccountOutcome) -> str:
@@ -102,8 +128,11 @@ def _detailed_csv(result: PortfolioResult, outcomes: Sequence[AccountOutcome]) -
     given = (("usage_band", result.usage_bands), ("change_band", result.change_bands))
     bands = [name for name, band in given if band is not None]
     writer.writerow(
-        [CSV_COLUMNS[0], *groups, *CSV_COLUMNS[1:-1], *bands, "lines_moved", "error"]
-    )
+        [
+            CSV_COLUMNS[0], *groups, *CSV_COLUMNS[1:-1], *bands, "lines_moved", "error",
+            *_response_header(result),
+        ]
+    )  # fmt: skip
     for outcome in outcomes:
         writer.writerow(
             [
@@ -121,6 +150,7 @@ def _detailed_csv(result: PortfolioResult, outcomes: Sequence[AccountOutcome]) -
                 *_bands(result, outcome),
                 _moved_text(outcome) if outcome.ok else "",
                 outcome.error or outcome.not_migrated or "",
+                *_response_cells(result, outcome),
             ]
         )
     return out.getvalue()
@@ -131,7 +161,7 @@ def _outcome_dict(outcome: AccountOutcome, result: PortfolioResult | None = None
         return _detailed_outcome_dict(outcome, result)
     if not outcome.ok:
         return {"account_id": outcome.account_id, "groups": outcome.groups, "error": outcome.error}
-    return {
+    document = {
         "account_id": outcome.account_id,
         "groups": outcome.groups,
         "energy_kwh": number(outcome.energy_kwh),
@@ -141,10 +171,36 @@ def _outcome_dict(outcome: AccountOutcome, result: PortfolioResult | None = None
         "change_percent": number(outcome.change_percent),
         "bills": str(outcome.bills),
     }
+    if result is not None and result.response is not None:
+        document["response"] = _account_response(outcome)
+    return document
+
+
+def _account_response(outcome: AccountOutcome) -> dict[str, Any]:
+    """An account's price response, beside its static figures."""
+    if outcome.response_error is not None:
+        return {"error": outcome.response_error}
+    return {
+        "energy_kwh": number(outcome.responded_kwh),
+        "proposed_total": number(outcome.responded_total),
+        "change": number(outcome.responded_change),
+        "periods": [
+            {
+                "period": period.period,
+                "energy_kwh": number(period.energy_kwh),
+                "responded_kwh": number(period.responded_kwh),
+                "current_price_per_kwh": number(period.current_price_per_kwh),
+                "proposed_price_per_kwh": number(period.proposed_price_per_kwh),
+            }
+            for period in outcome.response_periods
+        ],
+    }
 
 
 def _detailed_outcome_dict(outcome: AccountOutcome, result: PortfolioResult) -> dict[str, Any]:
     document = _outcome_dict(outcome)
+    if result.response is not None and outcome.ok:
+        document["response"] = _account_response(outcome)
     document["current_tariff"] = outcome.current_tariff
     document["proposed_tariff"] = outcome.proposed_tariff
     if outcome.not_migrated is not None:
@@ -242,7 +298,103 @@ def portfolio_to_json(result: PortfolioResult) -> str:
         document["not_migrated"] = [
             _outcome_dict(outcome, result) for outcome in result.not_migrated
         ]
+    if result.response is not None:
+        document["response"] = _response_dict(result.response)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _response_group_dict(group: ResponseGroup) -> dict[str, Any]:
+    return {
+        "energy_kwh": number(group.energy_kwh),
+        "responded_kwh": number(group.responded_kwh),
+        "current_total": number(group.current_total),
+        "proposed_total": number(group.proposed_total),
+        "responded_total": number(group.responded_total),
+        "change": number(group.change),
+        "change_percent": number(group.change_percent),
+    }
+
+
+def _response_dict(response: ResponseSummary) -> dict[str, Any]:
+    """The revenue with a price response: totals, groups, failures and the rule."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for group in response.groups:
+        groups.setdefault(group.column, []).append(
+            {"value": group.value, **_response_group_dict(group)}
+        )
+    elasticity = response.elasticity
+    return {
+        "elasticity": elasticity.source,
+        "form": elasticity.form,
+        "conserve": elasticity.conserve,
+        "reference": elasticity.reference,
+        "rule": response.rule,
+        **_response_group_dict(response.total),
+        "groups": groups,
+        "failed": [{"account_id": a, "error": e} for a, e in response.failed],
+    }
+
+
+def _response_lines(result: PortfolioResult, response: ResponseSummary) -> list[str]:
+    """The static and the responded revenue side by side, in total and per group."""
+    currency = result.currency
+    total = response.total
+    header = [
+        "", "kWh", f"current {currency}", f"proposed {currency}", f"change {currency}",
+        "change %",
+    ]  # fmt: skip
+    rows = [
+        header,
+        [
+            "static",
+            decimal_text(total.energy_kwh),
+            decimal_text(total.current_total),
+            decimal_text(total.proposed_total),
+            signed_text(total.proposed_total - total.current_total),
+            signed_text(result.change_percent),
+        ],
+        [
+            "with response",
+            decimal_text(total.responded_kwh),
+            decimal_text(total.current_total),
+            decimal_text(total.responded_total),
+            signed_text(total.change),
+            signed_text(total.change_percent),
+        ],
+    ]
+    lines = [
+        f"Price response: {response.elasticity.text}",
+        *align_table(rows, right=range(1, 6)),
+        *textwrap.wrap(response.rule, 90),
+    ]
+    if response.failed:
+        lines.append(
+            f"no revenue with response: the response of {len(response.failed)} account(s) failed"
+        )
+        lines += [f"  {account}: {error}" for account, error in response.failed]
+    for column in result.summary_columns:
+        rows = [
+            [
+                column, "kWh", "kWh with response", f"proposed {currency}",
+                f"with response {currency}", f"change {currency}", "change %",
+            ]
+        ]  # fmt: skip
+        for group in response.groups:
+            if group.column != column:
+                continue
+            rows.append(
+                [
+                    group.value or "(blank)",
+                    decimal_text(group.energy_kwh),
+                    decimal_text(group.responded_kwh),
+                    decimal_text(group.proposed_total),
+                    decimal_text(group.responded_total),
+                    signed_text(group.change),
+                    signed_text(group.change_percent),
+                ]
+            )
+        lines += ["", f"Price response by {column}", *align_table(rows, right=range(1, 7))]
+    return lines
 
 
 def _group_lines(result: PortfolioResult, column: str) -> list[str]:
@@ -294,6 +446,8 @@ def portfolio_to_table(result: PortfolioResult) -> str:
     if result.detailed:
         lines.append(f"Not migrated: {len(result.not_migrated)} account(s)")
     parts = ["\n".join(lines)]
+    if result.response is not None:
+        parts.append("\n".join(_response_lines(result, result.response)))
     parts.extend("\n".join(_group_lines(result, column)) for column in result.summary_columns)
     if result.detailed:
         parts.extend("\n".join(_impact_lines(result, column)) for column in result.summary_columns)

@@ -41,6 +41,7 @@ from tariffs.io.render.text import decimal_text
 if TYPE_CHECKING:
     from tariffs.whatif.compare import Comparison, WhatIf
     from tariffs.whatif.portfolio import AccountOutcome, PortfolioResult
+    from tariffs.whatif.response import ResponseSummary
 
 __all__ = [
     "MAX_DIGITS",
@@ -323,8 +324,11 @@ def _typed(cell: str, kind: str) -> Value:
 
 #: The numeric columns of ``tariffs portfolio --format csv``.
 _PORTFOLIO_NUMBERS = frozenset(
-    {"energy_kwh", "current_total", "proposed_total", "change", "change_percent", "bills"}
-)
+    {
+        "energy_kwh", "current_total", "proposed_total", "change", "change_percent", "bills",
+        "responded_energy_kwh", "responded_proposed_total", "responded_change",
+    }
+)  # fmt: skip
 
 
 def portfolio_workbook(
@@ -421,6 +425,8 @@ def _portfolio_summary(result: PortfolioResult) -> tuple[Table, ...]:
                 *bands,
             )
             tables.append(Table(impact_header, impact_rows, caption=f"Bill impact by {column}"))
+    if result.response is not None:
+        tables.append(_response_table(result.response))
     distribution = result.distribution
     tables.append(
         Table(
@@ -448,6 +454,33 @@ def _portfolio_summary(result: PortfolioResult) -> tuple[Table, ...]:
         )
     )
     return tuple(tables)
+
+
+def _response_table(response: ResponseSummary) -> Table:
+    """The revenue with the price response beside the static one, in total and per group."""
+    header = (
+        "group", "value", "energy_kwh", "responded_kwh", "current_total", "proposed_total",
+        "responded_total", "change", "change_percent",
+    )  # fmt: skip
+    rows = tuple(
+        (
+            group.column or "portfolio",
+            group.value,
+            group.energy_kwh,
+            group.responded_kwh,
+            group.current_total,
+            group.proposed_total,
+            group.responded_total,
+            group.change,
+            group.change_percent,
+        )
+        for group in (response.total, *response.groups)
+    )
+    caption = (
+        f"Price response ({response.elasticity.form}): {response.rule}; "
+        "change is with response, against the current total"
+    )
+    return Table(header, rows, caption=caption)
 
 
 # -- comparison --------------------------------------------------------------------------
