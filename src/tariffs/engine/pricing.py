@@ -523,6 +523,24 @@ def _local_time(utc: int, zone: ZoneInfo) -> str:
     return dt.datetime.fromtimestamp(utc, zone).strftime("%Y-%m-%dT%H:%M")
 
 
+def _month_cuts(tariff: Tariff, first_date: dt.date, end_date: dt.date) -> list[dt.date]:
+    """The 1st of each month inside a bill in force under a version with a price file.
+
+    A ``price_file`` charge prices each calendar month at its own row of the file, so a
+    bill across months (a meter-reading day other than the 1st) is priced in segments, one
+    a month, as at a version change.
+    """
+    cuts: list[dt.date] = []
+    day = dt.date(first_date.year, first_date.month, 1)
+    while True:
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+        if day >= end_date:
+            return cuts
+        found = tariff.version_at(day)
+        if found is not None and any(c.kind == "price_file" for c in found[1].charges):
+            cuts.append(day)
+
+
 def _plan_bill(
     tariff: Tariff,
     readings: Readings,
@@ -598,6 +616,9 @@ def _plan_bill(
     for effective in tariff.versions:
         if first_date < effective < end_date:
             cuts.append(effective)
+    # And at each 1st of a month inside the bill where a price file prices by month.
+    cuts.extend(_month_cuts(tariff, first_date, end_date))
+    cuts = sorted(set(cuts))
     cuts.append(end_date)
     if tariff.version_at(first_date) is None:
         raise TariffFileError(

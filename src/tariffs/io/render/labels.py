@@ -244,6 +244,18 @@ def _demand(parts: list[str]) -> str | None:
     return f"{period}需量电费{tier}"
 
 
+def _month(month: str | None) -> str:
+    """A month ``YYYY-MM`` of a bill across months as 2025年7月, else nothing.
+
+    >>> _month("2025-07"), _month(None)
+    ('2025年7月', '')
+    """
+    if month is None:
+        return ""
+    year, number = month.split("-")
+    return f"{year}年{int(number)}月"
+
+
 def chinese_label(line: Line) -> str | None:
     """The Chinese label of a line from its kind, code, unit and terms; None if unknown.
 
@@ -278,7 +290,8 @@ def chinese_label(line: Line) -> str | None:
     if line.kind == "energy" and len(parts) in (2, 3) and parts[1] in _COMPONENTS:
         period = _period(parts[2]) if len(parts) == 3 else ""
         if period is not None:
-            return _COMPONENTS[parts[1]] + (f"（{period}）" if period else "")
+            label = _COMPONENTS[parts[1]] + (f"（{period}）" if period else "")
+            return _month(terms.get("month")) + label
     if line.kind == "energy":
         return _energy(parts[1:], terms)
     if line.kind == "demand":
