@@ -2650,9 +2650,7 @@ def test_price_file_refusals_name_the_file_and_line(
         bill=True,
         extra="--account a.yaml",
         readings="start,kwh\n2025-07-31T23:00,1\n2025-08-01T00:00,1\n",
-    ) == (
-        "prices.csv: has no prices for 2025-07"
-    )
+    ) == "prices.csv: has no prices for 2025-07"
 
 
 def test_prices_file_refusals_name_the_file_and_line(

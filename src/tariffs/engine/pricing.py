@@ -273,6 +273,8 @@ def _price(
         raise ValueError(f"demand_window must be tariff or readings, not {demand_window!r}")
     if not readings.starts:
         raise ReadingsError("no readings", file=readings.source)
+    # A table with price classes prices its first unless a part was given another.
+    tariff = tariff.for_price_class()
     if account is not None and (account.sub_meters or account.split is not None):
         raise AccountError(
             "the account has sub_meters or a split: price it with "
@@ -964,6 +966,7 @@ def _price_bill(
         invoice=None if vat is None else invoice_of(tariff, vat, lines),
         estimated_intervals=estimated,
         estimated_kwh=to_decimal(estimated_units, readings.scale) if estimated else None,
+        price_class=tariff.price_classes[0] if tariff.price_classes is not None else None,
     )
     if recorder is not None:
         recorder.finish(made)
