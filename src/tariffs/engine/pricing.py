@@ -324,8 +324,16 @@ def _price(
         standing = assess(tariff.eligibility, account)
         if standing.status == "ineligible":
             notes = (
-                f"account {account.account_id} may not take tariff {tariff.id}: "
-                f"{standing.text}; priced as asked",
+                BillWarning(
+                    f"account {account.account_id} may not take tariff {tariff.id}: "
+                    f"{standing.text}; priced as asked",
+                    "ineligible",
+                    (
+                        ("account", account.account_id),
+                        ("tariff", tariff.id),
+                        *standing.facts(),
+                    ),
+                ),
             )
     return [
         _price_bill(
@@ -639,8 +647,12 @@ def _plan_bill(
                 file=tariff.source,
             )
         warnings.append(
-            f"priced after the tariff was withdrawn: from {max(first_date, withdrawn)} "
-            f"under its last version (withdrawn from {withdrawn}; past_withdrawal: warn)"
+            BillWarning(
+                f"priced after the tariff was withdrawn: from {max(first_date, withdrawn)} "
+                f"under its last version (withdrawn from {withdrawn}; past_withdrawal: warn)",
+                "withdrawn",
+                (("from", f"{max(first_date, withdrawn)}"), ("withdrawn", f"{withdrawn}")),
+            )
         )
     segments = []
     for seg_start, seg_end in zip(cuts, cuts[1:], strict=False):
@@ -821,7 +833,10 @@ def _price_bill(
         *readings.notes,
         *plan.warnings,
         *deviations,
-        *(f"not priced: {text}" for text in tariff.unpriced),
+        *(
+            BillWarning(f"not priced: {text}", "unpriced", (("text", text),))
+            for text in tariff.unpriced
+        ),
     ]
     estimated, estimated_units = 0, 0
     if readings.estimated:
@@ -857,9 +872,11 @@ def _price_bill(
         if metering is not None:
             exported = exported_by_key(readings, segment.plan)
             if exported is None:
-                note = (
+                note = BillWarning(
                     f"the readings have no export_kwh column: nothing exported "
-                    f"(metering {metering.rule})"
+                    f"(metering {metering.rule})",
+                    "no_export_column",
+                    (("rule", metering.rule),),
                 )
                 if note not in warnings:
                     warnings.append(note)
@@ -1174,10 +1191,12 @@ def _over_interval(
             file=readings.source,
         )
     kind = "sliding" if measure.sliding else "clock-aligned"
-    text = (
+    text = BillWarning(
         f"demand measured over the readings' {step}-minute intervals, not the tariff's "
         f"{measure.window_minutes}-minute {kind} window (declared: demand window of the "
-        "readings, a deviation from the tariff)"
+        "readings, a deviation from the tariff)",
+        "demand_over_readings",
+        (("step", f"{step}"), ("window", f"{measure.window_minutes}"), ("kind", kind)),
     )
     if text not in deviations:
         deviations.append(text)

@@ -16,12 +16,14 @@ as written.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Final
 
 from tariffs.model.bill import BillWarning, Line
 
 __all__ = [
     "LANGUAGES",
+    "WARNING_KEYS",
     "chinese_label",
     "has_latin",
     "header",
@@ -314,34 +316,215 @@ def line_label(line: Line, lang: str = "en") -> str:
     return chinese_label(line) or line.label
 
 
+#: The metering rules of exported energy (glossary "Exports").
+_METERING: Final = {
+    "net_metering": "净计量（电量抵扣）",
+    "net_billing": "净结算（上网电费抵扣）",
+    "buy_all_sell_all": "全额上网",
+}
+
+#: The account facts an eligibility condition checks (glossary "Eligibility").
+_FACTS: Final = {
+    "customer_class": "用电类别",
+    "voltage_kv": "受电电压",
+    "capacity_kva": "受电容量",
+    "contract_demand_kw": "合同最大需量",
+}
+
+#: The bounds of an eligibility range, in the order the English names them.
+_BOUNDS: Final = {"min": "不低于", "above": "高于", "max": "不高于", "below": "低于"}
+
+#: The quantities of a readings file (the readings contract's columns).
+_QUANTITY_NAMES: Final = {
+    "kwh": "用电量",
+    "export_kwh": "上网电量",
+    "kvarh": "无功电量",
+    "kw": "功率",
+}
+
+#: Units of a readings file's columns besides those of `_UNITS`.
+_READING_UNITS: Final = {"Wh": "瓦时", "MWh": "兆瓦时", "W": "瓦", "MW": "兆瓦", "varh": "乏时"}
+
+
+def _zh_unit(unit: str) -> str:
+    return _UNITS.get(unit) or _READING_UNITS.get(unit) or unit
+
+
+def _spans(text: str, pair: str = " 至 ") -> str:
+    """``a/b;c/d`` as ``a 至 b、c 至 d``."""
+    return "、".join(pair.join(span.split("/")) for span in text.split(";") if span)
+
+
+def _partial_period(facts: dict[str, str]) -> str:
+    return (
+        f"不足整月：{facts['start']} 至 {facts['end']}"
+        f"（本期 {facts['period_days']} 天，计费 {facts['days']} 天）"
+    )
+
+
+def _uncovered(facts: dict[str, str]) -> str:
+    return (
+        f"计量数据未覆盖整个周期：{_spans(facts['spans'])} 无数据"
+        f"（{facts['missing']} 个间隔未计费）"
+    )
+
+
+def _gaps(facts: dict[str, str]) -> str:
+    more = f"，另有 {facts['more']} 处缺数" if facts["more"] != "0" else ""
+    return (
+        f"计量数据不完整：本期缺 {facts['missing']} 个间隔，未计费"
+        f"（允许缺数；{facts['start']} 至 {facts['end']}{more}）"
+    )
+
+
+def _withdrawn(facts: dict[str, str]) -> str:
+    return (
+        f"电价表已废止：自 {facts['from']} 起按其最后版本计费"
+        f"（{facts['withdrawn']} 起废止；表中声明废止后照常计费并提示）"
+    )
+
+
+def _demand_over_readings(facts: dict[str, str]) -> str:
+    kind = "滑差" if facts["kind"] == "sliding" else "固定时段"
+    return (
+        f"需量按计量数据的 {facts['step']} 分钟间隔计算，而非电价表规定的 "
+        f"{facts['window']} 分钟{kind}窗口（已声明按计量数据的需量窗口，偏离电价表）"
+    )
+
+
+def _estimated(facts: dict[str, str]) -> str:
+    return (
+        f"估算电量：本期 {facts['count']} 个间隔（{facts['kwh']} 千瓦时）为估算值，"
+        f"非抄见（估算方法 {facts['method']}）"
+    )
+
+
+def _ineligible(facts: dict[str, str]) -> str:
+    reasons = []
+    n = 0
+    while f"reason.{n}.field" in facts:
+        at = f"reason.{n}."
+        field = facts[at + "field"]
+        name = _FACTS.get(field, field)
+        if at + "allowed" in facts:
+            allowed = "、".join(facts[at + "allowed"].split(","))
+            reasons.append(f"{name} {facts[at + 'found']} 不在 {allowed} 之列")
+        else:
+            unit = _zh_unit(facts[at + "unit"])
+            bounds = "且".join(
+                f"{word} {facts[at + bound]} {unit}"
+                for bound, word in _BOUNDS.items()
+                if at + bound in facts
+            )
+            reasons.append(f"{name} {facts[at + 'found']} {unit} 不满足{bounds}")
+        n += 1
+    note = f"（{facts['note']}）" if "note" in facts else ""
+    return (
+        f"户号 {facts['account']} 不符合电价 {facts['tariff']} 的执行范围："
+        f"{'；'.join(reasons)}{note}；已按要求计价"
+    )
+
+
+def _redated(facts: dict[str, str]) -> str:
+    head = f"计量数据由 {facts['from']} 年改为 {facts['to']} 年"
+    if facts["kept"] == "dates":
+        return f"{head}，保留月日"
+    if facts["kept"] == "both":
+        return f"{head}，星期与日期均保留"
+    return (
+        f"{head}，保留星期：每日提前 {facts['shift']} 天"
+        f"（{facts['first']} 对应 {facts['to']}-01-01）"
+    )
+
+
+def _columns(facts: dict[str, str]) -> str:
+    parts = []
+    if "end_less" in facts:
+        parts.append(
+            f"起始时间 = '{facts['timestamps']}' 列的间隔结束时间减 {facts['end_less']} 分钟"
+        )
+    elif "timestamps" in facts:
+        parts.append(f"起始时间取自 '{facts['timestamps']}' 列")
+    for name, word in _QUANTITY_NAMES.items():
+        at = f"{name}."
+        if at + "column" not in facts:
+            continue
+        text = f"{word}取自 '{facts[at + 'column']}' 列"
+        if at + "unit" in facts:
+            unit, target = _zh_unit(facts[at + "unit"]), _zh_unit(facts[at + "target"])
+            how = "，为各间隔的平均值" if facts[at + "averaged"] == "1" else ""
+            text += f"，单位{unit}{how}（× {facts[at + 'factor']} 换算为{target}）"
+        parts.append(text)
+    if "ignore" in facts:
+        parts.append("未读取：" + "、".join(f"'{c}'" for c in facts["ignore"].split(",")))
+    return "计量数据列：" + "；".join(parts)
+
+
+def _undated_values(facts: dict[str, str]) -> str:
+    text = (
+        f"计量数据：{facts['count']} 个无起始时间的数值，按 {facts['clock']} 时钟自 "
+        f"{facts['year']}-01-01T00:00 起每 {facts['minutes']} 分钟一个"
+    )
+    if facts["priced_on"]:
+        text += f"，按 {facts['priced_on']} 时钟计费"
+    return text
+
+
+#: The Chinese of each warning an engine or a reader puts on a bill, by its key, written
+#: from its facts. Every `BillWarning` key of the code has an entry (a test greps them).
+_WARNINGS: Final[dict[str, Callable[[dict[str, str]], str]]] = {
+    "partial_period": _partial_period,
+    "uncovered": _uncovered,
+    "gaps": _gaps,
+    "withdrawn": _withdrawn,
+    "unpriced": lambda facts: f"未计价：{facts['text']}",
+    "demand_over_readings": _demand_over_readings,
+    "estimated": _estimated,
+    "no_export_column": lambda facts: (
+        f"计量数据无上网电量列：按无上网电量计费（{_METERING.get(facts['rule'], facts['rule'])}）"
+    ),
+    "no_export_credit": lambda facts: "计量数据无上网电量列：不计上网电量抵扣",
+    "no_energy": lambda facts: "本期无用电量：不做功率因数调整",
+    "ineligible": _ineligible,
+    "redated": _redated,
+    "redate_outside": lambda facts: (
+        f"{facts['year']} 年以外的 {facts['count']} 个数据未使用（{facts['kwh']} 千瓦时）"
+    ),
+    "redate_left_out": lambda facts: (
+        f"{facts['day']} 未计入：{facts['count']} 个数据，{facts['kwh']} 千瓦时"
+    ),
+    "redate_rotated": lambda facts: (
+        f"年份轮转：{_spans(facts['moved'], ' 对应 ')}，星期不同"
+    ),
+    "reclocked": lambda facts: (
+        f"计量数据由 {facts['from']} 的当地时钟移至 {facts['to']} 的当地时钟："
+        "各间隔保留当地日期与时间"
+    ),
+    "standard_time": lambda facts: (
+        f"计量数据全年按 {facts['timezone']} 的标准时间记录（{facts['offset']}，"
+        f"{facts['zone']}），按 {facts['timezone']} 时钟计费"
+    ),
+    "undated_values": _undated_values,
+    "columns": _columns,
+}
+
+#: The keys of the warnings written in Chinese (every key of `BillWarning` the code has).
+WARNING_KEYS: Final = frozenset(_WARNINGS)
+
+
 def _chinese_warning(warning: BillWarning) -> str | None:
-    """The Chinese of the warnings the engine writes from facts; None for the others."""
-    facts = dict(warning.params)
-    if warning.key == "partial_period":
-        return (
-            f"不足整月：{facts['start']} 至 {facts['end']}"
-            f"（本期 {facts['period_days']} 天，计费 {facts['days']} 天）"
-        )
-    if warning.key == "uncovered":
-        spans = "、".join(
-            " 至 ".join(span.split("/")) for span in facts["spans"].split(";")
-        )
-        return f"计量数据未覆盖整个周期：{spans} 无数据（{facts['missing']} 个间隔未计费）"
-    if warning.key == "gaps":
-        more = f"，另有 {facts['more']} 处缺数" if facts["more"] != "0" else ""
-        return (
-            f"计量数据不完整：本期缺 {facts['missing']} 个间隔，未计费"
-            f"（允许缺数；{facts['start']} 至 {facts['end']}{more}）"
-        )
-    return None
+    """The Chinese of a warning written from facts; None for one without a key."""
+    if warning.key is None or warning.key not in _WARNINGS:
+        return None
+    return _WARNINGS[warning.key](dict(warning.params))
 
 
 def warning_text(warning: str, lang: str = "en") -> str:
     """A bill's warning in a language.
 
-    The warnings written from facts (`BillWarning`: a partial period, readings that do
-    not cover the period, gaps allowed) are written in Chinese from those facts; every
-    other warning stays in English, as the engine wrote it.
+    Every warning the engine and the readers put on a bill is a `BillWarning` with a key
+    and its facts, and is written in Chinese from those facts (`WARNING_KEYS`); a plain
+    text (a bill read back from a file) stays as it is.
 
     >>> warning_text(BillWarning("partial period: ...", "partial_period", (("start",
     ...     "2025-07-10"), ("end", "2025-08-01"), ("days", "22"), ("period_days", "31"))), "zh")
