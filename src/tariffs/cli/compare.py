@@ -17,6 +17,7 @@ from typing import Any
 from tariffs.cli.options import (
     _UsageError,
     add_format_option,
+    add_lang_option,
     add_metering_option,
     add_output_option,
     add_readings_options,
@@ -89,6 +90,7 @@ def add_parser(commands: Any) -> None:
         not_offered="a comparison is one ranked result, not a stream of records",
     )
     add_output_option(sub)
+    add_lang_option(sub)
     sub.add_argument(
         "--tariff",
         action="append",
@@ -313,11 +315,11 @@ def run(args: argparse.Namespace) -> int:
         whatif = replace(whatif, base=replace(base, not_applicable=merged))
     break_evens = _break_evens(args, specs, tariffs, reference, whatif.base, readings, account)
     if args.format == "json":
-        text = comparison_to_json(whatif, break_evens)
+        text = comparison_to_json(whatif, break_evens, args.lang)
     elif args.format == "csv":
-        text = comparison_to_csv(whatif, break_evens)
+        text = comparison_to_csv(whatif, break_evens, args.lang)
     else:
-        text = comparison_to_table(whatif, break_evens)
+        text = comparison_to_table(whatif, break_evens, args.lang)
         if args.output is None:
             text = paint_table(text)
     if image_format is not None:

@@ -26,8 +26,11 @@ __all__ = [
     "WARNING_KEYS",
     "chinese_label",
     "has_latin",
+    "eligibility_text",
     "header",
+    "kind_label",
     "line_label",
+    "point_label",
     "unit_label",
     "warning_text",
 ]
@@ -143,6 +146,57 @@ _HEADERS: Final = {
         "invoice.net": "Amount excluding VAT (金额)",
         "invoice.tax": "VAT {percent} % (税额)",
         "invoice.gross": "Total including VAT (价税合计)",
+        "rank": "rank",
+        "tariff": "tariff",
+        "cost_total": "total {currency}",
+        "kwh": "kWh",
+        "per_kwh": "{currency}/kWh",
+        "savings": "savings {currency}",
+        "savings_percent": "savings %",
+        "vs_base": "vs base {currency}",
+        "by_kind": "Cost by line kind ({currency})",
+        "by_period": "Cost per billing period, by first day ({currency})",
+        "recommendation": "Recommendation: {text}",
+        "not_applicable": "not applicable: {tariff}: {reason}",
+        "current_failed": "failed: the current tariff {tariff}: {reason}",
+        "not_ranked": "not ranked: {tariff}: {reason}",
+        "not_eligible": "not eligible: {tariff}: {reason}",
+        "current_ineligible": "the current tariff {tariff} is not one this account may take: "
+        "{reason}",
+        "mandatory": "mandatory: this account must take {tariff} by its eligibility",
+        "scenario": "Scenario {scenario} ({text})",
+        "scenario_failed": "  failed: {error}",
+        "break_even": "Break-even",
+        "pf.title": "Portfolio: {priced} account(s) priced, {failed} failed; "
+        "{current} -> {proposed} ({currency})",
+        "pf.revenue": "Revenue: current {current}, proposed {proposed}, change {change} "
+        "({percent} %)",
+        "pf.energy": "Energy: {kwh} kWh; average price {now} -> {new} {currency}/kWh",
+        "pf.not_migrated_count": "Not migrated: {count} account(s)",
+        "pf.changes": "Bill changes: {more} pay more, {less} pay less, {same} unchanged",
+        "pf.percentile": "percentile",
+        "pf.change_money": "change {currency}",
+        "pf.change_percent": "change %",
+        "pf.change": "change",
+        "pf.account": "account",
+        "pf.current_money": "current {currency}",
+        "pf.proposed_money": "proposed {currency}",
+        "pf.most_affected": "Most affected accounts",
+        "pf.most_affected_percent": "Most affected accounts in percent",
+        "pf.not_migrated": "Not migrated",
+        "pf.failed": "Failed accounts",
+        "pf.by": "By {column}",
+        "pf.accounts": "accounts",
+        "pf.kwh": "kWh",
+        "pf.price_now": "{currency}/kWh now",
+        "pf.price_new": "{currency}/kWh new",
+        "pf.blank": "(blank)",
+        "pf.impact": "Bill impact by {column}",
+        "pf.point_money": "{point} {currency}",
+        "pf.point_percent": "{point} %",
+        "pf.current_tariff": "current tariff",
+        "pf.proposed_tariff": "proposed tariff",
+        "pf.moved": "lines moved most",
     },
     "zh": {
         "code": "代码",
@@ -159,8 +213,122 @@ _HEADERS: Final = {
         "invoice.net": "金额（不含税）",
         "invoice.tax": "税额（增值税 {percent} %）",
         "invoice.gross": "价税合计",
+        "rank": "排名",
+        "tariff": "电价",
+        "cost_total": "电费合计（{currency}）",
+        "kwh": "电量（千瓦时）",
+        "per_kwh": "平均电价（{currency}/千瓦时）",
+        "savings": "节省（{currency}）",
+        "savings_percent": "节省 %",
+        "vs_base": "较基准（{currency}）",
+        "by_kind": "按费用类别（{currency}）",
+        "by_period": "按计费周期，以首日计（{currency}）",
+        "recommendation": "建议：{text}",
+        "not_applicable": "无法计价：{tariff}：{reason}",
+        "current_failed": "现行电价 {tariff} 计价失败：{reason}",
+        "not_ranked": "未排名：{tariff}：{reason}",
+        "not_eligible": "不符合执行范围：{tariff}：{reason}",
+        "current_ineligible": "现行电价 {tariff} 不在本户可执行的范围内：{reason}",
+        "mandatory": "按执行范围，本户须执行 {tariff}",
+        "scenario": "情景 {scenario}（{text}）",
+        "scenario_failed": "  计算失败：{error}",
+        "break_even": "盈亏平衡",
+        "pf.title": "电价调整测算：{priced} 户已计价，{failed} 户失败；"
+        "{current} -> {proposed}（{currency}）",
+        "pf.revenue": "电费收入：现行 {current}，调整后 {proposed}，变化 {change}（{percent} %）",
+        "pf.energy": "电量：{kwh} 千瓦时；平均电价 {now} -> {new} {currency}/千瓦时",
+        "pf.not_migrated_count": "未迁移：{count} 户",
+        "pf.changes": "电费变化：{more} 户增加，{less} 户减少，{same} 户不变",
+        "pf.percentile": "分位数",
+        "pf.change_money": "变化（{currency}）",
+        "pf.change_percent": "变化 %",
+        "pf.change": "变化",
+        "pf.account": "户号",
+        "pf.current_money": "现行（{currency}）",
+        "pf.proposed_money": "调整后（{currency}）",
+        "pf.most_affected": "影响最大的用户",
+        "pf.most_affected_percent": "影响比例最大的用户",
+        "pf.not_migrated": "未迁移",
+        "pf.failed": "计价失败的用户",
+        "pf.by": "按 {column}",
+        "pf.accounts": "户数",
+        "pf.kwh": "电量（千瓦时）",
+        "pf.price_now": "现行电价（{currency}/千瓦时）",
+        "pf.price_new": "调整后电价（{currency}/千瓦时）",
+        "pf.blank": "（空）",
+        "pf.impact": "按 {column} 的电费影响",
+        "pf.point_money": "{point}（{currency}）",
+        "pf.point_percent": "{point} %",
+        "pf.current_tariff": "现行电价",
+        "pf.proposed_tariff": "调整后电价",
+        "pf.moved": "变化最大的费用项",
     },
 }
+
+#: Line kinds as a comparison's columns name them (the cost of each kind).
+_KIND_COLUMNS: Final = {
+    "energy": "电量电费",
+    "demand": "需量电费",
+    "capacity": "基本电费",
+    "fixed": "固定费用",
+    "surcharge": "政府性基金及附加",
+    "power_factor": "力调电费",
+    "tax": "税费",
+    "discount": "优惠",
+    "minimum": "最低电费补足",
+    "export_credit": "上网电费",
+    "adjustment": "调整",
+}
+
+
+def point_label(point: str, lang: str = "en") -> str:
+    """A point of a distribution (``min``, ``p10``, ``median``, ``max``) in a language.
+
+    >>> point_label("p10", "zh"), point_label("median", "zh"), point_label("p10")
+    ('10%分位', '中位数', 'p10')
+    """
+    _check(lang)
+    if lang == "en":
+        return point
+    named = {"min": "最小", "median": "中位数", "max": "最大"}
+    if point in named:
+        return named[point]
+    found = re.fullmatch(r"p([0-9]+)", point)
+    return point if found is None else f"{found.group(1)}%分位"
+
+
+def kind_label(kind: str, lang: str = "en") -> str:
+    """A line kind as a column of a comparison: the kind itself in English, 电量电费 in Chinese.
+
+    >>> kind_label("energy"), kind_label("energy", "zh"), kind_label("other", "zh")
+    ('energy', '电量电费', 'other')
+    """
+    _check(lang)
+    return kind if lang == "en" else _KIND_COLUMNS.get(kind, kind)
+
+
+def eligibility_text(
+    status: str,
+    text: str,
+    facts: tuple[tuple[str, str], ...],
+    needs: tuple[str, ...],
+    lang: str = "en",
+) -> str:
+    """An account's standing under a tariff's eligibility, in a language.
+
+    English is ``text`` as the assessment wrote it; Chinese is written from its facts:
+    each condition that fails, or the account facts an unknown standing needs.
+    """
+    _check(lang)
+    if lang == "en":
+        return text
+    found = dict(facts)
+    note = f"（{found['note']}）" if "note" in found else ""
+    if status == "unknown":
+        names = "、".join(_FACTS.get(name, name) for name in needs)
+        return f"执行范围待定：户信息缺 {names}{note}"
+    return "；".join(_reasons(found)) + note
+
 
 _LATIN = re.compile("[A-Za-z]")
 _TIER = re.compile(r"tier([1-9])")
@@ -399,7 +567,8 @@ def _estimated(facts: dict[str, str]) -> str:
     )
 
 
-def _ineligible(facts: dict[str, str]) -> str:
+def _reasons(facts: dict[str, str]) -> list[str]:
+    """The failed eligibility conditions of ``reason.<n>.*`` facts, in Chinese."""
     reasons = []
     n = 0
     while f"reason.{n}.field" in facts:
@@ -418,10 +587,14 @@ def _ineligible(facts: dict[str, str]) -> str:
             )
             reasons.append(f"{name} {facts[at + 'found']} {unit} 不满足{bounds}")
         n += 1
+    return reasons
+
+
+def _ineligible(facts: dict[str, str]) -> str:
     note = f"（{facts['note']}）" if "note" in facts else ""
     return (
         f"户号 {facts['account']} 不符合电价 {facts['tariff']} 的执行范围："
-        f"{'；'.join(reasons)}{note}；已按要求计价"
+        f"{'；'.join(_reasons(facts))}{note}；已按要求计价"
     )
 
 
