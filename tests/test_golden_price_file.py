@@ -382,3 +382,47 @@ def test_a_bill_across_two_months_in_chinese_names_each_month() -> None:
     assert labels[0] == "2025年7月代理购电电费（谷）"
     assert labels[7 + 2] == "2025年8月代理购电电费（峰）"
     assert labels[-1] == "2025年8月政府性基金及附加"
+
+
+@given(
+    july=st.lists(st.decimals(min_value=-1, max_value=2, places=5), min_size=2, max_size=2),
+    august=st.lists(st.decimals(min_value=-1, max_value=2, places=5), min_size=2, max_size=2),
+    kwh_of_hour=st.lists(st.integers(min_value=0, max_value=50), min_size=24, max_size=24),
+    first_day=st.integers(min_value=2, max_value=28),
+)
+def test_a_bill_across_two_months_is_each_month_priced_alone(
+    tmp_path_factory: pytest.TempPathFactory,
+    july: list[Decimal],
+    august: list[Decimal],
+    kwh_of_hour: list[int],
+    first_day: int,
+) -> None:
+    """Meter read on day d: the bill d July to d August has, month by month, the lines of
+    that month's days priced alone at its prices; its kWh are every kWh read, once."""
+    directory = tmp_path_factory.mktemp("across")
+    rows = [f"2025-07,10,c{i},{p}" for i, p in enumerate(july)]
+    rows += [f"2025-08,10,c{i},{p}" for i, p in enumerate(august)]
+    write_price_file(directory, rows)
+    (directory / "t.yaml").write_text(
+        table("      - {kind: price_file, file: prices.csv, voltage_kv: 10}\n", "t"),
+        encoding="utf-8",
+    )
+    tariff = load_tariff(directory / "t.yaml")
+    start, end = dt.date(2025, 7, first_day), dt.date(2025, 8, first_day)
+    text = "start,kwh\n" + "".join(
+        f"{start + dt.timedelta(days=d)}T{h:02d}:00,{kwh_of_hour[h]}\n"
+        for d in range((end - start).days)
+        for h in range(24)
+    )
+    readings = parse_readings_csv(text, "r.csv", "Asia/Shanghai")
+    account = Account.model_validate({"account_id": "A", "meter_read_day": first_day})
+    (bill,) = price(tariff, readings, account, start=start, end=end)
+    first_of_august = dt.date(2025, 8, 1)
+    (alone_july,) = price(tariff, readings, start=start, end=first_of_august)
+    (alone_august,) = price(tariff, readings, start=first_of_august, end=end)
+    alone = [*alone_july.lines, *alone_august.lines]
+    assert [(line.quantity, line.rate, line.amount) for line in bill.lines] == [
+        (line.quantity, line.rate, line.amount) for line in alone
+    ]
+    assert bill.energy_kwh == alone_july.energy_kwh + alone_august.energy_kwh
+    assert bill.energy_kwh == Decimal(sum(kwh_of_hour) * (end - start).days)
