@@ -16,6 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tariffs import Account, Readings, load_account, load_tariff, price, read_readings_csv
 from tariffs.cli import main
@@ -571,3 +573,42 @@ def test_warnings_of_real_runs_are_in_chinese(capsys: pytest.CaptureFixture[str]
         "提示：户号 F-2500 不符合电价 household 的执行范围：用电类别 industrial 不在 residential "
         "之列（residential prices are for households only）；已按要求计价"
     ) in capsys.readouterr().out
+
+
+@given(
+    kwh_of_hour=st.lists(st.integers(min_value=0, max_value=400), min_size=24, max_size=24),
+    days=st.integers(min_value=1, max_value=40),
+    first_day=st.integers(min_value=1, max_value=28),
+    table=st.sampled_from(sorted(p.stem for p in TABLES.glob("*.yaml"))),
+)
+def test_a_bill_in_chinese_differs_only_in_its_words(
+    kwh_of_hour: list[int], days: int, first_day: int, table: str
+) -> None:
+    """Any readings under any bundled Chinese table: the JSON in Chinese is the English one
+    but for the labels and the warnings, and those are Chinese (no Latin letter)."""
+    from tariffs.io.readings.csv_reader import parse_readings_csv
+    from tariffs.model.account import Account
+
+    tariff = load_tariff(table)
+    start = dt.date(2025, 7, first_day)
+    text = "start,kwh,kvarh\n" + "".join(
+        f"{start + dt.timedelta(days=d)}T{h:02d}:00,{kwh_of_hour[h]}.0,{kwh_of_hour[h] // 2}.0\n"
+        for d in range(days)
+        for h in range(24)
+    )
+    readings = parse_readings_csv(text, "r.csv", tariff.timezone)
+    account = Account.model_validate(
+        {"account_id": "A", "capacity_kva": 630, "contract_demand_kw": 500,
+         "basic_charge_method": "capacity", "voltage_kv": 10}
+    )  # fmt: skip
+    bills = price(tariff, readings, account)
+    english = json.loads(bills_to_json(bills))
+    chinese = json.loads(bills_to_json(bills, "zh"))
+    for ours, theirs in zip(chinese["bills"], english["bills"], strict=True):
+        warnings = ours.pop("warnings")
+        assert len(warnings) == len(theirs.pop("warnings"))
+        assert all(not has_latin(re.sub(r"[0-9T:-]{16}", "", w)) for w in warnings), warnings
+        for line, other in zip(ours["lines"], theirs["lines"], strict=True):
+            assert not has_latin(line.pop("label")), other["label"]
+            other.pop("label")
+    assert chinese == english
