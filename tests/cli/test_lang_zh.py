@@ -104,10 +104,8 @@ PORTFOLIO = [
 def test_portfolio_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     english = run(capsys, *PORTFOLIO)
     chinese = run(capsys, *PORTFOLIO, "--lang", "zh")
-    assert numbers(chinese) == [
-        # The percentile rows are named 5%分位 ... in Chinese, p5 ... in English.
-        n for n in numbers(english.replace("\np", "\n"))
-    ]
+    # The percentile rows are named 5%分位 ... in Chinese, p5 ... in English.
+    assert numbers(chinese) == numbers(english.replace("\np", "\n"))
     lines = chinese.splitlines()
     assert lines[1] == "电费收入：现行 7261.43，调整后 6297.04，变化 -964.39（-13.3 %）"
     assert lines[lines.index("按 class") + 1].split() == [
@@ -131,7 +129,8 @@ CORRECT = [
 def test_correct_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     english = run(capsys, *CORRECT)
     chinese = run(capsys, *CORRECT, "--lang", "zh")
-    # The quantities and amounts of each line (the last six columns) are the English ones.
+
+    # The quantities and amounts of each line (the numbers that end each row) are the English ones.
     def columns(text: str) -> dict[str, list[str]]:
         found = {}
         for row in text.splitlines()[3:-1]:
