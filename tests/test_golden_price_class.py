@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "price-class"
 TABLE = EXAMPLE / "example-10kv-classes.yaml"
 ARGS = [
-    str(EXAMPLE / "factory-main.csv"),
+    str(ROOT / "examples" / "submeter" / "factory-main.csv"),
     "--tariff",
     str(TABLE),
     "--account",
