@@ -2642,7 +2642,7 @@ def test_price_file_refusals_name_the_file_and_line(
         "agency.yaml: tariff agency prices by voltage level from prices.csv and needs "
         "'voltage_kv', and no account was given"
     )
-    # A bill from the 15th: July's or August's prices? Neither is chosen.
+    # A bill from the 15th takes July's rows for its July days: a file without them refused.
     (workdir / "a.yaml").write_text("account_id: F\nvoltage_kv: 10\nmeter_read_day: 15\n")
     assert refusal(
         header + "2025-08,10,purchase,0.4\n",
@@ -2650,10 +2650,7 @@ def test_price_file_refusals_name_the_file_and_line(
         bill=True,
         extra="--account a.yaml",
         readings="start,kwh\n2025-07-31T23:00,1\n2025-08-01T00:00,1\n",
-    ) == (
-        "agency.yaml: the bill 2025-07-15 to 2025-08-15 spans two months; prices of "
-        "prices.csv are by calendar month, so bill calendar months"
-    )
+    ) == "prices.csv: has no prices for 2025-07"
 
 
 def test_prices_file_refusals_name_the_file_and_line(

@@ -317,3 +317,112 @@ def test_show_and_validate_name_the_price_files(capsys: pytest.CaptureFixture[st
         "energy.dynamic: each interval's kWh × its price + 0.0300 CNY/kWh, 24 prices of 60 min "
         f"from the prices file {RTP / 'day-ahead-2025-07-01.csv'}"
     ) in capsys.readouterr().out
+
+
+def test_a_bill_across_two_months_takes_each_month_s_prices() -> None:
+    """The example factory read on the 15th: 15 July to 14 August, July's rows for its July
+    days and August's for its August days, each component's lines once a month."""
+    tariff = load_tariff(EXAMPLE / "cn-agency-10kv.yaml")
+    readings = parse_readings_csv(
+        (EXAMPLE / "readings.csv").read_text(encoding="utf-8"), "r.csv", "Asia/Shanghai"
+    )
+    account = load_account(EXAMPLE / "account-read-15th.yaml")
+    (bill,) = price(tariff, readings, account, start=dt.date(2025, 7, 15), end=dt.date(2025, 8, 15))
+    assert (bill.period_start, bill.period_end) == (dt.date(2025, 7, 15), dt.date(2025, 8, 15))
+    # A day: valley 800, flat 900, peak 700 kWh (2400). July 15-31: 17 days; August 1-14: 14.
+    rows = [(line.code, line.label, line.quantity, line.amount) for line in bill.lines]
+    assert rows == [
+        # July: 13600, 15300, 11900 kWh; 40800 in all.
+        ("energy.purchase.valley", "Energy purchase valley (2025-07)", Decimal("13600.000"),
+         Decimal("2130.77")),  # 13600 × 0.41230 × 0.38 = 2130.7664
+        ("energy.purchase.flat", "Energy purchase flat (2025-07)", Decimal("15300.000"),
+         Decimal("6308.19")),  # 15300 × 0.41230
+        ("energy.purchase.peak", "Energy purchase peak (2025-07)", Decimal("11900.000"),
+         Decimal("8340.83")),  # 11900 × 0.41230 × 1.7 = 8340.829
+        ("energy.line_loss", "Energy line loss (2025-07)", Decimal("40800.000"),
+         Decimal("620.16")),  # 40800 × 0.01520
+        ("energy.transmission", "Energy transmission (2025-07)", Decimal("40800.000"),
+         Decimal("7527.60")),  # 40800 × 0.18450
+        ("energy.system_operation", "Energy system operation (2025-07)", Decimal("40800.000"),
+         Decimal("1146.48")),  # 40800 × 0.02810
+        ("energy.funds", "Energy funds (2025-07)", Decimal("40800.000"),
+         Decimal("1170.96")),  # 40800 × 0.02870
+        # August: 11200, 12600, 9800 kWh; 33600 in all.
+        ("energy.purchase.valley", "Energy purchase valley (2025-08)", Decimal("11200.000"),
+         Decimal("1710.06")),  # 11200 × 0.40180 × 0.38 = 1710.0608
+        ("energy.purchase.flat", "Energy purchase flat (2025-08)", Decimal("12600.000"),
+         Decimal("5062.68")),  # 12600 × 0.40180
+        ("energy.purchase.peak", "Energy purchase peak (2025-08)", Decimal("9800.000"),
+         Decimal("6693.99")),  # 9800 × 0.40180 × 1.7 = 6693.988
+        ("energy.line_loss", "Energy line loss (2025-08)", Decimal("33600.000"),
+         Decimal("497.28")),  # 33600 × 0.01480
+        ("energy.transmission", "Energy transmission (2025-08)", Decimal("33600.000"),
+         Decimal("6199.20")),  # 33600 × 0.18450
+        ("energy.system_operation", "Energy system operation (2025-08)", Decimal("33600.000"),
+         Decimal("-117.60")),  # 33600 × -0.00350
+        ("energy.funds", "Energy funds (2025-08)", Decimal("33600.000"),
+         Decimal("964.32")),  # 33600 × 0.02870
+    ]  # fmt: skip
+    # July 27244.99 + August 21009.93; 40800 + 33600 = 74400 kWh, each billed once.
+    assert bill.total == Decimal("48254.92")
+    assert bill.energy_kwh == Decimal("74400.000")
+    assert [dict(line.terms)["month"] for line in bill.lines] == ["2025-07"] * 7 + ["2025-08"] * 7
+
+
+def test_a_bill_across_two_months_in_chinese_names_each_month() -> None:
+    from tariffs.io.render.labels import line_label
+
+    tariff = load_tariff(EXAMPLE / "cn-agency-10kv.yaml")
+    readings = parse_readings_csv(
+        (EXAMPLE / "readings.csv").read_text(encoding="utf-8"), "r.csv", "Asia/Shanghai"
+    )
+    account = load_account(EXAMPLE / "account-read-15th.yaml")
+    (bill,) = price(tariff, readings, account, start=dt.date(2025, 7, 15), end=dt.date(2025, 8, 15))
+    labels = [line_label(line, "zh") for line in bill.lines]
+    assert labels[0] == "2025年7月代理购电电费（谷）"
+    assert labels[7 + 2] == "2025年8月代理购电电费（峰）"
+    assert labels[-1] == "2025年8月政府性基金及附加"
+
+
+@given(
+    july=st.lists(st.decimals(min_value=-1, max_value=2, places=5), min_size=2, max_size=2),
+    august=st.lists(st.decimals(min_value=-1, max_value=2, places=5), min_size=2, max_size=2),
+    kwh_of_hour=st.lists(st.integers(min_value=0, max_value=50), min_size=24, max_size=24),
+    first_day=st.integers(min_value=2, max_value=28),
+)
+def test_a_bill_across_two_months_is_each_month_priced_alone(
+    tmp_path_factory: pytest.TempPathFactory,
+    july: list[Decimal],
+    august: list[Decimal],
+    kwh_of_hour: list[int],
+    first_day: int,
+) -> None:
+    """Meter read on day d: the bill d July to d August has, month by month, the lines of
+    that month's days priced alone at its prices; its kWh are every kWh read, once."""
+    directory = tmp_path_factory.mktemp("across")
+    rows = [f"2025-07,10,c{i},{p}" for i, p in enumerate(july)]
+    rows += [f"2025-08,10,c{i},{p}" for i, p in enumerate(august)]
+    write_price_file(directory, rows)
+    (directory / "t.yaml").write_text(
+        table("      - {kind: price_file, file: prices.csv, voltage_kv: 10}\n", "t"),
+        encoding="utf-8",
+    )
+    tariff = load_tariff(directory / "t.yaml")
+    start, end = dt.date(2025, 7, first_day), dt.date(2025, 8, first_day)
+    text = "start,kwh\n" + "".join(
+        f"{start + dt.timedelta(days=d)}T{h:02d}:00,{kwh_of_hour[h]}\n"
+        for d in range((end - start).days)
+        for h in range(24)
+    )
+    readings = parse_readings_csv(text, "r.csv", "Asia/Shanghai")
+    account = Account.model_validate({"account_id": "A", "meter_read_day": first_day})
+    (bill,) = price(tariff, readings, account, start=start, end=end)
+    first_of_august = dt.date(2025, 8, 1)
+    (alone_july,) = price(tariff, readings, start=start, end=first_of_august)
+    (alone_august,) = price(tariff, readings, start=first_of_august, end=end)
+    alone = [*alone_july.lines, *alone_august.lines]
+    assert [(line.quantity, line.rate, line.amount) for line in bill.lines] == [
+        (line.quantity, line.rate, line.amount) for line in alone
+    ]
+    assert bill.energy_kwh == alone_july.energy_kwh + alone_august.energy_kwh
+    assert bill.energy_kwh == Decimal(sum(kwh_of_hour) * (end - start).days)

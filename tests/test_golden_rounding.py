@@ -163,3 +163,21 @@ def test_per_bill_total_is_the_exact_sum_rounded_once(
         assert Decimal(0) <= exact - bill.total < unit
     else:
         assert abs(bill.total - exact) <= unit / 2
+
+
+def test_the_shipped_example_rounds_the_total_once_to_the_jiao() -> None:
+    """examples/rounding/: one day of 1 kWh an hour, the total to the 角 (0.1 CNY)."""
+    from pathlib import Path
+
+    from tariffs import load_tariff, read_readings_csv
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "rounding"
+    tariff = load_tariff(example / "rounding-per-bill.yaml")
+    (bill,) = price(tariff, read_readings_csv(example / "one-day.csv", tariff.timezone))
+    assert [(line.code, line.amount) for line in bill.lines] == [
+        ("energy.peak", Decimal("6.8250")),  # 12 × 0.56875
+        ("energy.valley", Decimal("3.4650")),  # 12 × 0.28875
+        ("fixed", Decimal("0.3226")),  # 10 × 1/31 = 0.32258… → 0.3226 (line_places 4)
+        ("rounding", Decimal("-0.0126")),  # 10.6126 → 10.6 (half-up to 0.1)
+    ]
+    assert bill.total == Decimal("10.6")

@@ -11,10 +11,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tariffs import Account, Readings, load_account, load_tariff, price, read_readings_csv
 from tariffs.cli import main
@@ -435,3 +438,177 @@ def test_the_agency_purchase_price_components_have_chinese_labels() -> None:
         ("energy.system_operation", "系统运行费用"),
         ("energy.funds", "政府性基金及附加"),
     ]
+
+
+# -- every warning of a bill in Chinese ------------------------------------------------------
+
+SOURCE = ROOT / "src" / "tariffs"
+
+#: Facts of each warning as its code writes them (values are data: ids, dates, files).
+WARNING_FACTS: dict[str, dict[str, str]] = {
+    "partial_period": {"start": "2025-07-10", "end": "2025-08-01", "days": "22",
+                       "period_days": "31"},
+    "uncovered": {"spans": "2025-07-01T00:00/2025-07-01T06:00", "missing": "24"},
+    "gaps": {"missing": "8", "start": "2025-07-01T05:00", "end": "2025-07-01T07:00",
+             "more": "1"},
+    "withdrawn": {"from": "2025-09-01", "withdrawn": "2025-09-01"},
+    "unpriced": {"text": "energyattrs: voltage discount: 2 %"},
+    "demand_over_readings": {"step": "60", "window": "15", "kind": "sliding"},
+    "estimated": {"count": "12", "kwh": "3.000", "method": "like-days:4"},
+    "no_export_column": {"rule": "net_metering"},
+    "no_export_credit": {},
+    "no_energy": {},
+    "ineligible": {"account": "F-1", "tariff": "cn-large", "reason.0.field": "customer_class",
+                   "reason.0.found": "residential", "reason.0.allowed": "commercial,industrial",
+                   "reason.1.field": "capacity_kva", "reason.1.found": "100",
+                   "reason.1.unit": "kVA", "reason.1.min": "315", "note": "发改价格〔2023〕526号"},
+    "redated": {"from": "2024", "to": "2025", "kept": "weekdays", "shift": "1",
+                "first": "2024-01-02"},
+    "redate_outside": {"count": "96", "year": "2024", "kwh": "24.000"},
+    "redate_left_out": {"day": "2024-12-31", "count": "96", "kwh": "24.000"},
+    "redate_rotated": {"moved": "2024-01-01/2025-12-31"},
+    "reclocked": {"from": "America/New_York", "to": "Asia/Shanghai"},
+    "standard_time": {"timezone": "America/Denver", "offset": "UTC-07:00",
+                      "zone": "Etc/GMT+7"},
+    "undated_values": {"count": "8,760", "year": "2025", "clock": "Asia/Shanghai",
+                       "minutes": "60", "priced_on": ""},
+    "columns": {"timestamps": "Time", "end_less": "15", "kwh.column": "Energy",
+                "kwh.unit": "Wh", "kwh.factor": "1/1000", "kwh.target": "kWh",
+                "kwh.averaged": "0", "kw.column": "P", "kw.unit": "kW", "kw.factor": "1",
+                "kw.target": "kW", "kw.averaged": "1", "ignore": "Status,Flag"},
+}  # fmt: skip
+
+
+def _warning_calls() -> list[tuple[Path, int, object]]:
+    """Every ``BillWarning(...)`` of the package: its file, line and key (or None)."""
+    import ast
+
+    found = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "BillWarning":
+                key = node.args[1] if len(node.args) > 1 else None
+                found.append(
+                    (path, node.lineno, key.value if isinstance(key, ast.Constant) else None)
+                )
+    return found
+
+
+def _plain_warnings() -> list[str]:
+    """Warnings written as a bare text: appended to ``warnings``/``notes``, or in ``Priced``.
+
+    The what-if scenarios' notes (``whatif/``) are notes of a comparison, not of a bill.
+    """
+    import ast
+
+    plain = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        if path.parent.name == "whatif":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            values: list[ast.expr] = []
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in ("append", "insert"):
+                owner = getattr(func.value, "id", "")
+                if owner in ("warnings", "notes", "deviations"):
+                    values = node.args[-1:]
+            if getattr(func, "id", None) == "Priced":
+                for keyword in node.keywords:
+                    if keyword.arg == "warnings" and isinstance(keyword.value, ast.Tuple):
+                        values = list(keyword.value.elts)
+            plain += [
+                f"{path.relative_to(SOURCE)}:{value.lineno}"
+                for value in values
+                if isinstance(value, (ast.Constant, ast.JoinedStr, ast.BinOp))
+            ]
+    return plain
+
+
+def test_every_warning_the_code_writes_has_a_key_and_a_chinese_text() -> None:
+    from tariffs.io.render.labels import WARNING_KEYS
+
+    calls = [(path, line, key) for path, line, key in _warning_calls() if path.name != "bill.py"]
+    assert len(calls) >= len(WARNING_KEYS)
+    without = [f"{path.relative_to(SOURCE)}:{line}" for path, line, key in calls if key is None]
+    assert without == []
+    assert {key for _, _, key in calls} == WARNING_KEYS == set(WARNING_FACTS)
+    assert _plain_warnings() == []
+
+
+@pytest.mark.parametrize("key", sorted(WARNING_FACTS))
+def test_each_warning_in_chinese_has_no_english_word(key: str) -> None:
+    from tariffs.io.render.labels import warning_text
+    from tariffs.model.bill import BillWarning
+
+    facts = WARNING_FACTS[key]
+    chinese = warning_text(BillWarning("the English text", key, tuple(facts.items())), "zh")
+    assert chinese != "the English text"
+    # The facts are data (ids, dates, zones, files, an estimation method): leave them out.
+    words = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d", "", chinese)  # local date-times
+    pieces = {piece for value in facts.values() for piece in (value, *re.split("[;/,]", value))}
+    for piece in sorted(pieces, key=len, reverse=True):
+        if piece:
+            words = words.replace(piece, "")
+    assert not has_latin(words), chinese
+
+
+def test_warnings_of_real_runs_are_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    """The estimate and eligibility warnings of the shipped examples, from their facts."""
+    argv = ["price", str(EXAMPLES / "estimate-readings.csv"), "--tariff",
+            "cn-zj-residential-tou", "--estimate", "like-days:4", "--lang", "zh",
+            "--format", "json"]  # fmt: skip
+    assert main(argv) == 0
+    (bill,) = json.loads(capsys.readouterr().out)["bills"]
+    # 3 intervals estimated, 5.908 kWh (docs/readings-format.md works them out).
+    assert bill["warnings"][1] == (
+        "估算电量：本期 3 个间隔（5.908 千瓦时）为估算值，非抄见（估算方法 like-days:4）"
+    )
+    argv = ["price", str(EXAMPLES / "readings.csv"), "--tariff",
+            str(EXAMPLES / "eligibility" / "household.yaml"), "--account",
+            str(EXAMPLES / "eligibility" / "factory-account.yaml"), "--lang", "zh"]  # fmt: skip
+    assert main(argv) == 0
+    assert (
+        "提示：户号 F-2500 不符合电价 household 的执行范围：用电类别 industrial 不在 residential "
+        "之列（residential prices are for households only）；已按要求计价"
+    ) in capsys.readouterr().out
+
+
+@given(
+    kwh_of_hour=st.lists(st.integers(min_value=0, max_value=400), min_size=24, max_size=24),
+    days=st.integers(min_value=1, max_value=40),
+    first_day=st.integers(min_value=1, max_value=28),
+    table=st.sampled_from(sorted(p.stem for p in TABLES.glob("*.yaml"))),
+)
+def test_a_bill_in_chinese_differs_only_in_its_words(
+    kwh_of_hour: list[int], days: int, first_day: int, table: str
+) -> None:
+    """Any readings under any bundled Chinese table: the JSON in Chinese is the English one
+    but for the labels and the warnings, and those are Chinese (no Latin letter)."""
+    from tariffs.io.readings.csv_reader import parse_readings_csv
+    from tariffs.model.account import Account
+
+    tariff = load_tariff(table)
+    start = dt.date(2025, 7, first_day)
+    text = "start,kwh,kvarh\n" + "".join(
+        f"{start + dt.timedelta(days=d)}T{h:02d}:00,{kwh_of_hour[h]}.0,{kwh_of_hour[h] // 2}.0\n"
+        for d in range(days)
+        for h in range(24)
+    )
+    readings = parse_readings_csv(text, "r.csv", tariff.timezone)
+    account = Account.model_validate(
+        {"account_id": "A", "capacity_kva": 630, "contract_demand_kw": 500,
+         "basic_charge_method": "capacity", "voltage_kv": 10}
+    )  # fmt: skip
+    bills = price(tariff, readings, account)
+    english = json.loads(bills_to_json(bills))
+    chinese = json.loads(bills_to_json(bills, "zh"))
+    for ours, theirs in zip(chinese["bills"], english["bills"], strict=True):
+        warnings = ours.pop("warnings")
+        assert len(warnings) == len(theirs.pop("warnings"))
+        assert all(not has_latin(re.sub(r"[0-9T:-]{16}", "", w)) for w in warnings), warnings
+        for line, other in zip(ours["lines"], theirs["lines"], strict=True):
+            assert not has_latin(line.pop("label")), other["label"]
+            other.pop("label")
+    assert chinese == english

@@ -340,6 +340,22 @@ def strip_response(document: object) -> object:
     return document
 
 
+def test_the_response_is_printed_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = write_portfolio(tmp_path)
+    assert main([*args, "--elasticity", str(tmp_path / "e.yaml"), "--lang", "zh"]) == 0
+    table = capsys.readouterr().out
+    section = table[table.index("价格响应：") :].split("\n\n")[0]
+    assert "线性" in section and "总电量可变" in section
+    # static 27.00 proposed against 18.00 now (+9.00); with response 24.60 (+6.60).
+    static = next(line for line in section.splitlines() if line.startswith("静态"))
+    responded = next(line for line in section.splitlines() if line.startswith("考虑价格响应"))
+    assert static.split()[1:] == ["36.000", "18.00", "27.00", "+9.00", "+50.0"]
+    assert responded.split()[1:] == ["35.400", "18.00", "24.60", "+6.60", "+36.7"]
+    assert "with response" not in table and "Price response" not in table
+
+
 def test_a_workbook_shows_the_response_beside_the_static_result(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -373,6 +373,7 @@ def write_inputs(tmp_path: Path) -> list[str]:
     [
         (["--scenario", "scale:1.1"], 2, "does not take --scenario"),
         (["--break-even", "consumption"], 2, "does not take --break-even"),
+        (["--lang", "zh"], 2, "does not take --lang zh"),
         (
             ["--grid", "shift:0,x%:peak->valley"],
             1,

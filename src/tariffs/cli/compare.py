@@ -17,6 +17,7 @@ from typing import Any
 from tariffs.cli.options import (
     _UsageError,
     add_format_option,
+    add_lang_option,
     add_metering_option,
     add_output_option,
     add_readings_options,
@@ -100,6 +101,7 @@ def add_parser(commands: Any) -> None:
         not_offered="a comparison is one ranked result, not a stream of records",
     )
     add_output_option(sub)
+    add_lang_option(sub)
     sub.add_argument(
         "--tariff",
         action="append",
@@ -307,6 +309,11 @@ def _grid_axes(args: argparse.Namespace) -> list[GridAxis]:
             "tariffs compare: --grid finds its own break-even between cells; it does not "
             "take --break-even"
         )
+    if args.lang != "en":
+        raise _UsageError(
+            f"tariffs compare: a --grid is printed in English only; it does not take "
+            f"--lang {args.lang} (the bills of a comparison without --grid do)"
+        )
     axes = []
     for text in args.grid:
         try:
@@ -450,13 +457,13 @@ def run(args: argparse.Namespace) -> int:
     if workbook:
         from tariffs.io.render.xlsx import comparison_workbook
 
-        text = comparison_workbook(whatif, break_evens)
+        text = comparison_workbook(whatif, break_evens, args.lang)
     elif args.format == "json":
-        text = comparison_to_json(whatif, break_evens)
+        text = comparison_to_json(whatif, break_evens, args.lang)
     elif args.format == "csv":
-        text = comparison_to_csv(whatif, break_evens)
+        text = comparison_to_csv(whatif, break_evens, args.lang)
     else:
-        text = comparison_to_table(whatif, break_evens)
+        text = comparison_to_table(whatif, break_evens, args.lang)
         if args.output is None:
             text = paint_table(text)
     if image_format is not None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from tariffs.cli.options import (
     add_format_option,
+    add_lang_option,
     add_metering_option,
     add_output_option,
     add_readings_options,
@@ -60,6 +61,7 @@ def add_parser(commands: object) -> None:
         default="table",
     )
     add_output_option(sub)
+    add_lang_option(sub)
     sub.add_argument("--tariff", required=True, help="tariff YAML/JSON file or tariff id")
     sub.add_argument(
         "--tariff-changed",
@@ -82,12 +84,12 @@ def _check_accounts(issued: Sequence[Bill], account_id: str | None, source: str)
             )
 
 
-def _render(corrections: Sequence[Correction], fmt: str) -> str:
+def _render(corrections: Sequence[Correction], fmt: str, lang: str = "en") -> str:
     if fmt == "json":
-        return corrections_to_json(corrections)
+        return corrections_to_json(corrections, lang)
     if fmt == "csv":
-        return corrections_to_csv(corrections)
-    return corrections_to_table(corrections)
+        return corrections_to_csv(corrections, lang)
+    return corrections_to_table(corrections, lang)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -122,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         corrections = correct(issued, corrected, tariff_changed=args.tariff_changed)
     except InputError as exc:
         raise InputError(exc.message, file=args.issued) from None
-    text = _render(corrections, args.format)
+    text = _render(corrections, args.format, args.lang)
     if args.format == "table" and args.output is None:
         text = paint_table(text)
     write_output(text, args.output)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from tariffs.cli.options import (
     _UsageError,
     add_format_option,
+    add_lang_option,
     add_many_accounts_options,
     add_output_option,
     add_tariff_lookup_options,
@@ -119,6 +120,7 @@ def add_parser(commands: Any) -> None:
         not_offered="the summary needs every account (tariffs batch writes one bill per line)",
     )
     add_output_option(sub)
+    add_lang_option(sub)
     sub.add_argument(
         "--resume",
         action="store_true",
@@ -309,7 +311,7 @@ def run(args: argparse.Namespace) -> int:
             return portfolio_to_json(result)
         if args.format == "csv":
             return portfolio_to_csv(result, outcomes)
-        return portfolio_to_table(result)
+        return portfolio_to_table(result, args.lang)
 
     last_checkpoint = time.monotonic()
 
@@ -566,7 +568,7 @@ def _run_detailed(
     elif args.format == "csv":
         text = portfolio_to_csv(result, outcomes)
     else:
-        text = portfolio_to_table(result)
+        text = portfolio_to_table(result, args.lang)
     _write(text, args.output)
     if image_format is not None:
         from tariffs.io.render.plot import portfolio_chart, portfolio_group_chart

@@ -104,7 +104,7 @@ def _price_parts(
     """The bills of a main meter with sub-meters or a split, whose files the account names.
 
     Readings files and tariff files are relative to the account file; a tariff that is no
-    such file is a tariff id.
+    such file is a tariff id (the main meter's own, for a part under another price class).
     """
     base = Path(account.source).parent if account.source else Path()
     tariffs: dict[str, Tariff] = {}
@@ -112,7 +112,9 @@ def _price_parts(
     if account.split is not None:
         names.append(account.split.tariff)
     for name in names:
-        if name not in tariffs:
+        if name == tariff.id and not (base / name).is_file():
+            tariffs[name] = tariff  # another price class of the main meter's tariff
+        elif name not in tariffs:
             path = base / name
             tariffs[name] = load_tariff(
                 str(path) if path.is_file() else name, args.tables, timezone=args.timezone

@@ -48,6 +48,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tariffs.errors import ReadingsError
+from tariffs.model.bill import BillWarning
 from tariffs.model.readings import QUANTITY_COLUMNS, Readings, RegisterReads
 
 __all__ = ["METHODS", "Estimate", "estimate", "parse_estimate"]
@@ -332,14 +333,16 @@ def estimated_in(readings: Readings, start: int, end: int) -> tuple[int, int]:
     return count, units
 
 
-def estimated_warning(count: int, kwh: Decimal, method: str | None) -> str:
+def estimated_warning(count: int, kwh: Decimal, method: str | None) -> BillWarning:
     """The bill's line on its estimated intervals.
 
     >>> estimated_warning(12, Decimal("3.000"), "like-days:4")
     'estimated readings: 12 intervals (3.000 kWh) in this period were estimated, not read (--estimate like-days:4)'
     """  # noqa: E501
-    return (
+    return BillWarning(
         f"estimated readings: {count} interval{'' if count == 1 else 's'} ({kwh} kWh) in "
         f"this period {'was' if count == 1 else 'were'} estimated, not read "
-        f"(--estimate {method})"
+        f"(--estimate {method})",
+        "estimated",
+        (("count", f"{count}"), ("kwh", f"{kwh}"), ("method", f"{method}")),
     )

@@ -273,6 +273,8 @@ def _price(
         raise ValueError(f"demand_window must be tariff or readings, not {demand_window!r}")
     if not readings.starts:
         raise ReadingsError("no readings", file=readings.source)
+    # A table with price classes prices its first unless a part was given another.
+    tariff = tariff.for_price_class()
     if account is not None and (account.sub_meters or account.split is not None):
         raise AccountError(
             "the account has sub_meters or a split: price it with "
@@ -322,8 +324,16 @@ def _price(
         standing = assess(tariff.eligibility, account)
         if standing.status == "ineligible":
             notes = (
-                f"account {account.account_id} may not take tariff {tariff.id}: "
-                f"{standing.text}; priced as asked",
+                BillWarning(
+                    f"account {account.account_id} may not take tariff {tariff.id}: "
+                    f"{standing.text}; priced as asked",
+                    "ineligible",
+                    (
+                        ("account", account.account_id),
+                        ("tariff", tariff.id),
+                        *standing.facts(),
+                    ),
+                ),
             )
     return [
         _price_bill(
@@ -523,6 +533,24 @@ def _local_time(utc: int, zone: ZoneInfo) -> str:
     return dt.datetime.fromtimestamp(utc, zone).strftime("%Y-%m-%dT%H:%M")
 
 
+def _month_cuts(tariff: Tariff, first_date: dt.date, end_date: dt.date) -> list[dt.date]:
+    """The 1st of each month inside a bill in force under a version with a price file.
+
+    A ``price_file`` charge prices each calendar month at its own row of the file, so a
+    bill across months (a meter-reading day other than the 1st) is priced in segments, one
+    a month, as at a version change.
+    """
+    cuts: list[dt.date] = []
+    day = dt.date(first_date.year, first_date.month, 1)
+    while True:
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+        if day >= end_date:
+            return cuts
+        found = tariff.version_at(day)
+        if found is not None and any(c.kind == "price_file" for c in found[1].charges):
+            cuts.append(day)
+
+
 def _plan_bill(
     tariff: Tariff,
     readings: Readings,
@@ -598,6 +626,9 @@ def _plan_bill(
     for effective in tariff.versions:
         if first_date < effective < end_date:
             cuts.append(effective)
+    # And at each 1st of a month inside the bill where a price file prices by month.
+    cuts.extend(_month_cuts(tariff, first_date, end_date))
+    cuts = sorted(set(cuts))
     cuts.append(end_date)
     if tariff.version_at(first_date) is None:
         raise TariffFileError(
@@ -616,8 +647,12 @@ def _plan_bill(
                 file=tariff.source,
             )
         warnings.append(
-            f"priced after the tariff was withdrawn: from {max(first_date, withdrawn)} "
-            f"under its last version (withdrawn from {withdrawn}; past_withdrawal: warn)"
+            BillWarning(
+                f"priced after the tariff was withdrawn: from {max(first_date, withdrawn)} "
+                f"under its last version (withdrawn from {withdrawn}; past_withdrawal: warn)",
+                "withdrawn",
+                (("from", f"{max(first_date, withdrawn)}"), ("withdrawn", f"{withdrawn}")),
+            )
         )
     segments = []
     for seg_start, seg_end in zip(cuts, cuts[1:], strict=False):
@@ -798,7 +833,10 @@ def _price_bill(
         *readings.notes,
         *plan.warnings,
         *deviations,
-        *(f"not priced: {text}" for text in tariff.unpriced),
+        *(
+            BillWarning(f"not priced: {text}", "unpriced", (("text", text),))
+            for text in tariff.unpriced
+        ),
     ]
     estimated, estimated_units = 0, 0
     if readings.estimated:
@@ -834,9 +872,11 @@ def _price_bill(
         if metering is not None:
             exported = exported_by_key(readings, segment.plan)
             if exported is None:
-                note = (
+                note = BillWarning(
                     f"the readings have no export_kwh column: nothing exported "
-                    f"(metering {metering.rule})"
+                    f"(metering {metering.rule})",
+                    "no_export_column",
+                    (("rule", metering.rule),),
                 )
                 if note not in warnings:
                     warnings.append(note)
@@ -943,6 +983,7 @@ def _price_bill(
         invoice=None if vat is None else invoice_of(tariff, vat, lines),
         estimated_intervals=estimated,
         estimated_kwh=to_decimal(estimated_units, readings.scale) if estimated else None,
+        price_class=tariff.price_classes[0] if tariff.price_classes is not None else None,
     )
     if recorder is not None:
         recorder.finish(made)
@@ -1150,10 +1191,12 @@ def _over_interval(
             file=readings.source,
         )
     kind = "sliding" if measure.sliding else "clock-aligned"
-    text = (
+    text = BillWarning(
         f"demand measured over the readings' {step}-minute intervals, not the tariff's "
         f"{measure.window_minutes}-minute {kind} window (declared: demand window of the "
-        "readings, a deviation from the tariff)"
+        "readings, a deviation from the tariff)",
+        "demand_over_readings",
+        (("step", f"{step}"), ("window", f"{measure.window_minutes}"), ("kind", kind)),
     )
     if text not in deviations:
         deviations.append(text)

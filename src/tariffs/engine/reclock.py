@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tariffs.engine.clock import standard_time
 from tariffs.errors import ReadingsError
+from tariffs.model.bill import BillWarning
 from tariffs.model.readings import Readings
 
 __all__ = ["WallClock", "reclock"]
@@ -47,11 +48,13 @@ class WallClock:
         self._zone = _zone(timezone, source)
 
     @property
-    def note(self) -> str:
+    def note(self) -> BillWarning:
         """What the bill says about the move."""
-        return (
+        return BillWarning(
             f"readings moved from the wall clock of {self.source_timezone} to that of "
-            f"{self.timezone}: each interval keeps its local date and time"
+            f"{self.timezone}: each interval keeps its local date and time",
+            "reclocked",
+            (("from", self.source_timezone), ("to", self.timezone)),
         )
 
     def wall(self, instant: int) -> str:

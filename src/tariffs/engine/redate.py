@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 
 from tariffs.engine.clock import local_day_offsets, standard_time
 from tariffs.errors import ReadingsError
+from tariffs.model.bill import BillWarning
 from tariffs.model.readings import QUANTITY_COLUMNS, Readings, to_decimal
 
 __all__ = ["ALIGNMENTS", "Alignment", "redate"]
@@ -175,14 +176,26 @@ def redate(
     notes.insert(0, _what_was_done(source_year, year, align))
     outside = days.first_index + (len(readings.starts) - days.last_index)
     if outside:
+        kwh = _kwh(readings, 0, days.first_index, days.last_index, len(readings.starts))
         notes.append(
-            f"{outside} readings outside {source_year} were not used "
-            f"({_kwh(readings, 0, days.first_index, days.last_index, len(readings.starts))} kWh)"
+            BillWarning(
+                f"{outside} readings outside {source_year} were not used ({kwh} kWh)",
+                "redate_outside",
+                (("count", f"{outside}"), ("year", f"{source_year}"), ("kwh", kwh)),
+            )
         )
     for day, i0, i1 in left_out:
         notes.append(
-            f"{_name(source_year, day)} was left out: {i1 - i0} readings, "
-            f"{_kwh(readings, i0, i1)} kWh"
+            BillWarning(
+                f"{_name(source_year, day)} was left out: {i1 - i0} readings, "
+                f"{_kwh(readings, i0, i1)} kWh",
+                "redate_left_out",
+                (
+                    ("day", _name(source_year, day)),
+                    ("count", f"{i1 - i0}"),
+                    ("kwh", _kwh(readings, i0, i1)),
+                ),
+            )
         )
     return Readings(
         source=source,
@@ -245,27 +258,39 @@ def _mapping(
     if days.whole_year:
         mapping = [(day - shift) % length if day < length else None for day in range(source_days)]
         if shift:
-            moved = ", ".join(
-                f"{_name(source_year, day)} is {_name(year, (day - shift) % length)}"
+            pairs = [
+                (_name(source_year, day), _name(year, (day - shift) % length))
                 for day in range(shift)
+            ]
+            moved = ", ".join(f"{a} is {b}" for a, b in pairs)
+            notes.append(
+                BillWarning(
+                    f"the year is rotated: {moved}, a day of another weekday",
+                    "redate_rotated",
+                    (("moved", ";".join(f"{a}/{b}" for a, b in pairs)),),
+                )
             )
-            notes.append(f"the year is rotated: {moved}, a day of another weekday")
     else:
         mapping = [day - shift for day in range(source_days)]
     return mapping, notes
 
 
-def _what_was_done(source_year: int, year: int, align: Alignment) -> str:
+def _what_was_done(source_year: int, year: int, align: Alignment) -> BillWarning:
+    facts: tuple[tuple[str, str], ...] = (("from", f"{source_year}"), ("to", f"{year}"))
     if align == "date":
-        return f"readings re-dated from {source_year} to {year}, month and day kept"
+        text = f"readings re-dated from {source_year} to {year}, month and day kept"
+        return BillWarning(text, "redated", (*facts, ("kept", "dates")))
     shift = _Days.shift_of(source_year, year)
     if not shift:
-        return f"readings re-dated from {source_year} to {year}, weekdays and dates kept"
+        text = f"readings re-dated from {source_year} to {year}, weekdays and dates kept"
+        return BillWarning(text, "redated", (*facts, ("kept", "both")))
     first = dt.date(source_year, 1, 1) + dt.timedelta(days=shift)
-    return (
+    return BillWarning(
         f"readings re-dated from {source_year} to {year}, weekdays kept: each day moved "
         f"{shift} day{'' if shift == 1 else 's'} earlier in the year "
-        f"({first.isoformat()} is {year}-01-01)"
+        f"({first.isoformat()} is {year}-01-01)",
+        "redated",
+        (*facts, ("kept", "weekdays"), ("shift", f"{shift}"), ("first", first.isoformat())),
     )
 
 

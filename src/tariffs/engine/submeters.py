@@ -90,6 +90,7 @@ def price_submetered(
             subtraction would change.
     """
     zone = ZoneInfo(tariff.timezone)
+    table, tariff = tariff, tariff.for_price_class()  # the main meter's: the first class
     _check_main_tariff(tariff, account)
     main = _multiplied(readings, account.meter_multiplier)
     parts: list[tuple[Subtraction, Readings, Tariff, MeterReading | None, Readings]] = []
@@ -101,7 +102,9 @@ def price_submetered(
                 f"sub-meter {sub.id!r} has no readings", file=account.source,
                 path=f"sub_meters[{i}].readings",
             )  # fmt: skip
-        sub_tariff = _tariff(tariffs, sub.tariff, account, f"sub_meters[{i}].tariff", tariff)
+        sub_tariff = _tariff(
+            tariffs, sub.tariff, sub.price_class, account, f"sub_meters[{i}]", table
+        )
         if raw.interval_seconds != main.interval_seconds or raw.starts != main.starts:
             raise ReadingsError(
                 f"sub-meter {sub.id}: its intervals differ from the main meter's "
@@ -116,22 +119,28 @@ def price_submetered(
             )  # fmt: skip
         measured = _multiplied(raw, sub.meter_multiplier)
         remainder = _subtract(remainder, measured, sub.id, zone)
-        mark = Subtraction("sub_meter", sub.id, sub_tariff.id, Decimal(0))
+        mark = Subtraction(
+            "sub_meter", sub.id, sub_tariff.id, Decimal(0), price_class=sub.price_class
+        )
         parts.append((mark, measured, sub_tariff, _reading(sub.id, sub.meter_multiplier),
                       raw))  # fmt: skip
     split = account.split
     if split is not None:
-        split_tariff = _tariff(tariffs, split.tariff, account, "split.tariff", tariff)
+        split_tariff = _tariff(tariffs, split.tariff, split.price_class, account, "split", table)
         name = account.meter or "main"
         if split.ratio is not None:
             share, remainder = _ratio_share(remainder, split.ratio)
-            mark = Subtraction("ratio", name, split_tariff.id, Decimal(0), split.ratio)
+            mark = Subtraction(
+                "ratio", name, split_tariff.id, Decimal(0), split.ratio, split.price_class
+            )
         else:
             assert split.kwh_per_month is not None  # noqa: S101 - the model checks one
             share, remainder = _fixed_share(
                 remainder, split.kwh_per_month, tariff, account, zone, options
             )
-            mark = Subtraction("fixed", name, split_tariff.id, Decimal(0))
+            mark = Subtraction(
+                "fixed", name, split_tariff.id, Decimal(0), price_class=split.price_class
+            )
         parts.append((mark, share, split_tariff, None, share))
     main_account = account.model_copy(
         update={"sub_meters": [], "split": None, "meter_multiplier": Decimal(1)}
@@ -201,11 +210,39 @@ def _window(
 
 
 def _tariff(
-    tariffs: Mapping[str, Tariff], name: str, account: Account, path: str, main: Tariff
+    tariffs: Mapping[str, Tariff],
+    name: str,
+    price_class: str | None,
+    account: Account,
+    path: str,
+    main: Tariff,
 ) -> Tariff:
+    """A part's tariff by the name the account gives, as its price class prices.
+
+    The main meter's tariff is found by its id when ``tariffs`` does not give it.
+    """
     found = tariffs.get(name)
+    if found is None and name == main.id:
+        found = main
     if found is None:
-        raise AccountError(f"tariff {name!r} was not given", file=account.source, path=path)
+        raise AccountError(
+            f"tariff {name!r} was not given", file=account.source, path=f"{path}.tariff"
+        )
+    if price_class is not None or found.price_classes is not None:
+        classes = found.price_classes
+        if price_class is not None and (classes is None or price_class not in classes):
+            known = (
+                f"its price_classes are {', '.join(classes)}"
+                if classes
+                else "it declares no price_classes"
+            )
+            raise AccountError(
+                f"tariff {found.id} has no price class {price_class!r} ({known})",
+                file=account.source,
+                path=f"{path}.price_class",
+            )
+        found = found.for_price_class(price_class)
+    path = f"{path}.tariff"
     if found.timezone != main.timezone:
         raise AccountError(
             f"tariff {found.id} is in time zone {found.timezone} and the main meter's "

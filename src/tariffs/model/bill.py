@@ -143,6 +143,8 @@ class Subtraction:
         tariff: The tariff the kWh are billed under.
         energy_kwh: The kWh subtracted in the period, multiplied, before losses [kWh].
         ratio: The share of a ``ratio`` split (0.15); None otherwise.
+        price_class: The price class of `tariff` the kWh are billed under, when the
+            part names one; None otherwise.
     """
 
     kind: str
@@ -150,6 +152,7 @@ class Subtraction:
     tariff: str
     energy_kwh: Decimal
     ratio: Decimal | None = None
+    price_class: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +205,8 @@ class Bill:
         subtracted: On the main bill: what was subtracted from the main meter's kWh and
             billed under another tariff; `energy_kwh` plus their kWh is the metered kWh.
         part_of: On a sub-meter's or a split's bill: the subtraction it bills.
+        price_class: The tariff's price class the bill is priced under, when the tariff
+            has ``price_classes``; None otherwise.
     """
 
     account: str | None
@@ -221,6 +226,7 @@ class Bill:
     metered: MeterReading | None = None
     subtracted: tuple[Subtraction, ...] = ()
     part_of: Subtraction | None = None
+    price_class: str | None = None
 
     @property
     def total(self) -> Decimal:

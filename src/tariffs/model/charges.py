@@ -162,8 +162,16 @@ class Tiers(StrictModel):
 
 
 class _ChargeBase(StrictModel):
+    """What every charge has: its code and label, and the price class it belongs to.
+
+    ``price_class`` names one of the tariff's ``price_classes``: the charge prices only
+    the bills of that class (a sub-meter's or a split's part billed under it, or the
+    main meter's under the first class); a charge without one prices every class.
+    """
+
     code: Code | None = None
     label: str | None = None
+    price_class: Name | None = None
 
 
 class EnergyCharge(_ChargeBase):

@@ -25,6 +25,7 @@ Pure: no I/O. `assess` tells an account's standing under a table's block.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -168,6 +169,7 @@ class Assessment:
         status: ``eligible``, ``ineligible`` (a condition fails) or ``unknown`` (none
             fails, but the account lacks a fact that one needs).
         reasons: Each condition that fails, in words.
+        failures: Each condition that fails, as facts (see `facts`), beside `reasons`.
         needs: The account facts missing for the conditions that could not be checked.
         mandatory: Every ``mandatory`` condition holds for the account.
         note: The table's note of the rule.
@@ -178,6 +180,23 @@ class Assessment:
     needs: tuple[str, ...] = ()
     mandatory: bool = False
     note: str | None = None
+    failures: tuple[tuple[tuple[str, str], ...], ...] = dataclasses.field(default=(), compare=False)
+
+    def facts(self) -> tuple[tuple[str, str], ...]:
+        """The failed conditions as ``(name, text)`` facts, numbered (for a bill's warning).
+
+        Each failure ``n`` has ``reason.n.field`` and ``reason.n.found``, and either
+        ``reason.n.allowed`` (the classes) or ``reason.n.unit`` and its bounds
+        (``reason.n.min``, ``above``, ``max``, ``below``); ``note`` is the table's note.
+        """
+        out = [
+            (f"reason.{n}.{name}", text)
+            for n, failure in enumerate(self.failures)
+            for name, text in failure
+        ]
+        if self.note:
+            out.append(("note", self.note))
+        return tuple(out)
 
     @property
     def text(self) -> str:
@@ -193,8 +212,17 @@ class Assessment:
 
 def _check(conditions: Conditions, account: Account | None) -> tuple[list[str], list[str]]:
     """The conditions that fail and the facts missing, in the order of the block."""
+    failed, missing, _ = _checked(conditions, account)
+    return failed, missing
+
+
+def _checked(
+    conditions: Conditions, account: Account | None
+) -> tuple[list[str], list[str], list[tuple[tuple[str, str], ...]]]:
+    """`_check`, with each failure's facts too (`Assessment.facts`)."""
     failed: list[str] = []
     missing: list[str] = []
+    facts: list[tuple[tuple[str, str], ...]] = []
     if conditions.customer_classes is not None:
         found = account.customer_class if account is not None else None
         if found is None:
@@ -203,6 +231,8 @@ def _check(conditions: Conditions, account: Account | None) -> tuple[list[str], 
             failed.append(
                 f"customer_class {found} is not one of {', '.join(conditions.customer_classes)}"
             )
+            allowed = ",".join(conditions.customer_classes)
+            facts.append((("field", "customer_class"), ("found", found), ("allowed", allowed)))
     for name, (field, unit) in NUMERIC_FACTS.items():
         wanted: Range | None = getattr(conditions, name)
         if wanted is None:
@@ -212,7 +242,13 @@ def _check(conditions: Conditions, account: Account | None) -> tuple[list[str], 
             missing.append(field)
         elif not wanted.holds(value):
             failed.append(f"{field} {value} {unit} is not {wanted.text(unit)}")
-    return failed, missing
+            bounds = tuple(
+                (bound, f"{getattr(wanted, bound)}")
+                for bound in ("min", "above", "max", "below")
+                if getattr(wanted, bound) is not None
+            )
+            facts.append((("field", field), ("found", f"{value}"), ("unit", unit), *bounds))
+    return failed, missing, facts
 
 
 def assess(eligibility: Eligibility | None, account: Account | None) -> Assessment:
@@ -229,9 +265,15 @@ def assess(eligibility: Eligibility | None, account: Account | None) -> Assessme
     """
     if eligibility is None:
         return Assessment("eligible")
-    failed, missing = _check(eligibility, account)
+    failed, missing, facts = _checked(eligibility, account)
     if failed:
-        return Assessment("ineligible", tuple(failed), tuple(missing), note=eligibility.note)
+        return Assessment(
+            "ineligible",
+            tuple(failed),
+            tuple(missing),
+            note=eligibility.note,
+            failures=tuple(facts),
+        )
     if missing:
         return Assessment("unknown", (), tuple(missing), note=eligibility.note)
     mandatory = False

@@ -2,7 +2,8 @@
 
 A main meter (the account's readings, ``meter_multiplier`` and ``losses``) may have
 sub-meters downstream of it: each sub-meter's kWh are subtracted from the main meter's,
-interval by interval, and billed under another tariff (套扣). A mixed-use main meter may
+interval by interval, and billed under another tariff or another price class of the
+same tariff (套扣). A mixed-use main meter may
 also have a part of what remains billed under another tariff: a fixed ratio (定比, e.g.
 15 % at the commercial price) or a fixed quantity a month (定量, e.g. 2,000 kWh at the
 residential price). See docs/tariff-format.md, "Sub-meters and splits".
@@ -14,7 +15,7 @@ from decimal import Decimal
 
 from pydantic import Field, field_validator, model_validator
 
-from tariffs.model.common import NonNegativeDecimal, StrictModel
+from tariffs.model.common import Name, NonNegativeDecimal, StrictModel
 
 __all__ = ["Split", "SubMeter"]
 
@@ -29,13 +30,17 @@ class SubMeter(StrictModel):
         meter_multiplier: Its own metering multiplier (倍率); its readings are multiplied
             by it before they are subtracted.
         tariff: The tariff its kWh are billed under: a tariff id, or a file relative to
-            the account file.
+            the account file (the main meter's own tariff, by its id, with
+            ``price_class``).
+        price_class: The price class of ``tariff`` its kWh are billed under (one of the
+            tariff's ``price_classes``); None: the tariff's first.
     """
 
     id: str = Field(min_length=1)
     readings: str | None = Field(default=None, min_length=1)
     meter_multiplier: NonNegativeDecimal = Decimal(1)
     tariff: str = Field(min_length=1)
+    price_class: Name | None = None
 
     @field_validator("meter_multiplier")
     @classmethod
@@ -59,12 +64,15 @@ class Split(StrictModel):
         kwh_per_month: 定量: the kWh a month billed under ``tariff``; a billing period
             takes it × its days / the days of the calendar month each day falls in.
         tariff: The tariff the part is billed under: an id, or a file relative to the
-            account file.
+            account file (the main meter's own tariff, by its id, with ``price_class``).
+        price_class: The price class of ``tariff`` the part is billed under; None: the
+            tariff's first.
     """
 
     ratio: NonNegativeDecimal | None = None
     kwh_per_month: NonNegativeDecimal | None = None
     tariff: str = Field(min_length=1)
+    price_class: Name | None = None
 
     @field_validator("ratio")
     @classmethod

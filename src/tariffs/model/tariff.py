@@ -713,6 +713,11 @@ class Tariff(StrictModel):
             text (a URDB attribute ``energyattrs: <key>: <value>`` kept by the declared
             option to price the rest); every bill carries each as a warning
             ``not priced: <text>``.
+        price_classes: The price classes (用电分类) the table prices, e.g.
+            ``[large_industry, commercial]``: a charge with ``price_class`` prices only
+            its class's bills, one without prices all. The first is the class of a bill
+            that names none (the main meter's); a sub-meter or a split names another
+            (``price_class``). None: one class, every charge for every bill.
     """
 
     id: str
@@ -728,6 +733,7 @@ class Tariff(StrictModel):
     past_withdrawal: Literal["refuse", "warn"] = "refuse"
     eligibility: Eligibility | None = None
     unpriced: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    price_classes: list[Name] | None = Field(default=None, min_length=1)
 
     _source: str | None = PrivateAttr(default=None)
 
@@ -814,6 +820,64 @@ class Tariff(StrictModel):
         if value == "warn" and info.data.get("withdrawn") is None and "withdrawn" in info.data:
             raise ValueError("past_withdrawal is warn, but no withdrawn date is given")
         return value
+
+    @model_validator(mode="after")
+    def _price_classes_named(self) -> Tariff:
+        classes = self.price_classes
+        if classes is not None and len(set(classes)) != len(classes):
+            twice = next(name for name in classes if classes.count(name) > 1)
+            raise NestedValueError(f"price class {twice!r} is listed twice", ("price_classes",))
+        for date, version in self.versions.items():
+            for index, charge in enumerate(version.charges):
+                name = charge.price_class
+                if name is None or (classes is not None and name in classes):
+                    continue
+                known = (
+                    f"the table's price_classes are {', '.join(classes)}"
+                    if classes
+                    else "the table declares no price_classes"
+                )
+                raise NestedValueError(
+                    f"price_class {name!r} is not a price class of the table ({known})",
+                    ("versions", date.isoformat(), "charges", index, "price_class"),
+                )
+        return self
+
+    def for_price_class(self, name: str | None = None) -> Tariff:
+        """The table as it prices one price class: that class's charges and the shared ones.
+
+        ``name`` None is the first class (a bill that names none). A table without price
+        classes is itself (and only ``name`` None is asked of it).
+
+        Raises:
+            ValueError: ``name`` is not one of the table's price classes.
+        """
+        classes = self.price_classes
+        if classes is None:
+            if name is not None:
+                raise ValueError(f"tariff {self.id} has no price classes (asked for {name!r})")
+            return self
+        chosen = classes[0] if name is None else name
+        if chosen not in classes:
+            raise ValueError(
+                f"tariff {self.id} has no price class {chosen!r} "
+                f"(price_classes: {', '.join(classes)})"
+            )
+        if len(classes) == 1:
+            return self
+        versions = {
+            date: version.model_copy(
+                update={
+                    "charges": [
+                        charge for charge in version.charges if charge.price_class in (None, chosen)
+                    ]
+                }
+            )
+            for date, version in self.versions.items()
+        }
+        chosen_one = self.model_copy(update={"versions": versions, "price_classes": [chosen]})
+        chosen_one._source = self._source
+        return chosen_one
 
     def __eq__(self, other: object) -> bool:
         """Tables are equal when their fields are; where they were loaded from does not count."""

@@ -9,7 +9,7 @@ from tariffs.engine.adjustments.power_factor_tables import power_factor, power_f
 from tariffs.engine.charges.context import Carried, Context, Priced, Setting, matches, prorated
 from tariffs.engine.measures import MaxDemand
 from tariffs.errors import ReadingsError
-from tariffs.model.bill import Line
+from tariffs.model.bill import BillWarning, Line
 from tariffs.model.charges import PowerFactorCharge, ReactiveCharge
 
 __all__ = ["needs_reactive", "price_power_factor", "price_reactive"]
@@ -39,7 +39,11 @@ def price_power_factor(
     kwh = ctx.bill_total("total_kwh")
     table = power_factor_table(charge.table)
     if kwh == 0 and kvarh == 0:
-        return Priced(warnings=("no energy in the period: no power-factor adjustment",))
+        return Priced(
+            warnings=(
+                BillWarning("no energy in the period: no power-factor adjustment", "no_energy"),
+            )
+        )
     factor = power_factor(kwh, kvarh)
     percent = table.percent(factor)
     base = sum((line.amount for line in earlier if matches(line, charge.applies_to)), Decimal(0))

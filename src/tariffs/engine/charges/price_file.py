@@ -18,17 +18,22 @@ def component_prices(charge: PriceFileCharge, ctx: Context) -> tuple[str, dict[s
     """The month billed and its component prices at the charge's voltage level.
 
     Raises:
-        TariffFileError: The bill is not within one calendar month, or the file has no
-            rows for the month or the voltage level.
+        TariffFileError: The segment is not within one calendar month (the engine cuts
+            bills at each month's 1st), or the file has no rows for the month or the
+            voltage level.
         AccountError: Neither the charge nor the account gives a voltage.
     """
     table = charge.table
     start = ctx.segment_start or ctx.period_start
-    last = ctx.period_end - dt.timedelta(days=1)
+    if ctx.segment_start is None:
+        last = ctx.period_end - dt.timedelta(days=1)
+    else:
+        last = start + dt.timedelta(days=max(ctx.segment_days, 1) - 1)
     if (start.year, start.month) != (last.year, last.month):
+        # The engine cuts a bill at each 1st of a month under a price file: never here.
         raise TariffFileError(
-            f"the bill {ctx.period_start} to {ctx.period_end} spans two months; prices of "
-            f"{table.source} are by calendar month, so bill calendar months",
+            f"the segment {start} to {last} spans two months; prices of "
+            f"{table.source} are by calendar month",
             file=ctx.tariff.source,
         )
     month = f"{start.year:04d}-{start.month:02d}"
@@ -61,6 +66,10 @@ def price_price_file(
 ) -> Priced:
     """One line per component: kWh × the month's price, by period for time-of-use ones.
 
+    A bill across two calendar months is priced in one segment a month (the engine cuts
+    it at the 1st): each month's lines carry their month's prices and kWh, the month in
+    the label (``Energy purchase peak (2025-07)``) and in the terms.
+
     A component in ``time_of_use`` is billed on each period's kWh at the month's price
     × the period's ratio, exactly (never rounded before the line's amount); the others
     on all the segment's kWh at the month's price.
@@ -71,6 +80,10 @@ def price_price_file(
     month, prices = component_prices(charge, ctx)
     code = charge.code or "energy"
     label = charge.label or "Energy"
+    # A bill across months has each component's lines once a month, each naming its month.
+    last = ctx.period_end - dt.timedelta(days=1)
+    across = (ctx.period_start.year, ctx.period_start.month) != (last.year, last.month)
+    suffix, terms = (f" ({month})", (("month", month),)) if across else ("", ())
     by_period: dict[int, int] = {}
     for (_, period), value in sorted(usage.energy.items()):
         by_period[period] = by_period.get(period, 0) + value
@@ -82,8 +95,8 @@ def price_price_file(
         if component not in charge.time_of_use:
             quantity = ctx.quantity(usage.total_kwh)
             lines.append(
-                ctx.line("energy", f"{code}.{component}", words, quantity,
-                         "kWh", price, quantity * price)  # fmt: skip
+                ctx.line("energy", f"{code}.{component}", words + suffix, quantity,
+                         "kWh", price, quantity * price, terms)  # fmt: skip
             )
             ctx.note(lines[-1], month=month, words=[f"{month} price of {component} in {source}"])
             continue
@@ -96,8 +109,8 @@ def price_price_file(
             rate = price * ratio
             quantity = ctx.quantity(value)
             lines.append(
-                ctx.line("energy", f"{code}.{component}.{name}", f"{words} {name}",
-                         quantity, "kWh", rate, quantity * rate)  # fmt: skip
+                ctx.line("energy", f"{code}.{component}.{name}", f"{words} {name}{suffix}",
+                         quantity, "kWh", rate, quantity * rate, terms)  # fmt: skip
             )
             said = f"{month} price of {component} in {source}: {price:f} × {name} ratio {ratio:f}"
             ctx.note(lines[-1], month=month, words=[said])

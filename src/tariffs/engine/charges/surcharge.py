@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from tariffs.engine.charges.context import Carried, Context, Priced
-from tariffs.model.bill import Line
+from tariffs.model.bill import BillWarning, Line
 from tariffs.model.charges import ExportCreditCharge, PriceRef, PriceSpec, SurchargeCharge
 from tariffs.model.tariff import base_price_ratio
 
@@ -48,7 +48,14 @@ def price_export_credit(
     Readings without an export column credit nothing, and the bill says so.
     """
     if ctx.usage.export_kwh is None:
-        return Priced(warnings=("the readings have no export_kwh column: no export credited",))
+        return Priced(
+            warnings=(
+                BillWarning(
+                    "the readings have no export_kwh column: no export credited",
+                    "no_export_credit",
+                ),
+            )
+        )
     quantity = ctx.quantity(ctx.usage.export_kwh)
     rate = _rate(charge.price_per_kwh, ctx)
     line = ctx.line(

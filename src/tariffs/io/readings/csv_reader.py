@@ -70,6 +70,7 @@ from tariffs.engine.clock import (
 from tariffs.errors import ReadingsError
 from tariffs.io.readings._file import read_bytes
 from tariffs.io.readings.layout import CsvLayout, decimal_places
+from tariffs.model.bill import BillWarning
 from tariffs.model.common import non_ascii_digit
 from tariffs.model.readings import QUANTITY_COLUMNS, Readings
 
@@ -251,9 +252,11 @@ def read_on_standard_time(
             f"({named}): --clock standard needs one; write the UTC offset on every row",
             file=str(path),
         )
-    note = (
+    note = BillWarning(
         f"readings on the standard time of {timezone} all year (UTC{guess.text}, "
-        f"{guess.zone}), priced on the clock of {timezone}"
+        f"{guess.zone}), priced on the clock of {timezone}",
+        "standard_time",
+        (("timezone", timezone), ("offset", f"UTC{guess.text}"), ("zone", f"{guess.zone}")),
     )
     return replace(readings, notes=(*readings.notes, note))
 
@@ -374,12 +377,20 @@ def read_year_of_values(
         line_offset=0 if header is not None else -1,
         layout=layout,
     )
-    note = (
+    text = (
         f"readings: {count:,} values without starts, dated from {year}-01-01T00:00 on the "
         f"clock of {clock_name}, every {interval_seconds // 60} minutes"
     )
     if on_standard_time:
-        note += f", priced on the clock of {timezone}"
+        text += f", priced on the clock of {timezone}"
+    facts = (
+        ("count", f"{count:,}"),
+        ("year", f"{year}"),
+        ("clock", f"{clock_name}"),
+        ("minutes", f"{interval_seconds // 60}"),
+        ("priced_on", f"{timezone}" if on_standard_time else ""),
+    )
+    note = BillWarning(text, "undated_values", facts)
     return replace(readings, notes=(*readings.notes, note))
 
 

@@ -25,6 +25,8 @@ from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
 
+from tariffs.model.bill import BillWarning
+
 __all__ = [
     "TIMESTAMP_NAMES",
     "UNITS",
@@ -157,35 +159,52 @@ class CsvLayout:
         factor, is_power = UNITS[name][unit]
         return factor * Fraction(interval_seconds, 3600) if is_power else factor
 
-    def describe(self, interval_seconds: int) -> str:
-        """One line for the bill: where each quantity was read from, and in what unit."""
+    def describe(self, interval_seconds: int) -> BillWarning:
+        """One line for the bill: where each quantity was read from, and in what unit.
+
+        Its facts (``columns``) are the parts in order: ``end_less`` (minutes) or
+        ``timestamps`` (the column), ``<quantity>.column`` with ``.unit``, ``.factor``,
+        ``.target`` and ``.averaged``, and ``ignore``.
+        """
         parts: list[str] = []
+        facts: list[tuple[str, str]] = []
         timestamps = self.timestamp_column
         if self.marks_interval_end:
             parts.append(
                 f"start = the interval end in '{timestamps}' less {interval_seconds // 60} min"
             )
+            facts += [("timestamps", timestamps), ("end_less", f"{interval_seconds // 60}")]
         elif timestamps != "start":
             parts.append(f"start from '{timestamps}'")
+            facts.append(("timestamps", timestamps))
         for name in _QUANTITIES:
             column = self.file_column(name)
             unit = self.units.get(name)
             if column == name and unit is None:
                 continue
             text = f"{name} from '{column}'"
+            facts.append((f"{name}.column", column))
             if unit is not None:
                 factor = self.factor(name, interval_seconds)
                 target = _CONTRACT_UNITS[name]
-                if UNITS[name][unit][1]:
+                averaged = bool(UNITS[name][unit][1])
+                if averaged:
                     text += (
                         f", {unit} averaged over each interval (× {_fraction(factor)} to {target})"
                     )
                 else:
                     text += f" in {unit} (× {_fraction(factor)} to {target})"
+                facts += [
+                    (f"{name}.unit", unit),
+                    (f"{name}.factor", _fraction(factor)),
+                    (f"{name}.target", target),
+                    (f"{name}.averaged", "1" if averaged else "0"),
+                ]
             parts.append(text)
         if self.ignore:
             parts.append("not read: " + ", ".join(self.ignore))
-        return "readings columns: " + "; ".join(parts)
+            facts.append(("ignore", ",".join(self.ignore)))
+        return BillWarning("readings columns: " + "; ".join(parts), "columns", tuple(facts))
 
 
 def decimal_places(denominator: int) -> tuple[int, int]:

@@ -87,6 +87,8 @@ def bill_to_dict(bill: Bill, lang: str = "en") -> dict[str, Any]:
         document["subtracted"] = [_subtraction_to_dict(part) for part in bill.subtracted]
     if bill.part_of is not None:
         document["part_of"] = _subtraction_to_dict(bill.part_of)
+    if bill.price_class is not None:
+        document["price_class"] = bill.price_class
     return document
 
 
@@ -108,7 +110,18 @@ def _subtraction_to_dict(part: Subtraction) -> dict[str, Any]:
     }
     if part.ratio is not None:
         document["ratio"] = number(part.ratio)
+    if part.price_class is not None:
+        document["price_class"] = part.price_class
     return document
+
+
+def _tariff_of(tariff: str, price_class: str | None) -> str:
+    """A tariff as a bill names it: its id, and its price class where it has one.
+
+    >>> _tariff_of("t", None), _tariff_of("t", "commercial")
+    ('t', 't (commercial)')
+    """
+    return tariff if price_class is None else f"{tariff} ({price_class})"
 
 
 _PART_NAMES = {"sub_meter": "sub-meter", "ratio": "定比", "fixed": "定量"}
@@ -133,7 +146,8 @@ def _subtraction_text(part: Subtraction, subtracted: bool, lang: str = "en") -> 
     else:
         what = _PART_NAMES[part.kind]
     if subtracted:
-        return f"less {what}: {number(part.energy_kwh)} kWh billed under {part.tariff}"
+        under = _tariff_of(part.tariff, part.price_class)
+        return f"less {what}: {number(part.energy_kwh)} kWh billed under {under}"
     if part.kind == "sub_meter":
         return f"{what}: {number(part.energy_kwh)} kWh subtracted from the main meter"
     return f"part of meter {part.meter}: {what} = {number(part.energy_kwh)} kWh"
@@ -148,7 +162,7 @@ def _subtraction_text_zh(part: Subtraction, subtracted: bool) -> str:
         what = _PART_NAMES[part.kind]
     kwh = f"{number(part.energy_kwh)} 千瓦时"
     if subtracted:
-        return f"减 {what}：{kwh}，按 {part.tariff} 计费"
+        return f"减 {what}：{kwh}，按 {_tariff_of(part.tariff, part.price_class)} 计费"
     if part.kind == "sub_meter":
         return f"{what}：从总表扣减 {kwh}"
     return f"总表 {part.meter} 的 {what} = {kwh}"
@@ -352,7 +366,11 @@ def bills_to_table(bills: Sequence[Bill], lang: str = "en") -> str:
     for bill in bills:
         currency = unit_label(bill.currency, lang) or bill.currency
         title = header(
-            "title", lang, tariff=bill.tariff, start=bill.period_start, end=bill.period_end
+            "title",
+            lang,
+            tariff=_tariff_of(bill.tariff, bill.price_class),
+            start=bill.period_start,
+            end=bill.period_end,
         ) + (header("account", lang, account=bill.account) if bill.account else "")
         rows = [
             (

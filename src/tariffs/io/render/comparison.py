@@ -12,10 +12,12 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from tariffs.io.render.bills import bill_to_dict
-from tariffs.io.render.text import align_table, decimal_text, number, signed_text
+from tariffs.io.render.labels import eligibility_text, header, kind_label, unit_label
+from tariffs.io.render.text import align_table, decimal_text, display_width, number, signed_text
 
 if TYPE_CHECKING:
     from typing_extensions import TypeIs
@@ -65,7 +67,7 @@ def _break_even_label(found: BreakEven) -> str:
 # -- JSON ------------------------------------------------------------------------------
 
 
-def _result_dict(result: TariffCost, current: bool) -> dict[str, Any]:
+def _result_dict(result: TariffCost, current: bool, lang: str = "en") -> dict[str, Any]:
     document: dict[str, Any] = {
         "tariff": result.tariff,
         "name": result.name,
@@ -88,14 +90,16 @@ def _result_dict(result: TariffCost, current: bool) -> dict[str, Any]:
     if current:
         document["savings"] = number(result.savings)
         document["savings_percent"] = number(result.savings_percent)
-    document["bills"] = [bill_to_dict(bill) for bill in result.bills]
+    document["bills"] = [bill_to_dict(bill, lang) for bill in result.bills]
     return document
 
 
-def _comparison_dict(comparison: Comparison, base: Comparison | None = None) -> dict[str, Any]:
+def _comparison_dict(
+    comparison: Comparison, base: Comparison | None = None, lang: str = "en"
+) -> dict[str, Any]:
     results = []
     for result in comparison.results:
-        entry = _result_dict(result, comparison.current is not None)
+        entry = _result_dict(result, comparison.current is not None, lang)
         if base is not None:
             before = base.get(result.tariff)
             entry["change_from_base"] = number(result.total - before.total) if before else None
@@ -111,7 +115,7 @@ def _comparison_dict(comparison: Comparison, base: Comparison | None = None) -> 
                 "savings_percent": number(recommendation.savings_percent),
                 "annual_savings": number(recommendation.annual_savings),
                 "main_source": recommendation.main_source,
-                "text": recommendation.text,
+                "text": _advice(comparison, lang),
             }
     if comparison.not_applicable:
         document["not_applicable"] = [
@@ -133,7 +137,7 @@ def _comparison_dict(comparison: Comparison, base: Comparison | None = None) -> 
             for item in comparison.ineligible
         ]
     if comparison.current_ineligible is not None:
-        document["current_not_eligible"] = comparison.current_ineligible.text
+        document["current_not_eligible"] = _standing(comparison.current_ineligible, lang)
     if comparison.mandatory:
         document["mandatory"] = list(comparison.mandatory)
     return document
@@ -190,12 +194,16 @@ def _break_even_dict(found: BreakEven) -> dict[str, Any]:
     }
 
 
-def comparison_to_json(result: Comparison | WhatIf, break_evens: Sequence[BreakEven] = ()) -> str:
+def comparison_to_json(
+    result: Comparison | WhatIf, break_evens: Sequence[BreakEven] = (), lang: str = "en"
+) -> str:
     """The comparison as a JSON document (money and quantities as strings).
 
     Args:
         result: A `Comparison`, or a `WhatIf` with its scenarios.
         break_evens: Break-evens to report (`ShiftBreakEven`, `ConsumptionBreakEven`).
+        lang: The language of the bills' labels and warnings, of the recommendation's
+            ``text`` and of ``current_not_eligible``; keys, codes and numbers never change.
 
     Returns:
         ``{"results": [...], "current": ..., "recommendation": {...},
@@ -208,7 +216,7 @@ def comparison_to_json(result: Comparison | WhatIf, break_evens: Sequence[BreakE
         ``change_from_base``, or its ``name`` and ``error`` when it failed.
     """
     base, scenarios = _cases(result)
-    document = _comparison_dict(base)
+    document = _comparison_dict(base, lang=lang)
     if scenarios:
         document["scenarios"] = []
         for case in scenarios:
@@ -216,7 +224,7 @@ def comparison_to_json(result: Comparison | WhatIf, break_evens: Sequence[BreakE
                 document["scenarios"].append({"name": case.scenario.name, "error": case.error})
                 continue
             entry = {"name": case.scenario.name, "steps": _steps_dict(case.steps)}
-            entry.update(_comparison_dict(case.comparison, base))
+            entry.update(_comparison_dict(case.comparison, base, lang))
             document["scenarios"].append(entry)
     if break_evens:
         document["break_even"] = [_break_even_dict(found) for found in break_evens]
@@ -236,7 +244,9 @@ def _break_even_cell(found: BreakEven) -> str:
     )
 
 
-def comparison_to_csv(result: Comparison | WhatIf, break_evens: Sequence[BreakEven] = ()) -> str:
+def comparison_to_csv(
+    result: Comparison | WhatIf, break_evens: Sequence[BreakEven] = (), lang: str = "en"
+) -> str:
     """The comparison as CSV: one row per scenario and tariff, ranked.
 
     Args:
@@ -244,6 +254,7 @@ def comparison_to_csv(result: Comparison | WhatIf, break_evens: Sequence[BreakEv
             scenarios.
         break_evens: Break-evens to report, one ``break_even <shift>`` or
             ``break_even consumption`` column each, on the base rows.
+        lang: The language of the ``not_eligible`` text; the columns never change.
 
     Returns:
         A header, then per scenario its ranked tariffs (total, kWh, price per kWh,
@@ -313,7 +324,7 @@ def comparison_to_csv(result: Comparison | WhatIf, break_evens: Sequence[BreakEv
                 {
                     "scenario": name,
                     "tariff": ineligible.tariff,
-                    "not_eligible": ineligible.standing.text,
+                    "not_eligible": _standing(ineligible.standing, lang),
                 }
             )
         for item in comparison.failed:
@@ -327,14 +338,24 @@ def comparison_to_csv(result: Comparison | WhatIf, break_evens: Sequence[BreakEv
 # -- text table ------------------------------------------------------------------------
 
 
-def _ranking_lines(comparison: Comparison, base: Comparison | None) -> list[str]:
-    currency = comparison.currency
-    header = ["rank", "tariff", f"total {currency}", "kWh", f"{currency}/kWh"]
+def _currency(comparison: Comparison, lang: str) -> str:
+    return unit_label(comparison.currency, lang) or comparison.currency
+
+
+def _ranking_lines(comparison: Comparison, base: Comparison | None, lang: str = "en") -> list[str]:
+    currency = _currency(comparison, lang)
+    head = [
+        header("rank", lang),
+        header("tariff", lang),
+        header("cost_total", lang, currency=currency),
+        header("kwh", lang),
+        header("per_kwh", lang, currency=currency),
+    ]
     if comparison.current is not None:
-        header += [f"savings {currency}", "savings %"]
+        head += [header("savings", lang, currency=currency), header("savings_percent", lang)]
     if base is not None:
-        header += [f"vs base {currency}"]
-    rows = [header]
+        head += [header("vs_base", lang, currency=currency)]
+    rows = [head]
     for rank, result in enumerate(comparison.results, start=1):
         row = [
             str(rank),
@@ -349,40 +370,94 @@ def _ranking_lines(comparison: Comparison, base: Comparison | None) -> list[str]
             before = base.get(result.tariff)
             row += [signed_text(result.total - before.total) if before else ""]
         rows.append(row)
-    lines = align_table(rows, right=range(2, len(header)))
+    lines = align_table(rows, right=range(2, len(head)), width=display_width)
     for item in comparison.not_applicable:
-        lines.append(f"not applicable: {item.tariff}: {item.reason}")
+        lines.append(header("not_applicable", lang, tariff=item.tariff, reason=item.reason))
     for item in comparison.failed:
-        lines.append(f"failed: the current tariff {item.tariff}: {item.reason}")
+        lines.append(header("current_failed", lang, tariff=item.tariff, reason=item.reason))
     for ineligible in comparison.ineligible:
         standing = ineligible.standing
-        if standing.status == "unknown":
-            lines.append(f"not ranked: {ineligible.tariff}: {standing.text}")
-        else:
-            lines.append(f"not eligible: {ineligible.tariff}: {standing.text}")
+        reason = _standing(standing, lang)
+        name = "not_ranked" if standing.status == "unknown" else "not_eligible"
+        lines.append(header(name, lang, tariff=ineligible.tariff, reason=reason))
     if comparison.current_ineligible is not None:
-        lines.append(
-            f"the current tariff {comparison.current} is not one this account may take: "
-            f"{comparison.current_ineligible.text}"
-        )
+        reason = _standing(comparison.current_ineligible, lang)
+        lines.append(header("current_ineligible", lang, tariff=comparison.current, reason=reason))
     for tariff_id in comparison.mandatory:
-        lines.append(f"mandatory: this account must take {tariff_id} by its eligibility")
+        lines.append(header("mandatory", lang, tariff=tariff_id))
     return lines
 
 
-def _scenario_lines(case: ScenarioComparison, base: Comparison) -> list[str]:
-    lines = [f"Scenario {case.scenario.name!r} ({case.scenario.text})"]
+def _standing(standing: Any, lang: str) -> str:
+    """An `Assessment` in words (English as written; Chinese from its facts)."""
+    return eligibility_text(standing.status, standing.text, standing.facts(), standing.needs, lang)
+
+
+def _money(value: Decimal) -> str:
+    """An amount as the recommendation writes it, with thousands separators (26,900.00)."""
+    return f"{value:,f}"
+
+
+def _advice(comparison: Comparison, lang: str) -> str:
+    """The recommendation: its text in English; in Chinese, written from its figures.
+
+    The Chinese leaves out the line the savings mostly come from (a line label of the
+    bills, in the table's words).
+    """
+    found = comparison.recommendation
+    assert found is not None  # noqa: S101 - the callers check
+    if lang == "en":
+        return found.text
+    currency = _currency(comparison, lang)
+    results = comparison.results
+    if found.current is None:
+        best = results[0]
+        text = (
+            f"{best.tariff} 是所计价的 {len(results)} 种电价中最便宜的："
+            f"{_money(best.total)} {currency}"
+        )
+        if len(results) > 1:
+            gap = results[1].total - best.total
+            text += f"，比 {results[1].tariff} 少 {_money(gap)} {currency}"
+        return text
+    moved = comparison.current_ineligible is not None
+    head = f"现行电价 {found.current} 本户不可执行，" if moved else ""
+    if found.tariff == found.current:
+        if moved:
+            return f"本户不可执行 {found.current}，且所比较的其他电价均无法计价"
+        return f"维持 {found.current}：没有更便宜的电价"
+    if found.savings < 0:
+        return (
+            f"{head}{found.tariff} 是本户可执行的最便宜电价，多 "
+            f"{_money(-found.savings)} {currency}"
+        )
+    current = comparison.get(found.current)
+    days = current.days if current is not None else 0
+    share = f"{found.savings_percent} %" if found.savings_percent is not None else "—"
+    saves = f"{head}{found.tariff} 较 {found.current} 节省 {_money(found.savings)} {currency}"
+    if found.annual_savings is None:
+        return f"{saves}（{days} 天，{share}；账单不足一年，不折算全年）"
+    if found.annual_savings == found.savings and days in (365, 366):
+        return f"{saves}/年（{share}）"
+    return (
+        f"{saves}（{days} 天，{share}；按此折算约 {_money(found.annual_savings)} "
+        f"{currency}/年）"
+    )
+
+
+def _scenario_lines(case: ScenarioComparison, base: Comparison, lang: str = "en") -> list[str]:
+    lines = [header("scenario", lang, scenario=repr(case.scenario.name), text=case.scenario.text)]
     if case.error is not None:
-        return [*lines, f"  failed: {case.error}"]
+        return [*lines, header("scenario_failed", lang, error=case.error)]
     for report in case.steps:
         quantities = ", ".join(
             f"{name} {format(value, 'f')}" for name, value in report.quantities.items()
         )
         lines.append(f"  {report.step}: {quantities}")
         lines.extend(f"  note: {note}" for note in report.notes)
-    lines.extend(_ranking_lines(case.comparison, base))
+    lines.extend(_ranking_lines(case.comparison, base, lang))
     if case.comparison.recommendation is not None:
-        lines.append(f"Recommendation: {case.comparison.recommendation.text}")
+        lines.append(header("recommendation", lang, text=_advice(case.comparison, lang)))
     return lines
 
 
@@ -427,12 +502,17 @@ def _break_even_lines(found: BreakEven, currency: str) -> list[str]:
     ]
 
 
-def comparison_to_table(result: Comparison | WhatIf, break_evens: Sequence[BreakEven] = ()) -> str:
+def comparison_to_table(
+    result: Comparison | WhatIf, break_evens: Sequence[BreakEven] = (), lang: str = "en"
+) -> str:
     """The comparison as human-readable text tables.
 
     Args:
         result: A `Comparison`, or a `WhatIf` with its scenarios.
         break_evens: Break-evens to report, in a closing ``Break-even`` section.
+        lang: ``en``, or ``zh``: Chinese headers, titles, line kinds, units, eligibility
+            and recommendation (`tariffs.io.render.labels`); the scenarios' steps and
+            the break-even sentences stay in English. Columns line up by display width.
 
     Returns:
         The ranking (cheapest first), the cost by line kind, the cost per billing period
@@ -440,30 +520,32 @@ def comparison_to_table(result: Comparison | WhatIf, break_evens: Sequence[Break
         ranking against the base, then the break-evens.
     """
     base, scenarios = _cases(result)
-    currency = base.currency
-    parts = ["\n".join(_ranking_lines(base, None))]
+    currency = _currency(base, lang)
+    parts = ["\n".join(_ranking_lines(base, None, lang))]
     kinds: list[str] = []
     for cost in base.results:
         kinds.extend(k for k in cost.by_kind if k not in kinds)
-    rows = [["tariff", *kinds]]
+    rows = [[header("tariff", lang), *(kind_label(k, lang) for k in kinds)]]
     for cost in base.results:
         rows.append([cost.tariff, *(decimal_text(cost.by_kind.get(k)) for k in kinds)])
-    title = f"Cost by line kind ({currency})"
-    parts.append("\n".join([title, *align_table(rows, right=range(1, len(kinds) + 1))]))
+    title = header("by_kind", lang, currency=currency)
+    table = align_table(rows, right=range(1, len(kinds) + 1), width=display_width)
+    parts.append("\n".join([title, *table]))
     starts = sorted({p.start for r in base.results for p in r.periods})
     if len(starts) > 1:
-        rows = [["tariff", *(s.isoformat() for s in starts)]]
+        rows = [[header("tariff", lang), *(s.isoformat() for s in starts)]]
         for cost in base.results:
             by_start = {p.start: p.total for p in cost.periods}
             rows.append([cost.tariff, *(decimal_text(by_start.get(s)) for s in starts)])
-        title = f"Cost per billing period, by first day ({currency})"
-        parts.append("\n".join([title, *align_table(rows, right=range(1, len(starts) + 1))]))
+        title = header("by_period", lang, currency=currency)
+        table = align_table(rows, right=range(1, len(starts) + 1), width=display_width)
+        parts.append("\n".join([title, *table]))
     if base.recommendation is not None:
-        parts.append(f"Recommendation: {base.recommendation.text}")
-    parts.extend("\n".join(_scenario_lines(case, base)) for case in scenarios)
+        parts.append(header("recommendation", lang, text=_advice(base, lang)))
+    parts.extend("\n".join(_scenario_lines(case, base, lang)) for case in scenarios)
     if break_evens:
-        lines = ["Break-even"]
+        lines = [header("break_even", lang)]
         for found in break_evens:
-            lines += _break_even_lines(found, currency)
+            lines += _break_even_lines(found, base.currency)
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from tariffs.io.render.labels import header, line_label, unit_label
 from tariffs.io.render.text import align_table, decimal_text, display_width, number, signed_text
 from tariffs.model.bill import Line
 from tariffs.whatif.corrections import CORRECTED, Correction, settlement_of
@@ -32,19 +33,35 @@ _WORDS = {
     "none": "nothing to collect or refund",
 }
 
+_WORDS_ZH = {"collect": "应补收电费", "refund": "应退还电费", "none": "无需退补"}
 
-def settlement_text(difference: Decimal, currency: str) -> str:
+
+def settlement_text(difference: Decimal, currency: str, lang: str = "en") -> str:
     """The difference in words: what to collect or refund.
 
     >>> settlement_text(Decimal("-12.50"), "CNY")
     'to refund to the customer (退还): 12.50 CNY'
     >>> settlement_text(Decimal("0.00"), "CNY")
     'nothing to collect or refund'
+    >>> settlement_text(Decimal("-12.50"), "CNY", "zh")
+    '应退还电费：12.50 元'
     """
     word = settlement_of(difference)
+    if lang == "zh":
+        if word == "none":
+            return _WORDS_ZH[word]
+        return f"{_WORDS_ZH[word]}：{number(abs(difference))} {unit_label(currency, lang)}"
     if word == "none":
         return _WORDS[word]
     return f"{_WORDS[word]}: {number(abs(difference))} {currency}"
+
+
+def _label(line: Any, lang: str) -> str:
+    """A correction line's label in a language (from its corrected line, else its issued)."""
+    if lang == "en":
+        return str(line.label)
+    made = line.corrected if line.corrected is not None else line.issued
+    return str(line.label) if made is None else line_label(made, lang)
 
 
 def _total(corrections: Sequence[Correction]) -> Decimal:
@@ -75,8 +92,11 @@ def _three(issued: Decimal | None, corrected: Decimal | None) -> dict[str, str |
     }
 
 
-def correction_to_dict(correction: Correction) -> dict[str, Any]:
-    """One correction as a JSON object (money and quantities as strings)."""
+def correction_to_dict(correction: Correction, lang: str = "en") -> dict[str, Any]:
+    """One correction as a JSON object (money and quantities as strings).
+
+    ``lang`` is the language of the line labels; keys and the ``settlement`` word stay.
+    """
     was, now = correction.issued, correction.corrected
     document: dict[str, Any] = {
         "account": correction.account,
@@ -98,7 +118,7 @@ def correction_to_dict(correction: Correction) -> dict[str, Any]:
             {
                 "kind": line.kind,
                 "code": line.code,
-                "label": line.label,
+                "label": _label(line, lang),
                 "issued": _side(line.issued),
                 "corrected": _side(line.corrected),
                 "quantity_difference": number(line.quantity_difference),
@@ -117,14 +137,15 @@ def correction_to_dict(correction: Correction) -> dict[str, Any]:
     return document
 
 
-def corrections_to_json(corrections: Sequence[Correction]) -> str:
+def corrections_to_json(corrections: Sequence[Correction], lang: str = "en") -> str:
     """``{"corrections": [...], "difference": "...", "settlement": ...}``, with a newline.
 
-    The top-level ``difference`` is the sum of the differences of the corrected periods.
+    The top-level ``difference`` is the sum of the differences of the corrected periods;
+    ``lang`` is the language of the line labels.
     """
     total = _total(corrections)
     document = {
-        "corrections": [correction_to_dict(c) for c in corrections],
+        "corrections": [correction_to_dict(c, lang) for c in corrections],
         "difference": number(total),
         "settlement": settlement_of(total),
     }
@@ -139,11 +160,11 @@ CORRECTION_CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def corrections_to_csv(corrections: Sequence[Correction]) -> str:
+def corrections_to_csv(corrections: Sequence[Correction], lang: str = "en") -> str:
     """One row per line, then a ``total`` row per period (kWh and money).
 
     Then ``invoice`` rows when both bills carry one, and a ``settlement`` row whose label
-    says what to collect or refund.
+    says what to collect or refund. ``lang`` is the language of the ``label`` column.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -163,7 +184,7 @@ def corrections_to_csv(corrections: Sequence[Correction]) -> str:
         was, now = correction.issued, correction.corrected
         for line in correction.lines:
             writer.writerow([
-                *head, line.kind, line.code, line.label, line.unit or "",
+                *head, line.kind, line.code, _label(line, lang), line.unit or "",
                 decimal_text(None if line.issued is None else line.issued.quantity),
                 decimal_text(None if line.issued is None else line.issued.amount),
                 decimal_text(None if line.corrected is None else line.corrected.quantity),
@@ -171,7 +192,7 @@ def corrections_to_csv(corrections: Sequence[Correction]) -> str:
                 decimal_text(line.quantity_difference), decimal_text(line.difference),
             ])  # fmt: skip
         writer.writerow([
-            *head, "total", "total", "Bill total", "kWh",
+            *head, "total", "total", "Bill total" if lang == "en" else header("total", lang), "kWh",
             decimal_text(None if was is None else was.energy_kwh),
             decimal_text(None if was is None else was.total),
             decimal_text(None if now is None else now.energy_kwh),
@@ -189,7 +210,7 @@ def corrections_to_csv(corrections: Sequence[Correction]) -> str:
         if correction.difference is not None:
             writer.writerow([
                 *head, "settlement", "settlement",
-                settlement_text(correction.difference, correction.currency),
+                settlement_text(correction.difference, correction.currency, lang),
                 correction.currency, "", "", "", "", "", decimal_text(correction.difference),
             ])  # fmt: skip
     return out.getvalue()
@@ -199,7 +220,9 @@ def _cell(value: Decimal | None) -> str:
     return decimal_text(value)
 
 
-def _correction_table(correction: Correction) -> str:
+def _correction_table(correction: Correction, lang: str = "en") -> str:
+    if lang == "zh":
+        return _correction_table_zh(correction)
     was, now = correction.issued, correction.corrected
     bill = correction.bill
     tariff = bill.tariff
@@ -260,15 +283,82 @@ def _correction_table(correction: Correction) -> str:
     return "\n".join(text)
 
 
-def corrections_to_table(corrections: Sequence[Correction]) -> str:
-    """A text table per correction, and the sum of the differences when there are several."""
-    parts = [_correction_table(c) for c in corrections]
+def _correction_table_zh(correction: Correction) -> str:
+    """`_correction_table` in Chinese: the words of `tariffs.io.render.labels`."""
+    was, now = correction.issued, correction.corrected
+    bill = correction.bill
+    tariff = bill.tariff
+    if was is not None and now is not None and was.tariff != now.tariff:
+        tariff = f"{was.tariff} -> {now.tariff}"
+    currency = unit_label(correction.currency, "zh") or correction.currency
+    title = (
+        f"退补电费 {tariff}  {correction.period_start} 至 {correction.period_end}"
+        f"（不含 {correction.period_end}）"
+        + (f"  户号 {correction.account}" if correction.account else "")
+        + (f"  计量点 {correction.part}" if correction.part else "")
+    )
+    if correction.status != CORRECTED:
+        side = "原发行" if was is not None else "更正"
+        return "\n".join([
+            title,
+            f"{correction.status}：本期{side}账单（{number(bill.total)} {currency}）无对应账单，"
+            "不计差额",
+        ])  # fmt: skip
+    if was is None or now is None:
+        raise ValueError("a corrected period has both bills")
+    rows = [(
+        "代码", "项目", "单位", "原发行数量", "更正数量", "数量差",
+        f"原发行（{currency}）", f"更正（{currency}）", "退补差额",
+    )]  # fmt: skip
+    for line in correction.lines:
+        rows.append((
+            line.code, _label(line, "zh"), unit_label(line.unit, "zh") or "",
+            _cell(None if line.issued is None else line.issued.quantity),
+            _cell(None if line.corrected is None else line.corrected.quantity),
+            signed_text(line.quantity_difference),
+            _cell(None if line.issued is None else line.issued.amount),
+            _cell(None if line.corrected is None else line.corrected.amount),
+            signed_text(line.difference),
+        ))  # fmt: skip
+    rows.append((
+        "total", "合计", unit_label("kWh", "zh") or "", _cell(was.energy_kwh),
+        _cell(now.energy_kwh), signed_text(correction.energy_kwh_difference), _cell(was.total),
+        _cell(now.total), signed_text(correction.difference),
+    ))  # fmt: skip
+    rule = len(rows) - 2
+    invoice = correction.invoice_difference
+    if invoice is not None:
+        labels = {"net": "金额（不含税）", "tax": "税额", "gross": "价税合计"}
+        for part, difference in zip(("net", "tax", "gross"), invoice, strict=True):
+            rows.append((
+                f"invoice.{part}", labels[part], "", "", "", "",
+                _cell(getattr(was.invoice, part)), _cell(getattr(now.invoice, part)),
+                signed_text(difference),
+            ))  # fmt: skip
+    text = [title]
+    text += align_table(rows, right=(3, 4, 5, 6, 7, 8), rules_after=(0, rule), width=display_width)
+    text.append(settlement_text(now.total - was.total, correction.currency, "zh"))
+    return "\n".join(text)
+
+
+def corrections_to_table(corrections: Sequence[Correction], lang: str = "en") -> str:
+    """A text table per correction, and the sum of the differences when there are several.
+
+    ``lang`` ``zh``: Chinese title, headers, labels, units and settlement.
+    """
+    parts = [_correction_table(c, lang) for c in corrections]
     if len(corrections) > 1:
         corrected = [c for c in corrections if c.difference is not None]
         currency = corrections[0].currency
-        parts.append(
-            f"Difference of {len(corrected)} corrected periods: "
-            f"{signed_text(_total(corrections))} {currency}; "
-            + settlement_text(_total(corrections), currency)
-        )
+        total = _total(corrections)
+        if lang == "zh":
+            parts.append(
+                f"{len(corrected)} 个更正周期的退补差额合计：{signed_text(total)} "
+                f"{unit_label(currency, lang)}；" + settlement_text(total, currency, lang)
+            )
+        else:
+            parts.append(
+                f"Difference of {len(corrected)} corrected periods: "
+                f"{signed_text(total)} {currency}; " + settlement_text(total, currency)
+            )
     return "\n\n".join(parts) + "\n"

@@ -90,7 +90,10 @@ def _version_text(version: Version, currency: str) -> list[str]:
         )
     out.append("  Charges, in the order priced:")
     for charge in version.charges:
-        out.extend("    " + line for line in _charge_text(charge, version, currency))
+        described = _charge_text(charge, version, currency)
+        if charge.price_class is not None:
+            described[0] = f"[{charge.price_class}] {described[0]}"
+        out.extend("    " + line for line in described)
     if version.exports is not None:
         out.extend(_exports_text(version.exports, version, currency))
     return out
@@ -376,6 +379,11 @@ def describe_tariff(tariff: Tariff) -> str:
     ]
     if tariff.eligibility is not None:
         out.append(_eligibility_text(tariff.eligibility))
+    if tariff.price_classes is not None:
+        out.append(
+            f"Price classes: {', '.join(tariff.price_classes)} (a bill that names none: "
+            f"{tariff.price_classes[0]}); a charge marked [class] prices that class only."
+        )
     for effective, version in tariff.versions.items():
         out.append(f"Version in force from {effective}:")
         out.extend(_version_text(version, tariff.currency))

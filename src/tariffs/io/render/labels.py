@@ -16,16 +16,21 @@ as written.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Final
 
 from tariffs.model.bill import BillWarning, Line
 
 __all__ = [
     "LANGUAGES",
+    "WARNING_KEYS",
     "chinese_label",
     "has_latin",
+    "eligibility_text",
     "header",
+    "kind_label",
     "line_label",
+    "point_label",
     "unit_label",
     "warning_text",
 ]
@@ -141,6 +146,69 @@ _HEADERS: Final = {
         "invoice.net": "Amount excluding VAT (金额)",
         "invoice.tax": "VAT {percent} % (税额)",
         "invoice.gross": "Total including VAT (价税合计)",
+        "rank": "rank",
+        "tariff": "tariff",
+        "cost_total": "total {currency}",
+        "kwh": "kWh",
+        "per_kwh": "{currency}/kWh",
+        "savings": "savings {currency}",
+        "savings_percent": "savings %",
+        "vs_base": "vs base {currency}",
+        "by_kind": "Cost by line kind ({currency})",
+        "by_period": "Cost per billing period, by first day ({currency})",
+        "recommendation": "Recommendation: {text}",
+        "not_applicable": "not applicable: {tariff}: {reason}",
+        "current_failed": "failed: the current tariff {tariff}: {reason}",
+        "not_ranked": "not ranked: {tariff}: {reason}",
+        "not_eligible": "not eligible: {tariff}: {reason}",
+        "current_ineligible": "the current tariff {tariff} is not one this account may take: "
+        "{reason}",
+        "mandatory": "mandatory: this account must take {tariff} by its eligibility",
+        "scenario": "Scenario {scenario} ({text})",
+        "scenario_failed": "  failed: {error}",
+        "break_even": "Break-even",
+        "pf.title": "Portfolio: {priced} account(s) priced, {failed} failed; "
+        "{current} -> {proposed} ({currency})",
+        "pf.revenue": "Revenue: current {current}, proposed {proposed}, change {change} "
+        "({percent} %)",
+        "pf.energy": "Energy: {kwh} kWh; average price {now} -> {new} {currency}/kWh",
+        "pf.not_migrated_count": "Not migrated: {count} account(s)",
+        "pf.changes": "Bill changes: {more} pay more, {less} pay less, {same} unchanged",
+        "pf.percentile": "percentile",
+        "pf.change_money": "change {currency}",
+        "pf.change_percent": "change %",
+        "pf.change": "change",
+        "pf.account": "account",
+        "pf.current_money": "current {currency}",
+        "pf.proposed_money": "proposed {currency}",
+        "pf.most_affected": "Most affected accounts",
+        "pf.most_affected_percent": "Most affected accounts in percent",
+        "pf.not_migrated": "Not migrated",
+        "pf.failed": "Failed accounts",
+        "pf.by": "By {column}",
+        "pf.accounts": "accounts",
+        "pf.kwh": "kWh",
+        "pf.price_now": "{currency}/kWh now",
+        "pf.price_new": "{currency}/kWh new",
+        "pf.blank": "(blank)",
+        "pf.impact": "Bill impact by {column}",
+        "pf.point_money": "{point} {currency}",
+        "pf.point_percent": "{point} %",
+        "pf.current_tariff": "current tariff",
+        "pf.proposed_tariff": "proposed tariff",
+        "pf.moved": "lines moved most",
+        "pf.response": "Price response: {source} (form {form}, {conserved})",
+        "pf.form_constant": "constant",
+        "pf.form_linear": "linear",
+        "pf.conserved": "total kWh conserved",
+        "pf.not_conserved": "total kWh not conserved",
+        "pf.static": "static",
+        "pf.with_response": "with response",
+        "pf.kwh_with_response": "kWh with response",
+        "pf.with_response_money": "with response {currency}",
+        "pf.response_by": "Price response by {column}",
+        "pf.response_failed": "no revenue with response: the response of {count} account(s) "
+        "failed",
     },
     "zh": {
         "code": "代码",
@@ -157,8 +225,136 @@ _HEADERS: Final = {
         "invoice.net": "金额（不含税）",
         "invoice.tax": "税额（增值税 {percent} %）",
         "invoice.gross": "价税合计",
+        "rank": "排名",
+        "tariff": "电价",
+        "cost_total": "电费合计（{currency}）",
+        "kwh": "电量（千瓦时）",
+        "per_kwh": "平均电价（{currency}/千瓦时）",
+        "savings": "节省（{currency}）",
+        "savings_percent": "节省 %",
+        "vs_base": "较基准（{currency}）",
+        "by_kind": "按费用类别（{currency}）",
+        "by_period": "按计费周期，以首日计（{currency}）",
+        "recommendation": "建议：{text}",
+        "not_applicable": "无法计价：{tariff}：{reason}",
+        "current_failed": "现行电价 {tariff} 计价失败：{reason}",
+        "not_ranked": "未排名：{tariff}：{reason}",
+        "not_eligible": "不符合执行范围：{tariff}：{reason}",
+        "current_ineligible": "现行电价 {tariff} 不在本户可执行的范围内：{reason}",
+        "mandatory": "按执行范围，本户须执行 {tariff}",
+        "scenario": "情景 {scenario}（{text}）",
+        "scenario_failed": "  计算失败：{error}",
+        "break_even": "盈亏平衡",
+        "pf.title": "电价调整测算：{priced} 户已计价，{failed} 户失败；"
+        "{current} -> {proposed}（{currency}）",
+        "pf.revenue": "电费收入：现行 {current}，调整后 {proposed}，变化 {change}（{percent} %）",
+        "pf.energy": "电量：{kwh} 千瓦时；平均电价 {now} -> {new} {currency}/千瓦时",
+        "pf.not_migrated_count": "未迁移：{count} 户",
+        "pf.changes": "电费变化：{more} 户增加，{less} 户减少，{same} 户不变",
+        "pf.percentile": "分位数",
+        "pf.change_money": "变化（{currency}）",
+        "pf.change_percent": "变化 %",
+        "pf.change": "变化",
+        "pf.account": "户号",
+        "pf.current_money": "现行（{currency}）",
+        "pf.proposed_money": "调整后（{currency}）",
+        "pf.most_affected": "影响最大的用户",
+        "pf.most_affected_percent": "影响比例最大的用户",
+        "pf.not_migrated": "未迁移",
+        "pf.failed": "计价失败的用户",
+        "pf.by": "按 {column}",
+        "pf.accounts": "户数",
+        "pf.kwh": "电量（千瓦时）",
+        "pf.price_now": "现行电价（{currency}/千瓦时）",
+        "pf.price_new": "调整后电价（{currency}/千瓦时）",
+        "pf.blank": "（空）",
+        "pf.impact": "按 {column} 的电费影响",
+        "pf.point_money": "{point}（{currency}）",
+        "pf.point_percent": "{point} %",
+        "pf.current_tariff": "现行电价",
+        "pf.proposed_tariff": "调整后电价",
+        "pf.moved": "变化最大的费用项",
+        "pf.response": "价格响应：{source}（{form}，{conserved}）",
+        "pf.form_constant": "常弹性",
+        "pf.form_linear": "线性",
+        "pf.conserved": "总电量不变",
+        "pf.not_conserved": "总电量可变",
+        "pf.static": "静态",
+        "pf.with_response": "考虑价格响应",
+        "pf.kwh_with_response": "响应后电量（千瓦时）",
+        "pf.with_response_money": "响应后（{currency}）",
+        "pf.response_by": "按 {column} 的价格响应",
+        "pf.response_failed": "无响应后收入：{count} 户的价格响应失败",
+        "pf.response_rule": "响应后电量：各时段电量乘以其系数，按读数精度四舍五入，"
+        "再按各时段内各时点电量的比例分摊（最大余数法）；各时段电价为其电量电费的平均电价",
+        "pf.response_rule_conserve": "再按比例调整，使总电量与读数相同",
     },
 }
+
+#: Line kinds as a comparison's columns name them (the cost of each kind).
+_KIND_COLUMNS: Final = {
+    "energy": "电量电费",
+    "demand": "需量电费",
+    "capacity": "基本电费",
+    "fixed": "固定费用",
+    "surcharge": "政府性基金及附加",
+    "power_factor": "力调电费",
+    "tax": "税费",
+    "discount": "优惠",
+    "minimum": "最低电费补足",
+    "export_credit": "上网电费",
+    "adjustment": "调整",
+}
+
+
+def point_label(point: str, lang: str = "en") -> str:
+    """A point of a distribution (``min``, ``p10``, ``median``, ``max``) in a language.
+
+    >>> point_label("p10", "zh"), point_label("median", "zh"), point_label("p10")
+    ('10%分位', '中位数', 'p10')
+    """
+    _check(lang)
+    if lang == "en":
+        return point
+    named = {"min": "最小", "median": "中位数", "max": "最大"}
+    if point in named:
+        return named[point]
+    found = re.fullmatch(r"p([0-9]+)", point)
+    return point if found is None else f"{found.group(1)}%分位"
+
+
+def kind_label(kind: str, lang: str = "en") -> str:
+    """A line kind as a column of a comparison: the kind itself in English, 电量电费 in Chinese.
+
+    >>> kind_label("energy"), kind_label("energy", "zh"), kind_label("other", "zh")
+    ('energy', '电量电费', 'other')
+    """
+    _check(lang)
+    return kind if lang == "en" else _KIND_COLUMNS.get(kind, kind)
+
+
+def eligibility_text(
+    status: str,
+    text: str,
+    facts: tuple[tuple[str, str], ...],
+    needs: tuple[str, ...],
+    lang: str = "en",
+) -> str:
+    """An account's standing under a tariff's eligibility, in a language.
+
+    English is ``text`` as the assessment wrote it; Chinese is written from its facts:
+    each condition that fails, or the account facts an unknown standing needs.
+    """
+    _check(lang)
+    if lang == "en":
+        return text
+    found = dict(facts)
+    note = f"（{found['note']}）" if "note" in found else ""
+    if status == "unknown":
+        names = "、".join(_FACTS.get(name, name) for name in needs)
+        return f"执行范围待定：户信息缺 {names}{note}"
+    return "；".join(_reasons(found)) + note
+
 
 _LATIN = re.compile("[A-Za-z]")
 _TIER = re.compile(r"tier([1-9])")
@@ -244,6 +440,18 @@ def _demand(parts: list[str]) -> str | None:
     return f"{period}需量电费{tier}"
 
 
+def _month(month: str | None) -> str:
+    """A month ``YYYY-MM`` of a bill across months as 2025年7月, else nothing.
+
+    >>> _month("2025-07"), _month(None)
+    ('2025年7月', '')
+    """
+    if month is None:
+        return ""
+    year, number = month.split("-")
+    return f"{year}年{int(number)}月"
+
+
 def chinese_label(line: Line) -> str | None:
     """The Chinese label of a line from its kind, code, unit and terms; None if unknown.
 
@@ -278,7 +486,8 @@ def chinese_label(line: Line) -> str | None:
     if line.kind == "energy" and len(parts) in (2, 3) and parts[1] in _COMPONENTS:
         period = _period(parts[2]) if len(parts) == 3 else ""
         if period is not None:
-            return _COMPONENTS[parts[1]] + (f"（{period}）" if period else "")
+            label = _COMPONENTS[parts[1]] + (f"（{period}）" if period else "")
+            return _month(terms.get("month")) + label
     if line.kind == "energy":
         return _energy(parts[1:], terms)
     if line.kind == "demand":
@@ -301,34 +510,220 @@ def line_label(line: Line, lang: str = "en") -> str:
     return chinese_label(line) or line.label
 
 
+#: The metering rules of exported energy (glossary "Exports").
+_METERING: Final = {
+    "net_metering": "净计量（电量抵扣）",
+    "net_billing": "净结算（上网电费抵扣）",
+    "buy_all_sell_all": "全额上网",
+}
+
+#: The account facts an eligibility condition checks (glossary "Eligibility").
+_FACTS: Final = {
+    "customer_class": "用电类别",
+    "voltage_kv": "受电电压",
+    "capacity_kva": "受电容量",
+    "contract_demand_kw": "合同最大需量",
+}
+
+#: The bounds of an eligibility range, in the order the English names them.
+_BOUNDS: Final = {"min": "不低于", "above": "高于", "max": "不高于", "below": "低于"}
+
+#: The quantities of a readings file (the readings contract's columns).
+_QUANTITY_NAMES: Final = {
+    "kwh": "用电量",
+    "export_kwh": "上网电量",
+    "kvarh": "无功电量",
+    "kw": "功率",
+}
+
+#: Units of a readings file's columns besides those of `_UNITS`.
+_READING_UNITS: Final = {"Wh": "瓦时", "MWh": "兆瓦时", "W": "瓦", "MW": "兆瓦", "varh": "乏时"}
+
+
+def _zh_unit(unit: str) -> str:
+    return _UNITS.get(unit) or _READING_UNITS.get(unit) or unit
+
+
+def _spans(text: str, pair: str = " 至 ") -> str:
+    """``a/b;c/d`` as ``a 至 b、c 至 d``."""
+    return "、".join(pair.join(span.split("/")) for span in text.split(";") if span)
+
+
+def _partial_period(facts: dict[str, str]) -> str:
+    return (
+        f"不足整月：{facts['start']} 至 {facts['end']}"
+        f"（本期 {facts['period_days']} 天，计费 {facts['days']} 天）"
+    )
+
+
+def _uncovered(facts: dict[str, str]) -> str:
+    return (
+        f"计量数据未覆盖整个周期：{_spans(facts['spans'])} 无数据"
+        f"（{facts['missing']} 个间隔未计费）"
+    )
+
+
+def _gaps(facts: dict[str, str]) -> str:
+    more = f"，另有 {facts['more']} 处缺数" if facts["more"] != "0" else ""
+    return (
+        f"计量数据不完整：本期缺 {facts['missing']} 个间隔，未计费"
+        f"（允许缺数；{facts['start']} 至 {facts['end']}{more}）"
+    )
+
+
+def _withdrawn(facts: dict[str, str]) -> str:
+    return (
+        f"电价表已废止：自 {facts['from']} 起按其最后版本计费"
+        f"（{facts['withdrawn']} 起废止；表中声明废止后照常计费并提示）"
+    )
+
+
+def _demand_over_readings(facts: dict[str, str]) -> str:
+    kind = "滑差" if facts["kind"] == "sliding" else "固定时段"
+    return (
+        f"需量按计量数据的 {facts['step']} 分钟间隔计算，而非电价表规定的 "
+        f"{facts['window']} 分钟{kind}窗口（已声明按计量数据的需量窗口，偏离电价表）"
+    )
+
+
+def _estimated(facts: dict[str, str]) -> str:
+    return (
+        f"估算电量：本期 {facts['count']} 个间隔（{facts['kwh']} 千瓦时）为估算值，"
+        f"非抄见（估算方法 {facts['method']}）"
+    )
+
+
+def _reasons(facts: dict[str, str]) -> list[str]:
+    """The failed eligibility conditions of ``reason.<n>.*`` facts, in Chinese."""
+    reasons = []
+    n = 0
+    while f"reason.{n}.field" in facts:
+        at = f"reason.{n}."
+        field = facts[at + "field"]
+        name = _FACTS.get(field, field)
+        if at + "allowed" in facts:
+            allowed = "、".join(facts[at + "allowed"].split(","))
+            reasons.append(f"{name} {facts[at + 'found']} 不在 {allowed} 之列")
+        else:
+            unit = _zh_unit(facts[at + "unit"])
+            bounds = "且".join(
+                f"{word} {facts[at + bound]} {unit}"
+                for bound, word in _BOUNDS.items()
+                if at + bound in facts
+            )
+            reasons.append(f"{name} {facts[at + 'found']} {unit} 不满足{bounds}")
+        n += 1
+    return reasons
+
+
+def _ineligible(facts: dict[str, str]) -> str:
+    note = f"（{facts['note']}）" if "note" in facts else ""
+    return (
+        f"户号 {facts['account']} 不符合电价 {facts['tariff']} 的执行范围："
+        f"{'；'.join(_reasons(facts))}{note}；已按要求计价"
+    )
+
+
+def _redated(facts: dict[str, str]) -> str:
+    head = f"计量数据由 {facts['from']} 年改为 {facts['to']} 年"
+    if facts["kept"] == "dates":
+        return f"{head}，保留月日"
+    if facts["kept"] == "both":
+        return f"{head}，星期与日期均保留"
+    return (
+        f"{head}，保留星期：每日提前 {facts['shift']} 天"
+        f"（{facts['first']} 对应 {facts['to']}-01-01）"
+    )
+
+
+def _columns(facts: dict[str, str]) -> str:
+    parts = []
+    if "end_less" in facts:
+        parts.append(
+            f"起始时间 = '{facts['timestamps']}' 列的间隔结束时间减 {facts['end_less']} 分钟"
+        )
+    elif "timestamps" in facts:
+        parts.append(f"起始时间取自 '{facts['timestamps']}' 列")
+    for name, word in _QUANTITY_NAMES.items():
+        at = f"{name}."
+        if at + "column" not in facts:
+            continue
+        text = f"{word}取自 '{facts[at + 'column']}' 列"
+        if at + "unit" in facts:
+            unit, target = _zh_unit(facts[at + "unit"]), _zh_unit(facts[at + "target"])
+            how = "，为各间隔的平均值" if facts[at + "averaged"] == "1" else ""
+            text += f"，单位{unit}{how}（× {facts[at + 'factor']} 换算为{target}）"
+        parts.append(text)
+    if "ignore" in facts:
+        parts.append("未读取：" + "、".join(f"'{c}'" for c in facts["ignore"].split(",")))
+    return "计量数据列：" + "；".join(parts)
+
+
+def _undated_values(facts: dict[str, str]) -> str:
+    text = (
+        f"计量数据：{facts['count']} 个无起始时间的数值，按 {facts['clock']} 时钟自 "
+        f"{facts['year']}-01-01T00:00 起每 {facts['minutes']} 分钟一个"
+    )
+    if facts["priced_on"]:
+        text += f"，按 {facts['priced_on']} 时钟计费"
+    return text
+
+
+#: The Chinese of each warning an engine or a reader puts on a bill, by its key, written
+#: from its facts. Every `BillWarning` key of the code has an entry (a test greps them).
+_WARNINGS: Final[dict[str, Callable[[dict[str, str]], str]]] = {
+    "partial_period": _partial_period,
+    "uncovered": _uncovered,
+    "gaps": _gaps,
+    "withdrawn": _withdrawn,
+    "unpriced": lambda facts: f"未计价：{facts['text']}",
+    "demand_over_readings": _demand_over_readings,
+    "estimated": _estimated,
+    "no_export_column": lambda facts: (
+        f"计量数据无上网电量列：按无上网电量计费（{_METERING.get(facts['rule'], facts['rule'])}）"
+    ),
+    "no_export_credit": lambda facts: "计量数据无上网电量列：不计上网电量抵扣",
+    "no_energy": lambda facts: "本期无用电量：不做功率因数调整",
+    "ineligible": _ineligible,
+    "redated": _redated,
+    "redate_outside": lambda facts: (
+        f"{facts['year']} 年以外的 {facts['count']} 个数据未使用（{facts['kwh']} 千瓦时）"
+    ),
+    "redate_left_out": lambda facts: (
+        f"{facts['day']} 未计入：{facts['count']} 个数据，{facts['kwh']} 千瓦时"
+    ),
+    "redate_rotated": lambda facts: (
+        f"年份轮转：{_spans(facts['moved'], ' 对应 ')}，星期不同"
+    ),
+    "reclocked": lambda facts: (
+        f"计量数据由 {facts['from']} 的当地时钟移至 {facts['to']} 的当地时钟："
+        "各间隔保留当地日期与时间"
+    ),
+    "standard_time": lambda facts: (
+        f"计量数据全年按 {facts['timezone']} 的标准时间记录（{facts['offset']}，"
+        f"{facts['zone']}），按 {facts['timezone']} 时钟计费"
+    ),
+    "undated_values": _undated_values,
+    "columns": _columns,
+}
+
+#: The keys of the warnings written in Chinese (every key of `BillWarning` the code has).
+WARNING_KEYS: Final = frozenset(_WARNINGS)
+
+
 def _chinese_warning(warning: BillWarning) -> str | None:
-    """The Chinese of the warnings the engine writes from facts; None for the others."""
-    facts = dict(warning.params)
-    if warning.key == "partial_period":
-        return (
-            f"不足整月：{facts['start']} 至 {facts['end']}"
-            f"（本期 {facts['period_days']} 天，计费 {facts['days']} 天）"
-        )
-    if warning.key == "uncovered":
-        spans = "、".join(
-            " 至 ".join(span.split("/")) for span in facts["spans"].split(";")
-        )
-        return f"计量数据未覆盖整个周期：{spans} 无数据（{facts['missing']} 个间隔未计费）"
-    if warning.key == "gaps":
-        more = f"，另有 {facts['more']} 处缺数" if facts["more"] != "0" else ""
-        return (
-            f"计量数据不完整：本期缺 {facts['missing']} 个间隔，未计费"
-            f"（允许缺数；{facts['start']} 至 {facts['end']}{more}）"
-        )
-    return None
+    """The Chinese of a warning written from facts; None for one without a key."""
+    if warning.key is None or warning.key not in _WARNINGS:
+        return None
+    return _WARNINGS[warning.key](dict(warning.params))
 
 
 def warning_text(warning: str, lang: str = "en") -> str:
     """A bill's warning in a language.
 
-    The warnings written from facts (`BillWarning`: a partial period, readings that do
-    not cover the period, gaps allowed) are written in Chinese from those facts; every
-    other warning stays in English, as the engine wrote it.
+    Every warning the engine and the readers put on a bill is a `BillWarning` with a key
+    and its facts, and is written in Chinese from those facts (`WARNING_KEYS`); a plain
+    text (a bill read back from a file) stays as it is.
 
     >>> warning_text(BillWarning("partial period: ...", "partial_period", (("start",
     ...     "2025-07-10"), ("end", "2025-08-01"), ("days", "22"), ("period_days", "31"))), "zh")

@@ -14,6 +14,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from tariffs.io.render.labels import header, point_label, unit_label
 from tariffs.io.render.text import align_table, decimal_text, number, signed_text
 
 if TYPE_CHECKING:
@@ -335,18 +336,21 @@ def _response_dict(response: ResponseSummary) -> dict[str, Any]:
     }
 
 
-def _response_lines(result: PortfolioResult, response: ResponseSummary) -> list[str]:
+def _response_lines(
+    result: PortfolioResult, response: ResponseSummary, lang: str = "en"
+) -> list[str]:
     """The static and the responded revenue side by side, in total and per group."""
-    currency = result.currency
+    currency = unit_label(result.currency, lang) or result.currency
     total = response.total
-    header = [
-        "", "kWh", f"current {currency}", f"proposed {currency}", f"change {currency}",
-        "change %",
+    names = [
+        "", header("pf.kwh", lang), header("pf.current_money", lang, currency=currency),
+        header("pf.proposed_money", lang, currency=currency),
+        header("pf.change_money", lang, currency=currency), header("pf.change_percent", lang),
     ]  # fmt: skip
     rows = [
-        header,
+        names,
         [
-            "static",
+            header("pf.static", lang),
             decimal_text(total.energy_kwh),
             decimal_text(total.current_total),
             decimal_text(total.proposed_total),
@@ -354,7 +358,7 @@ def _response_lines(result: PortfolioResult, response: ResponseSummary) -> list[
             signed_text(result.change_percent),
         ],
         [
-            "with response",
+            header("pf.with_response", lang),
             decimal_text(total.responded_kwh),
             decimal_text(total.current_total),
             decimal_text(total.responded_total),
@@ -362,21 +366,32 @@ def _response_lines(result: PortfolioResult, response: ResponseSummary) -> list[
             signed_text(total.change_percent),
         ],
     ]
+    elasticity = response.elasticity
+    conserved = "pf.conserved" if elasticity.conserve else "pf.not_conserved"
     lines = [
-        f"Price response: {response.elasticity.text}",
+        header(
+            "pf.response", lang, source=elasticity.source,
+            form=header(f"pf.form_{elasticity.form}", lang), conserved=header(conserved, lang),
+        ),
         *align_table(rows, right=range(1, 6)),
-        *textwrap.wrap(response.rule, 90),
-    ]
+    ]  # fmt: skip
+    if lang == "en":
+        lines += textwrap.wrap(response.rule, 90)
+    else:
+        lines.append(header("pf.response_rule", lang))
+        if elasticity.conserve:
+            lines.append(header("pf.response_rule_conserve", lang))
     if response.failed:
-        lines.append(
-            f"no revenue with response: the response of {len(response.failed)} account(s) failed"
-        )
+        lines.append(header("pf.response_failed", lang, count=len(response.failed)))
         lines += [f"  {account}: {error}" for account, error in response.failed]
     for column in result.summary_columns:
         rows = [
             [
-                column, "kWh", "kWh with response", f"proposed {currency}",
-                f"with response {currency}", f"change {currency}", "change %",
+                column, header("pf.kwh", lang), header("pf.kwh_with_response", lang),
+                header("pf.proposed_money", lang, currency=currency),
+                header("pf.with_response_money", lang, currency=currency),
+                header("pf.change_money", lang, currency=currency),
+                header("pf.change_percent", lang),
             ]
         ]  # fmt: skip
         for group in response.groups:
@@ -384,7 +399,7 @@ def _response_lines(result: PortfolioResult, response: ResponseSummary) -> list[
                 continue
             rows.append(
                 [
-                    group.value or "(blank)",
+                    group.value or header("pf.blank", lang),
                     decimal_text(group.energy_kwh),
                     decimal_text(group.responded_kwh),
                     decimal_text(group.proposed_total),
@@ -393,16 +408,24 @@ def _response_lines(result: PortfolioResult, response: ResponseSummary) -> list[
                     signed_text(group.change_percent),
                 ]
             )
-        lines += ["", f"Price response by {column}", *align_table(rows, right=range(1, 7))]
+        lines += [
+            "",
+            header("pf.response_by", lang, column=column),
+            *align_table(rows, right=range(1, 7)),
+        ]
     return lines
 
 
-def _group_lines(result: PortfolioResult, column: str) -> list[str]:
-    currency = result.currency
+def _group_lines(result: PortfolioResult, column: str, lang: str = "en") -> list[str]:
+    currency = unit_label(result.currency, lang) or result.currency
     rows = [
         [
-            column, "accounts", "kWh", f"current {currency}", f"proposed {currency}",
-            f"change {currency}", "change %", f"{currency}/kWh now", f"{currency}/kWh new",
+            column, header("pf.accounts", lang), header("pf.kwh", lang),
+            header("pf.current_money", lang, currency=currency),
+            header("pf.proposed_money", lang, currency=currency),
+            header("pf.change_money", lang, currency=currency), header("pf.change_percent", lang),
+            header("pf.price_now", lang, currency=currency),
+            header("pf.price_new", lang, currency=currency),
         ]
     ]  # fmt: skip
     for group in result.groups:
@@ -410,7 +433,7 @@ def _group_lines(result: PortfolioResult, column: str) -> list[str]:
             continue
         rows.append(
             [
-                group.value or "(blank)",
+                group.value or header("pf.blank", lang),
                 str(group.accounts),
                 decimal_text(group.energy_kwh),
                 decimal_text(group.current_total),
@@ -421,49 +444,73 @@ def _group_lines(result: PortfolioResult, column: str) -> list[str]:
                 decimal_text(group.proposed_price_per_kwh),
             ]
         )
-    return [f"By {column}", *align_table(rows, right=range(1, 9))]
+    return [header("pf.by", lang, column=column), *align_table(rows, right=range(1, 9))]
 
 
-def portfolio_to_table(result: PortfolioResult) -> str:
+def portfolio_to_table(result: PortfolioResult, lang: str = "en") -> str:
     """The portfolio as human-readable text.
+
+    Args:
+        result: The portfolio priced.
+        lang: ``en``, or ``zh``: Chinese titles, headers and units
+            (`tariffs.io.render.labels`); ids, grouping columns and their values, the
+            lines moved and the errors stay as written.
 
     Returns:
         The revenue change in total, a table per grouping column, the distribution of
         bill changes (percentiles), the most affected accounts and the failed ones.
     """
-    currency = result.currency
+    currency = unit_label(result.currency, lang) or result.currency
     distribution = result.distribution
     lines = [
-        f"Portfolio: {len(result.accounts)} account(s) priced, {len(result.failed)} failed; "
-        f"{result.current} -> {result.proposed} ({currency})",
-        f"Revenue: current {decimal_text(result.current_total)}, proposed "
-        f"{decimal_text(result.proposed_total)}, change {signed_text(result.change)} "
-        f"({signed_text(result.change_percent)} %)",
-        f"Energy: {decimal_text(result.energy_kwh)} kWh; average price "
-        f"{decimal_text(result.current_price_per_kwh)} -> "
-        f"{decimal_text(result.proposed_price_per_kwh)} {currency}/kWh",
-    ]
+        header("pf.title", lang, priced=len(result.accounts), failed=len(result.failed),
+               current=result.current, proposed=result.proposed, currency=currency),
+        header("pf.revenue", lang, current=decimal_text(result.current_total),
+               proposed=decimal_text(result.proposed_total), change=signed_text(result.change),
+               percent=signed_text(result.change_percent)),
+        header("pf.energy", lang, kwh=decimal_text(result.energy_kwh),
+               now=decimal_text(result.current_price_per_kwh),
+               new=decimal_text(result.proposed_price_per_kwh), currency=currency),
+    ]  # fmt: skip
     if result.detailed:
-        lines.append(f"Not migrated: {len(result.not_migrated)} account(s)")
+        lines.append(header("pf.not_migrated_count", lang, count=len(result.not_migrated)))
     parts = ["\n".join(lines)]
     if result.response is not None:
-        parts.append("\n".join(_response_lines(result, result.response)))
-    parts.extend("\n".join(_group_lines(result, column)) for column in result.summary_columns)
+        parts.append("\n".join(_response_lines(result, result.response, lang)))
+    parts.extend(
+        "\n".join(_group_lines(result, column, lang)) for column in result.summary_columns
+    )
     if result.detailed:
-        parts.extend("\n".join(_impact_lines(result, column)) for column in result.summary_columns)
+        parts.extend(
+            "\n".join(_impact_lines(result, column, lang)) for column in result.summary_columns
+        )
     lines = [
-        f"Bill changes: {distribution.pay_more} pay more, {distribution.pay_less} pay less, "
-        f"{distribution.unchanged} unchanged"
-    ]
+        header("pf.changes", lang, more=distribution.pay_more, less=distribution.pay_less,
+               same=distribution.unchanged)
+    ]  # fmt: skip
     if distribution.change_percentiles:
-        rows = [["percentile", f"change {currency}", "change %"]]
+        rows = [
+            [
+                header("pf.percentile", lang),
+                header("pf.change_money", lang, currency=currency),
+                header("pf.change_percent", lang),
+            ]
+        ]
         for p, value in distribution.change_percentiles.items():
             share = distribution.change_percent_percentiles.get(p)
-            rows.append([f"p{p}", signed_text(value), signed_text(share)])
+            rows.append([point_label(f"p{p}", lang), signed_text(value), signed_text(share)])
         lines += align_table(rows, right=(1, 2))
     parts.append("\n".join(lines))
     if result.most_affected:
-        rows = [["account", f"current {currency}", f"proposed {currency}", "change", "change %"]]
+        rows = [
+            [
+                header("pf.account", lang),
+                header("pf.current_money", lang, currency=currency),
+                header("pf.proposed_money", lang, currency=currency),
+                header("pf.change", lang),
+                header("pf.change_percent", lang),
+            ]
+        ]
         for outcome in result.most_affected:
             rows.append(
                 [
@@ -475,62 +522,71 @@ def portfolio_to_table(result: PortfolioResult) -> str:
                 ]
             )
         if result.detailed:
-            parts.append(_detailed_affected(result, result.most_affected, "Most affected accounts"))
-            parts.append(
-                _detailed_affected(
-                    result, result.most_affected_percent, "Most affected accounts in percent"
-                )
-            )
+            title = header("pf.most_affected", lang)
+            parts.append(_detailed_affected(result, result.most_affected, title, lang))
+            title = header("pf.most_affected_percent", lang)
+            parts.append(_detailed_affected(result, result.most_affected_percent, title, lang))
         else:
-            parts.append(
-                "\n".join(["Most affected accounts", *align_table(rows, right=range(1, 5))])
-            )
+            title = header("pf.most_affected", lang)
+            parts.append("\n".join([title, *align_table(rows, right=range(1, 5))]))
     if result.not_migrated:
         parts.append(
             "\n".join(
-                ["Not migrated"]
+                [header("pf.not_migrated", lang)]
                 + [f"  {o.account_id}: {o.not_migrated}" for o in result.not_migrated]
             )
         )
     if result.failed:
         parts.append(
-            "\n".join(["Failed accounts"] + [f"  {o.account_id}: {o.error}" for o in result.failed])
+            "\n".join(
+                [header("pf.failed", lang)]
+                + [f"  {o.account_id}: {o.error}" for o in result.failed]
+            )
         )
     return "\n\n".join(parts) + "\n"
 
 
-def _impact_lines(result: PortfolioResult, column: str) -> list[str]:
+def _impact_lines(result: PortfolioResult, column: str, lang: str = "en") -> list[str]:
     """The bill-impact distribution of each group of a column (and its change bands)."""
     from tariffs.whatif.portfolio import IMPACT_POINTS
 
-    currency = result.currency
+    currency = unit_label(result.currency, lang) or result.currency
     names = [name for _, name in IMPACT_POINTS]
     bands = result.change_bands.labels if result.change_bands is not None else []
-    header = [column, *(f"{n} {currency}" for n in names), *(f"{n} %" for n in names), *bands]
-    rows = [header]
+    head = [
+        column,
+        *(header("pf.point_money", lang, point=point_label(n, lang), currency=currency)
+          for n in names),
+        *(header("pf.point_percent", lang, point=point_label(n, lang)) for n in names),
+        *bands,
+    ]
+    rows = [head]
     for group in result.groups:
         if group.column != column or group.impact is None:
             continue
         impact = group.impact
         rows.append(
             [
-                group.value or "(blank)",
+                group.value or header("pf.blank", lang),
                 *(signed_text(impact.change.get(n)) for n in names),
                 *(signed_text(impact.change_percent.get(n)) for n in names),
                 *(str(impact.change_bands.get(b, 0)) for b in bands),
             ]
         )
-    return [f"Bill impact by {column}", *align_table(rows, right=range(1, len(header)))]
+    title = header("pf.impact", lang, column=column)
+    return [title, *align_table(rows, right=range(1, len(head)))]
 
 
 def _detailed_affected(
-    result: PortfolioResult, outcomes: Sequence[AccountOutcome], title: str
+    result: PortfolioResult, outcomes: Sequence[AccountOutcome], title: str, lang: str = "en"
 ) -> str:
-    currency = result.currency
+    currency = unit_label(result.currency, lang) or result.currency
     rows = [
         [
-            "account", "current tariff", "proposed tariff", f"current {currency}",
-            f"proposed {currency}", "change", "change %", "lines moved most",
+            header("pf.account", lang), header("pf.current_tariff", lang),
+            header("pf.proposed_tariff", lang), header("pf.current_money", lang, currency=currency),
+            header("pf.proposed_money", lang, currency=currency), header("pf.change", lang),
+            header("pf.change_percent", lang), header("pf.moved", lang),
         ]
     ]  # fmt: skip
     for outcome in outcomes:

@@ -493,7 +493,9 @@ def _comparison_number(name: str) -> bool:
     } or name.startswith(("kind:", "period:"))  # fmt: skip
 
 
-def comparison_workbook(comparison: Comparison | WhatIf, break_evens: Sequence[Any] = ()) -> bytes:
+def comparison_workbook(
+    comparison: Comparison | WhatIf, break_evens: Sequence[Any] = (), lang: str = "en"
+) -> bytes:
     """The comparison as a workbook: sheets ``results`` and ``periods``.
 
     ``results`` is the CSV of ``--format csv`` (`comparison_to_csv`), one row per
@@ -509,7 +511,7 @@ def comparison_workbook(comparison: Comparison | WhatIf, break_evens: Sequence[A
     from tariffs.whatif.compare import WhatIf
     from tariffs.whatif.months import bill_segments, segment_names
 
-    results = typed_csv(comparison_to_csv(comparison, break_evens), _comparison_number)
+    results = typed_csv(comparison_to_csv(comparison, break_evens, lang), _comparison_number)
     base = comparison.base if isinstance(comparison, WhatIf) else comparison
     bills = [bill for cost in base.results for bill in cost.bills]
     segments = segment_names(bills)

@@ -1,0 +1,161 @@
+"""``--lang zh`` on the commands that print bills or their words: compare, portfolio, correct.
+
+Headers, titles, units, line labels, line kinds and the settlement are in Chinese; the
+numbers are those of the English output, digit for digit; JSON keys and CSV columns stay.
+What stays as written is data: tariff ids, codes, account ids, grouping columns and
+their values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tariffs.cli import main
+from tariffs.io.render.labels import has_latin
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+NUMBER = re.compile(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    assert main(list(argv)) == 0
+    return capsys.readouterr().out
+
+
+def numbers(text: str) -> list[str]:
+    return NUMBER.findall(text)
+
+
+def words(text: str, *data: str) -> str:
+    """The text less its data (ids, codes, dates, numbers)."""
+    text = re.sub(r"\b[a-z_]+\.[a-z_.0-9]+\b", "", text)  # line codes
+    for item in sorted(data, key=len, reverse=True):
+        text = text.replace(item, "")
+    return NUMBER.sub("", text)
+
+
+COMPARE = [
+    "compare", str(EXAMPLES / "readings.csv"), "--tariff", "cn-sh-industrial-two-part",
+    "--tariff", "cn-gd-commercial-tou", "--current", "cn-sh-industrial-two-part",
+    "--account", str(EXAMPLES / "account.yaml"),
+]  # fmt: skip
+
+
+def test_compare_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    english = run(capsys, *COMPARE)
+    chinese = run(capsys, *COMPARE, "--lang", "zh")
+    assert numbers(chinese) == numbers(english)
+    lines = chinese.splitlines()
+    assert lines[0].split() == [
+        "排名", "电价", "电费合计（元）", "电量（千瓦时）", "平均电价（元/千瓦时）", "节省（元）",
+        "节省", "%",
+    ]  # fmt: skip
+    assert "按费用类别（元）" in lines
+    assert lines[lines.index("按费用类别（元）") + 1].split() == [
+        "电价", "电量电费", "需量电费", "力调电费", "政府性基金及附加",
+    ]  # fmt: skip
+    # 279532.99 − 252632.99 = 26,900.00 over the 31 days of July; 26900 / 279532.99 = 9.6 %.
+    assert lines[-1] == (
+        "建议：cn-gd-commercial-tou 较 cn-sh-industrial-two-part 节省 26,900.00 元"
+        "（31 天，9.6 %；账单不足一年，不折算全年）"
+    )
+    assert not has_latin(words(chinese, "cn-sh-industrial-two-part", "cn-gd-commercial-tou"))
+
+
+def test_compare_json_in_chinese_keeps_its_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    english = json.loads(run(capsys, *COMPARE, "--format", "json"))
+    chinese = json.loads(run(capsys, *COMPARE, "--format", "json", "--lang", "zh"))
+    assert chinese.keys() == english.keys()
+    assert chinese["results"][0].keys() == english["results"][0].keys()
+    bill = chinese["results"][1]["bills"][0]
+    assert [line["label"] for line in bill["lines"]][:2] == ["峰电量电费", "平电量电费"]
+    assert chinese["recommendation"]["text"].startswith("cn-gd-commercial-tou 较 ")
+    for ours, theirs in zip(chinese["results"], english["results"], strict=True):
+        assert (ours["total"], ours["by_kind"]) == (theirs["total"], theirs["by_kind"])
+
+
+def test_compare_names_an_ineligible_tariff_in_chinese(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["compare", str(EXAMPLES / "readings.csv"), "--tariff",
+            str(EXAMPLES / "eligibility" / "household.yaml"), "--tariff",
+            "cn-sh-industrial-two-part", "--account",
+            str(EXAMPLES / "eligibility" / "factory-account.yaml"), "--lang", "zh"]  # fmt: skip
+    chinese = run(capsys, *argv)
+    assert (
+        "不符合执行范围：household：用电类别 industrial 不在 residential 之列"
+        "（residential prices are for households only）"
+    ) in chinese.splitlines()
+
+
+PORTFOLIO = [
+    "portfolio", "--accounts", str(EXAMPLES / "portfolio" / "accounts.csv"),
+    "--readings-dir", str(EXAMPLES / "portfolio" / "readings"), "--tables",
+    str(EXAMPLES / "portfolio" / "tariffs"), "--current", "cn-sh-residential", "--proposed",
+    "cn-sh-residential-tou",
+]  # fmt: skip
+
+
+def test_portfolio_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    english = run(capsys, *PORTFOLIO)
+    chinese = run(capsys, *PORTFOLIO, "--lang", "zh")
+    # The percentile rows are named 5%分位 ... in Chinese, p5 ... in English.
+    assert numbers(chinese) == numbers(english.replace("\np", "\n"))
+    lines = chinese.splitlines()
+    assert lines[1] == "电费收入：现行 7261.43，调整后 6297.04，变化 -964.39（-13.3 %）"
+    assert lines[lines.index("按 class") + 1].split() == [
+        "class", "户数", "电量（千瓦时）", "现行（元）", "调整后（元）", "变化（元）", "变化", "%",
+        "现行电价（元/千瓦时）", "调整后电价（元/千瓦时）",
+    ]  # fmt: skip
+    assert "电费变化：0 户增加，6 户减少，0 户不变" in lines
+    data = ["cn-sh-residential-tou", "cn-sh-residential", "per account", "class", "district",
+            "agricultural", "commercial-flat", "commercial", "residential", "north", "south",
+            "R-", "C-", "A-", "F-", "energy"]  # lines moved most: codes  # fmt: skip
+    assert not has_latin(words(chinese, *data)), chinese
+
+
+CORRECT = [
+    "correct", str(EXAMPLES / "correction" / "issued.json"),
+    str(EXAMPLES / "correction" / "readings.csv"), "--tariff", "cn-sh-industrial-two-part",
+    "--account", str(EXAMPLES / "correction" / "account.yaml"),
+]  # fmt: skip
+
+
+def test_correct_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    english = run(capsys, *CORRECT)
+    chinese = run(capsys, *CORRECT, "--lang", "zh")
+
+    # The quantities and amounts of each line (the numbers that end each row) are the English ones.
+    def columns(text: str) -> dict[str, list[str]]:
+        found = {}
+        for row in text.splitlines()[3:-1]:
+            cells = row.split()
+            trailing: list[str] = []
+            while cells and NUMBER.fullmatch(cells[-1]):
+                trailing.insert(0, cells.pop())
+            if trailing:
+                found[cells[0]] = trailing
+        return found
+
+    assert columns(chinese) == columns(english)
+    assert len(columns(chinese)) == 11  # 10 lines and the total
+    lines = chinese.splitlines()
+    assert lines[0] == (
+        "退补电费 cn-sh-industrial-two-part  2025-07-01 至 2025-08-01（不含 2025-08-01）"
+        "  户号 F-001"
+    )
+    assert lines[1].split()[:3] == ["代码", "项目", "单位"]
+    assert lines[-1] == "应补收电费：299010.40 元"
+    data = ("cn-sh-industrial-two-part", "F-001", "total", "power_factor")  # ids and codes
+    assert not has_latin(words(chinese, *data))
+    document = json.loads(run(capsys, *CORRECT, "--format", "json", "--lang", "zh"))
+    (correction,) = document["corrections"]
+    assert correction["lines"][0]["label"] == "峰电量电费"
+    assert correction["settlement"] == "collect"  # a machine word, as in English
+    rows = run(capsys, *CORRECT, "--format", "csv", "--lang", "zh").splitlines()
+    assert rows[-1].split(",")[6] == "应补收电费：299010.40 元"
