@@ -224,10 +224,13 @@ def test_the_zone_files_instants_give_the_runs_of_the_six_hour_scan(
 
 def test_a_zone_without_a_readable_file_is_sampled(monkeypatch: pytest.MonkeyPatch) -> None:
     from tariffs.engine import clock
+    from tariffs.engine.pricing import clear_caches
 
+    clear_caches()
     with_file = clock._scan_year("Asia/Shanghai", 1988)  # daylight saving 1986 to 1991
     assert len(with_file) == 3  # the start, April and September
     monkeypatch.setattr(clock, "_zone_file", lambda timezone: None)
+    clear_caches()  # the file's instants are kept
     assert clock.zone_file_transitions("Asia/Shanghai") is None
     assert clock._scan_year("Asia/Shanghai", 1988) == with_file
 

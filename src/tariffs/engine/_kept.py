@@ -20,7 +20,8 @@ store              key (all values, no object identity)                 bound
 ``segment_plans``  schedule key, zone, time axis, segment, event days   500,000
                                                                         intervals
 ``plan_runs``      segment plan key, periods                            500,000 slices
-``zone_offsets``   time zone, year                                      4,096 years
+``zone_offsets``   time zone, year (and each zone's file: the instants  4,096 years
+                   of change it lists)
 ``local_days``     time zone, year                                      256 years
 ``reader_days``    time zone, date text of a readings file              8,192 days
 ``reader_spans``   zone, interval, rows, first and last start text of   4 columns

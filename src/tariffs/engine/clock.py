@@ -143,7 +143,15 @@ def zone_file_transitions(timezone: str) -> tuple[list[int], bool] | None:
     >>> zone_file_transitions("Europe/London")[1]
     True
     """
-    data = _zone_file(timezone)
+    key = ("file", timezone)
+    found: tuple[list[int], bool] | None = _kept.zone_offsets.get(key)
+    if found is None:
+        found = _transitions(_zone_file(timezone))
+        _kept.zone_offsets.keep(key, found)
+    return found
+
+
+def _transitions(data: bytes | None) -> tuple[list[int], bool] | None:
     if data is None or data[:4] != b"TZif" or data[4:5] < b"2":
         return None
     try:
