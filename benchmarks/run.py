@@ -313,8 +313,10 @@ def print_targets(
     def ratio(case: str, peer: str, *, faster: bool) -> tuple[float | None, str]:
         theirs = row(case, peer)
         if theirs is None:
-            missing = next((r.check for r in rows if r.case == case and r.engine == peer), "")
-            return None, f"{peer} not measured {missing}".strip()
+            missing = next(
+                (r.check for r in rows if r.case == case and r.engine.startswith(peer)), ""
+            )
+            return None, f"{peer} not measured" + (f": {missing}" if missing else "")
         if not theirs.counted:
             return None, f"{peer}'s bills did not check ({theirs.check})"
         cold = next(

@@ -322,9 +322,8 @@ def _build_plan_by_days(
     return Plan(first, last, blocks, others, sums, rest, step, plan_key)
 
 
-def _mask(code: int) -> bytes:
-    """A table for `bytes.translate`: 1 for ``code``, 0 for every other byte."""
-    return bytes(256)[:code] + b"\x01" + bytes(255 - code)
+#: For each code, a table for `bytes.translate`: 1 for that code, 0 for every other byte.
+_MASKS = tuple(bytes(code) + b"\x01" + bytes(255 - code) for code in range(256))
 
 
 _UNPLACED = 255  # the code of an interval that no run of a day table holds
@@ -410,7 +409,7 @@ def _build_plan(
             a, b = first + at, first + at + count
             sums.append((key, _slice_summer(a, b)))
         else:
-            sums.append((key, _Gather(first, last, bytes(codes.translate(_mask(code))))))
+            sums.append((key, _Gather(first, last, bytes(codes.translate(_MASKS[code])))))
     return Plan(first, last, whole, others, sums, rest, step, plan_key)
 
 
