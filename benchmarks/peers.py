@@ -37,11 +37,11 @@ import copy
 import datetime as dt
 import importlib.util
 import json
-import math
 import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -111,11 +111,27 @@ def load_milli_kwh(steps_per_hour: int, seed: int = 7) -> list[int]:
 
 @dataclass
 class Engine:
-    """One engine's work on one case: a timed call and the annual total it gives."""
+    """One engine's work on one case: a timed call and the annual total it gives.
+
+    ``before`` runs before each timed call, untimed (e.g. forgetting kept plans).
+    """
 
     name: str
     call: Callable[[], object]
     annual_total: Callable[[object], Decimal]
+    before: Callable[[], object] | None = None
+
+    def run(self) -> object:
+        if self.before is not None:
+            self.before()
+        return self.call()
+
+    def timed_call(self) -> float:
+        if self.before is not None:
+            self.before()
+        t0 = time.perf_counter()
+        self.call()
+        return time.perf_counter() - t0
 
 
 def cents(value: Decimal | float) -> Decimal:
@@ -147,12 +163,7 @@ def tariffs_cold_engine(record: dict[str, Any], kwh_milli: list[int], steps: int
     from tariffs.engine.pricing import clear_caches
 
     warm = tariffs_engine(record, kwh_milli, steps)
-
-    def call() -> object:
-        clear_caches()
-        return warm.call()
-
-    return Engine("tariffs, first meter of an axis", call, warm.annual_total)
+    return Engine("tariffs, first meter of an axis", warm.call, warm.annual_total, clear_caches)
 
 
 def as_floats(value: Any) -> Any:
@@ -283,87 +294,295 @@ def tariff_core_engine(demand: bool, kwh_milli: list[int], steps: int) -> Engine
     return Engine("tariff-core", run, total)
 
 
+# -- the two-part case: cn-sh-industrial-two-part, and SAM on its prices ------------------
+
+TWO_PART_YEAR = 2025  # the tariff's versions start in 2022; SAM's schedules need no weekday
+#: The tariff's energy prices [CNY/kWh] (the YAML: flat 0.6200; peak 1.6 × flat = 0.992;
+#: valley 0.4 × flat = 0.248; critical peak 1.2 × peak = 1.1904), plus its two surcharges
+#: per kWh (0.0190 + 0.0100 = 0.0290), which SAM can only add to the energy prices.
+TWO_PART_PRICES = {
+    "flat": Decimal("0.6200"),
+    "peak": Decimal("0.992"),
+    "valley": Decimal("0.248"),
+    "critical_peak": Decimal("1.1904"),
+}
+TWO_PART_SURCHARGES = Decimal("0.0290")
+TWO_PART_DEMAND_PER_KW = Decimal("40.80")  # basic charge by maximum demand [CNY/kW·month]
+#: Capacity of the account [kVA]: its floor (40 %, 2 kW) stays below the load's monthly
+#: maximum demand (about 2.3 kW), and its kWh per kVA below the load-factor discount's 260.
+TWO_PART_CAPACITY_KVA = Decimal(5)
+
+
+def two_part_record() -> dict[str, Any]:
+    """SAM's equivalent of cn-sh-industrial-two-part: its periods hour by hour each month,
+    energy prices with the surcharges, and a flat demand charge at the basic charge's
+    price by maximum demand (15-minute window). The power-factor adjustment has no
+    equivalent in SAM; the check leaves its line out."""
+    from tariffs import load_tariff
+    from tariffs.engine.schedule import compile_schedule
+
+    tariff = load_tariff("cn-sh-industrial-two-part")
+    version = tariff.version_at(dt.date(TWO_PART_YEAR, 1, 1))
+    assert version is not None
+    schedule = compile_schedule(version[1], tariff.source)
+    names = list(schedule.period_names)
+    months = []
+    for month in range(1, 13):
+        table = schedule.day(dt.date(TWO_PART_YEAR, month, 15), False)
+        hours = [next(p for a, b, p in table.runs if a <= hour * 60 < b) for hour in range(24)]
+        assert all(a % 60 == 0 for a, _, _ in table.runs), "SAM's schedules are hourly"
+        months.append(hours)
+    return {
+        "label": "cn-sh-industrial-two-part-sam",
+        "name": "cn-sh-industrial-two-part, energy and demand",
+        "energyratestructure": [
+            [{"rate": TWO_PART_PRICES[name] + TWO_PART_SURCHARGES}] for name in names
+        ],
+        "energyweekdayschedule": [list(hours) for hours in months],
+        "energyweekendschedule": [list(hours) for hours in months],
+        "flatdemandstructure": [[{"rate": TWO_PART_DEMAND_PER_KW}]],
+        "flatdemandmonths": [0] * 12,
+        "demandwindow": 15,
+    }
+
+
+def two_part_engine(kwh_milli: list[int], *, cold: bool) -> Engine:
+    """This engine on cn-sh-industrial-two-part, basic charge by actual demand."""
+    from zoneinfo import ZoneInfo
+
+    from tariffs import Account, load_tariff
+    from tariffs.engine.pricing import clear_caches
+
+    tariff = load_tariff("cn-sh-industrial-two-part")
+    start = int(dt.datetime(TWO_PART_YEAR, 1, 1, tzinfo=ZoneInfo(tariff.timezone)).timestamp())
+    readings = Readings(
+        source="benchmark",
+        interval_seconds=900,
+        starts=list(range(start, start + len(kwh_milli) * 900, 900)),
+        scale=3,
+        kwh=list(kwh_milli),
+        kvarh=[value // 2 for value in kwh_milli],
+    )
+    account = Account(
+        account_id="B-1", capacity_kva=TWO_PART_CAPACITY_KVA, basic_charge_method="actual_demand"
+    )
+
+    def total(bills: object) -> Decimal:
+        # Every line but the power-factor adjustment, which SAM has no equivalent of.
+        return sum(
+            (
+                line.amount
+                for bill in bills  # type: ignore[attr-defined]
+                for line in bill.lines
+                if line.kind != "power_factor"
+            ),
+            Decimal(0),
+        )
+
+    return Engine(
+        "tariffs, first meter of an axis" if cold else "tariffs",
+        lambda: price(tariff, readings, account),
+        total,
+        before=clear_caches if cold else None,
+    )
+
+
 # -- timing and the table -----------------------------------------------------------------
 
+#: (case, intervals an hour, demand charges, the two-part tariff)
+CASES = [
+    ("hourly year, 3-period TOU", 1, False, False),
+    ("15-min year, TOU + demand", 4, True, False),
+    ("15-min year, cn-sh two-part", 4, True, True),
+]
+PEERS = ("SAM Utilityrate5", "ratebook", "tariff-core")
 
-def timed(call: Callable[[], object], repeat: int, budget_seconds: float) -> list[float]:
-    """Times of ``repeat`` calls after a warm-up, fewer (at least 3) past the budget."""
-    call()
-    times: list[float] = []
-    spent = 0.0
-    while len(times) < repeat and (len(times) < 3 or spent < budget_seconds):
-        t0 = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - t0)
-        spent += times[-1]
+
+@dataclass
+class Row:
+    """What one engine measured on one case, in one process."""
+
+    case: str
+    engine: str
+    python: str
+    times: list[float]
+    total: str
+    check: str
+    counted: bool
+
+    @property
+    def best(self) -> float:
+        return min(self.times)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def interleaved(engines: list[Engine], repeat: int, budget: float) -> list[list[float]]:
+    """Times of each engine's calls, one call of each engine per round (A B C A B C ...).
+
+    A slow minute of the host then falls on every engine alike. An engine that has spent
+    ``budget`` seconds (and made 3 calls) is left out of later rounds.
+    """
+    for engine in engines:
+        engine.run()  # warm up
+    times: list[list[float]] = [[] for _ in engines]
+    spent = [0.0] * len(engines)
+    for _ in range(repeat):
+        for index, engine in enumerate(engines):
+            if len(times[index]) >= 3 and spent[index] >= budget:
+                continue
+            elapsed = engine.timed_call()
+            times[index].append(elapsed)
+            spent[index] += elapsed
     return times
+
+
+def tolerance(bills: object) -> Decimal:
+    """Half a cent for each line of this engine's bills: what rounding each line may move."""
+    lines = sum(len(bill.lines) for bill in bills)  # type: ignore[attr-defined]
+    return CENT * lines / 2
+
+
+def measure(repeat: int, budget: float, only: tuple[str, ...] = PEERS) -> list[Row]:
+    """Each case by this engine (repeated and cold) and by each peer in ``only`` installed.
+
+    Every peer's annual total is checked against this engine's first: the same, or
+    within half a cent a line of this engine's bills (it rounds each line; SAM adds
+    unrounded amounts). A peer outside that is timed but not counted.
+    """
+    rows: list[Row] = []
+    python = platform.python_version()
+    for case, steps, demand, two_part in CASES:
+        if two_part and "SAM Utilityrate5" not in only:
+            continue  # only SAM prices an equivalent of the two-part tariff
+        kwh_milli = load_milli_kwh(steps)
+        if two_part:
+            record = two_part_record()
+            ours = two_part_engine(kwh_milli, cold=False)
+            cold = two_part_engine(kwh_milli, cold=True)
+        else:
+            record = urdb_record(demand=demand)
+            ours = tariffs_engine(record, kwh_milli, steps)
+            cold = tariffs_cold_engine(record, kwh_milli, steps)
+        bills = ours.call()
+        our_total = ours.annual_total(bills)
+        allowed = tolerance(bills)
+        candidates: list[tuple[str, Engine | str]] = []
+        if "SAM Utilityrate5" in only:
+            candidates.append(("SAM Utilityrate5", sam_engine(record, kwh_milli, steps)))
+        if "ratebook" in only and not two_part:
+            candidates.append(("ratebook", ratebook_engine(record, kwh_milli, steps)))
+        if "tariff-core" in only and not two_part:
+            candidates.append(("tariff-core", tariff_core_engine(demand, kwh_milli, steps)))
+        engines = [ours, cold]
+        checks = [("this engine", True), ("the same bills as repeated", True)]
+        totals = [our_total, our_total]
+        assert cold.run() == bills, "the first meter of an axis priced differently"
+        for name, found in candidates:
+            if isinstance(found, str):
+                rows.append(Row(case, name, python, [], "", found, False))
+                continue
+            their_total = found.annual_total(found.run())
+            totals.append(their_total)
+            difference = their_total - our_total
+            if not difference:
+                checks.append(("same total", True))
+            elif abs(difference) <= allowed:
+                checks.append((f"total {difference:+} (within {allowed})", True))
+            else:
+                checks.append((f"total {difference:+}: outside {allowed}, not counted", False))
+            engines.append(found)
+        times = interleaved(engines, repeat, budget)
+        for engine, spent, total, (check, counted) in zip(
+            engines, times, totals, checks, strict=True
+        ):
+            rows.append(Row(case, engine.name, python, spent, f"{total}", check, counted))
+    return rows
+
+
+def peer_rows(python: str | None, repeat: int, budget: float) -> list[Row]:
+    """`measure` in another Python (where ratebook and tariff-core install), on this tree."""
+    if not python:
+        return []
+    if not Path(python).exists():
+        print(f"peers' Python {python} not found: ratebook and tariff-core not measured")
+        return []
+    done = subprocess.run(
+        [python, str(Path(__file__).resolve()), "--json", "--repeat", str(repeat),
+         "--budget", str(budget), "--only", "ratebook,tariff-core"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
+        check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        print(f"peers' Python {python} failed:\n{done.stderr}")
+        return []
+    return [Row(**row) for row in json.loads(done.stdout)]
+
+
+def print_rows(rows: list[Row]) -> None:
+    """The table: each case by each engine, with the ratio to this engine in its process."""
+    header = (
+        f"{'case':28} {'engine':32} {'python':>6} {'median ms':>10} {'min ms':>9} "
+        f"{'runs':>5} {'ratio':>8}  check"
+    )
+    print(header)
+    print("-" * (len(header) + 30))
+    for row in rows:
+        if not row.times:
+            print(f"{row.case:28} {row.engine:32} {row.python:>6} {row.check}")
+            continue
+        ours = next(
+            r for r in rows if (r.case, r.python, r.engine) == (row.case, row.python, "tariffs")
+        )
+        print(
+            f"{row.case:28} {row.engine:32} {row.python:>6} {row.median * 1e3:>10.2f} "
+            f"{row.best * 1e3:>9.2f} {len(row.times):>5} {row.best / ours.best:>8.2f}  "
+            f"{row.check}"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=30, help="timed calls per engine")
+    parser.add_argument("--repeat", type=int, default=30, help="rounds of timed calls")
     parser.add_argument(
         "--budget", type=float, default=20.0, help="seconds per engine and case (3 calls or more)"
     )
+    parser.add_argument(
+        "--peers-python",
+        default=os.environ.get("TARIFFS_PEERS_PYTHON"),
+        help="a Python (3.13 or later) where ratebook and tariff-core are installed, when "
+        "they are not here (default: $TARIFFS_PEERS_PYTHON)",
+    )
+    parser.add_argument("--only", default=",".join(PEERS), help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-
+    rows = measure(args.repeat, args.budget, tuple(args.only.split(",")))
+    if args.json:
+        print(json.dumps([row.__dict__ for row in rows]))
+        return 0
     print(
         f"python {platform.python_version()} on {platform.machine()}, "
-        f"{os.cpu_count()} cpus, load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
+        f"{os.cpu_count()} cpus, load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}, "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
     )
-    compare_with_peers(args.repeat, args.budget)
+    print_rows(compare_with_peers(args.repeat, args.budget, args.peers_python))
     return 0
 
 
-def compare_with_peers(repeat: int, budget: float) -> None:
-    """Print the table: each case by each engine installed, with the ratio to this one."""
-    header = (
-        f"{'case':30} {'engine':32} {'intervals':>9} {'median ms':>10} {'p95 ms':>9} "
-        f"{'runs':>5} {'ratio':>7}"
-    )
-    cases = [("hourly year, 3-period TOU", 1, False), ("15-min year, TOU + demand", 4, True)]
-    notes: list[str] = []
-    print(header)
-    print("-" * len(header))
-    for case, steps, demand in cases:
-        record = urdb_record(demand=demand)
-        kwh_milli = load_milli_kwh(steps)
-        ours = tariffs_engine(record, kwh_milli, steps)
-        our_total = ours.annual_total(ours.call())
-        candidates: list[tuple[str, Engine | str]] = [
-            ("tariffs, first meter of an axis", tariffs_cold_engine(record, kwh_milli, steps)),
-            ("SAM Utilityrate5", sam_engine(record, kwh_milli, steps)),
-            ("ratebook", ratebook_engine(record, kwh_milli, steps)),
-            ("tariff-core", tariff_core_engine(demand, kwh_milli, steps)),
-        ]
-        engines = [ours]
-        absent = []
-        for name, found in candidates:
-            if isinstance(found, str):
-                absent.append(f"{case:30} {name:32} {found}")
-                continue
-            their_total = found.annual_total(found.call())
-            if their_total != our_total:
-                notes.append(
-                    f"{case}: {found.name} annual total {their_total}, tariffs {our_total} "
-                    f"(difference {their_total - our_total:+})"
-                )
-            engines.append(found)
-        our_median = None
-        for engine in engines:
-            times = timed(engine.call, repeat, budget)
-            median = statistics.median(times)
-            p95 = sorted(times)[math.ceil(0.95 * len(times)) - 1]  # nearest rank
-            our_median = our_median or median
-            print(
-                f"{case:30} {engine.name:32} {len(kwh_milli):>9} {median * 1e3:>10.2f} "
-                f"{p95 * 1e3:>9.2f} {len(times):>5} {median / our_median:>7.2f}"
-            )
-        for line in absent:
-            print(line)
-        print(f"{case:30} {'annual total, tariffs':32} {our_total}")
-    for note in notes:
-        print("differs:", note)
+def compare_with_peers(repeat: int, budget: float, peers_python: str | None) -> list[Row]:
+    """Every case by this engine and the peers installed here, then by those of the peers'
+    Python that are not installed here (each ratio within one process)."""
+    here = [name for name in ("ratebook", "tariff-core")
+            if importlib.util.find_spec(name.replace("-", "_")) is not None]  # fmt: skip
+    rows = measure(repeat, budget)
+    if len(here) < 2 and peers_python:
+        rows = [row for row in rows if row.engine not in ("ratebook", "tariff-core")]
+        rows += peer_rows(peers_python, repeat, budget)
+    return rows
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ import tracemalloc
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from loads import reference_loop_ms, shaped_kwh
@@ -145,6 +146,21 @@ def peak_memory(call: Callable[[], object]) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument(
+        "--peers-python",
+        default=os.environ.get("TARIFFS_PEERS_PYTHON"),
+        help="a Python (3.13 or later) where ratebook and tariff-core are installed, when "
+        "they are not here (default: $TARIFFS_PEERS_PYTHON)",
+    )
+    parser.add_argument(
+        "--batch-accounts",
+        type=int,
+        default=0,
+        help="accounts (x 12 months) of a batch.py run for the batch target (0: not run)",
+    )
+    parser.add_argument(
+        "--startup-runs", type=int, default=10, help="runs of tariffs price for start-up (0: none)"
+    )
     args = parser.parse_args()
 
     two_part_account = Account(
@@ -240,11 +256,118 @@ def main() -> int:
     )
 
     # The same work by the other engines installed (skipped with a message when absent).
-    from peers import compare_with_peers
+    from peers import compare_with_peers, print_rows
 
     print()
-    compare_with_peers(args.repeat, budget=10.0)
+    rows = compare_with_peers(args.repeat, 10.0, args.peers_python)
+    print_rows(rows)
+    print()
+    print_targets(rows, batch_seconds(args.batch_accounts), startup_seconds(args.startup_runs))
     return 0
+
+
+def batch_seconds(accounts: int) -> tuple[float, str] | None:
+    """Seconds for 100,000 customer-months at the rate of `batch.py` on ``accounts`` × 12."""
+    if accounts <= 0:
+        return None
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("batch.py")), "--accounts", str(accounts),
+         "--months", "12", "--layout", "dir"],
+        check=True, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
+    )  # fmt: skip
+    row = next(line.split() for line in done.stdout.splitlines() if line.startswith("dir "))
+    assert row[6] == "0", f"batch.py had failures: {done.stdout}"
+    rate = float(row[3])
+    return 100_000 / rate, f"at {rate:.0f} cm/s, batch.py on {row[1]} customer-months"
+
+
+def startup_seconds(runs: int) -> tuple[float, str] | None:
+    """`read_csv.py`'s end-to-end figure: ``tariffs price`` of the README's example."""
+    if runs <= 0:
+        return None
+    from read_csv import EXAMPLE_ARGS, price_seconds
+
+    with tempfile.TemporaryDirectory() as directory:
+        seconds, how = price_seconds(
+            Path(directory) / "none.csv", runs, bytecode=True, arguments=EXAMPLE_ARGS
+        )
+    return seconds, f"tariffs price of the README's example, bytecode cached, {how}"
+
+
+def print_targets(
+    rows: list[Any], batch: tuple[float, str] | None, startup: tuple[float, str] | None
+) -> None:
+    """Issue 16's figures: each measured value beside its target, met or not.
+
+    The ratios to the peers are of the fastest calls, all measured in this run, each
+    engine interleaved with this one in one process and its bills checked first.
+    """
+
+    def row(case: str, engine: str) -> Any | None:
+        return next(
+            (r for r in rows if r.case == case and r.engine.startswith(engine) and r.times),
+            None,
+        )
+
+    def ratio(case: str, peer: str, *, faster: bool) -> tuple[float | None, str]:
+        theirs = row(case, peer)
+        if theirs is None:
+            missing = next(
+                (r.check for r in rows if r.case == case and r.engine.startswith(peer)), ""
+            )
+            return None, f"{peer} not measured" + (f": {missing}" if missing else "")
+        if not theirs.counted:
+            return None, f"{peer}'s bills did not check ({theirs.check})"
+        cold = next(
+            r
+            for r in rows
+            if (r.case, r.python, r.engine)
+            == (case, theirs.python, "tariffs, first meter of an axis")
+        )
+        value = theirs.best / cold.best if faster else cold.best / theirs.best
+        return value, (
+            f"min {cold.best * 1e3:.2f} ms cold, {peer} {theirs.best * 1e3:.2f} ms "
+            f"(Python {theirs.python})"
+        )
+
+    hourly, two_part = "hourly year, 3-period TOU", "15-min year, cn-sh two-part"
+    figures: list[tuple[str, float | None, str, str, bool | None]] = []
+    for name, (value, note), target, met in [
+        ("cold hourly 3-period TOU / SAM, time", ratio(hourly, "SAM", faster=False), "<= 0.50",
+         lambda v: v <= 0.5),
+        ("ratebook / cold hourly 3-period TOU, times", ratio(hourly, "ratebook", faster=True),
+         ">= 5", lambda v: v >= 5),
+        ("cold 15-min cn-sh two-part / SAM, time", ratio(two_part, "SAM", faster=False),
+         "<= 0.50", lambda v: v <= 0.5),
+    ]:  # fmt: skip
+        figures.append((name, value, target, note, None if value is None else met(value)))
+    figures.append(
+        (
+            "100,000 customer-months, s",
+            None if batch is None else batch[0],
+            "<= 60",
+            "run benchmarks/batch.py (or run.py --batch-accounts N)" if batch is None else batch[1],
+            None if batch is None else batch[0] <= 60,
+        )
+    )
+    figures.append(
+        (
+            "start-up, s",
+            None if startup is None else startup[0],
+            "<= 0.25",
+            "run benchmarks/read_csv.py" if startup is None else startup[1],
+            None if startup is None else startup[0] <= 0.25,
+        )
+    )
+    print(f"targets (issue 16), {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
+    header = f"{'figure':44} {'measured':>9} {'target':>8}  {'':8} how"
+    print(header)
+    print("-" * (len(header) + 50))
+    for name, value, target, note, met in figures:
+        shown = "" if value is None else f"{value:.2f}"
+        status = "" if met is None else ("met" if met else "not met")
+        print(f"{name:44} {shown:>9} {target:>8}  {status:8} {note}")
 
 
 _MEMORY_PROBE = """

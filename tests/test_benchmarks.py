@@ -34,17 +34,30 @@ def run(script: str, *args: str, cwd: Path = ROOT) -> str:
 
 
 def test_pricing_benchmark_checks_its_bills_and_prints_every_case() -> None:
-    out = run("run.py", "--repeat", "2")
+    out = run("run.py", "--repeat", "2", "--startup-runs", "1")
     for case in (
         "hourly, 3-period TOU + fixed",
         "15-min, cn-sh-industrial-two-part",
         "read CSV, new start column",
         "read CSV, seen",
         "peak RSS above the interpreter",
-        "hourly year, 3-period TOU      tariffs ",
-        "15-min year, TOU + demand      tariffs, first meter of an axis",
+        "hourly year, 3-period TOU    tariffs ",
+        "15-min year, TOU + demand    tariffs, first meter of an axis",
+        "15-min year, cn-sh two-part  tariffs, first meter of an axis",
+        "targets (issue 16)",
     ):
         assert case in out
+    targets = out[out.index("targets (issue 16)") :].splitlines()
+    for figure in (
+        "cold hourly 3-period TOU / SAM, time",
+        "ratebook / cold hourly 3-period TOU, times",
+        "cold 15-min cn-sh two-part / SAM, time",
+        "100,000 customer-months, s",
+        "start-up, s",
+    ):
+        (line,) = [line for line in targets if line.startswith(figure)]
+        # measured and met or not, or why it was not measured
+        assert " met " in line or "not met" in line or "not measured" in line or "run " in line
 
 
 def test_reading_benchmark_runs() -> None:

@@ -183,3 +183,64 @@ def test_fixed_offset_zones_have_one_run_a_year(zone: str) -> None:
     assert run[0] == start
     hours = range(start, start + 367 * 86400, 3600)
     assert {utc_offset(ZoneInfo(zone), t) for t in hours} == {run[1]}
+
+
+#: Zones whose offsets changed in odd ways, or never since 1991, or by minutes.
+FILE_ZONES = (
+    "Asia/Shanghai",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+    "Europe/Moscow",
+    "Europe/London",
+    "America/Sao_Paulo",
+    "America/Havana",
+    "Pacific/Apia",
+    "Pacific/Kiritimati",
+    "Antarctica/Troll",
+    "Africa/Casablanca",
+    "Australia/Lord_Howe",
+)
+
+
+@pytest.mark.parametrize("timezone", FILE_ZONES)
+@pytest.mark.parametrize("year", [1970, 1994, 2011, 2014, 2025, 2037, 2045])
+def test_the_zone_files_instants_give_the_runs_of_the_six_hour_scan(
+    timezone: str, year: int
+) -> None:
+    # Where the zone's file lists every change of the year, the offsets are asked only
+    # at those instants; the runs must be those of sampling every 6 hours and bisecting.
+    from tariffs.engine.clock import _sampled_year, _scan_year
+
+    zone = ZoneInfo(timezone)
+    start = int(dt.datetime(year, 1, 1, tzinfo=dt.UTC).timestamp()) - DAY
+    end = int(dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC).timestamp()) + DAY
+    sampled = _sampled_year(zone, start, end, [(start, utc_offset(zone, start))])
+    assert _scan_year(timezone, year) == sampled
+    # and each run's offset is the zone's at its first and last second
+    ends = [t for t, _ in sampled[1:]] + [end]
+    for (t, offset), after in zip(sampled, ends, strict=True):
+        assert reference_offset(timezone, t) == offset == reference_offset(timezone, after - 1)
+
+
+def test_a_zone_without_a_readable_file_is_sampled(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tariffs.engine import clock
+    from tariffs.engine.pricing import clear_caches
+
+    clear_caches()
+    with_file = clock._scan_year("Asia/Shanghai", 1988)  # daylight saving 1986 to 1991
+    assert len(with_file) == 3  # the start, April and September
+    monkeypatch.setattr(clock, "_zone_file", lambda timezone: None)
+    clear_caches()  # the file's instants are kept
+    assert clock.zone_file_transitions("Asia/Shanghai") is None
+    assert clock._scan_year("Asia/Shanghai", 1988) == with_file
+
+
+def test_a_zone_file_tells_whether_a_daylight_saving_rule_follows() -> None:
+    from tariffs.engine.clock import zone_file_transitions
+
+    shanghai = zone_file_transitions("Asia/Shanghai")
+    london = zone_file_transitions("Europe/London")
+    assert shanghai is not None and london is not None
+    assert not shanghai[1] and london[1]
+    # Shanghai's last change: back to standard time on 1991-09-15 at 02:00 CDT (UTC+9)
+    assert shanghai[0][-1] == int(dt.datetime(1991, 9, 14, 17, tzinfo=dt.UTC).timestamp())

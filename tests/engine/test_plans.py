@@ -314,3 +314,56 @@ def test_readings_with_other_values_keep_their_axis_and_only_values_change() -> 
     assert doubled.kwh == [2 * value for value in readings.kwh] and doubled.kvarh is None
     with pytest.raises(TypeError, match="not a quantity column: starts"):
         readings.with_values(starts=readings.starts[1:])
+
+
+@pytest.mark.parametrize(
+    "tariff_name",
+    [
+        "cn-sh-industrial-two-part",  # seasons, overrides limited to months
+        "cn-gd-commercial-tou",  # an override on event days
+        "cn-zj-residential-tou",
+        "examples/cn-holiday-tou.yaml",  # holidays and make-up workdays
+    ],
+)
+@pytest.mark.parametrize("zone", [None, "America/New_York", "Europe/London"])
+@pytest.mark.parametrize("step", [900, 3600])
+def test_a_plan_of_year_codes_is_the_plan_of_day_tables(
+    tariff_name: str, zone: str | None, step: int
+) -> None:
+    # The plan copies whole days' codes from the year's (a week of day tables at a time);
+    # its slow twin places every day by its own day table. Both must classify every
+    # interval alike: the sums of each key, the key taken as the rest, the slices.
+    from pathlib import Path
+
+    from tariffs.engine.schedule import compile_schedule
+    from tariffs.engine.usage import _build_plan, _build_plan_by_days
+
+    root = Path(__file__).resolve().parents[2]
+    tariff = load_tariff(
+        root / tariff_name if tariff_name.endswith(".yaml") else tariff_name  # type: ignore[arg-type]
+    )
+    timezone = zone or tariff.timezone
+    rng = random.Random(f"{tariff_name} {zone} {step}")  # noqa: S311 - test data
+    start = int(dt.datetime(2024, 12, 20, 5, tzinfo=ZoneInfo(timezone)).timestamp())
+    starts = list(range(start, start + 400 * 86400, step))
+    gap = rng.randrange(len(starts) - 2000)
+    del starts[gap : gap + rng.randrange(1, 1000)]  # a gap somewhere in the year
+    column = [rng.randrange(0, 5000) for _ in starts]
+    events = frozenset(
+        dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(365)) for _ in range(20)
+    )
+    for version in tariff.versions.values():
+        schedule = compile_schedule(version, tariff.source)
+        for first, last in [(0, len(starts)), (17, len(starts) - 5), (200, 3000)]:
+            for event_days in (frozenset(), events):
+                args = (starts, step, schedule, timezone, starts[first], starts[last - 1] + 1)
+                clear_caches()
+                fast = _build_plan(*args, event_days, None)
+                clear_caches()
+                slow = _build_plan_by_days(*args, event_days, None)
+                assert (fast.first, fast.last, fast.rest) == (slow.first, slow.last, slow.rest)
+                sums = [(key, add(column)) for key, add in fast.sums]
+                assert sums == [(key, add(column)) for key, add in slow.sums]
+                assert [(key, add(column)) for key, add in fast.sums] == sums  # by index
+                assert fast.slices() == slow.slices()
+                assert fast.runs_of(None) == slow.runs_of(None)

@@ -8,6 +8,8 @@ store              key (all values, no object identity)                 bound
 =================  ===================================================  ==============
 ``schedules``      version's value key, tariff file, energy or demand   256 schedules
 ``day_tables``     schedule key, local date, event day                  100,000 days
+``year_days``      schedule key, year, interval length: the day table   100,000 days
+                   of each date and the code of each interval
 ``day_offsets``    day table (season and runs), interval length         4,096 tables
 ``prices``         version's and charge's value keys                    4,096 charges
 ``lines``          version's and charge's value keys, price bucket      16,384 buckets
@@ -18,7 +20,8 @@ store              key (all values, no object identity)                 bound
 ``segment_plans``  schedule key, zone, time axis, segment, event days   500,000
                                                                         intervals
 ``plan_runs``      segment plan key, periods                            500,000 slices
-``zone_offsets``   time zone, year                                      4,096 years
+``zone_offsets``   time zone, year (and each zone's file: the instants  4,096 years
+                   of change it lists)
 ``local_days``     time zone, year                                      256 years
 ``reader_days``    time zone, date text of a readings file              8,192 days
 ``reader_spans``   zone, interval, rows, first and last start text of   4 columns
@@ -137,6 +140,7 @@ def value_key(model: BaseModel) -> bytes:
 # The stores, in the order of the table above (each module imports its own).
 schedules: Store[Any] = Store("schedules", 256)
 day_tables: Store[Any] = Store("day_tables", 100_000)
+year_days: Store[Any] = Store("year_days", 100_000)
 day_offsets: Store[Any] = Store("day_offsets", 4096)
 prices: Store[Any] = Store("prices", 4096)
 lines: Store[Any] = Store("lines", 16_384)

@@ -21,6 +21,10 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import importlib.resources
+import os
+import struct
+import zoneinfo
 from bisect import bisect_left
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -112,6 +116,78 @@ def _scan_year(timezone: str, year: int) -> tuple[tuple[int, int], ...]:
     runs = [(start, utc_offset(zone, start))]
     if timezone in _FIXED_ZONES or timezone.startswith("Etc/"):
         return tuple(runs)  # the tz database's fixed-offset zones never change offset
+    listed = zone_file_transitions(timezone)
+    if listed is not None and (not listed[1] or (listed[0] and end < listed[0][-1])):
+        # Between the instants its file lists, a zone keeps its offset, and after the
+        # last one too when no daylight-saving rule follows them: the offset can only
+        # change at a listed instant, so the scan asks only there.
+        for t in listed[0]:
+            if start < t <= end:
+                offset = utc_offset(zone, t)
+                if offset != runs[-1][1]:
+                    runs.append((t, offset))
+        return tuple(runs)
+    return _sampled_year(zone, start, end, runs)
+
+
+def zone_file_transitions(timezone: str) -> tuple[list[int], bool] | None:
+    """The instants of change that a zone's compiled file (TZif) lists, and if a rule follows.
+
+    The second item tells whether a rule of daylight saving time (the file's POSIX TZ
+    footer has one) follows the last listed instant. The file is the one `zoneinfo`
+    reads: the first of `zoneinfo.TZPATH` that has it, else the ``tzdata`` package's.
+    None when there is no such file or it cannot be read (the caller then samples).
+
+    >>> zone_file_transitions("Asia/Shanghai")[1]
+    False
+    >>> zone_file_transitions("Europe/London")[1]
+    True
+    """
+    key = ("file", timezone)
+    found: tuple[list[int], bool] | None = _kept.zone_offsets.get(key)
+    if found is None:
+        found = _transitions(_zone_file(timezone))
+        _kept.zone_offsets.keep(key, found)
+    return found
+
+
+def _transitions(data: bytes | None) -> tuple[list[int], bool] | None:
+    if data is None or data[:4] != b"TZif" or data[4:5] < b"2":
+        return None
+    try:
+        # Skip the version 1 block (32-bit times) to the version 2 header (RFC 8536).
+        counts = struct.unpack(">6l", data[20:44])
+        isut, isstd, leap, times, types, chars = counts
+        at = 44 + times * 5 + types * 6 + chars + leap * 8 + isstd + isut
+        if data[at : at + 4] != b"TZif":
+            return None
+        isut, isstd, leap, times, types, chars = struct.unpack(">6l", data[at + 20 : at + 44])
+        at += 44
+        instants = list(struct.unpack(f">{times}q", data[at : at + times * 8]))
+        at += times * 9 + types * 6 + chars + leap * 12 + isstd + isut
+        footer = data[at:].strip(b"\n")
+    except struct.error:
+        return None
+    return instants, b"," in footer
+
+
+def _zone_file(timezone: str) -> bytes | None:
+    if os.path.isabs(timezone) or ".." in timezone.split("/"):
+        return None
+    for directory in zoneinfo.TZPATH:
+        path = os.path.join(directory, timezone)
+        if os.path.isfile(path):
+            with open(path, "rb") as file:
+                return file.read()
+    try:
+        return importlib.resources.files("tzdata.zoneinfo").joinpath(timezone).read_bytes()
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+def _sampled_year(
+    zone: ZoneInfo, start: int, end: int, runs: list[tuple[int, int]]
+) -> tuple[tuple[int, int], ...]:
     t = start
     while t < end:
         nxt = min(t + _SECONDS_PER_DAY // 4, end)

@@ -335,6 +335,7 @@ def _price(
                     ),
                 ),
             )
+    run = _run_of(tariff, account, metering)
     return [
         _price_bill(
             tariff,
@@ -348,9 +349,40 @@ def _price(
             peaks,
             metering,
             notes,
+            run,
         )
         for plan in calendar
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What every bill of one pricing call shares, decided once, not for every bill.
+
+    Attributes:
+        unpriced: The warnings of the tariff's unpriced attributes.
+        metering: Whether a segment may have a metering rule of exports (the run's, the
+            account's or a version's); without one, `metering_of` is None for every one.
+        vat: Whether a version has value-added tax; without, no bill has any.
+    """
+
+    unpriced: tuple[BillWarning, ...]
+    metering: bool
+    vat: bool
+
+
+def _run_of(tariff: Tariff, account: Account | None, declared_metering: str | None) -> _Run:
+    versions = tariff.versions.values()
+    return _Run(
+        unpriced=tuple(
+            BillWarning(f"not priced: {text}", "unpriced", (("text", text),))
+            for text in tariff.unpriced
+        ),
+        metering=bool(declared_metering)
+        or (account is not None and account.metering is not None)
+        or any(v.exports is not None and v.exports.metering is not None for v in versions),
+        vat=any(version.vat is not None for version in versions),
+    )
 
 
 def _measures_at_coincident_peaks(tariff: Tariff) -> bool:
@@ -804,8 +836,11 @@ def _price_bill(
     peaks: tuple[Peak, ...] = (),
     declared_metering: str | None = None,
     notes: tuple[str, ...] = (),
+    run: _Run | None = None,
 ) -> Bill:
     """One bill of the calendar; ``notes`` are the warnings of every bill of the run."""
+    if run is None:
+        run = _run_of(tariff, account, declared_metering)
     period_start = plan.period_start
     losses = account.losses if account is not None else None
     usages = []
@@ -833,10 +868,7 @@ def _price_bill(
         *readings.notes,
         *plan.warnings,
         *deviations,
-        *(
-            BillWarning(f"not priced: {text}", "unpriced", (("text", text),))
-            for text in tariff.unpriced
-        ),
+        *run.unpriced,
     ]
     estimated, estimated_units = 0, 0
     if readings.estimated:
@@ -865,7 +897,11 @@ def _price_bill(
             measured = _segment_measures(tariff, readings, segment.plan, needs[index])
             if measured:
                 usage = replace(usage, measured=measured)
-        metering = metering_of(tariff, segment.version, account, declared_metering)
+        metering = (
+            metering_of(tariff, segment.version, account, declared_metering)
+            if run.metering
+            else None
+        )
         exported = None
         netted: list[tuple[str, int, int, int]] = []
         netted_keys: dict[tuple[int, int], int] | None = None
@@ -963,7 +999,7 @@ def _price_bill(
     loss_kwh = None
     if losses is not None or (meters is not None and meters.any_losses):
         loss_kwh = sum((u.loss_kwh for u in usages), Decimal(0))
-    vat = _bill_vat(tariff, plan)
+    vat = _bill_vat(tariff, plan) if run.vat else None
     if vat is not None and vat.prices == "exclusive":
         lines.append(vat_line(tariff, vat, lines))
     if tariff.rounding.per == "bill":

@@ -23,7 +23,7 @@ from tariffs.engine._kept import value_key
 from tariffs.engine.clock import utc_offset_runs
 from tariffs.errors import TariffFileError
 from tariffs.model.calendar import WEEKDAYS
-from tariffs.model.common import parse_window, window_spans
+from tariffs.model.common import window_spans
 from tariffs.model.tariff import Version
 
 __all__ = [
@@ -91,6 +91,13 @@ class Schedule:
         self.day_type_names = version.day_type_names
         self._period_index = {name: i for i, name in enumerate(self.period_names)}
         self._season_of_day = _season_table(version, self.season_names)
+        #: The season of each month, or None for a month of more than one season.
+        self._month_season: list[int | None] = []
+        for days in _LEAP_MONTHS:
+            seasons = set(map(self._season_of_day.get, days))
+            self._month_season.append(
+                next(iter(seasons)) if len(seasons) == 1 and None not in seasons else None
+            )
         self._weekday_type = _weekday_types(version, self.day_type_names)
         self._holiday_types = [
             (self.day_type_names.index(name), day_type)
@@ -99,6 +106,8 @@ class Schedule:
         ]
         self._holidays_by_year: dict[int, dict[dt.date, int]] = {}
         self._tables: dict[tuple[int, int, int, bool], DayTable] = {}
+        self._code_keys: tuple[int, dict[int, tuple[int, int]]] = (0, {})
+        self._window_spans: dict[tuple[str, ...], list[tuple[int, int]]] = {}
         # The month matters to a day table only through overrides limited to months;
         # without any, one table serves a season and day type in every month.
         self._by_month = any(override.months is not None for override in version.overrides)
@@ -120,15 +129,14 @@ class Schedule:
         return hash(self.key)
 
     def _granularity(self) -> int:
+        # A window across midnight is two spans, (start, 1440) and (0, end): the same gcd.
         step = 1440
         for rule in self.version.periods or []:
             for windows in rule.windows.values():
-                for window in windows:
-                    start, end = parse_window(window)
+                for start, end in self._spans(windows):
                     step = gcd(step, start, end)
         for override in self.version.overrides:
-            for window in override.windows:
-                start, end = parse_window(window)
+            for start, end in self._spans(override.windows):
                 step = gcd(step, start, end)
         return step
 
@@ -194,15 +202,108 @@ class Schedule:
         return found
 
     def _day(self, day: dt.date, event: bool) -> DayTable:
-        season = self.season_of(day)
-        day_type = self.day_type_of(day)
-        month = day.month if self._by_month else 0
-        key = (season, day_type, month, event and self._has_events)
+        return self._table(self.season_of(day), self.day_type_of(day), day.month, event)
+
+    def _table(self, season: int, day_type: int, month: int, event: bool) -> DayTable:
+        key = (season, day_type, month if self._by_month else 0, event and self._has_events)
         table = self._tables.get(key)
         if table is None:
-            table = self._build(season, day_type, day.month, event)
+            table = self._build(season, day_type, month, event)
             self._tables[key] = table
         return table
+
+    def codes_known(self) -> bool:
+        """Whether every (season, period) has a one-byte code (see `year_days`)."""
+        return len(self.season_names) * len(self.period_names) < 255
+
+    def code_keys(self) -> dict[int, tuple[int, int]]:
+        """``code → (season, period)`` of every day table built so far (see `year_days`)."""
+        if self._code_keys[0] != len(self._tables):  # tables built since: find them again
+            width = len(self.period_names)
+            found = {
+                table.season * width + period: (table.season, period)
+                for table in list(self._tables.values())
+                for _, _, period in table.runs
+            }
+            self._code_keys = (len(self._tables), found)
+        return self._code_keys[1]
+
+    def pattern(self, table: DayTable, step_seconds: int) -> bytes:
+        """A whole day of intervals of ``step_seconds`` as one byte each: its key's code.
+
+        The code of ``(season, period)`` is ``season × len(period_names) + period``.
+        """
+        width = len(self.period_names)
+        return b"".join(
+            bytes((table.season * width + period,)) * (last - first)
+            for first, last, period, _ in table.offsets(step_seconds)
+        )
+
+    def year_days(self, year: int, step_seconds: int) -> tuple[tuple[DayTable, ...], bytes]:
+        """The day table of every date of ``year``, and the code of every interval of it.
+
+        Tables are 1 January first, none for an event day; codes (`pattern`) one byte an
+        interval, day after day. Equal to `day` of each date: a month in one season takes
+        its week of tables seven days at a time; holidays, and months with more than one
+        season, day by day.
+        """
+        key = (self.key, year, step_seconds)
+        found: tuple[tuple[DayTable, ...], bytes] | None = _kept.year_days.get(key)
+        if found is None:
+            found = self._year_days(year, step_seconds)
+            _kept.year_days.keep(key, found, len(found[0]))
+        return found
+
+    def _year_days(self, year: int, step_seconds: int) -> tuple[tuple[DayTable, ...], bytes]:
+        tables: list[DayTable] = []
+        patterns: dict[int, bytes] = {}
+        codes = bytearray()
+
+        def pattern_of(table: DayTable) -> bytes:
+            found = patterns.get(id(table))
+            if found is None:
+                found = patterns[id(table)] = self.pattern(table, step_seconds)
+            return found
+
+        for month in range(1, 13):
+            first = dt.date(year, month, 1)
+            count = _days_in_month(year, month)
+            season = self._month_season[month - 1]
+            if season is None:
+                days = [self._day(first + dt.timedelta(days=i), False) for i in range(count)]
+                tables.extend(days)
+                codes += b"".join(pattern_of(table) for table in days)
+                continue
+            weekday = first.weekday()
+            week = [
+                self._table(season, self._weekday_type[(weekday + i) % 7], month, False)
+                for i in range(7)
+            ]
+            tables.extend((week * 5)[:count])
+            codes += (b"".join(pattern_of(table) for table in week) * 5)[
+                : count * len(pattern_of(week[0]))
+            ]
+        if self._holiday_types:
+            start = dt.date(year, 1, 1).toordinal()
+            per_day = 86400 // step_seconds
+            holidays = self._holidays_by_year.get(year)
+            if holidays is None:
+                holidays = self._holidays_by_year[year] = self._holidays(year)
+            for day in holidays:
+                if day.year != year:
+                    continue
+                index = day.toordinal() - start
+                tables[index] = self._day(day, False)
+                codes[index * per_day : (index + 1) * per_day] = pattern_of(tables[index])
+        return tuple(tables), bytes(codes)
+
+    def _spans(self, windows: list[str]) -> list[tuple[int, int]]:
+        """`window_spans` of a list of windows, parsed once for the schedule."""
+        key = tuple(windows)
+        found = self._window_spans.get(key)
+        if found is None:
+            found = self._window_spans[key] = window_spans(windows)
+        return found
 
     def _build(self, season: int, day_type: int, month: int, event: bool) -> DayTable:
         season_name = self.season_names[season]
@@ -215,7 +316,7 @@ class Schedule:
                 continue
             for period, windows in rule.windows.items():
                 index = self._period_index[period]
-                for start, end in window_spans(windows):
+                for start, end in self._spans(windows):
                     owner[start:end] = [index] * (end - start)
         for override in self.version.overrides:
             if override.months is not None and month not in override.months:
@@ -232,14 +333,15 @@ class Schedule:
                 if override.replaces is None
                 else {self._period_index[p] for p in override.replaces}
             )
-            for start, end in window_spans(override.windows):
-                for minute in range(start, end):
-                    if replaces is None or owner[minute] in replaces:
-                        owner[minute] = index
+            for start, end in self._spans(override.windows):
+                if replaces is None:
+                    owner[start:end] = [index] * (end - start)
+                else:
+                    owner[start:end] = [index if o in replaces else o for o in owner[start:end]]
         runs: list[tuple[int, int, int]] = []
         start = 0
         for owned, minutes in groupby(owner):
-            end = start + sum(1 for _ in minutes)
+            end = start + len(list(minutes))
             runs.append((start, end, owned))
             start = end
         return DayTable(season, tuple(runs))
@@ -256,23 +358,30 @@ def _calendar_days(code: str, field: str, year: int) -> dict[dt.date, str]:
     return {day: f"a {code} make-up workday" for day in shipped.workdays(year)}
 
 
+#: ``(month, day)`` of every date of a leap year, in order.
+_LEAP_YEAR_DAYS = tuple(
+    (day.month, day.day) for day in (dt.date(2000, 1, 1) + dt.timedelta(days=i) for i in range(366))
+)
+#: The same, month by month.
+_LEAP_MONTHS = tuple(
+    tuple(day for day in _LEAP_YEAR_DAYS if day[0] == month) for month in range(1, 13)
+)
+
+
 def _season_table(version: Version, names: list[str]) -> dict[tuple[int, int], int]:
     table: dict[tuple[int, int], int] = {}
-    leap = dt.date(2000, 1, 1)
-    days = [leap + dt.timedelta(days=i) for i in range(366)]
+    days = _LEAP_YEAR_DAYS
     if not version.seasons:
-        return {(d.month, d.day): 0 for d in days}
+        return dict.fromkeys(days, 0)
     for index, name in enumerate(names):
         spec = version.seasons[name]
         if spec.months is not None:
-            for d in days:
-                if d.month in spec.months:
-                    table[(d.month, d.day)] = index
+            for month in sorted(set(spec.months)):
+                table.update(dict.fromkeys(_LEAP_MONTHS[month - 1], index))
         for first, last in spec.ranges or []:
             start = (int(first[:2]), int(first[3:]))
             end = (int(last[:2]), int(last[3:]))
-            for d in days:
-                key = (d.month, d.day)
+            for key in days:
                 inside = start <= key < end if end > start else (key >= start or key < end)
                 if inside:
                     table[key] = index
@@ -352,15 +461,22 @@ def _date_of(day_number: int) -> dt.date:
 
 
 def local_day_spans(
-    starts: list[int], lo: int, hi: int, timezone: str, *, whole_months: bool = False
+    starts: list[int],
+    lo: int,
+    hi: int,
+    timezone: str,
+    *,
+    whole_months: bool = False,
+    whole_runs: bool = False,
 ) -> Iterator[tuple[dt.date, int, int, int, int]]:
     """Like `local_days`, but whole days without gaps are marked, and may come in spans.
 
     Yields:
         ``(date, day_start_utc, first, last, days)``: ``days`` is 0 for a day that is not
         whole (first or last day, a gap, a DST change), else the number of whole days from
-        ``date`` that ``starts[first:last]`` cover: 1, or with ``whole_months`` up to the
-        rest of the month (a month of days at once, without a step per day).
+        ``date`` that ``starts[first:last]`` cover: 1, with ``whole_months`` up to the
+        rest of the month (a month of days at once, without a step per day), with
+        ``whole_runs`` every whole day up to the next gap or change of UTC offset.
     """
     if lo >= hi:
         return
@@ -395,7 +511,9 @@ def local_day_spans(
                 i = j
                 continue
             days = 1
-            if whole_months:
+            if whole_runs:
+                days = (stop - i) // per_day
+            elif whole_months:
                 left_in_month = _days_in_month(date.year, date.month) - date.day + 1
                 days = min(left_in_month, (stop - i) // per_day)
             yield date, day_start, i, i + days * per_day, days

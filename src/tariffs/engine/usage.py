@@ -1,12 +1,15 @@
 """Aggregate interval readings into the usage of one billing segment.
 
 This is the only place that walks intervals, in two steps. Planning works out from the
-time axis alone which intervals fall in which season and period: each local day is cut
-into runs of one period by its day table (whole days with one table together), at a cost
-that grows with days × runs per day, not with intervals. Summing then gathers each
-period's values of a plain list of ints in one C-level call (`operator.itemgetter`) and
-takes the largest period as what the others leave of the total. Plans are kept per time
-axis, so the meters of a billing run, read on the same intervals, only sum.
+time axis alone which intervals fall in which season and period: one byte per interval,
+the code of its season and period, where whole days copy their dates' codes from the
+year's (`Schedule.year_days`, built a week of day tables at a time) in one slice, and
+only days that are not whole (the ends, gaps, DST changes) are cut into runs by their
+day table. Summing then selects each period's values of a plain list of ints at C speed
+(by the period's mask of the codes for the first meter, then by an index list and
+`operator.itemgetter`) and takes the largest period as what the others leave of the
+total. Plans are kept per time axis, so the meters of a billing run, read on the same
+intervals, only sum.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from itertools import compress
 from operator import itemgetter
 
 from tariffs.engine import _kept
@@ -43,9 +47,9 @@ __all__ = [
 #: readings, all in one season and period, the first starting at local ``minute`` of its day.
 Slice = tuple[int, int, int, int, int]
 
-#: ``(season_index, offsets, first, days)``: ``days`` whole days of readings from index
-#: ``first``, all with the same day table, whose runs are ``offsets`` (`DayTable.offsets`).
-DayBlock = tuple[int, tuple[tuple[int, int, int, int], ...], int, int]
+#: ``(first, tables)``: whole days of readings from index ``first``, one day table each,
+#: in time order.
+DayBlock = tuple[int, tuple[DayTable, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +144,7 @@ class Plan:
     Attributes:
         first: Index of the segment's first interval.
         last: Index just after its last interval.
-        blocks: Runs of whole days with one day table (see `DayBlock`).
+        blocks: Runs of whole days and their day tables (see `DayBlock`).
         others: Slices of the days that are not whole (see `Slice`).
         sums: ``(season, period)`` and a function summing that key's intervals of a column.
         rest: The key whose sum is the total less the others (every interval of the
@@ -169,12 +173,17 @@ class Plan:
         if found is None:
             per_day = 86400 // self.step_seconds
             found = list(self.others)
-            for season, offsets, lo, days in self.blocks:
-                for day in range(days):
+            offsets: dict[int, tuple[tuple[int, int, int, int], ...]] = {}
+            for lo, tables in self.blocks:
+                for day, table in enumerate(tables):
+                    runs = offsets.get(id(table))
+                    if runs is None:
+                        runs = offsets[id(table)] = table.offsets(self.step_seconds)
                     base = lo + day * per_day
+                    season = table.season
                     found.extend(
                         (season, period, base + a, base + b, minute)
-                        for a, b, period, minute in offsets
+                        for a, b, period, minute in runs
                     )
             found.sort(key=lambda item: item[2])
             if key is not None:
@@ -244,7 +253,7 @@ def _summer(indices: list[int]) -> Callable[[list[int]], int]:
     return lambda column: sum(gather(column))
 
 
-def _build_plan(
+def _build_plan_by_days(
     starts: list[int],
     step: int,
     schedule: Schedule,
@@ -275,7 +284,7 @@ def _build_plan(
             into = indices.setdefault((season, period), [])
             for day in range(lo, lo + days * per_day, per_day):
                 into.extend(range(day + a, day + b))
-        blocks.append((season, offsets, lo, days))
+        blocks.append((lo, (table,) * days))
 
     # Where every day of a month has the same table, whole months go in one step.
     month_spans = schedule.month_uniform and not event_days
@@ -311,6 +320,129 @@ def _build_plan(
             found.sort()
             sums.append((key, _summer(found)))
     return Plan(first, last, blocks, others, sums, rest, step, plan_key)
+
+
+#: For each code, a table for `bytes.translate`: 1 for that code, 0 for every other byte.
+_MASKS = tuple(bytes(code) + b"\x01" + bytes(255 - code) for code in range(256))
+
+
+_UNPLACED = 255  # the code of an interval that no run of a day table holds
+
+
+def _build_plan(
+    starts: list[int],
+    step: int,
+    schedule: Schedule,
+    timezone: str,
+    start: int,
+    end: int,
+    event_days: frozenset[dt.date],
+    plan_key: tuple[object, ...] | None,
+) -> Plan:
+    if not schedule.codes_known():
+        return _build_plan_by_days(
+            starts, step, schedule, timezone, start, end, event_days, plan_key
+        )
+    first = bisect_left(starts, start)
+    last = bisect_left(starts, end, first)
+    # One byte per interval of the segment: the code of its (season, period) (see
+    # `Schedule.pattern`). Whole days copy the codes of their dates from the year's.
+    codes = bytearray(bytes((_UNPLACED,)) * (last - first))
+    whole: list[DayBlock] = []
+    others: list[Slice] = []
+    width = len(schedule.period_names)
+    per_day = 86400 // step
+    for date, day_start, lo, hi, days in local_day_spans(
+        starts, first, last, timezone, whole_runs=True
+    ):
+        if days:
+            ordinal = date.toordinal()
+            at = lo
+            while days:
+                year = dt.date.fromordinal(ordinal).year
+                index = ordinal - dt.date(year, 1, 1).toordinal()
+                tables, year_codes = schedule.year_days(year, step)
+                take = min(days, len(tables) - index)
+                part = tables[index : index + take]
+                here = at - first
+                codes[here : here + take * per_day] = year_codes[
+                    index * per_day : (index + take) * per_day
+                ]
+                for day in event_days:  # declared event days have tables of their own
+                    offset = day.toordinal() - ordinal
+                    if 0 <= offset < take:
+                        table = schedule.day(day, True)
+                        part = (*part[:offset], table, *part[offset + 1 :])
+                        lo_day = here + offset * per_day
+                        codes[lo_day : lo_day + per_day] = schedule.pattern(table, step)
+                whole.append((at, part))
+                at += take * per_day
+                ordinal += take
+                days -= take
+            continue
+        table = schedule.day(date, date in event_days)
+        season = table.season
+        for run_start, run_end, period in table.runs:
+            a = bisect_left(starts, day_start + run_start * 60, lo, hi)
+            b = bisect_left(starts, day_start + run_end * 60, a, hi)
+            if a < b:
+                codes[a - first : b - first] = bytes((season * width + period,)) * (b - a)
+                others.append((season, period, a, b, (starts[a] - day_start) // 60))
+                lo = b
+    # The keys in the order of their first interval, and how many intervals each holds.
+    found = []
+    for code, key in schedule.code_keys().items():
+        at = codes.find(code)
+        if at >= 0:
+            found.append((at, key, code))
+    found.sort()
+    counts = {key: codes.count(code) for _, key, code in found}
+    rest = None
+    if found and codes.find(_UNPLACED) < 0:
+        rest = max(counts, key=counts.__getitem__)
+    sums = []
+    for at, key, code in found:
+        if key == rest:
+            continue
+        count = counts[key]
+        if codes.rfind(code) - at == count - 1:  # one run of consecutive intervals
+            a, b = first + at, first + at + count
+            sums.append((key, _slice_summer(a, b)))
+        else:
+            sums.append((key, _Gather(first, last, bytes(codes.translate(_MASKS[code])))))
+    return Plan(first, last, whole, others, sums, rest, step, plan_key)
+
+
+def _slice_summer(a: int, b: int) -> Callable[[list[int]], int]:
+    return lambda column: sum(column[a:b])
+
+
+class _Gather:
+    """Sums a column's values at the intervals of one key, given as a mask of the segment.
+
+    The first sum selects by the mask (``itertools.compress``: nothing to build, as for
+    the first meter of a time axis); the next builds the key's index list (`_summer`),
+    which sums a column in about half the time, for the meters that follow on a kept plan.
+    """
+
+    __slots__ = ("_first", "_last", "_mask", "_summer", "_used")
+
+    def __init__(self, first: int, last: int, mask: bytes) -> None:
+        self._first = first
+        self._last = last
+        self._mask = mask
+        self._summer: Callable[[list[int]], int] | None = None
+        self._used = False
+
+    def __call__(self, column: list[int]) -> int:
+        summer = self._summer
+        if summer is None:
+            if not self._used:
+                self._used = True
+                return sum(compress(column[self._first : self._last], self._mask))
+            summer = _summer(list(compress(range(self._first, self._last), self._mask)))
+            self._summer = summer
+        return summer(column)
 
 
 def split_in_proportion(total: int, weights: list[int]) -> list[int]:
@@ -446,10 +578,9 @@ def add_loss_parts(usage: Usage, parts: list[LossPart]) -> tuple[Usage, list[int
             + Fraction(losses.percent) / 100 * Fraction(kwh, unit)
         )
         if kvarh is not None:
-            kvarh_loss += (
-                Fraction(losses.kvarh_per_month) * month_fraction
-                + Fraction(losses.percent) / 100 * Fraction(kvarh, unit)
-            )
+            kvarh_loss += Fraction(losses.kvarh_per_month) * month_fraction + Fraction(
+                losses.percent
+            ) / 100 * Fraction(kvarh, unit)
     keys = sorted(usage.energy)
     shown: list[int] = []
     running, before = Fraction(0), 0
