@@ -367,3 +367,30 @@ def test_a_plan_of_year_codes_is_the_plan_of_day_tables(
                 assert [(key, add(column)) for key, add in fast.sums] == sums  # by index
                 assert fast.slices() == slow.slices()
                 assert fast.runs_of(None) == slow.runs_of(None)
+
+
+@pytest.mark.parametrize(
+    "tariff_id", ["cn-zj-residential-tou", "cn-gd-commercial-tou", "cn-sh-residential-tou"]
+)
+@pytest.mark.parametrize("step", [3600, 900])
+def test_each_store_forgotten_alone_prices_as_a_cold_call(tariff_id: str, step: int) -> None:
+    """A store that forgets (at its bound) while the others keep never changes a bill.
+
+    The day tables of a year (``year_days``) outlive the schedule that built them when
+    ``schedules`` forgets first; a new, equal schedule must still know every code of them.
+    """
+    tariff = load_tariff(tariff_id)
+    readings = year(11, step=step)
+    expected = cold(tariff, readings)
+    assert sum(bill.energy_kwh for bill in expected) == readings.total()
+    stores = [value for value in vars(_kept).values() if isinstance(value, _kept.Store)]
+    for store in stores:
+        clear_caches()
+        price(tariff, readings)  # fill every store
+        store.clear()
+        assert price(tariff, readings) == expected, store.name
+        for kept in stores:  # and forget the plans too, so that they are built again
+            if kept.name in {"bill_plans", "segment_plans", "plan_runs"}:
+                kept.clear()
+        store.clear()
+        assert price(tariff, readings) == expected, store.name

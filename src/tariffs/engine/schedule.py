@@ -106,7 +106,7 @@ class Schedule:
         ]
         self._holidays_by_year: dict[int, dict[dt.date, int]] = {}
         self._tables: dict[tuple[int, int, int, bool], DayTable] = {}
-        self._code_keys: tuple[int, dict[int, tuple[int, int]]] = (0, {})
+        self._code_keys: dict[int, tuple[int, int]] = {}
         self._window_spans: dict[tuple[str, ...], list[tuple[int, int]]] = {}
         # The month matters to a day table only through overrides limited to months;
         # without any, one table serves a season and day type in every month.
@@ -217,16 +217,20 @@ class Schedule:
         return len(self.season_names) * len(self.period_names) < 255
 
     def code_keys(self) -> dict[int, tuple[int, int]]:
-        """``code → (season, period)`` of every day table built so far (see `year_days`)."""
-        if self._code_keys[0] != len(self._tables):  # tables built since: find them again
+        """``code → (season, period)`` of every code a day table can have (see `pattern`).
+
+        Worked out from the code alone (``season × len(period_names) + period``), never
+        from the day tables this object has built: `year_days` may come from the store,
+        built by an equal schedule, and its codes must still all be known.
+        """
+        if not self._code_keys:
             width = len(self.period_names)
-            found = {
-                table.season * width + period: (table.season, period)
-                for table in list(self._tables.values())
-                for _, _, period in table.runs
+            self._code_keys = {
+                season * width + period: (season, period)
+                for season in range(len(self.season_names))
+                for period in range(width)
             }
-            self._code_keys = (len(self._tables), found)
-        return self._code_keys[1]
+        return self._code_keys
 
     def pattern(self, table: DayTable, step_seconds: int) -> bytes:
         """A whole day of intervals of ``step_seconds`` as one byte each: its key's code.

@@ -397,6 +397,10 @@ def _build_plan(
             found.append((at, key, code))
     found.sort()
     counts = {key: codes.count(code) for _, key, code in found}
+    if sum(counts.values()) + codes.count(_UNPLACED) != len(codes):
+        # Every interval is in a period or unplaced; a code without its key would be
+        # left out of every sum, unbilled without a word.
+        raise RuntimeError(f"an interval's period code is not one of schedule {schedule.key}")
     rest = None
     if found and codes.find(_UNPLACED) < 0:
         rest = max(counts, key=counts.__getitem__)
