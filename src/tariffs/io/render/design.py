@@ -18,7 +18,7 @@ def why(design: Design) -> str:
     solution = design.solution
     unknown = design.unknown
     solved = unknown.text(solution.solved.value)
-    grid = f"{unknown.places} decimal places" if unknown.places else "whole numbers"
+    grid = f"value of {unknown.places} decimal places" if unknown.places else "whole number"
     if solution.exact:
         return (
             f"{solved} gives the target to the cent; of the values that do, it is the one "
@@ -29,7 +29,7 @@ def why(design: Design) -> str:
         f"{unknown.text(t.value)} is {signed_text(t.revenue - solution.target)}" for t in side
     )
     return (
-        f"no value of {grid} gives the target to the cent (revenue moves in steps between "
+        f"no {grid} gives the target to the cent (revenue moves in steps between "
         f"neighbouring values); {solved} is the nearest, "
         f"{signed_text(solution.difference)} {design.currency} off ({others})"
     )
