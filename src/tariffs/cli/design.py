@@ -24,7 +24,7 @@ from tariffs.cli.terminal import note
 from tariffs.errors import InputError, TariffFileError
 from tariffs.model.common import check_ascii_digits
 
-__all__ = ["add_parser", "parse_target", "run"]
+__all__ = ["add_parser", "run"]
 
 
 def add_parser(commands: Any) -> None:

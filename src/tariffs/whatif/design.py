@@ -26,7 +26,7 @@ import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from fractions import Fraction
 from math import floor
 from typing import Any
@@ -221,7 +221,9 @@ def find_unknown(document: YamlDocument, path: str, *, places: int | None = None
         raise refuse("the table has no versions")
     if steps[0].text == "versions" and not steps[0].bracket:
         if len(steps) < 2 or not steps[1].bracket:
-            raise refuse(f"name a version in brackets: versions[DATE]; dates: {', '.join(versions)}")
+            raise refuse(
+                f"name a version in brackets: versions[DATE]; dates: {', '.join(versions)}"
+            )
         date = steps[1].text
         if date not in versions:
             raise refuse(f"no version {date}; dates: {', '.join(versions)}", ("versions",))
@@ -286,7 +288,7 @@ def find_unknown(document: YamlDocument, path: str, *, places: int | None = None
         ratio = (
             f"{path}.ratio"
             if "ratio" in node
-            else f"its ratio (write ratio: \"1\" in the table to solve {path}.ratio)"
+            else f'its ratio (write ratio: "1" in the table to solve {path}.ratio)'
         )
         base_prices = versions[date].get("base_prices") or {}
         of = node["of"]
@@ -311,7 +313,13 @@ def find_unknown(document: YamlDocument, path: str, *, places: int | None = None
     if value is None or key in _SETTINGS:
         what = "a setting" if value is not None else f"not a number ({node!r})"
         raise refuse(f"{shown} is {what}; solve a price, a ratio, a tier bound or an amount", at)
-    written = node if isinstance(node, str) else format(node, "f") if isinstance(node, Decimal) else str(node)
+    written = (
+        node
+        if isinstance(node, str)
+        else format(node, "f")
+        if isinstance(node, Decimal)
+        else str(node)
+    )
     written_places = _places_of(value)
     if places is None:
         places = written_places
@@ -334,14 +342,14 @@ def find_unknown(document: YamlDocument, path: str, *, places: int | None = None
         bounds = versions[date]
         for element in at[2:-1]:
             bounds = bounds[element]
-        step = Decimal(1).scaleb(-places)
+        grid = Decimal(1).scaleb(-places)
         below = _number(bounds[last - 1]) if last > 0 else Decimal(0)
         above = _number(bounds[last + 1]) if last + 1 < len(bounds) else None
         if below is None or (last + 1 < len(bounds) and above is None):
             raise refuse(f"the bounds around {shown} are not numbers", at)
-        low = (below / step).to_integral_value(rounding="ROUND_FLOOR") * step + step
+        low = (below / grid).to_integral_value(rounding=ROUND_FLOOR) * grid + grid
         if above is not None:
-            high = (above / step).to_integral_value(rounding="ROUND_CEILING") * step - step
+            high = (above / grid).to_integral_value(rounding=ROUND_CEILING) * grid - grid
     found = document.locate(at)
     return Unknown(
         path=path,
@@ -371,7 +379,9 @@ def _list_index(items: list[Any], selector: str, parent_key: str) -> int | None:
     if parent_key != "charges":
         return None
     matching = [
-        i for i, item in enumerate(items) if isinstance(item, dict) and _charge_matches(item, selector)
+        i
+        for i, item in enumerate(items)
+        if isinstance(item, dict) and _charge_matches(item, selector)
     ]
     if not matching:
         return None
@@ -420,7 +430,11 @@ def with_value(text: str, document: YamlDocument, unknown: Unknown, value: Decim
         holder = holder[element]
     old = holder[unknown.data_path[-1]]
     holder[unknown.data_path[-1]] = (
-        written if isinstance(old, str) else int(written) if "." not in written else Decimal(written)
+        written
+        if isinstance(old, str)
+        else int(written)
+        if "." not in written
+        else Decimal(written)
     )
     if parse_yaml(result, document.source).data != expected:
         raise InputError(
@@ -533,7 +547,9 @@ def solve(
                 following = hi + (hi - lo)
             else:
                 guess = lo + Fraction(target - r_lo) * (hi - lo) / Fraction(r_hi - r_lo)
-                following = max(floor(guess) + 2 + (floor(guess) - lo) // 100, hi + (hi - lo) // 4 + 1)
+                following = max(
+                    floor(guess) + 2 + (floor(guess) - lo) // 100, hi + (hi - lo) // 4 + 1
+                )
             if following > 10 ** (24 + unknown.places):
                 break
             hi = following
