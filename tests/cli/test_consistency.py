@@ -48,10 +48,7 @@ MAY_DIFFER: dict[str, tuple[set[str], str]] = {
         {"dest", "action", "default", "required", "help", "metavar"},
         "price takes one tariff, compare several, batch a default for accounts without one",
     ),
-    "--current": (
-        {"required", "help"},
-        "compare: optional, the customer's; portfolio: or a tariff column; design: required",
-    ),
+    "--current": ({"required", "help"}, "compare: optional, the customer's; portfolio: required"),
     "--proposed": (
         {"action", "default", "help", "metavar", "required"},
         "portfolio takes one or a tariff per value; design one YAML table, the one it solves",

@@ -42,7 +42,9 @@ def add_parser(commands: Any) -> None:
     sub.add_argument("--accounts", required=True, metavar="ACCOUNTS.csv", help="accounts CSV")
     sub.add_argument("--readings-dir", required=True, metavar="DIR", help="readings directory")
     sub.add_argument(
-        "--current", required=True, metavar="TARIFF", help="current tariff of every account"
+        "--current",
+        metavar="TARIFF",
+        help="current tariff (of the rows without a tariff cell in ACCOUNTS.csv)",
     )
     sub.add_argument(
         "--proposed",
@@ -125,13 +127,17 @@ def run(args: argparse.Namespace) -> int:
     from tariffs.io.tables import resolve_tariff_path, tariff_from_document
     from tariffs.model.tariff import Tariff
     from tariffs.whatif.design import design_tariff, find_unknown
-    from tariffs.whatif.migrations import CURRENT_COLUMN
-    from tariffs.whatif.portfolio import AccountOutcome, price_accounts, read_accounts_csv
+    from tariffs.whatif.portfolio import (
+        AccountOutcome,
+        assign_tariffs,
+        price_assigned,
+        read_accounts_csv,
+    )
 
     if args.write_table and args.output:
         if Path(args.output).resolve() == Path(args.write_table).resolve():
             raise _UsageError("--write-table and --output name the same file")
-    current = _load(args, args.current)
+    current = _load(args, args.current) if args.current else None
     path = resolve_tariff_path(args.proposed, args.tables)
     if path.suffix.lower() not in (".yaml", ".yml"):
         raise _UsageError(
@@ -145,33 +151,37 @@ def run(args: argparse.Namespace) -> int:
         raise TariffFileError(f"cannot read the table: {exc}", file=str(path)) from None
     document = parse_yaml(text, str(path), error=TariffFileError)
     proposed = tariff_from_document(document, stem=path.stem)
-    if current.currency != proposed.currency:
-        raise InputError(
-            f"tariff {current.id} bills in {current.currency} and {proposed.id} in "
-            f"{proposed.currency}; a design compares one currency"
-        )
     unknown = find_unknown(document, args.solve, places=args.places)
-    accounts, group_columns = read_accounts_csv(args.accounts, args.readings_dir)
-    if CURRENT_COLUMN in group_columns:
-        raise InputError(
-            f"the accounts file has a {CURRENT_COLUMN!r} column; tariffs design prices every "
-            "account under one --current tariff (leave the column out)",
-            file=args.accounts,
-            line=1,
-        )
-    peaks = (
-        read_coincident_peaks(args.coincident_peaks, current.timezone)
-        if args.coincident_peaks
-        else []
+    accounts, _ = read_accounts_csv(args.accounts, args.readings_dir)
+    plan = assign_tariffs(
+        accounts,
+        current=current,
+        proposed=proposed,
+        migration=None,
+        load=lambda name: _load(args, name),
     )
-    note(f"tariff {current.id} from {current.source} (current)")
+    currencies = sorted(
+        {t.currency for item in plan if not isinstance(item, AccountOutcome) for t in item[1:]}
+    )
+    if len(currencies) > 1:
+        raise InputError(
+            f"the tariffs bill in {', '.join(currencies)}; a design compares one currency"
+        )
+    timezone = current.timezone if current is not None else proposed.timezone
+    peaks = read_coincident_peaks(args.coincident_peaks, timezone) if args.coincident_peaks else []
+    if current is not None:
+        note(f"tariff {current.id} from {current.source} (current)")
     note(f"tariff {proposed.id} from {proposed.source} (proposed): {unknown.where}")
     note(f"read {args.accounts}: {len(accounts)} accounts; readings in {args.readings_dir}")
     options = _pricing_options(args, peaks)
     with dask_client(args) as client:
 
         def price_portfolio(tariff: Tariff) -> list[AccountOutcome]:
-            return price_accounts(accounts, current, tariff, client=client, **options)
+            trial = [
+                item if isinstance(item, AccountOutcome) else (item[0], item[1], tariff)
+                for item in plan
+            ]
+            return price_assigned(trial, client=client, **options)
 
         design = design_tariff(text, document, unknown, price_portfolio, target=args.target)
     rendered = design_to_json(design) if args.format == "json" else design_to_table(design)

@@ -295,6 +295,8 @@ def find_unknown(document: YamlDocument, path: str, *, places: int | None = None
         base = (
             f"base_prices.{of}"
             if isinstance(base_prices, dict) and of in base_prices
+            else f"{path.rsplit('.', 1)[0]}.{of}"
+            if "." in path
             else f"the period price it refers to ({of})"
         )
         raise refuse(
