@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import shlex
 from decimal import Decimal
 from pathlib import Path
 
@@ -343,7 +345,8 @@ def cli(files: dict[str, Path], *extra: str) -> list[str]:
 def test_the_command_writes_the_solved_table_and_the_summary(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    table = files["dir"] / "solved.yaml"
+    (files["dir"] / "out").mkdir()
+    table = files["dir"] / "out" / "tou.yaml"
     code = main(
         cli(
             files,
@@ -392,7 +395,8 @@ def test_the_command_table(files: dict[str, Path], capsys: pytest.CaptureFixture
 def test_an_account_that_fails_stops_the_design(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    table = files["dir"] / "solved.yaml"
+    (files["dir"] / "out").mkdir()
+    table = files["dir"] / "out" / "tou.yaml"
     with files["accounts"].open("a", encoding="utf-8") as stream:
         stream.write("NO-READINGS,south\n")
     code = main(
@@ -416,9 +420,62 @@ def test_an_account_that_fails_stops_the_design(
     assert not table.exists()
 
 
+def test_a_solved_table_is_named_by_its_id(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = files["dir"] / "solved.yaml"
+    argv = ["--proposed", "tou", "--solve", "charges[energy].prices.peak", "--target", "neutral"]
+    assert main(cli(files, *argv, "--write-table", str(table))) == 2
+    assert "name the file tou.yaml (a table's id is its file name)" in capsys.readouterr().err
+    assert not table.exists()
+
+
 def test_a_bad_target_is_a_usage_error(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main(cli(files, "--proposed", "tou", "--solve", "base_prices.x", "--target", "lots"))
     assert code == 2
     assert "not neutral or a revenue: 'lots'" in capsys.readouterr().err
+
+
+# -- the example -------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "design" / "README.md"
+
+
+def example_commands() -> list[tuple[str, str]]:
+    """Each ``$ tariffs ...`` line of the example's console blocks, and what it shows."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    found = []
+    for block in re.findall(r"^```console\n(.*?)^```$", text, re.M | re.S):
+        for chunk in block.split("$ ")[1:]:
+            command, _, shown = chunk.partition("\n")
+            found.append((command, shown))
+    return found
+
+
+def test_the_example_prints_what_its_readme_shows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    commands = example_commands()
+    assert len(commands) == 5
+    bundled = str(ROOT / "src" / "tariffs" / "tariff_tables" / "cn") + "/"
+    for command, shown in commands:
+        argv = shlex.split(command.replace("solved/", f"{tmp_path}/"))
+        assert argv[0] == "tariffs"
+        code = main(argv[1:])
+        captured = capsys.readouterr()
+        printed = (captured.out + captured.err).replace(bundled, ".../tariff_tables/cn/")
+        if shown.endswith("...\n"):  # the first lines only
+            shown = shown.removesuffix("...\n")
+            printed = printed[: len(shown)]
+        assert printed == shown, command
+        assert code == (1 if shown.startswith("tariffs: error:") else 0), command
+    # The solved table is the bundled one with the flat price replaced, nothing else.
+    bundled_text = (ROOT / "src/tariffs/tariff_tables/cn/cn-gd-commercial-tou.yaml").read_text(
+        encoding="utf-8"
+    )
+    solved = (tmp_path / "cn-gd-commercial-tou.yaml").read_text(encoding="utf-8")
+    assert solved == bundled_text.replace('flat: "0.6500"', 'flat: "0.5402"')

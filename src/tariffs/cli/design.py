@@ -152,6 +152,11 @@ def run(args: argparse.Namespace) -> int:
     document = parse_yaml(text, str(path), error=TariffFileError)
     proposed = tariff_from_document(document, stem=path.stem)
     unknown = find_unknown(document, args.solve, places=args.places)
+    if args.write_table and Path(args.write_table).stem != proposed.id:
+        raise _UsageError(
+            f"--write-table {args.write_table}: name the file {proposed.id}.yaml (a table's "
+            "id is its file name), in a directory of its own"
+        )
     accounts, _ = read_accounts_csv(args.accounts, args.readings_dir)
     plan = assign_tariffs(
         accounts,
