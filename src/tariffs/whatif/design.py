@@ -31,7 +31,7 @@ from fractions import Fraction
 from math import floor
 from typing import Any
 
-from tariffs.errors import InputError
+from tariffs.errors import InputError, TariffFileError
 from tariffs.io.safe_yaml import YamlDocument, format_path, parse_yaml
 from tariffs.io.tables import parse_tariff
 from tariffs.model.tariff import Tariff
@@ -339,7 +339,7 @@ def find_unknown(document: YamlDocument, path: str, *, places: int | None = None
         "percent": "percent",
         "season_multipliers": "multiplier",
     }.get(key, "price")
-    if key == "bounds_kwh" and isinstance(last, int):
+    if key in ("bounds_kwh", "tiers_kw") and isinstance(last, int):
         kind = "tier bound"
         bounds = versions[date]
         for element in at[2:-1]:
@@ -718,7 +718,13 @@ def design_tariff(
     ids: list[str] = []
 
     def revenue_at(value: Decimal) -> Decimal:
-        tariff = parse_tariff(with_value(text, document, unknown, value), document.source)
+        try:
+            tariff = parse_tariff(with_value(text, document, unknown, value), document.source)
+        except TariffFileError as exc:
+            raise InputError(
+                f"--solve {unknown.path}: the table is not valid with {unknown.path} = "
+                f"{unknown.text(value)}: {exc}"
+            ) from None
         outcomes = price_portfolio(tariff)
         failed = [o for o in outcomes if not o.ok]
         if failed:
