@@ -23,6 +23,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from tables import flat_yaml, peak_valley_yaml, table_yaml
 from tariffs.cli import main
@@ -30,6 +32,7 @@ from tariffs.errors import InputError
 from tariffs.io.safe_yaml import parse_yaml
 from tariffs.io.tables import parse_tariff
 from tariffs.model.account import Account
+from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
 from tariffs.whatif.design import Design, design_tariff, find_unknown, parse_path
 from tariffs.whatif.portfolio import AccountOutcome, PortfolioAccount, price_accounts
@@ -479,3 +482,81 @@ def test_the_example_prints_what_its_readme_shows(
     )
     solved = (tmp_path / "cn-gd-commercial-tou.yaml").read_text(encoding="utf-8")
     assert solved == bundled_text.replace('flat: "0.6500"', 'flat: "0.5402"')
+
+
+# -- the laws on random portfolios ---------------------------------------------------------
+
+#: 2025-07-01 00:00 in Shanghai, as UTC epoch seconds.
+JULY_FIRST = 1751299200
+
+
+def in_memory(kwh: list[list[int]]) -> list[PortfolioAccount]:
+    """Accounts of 48 hourly readings each (kWh × 1000), from 1 July 2025 in Shanghai."""
+    return [
+        PortfolioAccount(
+            f"P-{i}",
+            Account(account_id=f"P-{i}"),
+            {},
+            Readings("p", 3600, [JULY_FIRST + 3600 * h for h in range(48)], 3, values),
+        )
+        for i, values in enumerate(kwh)
+    ]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(
+    kwh=st.lists(st.lists(st.integers(0, 5000), min_size=48, max_size=48), min_size=1, max_size=3),
+    flat=st.integers(30, 100),
+    valley=st.integers(0, 30),
+    peak=st.integers(0, 9999),
+    places=st.sampled_from([2, 3, 4]),
+    offset=st.integers(-500, 500),
+)
+def test_the_laws_of_a_design_hold_on_any_portfolio(
+    kwh: list[list[int]], flat: int, valley: int, peak: int, places: int, offset: int
+) -> None:
+    peak_kwh = sum(
+        (Decimal(v).scaleb(-3) for values in kwh for h, v in enumerate(values) if 8 <= h % 24 < 20),
+        Decimal(0),
+    )
+    assume(peak_kwh > 0)  # else revenue does not move with the peak price (refused)
+    accounts = in_memory(kwh)
+    current = parse_tariff(flat_yaml("flat", f"0.{flat:02d}" if flat < 100 else "1.00"))
+    written = format(Decimal(peak).scaleb(-4).quantize(Decimal(1).scaleb(-places)), "f")
+    text = peak_valley_yaml("tou", written, f"0.{valley:02d}")
+    document = parse_yaml(text, "tou.yaml")
+    unknown = find_unknown(document, "charges[energy].prices.peak", places=4)
+
+    def price_portfolio(tariff: Tariff) -> list[AccountOutcome]:
+        return price_accounts(accounts, current, tariff, workers=1)
+
+    def priced(table: str) -> Decimal:
+        outcomes = price_portfolio(parse_tariff(table))
+        return sum((o.proposed_total or Decimal(0) for o in outcomes), Decimal(0))
+
+    neutral = design_tariff(text, document, unknown, price_portfolio)
+    solution = neutral.solution
+    # Re-pricing the solved table gives the revenue reported.
+    assert priced(neutral.table) == solution.solved.revenue
+    # The valley price is at most the flat one, so a peak price ≥ 0 reaches the target.
+    assert solution.target == neutral.current_revenue
+    # Nearest: no neighbour is nearer the target, and the residual is at most half a
+    # step of revenue: one price step × the peak kWh, and a cent per peak line.
+    for neighbour in (solution.below, solution.above):
+        if neighbour is not None:
+            assert abs(solution.difference) <= abs(neighbour.revenue - solution.target)
+    lines = len(kwh)
+    assert 2 * abs(solution.difference) <= unknown.step * peak_kwh + Decimal("0.01") * lines
+    # The revenue of the written value gives back the written value.
+    back = design_tariff(
+        text, document, unknown, price_portfolio, target=solution.original.revenue
+    ).solution
+    assert back.solved.value == Decimal(written)
+    # A higher target, a price no lower.
+    other = solution.target + Decimal(offset).scaleb(-2)
+    if other >= solution.trials[0].revenue:  # above the revenue at a peak price of 0
+        moved = design_tariff(text, document, unknown, price_portfolio, target=other).solution
+        if other > solution.target:
+            assert moved.solved.value >= solution.solved.value
+        else:
+            assert moved.solved.value <= solution.solved.value

@@ -449,6 +449,14 @@ def with_value(text: str, document: YamlDocument, unknown: Unknown, value: Decim
     return result
 
 
+#: How many times an unbounded range is doubled while revenue does not move.
+_FLAT_DOUBLINGS = 12
+
+
+class _TooManyPricings(InputError):
+    """A solve needed more pricings than allowed."""
+
+
 @dataclass(frozen=True, slots=True)
 class Trial:
     """One value tried and the revenue priced at it [currency]."""
@@ -519,7 +527,7 @@ def solve(
     def revenue(k: int) -> Decimal:
         if k not in seen:
             if len(seen) >= max_pricings:
-                raise InputError(
+                raise _TooManyPricings(
                     f"--solve {unknown.path}: no answer after {max_pricings} pricings of the "
                     "portfolio; give a value range the revenue is monotone over"
                 )
@@ -540,12 +548,16 @@ def solve(
     else:
         hi = max(start, lo + 1)
         r_hi = revenue(hi)
+        flat = 0
         while True:
-            if r_hi != r_lo and (r_hi - target) * (r_lo - target) <= 0:
+            if (r_hi - target) * (r_lo - target) <= 0:
                 break
             if r_hi != r_lo and abs(r_hi - target) > abs(r_lo - target):
                 break  # moving away from the target: not reachable upwards
             if r_hi == r_lo:
+                flat += 1
+                if flat > _FLAT_DOUBLINGS:
+                    break  # no change over 4096 times the distance: refused below
                 following = hi + (hi - lo)
             else:
                 guess = lo + Fraction(target - r_lo) * (hi - lo) / Fraction(r_hi - r_lo)
@@ -557,7 +569,7 @@ def solve(
             hi = following
             try:
                 r_hi = revenue(hi)
-            except InputError:
+            except _TooManyPricings:
                 raise refuse(
                     f"the target {target} is not reached up to {value_of(hi)} (revenue "
                     f"{r_hi}) in {max_pricings} pricings"
