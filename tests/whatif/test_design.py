@@ -314,6 +314,13 @@ def test_fewer_places_than_written_are_refused(files: dict[str, Path]) -> None:
         design(files, "tou", "charges[energy].prices.peak", places=1)
 
 
+def test_a_charge_code_may_start_the_path(files: dict[str, Path]) -> None:
+    short = design(files, "tou", "energy.prices.peak").solution
+    assert (short.solved.value, short.solved.revenue) == (Decimal("0.70"), Decimal("297.60"))
+    amount = design(files, "fixed", "service.amount").solution
+    assert amount.solved.value == Decimal("19.84")
+
+
 def test_a_path_parses_into_keys_and_selectors() -> None:
     steps = parse_path("versions[2025-01-01].charges[fund.renewable].price_per_kwh")
     assert [(s.text, s.bracket) for s in steps] == [

@@ -189,7 +189,8 @@ def find_unknown(document: YamlDocument, path: str, *, places: int | None = None
     version of a table that has several). Keys are joined by dots; a selector in
     brackets is a list item counted from 1 (``bounds_kwh[1]``, ``price_per_kwh[2]``: tier
     2's price) or, in ``charges``, a charge by its ``code`` (a charge without one by its
-    ``kind``).
+    ``kind``). A path may start with a charge's code instead of ``charges[CODE]``
+    (``energy.prices.peak``), when the code has no dot and is not a key of the version.
 
     Args:
         document: The proposed table as read.
@@ -237,6 +238,17 @@ def find_unknown(document: YamlDocument, path: str, *, places: int | None = None
             ("versions",),
         )
     node: Any = versions[date]
+    charges = node.get("charges") if isinstance(node, dict) else None
+    if (
+        steps
+        and not steps[0].bracket
+        and isinstance(node, dict)
+        and steps[0].text not in node
+        and isinstance(charges, list)
+        and _list_index(charges, steps[0].text, "charges") not in (None, -2)
+    ):
+        # The short form: a charge's code first, ``energy.prices.peak``.
+        steps = [PathStep("charges", False), PathStep(steps[0].text, True), *steps[1:]]
     at: tuple[str | int, ...] = ("versions", date)
     shown = f"versions[{date}]"
     parent_key = ""
