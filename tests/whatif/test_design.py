@@ -34,7 +34,7 @@ from tariffs.io.tables import parse_tariff
 from tariffs.model.account import Account
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
-from tariffs.whatif.design import Design, design_tariff, find_unknown, parse_path
+from tariffs.whatif.design import Design, Unknown, design_tariff, find_unknown, parse_path, solve
 from tariffs.whatif.portfolio import AccountOutcome, PortfolioAccount, price_accounts
 
 KS = (1, 2, 5)
@@ -567,3 +567,44 @@ def test_the_laws_of_a_design_hold_on_any_portfolio(
             assert moved.solved.value >= solution.solved.value
         else:
             assert moved.solved.value <= solution.solved.value
+
+
+def unknown_between(value: str, low: str, high: str | None) -> Unknown:
+    return Unknown(
+        path="x",
+        where="x",
+        data_path=("x",),
+        kind="tier bound",
+        written=value,
+        value=Decimal(value),
+        places=0,
+        low=Decimal(low),
+        high=None if high is None else Decimal(high),
+    )
+
+
+def test_revenue_seen_not_to_be_monotone_is_refused() -> None:
+    # Revenue rises from 10 at 1 to 30 at 50, and falls to 20 at 99: the three pricings
+    # at the ends and at the written value already show it.
+    def revenue_at(value: Decimal) -> Decimal:
+        return Decimal(10) + value * Decimal("0.4") if value <= 50 else Decimal(50) - value / 3
+
+    with pytest.raises(InputError, match="revenue is not monotone in the tier bound"):
+        solve(unknown_between("50", "1", "99"), revenue_at, Decimal(15))
+
+
+def test_a_solve_takes_a_bounded_number_of_pricings() -> None:
+    priced: list[Decimal] = []
+
+    def revenue_at(value: Decimal) -> Decimal:
+        priced.append(value)
+        return value.sqrt().quantize(Decimal("0.01"))  # concave, rising: no line of it
+
+    found = solve(unknown_between("1", "1", None), revenue_at, Decimal("1000.00"))
+    # 999.995² = 999 990.000025, so √999990 = 999.99499... → 999.99 and √999991 =
+    # 999.99550... → 1000.00: of the exact hits (999 991 to 1 000 010), the one nearest
+    # the written 1.
+    assert found.solved.value == 999991 and found.exact
+    assert found.pricings == len(priced) <= 80
+    with pytest.raises(InputError, match="no answer after 10 pricings"):
+        solve(unknown_between("1", "1", None), revenue_at, Decimal("1000.00"), max_pricings=10)
