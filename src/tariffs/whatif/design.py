@@ -364,6 +364,8 @@ def find_unknown(document: YamlDocument, path: str, *, places: int | None = None
         low = (below / grid).to_integral_value(rounding=ROUND_FLOOR) * grid + grid
         if above is not None:
             high = (above / grid).to_integral_value(rounding=ROUND_CEILING) * grid - grid
+    if value < low:
+        raise refuse(f"{shown} is {written}, below 0: a solve tries values from 0 up", at)
     found = document.locate(at)
     return Unknown(
         path=path,
