@@ -30,6 +30,7 @@ SINGLE_COMMAND_MODULES = {
     "compare": "tariffs.cli.compare",
     "correct": "tariffs.cli.correct",
     "portfolio": "tariffs.cli.portfolio",
+    "design": "tariffs.cli.design",
     "validate": "tariffs.cli.validate",
     "import-urdb": "tariffs.cli.import_urdb",
     "show": "tariffs.cli.show",
@@ -43,6 +44,7 @@ SINGLE_COMMAND_MODULES = {
 NOT_FOR_PRICE = (
     "tariffs.cli.batch",
     "tariffs.cli.compare",
+    "tariffs.cli.design",
     "tariffs.cli.explain",
     "tariffs.cli.portfolio",
     "tariffs.cli.whatif",
@@ -51,6 +53,7 @@ NOT_FOR_PRICE = (
     "tariffs.engine.explain",
     "tariffs.io.render.catalogue",
     "tariffs.io.render.comparison",
+    "tariffs.io.render.design",
     "tariffs.io.render.explain",
     "tariffs.io.render.plot",
     "tariffs.io.render.portfolio",
@@ -148,7 +151,7 @@ def test_help_lists_every_command(
     assert main(argv) == 0
     out = capsys.readouterr().out
     every = [
-        "price", "explain", "batch", "compare", "correct", "portfolio", "validate",
+        "price", "explain", "batch", "compare", "correct", "portfolio", "design", "validate",
         "import-urdb", "show", "tables", "schema", "completion",
     ]  # fmt: skip
     usage = " ".join(out.split("\n\n", 1)[0].split())
@@ -168,15 +171,15 @@ def test_an_unknown_command_names_every_command(
     assert main(["frobnicate"]) == 2
     err = capsys.readouterr().err
     every = (
-        "price,explain,batch,compare,correct,portfolio,validate,import-urdb,show,tables,schema,"
-        "completion"
+        "price,explain,batch,compare,correct,portfolio,design,validate,import-urdb,show,tables,"
+        "schema,completion"
     )
     assert err == (
         f"usage: tariffs [-h] [--version] [-q] [-v] [--color {{auto,always,never}}] {{{every}}} "
         "...\n"
         "tariffs: argument command: invalid choice: 'frobnicate' (choose from 'price', "
-        "'explain', 'batch', 'compare', 'correct', 'portfolio', 'validate', 'import-urdb', "
-        "'show', 'tables', 'schema', 'completion'); see 'tariffs --help'\n"
+        "'explain', 'batch', 'compare', 'correct', 'portfolio', 'design', 'validate', "
+        "'import-urdb', 'show', 'tables', 'schema', 'completion'); see 'tariffs --help'\n"
     )
 
 

@@ -75,6 +75,7 @@ COMMANDS = {
     "compare": "tariffs.cli.compare",
     "correct": "tariffs.cli.correct",
     "portfolio": "tariffs.cli.portfolio",
+    "design": "tariffs.cli.design",
     "validate": "tariffs.cli.validate",
     "import-urdb": "tariffs.cli.import_urdb",
     "show": "tariffs.cli.show",
