@@ -327,6 +327,43 @@ def _grid_axes(args: argparse.Namespace) -> list[GridAxis]:
     return axes
 
 
+def _comparison_options(
+    args: argparse.Namespace, current_id: str | None, reference: Tariff
+) -> dict[str, Any]:
+    """The options of ``compare`` that every comparison takes: of scenarios and of a grid.
+
+    The coincident peaks are read on the clock of ``reference`` (the current tariff, or
+    the first).
+    """
+    peaks = (
+        read_coincident_peaks(args.coincident_peaks, reference.timezone)
+        if args.coincident_peaks
+        else []
+    )
+    return {
+        "current": current_id,
+        "start": args.start,
+        "end": args.end,
+        "event_days": args.event_days,
+        "demand_window": args.demand_window,
+        "annualise": args.annualise,
+        "ignore_eligibility": args.ignore_eligibility,
+        "coincident_peaks": peaks,
+        "metering": args.metering,
+    }
+
+
+def _noted(base: Comparison, tariffs: list[Tariff], skipped: list[NotApplicable]) -> Comparison:
+    """The base case with the tables that could not be loaded, each tariff noted on stderr."""
+    for tariff in tariffs:
+        periods = [p for r in base.results if r.tariff == tariff.id for p in r.periods]
+        note_tariff(tariff, days_of((period.start, period.end) for period in periods))
+    if not skipped:
+        return base
+    merged = tuple(sorted(base.not_applicable + tuple(skipped), key=lambda n: n.tariff))
+    return replace(base, not_applicable=merged)
+
+
 def _run_grid(
     args: argparse.Namespace, image_format: str | None, months_format: str | None, workbook: bool
 ) -> int:
@@ -335,34 +372,11 @@ def _run_grid(
     tariffs, skipped, current_id = _load_tariffs(args)
     account = load_account(args.account) if args.account else None
     reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
-    peaks = (
-        read_coincident_peaks(args.coincident_peaks, reference.timezone)
-        if args.coincident_peaks
-        else []
-    )
     readings = read_readings_of(args, args.readings, reference.timezone, "tariffs compare")
     grid = sensitivity_grid(
-        readings,
-        tariffs,
-        axes,
-        account,
-        current=current_id,
-        start=args.start,
-        end=args.end,
-        event_days=args.event_days,
-        demand_window=args.demand_window,
-        annualise=args.annualise,
-        ignore_eligibility=args.ignore_eligibility,
-        coincident_peaks=peaks,
-        metering=args.metering,
+        readings, tariffs, axes, account, **_comparison_options(args, current_id, reference)
     )
-    for tariff in tariffs:
-        periods = [p for r in grid.base.results if r.tariff == tariff.id for p in r.periods]
-        note_tariff(tariff, days_of((period.start, period.end) for period in periods))
-    if skipped:
-        base = grid.base
-        merged = tuple(sorted(base.not_applicable + tuple(skipped), key=lambda n: n.tariff))
-        grid = replace(grid, base=replace(base, not_applicable=merged))
+    grid = replace(grid, base=_noted(grid.base, tariffs, skipped))
     text: str | bytes
     if workbook:
         from tariffs.io.render.xlsx import grid_workbook
@@ -422,11 +436,6 @@ def run(args: argparse.Namespace) -> int:
             "tariffs compare: --break-even takes the coincident peaks of the account "
             "(coincident_peaks), not --coincident-peaks"
         )
-    peaks = (
-        read_coincident_peaks(args.coincident_peaks, reference.timezone)
-        if args.coincident_peaks
-        else []
-    )
     readings = read_readings_of(args, args.readings, reference.timezone, "tariffs compare")
     profiles = {name: read_readings(name, reference.timezone) for name in profile_names(scenarios)}
     whatif = compare_scenarios(
@@ -434,24 +443,10 @@ def run(args: argparse.Namespace) -> int:
         readings,
         scenarios,
         account,
-        current=current_id,
         profiles=profiles,
-        start=args.start,
-        end=args.end,
-        event_days=args.event_days,
-        demand_window=args.demand_window,
-        annualise=args.annualise,
-        ignore_eligibility=args.ignore_eligibility,
-        coincident_peaks=peaks,
-        metering=args.metering,
+        **_comparison_options(args, current_id, reference),
     )
-    for tariff in tariffs:
-        periods = [p for r in whatif.base.results if r.tariff == tariff.id for p in r.periods]
-        note_tariff(tariff, days_of((period.start, period.end) for period in periods))
-    if skipped:
-        base = whatif.base
-        merged = tuple(sorted(base.not_applicable + tuple(skipped), key=lambda n: n.tariff))
-        whatif = replace(whatif, base=replace(base, not_applicable=merged))
+    whatif = replace(whatif, base=_noted(whatif.base, tariffs, skipped))
     break_evens = _break_evens(args, specs, tariffs, reference, whatif.base, readings, account)
     text: str | bytes
     if workbook:
