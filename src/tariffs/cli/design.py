@@ -16,6 +16,7 @@ from tariffs.cli.options import (
     add_format_option,
     add_many_accounts_options,
     add_output_option,
+    add_portfolio_accounts_options,
     add_tariff_lookup_options,
     dask_client,
     write_output,
@@ -39,13 +40,7 @@ def add_parser(commands: Any) -> None:
             "decimal places; report it with its neighbours, and write the solved tariff."
         ),
     )
-    sub.add_argument("--accounts", required=True, metavar="ACCOUNTS.csv", help="accounts CSV")
-    sub.add_argument("--readings-dir", required=True, metavar="DIR", help="readings directory")
-    sub.add_argument(
-        "--current",
-        metavar="TARIFF",
-        help="current tariff (of the rows without a tariff cell in ACCOUNTS.csv)",
-    )
+    add_portfolio_accounts_options(sub)
     sub.add_argument(
         "--proposed",
         required=True,

@@ -418,6 +418,17 @@ def add_output_option(sub: argparse.ArgumentParser, metavar: str = "FILE") -> No
     )
 
 
+def add_portfolio_accounts_options(sub: argparse.ArgumentParser) -> None:
+    """The accounts of ``portfolio`` and ``design``: accounts CSV, readings, current tariff."""
+    sub.add_argument("--accounts", required=True, metavar="ACCOUNTS.csv", help="accounts CSV")
+    sub.add_argument("--readings-dir", required=True, metavar="DIR", help="readings directory")
+    sub.add_argument(
+        "--current",
+        metavar="TARIFF",
+        help="current tariff (of the rows without a tariff cell in ACCOUNTS.csv)",
+    )
+
+
 def add_many_accounts_options(sub: argparse.ArgumentParser) -> None:
     """Options of the commands that price many accounts (``portfolio``, ``batch``)."""
     add_interval_option(sub)

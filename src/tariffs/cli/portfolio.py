@@ -25,6 +25,7 @@ from tariffs.cli.options import (
     add_lang_option,
     add_many_accounts_options,
     add_output_option,
+    add_portfolio_accounts_options,
     add_tariff_lookup_options,
     check_plot,
     check_workbook,
@@ -70,13 +71,7 @@ def add_parser(commands: Any) -> None:
             "the current and the proposed tariff, and report the revenue change."
         ),
     )
-    sub.add_argument("--accounts", required=True, metavar="ACCOUNTS.csv", help="accounts CSV")
-    sub.add_argument("--readings-dir", required=True, metavar="DIR", help="readings directory")
-    sub.add_argument(
-        "--current",
-        metavar="TARIFF",
-        help="current tariff (of the rows without a tariff cell in ACCOUNTS.csv)",
-    )
+    add_portfolio_accounts_options(sub)
     sub.add_argument(
         "--proposed",
         action="append",
