@@ -902,3 +902,44 @@ def test_a_break_even_that_fails_is_reported_beside_the_others(
     code, out, err = run(capsys, *argv, "--format", "csv")
     rows = {row["tariff"]: row for row in csv.DictReader(io.StringIO(out))}
     assert rows["cn-zj-residential"]["break_even noon->valley"].startswith("failed: ")
+
+
+@given(
+    day=st.lists(st.integers(0, 40_000), min_size=24, max_size=24),
+    load_factor=st.integers(1, 3),
+    pf=st.integers(0, 2),
+)
+def test_a_scenario_of_zero_change_prices_as_the_readings_as_read(
+    day: list[int], load_factor: int, pf: int
+) -> None:
+    """scale:1, shift:0 %, a cap above the peak and the three together change no bill.
+
+    A factory of any load (the same day three times), with a meter kW column (its kWh ×
+    a load factor, as kW) and kvarh: every tariff prices each scenario exactly as the
+    readings as read, with the same ranking, savings and recommendation.
+    """
+    readings = Readings(
+        "factory.csv", 3600, [JULY_FIRST + 3600 * i for i in range(72)], 3, day * 3,
+        kvarh=[pf * v // 2 for v in day * 3], kw=[load_factor * v for v in day * 3],
+    )  # fmt: skip
+    above = Decimal(load_factor * max(day) + 1).scaleb(-3)  # kW above the highest demand
+    scenarios = [
+        "scale:1",
+        "shift:0%:peak->valley",
+        f"cap:{above}kW",
+        f"scale:1+shift:0%:peak->valley+cap:{above}kW",
+    ]
+    tariffs = [tariff("flat"), tariff("tou"), tariff("demand-tou", body=DEMAND_TOU)]
+    whatif = compare_scenarios(
+        tariffs, readings, [parse_scenario(text) for text in scenarios], current="flat"
+    )
+    assert len(whatif.base.results) == 3
+    for case in whatif.scenarios:
+        assert case.error is None
+        assert case.comparison == whatif.base, case.scenario
+        for result, base in zip(case.comparison.results, whatif.base.results, strict=True):
+            assert (result.tariff, result.total, result.savings) == (
+                base.tariff,
+                base.total,
+                base.savings,
+            )
