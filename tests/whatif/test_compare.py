@@ -22,6 +22,8 @@ import csv
 import datetime as dt
 import io
 import json
+import re
+import shlex
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -943,3 +945,28 @@ def test_a_scenario_of_zero_change_prices_as_the_readings_as_read(
                 base.total,
                 base.savings,
             )
+
+
+def test_the_scenarios_example_prints_what_its_readme_shows(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """examples/scenarios/README.md: each command is run and prints what is shown under it
+    (stdout, then stderr); one that reports a failure on stderr exits with 1."""
+    text = (EXAMPLES / "scenarios" / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```console\n(.*?)^```$", text, re.M | re.S)
+    assert len(blocks) == 2
+    monkeypatch.chdir(EXAMPLES.parent)
+    for block in blocks:
+        command, _, shown = block.removeprefix("$ ").partition("\n")
+        argv = shlex.split(command)
+        assert argv[0] == "tariffs"
+        code = main(argv[1:])
+        captured = capsys.readouterr()
+        assert captured.out + captured.err == shown, command
+        assert code == (1 if "\ntariffs: scenario " in shown else 0), command
+    # The failed scenario and the tariff that does not apply are shown beside the others;
+    # the shorter-than-a-year comparison gives an annual figure only when asked.
+    assert "failed: examples/scenarios/factory-hourly.csv: scenario step 'cap:100kW'" in text
+    assert "not applicable: basic-charge:" in text
+    assert "not a year of bills, so no annual figure" in blocks[0]
+    assert "about 72,877.55 CNY/yr at this rate" in blocks[1]
