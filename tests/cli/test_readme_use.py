@@ -105,3 +105,32 @@ def test_no_color_and_the_color_option() -> None:
     assert "\033[" not in plain  # piped: never coloured
     assert tariffs("price", *EXAMPLE, "--color", "always").stdout != plain
     assert tariffs("price", *EXAMPLE, FORCE_COLOR="1", NO_COLOR="1").stdout == plain
+
+
+def test_the_use_block_shows_the_what_if_commands_and_options() -> None:
+    """Each what-if command and option is in the Use block, on a line of the command that
+    takes it, and that command's --help lists it."""
+    entries: list[str] = []  # a command with its indented continuation lines
+    for line in USE.replace("\\\n", " ").splitlines():
+        if line.startswith(" ") and entries:
+            entries[-1] += " " + line.split("#")[0].strip()
+        else:
+            entries.append(line.split("#")[0].strip())
+    shown = {
+        "compare": [
+            "--current", "--account", "--scenario", "--break-even", "--ignore-eligibility",
+            "--annualise", "--grid", "--format xlsx", "--plot", "--plot-months",
+        ],
+        "portfolio": [
+            "--current", "--proposed", "--migrate", "--migrate-by", "--bands", "--bands-per",
+            "--change-bands", "--top", "--elasticity", "--format xlsx", "--plot-months",
+        ],
+        "design": ["--current", "--proposed", "--solve", "--target", "--places", "--write-table"],
+    }  # fmt: skip
+    for command, options in shown.items():
+        lines = " ".join(entry for entry in entries if entry.startswith(f"tariffs {command} "))
+        done = tariffs(command, "--help")
+        assert (done.returncode, done.stderr) == (0, "")
+        for option in options:
+            assert option in lines, (command, option)
+            assert option.split()[0] in done.stdout, (command, option)

@@ -400,3 +400,37 @@ def test_plot_months_without_matplotlib(
     assert (code, captured.out) == (1, "")
     assert captured.err == f"tariffs: error: {MISSING}\n"
     assert not months.exists()
+
+
+def test_a_stack_is_not_cut_by_a_segment_of_no_height_and_legends_cover_no_bar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """tou (no surcharge) is the higher stack: 2 × (372.00 + 74.40) = 892.80 over July and
+    August; its surcharge segment is a bar of no height on top of it, which must not pin
+    the y axis to 892.80. Each legend of the comparison chart is beside its panel."""
+    figures = drawn(monkeypatch)
+    surcharged = parse_tariff(
+        peak_valley_yaml("tou-fund", "0.6", "0.3")
+        + '      - {kind: surcharge, code: fund, price_per_kwh: "0.01"}\n'
+    )
+    tou = parse_tariff(peak_valley_yaml("tou", "1.0", "0.2"))
+    whatif = compare_scenarios([tou, surcharged], readings(), [parse_scenario("scale:1.1")])
+    comparison_chart(whatif, "png")
+    comparison_months_chart(whatif, "png")
+    stacked, _, grouped = figures[0].axes
+    # tou-fund: 1488 kWh × (0.45 + 0.01) = 684.48; tou: 892.80, cheapest first.
+    assert [t.get_text() for t in stacked.get_xticklabels()] == ["tou-fund", "tou"]
+    assert stacked.get_ylim()[1] > 892.80
+    for axes in figures[1].axes:  # a month of tou: 446.40
+        assert axes.get_ylim()[1] > 446.40
+    for axes in (stacked, grouped):
+        legend = axes.get_legend()
+        assert legend.get_bbox_to_anchor().x0 >= axes.get_window_extent().x1
+
+
+def test_the_histograms_count_whole_accounts(monkeypatch: pytest.MonkeyPatch) -> None:
+    figures = drawn(monkeypatch)
+    portfolio_chart(summarize(month_outcomes(), "a", "b", "CNY"), "png")
+    (axes,) = figures[0].axes
+    ticks = [tick for tick in axes.get_yticks() if axes.get_ylim()[0] <= tick <= axes.get_ylim()[1]]
+    assert ticks and all(tick == int(tick) for tick in ticks)

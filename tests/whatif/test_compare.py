@@ -22,6 +22,8 @@ import csv
 import datetime as dt
 import io
 import json
+import re
+import shlex
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -902,3 +904,69 @@ def test_a_break_even_that_fails_is_reported_beside_the_others(
     code, out, err = run(capsys, *argv, "--format", "csv")
     rows = {row["tariff"]: row for row in csv.DictReader(io.StringIO(out))}
     assert rows["cn-zj-residential"]["break_even noon->valley"].startswith("failed: ")
+
+
+@given(
+    day=st.lists(st.integers(0, 40_000), min_size=24, max_size=24),
+    load_factor=st.integers(1, 3),
+    pf=st.integers(0, 2),
+)
+def test_a_scenario_of_zero_change_prices_as_the_readings_as_read(
+    day: list[int], load_factor: int, pf: int
+) -> None:
+    """scale:1, shift:0 %, a cap above the peak and the three together change no bill.
+
+    A factory of any load (the same day three times), with a meter kW column (its kWh ×
+    a load factor, as kW) and kvarh: every tariff prices each scenario exactly as the
+    readings as read, with the same ranking, savings and recommendation.
+    """
+    readings = Readings(
+        "factory.csv", 3600, [JULY_FIRST + 3600 * i for i in range(72)], 3, day * 3,
+        kvarh=[pf * v // 2 for v in day * 3], kw=[load_factor * v for v in day * 3],
+    )  # fmt: skip
+    above = Decimal(load_factor * max(day) + 1).scaleb(-3)  # kW above the highest demand
+    scenarios = [
+        "scale:1",
+        "shift:0%:peak->valley",
+        f"cap:{above}kW",
+        f"scale:1+shift:0%:peak->valley+cap:{above}kW",
+    ]
+    tariffs = [tariff("flat"), tariff("tou"), tariff("demand-tou", body=DEMAND_TOU)]
+    whatif = compare_scenarios(
+        tariffs, readings, [parse_scenario(text) for text in scenarios], current="flat"
+    )
+    assert len(whatif.base.results) == 3
+    for case in whatif.scenarios:
+        assert case.error is None
+        assert case.comparison == whatif.base, case.scenario
+        for result, base in zip(case.comparison.results, whatif.base.results, strict=True):
+            assert (result.tariff, result.total, result.savings) == (
+                base.tariff,
+                base.total,
+                base.savings,
+            )
+
+
+def test_the_scenarios_example_prints_what_its_readme_shows(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """examples/scenarios/README.md: each command is run and prints what is shown under it
+    (stdout, then stderr); one that reports a failure on stderr exits with 1."""
+    text = (EXAMPLES / "scenarios" / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```console\n(.*?)^```$", text, re.M | re.S)
+    assert len(blocks) == 2
+    monkeypatch.chdir(EXAMPLES.parent)
+    for block in blocks:
+        command, _, shown = block.removeprefix("$ ").partition("\n")
+        argv = shlex.split(command)
+        assert argv[0] == "tariffs"
+        code = main(argv[1:])
+        captured = capsys.readouterr()
+        assert captured.out + captured.err == shown, command
+        assert code == (1 if "\ntariffs: scenario " in shown else 0), command
+    # The failed scenario and the tariff that does not apply are shown beside the others;
+    # the shorter-than-a-year comparison gives an annual figure only when asked.
+    assert "failed: examples/scenarios/factory-hourly.csv: scenario step 'cap:100kW'" in text
+    assert "not applicable: basic-charge:" in text
+    assert "not a year of bills, so no annual figure" in blocks[0]
+    assert "about 72,877.55 CNY/yr at this rate" in blocks[1]

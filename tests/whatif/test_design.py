@@ -448,6 +448,33 @@ def test_a_bad_target_is_a_usage_error(
     assert "not neutral or a revenue: 'lots'" in capsys.readouterr().err
 
 
+def test_the_current_tariff_is_priced_once_per_solve(files: dict[str, Path]) -> None:
+    """Only the proposed table is priced at each further value; nothing else changes."""
+    source = files["tables"] / "tou.yaml"
+    text = source.read_text(encoding="utf-8")
+    document = parse_yaml(text, str(source))
+    unknown = find_unknown(document, "charges[energy].prices.peak")
+    current = parse_tariff(flat_yaml("flat", "0.50"))
+    both: list[Tariff] = []
+    alone: list[Tariff] = []
+
+    def price_both(tariff: Tariff) -> list[AccountOutcome]:
+        both.append(tariff)
+        return price_accounts(entries(files), current, tariff, workers=1)
+
+    def price_alone(tariff: Tariff) -> list[AccountOutcome]:
+        alone.append(tariff)
+        outcomes = price_accounts(entries(files), current, tariff, workers=1, proposed_only=True)
+        assert all(o.current_total is None and o.proposed_total is not None for o in outcomes)
+        return outcomes
+
+    once = design_tariff(text, document, unknown, price_both, price_proposed=price_alone)
+    assert len(both) == 1 and len(alone) == once.solution.pricings - 1 >= 1
+    assert once == design(files, "tou", "charges[energy].prices.peak")
+    assert once.current_revenue == Decimal("297.60")  # 595.2 kWh × 0.50
+    assert once.energy_kwh == Decimal("595.2")
+
+
 # -- the example -------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[2]

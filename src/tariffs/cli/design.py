@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from tariffs.cli.options import (
@@ -176,14 +177,21 @@ def run(args: argparse.Namespace) -> int:
     options = _pricing_options(args, peaks)
     with dask_client(args) as client:
 
-        def price_portfolio(tariff: Tariff) -> list[AccountOutcome]:
+        def price_portfolio(tariff: Tariff, *, proposed_only: bool = False) -> list[AccountOutcome]:
             trial = [
                 item if isinstance(item, AccountOutcome) else (item[0], item[1], tariff)
                 for item in plan
             ]
-            return price_assigned(trial, client=client, **options)
+            return price_assigned(trial, client=client, proposed_only=proposed_only, **options)
 
-        design = design_tariff(text, document, unknown, price_portfolio, target=args.target)
+        design = design_tariff(
+            text,
+            document,
+            unknown,
+            price_portfolio,
+            target=args.target,
+            price_proposed=partial(price_portfolio, proposed_only=True),
+        )
     rendered = design_to_json(design) if args.format == "json" else design_to_table(design)
     if args.write_table:
         write_atomic(args.write_table, design.table)

@@ -722,6 +722,7 @@ def design_tariff(
     *,
     target: Decimal | None = None,
     max_pricings: int = MAX_PRICINGS,
+    price_proposed: Callable[[Tariff], list[AccountOutcome]] | None = None,
 ) -> Design:
     """Solve the unknown of a proposed table for a revenue over a portfolio.
 
@@ -734,6 +735,11 @@ def design_tariff(
         target: The revenue aimed at [currency]; None for the current revenue of the
             same accounts (revenue-neutral).
         max_pricings: The most pricings of the portfolio.
+        price_proposed: Prices every account under the tariff given only
+            (``price_accounts(..., proposed_only=True)``): the current revenue does not
+            change with the number, so it is priced once, with the value as written, by
+            ``price_portfolio``, and each further value by this. None: ``price_portfolio``
+            each time.
 
     Raises:
         InputError: An account fails to price at a value (the design is never solved on
@@ -751,7 +757,8 @@ def design_tariff(
                 f"--solve {unknown.path}: the table is not valid with {unknown.path} = "
                 f"{unknown.text(value)}: {exc}"
             ) from None
-        outcomes = price_portfolio(tariff)
+        first = not current
+        outcomes = (price_portfolio if first or price_proposed is None else price_proposed)(tariff)
         failed = [o for o in outcomes if not o.ok]
         if failed:
             shown = "; ".join(f"account {o.account_id}: {o.error}" for o in failed[:3])
@@ -763,7 +770,7 @@ def design_tariff(
             )
         if not outcomes:
             raise InputError("no accounts to price: a design needs at least one")
-        if not current:
+        if first:
             current.append(sum((o.current_total or Decimal(0) for o in outcomes), Decimal(0)))
             energy.append(sum((o.energy_kwh or Decimal(0) for o in outcomes), Decimal(0)))
             ids.extend(o.account_id for o in outcomes)

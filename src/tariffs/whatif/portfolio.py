@@ -189,6 +189,7 @@ class _Options:
     coincident_peaks: tuple[CoincidentPeak, ...] = ()
     estimate: Estimate | None = None
     response: Elasticity | None = None
+    proposed_only: bool = False
 
 
 def price_account(
@@ -273,8 +274,8 @@ def _outcome(
             by_zone[timezone] = read
         return by_zone[timezone]
 
-    current_bills, proposed_bills = (
-        price(
+    def bills_of(tariff: Tariff) -> list[Bill]:
+        return price(
             tariff,
             readings_in(tariff.timezone),
             entry.account,
@@ -283,8 +284,19 @@ def _outcome(
             event_days=options.event_days,
             coincident_peaks=options.coincident_peaks,
         )
-        for tariff in (current, proposed)
-    )
+
+    if options.proposed_only:
+        proposed_bills = bills_of(proposed)
+        return AccountOutcome(
+            account_id=entry.account_id,
+            groups=entry.groups,
+            energy_kwh=sum((bill.energy_kwh for bill in proposed_bills), Decimal(0)),
+            proposed_total=sum((bill.total for bill in proposed_bills), Decimal(0)),
+            bills=len(proposed_bills),
+            current_tariff=current.id,
+            proposed_tariff=proposed.id,
+        )
+    current_bills, proposed_bills = bills_of(current), bills_of(proposed)
     response = None
     if options.response is not None:
         account = entry.account
@@ -376,6 +388,7 @@ def price_accounts(
     progress: Callable[[int, int], None] | None = None,
     on_outcomes: Callable[[list[AccountOutcome]], None] | None = None,
     response: Elasticity | None = None,
+    proposed_only: bool = False,
 ) -> list[AccountOutcome]:
     """Price every account under both tariffs, in parallel (`tariffs.runs.runner.run`).
 
@@ -398,6 +411,9 @@ def price_accounts(
             order of ``accounts`` (e.g. to save them).
         response: Also price the load after this price response under the proposed
             tariff (`tariffs.whatif.response`), beside the static result.
+        proposed_only: Price the proposed tariff only: each outcome has its
+            ``proposed_total``, ``energy_kwh`` and ``bills`` under it, no current total,
+            lines or months (a design re-prices only the table it changes).
 
     Returns:
         One outcome per account, in the order of ``accounts``; an account whose input is
@@ -417,7 +433,10 @@ def price_accounts(
         tuple(coincident_peaks),
         estimate,
         response,
+        proposed_only,
     )
+    if proposed_only and response is not None:
+        raise ValueError("a price response needs the current tariff's bills")
     total = len(accounts)
     if total <= 1:
         workers = 1

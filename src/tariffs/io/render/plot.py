@@ -106,7 +106,7 @@ def comparison_chart(comparison: Comparison | WhatIf, image_format: str = "png")
         bottoms = [
             bottoms_positive[i] if h >= 0 else bottoms_negative[i] for i, h in enumerate(heights)
         ]
-        stacked.bar(positions, heights, bottom=bottoms, label=kind)
+        _unstick_empty(stacked.bar(positions, heights, bottom=bottoms, label=kind))
         for i, h in enumerate(heights):
             if h >= 0:
                 bottoms_positive[i] += h
@@ -116,7 +116,7 @@ def comparison_chart(comparison: Comparison | WhatIf, image_format: str = "png")
     stacked.set_ylabel(f"cost [{base.currency}]")
     stacked.set_title("Cost by line kind, cheapest first")
     stacked.axhline(0, color="black", linewidth=0.5)
-    stacked.legend(fontsize="small")
+    stacked.legend(**_BESIDE)
 
     monthly = axes[1]
     for result in base.results:
@@ -129,7 +129,7 @@ def comparison_chart(comparison: Comparison | WhatIf, image_format: str = "png")
     monthly.set_ylabel(f"bill [{base.currency}]")
     monthly.set_title("Bill per billing period (by first day)")
     monthly.tick_params(axis="x", labelrotation=30)
-    monthly.legend(fontsize="small")
+    monthly.legend(**_BESIDE)
 
     if scenarios:
         grouped = axes[2]
@@ -149,7 +149,7 @@ def comparison_chart(comparison: Comparison | WhatIf, image_format: str = "png")
         grouped.set_xticks(positions, names, rotation=20, ha="right")
         grouped.set_ylabel(f"total [{base.currency}]")
         grouped.set_title("Totals under each scenario")
-        grouped.legend(fontsize="small")
+        grouped.legend(**_BESIDE)
     return _render(figure, image_format)
 
 
@@ -172,6 +172,7 @@ def portfolio_chart(result: PortfolioResult, image_format: str = "png") -> bytes
     axes.axvline(0, color="black", linewidth=0.8)
     axes.set_xlabel(f"bill change, {result.proposed} minus {result.current} [{result.currency}]")
     axes.set_ylabel("accounts")
+    _whole_counts(axes)
     distribution = result.distribution
     axes.set_title(
         f"{distribution.pay_more} pay more, {distribution.pay_less} pay less, "
@@ -207,6 +208,7 @@ def portfolio_group_chart(
         axes.hist(changes, bins=min(50, max(5, len(changes) // 10)))
         axes.axvline(0, color="black", linewidth=0.8)
         axes.set_ylabel("accounts")
+        _whole_counts(axes)
         axes.set_title(f"{column} {value or '(blank)'}: {len(changes)} accounts", fontsize=9)
     axes_list[-1].set_xlabel(f"bill change, proposed minus current [{result.currency}]")
     return _render(figure, image_format)
@@ -225,13 +227,36 @@ def _stack(
     containers = []
     for heights, style in zip(rows, styles, strict=True):
         bottoms = [up[i] if h >= 0 else down[i] for i, h in enumerate(heights)]
-        containers.append(axes.bar(positions, heights, bottom=bottoms, **style))
+        containers.append(_unstick_empty(axes.bar(positions, heights, bottom=bottoms, **style)))
         for i, h in enumerate(heights):
             if h >= 0:
                 up[i] += h
             else:
                 down[i] += h
     return containers
+
+
+#: A legend beside its panel (right of it, top-aligned), so that it never covers a bar.
+_BESIDE: dict[str, Any] = {"fontsize": "small", "loc": "upper left", "bbox_to_anchor": (1.01, 1)}
+
+
+def _unstick_empty(container: Any) -> Any:
+    """A bar container whose zero-height bars do not pin the y limits.
+
+    A stacked segment that is 0 for a tariff is a bar of no height on top of the stack;
+    matplotlib keeps an axis limit from passing a bar's base, so it would cut the axis at
+    the top of that stack, flush with the frame.
+    """
+    for patch in container.patches:
+        if patch.get_height() == 0:
+            patch.sticky_edges.y.clear()
+    return container
+
+
+def _whole_counts(axes: Any) -> None:
+    """Ticks of whole numbers on the y axis (a count of accounts)."""
+    ticker = importlib.import_module("matplotlib.ticker")
+    axes.yaxis.set_major_locator(ticker.MaxNLocator(integer=True))
 
 
 def comparison_months_chart(comparison: Comparison | WhatIf, image_format: str = "png") -> bytes:
