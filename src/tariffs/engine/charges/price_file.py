@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from tariffs.engine.charges.context import Carried, Context, Priced
+from tariffs.engine.charges.context import Carried, Context, Priced, Reason
 from tariffs.errors import AccountError, TariffFileError
 from tariffs.model.bill import Line
 from tariffs.model.charges import PriceFileCharge
@@ -98,7 +98,10 @@ def price_price_file(
                 ctx.line("energy", f"{code}.{component}", words + suffix, quantity,
                          "kWh", price, quantity * price, terms)  # fmt: skip
             )
-            ctx.note(lines[-1], month=month, words=[f"{month} price of {component} in {source}"])
+            ctx.note(lines[-1], month=month,
+                     words=[Reason(f"{month} price of {component} in {source}", "price_file",
+                                   month=month, component=component,
+                                   source=str(source))])  # fmt: skip
             continue
         ratios = charge.ratios or {}
         for period, value in sorted(by_period.items()):
@@ -112,6 +115,10 @@ def price_price_file(
                 ctx.line("energy", f"{code}.{component}.{name}", f"{words} {name}{suffix}",
                          quantity, "kWh", rate, quantity * rate, terms)  # fmt: skip
             )
-            said = f"{month} price of {component} in {source}: {price:f} × {name} ratio {ratio:f}"
+            said = Reason(
+                f"{month} price of {component} in {source}: {price:f} × {name} ratio {ratio:f}",
+                "price_file_ratio", month=month, component=component, source=str(source),
+                price=f"{price:f}", period=name, ratio=f"{ratio:f}",
+            )  # fmt: skip
             ctx.note(lines[-1], month=month, words=[said])
     return Priced(lines)
