@@ -750,28 +750,30 @@ def _amount_words(
     mode, places = rounding
     count = facts.get("count")
     params: dict[str, Any] = {"exact": _exact_text(exact), "currency": currency}
+    params.update(mode=mode, places=places, amount="")
+    rounded = ""
+    if exact != line.amount:
+        rounded = f", rounded {mode.replace('_', '-')} to {_places(places)}: {_text(line.amount)}"
+        params["amount"] = _text(line.amount)
     if isinstance(count, Fraction) and line.rate is not None:
         product = f"{_text(line.rate)} × {_share_text(count)} {line.unit}"
-        text = f"{product} = {_exact_text(exact)} {currency}"
-        key = "amount_count"
-        params.update(rate=_text(line.rate), count=_share_text(count), unit=line.unit)
-    elif line.quantity is not None and line.rate is not None:
+        return Reason(
+            f"{product} = {_exact_text(exact)} {currency}{rounded}", "amount_count",
+            rate=_text(line.rate), count=_share_text(count), unit=line.unit, **params,
+        )  # fmt: skip
+    if line.quantity is not None and line.rate is not None:
         product = f"{_text(line.quantity)} {line.unit} × {_text(line.rate)}"
-        key = "amount_product"
-        params.update(quantity=_text(line.quantity), unit=line.unit, rate=_text(line.rate))
-        params.update(share="", credit=bool(facts.get("credit")))
         share = facts.get("month_share")
+        shown = ""
         if share is not None and share != 1:
-            product += f" × {_share_text(share)}"
-            params["share"] = _share_text(share)
+            shown = _share_text(share)
+            product += f" × {shown}"
         if facts.get("credit"):
             product = f"-({product})"
-        text = f"{product} = {_exact_text(exact)} {currency}"
-    else:
-        text = f"exact amount {_exact_text(exact)} {currency}"
-        key = "amount_exact"
-    params.update(mode=mode, places=places, amount="")
-    if exact != line.amount:
-        text += f", rounded {mode.replace('_', '-')} to {_places(places)}: {_text(line.amount)}"
-        params["amount"] = _text(line.amount)
-    return Reason(text, key, **params)
+        return Reason(
+            f"{product} = {_exact_text(exact)} {currency}{rounded}", "amount_product",
+            quantity=_text(line.quantity), unit=line.unit, rate=_text(line.rate), share=shown,
+            credit=bool(facts.get("credit")), **params,
+        )  # fmt: skip
+    text = f"exact amount {_exact_text(exact)} {currency}{rounded}"
+    return Reason(text, "amount_exact", **params)

@@ -91,11 +91,11 @@ def price_price_file(
     lines: list[Line] = []
     for component in charge.table.components:
         price = prices[component]
-        words = f"{label} {component.replace('_', ' ')}"
+        named = f"{label} {component.replace('_', ' ')}"
         if component not in charge.time_of_use:
             quantity = ctx.quantity(usage.total_kwh)
             lines.append(
-                ctx.line("energy", f"{code}.{component}", words + suffix, quantity,
+                ctx.line("energy", f"{code}.{component}", named + suffix, quantity,
                          "kWh", price, quantity * price, terms)  # fmt: skip
             )
             ctx.note(lines[-1], month=month,
@@ -112,7 +112,7 @@ def price_price_file(
             rate = price * ratio
             quantity = ctx.quantity(value)
             lines.append(
-                ctx.line("energy", f"{code}.{component}.{name}", f"{words} {name}{suffix}",
+                ctx.line("energy", f"{code}.{component}.{name}", f"{named} {name}{suffix}",
                          quantity, "kWh", rate, quantity * rate, terms)  # fmt: skip
             )
             said = Reason(

@@ -1034,7 +1034,7 @@ _REASONS: Final[dict[str, Callable[[dict[str, Any]], str]]] = {
         f"每个间隔电量 × （该间隔电价 + 加价 {facts['adder']}）"
     ),
     "percent_of": lambda facts: (
-        f"此前已计价的{_which_lines(facts)}舍入后金额的 {facts['percent']} %"
+        f"此前已计价的{_which_lines(facts)}（舍入后金额）的 {facts['percent']} %"
     ),
     "minimum": lambda facts: (
         f"最低电费 {facts['minimum']}（{_PER.get(str(facts['per']), str(facts['per']))} "
