@@ -335,3 +335,38 @@ def test_the_docs_explanation_in_chinese_is_the_real_output(
     assert main(argv) == 0
     out = capsys.readouterr().out.split("\n")
     assert len(shown) == 10 and all(row in out for row in shown)
+
+
+def _hours(start: dt.date, days: int) -> Readings:
+    """1 kWh an hour from ``start`` (Asia/Shanghai), ``days`` days."""
+    first = int(dt.datetime(start.year, start.month, start.day, tzinfo=SHANGHAI).timestamp())
+    count = 24 * days
+    return Readings("hours.csv", 3600, [first + 3600 * n for n in range(count)], 3,
+                    [1000] * count)  # fmt: skip
+
+
+def test_hourly_prices_and_an_annual_minimum_in_chinese() -> None:
+    # Hourly prices: 24 hours of July 1, each 1.000 kWh × (0.5 + 0.01) = 0.51000 CNY:
+    # 12.24000 CNY in all, which is 12.24 already (nothing to round).
+    hourly = parse_tariff(table_yaml("hourly-zh", (
+        "    charges:\n      - kind: dynamic_energy\n        adder_per_kwh: \"0.01\"\n"
+        "        hourly_prices_per_kwh: [" + ", ".join(["0.5"] * 8760) + "]\n"
+    )))  # fmt: skip
+    (bill,) = explain(hourly, _hours(dt.date(2025, 7, 1), 1))
+    assert [reason_text(r, "zh") for r in bill.lines[0].because[1:]] == [
+        "24 个当地整点小时，每小时电量 × （该小时电价 + 加价 0.01）",
+        "精确金额 12.24000 元",
+    ]
+    # December 2025, the last bill of the year: 744 kWh × 0.1 = 74.40 CNY; the annual
+    # minimum of 1200 for 31 of 365 days is 1200 × 31 / 365 = 101.9178… → 101.92, and
+    # 101.92 - 74.40 = 27.52 is made up.
+    annual = parse_tariff(table_yaml("annual-zh", (
+        '    charges:\n      - {kind: energy, price_per_kwh: "0.1"}\n'
+        '      - {kind: minimum, amount: "1200", per: year}\n'
+    )))  # fmt: skip
+    (bill,) = explain(annual, _hours(dt.date(2025, 12, 1), 31))
+    minimum = bill.lines[-1]
+    assert minimum.line.amount == Decimal("27.52")
+    assert reason_text(minimum.because[0], "zh") == (
+        "年最低电费 101.92（1200 × 31 / 365 天）减 2025 年已计 74.40 = 补足 27.52"
+    )

@@ -931,12 +931,6 @@ def _demand_method(facts: dict[str, Any]) -> str:
     return f"基本电费计收方式：{_BASIC_METHODS.get(method, method)}{who}"
 
 
-def _at_least_floor(facts: dict[str, Any]) -> str:
-    if not facts["floor"]:
-        return ""
-    return f"，不低于下限 {facts['floor']} 千瓦：{facts['billed']} 千瓦"
-
-
 def _ratchet(facts: dict[str, Any]) -> str:
     text = (
         f"需量棘轮：{facts['percent']} % × {facts['highest']} 千瓦（此前 {facts['months']} "
@@ -977,7 +971,7 @@ _REASONS: Final[dict[str, Callable[[dict[str, Any]], str]]] = {
     "tier_bounds": _tier_bounds,
     "tier_counted": _tier_counted,
     "tier_share": lambda facts: (
-        f"本部分分摊：{facts['tier_kwh']} × {facts['bucket_kwh']} / {facts['total']} 千瓦时"
+        f"按比例分摊：{facts['tier_kwh']} × {facts['bucket_kwh']} / {facts['total']} 千瓦时"
     ),
     "demand_none": lambda facts: f"{_demand_where(facts)}：无间隔",
     "demand_metered": lambda facts: (
@@ -1071,10 +1065,14 @@ _REASONS: Final[dict[str, Callable[[dict[str, Any]], str]]] = {
         f"下限：容量 {facts['capacity']} 千伏安的 {facts['percent']} % = {facts['floor']} 千瓦"
     ),
     "contract_demand": lambda facts: (
-        f"合同最大需量 {facts['declared']} 千瓦{_at_least_floor(facts)}"
+        f"合同最大需量 {facts['declared']} 千瓦"
+        + (f"，不低于下限 {facts['floor']} 千瓦：{facts['billed']} 千瓦" if facts["floor"] else "")
     ),
     "measured_demand": lambda facts: (
-        f"按实际最大需量 {facts['measured']} 千瓦计收{_at_least_floor(facts)}"
+        f"实际最大需量 {facts['measured']} 千瓦，不低于下限 {facts['floor']} 千瓦：按 "
+        f"{facts['billed']} 千瓦计收"
+        if facts["floor"]
+        else f"按实际最大需量 {facts['measured']} 千瓦计收"
     ),
     "overrun_allowance": lambda facts: (
         f"超合同最大需量起算：{facts['contract']} 千瓦的 {facts['percent']} % = "
