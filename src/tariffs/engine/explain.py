@@ -12,7 +12,9 @@ one ``is None`` test per line.
 
 A line's explanation holds the facts as data (`LineExplanation.facts`, Decimals and
 dates, rendered as strings in JSON) and the same facts in plain words
-(`LineExplanation.because`).
+(`LineExplanation.because`). Each sentence is a `Reason`: its English text, with a key
+and the facts it was written from, so that a renderer writes it in another language
+(`tariffs.io.render.labels.reason_text`).
 """
 
 from __future__ import annotations
@@ -118,7 +120,7 @@ class LineExplanation:
         exact_amount: Its amount before rounding, exact (None: not noted).
         rounding: The tariff's rounding: (mode, decimal places).
         facts: What the charge used, as data (kind-specific keys, see docs/explain.md).
-        because: The same facts in plain words, one sentence each.
+        because: The same facts in plain words, one sentence each (each a `Reason`).
     """
 
     line: Line
