@@ -33,7 +33,8 @@ from tariffs import (
     parse_tariff,
     price,
 )
-from tariffs.engine.explain import BillExplanation, DemandFacts, PeriodFacts, explain
+from tariffs.engine.explain import BillExplanation, DemandFacts, PeriodFacts, Reason, explain
+from tariffs.io.render.labels import REASON_KEYS, has_latin, reason_text
 from tariffs.model.bill import round_amount
 from tariffs.model.readings import Readings, to_decimal
 from tariffs.model.tariff import Tariff
@@ -105,8 +106,42 @@ def exact(value: Decimal | Fraction) -> Fraction:
     return Fraction(value)
 
 
+#: The facts of a reason that are words to be written in Chinese, not data to keep.
+_WORDS = frozenset({"unit", "energy", "per", "scope", "mode", "method"})
+
+
+def _data(value: object) -> list[str]:
+    """The data of a reason's facts: names, ids, dates, numbers (nested reasons' too)."""
+    if isinstance(value, Reason):
+        return [d for key, item in value.params.items() if key not in _WORDS for d in _data(item)]
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, tuple | list):
+        return [d for item in value for d in _data(item)]
+    return [] if isinstance(value, bool) else [str(value)]
+
+
+def chinese_words(reason: str) -> str:
+    """A reason in Chinese less its data; it has a key, and Chinese words only are left.
+
+    What stays as written is data: period, season and day-type names a table chose,
+    line codes, account ids, files, dates and times, numbers, currency codes.
+    """
+    assert isinstance(reason, Reason) and reason.key in REASON_KEYS, reason
+    chinese = reason_text(reason, "zh")
+    words = chinese
+    for piece in sorted(set(_data(reason)), key=len, reverse=True):
+        if piece:
+            words = words.replace(piece, "")
+    assert not has_latin(words), (chinese, words)
+    return words
+
+
 def check_laws(explained: list[BillExplanation], tariff: Tariff, readings: Readings) -> None:
-    """Every law of the module docstring, on every line of every explained bill."""
+    """Every law of the module docstring, on every line of every explained bill.
+
+    And every reason has a key and is written in Chinese from its facts.
+    """
     scale = readings.scale
     index_of = {start: i for i, start in enumerate(readings.starts)}
     for bill_explained in explained:
@@ -123,6 +158,8 @@ def check_laws(explained: list[BillExplanation], tariff: Tariff, readings: Readi
         for item in bill_explained.lines:
             line, facts = item.line, item.facts
             assert item.exact_amount is not None, line.code
+            for reason in item.because:
+                chinese_words(reason)
             mode, places = item.rounding
             if line.code == "rounding" and tariff.rounding.per == "bill":
                 # The total alone is rounded to places; the lines add up to it.

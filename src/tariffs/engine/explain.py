@@ -12,7 +12,9 @@ one ``is None`` test per line.
 
 A line's explanation holds the facts as data (`LineExplanation.facts`, Decimals and
 dates, rendered as strings in JSON) and the same facts in plain words
-(`LineExplanation.because`).
+(`LineExplanation.because`). Each sentence is a `Reason`: its English text, with a key
+and the facts it was written from, so that a renderer writes it in another language
+(`tariffs.io.render.labels.reason_text`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
-from tariffs.engine.charges.context import decimal_or_rounded
+from tariffs.engine.charges.context import Reason, decimal_or_rounded
 from tariffs.engine.measures import MaxDemand, locate_demand
 from tariffs.engine.pricing import price_recorded
 from tariffs.model.bill import Bill, Line
@@ -42,6 +44,7 @@ __all__ = [
     "DemandFacts",
     "LineExplanation",
     "PeriodFacts",
+    "Reason",
     "Recorder",
     "explain",
 ]
@@ -117,7 +120,7 @@ class LineExplanation:
         exact_amount: Its amount before rounding, exact (None: not noted).
         rounding: The tariff's rounding: (mode, decimal places).
         facts: What the charge used, as data (kind-specific keys, see docs/explain.md).
-        because: The same facts in plain words, one sentence each.
+        because: The same facts in plain words, one sentence each (each a `Reason`).
     """
 
     line: Line
@@ -299,12 +302,20 @@ class Recorder:
         assert line.quantity is not None and line.rate is not None  # noqa: S101 - made so
         exact = line.quantity * line.rate
         mode, places = rounding
+        base, rate, amount = _text(line.quantity), _text(line.rate), _text(line.amount)
         because = (
-            f"value-added tax on prices that exclude it: the other lines add up to "
-            f"{_text(line.quantity)} {currency}",
-            f"{_text(line.quantity)} × {_text(line.rate)} = {_text(exact)} {currency}, rounded "
-            f"{mode.replace('_', '-')} to {_places(places)}: {_text(line.amount)}",
-        )
+            Reason(
+                f"value-added tax on prices that exclude it: the other lines add up to "
+                f"{base} {currency}",
+                "vat_base", base=base, currency=currency,
+            ),
+            Reason(
+                f"{base} × {rate} = {_text(exact)} {currency}, rounded "
+                f"{mode.replace('_', '-')} to {_places(places)}: {amount}",
+                "vat_amount", base=base, rate=rate, exact=_text(exact), currency=currency,
+                mode=mode, places=places, amount=amount,
+            ),
+        )  # fmt: skip
         return LineExplanation(line, exact, rounding, {"base": line.quantity}, because)
 
     def _rounding_line(self, line: Line, bill: Bill) -> LineExplanation:
@@ -313,10 +324,14 @@ class Recorder:
         lines_sum = sum((other.amount for other in bill.lines if other is not line), Decimal(0))
         facts: dict[str, object] = {"lines_sum": lines_sum, "total": bill.total}
         because = (
-            f"the other lines add up to {_text(lines_sum)} {bill.currency}; the total is "
-            f"rounded {mode.replace('_', '-')} once, to {_places(places)}: {_text(bill.total)}, "
-            f"and this line holds the difference, {_text(line.amount)}",
-        )
+            Reason(
+                f"the other lines add up to {_text(lines_sum)} {bill.currency}; the total is "
+                f"rounded {mode.replace('_', '-')} once, to {_places(places)}: "
+                f"{_text(bill.total)}, and this line holds the difference, {_text(line.amount)}",
+                "rounding_line", lines_sum=_text(lines_sum), currency=bill.currency, mode=mode,
+                places=places, total=_text(bill.total), amount=_text(line.amount),
+            ),
+        )  # fmt: skip
         return LineExplanation(line, line.amount, (mode, places), facts, because)
 
 
@@ -465,7 +480,14 @@ def _overrides(
             text += f" on day types {', '.join(override.day_types)}"
         if override.replaces is not None:
             text += f", replacing {', '.join(override.replaces)}"
-        found.append(text)
+        found.append(
+            Reason(
+                text, "override", windows=tuple(override.windows),
+                months=tuple(str(m) for m in override.months or ()),
+                events=override.days == "events", day_types=tuple(override.day_types or ()),
+                replaces=tuple(override.replaces or ()),
+            )
+        )  # fmt: skip
     return tuple(found)
 
 
@@ -531,9 +553,14 @@ def _because(
     for period in facts.get("periods", ()):
         words.append(_period_words(period))
     if "intervals" in facts and "read_kwh" in facts:
-        text = f"all {facts['intervals']} intervals: {_text(facts['read_kwh'])} kWh read"
-        text += _priced_words(facts["read_kwh"], facts.get("netted_kwh", 0), facts["kwh"])
-        words.append(text)
+        read = _text(facts["read_kwh"])
+        text = f"all {facts['intervals']} intervals: {read} kWh read"
+        priced = _priced_facts(facts["read_kwh"], facts.get("netted_kwh", 0), facts["kwh"])
+        text += _priced_words(**priced)
+        words.append(
+            Reason(text, "all_intervals", intervals=str(facts["intervals"]), read_kwh=read,
+                   **priced)
+        )  # fmt: skip
     tier = facts.get("tier")
     if tier is not None:
         words.extend(_tier_words(tier))
@@ -545,7 +572,11 @@ def _because(
     if base is not None:
         total = sum((amount for _, amount in base), Decimal(0))
         named = " + ".join(f"{code} {_text(amount)}" for code, amount in base) or "no lines"
-        words.append(f"base: {named} = {_text(total)} {currency}")
+        words.append(
+            Reason(f"base: {named} = {_text(total)} {currency}", "base",
+                   lines=tuple((code, _text(amount)) for code, amount in base),
+                   total=_text(total), currency=currency)
+        )  # fmt: skip
     share = facts.get("month_share")
     if share is not None and share != 1:
         words.append(_share_words(facts))
@@ -553,7 +584,7 @@ def _because(
     return words
 
 
-def _period_words(period: PeriodFacts) -> str:
+def _period_words(period: PeriodFacts) -> Reason:
     where = []
     if period.period:
         where.append(f"period {period.period}")
@@ -573,55 +604,94 @@ def _period_words(period: PeriodFacts) -> str:
     for override in period.overrides:
         text += f"; {override}"
     text += ")"
-    return text + _priced_words(period.read_kwh, period.netted_kwh, period.kwh)
+    priced = _priced_facts(period.read_kwh, period.netted_kwh, period.kwh)
+    return Reason(
+        text + _priced_words(**priced), "period", period=period.period, season=period.season,
+        intervals=str(period.intervals), read_kwh=_text(period.read_kwh),
+        first_day=str(period.first_day), last_day=str(period.last_day),
+        windows=() if period.windows == ("00:00-24:00",) else tuple(period.windows),
+        day_types=tuple(period.day_types), overrides=tuple(period.overrides), **priced,
+    )  # fmt: skip
 
 
-def _priced_words(read_kwh: Decimal, netted_kwh: Decimal, kwh: Decimal) -> str:
-    """How the kWh priced follow from the kWh read: netted by net metering, losses added."""
+def _priced_facts(read_kwh: Decimal, netted_kwh: Decimal, kwh: Decimal) -> dict[str, str]:
+    """The kWh netted, the losses and the kWh priced, as texts ("" for none).
+
+    ``kwh`` is "" where the kWh priced are the kWh read (nothing netted, no losses).
+    """
     if kwh == read_kwh:
-        return ""
-    text = f" - {_text(netted_kwh)} kWh netted by exports and credit" if netted_kwh else ""
+        return {"netted": "", "losses": "", "kwh": ""}
     losses = kwh - read_kwh + netted_kwh
+    return {
+        "netted": _text(netted_kwh) if netted_kwh else "",
+        "losses": _text(losses) if losses else "",
+        "kwh": _text(kwh),
+    }
+
+
+def _priced_words(netted: str, losses: str, kwh: str) -> str:
+    """`_priced_facts` in words: netted by net metering, losses added."""
+    if not kwh:
+        return ""
+    text = f" - {netted} kWh netted by exports and credit" if netted else ""
     if losses:
-        text += f" + {_text(losses)} kWh losses"
-    return text + f" = {_text(kwh)} kWh"
+        text += f" + {losses} kWh losses"
+    return text + f" = {kwh} kWh"
 
 
-def _tier_words(tier: Mapping[str, Any]) -> list[str]:
+def _tier_words(tier: Mapping[str, Any]) -> list[Reason]:
     words = []
     number, bounds = tier["tier"], tier["bounds_kwh"]
     low = Decimal(0) if number == 1 else bounds[number - 2]
     high = None if number > len(bounds) else bounds[number - 1]
     per = tier["per"]
     span = f"above {_text(low)}" if high is None else f"{_text(low)} to {_text(high)}"
-    words.append(f"tier {number} is {span} kWh per {per}")
+    words.append(
+        Reason(f"tier {number} is {span} kWh per {per}", "tier_span", tier=str(number),
+               low=_text(low), high="" if high is None else _text(high), per=per)
+    )  # fmt: skip
     declared = tier["declared_bounds_kwh"]
     if declared != bounds:
         how = [f"declared bounds {', '.join(_text(b) for b in declared)} kWh"]
+        params: dict[str, Any] = {"declared": tuple(_text(b) for b in declared)}
+        params.update(allowance="", days="", demand_kw="", proration="")
         if tier.get("allowance_kwh"):
-            how.append(f"+ {_text(tier['allowance_kwh'])} kWh allowance")
+            params["allowance"] = _text(tier["allowance_kwh"])
+            how.append(f"+ {params['allowance']} kWh allowance")
         if tier.get("bound_unit") == "kwh_per_day":
-            how.append(f"× {tier['bill_days']} days")
+            params["days"] = str(tier["bill_days"])
+            how.append(f"× {params['days']} days")
         elif tier.get("bound_unit") == "kwh_per_kw":
-            how.append(f"× {_text(tier['demand_kw'])} kW maximum demand")
+            params["demand_kw"] = _text(tier["demand_kw"])
+            how.append(f"× {params['demand_kw']} kW maximum demand")
         if tier.get("proration", 1) != 1:
-            how.append(f"× {_text(tier['proration'])} (partial period)")
-        words.append(" ".join(how))
+            params["proration"] = _text(tier["proration"])
+            how.append(f"× {params['proration']} (partial period)")
+        words.append(Reason(" ".join(how), "tier_bounds", **params))
     before, total = tier["counted_before_kwh"], tier["total_kwh"]
     ladder = f"{_text(before)} kWh counted before this bill, " if before else ""
+    scope = tier.get("scope", "segment")
     words.append(
-        f"{ladder}{_text(total)} kWh this {tier.get('scope', 'segment')}: "
-        f"{_text(tier['tier_kwh'])} kWh fall in tier {number}"
-    )
+        Reason(
+            f"{ladder}{_text(total)} kWh this {scope}: "
+            f"{_text(tier['tier_kwh'])} kWh fall in tier {number}",
+            "tier_counted", before=_text(before) if before else "", total=_text(total),
+            scope=scope, tier_kwh=_text(tier["tier_kwh"]), tier=str(number),
+        )
+    )  # fmt: skip
     if tier.get("bucket_kwh") is not None and tier["bucket_kwh"] != total:
         words.append(
-            f"its share: {_text(tier['tier_kwh'])} × {_text(tier['bucket_kwh'])} / "
-            f"{_text(total)} kWh of this bucket"
-        )
+            Reason(
+                f"its share: {_text(tier['tier_kwh'])} × {_text(tier['bucket_kwh'])} / "
+                f"{_text(total)} kWh of this bucket",
+                "tier_share", tier_kwh=_text(tier["tier_kwh"]),
+                bucket_kwh=_text(tier["bucket_kwh"]), total=_text(total),
+            )
+        )  # fmt: skip
     return words
 
 
-def _demand_words(demand: DemandFacts) -> str:
+def _demand_words(demand: DemandFacts) -> Reason:
     unit, energy = ("kvar", "kvarh") if demand.reactive else ("kW", "kWh")
     kind = "sliding" if demand.sliding else "clock-aligned"
     scope = []
@@ -630,24 +700,37 @@ def _demand_words(demand: DemandFacts) -> str:
     if demand.hours:
         scope.append(f"in hours {', '.join(demand.hours)}")
     where = f" {' '.join(scope)}" if scope else ""
+    facts: dict[str, Any] = {
+        "demand": _text(demand.demand_kw), "unit": unit, "periods": tuple(demand.periods),
+        "hours": tuple(demand.hours),
+    }  # fmt: skip
     if demand.start is None:
-        return f"maximum demand {_text(demand.demand_kw)} {unit}{where}: no interval"
-    if demand.metered:
-        return (
-            f"maximum demand {_text(demand.demand_kw)} {unit}{where}, as the meter reported "
-            f"it (kw column), in the interval from {demand.start:%Y-%m-%dT%H:%M}"
+        return Reason(
+            f"maximum demand {_text(demand.demand_kw)} {unit}{where}: no interval",
+            "demand_none", **facts,
         )
-    return (
+    start = f"{demand.start:%Y-%m-%dT%H:%M}"
+    if demand.metered:
+        return Reason(
+            f"maximum demand {_text(demand.demand_kw)} {unit}{where}, as the meter reported "
+            f"it (kw column), in the interval from {start}",
+            "demand_metered", start=start, column="kw", **facts,
+        )
+    return Reason(
         f"maximum demand {_text(demand.demand_kw)} {unit}{where} over {demand.window_minutes}-"
-        f"minute {kind} windows, in the window from {demand.start:%Y-%m-%dT%H:%M} "
+        f"minute {kind} windows, in the window from {start} "
         f"({demand.intervals} interval{'' if demand.intervals == 1 else 's'}, "
-        f"{_text(demand.window_kwh)} {energy} × 60 / {demand.window_minutes})"
-    )
+        f"{_text(demand.window_kwh)} {energy} × 60 / {demand.window_minutes})",
+        "demand_window", minutes=str(demand.window_minutes), sliding=demand.sliding,
+        start=start, intervals=str(demand.intervals), window_kwh=_text(demand.window_kwh),
+        energy=energy, **facts,
+    )  # fmt: skip
 
 
-def _share_words(facts: Mapping[str, Any]) -> str:
+def _share_words(facts: Mapping[str, Any]) -> Reason:
     share = facts["month_share"]
     text = f"× {_share_text(share)} of a month"
+    params = {"share": _share_text(share), "days": "", "month_days": ""}
     days = facts.get("days")
     if days and share:
         # The days the share stands for: ``days`` of a month of ``days / share`` days (the
@@ -655,7 +738,8 @@ def _share_words(facts: Mapping[str, Any]) -> str:
         month = Fraction(days) / share
         if month.denominator == 1:
             text += f" ({days} of {month.numerator} days)"
-    return text
+            params.update(days=str(days), month_days=str(month.numerator))
+    return Reason(text, "share", **params)
 
 
 def _amount_words(
@@ -664,22 +748,34 @@ def _amount_words(
     rounding: tuple[str, int],
     facts: Mapping[str, Any],
     currency: str,
-) -> str:
+) -> Reason:
     mode, places = rounding
     count = facts.get("count")
+    params: dict[str, Any] = {"exact": _exact_text(exact), "currency": currency}
+    params.update(mode=mode, places=places, amount="")
+    rounded = ""
+    if exact != line.amount:
+        rounded = f", rounded {mode.replace('_', '-')} to {_places(places)}: {_text(line.amount)}"
+        params["amount"] = _text(line.amount)
     if isinstance(count, Fraction) and line.rate is not None:
         product = f"{_text(line.rate)} × {_share_text(count)} {line.unit}"
-        text = f"{product} = {_exact_text(exact)} {currency}"
-    elif line.quantity is not None and line.rate is not None:
+        return Reason(
+            f"{product} = {_exact_text(exact)} {currency}{rounded}", "amount_count",
+            rate=_text(line.rate), count=_share_text(count), unit=line.unit, **params,
+        )  # fmt: skip
+    if line.quantity is not None and line.rate is not None:
         product = f"{_text(line.quantity)} {line.unit} × {_text(line.rate)}"
         share = facts.get("month_share")
+        shown = ""
         if share is not None and share != 1:
-            product += f" × {_share_text(share)}"
+            shown = _share_text(share)
+            product += f" × {shown}"
         if facts.get("credit"):
             product = f"-({product})"
-        text = f"{product} = {_exact_text(exact)} {currency}"
-    else:
-        text = f"exact amount {_exact_text(exact)} {currency}"
-    if exact != line.amount:
-        text += f", rounded {mode.replace('_', '-')} to {_places(places)}: {_text(line.amount)}"
-    return text
+        return Reason(
+            f"{product} = {_exact_text(exact)} {currency}{rounded}", "amount_product",
+            quantity=_text(line.quantity), unit=line.unit, rate=_text(line.rate), share=shown,
+            credit=bool(facts.get("credit")), **params,
+        )  # fmt: skip
+    text = f"exact amount {_exact_text(exact)} {currency}{rounded}"
+    return Reason(text, "amount_exact", **params)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
-from tariffs.engine.charges.context import Carried, Context, Priced, matches
+from tariffs.engine.charges.context import Carried, Context, Priced, Reason, matches
 from tariffs.engine.charges.fixed import per_unit
 from tariffs.model.bill import Line
 from tariffs.model.charges import MinimumCharge
@@ -44,8 +44,10 @@ def price_minimum(
             line, minimum=minimum,
             base_lines=[(item.code, item.amount) for item in earlier
                         if matches(item, charge.applies_to)],
-            words=[f"minimum {minimum:f} ({charge.amount:f} per {charge.per} × {count}) less "
-                   f"the base {base:f} = {minimum - base:f} made up"],
+            words=[Reason(f"minimum {minimum:f} ({charge.amount:f} per {charge.per} × {count}) "
+                          f"less the base {base:f} = {minimum - base:f} made up", "minimum",
+                          minimum=f"{minimum:f}", amount=f"{charge.amount:f}", per=charge.per,
+                          count=f"{count}", base=f"{base:f}", made_up=f"{minimum - base:f}")],
         )  # fmt: skip
     return Priced([line])
 
@@ -75,7 +77,11 @@ def _annual(
                     None, None, None, minimum - amount)  # fmt: skip
     if ctx.recorder is not None:
         ctx.note(line, minimum=minimum, year_amount=amount, days=days,
-                 words=[f"annual minimum {minimum:f} ({charge.amount:f} × {min(days, days_in_year)}"
-                        f" of {days_in_year} days) less the {amount:f} billed in {year} = "
-                        f"{minimum - amount:f} made up"])  # fmt: skip
+                 words=[Reason(f"annual minimum {minimum:f} ({charge.amount:f} × "
+                               f"{min(days, days_in_year)} of {days_in_year} days) less the "
+                               f"{amount:f} billed in {year} = {minimum - amount:f} made up",
+                               "annual_minimum", minimum=f"{minimum:f}",
+                               amount=f"{charge.amount:f}", days=str(min(days, days_in_year)),
+                               year_days=str(days_in_year), billed=f"{amount:f}",
+                               year=str(year), made_up=f"{minimum - amount:f}")])  # fmt: skip
     return Priced([line], carried=carried)

@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from tariffs.engine.adjustments.power_factor_tables import power_factor, power_factor_table
-from tariffs.engine.charges.context import Carried, Context, Priced, Setting, matches, prorated
+from tariffs.engine.charges.context import (
+    Carried,
+    Context,
+    Priced,
+    Reason,
+    Setting,
+    matches,
+    prorated,
+)
 from tariffs.engine.measures import MaxDemand
 from tariffs.errors import ReadingsError
 from tariffs.model.bill import BillWarning, Line
@@ -68,10 +76,16 @@ def price_power_factor(
             standard=table.standard, percent=percent,
             base_lines=[(item.code, item.amount) for item in earlier
                         if matches(item, charge.applies_to)],
-            words=[f"power factor = kWh / √(kWh² + kvarh²) of the bill = {kwh:f} / "
-                   f"√({kwh:f}² + {kvarh:f}²), rounded half-up to 2 places: {factor}",
-                   f"table {charge.table} (standard {table.standard}): {factor} gives "
-                   f"{percent} %, applied to {what}"],
+            words=[Reason(f"power factor = kWh / √(kWh² + kvarh²) of the bill = {kwh:f} / "
+                          f"√({kwh:f}² + {kvarh:f}²), rounded half-up to 2 places: {factor}",
+                          "power_factor", kwh=f"{kwh:f}", kvarh=f"{kvarh:f}",
+                          factor=f"{factor}"),
+                   Reason(f"table {charge.table} (standard {table.standard}): {factor} gives "
+                          f"{percent} %, applied to {what}", "power_factor_table",
+                          table=str(charge.table), standard=f"{table.standard}",
+                          factor=f"{factor}", percent=f"{percent}",
+                          lines=tuple(charge.applies_to or ()),
+                          every=charge.applies_to is None)],
         )  # fmt: skip
     return Priced([line])
 
@@ -124,6 +138,9 @@ def price_reactive(
     if ctx.recorder is not None:
         free = charge.free_kvarh_per_kwh * kwh
         ctx.note(line, kwh=kwh, kvarh=kvarh,
-                 words=[f"{kvarh:f} kvarh less the free {charge.free_kvarh_per_kwh:f} × "
-                        f"{kwh:f} kWh = {free:f} kvarh: {billed:f} kvarh billed"])  # fmt: skip
+                 words=[Reason(f"{kvarh:f} kvarh less the free {charge.free_kvarh_per_kwh:f} × "
+                               f"{kwh:f} kWh = {free:f} kvarh: {billed:f} kvarh billed",
+                               "reactive_free", kvarh=f"{kvarh:f}",
+                               free_per=f"{charge.free_kvarh_per_kwh:f}", kwh=f"{kwh:f}",
+                               free=f"{free:f}", billed=f"{billed:f}")])  # fmt: skip
     return Priced([line])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from tariffs.engine.charges.context import Carried, Context, Priced, matches
+from tariffs.engine.charges.context import Carried, Context, Priced, Reason, matches
 from tariffs.model.bill import Line
 from tariffs.model.charges import DiscountCharge, TaxCharge
 
@@ -41,7 +41,9 @@ def _note(
         percent=percent,
         applies_to=applies_to,
         base_lines=[(item.code, item.amount) for item in earlier if matches(item, applies_to)],
-        words=[f"{percent:f} % of the rounded amounts of {what} priced before it"],
+        words=[Reason(f"{percent:f} % of the rounded amounts of {what} priced before it",
+                      "percent_of", percent=f"{percent:f}", lines=tuple(applies_to or ()),
+                      every=applies_to is None)],  # fmt: skip
     )
 
 

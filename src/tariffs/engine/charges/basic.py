@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-from tariffs.engine.charges.context import Carried, Context, Priced, Setting, prorated
+from tariffs.engine.charges.context import Carried, Context, Priced, Reason, Setting, prorated
 from tariffs.engine.measures import MaxDemand, bill_demand
 from tariffs.errors import AccountError, TariffFileError
 from tariffs.model.account import Account, CapacityState
@@ -208,6 +208,7 @@ def _capacity_lines(charge: BasicCharge, ctx: Context, code: str, label: str) ->
     if len(parts) <= 1 and not (parts and (parts[0].suspended_kva or parts[0].reduced_kva)):
         kva = parts[0].capacity_kva if parts else capacity
         note = ""
+        idle: list[str] = []
         if account.billed_transformers and kva == capacity:
             idle = [t.id for t in account.transformers if t.id not in account.billed_transformers]
             note = f" (transformers {' + '.join(account.billed_transformers)}"
@@ -215,9 +216,11 @@ def _capacity_lines(charge: BasicCharge, ctx: Context, code: str, label: str) ->
         line = ctx.line("capacity", f"{code}.capacity", f"{label} by capacity{note}{partial}",
                         kva, "kVA", price, prorated(kva * price, share))  # fmt: skip
         if ctx.recorder is not None:
-            words = [f"basic_charge_method capacity: contracted capacity {kva:f} kVA"]
+            words = [Reason(f"basic_charge_method capacity: contracted capacity {kva:f} kVA",
+                            "capacity_method", kva=f"{kva:f}")]
             if note:
-                words.append(f"capacity counted: {note.strip()[1:-1]}")
+                words.append(Reason(f"capacity counted: {note.strip()[1:-1]}", "capacity_counted",
+                                    billed=tuple(account.billed_transformers), idle=tuple(idle)))
             ctx.note(line, **_shares(ctx, ctx.segment_days, share), capacity_kva=kva,
                      method="capacity", words=words)  # fmt: skip
         return [line]
@@ -263,12 +266,19 @@ def _capacity_lines(charge: BasicCharge, ctx: Context, code: str, label: str) ->
         if ctx.recorder is not None:
             end = part.start + dt.timedelta(days=part.days)
             words = [
-                f"basic_charge_method capacity: from {part.start} to {end} (exclusive), "
-                f"{part.capacity_kva:f} kVA contracted"
-                + (f", {part.suspended_kva:f} kVA suspended" if part.suspended_kva else "")
-                + (f", {part.reduced_kva:f} kVA reduced" if part.reduced_kva else "")
-                + f" (capacity changes of account {account.account_id})"
-            ]
+                Reason(
+                    f"basic_charge_method capacity: from {part.start} to {end} (exclusive), "
+                    f"{part.capacity_kva:f} kVA contracted"
+                    + (f", {part.suspended_kva:f} kVA suspended" if part.suspended_kva else "")
+                    + (f", {part.reduced_kva:f} kVA reduced" if part.reduced_kva else "")
+                    + f" (capacity changes of account {account.account_id})",
+                    "capacity_part", start=str(part.start), end=str(end),
+                    capacity=f"{part.capacity_kva:f}",
+                    suspended=f"{part.suspended_kva:f}" if part.suspended_kva else "",
+                    reduced=f"{part.reduced_kva:f}" if part.reduced_kva else "",
+                    account=str(account.account_id),
+                )
+            ]  # fmt: skip
             for line in lines[first:]:
                 ctx.note(line, **_shares(ctx, part.days, part_share), method="capacity",
                          capacity_kva=part.capacity_kva, suspended_kva=part.suspended_kva,
@@ -375,33 +385,55 @@ def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
 
     if ctx.recorder is not None:
         who = f" of account {ctx.account.account_id}" if ctx.account else ""
-        words = [f"basic_charge_method {method}{who}"]
+        account_id = str(ctx.account.account_id) if ctx.account else ""
+        words = [Reason(f"basic_charge_method {method}{who}", "demand_method", method=method,
+                        account=account_id)]
         extra: dict[str, object] = {}
+        floor = f"{floor_kw:f}" if floor_kw else ""
         if floor_kw:
+            capacity_kva = ctx.account.capacity_kva  # type: ignore[union-attr]
             words.append(
-                f"floor: {charge.floor_percent_of_capacity} % of {ctx.account.capacity_kva:f} "  # type: ignore[union-attr]
-                f"kVA = {floor_kw:f} kW"
-            )
+                Reason(
+                    f"floor: {charge.floor_percent_of_capacity} % of {capacity_kva:f} "
+                    f"kVA = {floor_kw:f} kW",
+                    "demand_floor", percent=f"{charge.floor_percent_of_capacity}",
+                    capacity=f"{capacity_kva:f}", floor=floor,
+                )
+            )  # fmt: skip
         if method == "contract_demand":
             declared = _need(ctx, "contract_demand_kw", "basic charge by contract demand")
             extra["contract_demand_kw"] = contract
             words.append(
-                f"contract demand {declared:f} kW"
-                + (f", at least the floor {floor_kw:f} kW: {contract:f} kW" if floor_kw else "")
-            )
+                Reason(
+                    f"contract demand {declared:f} kW"
+                    + (f", at least the floor {floor_kw:f} kW: {contract:f} kW"
+                       if floor_kw else ""),
+                    "contract_demand", declared=f"{declared:f}", floor=floor,
+                    billed=f"{contract:f}",
+                )
+            )  # fmt: skip
         else:
             words.append(
-                f"billed the measured maximum demand {demand_kw:f} kW"
-                + (f", at least the floor {floor_kw:f} kW: {billed:f} kW" if floor_kw else "")
-            )
+                Reason(
+                    f"billed the measured maximum demand {demand_kw:f} kW"
+                    + (f", at least the floor {floor_kw:f} kW: {billed:f} kW" if floor_kw else ""),
+                    "measured_demand", measured=f"{demand_kw:f}", floor=floor,
+                    billed=f"{billed:f}",
+                )
+            )  # fmt: skip
         if method == "contract_demand" and charge.overrun is not None:
             allowance = contract * charge.overrun.above_percent / _HUNDRED
             extra["overrun_allowance_kw"] = allowance
             words.append(
-                f"overrun allowance {charge.overrun.above_percent} % of {contract:f} kW = "
-                f"{allowance:f} kW; measured {demand_kw:f} kW "
-                + ("is above it" if demand_kw > allowance else "is not above it")
-            )
+                Reason(
+                    f"overrun allowance {charge.overrun.above_percent} % of {contract:f} kW = "
+                    f"{allowance:f} kW; measured {demand_kw:f} kW "
+                    + ("is above it" if demand_kw > allowance else "is not above it"),
+                    "overrun_allowance", percent=f"{charge.overrun.above_percent}",
+                    contract=f"{contract:f}", allowance=f"{allowance:f}",
+                    measured=f"{demand_kw:f}", above=demand_kw > allowance,
+                )
+            )  # fmt: skip
         for line in lines:
             ctx.note(line, **_shares(ctx, ctx.segment_days, share), method=method,
                      measure=bill_demand(ctx.version.demand_window), measured_kw=demand_kw,
@@ -422,6 +454,10 @@ def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
             )  # fmt: skip
             if ctx.recorder is not None:
                 ctx.note(lines[-1], base_lines=[(line.code, line.amount) for line in lines[:-1]],
-                         words=[f"{kwh:f} kWh / {capacity:f} kVA ≥ {discount.min_kwh_per_kva} "
-                                f"kWh/kVA: {discount.percent} % off"])  # fmt: skip
+                         words=[Reason(f"{kwh:f} kWh / {capacity:f} kVA ≥ "
+                                       f"{discount.min_kwh_per_kva} kWh/kVA: {discount.percent} "
+                                       "% off", "load_factor", kwh=f"{kwh:f}",
+                                       capacity=f"{capacity:f}",
+                                       threshold=f"{discount.min_kwh_per_kva}",
+                                       percent=f"{discount.percent}")])  # fmt: skip
     return lines

@@ -34,6 +34,7 @@ __all__ = [
     "Carried",
     "Context",
     "Priced",
+    "Reason",
     "Setting",
     "decimal_or_rounded",
     "matches",
@@ -222,6 +223,34 @@ class Context(NamedTuple):
         """Note what a line was priced from, when the bill is explained (else nothing)."""
         if self.recorder is not None:
             self.recorder.note(line, facts)
+
+
+class Reason(str):  # noqa: SLOT000 - the facts live in the instance's dict
+    """A reason of an explained line: its English text, and the facts it was written from.
+
+    It is the English text (a `str`, equal to it, written as it in JSON), so every reader
+    of ``LineExplanation.because`` sees what it always saw; ``key`` and ``params`` let a
+    renderer write the same reason in another language (`tariffs.io.render.labels`).
+
+    Attributes:
+        key: What the reason says (``fixed_per``, ``tier_span``, ``demand_window``, ...).
+        params: The facts of the text by name: numbers as the text writes them, names,
+            dates, and for a reason made of parts the parts (tuples, nested reasons).
+
+    >>> reason = Reason("1.50 per day", "fixed_per", amount="1.50", per="day")
+    >>> reason == "1.50 per day", reason.key, reason.params["per"]
+    (True, 'fixed_per', 'day')
+    """
+
+    key: str | None
+    params: dict[str, Any]
+
+    def __new__(cls, text: str, key: str | None = None, **params: Any) -> Reason:
+        """The reason ``text``, written from ``params`` (see the class)."""
+        self = super().__new__(cls, text)
+        self.key = key
+        self.params = params
+        return self
 
 
 def matches(line: Line, selectors: list[str] | None) -> bool:

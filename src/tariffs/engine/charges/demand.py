@@ -10,7 +10,7 @@ from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
-from tariffs.engine.charges.context import Carried, Context, Priced, Setting, prorated
+from tariffs.engine.charges.context import Carried, Context, Priced, Reason, Setting, prorated
 from tariffs.engine.charges.energy import tier_split
 from tariffs.engine.coincident import peaks_in_bill
 from tariffs.engine.measures import MaxDemand
@@ -155,7 +155,7 @@ def _note(
     billed: Decimal,
 ) -> None:
     """Note what a demand charge's lines were priced from (when a bill is explained)."""
-    words = []
+    words: list[Reason] = []
     ratchet: dict[str, object] | None = None
     if charge.ratchet is not None:
         floor = ratchet_floor(charge, ctx, carried)
@@ -169,23 +169,33 @@ def _note(
             "floor_kw": floor,
         }
         if billed == measured:
-            won = "the measured demand"
+            won, which = "the measured demand", "measured"
         elif billed == ratcheted:
-            won = f"the ratchet's {ratcheted:f} kW"
+            won, which = f"the ratchet's {ratcheted:f} kW", "ratchet"
         else:
-            won = f"minimum_kw {charge.minimum_kw:f}"
+            won, which = f"minimum_kw {charge.minimum_kw:f}", "minimum"
         words.append(
-            f"ratchet: {charge.ratchet.percent} % × {highest:f} kW (highest of the "
-            f"{charge.ratchet.lookback_months} months before) = {ratcheted:f} kW"
-            + (f", minimum_kw {charge.minimum_kw:f}" if charge.minimum_kw else "")
-            + f"; measured {measured:f} kW; {won} is billed"
-        )
+            Reason(
+                f"ratchet: {charge.ratchet.percent} % × {highest:f} kW (highest of the "
+                f"{charge.ratchet.lookback_months} months before) = {ratcheted:f} kW"
+                + (f", minimum_kw {charge.minimum_kw:f}" if charge.minimum_kw else "")
+                + f"; measured {measured:f} kW; {won} is billed",
+                "ratchet", percent=f"{charge.ratchet.percent}", highest=f"{highest:f}",
+                months=f"{charge.ratchet.lookback_months}", ratchet=f"{ratcheted:f}",
+                minimum=f"{charge.minimum_kw:f}" if charge.minimum_kw else "",
+                measured=f"{measured:f}", billed=which,
+            )
+        )  # fmt: skip
     elif charge.minimum_kw is not None:
         won = "minimum_kw" if billed > measured else "the measured demand"
         words.append(
-            f"minimum_kw {charge.minimum_kw:f} kW against measured {measured:f} kW: {won} "
-            "is billed"
-        )
+            Reason(
+                f"minimum_kw {charge.minimum_kw:f} kW against measured {measured:f} kW: {won} "
+                "is billed",
+                "minimum_kw", minimum=f"{charge.minimum_kw:f}", measured=f"{measured:f}",
+                billed="minimum" if billed > measured else "measured",
+            )
+        )  # fmt: skip
     for line in lines:
         facts: dict[str, object] = {
             "measure": measure,
@@ -206,7 +216,12 @@ def _note(
             span = f"above {low:f}" if tier > len(charge.tiers_kw) else (
                 f"{low:f} to {charge.tiers_kw[tier - 1]:f}"
             )
-            facts["words"] = [*words, f"demand tier {tier} is {span} kW"]
+            facts["words"] = [
+                *words,
+                Reason(f"demand tier {tier} is {span} kW", "demand_tier", tier=str(tier),
+                       low=f"{low:f}", high="" if tier > len(charge.tiers_kw)
+                       else f"{charge.tiers_kw[tier - 1]:f}"),
+            ]  # fmt: skip
         ctx.note(line, **facts)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from tariffs.engine.charges.context import Carried, Context, Priced, Setting
+from tariffs.engine.charges.context import Carried, Context, Priced, Reason, Setting
 from tariffs.engine.measures import EnergyByHour, EnergyByStart
 from tariffs.errors import TariffFileError, UnsupportedFeatureError
 from tariffs.model.bill import Line
@@ -69,8 +69,10 @@ def price_dynamic_energy(
                     amount, (("prices", "hourly"),))  # fmt: skip
     if ctx.recorder is not None:
         ctx.note(line, every_period=True, hours=len(by_hour),
-                 words=[f"{len(by_hour)} local clock hours, each hour's kWh × (its price + "
-                        f"{charge.adder_per_kwh:f} adder)"])  # fmt: skip
+                 words=[Reason(f"{len(by_hour)} local clock hours, each hour's kWh × (its "
+                               f"price + {charge.adder_per_kwh:f} adder)", "hourly_prices",
+                               hours=str(len(by_hour)),
+                               adder=f"{charge.adder_per_kwh:f}")])  # fmt: skip
     return Priced([line])
 
 
@@ -128,9 +130,12 @@ def _from_file(charge: DynamicEnergyCharge, ctx: Context) -> Priced:
                     amount)  # fmt: skip
     if ctx.recorder is not None:
         ctx.note(line, every_period=True, intervals=len(by_index),
-                 words=[f"{len(by_index)} price intervals of {step // 60} min from "
-                        f"{series.source}, each interval's kWh × (its price + "
-                        f"{charge.adder_per_kwh:f} adder)"])  # fmt: skip
+                 words=[Reason(f"{len(by_index)} price intervals of {step // 60} min from "
+                               f"{series.source}, each interval's kWh × (its price + "
+                               f"{charge.adder_per_kwh:f} adder)", "interval_prices",
+                               intervals=str(len(by_index)), minutes=str(step // 60),
+                               source=str(series.source),
+                               adder=f"{charge.adder_per_kwh:f}")])  # fmt: skip
     return Priced([line])
 
 

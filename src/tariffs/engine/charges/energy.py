@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from tariffs.engine import _kept
 from tariffs.engine._kept import value_key
-from tariffs.engine.charges.context import Carried, Context, Priced, Setting
+from tariffs.engine.charges.context import Carried, Context, Priced, Reason, Setting
 from tariffs.engine.measures import EnergyInTimeOrder, Measure, bill_demand
 from tariffs.engine.usage import split_table
 from tariffs.errors import UnsupportedFeatureError
@@ -534,7 +534,7 @@ def _chronological(
                 tier=_tier_facts(charge.tiers, ctx, bounds, tier + 1, position,
                                  ctx.quantity(sum(buckets.kwh)),
                                  Decimal(in_tier).scaleb(-unit_scale)),
-                words=("the tiers fill in time order: the interval that crosses a bound "
-                       "is split",),
+                words=(Reason("the tiers fill in time order: the interval that crosses a "
+                              "bound is split", "tiers_in_time_order"),),
             )  # fmt: skip
     return lines

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from tariffs.engine.charges.context import Carried, Context, Priced, decimal_or_rounded
+from tariffs.engine.charges.context import Carried, Context, Priced, Reason, decimal_or_rounded
 from tariffs.model.bill import Line
 from tariffs.model.charges import FixedCharge
 
@@ -46,12 +46,15 @@ def price_fixed(
         charge.amount, exact,
     )  # fmt: skip
     if ctx.recorder is not None:
-        words = [f"{charge.amount:f} per {charge.per}"]
+        words = [Reason(f"{charge.amount:f} per {charge.per}", "fixed_per",
+                        amount=f"{charge.amount:f}", per=charge.per)]
         if charge.per == "month" and count != 1:
             days, of = ctx.segment_days, (ctx.period_end - ctx.period_start).days
             base = "30" if ctx.tariff.proration == "days_over_30" else f"{of}"
-            words.append(f"prorated: {count} of a month ({days} of {base} days)")
+            words.append(Reason(f"prorated: {count} of a month ({days} of {base} days)",
+                                "fixed_prorated", share=f"{count}", days=str(days), of=base))
         elif charge.per == "day":
-            words.append(f"{ctx.segment_days} days of service")
+            words.append(Reason(f"{ctx.segment_days} days of service", "fixed_days",
+                                days=str(ctx.segment_days)))  # fmt: skip
         ctx.note(line, per=charge.per, count=count, words=words)
     return Priced([line])

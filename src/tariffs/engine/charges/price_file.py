@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from tariffs.engine.charges.context import Carried, Context, Priced
+from tariffs.engine.charges.context import Carried, Context, Priced, Reason
 from tariffs.errors import AccountError, TariffFileError
 from tariffs.model.bill import Line
 from tariffs.model.charges import PriceFileCharge
@@ -91,14 +91,17 @@ def price_price_file(
     lines: list[Line] = []
     for component in charge.table.components:
         price = prices[component]
-        words = f"{label} {component.replace('_', ' ')}"
+        named = f"{label} {component.replace('_', ' ')}"
         if component not in charge.time_of_use:
             quantity = ctx.quantity(usage.total_kwh)
             lines.append(
-                ctx.line("energy", f"{code}.{component}", words + suffix, quantity,
+                ctx.line("energy", f"{code}.{component}", named + suffix, quantity,
                          "kWh", price, quantity * price, terms)  # fmt: skip
             )
-            ctx.note(lines[-1], month=month, words=[f"{month} price of {component} in {source}"])
+            ctx.note(lines[-1], month=month,
+                     words=[Reason(f"{month} price of {component} in {source}", "price_file",
+                                   month=month, component=component,
+                                   source=str(source))])  # fmt: skip
             continue
         ratios = charge.ratios or {}
         for period, value in sorted(by_period.items()):
@@ -109,9 +112,13 @@ def price_price_file(
             rate = price * ratio
             quantity = ctx.quantity(value)
             lines.append(
-                ctx.line("energy", f"{code}.{component}.{name}", f"{words} {name}{suffix}",
+                ctx.line("energy", f"{code}.{component}.{name}", f"{named} {name}{suffix}",
                          quantity, "kWh", rate, quantity * rate, terms)  # fmt: skip
             )
-            said = f"{month} price of {component} in {source}: {price:f} × {name} ratio {ratio:f}"
+            said = Reason(
+                f"{month} price of {component} in {source}: {price:f} × {name} ratio {ratio:f}",
+                "price_file_ratio", month=month, component=component, source=str(source),
+                price=f"{price:f}", period=name, ratio=f"{ratio:f}",
+            )  # fmt: skip
             ctx.note(lines[-1], month=month, words=[said])
     return Priced(lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from tariffs.engine.charges.context import Carried, Context, Priced
+from tariffs.engine.charges.context import Carried, Context, Priced, Reason
 from tariffs.model.bill import BillWarning, Line
 from tariffs.model.charges import ExportCreditCharge, PriceRef, PriceSpec, SurchargeCharge
 from tariffs.model.tariff import base_price_ratio
@@ -36,7 +36,8 @@ def price_surcharge(
     )
     if ctx.recorder is not None:
         ctx.note(line, every_period=True,
-                 words=["on every kWh imported, whatever its period"])  # fmt: skip
+                 words=[Reason("on every kWh imported, whatever its period",
+                               "every_kwh")])  # fmt: skip
     return Priced([line])
 
 
@@ -69,6 +70,8 @@ def price_export_credit(
     )
     if ctx.recorder is not None:
         ctx.note(line, credit=True,
-                 words=[f"{quantity:f} kWh exported (export_kwh column), credited at "
-                        f"{rate:f} per kWh: a negative amount"])  # fmt: skip
+                 words=[Reason(f"{quantity:f} kWh exported (export_kwh column), credited at "
+                               f"{rate:f} per kWh: a negative amount", "export_credited",
+                               kwh=f"{quantity:f}", rate=f"{rate:f}",
+                               column="export_kwh")])  # fmt: skip
     return Priced([line])

@@ -12,7 +12,7 @@ from typing import Any
 
 from tariffs.engine.explain import BillExplanation, LineExplanation
 from tariffs.io.render.bills import bill_to_dict, bills_to_table, number
-from tariffs.io.render.labels import header, unit_label
+from tariffs.io.render.labels import header, reason_text, unit_label
 
 __all__ = ["explained_to_json", "explained_to_table", "jsonable"]
 
@@ -43,27 +43,28 @@ def jsonable(value: object) -> Any:
     return value
 
 
-def _line_explanation(explained: LineExplanation) -> dict[str, Any]:
+def _line_explanation(explained: LineExplanation, lang: str = "en") -> dict[str, Any]:
     mode, places = explained.rounding
     exact = explained.exact_amount
     return {
         "exact_amount": None if exact is None else jsonable(exact),
         "rounding": {"mode": mode, "places": places},
         "facts": jsonable(explained.facts),
-        "because": list(explained.because),
+        "because": [reason_text(reason, lang) for reason in explained.because],
     }
 
 
 def explained_to_json(bills: Sequence[BillExplanation], lang: str = "en") -> str:
     """The JSON of ``tariffs price`` with an ``explanation`` on every line, and segments.
 
-    ``lang`` is the language of the line labels; the reasons stay in English.
+    ``lang`` is the language of the line labels and of the reasons (``because``); the
+    keys and the facts stay as they are.
     """
     documents = []
     for explained in bills:
         document = bill_to_dict(explained.bill, lang)
         for line, item in zip(document["lines"], explained.lines, strict=True):
-            line["explanation"] = _line_explanation(item)
+            line["explanation"] = _line_explanation(item, lang)
         document["segments"] = jsonable(explained.segments)
         documents.append(document)
     total = sum((explained.bill.total for explained in bills), Decimal(0))
@@ -74,8 +75,7 @@ def explained_to_json(bills: Sequence[BillExplanation], lang: str = "en") -> str
 def explained_to_table(bills: Sequence[BillExplanation], lang: str = "en") -> str:
     """Each bill as ``tariffs price`` prints it, each line followed by its reasons.
 
-    ``lang`` is the language of the bill table (`bills_to_table`); the reasons stay in
-    English.
+    ``lang`` is the language of the bill table (`bills_to_table`) and of the reasons.
     """
     parts = []
     for explained in bills:
@@ -85,7 +85,7 @@ def explained_to_table(bills: Sequence[BillExplanation], lang: str = "en") -> st
         out = rows[:first]
         for index, item in enumerate(explained.lines):
             out.append(rows[first + index])
-            out.extend(_INDENT + sentence for sentence in item.because)
+            out.extend(_INDENT + reason_text(sentence, lang) for sentence in item.because)
         out.extend(rows[first + len(explained.lines) :])
         parts.append("\n".join(out))
     if len(bills) > 1:

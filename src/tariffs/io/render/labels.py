@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
 from tariffs.model.bill import BillWarning, Line
 
 __all__ = [
     "LANGUAGES",
+    "REASON_KEYS",
     "WARNING_KEYS",
     "chinese_label",
     "has_latin",
@@ -31,6 +32,7 @@ __all__ = [
     "kind_label",
     "line_label",
     "point_label",
+    "reason_text",
     "unit_label",
     "warning_text",
 ]
@@ -733,3 +735,379 @@ def warning_text(warning: str, lang: str = "en") -> str:
     if lang == "en" or not isinstance(warning, BillWarning):
         return warning
     return _chinese_warning(warning) or warning
+
+
+# -- the reasons of ``tariffs explain`` --------------------------------------------------
+
+#: How an amount is rounded (glossary "Tariff": 四舍五入 is ``half_up``).
+_ROUNDING: Final = {
+    "half_up": "四舍五入",
+    "half_even": "四舍六入五成双",
+    "down": "舍去",
+    "up": "进位",
+}
+
+#: Day types as the bundled tables name them (glossary "Calendar and time of use").
+_DAY_TYPES: Final = {"workday": "工作日", "weekend": "周末", "holiday": "节假日"}
+
+#: What a tier bound or a fixed amount counts per.
+_PER: Final = {"month": "每月", "bill": "每张账单", "year": "每年", "day": "每天"}
+
+#: The prices of the agency purchase price (电网代理购电价格) by component.
+_PRICE_COMPONENTS: Final = {
+    "purchase": "代理购电价格",
+    "line_loss": "上网环节线损费用",
+    "transmission": "输配电价",
+    "system_operation": "系统运行费用",
+    "funds": "政府性基金及附加",
+}
+
+_BASIC_METHODS: Final = {
+    "capacity": "按容量",
+    "contract_demand": "按合同最大需量",
+    "actual_demand": "按实际最大需量",
+}
+
+
+def _ordinal(number: str) -> str:
+    """A tier number as 第二档 (past nine: 第10档)."""
+    count = int(number)
+    return f"第{_ORDINALS[count - 1]}档" if 1 <= count <= len(_ORDINALS) else f"第{count}档"
+
+
+def _listed(items: tuple[str, ...] | list[str]) -> str:
+    return "、".join(items)
+
+
+def _zh_period(name: str) -> str:
+    return _period(name) or name
+
+
+def _rounded(facts: dict[str, Any]) -> str:
+    """``，按四舍五入保留 2 位小数：12.35`` where the amount was rounded, else nothing."""
+    if not facts["amount"]:
+        return ""
+    mode = str(facts["mode"])
+    return f"，按{_ROUNDING.get(mode, mode)}保留 {facts['places']} 位小数：{facts['amount']}"
+
+
+def _priced(facts: dict[str, Any]) -> str:
+    """The kWh priced from the kWh read: netted by exports and credit, losses added."""
+    if not facts["kwh"]:
+        return ""
+    text = f" - {facts['netted']} 千瓦时由上网电量及结转电量抵扣" if facts["netted"] else ""
+    if facts["losses"]:
+        text += f" + {facts['losses']} 千瓦时变损线损"
+    return text + f" = {facts['kwh']} 千瓦时"
+
+
+def _override_reason(facts: dict[str, Any]) -> str:
+    text = f"特殊时段 {_listed(facts['windows'])}"
+    if facts["months"]:
+        text += f"（{_listed(facts['months'])} 月）"
+    if facts["events"]:
+        text += "，申报的事件日"
+    if facts["day_types"]:
+        types = [_DAY_TYPES.get(t, t) for t in facts["day_types"]]
+        text += f"，适用日 {_listed(types)}"
+    if facts["replaces"]:
+        names = [_zh_period(p) for p in facts["replaces"]]
+        text += f"，替代{_listed(names)}时段"
+    return text
+
+
+def _period_reason(facts: dict[str, Any]) -> str:
+    where = []
+    if facts["period"]:
+        where.append(f"{_zh_period(str(facts['period']))}时段")
+    if facts["season"]:
+        where.append(_SEASONS.get(str(facts["season"]), str(facts["season"])))
+    name = "，".join(where) or "全部时段"
+    first, last = facts["first_day"], facts["last_day"]
+    days = f"{first}" if first == last else f"{first} 至 {last}"
+    text = f"{name}：{facts['intervals']} 个间隔，读数 {facts['read_kwh']} 千瓦时（{days}"
+    if facts["windows"]:
+        text += f"；{_listed(facts['windows'])}"
+    if facts["day_types"]:
+        types = [_DAY_TYPES.get(t, t) for t in facts["day_types"]]
+        text += f"；适用日 {_listed(types)}"
+    for override in facts["overrides"]:
+        text += f"；{reason_text(override, 'zh')}"
+    return text + "）" + _priced(facts)
+
+
+def _tier_span(facts: dict[str, Any]) -> str:
+    per = _PER.get(str(facts["per"]), str(facts["per"]))
+    span = (
+        f"{facts['low']} 千瓦时以上"
+        if not facts["high"]
+        else f"{facts['low']} 至 {facts['high']} 千瓦时"
+    )
+    return f"{_ordinal(str(facts['tier']))}：{per} {span}"
+
+
+def _tier_bounds(facts: dict[str, Any]) -> str:
+    text = f"分档电量 {_listed(facts['declared'])} 千瓦时"
+    if facts["allowance"]:
+        text += f" + {facts['allowance']} 千瓦时（一户多人口增加的阶梯电量基数）"
+    if facts["days"]:
+        text += f" × {facts['days']} 天"
+    if facts["demand_kw"]:
+        text += f" × 最大需量 {facts['demand_kw']} 千瓦"
+    if facts["proration"]:
+        text += f" × {facts['proration']}（不足整期）"
+    return text
+
+
+def _tier_counted(facts: dict[str, Any]) -> str:
+    before = f"本账单前已累计 {facts['before']} 千瓦时，" if facts["before"] else ""
+    scope = "本期" if facts["scope"] == "bill" else "本段"
+    return (
+        f"{before}{scope} {facts['total']} 千瓦时：其中 {facts['tier_kwh']} 千瓦时计入"
+        f"{_ordinal(str(facts['tier']))}"
+    )
+
+
+def _demand_where(facts: dict[str, Any]) -> str:
+    where = ""
+    if facts["periods"]:
+        names = [_zh_period(p) for p in facts["periods"]]
+        where += f"（{_listed(names)}时段）"
+    if facts["hours"]:
+        where += f"（{_listed(facts['hours'])}）"
+    return f"最大需量 {facts['demand']} {_zh_unit(facts['unit'])}{where}"
+
+
+def _demand_window(facts: dict[str, Any]) -> str:
+    kind = "滑差" if facts["sliding"] else "整点对齐"
+    return (
+        f"{_demand_where(facts)}，按 {facts['minutes']} 分钟{kind}需量周期，出现在自 "
+        f"{facts['start']} 起的周期（{facts['intervals']} 个间隔，{facts['window_kwh']} "
+        f"{_zh_unit(facts['energy'])} × 60 / {facts['minutes']}）"
+    )
+
+
+def _base(facts: dict[str, Any]) -> str:
+    lines = facts["lines"]
+    named = " + ".join(f"{code} {amount}" for code, amount in lines) or "无项目"
+    return f"计算基数：{named} = {facts['total']} {_zh_unit(facts['currency'])}"
+
+
+def _share(facts: dict[str, Any]) -> str:
+    text = f"× {facts['share']} 个月"
+    if facts["days"]:
+        text += f"（{facts['days']} 天 / {facts['month_days']} 天）"
+    return text
+
+
+def _amount_product(facts: dict[str, Any]) -> str:
+    product = f"{facts['quantity']} {_zh_unit(facts['unit'])} × {facts['rate']}"
+    if facts["share"]:
+        product += f" × {facts['share']}"
+    if facts["credit"]:
+        product = f"-({product})"
+    return f"{product} = {facts['exact']} {_zh_unit(facts['currency'])}{_rounded(facts)}"
+
+
+def _which_lines(facts: dict[str, Any]) -> str:
+    return "所有项目" if facts["every"] else f"项目 {_listed(facts['lines'])}"
+
+
+def _capacity_part(facts: dict[str, Any]) -> str:
+    text = (
+        f"基本电费计收方式：按容量，{facts['start']} 至 {facts['end']}（不含），"
+        f"合同容量 {facts['capacity']} 千伏安"
+    )
+    if facts["suspended"]:
+        text += f"，暂停 {facts['suspended']} 千伏安"
+    if facts["reduced"]:
+        text += f"，减容 {facts['reduced']} 千伏安"
+    return text + f"（用户 {facts['account']} 的容量变更）"
+
+
+def _demand_method(facts: dict[str, Any]) -> str:
+    method = str(facts["method"])
+    who = f"（用户 {facts['account']}）" if facts["account"] else ""
+    return f"基本电费计收方式：{_BASIC_METHODS.get(method, method)}{who}"
+
+
+def _ratchet(facts: dict[str, Any]) -> str:
+    text = (
+        f"需量棘轮：{facts['percent']} % × {facts['highest']} 千瓦（此前 {facts['months']} "
+        f"个月的最高值）= {facts['ratchet']} 千瓦"
+    )
+    if facts["minimum"]:
+        text += f"，最低计费需量 {facts['minimum']} 千瓦"
+    billed = {
+        "measured": "实际最大需量",
+        "ratchet": f"棘轮需量 {facts['ratchet']} 千瓦",
+        "minimum": f"最低计费需量 {facts['minimum']} 千瓦",
+    }[str(facts["billed"])]
+    return text + f"；实际 {facts['measured']} 千瓦；按{billed}计收"
+
+
+def _demand_tier(facts: dict[str, Any]) -> str:
+    low, high = facts["low"], facts["high"]
+    span = f"{low} 千瓦以上" if not high else f"{low} 至 {high} 千瓦"
+    return f"需量{_ordinal(str(facts['tier']))}：{span}"
+
+
+def _price_file(facts: dict[str, Any]) -> str:
+    component = str(facts["component"])
+    price = _PRICE_COMPONENTS.get(component, component)
+    return f"{_month(str(facts['month']))}{price}，取自 {facts['source']}"
+
+
+#: The Chinese of each reason `tariffs explain` gives for a line, by its key, written from
+#: its facts. Every `Reason` key of the code has an entry (a test walks the source).
+_REASONS: Final[dict[str, Callable[[dict[str, Any]], str]]] = {
+    # The engine's own (tariffs.engine.explain).
+    "period": _period_reason,
+    "override": _override_reason,
+    "all_intervals": lambda facts: (
+        f"全部 {facts['intervals']} 个间隔：读数 {facts['read_kwh']} 千瓦时{_priced(facts)}"
+    ),
+    "tier_span": _tier_span,
+    "tier_bounds": _tier_bounds,
+    "tier_counted": _tier_counted,
+    "tier_share": lambda facts: (
+        f"按比例分摊：{facts['tier_kwh']} × {facts['bucket_kwh']} / {facts['total']} 千瓦时"
+    ),
+    "demand_none": lambda facts: f"{_demand_where(facts)}：无间隔",
+    "demand_metered": lambda facts: (
+        f"{_demand_where(facts)}，取电能表上报值（{facts['column']} 列），出现在自 "
+        f"{facts['start']} 起的间隔"
+    ),
+    "demand_window": _demand_window,
+    "base": _base,
+    "share": _share,
+    "amount_count": lambda facts: (
+        f"{facts['rate']} × {facts['count']} {_zh_unit(facts['unit'])} = {facts['exact']} "
+        f"{_zh_unit(facts['currency'])}{_rounded(facts)}"
+    ),
+    "amount_product": _amount_product,
+    "amount_exact": lambda facts: (
+        f"精确金额 {facts['exact']} {_zh_unit(facts['currency'])}{_rounded(facts)}"
+    ),
+    "vat_base": lambda facts: (
+        f"增值税（电价不含税）：其他项目合计 {facts['base']} {_zh_unit(facts['currency'])}"
+    ),
+    "vat_amount": lambda facts: (
+        f"{facts['base']} × {facts['rate']} = {facts['exact']} {_zh_unit(facts['currency'])}"
+        f"{_rounded(facts)}"
+    ),
+    "rounding_line": lambda facts: (
+        f"其他项目合计 {facts['lines_sum']} {_zh_unit(facts['currency'])}；合计金额一次"
+        f"{_ROUNDING.get(str(facts['mode']), str(facts['mode']))}保留 {facts['places']} 位小数："
+        f"{facts['total']}，本行为差额 {facts['amount']}"
+    ),
+    # The charges' (tariffs.engine.charges, tariffs.engine.adjustments).
+    "price_file": _price_file,
+    "price_file_ratio": lambda facts: (
+        f"{_price_file(facts)}：{facts['price']} × {_zh_period(str(facts['period']))}时段"
+        f"比价 {facts['ratio']}"
+    ),
+    "tiers_in_time_order": lambda facts: "阶梯按用电时间顺序累计：跨越分档电量的间隔拆分计入",
+    "fixed_per": lambda facts: (
+        f"{_PER.get(str(facts['per']), str(facts['per']))} {facts['amount']}"
+    ),
+    "fixed_prorated": lambda facts: (
+        f"按天折算：{facts['share']} 个月（{facts['days']} 天 / {facts['of']} 天）"
+    ),
+    "fixed_days": lambda facts: f"用电 {facts['days']} 天",
+    "every_kwh": lambda facts: "按全部用电量计收，不分时段",
+    "export_credited": lambda facts: (
+        f"上网电量 {facts['kwh']} 千瓦时（{facts['column']} 列），按每千瓦时 {facts['rate']} "
+        "抵扣：金额为负"
+    ),
+    "hourly_prices": lambda facts: (
+        f"{facts['hours']} 个当地整点小时，每小时电量 × （该小时电价 + 加价 {facts['adder']}）"
+    ),
+    "interval_prices": lambda facts: (
+        f"{facts['intervals']} 个 {facts['minutes']} 分钟电价间隔（{facts['source']}），"
+        f"每个间隔电量 × （该间隔电价 + 加价 {facts['adder']}）"
+    ),
+    "percent_of": lambda facts: (
+        f"此前已计价的{_which_lines(facts)}（舍入后金额）的 {facts['percent']} %"
+    ),
+    "minimum": lambda facts: (
+        f"最低电费 {facts['minimum']}（{_PER.get(str(facts['per']), str(facts['per']))} "
+        f"{facts['amount']} × {facts['count']}）减计算基数 {facts['base']} = 补足 "
+        f"{facts['made_up']}"
+    ),
+    "annual_minimum": lambda facts: (
+        f"年最低电费 {facts['minimum']}（{facts['amount']} × {facts['days']} / "
+        f"{facts['year_days']} 天）减 {facts['year']} 年已计 {facts['billed']} = 补足 "
+        f"{facts['made_up']}"
+    ),
+    "power_factor": lambda facts: (
+        f"功率因数 = 有功电量 / √(有功电量² + 无功电量²) = {facts['kwh']} / "
+        f"√({facts['kwh']}² + {facts['kvarh']}²)，四舍五入保留 2 位小数：{facts['factor']}"
+    ),
+    "power_factor_table": lambda facts: (
+        f"功率因数调整电费表 {facts['table']}（考核标准 {facts['standard']}）：功率因数 "
+        f"{facts['factor']} 对应 {facts['percent']} %，用于此前的{_which_lines(facts)}"
+    ),
+    "reactive_free": lambda facts: (
+        f"无功电量 {facts['kvarh']} 千乏时减免费的 {facts['free_per']} × {facts['kwh']} 千瓦时 "
+        f"= {facts['free']} 千乏时：计费 {facts['billed']} 千乏时"
+    ),
+    "capacity_method": lambda facts: (
+        f"基本电费计收方式：按容量，合同容量 {facts['kva']} 千伏安"
+    ),
+    "capacity_counted": lambda facts: (
+        f"计费容量：变压器 {' + '.join(facts['billed'])}"
+        + (f"；{_listed(facts['idle'])} 互锁，不计" if facts["idle"] else "")
+    ),
+    "capacity_part": _capacity_part,
+    "demand_method": _demand_method,
+    "demand_floor": lambda facts: (
+        f"下限：容量 {facts['capacity']} 千伏安的 {facts['percent']} % = {facts['floor']} 千瓦"
+    ),
+    "contract_demand": lambda facts: (
+        f"合同最大需量 {facts['declared']} 千瓦"
+        + (f"，不低于下限 {facts['floor']} 千瓦：{facts['billed']} 千瓦" if facts["floor"] else "")
+    ),
+    "measured_demand": lambda facts: (
+        f"实际最大需量 {facts['measured']} 千瓦，不低于下限 {facts['floor']} 千瓦：按 "
+        f"{facts['billed']} 千瓦计收"
+        if facts["floor"]
+        else f"按实际最大需量 {facts['measured']} 千瓦计收"
+    ),
+    "overrun_allowance": lambda facts: (
+        f"超合同最大需量起算：{facts['contract']} 千瓦的 {facts['percent']} % = "
+        f"{facts['allowance']} 千瓦；实际 {facts['measured']} 千瓦"
+        + ("，超过" if facts["above"] else "，未超过")
+    ),
+    "load_factor": lambda facts: (
+        f"负荷率 {facts['kwh']} 千瓦时 / {facts['capacity']} 千伏安 ≥ {facts['threshold']} "
+        f"千瓦时/千伏安：基本电费优惠 {facts['percent']} %"
+    ),
+    "ratchet": _ratchet,
+    "minimum_kw": lambda facts: (
+        f"最低计费需量 {facts['minimum']} 千瓦，实际 {facts['measured']} 千瓦：按"
+        + ("最低计费需量" if facts["billed"] == "minimum" else "实际最大需量")
+        + "计收"
+    ),
+    "demand_tier": _demand_tier,
+}
+
+#: The keys of the reasons written in Chinese (every key of `Reason` the code has).
+REASON_KEYS: Final = frozenset(_REASONS)
+
+
+def reason_text(reason: str, lang: str = "en") -> str:
+    """A reason of ``tariffs explain`` in a language.
+
+    Every reason the engine and the charges give is a `Reason` with a key and its facts,
+    written in Chinese from those facts (`REASON_KEYS`); a plain text stays as it is.
+
+    >>> from tariffs.engine.charges.context import Reason
+    >>> reason_text(Reason("1.50 per day", "fixed_per", amount="1.50", per="day"), "zh")
+    '每天 1.50'
+    """
+    _check(lang)
+    key = getattr(reason, "key", None)
+    if lang == "en" or key not in _REASONS:
+        return reason
+    return _REASONS[key](dict(reason.params))  # type: ignore[attr-defined]
