@@ -9,6 +9,7 @@ forgetting everything.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import pickle
 import re
 from decimal import Decimal
@@ -179,3 +180,23 @@ def test_readings_read_twice_are_priced_from_the_same_plans(tmp_path: Path) -> N
     segments = sizes()["segment_plans"]
     assert price(tariff, two) == first
     assert sizes()["segment_plans"] == segments
+
+
+def test_a_value_key_is_remembered_while_its_model_lives_and_goes_with_it() -> None:
+    # A worker is sent a fresh copy of a tariff with each chunk of accounts: the copies'
+    # keys must go with them, not pile up (nor keep the copies alive) until a bound.
+    clear_caches()
+    tariff = parse_tariff(FLAT)
+    key = value_key(tariff)
+    copies = [pickle.loads(pickle.dumps(tariff)) for _ in range(3)]
+    assert [value_key(copy) for copy in copies] == [key] * 3
+    assert len(_kept._VALUE_KEYS) == 4
+    del copies
+    gc.collect()
+    assert list(_kept._VALUE_KEYS) == [id(tariff)]
+    assert value_key(tariff) == key
+    changed = tariff.model_copy(update={"name": "Flat, renamed"})
+    assert value_key(changed) != key
+    del tariff, changed
+    gc.collect()
+    assert not _kept._VALUE_KEYS

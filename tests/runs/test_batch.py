@@ -33,6 +33,8 @@ import tariffs.runs.batch as batch_module
 from tables import flat_yaml
 from tariffs import Account, AccountError, ReadingsError, load_tariff, price
 from tariffs.cli import main
+from tariffs.engine import _kept
+from tariffs.engine._kept import clear_caches, sizes
 from tariffs.io.readings.csv_reader import read_readings_csv
 from tariffs.io.render.bills import bill_to_dict
 from tariffs.runs.batch import (
@@ -815,3 +817,60 @@ def test_accounts_without_a_tariff_column_need_a_tariff(
     accounts_csv.write_text("account_id\nF-1\n", encoding="utf-8")
     assert run("--readings-dir", str(readings_dir), "--accounts", str(accounts_csv)) == 2
     assert "has no tariff column; give --tariff" in capsys.readouterr().err
+
+
+def worker_chunks(chunks: Sequence[list[BatchItem]]) -> int:
+    """Price chunks as a worker process does: each chunk unpickled, its results pickled.
+
+    A worker is sent a fresh copy of every tariff with each chunk (pickling keeps one
+    copy per chunk), and sends the bills back; returns how many were priced.
+    """
+    priced = 0
+    for chunk in chunks:
+        results = batch_module.price_batch_items(pickle.loads(pickle.dumps(chunk)))
+        pickle.dumps(results)
+        priced += sum(len(result.bills) for result in results)
+    return priced
+
+
+def test_a_worker_keeps_nothing_per_chunk_or_account(tmp_path: Path) -> None:
+    # What a worker keeps between chunks must not grow with the accounts it has priced:
+    # every kept store holds the same entries and weight after 4 times more accounts of
+    # the same meters' intervals, no value key outlives its tariff copy, and the memory
+    # traced stays within a margin far below what one chunk's tariffs weigh (each copy of
+    # a bundled tariff is tens of kB, so keeping each chunk's would add about 1 MB).
+    readings_dir, _, accounts_csv = many_accounts(tmp_path, 8, dt.datetime(2025, 7, 31), days=2)
+    loaded = {name: load_tariff(name) for name in ("cn-bj-residential", "cn-zj-residential-tou")}
+    rows = list(iter_accounts_csv(accounts_csv))
+
+    def chunks(first: int, count: int) -> list[list[BatchItem]]:
+        # 16 accounts a chunk, each under its own id, read from one of the 8 files.
+        return [
+            [
+                BatchItem(
+                    f"A{number:06d}",
+                    loaded[rows[number % 8].tariff or ""],
+                    Account(account_id=f"A{number:06d}"),
+                    str(readings_dir / f"{rows[number % 8].account_id}.csv"),
+                )
+                for number in range(start, start + 16)
+            ]
+            for start in range(first * 16, (first + count) * 16, 16)
+        ]
+
+    warm, more = chunks(0, 8), chunks(8, 32)
+    clear_caches()
+    assert worker_chunks(warm) == 2 * 8 * 16  # two bills per account (July, August)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        assert worker_chunks(warm) == 2 * 8 * 16
+        gc.collect()
+        kept, keys, traced = sizes(), len(_kept._VALUE_KEYS), tracemalloc.get_traced_memory()[0]
+        assert worker_chunks(more) == 2 * 32 * 16
+        gc.collect()
+        assert sizes() == kept
+        assert len(_kept._VALUE_KEYS) == keys
+        assert tracemalloc.get_traced_memory()[0] - traced < 64 << 10
+    finally:
+        tracemalloc.stop()
