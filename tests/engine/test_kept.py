@@ -188,7 +188,7 @@ def test_a_value_key_is_remembered_while_its_model_lives_and_goes_with_it() -> N
     clear_caches()
     tariff = parse_tariff(FLAT)
     key = value_key(tariff)
-    copies = [pickle.loads(pickle.dumps(tariff)) for _ in range(3)]
+    copies = [pickle.loads(pickle.dumps(tariff)) for _ in range(3)]  # noqa: S301 - our own object
     assert [value_key(copy) for copy in copies] == [key] * 3
     assert len(_kept._VALUE_KEYS) == 4
     del copies

@@ -827,7 +827,7 @@ def worker_chunks(chunks: Sequence[list[BatchItem]]) -> int:
     """
     priced = 0
     for chunk in chunks:
-        results = batch_module.price_batch_items(pickle.loads(pickle.dumps(chunk)))
+        results = batch_module.price_batch_items(pickle.loads(pickle.dumps(chunk)))  # noqa: S301 - our own items
         pickle.dumps(results)
         priced += sum(len(result.bills) for result in results)
     return priced
