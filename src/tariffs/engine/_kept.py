@@ -24,8 +24,9 @@ store              key (all values, no object identity)                 bound
                    of change it lists)
 ``local_days``     time zone, year                                      256 years
 ``reader_days``    time zone, date text of a readings file              8,192 days
-``reader_spans``   zone, interval, rows, first and last start text of   4 columns
-                   a readings file (its starts, parsed, with the text)
+``reader_spans``   zone, interval, rows, first and last start text of   140,544 rows
+                   a readings file (its starts, parsed, with the text)  (4 leap years
+                                                                        of 15 minutes)
 =================  ===================================================  ==============
 
 A tariff, a version or a charge is keyed by its *value key*: a digest of its canonical
@@ -174,4 +175,4 @@ plan_runs: Store[Any] = Store("plan_runs", 500_000)
 zone_offsets: Store[Any] = Store("zone_offsets", 4096)
 local_days: Store[Any] = Store("local_days", 256)
 reader_days: Store[Any] = Store("reader_days", 8192)
-reader_spans: Store[Any] = Store("reader_spans", 4)
+reader_spans: Store[Any] = Store("reader_spans", 4 * 366 * 96)
