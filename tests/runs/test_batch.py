@@ -29,12 +29,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tariffs.cli.batch as cli_batch
+import tariffs.io.accounts_csv as accounts_csv_module
 import tariffs.runs.batch as batch_module
 from tables import flat_yaml
 from tariffs import Account, AccountError, ReadingsError, load_tariff, price
 from tariffs.cli import main
 from tariffs.engine import _kept
 from tariffs.engine._kept import clear_caches, sizes
+from tariffs.io.accounts_csv import check_accounts_csv
 from tariffs.io.readings.csv_reader import read_readings_csv
 from tariffs.io.render.bills import bill_to_dict
 from tariffs.runs.batch import (
@@ -496,6 +498,53 @@ def test_an_accounts_csv_refused_at_a_later_line_writes_no_bill(
     assert code == 1
     assert out == ""
     assert err == f"tariffs: error: {accounts_csv}:{message}\n"
+
+
+@pytest.mark.parametrize("hashes", ["distinct", "all equal"])
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("F-1,\nF-2,\nF-3,\n", None),
+        ("F-1,\nF-2,\nF-1,\nF-3,,\n", "4:1: account_id 'F-1' appears twice (first at line 2)"),
+        ("F-1,\nF-2,,\nF-1,\n", "3: 3 cells for 2 columns"),
+        ("F-1,\nF-2,\nF-3,\nF-2,\n", "5:1: account_id 'F-2' appears twice (first at line 3)"),
+    ],
+)
+def test_the_accounts_csv_check_refuses_its_first_error_whatever_the_hashes_of_the_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: str, message: str | None, hashes: str
+) -> None:
+    # The check keeps a hash of each id, not the id: equal hashes (here every id's, as
+    # if all collided) make it read the file again keeping the ids, which refuses the
+    # first error in file order, or passes when the ids are all different.
+    if hashes == "all equal":
+        monkeypatch.setattr(accounts_csv_module, "_id_hash", lambda account_id: 7)
+    path = tmp_path / "accounts.csv"
+    path.write_text("account_id,tariff\n" + rows, encoding="utf-8")
+    if message is None:
+        check_accounts_csv(path)
+        return
+    with pytest.raises(AccountError) as refused:
+        check_accounts_csv(path)
+    assert str(refused.value) == f"{path}:{message}"
+
+
+def test_an_accounts_csv_changed_while_a_batch_reads_it_is_refused(tmp_path: Path) -> None:
+    # The file is read again after the check without keeping its ids: an id written
+    # twice in between would be priced twice, so a file changed in between is refused.
+    _, readings_dir, _, accounts_csv = flat_case(tmp_path)
+    accounts_csv.write_text("account_id,tariff\nF-1,x\nF-2,x\n", encoding="utf-8")
+
+    def lookup(name: str) -> Any:
+        accounts_csv.write_text("account_id,tariff\nF-1,x\nF-1,x\nF-2,x\n", encoding="utf-8")
+        return load_tariff("cn-bj-residential")
+
+    items = batch_module.directory_items(accounts_csv, readings_dir, lookup)
+    assert next(items).account_id == "F-1"  # the file is written again here
+    with pytest.raises(AccountError) as refused:
+        list(items)
+    assert str(refused.value) == (
+        f"{accounts_csv}: the accounts file changed while the batch read it; run the batch again"
+    )
 
 
 def test_an_account_id_that_does_not_print_is_refused_where_it_is_read(
