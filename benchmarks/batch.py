@@ -126,9 +126,15 @@ def run_cli(argv: list[str]) -> int:
     else:
         import logging
 
+        import dask
         import distributed
 
+        from tariffs.runs.cluster import LOG_LENGTH
+
+        # As `tariffs.runs.cluster` starts a local cluster (and as a scheduler for many
+        # accounts is best started): short developers' logs.
         with (
+            dask.config.set({"distributed.admin.low-level-log-length": LOG_LENGTH}),
             distributed.LocalCluster(
                 n_workers=dask_workers, threads_per_worker=1, processes=True,
                 dashboard_address=":0", silence_logs=logging.ERROR,

@@ -113,6 +113,6 @@ def test_before_after_compares_identical_bills_of_two_trees() -> None:
     assert "bills identical in both trees" in out
 
 
-@pytest.mark.parametrize("script", ["peers.py", "fuzz_campaign.py"])
+@pytest.mark.parametrize("script", ["peers.py", "fuzz_campaign.py", "worker_memory.py"])
 def test_other_scripts_start(script: str) -> None:
     assert "usage" in run(script, "--help").lower()

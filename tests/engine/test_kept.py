@@ -9,6 +9,7 @@ forgetting everything.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import pickle
 import re
 from decimal import Decimal
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tables import peak_valley_yaml
-from tariffs import Account, load_tariff, parse_tariff, price, read_readings_csv
+from tariffs import Account, load_tariff, parse_readings_csv, parse_tariff, price, read_readings_csv
 from tariffs.engine import _kept
 from tariffs.engine._kept import clear_caches, sizes, value_key
 from tariffs.io.render.bills import bills_to_json
@@ -179,3 +180,44 @@ def test_readings_read_twice_are_priced_from_the_same_plans(tmp_path: Path) -> N
     segments = sizes()["segment_plans"]
     assert price(tariff, two) == first
     assert sizes()["segment_plans"] == segments
+
+
+def test_a_value_key_is_remembered_while_its_model_lives_and_goes_with_it() -> None:
+    # A worker is sent a fresh copy of a tariff with each chunk of accounts: the copies'
+    # keys must go with them, not pile up (nor keep the copies alive) until a bound.
+    clear_caches()
+    tariff = parse_tariff(FLAT)
+    key = value_key(tariff)
+    copies = [pickle.loads(pickle.dumps(tariff)) for _ in range(3)]  # noqa: S301 - our own object
+    assert [value_key(copy) for copy in copies] == [key] * 3
+    assert len(_kept._VALUE_KEYS) == 4
+    del copies
+    gc.collect()
+    assert list(_kept._VALUE_KEYS) == [id(tariff)]
+    assert value_key(tariff) == key
+    changed = tariff.model_copy(update={"name": "Flat, renamed"})
+    assert value_key(changed) != key
+    del tariff, changed
+    gc.collect()
+    assert not _kept._VALUE_KEYS
+
+
+def test_a_start_column_is_kept_by_its_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The column of starts a reader keeps weighs its rows (its text and its parsed
+    # starts), so that a long file's column is not kept as if it were a day's.
+    monkeypatch.setattr(_kept.reader_spans, "limit", 100)
+    clear_caches()
+
+    def day_text(days: int) -> str:
+        first = dt.datetime(2025, 7, 1)
+        return "start,kwh\n" + "".join(
+            f"{first + dt.timedelta(minutes=15 * k):%Y-%m-%dT%H:%M},1\n" for k in range(96 * days)
+        )
+
+    two_days = parse_readings_csv(day_text(2), "two.csv", "Asia/Shanghai")
+    assert sizes()["reader_spans"] == (0, 0, 100)  # 192 rows: more than the bound
+    one_day = parse_readings_csv(day_text(1), "one.csv", "Asia/Shanghai")
+    assert sizes()["reader_spans"] == (1, 96, 100)
+    again = parse_readings_csv(day_text(1), "again.csv", "Asia/Shanghai")
+    assert again.starts == one_day.starts == two_days.starts[:96]
+    assert len(two_days.starts) == 192

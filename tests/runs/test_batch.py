@@ -29,10 +29,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tariffs.cli.batch as cli_batch
+import tariffs.io.accounts_csv as accounts_csv_module
 import tariffs.runs.batch as batch_module
 from tables import flat_yaml
 from tariffs import Account, AccountError, ReadingsError, load_tariff, price
 from tariffs.cli import main
+from tariffs.engine import _kept
+from tariffs.engine._kept import clear_caches, sizes
+from tariffs.io.accounts_csv import check_accounts_csv
 from tariffs.io.readings.csv_reader import read_readings_csv
 from tariffs.io.render.bills import bill_to_dict
 from tariffs.runs.batch import (
@@ -496,6 +500,53 @@ def test_an_accounts_csv_refused_at_a_later_line_writes_no_bill(
     assert err == f"tariffs: error: {accounts_csv}:{message}\n"
 
 
+@pytest.mark.parametrize("hashes", ["distinct", "all equal"])
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("F-1,\nF-2,\nF-3,\n", None),
+        ("F-1,\nF-2,\nF-1,\nF-3,,\n", "4:1: account_id 'F-1' appears twice (first at line 2)"),
+        ("F-1,\nF-2,,\nF-1,\n", "3: 3 cells for 2 columns"),
+        ("F-1,\nF-2,\nF-3,\nF-2,\n", "5:1: account_id 'F-2' appears twice (first at line 3)"),
+    ],
+)
+def test_the_accounts_csv_check_refuses_its_first_error_whatever_the_hashes_of_the_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: str, message: str | None, hashes: str
+) -> None:
+    # The check keeps a hash of each id, not the id: equal hashes (here every id's, as
+    # if all collided) make it read the file again keeping the ids, which refuses the
+    # first error in file order, or passes when the ids are all different.
+    if hashes == "all equal":
+        monkeypatch.setattr(accounts_csv_module, "_id_hash", lambda account_id: 7)
+    path = tmp_path / "accounts.csv"
+    path.write_text("account_id,tariff\n" + rows, encoding="utf-8")
+    if message is None:
+        check_accounts_csv(path)
+        return
+    with pytest.raises(AccountError) as refused:
+        check_accounts_csv(path)
+    assert str(refused.value) == f"{path}:{message}"
+
+
+def test_an_accounts_csv_changed_while_a_batch_reads_it_is_refused(tmp_path: Path) -> None:
+    # The file is read again after the check without keeping its ids: an id written
+    # twice in between would be priced twice, so a file changed in between is refused.
+    _, readings_dir, _, accounts_csv = flat_case(tmp_path)
+    accounts_csv.write_text("account_id,tariff\nF-1,x\nF-2,x\n", encoding="utf-8")
+
+    def lookup(name: str) -> Any:
+        accounts_csv.write_text("account_id,tariff\nF-1,x\nF-1,x\nF-2,x\n", encoding="utf-8")
+        return load_tariff("cn-bj-residential")
+
+    items = batch_module.directory_items(accounts_csv, readings_dir, lookup)
+    assert next(items).account_id == "F-1"  # the file is written again here
+    with pytest.raises(AccountError) as refused:
+        list(items)
+    assert str(refused.value) == (
+        f"{accounts_csv}: the accounts file changed while the batch read it; run the batch again"
+    )
+
+
 def test_an_account_id_that_does_not_print_is_refused_where_it_is_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -767,8 +818,9 @@ def test_memory_does_not_grow_with_the_number_of_accounts(
         peaks.append(peak_traced_memory(arguments))
         assert len(output.read_text(encoding="utf-8").splitlines()) == 2 * count
     # Keeping each account's results, or its output, until the end would add about 2.6 kB
-    # per account (over 300 kB for the 120 more); what does grow, about 500 bytes per
-    # account, is the set of account ids seen (to refuse an id twice) and small caches.
+    # per account (over 300 kB for the 120 more); the ids are not kept either (the check
+    # of the accounts CSV keeps a hash of each, 8 bytes; a long file's reader the ids it
+    # has read, to refuse an account whose rows start again).
     assert peaks[1] - peaks[0] < 128 << 10, peaks
 
 
@@ -815,3 +867,60 @@ def test_accounts_without_a_tariff_column_need_a_tariff(
     accounts_csv.write_text("account_id\nF-1\n", encoding="utf-8")
     assert run("--readings-dir", str(readings_dir), "--accounts", str(accounts_csv)) == 2
     assert "has no tariff column; give --tariff" in capsys.readouterr().err
+
+
+def worker_chunks(chunks: Sequence[list[BatchItem]]) -> int:
+    """Price chunks as a worker process does: each chunk unpickled, its results pickled.
+
+    A worker is sent a fresh copy of every tariff with each chunk (pickling keeps one
+    copy per chunk), and sends the bills back; returns how many were priced.
+    """
+    priced = 0
+    for chunk in chunks:
+        results = batch_module.price_batch_items(pickle.loads(pickle.dumps(chunk)))  # noqa: S301 - our own items
+        pickle.dumps(results)
+        priced += sum(len(result.bills) for result in results)
+    return priced
+
+
+def test_a_worker_keeps_nothing_per_chunk_or_account(tmp_path: Path) -> None:
+    # What a worker keeps between chunks must not grow with the accounts it has priced:
+    # every kept store holds the same entries and weight after 4 times more accounts of
+    # the same meters' intervals, no value key outlives its tariff copy, and the memory
+    # traced stays within a margin far below what one chunk's tariffs weigh (each copy of
+    # a bundled tariff is tens of kB, so keeping each chunk's would add about 1 MB).
+    readings_dir, _, accounts_csv = many_accounts(tmp_path, 8, dt.datetime(2025, 7, 31), days=2)
+    loaded = {name: load_tariff(name) for name in ("cn-bj-residential", "cn-zj-residential-tou")}
+    rows = list(iter_accounts_csv(accounts_csv))
+
+    def chunks(first: int, count: int) -> list[list[BatchItem]]:
+        # 16 accounts a chunk, each under its own id, read from one of the 8 files.
+        return [
+            [
+                BatchItem(
+                    f"A{number:06d}",
+                    loaded[rows[number % 8].tariff or ""],
+                    Account(account_id=f"A{number:06d}"),
+                    str(readings_dir / f"{rows[number % 8].account_id}.csv"),
+                )
+                for number in range(start, start + 16)
+            ]
+            for start in range(first * 16, (first + count) * 16, 16)
+        ]
+
+    warm, more = chunks(0, 8), chunks(8, 32)
+    clear_caches()
+    assert worker_chunks(warm) == 2 * 8 * 16  # two bills per account (July, August)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        assert worker_chunks(warm) == 2 * 8 * 16
+        gc.collect()
+        kept, keys, traced = sizes(), len(_kept._VALUE_KEYS), tracemalloc.get_traced_memory()[0]
+        assert worker_chunks(more) == 2 * 32 * 16
+        gc.collect()
+        assert sizes() == kept
+        assert len(_kept._VALUE_KEYS) == keys
+        assert tracemalloc.get_traced_memory()[0] - traced < 64 << 10
+    finally:
+        tracemalloc.stop()

@@ -19,12 +19,14 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import distributed
 import pytest
 
 from tariffs.cli import main
-from tariffs.runs.cluster import code_digest
+from tariffs.runs import cluster as runs_cluster
+from tariffs.runs.cluster import LOG_LENGTH, code_digest
 
 DASK = Path(sys.executable).with_name("dask")
 START_SECONDS = 90
@@ -216,3 +218,22 @@ def test_a_local_cluster_started_for_the_run(
     code, on_dask, err = run([*batch, "--dask-workers", "2"], capsys)
     assert (code, err) == (0, "")
     assert on_dask == local
+
+
+def _scheduler_log_lengths(dask_scheduler: Any) -> list[int | None]:
+    sent = [comm.recent_message_log.maxlen for comm in dask_scheduler.stream_comms.values()]
+    return [dask_scheduler.transition_log.maxlen, *sent]
+
+
+def _worker_log_lengths(dask_worker: Any) -> list[int | None]:
+    return [dask_worker.state.stimulus_log.maxlen, dask_worker.profile_history.maxlen]
+
+
+def test_a_local_cluster_keeps_short_developers_logs() -> None:
+    # The scheduler logs the last messages sent to each worker (each a chunk of accounts
+    # with its tariffs), the workers their last profiles: 1,000 of each by default, tens
+    # of MB that grow with the chunks of a batch until then. A local cluster keeps 16.
+    with runs_cluster.cluster(local_workers=1) as client:
+        assert client.run_on_scheduler(_scheduler_log_lengths) == [LOG_LENGTH, LOG_LENGTH]
+        assert list(client.run(_worker_log_lengths).values()) == [[LOG_LENGTH, LOG_LENGTH]]
+    assert LOG_LENGTH == 16

@@ -24,16 +24,20 @@ store              key (all values, no object identity)                 bound
                    of change it lists)
 ``local_days``     time zone, year                                      256 years
 ``reader_days``    time zone, date text of a readings file              8,192 days
-``reader_spans``   zone, interval, rows, first and last start text of   4 columns
-                   a readings file (its starts, parsed, with the text)
+``reader_spans``   zone, interval, rows, first and last start text of   140,544 rows
+                   a readings file (its starts, parsed, with the text)  (4 leap years
+                                                                        of 15 minutes)
 =================  ===================================================  ==============
 
 A tariff, a version or a charge is keyed by its *value key*: a digest of its canonical
 JSON form (`value_key`), so that two equal tariffs (e.g. loaded twice, or in two worker
 processes) share what is derived from them, and a changed copy (``model_copy``) never
 meets the original's entries. The digest of an object is worked out once and remembered
-for that object (``value_keys``, holding the object so that its id is never reused);
-models are frozen, so the digest cannot go stale.
+for that object while it lives (``value_keys``, by id, with a weak reference that drops
+the entry when the object goes, so that its id is never mistaken for another's and a
+model is never kept alive by its key: a worker that is sent a fresh copy of each tariff
+with each chunk of accounts holds only the copies in use); models are frozen, so the
+digest cannot go stale.
 
 A store that would pass its bound forgets everything and starts again: the next call
 rebuilds what it needs. `clear_caches` empties every store at once (e.g. after a
@@ -45,6 +49,7 @@ without it and compares.
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections.abc import Hashable
 from typing import Any, Generic, TypeVar
 
@@ -112,8 +117,24 @@ def sizes() -> dict[str, tuple[int, int, int]]:
     return {store.name: (len(store), store.held, store.limit) for store in _STORES}
 
 
-#: id(object) → (object, digest): the value key of each model met, worked out once.
-_VALUE_KEYS: dict[int, tuple[BaseModel, bytes]] = {}
+class _Ref(weakref.ref):  # type: ignore[type-arg]
+    """A weak reference to a model that knows the id it is kept under."""
+
+    __slots__ = ("ident",)
+    ident: int
+
+
+def _forget(ref: _Ref) -> None:
+    """Drop the value key of a model that has gone (unless its id was kept anew)."""
+    entry = _VALUE_KEYS.get(ref.ident)
+    if entry is not None and entry[0] is ref:
+        del _VALUE_KEYS[ref.ident]
+
+
+#: id(object) → (weak reference to it, digest): the value key of each live model met,
+#: worked out once. An entry goes with its model; the limit bounds the models held
+#: elsewhere at once.
+_VALUE_KEYS: dict[int, tuple[_Ref, bytes]] = {}
 _VALUE_KEYS_LIMIT = 4096
 
 
@@ -126,14 +147,17 @@ def value_key(model: BaseModel) -> bytes:
     >>> value_key(Price(amount=1)) == value_key(Price(amount=1)) != value_key(Price(amount=2))
     True
     """
-    found = _VALUE_KEYS.get(id(model))
-    if found is not None and found[0] is model:
+    ident = id(model)
+    found = _VALUE_KEYS.get(ident)
+    if found is not None and found[0]() is model:
         return found[1]
     text = f"{type(model).__module__}.{type(model).__qualname__}:{model.model_dump_json()}"
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
     if len(_VALUE_KEYS) >= _VALUE_KEYS_LIMIT:
         _VALUE_KEYS.clear()
-    _VALUE_KEYS[id(model)] = (model, digest)
+    ref = _Ref(model, _forget)
+    ref.ident = ident
+    _VALUE_KEYS[ident] = (ref, digest)
     return digest
 
 
@@ -151,4 +175,4 @@ plan_runs: Store[Any] = Store("plan_runs", 500_000)
 zone_offsets: Store[Any] = Store("zone_offsets", 4096)
 local_days: Store[Any] = Store("local_days", 256)
 reader_days: Store[Any] = Store("reader_days", 8192)
-reader_spans: Store[Any] = Store("reader_spans", 4)
+reader_spans: Store[Any] = Store("reader_spans", 4 * 366 * 96)

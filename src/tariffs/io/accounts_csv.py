@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -165,12 +166,13 @@ def _header(reader: Any, source: str, *, group_columns: bool) -> list[str]:
 
 
 def _rows(
-    reader: Any, header: list[str], source: str
+    reader: Any, header: list[str], source: str, *, unique: bool = True
 ) -> Iterator[tuple[str, tuple[str, ...], int]]:
     """The rows after the header: ``(account_id, cells, line)``, blank rows left out.
 
     A row's line is the line it starts on (a quoted cell may hold line ends). The file
-    is checked as a file (lengths, ids), not yet as accounts.
+    is checked as a file (lengths, ids), not yet as accounts; with ``unique`` False an
+    id twice is let through (the caller checks it, e.g. `check_accounts_csv`).
     """
     id_column = header.index("account_id")
     seen: dict[str, int] = {}
@@ -192,14 +194,15 @@ def _rows(
         problem = unprintable_in_id(account_id)
         if problem is not None:
             raise AccountError(problem, file=source, line=line, column=id_column + 1)
-        if account_id in seen:
-            raise AccountError(
-                f"account_id {account_id!r} appears twice (first at line {seen[account_id]})",
-                file=source,
-                line=line,
-                column=id_column + 1,
-            )
-        seen[account_id] = line
+        if unique:
+            if account_id in seen:
+                raise AccountError(
+                    f"account_id {account_id!r} appears twice (first at line {seen[account_id]})",
+                    file=source,
+                    line=line,
+                    column=id_column + 1,
+                )
+            seen[account_id] = line
         yield account_id, cells, line
 
 
@@ -226,12 +229,13 @@ class AccountRow:
 
 
 def iter_account_cells(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str], *, unique: bool = True
 ) -> Iterator[tuple[str, tuple[str, ...], int, list[str]]]:
     """The rows of a batch's accounts CSV, not yet validated: ``(account_id, cells, line, header)``.
 
     The file is read row by row (never whole) and checked as a file; `account_row` makes
-    the account of a row when it is needed.
+    the account of a row when it is needed. An id twice is refused only with ``unique``
+    (which keeps every id read until the end, to name the line of its first row).
 
     Raises:
         AccountError: As `iter_accounts_csv`.
@@ -240,8 +244,12 @@ def iter_account_cells(
     with _open(source) as stream:
         reader = csv.reader(stream)
         header = _header(reader, source, group_columns=False)
-        for account_id, cells, line in _rows(reader, header, source):
+        for account_id, cells, line in _rows(reader, header, source, unique=unique):
             yield account_id, cells, line, header
+
+
+#: How `check_accounts_csv` hashes an id (equal ids, equal hashes; 64 bits are kept).
+_id_hash = hash
 
 
 def check_accounts_csv(path: str | os.PathLike[str]) -> None:
@@ -251,10 +259,28 @@ def check_accounts_csv(path: str | os.PathLike[str]) -> None:
     buys is that a file refused as a whole (a row of the wrong length, an empty id, an
     id twice, at any line) is refused before a bill of its earlier rows is written.
 
+    That no id is there twice is checked with 8 bytes per account (a 64-bit hash of each
+    id, in arrays), not the ids themselves: when no two hashes are equal, no two ids
+    are. Only a file with two equal hashes, or refused for another reason, is read
+    again keeping its ids (`iter_account_cells`), which refuses it at its first error in
+    file order with the message of its line, or passes when the hashes only collided.
+
     Raises:
         AccountError: As `iter_accounts_csv`.
     """
-    for _ in iter_account_cells(path):
+    source = os.fspath(path)
+    parts = [array("Q") for _ in range(256)]
+    try:
+        for account_id, _, _, _ in iter_account_cells(source, unique=False):
+            hashed = _id_hash(account_id) & 0xFFFF_FFFF_FFFF_FFFF
+            parts[hashed & 0xFF].append(hashed >> 8)
+    except AccountError:
+        pass
+    else:
+        if all(len(set(part)) == len(part) for part in parts):
+            return
+    del parts
+    for _ in iter_account_cells(source):
         pass
 
 
@@ -267,7 +293,9 @@ def account_row(
     return AccountRow(account_id, account, named.get("tariff") or None, line, error)
 
 
-def iter_accounts_csv(path: str | os.PathLike[str]) -> Iterator[AccountRow]:
+def iter_accounts_csv(
+    path: str | os.PathLike[str], *, unique: bool = True
+) -> Iterator[AccountRow]:
     """Read a batch's accounts CSV row by row (never whole), each row validated.
 
     The file has an ``account_id`` column, and any of the account fields
@@ -277,6 +305,8 @@ def iter_accounts_csv(path: str | os.PathLike[str]) -> Iterator[AccountRow]:
 
     Args:
         path: The accounts CSV file (UTF-8).
+        unique: Refuse an id twice (keeping every id read); False when the file was
+            checked as a whole first (`check_accounts_csv`).
 
     Yields:
         One row per account, in file order.
@@ -287,7 +317,7 @@ def iter_accounts_csv(path: str | os.PathLike[str]) -> Iterator[AccountRow]:
             id, or an id twice (file:line).
     """
     source = os.fspath(path)
-    for account_id, cells, line, header in iter_account_cells(source):
+    for account_id, cells, line, header in iter_account_cells(source, unique=unique):
         yield account_row(account_id, cells, line, header, source)
 
 

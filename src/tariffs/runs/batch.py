@@ -446,14 +446,18 @@ def directory_items(
     Raises:
         AccountError: The accounts file is not valid as a whole (see
             `tariffs.io.accounts_csv.iter_accounts_csv`), before any item is yielded:
-            the file is checked through once first (`check_accounts_csv`).
+            the file is checked through once first (`check_accounts_csv`); or it was
+            changed while it was read (after the last item).
     """
     options = options or BatchOptions()
     tariffs = _Tariffs(tariff_lookup, default_tariff)
     source = os.fspath(accounts_csv)
     extension = ".xml" if options.readings_format == "greenbutton" else ".csv"
+    # The file is checked whole first, so that reading it again need not keep every id
+    # (memory flat in the number of accounts); a file changed in between is refused.
+    checked = _stamp(source)
     check_accounts_csv(source)
-    for row in iter_accounts_csv(source):
+    for row in iter_accounts_csv(source, unique=False):
         try:
             path = readings_file(
                 readings_dir, row.account_id, source=source, line=row.line, extension=extension
@@ -462,6 +466,20 @@ def directory_items(
             yield _failed_item(row.account_id, options, str(error))
             continue
         yield _item(row.account_id, row, tariffs, path, options, source)
+    if _stamp(source) != checked:
+        raise AccountError(
+            "the accounts file changed while the batch read it; run the batch again",
+            file=source,
+        )
+
+
+def _stamp(path: str) -> tuple[int, int, int] | None:
+    """What changes when a file is written: its inode, size and time of change."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns
 
 
 class LongReadingsFile:

@@ -28,12 +28,24 @@ from typing import Any
 
 from tariffs.errors import ClusterError
 
-__all__ = ["CONNECT_TIMEOUT_SECONDS", "WORKERS_TIMEOUT_SECONDS", "cluster", "code_digest"]
+__all__ = [
+    "CONNECT_TIMEOUT_SECONDS",
+    "LOG_LENGTH",
+    "WORKERS_TIMEOUT_SECONDS",
+    "cluster",
+    "code_digest",
+]
 
 #: How long to wait for the scheduler to answer [s].
 CONNECT_TIMEOUT_SECONDS = 10
 #: How long to wait for a first worker to join the scheduler [s].
 WORKERS_TIMEOUT_SECONDS = 30
+#: The length of the developers' logs of a local cluster's scheduler and workers
+#: (``distributed.admin.low-level-log-length``, 1,000 by default). The scheduler logs the
+#: last messages sent to each worker, each a chunk of accounts with its tariffs, and the
+#: workers their last profiles: at 1,000 they hold tens of MB more after a thousand
+#: chunks than after a few, and nothing reads them in a batch.
+LOG_LENGTH = 16
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 _SUFFIXES = (".py", ".yaml", ".json")
@@ -93,6 +105,10 @@ def cluster(
                 ) from None
             where = f"the Dask scheduler at {scheduler}"
         else:
+            dask: Any = importlib.import_module("dask")
+            stack.enter_context(
+                dask.config.set({"distributed.admin.low-level-log-length": LOG_LENGTH})
+            )
             local = stack.enter_context(
                 distributed.LocalCluster(
                     n_workers=local_workers,

@@ -1297,7 +1297,7 @@ class _StartParser:
             return list(found[1])
         span = self._parse_span(texts, interval, joined)
         if span is not None:
-            _kept.reader_spans.keep(key, (joined, span, self.contiguous))
+            _kept.reader_spans.keep(key, (joined, span, self.contiguous), len(texts))
             return list(span)
         return None
 
