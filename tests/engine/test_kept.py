@@ -221,3 +221,20 @@ def test_a_start_column_is_kept_by_its_rows(monkeypatch: pytest.MonkeyPatch) -> 
     again = parse_readings_csv(day_text(1), "again.csv", "Asia/Shanghai")
     assert again.starts == one_day.starts == two_days.starts[:96]
     assert len(two_days.starts) == 192
+
+
+def test_a_price_class_is_copied_once_per_table_and_file() -> None:
+    from tariffs.engine.pricing import price_class_of
+
+    path = Path(__file__).parents[2] / "examples" / "price-class" / "example-10kv-classes.yaml"
+    table = load_tariff(path)
+    first = price_class_of(table)
+    assert first.price_classes == ["large_industry"]
+    assert price_class_of(table) is first  # kept: no copy (nor value key) per bill
+    assert price_class_of(table, "commercial").price_classes == ["commercial"]
+    assert price_class_of(table, "commercial") is not first
+    # An equal table read from another file keeps its own file in its copy's messages.
+    elsewhere = table.model_copy()
+    elsewhere._source = "elsewhere.yaml"
+    assert price_class_of(elsewhere).source == "elsewhere.yaml"
+    assert price_class_of(table).source == table.source

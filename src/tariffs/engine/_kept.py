@@ -15,6 +15,8 @@ store              key (all values, no object identity)                 bound
 ``lines``          version's and charge's value keys, price bucket      16,384 buckets
 ``needs``          schedule key (version, file): what its charges       256 versions
                    ask to be measured
+``price_classes``  tariff's value key, tariff file, price class: the    256 tables
+                   table as it prices that class (`price_class_of`)
 ``bill_plans``     tariff's value key, time axis, account calendar,     500,000
                    dates asked for, event days                          intervals
 ``segment_plans``  schedule key, zone, time axis, segment, event days   500,000
@@ -169,6 +171,7 @@ day_offsets: Store[Any] = Store("day_offsets", 4096)
 prices: Store[Any] = Store("prices", 4096)
 lines: Store[Any] = Store("lines", 16_384)
 needs: Store[Any] = Store("needs", 256)
+price_classes: Store[Any] = Store("price_classes", 256)
 bill_plans: Store[Any] = Store("bill_plans", 500_000)
 segment_plans: Store[Any] = Store("segment_plans", 500_000)
 plan_runs: Store[Any] = Store("plan_runs", 500_000)

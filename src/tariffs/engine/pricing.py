@@ -274,7 +274,7 @@ def _price(
     if not readings.starts:
         raise ReadingsError("no readings", file=readings.source)
     # A table with price classes prices its first unless a part was given another.
-    tariff = tariff.for_price_class()
+    tariff = price_class_of(tariff)
     if account is not None and (account.sub_meters or account.split is not None):
         raise AccountError(
             "the account has sub_meters or a split: price it with "
@@ -353,6 +353,21 @@ def _price(
         )
         for plan in calendar
     ]
+
+
+def price_class_of(tariff: Tariff, name: str | None = None) -> Tariff:
+    """`Tariff.for_price_class`, kept: the same table object for every call of a class.
+
+    A table of several classes is copied for one class; keeping the copy spares every
+    bill of a run its copy and the canonical JSON of its value key.
+    """
+    if tariff.price_classes is None or len(tariff.price_classes) == 1:
+        return tariff.for_price_class(name)
+    key = (value_key(tariff), tariff.source, name)
+    found: Tariff | None = _kept.price_classes.get(key)
+    if found is None:
+        found = _kept.price_classes.keep(key, tariff.for_price_class(name))
+    return found
 
 
 @dataclass(frozen=True, slots=True)

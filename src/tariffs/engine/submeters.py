@@ -41,7 +41,7 @@ from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tariffs.engine.pricing import billing_periods, local_midnight, price
+from tariffs.engine.pricing import billing_periods, local_midnight, price, price_class_of
 from tariffs.errors import AccountError, ReadingsError, UnsupportedFeatureError
 from tariffs.model.account import Account, Losses
 from tariffs.model.bill import Bill, MeterReading, Subtraction
@@ -90,7 +90,7 @@ def price_submetered(
             subtraction would change.
     """
     zone = ZoneInfo(tariff.timezone)
-    table, tariff = tariff, tariff.for_price_class()  # the main meter's: the first class
+    table, tariff = tariff, price_class_of(tariff)  # the main meter's: the first class
     _check_main_tariff(tariff, account)
     main = _multiplied(readings, account.meter_multiplier)
     parts: list[tuple[Subtraction, Readings, Tariff, MeterReading | None, Readings]] = []
@@ -241,7 +241,7 @@ def _tariff(
                 file=account.source,
                 path=f"{path}.price_class",
             )
-        found = found.for_price_class(price_class)
+        found = price_class_of(found, price_class)
     path = f"{path}.tariff"
     if found.timezone != main.timezone:
         raise AccountError(
