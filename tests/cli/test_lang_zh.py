@@ -113,10 +113,21 @@ def test_portfolio_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
         "现行电价（元/千瓦时）", "调整后电价（元/千瓦时）",
     ]  # fmt: skip
     assert "电费变化：0 户增加，6 户减少，0 户不变" in lines
-    data = ["cn-sh-residential-tou", "cn-sh-residential", "per account", "class", "district",
+    data = ["cn-sh-residential-tou", "cn-sh-residential", "class", "district",
             "agricultural", "commercial-flat", "commercial", "residential", "north", "south",
             "R-", "C-", "A-", "F-", "energy"]  # lines moved most: codes  # fmt: skip
     assert not has_latin(words(chinese, *data)), chinese
+
+
+def test_a_migrated_portfolio_names_its_tariffs_in_chinese(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    migration = str(EXAMPLES / "portfolio" / "migration.csv")
+    migrate = [*PORTFOLIO[:7], "--current", "cn-sh-residential", "--migrate", migration]
+    migrate.extend(["--lang", "zh"])
+    first = run(capsys, *migrate).splitlines()[0]
+    assert first.startswith("电价调整测算：5 户已计价，0 户失败；按户现行电价 -> 迁移 ")
+    assert "per account" not in first and "migration " not in first  # the file keeps its name
 
 
 CORRECT = [

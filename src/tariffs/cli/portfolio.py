@@ -475,6 +475,8 @@ def _run_detailed(
 ) -> int:
     """A portfolio with a tariff per account, a migration or bands."""
     from tariffs.whatif.portfolio import (
+        MIGRATION,
+        PER_ACCOUNT,
         AccountOutcome,
         assign_tariffs,
         price_assigned,
@@ -520,9 +522,9 @@ def _run_detailed(
     peaks = read_coincident_peaks(args.coincident_peaks, timezone) if args.coincident_peaks else []
     columns = [column for column in group_columns if column != CURRENT_COLUMN]
     current_label = (
-        current.id if current is not None and CURRENT_COLUMN not in group_columns else "per account"
+        current.id if current is not None and CURRENT_COLUMN not in group_columns else PER_ACCOUNT
     )
-    proposed_label = f"migration {migration.source}" if migration is not None else ""
+    proposed_label = f"{MIGRATION}{migration.source}" if migration is not None else ""
     if proposed is not None:
         proposed_label = proposed.id
     note(f"read {args.accounts}: {len(accounts)} accounts; readings in {args.readings_dir}")

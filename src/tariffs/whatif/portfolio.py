@@ -64,8 +64,15 @@ from tariffs.whatif.response import (
     summarize_response,
 )
 
+#: The current tariff of a portfolio whose accounts each name theirs (a ``tariff`` column).
+PER_ACCOUNT = "per account"
+#: The proposed tariff of a portfolio migrated by a file: this, then the file's name.
+MIGRATION = "migration "
+
 __all__ = [
     "ACCOUNT_COLUMNS",
+    "MIGRATION",
+    "PER_ACCOUNT",
     "CHANGE_BAND",
     "IMPACT_POINTS",
     "USAGE_BAND",

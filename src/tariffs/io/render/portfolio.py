@@ -447,6 +447,17 @@ def _group_lines(result: PortfolioResult, column: str, lang: str = "en") -> list
     return [header("pf.by", lang, column=column), *align_table(rows, right=range(1, 9))]
 
 
+def _tariff_label(label: str, lang: str) -> str:
+    """A tariff of the title: its id, or the words of a tariff per account or a migration."""
+    from tariffs.whatif.portfolio import MIGRATION, PER_ACCOUNT
+
+    if label == PER_ACCOUNT:
+        return header("pf.per_account", lang)
+    if label.startswith(MIGRATION):
+        return header("pf.migration", lang, source=label[len(MIGRATION) :])
+    return label
+
+
 def portfolio_to_table(result: PortfolioResult, lang: str = "en") -> str:
     """The portfolio as human-readable text.
 
@@ -464,7 +475,8 @@ def portfolio_to_table(result: PortfolioResult, lang: str = "en") -> str:
     distribution = result.distribution
     lines = [
         header("pf.title", lang, priced=len(result.accounts), failed=len(result.failed),
-               current=result.current, proposed=result.proposed, currency=currency),
+               current=_tariff_label(result.current, lang),
+               proposed=_tariff_label(result.proposed, lang), currency=currency),
         header("pf.revenue", lang, current=decimal_text(result.current_total),
                proposed=decimal_text(result.proposed_total), change=signed_text(result.change),
                percent=signed_text(result.change_percent)),
