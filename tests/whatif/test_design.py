@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import re
 import shlex
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -635,3 +636,20 @@ def test_a_solve_takes_a_bounded_number_of_pricings() -> None:
     assert found.pricings == len(priced) <= 80
     with pytest.raises(InputError, match="no answer after 10 pricings"):
         solve(unknown_between("1", "1", None), revenue_at, Decimal("1000.00"), max_pricings=10)
+
+
+def test_of_equally_near_values_off_the_target_the_written_one_wins() -> None:
+    # Revenue is a step: 100 up to 0.9 and 102 from 1.0; the written 1.5 gives 102 as
+    # 1.0 does, and 101.5 is reached by neither: 102 is nearest (0.5 away, 100 is 1.5).
+    def revenue_at(value: Decimal) -> Decimal:
+        return Decimal(100) if value < 1 else Decimal(102)
+
+    unknown = replace(unknown_between("1.5", "0", "3"), places=1)
+    found = solve(unknown, revenue_at, Decimal("101.5"))
+    assert (found.solved.value, found.solved.revenue) == (Decimal("1.5"), Decimal(102))
+    # Below the written value's run, the nearest value of the lower run is its last.
+    found = solve(replace(unknown, written="2.5", value=Decimal("2.5")), revenue_at, Decimal(100))
+    assert found.solved.value == Decimal("0.9") and found.exact
+    # And of a run above the written value, its first.
+    low = replace(unknown, written="0.2", value=Decimal("0.2"))
+    assert solve(low, revenue_at, Decimal("101.5")).solved.value == Decimal("1.0")

@@ -646,24 +646,37 @@ def solve(
                     b = k
             interpolate = b - a <= width // 2
         first = b
-    if s(first) == 0:
-        if start >= first and s(start) == 0:
-            best = start
-        elif start < first:
-            best = first
-        else:
-            # The last exact hit between first and start.
-            a, b = first, start  # s(a) == 0 < s(b)
+    def nearest_of_level(k0: int, rightward: bool) -> int:
+        """The value nearest ``start`` of the run with ``k0``'s revenue (a step of it).
+
+        Revenue is monotone, so the values of one revenue are consecutive; ``k0`` is the
+        run's first value (``rightward``) or its last.
+        """
+        level = revenue(k0)
+        if (start <= k0) if rightward else (start >= k0):
+            return k0
+        if revenue(start) == level:
+            return start
+        if revenue(k0 + 1 if rightward else k0 - 1) != level:  # a run of one (most often)
+            return k0
+        if rightward:  # the last value of the run, between k0 and start
+            a, b = k0, start
             while b - a > 1:
                 k = (a + b) // 2
-                if s(k) <= 0:
-                    a = k
-                else:
-                    b = k
-            best = a
-    else:
-        candidates = [first] if first == lo else [first - 1, first]
-        best = min(candidates, key=lambda k: (abs(revenue(k) - target), abs(k - start), k))
+                a, b = (k, b) if sign * (revenue(k) - level) <= 0 else (a, k)
+            return a
+        a, b = start, k0  # its first value, between start and k0
+        while b - a > 1:
+            k = (a + b) // 2
+            a, b = (k, b) if sign * (revenue(k) - level) < 0 else (a, k)
+        return b
+
+    # first is the first value of its revenue's run (s(first - 1) < 0 <= s(first)), and
+    # first - 1 the last of its run; the nearest revenue's run, nearest the written value.
+    candidates = [nearest_of_level(first, True)]
+    if s(first) != 0 and first > lo:
+        candidates.append(nearest_of_level(first - 1, False))
+    best = min(candidates, key=lambda k: (abs(revenue(k) - target), abs(k - start), k))
     below = revenue(best - 1) if best - 1 >= lo else None
     above = revenue(best + 1) if top is None or best + 1 <= top else None
     ordered = sorted(seen.items())
