@@ -653,3 +653,14 @@ def test_of_equally_near_values_off_the_target_the_written_one_wins() -> None:
     # And of a run above the written value, its first.
     low = replace(unknown, written="0.2", value=Decimal("0.2"))
     assert solve(low, revenue_at, Decimal("101.5")).solved.value == Decimal("1.0")
+
+
+def test_a_short_path_of_a_code_two_charges_share_names_them() -> None:
+    text = table_yaml(
+        "two-energy",
+        "    charges:\n"
+        "      - {kind: energy, price_per_kwh: '0.50'}\n"
+        "      - {kind: energy, price_per_kwh: '0.10'}\n",
+    )
+    with pytest.raises(InputError, match="2 charges are energy .* name one by its position"):
+        find_unknown(parse_yaml(text, "two.yaml"), "energy.price_per_kwh")

@@ -245,7 +245,7 @@ def find_unknown(document: YamlDocument, path: str, *, places: int | None = None
         and isinstance(node, dict)
         and steps[0].text not in node
         and isinstance(charges, list)
-        and _list_index(charges, steps[0].text, "charges") not in (None, -2)
+        and _list_index(charges, steps[0].text, "charges") is not None
     ):
         # The short form: a charge's code first, ``energy.prices.peak``.
         steps = [PathStep("charges", False), PathStep(steps[0].text, True), *steps[1:]]
