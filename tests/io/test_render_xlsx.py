@@ -584,3 +584,20 @@ def test_openpyxl_is_imported_only_for_a_workbook(files: dict[str, Path]) -> Non
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines()[-1] == "False"
+
+
+def test_a_sheet_longer_than_excel_allows_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tariffs.io.render.xlsx as xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 4)
+    # A caption, a header and two rows fill 4 rows; a third row is one too many.
+    fits = Table(("a",), ((Decimal(1),), (Decimal(2),)), caption="c")
+    assert load(workbook_bytes([Sheet("s", (fits,))]))["s"].max_row == 4
+    over = Table(("a",), ((Decimal(1),), (Decimal(2),), (Decimal(3),)), caption="c")
+    with pytest.raises(OutputError, match="sheet s would have 5 rows and an Excel sheet holds 4"):
+        workbook_bytes([Sheet("s", (over,))])
+    # Two tables: a blank row between them counts too (2 + 1 + 2 = 5).
+    with pytest.raises(OutputError, match="would have 5 rows"):
+        workbook_bytes([Sheet("s", (Table(("a",), ((1,),)), Table(("b",), ((2,),))))])

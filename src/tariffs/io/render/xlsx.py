@@ -187,9 +187,9 @@ def workbook_bytes(sheets: Sequence[Sheet], *, stamp: dt.datetime = NO_DATE) -> 
             the same bytes.
 
     Raises:
-        OutputError: openpyxl is not installed; an amount has more digits than an Excel
-            number holds exactly, or a text holds characters a workbook cannot (each
-            named by sheet and cell).
+        OutputError: openpyxl is not installed; a sheet has more rows than Excel's; an
+            amount has more digits than an Excel number holds exactly, or a text holds
+            characters a workbook cannot (each named by sheet and cell).
     """
     openpyxl = _openpyxl()
     styles = importlib.import_module("openpyxl.styles")
@@ -197,6 +197,14 @@ def workbook_bytes(sheets: Sequence[Sheet], *, stamp: dt.datetime = NO_DATE) -> 
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for sheet in sheets:
+        rows = sum(
+            (table.caption is not None) + 1 + len(table.rows) for table in sheet.tables
+        ) + max(0, len(sheet.tables) - 1)
+        if rows > MAX_ROWS:
+            raise OutputError(
+                f"sheet {sheet.name} would have {rows} rows and an Excel sheet holds "
+                f"{MAX_ROWS}; use --format csv or json"
+            )
         worksheet = workbook.create_sheet(sheet.name[:31])
         widths: dict[int, int] = {}
         row_number = 0
@@ -581,11 +589,6 @@ def batch_workbook(text: str) -> bytes:
     bills = typed_csv(
         text, {"energy_kwh", "total"}.__contains__, {"period_start", "period_end"}.__contains__
     )
-    if len(bills.rows) + 1 > MAX_ROWS:
-        raise OutputError(
-            f"the batch has {len(bills.rows)} bills and an Excel sheet holds {MAX_ROWS - 1} "
-            "rows under its header; use --format csv or jsonl"
-        )
     ends: list[dt.date] = []
     if "period_end" in bills.header:
         end = bills.header.index("period_end")
