@@ -664,3 +664,16 @@ def test_a_short_path_of_a_code_two_charges_share_names_them() -> None:
     )
     with pytest.raises(InputError, match="2 charges are energy .* name one by its position"):
         find_unknown(parse_yaml(text, "two.yaml"), "energy.price_per_kwh")
+
+
+def test_a_proposed_table_is_read_with_the_limits_of_every_table(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"id: bad\nname: \xff\n")
+    argv = ["design", "--accounts", str(files["accounts"]), "--readings-dir",
+            str(files["readings"]), "--current", "flat", "--tables", str(files["tables"]),
+            "--proposed", str(bad), "--solve", "base_prices.flat",
+            "--target", "neutral"]  # fmt: skip
+    assert main(argv) == 1
+    assert "bad.yaml:2:7: not a text file: byte 0xFF is not valid UTF-8" in capsys.readouterr().err

@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     from tariffs.io.atomic import write_atomic
     from tariffs.io.coincident_peaks import read_coincident_peaks
     from tariffs.io.render.design import design_to_json, design_to_table
-    from tariffs.io.safe_yaml import parse_yaml
+    from tariffs.io.safe_yaml import parse_yaml, read_yaml_text
     from tariffs.io.tables import resolve_tariff_path, tariff_from_document
     from tariffs.model.tariff import Tariff
     from tariffs.whatif.design import design_tariff, find_unknown
@@ -140,11 +140,7 @@ def run(args: argparse.Namespace) -> int:
             f"--proposed {args.proposed}: a design changes a YAML table; convert a URDB "
             "record first (tariffs import-urdb)"
         )
-    try:
-        with open(path, encoding="utf-8", newline="") as stream:
-            text = stream.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TariffFileError(f"cannot read the table: {exc}", file=str(path)) from None
+    text = read_yaml_text(path, error=TariffFileError)
     document = parse_yaml(text, str(path), error=TariffFileError)
     proposed = tariff_from_document(document, stem=path.stem)
     unknown = find_unknown(document, args.solve, places=args.places)

@@ -70,6 +70,7 @@ __all__ = [
     "load_yaml",
     "nested_loc",
     "parse_yaml",
+    "read_yaml_text",
 ]
 
 MAX_NESTING_DEPTH = 64
@@ -256,6 +257,25 @@ def load_yaml(
         InputError: An instance of ``error``: the file cannot be read, is too large, is not
             UTF-8 text, or its content is refused by `parse_yaml`.
     """
+    text = read_yaml_text(path, error=error, max_bytes=max_bytes)
+    return parse_yaml(text, os.fspath(path), error=error)
+
+
+def read_yaml_text(
+    path: str | os.PathLike[str],
+    *,
+    error: type[InputError] = TariffFileError,
+    max_bytes: int = _DEFAULT_MAX_BYTES,
+) -> str:
+    """The text of a YAML file, as `load_yaml` reads it (its size limit, UTF-8 checked).
+
+    For a caller that needs the text as written besides its document (e.g. to rewrite
+    one number of it in place).
+
+    Raises:
+        InputError: An instance of ``error``: the file cannot be read, is too large, or is
+            not UTF-8 text (the line and column of the first byte that is not).
+    """
     source = os.fspath(path)
     try:
         with open(path, "rb") as stream:
@@ -272,7 +292,7 @@ def load_yaml(
     if len(raw) > max_bytes:
         raise error(f"file is larger than the limit of {max_bytes} bytes", file=source)
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         prefix = raw[: exc.start].decode("utf-8")
         line, column = _position(prefix, len(prefix))
@@ -283,7 +303,6 @@ def load_yaml(
             line=line,
             column=column,
         ) from None
-    return parse_yaml(text, source, error=error)
 
 
 def input_error_from_validation(
