@@ -269,6 +269,14 @@ def test_a_ratcheted_demand_line_in_chinese() -> None:
     tariff = parse_tariff(RATCHET, "ratchet.yaml")
     account = Account(account_id="R", demand_history_kw={"2025-05": 900})
     june = explain(tariff, QUARTER, account)[0].lines[1]
+    # The measured maximum, from the readings: the largest sum of two consecutive
+    # 15-minute intervals of June (a 30-minute sliding window), × 60 / 30.
+    june_end = int(dt.datetime(2025, 7, 1, tzinfo=SHANGHAI).timestamp())
+    pairs = zip(QUARTER.starts, QUARTER.kwh, strict=True)
+    in_june = [kwh for start, kwh in pairs if start < june_end]
+    window = max(a + b for a, b in zip(in_june, in_june[1:], strict=False))
+    by_hand = Decimal(window).scaleb(-QUARTER.scale) * 2
+    assert june.facts["measured_kw"] == by_hand < 720
     measured = f"{june.facts['measured_kw']:f}"
     demand = june.facts["demand"]
     chinese = [reason_text(r, "zh") for r in june.because]
