@@ -8,6 +8,7 @@ their values.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 from tariffs.cli import main
 from tariffs.io.render.labels import has_latin
+from tariffs.model.readings import Readings
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -170,3 +172,42 @@ def test_correct_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     assert correction["settlement"] == "collect"  # a machine word, as in English
     rows = run(capsys, *CORRECT, "--format", "csv", "--lang", "zh").splitlines()
     assert rows[-1].split(",")[6] == "应补收电费：299010.40 元"
+
+
+def hourly_year(first: str, days: int) -> Readings:
+    start = int(dt.datetime.fromisoformat(f"{first}T00:00+08:00").timestamp())
+    starts = list(range(start, start + days * 86400, 3600))
+    return Readings("year.csv", 3600, starts, 3, [1000] * len(starts))
+
+
+@pytest.mark.parametrize(
+    ("first", "failed", "expected"),
+    [
+        # 2025: 8760 kWh × (0.60 - 0.50) = 876.00 a year, 876.00 / 5256.00 = 16.7 %.
+        ("2025-01-01", False, "a 较 b 节省 876.00 元/年（16.7 %）"),
+        # 365 days of the leap year 2028 are not a year of bills: extrapolated × 365 / 365.
+        ("2028-01-01", False, "a 较 b 节省 876.00 元（365 天，16.7 %；按此折算约 876.00 元/年）"),
+        # The current tariff cannot be priced: the cheapest, and no savings.
+        (
+            "2025-01-01",
+            True,
+            "a 是所计价的 1 种电价中最便宜的：4,380.00 元；现行电价 b 无法计价，不给出节省额",
+        ),
+    ],
+)
+def test_the_chinese_advice_says_what_the_english_says(
+    first: str, failed: bool, expected: str
+) -> None:
+    from tables import flat_yaml
+    from tariffs.io.render.comparison import comparison_to_table
+    from tariffs.io.tables import parse_tariff
+    from tariffs.whatif.compare import compare_tariffs
+
+    current = flat_yaml("b", "0.60")
+    if failed:  # a power-factor adjustment, and readings without kvarh
+        current += '      - {kind: power_factor, table: "1983-0.90", applies_to: [energy]}\n'
+
+    tariffs = [parse_tariff(flat_yaml("a", "0.50")), parse_tariff(current)]
+    comparison = compare_tariffs(tariffs, hourly_year(first, 365), current="b", annualise=True)
+    assert (comparison.failed != ()) == failed
+    assert expected in comparison_to_table(comparison, (), "zh")

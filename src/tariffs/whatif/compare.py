@@ -207,6 +207,8 @@ class Recommendation:
             [currency/year].
         main_source: Label of the bill line whose amount falls the most, or None.
         text: The recommendation in words.
+        one_year: Whether the bills cover exactly one year (`annual_savings` is then the
+            savings of that year, not an extrapolation).
     """
 
     tariff: str
@@ -216,6 +218,7 @@ class Recommendation:
     annual_savings: Decimal | None
     main_source: str | None
     text: str
+    one_year: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,7 +396,8 @@ def _recommend(
     if source:
         text += f", mostly from {_lowered(source)}"
     return Recommendation(
-        best.tariff, current.tariff, savings, savings_percent, annual, source, text
+        best.tariff, current.tariff, savings, savings_percent, annual, source, text,
+        one_year=_covers_one_year(current),
     )
 
 

@@ -419,6 +419,8 @@ def _advice(comparison: Comparison, lang: str) -> str:
         if len(results) > 1:
             gap = results[1].total - best.total
             text += f"，比 {results[1].tariff} 少 {_money(gap)} {currency}"
+        if any(failure.tariff == comparison.current for failure in comparison.failed):
+            text += f"；现行电价 {comparison.current} 无法计价，不给出节省额"
         return text
     moved = comparison.current_ineligible is not None
     head = f"现行电价 {found.current} 本户不可执行，" if moved else ""
@@ -437,7 +439,7 @@ def _advice(comparison: Comparison, lang: str) -> str:
     saves = f"{head}{found.tariff} 较 {found.current} 节省 {_money(found.savings)} {currency}"
     if found.annual_savings is None:
         return f"{saves}（{days} 天，{share}；账单不足一年，不折算全年）"
-    if found.annual_savings == found.savings and days in (365, 366):
+    if found.one_year:
         return f"{saves}/年（{share}）"
     return (
         f"{saves}（{days} 天，{share}；按此折算约 {_money(found.annual_savings)} "
