@@ -176,11 +176,6 @@ class Elasticity:
     lines: Mapping[str, int | None]
     reference: str | None = None
 
-    def where(self, period: str) -> str:
-        """``file:line`` of a period's entry."""
-        line = self.lines.get(period)
-        return f"{self.source}:{line}" if line is not None else self.source
-
     @property
     def text(self) -> str:
         """The file, form and conservation, for a result's heading."""

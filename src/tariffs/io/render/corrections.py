@@ -192,7 +192,7 @@ def corrections_to_csv(corrections: Sequence[Correction], lang: str = "en") -> s
                 decimal_text(line.quantity_difference), decimal_text(line.difference),
             ])  # fmt: skip
         writer.writerow([
-            *head, "total", "total", "Bill total" if lang == "en" else header("total", lang), "kWh",
+            *head, "total", "total", header("total", lang), "kWh",
             decimal_text(None if was is None else was.energy_kwh),
             decimal_text(None if was is None else was.total),
             decimal_text(None if now is None else now.energy_kwh),

@@ -97,21 +97,10 @@ def comparison_chart(comparison: Comparison | WhatIf, image_format: str = "png")
     positions = list(range(len(names)))
 
     stacked = axes[0]
-    bottoms_positive = [0.0] * len(names)
-    bottoms_negative = [0.0] * len(names)
     kinds = [k for k in LINE_KINDS if any(k in r.by_kind for r in base.results)]
     kinds += sorted({k for r in base.results for k in r.by_kind} - set(kinds))
-    for kind in kinds:
-        heights = [float(r.by_kind.get(kind, 0)) for r in base.results]
-        bottoms = [
-            bottoms_positive[i] if h >= 0 else bottoms_negative[i] for i, h in enumerate(heights)
-        ]
-        _unstick_empty(stacked.bar(positions, heights, bottom=bottoms, label=kind))
-        for i, h in enumerate(heights):
-            if h >= 0:
-                bottoms_positive[i] += h
-            else:
-                bottoms_negative[i] += h
+    rows = [[float(r.by_kind.get(kind, 0)) for r in base.results] for kind in kinds]
+    _stack(stacked, [float(p) for p in positions], rows, [{"label": kind} for kind in kinds])
     stacked.set_xticks(positions, names, rotation=20, ha="right")
     stacked.set_ylabel(f"cost [{base.currency}]")
     stacked.set_title("Cost by line kind, cheapest first")

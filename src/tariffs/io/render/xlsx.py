@@ -238,6 +238,11 @@ def workbook_bytes(sheets: Sequence[Sheet], *, stamp: dt.datetime = NO_DATE) -> 
     return _fixed_zip(_save(workbook), stamp)
 
 
+def _stamp(days: Sequence[dt.date]) -> dt.datetime:
+    """A workbook's time from its data: midnight of its last day (`NO_DATE` without one)."""
+    return dt.datetime.combine(max(days), dt.time()) if days else NO_DATE
+
+
 def _put(worksheet: Any, row: int, column: int, text: str, sheet: str) -> Any:
     """A text cell (never a formula)."""
     if len(text) > _MAX_TEXT:
@@ -364,7 +369,7 @@ def portfolio_workbook(
         failures = tuple((o.account_id, o.error or "") for o in result.failed)
         sheets.append(Sheet("failures", (Table(("account_id", "error"), failures),)))
     months = [month for outcome in result.accounts for month, _, _ in outcome.months]
-    stamp = dt.datetime.combine(max(months), dt.time()) if months else NO_DATE
+    stamp = _stamp(months)
     return workbook_bytes(sheets, stamp=stamp)
 
 
@@ -541,7 +546,7 @@ def comparison_workbook(
     header = ("rank", "tariff", "period_start", "period_end", "energy_kwh", *segments, "total")
     periods = Table(header, tuple(rows))
     ends = [bill.period_end for bill in bills]
-    stamp = dt.datetime.combine(max(ends), dt.time()) if ends else NO_DATE
+    stamp = _stamp(ends)
     return workbook_bytes([Sheet("results", (results,)), Sheet("periods", (periods,))], stamp=stamp)
 
 
@@ -566,7 +571,7 @@ def grid_workbook(grid: Any) -> bytes:
     }  # fmt: skip
     table = typed_csv(grid_to_csv(grid), numbers.__contains__)
     ends = [bill.period_end for cost in grid.base.results for bill in cost.bills]
-    stamp = dt.datetime.combine(max(ends), dt.time()) if ends else NO_DATE
+    stamp = _stamp(ends)
     return workbook_bytes([Sheet("grid", (table,))], stamp=stamp)
 
 
@@ -596,5 +601,5 @@ def batch_workbook(text: str) -> bytes:
             value = row[end] if end < len(row) else None
             if isinstance(value, dt.date):
                 ends.append(value)
-    stamp = dt.datetime.combine(max(ends), dt.time()) if ends else NO_DATE
+    stamp = _stamp(ends)
     return workbook_bytes([Sheet("bills", (bills,))], stamp=stamp)
