@@ -591,9 +591,7 @@ def test_openpyxl_is_imported_only_for_a_workbook(files: dict[str, Path]) -> Non
 def test_a_sheet_longer_than_excel_allows_is_refused_by_name(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import tariffs.io.render.xlsx as xlsx
-
-    monkeypatch.setattr(xlsx, "MAX_ROWS", 4)
+    monkeypatch.setitem(workbook_bytes.__globals__, "MAX_ROWS", 4)
     # A caption, a header and two rows fill 4 rows; a third row is one too many.
     fits = Table(("a",), ((Decimal(1),), (Decimal(2),)), caption="c")
     assert load(workbook_bytes([Sheet("s", (fits,))]))["s"].max_row == 4
