@@ -498,21 +498,60 @@ def _plan_bills(
     read_day = account.meter_read_day if account and account.meter_read_day else 1
     first_day = _local_date(span_start, zone)
     last_day = _local_date(span_end - 1, zone)
+    planner = _Planner(tariff, readings, zone)
     plans = []
     for period_start, period_end in billing_periods(first_day, last_day, read_day):
         plan = _plan_bill(
-            tariff,
-            readings,
-            zone,
+            planner,
             period_start,
             period_end,
-            max(span_start, local_midnight(period_start, zone)),
-            min(span_end, local_midnight(period_end, zone)),
+            max(span_start, planner.midnight(period_start)),
+            min(span_end, planner.midnight(period_end)),
             event_days,
         )
         if plan is not None:
             plans.append(plan)
     return plans
+
+
+class _Planner:
+    """What the bills of one call share while they are planned, each worked out once.
+
+    A bill asks for the local midnight of its dates up to six times, and for the schedule
+    of its version (and its check against the readings' interval) once a segment; the
+    bills of a call ask for the same few dates and versions.
+    """
+
+    __slots__ = ("_midnights", "_schedules", "by_month", "readings", "tariff", "zone")
+
+    def __init__(self, tariff: Tariff, readings: Readings, zone: ZoneInfo) -> None:
+        self.tariff = tariff
+        self.readings = readings
+        self.zone = zone
+        #: Whether a version prices by calendar month from a price file (`_month_cuts`).
+        self.by_month = any(
+            charge.kind == "price_file"
+            for version in tariff.versions.values()
+            for charge in version.charges
+        )
+        self._midnights: dict[dt.date, int] = {}
+        self._schedules: dict[int, Schedule] = {}
+
+    def midnight(self, day: dt.date) -> int:
+        """`local_midnight` of a date in the tariff's zone."""
+        found = self._midnights.get(day)
+        if found is None:
+            found = self._midnights[day] = local_midnight(day, self.zone)
+        return found
+
+    def schedule(self, version: Version) -> Schedule:
+        """The compiled schedule of a version, checked against the readings' interval."""
+        found = self._schedules.get(id(version))
+        if found is None:
+            found = compile_schedule(version, self.tariff.source)
+            check_resolution(self.readings, found, self.tariff.id)
+            self._schedules[id(version)] = found
+        return found
 
 
 def _carried_in(account: Account | None) -> Carried:
@@ -542,8 +581,7 @@ def _annual_ladders(tariff: Tariff) -> list[int]:
 
 
 def _uncovered_ends(
-    readings: Readings,
-    zone: ZoneInfo,
+    planner: _Planner,
     first_date: dt.date,
     end_date: dt.date,
     bill_start: int,
@@ -555,8 +593,11 @@ def _uncovered_ends(
     on the first day, or end earlier on the last, leave intervals that are neither read
     nor billed, and the bill says which.
     """
-    day_start = local_midnight(first_date, zone)
-    day_end = local_midnight(end_date, zone)
+    day_start = planner.midnight(first_date)
+    day_end = planner.midnight(end_date)
+    if bill_start <= day_start and bill_end >= day_end:
+        return None
+    zone = planner.zone
     spans = []
     if bill_start > day_start:
         spans.append((day_start, bill_start))
@@ -564,7 +605,7 @@ def _uncovered_ends(
         spans.append((bill_end, day_end))
     if not spans:
         return None
-    missing = sum(b - a for a, b in spans) // readings.interval_seconds
+    missing = sum(b - a for a, b in spans) // planner.readings.interval_seconds
     where = " and ".join(f"{_local_time(a, zone)} to {_local_time(b, zone)}" for a, b in spans)
     spans_text = ";".join(f"{_local_time(a, zone)}/{_local_time(b, zone)}" for a, b in spans)
     return BillWarning(
@@ -599,21 +640,28 @@ def _month_cuts(tariff: Tariff, first_date: dt.date, end_date: dt.date) -> list[
 
 
 def _plan_bill(
-    tariff: Tariff,
-    readings: Readings,
-    zone: ZoneInfo,
+    planner: _Planner,
     period_start: dt.date,
     period_end: dt.date,
     bill_start: int,
     bill_end: int,
     event_days: frozenset[dt.date],
 ) -> _BillPlan | None:
+    tariff, readings, zone = planner.tariff, planner.readings, planner.zone
     first = bisect_left(readings.starts, bill_start)
     last = bisect_left(readings.starts, bill_end, first)
     if first == last:
         return None
-    first_date = _local_date(bill_start, zone)
-    end_date = _local_date(bill_end - 1, zone) + dt.timedelta(days=1)
+    # A bill that starts (ends) at a local midnight of its period starts (ends) on that
+    # date: the usual bill, without asking the zone again.
+    if bill_start == planner.midnight(period_start):
+        first_date = period_start
+    else:
+        first_date = _local_date(bill_start, zone)
+    if bill_end == planner.midnight(period_end):
+        end_date = period_end
+    else:
+        end_date = _local_date(bill_end - 1, zone) + dt.timedelta(days=1)
     period_days = (period_end - period_start).days
     service_days = (end_date - first_date).days
     warnings: list[str] = []
@@ -665,7 +713,7 @@ def _plan_bill(
                 ),
             )
         )
-    uncovered = _uncovered_ends(readings, zone, first_date, end_date, bill_start, bill_end)
+    uncovered = _uncovered_ends(planner, first_date, end_date, bill_start, bill_end)
     if uncovered:
         warnings.append(uncovered)
     # Segments: cut at the effective dates of versions inside the bill.
@@ -674,8 +722,10 @@ def _plan_bill(
         if first_date < effective < end_date:
             cuts.append(effective)
     # And at each 1st of a month inside the bill where a price file prices by month.
-    cuts.extend(_month_cuts(tariff, first_date, end_date))
-    cuts = sorted(set(cuts))
+    if planner.by_month:
+        cuts.extend(_month_cuts(tariff, first_date, end_date))
+    if len(cuts) > 1:
+        cuts = sorted(set(cuts))
     cuts.append(end_date)
     if tariff.version_at(first_date) is None:
         raise TariffFileError(
@@ -706,13 +756,17 @@ def _plan_bill(
         found = tariff.version_at(seg_start)
         assert found is not None  # noqa: S101 - the first date has a version, later ones too
         version = found[1]
-        schedule = compile_schedule(version, tariff.source)
-        check_resolution(readings, schedule, tariff.id)
-        t0 = max(bill_start, local_midnight(seg_start, zone))
-        t1 = min(bill_end, local_midnight(seg_end, zone))
+        schedule = planner.schedule(version)
+        t0 = max(bill_start, planner.midnight(seg_start))
+        t1 = min(bill_end, planner.midnight(seg_end))
         days = (seg_end - seg_start).days
         plan = plan_segment(
-            readings, schedule, tariff.timezone, t0, t1, event_days | frozenset(version.event_days)
+            readings,
+            schedule,
+            tariff.timezone,
+            t0,
+            t1,
+            event_days | frozenset(version.event_days) if version.event_days else event_days,
         )
         segments.append(
             _Segment(
@@ -720,7 +774,9 @@ def _plan_bill(
                 schedule,
                 plan,
                 days,
-                bill_fraction * Fraction(days, service_days),
+                bill_fraction
+                if days == service_days
+                else bill_fraction * Fraction(days, service_days),
                 seg_start,
             )
         )
