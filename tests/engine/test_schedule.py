@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 
 from tariffs import load_tariff, parse_tariff
 from tariffs.engine.schedule import Schedule, compile_schedule, local_days, utc_offset_runs
+from tariffs.model.common import window_spans
 from tariffs.model.tariff import Version
 
 HOUR = 3600
@@ -842,3 +843,100 @@ def test_local_days_yield_every_interval_once_at_its_wall_clock(
     starts = every(step_seconds, start, start + count * step_seconds)
     days = list(local_days(starts, 0, len(starts), timezone))
     assert_wall_clock(days, starts, timezone)
+
+
+# -- the fast paths of a schedule against their slow twins ---------------------------------
+
+
+def _bundled_and_urdb_versions() -> list[tuple[str, Version]]:
+    """Every version of every bundled table and of every URDB record kept for the tests."""
+    from pathlib import Path
+
+    from tariffs.errors import UnsupportedFeatureError
+    from tariffs.io.tables import BUNDLED_TABLES
+    from tariffs.io.urdb import load_urdb_tariff
+
+    found = []
+    for path in sorted(BUNDLED_TABLES.rglob("*.yaml")):
+        tariff = load_tariff(str(path))
+        found.extend((f"{tariff.id} {day}", version) for day, version in tariff.versions.items())
+    for path in sorted((Path(__file__).parents[1] / "data" / "urdb").glob("*.json")):
+        try:
+            tariff = load_urdb_tariff(
+                path, timezone="America/New_York", past_enddate=True, unpriced_attributes=True
+            )
+        except UnsupportedFeatureError:  # refused records are tested where they are read
+            continue
+        found.extend((f"{path.stem} {day}", version) for day, version in tariff.versions.items())
+    return found
+
+
+VERSIONS = _bundled_and_urdb_versions()
+
+
+def _day_by_minutes(schedule: Schedule, season: int, day_type: int, month: int) -> tuple:
+    """A day table painted minute by minute, as the version's text reads (no event day)."""
+    version = schedule.version
+    season_name = schedule.season_names[season]
+    type_name = schedule.day_type_names[day_type]
+    index = {name: i for i, name in enumerate(schedule.period_names)}
+    owner = [0] * 1440
+    for rule in version.periods or []:
+        if rule.seasons is not None and season_name not in rule.seasons:
+            continue
+        if rule.day_types is not None and type_name not in rule.day_types:
+            continue
+        for period, windows in rule.windows.items():
+            for start, end in window_spans(windows):
+                owner[start:end] = [index[period]] * (end - start)
+    for override in version.overrides:
+        if (
+            (override.months is not None and month not in override.months)
+            or (override.seasons is not None and season_name not in override.seasons)
+            or (override.day_types is not None and type_name not in override.day_types)
+            or override.days == "events"
+        ):
+            continue
+        replaces = None if override.replaces is None else {index[p] for p in override.replaces}
+        for start, end in window_spans(override.windows):
+            owner[start:end] = [
+                index[override.period] if replaces is None or o in replaces else o
+                for o in owner[start:end]
+            ]
+    runs = []
+    for minute, period in enumerate(owner):
+        if runs and runs[-1][2] == period:
+            runs[-1][1] = minute + 1
+        else:
+            runs.append([minute, minute + 1, period])
+    return tuple(tuple(run) for run in runs)
+
+
+@pytest.mark.parametrize(("name", "version"), VERSIONS, ids=[name for name, _ in VERSIONS])
+def test_day_tables_equal_the_version_painted_minute_by_minute(name: str, version: Version) -> None:
+    schedule = Schedule(version, name)
+    for season in range(len(schedule.season_names)):
+        for day_type in range(len(schedule.day_type_names)):
+            for month in range(1, 13):
+                built = schedule._build(season, day_type, month, False)
+                assert built.season == season
+                assert built.runs == _day_by_minutes(schedule, season, day_type, month), (
+                    name, season, day_type, month,
+                )  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "version"), VERSIONS, ids=[name for name, _ in VERSIONS])
+def test_a_year_of_days_equals_each_date_asked_alone(name: str, version: Version) -> None:
+    schedule = Schedule(version, name)
+    for year in (2024, 2025):  # a leap year and a common one, starting on other weekdays
+        for step in (900, 3600):
+            if schedule.granularity_minutes % (step // 60):
+                continue
+            tables, codes = Schedule(version, name).year_days(year, step)
+            day = dt.date(year, 1, 1)
+            alone = []
+            while day.year == year:
+                alone.append(schedule.day(day, False))
+                day += dt.timedelta(days=1)
+            assert tables == tuple(alone), (name, year, step)
+            assert codes == b"".join(schedule.pattern(table, step) for table in alone)

@@ -11,6 +11,7 @@ store              key (all values, no object identity)                 bound
 ``year_days``      schedule key, year, interval length: the day table   100,000 days
                    of each date and the code of each interval
 ``day_offsets``    day table (season and runs), interval length         4,096 tables
+``windows``        clock windows as written: their spans of minutes     4,096 lists
 ``prices``         version's and charge's value keys                    4,096 charges
 ``lines``          version's and charge's value keys, price bucket      16,384 buckets
 ``needs``          schedule key (version, file): what its charges       256 versions
@@ -168,6 +169,7 @@ schedules: Store[Any] = Store("schedules", 256)
 day_tables: Store[Any] = Store("day_tables", 100_000)
 year_days: Store[Any] = Store("year_days", 100_000)
 day_offsets: Store[Any] = Store("day_offsets", 4096)
+windows: Store[Any] = Store("windows", 4096)
 prices: Store[Any] = Store("prices", 4096)
 lines: Store[Any] = Store("lines", 16_384)
 needs: Store[Any] = Store("needs", 256)

@@ -90,14 +90,17 @@ class Schedule:
         self.season_names = version.season_names
         self.day_type_names = version.day_type_names
         self._period_index = {name: i for i, name in enumerate(self.period_names)}
-        self._season_of_day = _season_table(version, self.season_names)
+        #: The season of each date, ``(month, day)`` → index, made on first use.
+        self._season_of_day: dict[tuple[int, int], int] | None = None
         #: The season of each month, or None for a month of more than one season.
-        self._month_season: list[int | None] = []
-        for days in _LEAP_MONTHS:
-            seasons = set(map(self._season_of_day.get, days))
-            self._month_season.append(
-                next(iter(seasons)) if len(seasons) == 1 and None not in seasons else None
-            )
+        self._month_season = _month_seasons(version, self.season_names)
+        if self._month_season is None:  # seasons by dates: from the table of every date
+            self._month_season = []
+            for days in _LEAP_MONTHS:
+                seasons = set(map(self._season_table().get, days))
+                self._month_season.append(
+                    next(iter(seasons)) if len(seasons) == 1 and None not in seasons else None
+                )
         self._weekday_type = _weekday_types(version, self.day_type_names)
         self._holiday_types = [
             (self.day_type_names.index(name), day_type)
@@ -107,7 +110,6 @@ class Schedule:
         self._holidays_by_year: dict[int, dict[dt.date, int]] = {}
         self._tables: dict[tuple[int, int, int, bool], DayTable] = {}
         self._code_keys: dict[int, tuple[int, int]] = {}
-        self._window_spans: dict[tuple[str, ...], list[tuple[int, int]]] = {}
         # The month matters to a day table only through overrides limited to months;
         # without any, one table serves a season and day type in every month.
         self._by_month = any(override.months is not None for override in version.overrides)
@@ -142,7 +144,13 @@ class Schedule:
 
     def season_of(self, day: dt.date) -> int:
         """Season index of a local date."""
-        return self._season_of_day[(day.month, day.day)]
+        return self._season_table()[(day.month, day.day)]
+
+    def _season_table(self) -> dict[tuple[int, int], int]:
+        table = self._season_of_day
+        if table is None:
+            table = self._season_of_day = _season_table(self.version, self.season_names)
+        return table
 
     def day_type_of(self, day: dt.date) -> int:
         """Day type index of a local date: a holiday type if the date is one, else by weekday."""
@@ -261,6 +269,7 @@ class Schedule:
     def _year_days(self, year: int, step_seconds: int) -> tuple[tuple[DayTable, ...], bytes]:
         tables: list[DayTable] = []
         patterns: dict[int, bytes] = {}
+        weeks: dict[tuple[int, int], tuple[list[DayTable], bytes]] = {}
         codes = bytearray()
 
         def pattern_of(table: DayTable) -> bytes:
@@ -278,15 +287,18 @@ class Schedule:
                 tables.extend(days)
                 codes += b"".join(pattern_of(table) for table in days)
                 continue
+            # A week of the season, Monday first, made once for the months that share it,
+            # and turned to start on the month's first weekday.
+            key = (season, month if self._by_month else 0)
+            found = weeks.get(key)
+            if found is None:
+                week = [self._table(season, self._weekday_type[i], month, False) for i in range(7)]
+                found = weeks[key] = (week, b"".join(pattern_of(table) for table in week))
+            week, week_codes = found
             weekday = first.weekday()
-            week = [
-                self._table(season, self._weekday_type[(weekday + i) % 7], month, False)
-                for i in range(7)
-            ]
-            tables.extend((week * 5)[:count])
-            codes += (b"".join(pattern_of(table) for table in week) * 5)[
-                : count * len(pattern_of(week[0]))
-            ]
+            cut = weekday * len(week_codes) // 7
+            tables.extend(((week[weekday:] + week[:weekday]) * 5)[:count])
+            codes += ((week_codes[cut:] + week_codes[:cut]) * 5)[: count * len(week_codes) // 7]
         if self._holiday_types:
             start = dt.date(year, 1, 1).toordinal()
             per_day = 86400 // step_seconds
@@ -302,17 +314,20 @@ class Schedule:
         return tuple(tables), bytes(codes)
 
     def _spans(self, windows: list[str]) -> list[tuple[int, int]]:
-        """`window_spans` of a list of windows, parsed once for the schedule."""
+        """`window_spans` of a list of windows, parsed once (`tariffs.engine._kept.windows`)."""
         key = tuple(windows)
-        found = self._window_spans.get(key)
+        found: list[tuple[int, int]] | None = _kept.windows.get(key)
         if found is None:
-            found = self._window_spans[key] = window_spans(windows)
+            found = _kept.windows.keep(key, window_spans(windows))
         return found
 
     def _build(self, season: int, day_type: int, month: int, event: bool) -> DayTable:
         season_name = self.season_names[season]
         day_type_name = self.day_type_names[day_type]
-        owner = [0] * 1440
+        # The day in slots of the granularity, which divides every boundary (a slot an
+        # hour for an hourly schedule, not a minute).
+        g = self.granularity_minutes
+        owner = [0] * (1440 // g)
         for rule in self.version.periods or []:
             if rule.seasons is not None and season_name not in rule.seasons:
                 continue
@@ -321,7 +336,7 @@ class Schedule:
             for period, windows in rule.windows.items():
                 index = self._period_index[period]
                 for start, end in self._spans(windows):
-                    owner[start:end] = [index] * (end - start)
+                    owner[start // g : end // g] = [index] * ((end - start) // g)
         for override in self.version.overrides:
             if override.months is not None and month not in override.months:
                 continue
@@ -338,14 +353,15 @@ class Schedule:
                 else {self._period_index[p] for p in override.replaces}
             )
             for start, end in self._spans(override.windows):
+                a, b = start // g, end // g
                 if replaces is None:
-                    owner[start:end] = [index] * (end - start)
+                    owner[a:b] = [index] * (b - a)
                 else:
-                    owner[start:end] = [index if o in replaces else o for o in owner[start:end]]
+                    owner[a:b] = [index if o in replaces else o for o in owner[a:b]]
         runs: list[tuple[int, int, int]] = []
         start = 0
-        for owned, minutes in groupby(owner):
-            end = start + len(list(minutes))
+        for owned, slots in groupby(owner):
+            end = start + len(list(slots)) * g
             runs.append((start, end, owned))
             start = end
         return DayTable(season, tuple(runs))
@@ -390,6 +406,22 @@ def _season_table(version: Version, names: list[str]) -> dict[tuple[int, int], i
                 if inside:
                     table[key] = index
     return table
+
+
+def _month_seasons(version: Version, names: list[str]) -> list[int | None] | None:
+    """The season of each month where every season is given by whole months, else None.
+
+    A month that no season lists has None, as a month of more than one season has.
+    """
+    if not version.seasons:
+        return [0] * 12
+    if any(spec.ranges or spec.months is None for spec in version.seasons.values()):
+        return None
+    found: list[int | None] = [None] * 12
+    for index, name in enumerate(names):
+        for month in version.seasons[name].months or []:
+            found[month - 1] = index
+    return found
 
 
 def _weekday_types(version: Version, names: list[str]) -> list[int]:
