@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from bisect import bisect_left
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -396,3 +397,87 @@ def test_each_store_forgotten_alone_prices_as_a_cold_call(tariff_id: str, step: 
                 kept.clear()
         store.clear()
         assert price(tariff, readings) == expected, store.name
+
+
+@pytest.mark.parametrize(
+    "tariff_name",
+    ["cn-sh-industrial-two-part", "cn-zj-residential-tou", "examples/cn-holiday-tou.yaml"],
+)
+@pytest.mark.parametrize("zone", [None, "America/New_York", "Europe/London"])
+@pytest.mark.parametrize("step", [900, 3600])
+def test_a_segment_planned_from_its_span_is_the_segment_planned_alone(
+    tariff_name: str, zone: str | None, step: int
+) -> None:
+    # The bills of a call take their segments' codes from one coding of the whole span
+    # (`SpanCodes`); each plan must be the one the segment gets alone: the same whole
+    # days, slices, sums and rest. Segments start and end at local midnights (months, and
+    # days inside one) or at the span's ends; one that cuts a day is planned alone.
+    from pathlib import Path
+
+    from tariffs.engine.pricing import local_midnight
+    from tariffs.engine.schedule import compile_schedule
+    from tariffs.engine.usage import SpanCodes, _build_plan
+
+    root = Path(__file__).resolve().parents[2]
+    tariff = load_tariff(
+        root / tariff_name if tariff_name.endswith(".yaml") else tariff_name  # type: ignore[arg-type]
+    )
+    timezone = zone or tariff.timezone
+    local = ZoneInfo(timezone)
+    rng = random.Random(f"span {tariff_name} {zone} {step}")  # noqa: S311 - test data
+    start = int(dt.datetime(2024, 12, 20, 5, tzinfo=local).timestamp())
+    starts = list(range(start, start + 400 * 86400, step))
+    gap = rng.randrange(len(starts) - 2000)
+    del starts[gap : gap + rng.randrange(1, 1000)]  # a gap somewhere in the year
+    readings = Readings(source="span.csv", interval_seconds=step, starts=starts, scale=3,
+                        kwh=[rng.randrange(0, 5000) for _ in starts])  # fmt: skip
+    events = frozenset(
+        dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(365)) for _ in range(20)
+    )
+    cuts = [starts[0]]
+    cuts += [local_midnight(dt.date(2025, month, 1), local) for month in range(1, 13)]
+    cuts += [
+        local_midnight(dt.date(2025, 6, 17), local),
+        local_midnight(dt.date(2026, 1, 1), local),
+    ]
+    cuts += [starts[-1] + step]
+    cuts.sort()
+    column = readings.kwh
+    schedule = compile_schedule(tariff.versions[next(iter(tariff.versions))], tariff.source)
+    cut_inside = 0
+    for event_days in (frozenset(), events):
+        clear_caches()
+        span = SpanCodes(readings, schedule, timezone, cuts[0], cuts[-1], event_days)
+        pairs = list(zip(cuts, cuts[1:], strict=False))
+        pairs.append((cuts[3] + 3 * step, cuts[5]))  # starts inside a day: planned alone
+        for t0, t1 in pairs:
+            first = bisect_left(starts, t0)
+            last = bisect_left(starts, t1, first)
+            if first == last:
+                continue
+            fast = span.plan(first, last, None)
+            if fast is None:  # only where the segment cuts a day or a slice of the span
+                assert (t0, t1) == pairs[-1]
+                cut_inside += 1
+                continue
+            slow = _build_plan(starts, step, schedule, timezone, t0, t1, event_days, None)
+            assert (fast.first, fast.last, fast.rest) == (slow.first, slow.last, slow.rest)
+            # The same whole days with the same tables (a run of them may be cut otherwise:
+            # a gap elsewhere in the span's offset run leaves its days one by one).
+            assert days_of(fast.blocks, step) == days_of(slow.blocks, step)
+            assert fast.others == slow.others
+            sums = [(key, add(column)) for key, add in slow.sums]
+            assert [(key, add(column)) for key, add in fast.sums] == sums
+            assert [(key, add(column)) for key, add in fast.sums] == sums  # by index lists
+            assert fast.slices() == slow.slices()
+    # The segment from 03:00 of a day is planned alone, unless the gap left that day's
+    # intervals to start there (then the span's slice starts there too).
+    assert cut_inside == 2 or gap <= bisect_left(starts, cuts[3] + 3 * step) <= gap + 1
+
+
+def days_of(blocks: list[tuple[int, tuple[object, ...]]], step: int) -> list[tuple[int, object]]:
+    """Each whole day of a plan's blocks: its first interval and its day table."""
+    per_day = 86400 // step
+    return [
+        (lo + day * per_day, table) for lo, tables in blocks for day, table in enumerate(tables)
+    ]

@@ -49,6 +49,7 @@ from tariffs.engine.measures import (
 from tariffs.engine.schedule import Schedule, compile_schedule
 from tariffs.engine.usage import (
     Plan,
+    SpanCodes,
     Usage,
     add_loss_parts,
     add_losses,
@@ -498,7 +499,7 @@ def _plan_bills(
     read_day = account.meter_read_day if account and account.meter_read_day else 1
     first_day = _local_date(span_start, zone)
     last_day = _local_date(span_end - 1, zone)
-    planner = _Planner(tariff, readings, zone)
+    planner = _Planner(tariff, readings, zone, span_start, span_end)
     plans = []
     for period_start, period_end in billing_periods(first_day, last_day, read_day):
         plan = _plan_bill(
@@ -519,15 +520,21 @@ class _Planner:
 
     A bill asks for the local midnight of its dates up to six times, and for the schedule
     of its version (and its check against the readings' interval) once a segment; the
-    bills of a call ask for the same few dates and versions.
+    bills of a call ask for the same few dates and versions, and their segments are parts
+    of one span of readings, coded once a schedule (`SpanCodes`).
     """
 
-    __slots__ = ("_midnights", "_schedules", "by_month", "readings", "tariff", "zone")
+    __slots__ = ("_midnights", "_schedules", "_spans", "by_month", "end", "readings", "start",
+                 "tariff", "zone")  # fmt: skip
 
-    def __init__(self, tariff: Tariff, readings: Readings, zone: ZoneInfo) -> None:
+    def __init__(
+        self, tariff: Tariff, readings: Readings, zone: ZoneInfo, start: int, end: int
+    ) -> None:
         self.tariff = tariff
         self.readings = readings
         self.zone = zone
+        #: The span billed: UTC seconds from the first bill's start to the last bill's end.
+        self.start, self.end = start, end
         #: Whether a version prices by calendar month from a price file (`_month_cuts`).
         self.by_month = any(
             charge.kind == "price_file"
@@ -536,6 +543,7 @@ class _Planner:
         )
         self._midnights: dict[dt.date, int] = {}
         self._schedules: dict[int, Schedule] = {}
+        self._spans: dict[tuple[object, ...], SpanCodes | None] = {}
 
     def midnight(self, day: dt.date) -> int:
         """`local_midnight` of a date in the tariff's zone."""
@@ -552,6 +560,32 @@ class _Planner:
             check_resolution(self.readings, found, self.tariff.id)
             self._schedules[id(version)] = found
         return found
+
+    def plan(
+        self, schedule: Schedule, start: int, end: int, event_days: frozenset[dt.date]
+    ) -> Plan:
+        """`plan_segment` of a segment of the span."""
+
+        def span() -> SpanCodes | None:
+            key = (schedule.key, event_days)
+            if key not in self._spans:
+                self._spans[key] = (
+                    SpanCodes(
+                        self.readings,
+                        schedule,
+                        self.tariff.timezone,
+                        self.start,
+                        self.end,
+                        event_days,
+                    )  # fmt: skip
+                    if schedule.codes_known()
+                    else None
+                )
+            return self._spans[key]
+
+        return plan_segment(
+            self.readings, schedule, self.tariff.timezone, start, end, event_days, span
+        )
 
 
 def _carried_in(account: Account | None) -> Carried:
@@ -760,10 +794,8 @@ def _plan_bill(
         t0 = max(bill_start, planner.midnight(seg_start))
         t1 = min(bill_end, planner.midnight(seg_end))
         days = (seg_end - seg_start).days
-        plan = plan_segment(
-            readings,
+        plan = planner.plan(
             schedule,
-            tariff.timezone,
             t0,
             t1,
             event_days | frozenset(version.event_days) if version.event_days else event_days,

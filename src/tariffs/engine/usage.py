@@ -31,6 +31,7 @@ from tariffs.model.readings import Readings, to_decimal
 
 __all__ = [
     "Plan",
+    "SpanCodes",
     "Usage",
     "add_loss_parts",
     "add_losses",
@@ -221,20 +222,27 @@ def plan_segment(
     start: int,
     end: int,
     event_days: frozenset[dt.date],
+    span: Callable[[], SpanCodes | None] | None = None,
 ) -> Plan:
     """Which intervals of ``[start, end)`` fall in which season and period (see `aggregate`).
 
     Plans are kept by time axis (`tariffs.engine._kept.segment_plans`), so meters read
-    on the same intervals share them.
+    on the same intervals share them. ``span`` gives the codes of a span the segment is
+    part of (the bills of one call), made on first use, or None where there are none.
     """
     axis = readings.axis  # None: starts that break the invariant are never shared
     key = None if axis is None else (schedule.key, timezone, axis, start, end, event_days)
     plan: Plan | None = None if key is None else _kept.segment_plans.get(key)
     if plan is None:
-        plan = _build_plan(
-            readings.starts, readings.interval_seconds, schedule, timezone, start, end,
-            event_days, key,
-        )  # fmt: skip
+        coded = None if span is None else span()
+        if coded is not None:
+            first = bisect_left(readings.starts, start)
+            plan = coded.plan(first, bisect_left(readings.starts, end, first), key)
+        if plan is None:
+            plan = _build_plan(
+                readings.starts, readings.interval_seconds, schedule, timezone, start, end,
+                event_days, key,
+            )  # fmt: skip
         if key is not None:
             _kept.segment_plans.keep(key, plan, plan.last - plan.first)
     return plan
@@ -345,8 +353,25 @@ def _build_plan(
         )
     first = bisect_left(starts, start)
     last = bisect_left(starts, end, first)
-    # One byte per interval of the segment: the code of its (season, period) (see
-    # `Schedule.pattern`). Whole days copy the codes of their dates from the year's.
+    codes, whole, others = _codes(starts, step, schedule, timezone, first, last, event_days)
+    return _plan_of_codes(schedule, step, first, last, codes, whole, others, plan_key)
+
+
+def _codes(
+    starts: list[int],
+    step: int,
+    schedule: Schedule,
+    timezone: str,
+    first: int,
+    last: int,
+    event_days: frozenset[dt.date],
+) -> tuple[bytearray, list[DayBlock], list[Slice]]:
+    """The code of every interval of ``starts[first:last]``, its whole days and its slices.
+
+    One byte per interval: the code of its (season, period) (see `Schedule.pattern`).
+    Whole days copy the codes of their dates from the year's; days that are not whole are
+    cut into slices by their day table.
+    """
     codes = bytearray(bytes((_UNPLACED,)) * (last - first))
     whole: list[DayBlock] = []
     others: list[Slice] = []
@@ -389,6 +414,20 @@ def _build_plan(
                 codes[a - first : b - first] = bytes((season * width + period,)) * (b - a)
                 others.append((season, period, a, b, (starts[a] - day_start) // 60))
                 lo = b
+    return codes, whole, others
+
+
+def _plan_of_codes(
+    schedule: Schedule,
+    step: int,
+    first: int,
+    last: int,
+    codes: bytes | bytearray,
+    whole: list[DayBlock],
+    others: list[Slice],
+    plan_key: tuple[object, ...] | None,
+) -> Plan:
+    """The plan of ``starts[first:last]`` from the code of each of its intervals."""
     # The keys in the order of their first interval, and how many intervals each holds.
     found = []
     for code, key in schedule.code_keys().items():
@@ -415,6 +454,67 @@ def _build_plan(
         else:
             sums.append((key, _Gather(first, last, bytes(codes.translate(_MASKS[code])))))
     return Plan(first, last, whole, others, sums, rest, step, plan_key)
+
+
+class SpanCodes:
+    """The codes of a whole span of readings under one schedule, for the segments in it.
+
+    The bills of a pricing call are segments of one span: coding it once, rather than
+    segment by segment, walks its days and asks for its years once. A segment that starts
+    and ends on whole days of the span, or at its ends, takes its codes, days and slices
+    from it (`plan`), and its plan is the one `plan_segment` would build alone.
+    """
+
+    __slots__ = ("_codes", "_first", "_last", "_others", "_per_day", "_schedule", "_step",
+                 "_whole", "_whole_at")  # fmt: skip
+
+    def __init__(
+        self,
+        readings: Readings,
+        schedule: Schedule,
+        timezone: str,
+        start: int,
+        end: int,
+        event_days: frozenset[dt.date],
+    ) -> None:
+        starts, step = readings.starts, readings.interval_seconds
+        self._first = bisect_left(starts, start)
+        self._last = bisect_left(starts, end, self._first)
+        self._schedule, self._step = schedule, step
+        self._per_day = 86400 // step
+        self._codes, self._whole, self._others = _codes(
+            starts, step, schedule, timezone, self._first, self._last, event_days
+        )
+        self._whole_at = [at for at, _ in self._whole]
+
+    def plan(self, first: int, last: int, plan_key: tuple[object, ...] | None) -> Plan | None:
+        """The plan of ``starts[first:last]``, or None where it cuts a day of the span."""
+        if first < self._first or last > self._last:
+            return None
+        per_day = self._per_day
+        whole: list[DayBlock] = []
+        index = max(0, bisect_left(self._whole_at, first) - 1)
+        for at, tables in self._whole[index:]:
+            end = at + len(tables) * per_day
+            if end <= first:
+                continue
+            if at >= last:
+                break
+            lo, hi = max(at, first), min(end, last)
+            if (lo - at) % per_day or (hi - at) % per_day:
+                return None  # the segment starts or ends inside a whole day
+            whole.append((lo, tables[(lo - at) // per_day : (hi - at) // per_day]))
+        others = []
+        for item in self._others:
+            a, b = item[2], item[3]
+            if b <= first or a >= last:
+                continue
+            if a < first or b > last:
+                return None  # the segment starts or ends inside a slice
+            others.append(item)
+        codes = self._codes[first - self._first : last - self._first]
+        return _plan_of_codes(self._schedule, self._step, first, last, codes, whole, others,
+                              plan_key)  # fmt: skip
 
 
 def _slice_summer(a: int, b: int) -> Callable[[list[int]], int]:
