@@ -158,12 +158,22 @@ def tariffs_engine(record: dict[str, Any], kwh_milli: list[int], steps: int) -> 
     return Engine("tariffs", lambda: price(tariff, readings), total)
 
 
-def tariffs_cold_engine(record: dict[str, Any], kwh_milli: list[int], steps: int) -> Engine:
-    """This engine as for the first meter on a time axis: no bill plan kept from before."""
+#: The names of this engine's cold calls: the first meter of a new time axis (what is
+#: kept per axis forgotten, what the tariff gives alone kept, as in a billing run), and
+#: the first call of a process (every kept store forgotten).
+NEW_AXIS, NOTHING_KEPT = "tariffs, first meter of a new axis", "tariffs, nothing kept"
+
+
+def tariffs_cold_engines(record: dict[str, Any], kwh_milli: list[int], steps: int) -> list[Engine]:
+    """This engine as for the first meter on a new time axis, and with nothing kept."""
+    from tariffs.engine._kept import forget_time_axes
     from tariffs.engine.pricing import clear_caches
 
     warm = tariffs_engine(record, kwh_milli, steps)
-    return Engine("tariffs, first meter of an axis", warm.call, warm.annual_total, clear_caches)
+    return [
+        Engine(NEW_AXIS, warm.call, warm.annual_total, forget_time_axes),
+        Engine(NOTHING_KEPT, warm.call, warm.annual_total, clear_caches),
+    ]
 
 
 def as_floats(value: Any) -> Any:
@@ -346,11 +356,15 @@ def two_part_record() -> dict[str, Any]:
     }
 
 
-def two_part_engine(kwh_milli: list[int], *, cold: bool) -> Engine:
-    """This engine on cn-sh-industrial-two-part, basic charge by actual demand."""
+def two_part_engine(kwh_milli: list[int], *, cold: str | None = None) -> Engine:
+    """This engine on cn-sh-industrial-two-part, basic charge by actual demand.
+
+    ``cold``: None (repeated calls), `NEW_AXIS` or `NOTHING_KEPT`.
+    """
     from zoneinfo import ZoneInfo
 
     from tariffs import Account, load_tariff
+    from tariffs.engine._kept import forget_time_axes
     from tariffs.engine.pricing import clear_caches
 
     tariff = load_tariff("cn-sh-industrial-two-part")
@@ -380,10 +394,10 @@ def two_part_engine(kwh_milli: list[int], *, cold: bool) -> Engine:
         )
 
     return Engine(
-        "tariffs, first meter of an axis" if cold else "tariffs",
+        cold or "tariffs",
         lambda: price(tariff, readings, account),
         total,
-        before=clear_caches if cold else None,
+        before={NEW_AXIS: forget_time_axes, NOTHING_KEPT: clear_caches, None: None}[cold],
     )
 
 
@@ -460,12 +474,13 @@ def measure(repeat: int, budget: float, only: tuple[str, ...] = PEERS) -> list[R
         kwh_milli = load_milli_kwh(steps)
         if two_part:
             record = two_part_record()
-            ours = two_part_engine(kwh_milli, cold=False)
-            cold = two_part_engine(kwh_milli, cold=True)
+            ours = two_part_engine(kwh_milli)
+            colds = [two_part_engine(kwh_milli, cold=NEW_AXIS),
+                     two_part_engine(kwh_milli, cold=NOTHING_KEPT)]  # fmt: skip
         else:
             record = urdb_record(demand=demand)
             ours = tariffs_engine(record, kwh_milli, steps)
-            cold = tariffs_cold_engine(record, kwh_milli, steps)
+            colds = tariffs_cold_engines(record, kwh_milli, steps)
         bills = ours.call()
         our_total = ours.annual_total(bills)
         allowed = tolerance(bills)
@@ -476,10 +491,11 @@ def measure(repeat: int, budget: float, only: tuple[str, ...] = PEERS) -> list[R
             candidates.append(("ratebook", ratebook_engine(record, kwh_milli, steps)))
         if "tariff-core" in only and not two_part:
             candidates.append(("tariff-core", tariff_core_engine(demand, kwh_milli, steps)))
-        engines = [ours, cold]
-        checks = [("this engine", True), ("the same bills as repeated", True)]
-        totals = [our_total, our_total]
-        assert cold.run() == bills, "the first meter of an axis priced differently"
+        engines = [ours, *colds]
+        checks = [("this engine", True)] + [("the same bills as repeated", True)] * len(colds)
+        totals = [our_total] * len(engines)
+        for cold in colds:
+            assert cold.run() == bills, f"{cold.name}: priced differently"
         for name, found in candidates:
             if isinstance(found, str):
                 rows.append(Row(case, name, python, [], "", found, False))
@@ -526,20 +542,20 @@ def peer_rows(python: str | None, repeat: int, budget: float) -> list[Row]:
 def print_rows(rows: list[Row]) -> None:
     """The table: each case by each engine, with the ratio to this engine in its process."""
     header = (
-        f"{'case':28} {'engine':32} {'python':>6} {'median ms':>10} {'min ms':>9} "
+        f"{'case':28} {'engine':34} {'python':>6} {'median ms':>10} {'min ms':>9} "
         f"{'runs':>5} {'ratio':>8}  check"
     )
     print(header)
     print("-" * (len(header) + 30))
     for row in rows:
         if not row.times:
-            print(f"{row.case:28} {row.engine:32} {row.python:>6} {row.check}")
+            print(f"{row.case:28} {row.engine:34} {row.python:>6} {row.check}")
             continue
         ours = next(
             r for r in rows if (r.case, r.python, r.engine) == (row.case, row.python, "tariffs")
         )
         print(
-            f"{row.case:28} {row.engine:32} {row.python:>6} {row.median * 1e3:>10.2f} "
+            f"{row.case:28} {row.engine:34} {row.python:>6} {row.median * 1e3:>10.2f} "
             f"{row.best * 1e3:>9.2f} {len(row.times):>5} {row.best / ours.best:>8.2f}  "
             f"{row.check}"
         )

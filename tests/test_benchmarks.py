@@ -42,8 +42,10 @@ def test_pricing_benchmark_checks_its_bills_and_prints_every_case() -> None:
         "read CSV, seen",
         "peak RSS above the interpreter",
         "hourly year, 3-period TOU    tariffs ",
-        "15-min year, TOU + demand    tariffs, first meter of an axis",
-        "15-min year, cn-sh two-part  tariffs, first meter of an axis",
+        "15-min year, TOU + demand    tariffs, first meter of a new axis",
+        "15-min year, TOU + demand    tariffs, nothing kept",
+        "15-min year, cn-sh two-part  tariffs, first meter of a new axis",
+        "15-min year, cn-sh two-part  tariffs, nothing kept",
         "targets (issue 16)",
     ):
         assert case in out
@@ -58,6 +60,10 @@ def test_pricing_benchmark_checks_its_bills_and_prints_every_case() -> None:
         (line,) = [line for line in targets if line.startswith(figure)]
         # measured and met or not, or why it was not measured
         assert " met " in line or "not met" in line or "not measured" in line or "run " in line
+    # Each cold ratio is shown again with nothing kept (the first call of a process).
+    shown = [line for line in targets if line.startswith("  the same, nothing kept")]
+    assert len(shown) == 3
+    assert all("nothing kept" in line.split(None, 4)[-1] or "not measured" in line for line in shown)
 
 
 def test_reading_benchmark_runs() -> None:

@@ -58,7 +58,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-__all__ = ["Store", "clear_caches", "sizes", "value_key"]
+__all__ = ["Store", "clear_caches", "forget_time_axes", "sizes", "value_key"]
 
 V = TypeVar("V")
 
@@ -113,6 +113,17 @@ def clear_caches() -> None:
     for store in _STORES:
         store.clear()
     _VALUE_KEYS.clear()
+
+
+def forget_time_axes() -> None:
+    """Forget what is kept per time axis: the bill plans, segment plans and their runs.
+
+    The next meter priced is the first meter of its time axis, as in a billing run that
+    meets a new axis; what a tariff gives alone (its schedules, day tables, years of
+    codes, prices, lines, value keys) is still kept.
+    """
+    for store in (bill_plans, segment_plans, plan_runs):
+        store.clear()
 
 
 def sizes() -> dict[str, tuple[int, int, int]]:

@@ -380,11 +380,13 @@ class _Run:
         metering: Whether a segment may have a metering rule of exports (the run's, the
             account's or a version's); without one, `metering_of` is None for every one.
         vat: Whether a version has value-added tax; without, no bill has any.
+        line_places: The places a line is rounded to (`Tariff.line_places`).
     """
 
     unpriced: tuple[BillWarning, ...]
     metering: bool
     vat: bool
+    line_places: int
 
 
 def _run_of(tariff: Tariff, account: Account | None, declared_metering: str | None) -> _Run:
@@ -398,6 +400,7 @@ def _run_of(tariff: Tariff, account: Account | None, declared_metering: str | No
         or (account is not None and account.metering is not None)
         or any(v.exports is not None and v.exports.metering is not None for v in versions),
         vat=any(version.vat is not None for version in versions),
+        line_places=tariff.line_places,
     )
 
 
@@ -1053,6 +1056,8 @@ def _price_bill(
             first_segment=index == 0,
             last_segment=index == count - 1,
             tier_position_kwh=positions,
+            line_places=run.line_places,
+            rounding_mode=tariff.rounding.mode,
             demand_history_kw=ladders.demand_history_kw,
             bill_fraction=plan.bill_fraction,
             bill_days=plan.service_days,

@@ -138,6 +138,8 @@ class Context(NamedTuple):
         last_segment: Whether this is the bill's last segment.
         tier_position_kwh: kWh already counted on the tier ladder before this segment,
             by ladder (``"bill"``, ``"period:<name>"`` or ``"annual:<start month>"``).
+        line_places: The tariff's `Tariff.line_places`: the places a line is rounded to.
+        rounding_mode: The tariff's rounding mode (``rounding.mode``).
         demand_history_kw: Maximum demand of earlier months, ``(year, month)`` → kW.
         bill_fraction: Share of a month the whole bill is (1 unless partial), exact.
         bill_days: Local days of service of the whole bill.
@@ -160,6 +162,8 @@ class Context(NamedTuple):
     first_segment: bool
     last_segment: bool
     tier_position_kwh: Mapping[str, Decimal]
+    line_places: int
+    rounding_mode: str
     demand_history_kw: Mapping[tuple[int, int], Decimal] = MappingProxyType({})
     bill_fraction: Fraction = Fraction(1)
     bill_days: int = 0
@@ -196,7 +200,7 @@ class Context(NamedTuple):
         With ``rounding: {per: bill}`` a line is carried to ``line_places``; the total is
         rounded once when the bill is made.
         """
-        return round_amount(value, self.tariff.line_places, self.tariff.rounding.mode)
+        return round_amount(value, self.line_places, self.rounding_mode)
 
     def line(
         self,
