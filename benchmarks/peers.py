@@ -18,8 +18,11 @@ Every engine reads the tariff from one URDB-shaped record (SAM through NREL's ow
 prices written as its plan. Before timing, each peer's annual total is checked against
 this engine's, and any difference is printed (never fatal). Timed: this engine's
 ``price`` with the readings in memory, repeated as in a billing run of many meters on one
-time axis (the bill plan of the axis is kept from the first call), and again with every
-kept plan forgotten before each call (``first meter of an axis``); SAM's ``execute``
+time axis (the bill plan of the axis is kept from the calls before; each timed call
+follows an untimed one of the same meter), as the first meter of a new time axis (what is
+kept per axis forgotten before each call, what the tariff gives alone kept: ``first meter
+of a new axis``), and with nothing kept (``nothing kept``, the first call of a process);
+SAM's ``execute``
 call only, with every input set up in advance; ratebook's ``estimate_annual`` on an
 8,760-value tuple of Decimals; tariff-core's ``bill`` for each of the 12 months, with its
 interval objects built in advance. ``ratio`` is an engine's median over this engine's
@@ -155,7 +158,12 @@ def tariffs_engine(record: dict[str, Any], kwh_milli: list[int], steps: int) -> 
     def total(bills: object) -> Decimal:
         return sum((bill.total for bill in bills), Decimal(0))  # type: ignore[attr-defined]
 
-    return Engine("tariffs", lambda: price(tariff, readings), total)
+    def call() -> object:
+        return price(tariff, readings)
+
+    # Repeated: each timed call follows an untimed one of the same meter, as in a run
+    # (interleaved with the cold calls, it would otherwise follow a cold one).
+    return Engine("tariffs", call, total, before=call)
 
 
 #: The names of this engine's cold calls: the first meter of a new time axis (what is
@@ -393,11 +401,14 @@ def two_part_engine(kwh_milli: list[int], *, cold: str | None = None) -> Engine:
             Decimal(0),
         )
 
+    def call() -> object:
+        return price(tariff, readings, account)
+
     return Engine(
         cold or "tariffs",
-        lambda: price(tariff, readings, account),
+        call,
         total,
-        before={NEW_AXIS: forget_time_axes, NOTHING_KEPT: clear_caches, None: None}[cold],
+        before={NEW_AXIS: forget_time_axes, NOTHING_KEPT: clear_caches, None: call}[cold],
     )
 
 

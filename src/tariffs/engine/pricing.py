@@ -676,6 +676,10 @@ def _month_cuts(tariff: Tariff, first_date: dt.date, end_date: dt.date) -> list[
             cuts.append(day)
 
 
+#: The share of a month a whole billing period is (one Fraction for every bill).
+_WHOLE = Fraction(1)
+
+
 def _plan_bill(
     planner: _Planner,
     period_start: dt.date,
@@ -721,7 +725,7 @@ def _plan_bill(
             )
         )
     else:
-        bill_fraction = Fraction(1)
+        bill_fraction = _WHOLE
     gaps = [(a, b) for a, b in readings.gaps if a < bill_end and b > bill_start]
     if gaps:
         missing = sum(min(b, bill_end) - max(a, bill_start) for a, b in gaps) // (
