@@ -523,8 +523,9 @@ class _Planner:
 
     A bill asks for the local midnight of its dates up to six times, and for the schedule
     of its version (and its check against the readings' interval) once a segment; the
-    bills of a call ask for the same few dates and versions, and their segments are parts
-    of one span of readings, coded once a schedule (`SpanCodes`).
+    bills of a call ask for the same few dates and versions, and the segments of a
+    version are parts of one span of readings, the days it is in force, coded once
+    (`SpanCodes`).
     """
 
     __slots__ = ("_midnights", "_schedules", "_spans", "by_month", "end", "readings", "start",
@@ -565,20 +566,24 @@ class _Planner:
         return found
 
     def plan(
-        self, schedule: Schedule, start: int, end: int, event_days: frozenset[dt.date]
+        self,
+        version: Version,
+        schedule: Schedule,
+        start: int,
+        end: int,
+        event_days: frozenset[dt.date],
     ) -> Plan:
-        """`plan_segment` of a segment of the span."""
+        """`plan_segment` of a segment of the span in force under ``version``."""
 
         def span() -> SpanCodes | None:
-            key = (schedule.key, event_days)
+            key = (id(version), event_days)
             if key not in self._spans:
                 self._spans[key] = (
                     SpanCodes(
                         self.readings,
                         schedule,
                         self.tariff.timezone,
-                        self.start,
-                        self.end,
+                        *self._in_force(version),
                         event_days,
                     )  # fmt: skip
                     if schedule.codes_known()
@@ -589,6 +594,16 @@ class _Planner:
         return plan_segment(
             self.readings, schedule, self.tariff.timezone, start, end, event_days, span
         )
+
+    def _in_force(self, version: Version) -> tuple[int, int]:
+        """The part of the span in which ``version`` is in force (UTC seconds)."""
+        dates = list(self.tariff.versions)
+        index = next(i for i, day in enumerate(dates) if self.tariff.versions[day] is version)
+        start = max(self.start, self.midnight(dates[index]))
+        end = (
+            self.end if index + 1 == len(dates) else min(self.end, self.midnight(dates[index + 1]))
+        )
+        return start, end
 
 
 def _carried_in(account: Account | None) -> Carried:
@@ -802,6 +817,7 @@ def _plan_bill(
         t1 = min(bill_end, planner.midnight(seg_end))
         days = (seg_end - seg_start).days
         plan = planner.plan(
+            version,
             schedule,
             t0,
             t1,
