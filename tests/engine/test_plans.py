@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tariffs import Account, Readings, load_tariff, price
+from tariffs import Account, Readings, Tariff, load_tariff, price
 from tariffs.engine import _kept
 from tariffs.engine._kept import sizes
 from tariffs.engine.pricing import clear_caches
@@ -334,25 +334,11 @@ def test_a_plan_of_year_codes_is_the_plan_of_day_tables(
     # The plan copies whole days' codes from the year's (a week of day tables at a time);
     # its slow twin places every day by its own day table. Both must classify every
     # interval alike: the sums of each key, the key taken as the rest, the slices.
-    from pathlib import Path
-
     from tariffs.engine.schedule import compile_schedule
     from tariffs.engine.usage import _build_plan, _build_plan_by_days
 
-    root = Path(__file__).resolve().parents[2]
-    tariff = load_tariff(
-        root / tariff_name if tariff_name.endswith(".yaml") else tariff_name  # type: ignore[arg-type]
-    )
-    timezone = zone or tariff.timezone
-    rng = random.Random(f"{tariff_name} {zone} {step}")  # noqa: S311 - test data
-    start = int(dt.datetime(2024, 12, 20, 5, tzinfo=ZoneInfo(timezone)).timestamp())
-    starts = list(range(start, start + 400 * 86400, step))
-    gap = rng.randrange(len(starts) - 2000)
-    del starts[gap : gap + rng.randrange(1, 1000)]  # a gap somewhere in the year
-    column = [rng.randrange(0, 5000) for _ in starts]
-    events = frozenset(
-        dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(365)) for _ in range(20)
-    )
+    tariff, timezone, readings, _, events = axis_with_a_gap(tariff_name, zone, step, "")
+    starts, column = readings.starts, readings.kwh
     for version in tariff.versions.values():
         schedule = compile_schedule(version, tariff.source)
         assert schedule.codes_known()  # else _build_plan is its slow twin, compared to itself
@@ -412,28 +398,13 @@ def test_a_segment_planned_from_its_span_is_the_segment_planned_alone(
     # (`SpanCodes`); each plan must be the one the segment gets alone: the same whole
     # days, slices, sums and rest. Segments start and end at local midnights (months, and
     # days inside one) or at the span's ends; one that cuts a day is planned alone.
-    from pathlib import Path
-
     from tariffs.engine.pricing import local_midnight
     from tariffs.engine.schedule import compile_schedule
     from tariffs.engine.usage import SpanCodes, _build_plan
 
-    root = Path(__file__).resolve().parents[2]
-    tariff = load_tariff(
-        root / tariff_name if tariff_name.endswith(".yaml") else tariff_name  # type: ignore[arg-type]
-    )
-    timezone = zone or tariff.timezone
+    tariff, timezone, readings, gap, events = axis_with_a_gap(tariff_name, zone, step, "span")
     local = ZoneInfo(timezone)
-    rng = random.Random(f"span {tariff_name} {zone} {step}")  # noqa: S311 - test data
-    start = int(dt.datetime(2024, 12, 20, 5, tzinfo=local).timestamp())
-    starts = list(range(start, start + 400 * 86400, step))
-    gap = rng.randrange(len(starts) - 2000)
-    del starts[gap : gap + rng.randrange(1, 1000)]  # a gap somewhere in the year
-    readings = Readings(source="span.csv", interval_seconds=step, starts=starts, scale=3,
-                        kwh=[rng.randrange(0, 5000) for _ in starts])  # fmt: skip
-    events = frozenset(
-        dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(365)) for _ in range(20)
-    )
+    starts = readings.starts
     cuts = [starts[0]]
     cuts += [local_midnight(dt.date(2025, month, 1), local) for month in range(1, 13)]
     cuts += [
@@ -481,3 +452,29 @@ def days_of(blocks: list[tuple[int, tuple[object, ...]]], step: int) -> list[tup
     return [
         (lo + day * per_day, table) for lo, tables in blocks for day, table in enumerate(tables)
     ]
+
+
+def axis_with_a_gap(
+    tariff_name: str, zone: str | None, step: int, seed: str
+) -> tuple[Tariff, str, Readings, int, frozenset[dt.date]]:
+    """A tariff (bundled, or a file of the project) and its zone, 400 days of readings from
+    20 December 2024 05:00 with a gap somewhere in the year, where the gap starts, and 20
+    event days of 2025."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    tariff = load_tariff(
+        root / tariff_name if tariff_name.endswith(".yaml") else tariff_name  # type: ignore[arg-type]
+    )
+    timezone = zone or tariff.timezone
+    rng = random.Random(f"{seed} {tariff_name} {zone} {step}".strip())  # noqa: S311 - test data
+    start = int(dt.datetime(2024, 12, 20, 5, tzinfo=ZoneInfo(timezone)).timestamp())
+    starts = list(range(start, start + 400 * 86400, step))
+    gap = rng.randrange(len(starts) - 2000)
+    del starts[gap : gap + rng.randrange(1, 1000)]
+    kwh = [rng.randrange(0, 5000) for _ in starts]
+    events = frozenset(
+        dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(365)) for _ in range(20)
+    )
+    readings = Readings(source="gap.csv", interval_seconds=step, starts=starts, scale=3, kwh=kwh)
+    return tariff, timezone, readings, gap, events
