@@ -26,6 +26,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tariffs.errors import ReadingsError
+from tariffs.io.readings import csv_reader
 from tariffs.io.readings.csv_reader import parse_readings_csv, read_readings_csv
 from tariffs.model.readings import Readings
 
@@ -785,3 +786,64 @@ def test_a_start_column_seen_before_gives_the_same_starts_and_nothing_else() -> 
             "start,kwh\n" + "".join(f"{t},1\n" for t in broken), "c.csv", "Asia/Shanghai"
         )
     assert caught.value.line == 102
+
+
+# -- plain values by their text ----------------------------------------------------------
+
+value_texts = st.one_of(
+    st.integers(0, 10**6).map(str),
+    st.builds(
+        lambda whole, fraction: f"{whole}.{fraction}",
+        st.integers(0, 99_999).map(str) | st.sampled_from(["00", "007", "0" * 15]),
+        st.text("0123456789", min_size=0, max_size=5),
+    ),
+    st.sampled_from(["+1.5", " 2.5", "2.5 ", "1e3", "1.25E+1", ".5", "2.", "-0", "0.000"]),
+)
+
+
+@given(values=st.lists(value_texts, min_size=2, max_size=12), kvarh=st.booleans())
+def test_plain_values_read_by_their_text_equal_the_slow_path(
+    values: list[str], kvarh: bool
+) -> None:
+    # The slow twin: every column read by `_parse_column` and `_Column.to_units`.
+    starts = [f"2025-01-15T{hour:02d}:00" for hour in range(len(values))]
+    second = [f"{index % 7}.{index:04d}" for index in range(len(values))] if kvarh else None
+    text = "start,kwh,kvarh\n" if second else HEADER
+    text += "".join(
+        f"{start},{value}" + (f",{second[index]}" if second else "") + "\n"
+        for index, (start, value) in enumerate(zip(starts, values, strict=True))
+    )
+    try:
+        expected: Readings | str = parse(text, "UTC")
+    except ReadingsError as error:
+        expected = str(error)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csv_reader, "_plain_units", lambda texts: None)
+        try:
+            slow: Readings | str = parse(text, "UTC")
+        except ReadingsError as error:
+            slow = str(error)
+    assert expected == slow
+
+
+def test_plain_values_by_their_text_worked_by_hand() -> None:
+    starts = [f"2025-01-15T10:{minute:02d}" for minute in (0, 15, 30, 45)]
+    readings = parse(csv_of(starts, ["12.5", "007.250", "0", "1.001"]))
+    # kWh × 1000: 12.5 → 12500, 7.25 → 7250, 0 → 0, 1.001 → 1001.
+    assert (readings.kwh, readings.scale) == ([12500, 7250, 0, 1001], 3)
+    lifted = parse(
+        "start,kwh,kvarh\n2025-01-15T10:00,1.5,0.1234\n2025-01-15T10:15,2,0\n", "UTC"
+    )
+    # A kvarh of 4 decimal places makes the scale 4: 1.5 kWh → 15000, 2 → 20000.
+    assert (lifted.kwh, lifted.kvarh, lifted.scale) == ([15000, 20000], [1234, 0], 4)
+
+
+def test_the_plain_values_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csv_reader, "_PLAIN_UNITS_LIMIT", 5)
+    csv_reader._PLAIN_UNITS.clear()
+    starts = [f"2025-01-15T{hour:02d}:00" for hour in range(20)]
+    readings = parse(csv_of(starts, [f"{hour}.5" for hour in range(20)]), "UTC")
+    # 0.5 → 500, 1.5 → 1500, ..., 19.5 → 19500: right past the bound too.
+    assert readings.kwh == [hour * 1000 + 500 for hour in range(20)]
+    assert 0 < len(csv_reader._PLAIN_UNITS) <= 5
+    csv_reader._PLAIN_UNITS.clear()

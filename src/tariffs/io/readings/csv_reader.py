@@ -111,6 +111,8 @@ _TIME = re.compile(
     r"[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.0+)?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?", re.ASCII
 )
 _PLAIN_NUMBER = re.compile(r"(\d{1,15})(?:\.(\d{1,9}))?", re.ASCII)
+_PLAIN_UP_TO_MILLI = re.compile(r"(\d{1,15})(?:\.(\d{1,3}))?", re.ASCII)
+_PLAIN_UNITS_LIMIT = 1 << 15
 _ANY_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _NOT_FINITE = frozenset(("nan", "snan", "inf", "infinity"))
 _DIGITS = b"0123456789"
@@ -823,9 +825,14 @@ def _parse(
     for position, name in enumerate(names):
         if name is not None and name != "start":
             label = header_names[position]
-            column, problem = _parse_column(
-                columns[position], name, _RANK_VALUE + position, first_row, label
-            )
+            units = _plain_units(columns[position]) if layout is None else None
+            column: _Column | None
+            if units is not None:
+                column, problem = _Column(_MINIMUM_SCALE, units=units), None
+            else:
+                column, problem = _parse_column(
+                    columns[position], name, _RANK_VALUE + position, first_row, label
+                )
             if column is not None and layout is not None and interval is not None:
                 factor = layout.factor(name, interval)
                 if factor != 1:
@@ -1765,6 +1772,51 @@ class _Column:
             zeros = "0" * (scale - self.places)
             digits = digits.replace("\n", zeros + "\n") + zeros
         return list(map(int, digits.split("\n")))
+
+
+class _NotPlain(Exception):
+    """A value that is not plain with at most 3 decimal places (`_PlainUnits`)."""
+
+
+class _PlainUnits(dict[str, int]):
+    r"""Plain values with at most 3 decimal places, by their text, in units of ``10**-3``.
+
+    Kept across files (a batch reads the same few thousand values again and again), at
+    most `_PLAIN_UNITS_LIMIT` of them (all forgotten when that is passed). A text that is
+    not yet kept is read here; one that is not plain (``\d{1,15}``, then a dot and 1 to
+    3 digits, ASCII) raises `_NotPlain`, and the column is read as before.
+    """
+
+    __slots__ = ()
+
+    def __missing__(self, text: str) -> int:
+        match = _PLAIN_UP_TO_MILLI.fullmatch(text)
+        if match is None:
+            raise _NotPlain
+        whole, fraction = match.groups()
+        units = int(whole) * 1000 + (int(fraction.ljust(3, "0")) if fraction else 0)
+        if len(self) >= _PLAIN_UNITS_LIMIT:
+            self.clear()
+        self[text] = units
+        return units
+
+
+_PLAIN_UNITS = _PlainUnits()
+
+
+def _plain_units(texts: Sequence[str]) -> list[int] | None:
+    """A column of plain values with at most 3 decimals in units of ``10**-3``, or None.
+
+    The common case of a quantity column, at one dictionary look-up a value: no check of
+    its shape, no `int` and no new int object a row (a repeated value shares its object).
+    The result is what `_parse_column` and `_Column.to_units` give at the minimum scale
+    (3): such a column never lifts the scale. Any other column (a value with more
+    decimals, a sign, an exponent, spaces, an empty cell, text) gives None.
+    """
+    try:
+        return list(map(_PLAIN_UNITS.__getitem__, texts))
+    except _NotPlain:
+        return None
 
 
 def _is_uniform(joined: str, count: int, places: int) -> bool:
