@@ -38,6 +38,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, BinaryIO, Literal
 
 from tariffs.engine.estimate import Estimate, estimate
@@ -69,6 +70,7 @@ __all__ = [
     "BatchResult",
     "LongReadingsFile",
     "ReadingsRows",
+    "Render",
     "RowsNotTogetherError",
     "TariffLookup",
     "directory_items",
@@ -219,13 +221,17 @@ class BatchResult:
 
     Attributes:
         account_id: The account id.
-        bills: The account's bills in time order (empty when it failed).
+        bills: The account's bills in time order (empty when it failed, or when they
+            were rendered into `rows`).
         error: The message of the input error that stopped the account, else None.
+        rows: The bills as the batch's ``render`` made them (`price_batch`), where they
+            were priced; None without a ``render``, or when the account failed.
     """
 
     account_id: str
     bills: tuple[Bill, ...] = ()
     error: str | None = None
+    rows: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -303,6 +309,23 @@ def _failed(item: BatchItem, error: ItemError) -> BatchResult:
 
 _PRICE_ITEM = Task(_bills, _failed, run_errors=(RowsNotTogetherError,))
 
+#: Renders the bills of one account as output text: ``render(account_id, bills)``.
+Render = Callable[[str, Sequence[Bill]], str]
+
+
+def _rendered(render: Render, item: BatchItem) -> BatchResult:
+    result = _bills(item)
+    if not result.ok:
+        return result
+    return BatchResult(result.account_id, rows=render(result.account_id, result.bills))
+
+
+def _task(render: Render | None) -> Task[BatchItem, BatchResult]:
+    """The task of a batch: its bills, or their rows made by ``render``."""
+    if render is None:
+        return _PRICE_ITEM
+    return Task(partial(_rendered, render), _failed, run_errors=_PRICE_ITEM.run_errors)
+
 
 def price_batch_item(item: BatchItem) -> BatchResult:
     """Price one account of a batch: read its readings, price them under its tariff.
@@ -326,9 +349,14 @@ def price_batch_item(item: BatchItem) -> BatchResult:
     return _PRICE_ITEM(item)
 
 
-def price_batch_items(items: Sequence[BatchItem]) -> list[BatchResult]:
-    """Price a chunk of items, in order (the unit of work sent to a worker process)."""
-    return _PRICE_ITEM.chunk(list(items))
+def price_batch_items(
+    items: Sequence[BatchItem], render: Render | None = None
+) -> list[BatchResult]:
+    """Price a chunk of items, in order (the unit of work sent to a worker process).
+
+    With ``render``, each result holds its rows instead of its bills (`price_batch`).
+    """
+    return _task(render).chunk(list(items))
 
 
 def _weight(item: BatchItem) -> int:
@@ -337,7 +365,11 @@ def _weight(item: BatchItem) -> int:
 
 
 def price_batch(
-    items: Iterable[BatchItem], *, workers: int | None = None, client: Any = None
+    items: Iterable[BatchItem],
+    *,
+    workers: int | None = None,
+    client: Any = None,
+    render: Render | None = None,
 ) -> Generator[BatchResult, None, None]:
     """Price every item, in parallel; results in the order of the items.
 
@@ -350,6 +382,11 @@ def price_batch(
         items: The accounts to price (read lazily).
         workers: Worker processes (default: the CPU count); 1 prices in this process.
         client: A ``distributed.Client``: price on its Dask cluster instead.
+        render: Turns the bills of an account into its output text where they are
+            priced (picklable: a function of a module, or a `functools.partial` of
+            one), so that a worker sends back a string instead of the bills (e.g.
+            `tariffs.io.render.bills.batch_csv_rows`); each result then has its
+            `BatchResult.rows` and no bills.
 
     Yields:
         One result per item, in the order of the items.
@@ -360,7 +397,7 @@ def price_batch(
             `concurrent.futures.process.BrokenProcessPool` when a worker died; the items
             not yet done are cancelled.
     """
-    return run(_PRICE_ITEM, items, workers=workers, client=client, weight=_weight)
+    return run(_task(render), items, workers=workers, client=client, weight=_weight)
 
 
 # -- items from files ------------------------------------------------------------------
