@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -772,6 +773,10 @@ def _parse(
     header_names = [name.strip() for name in header.split(",")]
     width = len(names)
     rows = body.count("\n") + 1 if body else 0
+    if layout is None and rows >= 2:
+        fixed = _read_fixed_width(body, names, rows, timezone, interval_seconds, first_row)
+        if fixed is not None:
+            return _fixed_width_readings(source, *fixed)
 
     problems: list[_Problem | None] = []
     if _fields_per_line_are(body, rows, width):
@@ -893,6 +898,161 @@ def _parse(
         axis_checked=(starts[0], interval, len(starts), gaps),
     )
     return readings
+
+
+def _read_fixed_width(
+    body: str,
+    names: Sequence[str | None],
+    rows: int,
+    timezone: str,
+    interval_seconds: int | None,
+    first_row: int,
+) -> tuple[int, list[int], dict[str, list[int]]] | None:
+    """The rows of a file in fixed columns, if they are its common case; else None.
+
+    Fixed columns: every line is as long as the first, and each field starts and ends
+    where the first line's does, so that a column of characters is one slice of the
+    bytes with the line's length as the step (no field is cut out a row). The common
+    case: the column of starts is, character for character, one already parsed from
+    another file and remembered with its starts (`_StartParser._remembered_span`), with
+    no change of UTC offset between its days; each quantity column holds plain values
+    with the dot in the same place on every line and at most 3 decimals (``0.125``,
+    ``12``). Each character of the file is checked: the starts by one comparison of
+    their column, joined, with the remembered text; a value's digits by
+    ``bytes.isdigit`` of their columns and its dot by comparison. The digits of a value
+    are read as one machine word (up to 8 digits, put side by side by slice
+    assignments) and looked up in `_PackedUnits`.
+
+    Returns:
+        The interval [s], the starts (UTC epoch seconds) and each quantity column in
+        units of ``10**-3``: what the general path gives such a file, at scale 3.
+    """
+    try:
+        raw = body.encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    length = raw.find(b"\n")
+    stride = length + 1
+    if length <= 0 or len(raw) != rows * stride - 1 or raw[length::stride] != b"\n" * (rows - 1):
+        return None
+    bounds: list[tuple[int, int]] = []
+    begin = 0
+    for _ in range(len(names) - 1):
+        comma = raw.find(b",", begin, length)
+        if comma < 0 or raw[comma::stride] != b"," * rows:
+            return None
+        bounds.append((begin, comma))
+        begin = comma + 1
+    bounds.append((begin, length))
+    if raw.find(b",", begin, length) >= 0:
+        return None
+    begin, end = bounds[names.index("start")]
+    first_text = body[begin:end]
+    last_text = body[len(raw) - length + begin : len(raw) - length + end]
+    interval = interval_seconds
+    if interval is None:
+        second = body[stride + begin : stride + end]
+        parser = _StartParser(ZoneInfo(timezone), timezone, first_row)
+        first_two, problem = parser.parse([first_text, second], None)
+        if problem is not None or first_two[1] - first_two[0] not in INFERABLE_INTERVALS_SECONDS:
+            return None
+        interval = first_two[1] - first_two[0]
+    key = (timezone, interval, rows, first_text, last_text)
+    found: tuple[str, list[int], bool] | None = _kept.reader_spans.get(key)
+    if found is None or not found[2] or found[0] != _column_text(raw, stride, begin, end, rows):
+        return None
+    columns: dict[str, list[int]] = {}
+    for name, (begin, end) in zip(names, bounds, strict=True):
+        if name is not None and name != "start":
+            units = _fixed_width_units(raw, stride, begin, end, rows)
+            if units is None:
+                return None
+            columns[name] = units
+    return interval, list(found[1]), columns
+
+
+def _column_text(raw: bytes, stride: int, begin: int, end: int, rows: int) -> str:
+    """The field at ``begin:end`` of every line of fixed columns, joined by newlines."""
+    width = end - begin
+    joined = bytearray(rows * (width + 1) - 1)
+    for offset in range(width):
+        joined[offset :: width + 1] = raw[begin + offset :: stride]
+    joined[width :: width + 1] = b"\n" * (rows - 1)
+    return joined.decode("ascii")
+
+
+def _fixed_width_units(
+    raw: bytes, stride: int, begin: int, end: int, rows: int
+) -> list[int] | None:
+    """A quantity column of fixed columns in units of ``10**-3``, if every value is plain.
+
+    Plain as in `_plain_units`, and written alike on every line: the same number of
+    digits before the dot, and after it (at most 3), or no dot. Else None.
+    """
+    field = raw[begin:end]
+    dot = field.find(b".")
+    digit_offsets = [offset for offset in range(len(field)) if offset != dot]
+    places = 0 if dot < 0 else len(field) - dot - 1
+    if dot >= 0 and (dot == 0 or not 1 <= places <= 3 or raw[begin + dot :: stride] != b"." * rows):
+        return None
+    digits = len(digit_offsets)
+    if not 1 <= digits <= 8:
+        return None
+    size = 4 if digits <= 4 else 8
+    packed = bytearray(rows * size)
+    for place, offset in enumerate(digit_offsets):
+        column = raw[begin + offset :: stride]
+        if not column.isdigit():
+            return None
+        packed[place::size] = column
+    table = _PACKED_UNITS.get((digits, places))
+    if table is None:
+        table = _PACKED_UNITS.setdefault((digits, places), _PackedUnits(size, digits, places))
+    return list(map(table.__getitem__, memoryview(packed).cast("I" if size == 4 else "Q")))
+
+
+class _PackedUnits(dict[int, int]):
+    """Values by the machine word of their digits (`_read_fixed_width`), in units of 10**-3.
+
+    One table per count of digits and of decimal places; each keeps at most
+    `_PLAIN_UNITS_LIMIT` values (all forgotten when that is passed).
+    """
+
+    __slots__ = ("digits", "lift", "size")
+
+    def __init__(self, size: int, digits: int, places: int) -> None:
+        super().__init__()
+        self.size = size
+        self.digits = digits
+        self.lift: int = 10 ** (_MINIMUM_SCALE - places)
+
+    def __missing__(self, word: int) -> int:
+        text = word.to_bytes(self.size, sys.byteorder)[: self.digits]
+        units = int(text) * self.lift
+        if len(self) >= _PLAIN_UNITS_LIMIT:
+            self.clear()
+        self[word] = units
+        return units
+
+
+_PACKED_UNITS: dict[tuple[int, int], _PackedUnits] = {}
+
+
+def _fixed_width_readings(
+    source: str, interval: int, starts: list[int], columns: dict[str, list[int]]
+) -> Readings:
+    """The readings of `_read_fixed_width`, as the general path of `_parse` makes them."""
+    return Readings(
+        source=source,
+        interval_seconds=interval,
+        starts=starts,
+        scale=_MINIMUM_SCALE,
+        kwh=columns["kwh"],
+        kvarh=columns.get("kvarh"),
+        export_kwh=columns.get("export_kwh"),
+        kw=columns.get("kw"),
+        axis_checked=(starts[0], interval, len(starts), ()),
+    )
 
 
 def _end_of_rows(text: str, start: int) -> int:
