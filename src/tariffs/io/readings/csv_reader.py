@@ -31,14 +31,20 @@ file is rejected as a whole.
 The common case takes a fast path that makes no `Decimal` or `datetime` object per row
 and runs no Python loop per row (about 2 million rows a second): the shape of the file
 (the commas and line ends) is checked by one ``bytes.translate`` of the whole text; the
-text is split into fields once; a column of values with the same number of decimal places
-is checked by a few byte operations on the whole column and converted with `int` in bulk;
-the column of starts is compared with the text it must have, made from one template per
-day, and turned into `range` objects. Dates, and whether their UTC offset is constant,
-are cached across files (a batch reads the same days again and again). Anything else takes
-the exact slow path: whole days of starts compared one day at a time, or timestamps split
-into a date and a time of day and read row by row, and each value read on its own; the
-slow path finds and words every problem.
+text is split into fields once; a column of plain values with at most 3 decimals is read
+by one look-up of each text in a table kept across files (`_PlainUnits`), any other
+column of values with the same number of decimal places is checked by a few byte
+operations on the whole column and converted with `int` in bulk; the column of starts is
+compared with the text it must have, made from one template per day, and turned into
+`range` objects. Dates, whether their UTC offset is constant, and a column of starts
+with its parsed starts are kept across files (a batch reads the same days again and
+again). A file in fixed columns (every line as long as the first, each field where the
+first line's is) whose column of starts is one already read takes a faster path still,
+with no field cut out a row: each column of characters is one strided slice of the
+bytes (`_read_fixed_width`). Anything else takes the exact slow path: whole days of
+starts compared one day at a time, or timestamps split into a date and a time of day and
+read row by row, and each value read on its own; the slow path finds and words every
+problem.
 
 Rows cut out of a longer file (the rows of one account in a file of many) are read with
 `parse_readings_bytes` and its ``line_offset``, so that messages name the longer file's
