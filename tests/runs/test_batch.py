@@ -21,6 +21,7 @@ import re
 import sys
 import tracemalloc
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,12 @@ from tariffs.engine import _kept
 from tariffs.engine._kept import clear_caches, sizes
 from tariffs.io.accounts_csv import check_accounts_csv
 from tariffs.io.readings.csv_reader import read_readings_csv
-from tariffs.io.render.bills import bill_to_dict
+from tariffs.io.render.bills import (
+    BATCH_CSV_COLUMNS,
+    batch_csv_rows,
+    bill_to_dict,
+    bills_to_jsonl,
+)
 from tariffs.runs.batch import (
     BatchItem,
     LongReadingsFile,
@@ -924,3 +930,57 @@ def test_a_worker_keeps_nothing_per_chunk_or_account(tmp_path: Path) -> None:
         assert tracemalloc.get_traced_memory()[0] - traced < 64 << 10
     finally:
         tracemalloc.stop()
+
+
+# -- rows rendered where the accounts are priced ------------------------------------------
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_rows_are_rendered_where_the_accounts_are_priced(tmp_path: Path, workers: int) -> None:
+    readings_dir, _, _, fields, tariff_of = mixed_case(tmp_path)
+    items = [
+        BatchItem(
+            account_id,
+            load_tariff(tariff_id),
+            fields[account_id],
+            str(readings_dir / f"{account_id}.csv"),
+        )
+        for account_id, tariff_id in tariff_of.items()
+    ]
+    items.append(BatchItem("X-1", items[0].tariff, Account(account_id="X-1"), "missing.csv"))
+    plain = list(price_batch(items, workers=workers))
+    rendered = list(price_batch(items, workers=workers, render=partial(batch_csv_rows, lang="zh")))
+    assert [result.account_id for result in rendered] == [*tariff_of, "X-1"]
+    for bare, result in zip(plain[:-1], rendered[:-1], strict=True):
+        assert len(bare.bills) == 2 and result.bills == () and result.error is None
+        assert result.rows == batch_csv_rows(bare.account_id, bare.bills, "zh")
+    assert rendered[-1] == plain[-1]  # a failed account: its error, no rows
+    assert rendered[-1].rows is None and "missing.csv" in (rendered[-1].error or "")
+
+
+@pytest.mark.parametrize("output_format", ["csv", "jsonl"])
+def test_every_layout_and_worker_count_writes_the_same_bytes(
+    tmp_path: Path, output_format: str
+) -> None:
+    readings_dir, long_file, accounts_csv, fields, tariff_of = mixed_case(tmp_path)
+    outputs = []
+    for workers in ("1", "2"):
+        for source in (["--readings-dir", str(readings_dir)], ["--readings", str(long_file)]):
+            output = tmp_path / f"bills.{output_format}"
+            code = run(
+                *source, "--accounts", str(accounts_csv), "--tariff", "cn-zj-residential-tou",
+                "--workers", workers, "--format", output_format, "--output", str(output),
+            )  # fmt: skip
+            assert code == 0
+            outputs.append(output.read_bytes())
+    # The bills of `price`, rendered here in this process, one account after another.
+    expected = ",".join(BATCH_CSV_COLUMNS) + "\n" if output_format == "csv" else ""
+    for account_id, tariff_id in tariff_of.items():
+        tariff = load_tariff(tariff_id)
+        readings = read_readings_csv(readings_dir / f"{account_id}.csv", tariff.timezone)
+        bills = price(tariff, readings, fields[account_id])
+        if output_format == "csv":
+            expected += batch_csv_rows(account_id, bills)
+        else:
+            expected += bills_to_jsonl(bills, account_id)
+    assert outputs == [expected.encode("utf-8")] * 4
