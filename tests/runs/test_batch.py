@@ -48,7 +48,9 @@ from tariffs.io.render.bills import (
 from tariffs.runs.batch import (
     BatchItem,
     LongReadingsFile,
+    ReadingsChangedError,
     ReadingsRows,
+    ReadingsSpan,
     iter_accounts_csv,
     price_batch,
     price_batch_item,
@@ -414,6 +416,60 @@ def test_long_file_parts_for_any_blocks(
     with LongReadingsFile(path) as opened:
         parts = [(account_id, rows.first_line, rows.lines) for account_id, rows in opened]
     assert parts == list(zip(ids, first_lines, counts, strict=True))
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    counts=st.lists(st.integers(1, 30), min_size=1, max_size=6),
+    block_bytes=st.integers(1, 400),
+    ending=st.sampled_from(["\n", "", "\n\n", "\r\n"]),
+    mark=st.sampled_from(["", "\ufeff"]),
+)
+def test_long_file_parts_by_position_read_what_the_rows_read(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    counts: list[int],
+    block_bytes: int,
+    ending: str,
+    mark: str,
+) -> None:
+    ids = ["A" * (number + 1) if number % 2 else f"A{number}" for number in range(len(counts))]
+    lines = [f"{mark}account_id,start,kwh"]
+    for number, (account_id, count) in enumerate(zip(ids, counts, strict=True)):
+        lines += [
+            f"{account_id},{start},{number}.{index:03d}"
+            for index, start in enumerate(starts(dt.datetime(2025, 7, 1), count))
+        ]
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + ending, encoding="utf-8")
+    monkeypatch.setattr(batch_module, "_READ_BLOCK_BYTES", block_bytes)
+    with LongReadingsFile(path) as opened:
+        by_rows = list(opened)
+    with LongReadingsFile(path, by_position=True) as opened:
+        by_position = list(opened)
+    assert [account_id for account_id, _ in by_position] == ids
+    for (_, rows), (_, span) in zip(by_rows, by_position, strict=True):
+        assert isinstance(rows, ReadingsRows) and isinstance(span, ReadingsSpan)
+        assert (span.first_line, span.lines, span.size) == (
+            rows.first_line,
+            rows.lines,
+            len(rows.rows),
+        )
+        assert span.read(ZONE, interval_seconds=900) == rows.read(ZONE, interval_seconds=900)
+
+
+def test_a_long_file_changed_while_the_batch_reads_it_stops_the_batch(tmp_path: Path) -> None:
+    _, _, long_file, _ = flat_case(tmp_path)
+    with LongReadingsFile(long_file, by_position=True) as opened:
+        parts = list(opened)
+    tariff = load_tariff("cn-bj-residential")
+    items = [
+        BatchItem(account_id, tariff, Account(account_id=account_id), part)
+        for account_id, part in parts
+    ]
+    long_file.write_text("account_id,start,kwh\nF-9,2025-07-31T00:00,1\n", encoding="utf-8")
+    with pytest.raises(ReadingsChangedError, match=r"long\.csv:2: the file changed while"):
+        list(price_batch(items, workers=1))
 
 
 @pytest.mark.parametrize(

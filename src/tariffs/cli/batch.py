@@ -372,7 +372,12 @@ def _items(
                 yield item
 
         return counting(), lambda: counted / total if total else None
-    readings = files.enter_context(LongReadingsFile(args.readings))
+    # Worker processes of this machine read each account's rows from the file where they
+    # are (nothing shared is needed on a Dask cluster: there the rows travel).
+    on_dask = getattr(args, "scheduler", None) is not None or bool(
+        getattr(args, "dask_workers", None)
+    )
+    readings = files.enter_context(LongReadingsFile(args.readings, by_position=not on_dask))
     items = long_file_items(
         readings,
         lookup,
