@@ -1,7 +1,14 @@
 """Speed and memory of ``tariffs batch`` on many customer-months of 15-minute readings.
 
 Run: ``python benchmarks/batch.py [--accounts 8334] [--months 12] [--layout dir|long|both]
-[--workers N | --dask-workers N] [--workdir DIR] [--link]``.
+[--workers N | --dask-workers N] [--workdir DIR] [--link] [--baseline DIR [--rounds N]]``.
+
+With ``--baseline DIR`` (another checkout, e.g. ``git worktree add ../base <commit>``)
+each round runs the batch with that checkout's package and then with this one's, on the
+same generated readings, so that a slow minute of the host falls on both; at the end it
+says whether every output was byte for byte the same, and gives the best and median of
+each tree's seconds, CPU time a customer-month and worker RSS, with the ratio of the
+medians. The child checks that ``tariffs`` was imported from the tree it was given.
 
 It generates the readings into a temporary directory under ``--workdir`` (removed at the
 end): a directory of one file per account (``--readings-dir``) and/or one long file of
