@@ -972,3 +972,18 @@ def test_a_start_spoiled_in_fixed_columns_is_read_as_the_slow_path_reads_it(spoi
     )
     assert first == second == slow
     assert not fast
+
+
+def test_the_values_kept_for_fixed_columns_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csv_reader, "_PLAIN_UNITS_LIMIT", 3)
+    monkeypatch.setattr(csv_reader._PackedUnits, "held", 0)
+    monkeypatch.setattr(csv_reader, "_PACKED_UNITS", {})
+    values = [f"{k}.{k}5" for k in range(10)]  # 0.05, 1.15, ..., 9.95
+    first, second, slow, fast = read_twice_and_slow(
+        fixed_text(quarter_hour_starts(10), {"kwh": values}), "UTC"
+    )
+    assert fast and first == second == slow
+    assert isinstance(second, Readings)
+    # kWh × 1000: k.k5 → 1000 k + 100 k + 50.
+    assert second.kwh == [1100 * k + 50 for k in range(10)]
+    assert 0 < sum(map(len, csv_reader._PACKED_UNITS.values())) <= 3

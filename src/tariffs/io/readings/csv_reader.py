@@ -1020,11 +1020,12 @@ def _fixed_width_units(
 class _PackedUnits(dict[int, int]):
     """Values by the machine word of their digits (`_read_fixed_width`), in units of 10**-3.
 
-    One table per count of digits and of decimal places; each keeps at most
+    One table per count of digits and of decimal places; together they keep at most
     `_PLAIN_UNITS_LIMIT` values (all forgotten when that is passed).
     """
 
     __slots__ = ("digits", "lift", "size")
+    held = 0  # the values kept by every table
 
     def __init__(self, size: int, digits: int, places: int) -> None:
         super().__init__()
@@ -1035,9 +1036,12 @@ class _PackedUnits(dict[int, int]):
     def __missing__(self, word: int) -> int:
         text = word.to_bytes(self.size, sys.byteorder)[: self.digits]
         units = int(text) * self.lift
-        if len(self) >= _PLAIN_UNITS_LIMIT:
-            self.clear()
+        if _PackedUnits.held >= _PLAIN_UNITS_LIMIT:
+            for table in _PACKED_UNITS.values():
+                table.clear()
+            _PackedUnits.held = 0
         self[word] = units
+        _PackedUnits.held += 1
         return units
 
 
