@@ -1,7 +1,14 @@
 """Speed and memory of ``tariffs batch`` on many customer-months of 15-minute readings.
 
 Run: ``python benchmarks/batch.py [--accounts 8334] [--months 12] [--layout dir|long|both]
-[--workers N | --dask-workers N] [--workdir DIR] [--link]``.
+[--workers N | --dask-workers N] [--workdir DIR] [--link] [--baseline DIR [--rounds N]]``.
+
+With ``--baseline DIR`` (another checkout, e.g. ``git worktree add ../base <commit>``)
+each round runs the batch with that checkout's package and then with this one's, on the
+same generated readings, so that a slow minute of the host falls on both; at the end it
+says whether every output was byte for byte the same, and gives the best and median of
+each tree's seconds, CPU time a customer-month and worker RSS, with the ratio of the
+medians. The child checks that ``tariffs`` was imported from the tree it was given.
 
 It generates the readings into a temporary directory under ``--workdir`` (removed at the
 end): a directory of one file per account (``--readings-dir``) and/or one long file of
@@ -31,11 +38,13 @@ from __future__ import annotations
 import argparse
 import calendar
 import datetime as dt
+import hashlib
 import json
 import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -107,9 +116,20 @@ def generate(directory: Path, accounts: int, months: int, layout: str, link: boo
 
 
 def run_cli(argv: list[str]) -> int:
-    """Run ``tariffs batch`` here and report time and peak memory as JSON on stderr."""
-    sys.path.insert(0, str(ROOT / "src"))
+    """Run ``tariffs batch`` here and report time and peak memory as JSON on stderr.
+
+    ``--bench-tree DIR`` first: the package of that checkout (``DIR/src``), checked to be
+    the one imported (not the editable install); else this checkout's.
+    """
+    tree = ROOT
+    if argv[:1] == ["--bench-tree"]:
+        tree, argv = Path(argv[1]).resolve(), argv[2:]
+    sys.path.insert(0, str(tree / "src"))
+    import tariffs
     from tariffs.cli.batch import COMMANDS, add_parsers
+
+    if not Path(tariffs.__file__).resolve().is_relative_to(tree / "src"):
+        raise SystemExit(f"tariffs was imported from {tariffs.__file__}, not from {tree}")
 
     parser = argparse.ArgumentParser(prog="tariffs")
     add_parsers(parser.add_subparsers(dest="command"), lambda sub: None)
@@ -171,7 +191,13 @@ def _own_usage() -> tuple[int, float]:
 
 
 def measure(
-    directory: Path, layout: str, workers: int, accounts: int, months: int, dask: bool = False
+    directory: Path,
+    layout: str,
+    workers: int,
+    accounts: int,
+    months: int,
+    dask: bool = False,
+    tree: Path = ROOT,
 ) -> dict[str, Any]:
     output = directory / "bills.csv"
     source = (
@@ -181,7 +207,7 @@ def measure(
     )
     where = ["--bench-dask", str(workers)] if dask else []
     command = [
-        sys.executable, __file__, "--run-cli", *where, "batch", *source,
+        sys.executable, __file__, "--run-cli", "--bench-tree", str(tree), *where, "batch", *source,
         "--accounts", str(directory / "accounts.csv"),
         *([] if dask else ["--workers", str(workers)]), "--output", str(output),
     ]  # fmt: skip
@@ -191,8 +217,12 @@ def measure(
     lines = done.stderr.splitlines()
     report = json.loads(next(line for line in lines if line.startswith("BENCH "))[6:])
     failures = sum(1 for line in lines if " failed: " in line)
-    with open(output, encoding="utf-8") as stream:
-        bills = sum(1 for _ in stream) - 1
+    with open(output, "rb") as stream:
+        digest = hashlib.sha256()
+        bills = -1
+        for line in stream:
+            digest.update(line)
+            bills += 1
     expected = accounts * months
     if bills != expected or report["code"] != 0:
         print(f"  unexpected: {bills} bills for {expected}; exit code {report['code']}")
@@ -206,7 +236,61 @@ def measure(
         "main_cpu": report["main_cpu"],
         "worker_cpu": report["worker_cpu"],
         "failures": failures,
+        "sha256": digest.hexdigest(),
     }
+
+
+def _report(
+    layout: str,
+    name: str,
+    result: dict[str, Any],
+    args: argparse.Namespace,
+    size: int,
+    generated: float,
+    named: bool,
+) -> None:
+    rate = result["customer_months"] / result["seconds"]
+    cpu = result["main_cpu"] + result["worker_cpu"]
+    label = f"{layout} {name}" if named else layout
+    print(
+        f"{label:13} {result['customer_months']:>15,.0f} {result['seconds']:>8.1f} "
+        f"{rate:>8.0f} {result['main_mb']:>8.0f} {result['worker_mb']:>10.0f} "
+        f"{result['failures']:>9.0f} {result['main_cpu']:>9.1f}/{result['worker_cpu']:<9.1f}"
+        f"{1000 * cpu / max(1, result['customer_months']):>8.3f}"
+        f"  {time.strftime('%H:%M:%S', time.gmtime())} UTC"
+        f" (generated {size / 1e9:.2f} GB in {generated:.0f} s)"
+    )
+    if args.dask_workers:
+        each = ", ".join(f"{mb:.0f}" for mb in result["each_worker_mb"])
+        print(f"  peak RSS of each Dask worker: {each} MB")
+    print(
+        f"  CPU time in all {cpu:.0f} s: on {args.workers} idle cores at best "
+        f"{cpu / args.workers:.0f} s; load now {os.getloadavg()[0]:.2f}"
+    )
+
+
+def _compare(results: dict[str, list[dict[str, Any]]]) -> None:
+    """Best and median of each tree, the ratio this / baseline; the outputs must match."""
+    digests = {result["sha256"] for runs in results.values() for result in runs}
+    same = "identical" if len(digests) == 1 else "DIFFERENT (the trees' outputs differ)"
+    print(f"  outputs of every run: {same}")
+
+    def cpu_per_cm(result: dict[str, Any]) -> float:
+        cpu = result["main_cpu"] + result["worker_cpu"]
+        return 1000 * cpu / max(1, result["customer_months"])
+
+    for figure, of in (
+        ("seconds", lambda result: result["seconds"]),
+        ("CPU ms/customer-month", cpu_per_cm),
+        ("worker MB", lambda result: result["worker_mb"]),
+    ):
+        base = sorted(of(result) for result in results["baseline"])
+        this = sorted(of(result) for result in results["this"])
+        print(
+            f"  {figure:22} baseline best {base[0]:8.3f} median {statistics.median(base):8.3f}"
+            f"  this best {this[0]:8.3f} median {statistics.median(this):8.3f}"
+            f"  ratio of medians {statistics.median(this) / statistics.median(base):.2f}"
+        )
 
 
 def main() -> int:
@@ -222,6 +306,13 @@ def main() -> int:
         "--dask-workers", type=int, help="a local Dask cluster of N workers, via --scheduler"
     )
     parser.add_argument("--workdir", default=tempfile.gettempdir())
+    parser.add_argument(
+        "--baseline",
+        metavar="DIR",
+        help="another checkout of the package, measured on the same readings before this "
+        "one in each round (outputs checked identical)",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each tree")
     parser.add_argument(
         "--link",
         action="store_true",
@@ -242,12 +333,16 @@ def main() -> int:
         f"{args.accounts} accounts x {args.months} months of 15-minute readings"
     )
     header = (
-        f"{'layout':8} {'customer-months':>15} {'seconds':>8} {'cm/s':>8} "
+        f"{'layout':13} {'customer-months':>15} {'seconds':>8} {'cm/s':>8} "
         f"{'main MB':>8} {'worker MB':>10} {'failures':>9} {'CPU s main/workers':>19}"
+        f" {'CPU ms/cm':>9}"
     )
     print(header)
     print("-" * len(header))
     layouts = ["dir", "long"] if args.layout == "both" else [args.layout]
+    trees = [("this", ROOT)] if args.baseline is None else [
+        ("baseline", Path(args.baseline).resolve()), ("this", ROOT),
+    ]  # fmt: skip
     for layout in layouts:
         accounts = args.accounts
         needed = estimate_bytes(accounts, args.months, layout, args.link)
@@ -259,6 +354,7 @@ def main() -> int:
                 f"scaled down to {accounts} accounts"
             )
         directory = Path(tempfile.mkdtemp(prefix="tariffs-batch-bench-", dir=args.workdir))
+        results: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in trees}
         try:
             started = time.perf_counter()
             generate(directory, accounts, args.months, layout, args.link)
@@ -268,27 +364,20 @@ def main() -> int:
                 for path in directory.rglob("*")
                 if path.is_file() and not path.is_symlink()
             )
-            result = measure(
-                directory, layout, args.workers, accounts, args.months, bool(args.dask_workers)
-            )
+            for _ in range(args.rounds):
+                for name, tree in trees:
+                    result = measure(
+                        directory, layout, args.workers, accounts, args.months,
+                        bool(args.dask_workers), tree,
+                    )  # fmt: skip
+                    results[name].append(result)
+                    _report(layout, name, result, args, size, generated, len(trees) > 1)
         finally:
             shutil.rmtree(directory, ignore_errors=True)
-        rate = result["customer_months"] / result["seconds"]
-        print(
-            f"{layout:8} {result['customer_months']:>15,.0f} {result['seconds']:>8.1f} "
-            f"{rate:>8.0f} {result['main_mb']:>8.0f} {result['worker_mb']:>10.0f} "
-            f"{result['failures']:>9.0f} {result['main_cpu']:>9.0f}/{result['worker_cpu']:<9.0f}"
-            f" (generated {size / 1e9:.2f} GB in {generated:.0f} s)"
-        )
-        if args.dask_workers:
-            each = ", ".join(f"{mb:.0f}" for mb in result["each_worker_mb"])
-            print(f"  peak RSS of each Dask worker: {each} MB")
-        cpu = result["main_cpu"] + result["worker_cpu"]
-        print(
-            f"  CPU time in all {cpu:.0f} s: on {args.workers} idle cores at best "
-            f"{cpu / args.workers:.0f} s; load now {os.getloadavg()[0]:.2f}"
-        )
+        if len(trees) > 1:
+            _compare(results)
         if accounts != args.accounts:
+            rate = max(r["customer_months"] / r["seconds"] for r in results["this"])
             projected = args.accounts * args.months / rate
             print(
                 f"  projected for {args.accounts * args.months:,} customer-months: "

@@ -19,6 +19,7 @@ import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,6 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tariffs.errors import ReadingsError
+from tariffs.io.readings import csv_reader
 from tariffs.io.readings.csv_reader import parse_readings_csv, read_readings_csv
 from tariffs.model.readings import Readings
 
@@ -785,3 +787,203 @@ def test_a_start_column_seen_before_gives_the_same_starts_and_nothing_else() -> 
             "start,kwh\n" + "".join(f"{t},1\n" for t in broken), "c.csv", "Asia/Shanghai"
         )
     assert caught.value.line == 102
+
+
+# -- plain values by their text ----------------------------------------------------------
+
+value_texts = st.one_of(
+    st.integers(0, 10**6).map(str),
+    st.builds(
+        lambda whole, fraction: f"{whole}.{fraction}",
+        st.integers(0, 99_999).map(str) | st.sampled_from(["00", "007", "0" * 15]),
+        st.text("0123456789", min_size=0, max_size=5),
+    ),
+    st.sampled_from(["+1.5", " 2.5", "2.5 ", "1e3", "1.25E+1", ".5", "2.", "-0", "0.000"]),
+)
+
+
+@given(values=st.lists(value_texts, min_size=2, max_size=12), kvarh=st.booleans())
+def test_plain_values_read_by_their_text_equal_the_slow_path(
+    values: list[str], kvarh: bool
+) -> None:
+    # The slow twin: every column read by `_parse_column` and `_Column.to_units`.
+    starts = [f"2025-01-15T{hour:02d}:00" for hour in range(len(values))]
+    second = [f"{index % 7}.{index:04d}" for index in range(len(values))] if kvarh else None
+    text = "start,kwh,kvarh\n" if second else HEADER
+    text += "".join(
+        f"{start},{value}" + (f",{second[index]}" if second else "") + "\n"
+        for index, (start, value) in enumerate(zip(starts, values, strict=True))
+    )
+    try:
+        expected: Readings | str = parse(text, "UTC")
+    except ReadingsError as error:
+        expected = str(error)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csv_reader, "_plain_units", lambda texts: None)
+        try:
+            slow: Readings | str = parse(text, "UTC")
+        except ReadingsError as error:
+            slow = str(error)
+    assert expected == slow
+
+
+def test_plain_values_by_their_text_worked_by_hand() -> None:
+    starts = [f"2025-01-15T10:{minute:02d}" for minute in (0, 15, 30, 45)]
+    readings = parse(csv_of(starts, ["12.5", "007.250", "0", "1.001"]))
+    # kWh × 1000: 12.5 → 12500, 7.25 → 7250, 0 → 0, 1.001 → 1001.
+    assert (readings.kwh, readings.scale) == ([12500, 7250, 0, 1001], 3)
+    lifted = parse("start,kwh,kvarh\n2025-01-15T10:00,1.5,0.1234\n2025-01-15T10:15,2,0\n", "UTC")
+    # A kvarh of 4 decimal places makes the scale 4: 1.5 kWh → 15000, 2 → 20000.
+    assert (lifted.kwh, lifted.kvarh, lifted.scale) == ([15000, 20000], [1234, 0], 4)
+
+
+def test_the_plain_values_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csv_reader, "_PLAIN_UNITS_LIMIT", 5)
+    csv_reader._PLAIN_UNITS.clear()
+    starts = [f"2025-01-15T{hour:02d}:00" for hour in range(20)]
+    readings = parse(csv_of(starts, [f"{hour}.5" for hour in range(20)]), "UTC")
+    # 0.5 → 500, 1.5 → 1500, ..., 19.5 → 19500: right past the bound too.
+    assert readings.kwh == [hour * 1000 + 500 for hour in range(20)]
+    assert 0 < len(csv_reader._PLAIN_UNITS) <= 5
+    csv_reader._PLAIN_UNITS.clear()
+
+
+# -- fixed columns -----------------------------------------------------------------------
+
+
+def quarter_hour_starts(count: int) -> list[str]:
+    """Starts every 15 minutes from 2025-01-15 00:00, as a meter writes them."""
+    first = datetime(2025, 1, 15)
+    return [(first + timedelta(minutes=15 * k)).strftime("%Y-%m-%dT%H:%M") for k in range(count)]
+
+
+def fixed_text(starts: list[str], columns: dict[str, list[str]]) -> str:
+    names = list(columns)
+    rows = zip(starts, *columns.values(), strict=True)
+    return f"start,{','.join(names)}\n" + "".join(",".join(row) + "\n" for row in rows)
+
+
+def read_twice_and_slow(text: str, timezone: str) -> tuple[object, object, object, bool]:
+    """The file read twice (the second with its start column remembered) and read slowly.
+
+    Also says whether the second read took the path of fixed columns.
+    """
+    taken: list[bool] = []
+    fixed = csv_reader._read_fixed_width
+
+    def spied(*arguments: Any) -> Any:
+        found = fixed(*arguments)
+        taken.append(found is not None)
+        return found
+
+    def attempt() -> object:
+        try:
+            return parse(text, timezone)
+        except ReadingsError as error:
+            return str(error)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csv_reader, "_read_fixed_width", spied)
+        first, second = attempt(), attempt()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csv_reader, "_read_fixed_width", lambda *arguments: None)
+        patch.setattr(csv_reader, "_plain_units", lambda texts: None)
+        slow = attempt()
+    return first, second, slow, taken[-1:] == [True]
+
+
+fixed_formats = st.sampled_from(["{:.3f}", "{:.1f}", "{:07.3f}", "{:.0f}", "{:.2f}"])
+# What a row may be spoiled by: still the same length, or not.
+spoilers = st.sampled_from(["1.2x5", " 1.25", "1,250", ".1250", "1.2500", "+1.25", "12.5E", "1.2"])
+
+
+@given(
+    values=st.lists(st.integers(0, 9_999), min_size=2, max_size=40),
+    form=fixed_formats,
+    second=st.one_of(st.none(), fixed_formats),
+    spoil=st.one_of(st.none(), st.tuples(st.integers(0, 39), spoilers, st.booleans())),
+    timezone=st.sampled_from(["Asia/Shanghai", "UTC"]),
+)
+def test_fixed_columns_read_as_the_slow_path_reads_them(
+    values: list[int],
+    form: str,
+    second: str | None,
+    spoil: tuple[int, str, bool] | None,
+    timezone: str,
+) -> None:
+    columns = {"kwh": [form.format(value / 1000) for value in values]}
+    if second is not None:
+        columns["kvarh"] = [second.format(value / 700) for value in reversed(values)]
+    if spoil is not None:
+        row, text, in_kwh = spoil
+        column = columns["kwh" if in_kwh or second is None else "kvarh"]
+        column[row % len(values)] = text
+    text = fixed_text(quarter_hour_starts(len(values)), columns)
+    first, again, slow, fast = read_twice_and_slow(text, timezone)
+    assert first == again == slow
+    if spoil is None and len({len(line) for line in text.splitlines()[1:]}) == 1:
+        assert fast  # every line alike: the second read took the path of fixed columns
+
+
+def test_fixed_columns_worked_by_hand() -> None:
+    starts = ["2031-03-04T00:00", "2031-03-04T00:30", "2031-03-04T01:00", "2031-03-04T01:30"]
+    text = fixed_text(
+        starts,
+        {
+            "kvarh": ["0.50", "1.25", "0.00", "9.99"],
+            "kwh": ["012.125", "000.500", "100.000", "007.001"],
+        },
+    )
+    first, second, slow, fast = read_twice_and_slow(text, "Asia/Shanghai")
+    assert fast and first == second == slow
+    assert isinstance(second, Readings)
+    # 2031-03-04 00:00 in Shanghai (UTC+8) is 2031-03-03 16:00 UTC; then every 30 minutes.
+    assert second.starts == [utc(2031, 3, 3, 16, 0) + 1800 * k for k in range(4)]
+    # kWh × 1000: 12.125 → 12125, 0.5 → 500, 100 → 100000, 7.001 → 7001.
+    assert second.kwh == [12125, 500, 100_000, 7001]
+    # kvarh × 1000: 0.50 → 500, 1.25 → 1250, 0.00 → 0, 9.99 → 9990.
+    assert second.kvarh == [500, 1250, 0, 9990]
+    assert (second.scale, second.interval_seconds, second.gaps) == (3, 1800, ())
+
+
+@pytest.mark.parametrize(
+    "spoiled",
+    ["1.2x5", "12.50", "1,250", "1.25 ", " 1.25", "+1.25", "1.2E1", "١.250", "1.250", "10.25"],
+)
+def test_a_row_spoiled_in_fixed_columns_is_read_as_the_slow_path_reads_it(spoiled: str) -> None:
+    # Every value 5 characters long, as is each spoiled one: the columns stay fixed.
+    values = ["0.125", "1.500", "9.999", "0.000", "2.250", "7.125"]
+    values[3] = spoiled
+    first, second, slow, fast = read_twice_and_slow(
+        fixed_text(quarter_hour_starts(6), {"kwh": values}), "Asia/Shanghai"
+    )
+    assert first == second == slow
+    # Only a value written like the others (1.250) keeps the fast path.
+    assert fast == (spoiled == "1.250")
+
+
+@pytest.mark.parametrize("spoiled", ["2025-01-15T00:31", "2025-01-15T00:30", "2025-01-15 00:45"])
+def test_a_start_spoiled_in_fixed_columns_is_read_as_the_slow_path_reads_it(spoiled: str) -> None:
+    starts = quarter_hour_starts(6)
+    parse(fixed_text(starts, {"kwh": ["0.125"] * 6}), "Asia/Shanghai")  # remembered
+    starts[3] = spoiled  # 00:45 in every case, written otherwise
+    first, second, slow, fast = read_twice_and_slow(
+        fixed_text(starts, {"kwh": ["0.125"] * 6}), "Asia/Shanghai"
+    )
+    assert first == second == slow
+    assert not fast
+
+
+def test_the_values_kept_for_fixed_columns_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csv_reader, "_PLAIN_UNITS_LIMIT", 3)
+    monkeypatch.setattr(csv_reader._PackedUnits, "held", 0)
+    monkeypatch.setattr(csv_reader, "_PACKED_UNITS", {})
+    values = [f"{k}.{k}5" for k in range(10)]  # 0.05, 1.15, ..., 9.95
+    first, second, slow, fast = read_twice_and_slow(
+        fixed_text(quarter_hour_starts(10), {"kwh": values}), "UTC"
+    )
+    assert fast and first == second == slow
+    assert isinstance(second, Readings)
+    # kWh × 1000: k.k5 → 1000 k + 100 k + 50.
+    assert second.kwh == [1100 * k + 50 for k in range(10)]
+    assert 0 < sum(map(len, csv_reader._PACKED_UNITS.values())) <= 3

@@ -21,6 +21,7 @@ import re
 import sys
 import tracemalloc
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +39,18 @@ from tariffs.engine import _kept
 from tariffs.engine._kept import clear_caches, sizes
 from tariffs.io.accounts_csv import check_accounts_csv
 from tariffs.io.readings.csv_reader import read_readings_csv
-from tariffs.io.render.bills import bill_to_dict
+from tariffs.io.render.bills import (
+    BATCH_CSV_COLUMNS,
+    batch_csv_rows,
+    bill_to_dict,
+    bills_to_jsonl,
+)
 from tariffs.runs.batch import (
     BatchItem,
     LongReadingsFile,
+    ReadingsChangedError,
     ReadingsRows,
+    ReadingsSpan,
     iter_accounts_csv,
     price_batch,
     price_batch_item,
@@ -408,6 +416,60 @@ def test_long_file_parts_for_any_blocks(
     with LongReadingsFile(path) as opened:
         parts = [(account_id, rows.first_line, rows.lines) for account_id, rows in opened]
     assert parts == list(zip(ids, first_lines, counts, strict=True))
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    counts=st.lists(st.integers(1, 30), min_size=1, max_size=6),
+    block_bytes=st.integers(1, 400),
+    ending=st.sampled_from(["\n", "", "\n\n", "\r\n"]),
+    mark=st.sampled_from(["", "\ufeff"]),
+)
+def test_long_file_parts_by_position_read_what_the_rows_read(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    counts: list[int],
+    block_bytes: int,
+    ending: str,
+    mark: str,
+) -> None:
+    ids = ["A" * (number + 1) if number % 2 else f"A{number}" for number in range(len(counts))]
+    lines = [f"{mark}account_id,start,kwh"]
+    for number, (account_id, count) in enumerate(zip(ids, counts, strict=True)):
+        lines += [
+            f"{account_id},{start},{number}.{index:03d}"
+            for index, start in enumerate(starts(dt.datetime(2025, 7, 1), count))
+        ]
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + ending, encoding="utf-8")
+    monkeypatch.setattr(batch_module, "_READ_BLOCK_BYTES", block_bytes)
+    with LongReadingsFile(path) as opened:
+        by_rows = list(opened)
+    with LongReadingsFile(path, by_position=True) as opened:
+        by_position = list(opened)
+    assert [account_id for account_id, _ in by_position] == ids
+    for (_, rows), (_, span) in zip(by_rows, by_position, strict=True):
+        assert isinstance(rows, ReadingsRows) and isinstance(span, ReadingsSpan)
+        assert (span.first_line, span.lines, span.size) == (
+            rows.first_line,
+            rows.lines,
+            len(rows.rows),
+        )
+        assert span.read(ZONE, interval_seconds=900) == rows.read(ZONE, interval_seconds=900)
+
+
+def test_a_long_file_changed_while_the_batch_reads_it_stops_the_batch(tmp_path: Path) -> None:
+    _, _, long_file, _ = flat_case(tmp_path)
+    with LongReadingsFile(long_file, by_position=True) as opened:
+        parts = list(opened)
+    tariff = load_tariff("cn-bj-residential")
+    items = [
+        BatchItem(account_id, tariff, Account(account_id=account_id), part)
+        for account_id, part in parts
+    ]
+    long_file.write_text("account_id,start,kwh\nF-9,2025-07-31T00:00,1\n", encoding="utf-8")
+    with pytest.raises(ReadingsChangedError, match=r"long\.csv:2: the file changed while"):
+        list(price_batch(items, workers=1))
 
 
 @pytest.mark.parametrize(
@@ -924,3 +986,57 @@ def test_a_worker_keeps_nothing_per_chunk_or_account(tmp_path: Path) -> None:
         assert tracemalloc.get_traced_memory()[0] - traced < 64 << 10
     finally:
         tracemalloc.stop()
+
+
+# -- rows rendered where the accounts are priced ------------------------------------------
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_rows_are_rendered_where_the_accounts_are_priced(tmp_path: Path, workers: int) -> None:
+    readings_dir, _, _, fields, tariff_of = mixed_case(tmp_path)
+    items = [
+        BatchItem(
+            account_id,
+            load_tariff(tariff_id),
+            fields[account_id],
+            str(readings_dir / f"{account_id}.csv"),
+        )
+        for account_id, tariff_id in tariff_of.items()
+    ]
+    items.append(BatchItem("X-1", items[0].tariff, Account(account_id="X-1"), "missing.csv"))
+    plain = list(price_batch(items, workers=workers))
+    rendered = list(price_batch(items, workers=workers, render=partial(batch_csv_rows, lang="zh")))
+    assert [result.account_id for result in rendered] == [*tariff_of, "X-1"]
+    for bare, result in zip(plain[:-1], rendered[:-1], strict=True):
+        assert len(bare.bills) == 2 and result.bills == () and result.error is None
+        assert result.rows == batch_csv_rows(bare.account_id, bare.bills, "zh")
+    assert rendered[-1] == plain[-1]  # a failed account: its error, no rows
+    assert rendered[-1].rows is None and "missing.csv" in (rendered[-1].error or "")
+
+
+@pytest.mark.parametrize("output_format", ["csv", "jsonl"])
+def test_every_layout_and_worker_count_writes_the_same_bytes(
+    tmp_path: Path, output_format: str
+) -> None:
+    readings_dir, long_file, accounts_csv, fields, tariff_of = mixed_case(tmp_path)
+    outputs = []
+    for workers in ("1", "2"):
+        for source in (["--readings-dir", str(readings_dir)], ["--readings", str(long_file)]):
+            output = tmp_path / f"bills.{output_format}"
+            code = run(
+                *source, "--accounts", str(accounts_csv), "--tariff", "cn-zj-residential-tou",
+                "--workers", workers, "--format", output_format, "--output", str(output),
+            )  # fmt: skip
+            assert code == 0
+            outputs.append(output.read_bytes())
+    # The bills of `price`, rendered here in this process, one account after another.
+    expected = ",".join(BATCH_CSV_COLUMNS) + "\n" if output_format == "csv" else ""
+    for account_id, tariff_id in tariff_of.items():
+        tariff = load_tariff(tariff_id)
+        readings = read_readings_csv(readings_dir / f"{account_id}.csv", tariff.timezone)
+        bills = price(tariff, readings, fields[account_id])
+        if output_format == "csv":
+            expected += batch_csv_rows(account_id, bills)
+        else:
+            expected += bills_to_jsonl(bills, account_id)
+    assert outputs == [expected.encode("utf-8")] * 4

@@ -25,13 +25,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import io
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -59,11 +59,9 @@ from tariffs.io.accounts_csv import (
 )
 from tariffs.io.atomic import AtomicFile, write_atomic
 from tariffs.io.coincident_peaks import read_coincident_peaks
-from tariffs.io.render.bills import bills_to_jsonl, number
-from tariffs.io.render.labels import warning_text
+from tariffs.io.render.bills import BATCH_CSV_COLUMNS, batch_csv_rows, batch_jsonl_rows
 from tariffs.io.safe_json import parse_json
 from tariffs.io.tables import load_tariff
-from tariffs.model.bill import Bill
 from tariffs.model.tariff import Tariff
 from tariffs.runs.batch import (
     BatchItem,
@@ -75,12 +73,6 @@ from tariffs.runs.batch import (
 )
 
 __all__ = ["BATCH_CSV_COLUMNS", "COMMANDS", "add_parsers", "cmd_batch"]
-
-#: Columns of ``tariffs batch --format csv``: one row per bill.
-BATCH_CSV_COLUMNS = (
-    "account_id", "tariff", "currency", "period_start", "period_end",
-    "energy_kwh", "total", "warnings",
-)  # fmt: skip
 
 
 def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -148,29 +140,6 @@ def add_parsers(commands: Any, readings_options: Callable[[argparse.ArgumentPars
 
 
 # -- rendering -------------------------------------------------------------------------
-
-
-def _csv_rows(account_id: str, bills: Sequence[Bill], lang: str = "en") -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for bill in bills:
-        writer.writerow(
-            [
-                account_id,
-                bill.tariff,
-                bill.currency,
-                bill.period_start.isoformat(),
-                bill.period_end.isoformat(),
-                number(bill.energy_kwh),
-                number(bill.total),
-                "; ".join(warning_text(warning, lang) for warning in bill.warnings),
-            ]
-        )
-    return out.getvalue()
-
-
-def _jsonl_rows(account_id: str, bills: Sequence[Bill], lang: str = "en") -> str:
-    return bills_to_jsonl(bills, account_id, lang)
 
 
 def _csv_header() -> str:
@@ -403,7 +372,12 @@ def _items(
                 yield item
 
         return counting(), lambda: counted / total if total else None
-    readings = files.enter_context(LongReadingsFile(args.readings))
+    # Worker processes of this machine read each account's rows from the file where they
+    # are (nothing shared is needed on a Dask cluster: there the rows travel).
+    on_dask = getattr(args, "scheduler", None) is not None or bool(
+        getattr(args, "dask_workers", None)
+    )
+    readings = files.enter_context(LongReadingsFile(args.readings, by_position=not on_dask))
     items = long_file_items(
         readings,
         lookup,
@@ -461,7 +435,8 @@ def _run(
     fraction: Callable[[], float | None],
     client: Any = None,
 ) -> int:
-    render = _jsonl_rows if args.format == "jsonl" else _csv_rows
+    # The rows are rendered where the accounts are priced: text travels back, not bills.
+    render = partial(batch_jsonl_rows if args.format == "jsonl" else batch_csv_rows, lang=args.lang)
     output: _Output | _WorkbookOutput = (
         _WorkbookOutput(args.output)
         if args.format == "xlsx"
@@ -471,13 +446,16 @@ def _run(
         items = (item for item in items if item.account_id not in output.done)
     progress = _Progress(sys.stderr, fraction) if progress_wanted(sys.stderr) else None
     priced = failed = 0
-    results = price_batch(items, workers=args.workers, client=client)
+    results = price_batch(items, workers=args.workers, client=client, render=render)
     try:
         # Failures are spooled to a temporary file, so that memory does not grow with them.
         with tempfile.TemporaryFile("w+", encoding="utf-8") as failures:
             for result in results:
                 if result.ok:
-                    output.write(render(result.account_id, result.bills, args.lang))
+                    rows = result.rows
+                    if rows is None:  # rendered here when the runner did not
+                        rows = render(result.account_id, result.bills)
+                    output.write(rows)
                     priced += 1
                 else:
                     failures.write(f"tariffs: account {result.account_id} failed: {result.error}\n")

@@ -12,9 +12,10 @@ out and forgotten::
     for result in price_batch(items, client=Client("scheduler:8786")):
         ...
 
-The readings must then be where the workers can read them (a shared file system), or
-travel inside the items (`ReadingsRows`, `Readings`). `price_batch_item` can also be
-mapped by any other engine as it is (``client.map(price_batch_item, items)``).
+The readings must then be where the workers can read them (a shared file system: paths,
+`ReadingsSpan`), or travel inside the items (`ReadingsRows`, `Readings`).
+`price_batch_item` can also be mapped by any other engine as it is
+(``client.map(price_batch_item, items)``).
 
 The failure policy is the runner's: an input error of one account (its readings, its row
 of the accounts file, its tariff) is a failed result that carries the message, and the
@@ -29,7 +30,10 @@ The items come from two loaders that stream their files:
   readings file per account, ``<account_id>.csv``;
 - `long_file_items`: one long readings CSV whose first column is ``account_id``, with
   the rows of each account together, read in blocks and cut into one `ReadingsRows` per
-  account (never loaded whole); account fields optionally from an accounts CSV.
+  account (never loaded whole), or one `ReadingsSpan` (`LongReadingsFile` with
+  ``by_position``: where the rows are, read again by the worker, so that they need not
+  be sent to it, as the command line does on the processes of one machine); account
+  fields optionally from an accounts CSV.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, BinaryIO, Literal
 
 from tariffs.engine.estimate import Estimate, estimate
@@ -68,7 +73,10 @@ __all__ = [
     "BatchOptions",
     "BatchResult",
     "LongReadingsFile",
+    "ReadingsChangedError",
     "ReadingsRows",
+    "ReadingsSpan",
+    "Render",
     "RowsNotTogetherError",
     "TariffLookup",
     "directory_items",
@@ -190,6 +198,72 @@ class ReadingsRows:
         raise AssertionError("the rows of one account were found apart, yet are together")
 
 
+class ReadingsChangedError(ReadingsError):
+    """A long readings file changed while the batch read it (`ReadingsSpan.read`).
+
+    An error of the file, not of one account: the batch stops (one of the task's
+    `tariffs.runs.runner.Task.run_errors`).
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingsSpan:
+    r"""The rows of one account in a long readings file, by where they are in the file.
+
+    What `LongReadingsFile` gives with ``by_position``: the rows are read from the file
+    where the account is priced (`read`), instead of travelling to the worker with the
+    item, so the workers need the file at the same path (as with ``--readings-dir``).
+
+    Attributes:
+        source: The long file's name (its path).
+        header: Its header line without the ``account_id`` column, e.g. ``b"start,kwh\n"``.
+        own: The account id and the comma, as the account's first line starts.
+        offset: Where the account's first line starts in the file [bytes].
+        size: The bytes of the account's lines, each with its line feed (the last line
+            of a file that ends without one counts one that it does not have).
+        first_line: The line of the first row in the long file.
+        lines: How many lines the rows are.
+    """
+
+    source: str
+    header: bytes
+    own: bytes
+    offset: int
+    size: int
+    first_line: int
+    lines: int
+
+    def read(
+        self, timezone: str, *, interval_seconds: int | None = None, allow_gaps: bool = False
+    ) -> Readings:
+        """Read the rows from the file and parse them as `ReadingsRows.read` does.
+
+        Raises:
+            ReadingsChangedError: The file does not hold the rows where they were found.
+            RowsNotTogetherError: A line between the account's first and last is another
+                account's.
+            ReadingsError: The file cannot be read, or the rows break the readings format.
+        """
+        try:
+            with open(self.source, "rb") as stream:
+                stream.seek(self.offset)
+                rows = stream.read(self.size)
+                at_end = not stream.read(1)
+        except OSError as exc:
+            raise ReadingsError(f"cannot read the file: {exc.strerror}", file=self.source) from None
+        if len(rows) == self.size - 1 and at_end and not rows.endswith(b"\n"):
+            rows += b"\n"  # the file's last line, without its line feed
+        if len(rows) != self.size or not rows.startswith(self.own) or not rows.endswith(b"\n"):
+            raise ReadingsChangedError(
+                "the file changed while the batch read it; run the batch again",
+                file=self.source,
+                line=self.first_line,
+            )
+        return ReadingsRows(self.source, self.header, rows, self.first_line, self.lines).read(
+            timezone, interval_seconds=interval_seconds, allow_gaps=allow_gaps
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class BatchItem:
     """One account of a batch: what `price_batch_item` needs, and nothing else.
@@ -198,8 +272,8 @@ class BatchItem:
         account_id: The account id.
         tariff: The account's tariff (None only with an `error`).
         account: The account's contract data.
-        readings: A readings CSV file's path, rows cut from a long file, or readings
-            already in memory.
+        readings: A readings CSV file's path, rows cut from a long file (or where they
+            are in it), or readings already in memory.
         options: What to bill.
         error: Why the account cannot be priced, found while reading the inputs (a row
             of the accounts file that is not valid, a tariff that cannot be loaded).
@@ -208,7 +282,7 @@ class BatchItem:
     account_id: str
     tariff: Tariff | None
     account: Account | None
-    readings: str | ReadingsRows | Readings | None
+    readings: str | ReadingsRows | ReadingsSpan | Readings | None
     options: BatchOptions = field(default_factory=BatchOptions)
     error: str | None = None
 
@@ -219,13 +293,17 @@ class BatchResult:
 
     Attributes:
         account_id: The account id.
-        bills: The account's bills in time order (empty when it failed).
+        bills: The account's bills in time order (empty when it failed, or when they
+            were rendered into `rows`).
         error: The message of the input error that stopped the account, else None.
+        rows: The bills as the batch's ``render`` made them (`price_batch`), where they
+            were priced; None without a ``render``, or when the account failed.
     """
 
     account_id: str
     bills: tuple[Bill, ...] = ()
     error: str | None = None
+    rows: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -237,7 +315,9 @@ class BatchResult:
 
 
 def _read(
-    readings: str | ReadingsRows | Readings | None, timezone: str, options: BatchOptions
+    readings: str | ReadingsRows | ReadingsSpan | Readings | None,
+    timezone: str,
+    options: BatchOptions,
 ) -> Readings:
     if options.estimate is None:
         return readings if isinstance(readings, Readings) else _read_as_given(
@@ -252,9 +332,9 @@ def _read(
 
 
 def _read_as_given(
-    readings: str | ReadingsRows | None, timezone: str, options: BatchOptions
+    readings: str | ReadingsRows | ReadingsSpan | None, timezone: str, options: BatchOptions
 ) -> Readings:
-    if isinstance(readings, ReadingsRows):
+    if isinstance(readings, ReadingsRows | ReadingsSpan):
         return readings.read(
             timezone, interval_seconds=options.interval_seconds, allow_gaps=options.allow_gaps
         )
@@ -301,7 +381,24 @@ def _failed(item: BatchItem, error: ItemError) -> BatchResult:
     return BatchResult(item.account_id, error=str(error))
 
 
-_PRICE_ITEM = Task(_bills, _failed, run_errors=(RowsNotTogetherError,))
+_PRICE_ITEM = Task(_bills, _failed, run_errors=(RowsNotTogetherError, ReadingsChangedError))
+
+#: Renders the bills of one account as output text: ``render(account_id, bills)``.
+Render = Callable[[str, Sequence[Bill]], str]
+
+
+def _rendered(render: Render, item: BatchItem) -> BatchResult:
+    result = _bills(item)
+    if not result.ok:
+        return result
+    return BatchResult(result.account_id, rows=render(result.account_id, result.bills))
+
+
+def _task(render: Render | None) -> Task[BatchItem, BatchResult]:
+    """The task of a batch: its bills, or their rows made by ``render``."""
+    if render is None:
+        return _PRICE_ITEM
+    return Task(partial(_rendered, render), _failed, run_errors=_PRICE_ITEM.run_errors)
 
 
 def price_batch_item(item: BatchItem) -> BatchResult:
@@ -326,9 +423,14 @@ def price_batch_item(item: BatchItem) -> BatchResult:
     return _PRICE_ITEM(item)
 
 
-def price_batch_items(items: Sequence[BatchItem]) -> list[BatchResult]:
-    """Price a chunk of items, in order (the unit of work sent to a worker process)."""
-    return _PRICE_ITEM.chunk(list(items))
+def price_batch_items(
+    items: Sequence[BatchItem], render: Render | None = None
+) -> list[BatchResult]:
+    """Price a chunk of items, in order (the unit of work sent to a worker process).
+
+    With ``render``, each result holds its rows instead of its bills (`price_batch`).
+    """
+    return _task(render).chunk(list(items))
 
 
 def _weight(item: BatchItem) -> int:
@@ -337,7 +439,11 @@ def _weight(item: BatchItem) -> int:
 
 
 def price_batch(
-    items: Iterable[BatchItem], *, workers: int | None = None, client: Any = None
+    items: Iterable[BatchItem],
+    *,
+    workers: int | None = None,
+    client: Any = None,
+    render: Render | None = None,
 ) -> Generator[BatchResult, None, None]:
     """Price every item, in parallel; results in the order of the items.
 
@@ -350,6 +456,11 @@ def price_batch(
         items: The accounts to price (read lazily).
         workers: Worker processes (default: the CPU count); 1 prices in this process.
         client: A ``distributed.Client``: price on its Dask cluster instead.
+        render: Turns the bills of an account into its output text where they are
+            priced (picklable: a function of a module, or a `functools.partial` of
+            one), so that a worker sends back a string instead of the bills (e.g.
+            `tariffs.io.render.bills.batch_csv_rows`); each result then has its
+            `BatchResult.rows` and no bills.
 
     Yields:
         One result per item, in the order of the items.
@@ -360,7 +471,7 @@ def price_batch(
             `concurrent.futures.process.BrokenProcessPool` when a worker died; the items
             not yet done are cancelled.
     """
-    return run(_PRICE_ITEM, items, workers=workers, client=client, weight=_weight)
+    return run(_task(render), items, workers=workers, client=client, weight=_weight)
 
 
 # -- items from files ------------------------------------------------------------------
@@ -398,7 +509,7 @@ def _item(
     account_id: str,
     row: AccountRow | None,
     tariffs: _Tariffs,
-    readings: str | ReadingsRows | None,
+    readings: str | ReadingsRows | ReadingsSpan | None,
     options: BatchOptions,
     source: str = "",
 ) -> BatchItem:
@@ -501,8 +612,11 @@ class LongReadingsFile:
         position: Bytes read so far (for progress).
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, by_position: bool = False) -> None:
         """Open the file and check its header.
+
+        With ``by_position``, each account's part is a `ReadingsSpan` (where its rows are
+        in the file, read where the account is priced), else a `ReadingsRows` (the rows).
 
         Raises:
             ReadingsError: The file cannot be read, or its header is not
@@ -515,7 +629,9 @@ class LongReadingsFile:
         except OSError as exc:
             raise ReadingsError(f"cannot read the file: {exc.strerror}", file=self.source) from None
         self.position = 0
+        self.by_position = by_position
         self._buffer = b""
+        self._base = 0  # where the buffer's first byte is in the file
         self._eof = False
         try:
             self.header = self._read_header()
@@ -550,9 +666,11 @@ class LongReadingsFile:
             self._eof = True
             if self._buffer and not self._buffer.endswith(b"\n"):
                 self._buffer = self._buffer[keep:] + b"\n"
+                self._base += keep
                 return True
             return False
         self._buffer = self._buffer[keep:] + block  # one copy of what is kept
+        self._base += keep
         return True
 
     def _read_header(self) -> bytes:
@@ -560,6 +678,7 @@ class LongReadingsFile:
             pass
         end = self._buffer.find(b"\n")
         line = self._buffer if end < 0 else self._buffer[:end]
+        self._base += len(self._buffer) if end < 0 else end + 1
         self._buffer = b"" if end < 0 else self._buffer[end + 1 :]
         try:
             text = line.decode("utf-8").removeprefix("\ufeff").rstrip("\r")
@@ -579,7 +698,7 @@ class LongReadingsFile:
         parse_readings_header(rest, self.source)
         return rest.encode("utf-8") + b"\n"
 
-    def __iter__(self) -> Iterator[tuple[str, ReadingsRows]]:
+    def __iter__(self) -> Iterator[tuple[str, ReadingsRows | ReadingsSpan]]:
         """Yield ``(account_id, rows)`` per account, in file order.
 
         Raises:
@@ -635,9 +754,14 @@ class LongReadingsFile:
             seen[account_id] = line
             own = buffer[start : comma + 1]
             start, end = self._account_end(start, own)
-            rows = self._buffer[start:end]
-            count = rows.count(b"\n")  # C-level; the line numbers of the next account
-            yield account_id, ReadingsRows(self.source, self.header, rows, line, count)
+            count = self._buffer.count(b"\n", start, end)  # the lines of the next account
+            part: ReadingsRows | ReadingsSpan
+            if self.by_position:
+                offset = self._base + start
+                part = ReadingsSpan(self.source, self.header, own, offset, end - start, line, count)
+            else:
+                part = ReadingsRows(self.source, self.header, self._buffer[start:end], line, count)
+            yield account_id, part
             line += count
             start = end
 

@@ -31,14 +31,20 @@ file is rejected as a whole.
 The common case takes a fast path that makes no `Decimal` or `datetime` object per row
 and runs no Python loop per row (about 2 million rows a second): the shape of the file
 (the commas and line ends) is checked by one ``bytes.translate`` of the whole text; the
-text is split into fields once; a column of values with the same number of decimal places
-is checked by a few byte operations on the whole column and converted with `int` in bulk;
-the column of starts is compared with the text it must have, made from one template per
-day, and turned into `range` objects. Dates, and whether their UTC offset is constant,
-are cached across files (a batch reads the same days again and again). Anything else takes
-the exact slow path: whole days of starts compared one day at a time, or timestamps split
-into a date and a time of day and read row by row, and each value read on its own; the
-slow path finds and words every problem.
+text is split into fields once; a column of plain values with at most 3 decimals is read
+by one look-up of each text in a table kept across files (`_PlainUnits`), any other
+column of values with the same number of decimal places is checked by a few byte
+operations on the whole column and converted with `int` in bulk; the column of starts is
+compared with the text it must have, made from one template per day, and turned into
+`range` objects. Dates, whether their UTC offset is constant, and a column of starts
+with its parsed starts are kept across files (a batch reads the same days again and
+again). A file in fixed columns (every line as long as the first, each field where the
+first line's is) whose column of starts is one already read takes a faster path still,
+with no field cut out a row: each column of characters is one strided slice of the
+bytes (`_read_fixed_width`). Anything else takes the exact slow path: whole days of
+starts compared one day at a time, or timestamps split into a date and a time of day and
+read row by row, and each value read on its own; the slow path finds and words every
+problem.
 
 Rows cut out of a longer file (the rows of one account in a file of many) are read with
 `parse_readings_bytes` and its ``line_offset``, so that messages name the longer file's
@@ -49,6 +55,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -111,6 +118,8 @@ _TIME = re.compile(
     r"[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.0+)?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?", re.ASCII
 )
 _PLAIN_NUMBER = re.compile(r"(\d{1,15})(?:\.(\d{1,9}))?", re.ASCII)
+_PLAIN_UP_TO_MILLI = re.compile(r"(\d{1,15})(?:\.(\d{1,3}))?", re.ASCII)
+_PLAIN_UNITS_LIMIT = 1 << 15
 _ANY_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _NOT_FINITE = frozenset(("nan", "snan", "inf", "infinity"))
 _DIGITS = b"0123456789"
@@ -770,6 +779,10 @@ def _parse(
     header_names = [name.strip() for name in header.split(",")]
     width = len(names)
     rows = body.count("\n") + 1 if body else 0
+    if layout is None and rows >= 2:
+        fixed = _read_fixed_width(body, names, rows, timezone, interval_seconds, first_row)
+        if fixed is not None:
+            return _fixed_width_readings(source, *fixed)
 
     problems: list[_Problem | None] = []
     if _fields_per_line_are(body, rows, width):
@@ -823,9 +836,14 @@ def _parse(
     for position, name in enumerate(names):
         if name is not None and name != "start":
             label = header_names[position]
-            column, problem = _parse_column(
-                columns[position], name, _RANK_VALUE + position, first_row, label
-            )
+            units = _plain_units(columns[position]) if layout is None else None
+            column: _Column | None
+            if units is not None:
+                column, problem = _Column(_MINIMUM_SCALE, units=units), None
+            else:
+                column, problem = _parse_column(
+                    columns[position], name, _RANK_VALUE + position, first_row, label
+                )
             if column is not None and layout is not None and interval is not None:
                 factor = layout.factor(name, interval)
                 if factor != 1:
@@ -886,6 +904,165 @@ def _parse(
         axis_checked=(starts[0], interval, len(starts), gaps),
     )
     return readings
+
+
+def _read_fixed_width(
+    body: str,
+    names: Sequence[str | None],
+    rows: int,
+    timezone: str,
+    interval_seconds: int | None,
+    first_row: int,
+) -> tuple[int, list[int], dict[str, list[int]]] | None:
+    """The rows of a file in fixed columns, if they are its common case; else None.
+
+    Fixed columns: every line is as long as the first, and each field starts and ends
+    where the first line's does, so that a column of characters is one slice of the
+    bytes with the line's length as the step (no field is cut out a row). The common
+    case: the column of starts is, character for character, one already parsed from
+    another file and remembered with its starts (`_StartParser._remembered_span`), with
+    no change of UTC offset between its days; each quantity column holds plain values
+    with the dot in the same place on every line and at most 3 decimals (``0.125``,
+    ``12``). Each character of the file is checked: the starts by one comparison of
+    their column, joined, with the remembered text; a value's digits by
+    ``bytes.isdigit`` of their columns and its dot by comparison. The digits of a value
+    are read as one machine word (up to 8 digits, put side by side by slice
+    assignments) and looked up in `_PackedUnits`.
+
+    Returns:
+        The interval [s], the starts (UTC epoch seconds) and each quantity column in
+        units of ``10**-3``: what the general path gives such a file, at scale 3.
+    """
+    try:
+        raw = body.encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    length = raw.find(b"\n")
+    stride = length + 1
+    if length <= 0 or len(raw) != rows * stride - 1 or raw[length::stride] != b"\n" * (rows - 1):
+        return None
+    bounds: list[tuple[int, int]] = []
+    begin = 0
+    for _ in range(len(names) - 1):
+        comma = raw.find(b",", begin, length)
+        if comma < 0 or raw[comma::stride] != b"," * rows:
+            return None
+        bounds.append((begin, comma))
+        begin = comma + 1
+    bounds.append((begin, length))
+    if raw.find(b",", begin, length) >= 0:
+        return None
+    begin, end = bounds[names.index("start")]
+    first_text = body[begin:end]
+    last_text = body[len(raw) - length + begin : len(raw) - length + end]
+    interval = interval_seconds
+    if interval is None:
+        second = body[stride + begin : stride + end]
+        parser = _StartParser(ZoneInfo(timezone), timezone, first_row)
+        first_two, problem = parser.parse([first_text, second], None)
+        if problem is not None or first_two[1] - first_two[0] not in INFERABLE_INTERVALS_SECONDS:
+            return None
+        interval = first_two[1] - first_two[0]
+    key = (timezone, interval, rows, first_text, last_text)
+    found: tuple[str, list[int], bool] | None = _kept.reader_spans.get(key)
+    if found is None or not found[2] or found[0] != _column_text(raw, stride, begin, end, rows):
+        return None
+    columns: dict[str, list[int]] = {}
+    for name, (begin, end) in zip(names, bounds, strict=True):
+        if name is not None and name != "start":
+            units = _fixed_width_units(raw, stride, begin, end, rows)
+            if units is None:
+                return None
+            columns[name] = units
+    return interval, list(found[1]), columns
+
+
+def _column_text(raw: bytes, stride: int, begin: int, end: int, rows: int) -> str:
+    """The field at ``begin:end`` of every line of fixed columns, joined by newlines."""
+    width = end - begin
+    joined = bytearray(rows * (width + 1) - 1)
+    for offset in range(width):
+        joined[offset :: width + 1] = raw[begin + offset :: stride]
+    joined[width :: width + 1] = b"\n" * (rows - 1)
+    return joined.decode("ascii")
+
+
+def _fixed_width_units(
+    raw: bytes, stride: int, begin: int, end: int, rows: int
+) -> list[int] | None:
+    """A quantity column of fixed columns in units of ``10**-3``, if every value is plain.
+
+    Plain as in `_plain_units`, and written alike on every line: the same number of
+    digits before the dot, and after it (at most 3), or no dot. Else None.
+    """
+    field = raw[begin:end]
+    dot = field.find(b".")
+    digit_offsets = [offset for offset in range(len(field)) if offset != dot]
+    places = 0 if dot < 0 else len(field) - dot - 1
+    if dot >= 0 and (dot == 0 or not 1 <= places <= 3 or raw[begin + dot :: stride] != b"." * rows):
+        return None
+    digits = len(digit_offsets)
+    if not 1 <= digits <= 8:
+        return None
+    size = 4 if digits <= 4 else 8
+    packed = bytearray(rows * size)
+    for place, offset in enumerate(digit_offsets):
+        column = raw[begin + offset :: stride]
+        if not column.isdigit():
+            return None
+        packed[place::size] = column
+    table = _PACKED_UNITS.get((digits, places))
+    if table is None:
+        table = _PACKED_UNITS.setdefault((digits, places), _PackedUnits(size, digits, places))
+    return list(map(table.__getitem__, memoryview(packed).cast("I" if size == 4 else "Q")))
+
+
+class _PackedUnits(dict[int, int]):
+    """Values by the machine word of their digits (`_read_fixed_width`), in units of 10**-3.
+
+    One table per count of digits and of decimal places; together they keep at most
+    `_PLAIN_UNITS_LIMIT` values (all forgotten when that is passed).
+    """
+
+    __slots__ = ("digits", "lift", "size")
+    held = 0  # the values kept by every table
+
+    def __init__(self, size: int, digits: int, places: int) -> None:
+        super().__init__()
+        self.size = size
+        self.digits = digits
+        self.lift: int = 10 ** (_MINIMUM_SCALE - places)
+
+    def __missing__(self, word: int) -> int:
+        text = word.to_bytes(self.size, sys.byteorder)[: self.digits]
+        units = int(text) * self.lift
+        if _PackedUnits.held >= _PLAIN_UNITS_LIMIT:
+            for table in _PACKED_UNITS.values():
+                table.clear()
+            _PackedUnits.held = 0
+        self[word] = units
+        _PackedUnits.held += 1
+        return units
+
+
+_PACKED_UNITS: dict[tuple[int, int], _PackedUnits] = {}
+
+
+def _fixed_width_readings(
+    source: str, interval: int, starts: list[int], columns: dict[str, list[int]]
+) -> Readings:
+    """The readings of `_read_fixed_width`, as the general path of `_parse` makes them."""
+    return Readings(
+        source=source,
+        interval_seconds=interval,
+        starts=starts,
+        scale=_MINIMUM_SCALE,
+        kwh=columns["kwh"],
+        kvarh=columns.get("kvarh"),
+        export_kwh=columns.get("export_kwh"),
+        kw=columns.get("kw"),
+        axis_checked=(starts[0], interval, len(starts), ()),
+    )
 
 
 def _end_of_rows(text: str, start: int) -> int:
@@ -1765,6 +1942,51 @@ class _Column:
             zeros = "0" * (scale - self.places)
             digits = digits.replace("\n", zeros + "\n") + zeros
         return list(map(int, digits.split("\n")))
+
+
+class _NotPlain(Exception):
+    """A value that is not plain with at most 3 decimal places (`_PlainUnits`)."""
+
+
+class _PlainUnits(dict[str, int]):
+    r"""Plain values with at most 3 decimal places, by their text, in units of ``10**-3``.
+
+    Kept across files (a batch reads the same few thousand values again and again), at
+    most `_PLAIN_UNITS_LIMIT` of them (all forgotten when that is passed). A text that is
+    not yet kept is read here; one that is not plain (``\d{1,15}``, then a dot and 1 to
+    3 digits, ASCII) raises `_NotPlain`, and the column is read as before.
+    """
+
+    __slots__ = ()
+
+    def __missing__(self, text: str) -> int:
+        match = _PLAIN_UP_TO_MILLI.fullmatch(text)
+        if match is None:
+            raise _NotPlain
+        whole, fraction = match.groups()
+        units = int(whole) * 1000 + (int(fraction.ljust(3, "0")) if fraction else 0)
+        if len(self) >= _PLAIN_UNITS_LIMIT:
+            self.clear()
+        self[text] = units
+        return units
+
+
+_PLAIN_UNITS = _PlainUnits()
+
+
+def _plain_units(texts: Sequence[str]) -> list[int] | None:
+    """A column of plain values with at most 3 decimals in units of ``10**-3``, or None.
+
+    The common case of a quantity column, at one dictionary look-up a value: no check of
+    its shape, no `int` and no new int object a row (a repeated value shares its object).
+    The result is what `_parse_column` and `_Column.to_units` give at the minimum scale
+    (3): such a column never lifts the scale. Any other column (a value with more
+    decimals, a sign, an exponent, spaces, an empty cell, text) gives None.
+    """
+    try:
+        return list(map(_PLAIN_UNITS.__getitem__, texts))
+    except _NotPlain:
+        return None
 
 
 def _is_uniform(joined: str, count: int, places: int) -> bool:

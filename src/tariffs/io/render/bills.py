@@ -14,7 +14,10 @@ from tariffs.io.render.text import align_table, display_width, number
 from tariffs.model.bill import Bill, Invoice, Line, MeterReading, Subtraction
 
 __all__ = [
+    "BATCH_CSV_COLUMNS",
     "CSV_COLUMNS",
+    "batch_csv_rows",
+    "batch_jsonl_rows",
     "bill_to_dict",
     "bills_to_csv",
     "bills_to_json",
@@ -264,6 +267,42 @@ def bills_to_jsonl(
         document = {"account_id": line_id, **bill_to_dict(bill, lang)}
         lines.append(json.dumps(document, ensure_ascii=False) + "\n")
     return "".join(lines)
+
+
+#: Columns of ``tariffs batch --format csv`` (`batch_csv_rows`): one row per bill.
+BATCH_CSV_COLUMNS = (
+    "account_id", "tariff", "currency", "period_start", "period_end",
+    "energy_kwh", "total", "warnings",
+)  # fmt: skip
+
+
+def batch_csv_rows(account_id: str, bills: Sequence[Bill], lang: str = "en") -> str:
+    """The rows of one account in ``tariffs batch --format csv``: one a bill (no header).
+
+    Columns `BATCH_CSV_COLUMNS`: the bill's tariff, currency and period, its kWh and
+    total, and its warnings joined by ``"; "`` (in ``lang``).
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for bill in bills:
+        writer.writerow(
+            [
+                account_id,
+                bill.tariff,
+                bill.currency,
+                bill.period_start.isoformat(),
+                bill.period_end.isoformat(),
+                number(bill.energy_kwh),
+                number(bill.total),
+                "; ".join(warning_text(warning, lang) for warning in bill.warnings),
+            ]
+        )
+    return out.getvalue()
+
+
+def batch_jsonl_rows(account_id: str, bills: Sequence[Bill], lang: str = "en") -> str:
+    """The lines of one account in ``tariffs batch --format jsonl`` (`bills_to_jsonl`)."""
+    return bills_to_jsonl(bills, account_id, lang)
 
 
 #: The columns of `bills_to_csv`: ``account_id`` as in the accounts CSV and the outputs of
