@@ -93,14 +93,15 @@ class Schedule:
         #: The season of each date, ``(month, day)`` → index, made on first use.
         self._season_of_day: dict[tuple[int, int], int] | None = None
         #: The season of each month, or None for a month of more than one season.
-        self._month_season = _month_seasons(version, self.season_names)
-        if self._month_season is None:  # seasons by dates: from the table of every date
-            self._month_season = []
+        by_months = _month_seasons(version, self.season_names)
+        if by_months is None:  # seasons by dates: from the table of every date
+            by_months = []
             for days in _LEAP_MONTHS:
                 seasons = set(map(self._season_table().get, days))
-                self._month_season.append(
+                by_months.append(
                     next(iter(seasons)) if len(seasons) == 1 and None not in seasons else None
                 )
+        self._month_season: list[int | None] = by_months
         self._weekday_type = _weekday_types(version, self.day_type_names)
         self._holiday_types = [
             (self.day_type_names.index(name), day_type)
