@@ -238,3 +238,21 @@ def test_a_price_class_is_copied_once_per_table_and_file() -> None:
     elsewhere._source = "elsewhere.yaml"
     assert price_class_of(elsewhere).source == "elsewhere.yaml"
     assert price_class_of(table).source == table.source
+
+
+def test_the_readers_tables_of_values_are_cleared_and_shown_with_the_stores(
+    tmp_path: Path,
+) -> None:
+    from tariffs import read_readings_csv
+
+    path = tmp_path / "plain.csv"
+    path.write_text("start,kwh\n2025-01-01T00:00,1.5\n2025-01-01T00:15,2.25\n", encoding="utf-8")
+    fixed = tmp_path / "fixed.csv"  # fixed columns, the start column now read before
+    fixed.write_text("start,kwh\n2025-01-01T00:00,1.500\n2025-01-01T00:15,2.250\n", "utf-8")
+    clear_caches()
+    assert read_readings_csv(path, "Asia/Shanghai").kwh == [1500, 2250]
+    assert read_readings_csv(fixed, "Asia/Shanghai").kwh == [1500, 2250]
+    assert sizes()["reader_values"][0] == 2  # "1.5" and "2.25"
+    assert sizes()["reader_words"][0] == 2  # the digits 1500 and 2250
+    clear_caches()
+    assert sizes()["reader_values"][0] == sizes()["reader_words"][0] == 0

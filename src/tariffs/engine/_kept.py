@@ -30,7 +30,16 @@ store              key (all values, no object identity)                 bound
 ``reader_spans``   zone, interval, rows, first and last start text of   140,544 rows
                    a readings file (its starts, parsed, with the text)  (4 leap years
                                                                         of 15 minutes)
+``reader_values``  the text of a plain value of a readings file (its    32,768 values
+                   units of 10**-3)
+``reader_words``   the digits of a value of a file in fixed columns,    32,768 values
+                   as one machine word (its units of 10**-3)
 =================  ===================================================  ==============
+
+The last two are dictionaries of the CSV reader (`tariffs.io.readings.csv_reader`) that
+read a value the first time its text is met, looked up in C for every row after; they
+are registered here (`register_table`), so that `clear_caches` empties them and `sizes`
+reports them.
 
 A tariff, a version or a charge is keyed by its *value key*: a digest of its canonical
 JSON form (`value_key`), so that two equal tariffs (e.g. loaded twice, or in two worker
@@ -53,12 +62,12 @@ from __future__ import annotations
 
 import hashlib
 import weakref
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-__all__ = ["Store", "clear_caches", "forget_time_axes", "sizes", "value_key"]
+__all__ = ["Store", "clear_caches", "forget_time_axes", "register_table", "sizes", "value_key"]
 
 V = TypeVar("V")
 
@@ -103,15 +112,31 @@ class Store(Generic[V]):
 
 _STORES: list[Store[Any]] = []
 
+#: Tables kept elsewhere (`register_table`): name → (clear, entries held, limit).
+_TABLES: dict[str, tuple[Callable[[], None], Callable[[], int], int]] = {}
+
+
+def register_table(
+    name: str, clear: Callable[[], None], held: Callable[[], int], limit: int
+) -> None:
+    """Have a table kept by another module cleared by `clear_caches` and shown by `sizes`.
+
+    For a table that is a plain dictionary, looked up at C speed, rather than a `Store`;
+    it keeps itself within ``limit`` entries.
+    """
+    _TABLES[name] = (clear, held, limit)
+
 
 def clear_caches() -> None:
-    """Forget everything kept between calls (every store, and the value keys).
+    """Forget everything kept between calls (every store and table, and the value keys).
 
     Pricing never needs this: kept values are keyed by everything they depend on, and
     bounded. It frees their memory at once, e.g. after a billing run.
     """
     for store in _STORES:
         store.clear()
+    for clear, _, _ in _TABLES.values():
+        clear()
     _VALUE_KEYS.clear()
 
 
@@ -128,7 +153,11 @@ def forget_time_axes() -> None:
 
 def sizes() -> dict[str, tuple[int, int, int]]:
     """What each store holds: ``name → (entries, weight held, weight limit)``."""
-    return {store.name: (len(store), store.held, store.limit) for store in _STORES}
+    found = {store.name: (len(store), store.held, store.limit) for store in _STORES}
+    for name, (_, held, limit) in _TABLES.items():
+        count = held()
+        found[name] = (count, count, limit)
+    return found
 
 
 class _Ref(weakref.ref):  # type: ignore[type-arg]

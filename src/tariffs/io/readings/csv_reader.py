@@ -1037,15 +1037,24 @@ class _PackedUnits(dict[int, int]):
         text = word.to_bytes(self.size, sys.byteorder)[: self.digits]
         units = int(text) * self.lift
         if _PackedUnits.held >= _PLAIN_UNITS_LIMIT:
-            for table in _PACKED_UNITS.values():
-                table.clear()
-            _PackedUnits.held = 0
+            _clear_packed_units()
         self[word] = units
         _PackedUnits.held += 1
         return units
 
 
 _PACKED_UNITS: dict[tuple[int, int], _PackedUnits] = {}
+
+
+def _clear_packed_units() -> None:
+    for table in _PACKED_UNITS.values():
+        table.clear()
+    _PackedUnits.held = 0
+
+
+_kept.register_table(
+    "reader_words", _clear_packed_units, lambda: _PackedUnits.held, _PLAIN_UNITS_LIMIT
+)
 
 
 def _fixed_width_readings(
@@ -1972,6 +1981,7 @@ class _PlainUnits(dict[str, int]):
 
 
 _PLAIN_UNITS = _PlainUnits()
+_kept.register_table("reader_values", _PLAIN_UNITS.clear, _PLAIN_UNITS.__len__, _PLAIN_UNITS_LIMIT)
 
 
 def _plain_units(texts: Sequence[str]) -> list[int] | None:
