@@ -57,6 +57,7 @@ from tariffs.whatif.scenarios import (
 
 __all__ = [
     "LINE_KINDS",
+    "NOT_APPLICABLE_ERRORS",
     "BreakEvenFailure",
     "Comparison",
     "ConsumptionBreakEven",
@@ -75,6 +76,8 @@ __all__ = [
     "compare_tariffs",
     "is_one_year",
     "percent_of",
+    "periods_tariff",
+    "reference_tariff",
 ]
 
 #: Line kinds of the bill contract, in the order they are reported.
@@ -83,8 +86,9 @@ LINE_KINDS = (
     "discount", "minimum", "export_credit", "adjustment",
 )  # fmt: skip
 
-#: Errors that make one tariff not applicable to the readings and account, not a failure.
-_NOT_APPLICABLE_ERRORS = (AccountError, ReadingsError, UnsupportedFeatureError)
+#: Errors that make one tariff not applicable to the readings and account, not a failure
+#: (a scenario or a break-even search that meets one reports it beside the others).
+NOT_APPLICABLE_ERRORS = (AccountError, ReadingsError, UnsupportedFeatureError)
 
 _PERCENT = Decimal("0.1")
 _PRICE = Decimal("0.0001")
@@ -446,6 +450,27 @@ def _current_id(current: str | Tariff | None) -> str | None:
     return current.id if isinstance(current, Tariff) else current
 
 
+def reference_tariff(tariffs: Sequence[Tariff], current: str | Tariff | None) -> Tariff:
+    """The tariff a comparison reads in: the current one (an id or the tariff), else the first.
+
+    Its time zone is the readings', and its periods are the first a scenario's ``shift``
+    steps are looked up in (`periods_tariff`).
+    """
+    current_id = _current_id(current)
+    return next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
+
+
+def periods_tariff(scenario: Scenario, tariffs: Sequence[Tariff], reference: Tariff) -> Tariff:
+    """The tariff whose periods a scenario's ``shift`` steps name.
+
+    ``reference`` when it has every period the steps name (or they name none), else the
+    first of ``tariffs`` that has them all, else ``reference`` (applying the steps then
+    refuses the period it lacks).
+    """
+    names = _period_names(scenario)
+    return next((t for t in [reference, *tariffs] if _names_periods(t, names)), reference)
+
+
 def compare_tariffs(
     tariffs: Sequence[Tariff],
     readings: Readings,
@@ -576,7 +601,7 @@ def compare_tariffs(
                 coincident_peaks=peaks,
                 metering=metering,
             )
-        except _NOT_APPLICABLE_ERRORS as exc:
+        except NOT_APPLICABLE_ERRORS as exc:
             failures[tariff.id] = exc
             if tariff.id == current_id:
                 failed.append(NotApplicable(tariff.id, str(exc)))
@@ -747,14 +772,11 @@ def compare_scenarios(
         metering=metering,
     )
     base = compare(readings)
-    current_id = _current_id(current)
-    reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
+    reference = reference_tariff(tariffs, current)
     compared = []
     for scenario in scenarios:
         names = _period_names(scenario)
-        periods_of = next(
-            (t for t in [reference, *tariffs] if _names_periods(t, names)), reference
-        )
+        periods_of = periods_tariff(scenario, tariffs, reference)
         try:
             outcome: ScenarioOutcome = apply_scenario(
                 readings,
@@ -766,7 +788,7 @@ def compare_scenarios(
                 event_days=days,
             )
             comparison = compare(outcome.readings)
-        except (*_NOT_APPLICABLE_ERRORS, InputError) as exc:
+        except (*NOT_APPLICABLE_ERRORS, InputError) as exc:
             empty = Comparison(base.currency, base.timezone, (), current=base.current)
             compared.append(ScenarioComparison(scenario, (), empty, str(exc)))
             continue
