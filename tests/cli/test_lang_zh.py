@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tariffs.cli import main
-from tariffs.io.render.labels import has_latin
+from tariffs.io.render.labels import has_latin, header
 from tariffs.model.readings import Readings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,10 +61,12 @@ def test_compare_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[lines.index("按费用类别（元）") + 1].split() == [
         "电价", "电量电费", "需量电费", "力调电费", "政府性基金及附加",
     ]  # fmt: skip
-    # 279532.99 − 252632.99 = 26,900.00 over the 31 days of July; 26900 / 279532.99 = 9.6 %.
+    # 279532.99 − 252632.99 = 26,900.00 over the 31 days of July; 26900 / 279532.99 = 9.6 %;
+    # mostly from the demand charges, as the English says ("mostly from demand charges").
+    assert english.splitlines()[-1].endswith(", mostly from demand charges")
     assert lines[-1] == (
         "建议：cn-gd-commercial-tou 较 cn-sh-industrial-two-part 节省 26,900.00 元"
-        "（31 天，9.6 %；账单不足一年，不折算全年）"
+        "（31 天，9.6 %；账单不足一年，不折算全年），主要来自需量电费"
     )
     assert not has_latin(words(chinese, "cn-sh-industrial-two-part", "cn-gd-commercial-tou"))
 
@@ -211,3 +213,83 @@ def test_the_chinese_advice_says_what_the_english_says(
     comparison = compare_tariffs(tariffs, hourly_year(first, 365), current="b", annualise=True)
     assert (comparison.failed != ()) == failed
     assert expected in comparison_to_table(comparison, (), "zh")
+
+
+def july_hours() -> Readings:
+    """1 kWh in every hour of July 2025: 744 kWh, 372 in 08-20 and 372 in 20-08."""
+    return hourly_year("2025-07-01", 31)
+
+
+def _facts(text: str) -> list[str]:
+    """The numbers and tariff ids of an advice, in order."""
+    return re.findall(r"[0-9][0-9,]*(?:\.[0-9]+)?|\b[a-z]+(?:-[a-z]+)*\b", text)
+
+
+@pytest.mark.parametrize(
+    ("tables", "current", "english", "chinese", "english_facts", "chinese_facts"),
+    [
+        # A tie: 744 kWh × 0.50 = 372.00 under each of a, b and c.
+        (
+            [("a", "0.50"), ("b", "0.50"), ("c", "0.50")],
+            "b",
+            "stay on b: no tariff priced costs less (a, c cost(s) the same)",
+            "维持 b：没有更便宜的电价（a、c 电费相同）",
+            ["b", "a", "c"],
+            ["b", "a", "c"],
+        ),
+        # A line both bill: valley 372 kWh × (0.2 − 0.1) = 37.20 less; 37.20 / 446.40
+        # (372 × 1.0 + 372 × 0.2) = 8.33 % → 8.3 %, over the 31 days of July.
+        (
+            [("tou", "1.0/0.2"), ("tou-b", "1.0/0.1")],
+            "tou",
+            "tou-b saves 37.20 CNY over 31 days (8.3 %; not a year of bills, so no annual "
+            "figure), mostly from valley energy",
+            "tou-b 较 tou 节省 37.20 元（31 天，8.3 %；账单不足一年，不折算全年），"
+            "主要来自谷电量电费",
+            ["tou-b", "37.20", "31", "8.3"],
+            ["tou-b", "tou", "37.20", "31", "8.3"],
+        ),
+        # A line kind: the codes differ (energy against energy.peak, energy.valley);
+        # 446.40 − 744 × 0.50 = 74.40 less, 74.40 / 446.40 = 16.67 % → 16.7 %.
+        (
+            [("tou", "1.0/0.2"), ("flat", "0.50")],
+            "tou",
+            "flat saves 74.40 CNY over 31 days (16.7 %; not a year of bills, so no annual "
+            "figure), mostly from energy charges",
+            "flat 较 tou 节省 74.40 元（31 天，16.7 %；账单不足一年，不折算全年），"
+            "主要来自电量电费",
+            ["flat", "74.40", "31", "16.7"],
+            ["flat", "tou", "74.40", "31", "16.7"],
+        ),
+    ],
+)
+def test_the_chinese_advice_has_the_ties_and_the_main_source_of_the_english(
+    tables: list[tuple[str, str]],
+    current: str,
+    english: str,
+    chinese: str,
+    english_facts: list[str],
+    chinese_facts: list[str],
+) -> None:
+    from tables import flat_yaml, peak_valley_yaml
+    from tariffs.io.render.comparison import comparison_to_json, comparison_to_table
+    from tariffs.io.tables import parse_tariff
+    from tariffs.whatif.compare import compare_tariffs
+
+    tariffs = [
+        parse_tariff(peak_valley_yaml(name, *price.split("/")) if "/" in price
+                     else flat_yaml(name, price))
+        for name, price in tables
+    ]  # fmt: skip
+    comparison = compare_tariffs(tariffs, july_hours(), current=current)
+    assert header("recommendation", text=english) in comparison_to_table(comparison, ())
+    assert header("recommendation", "zh", text=chinese) in comparison_to_table(comparison, (), "zh")
+    assert json.loads(comparison_to_json(comparison, lang="zh"))["recommendation"]["text"] == (
+        chinese
+    )
+    # The same ids and numbers in both (the Chinese names the current tariff it saves
+    # against too): the Chinese has them in this order and no other.
+    for fact in english_facts:
+        assert re.search(rf"(?<![\w.-]){re.escape(fact)}(?![\w-])", english), fact
+    assert set(english_facts) <= set(chinese_facts) <= {*english_facts, current}
+    assert _facts(chinese) == chinese_facts

@@ -612,3 +612,47 @@ def test_a_bill_in_chinese_differs_only_in_its_words(
             assert not has_latin(line.pop("label")), other["label"]
             other.pop("label")
     assert chinese == english
+
+
+#: Facts of each recommendation key, as `tariffs.whatif.compare` gives them.
+ADVICE_FACTS = {
+    "cheapest": {"tariff": "a", "count": "2", "total": "1,372.00", "next": "b", "gap": "7.44",
+                 "currency": "CNY", "unpriced_current": "c"},
+    "stay": {"tariff": "b", "ties": "a,c"},
+    "saves": {"tariff": "a", "current": "b", "currency": "CNY", "savings": "44.64",
+              "days": "31", "percent": "11.8", "source_kind": "energy"},
+    "saves_year": {"tariff": "a", "current": "b", "currency": "CNY", "savings": "4,380.00",
+                   "percent": "8.3", "moved_from": "b"},
+    "saves_at_rate": {"tariff": "a", "current": "b", "currency": "CNY", "savings": "44.64",
+                      "days": "31", "percent": "11.8", "annual": "525.60"},
+    "move_more": {"tariff": "a", "current": "b", "more": "7.44", "currency": "CNY"},
+    "move_none": {"current": "b"},
+}  # fmt: skip
+
+
+def test_every_recommendation_the_code_writes_has_a_chinese_text() -> None:
+    from tariffs.io.render.labels import ADVICE_KEYS
+
+    source = (SOURCE / "whatif" / "compare.py").read_text(encoding="utf-8")
+    assert set(re.findall(r'\bkey ?= ?"([a-z_]+)"', source)) == ADVICE_KEYS == set(ADVICE_FACTS)
+
+
+@pytest.mark.parametrize("key", sorted(ADVICE_FACTS))
+def test_each_recommendation_in_chinese_has_its_facts_and_no_english_word(key: str) -> None:
+    from tariffs.io.render.labels import advice_text
+
+    facts = ADVICE_FACTS[key]
+    chinese = advice_text("the English text", key, tuple(facts.items()), "zh", "电量电费")
+    words = chinese
+    shown = {
+        name: value for name, value in facts.items() if name not in ("currency", "source_kind")
+    }
+    for value in sorted(
+        {*shown.values(), *facts.get("ties", "").split(",")}, key=len, reverse=True
+    ):
+        if value and value != facts.get("ties"):
+            assert value in chinese, (value, chinese)
+            words = words.replace(value, "")
+    assert not has_latin(words), chinese
+    assert ("主要来自电量电费" in chinese) == ("source_kind" in facts)
+    assert advice_text("the English text", key, tuple(facts.items())) == "the English text"

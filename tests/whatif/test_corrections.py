@@ -119,6 +119,20 @@ def test_bills_on_one_side_only_are_listed_never_dropped() -> None:
     ]
 
 
+def test_bills_on_one_side_only_are_listed_in_chinese_too() -> None:
+    line = Line("energy", "energy", "Energy", Decimal(10), "kWh", Decimal("0.5"), Decimal("5.00"))
+    july_bill = july("F-1", (line,), Decimal(10), None)
+    august_bill = july("F-1", (line,), Decimal(10), None, month=8)
+    table = corrections_to_table(correct([july_bill], [august_bill]), "zh")
+    assert table.splitlines()[:2] == [
+        "退补电费 t  2025-07-01 至 2025-08-01（不含 2025-08-01）  户号 F-1",
+        "not re-priced：本期原发行账单（5.00 元）无对应账单，不计差额",
+    ]
+    assert "not issued：本期更正账单（5.00 元）无对应账单，不计差额" in table
+    # Neither period is corrected: a difference of 0 over 0 periods.
+    assert table.splitlines()[-1] == "0 个更正周期的退补差额合计：0 元；无需退补"
+
+
 def test_a_line_on_one_side_only_has_the_other_empty() -> None:
     energy = Line("energy", "energy", "Energy", Decimal(10), "kWh", Decimal("0.5"), Decimal("5.00"))
     overrun = Line("demand", "basic.overrun", "Overrun", Decimal(2), "kW", Decimal(80),

@@ -19,8 +19,10 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -31,7 +33,7 @@ from tariffs import Readings, ScenarioError, Tariff, parse_tariff
 from tariffs.cli import main
 from tariffs.io.render.sensitivity import grid_to_csv, grid_to_json, grid_to_table
 from tariffs.whatif.compare import compare_scenarios, compare_tariffs
-from tariffs.whatif.scenarios import parse_scenario
+from tariffs.whatif.scenarios import Scenario, ScenarioOutcome, parse_scenario
 from tariffs.whatif.sensitivity import (
     MAX_CELLS,
     GridAxis,
@@ -177,6 +179,44 @@ def test_a_shift_axis_golden() -> None:
         "  from shift peak->valley 22.6% (between 20% and 30%, to 0.1%) tou is the cheapest "
         "(flat below)" in table
     )
+
+
+def test_each_cell_is_applied_once_and_the_search_applies_only_values_between_cells(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tariffs.whatif.compare as compare_module
+    import tariffs.whatif.sensitivity as sensitivity_module
+
+    applied: list[Decimal] = []
+
+    def recording(apply: Callable[..., ScenarioOutcome]) -> Callable[..., ScenarioOutcome]:
+        def apply_and_record(
+            readings: Readings, scenario: Scenario, **kwargs: Any
+        ) -> ScenarioOutcome:
+            (step,) = scenario.steps
+            applied.append(step.percent)  # type: ignore[attr-defined]
+            return apply(readings, scenario, **kwargs)
+
+        return apply_and_record
+
+    for module in (compare_module, sensitivity_module):
+        monkeypatch.setattr(module, "apply_scenario", recording(module.apply_scenario))
+    grid = sensitivity_grid(
+        july(),
+        [tariff("flat"), tariff("tou")],
+        [parse_grid_axis("shift:0..30:10%:peak->valley")],
+        current="flat",
+    )
+    (mark,) = grid.marks
+    assert mark.value == Decimal("22.6")
+    cells, search = applied[:4], applied[4:]
+    assert cells == [Decimal(0), Decimal(10), Decimal(20), Decimal(30)]
+    # The search between 20 % and 30 % in steps of 0.1 %: 100 steps, halved at most 7 times
+    # (2**7 = 128), each value once and none a cell's.
+    assert 1 <= len(search) <= 7
+    assert len(set(search)) == len(search)
+    assert all(Decimal(20) < value < Decimal(30) for value in search)
+    assert Decimal("22.6") in search and Decimal("22.5") in search
 
 
 def shift_and_growth(rows_first: bool = True) -> SensitivityGrid:

@@ -57,6 +57,7 @@ from tariffs.whatif.scenarios import (
 
 __all__ = [
     "LINE_KINDS",
+    "NOT_APPLICABLE_ERRORS",
     "BreakEvenFailure",
     "Comparison",
     "ConsumptionBreakEven",
@@ -75,6 +76,8 @@ __all__ = [
     "compare_tariffs",
     "is_one_year",
     "percent_of",
+    "periods_tariff",
+    "reference_tariff",
 ]
 
 #: Line kinds of the bill contract, in the order they are reported.
@@ -83,8 +86,9 @@ LINE_KINDS = (
     "discount", "minimum", "export_credit", "adjustment",
 )  # fmt: skip
 
-#: Errors that make one tariff not applicable to the readings and account, not a failure.
-_NOT_APPLICABLE_ERRORS = (AccountError, ReadingsError, UnsupportedFeatureError)
+#: Errors that make one tariff not applicable to the readings and account, not a failure
+#: (a scenario or a break-even search that meets one reports it beside the others).
+NOT_APPLICABLE_ERRORS = (AccountError, ReadingsError, UnsupportedFeatureError)
 
 _PERCENT = Decimal("0.1")
 _PRICE = Decimal("0.0001")
@@ -209,6 +213,16 @@ class Recommendation:
         text: The recommendation in words.
         one_year: Whether the bills cover exactly one year (`annual_savings` is then the
             savings of that year, not an extrapolation).
+        key: What the advice says, for writing it in another language
+            (`tariffs.io.render.labels.advice_text`): ``cheapest`` (no current tariff),
+            ``stay``, ``saves_year``, ``saves_at_rate``, ``saves``, ``move_more`` or
+            ``move_none``.
+        facts: The facts of `text`, as ``(name, text)`` pairs, numbers as `text` writes
+            them: ``tariff``, ``current``, ``currency``, ``savings``, ``percent``,
+            ``days``, ``annual``, ``count``, ``total``, ``next``, ``gap``, ``more``,
+            ``ties`` (ids joined by ``,``), ``source_kind`` and ``source_code`` (what the
+            savings mostly come from: a line kind, and the line's code when it is a line),
+            ``moved_from`` and ``unpriced_current``, each where the text says it.
     """
 
     tariff: str
@@ -219,6 +233,8 @@ class Recommendation:
     main_source: str | None
     text: str
     one_year: bool = False
+    key: str | None = None
+    facts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,12 +320,13 @@ def _lowered(label: str) -> str:
     return label
 
 
-def _main_source(current: TariffCost, best: TariffCost) -> str | None:
+def _main_source(current: TariffCost, best: TariffCost) -> tuple[str, str | None] | None:
     """What the savings come from: a bill line both tariffs have, or else a line kind.
 
     The line kind whose amount falls the most is found first; a line code of that kind
     that both tariffs bill (e.g. ``energy.valley``) is named when it makes up at least
-    half of that fall, else the kind is (e.g. "energy charges").
+    half of that fall, else the kind is (e.g. "energy charges"). Returns the kind and
+    the line's code (None when it is the kind), or None when no kind falls.
     """
     kinds = list(current.by_kind) + [k for k in best.by_kind if k not in current.by_kind]
     kind_falls = {
@@ -327,8 +344,14 @@ def _main_source(current: TariffCost, best: TariffCost) -> str | None:
     falls = {code: current.by_line[code] - best.by_line[code] for code in shared}
     code = max(shared, key=lambda c: (falls[c], -shared.index(c)), default=None)
     if code is not None and falls[code] > 0 and 2 * falls[code] >= kind_falls[kind]:
-        return current.line_labels[code]
-    return f"{kind.replace('_', ' ')} charges"
+        return kind, code
+    return kind, None
+
+
+def _source_words(current: TariffCost, source: tuple[str, str | None]) -> str:
+    """A main source in words: the line's label, or ``<kind> charges``."""
+    kind, code = source
+    return current.line_labels[code] if code is not None else f"{kind.replace('_', ' ')} charges"
 
 
 def is_one_year(first: dt.date, end: dt.date) -> bool:
@@ -361,44 +384,66 @@ def _recommend(
     best = results[0]
     currency = best.currency
     if current is None:
+        total = _money(best.total, places)
         text = f"{best.tariff} is the cheapest of {len(results)} tariff(s) priced: "
-        text += f"{_money(best.total, places)} {currency}"
+        text += f"{total} {currency}"
+        facts = [("tariff", best.tariff), ("count", str(len(results))), ("total", total)]
         if len(results) > 1:
-            gap = results[1].total - best.total
-            text += f", {_money(gap, places)} {currency} less than {results[1].tariff}"
-        return Recommendation(best.tariff, None, Decimal(0), None, None, None, text)
+            gap = _money(results[1].total - best.total, places)
+            text += f", {gap} {currency} less than {results[1].tariff}"
+            facts += [("next", results[1].tariff), ("gap", gap)]
+        return Recommendation(
+            best.tariff, None, Decimal(0), None, None, None, text,
+            key="cheapest", facts=(*facts, ("currency", currency)),
+        )  # fmt: skip
     if best.total >= current.total:
         ties = [r.tariff for r in results if r.total == current.total and r is not current]
         text = f"stay on {current.tariff}: no tariff priced costs less"
+        facts = [("tariff", current.tariff)]
         if ties:
             text += f" ({', '.join(ties)} cost(s) the same)"
+            facts.append(("ties", ",".join(ties)))
         return Recommendation(
-            current.tariff, current.tariff, Decimal(0), Decimal(0), None, None, text
-        )
+            current.tariff, current.tariff, Decimal(0), Decimal(0), None, None, text,
+            key="stay", facts=tuple(facts),
+        )  # fmt: skip
     savings = current.total - best.total
     savings_percent = percent_of(savings, current.total)
     days = current.days
     source = _main_source(current, best)
     share = f"{savings_percent} %" if savings_percent is not None else "n/a"
-    over = (
-        f"{best.tariff} saves {_money(savings, places)} {currency} over {days} "
-        f"day{'s' if days != 1 else ''}"
-    )
+    saved = _money(savings, places)
+    over = f"{best.tariff} saves {saved} {currency} over {days} day{'s' if days != 1 else ''}"
+    facts = [
+        ("tariff", best.tariff), ("current", current.tariff), ("currency", currency),
+        ("savings", saved),
+        *([("percent", str(savings_percent))] if savings_percent is not None else []),
+    ]  # fmt: skip
     annual: Decimal | None = None
     if _covers_one_year(current):
         annual = savings
-        text = f"{best.tariff} saves {_money(savings, places)} {currency}/yr ({share})"
+        key = "saves_year"
+        text = f"{best.tariff} saves {saved} {currency}/yr ({share})"
     elif annualise and days:
         annual = round_amount(Fraction(savings) * 365 / days, places)
+        key = "saves_at_rate"
         text = f"{over} ({share}; about {_money(annual, places)} {currency}/yr at this rate)"
+        facts += [("days", str(days)), ("annual", _money(annual, places))]
     else:
+        key = "saves"
         text = f"{over} ({share}; not a year of bills, so no annual figure)"
+        facts.append(("days", str(days)))
+    source_text = None
     if source:
-        text += f", mostly from {_lowered(source)}"
+        source_text = _source_words(current, source)
+        text += f", mostly from {_lowered(source_text)}"
+        facts.append(("source_kind", source[0]))
+        if source[1] is not None:
+            facts.append(("source_code", source[1]))
     return Recommendation(
-        best.tariff, current.tariff, savings, savings_percent, annual, source, text,
-        one_year=_covers_one_year(current),
-    )
+        best.tariff, current.tariff, savings, savings_percent, annual, source_text, text,
+        one_year=_covers_one_year(current), key=key, facts=tuple(facts),
+    )  # fmt: skip
 
 
 def _move_from(
@@ -420,6 +465,8 @@ def _move_from(
             None,
             f"the account may not take {current.tariff}, and no other tariff compared "
             "could be priced for it",
+            key="move_none",
+            facts=(("current", current.tariff),),
         )
     best = others[0]
     if best.total < current.total:
@@ -428,6 +475,7 @@ def _move_from(
         return replace(
             advice,
             text=f"move from {current.tariff}, which the account may not take: {advice.text}",
+            facts=(*advice.facts, ("moved_from", current.tariff)),
         )
     more = best.total - current.total
     return Recommendation(
@@ -439,11 +487,39 @@ def _move_from(
         None,
         f"move from {current.tariff}, which the account may not take: {best.tariff} is the "
         f"cheapest tariff it may take, {_money(more, places)} {best.currency} more",
+        key="move_more",
+        facts=(
+            ("tariff", best.tariff),
+            ("current", current.tariff),
+            ("more", _money(more, places)),
+            ("currency", best.currency),
+        ),
     )
 
 
 def _current_id(current: str | Tariff | None) -> str | None:
     return current.id if isinstance(current, Tariff) else current
+
+
+def reference_tariff(tariffs: Sequence[Tariff], current: str | Tariff | None) -> Tariff:
+    """The tariff a comparison reads in: the current one (an id or the tariff), else the first.
+
+    Its time zone is the readings', and its periods are the first a scenario's ``shift``
+    steps are looked up in (`periods_tariff`).
+    """
+    current_id = _current_id(current)
+    return next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
+
+
+def periods_tariff(scenario: Scenario, tariffs: Sequence[Tariff], reference: Tariff) -> Tariff:
+    """The tariff whose periods a scenario's ``shift`` steps name.
+
+    ``reference`` when it has every period the steps name (or they name none), else the
+    first of ``tariffs`` that has them all, else ``reference`` (applying the steps then
+    refuses the period it lacks).
+    """
+    names = _period_names(scenario)
+    return next((t for t in [reference, *tariffs] if _names_periods(t, names)), reference)
 
 
 def compare_tariffs(
@@ -576,7 +652,7 @@ def compare_tariffs(
                 coincident_peaks=peaks,
                 metering=metering,
             )
-        except _NOT_APPLICABLE_ERRORS as exc:
+        except NOT_APPLICABLE_ERRORS as exc:
             failures[tariff.id] = exc
             if tariff.id == current_id:
                 failed.append(NotApplicable(tariff.id, str(exc)))
@@ -605,6 +681,7 @@ def compare_tariffs(
                 recommendation,
                 text=f"{recommendation.text}; the current tariff {current_id} could not be "
                 "priced, so no savings are given",
+                facts=(*recommendation.facts, ("unpriced_current", str(current_id))),
             )
         return Comparison(
             currency=reference.currency,
@@ -747,14 +824,11 @@ def compare_scenarios(
         metering=metering,
     )
     base = compare(readings)
-    current_id = _current_id(current)
-    reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
+    reference = reference_tariff(tariffs, current)
     compared = []
     for scenario in scenarios:
         names = _period_names(scenario)
-        periods_of = next(
-            (t for t in [reference, *tariffs] if _names_periods(t, names)), reference
-        )
+        periods_of = periods_tariff(scenario, tariffs, reference)
         try:
             outcome: ScenarioOutcome = apply_scenario(
                 readings,
@@ -766,7 +840,7 @@ def compare_scenarios(
                 event_days=days,
             )
             comparison = compare(outcome.readings)
-        except (*_NOT_APPLICABLE_ERRORS, InputError) as exc:
+        except (*NOT_APPLICABLE_ERRORS, InputError) as exc:
             empty = Comparison(base.currency, base.timezone, (), current=base.current)
             compared.append(ScenarioComparison(scenario, (), empty, str(exc)))
             continue

@@ -264,6 +264,17 @@ def _period_names(tariff: Tariff) -> set[str]:
     return {name for version in tariff.versions.values() for name in version.period_names}
 
 
+def _refuse_unknown(elasticity: Elasticity, known: set[str], of: str) -> None:
+    """Refuse the first declared period not in ``known``, at its line: it is not ``of``."""
+    for name in elasticity.matrix:
+        if name not in known:
+            raise ScenarioError(
+                f"period {name!r} is not {of}",
+                file=elasticity.source,
+                line=elasticity.lines.get(name),
+            )
+
+
 def check_periods(elasticity: Elasticity, tariff: Tariff) -> None:
     """Refuse periods that the proposed tariff does not have, at their line.
 
@@ -271,15 +282,12 @@ def check_periods(elasticity: Elasticity, tariff: Tariff) -> None:
         ScenarioError: A declared period is not one of the tariff's.
     """
     known = _period_names(tariff)
-    for name in elasticity.matrix:
-        if name not in known:
-            line = elasticity.lines.get(name)
-            raise ScenarioError(
-                f"period {name!r} is not a period of the proposed tariff {tariff.id} "
-                f"(its periods: {', '.join(sorted(known)) or 'none'})",
-                file=elasticity.source,
-                line=line,
-            )
+    _refuse_unknown(
+        elasticity,
+        known,
+        f"a period of the proposed tariff {tariff.id} "
+        f"(its periods: {', '.join(sorted(known)) or 'none'})",
+    )
 
 
 def check_periods_of_any(elasticity: Elasticity, tariffs: Sequence[Tariff]) -> None:
@@ -294,14 +302,8 @@ def check_periods_of_any(elasticity: Elasticity, tariffs: Sequence[Tariff]) -> N
     if not tariffs:
         return
     known = set().union(*(_period_names(tariff) for tariff in tariffs))
-    for name in elasticity.matrix:
-        if name not in known:
-            ids = ", ".join(sorted({tariff.id for tariff in tariffs}))
-            raise ScenarioError(
-                f"period {name!r} is not a period of any proposed tariff ({ids})",
-                file=elasticity.source,
-                line=elasticity.lines.get(name),
-            )
+    ids = ", ".join(sorted({tariff.id for tariff in tariffs}))
+    _refuse_unknown(elasticity, known, f"a period of any proposed tariff ({ids})")
 
 
 # -- one account -----------------------------------------------------------------------

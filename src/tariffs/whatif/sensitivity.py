@@ -53,14 +53,13 @@ from tariffs.model.account import Account, CoincidentPeak
 from tariffs.model.readings import Readings
 from tariffs.model.tariff import Tariff
 from tariffs.whatif.compare import (
-    _NOT_APPLICABLE_ERRORS,
+    NOT_APPLICABLE_ERRORS,
     Comparison,
     TariffCost,
-    _current_id,
-    _names_periods,
-    _period_names,
     compare_scenarios,
     compare_tariffs,
+    periods_tariff,
+    reference_tariff,
 )
 from tariffs.whatif.scenarios import (
     Scenario,
@@ -481,19 +480,16 @@ def sensitivity_grid(
     grid = SensitivityGrid(axes, whatif.base, cells, (), tuple(t.id for t in tariffs))
     if not break_even:
         return grid
-    current_id = _current_id(current)
-    reference = next(t for t in tariffs if t.id == (current_id or tariffs[0].id))
+    reference = reference_tariff(tariffs, current)
 
     def cheapest(values: Sequence[Decimal]) -> str | None:
         """The cheapest tariff at some axis values (steps as a cell's)."""
         scenario = _scenario(axes, values)
-        names = _period_names(scenario)
-        periods_of = next((t for t in [reference, *tariffs] if _names_periods(t, names)), reference)
         changed = apply_scenario(
             readings,
             scenario,
             timezone=reference.timezone,
-            tariff=periods_of,
+            tariff=periods_tariff(scenario, tariffs, reference),
             account=account,
             profiles=profiles,
             event_days=days,
@@ -545,7 +541,7 @@ def _marks_along(grid: SensitivityGrid, along: int, cheapest: _Cheapest) -> list
                         left = middle
                     else:
                         right, right_best = middle, found
-            except (*_NOT_APPLICABLE_ERRORS, InputError) as exc:
+            except (*NOT_APPLICABLE_ERRORS, InputError) as exc:
                 marks.append(
                     BreakEvenMark(
                         along,

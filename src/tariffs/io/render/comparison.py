@@ -12,11 +12,17 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from tariffs.io.render.bills import bill_to_dict
-from tariffs.io.render.labels import eligibility_text, header, kind_label, unit_label
+from tariffs.io.render.labels import (
+    advice_text,
+    eligibility_text,
+    header,
+    kind_label,
+    line_label,
+    unit_label,
+)
 from tariffs.io.render.text import align_table, decimal_text, display_width, number, signed_text
 
 if TYPE_CHECKING:
@@ -393,58 +399,32 @@ def _standing(standing: Any, lang: str) -> str:
     return eligibility_text(standing.status, standing.text, standing.facts(), standing.needs, lang)
 
 
-def _money(value: Decimal) -> str:
-    """An amount as the recommendation writes it, with thousands separators (26,900.00)."""
-    return f"{value:,f}"
-
-
 def _advice(comparison: Comparison, lang: str) -> str:
-    """The recommendation: its text in English; in Chinese, written from its figures.
-
-    The Chinese leaves out the line the savings mostly come from (a line label of the
-    bills, in the table's words).
-    """
+    """The recommendation: its text in English; in Chinese, written from its facts."""
     found = comparison.recommendation
     assert found is not None  # noqa: S101 - the callers check
-    if lang == "en":
-        return found.text
-    currency = _currency(comparison, lang)
-    results = comparison.results
-    if found.current is None:
-        best = results[0]
-        text = (
-            f"{best.tariff} 是所计价的 {len(results)} 种电价中最便宜的："
-            f"{_money(best.total)} {currency}"
+    return advice_text(found.text, found.key, found.facts, lang, _source(comparison, lang))
+
+
+def _source(comparison: Comparison, lang: str) -> str | None:
+    """What the recommendation's savings mostly come from, in a language, or None.
+
+    A line of the current tariff's bills is named by its label in ``lang``
+    (`line_label`), a line kind by its column (`kind_label`).
+    """
+    found = comparison.recommendation
+    facts = dict(found.facts) if found is not None else {}
+    if "source_kind" not in facts:
+        return None
+    current = comparison.get(found.current) if found is not None and found.current else None
+    if "source_code" in facts and current is not None:
+        code = facts["source_code"]
+        line = next(
+            (line for bill in current.bills for line in bill.lines if line.code == code), None
         )
-        if len(results) > 1:
-            gap = results[1].total - best.total
-            text += f"，比 {results[1].tariff} 少 {_money(gap)} {currency}"
-        if any(failure.tariff == comparison.current for failure in comparison.failed):
-            text += f"；现行电价 {comparison.current} 无法计价，不给出节省额"
-        return text
-    moved = comparison.current_ineligible is not None
-    head = f"现行电价 {found.current} 本户不可执行，" if moved else ""
-    if found.tariff == found.current:
-        if moved:
-            return f"本户不可执行 {found.current}，且所比较的其他电价均无法计价"
-        return f"维持 {found.current}：没有更便宜的电价"
-    if found.savings < 0:
-        return (
-            f"{head}{found.tariff} 是本户可执行的最便宜电价，多 "
-            f"{_money(-found.savings)} {currency}"
-        )
-    current = comparison.get(found.current)
-    days = current.days if current is not None else 0
-    share = f"{found.savings_percent} %" if found.savings_percent is not None else "—"
-    saves = f"{head}{found.tariff} 较 {found.current} 节省 {_money(found.savings)} {currency}"
-    if found.annual_savings is None:
-        return f"{saves}（{days} 天，{share}；账单不足一年，不折算全年）"
-    if found.one_year:
-        return f"{saves}/年（{share}）"
-    return (
-        f"{saves}（{days} 天，{share}；按此折算约 {_money(found.annual_savings)} "
-        f"{currency}/年）"
-    )
+        if line is not None:
+            return line_label(line, lang)
+    return kind_label(facts["source_kind"], lang)
 
 
 def _scenario_lines(case: ScenarioComparison, base: Comparison, lang: str = "en") -> list[str]:

@@ -221,36 +221,37 @@ def _cell(value: Decimal | None) -> str:
 
 
 def _correction_table(correction: Correction, lang: str = "en") -> str:
-    if lang == "zh":
-        return _correction_table_zh(correction)
+    """One correction as a text table, in the words of `tariffs.io.render.labels`."""
     was, now = correction.issued, correction.corrected
     bill = correction.bill
     tariff = bill.tariff
     if was is not None and now is not None and was.tariff != now.tariff:
         tariff = f"{was.tariff} -> {now.tariff}"
+    currency = unit_label(correction.currency, lang) or correction.currency
     title = (
-        f"Correction {tariff}  {correction.period_start} to {correction.period_end} "
-        "(end exclusive)" + (f"  account {correction.account}" if correction.account else "")
-        + (f"  part {correction.part}" if correction.part else "")
-    )
+        header("cr.title", lang, tariff=tariff, start=correction.period_start,
+               end=correction.period_end)
+        + (header("account", lang, account=correction.account) if correction.account else "")
+        + (header("cr.part", lang, part=correction.part) if correction.part else "")
+    )  # fmt: skip
     if correction.status != CORRECTED:
-        side = "issued" if was is not None else "corrected"
-        total = bill.total
+        side = header("cr.side.issued" if was is not None else "cr.side.corrected", lang)
         return "\n".join([
             title,
-            f"{correction.status}: the {side} bill of this period ({number(total)} "
-            f"{correction.currency}) has no counterpart, so no difference is made",
+            header("cr.unmatched", lang, status=correction.status, side=side,
+                   total=number(bill.total), currency=currency),
         ])  # fmt: skip
     if was is None or now is None:
         raise ValueError("a corrected period has both bills")
-    currency = correction.currency
     rows = [(
-        "code", "label", "unit", "issued qty", "corrected qty", "qty diff",
-        f"issued {currency}", f"corrected {currency}", "difference (退补)",
+        header("code", lang), header("label", lang), header("unit", lang),
+        header("cr.issued_quantity", lang), header("cr.corrected_quantity", lang),
+        header("cr.quantity_difference", lang), header("cr.issued_money", lang, currency=currency),
+        header("cr.corrected_money", lang, currency=currency), header("cr.difference", lang),
     )]  # fmt: skip
     for line in correction.lines:
         rows.append((
-            line.code, line.label, line.unit or "",
+            line.code, _label(line, lang), unit_label(line.unit, lang) or "",
             _cell(None if line.issued is None else line.issued.quantity),
             _cell(None if line.corrected is None else line.corrected.quantity),
             signed_text(line.quantity_difference),
@@ -259,85 +260,22 @@ def _correction_table(correction: Correction, lang: str = "en") -> str:
             signed_text(line.difference),
         ))  # fmt: skip
     rows.append((
-        "total", "", "kWh", _cell(was.energy_kwh), _cell(now.energy_kwh),
-        signed_text(correction.energy_kwh_difference), _cell(was.total), _cell(now.total),
-        signed_text(correction.difference),
-    ))  # fmt: skip
-    rule = len(rows) - 2
-    invoice = correction.invoice_difference
-    if invoice is not None:
-        labels = {
-            "net": "Amount excluding VAT (金额)",
-            "tax": "VAT (税额)",
-            "gross": "Total including VAT (价税合计)",
-        }
-        for part, difference in zip(("net", "tax", "gross"), invoice, strict=True):
-            rows.append((
-                f"invoice.{part}", labels[part], "", "", "", "",
-                _cell(getattr(was.invoice, part)), _cell(getattr(now.invoice, part)),
-                signed_text(difference),
-            ))  # fmt: skip
-    text = [title]
-    text += align_table(rows, right=(3, 4, 5, 6, 7, 8), rules_after=(0, rule), width=display_width)
-    text.append(settlement_text(now.total - was.total, currency))
-    return "\n".join(text)
-
-
-def _correction_table_zh(correction: Correction) -> str:
-    """`_correction_table` in Chinese: the words of `tariffs.io.render.labels`."""
-    was, now = correction.issued, correction.corrected
-    bill = correction.bill
-    tariff = bill.tariff
-    if was is not None and now is not None and was.tariff != now.tariff:
-        tariff = f"{was.tariff} -> {now.tariff}"
-    currency = unit_label(correction.currency, "zh") or correction.currency
-    title = (
-        f"退补电费 {tariff}  {correction.period_start} 至 {correction.period_end}"
-        f"（不含 {correction.period_end}）"
-        + (f"  户号 {correction.account}" if correction.account else "")
-        + (f"  计量点 {correction.part}" if correction.part else "")
-    )
-    if correction.status != CORRECTED:
-        side = "原发行" if was is not None else "更正"
-        return "\n".join([
-            title,
-            f"{correction.status}：本期{side}账单（{number(bill.total)} {currency}）无对应账单，"
-            "不计差额",
-        ])  # fmt: skip
-    if was is None or now is None:
-        raise ValueError("a corrected period has both bills")
-    rows = [(
-        "代码", "项目", "单位", "原发行数量", "更正数量", "数量差",
-        f"原发行（{currency}）", f"更正（{currency}）", "退补差额",
-    )]  # fmt: skip
-    for line in correction.lines:
-        rows.append((
-            line.code, _label(line, "zh"), unit_label(line.unit, "zh") or "",
-            _cell(None if line.issued is None else line.issued.quantity),
-            _cell(None if line.corrected is None else line.corrected.quantity),
-            signed_text(line.quantity_difference),
-            _cell(None if line.issued is None else line.issued.amount),
-            _cell(None if line.corrected is None else line.corrected.amount),
-            signed_text(line.difference),
-        ))  # fmt: skip
-    rows.append((
-        "total", "合计", unit_label("kWh", "zh") or "", _cell(was.energy_kwh),
+        "total", header("cr.total", lang), unit_label("kWh", lang) or "", _cell(was.energy_kwh),
         _cell(now.energy_kwh), signed_text(correction.energy_kwh_difference), _cell(was.total),
         _cell(now.total), signed_text(correction.difference),
     ))  # fmt: skip
     rule = len(rows) - 2
     invoice = correction.invoice_difference
     if invoice is not None:
-        labels = {"net": "金额（不含税）", "tax": "税额", "gross": "价税合计"}
         for part, difference in zip(("net", "tax", "gross"), invoice, strict=True):
             rows.append((
-                f"invoice.{part}", labels[part], "", "", "", "",
+                f"invoice.{part}", header(f"cr.invoice.{part}", lang), "", "", "", "",
                 _cell(getattr(was.invoice, part)), _cell(getattr(now.invoice, part)),
                 signed_text(difference),
             ))  # fmt: skip
     text = [title]
     text += align_table(rows, right=(3, 4, 5, 6, 7, 8), rules_after=(0, rule), width=display_width)
-    text.append(settlement_text(now.total - was.total, correction.currency, "zh"))
+    text.append(settlement_text(now.total - was.total, correction.currency, lang))
     return "\n".join(text)
 
 

@@ -22,9 +22,11 @@ from typing import Any, Final
 from tariffs.model.bill import BillWarning, Line
 
 __all__ = [
+    "ADVICE_KEYS",
     "LANGUAGES",
     "REASON_KEYS",
     "WARNING_KEYS",
+    "advice_text",
     "chinese_label",
     "has_latin",
     "eligibility_text",
@@ -213,6 +215,22 @@ _HEADERS: Final = {
         "pf.response_by": "Price response by {column}",
         "pf.response_failed": "no revenue with response: the response of {count} account(s) "
         "failed",
+        "cr.title": "Correction {tariff}  {start} to {end} (end exclusive)",
+        "cr.part": "  part {part}",
+        "cr.unmatched": "{status}: the {side} bill of this period ({total} {currency}) has no "
+        "counterpart, so no difference is made",
+        "cr.side.issued": "issued",
+        "cr.side.corrected": "corrected",
+        "cr.issued_quantity": "issued qty",
+        "cr.corrected_quantity": "corrected qty",
+        "cr.quantity_difference": "qty diff",
+        "cr.issued_money": "issued {currency}",
+        "cr.corrected_money": "corrected {currency}",
+        "cr.difference": "difference (退补)",
+        "cr.total": "",
+        "cr.invoice.net": "Amount excluding VAT (金额)",
+        "cr.invoice.tax": "VAT (税额)",
+        "cr.invoice.gross": "Total including VAT (价税合计)",
     },
     "zh": {
         "code": "代码",
@@ -294,6 +312,21 @@ _HEADERS: Final = {
         "pf.response_rule": "响应后电量：各时段电量乘以其系数，按读数精度四舍五入，"
         "再按各时段内各时点电量的比例分摊（最大余数法）；各时段电价为其电量电费的平均电价",
         "pf.response_rule_conserve": "再按比例调整，使总电量与读数相同",
+        "cr.title": "退补电费 {tariff}  {start} 至 {end}（不含 {end}）",
+        "cr.part": "  计量点 {part}",
+        "cr.unmatched": "{status}：本期{side}账单（{total} {currency}）无对应账单，不计差额",
+        "cr.side.issued": "原发行",
+        "cr.side.corrected": "更正",
+        "cr.issued_quantity": "原发行数量",
+        "cr.corrected_quantity": "更正数量",
+        "cr.quantity_difference": "数量差",
+        "cr.issued_money": "原发行（{currency}）",
+        "cr.corrected_money": "更正（{currency}）",
+        "cr.difference": "退补差额",
+        "cr.total": "合计",
+        "cr.invoice.net": "金额（不含税）",
+        "cr.invoice.tax": "税额",
+        "cr.invoice.gross": "价税合计",
     },
 }
 
@@ -739,6 +772,92 @@ def warning_text(warning: str, lang: str = "en") -> str:
     if lang == "en" or not isinstance(warning, BillWarning):
         return warning
     return _chinese_warning(warning) or warning
+
+
+# -- the recommendation of a comparison ------------------------------------------------
+
+
+def _saves(facts: dict[str, str]) -> str:
+    head = f"现行电价 {facts['moved_from']} 本户不可执行，" if "moved_from" in facts else ""
+    return (
+        f"{head}{facts['tariff']} 较 {facts['current']} 节省 {facts['savings']} "
+        f"{_zh_unit(facts['currency'])}"
+    )
+
+
+def _percent_text(facts: dict[str, str]) -> str:
+    return f"{facts['percent']} %" if "percent" in facts else "—"
+
+
+def _cheapest(facts: dict[str, str]) -> str:
+    currency = _zh_unit(facts["currency"])
+    text = (
+        f"{facts['tariff']} 是所计价的 {facts['count']} 种电价中最便宜的："
+        f"{facts['total']} {currency}"
+    )
+    if "next" in facts:
+        text += f"，比 {facts['next']} 少 {facts['gap']} {currency}"
+    return text
+
+
+def _stay(facts: dict[str, str]) -> str:
+    text = f"维持 {facts['tariff']}：没有更便宜的电价"
+    if "ties" in facts:
+        text += f"（{'、'.join(facts['ties'].split(','))} 电费相同）"
+    return text
+
+
+#: The Chinese of a comparison's recommendation, by its key, written from its facts.
+_ADVICE: Final[dict[str, Callable[[dict[str, str]], str]]] = {
+    "cheapest": _cheapest,
+    "stay": _stay,
+    "saves": lambda facts: (
+        f"{_saves(facts)}（{facts['days']} 天，{_percent_text(facts)}；账单不足一年，不折算全年）"
+    ),
+    "saves_year": lambda facts: f"{_saves(facts)}/年（{_percent_text(facts)}）",
+    "saves_at_rate": lambda facts: (
+        f"{_saves(facts)}（{facts['days']} 天，{_percent_text(facts)}；按此折算约 "
+        f"{facts['annual']} {_zh_unit(facts['currency'])}/年）"
+    ),
+    "move_more": lambda facts: (
+        f"现行电价 {facts['current']} 本户不可执行，{facts['tariff']} 是本户可执行的最便宜电价，"
+        f"多 {facts['more']} {_zh_unit(facts['currency'])}"
+    ),
+    "move_none": lambda facts: f"本户不可执行 {facts['current']}，且所比较的其他电价均无法计价",
+}
+
+#: The keys of the recommendations written in Chinese (every key `Recommendation` has).
+ADVICE_KEYS: Final = frozenset(_ADVICE)
+
+
+def advice_text(
+    text: str,
+    key: str | None,
+    facts: tuple[tuple[str, str], ...],
+    lang: str = "en",
+    source: str | None = None,
+) -> str:
+    """A comparison's recommendation in a language.
+
+    English is ``text`` as the comparison wrote it; Chinese is written from its ``key``
+    and ``facts`` (`ADVICE_KEYS`), saying what the English says: the ties of a tariff
+    to stay on, what the savings mostly come from (``source``: the line's label or the
+    line kind, in ``lang``, given by the caller that has the bills), and that the current
+    tariff could not be priced. A recommendation without a key stays as written.
+
+    >>> advice_text("stay on b: ...", "stay", (("tariff", "b"), ("ties", "a,c")), "zh")
+    '维持 b：没有更便宜的电价（a、c 电费相同）'
+    """
+    _check(lang)
+    if lang == "en" or key is None or key not in _ADVICE:
+        return text
+    found = dict(facts)
+    advice = _ADVICE[key](found)
+    if source is not None and "source_kind" in found:
+        advice += f"，主要来自{source}"
+    if "unpriced_current" in found:
+        advice += f"；现行电价 {found['unpriced_current']} 无法计价，不给出节省额"
+    return advice
 
 
 # -- the reasons of ``tariffs explain`` --------------------------------------------------
