@@ -223,3 +223,32 @@ def test_an_unknown_command_names_every_command(
 def test_each_command_has_its_own_help(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([name, "--help"]) == 0
     assert capsys.readouterr().out.startswith(f"usage: tariffs {name} [-h]")
+
+
+def test_the_console_entry_point_leaves_its_garbage_to_the_end_of_the_process() -> None:
+    # run() freezes what the command made (no collection passes over it at exit); the
+    # bills are written whole, the exit code is the command's and exit handlers run.
+    script = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, file=sys.stderr))\n"
+        "from tariffs.cli import run\n"
+        "run()\n"
+    )
+    argv = [
+        "price", "examples/readings.csv", "--tariff", "cn-sh-industrial-two-part",
+        "--account", "examples/account.yaml", "--format", "json",
+    ]  # fmt: skip
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script, *argv], capture_output=True, text=True, cwd=ROOT
+    )
+    assert (done.returncode, done.stderr) == (0, "frozen True\n")
+    assert json.loads(done.stdout)["bills"]
+    refused = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script, "price", "missing.csv", "--tariff", "nowhere"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert refused.returncode == 1
+    assert refused.stdout == ""
+    assert refused.stderr.endswith("frozen True\n")
