@@ -119,6 +119,25 @@ def test_before_after_compares_identical_bills_of_two_trees() -> None:
     assert "bills identical in both trees" in out
 
 
+def test_startup_stages_add_up_for_two_trees() -> None:
+    # The baseline is this tree itself, so the test needs no second checkout.
+    out = run("startup.py", "--baseline", str(ROOT), "--rounds", "1")
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("stage, ms"))
+    rows = {}
+    for line in lines[start + 2 :]:
+        if line.startswith("bills identical"):
+            break
+        title, baseline, _, _, current, _, _ = line.rsplit(None, 6)
+        rows[title.strip()] = (float(baseline), float(current))
+    assert {"yaml", "the package, with the price command", "total of the stages"} <= set(rows)
+    stages = [value for title, value in rows.items() if title != "total of the stages"]
+    for tree in (0, 1):
+        named = sum(value[tree] for value in stages[:8])
+        assert abs(named - rows["total of the stages"][tree]) < 0.5  # each rounded to 0.1
+    assert "bills identical in every child" in out
+
+
 @pytest.mark.parametrize("script", ["peers.py", "fuzz_campaign.py", "worker_memory.py"])
 def test_other_scripts_start(script: str) -> None:
     assert "usage" in run(script, "--help").lower()

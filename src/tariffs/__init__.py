@@ -21,7 +21,6 @@ from tariffs.errors import (
 )
 from tariffs.io.readings.csv_reader import parse_readings_csv, read_readings_csv
 from tariffs.io.render.bills import bill_to_dict, bills_to_csv, bills_to_json, bills_to_table
-from tariffs.io.render.describe import describe_tariff
 from tariffs.io.tables import load_account, load_tariff, parse_tariff
 from tariffs.model.account import Account
 from tariffs.model.bill import Bill, Line
@@ -30,9 +29,10 @@ from tariffs.model.tariff import Tariff
 
 __version__ = "0.1.0"
 
-# The what-if API, explanations and their rendering are imported on first use, so that
-# pricing does not pay for them at start-up.
+# The what-if API, explanations, descriptions and their rendering are imported on first
+# use, so that pricing does not pay for them at start-up.
 _LAZY = {
+    "describe_tariff": "tariffs.io.render.describe",
     "BillExplanation": "tariffs.engine.explain",
     "LineExplanation": "tariffs.engine.explain",
     "explain": "tariffs.engine.explain",

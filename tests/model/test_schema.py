@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import subprocess
+import sys
 import textwrap
 from decimal import Decimal
 from fractions import Fraction
@@ -749,3 +752,59 @@ def test_calendar_day_types_are_refused_when_unclear(
     )
     with pytest.raises(TariffFileError, match=r"t\.yaml:\d+:\d+: .*" + message):
         load_tariff(path)
+
+
+def test_models_first_used_in_several_threads_at_once_validate_as_themselves() -> None:
+    # The models build their validators on first use; here eight threads are the first
+    # users, in a fresh interpreter: each must get the same tariff and account (no base
+    # class's validator, no refusal), and the same canonical JSON of every version.
+    script = textwrap.dedent(
+        """\
+        import json, sys, threading
+        from tariffs import load_account, load_tariff
+        from tariffs.model.charges import EnergyCharge
+
+        start, results, errors = threading.Barrier(8), [], []
+
+        def first_use():
+            start.wait()
+            try:
+                tariff = load_tariff("cn-sh-industrial-two-part")
+                account = load_account("examples/account.yaml")
+                charges = [
+                    type(charge).__name__
+                    for version in tariff.versions.values()
+                    for charge in version.charges
+                ]
+                versions = [v.model_dump_json() for v in tariff.versions.values()]
+                energy = [
+                    c.model_dump_json()
+                    for v in tariff.versions.values()
+                    for c in v.charges
+                    if isinstance(c, EnergyCharge)
+                ]
+                results.append([type(tariff).__name__, type(account).__name__,
+                                account.capacity_kva is not None, charges, versions, energy])
+            except Exception as exc:  # reported, not raised in the thread
+                errors.append(repr(exc))
+
+        threads = [threading.Thread(target=first_use) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        print(json.dumps([errors, results]))
+        """
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=root
+    )
+    errors, results = json.loads(done.stdout)
+    assert errors == []
+    assert len(results) == 8
+    first = results[0]
+    assert first[:3] == ["Tariff", "Account", True]
+    assert "EnergyCharge" in first[3]
+    assert first[4] and first[5]
+    assert all(result == first for result in results)

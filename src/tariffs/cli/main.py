@@ -23,6 +23,7 @@ unknown subcommand), so that ``tariffs price`` does not pay for the others at st
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -263,5 +264,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console entry point."""
-    sys.exit(main())
+    """Console entry point (``tariffs`` and ``python -m tariffs``).
+
+    What the command made is garbage once it returns; the process leaves it to its end
+    instead of to the collector's last passes at exit (``gc.freeze``: about 30 ms of a
+    short command such as ``tariffs price``). Outputs are written and closed by then, and
+    exit handlers still run.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)

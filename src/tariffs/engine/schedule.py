@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from itertools import groupby
 from math import gcd
 
-from dateutil.rrule import rrulestr
-
 from tariffs.calendars import calendar
 from tariffs.engine import _kept
 from tariffs.engine._kept import value_key
@@ -173,6 +171,8 @@ class Schedule:
             name = self.day_type_names[index]
             days = {d: "a date" for d in day_type.dates or [] if d.year == year}
             for rule in day_type.rrules or []:
+                from dateutil.rrule import rrulestr  # here: only rules need dateutil
+
                 days.update(
                     (o.date(), "a date")
                     for o in rrulestr(rule, dtstart=start).between(start, end, inc=True)

@@ -25,6 +25,8 @@ from tariffs.model.common import (
     StrictModel,
     WholeNumber,
     check_ascii_digits,
+    empty_dict,
+    empty_list,
     unprintable_in_id,
 )
 from tariffs.model.eligibility import CLASS_PATTERN, check_class_name
@@ -167,7 +169,9 @@ class Transformer(StrictModel):
 
     id: str = Field(min_length=1)
     capacity_kva: NonNegativeDecimal
-    interlocked_with: Annotated[list[str], BeforeValidator(_as_list)] = Field(default_factory=list)
+    interlocked_with: Annotated[list[str], BeforeValidator(_as_list)] = Field(
+        default_factory=empty_list
+    )
 
 
 class CapacityChange(StrictModel):
@@ -435,25 +439,25 @@ class Account(StrictModel):
     service_end: PlainDate | None = None
     meter_read_day: WholeNumber | None = Field(default=None, ge=1, le=28)
     tier_allowance_kwh_per_month: NonNegativeDecimal = Decimal(0)
-    critical_peak_days: list[PlainDate] = Field(default_factory=list)
+    critical_peak_days: list[PlainDate] = Field(default_factory=empty_list)
     year_to_date_kwh: NonNegativeDecimal = Decimal(0)
-    demand_history_kw: dict[str, NonNegativeDecimal] = Field(default_factory=dict)
+    demand_history_kw: dict[str, NonNegativeDecimal] = Field(default_factory=empty_dict)
     coincident_peaks: Annotated[list[CoincidentPeak], BeforeValidator(_peaks)] = Field(
-        default_factory=list
+        default_factory=empty_list
     )
     meter: str | None = Field(default=None, min_length=1)
     meter_multiplier: NonNegativeDecimal = Decimal(1)
     losses: Losses | None = None
-    transformers: list[Transformer] = Field(default_factory=list)
-    capacity_changes: list[CapacityChange] = Field(default_factory=list)
-    meter_changes: list[MeterChange] = Field(default_factory=list)
-    tier_allowance_changes: list[AllowanceChange] = Field(default_factory=list)
+    transformers: list[Transformer] = Field(default_factory=empty_list)
+    capacity_changes: list[CapacityChange] = Field(default_factory=empty_list)
+    meter_changes: list[MeterChange] = Field(default_factory=empty_list)
+    tier_allowance_changes: list[AllowanceChange] = Field(default_factory=empty_list)
     tier_allowance_year: Literal["prorated", "full"] = "prorated"
     metering: MeteringRule | None = None
     gross_readings: bool = False
-    credit_kwh: dict[str, NonNegativeDecimal] = Field(default_factory=dict)
+    credit_kwh: dict[str, NonNegativeDecimal] = Field(default_factory=empty_dict)
     credit_amount: NonNegativeDecimal = Decimal(0)
-    sub_meters: list[SubMeter] = Field(default_factory=list)
+    sub_meters: list[SubMeter] = Field(default_factory=empty_list)
     split: Split | None = None
 
     _source: str | None = PrivateAttr(default=None)

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from dateutil.rrule import rrulestr
 from pydantic import AfterValidator, Field, model_validator
 
 from tariffs.model.common import (
@@ -54,6 +53,8 @@ def _rrule(value: str) -> str:
     text = value.strip()
     if "DTSTART" in text.upper():
         raise ValueError("write the rule without DTSTART; it applies to every year billed")
+    from dateutil.rrule import rrulestr  # here: only a day type with rules needs it
+
     try:
         rrulestr(text, dtstart=dt.datetime(2000, 1, 1))
     except (ValueError, TypeError) as exc:

@@ -32,6 +32,7 @@ from tariffs.model.common import (
     WholeNumber,
     Window,
     check_derived_price,
+    empty_list,
 )
 
 __all__ = [
@@ -395,7 +396,7 @@ class PriceFileCharge(_ChargeBase):
     kind: Literal["price_file"]
     file: str = Field(min_length=1)
     voltage_kv: NonNegativeDecimal | None = None
-    time_of_use: list[Name] = Field(default_factory=list)
+    time_of_use: list[Name] = Field(default_factory=empty_list)
     ratios: dict[Name, NonNegativeDecimal] | None = None
     _table: PriceTable | None = PrivateAttr(default=None)
 

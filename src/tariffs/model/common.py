@@ -29,6 +29,8 @@ __all__ = [
     "Window",
     "check_ascii_digits",
     "check_derived_price",
+    "empty_dict",
+    "empty_list",
     "exact_decimal",
     "non_ascii_digit",
     "parse_date",
@@ -46,9 +48,31 @@ _OFFSET = re.compile(r"[Zz+-]")
 
 
 class StrictModel(BaseModel):
-    """Base of every schema model: unknown keys are errors, models are immutable."""
+    """Base of every schema model: unknown keys are errors, models are immutable.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    A model's validator is built when it is first used (``defer_build``), not when its
+    class is defined: a command builds those of the models it validates or writes out
+    (`tariffs price`: the tariff, the account, and a version and charges that the engine
+    keys its caches by), not those of every model imported. What they accept and their
+    messages are the same either way.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, defer_build=True)
+
+
+def empty_list() -> list[Any]:
+    """A new empty list: the default of a list field (``Field(default_factory=empty_list)``).
+
+    A function rather than the type ``list``: pydantic reads the signature of a default
+    factory when it builds a model's schema, and that of a builtin type is parsed from
+    its text, which takes longer than the rest of the field's schema.
+    """
+    return []
+
+
+def empty_dict() -> dict[Any, Any]:
+    """A new empty dict: the default of a mapping field (see `empty_list`)."""
+    return {}
 
 
 #: Most digits before the decimal point a number in a tariff or account may have.

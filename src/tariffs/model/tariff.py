@@ -34,6 +34,8 @@ from tariffs.model.common import (
     StrictModel,
     WholeNumber,
     check_derived_price,
+    empty_dict,
+    empty_list,
     exact_decimal,
     window_spans,
 )
@@ -171,9 +173,9 @@ class Version(StrictModel):
     seasons: dict[Name, Season] | None = None
     day_types: dict[Name, DayType] | None = None
     periods: list[PeriodRule] | None = None
-    overrides: list[Override] = Field(default_factory=list)
-    event_days: list[PlainDate] = Field(default_factory=list)
-    base_prices: dict[Name, NonNegativeDecimal] = Field(default_factory=dict)
+    overrides: list[Override] = Field(default_factory=empty_list)
+    event_days: list[PlainDate] = Field(default_factory=empty_list)
+    base_prices: dict[Name, NonNegativeDecimal] = Field(default_factory=empty_dict)
     demand_window: DemandWindow = Field(default_factory=DemandWindow)
     demand_periods: list[PeriodRule] | None = None
     charges: list[Charge] = Field(min_length=1)
@@ -732,7 +734,7 @@ class Tariff(StrictModel):
     withdrawn: PlainDate | None = None
     past_withdrawal: Literal["refuse", "warn"] = "refuse"
     eligibility: Eligibility | None = None
-    unpriced: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    unpriced: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=empty_list)
     price_classes: list[Name] | None = Field(default=None, min_length=1)
 
     _source: str | None = PrivateAttr(default=None)

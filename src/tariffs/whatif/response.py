@@ -71,7 +71,7 @@ from tariffs.engine.schedule import compile_schedule, local_days
 from tariffs.engine.usage import split_in_proportion
 from tariffs.errors import ScenarioError
 from tariffs.io.safe_yaml import YamlDocument, input_error_from_validation, load_yaml, parse_yaml
-from tariffs.model.common import ExactDecimal, StrictModel
+from tariffs.model.common import ExactDecimal, StrictModel, empty_dict
 from tariffs.model.readings import Readings, to_decimal
 from tariffs.model.tariff import Tariff
 from tariffs.runs.runner import ITEM_ERRORS
@@ -121,7 +121,7 @@ _PRICE = Decimal("0.0001")
 
 class _PeriodModel(StrictModel):
     own: ExactDecimal = Decimal(0)
-    cross: dict[str, ExactDecimal] = Field(default_factory=dict)
+    cross: dict[str, ExactDecimal] = Field(default_factory=empty_dict)
 
     @field_validator("own")
     @classmethod
