@@ -755,9 +755,9 @@ def test_calendar_day_types_are_refused_when_unclear(
 
 
 def test_models_first_used_in_several_threads_at_once_validate_as_themselves() -> None:
-    # The models build their validators on first use; here eight threads are the first
-    # users, in a fresh interpreter: each must get the same tariff and account (no base
-    # class's validator, no refusal), and the same canonical JSON of every version.
+    # Eight threads are the first users of the models, in a fresh interpreter: each must
+    # get the same tariff and account (no base class's validator, no refusal), and the
+    # same canonical JSON of every version (the engine keys its caches by it).
     script = textwrap.dedent(
         """\
         import json, sys, threading

@@ -50,14 +50,14 @@ _OFFSET = re.compile(r"[Zz+-]")
 class StrictModel(BaseModel):
     """Base of every schema model: unknown keys are errors, models are immutable.
 
-    A model's validator is built when it is first used (``defer_build``), not when its
-    class is defined: a command builds those of the models it validates or writes out
-    (`tariffs price`: the tariff, the account, and a version and charges that the engine
-    keys its caches by), not those of every model imported. What they accept and their
-    messages are the same either way.
+    Validators and serializers are built with the class, never on first use
+    (``defer_build``): pydantic's build on first use is not safe in threads (two threads
+    that first use a model at once may validate or dump it with its base class's, e.g. a
+    version written out as ``{}``, and the engine keys its caches by that JSON), and a
+    billing service may price in threads.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
 
 def empty_list() -> list[Any]:
