@@ -246,13 +246,15 @@ def test_the_readers_tables_of_values_are_cleared_and_shown_with_the_stores(
     from tariffs import read_readings_csv
 
     path = tmp_path / "plain.csv"
-    path.write_text("start,kwh\n2025-01-01T00:00,1.5\n2025-01-01T00:15,2.25\n", encoding="utf-8")
-    fixed = tmp_path / "fixed.csv"  # fixed columns, the start column now read before
+    path.write_text("start,kwh\n2025-01-01T00:00,1.5\n2025-01-01T00:15,12.5\n", encoding="utf-8")
+    fixed = tmp_path / "fixed.csv"  # fixed columns, the same column of starts
     fixed.write_text("start,kwh\n2025-01-01T00:00,1.500\n2025-01-01T00:15,2.250\n", "utf-8")
     clear_caches()
-    assert read_readings_csv(path, "Asia/Shanghai").kwh == [1500, 2250]
+    assert read_readings_csv(path, "Asia/Shanghai").kwh == [1500, 12500]
+    assert sizes()["reader_values"][0] == 0  # a file alone keeps no values
+    assert read_readings_csv(path, "Asia/Shanghai").kwh == [1500, 12500]
+    assert sizes()["reader_values"][0] == 2  # "1.5" and "12.5": its starts were read before
     assert read_readings_csv(fixed, "Asia/Shanghai").kwh == [1500, 2250]
-    assert sizes()["reader_values"][0] == 2  # "1.5" and "2.25"
     assert sizes()["reader_words"][0] == 2  # the digits 1500 and 2250
     clear_caches()
     assert sizes()["reader_values"][0] == sizes()["reader_words"][0] == 0

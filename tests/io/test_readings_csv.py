@@ -814,10 +814,30 @@ def test_plain_values_read_by_their_text_equal_the_slow_path(
         f"{start},{value}" + (f",{second[index]}" if second else "") + "\n"
         for index, (start, value) in enumerate(zip(starts, values, strict=True))
     )
-    try:
-        expected: Readings | str = parse(text, "UTC")
-    except ReadingsError as error:
-        expected = str(error)
+    # The values kept beforehand, as by files read before: the column is looked up.
+    for known in [*values, *(second or [])]:
+        try:
+            csv_reader._PLAIN_UNITS[known]
+        except csv_reader._NotPlain:
+            pass
+    looked_up: list[bool] = []
+    by_text = csv_reader._plain_units
+
+    def spied(texts: list[str]) -> list[int] | None:
+        found = by_text(texts)
+        looked_up.append(found is not None)
+        return found
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csv_reader, "_plain_units", spied)
+        patch.setattr(csv_reader, "_read_fixed_width", lambda *arguments: None)  # tested below
+        try:
+            expected: Readings | str = parse(text, "UTC")
+        except ReadingsError as error:
+            expected = str(error)
+    plain = re.compile(r"\d{1,15}(\.\d{1,3})?")
+    if all(plain.fullmatch(value) for value in values):
+        assert looked_up[0]  # the kwh column took the look-up
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(csv_reader, "_plain_units", lambda texts: None)
         try:
@@ -837,14 +857,29 @@ def test_plain_values_by_their_text_worked_by_hand() -> None:
     assert (lifted.kwh, lifted.kvarh, lifted.scale) == ([15000, 20000], [1234, 0], 4)
 
 
-def test_the_plain_values_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_plain_values_are_kept_for_files_like_one_read_before_and_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tariffs.engine._kept import reader_spans
+
     monkeypatch.setattr(csv_reader, "_PLAIN_UNITS_LIMIT", 5)
     csv_reader._PLAIN_UNITS.clear()
+    reader_spans.clear()
     starts = [f"2025-01-15T{hour:02d}:00" for hour in range(20)]
-    readings = parse(csv_of(starts, [f"{hour}.5" for hour in range(20)]), "UTC")
-    # 0.5 → 500, 1.5 → 1500, ..., 19.5 → 19500: right past the bound too.
-    assert readings.kwh == [hour * 1000 + 500 for hour in range(20)]
-    assert 0 < len(csv_reader._PLAIN_UNITS) <= 5
+    # Four values again and again, of two widths (not fixed columns), one decimal each.
+    few = [("0.5", "10.5", "2.5", "30.5")[hour % 4] for hour in range(20)]
+    units = [(500, 10500, 2500, 30500)[hour % 4] for hour in range(20)]
+    # A file alone keeps nothing; its column of starts is kept (reader_spans).
+    assert parse(csv_of(starts, few), "UTC").kwh == units
+    assert len(csv_reader._PLAIN_UNITS) == 0
+    # A file with the same starts: a run of meters; its 4 values are kept.
+    assert parse(csv_of(starts, few), "UTC").kwh == units
+    assert dict(csv_reader._PLAIN_UNITS) == {"0.5": 500, "10.5": 10500, "2.5": 2500, "30.5": 30500}
+    assert parse(csv_of(starts, few), "UTC").kwh == units  # looked up
+    # 20 values, 16 of them new: read in bulk, and more than the bound: nothing is kept.
+    many = [f"{hour}.5" for hour in range(20)]
+    assert parse(csv_of(starts, many), "UTC").kwh == [hour * 1000 + 500 for hour in range(20)]
+    assert len(csv_reader._PLAIN_UNITS) == 0
     csv_reader._PLAIN_UNITS.clear()
 
 
@@ -866,7 +901,8 @@ def fixed_text(starts: list[str], columns: dict[str, list[str]]) -> str:
 def read_twice_and_slow(text: str, timezone: str) -> tuple[object, object, object, bool]:
     """The file read twice (the second with its start column remembered) and read slowly.
 
-    Also says whether the second read took the path of fixed columns.
+    Also says whether the second read took the path of fixed columns. A third read, whose
+    values' words the second kept, must look them up and read the same.
     """
     taken: list[bool] = []
     fixed = csv_reader._read_fixed_width
@@ -885,6 +921,8 @@ def read_twice_and_slow(text: str, timezone: str) -> tuple[object, object, objec
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(csv_reader, "_read_fixed_width", spied)
         first, second = attempt(), attempt()
+        third = attempt()
+    assert third == second
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(csv_reader, "_read_fixed_width", lambda *arguments: None)
         patch.setattr(csv_reader, "_plain_units", lambda texts: None)
@@ -986,4 +1024,15 @@ def test_the_values_kept_for_fixed_columns_are_bounded(monkeypatch: pytest.Monke
     assert isinstance(second, Readings)
     # kWh × 1000: k.k5 → 1000 k + 100 k + 50.
     assert second.kwh == [1100 * k + 50 for k in range(10)]
-    assert 0 < sum(map(len, csv_reader._PACKED_UNITS.values())) <= 3
+    # 10 values read at once past the bound of 3: none is kept.
+    assert sum(map(len, csv_reader._PACKED_UNITS.values())) == csv_reader._PackedUnits.held == 0
+    # 3 values are kept, then looked up; a fourth one met alone empties the tables first.
+    three = fixed_text(quarter_hour_starts(3), {"kwh": ["0.05", "1.15", "2.25"]})
+    parse(three, "UTC")
+    parse(three, "UTC")  # remembered starts: the fixed columns' path
+    assert csv_reader._PackedUnits.held == 3
+    assert parse(three, "UTC").kwh == [50, 1150, 2250]  # looked up
+    four = fixed_text(quarter_hour_starts(3), {"kwh": ["0.05", "1.15", "3.35"]})
+    # 2 of 3 known is too few to look each up: read in bulk; 4 values: past the bound.
+    assert parse(four, "UTC").kwh == [50, 1150, 3350]
+    assert csv_reader._PackedUnits.held == 0

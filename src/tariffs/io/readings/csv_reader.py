@@ -56,7 +56,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -120,6 +120,8 @@ _TIME = re.compile(
 _PLAIN_NUMBER = re.compile(r"(\d{1,15})(?:\.(\d{1,9}))?", re.ASCII)
 _PLAIN_UP_TO_MILLI = re.compile(r"(\d{1,15})(?:\.(\d{1,3}))?", re.ASCII)
 _PLAIN_UNITS_LIMIT = 1 << 15
+#: Values of a column looked up before it is read by looking up each (`_plain_units`).
+_SAMPLE = 64
 _ANY_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _NOT_FINITE = frozenset(("nan", "snan", "inf", "infinity"))
 _DIGITS = b"0123456789"
@@ -844,6 +846,8 @@ def _parse(
                 column, problem = _parse_column(
                     columns[position], name, _RANK_VALUE + position, first_row, label
                 )
+                if column is not None and problem is None and parser.remembered and layout is None:
+                    column = _keep_plain_units(columns[position], column)
             if column is not None and layout is not None and interval is not None:
                 factor = layout.factor(name, interval)
                 if factor != 1:
@@ -994,6 +998,11 @@ def _fixed_width_units(
 
     Plain as in `_plain_units`, and written alike on every line: the same number of
     digits before the dot, and after it (at most 3), or no dot. Else None.
+
+    Each value is looked up by the word of its digits. Where most of the column's words
+    are not kept yet (64 spread over it are looked up first), the column is read in bulk
+    (its digits joined, one `int` each) and its words kept at once, rather than one
+    look-up that misses at a time.
     """
     field = raw[begin:end]
     dot = field.find(b".")
@@ -1014,7 +1023,19 @@ def _fixed_width_units(
     table = _PACKED_UNITS.get((digits, places))
     if table is None:
         table = _PACKED_UNITS.setdefault((digits, places), _PackedUnits(size, digits, places))
-    return list(map(table.__getitem__, memoryview(packed).cast("I" if size == 4 else "Q")))
+    words = memoryview(packed).cast("I" if size == 4 else "Q")
+    sample = words[:: max(1, rows // _SAMPLE)]
+    if sum(word in table for word in sample) >= len(sample) - len(sample) // 16:
+        return list(map(table.__getitem__, words))
+    joined = bytearray(rows * (digits + 1) - 1)
+    for place, offset in enumerate(digit_offsets):
+        joined[place :: digits + 1] = raw[begin + offset :: stride]
+    joined[digits :: digits + 1] = b"\n" * (rows - 1)
+    units = list(map(int, joined.split(b"\n")))
+    if table.lift != 1:
+        units = [value * table.lift for value in units]
+    table.keep(words, units)
+    return units
 
 
 class _PackedUnits(dict[int, int]):
@@ -1032,6 +1053,14 @@ class _PackedUnits(dict[int, int]):
         self.size = size
         self.digits = digits
         self.lift: int = 10 ** (_MINIMUM_SCALE - places)
+
+    def keep(self, words: Iterable[int], units: list[int]) -> None:
+        """Keep the units of many words at once (within the bound of every table)."""
+        before = len(self)
+        self.update(zip(words, units, strict=True))
+        _PackedUnits.held += len(self) - before
+        if _PackedUnits.held > _PLAIN_UNITS_LIMIT:
+            _clear_packed_units()
 
     def __missing__(self, word: int) -> int:
         text = word.to_bytes(self.size, sys.byteorder)[: self.digits]
@@ -1426,6 +1455,9 @@ class _StartParser:
         # Whether the last parse took only whole-day blocks, each starting one interval
         # after the one before: then the starts need no check of their sequence.
         self.contiguous = False
+        # Whether the last parse found its column of starts kept from another file (a
+        # run of meters read over the same intervals: see `_keep_plain_units`).
+        self.remembered = False
 
     def parse(
         self, texts: Sequence[str], interval: int | None
@@ -1479,7 +1511,7 @@ class _StartParser:
         joined = "\n".join(texts)
         found: tuple[str, list[int], bool] | None = _kept.reader_spans.get(key)
         if found is not None and found[0] == joined:
-            self.with_offsets, self.contiguous = False, found[2]
+            self.with_offsets, self.contiguous, self.remembered = False, found[2], True
             return list(found[1])
         span = self._parse_span(texts, interval, joined)
         if span is not None:
@@ -1992,11 +2024,40 @@ def _plain_units(texts: Sequence[str]) -> list[int] | None:
     The result is what `_parse_column` and `_Column.to_units` give at the minimum scale
     (3): such a column never lifts the scale. Any other column (a value with more
     decimals, a sign, an exponent, spaces, an empty cell, text) gives None.
+
+    Only a column whose values are mostly known already is read so: 64 values spread
+    over it are looked up first, and unless all but a few are kept, None. A file with
+    thousands of values not met before is read in bulk by `_parse_column`; where its
+    column of starts was kept from another file (a run of meters: more files like it
+    will come), its values are kept too (`_keep_plain_units`), and the next files look
+    them up. A single file pays nothing for the table.
     """
+    count = len(texts)
+    if not count:
+        return None
+    sample = texts[:: max(1, count // _SAMPLE)]
+    if sum(text in _PLAIN_UNITS for text in sample) < len(sample) - len(sample) // 16:
+        return None
     try:
         return list(map(_PLAIN_UNITS.__getitem__, texts))
     except _NotPlain:
         return None
+
+
+def _keep_plain_units(texts: Sequence[str], column: _Column) -> _Column:
+    """The column read in bulk, as units of ``10**-3``, its values kept by their text.
+
+    Only a column of plain values with the same places (at most 3) on every line, read
+    by the fast path of `_parse_column` (``digits``): each text's units are what
+    `_PlainUnits` would read from it. The table forgets everything past its bound.
+    """
+    if column.digits is None or column.places > _MINIMUM_SCALE:
+        return column
+    units = column.to_units(_MINIMUM_SCALE)
+    _PLAIN_UNITS.update(zip(texts, units, strict=True))
+    if len(_PLAIN_UNITS) > _PLAIN_UNITS_LIMIT:
+        _PLAIN_UNITS.clear()
+    return _Column(_MINIMUM_SCALE, units=units)
 
 
 def _is_uniform(joined: str, count: int, places: int) -> bool:
