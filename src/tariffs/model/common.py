@@ -51,10 +51,11 @@ class StrictModel(BaseModel):
     """Base of every schema model: unknown keys are errors, models are immutable.
 
     Validators and serializers are built with the class, never on first use
-    (``defer_build``): pydantic's build on first use is not safe in threads (two threads
-    that first use a model at once may validate or dump it with its base class's, e.g. a
-    version written out as ``{}``, and the engine keys its caches by that JSON), and a
-    billing service may price in threads.
+    (``defer_build``): in the pydantic releases this project accepts (from 2.6), a build
+    on first use is not safe in threads until the rebuild lock of pydantic #13438 (merged
+    in July 2026). Two threads that first use a model at once could validate or dump it
+    with its base class's (a version written out as ``{}``, and the engine keys its caches
+    by that JSON), and a billing service may price in threads.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
