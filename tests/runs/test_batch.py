@@ -15,6 +15,7 @@ import datetime as dt
 import gc
 import io
 import json
+import os
 import pickle
 import random
 import re
@@ -469,6 +470,27 @@ def test_a_long_file_changed_while_the_batch_reads_it_stops_the_batch(tmp_path: 
     ]
     long_file.write_text("account_id,start,kwh\nF-9,2025-07-31T00:00,1\n", encoding="utf-8")
     with pytest.raises(ReadingsChangedError, match=r"long\.csv:2: the file changed while"):
+        list(price_batch(items, workers=1))
+
+
+def test_a_long_file_changed_in_place_to_the_same_size_stops_the_batch(tmp_path: Path) -> None:
+    # The rows are where they were, of the same length and account, but other values:
+    # the file's time of last change tells (the size alone would not).
+    _, _, long_file, _ = flat_case(tmp_path)
+    with LongReadingsFile(long_file, by_position=True) as opened:
+        parts = list(opened)
+    tariff = load_tariff("cn-bj-residential")
+    items = [
+        BatchItem(account_id, tariff, Account(account_id=account_id), part)
+        for account_id, part in parts
+    ]
+    text = long_file.read_text(encoding="utf-8")
+    changed = text.replace(",1.", ",2.", 1) if ",1." in text else text.replace(",0", ",1", 1)
+    assert changed != text and len(changed) == len(text)
+    status = long_file.stat()
+    long_file.write_text(changed, encoding="utf-8")
+    os.utime(long_file, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
+    with pytest.raises(ReadingsChangedError, match=r"long\.csv:\d+: the file changed while"):
         list(price_batch(items, workers=1))
 
 

@@ -223,6 +223,8 @@ class ReadingsSpan:
             of a file that ends without one counts one that it does not have).
         first_line: The line of the first row in the long file.
         lines: How many lines the rows are.
+        stamp: The file's inode, size and time of last change when it was opened to find
+            the accounts (`_stamp`): a file that has changed since is not read.
     """
 
     source: str
@@ -232,6 +234,7 @@ class ReadingsSpan:
     size: int
     first_line: int
     lines: int
+    stamp: tuple[int, int, int] | None = None
 
     def read(
         self, timezone: str, *, interval_seconds: int | None = None, allow_gaps: bool = False
@@ -253,7 +256,13 @@ class ReadingsSpan:
             raise ReadingsError(f"cannot read the file: {exc.strerror}", file=self.source) from None
         if len(rows) == self.size - 1 and at_end and not rows.endswith(b"\n"):
             rows += b"\n"  # the file's last line, without its line feed
-        if len(rows) != self.size or not rows.startswith(self.own) or not rows.endswith(b"\n"):
+        changed = self.stamp is not None and _stamp(self.source) != self.stamp
+        if (
+            changed
+            or len(rows) != self.size
+            or not rows.startswith(self.own)
+            or not rows.endswith(b"\n")
+        ):
             raise ReadingsChangedError(
                 "the file changed while the batch read it; run the batch again",
                 file=self.source,
@@ -320,8 +329,10 @@ def _read(
     options: BatchOptions,
 ) -> Readings:
     if options.estimate is None:
-        return readings if isinstance(readings, Readings) else _read_as_given(
-            readings, timezone, options
+        return (
+            readings
+            if isinstance(readings, Readings)
+            else _read_as_given(readings, timezone, options)
         )
     read = (
         readings
@@ -628,6 +639,8 @@ class LongReadingsFile:
             self.size = os.fstat(self._stream.fileno()).st_size
         except OSError as exc:
             raise ReadingsError(f"cannot read the file: {exc.strerror}", file=self.source) from None
+        #: The file as opened (`ReadingsSpan.stamp`): inode, size, time of last change.
+        self.stamp = _stamp(self.source)
         self.position = 0
         self.by_position = by_position
         self._buffer = b""
@@ -758,7 +771,9 @@ class LongReadingsFile:
             part: ReadingsRows | ReadingsSpan
             if self.by_position:
                 offset = self._base + start
-                part = ReadingsSpan(self.source, self.header, own, offset, end - start, line, count)
+                part = ReadingsSpan(
+                    self.source, self.header, own, offset, end - start, line, count, self.stamp
+                )
             else:
                 part = ReadingsRows(self.source, self.header, self._buffer[start:end], line, count)
             yield account_id, part
