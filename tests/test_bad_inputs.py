@@ -1907,6 +1907,7 @@ def standard_time_year(first: str = "2025-01-01") -> str:
 
 STANDARD_TIME_YEAR = standard_time_year()
 
+
 def test_standard_time_is_named_for_the_zone_of_the_file(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1921,9 +1922,7 @@ def test_standard_time_is_named_for_the_zone_of_the_file(
     assert str(caught.value).startswith(
         "sydney.csv:2284: 2025-04-06T02:00 is ambiguous in Australia/Sydney: "
     )
-    assert "on every row; the file has it once, and a file on standard time" in str(
-        caught.value
-    )
+    assert "on every row; the file has it once, and a file on standard time" in str(caught.value)
     assert str(caught.value).endswith(
         "on the clock of UTC+10:00, the fixed-offset zone Etc/GMT-10: read it with --clock "
         "standard (or write the offset +10:00 on every row), to price its instants on the "
@@ -2484,8 +2483,7 @@ def test_a_year_of_values_that_is_not_a_year(
     assert price_values("1\n" * 8760, *year, "--columns", "kwh=load") == (
         1,
         "",
-        f"{where}: the file has no header line, so its one column is kwh: leave out "
-        "--columns\n",
+        f"{where}: the file has no header line, so its one column is kwh: leave out --columns\n",
     )
     # A bad value is named at its line of the file, with a header line or without.
     code, out, err = price_values("1\n1\nx\n" + "1\n" * 8757, *year)
@@ -2524,7 +2522,7 @@ def test_vat_refusals_name_the_file_and_line(
     def refusal(vat: str, rounding: str = "") -> str:
         text = (
             "id: vat\nname: vat\ncurrency: CNY\ntimezone: Asia/Shanghai\n"
-            f"reference: written for the tests\n{rounding}versions:\n  \"2025-01-01\":\n"
+            f'reference: written for the tests\n{rounding}versions:\n  "2025-01-01":\n'
             '    charges:\n      - {kind: energy, price_per_kwh: "0.5"}\n'
             f"    vat: {vat}\n"
         )
@@ -2538,8 +2536,7 @@ def test_vat_refusals_name_the_file_and_line(
         "inclusive prices; with exclusive prices the vat line is the tax, rounded as every line"
     )
     assert refusal('{rate: "1.13", prices: inclusive}') == (
-        "vat.yaml:10:17: versions.2025-01-01.vat.rate: Input should be less "
-        "than 1"
+        "vat.yaml:10:17: versions.2025-01-01.vat.rate: Input should be less than 1"
     )
     assert refusal('{rate: "0.13", prices: exclusive}', "rounding: {per: bill}\n") == (
         "vat.yaml:8:3: versions: version 2025-01-01: a vat line on exclusive "
@@ -2557,8 +2554,10 @@ def test_a_bill_across_a_change_of_vat_is_refused(
     (workdir / "vat.yaml").write_text(
         "id: vat\nname: vat\ncurrency: CNY\ntimezone: Asia/Shanghai\n"
         'reference: written for the tests\nversions:\n  "2025-06-01":\n'
-        + version + '    vat: {rate: "0.16", prices: inclusive}\n  "2025-07-15":\n'
-        + version + '    vat: {rate: "0.13", prices: inclusive}\n',
+        + version
+        + '    vat: {rate: "0.16", prices: inclusive}\n  "2025-07-15":\n'
+        + version
+        + '    vat: {rate: "0.13", prices: inclusive}\n',
         encoding="utf-8",
     )
     (workdir / "r.csv").write_text(
@@ -2571,7 +2570,6 @@ def test_a_bill_across_a_change_of_vat_is_refused(
         "of tariff vat with different vat (13 % inclusive and 16 % inclusive); one invoice "
         "has one tax: let the version start on the first day of a bill\n",
     )
-
 
 
 def test_price_file_refusals_name_the_file_and_line(
@@ -2644,13 +2642,16 @@ def test_price_file_refusals_name_the_file_and_line(
     )
     # A bill from the 15th takes July's rows for its July days: a file without them refused.
     (workdir / "a.yaml").write_text("account_id: F\nvoltage_kv: 10\nmeter_read_day: 15\n")
-    assert refusal(
-        header + "2025-08,10,purchase,0.4\n",
-        "",
-        bill=True,
-        extra="--account a.yaml",
-        readings="start,kwh\n2025-07-31T23:00,1\n2025-08-01T00:00,1\n",
-    ) == "prices.csv: has no prices for 2025-07"
+    assert (
+        refusal(
+            header + "2025-08,10,purchase,0.4\n",
+            "",
+            bill=True,
+            extra="--account a.yaml",
+            readings="start,kwh\n2025-07-31T23:00,1\n2025-08-01T00:00,1\n",
+        )
+        == "prices.csv: has no prices for 2025-07"
+    )
 
 
 def test_prices_file_refusals_name_the_file_and_line(
@@ -3200,8 +3201,7 @@ SUB_METERS = [
     ),
     account_refused(
         "account_sub_meter_declared_twice",
-        ACCOUNT
-        + "sub_meters:\n  - {id: S1, tariff: tou}\n  - {id: S1, tariff: tou}\n",
+        ACCOUNT + "sub_meters:\n  - {id: S1, tariff: tou}\n  - {id: S1, tariff: tou}\n",
         "account.yaml:7:10",
         exactly("sub_meters[1].id: meter 'S1' is declared twice (first at sub_meters[0])"),
     ),
@@ -3209,9 +3209,7 @@ SUB_METERS = [
         "account_split_with_both_or_neither",
         ACCOUNT + 'split: {ratio: "0.15", kwh_per_month: 2000, tariff: tou}\n',
         "account.yaml:5:8",
-        exactly(
-            "split: a split gives either ratio (定比) or kwh_per_month (定量), exactly one"
-        ),
+        exactly("split: a split gives either ratio (定比) or kwh_per_month (定量), exactly one"),
     ),
     account_refused(
         "account_split_ratio_above_one",
@@ -3940,9 +3938,7 @@ COINCIDENT_PEAKS = [
         "cp.yaml",
         r"tariff cp: the coincident peak 2025-07-01T17:30 lies partly inside the hours of "
         r"charge demand and partly outside; declare it as intervals on each side$",
-        tariff=CP_TARIFF.replace(
-            "coincident_peaks}", 'coincident_peaks, hours: ["18:00-20:00"]}'
-        ),
+        tariff=CP_TARIFF.replace("coincident_peaks}", 'coincident_peaks, hours: ["18:00-20:00"]}'),
     ),
     Case(
         "coincident_peaks_file_missing",
@@ -3953,6 +3949,7 @@ COINCIDENT_PEAKS = [
 
 
 # -- exports: the metering rules ------------------------------------------------------------
+
 
 #: The base tariff with export terms after its charges (lines 17 to 19).
 def with_exports(metering: str, prices: str) -> str:

@@ -60,9 +60,7 @@ def test_the_tutorial_goes_from_a_table_to_a_portfolio() -> None:
     assert {"gd-tou.yaml", "shop.csv", "accounts.csv"} <= set(files(TEXTS["tutorial.md"]))
 
 
-@pytest.mark.parametrize(
-    ("guide", "command", "shown"), every_command(), ids=lambda c: str(c)[:70]
-)
+@pytest.mark.parametrize(("guide", "command", "shown"), every_command(), ids=lambda c: str(c)[:70])
 def test_every_command_of_the_guide_prints_what_it_shows(
     guide: str,
     command: str,

@@ -68,6 +68,7 @@ TARIFF = table_yaml(
 """,
 )
 
+
 def edited(text: str, old: str, new: str) -> str:
     """``text`` with ``old`` (which must be there, once) replaced by ``new``."""
     assert text.count(old) == 1, old

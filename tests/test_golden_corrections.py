@@ -39,13 +39,16 @@ versions:
 
 #: The same tariff after a retroactive price notice: a version from 2025-06-01 (before the
 #: July bill) raises the energy price to 0.6500.
-FACTORY_RETROACTIVE = FACTORY + """\
+FACTORY_RETROACTIVE = (
+    FACTORY
+    + """\
   "2025-06-01":
     charges:
       - {kind: energy, price_per_kwh: "0.6500"}
       - {kind: basic, code: basic, label: Basic charge, capacity_price_per_kva: "25.50"}
       - {kind: power_factor, table: "1983-0.90", applies_to: [energy, capacity]}
 """
+)
 
 ACCOUNT = """\
 account_id: F-7
@@ -123,9 +126,7 @@ def amounts(document: dict[str, Any]) -> dict[str, tuple[str | None, str | None,
     }
 
 
-def test_a_wrong_multiplier_found_later(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_a_wrong_multiplier_found_later(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     # Billed with 倍率 100 when the CT ratio gave 200.
     # Issued:    744 × 1.00 × 100 = 74400 kWh × 0.6000 = 44640.00
     #            basic 400 kVA × 25.50 = 10200.00
@@ -136,9 +137,7 @@ def test_a_wrong_multiplier_found_later(
     #            power factor (89280.00 + 10200.00) × 2 % = 99480.00 × 0.02 = 1989.60
     #            total 89280.00 + 10200.00 + 1989.60 = 101469.60
     # Difference: +44640.00, 0.00, +892.80; total +45532.80 to collect.
-    issued = issue(
-        capsys, tmp_path, FACTORY, ACCOUNT.format(multiplier=100), readings()
-    )
+    issued = issue(capsys, tmp_path, FACTORY, ACCOUNT.format(multiplier=100), readings())
     document = correct(
         capsys, tmp_path, issued, FACTORY, ACCOUNT.format(multiplier=200), readings()
     )

@@ -257,9 +257,9 @@ def test_the_run_and_the_account_declare_the_rule_over_the_tariff() -> None:
     assert price(table, readings())[1].total == Decimal("20.60")  # net billing
     assert price(table, readings(), on_net_metering)[1].total == Decimal("11.40")
     assert price(table, readings(), metering="net_metering")[1].total == Decimal("11.40")
-    assert price(table, readings(), on_net_metering, metering="net_billing")[
-        1
-    ].total == Decimal("20.60")
+    assert price(table, readings(), on_net_metering, metering="net_billing")[1].total == Decimal(
+        "20.60"
+    )
 
 
 def test_a_rule_the_tariff_has_no_terms_for_is_refused() -> None:
@@ -424,9 +424,7 @@ def test_credit_carried_in_by_the_account() -> None:
     account = Account(account_id="S-001", credit_kwh={"offpeak": Decimal("16.8")})
     (march,) = price(table, solar, account, start=dt.date(2025, 3, 1))
     assert march.total == Decimal("54.87")
-    assert [line.quantity for line in march.lines if "credit_in" in line.code] == [
-        Decimal("16.8")
-    ]
+    assert [line.quantity for line in march.lines if "credit_in" in line.code] == [Decimal("16.8")]
 
 
 @pytest.mark.parametrize(

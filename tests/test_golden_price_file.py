@@ -253,9 +253,7 @@ def test_the_example_day_ahead_prices_from_a_file() -> None:
 
 
 @given(
-    day_prices=st.lists(
-        st.decimals(min_value=-1, max_value=2, places=4), min_size=24, max_size=24
-    ),
+    day_prices=st.lists(st.decimals(min_value=-1, max_value=2, places=4), min_size=24, max_size=24),
     kwh=st.lists(st.integers(min_value=0, max_value=40), min_size=96, max_size=96),
 )
 def test_a_prices_file_prices_as_the_hourly_list(
@@ -283,16 +281,12 @@ def test_a_prices_file_prices_as_the_hourly_list(
          "reference": "tests", "versions": {"2025-01-01": {"charges": [
              {"kind": "dynamic_energy", "hourly_prices_per_kwh": hourly}]}}}
     )  # fmt: skip
-    rows = "".join(
-        f"2025-07-01T{q // 4:02d}:{q % 4 * 15:02d},{kwh[q]}\n" for q in range(96)
-    )
+    rows = "".join(f"2025-07-01T{q // 4:02d}:{q % 4 * 15:02d},{kwh[q]}\n" for q in range(96))
     readings = parse_readings_csv("start,kwh\n" + rows, "r.csv", "Asia/Shanghai")
     (from_file,) = price(load_tariff(directory / "f.yaml"), readings)
     (from_list,) = price(listed, readings)
     assert from_file.total == from_list.total
-    exact = sum(
-        (Decimal(kwh[q]) * day_prices[q // 4] for q in range(96)), Decimal(0)
-    )
+    exact = sum((Decimal(kwh[q]) * day_prices[q // 4] for q in range(96)), Decimal(0))
     assert from_file.total == exact.quantize(CENT, ROUND_HALF_UP)
 
 

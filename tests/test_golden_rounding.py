@@ -36,8 +36,10 @@ assert "kind: fixed" in TABLE
 def table(rounding: str | None) -> str:
     if rounding is None:
         return TABLE
-    text = TABLE.replace("reference: written for the tests\n",
-                         f"reference: written for the tests\nrounding: {rounding}\n")
+    text = TABLE.replace(
+        "reference: written for the tests\n",
+        f"reference: written for the tests\nrounding: {rounding}\n",
+    )
     assert "rounding:" in text
     return text
 
@@ -121,8 +123,11 @@ def test_per_bill_lines_default_to_six_places() -> None:
     [
         ("{line_places: 4}", r"'line_places' is for 'per: bill'"),
         ("{per: bill, places: 2, line_places: 1}", r"line_places 1 is fewer than the total's"),
-        ("{per: bill, line_places: 1}", r"line_places 1 is fewer than the total's places 2 "
-                                         r"\(the minor unit of CNY\)"),
+        (
+            "{per: bill, line_places: 1}",
+            r"line_places 1 is fewer than the total's places 2 "
+            r"\(the minor unit of CNY\)",
+        ),
         ("{per: total}", r"rounding\.per: Input should be 'line' or 'bill'"),
     ],
 )

@@ -163,9 +163,7 @@ def test_vat_refusals() -> None:
     with pytest.raises(TariffFileError, match="rounded: net is for inclusive prices"):
         parse_tariff(vat_table("0.5", '{rate: "0.13", prices: exclusive, rounded: net}'))
     with pytest.raises(TariffFileError, match="a vat line on exclusive prices and rounding per"):
-        parse_tariff(
-            vat_table("0.5", '{rate: "0.13", prices: exclusive}', rounding="{per: bill}")
-        )
+        parse_tariff(vat_table("0.5", '{rate: "0.13", prices: exclusive}', rounding="{per: bill}"))
     with pytest.raises(TariffFileError, match="less than 1"):
         parse_tariff(vat_table("0.5", '{rate: "1.13", prices: inclusive}'))
     with pytest.raises(TariffFileError, match="vat.rate: Input should be greater than 0"):

@@ -323,8 +323,10 @@ def test_sam_true_up_counts_the_excess_across_periods() -> None:
                        ur_nm_yearend_sell_rate=0.03)  # fmt: skip
     ours = our_bills({**TWO, "dgrules": "Net Metering"}, load, generation, "net_metering",
                      true_up_month=3, true_up_price_per_kwh=Decimal("0.03"))  # fmt: skip
-    assert [abs(value - expected) < HALF_CENT
-            for value, expected in zip(theirs[:3], (10, 10, 0), strict=True)] == [True] * 3
+    assert [
+        abs(value - expected) < HALF_CENT
+        for value, expected in zip(theirs[:3], (10, 10, 0), strict=True)
+    ] == [True] * 3
     assert [bill.total for bill in ours[:3]] == [Decimal("10.00"), Decimal("10.00"),
                                                  Decimal("-3.30")]  # fmt: skip
 

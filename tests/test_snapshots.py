@@ -200,9 +200,8 @@ def _cases(work: Path) -> Iterator[tuple[str, list[str]]]:
         )  # fmt: skip
     batch_csv = work / "batch.csv"
     batch_csv.write_text(
-        "account_id,tariff\n" + "".join(
-            f"M-{k},{'' if k % 2 else 'cn-zj-residential'}\n" for k in (*range(6), 9)
-        ),
+        "account_id,tariff\n"
+        + "".join(f"M-{k},{'' if k % 2 else 'cn-zj-residential'}\n" for k in (*range(6), 9)),
         encoding="utf-8",
     )
     for fmt in ("csv", "jsonl"):

@@ -47,8 +47,17 @@ def test_august_in_chinese(in_example: Path, capsys: pytest.CaptureFixture[str])
     ):  # fmt: skip
         assert text in table
     bills = json.loads(
-        run(capsys, "price", "main.csv", *TARIFF, "--account", "account.yaml", *AUGUST,
-            "--format", "json")  # fmt: skip
+        run(
+            capsys,
+            "price",
+            "main.csv",
+            *TARIFF,
+            "--account",
+            "account.yaml",
+            *AUGUST,
+            "--format",
+            "json",
+        )  # fmt: skip
     )["bills"]
     factory, canteen = bills
     # 1264800 metered - 12400 of the canteen = 1252400 kWh on the factory's bill.
@@ -57,7 +66,9 @@ def test_august_in_chinese(in_example: Path, capsys: pytest.CaptureFixture[str])
     # 0.40180 × 0.38 = 0.152684: 37486.98.
     valley = factory["lines"][0]
     assert (valley["code"], valley["quantity"], valley["amount"]) == (
-        "energy.purchase.valley", "245520.000", "37486.98"
+        "energy.purchase.valley",
+        "245520.000",
+        "37486.98",
     )
     # The canteen: 12400 × 0.65 = 8060.00, tax 8060 × 0.13 / 1.13 = 927.26.
     assert canteen["invoice"] == {
@@ -66,7 +77,9 @@ def test_august_in_chinese(in_example: Path, capsys: pytest.CaptureFixture[str])
     }  # fmt: skip
     # 884103.75 × 0.13 / 1.13 = 101711.05; the rest, 782392.70, excludes the tax.
     assert (factory["invoice"]["net"], factory["invoice"]["tax"], factory["total"]) == (
-        "782392.70", "101711.05", "884103.75"
+        "782392.70",
+        "101711.05",
+        "884103.75",
     )
 
 
@@ -78,8 +91,17 @@ def test_july_is_corrected_against_the_bills_issued(
                  "--from", "2025-07-01", "--to", "2025-08-01", "--format", "json")  # fmt: skip
     assert issued == (in_example / "issued-july.json").read_text(encoding="utf-8")
     document = json.loads(
-        run(capsys, "correct", "issued-july.json", "main.csv", *TARIFF, "--account",
-            "account.yaml", "--format", "json")  # fmt: skip
+        run(
+            capsys,
+            "correct",
+            "issued-july.json",
+            "main.csv",
+            *TARIFF,
+            "--account",
+            "account.yaml",
+            "--format",
+            "json",
+        )  # fmt: skip
     )
     factory, canteen = document["corrections"]
     assert canteen["part"] == "sub_meter CANTEEN"

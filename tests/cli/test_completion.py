@@ -119,8 +119,10 @@ BASH_CASES = [
     ("tariffs price r.csv --allow", ["--allow-gaps"]),
     ("tariffs price r.csv --verb", ["--verbose"]),  # global options after the command
     ("tariffs --ver", ["--version", "--verbose"]),
-    ("tariffs tables --", ["--help", "--tables", "--on", "--format", "--output", "--quiet",
-                           "--verbose", "--color"]),  # fmt: skip
+    (
+        "tariffs tables --",
+        ["--help", "--tables", "--on", "--format", "--output", "--quiet", "--verbose", "--color"],
+    ),  # fmt: skip
 ]
 
 

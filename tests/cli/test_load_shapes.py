@@ -169,5 +169,5 @@ def test_urdb_record_past_its_enddate(tmp_path: Path, capsys: pytest.CaptureFixt
     assert bill["warnings"] == [
         "partial period: 2016-01-01 to 2016-01-02 (1 of 31 days)",
         "priced after the tariff was withdrawn: from 2016-01-01 under its last version "
-        "(withdrawn from 2016-01-01; past_withdrawal: warn)"
+        "(withdrawn from 2016-01-01; past_withdrawal: warn)",
     ]

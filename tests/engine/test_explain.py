@@ -431,8 +431,10 @@ def test_generated_tariffs_are_explained_by_their_own_numbers(data: st.DataObjec
     spec = data.draw(tariff_specs(case.timezone, month_kwh_hint=case.month_kwh_hint))
     tariff = parse_tariff(spec.yaml_text())
     allowance = data.draw(st.none() | st.integers(0, 300))
-    account = None if allowance is None else Account(
-        account_id="A-1", tier_allowance_kwh_per_month=Decimal(allowance)
+    account = (
+        None
+        if allowance is None
+        else Account(account_id="A-1", tier_allowance_kwh_per_month=Decimal(allowance))
     )
     explained = explained_or_refused(tariff, case.readings, account)
     if explained is not None:
@@ -468,7 +470,8 @@ def test_a_bill_cut_by_a_new_version_explains_each_segment() -> None:
     july = explained[1]
     # July 1-15 under the first version (15 of 31 days), July 16-31 under the second.
     assert [(s["start"], s["days"]) for s in july.segments] == [
-        (dt.date(2025, 7, 1), 15), (dt.date(2025, 7, 16), 16)
+        (dt.date(2025, 7, 1), 15),
+        (dt.date(2025, 7, 16), 16),
     ]
     assert [s["month_share"] for s in july.segments] == [Fraction(15, 31), Fraction(16, 31)]
     fixed = [item for item in july.lines if item.line.kind == "fixed"]
@@ -477,13 +480,10 @@ def test_a_bill_cut_by_a_new_version_explains_each_segment() -> None:
     assert [item.facts["count"] for item in fixed] == [Fraction(15, 31), Fraction(16, 31)]
     # The second segment's ladder starts where the first one's kWh left it.
     first, second = (
-        next(i for i in july.lines[n:] if "tier" in i.facts)
-        for n in (0, len(july.lines) // 2)
+        next(i for i in july.lines[n:] if "tier" in i.facts) for n in (0, len(july.lines) // 2)
     )
     assert first.facts["tier"]["counted_before_kwh"] == 0
-    first_kwh = sum(
-        (p.read_kwh for p in july.segments[0]["periods"]), Decimal(0)
-    )
+    first_kwh = sum((p.read_kwh for p in july.segments[0]["periods"]), Decimal(0))
     assert second.facts["tier"]["counted_before_kwh"] == first_kwh
 
 
@@ -600,9 +600,13 @@ def test_a_tariff_the_account_may_not_take_is_explained_with_its_warning() -> No
     priced = price(tariff, readings, account)
     explained = explain(tariff, readings, account)
     assert [item.bill for item in explained] == priced
-    assert explained[0].bill.warnings[-1].startswith(
-        "account F-2500 may not take tariff household: customer_class industrial is not one of "
-        "residential"
+    assert (
+        explained[0]
+        .bill.warnings[-1]
+        .startswith(
+            "account F-2500 may not take tariff household: customer_class industrial is not one of "
+            "residential"
+        )
     )
     check_laws(explained, tariff, readings)
 
@@ -626,8 +630,8 @@ def test_a_vat_line_is_explained_by_the_lines_it_taxes() -> None:
     check_laws([bill], tariff, readings)
     vat = bill.lines[-1]
     assert (vat.line.code, vat.exact_amount, vat.facts) == (
-        "vat", Decimal("15.6000"), {"base": Decimal("120.00")}
+        "vat",
+        Decimal("15.6000"),
+        {"base": Decimal("120.00")},
     )
-    assert vat.because[-1] == (
-        "120.00 × 0.13 = 15.6000 CNY, rounded half-up to 2 places: 15.60"
-    )
+    assert vat.because[-1] == ("120.00 × 0.13 = 15.6000 CNY, rounded half-up to 2 places: 15.60")

@@ -328,7 +328,9 @@ def test_the_charges_reasons_are_in_chinese() -> None:
     daily = next(item for item in june.lines if item.line.code == "fixed.daily")
     # 30 days of June at 0.25 a day: 0.25 × 30 = 7.50.
     assert [reason_text(r, "zh") for r in daily.because] == [
-        "每天 0.25", "用电 30 天", "0.25 × 30 天 = 7.50 元",
+        "每天 0.25",
+        "用电 30 天",
+        "0.25 × 30 天 = 7.50 元",
     ]
 
 

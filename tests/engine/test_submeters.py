@@ -150,9 +150,7 @@ def test_a_sub_meter_of_zero_changes_nothing(
 @given(_meters())
 def test_a_ratio_of_zero_is_no_split(meters: tuple[list[int], list[int], list[int]]) -> None:
     main = meters[0]
-    account = Account.model_validate(
-        {"account_id": "A", "split": {"ratio": "0", "tariff": "flat"}}
-    )
+    account = Account.model_validate({"account_id": "A", "split": {"ratio": "0", "tariff": "flat"}})
     bills = price_submetered(TOU, _readings("m", main), account, {}, {"flat": FLAT})
     plain = price(TOU, _readings("m", main), Account.model_validate({"account_id": "A"}))
     assert [b.lines for b in bills if b.part_of is None] == [b.lines for b in plain]

@@ -58,9 +58,7 @@ def test_units_convert_exactly(unit: str, values: list[str], expected: list[str]
 
 def test_every_quantity_column_takes_its_own_units() -> None:
     text = "start,kwh,kvarh,export_kwh,kw\n2025-07-01T00:00,1000,2,3000,4000\n"
-    layout = CsvLayout(
-        units={"kwh": "Wh", "kvarh": "kvar", "export_kwh": "Wh", "kw": "W"}
-    )
+    layout = CsvLayout(units={"kwh": "Wh", "kvarh": "kvar", "export_kwh": "Wh", "kw": "W"})
     readings = parse_readings_csv(text, "r.csv", "UTC", interval_seconds=1800, layout=layout)
     assert kwh_of(readings.kwh, readings.scale) == ["1"]
     assert readings.kvarh is not None and kwh_of(readings.kvarh, readings.scale) == ["1"]

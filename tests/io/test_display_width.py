@@ -158,9 +158,7 @@ CHINESE_LABELS = """\
 """
 
 
-def test_bill_table_with_chinese_labels(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_bill_table_with_chinese_labels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     tariff = _write(tmp_path, "cn-labels.yaml", table_yaml("cn-labels", CHINESE_LABELS))
     rows = "".join(f"2025-07-01T{h:02d}:00,1\n" for h in range(24))
     readings = _write(tmp_path, "day.csv", "start,kwh\n" + rows)

@@ -307,9 +307,7 @@ def month_outcomes() -> list[AccountOutcome]:
 
 
 @pytest.mark.parametrize("image_format", ["png", "svg"])
-def test_the_month_chart_of_a_portfolio(
-    image_format: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_month_chart_of_a_portfolio(image_format: str, monkeypatch: pytest.MonkeyPatch) -> None:
     figures = drawn(monkeypatch)
     result = summarize(month_outcomes(), "a", "b", "CNY")
     check_image(portfolio_months_chart(result, image_format), image_format)

@@ -27,9 +27,7 @@ def outcome(call: object) -> object:
         return ("error", str(error))
 
 
-def both(
-    tmp_path: Path, data: bytes, piece_bytes: int, **options: object
-) -> tuple[object, object]:
+def both(tmp_path: Path, data: bytes, piece_bytes: int, **options: object) -> tuple[object, object]:
     path = tmp_path / "r.csv"
     path.write_bytes(data)
     whole = outcome(lambda: parse_readings_bytes(data, str(path), "Asia/Shanghai", **options))  # type: ignore[arg-type]
@@ -141,9 +139,13 @@ def test_a_file_of_empty_readings_only_is_refused_at_its_first_row(
 ) -> None:
     rows = [row.replace("1.5", "") for row in hours(5)]
     whole, pieces = both(tmp_path, csv_bytes(rows), piece_bytes, allow_gaps=True)
-    assert pieces == whole == (
-        "error",
-        f"{tmp_path / 'r.csv'}:2: no readings: the file has a header but no rows",
+    assert (
+        pieces
+        == whole
+        == (
+            "error",
+            f"{tmp_path / 'r.csv'}:2: no readings: the file has a header but no rows",
+        )
     )
 
 

@@ -582,8 +582,10 @@ def test_sell_prices_by_period() -> None:
     data = record(
         energyratestructure=[
             [{"rate": D("0.10"), "sell": D("0.03")}],
-            [{"rate": D("0.20"), "max": D(500), "sell": D("0.05")}, {"rate": D("0.25"),
-                                                                      "sell": D("0.05")}],
+            [
+                {"rate": D("0.20"), "max": D(500), "sell": D("0.05")},
+                {"rate": D("0.25"), "sell": D("0.05")},
+            ],
         ],
         energyweekdayschedule=weekday,
         energyweekendschedule=weekday,
@@ -609,8 +611,14 @@ def test_sell_prices_by_period() -> None:
             "usenetmetering true contradicts dgrules 'Net Billing Instantaneous'",
         ),
         (
-            {"energyratestructure": [[{"rate": D("0.10"), "max": D(100), "sell": D("0.02")},
-                                      {"rate": D("0.20"), "sell": D("0.04")}]]},
+            {
+                "energyratestructure": [
+                    [
+                        {"rate": D("0.10"), "max": D(100), "sell": D("0.02")},
+                        {"rate": D("0.20"), "sell": D("0.04")},
+                    ]
+                ]
+            },
             "energyratestructure[0]",
             "sell prices that differ between the tiers of a period (0.02, 0.04)",
         ),
@@ -819,9 +827,7 @@ def test_demand_windows() -> None:
     assert caught.value.feature == "demandwindow"
 
 
-def quarter_hourly_reactive(
-    start: dt.datetime, kwh: list[str], kvarh: list[str]
-) -> Readings:
+def quarter_hourly_reactive(start: dt.datetime, kwh: list[str], kvarh: list[str]) -> Readings:
     rows = [
         f"{(start + dt.timedelta(minutes=15 * i)).isoformat(timespec='minutes')},{a},{b}"
         for i, (a, b) in enumerate(zip(kwh, kvarh, strict=True))
@@ -853,7 +859,10 @@ def test_reactive_power_charge_is_priced_per_kvar_of_maximum_reactive_demand() -
     (line,) = [line for line in bill.lines if line.code == "reactive"]
     # 2.25 kvarh ÷ 0.25 h = 9 kvar; 9 × 0.51 = 4.59.
     assert (line.quantity, line.unit, line.rate, line.amount) == (
-        D(9), "kvar", D("0.51"), D("4.59")
+        D(9),
+        "kvar",
+        D("0.51"),
+        D("4.59"),
     )
     # 2976 kWh × 0.10 = 297.60 of energy; 302.19 in all.
     assert bill.total == D("302.19")
@@ -1236,9 +1245,7 @@ def test_real_record_with_unpriced_attributes(
         assert caught.value.feature == refused
         assert_deliberate(refused)
         return
-    tariff = load_urdb_tariff(
-        path, timezone=LOAD_ZONE, past_enddate=True, unpriced_attributes=True
-    )
+    tariff = load_urdb_tariff(path, timezone=LOAD_ZONE, past_enddate=True, unpriced_attributes=True)
     record = read_urdb(path)
     # Each entry of the attribute fields that is not a period label is listed.
     written = [

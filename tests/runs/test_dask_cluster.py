@@ -55,9 +55,21 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
     processes = [
         subprocess.Popen(
-            [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-             "--dashboard-address", ":0", "--scheduler-file", str(scheduler_file)],
-            env=env, **quiet,
+            [
+                str(DASK),
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--dashboard-address",
+                ":0",
+                "--scheduler-file",
+                str(scheduler_file),
+            ],
+            env=env,
+            **quiet,
         )  # fmt: skip
     ]
     try:
@@ -67,9 +79,21 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         address = json.loads(scheduler_file.read_text())["address"]
         workers = [
             subprocess.Popen(
-                [str(DASK), "worker", address, "--nworkers", "1", "--nthreads", "1",
-                 "--no-dashboard", "--name", f"w{number}", "--no-nanny"],
-                env=env, **quiet,
+                [
+                    str(DASK),
+                    "worker",
+                    address,
+                    "--nworkers",
+                    "1",
+                    "--nthreads",
+                    "1",
+                    "--no-dashboard",
+                    "--name",
+                    f"w{number}",
+                    "--no-nanny",
+                ],
+                env=env,
+                **quiet,
             )  # fmt: skip
             for number in range(2)
         ]
@@ -93,14 +117,10 @@ def write_accounts(directory: Path, count: int, days: int) -> tuple[Path, Path]:
     readings = directory / "readings"
     readings.mkdir()
     start = dt.datetime(2025, 1, 1)
-    rows = [
-        f"{start + dt.timedelta(minutes=15 * k):%Y-%m-%dT%H:%M}" for k in range(96 * days)
-    ]
+    rows = [f"{start + dt.timedelta(minutes=15 * k):%Y-%m-%dT%H:%M}" for k in range(96 * days)]
     ids = [f"A-{number:03d}" for number in range(count)]
     for number, account in enumerate(ids):
-        body = "\n".join(
-            f"{stamp},{(k % 11 + number % 5 + 1) / 4}" for k, stamp in enumerate(rows)
-        )
+        body = "\n".join(f"{stamp},{(k % 11 + number % 5 + 1) / 4}" for k, stamp in enumerate(rows))
         (readings / f"{account}.csv").write_text(f"start,kwh\n{body}\n", encoding="utf-8")
     accounts = directory / "accounts.csv"
     accounts.write_text("account_id\n" + "\n".join(ids) + "\n", encoding="utf-8")
@@ -176,9 +196,7 @@ def test_a_cluster_that_cannot_price_as_here_is_refused(
     code, out, err = run([*batch, "--scheduler", "tcp://127.0.0.1:9"], capsys)
     assert (code, out) == (1, "")
     assert err.startswith("tariffs: error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
-    assert err.rstrip().endswith(
-        "start it with 'dask scheduler' and give the address it prints"
-    )
+    assert err.rstrip().endswith("start it with 'dask scheduler' and give the address it prints")
     code, out, err = run([*batch, "--scheduler", cluster.address, "--workers", "2"], capsys)
     assert (code, out) == (2, "")
     assert "argument --workers: not allowed with argument --scheduler" in err

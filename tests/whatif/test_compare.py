@@ -739,9 +739,7 @@ def test_compare_ranks_only_the_tariffs_a_factory_may_take(
         ("household", "ineligible", []),
         ("small-commercial-tou", "ineligible", []),
     ]
-    assert document["not_eligible"][1]["reasons"] == [
-        "capacity_kva 2500 kVA is not below 315 kVA"
-    ]
+    assert document["not_eligible"][1]["reasons"] == ["capacity_kva 2500 kVA is not below 315 kVA"]
     assert document["mandatory"] == ["large-two-part"]
     code, out, err = run(capsys, *argv, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))

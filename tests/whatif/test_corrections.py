@@ -27,7 +27,7 @@ CODES = ("energy.peak", "energy.valley", "basic.capacity", "fund.renewable", "po
 KINDS = {"energy.peak": "energy", "energy.valley": "energy", "basic.capacity": "capacity",
          "fund.renewable": "surcharge", "power_factor": "power_factor"}  # fmt: skip
 
-cents = st.integers(-10**9, 10**9).map(lambda n: Decimal(n).scaleb(-2))
+cents = st.integers(-(10**9), 10**9).map(lambda n: Decimal(n).scaleb(-2))
 kwh = st.integers(0, 10**9).map(lambda n: Decimal(n).scaleb(-3))
 
 
@@ -115,7 +115,8 @@ def test_bills_on_one_side_only_are_listed_never_dropped() -> None:
     assert "not issued: the corrected bill of this period (5.00 CNY)" in table
     assert json.loads(corrections_to_json(corrections))["difference"] == "0"
     assert [row.split(",")[3] for row in corrections_to_csv(corrections).splitlines()[1:]] == [
-        NOT_REPRICED, NOT_ISSUED
+        NOT_REPRICED,
+        NOT_ISSUED,
     ]
 
 
@@ -305,8 +306,15 @@ def test_issued_bills_with_estimates_and_parts_read_back_equal() -> None:
         dataclasses.replace(base, estimated_intervals=3, estimated_kwh=Decimal("1.500")),
         dataclasses.replace(
             base,
-            metered=MeterReading("M1", base.period_start, base.period_end, Decimal("0.12"),
-                                 Decimal(100), Decimal("12.000"), None),
+            metered=MeterReading(
+                "M1",
+                base.period_start,
+                base.period_end,
+                Decimal("0.12"),
+                Decimal(100),
+                Decimal("12.000"),
+                None,
+            ),
             subtracted=(part,),
         ),  # fmt: skip
         dataclasses.replace(base, tariff="commercial", part_of=part),

@@ -121,7 +121,7 @@ def test_migration_by_class_end_to_end(
     assert [by_id[a]["change_band"] for a in ("A-1", "A-2", "A-3")] == [
         "10 % and above", "0 to 10 %", "10 % and above",
     ]  # fmt: skip
-    residential, = (g for g in document["groups"]["class"] if g["value"] == "residential")
+    (residential,) = (g for g in document["groups"]["class"] if g["value"] == "residential")
     # 37.20 + 89.28 = 126.48 -> 44.64 + 89.28 = 133.92.
     assert (residential["current_total"], residential["proposed_total"]) == ("126.48", "133.92")
     assert residential["impact"]["change"] == {
@@ -409,9 +409,7 @@ def test_a_year_of_bills_is_a_year_end_to_end_with_no_day_missing() -> None:
     from tariffs.whatif.portfolio import _year_of_bills
 
     def months(*starts: tuple[int, int]) -> list[tuple[dt.date, dt.date]]:
-        return [
-            (dt.date(y, m, 1), dt.date(y + m // 12, m % 12 + 1, 1)) for y, m in starts
-        ]
+        return [(dt.date(y, m, 1), dt.date(y + m // 12, m % 12 + 1, 1)) for y, m in starts]
 
     year = months(*((2024, m) for m in range(3, 13)), (2025, 1), (2025, 2))
     assert _year_of_bills(year)  # 2024-03-01 to 2025-03-01, across 29 February

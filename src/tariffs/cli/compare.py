@@ -279,8 +279,13 @@ def _break_evens(
                 else:
                     found.append(
                         break_even_shift(
-                            tariff, reference, readings, account, from_periods=source,
-                            to=target, **span,
+                            tariff,
+                            reference,
+                            readings,
+                            account,
+                            from_periods=source,
+                            to=target,
+                            **span,
                         )  # fmt: skip
                     )
             except (InputError, UnsupportedFeatureError) as exc:
@@ -502,8 +507,7 @@ def _report_failures(whatif: WhatIf, break_evens: list[BreakEven]) -> int:
         if isinstance(found, BreakEvenFailure):
             spec = f"shift:{found.shift}" if found.shift is not None else found.kind
             failures.append(
-                f"break-even {spec} of {found.tariff} against {found.against} failed: "
-                f"{found.error}"
+                f"break-even {spec} of {found.tariff} against {found.against} failed: {found.error}"
             )
     for failure in failures:
         print(f"tariffs: {failure}", file=sys.stderr)

@@ -349,8 +349,6 @@ def add_readings_format_options(sub: argparse.ArgumentParser, default: str) -> N
     )
 
 
-
-
 #: What each ``--format`` name gives, the same in every command that offers it.
 FORMATS = {
     "table": "text to read",
@@ -842,9 +840,7 @@ def dask_client(args: argparse.Namespace) -> Iterator[Any]:
     try:
         import distributed  # noqa: F401 - only to say that it is missing
     except ImportError:
-        raise _UsageError(
-            f"{option} needs Dask: pip install 'tariffs[dask]'"
-        ) from None
+        raise _UsageError(f"{option} needs Dask: pip install 'tariffs[dask]'") from None
     from tariffs.runs.cluster import cluster
 
     with cluster(scheduler, local_workers=local_workers) as client:

@@ -95,9 +95,7 @@ def add_parser(commands: Any) -> None:
     sub.add_argument(
         "--bands-per", choices=("month", "year"), help="the usage of --bands: per month or year"
     )
-    sub.add_argument(
-        "--change-bands", metavar="PCT,PCT,...", help="bill change band edges [%%]"
-    )
+    sub.add_argument("--change-bands", metavar="PCT,PCT,...", help="bill change band edges [%%]")
     add_tariff_lookup_options(sub)
     add_many_accounts_options(sub)
     sub.add_argument(
@@ -386,9 +384,7 @@ def _write(output: str | bytes, path: str | None) -> None:
         write_output(output, path)
 
 
-def _pricing_options(
-    args: argparse.Namespace, peaks: Sequence[CoincidentPeak]
-) -> dict[str, Any]:
+def _pricing_options(args: argparse.Namespace, peaks: Sequence[CoincidentPeak]) -> dict[str, Any]:
     """The options of `price_accounts` that the command line gives, for every run of it."""
     return {
         "workers": args.workers,

@@ -56,8 +56,7 @@ def add_parser(commands: Any) -> None:
         "--on",
         type=parse_date,
         metavar="DATE",
-        help="the day whose version in force is shown (default: today in each tariff's "
-        "time zone)",
+        help="the day whose version in force is shown (default: today in each tariff's time zone)",
     )
     add_format_option(
         sub,

@@ -295,9 +295,7 @@ class Recorder:
             )
         self.bills.append(BillExplanation(bill, tuple(explained), tuple(self._segments)))
 
-    def _vat_line(
-        self, line: Line, rounding: tuple[str, int], currency: str
-    ) -> LineExplanation:
+    def _vat_line(self, line: Line, rounding: tuple[str, int], currency: str) -> LineExplanation:
         """The line of value-added tax on exclusive prices: rate × the other lines."""
         assert line.quantity is not None and line.rate is not None  # noqa: S101 - made so
         exact = line.quantity * line.rate
@@ -707,14 +705,18 @@ def _demand_words(demand: DemandFacts) -> Reason:
     if demand.start is None:
         return Reason(
             f"maximum demand {_text(demand.demand_kw)} {unit}{where}: no interval",
-            "demand_none", **facts,
+            "demand_none",
+            **facts,
         )
     start = f"{demand.start:%Y-%m-%dT%H:%M}"
     if demand.metered:
         return Reason(
             f"maximum demand {_text(demand.demand_kw)} {unit}{where}, as the meter reported "
             f"it (kw column), in the interval from {start}",
-            "demand_metered", start=start, column="kw", **facts,
+            "demand_metered",
+            start=start,
+            column="kw",
+            **facts,
         )
     return Reason(
         f"maximum demand {_text(demand.demand_kw)} {unit}{where} over {demand.window_minutes}-"

@@ -225,9 +225,7 @@ class _Days:
         self.last_index = self.edges[-1]
         # A year with readings on its first and its last day is rotated as a whole (a
         # reading missing from either day is a gap where that day lands).
-        self.whole_year = (
-            self.first_index < self.edges[1] and self.edges[-2] < self.last_index
-        )
+        self.whole_year = self.first_index < self.edges[1] and self.edges[-2] < self.last_index
 
     def bounds(self, day: int) -> tuple[int, int]:
         return self.edges[day], self.edges[day + 1]

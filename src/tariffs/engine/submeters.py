@@ -199,9 +199,7 @@ def _window(
     bill: Bill, account: Account, options: Mapping[str, Any], zone: ZoneInfo
 ) -> tuple[int, int]:
     """The UTC span a bill prices: its period, within the dates asked for and of service."""
-    begin = max(
-        d for d in (bill.period_start, options.get("start"), account.service_start) if d
-    )
+    begin = max(d for d in (bill.period_start, options.get("start"), account.service_start) if d)
     ends = [bill.period_end, options.get("end")]
     if account.service_end is not None:
         ends.append(account.service_end + dt.timedelta(days=1))

@@ -293,9 +293,7 @@ def account_row(
     return AccountRow(account_id, account, named.get("tariff") or None, line, error)
 
 
-def iter_accounts_csv(
-    path: str | os.PathLike[str], *, unique: bool = True
-) -> Iterator[AccountRow]:
+def iter_accounts_csv(path: str | os.PathLike[str], *, unique: bool = True) -> Iterator[AccountRow]:
     """Read a batch's accounts CSV row by row (never whole), each row validated.
 
     The file has an ``account_id`` column, and any of the account fields

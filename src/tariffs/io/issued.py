@@ -118,14 +118,13 @@ class _Reader:
             return None
         if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             self.fail(
-                f"the JSON number {value} must be written as a string (\"{value}\"): "
+                f'the JSON number {value} must be written as a string ("{value}"): '
                 "money and quantities are exact decimals in strings",
                 path,
             )
         if not isinstance(value, str) or not _DECIMAL.fullmatch(value):
             self.fail(
-                f"expected an exact decimal written as a JSON string (e.g. \"12.50\"), "
-                f"not {value!r}",
+                f'expected an exact decimal written as a JSON string (e.g. "12.50"), not {value!r}',
                 path,
             )
         return Decimal(value)

@@ -310,8 +310,7 @@ def _instant(text: str, zone: ZoneInfo, timezone: str, source: str, line: int) -
         back = wall.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
         what = "pass twice" if back == when else "skip"
         raise TariffFileError(
-            f"start {text} is a local time the clocks of {timezone} {what}; write its UTC "
-            "offset",
+            f"start {text} is a local time the clocks of {timezone} {what}; write its UTC offset",
             file=source,
             line=line,
         )

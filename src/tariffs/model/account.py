@@ -428,9 +428,7 @@ class Account(StrictModel):
     """
 
     account_id: str = Field(min_length=1)
-    customer_class: str | None = Field(
-        default=None, json_schema_extra={"pattern": CLASS_PATTERN}
-    )
+    customer_class: str | None = Field(default=None, json_schema_extra={"pattern": CLASS_PATTERN})
     voltage_kv: NonNegativeDecimal | None = None
     capacity_kva: NonNegativeDecimal | None = None
     contract_demand_kw: NonNegativeDecimal | None = None

@@ -75,9 +75,7 @@ def _worker_code() -> tuple[str, str]:
 
 
 @contextlib.contextmanager
-def cluster(
-    scheduler: str | None = None, *, local_workers: int | None = None
-) -> Iterator[Any]:
+def cluster(scheduler: str | None = None, *, local_workers: int | None = None) -> Iterator[Any]:
     """A checked ``distributed.Client``, closed on exit.
 
     The client of the scheduler at ``scheduler``, or of a local cluster of

@@ -646,6 +646,7 @@ def solve(
                     b = k
             interpolate = b - a <= width // 2
         first = b
+
     def nearest_of_level(k0: int, rightward: bool) -> int:
         """The value nearest ``start`` of the run with ``k0``'s revenue (a step of it).
 

@@ -937,8 +937,10 @@ def assign_tariffs(
             else:
                 spec = migration.proposed_for(key)
                 if spec is None:
-                    what = "current tariff" if migration.column == CURRENT_COLUMN else (
-                        migration.column
+                    what = (
+                        "current tariff"
+                        if migration.column == CURRENT_COLUMN
+                        else (migration.column)
                     )
                     plan.append(
                         AccountOutcome(

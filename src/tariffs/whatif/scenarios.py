@@ -840,9 +840,7 @@ def _cap(readings: Readings, step: CapStep, timezone: str) -> tuple[Readings, St
             kwh[k] += part
         moved_total += shaved
     cap_kw = _fraction_units(Fraction(step.demand_kw) * 10**scale, ROUND_FLOOR)
-    result = readings.with_values(
-        kwh=kwh, kvarh=kvarh, kw=_kw_following(readings, kwh, cap_kw)
-    )
+    result = readings.with_values(kwh=kwh, kvarh=kvarh, kw=_kw_following(readings, kwh, cap_kw))
     notes: list[str] = []
     report = StepReport(
         text,

@@ -68,8 +68,10 @@ def price_power_factor(
     line = ctx.line("power_factor", charge.code or "power_factor", label, base,
                     ctx.tariff.currency, rate, base * rate, terms)  # fmt: skip
     if ctx.recorder is not None:
-        what = "every line before it" if charge.applies_to is None else (
-            f"the lines {', '.join(charge.applies_to)} before it"
+        what = (
+            "every line before it"
+            if charge.applies_to is None
+            else (f"the lines {', '.join(charge.applies_to)} before it")
         )
         ctx.note(
             line, kwh=kwh, kvarh=kvarh, power_factor=factor, table=charge.table,

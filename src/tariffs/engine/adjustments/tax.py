@@ -31,7 +31,10 @@ def price_tax(charge: TaxCharge, ctx: Context, earlier: Sequence[Line], carried:
 
 
 def _note(
-    ctx: Context, line: Line, applies_to: list[str] | None, earlier: Sequence[Line],
+    ctx: Context,
+    line: Line,
+    applies_to: list[str] | None,
+    earlier: Sequence[Line],
     percent: Decimal,
 ) -> None:
     """Note the lines a percentage applies to (when a bill is explained)."""
@@ -41,9 +44,15 @@ def _note(
         percent=percent,
         applies_to=applies_to,
         base_lines=[(item.code, item.amount) for item in earlier if matches(item, applies_to)],
-        words=[Reason(f"{percent:f} % of the rounded amounts of {what} priced before it",
-                      "percent_of", percent=f"{percent:f}", lines=tuple(applies_to or ()),
-                      every=applies_to is None)],  # fmt: skip
+        words=[
+            Reason(
+                f"{percent:f} % of the rounded amounts of {what} priced before it",
+                "percent_of",
+                percent=f"{percent:f}",
+                lines=tuple(applies_to or ()),
+                every=applies_to is None,
+            )
+        ],  # fmt: skip
     )
 
 

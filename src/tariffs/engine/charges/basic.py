@@ -72,7 +72,6 @@ def _need(ctx: Setting | Context, name: str, why: str) -> Decimal:
     return value
 
 
-
 def needs(charge: BasicCharge, setting: Setting) -> tuple[MaxDemand, ...]:
     """The bill's maximum demand, unless the account's method is by capacity.
 
@@ -216,11 +215,22 @@ def _capacity_lines(charge: BasicCharge, ctx: Context, code: str, label: str) ->
         line = ctx.line("capacity", f"{code}.capacity", f"{label} by capacity{note}{partial}",
                         kva, "kVA", price, prorated(kva * price, share))  # fmt: skip
         if ctx.recorder is not None:
-            words = [Reason(f"basic_charge_method capacity: contracted capacity {kva:f} kVA",
-                            "capacity_method", kva=f"{kva:f}")]
+            words = [
+                Reason(
+                    f"basic_charge_method capacity: contracted capacity {kva:f} kVA",
+                    "capacity_method",
+                    kva=f"{kva:f}",
+                )
+            ]
             if note:
-                words.append(Reason(f"capacity counted: {note.strip()[1:-1]}", "capacity_counted",
-                                    billed=tuple(account.billed_transformers), idle=tuple(idle)))
+                words.append(
+                    Reason(
+                        f"capacity counted: {note.strip()[1:-1]}",
+                        "capacity_counted",
+                        billed=tuple(account.billed_transformers),
+                        idle=tuple(idle),
+                    )
+                )
             ctx.note(line, **_shares(ctx, ctx.segment_days, share), capacity_kva=kva,
                      method="capacity", words=words)  # fmt: skip
         return [line]
@@ -386,8 +396,14 @@ def _lines(charge: BasicCharge, ctx: Context) -> list[Line]:
     if ctx.recorder is not None:
         who = f" of account {ctx.account.account_id}" if ctx.account else ""
         account_id = str(ctx.account.account_id) if ctx.account else ""
-        words = [Reason(f"basic_charge_method {method}{who}", "demand_method", method=method,
-                        account=account_id)]
+        words = [
+            Reason(
+                f"basic_charge_method {method}{who}",
+                "demand_method",
+                method=method,
+                account=account_id,
+            )
+        ]
         extra: dict[str, object] = {}
         floor = f"{floor_kw:f}" if floor_kw else ""
         if floor_kw:

@@ -213,8 +213,10 @@ def _note(
             facts["tiers_kw"] = list(charge.tiers_kw)
             tier = int(line.code.rsplit("tier", 1)[1])
             low = Decimal(0) if tier == 1 else charge.tiers_kw[tier - 2]
-            span = f"above {low:f}" if tier > len(charge.tiers_kw) else (
-                f"{low:f} to {charge.tiers_kw[tier - 1]:f}"
+            span = (
+                f"above {low:f}"
+                if tier > len(charge.tiers_kw)
+                else (f"{low:f} to {charge.tiers_kw[tier - 1]:f}")
             )
             facts["words"] = [
                 *words,

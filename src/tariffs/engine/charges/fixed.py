@@ -46,13 +46,26 @@ def price_fixed(
         charge.amount, exact,
     )  # fmt: skip
     if ctx.recorder is not None:
-        words = [Reason(f"{charge.amount:f} per {charge.per}", "fixed_per",
-                        amount=f"{charge.amount:f}", per=charge.per)]
+        words = [
+            Reason(
+                f"{charge.amount:f} per {charge.per}",
+                "fixed_per",
+                amount=f"{charge.amount:f}",
+                per=charge.per,
+            )
+        ]
         if charge.per == "month" and count != 1:
             days, of = ctx.segment_days, (ctx.period_end - ctx.period_start).days
             base = "30" if ctx.tariff.proration == "days_over_30" else f"{of}"
-            words.append(Reason(f"prorated: {count} of a month ({days} of {base} days)",
-                                "fixed_prorated", share=f"{count}", days=str(days), of=base))
+            words.append(
+                Reason(
+                    f"prorated: {count} of a month ({days} of {base} days)",
+                    "fixed_prorated",
+                    share=f"{count}",
+                    days=str(days),
+                    of=base,
+                )
+            )
         elif charge.per == "day":
             words.append(Reason(f"{ctx.segment_days} days of service", "fixed_days",
                                 days=str(ctx.segment_days)))  # fmt: skip

@@ -95,8 +95,16 @@ def price_price_file(
         if component not in charge.time_of_use:
             quantity = ctx.quantity(usage.total_kwh)
             lines.append(
-                ctx.line("energy", f"{code}.{component}", named + suffix, quantity,
-                         "kWh", price, quantity * price, terms)  # fmt: skip
+                ctx.line(
+                    "energy",
+                    f"{code}.{component}",
+                    named + suffix,
+                    quantity,
+                    "kWh",
+                    price,
+                    quantity * price,
+                    terms,
+                )  # fmt: skip
             )
             ctx.note(lines[-1], month=month,
                      words=[Reason(f"{month} price of {component} in {source}", "price_file",
@@ -112,8 +120,16 @@ def price_price_file(
             rate = price * ratio
             quantity = ctx.quantity(value)
             lines.append(
-                ctx.line("energy", f"{code}.{component}.{name}", f"{named} {name}{suffix}",
-                         quantity, "kWh", rate, quantity * rate, terms)  # fmt: skip
+                ctx.line(
+                    "energy",
+                    f"{code}.{component}.{name}",
+                    f"{named} {name}{suffix}",
+                    quantity,
+                    "kWh",
+                    rate,
+                    quantity * rate,
+                    terms,
+                )  # fmt: skip
             )
             said = Reason(
                 f"{month} price of {component} in {source}: {price:f} × {name} ratio {ratio:f}",

@@ -250,9 +250,7 @@ def bills_to_json(bills: Sequence[Bill], lang: str = "en") -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def bills_to_jsonl(
-    bills: Sequence[Bill], account_id: str | None = None, lang: str = "en"
-) -> str:
+def bills_to_jsonl(bills: Sequence[Bill], account_id: str | None = None, lang: str = "en") -> str:
     """JSON lines: one bill a line, ``{"account_id": ..., <the bill of bill_to_dict>}``.
 
     Args:

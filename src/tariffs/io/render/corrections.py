@@ -65,9 +65,7 @@ def _label(line: Any, lang: str) -> str:
 
 
 def _total(corrections: Sequence[Correction]) -> Decimal:
-    return sum(
-        (c.difference for c in corrections if c.difference is not None), Decimal(0)
-    )
+    return sum((c.difference for c in corrections if c.difference is not None), Decimal(0))
 
 
 def _side(line: Line | None) -> dict[str, Any] | None:

@@ -125,8 +125,7 @@ def _exports_text(exports: Exports, version: Version, currency: str) -> list[str
     elif exports.carry_over:
         settled = "paid out" if exports.true_up == "pay" else "forfeited"
         out.append(
-            f"    carry-over: money credit carried to later bills; on the {month} bill "
-            f"{settled}"
+            f"    carry-over: money credit carried to later bills; on the {month} bill {settled}"
         )
     return out
 

@@ -213,8 +213,7 @@ _HEADERS: Final = {
         "pf.kwh_with_response": "kWh with response",
         "pf.with_response_money": "with response {currency}",
         "pf.response_by": "Price response by {column}",
-        "pf.response_failed": "no revenue with response: the response of {count} account(s) "
-        "failed",
+        "pf.response_failed": "no revenue with response: the response of {count} account(s) failed",
         "cr.title": "Correction {tariff}  {start} to {end} (end exclusive)",
         "cr.part": "  part {part}",
         "cr.unmatched": "{status}: the {side} bill of this period ({total} {currency}) has no "
@@ -731,9 +730,7 @@ _WARNINGS: Final[dict[str, Callable[[dict[str, str]], str]]] = {
     "redate_left_out": lambda facts: (
         f"{facts['day']} 未计入：{facts['count']} 个数据，{facts['kwh']} 千瓦时"
     ),
-    "redate_rotated": lambda facts: (
-        f"年份轮转：{_spans(facts['moved'], ' 对应 ')}，星期不同"
-    ),
+    "redate_rotated": lambda facts: f"年份轮转：{_spans(facts['moved'], ' 对应 ')}，星期不同",
     "reclocked": lambda facts: (
         f"计量数据由 {facts['from']} 的当地时钟移至 {facts['to']} 的当地时钟："
         "各间隔保留当地日期与时间"
@@ -1175,9 +1172,7 @@ _REASONS: Final[dict[str, Callable[[dict[str, Any]], str]]] = {
         f"无功电量 {facts['kvarh']} 千乏时减免费的 {facts['free_per']} × {facts['kwh']} 千瓦时 "
         f"= {facts['free']} 千乏时：计费 {facts['billed']} 千乏时"
     ),
-    "capacity_method": lambda facts: (
-        f"基本电费计收方式：按容量，合同容量 {facts['kva']} 千伏安"
-    ),
+    "capacity_method": lambda facts: f"基本电费计收方式：按容量，合同容量 {facts['kva']} 千伏安",
     "capacity_counted": lambda facts: (
         f"计费容量：变压器 {' + '.join(facts['billed'])}"
         + (f"；{_listed(facts['idle'])} 互锁，不计" if facts["idle"] else "")

@@ -170,9 +170,7 @@ def portfolio_chart(result: PortfolioResult, image_format: str = "png") -> bytes
     return _render(figure, image_format)
 
 
-def portfolio_group_chart(
-    result: PortfolioResult, column: str, image_format: str = "png"
-) -> bytes:
+def portfolio_group_chart(result: PortfolioResult, column: str, image_format: str = "png") -> bytes:
     """Draw the histogram of the bill changes of each group of one column, stacked.
 
     Args:

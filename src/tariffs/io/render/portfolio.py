@@ -489,9 +489,7 @@ def portfolio_to_table(result: PortfolioResult, lang: str = "en") -> str:
     parts = ["\n".join(lines)]
     if result.response is not None:
         parts.append("\n".join(_response_lines(result, result.response, lang)))
-    parts.extend(
-        "\n".join(_group_lines(result, column, lang)) for column in result.summary_columns
-    )
+    parts.extend("\n".join(_group_lines(result, column, lang)) for column in result.summary_columns)
     if result.detailed:
         parts.extend(
             "\n".join(_impact_lines(result, column, lang)) for column in result.summary_columns
@@ -567,8 +565,10 @@ def _impact_lines(result: PortfolioResult, column: str, lang: str = "en") -> lis
     bands = result.change_bands.labels if result.change_bands is not None else []
     head = [
         column,
-        *(header("pf.point_money", lang, point=point_label(n, lang), currency=currency)
-          for n in names),
+        *(
+            header("pf.point_money", lang, point=point_label(n, lang), currency=currency)
+            for n in names
+        ),
         *(header("pf.point_percent", lang, point=point_label(n, lang)) for n in names),
         *bands,
     ]
