@@ -459,15 +459,20 @@ def test_long_file_parts_by_position_read_what_the_rows_read(
         assert span.read(ZONE, interval_seconds=900) == rows.read(ZONE, interval_seconds=900)
 
 
-def test_a_long_file_changed_while_the_batch_reads_it_stops_the_batch(tmp_path: Path) -> None:
+def items_by_position(tmp_path: Path) -> tuple[Path, list[BatchItem]]:
+    """The long file of `flat_case`, and its accounts as items read by position."""
     _, _, long_file, _ = flat_case(tmp_path)
     with LongReadingsFile(long_file, by_position=True) as opened:
         parts = list(opened)
     tariff = load_tariff("cn-bj-residential")
-    items = [
+    return long_file, [
         BatchItem(account_id, tariff, Account(account_id=account_id), part)
         for account_id, part in parts
     ]
+
+
+def test_a_long_file_changed_while_the_batch_reads_it_stops_the_batch(tmp_path: Path) -> None:
+    long_file, items = items_by_position(tmp_path)
     long_file.write_text("account_id,start,kwh\nF-9,2025-07-31T00:00,1\n", encoding="utf-8")
     with pytest.raises(ReadingsChangedError, match=r"long\.csv:2: the file changed while"):
         list(price_batch(items, workers=1))
@@ -476,14 +481,7 @@ def test_a_long_file_changed_while_the_batch_reads_it_stops_the_batch(tmp_path: 
 def test_a_long_file_changed_in_place_to_the_same_size_stops_the_batch(tmp_path: Path) -> None:
     # The rows are where they were, of the same length and account, but other values:
     # the file's time of last change tells (the size alone would not).
-    _, _, long_file, _ = flat_case(tmp_path)
-    with LongReadingsFile(long_file, by_position=True) as opened:
-        parts = list(opened)
-    tariff = load_tariff("cn-bj-residential")
-    items = [
-        BatchItem(account_id, tariff, Account(account_id=account_id), part)
-        for account_id, part in parts
-    ]
+    long_file, items = items_by_position(tmp_path)
     text = long_file.read_text(encoding="utf-8")
     changed = text.replace(",1.", ",2.", 1) if ",1." in text else text.replace(",0", ",1", 1)
     assert changed != text and len(changed) == len(text)
