@@ -310,14 +310,10 @@ def _build_plan_by_days(
             pending.append((table, lo, days))
             continue
         flush()
-        season = table.season
-        for run_start, run_end, period in table.runs:
-            a = bisect_left(starts, day_start + run_start * 60, lo, hi)
-            b = bisect_left(starts, day_start + run_end * 60, a, hi)
-            if a < b:
-                indices.setdefault((season, period), []).extend(range(a, b))
-                others.append((season, period, a, b, (starts[a] - day_start) // 60))
-                lo = b
+        for piece in _day_slices(starts, table, day_start, lo, hi):
+            season, period, a, b, _ = piece
+            indices.setdefault((season, period), []).extend(range(a, b))
+            others.append(piece)
     flush()
     rest = None
     if sum(len(found) for found in indices.values()) == last - first and indices:
@@ -406,15 +402,29 @@ def _codes(
                 days -= take
             continue
         table = schedule.day(date, date in event_days)
-        season = table.season
-        for run_start, run_end, period in table.runs:
-            a = bisect_left(starts, day_start + run_start * 60, lo, hi)
-            b = bisect_left(starts, day_start + run_end * 60, a, hi)
-            if a < b:
-                codes[a - first : b - first] = bytes((season * width + period,)) * (b - a)
-                others.append((season, period, a, b, (starts[a] - day_start) // 60))
-                lo = b
+        for piece in _day_slices(starts, table, day_start, lo, hi):
+            season, period, a, b, _ = piece
+            codes[a - first : b - first] = bytes((season * width + period,)) * (b - a)
+            others.append(piece)
     return codes, whole, others
+
+
+def _day_slices(
+    starts: list[int], table: DayTable, day_start: int, lo: int, hi: int
+) -> list[Slice]:
+    """The slices of the intervals ``starts[lo:hi]`` of a day that is not whole, by its runs.
+
+    ``day_start`` is the day's local midnight in UTC seconds under the offset in force.
+    """
+    found = []
+    season = table.season
+    for run_start, run_end, period in table.runs:
+        a = bisect_left(starts, day_start + run_start * 60, lo, hi)
+        b = bisect_left(starts, day_start + run_end * 60, a, hi)
+        if a < b:
+            found.append((season, period, a, b, (starts[a] - day_start) // 60))
+            lo = b
+    return found
 
 
 def _plan_of_codes(
