@@ -351,24 +351,15 @@ def print_targets(
     ]:  # fmt: skip
         counted = None if value is None or met is None else met(value)
         figures.append((name, value, target, note, counted))
-    figures.append(
-        (
-            "100,000 customer-months, s",
-            None if batch is None else batch[0],
-            "<= 60",
-            "run benchmarks/batch.py (or run.py --batch-accounts N)" if batch is None else batch[1],
-            None if batch is None else batch[0] <= 60,
-        )
-    )
-    figures.append(
-        (
-            "start-up, s",
-            None if startup is None else startup[0],
-            "<= 0.25",
-            "run benchmarks/read_csv.py" if startup is None else startup[1],
-            None if startup is None else startup[0] <= 0.25,
-        )
-    )
+    for name, measured, limit, missing in [
+        ("100,000 customer-months, s", batch, 60.0,
+         "run benchmarks/batch.py (or run.py --batch-accounts N)"),
+        ("start-up, s", startup, 0.25, "run benchmarks/read_csv.py"),
+    ]:  # fmt: skip
+        if measured is None:
+            figures.append((name, None, f"<= {limit:g}", missing, None))
+        else:
+            figures.append((name, measured[0], f"<= {limit:g}", measured[1], measured[0] <= limit))
     print(f"targets (issue 16), {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
     header = f"{'figure':44} {'measured':>9} {'target':>8}  {'':8} how"
     print(header)
